@@ -1,0 +1,336 @@
+/* agviz-cli-info.c: `agviz info FILE`, a summary of a trace file for people and scripts */
+#define G_LOG_DOMAIN "agviz-info"
+
+#include "config.h"
+
+#include <stdio.h>
+
+#include "agviz-cli.h"
+#include "agviz-core.h"
+
+typedef struct
+{
+  AgvizStore       *store;
+  GHashTable       *metadata;
+  AgvizStoreTotals  totals;
+  GPtrArray        *functions;
+  GPtrArray        *errors;
+} InfoReport;
+
+static void
+info_report_clear (InfoReport *report)
+{
+  g_clear_object (&report->store);
+  g_clear_pointer (&report->metadata, g_hash_table_unref);
+  g_clear_pointer (&report->functions, g_ptr_array_unref);
+  g_clear_pointer (&report->errors, g_ptr_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (InfoReport, info_report_clear)
+
+static gboolean
+info_report_load (InfoReport  *report,
+                  const char  *path,
+                  GError     **error)
+{
+  report->store = agviz_store_open (path, AGVIZ_STORE_FLAGS_NONE, error);
+  if (report->store == NULL)
+    return FALSE;
+  report->metadata = agviz_store_list_metadata (report->store, error);
+  if (report->metadata == NULL ||
+      !agviz_store_get_totals (report->store, &report->totals, error))
+    return FALSE;
+  report->functions = agviz_store_list_functions (report->store, error);
+  if (report->functions == NULL)
+    return FALSE;
+  report->errors = agviz_store_list_errors (report->store, error);
+  return report->errors != NULL;
+}
+
+static int compare_key_pointers (gconstpointer a, gconstpointer b);
+
+/* The keys of @table sorted (GLib 2.74 has no g_hash_table_get_keys_as_ptr_array). */
+static GPtrArray *
+sorted_keys (GHashTable *table)
+{
+  GPtrArray *keys = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, table);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (keys, key);
+  g_ptr_array_sort (keys, compare_key_pointers);
+  return keys;
+}
+
+static int
+compare_key_pointers (gconstpointer a,
+                      gconstpointer b)
+{
+  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* Finds the function and trace an error points at, for "(make_var, trace 2)". */
+static char *
+describe_error_location (InfoReport               *report,
+                         const AgvizRecordedError *recorded)
+{
+  for (guint i = 0; i < report->functions->len; i++)
+    {
+      AgvizFunction *function = g_ptr_array_index (report->functions, i);
+
+      for (guint j = 0; j < function->traces->len; j++)
+        {
+          AgvizTrace *trace = g_ptr_array_index (function->traces, j);
+          if (recorded->trace_id != 0 && trace->id == recorded->trace_id)
+            return g_strdup_printf ("%s, trace %d", function->name, trace->ordinal);
+        }
+      if (recorded->trace_id == 0 && recorded->function_id == function->id)
+        return g_strdup (function->name);
+    }
+  return NULL;
+}
+
+static void
+print_text (InfoReport *report,
+            const char *path)
+{
+  g_autoptr(GPtrArray) keys = sorted_keys (report->metadata);
+  g_autofree char *nodes = agviz_cli_format_count (report->totals.nodes);
+  g_autofree char *edges = agviz_cli_format_count (report->totals.edges);
+  g_autofree char *executions = agviz_cli_format_count (report->totals.executions);
+
+  printf ("%s: agviz trace file, schema version %d\n", path, AGVIZ_SCHEMA_VERSION);
+  for (guint i = 0; i < keys->len; i++)
+    {
+      const char *key = g_ptr_array_index (keys, i);
+      printf ("  %s: %s\n", key, (const char *) g_hash_table_lookup (report->metadata, key));
+    }
+  printf ("%" G_GINT64_FORMAT " function%s, %" G_GINT64_FORMAT " trace%s, %s node%s, "
+          "%s edge%s, %s execution%s, %" G_GINT64_FORMAT " event%s, %" G_GINT64_FORMAT
+          " error%s\n",
+          report->totals.functions, report->totals.functions == 1 ? "" : "s",
+          report->totals.traces, report->totals.traces == 1 ? "" : "s",
+          nodes, report->totals.nodes == 1 ? "" : "s",
+          edges, report->totals.edges == 1 ? "" : "s",
+          executions, report->totals.executions == 1 ? "" : "s",
+          report->totals.events, report->totals.events == 1 ? "" : "s",
+          report->totals.errors, report->totals.errors == 1 ? "" : "s");
+
+  for (guint i = 0; i < report->functions->len; i++)
+    {
+      AgvizFunction *function = g_ptr_array_index (report->functions, i);
+
+      printf ("\nfunction %s", function->name);
+      if (function->file != NULL)
+        printf ("  (%s:%d)", function->file, function->line);
+      printf ("\n");
+
+      for (guint j = 0; j < function->traces->len; j++)
+        {
+          AgvizTrace *trace = g_ptr_array_index (function->traces, j);
+          g_autofree char *trace_nodes = agviz_cli_format_count (trace->node_count);
+          g_autofree char *trace_edges = agviz_cli_format_count (trace->edge_count);
+          g_autofree char *calls = agviz_cli_format_count (trace->execution_count);
+          const char *status = trace->status == AGVIZ_TRACE_STATUS_RECORDING
+                               ? "incomplete" : agviz_trace_status_to_string (trace->status);
+
+          printf ("  trace %d  %s  %s  %s node%s, %s edge%s, %s execution%s", trace->ordinal,
+                  trace->graph_name, status, trace_nodes, trace->node_count == 1 ? "" : "s",
+                  trace_edges, trace->edge_count == 1 ? "" : "s",
+                  calls, trace->execution_count == 1 ? "" : "s");
+          if (trace->wall_ns > 0)
+            {
+              g_autofree char *took = agviz_cli_format_duration (trace->wall_ns);
+              printf (", traced in %s", took);
+            }
+          printf ("\n");
+          if (*trace->signature != '\0')
+            printf ("    signature: %s\n", trace->signature);
+          if (*trace->reason != '\0')
+            printf ("    reason: %s\n", trace->reason);
+        }
+    }
+
+  if (report->errors->len > 0)
+    printf ("\nerrors:\n");
+  for (guint i = 0; i < report->errors->len; i++)
+    {
+      AgvizRecordedError *recorded = g_ptr_array_index (report->errors, i);
+      g_autofree char *where = describe_error_location (report, recorded);
+
+      printf ("  %s: %s", recorded->type, recorded->message);
+      if (where != NULL)
+        printf ("  [%s]", where);
+      if (recorded->origin == AGVIZ_ERROR_ORIGIN_IMPORTER)
+        printf ("  (while importing)");
+      printf ("\n");
+    }
+}
+
+static void
+write_trace_json (AgvizJsonWriter  *json,
+                  const AgvizTrace *trace)
+{
+  agviz_json_writer_begin_object (json);
+  agviz_json_writer_key (json, "id");
+  agviz_json_writer_int (json, trace->id);
+  agviz_json_writer_key (json, "ordinal");
+  agviz_json_writer_int (json, trace->ordinal);
+  agviz_json_writer_key (json, "graph_name");
+  agviz_json_writer_string (json, trace->graph_name);
+  agviz_json_writer_key (json, "status");
+  agviz_json_writer_string (json, agviz_trace_status_to_string (trace->status));
+  agviz_json_writer_key (json, "signature");
+  agviz_json_writer_string (json, trace->signature);
+  agviz_json_writer_key (json, "reason");
+  agviz_json_writer_string (json, trace->reason);
+  agviz_json_writer_key (json, "started_ns");
+  agviz_json_writer_int (json, trace->started_ns);
+  agviz_json_writer_key (json, "wall_ns");
+  agviz_json_writer_int (json, trace->wall_ns);
+  agviz_json_writer_key (json, "node_count");
+  agviz_json_writer_int (json, trace->node_count);
+  agviz_json_writer_key (json, "edge_count");
+  agviz_json_writer_int (json, trace->edge_count);
+  agviz_json_writer_key (json, "execution_count");
+  agviz_json_writer_int (json, trace->execution_count);
+  agviz_json_writer_end_object (json);
+}
+
+static char *
+report_to_json (InfoReport *report,
+                const char *path)
+{
+  g_autoptr(AgvizJsonWriter) json = agviz_json_writer_new ();
+  g_autoptr(GPtrArray) keys = sorted_keys (report->metadata);
+
+  agviz_json_writer_begin_object (json);
+  agviz_json_writer_key (json, "file");
+  agviz_json_writer_string (json, path);
+  agviz_json_writer_key (json, "schema_version");
+  agviz_json_writer_int (json, AGVIZ_SCHEMA_VERSION);
+
+  agviz_json_writer_key (json, "metadata");
+  agviz_json_writer_begin_object (json);
+  for (guint i = 0; i < keys->len; i++)
+    {
+      const char *key = g_ptr_array_index (keys, i);
+      agviz_json_writer_key (json, key);
+      agviz_json_writer_string (json, g_hash_table_lookup (report->metadata, key));
+    }
+  agviz_json_writer_end_object (json);
+
+  agviz_json_writer_key (json, "totals");
+  agviz_json_writer_begin_object (json);
+  agviz_json_writer_key (json, "functions");
+  agviz_json_writer_int (json, report->totals.functions);
+  agviz_json_writer_key (json, "traces");
+  agviz_json_writer_int (json, report->totals.traces);
+  agviz_json_writer_key (json, "nodes");
+  agviz_json_writer_int (json, report->totals.nodes);
+  agviz_json_writer_key (json, "edges");
+  agviz_json_writer_int (json, report->totals.edges);
+  agviz_json_writer_key (json, "executions");
+  agviz_json_writer_int (json, report->totals.executions);
+  agviz_json_writer_key (json, "events");
+  agviz_json_writer_int (json, report->totals.events);
+  agviz_json_writer_key (json, "errors");
+  agviz_json_writer_int (json, report->totals.errors);
+  agviz_json_writer_end_object (json);
+
+  agviz_json_writer_key (json, "functions");
+  agviz_json_writer_begin_array (json);
+  for (guint i = 0; i < report->functions->len; i++)
+    {
+      AgvizFunction *function = g_ptr_array_index (report->functions, i);
+
+      agviz_json_writer_begin_object (json);
+      agviz_json_writer_key (json, "id");
+      agviz_json_writer_int (json, function->id);
+      agviz_json_writer_key (json, "name");
+      agviz_json_writer_string (json, function->name);
+      agviz_json_writer_key (json, "file");
+      agviz_json_writer_string (json, function->file);
+      agviz_json_writer_key (json, "line");
+      agviz_json_writer_int (json, function->line);
+      agviz_json_writer_key (json, "traces");
+      agviz_json_writer_begin_array (json);
+      for (guint j = 0; j < function->traces->len; j++)
+        write_trace_json (json, g_ptr_array_index (function->traces, j));
+      agviz_json_writer_end_array (json);
+      agviz_json_writer_end_object (json);
+    }
+  agviz_json_writer_end_array (json);
+
+  agviz_json_writer_key (json, "errors");
+  agviz_json_writer_begin_array (json);
+  for (guint i = 0; i < report->errors->len; i++)
+    {
+      AgvizRecordedError *recorded = g_ptr_array_index (report->errors, i);
+
+      agviz_json_writer_begin_object (json);
+      agviz_json_writer_key (json, "id");
+      agviz_json_writer_int (json, recorded->id);
+      agviz_json_writer_key (json, "origin");
+      agviz_json_writer_string (json, agviz_error_origin_to_string (recorded->origin));
+      agviz_json_writer_key (json, "type");
+      agviz_json_writer_string (json, recorded->type);
+      agviz_json_writer_key (json, "message");
+      agviz_json_writer_string (json, recorded->message);
+      agviz_json_writer_key (json, "function_id");
+      agviz_json_writer_int (json, recorded->function_id);
+      agviz_json_writer_key (json, "trace_id");
+      agviz_json_writer_int (json, recorded->trace_id);
+      agviz_json_writer_key (json, "node_id");
+      agviz_json_writer_int (json, recorded->node_id);
+      agviz_json_writer_key (json, "traceback");
+      agviz_json_writer_string (json, recorded->traceback);
+      agviz_json_writer_end_object (json);
+    }
+  agviz_json_writer_end_array (json);
+  agviz_json_writer_end_object (json);
+
+  return agviz_json_writer_finish (g_steal_pointer (&json));
+}
+
+int
+agviz_cli_info (int    argc,
+                char **argv)
+{
+  gboolean as_json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, "Print the summary as JSON", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("TRACE_FILE");
+  g_auto(InfoReport) report = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_option_context_set_summary (context,
+                                "Summarise a trace file: its functions, every trace of each "
+                                "(signature,\nwhy it was traced, status), node, edge and "
+                                "execution counts, and recorded errors.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_help_enabled (context, TRUE);
+  g_set_prgname ("agviz info");
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return agviz_cli_usage_error ("%s (see agviz info --help)", error->message);
+  if (argc != 2)
+    return agviz_cli_usage_error ("info needs exactly one trace file (see agviz info --help)");
+
+  if (!info_report_load (&report, argv[1], &error))
+    return agviz_cli_fail (error);
+
+  if (as_json)
+    {
+      g_autofree char *text = report_to_json (&report, argv[1]);
+      fputs (text, stdout);
+    }
+  else
+    print_text (&report, argv[1]);
+
+  return AGVIZ_EXIT_OK;
+}

@@ -1,0 +1,92 @@
+/* agviz.c: the command-line front end, git style: `agviz COMMAND [ARGS]`
+ *
+ * Each command lives in its own agviz-cli-<name>.c and does its work through the core library;
+ * this file only dispatches.
+ */
+#define G_LOG_DOMAIN "agviz"
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "agviz-cli.h"
+
+static const AgvizCliCommand commands[] = {
+  { "info", "Summarise a trace file: functions, traces, counts, errors", agviz_cli_info },
+};
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out,
+           "Usage: agviz COMMAND [OPTION...] [ARG...]\n"
+           "       agviz TRACE_FILE             (same as: agviz info TRACE_FILE)\n"
+           "\n"
+           "agviz records, draws and explains staged graphs (tf.function traces).\n"
+           "\n"
+           "Commands:\n");
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+  fprintf (out,
+           "\n"
+           "Options:\n"
+           "  -h, --help       Show this help (agviz COMMAND --help: help on a command)\n"
+           "  --version        Show the version\n"
+           "\n"
+           "Exit codes:\n"
+           "  0 success, 1 failure, 2 bad usage, 3 no such file, 4 not a SQLite database,\n"
+           "  5 not an agviz trace file, 6 truncated file, 7 corrupted file,\n"
+           "  8 written by a newer agviz, 9 I/O error, 10 function/trace/node not found\n");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  const char *name;
+
+  setlocale (LC_ALL, "");
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return AGVIZ_EXIT_USAGE;
+    }
+
+  name = argv[1];
+  if (g_str_equal (name, "-h") || g_str_equal (name, "--help") || g_str_equal (name, "help"))
+    {
+      print_usage (stdout);
+      return AGVIZ_EXIT_OK;
+    }
+  if (g_str_equal (name, "--version"))
+    {
+      printf ("agviz %s\n", PACKAGE_VERSION);
+      return AGVIZ_EXIT_OK;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      if (g_str_equal (name, commands[i].name))
+        return commands[i].run (argc - 1, argv + 1);
+    }
+
+  /* `agviz graph.db` alone: a path is never a command name, so treat it as one to summarise. */
+  if (name[0] != '-' && (strchr (name, '/') != NULL || strchr (name, '.') != NULL ||
+                         g_file_test (name, G_FILE_TEST_EXISTS)))
+    {
+      char **info_argv = g_new0 (char *, argc + 1);
+      int status;
+
+      info_argv[0] = (char *) "info";
+      for (int i = 1; i < argc; i++)
+        info_argv[i] = argv[i];
+      status = agviz_cli_info (argc, info_argv);
+      g_free (info_argv);
+      return status;
+    }
+
+  return agviz_cli_usage_error ("unknown command '%s' (see agviz --help)", name);
+}

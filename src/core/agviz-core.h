@@ -1,0 +1,8 @@
+/* agviz-core.h: everything front ends need from the core library */
+#pragma once
+
+#include "agviz-records.h"
+#include "agviz-recorder.h"
+#include "agviz-store.h"
+#include "agviz-trace-file.h"
+#include "agviz-json-writer.h"

@@ -1,0 +1,1606 @@
+/* agviz-recorder.c: batched, crash-safe writing of traces
+ *
+ * Speed comes from three things: one long transaction per trace (committed when it ends),
+ * prepared statements, and interning in memory (op types, devices, frames, stack prefixes, scope
+ * paths, attribute sets) so the common case of a node costs one INSERT and a few hash lookups.
+ * Interning falls back to a SELECT on a miss, so a recorder reopening an existing file reuses
+ * what is there instead of writing duplicates.
+ */
+#define G_LOG_DOMAIN "agviz-recorder"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "agviz-recorder.h"
+#include "agviz-trace-file-private.h"
+
+G_DEFINE_QUARK (agviz-recorder-error-quark, agviz_recorder_error)
+
+/* Between traces, rows are committed when this many are pending or this much time has passed. */
+#define COMMIT_EVERY_ROWS 4096
+#define COMMIT_EVERY_USEC (G_USEC_PER_SEC)
+
+/* Ids are packed into pointer-sized hash keys. */
+G_STATIC_ASSERT (sizeof (gpointer) == sizeof (guint64));
+
+typedef enum
+{
+  STMT_BEGIN,
+  STMT_COMMIT,
+  STMT_SET_METADATA,
+  STMT_FIND_FILE,
+  STMT_INSERT_FILE,
+  STMT_SET_FILE_TEXT,
+  STMT_FILE_EXISTS,
+  STMT_FIND_FRAME,
+  STMT_INSERT_FRAME,
+  STMT_FRAME_EXISTS,
+  STMT_FIND_STACK,
+  STMT_INSERT_STACK,
+  STMT_STACK_EXISTS,
+  STMT_FIND_FUNCTION,
+  STMT_INSERT_FUNCTION,
+  STMT_FUNCTION_EXISTS,
+  STMT_NEXT_ORDINAL,
+  STMT_INSERT_TRACE,
+  STMT_SET_TRACE_ROOT,
+  STMT_SET_TRACE_START,
+  STMT_END_TRACE,
+  STMT_TRACE_EXISTS,
+  STMT_INSERT_SCOPE,
+  STMT_SET_SCOPE_COUNTS,
+  STMT_FIND_OP_TYPE,
+  STMT_INSERT_OP_TYPE,
+  STMT_FIND_DEVICE,
+  STMT_INSERT_DEVICE,
+  STMT_FIND_ATTR_SET,
+  STMT_INSERT_ATTR_SET,
+  STMT_INSERT_NODE,
+  STMT_FIND_NODE,
+  STMT_INSERT_EDGE,
+  STMT_INSERT_CALL,
+  STMT_INSERT_EXECUTION,
+  STMT_INSERT_TENSOR_SUMMARY,
+  STMT_INSERT_EVENT,
+  STMT_INSERT_ERROR,
+  N_STMTS
+} StatementId;
+
+static const char *const statement_sql[N_STMTS] = {
+  [STMT_BEGIN] = "BEGIN IMMEDIATE",
+  [STMT_COMMIT] = "COMMIT",
+  [STMT_SET_METADATA] = "INSERT OR REPLACE INTO metadata (key, value) VALUES (?1, ?2)",
+  [STMT_FIND_FILE] = "SELECT id FROM source_files WHERE host = ?1 AND path = ?2",
+  [STMT_INSERT_FILE] = "INSERT INTO source_files (host, path) VALUES (?1, ?2)",
+  [STMT_SET_FILE_TEXT] = "UPDATE source_files SET text = ?2, sha256 = ?3 WHERE id = ?1",
+  [STMT_FILE_EXISTS] = "SELECT 1 FROM source_files WHERE id = ?1",
+  [STMT_FIND_FRAME] = "SELECT id FROM frames"
+                      " WHERE file_id = ?1 AND line = ?2 AND column = ?3 AND function = ?4",
+  [STMT_INSERT_FRAME] = "INSERT INTO frames (file_id, line, column, function)"
+                        " VALUES (?1, ?2, ?3, ?4)",
+  [STMT_FRAME_EXISTS] = "SELECT 1 FROM frames WHERE id = ?1",
+  [STMT_FIND_STACK] = "SELECT id FROM stacks WHERE parent_id = ?1 AND frame_id = ?2",
+  [STMT_INSERT_STACK] = "INSERT INTO stacks (parent_id, frame_id) VALUES (?1, ?2)",
+  [STMT_STACK_EXISTS] = "SELECT 1 FROM stacks WHERE id = ?1",
+  [STMT_FIND_FUNCTION] = "SELECT id FROM functions WHERE name = ?1 AND file_id = ?2 AND line = ?3",
+  [STMT_INSERT_FUNCTION] = "INSERT INTO functions (name, file_id, line) VALUES (?1, ?2, ?3)",
+  [STMT_FUNCTION_EXISTS] = "SELECT 1 FROM functions WHERE id = ?1",
+  [STMT_NEXT_ORDINAL] = "SELECT coalesce(max(ordinal), 0) + 1 FROM traces WHERE function_id = ?1",
+  [STMT_INSERT_TRACE] = "INSERT INTO traces"
+                        " (function_id, ordinal, graph_name, signature, reason, started_ns)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+  [STMT_SET_TRACE_ROOT] = "UPDATE traces SET root_scope_id = ?2 WHERE id = ?1",
+  [STMT_SET_TRACE_START] = "UPDATE traces SET started_ns = ?2 WHERE id = ?1",
+  [STMT_END_TRACE] = "UPDATE traces SET status = ?2, wall_ns = ?3, node_count = ?4,"
+                     " edge_count = ?5 WHERE id = ?1",
+  [STMT_TRACE_EXISTS] = "SELECT 1 FROM traces WHERE id = ?1",
+  [STMT_INSERT_SCOPE] = "INSERT INTO scopes (trace_id, parent_id, name) VALUES (?1, ?2, ?3)",
+  [STMT_SET_SCOPE_COUNTS] = "UPDATE scopes SET node_count = ?2, descendant_count = ?3"
+                            " WHERE id = ?1",
+  [STMT_FIND_OP_TYPE] = "SELECT id FROM op_types WHERE name = ?1",
+  [STMT_INSERT_OP_TYPE] = "INSERT INTO op_types (name) VALUES (?1)",
+  [STMT_FIND_DEVICE] = "SELECT id FROM devices WHERE name = ?1",
+  [STMT_INSERT_DEVICE] = "INSERT INTO devices (name) VALUES (?1)",
+  [STMT_FIND_ATTR_SET] = "SELECT id FROM attr_sets WHERE hash = ?1 AND value = ?2",
+  [STMT_INSERT_ATTR_SET] = "INSERT INTO attr_sets (hash, value) VALUES (?1, ?2)",
+  [STMT_INSERT_NODE] = "INSERT INTO nodes"
+                       " (id, scope_id, name, op_type_id, device_id, stack_id, attr_set_id)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+  [STMT_FIND_NODE] = "SELECT id FROM nodes WHERE scope_id = ?1 AND name = ?2",
+  [STMT_INSERT_EDGE] = "INSERT INTO edges (dst_node_id, dst_input, src_node_id, src_output)"
+                       " VALUES (?1, ?2, ?3, ?4)",
+  [STMT_INSERT_CALL] = "INSERT INTO calls (node_id, role, callee_graph_name) VALUES (?1, ?2, ?3)",
+  [STMT_INSERT_EXECUTION] = "INSERT INTO executions (seq, trace_id, op_type_id, device_id,"
+                            " start_ns, duration_ns, status, stack_id)"
+                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+  [STMT_INSERT_TENSOR_SUMMARY] = "INSERT INTO tensor_summaries (execution_id, node_id,"
+                                 " output_slot, debug_mode, dtype, shape, element_count,"
+                                 " nan_count, neg_inf_count, pos_inf_count, neg_finite_count,"
+                                 " zero_count, pos_finite_count, min, max, mean)"
+                                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+                                 " ?13, ?14, ?15, ?16)",
+  [STMT_INSERT_EVENT] = "INSERT INTO events (kind, wall_ns, function_id, trace_id, node_id,"
+                        " execution_id, stack_id, message, detail)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+  [STMT_INSERT_ERROR] = "INSERT INTO errors (origin, wall_ns, type, message, traceback,"
+                        " function_id, trace_id, execution_id, node_id, stack_id)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+};
+
+typedef struct
+{
+  gint64 id;
+  guint  parent_index;       /* index in OpenTrace.scopes; G_MAXUINT for the root */
+  gint64 node_count;
+  gint64 descendant_count;
+} ScopeCounts;
+
+/* What the recorder keeps in memory for a trace between begin and end. */
+typedef struct
+{
+  gint64      id;
+  gint64      started_usec;   /* monotonic, to measure the tracing time */
+  GArray     *scopes;         /* ScopeCounts, parents before children; [0] is the root */
+  GHashTable *scope_index;    /* full scope path (owned) -> index in scopes + 1 */
+  gint64      node_count;
+  gint64      edge_count;
+} OpenTrace;
+
+struct _AgvizRecorder
+{
+  GObject       parent_instance;
+
+  char         *path;
+  sqlite3      *db;
+  sqlite3_stmt *stmts[N_STMTS];
+
+  /* Set when an I/O error made SQLite roll back the batch: continuing would write rows that
+   * point at rows that are gone, so everything after fails with this message. */
+  char         *stopped_reason;
+
+  gboolean      in_transaction;
+  guint         pending_rows;
+  gint64        last_commit_usec;
+
+  GHashTable   *open_traces;          /* trace id -> OpenTrace */
+
+  /* Node ids are assigned here, consecutively from first_session_node_id, so the owner of each
+   * node made in this session is one array lookup away (edges must stay inside one trace). */
+  gint64        first_session_node_id;
+  gint64        next_node_id;
+  GArray       *node_owner;           /* gint64 trace id per node of this session */
+
+  gint64        next_seq;
+
+  GHashTable   *op_type_ids;          /* name -> id */
+  GHashTable   *device_ids;           /* name -> id */
+  GHashTable   *frame_ids;            /* "file_id:line:column:function" -> id */
+  GHashTable   *stack_ids;            /* packed (parent_id, frame_id) -> id */
+  GHashTable   *attr_set_ids;         /* GBytes -> id */
+  GHashTable   *function_ids;         /* "file_id:line:name" -> id */
+
+  GString      *scratch;
+};
+
+G_DEFINE_FINAL_TYPE (AgvizRecorder, agviz_recorder, G_TYPE_OBJECT)
+
+static guint
+hash_u64_key (gconstpointer key)
+{
+  guint64 value = (guint64) (guintptr) key;
+
+  /* The finaliser of MurmurHash3: mixes the high half in, unlike g_direct_hash. */
+  value ^= value >> 33;
+  value *= G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
+  value ^= value >> 33;
+  return (guint) value;
+}
+
+static inline gpointer
+id_to_value (gint64 id)
+{
+  return (gpointer) (guintptr) id;
+}
+
+static inline gint64
+value_to_id (gpointer value)
+{
+  return (gint64) (guintptr) value;
+}
+
+static void
+open_trace_free (OpenTrace *trace)
+{
+  g_clear_pointer (&trace->scopes, g_array_unref);
+  g_clear_pointer (&trace->scope_index, g_hash_table_unref);
+  g_free (trace);
+}
+
+static gboolean
+fail_sqlite (AgvizRecorder  *self,
+             int             rc,
+             const char     *what,
+             GError        **error)
+{
+  /* SQLite rolls the whole transaction back on some errors (disk full, I/O): detect it, because
+   * the rows of the current batch are gone and later rows would refer to them. */
+  if (self->in_transaction && sqlite3_get_autocommit (self->db))
+    {
+      self->in_transaction = FALSE;
+      g_free (self->stopped_reason);
+      self->stopped_reason = g_strdup_printf ("%s: %s", what, sqlite3_errmsg (self->db));
+    }
+  return _agviz_sqlite_fail (error, self->db, rc, what);
+}
+
+static gboolean
+fail_invalid (GError     **error,
+              int          code,
+              const char  *format,
+              ...) G_GNUC_PRINTF (3, 4);
+
+static gboolean
+fail_invalid (GError     **error,
+              int          code,
+              const char  *format,
+              ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_propagate_error (error, g_error_new_valist (AGVIZ_RECORDER_ERROR, code, format, args));
+  va_end (args);
+  return FALSE;
+}
+
+static gboolean
+check_usable (AgvizRecorder  *self,
+              GError        **error)
+{
+  if (self->db == NULL)
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_STOPPED, "the recorder is closed");
+  if (self->stopped_reason != NULL)
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_STOPPED,
+                         "recording stopped after an earlier error (%s); "
+                         "every trace ended before it is intact", self->stopped_reason);
+  return TRUE;
+}
+
+static sqlite3_stmt *
+statement (AgvizRecorder *self,
+           StatementId    id)
+{
+  sqlite3_stmt *stmt = self->stmts[id];
+
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  return stmt;
+}
+
+static gboolean
+ensure_transaction (AgvizRecorder  *self,
+                    GError        **error)
+{
+  int rc;
+
+  if (self->in_transaction)
+    return TRUE;
+
+  rc = sqlite3_step (statement (self, STMT_BEGIN));
+  sqlite3_reset (self->stmts[STMT_BEGIN]);
+  if (rc != SQLITE_DONE)
+    return fail_sqlite (self, rc, "cannot start writing", error);
+
+  self->in_transaction = TRUE;
+  return TRUE;
+}
+
+static gboolean
+commit (AgvizRecorder  *self,
+        GError        **error)
+{
+  int rc;
+
+  if (!self->in_transaction)
+    return TRUE;
+
+  rc = sqlite3_step (statement (self, STMT_COMMIT));
+  sqlite3_reset (self->stmts[STMT_COMMIT]);
+  if (rc != SQLITE_DONE)
+    {
+      /* A failed COMMIT leaves the transaction open (e.g. SQLITE_BUSY) or rolled back (I/O);
+       * fail_sqlite tells the two apart. */
+      return fail_sqlite (self, rc, "cannot commit", error);
+    }
+
+  self->in_transaction = FALSE;
+  self->pending_rows = 0;
+  self->last_commit_usec = g_get_monotonic_time ();
+  return TRUE;
+}
+
+/* Between traces, keep readers up to date without a commit per row. */
+static gboolean
+maybe_commit (AgvizRecorder  *self,
+              GError        **error)
+{
+  self->pending_rows++;
+  if (g_hash_table_size (self->open_traces) > 0)
+    return TRUE;
+  if (self->pending_rows < COMMIT_EVERY_ROWS &&
+      g_get_monotonic_time () - self->last_commit_usec < COMMIT_EVERY_USEC)
+    return TRUE;
+  return commit (self, error);
+}
+
+/* Runs a prepared INSERT/UPDATE whose parameters are bound; returns the new rowid or 0. */
+static gint64
+run_insert (AgvizRecorder  *self,
+            sqlite3_stmt   *stmt,
+            const char     *what,
+            GError        **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      if ((rc & 0xff) == SQLITE_CONSTRAINT)
+        {
+          fail_invalid (error, AGVIZ_RECORDER_ERROR_DUPLICATE, "%s: %s", what,
+                        sqlite3_errmsg (self->db));
+          sqlite3_reset (stmt);
+          return 0;
+        }
+      sqlite3_reset (stmt);
+      fail_sqlite (self, rc, what, error);
+      return 0;
+    }
+  sqlite3_reset (stmt);
+  return sqlite3_last_insert_rowid (self->db);
+}
+
+/* Runs a prepared statement that returns no rowid (UPDATE, WITHOUT ROWID insert). */
+static gboolean
+run_update (AgvizRecorder  *self,
+            sqlite3_stmt   *stmt,
+            const char     *what,
+            GError        **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if ((rc & 0xff) == SQLITE_CONSTRAINT)
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_DUPLICATE, "%s: %s", what,
+                         sqlite3_errmsg (self->db));
+  if (rc != SQLITE_DONE)
+    return fail_sqlite (self, rc, what, error);
+  return TRUE;
+}
+
+/* Runs a prepared single-column SELECT; returns its integer, 0 when there is no row, -1 on error. */
+static gint64
+run_select_id (AgvizRecorder  *self,
+               sqlite3_stmt   *stmt,
+               GError        **error)
+{
+  int rc = sqlite3_step (stmt);
+  gint64 id = 0;
+
+  if (rc == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+  else if (rc != SQLITE_DONE)
+    {
+      sqlite3_reset (stmt);
+      fail_sqlite (self, rc, "cannot read the trace file", error);
+      return -1;
+    }
+  sqlite3_reset (stmt);
+  return id;
+}
+
+static gboolean
+row_exists (AgvizRecorder  *self,
+            StatementId     id,
+            gint64          row_id,
+            const char     *what,
+            GError        **error)
+{
+  sqlite3_stmt *stmt = statement (self, id);
+  gint64 found;
+
+  sqlite3_bind_int64 (stmt, 1, row_id);
+  found = run_select_id (self, stmt, error);
+  if (found < 0)
+    return FALSE;
+  if (found == 0)
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_UNKNOWN_ID, "no %s with id %" G_GINT64_FORMAT,
+                         what, row_id);
+  return TRUE;
+}
+
+static gint64
+max_of (sqlite3    *db,
+        const char *sql)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK ||
+      sqlite3_step (stmt) != SQLITE_ROW)
+    return 0;
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+static void
+agviz_recorder_finalize (GObject *object)
+{
+  AgvizRecorder *self = AGVIZ_RECORDER (object);
+
+  if (self->db != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!agviz_recorder_close (self, &error))
+        g_warning ("%s", error->message);
+    }
+
+  g_clear_pointer (&self->open_traces, g_hash_table_unref);
+  g_clear_pointer (&self->node_owner, g_array_unref);
+  g_clear_pointer (&self->op_type_ids, g_hash_table_unref);
+  g_clear_pointer (&self->device_ids, g_hash_table_unref);
+  g_clear_pointer (&self->frame_ids, g_hash_table_unref);
+  g_clear_pointer (&self->stack_ids, g_hash_table_unref);
+  g_clear_pointer (&self->attr_set_ids, g_hash_table_unref);
+  g_clear_pointer (&self->function_ids, g_hash_table_unref);
+  g_string_free (self->scratch, TRUE);
+  g_free (self->stopped_reason);
+  g_free (self->path);
+
+  G_OBJECT_CLASS (agviz_recorder_parent_class)->finalize (object);
+}
+
+static void
+agviz_recorder_class_init (AgvizRecorderClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = agviz_recorder_finalize;
+}
+
+static void
+agviz_recorder_init (AgvizRecorder *self)
+{
+  self->open_traces = g_hash_table_new_full (hash_u64_key, g_direct_equal, NULL,
+                                             (GDestroyNotify) open_trace_free);
+  self->node_owner = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->op_type_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->device_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->frame_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->stack_ids = g_hash_table_new (hash_u64_key, g_direct_equal);
+  self->attr_set_ids = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                              (GDestroyNotify) g_bytes_unref, NULL);
+  self->function_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->scratch = g_string_new (NULL);
+}
+
+AgvizRecorder *
+agviz_recorder_open (const char  *path,
+                     GError     **error)
+{
+  g_autoptr(AgvizRecorder) self = NULL;
+  g_autofree char *created = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  self = g_object_new (AGVIZ_TYPE_RECORDER, NULL);
+  self->path = g_strdup (path);
+  self->db = _agviz_trace_file_open (path, _AGVIZ_OPEN_CREATE, NULL, error);
+  if (self->db == NULL)
+    return NULL;
+
+  for (guint i = 0; i < N_STMTS; i++)
+    {
+      self->stmts[i] = _agviz_sqlite_prepare (self->db, statement_sql[i], error);
+      if (self->stmts[i] == NULL)
+        return NULL;
+    }
+
+  self->first_session_node_id = max_of (self->db, "SELECT coalesce(max(id), 0) FROM nodes") + 1;
+  self->next_node_id = self->first_session_node_id;
+  self->next_seq = max_of (self->db, "SELECT coalesce(max(seq), 0) FROM executions") + 1;
+  self->last_commit_usec = g_get_monotonic_time ();
+
+  if (!agviz_recorder_set_metadata (self, "agviz.writer_version", PACKAGE_VERSION, error))
+    return NULL;
+  if (!commit (self, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+gboolean
+agviz_recorder_close (AgvizRecorder  *self,
+                      GError        **error)
+{
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (AGVIZ_IS_RECORDER (self), FALSE);
+
+  if (self->db == NULL)
+    return TRUE;
+
+  if (self->stopped_reason == NULL)
+    ok = commit (self, error);
+  else if (self->in_transaction)
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+
+  for (guint i = 0; i < N_STMTS; i++)
+    g_clear_pointer (&self->stmts[i], sqlite3_finalize);
+  sqlite3_close (self->db);
+  self->db = NULL;
+  self->in_transaction = FALSE;
+  g_hash_table_remove_all (self->open_traces);
+
+  return ok;
+}
+
+gboolean
+agviz_recorder_flush (AgvizRecorder  *self,
+                      GError        **error)
+{
+  g_return_val_if_fail (AGVIZ_IS_RECORDER (self), FALSE);
+
+  if (!check_usable (self, error))
+    return FALSE;
+  return commit (self, error);
+}
+
+gboolean
+agviz_recorder_set_metadata (AgvizRecorder  *self,
+                             const char     *key,
+                             const char     *value,
+                             GError        **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (AGVIZ_IS_RECORDER (self), FALSE);
+
+  if (!check_usable (self, error))
+    return FALSE;
+  if (key == NULL || *key == '\0' || value == NULL)
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_INVALID,
+                         "metadata needs a non-empty key and a value");
+  if (!ensure_transaction (self, error))
+    return FALSE;
+
+  stmt = statement (self, STMT_SET_METADATA);
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
+  if (!run_update (self, stmt, "cannot store metadata", error))
+    return FALSE;
+  return maybe_commit (self, error);
+}
+
+/* Looks up a row by a text key via @find_id, inserting it with @insert_id when absent; the
+ * statements take the key's parts as their leading parameters, bound by the caller. */
+static gint64
+find_or_insert (AgvizRecorder  *self,
+                sqlite3_stmt   *find,
+                sqlite3_stmt   *insert,
+                const char     *what,
+                GError        **error)
+{
+  gint64 id = run_select_id (self, find, error);
+
+  if (id != 0)
+    return id < 0 ? 0 : id;
+  return run_insert (self, insert, what, error);
+}
+
+static gint64
+intern_name (AgvizRecorder  *self,
+             GHashTable     *ids,
+             StatementId     find_id,
+             StatementId     insert_id,
+             const char     *name,
+             GError        **error)
+{
+  gpointer value;
+  sqlite3_stmt *find, *insert;
+  gint64 id;
+
+  if (g_hash_table_lookup_extended (ids, name, NULL, &value))
+    return value_to_id (value);
+
+  find = statement (self, find_id);
+  insert = statement (self, insert_id);
+  sqlite3_bind_text (find, 1, name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 1, name, -1, SQLITE_STATIC);
+  id = find_or_insert (self, find, insert, "cannot store a name", error);
+  if (id != 0)
+    g_hash_table_insert (ids, g_strdup (name), id_to_value (id));
+  return id;
+}
+
+gint64
+agviz_recorder_add_file (AgvizRecorder  *self,
+                         const char     *host,
+                         const char     *path,
+                         GError        **error)
+{
+  sqlite3_stmt *find, *insert;
+  gint64 id;
+
+  g_return_val_if_fail (AGVIZ_IS_RECORDER (self), 0);
+
+  if (!check_usable (self, error))
+    return 0;
+  if (path == NULL || *path == '\0')
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_INVALID, "a source file needs a path");
+  if (!ensure_transaction (self, error))
+    return 0;
+
+  find = statement (self, STMT_FIND_FILE);
+  insert = statement (self, STMT_INSERT_FILE);
+  for (guint i = 0; i < 2; i++)
+    {
+      sqlite3_stmt *stmt = i == 0 ? find : insert;
+      sqlite3_bind_text (stmt, 1, host != NULL ? host : "", -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, path, -1, SQLITE_STATIC);
+    }
+  id = find_or_insert (self, find, insert, "cannot store a source file", error);
+  if (id == 0 || !maybe_commit (self, error))
+    return 0;
+  return id;
+}
+
+gboolean
+agviz_recorder_set_file_text (AgvizRecorder  *self,
+                              gint64          file_id,
+                              const char     *text,
+                              gssize          length,
+                              GError        **error)
+{
+  g_autofree char *sha256 = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (AGVIZ_IS_RECORDER (self), FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  if (!check_usable (self, error) || !ensure_transaction (self, error))
+    return FALSE;
+
+  if (length < 0)
+    length = strlen (text);
+  sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) text, length);
+
+  stmt = statement (self, STMT_SET_FILE_TEXT);
+  sqlite3_bind_int64 (stmt, 1, file_id);
+  sqlite3_bind_blob64 (stmt, 2, text, length, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, sha256, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      int rc = sqlite3_errcode (self->db);
+      sqlite3_reset (stmt);
+      return fail_sqlite (self, rc, "cannot store source text", error);
+    }
+  sqlite3_reset (stmt);
+  if (sqlite3_changes (self->db) == 0)
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_UNKNOWN_ID,
+                         "no source file with id %" G_GINT64_FORMAT, file_id);
+  return maybe_commit (self, error);
+}
+
+gint64
+agviz_recorder_add_frame (AgvizRecorder  *self,
+                          gint64          file_id,
+                          int             line,
+                          int             column,
+                          const char     *function,
+                          GError        **error)
+{
+  sqlite3_stmt *find, *insert;
+  gpointer value;
+  gint64 id;
+
+  g_return_val_if_fail (AGVIZ_IS_RECORDER (self), 0);
+
+  if (!check_usable (self, error))
+    return 0;
+  if (line < 0 || column < 0)
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_INVALID,
+                         "a frame cannot have a negative line or column (line %d, column %d)",
+                         line, column);
+  if (function == NULL)
+    function = "";
+
+  g_string_printf (self->scratch, "%" G_GINT64_FORMAT ":%d:%d:%s", file_id, line, column,
+                   function);
+  if (g_hash_table_lookup_extended (self->frame_ids, self->scratch->str, NULL, &value))
+    return value_to_id (value);
+
+  if (!ensure_transaction (self, error))
+    return 0;
+
+  find = statement (self, STMT_FIND_FRAME);
+  insert = statement (self, STMT_INSERT_FRAME);
+  for (guint i = 0; i < 2; i++)
+    {
+      sqlite3_stmt *stmt = i == 0 ? find : insert;
+      sqlite3_bind_int64 (stmt, 1, file_id);
+      sqlite3_bind_int (stmt, 2, line);
+      sqlite3_bind_int (stmt, 3, column);
+      sqlite3_bind_text (stmt, 4, function, -1, SQLITE_STATIC);
+    }
+  /* The file must exist: checked here, on the slow path only, because the schema does not
+   * enforce foreign keys (that would cost a lookup per node). */
+  id = run_select_id (self, find, error);
+  if (id < 0)
+    return 0;
+  if (id == 0)
+    {
+      if (!row_exists (self, STMT_FILE_EXISTS, file_id, "source file", error))
+        return 0;
+      id = run_insert (self, insert, "cannot store a frame", error);
+      if (id == 0 || !maybe_commit (self, error))
+        return 0;
+    }
+
+  g_hash_table_insert (self->frame_ids, g_strdup (self->scratch->str), id_to_value (id));
+  return id;
+}
+
+static gint64
+intern_stack_entry (AgvizRecorder  *self,
+                    gint64          parent_id,
+                    gint64          frame_id,
+                    GError        **error)
+{
+  gboolean packable = parent_id < G_MAXUINT32 && frame_id < G_MAXUINT32;
+  guint64 key = ((guint64) parent_id << 32) | (guint64) frame_id;
+  sqlite3_stmt *find, *insert;
+  gpointer value;
+  gint64 id;
+
+  if (packable && g_hash_table_lookup_extended (self->stack_ids, id_to_value (key), NULL, &value))
+    return value_to_id (value);
+
+  find = statement (self, STMT_FIND_STACK);
+  insert = statement (self, STMT_INSERT_STACK);
+  for (guint i = 0; i < 2; i++)
+    {
+      sqlite3_stmt *stmt = i == 0 ? find : insert;
+      sqlite3_bind_int64 (stmt, 1, parent_id);
+      sqlite3_bind_int64 (stmt, 2, frame_id);
+    }
+  id = find_or_insert (self, find, insert, "cannot store a stack", error);
+  if (id != 0 && packable)
+    g_hash_table_insert (self->stack_ids, id_to_value (key), id_to_value (id));
+  return id;
+}
+
+gint64
+agviz_recorder_add_stack (AgvizRecorder  *self,
+                          const gint64   *frame_ids,
+                          guint           n_frames,
+                          GError        **error)
+{
+  gint64 stack_id = 0;
+
+  g_return_val_if_fail (AGVIZ_IS_RECORDER (self), 0);
+  g_return_val_if_fail (frame_ids != NULL || n_frames == 0, 0);
+
+  if (!check_usable (self, error))
+    return 0;
+  if (n_frames == 0)
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_INVALID, "a stack needs at least one frame");
+  if (!ensure_transaction (self, error))
+    return 0;
+
+  for (guint i = 0; i < n_frames; i++)
+    {
+      gint64 frame_id = frame_ids[i];
+
+      /* Frames are checked only when this recorder has not seen them: the hot path stays a
+       * hash lookup per frame. */
+      if (frame_id <= 0)
+        return fail_invalid (error, AGVIZ_RECORDER_ERROR_UNKNOWN_ID,
+                             "no frame with id %" G_GINT64_FORMAT, frame_id);
+      if ((guint64) frame_id >= G_MAXUINT32 ||
+          !g_hash_table_contains (self->stack_ids,
+                                  id_to_value (((guint64) stack_id << 32) | (guint64) frame_id)))
+        {
+          if (!row_exists (self, STMT_FRAME_EXISTS, frame_id, "frame", error))
+            return 0;
+        }
+
+      stack_id = intern_stack_entry (self, stack_id, frame_id, error);
+      if (stack_id == 0)
+        return 0;
+    }
+
+  if (!maybe_commit (self, error))
+    return 0;
+  return stack_id;
+}
+
+gint64
+agviz_recorder_add_function (AgvizRecorder  *self,
+                             const char     *name,
+                             gint64          file_id,
+                             int             line,
+                             GError        **error)
+{
+  sqlite3_stmt *find, *insert;
+  gpointer value;
+  gint64 id;
+
+  g_return_val_if_fail (AGVIZ_IS_RECORDER (self), 0);
+
+  if (!check_usable (self, error))
+    return 0;
+  if (name == NULL || *name == '\0')
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_INVALID, "a function needs a name");
+  if (line < 0 || file_id < 0)
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_INVALID,
+                         "function %s: negative file id or line", name);
+
+  g_string_printf (self->scratch, "%" G_GINT64_FORMAT ":%d:%s", file_id, line, name);
+  if (g_hash_table_lookup_extended (self->function_ids, self->scratch->str, NULL, &value))
+    return value_to_id (value);
+
+  if (!ensure_transaction (self, error))
+    return 0;
+
+  find = statement (self, STMT_FIND_FUNCTION);
+  insert = statement (self, STMT_INSERT_FUNCTION);
+  for (guint i = 0; i < 2; i++)
+    {
+      sqlite3_stmt *stmt = i == 0 ? find : insert;
+      sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, file_id);
+      sqlite3_bind_int (stmt, 3, line);
+    }
+  id = find_or_insert (self, find, insert, "cannot store a function", error);
+  if (id == 0 || !maybe_commit (self, error))
+    return 0;
+
+  g_hash_table_insert (self->function_ids, g_strdup (self->scratch->str), id_to_value (id));
+  return id;
+}
+
+static gint64
+insert_scope (AgvizRecorder  *self,
+              gint64          trace_id,
+              gint64          parent_id,
+              const char     *name,
+              gsize           name_length,
+              GError        **error)
+{
+  sqlite3_stmt *stmt = statement (self, STMT_INSERT_SCOPE);
+
+  sqlite3_bind_int64 (stmt, 1, trace_id);
+  sqlite3_bind_int64 (stmt, 2, parent_id);
+  sqlite3_bind_text (stmt, 3, name, (int) name_length, SQLITE_STATIC);
+  return run_insert (self, stmt, "cannot store a scope", error);
+}
+
+gint64
+agviz_recorder_begin_trace (AgvizRecorder  *self,
+                            gint64          function_id,
+                            const char     *graph_name,
+                            const char     *signature,
+                            const char     *reason,
+                            GError        **error)
+{
+  OpenTrace *trace;
+  sqlite3_stmt *stmt;
+  ScopeCounts root = { 0, G_MAXUINT, 0, 0 };
+  gint64 ordinal, trace_id;
+
+  g_return_val_if_fail (AGVIZ_IS_RECORDER (self), 0);
+
+  if (!check_usable (self, error))
+    return 0;
+  if (graph_name == NULL || *graph_name == '\0')
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_INVALID, "a trace needs a graph name");
+  if (!ensure_transaction (self, error))
+    return 0;
+  if (!row_exists (self, STMT_FUNCTION_EXISTS, function_id, "function", error))
+    return 0;
+
+  stmt = statement (self, STMT_NEXT_ORDINAL);
+  sqlite3_bind_int64 (stmt, 1, function_id);
+  ordinal = run_select_id (self, stmt, error);
+  if (ordinal <= 0)
+    return 0;
+
+  stmt = statement (self, STMT_INSERT_TRACE);
+  sqlite3_bind_int64 (stmt, 1, function_id);
+  sqlite3_bind_int64 (stmt, 2, ordinal);
+  sqlite3_bind_text (stmt, 3, graph_name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, signature != NULL ? signature : "", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, reason != NULL ? reason : "", -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 6, g_get_real_time () * 1000);
+  trace_id = run_insert (self, stmt, "cannot store a trace", error);
+  if (trace_id == 0)
+    return 0;
+
+  root.id = insert_scope (self, trace_id, 0, "", 0, error);
+  if (root.id == 0)
+    return 0;
+
+  stmt = statement (self, STMT_SET_TRACE_ROOT);
+  sqlite3_bind_int64 (stmt, 1, trace_id);
+  sqlite3_bind_int64 (stmt, 2, root.id);
+  if (!run_update (self, stmt, "cannot store a trace", error))
+    return 0;
+
+  trace = g_new0 (OpenTrace, 1);
+  trace->id = trace_id;
+  trace->started_usec = g_get_monotonic_time ();
+  trace->scopes = g_array_new (FALSE, FALSE, sizeof (ScopeCounts));
+  trace->scope_index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_array_append_val (trace->scopes, root);
+  g_hash_table_insert (self->open_traces, id_to_value (trace_id), trace);
+
+  return trace_id;
+}
+
+static OpenTrace *
+lookup_open_trace (AgvizRecorder  *self,
+                   gint64          trace_id,
+                   GError        **error)
+{
+  OpenTrace *trace = g_hash_table_lookup (self->open_traces, id_to_value (trace_id));
+
+  if (trace == NULL)
+    fail_invalid (error, AGVIZ_RECORDER_ERROR_NOT_RECORDING,
+                  "trace %" G_GINT64_FORMAT " is not being recorded "
+                  "(never begun, already ended, or from another recorder)", trace_id);
+  return trace;
+}
+
+gboolean
+agviz_recorder_set_trace_start (AgvizRecorder  *self,
+                                gint64          trace_id,
+                                gint64          started_ns,
+                                GError        **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (AGVIZ_IS_RECORDER (self), FALSE);
+
+  if (!check_usable (self, error))
+    return FALSE;
+  if (lookup_open_trace (self, trace_id, error) == NULL)
+    return FALSE;
+  if (started_ns < 0)
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_INVALID,
+                         "a trace cannot start before 1970");
+
+  stmt = statement (self, STMT_SET_TRACE_START);
+  sqlite3_bind_int64 (stmt, 1, trace_id);
+  sqlite3_bind_int64 (stmt, 2, started_ns);
+  return run_update (self, stmt, "cannot store a trace", error);
+}
+
+/* Returns the index in trace->scopes of the scope named by the first @length bytes of @path,
+ * creating it and its parents as needed, or G_MAXUINT on error. */
+static guint
+intern_scope_path (AgvizRecorder  *self,
+                   OpenTrace      *trace,
+                   const char     *path,
+                   gsize           length,
+                   GError        **error)
+{
+  ScopeCounts scope = { 0, 0, 0, 0 };
+  const char *slash;
+  gpointer value;
+  guint parent_index;
+  gsize name_start;
+
+  if (length == 0)
+    return 0;
+
+  g_string_overwrite_len (self->scratch, 0, path, length);
+  g_string_truncate (self->scratch, length);
+  if (g_hash_table_lookup_extended (trace->scope_index, self->scratch->str, NULL, &value))
+    return GPOINTER_TO_UINT (value) - 1;
+
+  slash = g_strrstr_len (path, length, "/");
+  if (slash != NULL)
+    {
+      parent_index = intern_scope_path (self, trace, path, slash - path, error);
+      if (parent_index == G_MAXUINT)
+        return G_MAXUINT;
+      name_start = slash - path + 1;
+    }
+  else
+    {
+      parent_index = 0;
+      name_start = 0;
+    }
+
+  scope.parent_index = parent_index;
+  scope.id = insert_scope (self, trace->id, g_array_index (trace->scopes, ScopeCounts,
+                                                           parent_index).id,
+                           path + name_start, length - name_start, error);
+  if (scope.id == 0)
+    return G_MAXUINT;
+
+  g_array_append_val (trace->scopes, scope);
+  g_hash_table_insert (trace->scope_index, g_strndup (path, length),
+                       GUINT_TO_POINTER (trace->scopes->len));
+  return trace->scopes->len - 1;
+}
+
+static gint64
+intern_attr_set (AgvizRecorder  *self,
+                 GVariant       *attrs,
+                 GError        **error)
+{
+  g_autoptr(GVariant) normal = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  sqlite3_stmt *find, *insert;
+  gconstpointer data;
+  gsize size;
+  gpointer value;
+  guint64 hash = G_GUINT64_CONSTANT (0xcbf29ce484222325);
+  gint64 id;
+
+  normal = g_variant_get_normal_form (attrs);
+  bytes = g_variant_get_data_as_bytes (normal);
+  if (g_hash_table_lookup_extended (self->attr_set_ids, bytes, NULL, &value))
+    return value_to_id (value);
+
+  /* 64-bit FNV-1a: the index column, so a reopened file finds its sets without reading blobs. */
+  data = g_bytes_get_data (bytes, &size);
+  for (gsize i = 0; i < size; i++)
+    {
+      hash ^= ((const guint8 *) data)[i];
+      hash *= G_GUINT64_CONSTANT (0x100000001b3);
+    }
+
+  find = statement (self, STMT_FIND_ATTR_SET);
+  insert = statement (self, STMT_INSERT_ATTR_SET);
+  for (guint i = 0; i < 2; i++)
+    {
+      sqlite3_stmt *stmt = i == 0 ? find : insert;
+      sqlite3_bind_int64 (stmt, 1, (gint64) hash);
+      sqlite3_bind_blob64 (stmt, 2, size > 0 ? data : "", size, SQLITE_STATIC);
+    }
+  id = find_or_insert (self, find, insert, "cannot store attributes", error);
+  if (id != 0)
+    g_hash_table_insert (self->attr_set_ids, g_steal_pointer (&bytes), id_to_value (id));
+  return id;
+}
+
+gint64
+agviz_recorder_add_node (AgvizRecorder  *self,
+                         gint64          trace_id,
+                         const char     *name,
+                         const char     *op_type,
+                         const char     *device,
+                         GVariant       *attrs,
+                         gint64          stack_id,
+                         GError        **error)
+{
+  g_autoptr(GVariant) owned_attrs = attrs != NULL ? g_variant_ref_sink (attrs) : NULL;
+  OpenTrace *trace;
+  sqlite3_stmt *stmt;
+  const char *slash;
+  gsize name_length;
+  guint scope_index;
+  gint64 op_type_id, device_id = 0, attr_set_id = 0, node_id;
+
+  g_return_val_if_fail (AGVIZ_IS_RECORDER (self), 0);
+
+  if (!check_usable (self, error))
+    return 0;
+  if ((trace = lookup_open_trace (self, trace_id, error)) == NULL)
+    return 0;
+  if (name == NULL || *name == '\0')
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_INVALID, "a node needs a name");
+  name_length = strlen (name);
+  if (name[name_length - 1] == '/')
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_INVALID,
+                         "node name \"%s\" ends with '/': that names a scope, not a node", name);
+  if (op_type == NULL || *op_type == '\0')
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_INVALID, "node %s needs an op type", name);
+  if (attrs != NULL && !g_variant_is_of_type (attrs, G_VARIANT_TYPE_VARDICT))
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_INVALID,
+                         "node %s: attributes must be a{sv}, not %s", name,
+                         g_variant_get_type_string (attrs));
+  if (stack_id < 0)
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_UNKNOWN_ID,
+                         "no stack with id %" G_GINT64_FORMAT, stack_id);
+  if (stack_id > 0 && !row_exists (self, STMT_STACK_EXISTS, stack_id, "stack", error))
+    return 0;
+
+  slash = strrchr (name, '/');
+  scope_index = intern_scope_path (self, trace, name, slash != NULL ? (gsize) (slash - name) : 0,
+                                   error);
+  if (scope_index == G_MAXUINT)
+    return 0;
+
+  op_type_id = intern_name (self, self->op_type_ids, STMT_FIND_OP_TYPE, STMT_INSERT_OP_TYPE,
+                            op_type, error);
+  if (op_type_id == 0)
+    return 0;
+  if (device != NULL && *device != '\0')
+    {
+      device_id = intern_name (self, self->device_ids, STMT_FIND_DEVICE, STMT_INSERT_DEVICE,
+                               device, error);
+      if (device_id == 0)
+        return 0;
+    }
+  if (attrs != NULL && g_variant_n_children (attrs) > 0)
+    {
+      attr_set_id = intern_attr_set (self, attrs, error);
+      if (attr_set_id == 0)
+        return 0;
+    }
+
+  node_id = self->next_node_id;
+  stmt = statement (self, STMT_INSERT_NODE);
+  sqlite3_bind_int64 (stmt, 1, node_id);
+  sqlite3_bind_int64 (stmt, 2, g_array_index (trace->scopes, ScopeCounts, scope_index).id);
+  sqlite3_bind_text (stmt, 3, slash != NULL ? slash + 1 : name, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, op_type_id);
+  sqlite3_bind_int64 (stmt, 5, device_id);
+  sqlite3_bind_int64 (stmt, 6, stack_id);
+  sqlite3_bind_int64 (stmt, 7, attr_set_id);
+  if (run_insert (self, stmt, "cannot store a node", error) == 0)
+    {
+      if (error != NULL && *error != NULL &&
+          g_error_matches (*error, AGVIZ_RECORDER_ERROR, AGVIZ_RECORDER_ERROR_DUPLICATE))
+        {
+          g_clear_error (error);
+          fail_invalid (error, AGVIZ_RECORDER_ERROR_DUPLICATE,
+                        "trace %" G_GINT64_FORMAT " already has a node named %s", trace_id, name);
+        }
+      return 0;
+    }
+
+  self->next_node_id++;
+  g_array_append_val (self->node_owner, trace_id);
+  g_array_index (trace->scopes, ScopeCounts, scope_index).node_count++;
+  trace->node_count++;
+  return node_id;
+}
+
+gint64
+agviz_recorder_find_node (AgvizRecorder  *self,
+                          gint64          trace_id,
+                          const char     *name,
+                          GError        **error)
+{
+  OpenTrace *trace;
+  const char *slash;
+  gpointer value;
+  gint64 scope_id;
+  sqlite3_stmt *stmt;
+  gint64 id;
+
+  g_return_val_if_fail (AGVIZ_IS_RECORDER (self), 0);
+  g_return_val_if_fail (name != NULL, 0);
+
+  if (!check_usable (self, error))
+    return 0;
+  if ((trace = lookup_open_trace (self, trace_id, error)) == NULL)
+    return 0;
+
+  slash = strrchr (name, '/');
+  if (slash == NULL)
+    scope_id = g_array_index (trace->scopes, ScopeCounts, 0).id;
+  else
+    {
+      g_autofree char *scope_path = g_strndup (name, slash - name);
+
+      if (!g_hash_table_lookup_extended (trace->scope_index, scope_path, NULL, &value))
+        return 0;
+      scope_id = g_array_index (trace->scopes, ScopeCounts, GPOINTER_TO_UINT (value) - 1).id;
+    }
+
+  stmt = statement (self, STMT_FIND_NODE);
+  sqlite3_bind_int64 (stmt, 1, scope_id);
+  sqlite3_bind_text (stmt, 2, slash != NULL ? slash + 1 : name, -1, SQLITE_STATIC);
+  id = run_select_id (self, stmt, error);
+  return MAX (id, 0);
+}
+
+static gboolean
+check_node_in_trace (AgvizRecorder  *self,
+                     gint64          trace_id,
+                     gint64          node_id,
+                     GError        **error)
+{
+  if (node_id < self->first_session_node_id || node_id >= self->next_node_id)
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_UNKNOWN_ID,
+                         "no node with id %" G_GINT64_FORMAT " in trace %" G_GINT64_FORMAT,
+                         node_id, trace_id);
+  if (g_array_index (self->node_owner, gint64, node_id - self->first_session_node_id) != trace_id)
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_UNKNOWN_ID,
+                         "node %" G_GINT64_FORMAT " belongs to another trace than %"
+                         G_GINT64_FORMAT, node_id, trace_id);
+  return TRUE;
+}
+
+gboolean
+agviz_recorder_add_edge (AgvizRecorder  *self,
+                         gint64          trace_id,
+                         gint64          src_node_id,
+                         int             src_output,
+                         gint64          dst_node_id,
+                         int             dst_input,
+                         GError        **error)
+{
+  OpenTrace *trace;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (AGVIZ_IS_RECORDER (self), FALSE);
+
+  if (!check_usable (self, error))
+    return FALSE;
+  if ((trace = lookup_open_trace (self, trace_id, error)) == NULL)
+    return FALSE;
+  if (src_output < -1 || dst_input < 0)
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_INVALID,
+                         "edge %" G_GINT64_FORMAT ":%d -> %" G_GINT64_FORMAT ":%d: output slot must "
+                         "be >= -1 (-1: control) and input position >= 0",
+                         src_node_id, src_output, dst_node_id, dst_input);
+  if (!check_node_in_trace (self, trace_id, src_node_id, error) ||
+      !check_node_in_trace (self, trace_id, dst_node_id, error))
+    return FALSE;
+
+  stmt = statement (self, STMT_INSERT_EDGE);
+  sqlite3_bind_int64 (stmt, 1, dst_node_id);
+  sqlite3_bind_int (stmt, 2, dst_input);
+  sqlite3_bind_int64 (stmt, 3, src_node_id);
+  sqlite3_bind_int (stmt, 4, src_output);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      int rc = sqlite3_extended_errcode (self->db);
+
+      sqlite3_reset (stmt);
+      if ((rc & 0xff) == SQLITE_CONSTRAINT)
+        return fail_invalid (error, AGVIZ_RECORDER_ERROR_DUPLICATE,
+                             "node %" G_GINT64_FORMAT " already has an edge into input %d",
+                             dst_node_id, dst_input);
+      return fail_sqlite (self, rc, "cannot store an edge", error);
+    }
+  sqlite3_reset (stmt);
+
+  trace->edge_count++;
+  return TRUE;
+}
+
+gboolean
+agviz_recorder_add_call (AgvizRecorder  *self,
+                         gint64          trace_id,
+                         gint64          node_id,
+                         const char     *role,
+                         const char     *callee_graph_name,
+                         GError        **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (AGVIZ_IS_RECORDER (self), FALSE);
+
+  if (!check_usable (self, error))
+    return FALSE;
+  if (lookup_open_trace (self, trace_id, error) == NULL)
+    return FALSE;
+  if (role == NULL || *role == '\0' || callee_graph_name == NULL || *callee_graph_name == '\0')
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_INVALID,
+                         "a call needs a role (attribute name) and a callee graph name");
+  if (!check_node_in_trace (self, trace_id, node_id, error))
+    return FALSE;
+
+  stmt = statement (self, STMT_INSERT_CALL);
+  sqlite3_bind_int64 (stmt, 1, node_id);
+  sqlite3_bind_text (stmt, 2, role, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, callee_graph_name, -1, SQLITE_STATIC);
+  return run_update (self, stmt, "cannot store a function call", error);
+}
+
+gboolean
+agviz_recorder_end_trace (AgvizRecorder     *self,
+                          gint64             trace_id,
+                          AgvizTraceStatus   status,
+                          gint64             wall_ns,
+                          GError           **error)
+{
+  OpenTrace *trace;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (AGVIZ_IS_RECORDER (self), FALSE);
+
+  if (!check_usable (self, error))
+    return FALSE;
+  if ((trace = lookup_open_trace (self, trace_id, error)) == NULL)
+    return FALSE;
+  if (status != AGVIZ_TRACE_STATUS_COMPLETE && status != AGVIZ_TRACE_STATUS_FAILED)
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_INVALID,
+                         "a trace ends as complete or failed");
+  if (wall_ns < 0)
+    wall_ns = (g_get_monotonic_time () - trace->started_usec) * 1000;
+
+  /* Children come after their parents in the array, so one backward pass sums every subtree. */
+  for (guint i = trace->scopes->len; i-- > 0;)
+    {
+      ScopeCounts *scope = &g_array_index (trace->scopes, ScopeCounts, i);
+
+      scope->descendant_count += scope->node_count;
+      if (scope->parent_index != G_MAXUINT)
+        g_array_index (trace->scopes, ScopeCounts, scope->parent_index).descendant_count +=
+          scope->descendant_count;
+
+      stmt = statement (self, STMT_SET_SCOPE_COUNTS);
+      sqlite3_bind_int64 (stmt, 1, scope->id);
+      sqlite3_bind_int64 (stmt, 2, scope->node_count);
+      sqlite3_bind_int64 (stmt, 3, scope->descendant_count);
+      if (!run_update (self, stmt, "cannot store scope counts", error))
+        return FALSE;
+    }
+
+  stmt = statement (self, STMT_END_TRACE);
+  sqlite3_bind_int64 (stmt, 1, trace_id);
+  sqlite3_bind_text (stmt, 2, agviz_trace_status_to_string (status), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, wall_ns);
+  sqlite3_bind_int64 (stmt, 4, trace->node_count);
+  sqlite3_bind_int64 (stmt, 5, trace->edge_count);
+  if (!run_update (self, stmt, "cannot end a trace", error))
+    return FALSE;
+
+  g_hash_table_remove (self->open_traces, id_to_value (trace_id));
+
+  /* The commit is what makes the trace exist for readers and survive a crash. */
+  return commit (self, error);
+}
+
+gint64
+agviz_recorder_add_execution (AgvizRecorder         *self,
+                              const AgvizExecution  *execution,
+                              GError               **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 op_type_id = 0, device_id = 0, seq, id;
+  gboolean is_call;
+
+  g_return_val_if_fail (AGVIZ_IS_RECORDER (self), 0);
+  g_return_val_if_fail (execution != NULL, 0);
+
+  if (!check_usable (self, error))
+    return 0;
+
+  is_call = execution->trace_id != 0;
+  if (is_call == (execution->op_type != NULL && *execution->op_type != '\0'))
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_INVALID,
+                         "an execution runs either a trace (a tf.function call) or an eager op, "
+                         "exactly one of them");
+  if (execution->duration_ns < 0 || execution->seq < 0)
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_INVALID,
+                         "an execution cannot have a negative duration or sequence number");
+  if (!ensure_transaction (self, error))
+    return 0;
+  if (is_call && !row_exists (self, STMT_TRACE_EXISTS, execution->trace_id, "trace", error))
+    return 0;
+  if (execution->stack_id != 0 &&
+      !row_exists (self, STMT_STACK_EXISTS, execution->stack_id, "stack", error))
+    return 0;
+
+  if (!is_call &&
+      (op_type_id = intern_name (self, self->op_type_ids, STMT_FIND_OP_TYPE, STMT_INSERT_OP_TYPE,
+                                 execution->op_type, error)) == 0)
+    return 0;
+  if (execution->device != NULL && *execution->device != '\0' &&
+      (device_id = intern_name (self, self->device_ids, STMT_FIND_DEVICE, STMT_INSERT_DEVICE,
+                                execution->device, error)) == 0)
+    return 0;
+
+  seq = execution->seq > 0 ? execution->seq : self->next_seq;
+  self->next_seq = MAX (self->next_seq, seq + 1);
+
+  stmt = statement (self, STMT_INSERT_EXECUTION);
+  sqlite3_bind_int64 (stmt, 1, seq);
+  sqlite3_bind_int64 (stmt, 2, execution->trace_id);
+  sqlite3_bind_int64 (stmt, 3, op_type_id);
+  sqlite3_bind_int64 (stmt, 4, device_id);
+  sqlite3_bind_int64 (stmt, 5, execution->start_ns);
+  sqlite3_bind_int64 (stmt, 6, execution->duration_ns);
+  sqlite3_bind_text (stmt, 7, execution->failed ? "failed" : "ok", -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 8, execution->stack_id);
+  id = run_insert (self, stmt, "cannot store an execution", error);
+  if (id == 0 || !maybe_commit (self, error))
+    return 0;
+  return id;
+}
+
+static void
+bind_count (sqlite3_stmt *stmt,
+            int           column,
+            gint64        count)
+{
+  if (count >= 0)
+    sqlite3_bind_int64 (stmt, column, count);
+  else
+    sqlite3_bind_null (stmt, column);
+}
+
+static gboolean
+check_optional_ids (AgvizRecorder  *self,
+                    gint64          execution_id,
+                    gint64          node_id,
+                    gint64          trace_id,
+                    gint64          function_id,
+                    gint64          stack_id,
+                    GError        **error)
+{
+  struct { gint64 id; const char *table; const char *what; } refs[] = {
+    { execution_id, "executions", "execution" },
+    { node_id, "nodes", "node" },
+    { trace_id, "traces", "trace" },
+    { function_id, "functions", "function" },
+    { stack_id, "stacks", "stack" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (refs); i++)
+    {
+      g_autofree char *sql = NULL;
+      g_autoptr(sqlite3_stmt) stmt = NULL;
+
+      if (refs[i].id == 0)
+        continue;
+      if (refs[i].id < 0)
+        return fail_invalid (error, AGVIZ_RECORDER_ERROR_UNKNOWN_ID,
+                             "no %s with id %" G_GINT64_FORMAT, refs[i].what, refs[i].id);
+      /* Table names come from the list above, never from callers. */
+      sql = g_strdup_printf ("SELECT 1 FROM %s WHERE id = ?1", refs[i].table);
+      stmt = _agviz_sqlite_prepare (self->db, sql, error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, refs[i].id);
+      if (sqlite3_step (stmt) != SQLITE_ROW)
+        return fail_invalid (error, AGVIZ_RECORDER_ERROR_UNKNOWN_ID,
+                             "no %s with id %" G_GINT64_FORMAT, refs[i].what, refs[i].id);
+    }
+  return TRUE;
+}
+
+gint64
+agviz_recorder_add_tensor_summary (AgvizRecorder             *self,
+                                   const AgvizTensorSummary  *summary,
+                                   GError                   **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 id;
+
+  g_return_val_if_fail (AGVIZ_IS_RECORDER (self), 0);
+  g_return_val_if_fail (summary != NULL, 0);
+
+  if (!check_usable (self, error))
+    return 0;
+  if (summary->execution_id == 0 && summary->node_id == 0)
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_INVALID,
+                         "a tensor summary belongs to an execution, a node, or both");
+  if (summary->output_slot < 0)
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_INVALID,
+                         "a tensor summary's output slot cannot be negative");
+  if (!ensure_transaction (self, error))
+    return 0;
+  /* Nodes of this session are checked in memory; older ones through SQL. */
+  if (summary->node_id >= self->first_session_node_id && summary->node_id < self->next_node_id)
+    {
+      if (!check_optional_ids (self, summary->execution_id, 0, 0, 0, 0, error))
+        return 0;
+    }
+  else if (!check_optional_ids (self, summary->execution_id, summary->node_id, 0, 0, 0, error))
+    return 0;
+
+  stmt = statement (self, STMT_INSERT_TENSOR_SUMMARY);
+  sqlite3_bind_int64 (stmt, 1, summary->execution_id);
+  sqlite3_bind_int64 (stmt, 2, summary->node_id);
+  sqlite3_bind_int (stmt, 3, summary->output_slot);
+  sqlite3_bind_int (stmt, 4, summary->debug_mode);
+  sqlite3_bind_text (stmt, 5, summary->dtype, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, summary->shape, -1, SQLITE_STATIC);
+  bind_count (stmt, 7, summary->element_count);
+  bind_count (stmt, 8, summary->nan_count);
+  bind_count (stmt, 9, summary->neg_inf_count);
+  bind_count (stmt, 10, summary->pos_inf_count);
+  bind_count (stmt, 11, summary->neg_finite_count);
+  bind_count (stmt, 12, summary->zero_count);
+  bind_count (stmt, 13, summary->pos_finite_count);
+  if (summary->has_range)
+    {
+      sqlite3_bind_double (stmt, 14, summary->min);
+      sqlite3_bind_double (stmt, 15, summary->max);
+      sqlite3_bind_double (stmt, 16, summary->mean);
+    }
+  id = run_insert (self, stmt, "cannot store a tensor summary", error);
+  if (id == 0 || !maybe_commit (self, error))
+    return 0;
+  return id;
+}
+
+gint64
+agviz_recorder_add_event (AgvizRecorder     *self,
+                          const AgvizEvent  *event,
+                          GError           **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 id;
+
+  g_return_val_if_fail (AGVIZ_IS_RECORDER (self), 0);
+  g_return_val_if_fail (event != NULL, 0);
+
+  if (!check_usable (self, error))
+    return 0;
+  if ((guint) event->kind > AGVIZ_EVENT_WARNING)
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_INVALID, "unknown event kind %d",
+                         (int) event->kind);
+  if (!ensure_transaction (self, error))
+    return 0;
+  if (!check_optional_ids (self, event->execution_id, event->node_id, event->trace_id,
+                           event->function_id, event->stack_id, error))
+    return 0;
+
+  stmt = statement (self, STMT_INSERT_EVENT);
+  sqlite3_bind_text (stmt, 1, agviz_event_kind_to_string (event->kind), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, event->wall_ns);
+  sqlite3_bind_int64 (stmt, 3, event->function_id);
+  sqlite3_bind_int64 (stmt, 4, event->trace_id);
+  sqlite3_bind_int64 (stmt, 5, event->node_id);
+  sqlite3_bind_int64 (stmt, 6, event->execution_id);
+  sqlite3_bind_int64 (stmt, 7, event->stack_id);
+  sqlite3_bind_text (stmt, 8, event->message != NULL ? event->message : "", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 9, event->detail, -1, SQLITE_STATIC);
+  id = run_insert (self, stmt, "cannot store an event", error);
+  if (id == 0 || !maybe_commit (self, error))
+    return 0;
+  return id;
+}
+
+gint64
+agviz_recorder_add_error (AgvizRecorder             *self,
+                          const AgvizRecordedError  *recorded,
+                          GError                   **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 id;
+
+  g_return_val_if_fail (AGVIZ_IS_RECORDER (self), 0);
+  g_return_val_if_fail (recorded != NULL, 0);
+
+  if (!check_usable (self, error))
+    return 0;
+  if (recorded->type == NULL || *recorded->type == '\0' || recorded->message == NULL)
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_INVALID,
+                         "an error needs a type (such as ValueError) and a message");
+  if ((guint) recorded->origin > AGVIZ_ERROR_ORIGIN_IMPORTER)
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_INVALID, "unknown error origin %d",
+                         (int) recorded->origin);
+  if (!ensure_transaction (self, error))
+    return 0;
+  if (!check_optional_ids (self, recorded->execution_id, recorded->node_id, recorded->trace_id,
+                           recorded->function_id, recorded->stack_id, error))
+    return 0;
+
+  stmt = statement (self, STMT_INSERT_ERROR);
+  sqlite3_bind_text (stmt, 1, agviz_error_origin_to_string (recorded->origin), -1,
+                     SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, recorded->wall_ns);
+  sqlite3_bind_text (stmt, 3, recorded->type, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, recorded->message, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, recorded->traceback, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 6, recorded->function_id);
+  sqlite3_bind_int64 (stmt, 7, recorded->trace_id);
+  sqlite3_bind_int64 (stmt, 8, recorded->execution_id);
+  sqlite3_bind_int64 (stmt, 9, recorded->node_id);
+  sqlite3_bind_int64 (stmt, 10, recorded->stack_id);
+  id = run_insert (self, stmt, "cannot store an error", error);
+  if (id == 0 || !maybe_commit (self, error))
+    return 0;
+  return id;
+}

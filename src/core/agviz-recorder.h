@@ -1,0 +1,163 @@
+/* agviz-recorder.h: writes traces and executions into a trace file
+ *
+ * Writes are batched in transactions.  A trace's rows become visible to readers together when
+ * agviz_recorder_end_trace() commits them, so a recording process killed at any moment leaves a
+ * file in which every ended trace is complete; a trace that never ended stays in status
+ * "recording" (only its rows committed by an explicit flush can be present).  Executions, events
+ * and errors between traces are committed at least once a second.
+ *
+ * Threads: a recorder belongs to the thread that uses it; any number of AgvizStore readers, in
+ * this process or others, may read the file meanwhile.
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "agviz-records.h"
+
+G_BEGIN_DECLS
+
+#define AGVIZ_RECORDER_ERROR (agviz_recorder_error_quark ())
+
+/* Mistakes in the calls themselves; trouble with the file comes as AGVIZ_TRACE_FILE_ERROR. */
+typedef enum
+{
+  AGVIZ_RECORDER_ERROR_INVALID,        /* a value out of range: negative line, empty name, ... */
+  AGVIZ_RECORDER_ERROR_UNKNOWN_ID,     /* a function, trace, file, frame or stack that does not exist */
+  AGVIZ_RECORDER_ERROR_NOT_RECORDING,  /* a node or edge for a trace that was never begun or has ended */
+  AGVIZ_RECORDER_ERROR_DUPLICATE,      /* a second node of that name, a second edge into that input */
+  AGVIZ_RECORDER_ERROR_STOPPED,        /* an earlier I/O error rolled back the batch; nothing more is written */
+} AgvizRecorderError;
+
+#define AGVIZ_TYPE_RECORDER (agviz_recorder_get_type ())
+G_DECLARE_FINAL_TYPE (AgvizRecorder, agviz_recorder, AGVIZ, RECORDER, GObject)
+
+GQuark         agviz_recorder_error_quark      (void);
+
+/* Opens @path for recording, creating it when it does not exist.  Refuses files that are not
+ * agviz trace files, so a typo never turns somebody's database into one. */
+AgvizRecorder *agviz_recorder_open             (const char          *path,
+                                                GError             **error);
+
+/* Commits what is pending and closes the file.  Traces still open keep status "recording".
+ * Dropping the last reference closes too, but only this call reports errors. */
+gboolean       agviz_recorder_close            (AgvizRecorder       *self,
+                                                GError             **error);
+
+/* Commits everything now, including rows of traces that have not ended yet. */
+gboolean       agviz_recorder_flush            (AgvizRecorder       *self,
+                                                GError             **error);
+
+gboolean       agviz_recorder_set_metadata     (AgvizRecorder       *self,
+                                                const char          *key,
+                                                const char          *value,
+                                                GError             **error);
+
+/* Source files and frames are interned: the same arguments give the same id.
+ * @host may be NULL for "this machine / unknown". */
+gint64         agviz_recorder_add_file         (AgvizRecorder       *self,
+                                                const char          *host,
+                                                const char          *path,
+                                                GError             **error);
+/* Stores the file's full text (any bytes, @length -1 for NUL-terminated) and its SHA-256. */
+gboolean       agviz_recorder_set_file_text    (AgvizRecorder       *self,
+                                                gint64               file_id,
+                                                const char          *text,
+                                                gssize               length,
+                                                GError             **error);
+gint64         agviz_recorder_add_frame        (AgvizRecorder       *self,
+                                                gint64               file_id,
+                                                int                  line,
+                                                int                  column,
+                                                const char          *function,
+                                                GError             **error);
+/* A stack from @frame_ids, outermost call first (the order Python's traceback prints).
+ * Returns the stack's id; stacks sharing outer frames share storage. */
+gint64         agviz_recorder_add_stack        (AgvizRecorder       *self,
+                                                const gint64        *frame_ids,
+                                                guint                n_frames,
+                                                GError             **error);
+
+/* A staged function, interned by (@name, @file_id, @line); @file_id and @line may be 0. */
+gint64         agviz_recorder_add_function     (AgvizRecorder       *self,
+                                                const char          *name,
+                                                gint64               file_id,
+                                                int                  line,
+                                                GError             **error);
+
+/* Starts the next trace of @function_id (its ordinal is one more than the last one's). */
+gint64         agviz_recorder_begin_trace      (AgvizRecorder       *self,
+                                                gint64               function_id,
+                                                const char          *graph_name,
+                                                const char          *signature,
+                                                const char          *reason,
+                                                GError             **error);
+
+/* Sets when tracing began (ns since the Unix epoch), for importers replaying recorded times;
+ * by default it is the time of agviz_recorder_begin_trace(). */
+gboolean       agviz_recorder_set_trace_start  (AgvizRecorder       *self,
+                                                gint64               trace_id,
+                                                gint64               started_ns,
+                                                GError             **error);
+
+/* Adds a node named by its full scoped name ("model/dense/MatMul"): its scopes are created as
+ * needed.  @device may be NULL, @attrs is a{sv} or NULL (floating references are sunk),
+ * @stack_id may be 0.  Returns the node's id. */
+gint64         agviz_recorder_add_node         (AgvizRecorder       *self,
+                                                gint64               trace_id,
+                                                const char          *name,
+                                                const char          *op_type,
+                                                const char          *device,
+                                                GVariant            *attrs,
+                                                gint64               stack_id,
+                                                GError             **error);
+
+/* The id of the node named @name in an open trace, or 0 (without an error) when there is none. */
+gint64         agviz_recorder_find_node        (AgvizRecorder       *self,
+                                                gint64               trace_id,
+                                                const char          *name,
+                                                GError             **error);
+
+/* An edge inside one open trace: @src_output -1 makes it a control edge.  @dst_input is its
+ * position in the consumer's input list and must be unique per consumer. */
+gboolean       agviz_recorder_add_edge         (AgvizRecorder       *self,
+                                                gint64               trace_id,
+                                                gint64               src_node_id,
+                                                int                  src_output,
+                                                gint64               dst_node_id,
+                                                int                  dst_input,
+                                                GError             **error);
+
+/* Says that node @node_id calls the function graph @callee_graph_name through attribute @role
+ * ("f", "then_branch", "body", ...).  The callee may be recorded before or after. */
+gboolean       agviz_recorder_add_call         (AgvizRecorder       *self,
+                                                gint64               trace_id,
+                                                gint64               node_id,
+                                                const char          *role,
+                                                const char          *callee_graph_name,
+                                                GError             **error);
+
+/* Ends a trace (@status COMPLETE or FAILED) and commits it.  @wall_ns is how long tracing took;
+ * pass -1 to use the time since begin_trace. */
+gboolean       agviz_recorder_end_trace        (AgvizRecorder       *self,
+                                                gint64               trace_id,
+                                                AgvizTraceStatus     status,
+                                                gint64               wall_ns,
+                                                GError             **error);
+
+/* Records a call: set trace_id for a tf.function call or op_type for an eager op.  A seq of 0
+ * means "the next one".  Returns the execution's id. */
+gint64         agviz_recorder_add_execution    (AgvizRecorder       *self,
+                                                const AgvizExecution *execution,
+                                                GError             **error);
+gint64         agviz_recorder_add_tensor_summary (AgvizRecorder     *self,
+                                                const AgvizTensorSummary *summary,
+                                                GError             **error);
+gint64         agviz_recorder_add_event        (AgvizRecorder       *self,
+                                                const AgvizEvent    *event,
+                                                GError             **error);
+gint64         agviz_recorder_add_error        (AgvizRecorder       *self,
+                                                const AgvizRecordedError *recorded,
+                                                GError             **error);
+
+G_END_DECLS

@@ -1,0 +1,248 @@
+/* agviz-schema.c: the trace file's tables, and the steps that bring an older file up to date
+ *
+ * SCHEMA.md beside this file explains every table.  Each entry of `migrations` turns version N
+ * into N + 1; a new file runs them all from 0.  Never edit a step that has shipped: add one.
+ */
+#define G_LOG_DOMAIN "agviz-schema"
+
+#include "config.h"
+
+#include "agviz-trace-file-private.h"
+
+/* Version 0 -> 1: the first schema.  "0" in an id column means "none" wherever an id takes part
+ * in a UNIQUE key (SQLite treats NULLs as distinct there, which would defeat the interning). */
+static const char migrate_to_v1[] =
+  "CREATE TABLE metadata ("
+  "  key TEXT PRIMARY KEY,"
+  "  value TEXT NOT NULL"
+  ") WITHOUT ROWID;"
+
+  "CREATE TABLE source_files ("
+  "  id INTEGER PRIMARY KEY,"
+  "  host TEXT NOT NULL DEFAULT '',"
+  "  path TEXT NOT NULL,"
+  "  text BLOB,"
+  "  sha256 TEXT,"
+  "  UNIQUE (host, path)"
+  ");"
+
+  "CREATE TABLE frames ("
+  "  id INTEGER PRIMARY KEY,"
+  "  file_id INTEGER NOT NULL REFERENCES source_files (id),"
+  "  line INTEGER NOT NULL CHECK (line >= 0),"
+  "  column INTEGER NOT NULL DEFAULT 0 CHECK (column >= 0),"
+  "  function TEXT NOT NULL DEFAULT '',"
+  "  UNIQUE (file_id, line, column, function)"
+  ");"
+
+  /* A prefix tree: a stack is its innermost entry; parents lead outwards to parent_id = 0. */
+  "CREATE TABLE stacks ("
+  "  id INTEGER PRIMARY KEY,"
+  "  parent_id INTEGER NOT NULL,"
+  "  frame_id INTEGER NOT NULL REFERENCES frames (id),"
+  "  UNIQUE (parent_id, frame_id)"
+  ");"
+
+  "CREATE TABLE functions ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL,"
+  "  file_id INTEGER NOT NULL DEFAULT 0,"
+  "  line INTEGER NOT NULL DEFAULT 0,"
+  "  UNIQUE (name, file_id, line)"
+  ");"
+
+  "CREATE TABLE op_types ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL UNIQUE"
+  ");"
+
+  "CREATE TABLE devices ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL UNIQUE"
+  ");"
+
+  "CREATE TABLE attr_sets ("
+  "  id INTEGER PRIMARY KEY,"
+  "  hash INTEGER NOT NULL,"
+  "  value BLOB NOT NULL"
+  ");"
+  "CREATE INDEX attr_sets_by_hash ON attr_sets (hash);"
+
+  "CREATE TABLE traces ("
+  "  id INTEGER PRIMARY KEY,"
+  "  function_id INTEGER NOT NULL REFERENCES functions (id),"
+  "  ordinal INTEGER NOT NULL CHECK (ordinal >= 1),"
+  "  graph_name TEXT NOT NULL,"
+  "  signature TEXT NOT NULL DEFAULT '',"
+  "  reason TEXT NOT NULL DEFAULT '',"
+  "  status TEXT NOT NULL DEFAULT 'recording'"
+  "    CHECK (status IN ('recording', 'complete', 'failed')),"
+  "  started_ns INTEGER NOT NULL DEFAULT 0,"
+  "  wall_ns INTEGER NOT NULL DEFAULT 0,"
+  "  root_scope_id INTEGER NOT NULL DEFAULT 0,"
+  "  node_count INTEGER NOT NULL DEFAULT 0,"
+  "  edge_count INTEGER NOT NULL DEFAULT 0,"
+  "  UNIQUE (function_id, ordinal)"
+  ");"
+  "CREATE INDEX traces_by_graph_name ON traces (graph_name);"
+
+  "CREATE TABLE scopes ("
+  "  id INTEGER PRIMARY KEY,"
+  "  trace_id INTEGER NOT NULL REFERENCES traces (id),"
+  "  parent_id INTEGER NOT NULL,"
+  "  name TEXT NOT NULL,"
+  "  node_count INTEGER NOT NULL DEFAULT 0,"
+  "  descendant_count INTEGER NOT NULL DEFAULT 0,"
+  "  UNIQUE (trace_id, parent_id, name)"
+  ");"
+
+  "CREATE TABLE nodes ("
+  "  id INTEGER PRIMARY KEY,"
+  "  scope_id INTEGER NOT NULL REFERENCES scopes (id),"
+  "  name TEXT NOT NULL,"
+  "  op_type_id INTEGER NOT NULL REFERENCES op_types (id),"
+  "  device_id INTEGER NOT NULL DEFAULT 0,"
+  "  stack_id INTEGER NOT NULL DEFAULT 0,"
+  "  attr_set_id INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE UNIQUE INDEX nodes_by_scope ON nodes (scope_id, name);"
+
+  "CREATE TABLE edges ("
+  "  dst_node_id INTEGER NOT NULL,"
+  "  dst_input INTEGER NOT NULL,"
+  "  src_node_id INTEGER NOT NULL,"
+  "  src_output INTEGER NOT NULL CHECK (src_output >= -1),"
+  "  PRIMARY KEY (dst_node_id, dst_input)"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX edges_by_src ON edges (src_node_id);"
+
+  "CREATE TABLE calls ("
+  "  node_id INTEGER NOT NULL,"
+  "  role TEXT NOT NULL,"
+  "  callee_graph_name TEXT NOT NULL,"
+  "  PRIMARY KEY (node_id, role)"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX calls_by_callee ON calls (callee_graph_name);"
+
+  "CREATE TABLE executions ("
+  "  id INTEGER PRIMARY KEY,"
+  "  seq INTEGER NOT NULL,"
+  "  trace_id INTEGER NOT NULL DEFAULT 0,"
+  "  op_type_id INTEGER NOT NULL DEFAULT 0,"
+  "  device_id INTEGER NOT NULL DEFAULT 0,"
+  "  start_ns INTEGER NOT NULL DEFAULT 0,"
+  "  duration_ns INTEGER NOT NULL DEFAULT 0 CHECK (duration_ns >= 0),"
+  "  status TEXT NOT NULL DEFAULT 'ok' CHECK (status IN ('ok', 'failed')),"
+  "  stack_id INTEGER NOT NULL DEFAULT 0,"
+  "  CHECK ((trace_id = 0) <> (op_type_id = 0))"
+  ");"
+  "CREATE INDEX executions_by_trace ON executions (trace_id, seq) WHERE trace_id <> 0;"
+
+  "CREATE TABLE tensor_summaries ("
+  "  id INTEGER PRIMARY KEY,"
+  "  execution_id INTEGER NOT NULL DEFAULT 0,"
+  "  node_id INTEGER NOT NULL DEFAULT 0,"
+  "  output_slot INTEGER NOT NULL DEFAULT 0,"
+  "  debug_mode INTEGER NOT NULL DEFAULT 0,"
+  "  dtype TEXT,"
+  "  shape TEXT,"
+  "  element_count INTEGER,"
+  "  nan_count INTEGER,"
+  "  neg_inf_count INTEGER,"
+  "  pos_inf_count INTEGER,"
+  "  neg_finite_count INTEGER,"
+  "  zero_count INTEGER,"
+  "  pos_finite_count INTEGER,"
+  "  min REAL,"
+  "  max REAL,"
+  "  mean REAL"
+  ");"
+  "CREATE INDEX tensor_summaries_by_node ON tensor_summaries (node_id) WHERE node_id <> 0;"
+  "CREATE INDEX tensor_summaries_by_execution ON tensor_summaries (execution_id)"
+  "  WHERE execution_id <> 0;"
+
+  "CREATE TABLE events ("
+  "  id INTEGER PRIMARY KEY,"
+  "  kind TEXT NOT NULL"
+  "    CHECK (kind IN ('variable-created', 'retrace', 'side-effect', 'warning')),"
+  "  wall_ns INTEGER NOT NULL DEFAULT 0,"
+  "  function_id INTEGER NOT NULL DEFAULT 0,"
+  "  trace_id INTEGER NOT NULL DEFAULT 0,"
+  "  node_id INTEGER NOT NULL DEFAULT 0,"
+  "  execution_id INTEGER NOT NULL DEFAULT 0,"
+  "  stack_id INTEGER NOT NULL DEFAULT 0,"
+  "  message TEXT NOT NULL DEFAULT '',"
+  "  detail TEXT"
+  ");"
+  "CREATE INDEX events_by_trace ON events (trace_id) WHERE trace_id <> 0;"
+
+  "CREATE TABLE errors ("
+  "  id INTEGER PRIMARY KEY,"
+  "  origin TEXT NOT NULL DEFAULT 'program' CHECK (origin IN ('program', 'importer')),"
+  "  wall_ns INTEGER NOT NULL DEFAULT 0,"
+  "  type TEXT NOT NULL,"
+  "  message TEXT NOT NULL,"
+  "  traceback TEXT,"
+  "  function_id INTEGER NOT NULL DEFAULT 0,"
+  "  trace_id INTEGER NOT NULL DEFAULT 0,"
+  "  execution_id INTEGER NOT NULL DEFAULT 0,"
+  "  node_id INTEGER NOT NULL DEFAULT 0,"
+  "  stack_id INTEGER NOT NULL DEFAULT 0"
+  ");";
+
+static const char *const migrations[] = {
+  migrate_to_v1,
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AGVIZ_SCHEMA_VERSION);
+
+static int
+read_user_version (sqlite3 *db)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK ||
+      sqlite3_step (stmt) != SQLITE_ROW)
+    return -1;
+  return sqlite3_column_int (stmt, 0);
+}
+
+gboolean
+_agviz_schema_migrate (sqlite3  *db,
+                       GError  **error)
+{
+  g_autofree char *set_version = NULL;
+  int from_version;
+
+  /* IMMEDIATE takes the write lock before the version is read, so when two processes race to
+   * upgrade (or create) one file, the second sees the first one's result and does nothing. */
+  if (!_agviz_sqlite_exec (db, "BEGIN IMMEDIATE", error))
+    return FALSE;
+
+  from_version = read_user_version (db);
+  if (from_version < 0 || from_version > AGVIZ_SCHEMA_VERSION)
+    {
+      g_set_error (error, AGVIZ_TRACE_FILE_ERROR, AGVIZ_TRACE_FILE_ERROR_TOO_NEW,
+                   "schema version %d cannot be migrated by this agviz (it writes version %d)",
+                   from_version, AGVIZ_SCHEMA_VERSION);
+      goto rollback;
+    }
+
+  for (int version = from_version; version < AGVIZ_SCHEMA_VERSION; version++)
+    {
+      if (!_agviz_sqlite_exec (db, migrations[version], error))
+        goto rollback;
+    }
+
+  set_version = g_strdup_printf ("PRAGMA application_id = %d; PRAGMA user_version = %d;",
+                                 AGVIZ_APPLICATION_ID, AGVIZ_SCHEMA_VERSION);
+  if (!_agviz_sqlite_exec (db, set_version, error) ||
+      !_agviz_sqlite_exec (db, "COMMIT", error))
+    goto rollback;
+
+  return TRUE;
+
+rollback:
+  sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
+}

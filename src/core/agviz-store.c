@@ -1,0 +1,1287 @@
+/* agviz-store.c: indexed reads of a trace file
+ *
+ * All SQL of the read side is in `queries` below, prepared once at open.  Queries marked
+ * `interactive` are what the GUI runs while the user clicks: test-store-plans checks that none of
+ * them scans a table.
+ */
+#define G_LOG_DOMAIN "agviz-store"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "agviz-store.h"
+#include "agviz-store-private.h"
+#include "agviz-trace-file-private.h"
+
+G_DEFINE_QUARK (agviz-store-error-quark, agviz_store_error)
+
+typedef enum
+{
+  Q_GET_METADATA,
+  Q_LIST_METADATA,
+  Q_LIST_FUNCTIONS,
+  Q_LIST_TRACES_OF_FUNCTION,
+  Q_GET_TRACE,
+  Q_FIND_TRACE,
+  Q_LIST_EXECUTIONS,
+  Q_LIST_TRACE_EXECUTIONS,
+  Q_GET_NODE,
+  Q_LIST_SCOPE_NODES,
+  Q_FIND_NODE_IN_SCOPE,
+  Q_GET_SCOPE,
+  Q_FIND_CHILD_SCOPE,
+  Q_LIST_CHILD_SCOPES,
+  Q_EDGES_INTO,
+  Q_EDGES_OUT_OF,
+  Q_NODE_CALLS,
+  Q_STACK_ENTRY,
+  Q_FRAME,
+  Q_FILE_TEXT,
+  Q_LIST_EVENTS,
+  Q_LIST_TRACE_EVENTS,
+  Q_LIST_ERRORS,
+  Q_NODE_SUMMARIES,
+  Q_EXECUTION_SUMMARIES,
+  Q_TOTALS,
+  N_QUERIES
+} QueryId;
+
+#define TRACE_COLUMNS \
+  "t.id, t.function_id, t.ordinal, t.graph_name, t.signature, t.reason, t.status," \
+  " t.started_ns, t.wall_ns, t.root_scope_id, t.node_count, t.edge_count," \
+  " (SELECT count(*) FROM executions e WHERE e.trace_id = t.id AND e.trace_id <> 0)"
+
+#define NODE_COLUMNS \
+  "n.id, s.trace_id, n.scope_id, n.name, o.name, d.name, n.stack_id, a.value"
+
+#define NODE_JOINS \
+  " FROM nodes n JOIN scopes s ON s.id = n.scope_id" \
+  " LEFT JOIN op_types o ON o.id = n.op_type_id" \
+  " LEFT JOIN devices d ON d.id = n.device_id" \
+  " LEFT JOIN attr_sets a ON a.id = n.attr_set_id"
+
+#define EXECUTION_COLUMNS \
+  "x.id, x.seq, x.trace_id, o.name, d.name, x.start_ns, x.duration_ns, x.status, x.stack_id" \
+  " FROM executions x LEFT JOIN op_types o ON o.id = x.op_type_id" \
+  " LEFT JOIN devices d ON d.id = x.device_id"
+
+#define SUMMARY_COLUMNS \
+  "id, execution_id, node_id, output_slot, debug_mode, dtype, shape, element_count, nan_count," \
+  " neg_inf_count, pos_inf_count, neg_finite_count, zero_count, pos_finite_count, min, max, mean" \
+  " FROM tensor_summaries"
+
+#define EVENT_COLUMNS \
+  "id, kind, wall_ns, function_id, trace_id, node_id, execution_id, stack_id, message, detail" \
+  " FROM events"
+
+static const struct
+{
+  const char *name;
+  gboolean    interactive;   /* run on user interaction: must not scan */
+  const char *sql;
+} queries[N_QUERIES] = {
+  [Q_GET_METADATA] = { "get-metadata", TRUE, "SELECT value FROM metadata WHERE key = ?1" },
+  [Q_LIST_METADATA] = { "list-metadata", FALSE, "SELECT key, value FROM metadata ORDER BY key" },
+  [Q_LIST_FUNCTIONS] = { "list-functions", FALSE,
+    "SELECT f.id, f.name, sf.path, f.line FROM functions f"
+    " LEFT JOIN source_files sf ON sf.id = f.file_id ORDER BY f.id" },
+  [Q_LIST_TRACES_OF_FUNCTION] = { "list-traces-of-function", TRUE,
+    "SELECT " TRACE_COLUMNS " FROM traces t WHERE t.function_id = ?1 ORDER BY t.ordinal" },
+  [Q_GET_TRACE] = { "get-trace", TRUE, "SELECT " TRACE_COLUMNS " FROM traces t WHERE t.id = ?1" },
+  [Q_FIND_TRACE] = { "find-trace", TRUE,
+    "SELECT " TRACE_COLUMNS " FROM traces t WHERE t.graph_name = ?1 ORDER BY t.id" },
+  [Q_LIST_EXECUTIONS] = { "list-executions", TRUE,
+    "SELECT " EXECUTION_COLUMNS " WHERE x.id > ?1 ORDER BY x.id LIMIT ?2" },
+  [Q_LIST_TRACE_EXECUTIONS] = { "list-trace-executions", TRUE,
+    "SELECT " EXECUTION_COLUMNS " WHERE x.trace_id = ?1 AND x.trace_id <> 0 AND x.seq > ?2"
+    " ORDER BY x.seq LIMIT ?3" },
+  [Q_GET_NODE] = { "get-node", TRUE, "SELECT " NODE_COLUMNS NODE_JOINS " WHERE n.id = ?1" },
+  [Q_LIST_SCOPE_NODES] = { "list-scope-nodes", TRUE,
+    "SELECT " NODE_COLUMNS NODE_JOINS " WHERE n.scope_id = ?1 ORDER BY n.name" },
+  [Q_FIND_NODE_IN_SCOPE] = { "find-node-in-scope", TRUE,
+    "SELECT id FROM nodes WHERE scope_id = ?1 AND name = ?2" },
+  [Q_GET_SCOPE] = { "get-scope", TRUE,
+    "SELECT id, trace_id, parent_id, name, node_count, descendant_count FROM scopes WHERE id = ?1" },
+  [Q_FIND_CHILD_SCOPE] = { "find-child-scope", TRUE,
+    "SELECT id FROM scopes WHERE trace_id = ?1 AND parent_id = ?2 AND name = ?3" },
+  [Q_LIST_CHILD_SCOPES] = { "list-child-scopes", TRUE,
+    "SELECT id, trace_id, parent_id, name, node_count, descendant_count FROM scopes"
+    " WHERE trace_id = ?1 AND parent_id = ?2 ORDER BY name" },
+  [Q_EDGES_INTO] = { "edges-into", TRUE,
+    "SELECT src_node_id, src_output, dst_node_id, dst_input FROM edges WHERE dst_node_id = ?1"
+    " ORDER BY dst_input" },
+  [Q_EDGES_OUT_OF] = { "edges-out-of", TRUE,
+    "SELECT src_node_id, src_output, dst_node_id, dst_input FROM edges WHERE src_node_id = ?1" },
+  [Q_NODE_CALLS] = { "node-calls", TRUE,
+    "SELECT role, callee_graph_name FROM calls WHERE node_id = ?1" },
+  [Q_STACK_ENTRY] = { "stack-entry", TRUE, "SELECT parent_id, frame_id FROM stacks WHERE id = ?1" },
+  [Q_FRAME] = { "frame", TRUE,
+    "SELECT f.id, f.file_id, sf.host, sf.path, f.line, f.column, f.function FROM frames f"
+    " JOIN source_files sf ON sf.id = f.file_id WHERE f.id = ?1" },
+  [Q_FILE_TEXT] = { "file-text", TRUE, "SELECT text FROM source_files WHERE id = ?1" },
+  [Q_LIST_EVENTS] = { "list-events", FALSE, "SELECT " EVENT_COLUMNS " ORDER BY id" },
+  [Q_LIST_TRACE_EVENTS] = { "list-trace-events", TRUE,
+    "SELECT " EVENT_COLUMNS " WHERE trace_id = ?1 AND trace_id <> 0 ORDER BY id" },
+  [Q_LIST_ERRORS] = { "list-errors", FALSE,
+    "SELECT id, origin, wall_ns, type, message, traceback, function_id, trace_id, execution_id,"
+    " node_id, stack_id FROM errors ORDER BY id" },
+  [Q_NODE_SUMMARIES] = { "node-summaries", TRUE,
+    "SELECT " SUMMARY_COLUMNS " WHERE node_id = ?1 AND node_id <> 0 ORDER BY id" },
+  [Q_EXECUTION_SUMMARIES] = { "execution-summaries", TRUE,
+    "SELECT " SUMMARY_COLUMNS " WHERE execution_id = ?1 AND execution_id <> 0 ORDER BY id" },
+  /* A report, not interactive: counting executions and events reads their tables. */
+  [Q_TOTALS] = { "totals", FALSE,
+    "SELECT (SELECT count(*) FROM functions), (SELECT count(*) FROM traces),"
+    " (SELECT coalesce(sum(node_count), 0) FROM traces),"
+    " (SELECT coalesce(sum(edge_count), 0) FROM traces),"
+    " (SELECT count(*) FROM executions), (SELECT count(*) FROM events),"
+    " (SELECT count(*) FROM errors)" },
+};
+
+struct _AgvizStore
+{
+  GObject       parent_instance;
+
+  char         *path;
+  sqlite3      *db;
+  sqlite3_stmt *stmts[N_QUERIES];
+
+  GHashTable   *scope_names;    /* scope id -> full name; names never change once written */
+};
+
+G_DEFINE_FINAL_TYPE (AgvizStore, agviz_store, G_TYPE_OBJECT)
+
+static void
+agviz_store_finalize (GObject *object)
+{
+  AgvizStore *self = AGVIZ_STORE (object);
+
+  for (guint i = 0; i < N_QUERIES; i++)
+    g_clear_pointer (&self->stmts[i], sqlite3_finalize);
+  g_clear_pointer (&self->db, sqlite3_close);
+  g_clear_pointer (&self->scope_names, g_hash_table_unref);
+  g_free (self->path);
+
+  G_OBJECT_CLASS (agviz_store_parent_class)->finalize (object);
+}
+
+static void
+agviz_store_class_init (AgvizStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = agviz_store_finalize;
+}
+
+static void
+agviz_store_init (AgvizStore *self)
+{
+  self->scope_names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+}
+
+static sqlite3_stmt *
+query (AgvizStore *self,
+       QueryId     id)
+{
+  sqlite3_stmt *stmt = self->stmts[id];
+
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  return stmt;
+}
+
+/* Steps @stmt; TRUE with a row, FALSE at the end or on error (then *error is set). */
+static gboolean
+next_row (AgvizStore    *self,
+          sqlite3_stmt  *stmt,
+          GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  if (rc != SQLITE_DONE)
+    _agviz_sqlite_fail (error, self->db, rc, "cannot read");
+  return FALSE;
+}
+
+static gboolean
+not_found (GError     **error,
+           const char  *format,
+           ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+not_found (GError     **error,
+           const char  *format,
+           ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_propagate_error (error, g_error_new_valist (AGVIZ_STORE_ERROR, AGVIZ_STORE_ERROR_NOT_FOUND,
+                                                format, args));
+  va_end (args);
+  return FALSE;
+}
+
+static char *
+column_text (sqlite3_stmt *stmt,
+             int           column)
+{
+  const unsigned char *text = sqlite3_column_text (stmt, column);
+
+  return text != NULL ? g_strdup ((const char *) text) : NULL;
+}
+
+static gint64
+column_count (sqlite3_stmt *stmt,
+              int           column)
+{
+  return sqlite3_column_type (stmt, column) == SQLITE_NULL ? -1
+                                                           : sqlite3_column_int64 (stmt, column);
+}
+
+static AgvizStore *
+open_store (const char       *path,
+            AgvizStoreFlags   flags,
+            GError          **error)
+{
+  g_autoptr(AgvizStore) self = g_object_new (AGVIZ_TYPE_STORE, NULL);
+  gboolean older_schema = FALSE;
+  g_autoptr(GError) local_error = NULL;
+
+  self->path = g_strdup (path);
+  self->db = _agviz_trace_file_open (path,
+                                     (flags & AGVIZ_STORE_FLAGS_WRITABLE) ? _AGVIZ_OPEN_READ_WRITE
+                                                                          : _AGVIZ_OPEN_READ_ONLY,
+                                     &older_schema, &local_error);
+  if (self->db == NULL && older_schema)
+    {
+      /* Upgrading is the one write a reader makes; it happens in one transaction, so it either
+       * completes or leaves the old file as it was. */
+      sqlite3 *writable = _agviz_trace_file_open (path, _AGVIZ_OPEN_READ_WRITE, NULL, error);
+
+      if (writable == NULL)
+        return NULL;
+      sqlite3_close (writable);
+      g_clear_error (&local_error);
+      self->db = _agviz_trace_file_open (path, _AGVIZ_OPEN_READ_ONLY, NULL, &local_error);
+    }
+  if (self->db == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  for (guint i = 0; i < N_QUERIES; i++)
+    {
+      self->stmts[i] = _agviz_sqlite_prepare (self->db, queries[i].sql, error);
+      if (self->stmts[i] == NULL)
+        return NULL;
+    }
+
+  return g_steal_pointer (&self);
+}
+
+AgvizStore *
+agviz_store_open (const char       *path,
+                  AgvizStoreFlags   flags,
+                  GError          **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return open_store (path, flags, error);
+}
+
+const char *
+agviz_store_get_path (AgvizStore *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
+  return self->path;
+}
+
+char *
+agviz_store_get_metadata (AgvizStore  *self,
+                          const char  *key,
+                          GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  stmt = query (self, Q_GET_METADATA);
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  if (!next_row (self, stmt, error))
+    return NULL;
+  return column_text (stmt, 0);
+}
+
+GHashTable *
+agviz_store_list_metadata (AgvizStore  *self,
+                           GError     **error)
+{
+  g_autoptr(GHashTable) pairs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GError) local_error = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
+
+  stmt = query (self, Q_LIST_METADATA);
+  while (next_row (self, stmt, &local_error))
+    g_hash_table_insert (pairs, column_text (stmt, 0), column_text (stmt, 1));
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_steal_pointer (&pairs);
+}
+
+gboolean
+agviz_store_get_totals (AgvizStore        *self,
+                        AgvizStoreTotals  *totals,
+                        GError           **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), FALSE);
+  g_return_val_if_fail (totals != NULL, FALSE);
+
+  stmt = query (self, Q_TOTALS);
+  if (!next_row (self, stmt, error))
+    return FALSE;
+  *totals = (AgvizStoreTotals) {
+    .functions = sqlite3_column_int64 (stmt, 0),
+    .traces = sqlite3_column_int64 (stmt, 1),
+    .nodes = sqlite3_column_int64 (stmt, 2),
+    .edges = sqlite3_column_int64 (stmt, 3),
+    .executions = sqlite3_column_int64 (stmt, 4),
+    .events = sqlite3_column_int64 (stmt, 5),
+    .errors = sqlite3_column_int64 (stmt, 6),
+  };
+  return TRUE;
+}
+
+static AgvizTrace *
+trace_from_row (sqlite3_stmt *stmt)
+{
+  AgvizTrace *trace = g_new0 (AgvizTrace, 1);
+  const char *status = (const char *) sqlite3_column_text (stmt, 6);
+
+  trace->id = sqlite3_column_int64 (stmt, 0);
+  trace->function_id = sqlite3_column_int64 (stmt, 1);
+  trace->ordinal = sqlite3_column_int (stmt, 2);
+  trace->graph_name = column_text (stmt, 3);
+  trace->signature = column_text (stmt, 4);
+  trace->reason = column_text (stmt, 5);
+  if (!agviz_trace_status_from_string (status, &trace->status))
+    trace->status = AGVIZ_TRACE_STATUS_RECORDING;
+  trace->started_ns = sqlite3_column_int64 (stmt, 7);
+  trace->wall_ns = sqlite3_column_int64 (stmt, 8);
+  trace->root_scope_id = sqlite3_column_int64 (stmt, 9);
+  trace->node_count = sqlite3_column_int64 (stmt, 10);
+  trace->edge_count = sqlite3_column_int64 (stmt, 11);
+  trace->execution_count = sqlite3_column_int64 (stmt, 12);
+  return trace;
+}
+
+/* Runs a statement whose rows are turned into records by @from_row, into a new array. */
+static GPtrArray *
+collect_rows (AgvizStore      *self,
+              sqlite3_stmt    *stmt,
+              gpointer       (*from_row) (sqlite3_stmt *stmt),
+              GDestroyNotify   free_func,
+              GError         **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (free_func);
+  g_autoptr(GError) local_error = NULL;
+
+  while (next_row (self, stmt, &local_error))
+    g_ptr_array_add (rows, from_row (stmt));
+  sqlite3_reset (stmt);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
+GPtrArray *
+agviz_store_list_functions (AgvizStore  *self,
+                            GError     **error)
+{
+  g_autoptr(GPtrArray) functions = g_ptr_array_new_with_free_func ((GDestroyNotify) agviz_function_free);
+  g_autoptr(GError) local_error = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
+
+  stmt = query (self, Q_LIST_FUNCTIONS);
+  while (next_row (self, stmt, &local_error))
+    {
+      AgvizFunction *function = g_new0 (AgvizFunction, 1);
+
+      function->id = sqlite3_column_int64 (stmt, 0);
+      function->name = column_text (stmt, 1);
+      function->file = column_text (stmt, 2);
+      function->line = sqlite3_column_int (stmt, 3);
+      g_ptr_array_add (functions, function);
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  for (guint i = 0; i < functions->len; i++)
+    {
+      AgvizFunction *function = g_ptr_array_index (functions, i);
+
+      stmt = query (self, Q_LIST_TRACES_OF_FUNCTION);
+      sqlite3_bind_int64 (stmt, 1, function->id);
+      function->traces = collect_rows (self, stmt, (gpointer) trace_from_row,
+                                       (GDestroyNotify) agviz_trace_free, error);
+      if (function->traces == NULL)
+        return NULL;
+    }
+
+  return g_steal_pointer (&functions);
+}
+
+AgvizTrace *
+agviz_store_get_trace (AgvizStore  *self,
+                       gint64       trace_id,
+                       GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
+
+  stmt = query (self, Q_GET_TRACE);
+  sqlite3_bind_int64 (stmt, 1, trace_id);
+  if (next_row (self, stmt, &local_error))
+    return trace_from_row (stmt);
+  if (local_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  else
+    not_found (error, "no trace %" G_GINT64_FORMAT, trace_id);
+  return NULL;
+}
+
+AgvizTrace *
+agviz_store_find_trace (AgvizStore  *self,
+                        const char  *graph_name,
+                        GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
+  g_return_val_if_fail (graph_name != NULL, NULL);
+
+  stmt = query (self, Q_FIND_TRACE);
+  sqlite3_bind_text (stmt, 1, graph_name, -1, SQLITE_STATIC);
+  if (next_row (self, stmt, &local_error))
+    return trace_from_row (stmt);
+  if (local_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  else
+    not_found (error, "no trace with graph name %s", graph_name);
+  return NULL;
+}
+
+static AgvizExecution *
+execution_from_row (sqlite3_stmt *stmt)
+{
+  AgvizExecution *execution = g_new0 (AgvizExecution, 1);
+
+  execution->id = sqlite3_column_int64 (stmt, 0);
+  execution->seq = sqlite3_column_int64 (stmt, 1);
+  execution->trace_id = sqlite3_column_int64 (stmt, 2);
+  execution->op_type = column_text (stmt, 3);
+  execution->device = column_text (stmt, 4);
+  execution->start_ns = sqlite3_column_int64 (stmt, 5);
+  execution->duration_ns = sqlite3_column_int64 (stmt, 6);
+  execution->failed = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 7), "failed") == 0;
+  execution->stack_id = sqlite3_column_int64 (stmt, 8);
+  return execution;
+}
+
+GPtrArray *
+agviz_store_list_executions (AgvizStore  *self,
+                             gint64       trace_id,
+                             gint64       after_seq,
+                             guint        limit,
+                             GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
+
+  if (trace_id != 0)
+    {
+      stmt = query (self, Q_LIST_TRACE_EXECUTIONS);
+      sqlite3_bind_int64 (stmt, 1, trace_id);
+      sqlite3_bind_int64 (stmt, 2, after_seq);
+      sqlite3_bind_int64 (stmt, 3, limit);
+    }
+  else
+    {
+      /* Rows are appended in sequence order, so the rowid is the cheap order to page by. */
+      stmt = query (self, Q_LIST_EXECUTIONS);
+      sqlite3_bind_int64 (stmt, 1, after_seq);
+      sqlite3_bind_int64 (stmt, 2, limit);
+    }
+  return collect_rows (self, stmt, (gpointer) execution_from_row,
+                       (GDestroyNotify) agviz_execution_free, error);
+}
+
+static const char *
+scope_full_name (AgvizStore  *self,
+                 gint64       scope_id,
+                 GError     **error)
+{
+  g_autofree char *name = NULL;
+  const char *parent_name, *cached;
+  gint64 parent_id;
+  sqlite3_stmt *stmt;
+  gint64 *key;
+
+  if ((cached = g_hash_table_lookup (self->scope_names, &scope_id)) != NULL)
+    return cached;
+
+  stmt = query (self, Q_GET_SCOPE);
+  sqlite3_bind_int64 (stmt, 1, scope_id);
+  if (!next_row (self, stmt, error))
+    {
+      if (error == NULL || *error == NULL)
+        not_found (error, "no scope %" G_GINT64_FORMAT, scope_id);
+      return NULL;
+    }
+  parent_id = sqlite3_column_int64 (stmt, 2);
+  name = column_text (stmt, 3);
+  sqlite3_reset (stmt);
+
+  if (parent_id == 0)
+    parent_name = "";
+  else if (parent_id == scope_id ||
+           (parent_name = scope_full_name (self, parent_id, error)) == NULL)
+    {
+      if (parent_id == scope_id)
+        not_found (error, "scope %" G_GINT64_FORMAT " is its own parent", scope_id);
+      return NULL;
+    }
+
+  key = g_new (gint64, 1);
+  *key = scope_id;
+  cached = *parent_name == '\0' ? g_strdup (name) : g_strconcat (parent_name, "/", name, NULL);
+  g_hash_table_insert (self->scope_names, key, (gpointer) cached);
+  return cached;
+}
+
+/* Fills a node from a NODE_COLUMNS row; NULL (with @error) if its scope cannot be named. */
+static AgvizNode *
+node_from_row (AgvizStore    *self,
+               sqlite3_stmt  *stmt,
+               GError       **error)
+{
+  g_autoptr(AgvizNode) node = g_new0 (AgvizNode, 1);
+  const char *scope_name;
+  const void *attrs = sqlite3_column_blob (stmt, 7);
+  int attrs_size = sqlite3_column_bytes (stmt, 7);
+
+  node->id = sqlite3_column_int64 (stmt, 0);
+  node->trace_id = sqlite3_column_int64 (stmt, 1);
+  node->scope_id = sqlite3_column_int64 (stmt, 2);
+  node->op_type = column_text (stmt, 4);
+  node->device = column_text (stmt, 5);
+  node->stack_id = sqlite3_column_int64 (stmt, 6);
+  if (attrs != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (attrs, attrs_size);
+
+      /* A hand-made file may hold anything here: take it only if it is a valid a{sv}. */
+      node->attrs = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT,
+                                                                  bytes, FALSE));
+      if (!g_variant_is_normal_form (node->attrs))
+        g_clear_pointer (&node->attrs, g_variant_unref);
+    }
+
+  scope_name = scope_full_name (self, node->scope_id, error);
+  if (scope_name == NULL)
+    return NULL;
+  if (*scope_name == '\0')
+    node->name = column_text (stmt, 3);
+  else
+    node->name = g_strconcat (scope_name, "/", (const char *) sqlite3_column_text (stmt, 3), NULL);
+  return g_steal_pointer (&node);
+}
+
+AgvizNode *
+agviz_store_get_node (AgvizStore  *self,
+                      gint64       node_id,
+                      GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  sqlite3_stmt *stmt;
+  AgvizNode *node;
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
+
+  stmt = query (self, Q_GET_NODE);
+  sqlite3_bind_int64 (stmt, 1, node_id);
+  if (!next_row (self, stmt, &local_error))
+    {
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        not_found (error, "no node %" G_GINT64_FORMAT, node_id);
+      return NULL;
+    }
+  node = node_from_row (self, stmt, error);
+  sqlite3_reset (stmt);
+  return node;
+}
+
+/* Walks @path's '/'-separated components down from the root scope of @trace_id; the last
+ * @skip_last components are not walked (1: @path names a node, 0: a scope). */
+static gint64
+resolve_scope_path (AgvizStore   *self,
+                    gint64        trace_id,
+                    const char   *path,
+                    gsize         length,
+                    GError      **error)
+{
+  g_autoptr(AgvizTrace) trace = agviz_store_get_trace (self, trace_id, error);
+  gint64 scope_id;
+  const char *start = path, *end = path + length;
+
+  if (trace == NULL)
+    return 0;
+  scope_id = trace->root_scope_id;
+
+  while (start < end)
+    {
+      const char *slash = memchr (start, '/', end - start);
+      const char *stop = slash != NULL ? slash : end;
+      sqlite3_stmt *stmt = query (self, Q_FIND_CHILD_SCOPE);
+
+      sqlite3_bind_int64 (stmt, 1, trace_id);
+      sqlite3_bind_int64 (stmt, 2, scope_id);
+      sqlite3_bind_text (stmt, 3, start, (int) (stop - start), SQLITE_STATIC);
+      if (!next_row (self, stmt, error))
+        {
+          if (error == NULL || *error == NULL)
+            not_found (error, "trace %" G_GINT64_FORMAT " has no scope %.*s", trace_id,
+                       (int) (stop - path), path);
+          return 0;
+        }
+      scope_id = sqlite3_column_int64 (stmt, 0);
+      sqlite3_reset (stmt);
+      start = stop + 1;
+    }
+  return scope_id;
+}
+
+AgvizNode *
+agviz_store_find_node (AgvizStore  *self,
+                       gint64       trace_id,
+                       const char  *name,
+                       GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  const char *slash;
+  sqlite3_stmt *stmt;
+  gint64 scope_id, node_id;
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  slash = strrchr (name, '/');
+  scope_id = resolve_scope_path (self, trace_id, name, slash != NULL ? (gsize) (slash - name) : 0,
+                                 &local_error);
+  if (scope_id == 0)
+    {
+      if (g_error_matches (local_error, AGVIZ_STORE_ERROR, AGVIZ_STORE_ERROR_NOT_FOUND))
+        {
+          g_clear_error (&local_error);
+          not_found (error, "trace %" G_GINT64_FORMAT " has no node %s", trace_id, name);
+        }
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  stmt = query (self, Q_FIND_NODE_IN_SCOPE);
+  sqlite3_bind_int64 (stmt, 1, scope_id);
+  sqlite3_bind_text (stmt, 2, slash != NULL ? slash + 1 : name, -1, SQLITE_STATIC);
+  if (!next_row (self, stmt, &local_error))
+    {
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        not_found (error, "trace %" G_GINT64_FORMAT " has no node %s", trace_id, name);
+      return NULL;
+    }
+  node_id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return agviz_store_get_node (self, node_id, error);
+}
+
+static AgvizScope *
+scope_from_row (AgvizStore    *self,
+                sqlite3_stmt  *stmt,
+                GError       **error)
+{
+  g_autoptr(AgvizScope) scope = g_new0 (AgvizScope, 1);
+  const char *full_name;
+
+  scope->id = sqlite3_column_int64 (stmt, 0);
+  scope->trace_id = sqlite3_column_int64 (stmt, 1);
+  scope->parent_id = sqlite3_column_int64 (stmt, 2);
+  scope->name = column_text (stmt, 3);
+  scope->node_count = sqlite3_column_int64 (stmt, 4);
+  scope->descendant_count = sqlite3_column_int64 (stmt, 5);
+
+  full_name = scope_full_name (self, scope->id, error);
+  if (full_name == NULL)
+    return NULL;
+  scope->full_name = g_strdup (full_name);
+  return g_steal_pointer (&scope);
+}
+
+AgvizScope *
+agviz_store_get_scope (AgvizStore  *self,
+                       gint64       scope_id,
+                       GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  sqlite3_stmt *stmt;
+  AgvizScope *scope;
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
+
+  /* Naming the scope may run Q_GET_SCOPE for its parents, so the row is copied out first. */
+  if (scope_full_name (self, scope_id, error) == NULL)
+    return NULL;
+
+  stmt = query (self, Q_GET_SCOPE);
+  sqlite3_bind_int64 (stmt, 1, scope_id);
+  if (!next_row (self, stmt, &local_error))
+    {
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        not_found (error, "no scope %" G_GINT64_FORMAT, scope_id);
+      return NULL;
+    }
+  scope = scope_from_row (self, stmt, error);
+  sqlite3_reset (stmt);
+  return scope;
+}
+
+AgvizScope *
+agviz_store_find_scope (AgvizStore  *self,
+                        gint64       trace_id,
+                        const char  *name,
+                        GError     **error)
+{
+  gint64 scope_id;
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  scope_id = resolve_scope_path (self, trace_id, name, strlen (name), error);
+  if (scope_id == 0)
+    return NULL;
+  return agviz_store_get_scope (self, scope_id, error);
+}
+
+gboolean
+agviz_store_list_scope_children (AgvizStore  *self,
+                                 gint64       scope_id,
+                                 GPtrArray  **scopes,
+                                 GPtrArray  **nodes,
+                                 GError     **error)
+{
+  g_autoptr(AgvizScope) parent = NULL;
+  g_autoptr(GPtrArray) child_scopes = NULL;
+  g_autoptr(GPtrArray) child_nodes = NULL;
+  g_autoptr(GError) local_error = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), FALSE);
+
+  parent = agviz_store_get_scope (self, scope_id, error);
+  if (parent == NULL)
+    return FALSE;
+
+  if (scopes != NULL)
+    {
+      child_scopes = g_ptr_array_new_with_free_func ((GDestroyNotify) agviz_scope_free);
+      stmt = query (self, Q_LIST_CHILD_SCOPES);
+      sqlite3_bind_int64 (stmt, 1, parent->trace_id);
+      sqlite3_bind_int64 (stmt, 2, scope_id);
+      while (next_row (self, stmt, &local_error))
+        {
+          /* The parent's name is cached already, so naming a child runs no other query. */
+          AgvizScope *child = scope_from_row (self, stmt, &local_error);
+          if (child == NULL)
+            break;
+          g_ptr_array_add (child_scopes, child);
+        }
+      sqlite3_reset (stmt);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+
+  if (nodes != NULL)
+    {
+      child_nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) agviz_node_free);
+      stmt = query (self, Q_LIST_SCOPE_NODES);
+      sqlite3_bind_int64 (stmt, 1, scope_id);
+      while (next_row (self, stmt, &local_error))
+        {
+          AgvizNode *node = node_from_row (self, stmt, &local_error);
+          if (node == NULL)
+            break;
+          g_ptr_array_add (child_nodes, node);
+        }
+      sqlite3_reset (stmt);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+
+  if (scopes != NULL)
+    *scopes = g_steal_pointer (&child_scopes);
+  if (nodes != NULL)
+    *nodes = g_steal_pointer (&child_nodes);
+  return TRUE;
+}
+
+static gboolean
+collect_edges (AgvizStore    *self,
+               sqlite3_stmt  *stmt,
+               GHashTable    *keep_sources,
+               GArray        *edges,
+               GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  while (next_row (self, stmt, &local_error))
+    {
+      AgvizEdge edge = {
+        .src_node_id = sqlite3_column_int64 (stmt, 0),
+        .src_output = sqlite3_column_int (stmt, 1),
+        .dst_node_id = sqlite3_column_int64 (stmt, 2),
+        .dst_input = sqlite3_column_int (stmt, 3),
+      };
+
+      if (keep_sources == NULL || g_hash_table_contains (keep_sources, &edge.src_node_id))
+        g_array_append_val (edges, edge);
+    }
+  sqlite3_reset (stmt);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+GArray *
+agviz_store_list_edges_between (AgvizStore    *self,
+                                const gint64  *node_ids,
+                                guint          n_node_ids,
+                                GError       **error)
+{
+  g_autoptr(GHashTable) members = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GArray) edges = g_array_new (FALSE, FALSE, sizeof (AgvizEdge));
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
+  g_return_val_if_fail (node_ids != NULL || n_node_ids == 0, NULL);
+
+  for (guint i = 0; i < n_node_ids; i++)
+    g_hash_table_add (members, (gpointer) &node_ids[i]);
+
+  /* One primary-key range per member: the cost follows the members' in-degree, never the
+   * size of the trace. */
+  for (guint i = 0; i < n_node_ids; i++)
+    {
+      sqlite3_stmt *stmt = query (self, Q_EDGES_INTO);
+
+      sqlite3_bind_int64 (stmt, 1, node_ids[i]);
+      if (!collect_edges (self, stmt, members, edges, error))
+        return NULL;
+    }
+  return g_steal_pointer (&edges);
+}
+
+gboolean
+agviz_store_list_node_edges (AgvizStore  *self,
+                             gint64       node_id,
+                             GArray     **inputs,
+                             GArray     **outputs,
+                             GError     **error)
+{
+  g_autoptr(GArray) in_edges = g_array_new (FALSE, FALSE, sizeof (AgvizEdge));
+  g_autoptr(GArray) out_edges = g_array_new (FALSE, FALSE, sizeof (AgvizEdge));
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), FALSE);
+
+  stmt = query (self, Q_EDGES_INTO);
+  sqlite3_bind_int64 (stmt, 1, node_id);
+  if (!collect_edges (self, stmt, NULL, in_edges, error))
+    return FALSE;
+
+  stmt = query (self, Q_EDGES_OUT_OF);
+  sqlite3_bind_int64 (stmt, 1, node_id);
+  if (!collect_edges (self, stmt, NULL, out_edges, error))
+    return FALSE;
+
+  if (inputs != NULL)
+    *inputs = g_steal_pointer (&in_edges);
+  if (outputs != NULL)
+    *outputs = g_steal_pointer (&out_edges);
+  return TRUE;
+}
+
+GHashTable *
+agviz_store_list_node_calls (AgvizStore  *self,
+                             gint64       node_id,
+                             GError     **error)
+{
+  g_autoptr(GHashTable) calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GError) local_error = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
+
+  stmt = query (self, Q_NODE_CALLS);
+  sqlite3_bind_int64 (stmt, 1, node_id);
+  while (next_row (self, stmt, &local_error))
+    g_hash_table_insert (calls, column_text (stmt, 0), column_text (stmt, 1));
+  sqlite3_reset (stmt);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_steal_pointer (&calls);
+}
+
+GBytes *
+agviz_store_get_file_text (AgvizStore  *self,
+                           gint64       file_id,
+                           GError     **error)
+{
+  sqlite3_stmt *stmt;
+  GBytes *text = NULL;
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
+
+  stmt = query (self, Q_FILE_TEXT);
+  sqlite3_bind_int64 (stmt, 1, file_id);
+  if (next_row (self, stmt, error) && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    text = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+  sqlite3_reset (stmt);
+  return text;
+}
+
+/* Line @line (1-based) of @text, without its newline; NULL past the end. */
+static char *
+extract_line (GBytes *text,
+              int     line)
+{
+  gsize size;
+  const char *data = g_bytes_get_data (text, &size);
+  const char *end = data + size, *start = data;
+
+  if (line < 1)
+    return NULL;
+  for (int current = 1; current < line; current++)
+    {
+      const char *newline = memchr (start, '\n', end - start);
+      if (newline == NULL)
+        return NULL;
+      start = newline + 1;
+    }
+  if (start >= end)
+    return NULL;
+  {
+    const char *newline = memchr (start, '\n', end - start);
+    const char *stop = newline != NULL ? newline : end;
+
+    if (stop > start && stop[-1] == '\r')
+      stop--;
+    /* Source files are UTF-8 text in practice; anything else is shown with replacements. */
+    return g_utf8_make_valid (start, stop - start);
+  }
+}
+
+GPtrArray *
+agviz_store_get_stack (AgvizStore  *self,
+                       gint64       stack_id,
+                       GError     **error)
+{
+  g_autoptr(GPtrArray) frames = g_ptr_array_new_with_free_func ((GDestroyNotify) agviz_frame_free);
+  g_autoptr(GHashTable) texts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                       (GDestroyNotify) g_bytes_unref);
+  g_autoptr(GError) local_error = NULL;
+  gint64 entry = stack_id;
+  guint guard = 0;
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
+
+  while (entry != 0)
+    {
+      sqlite3_stmt *stmt = query (self, Q_STACK_ENTRY);
+      g_autoptr(AgvizFrame) frame = NULL;
+      GBytes *text;
+      gint64 frame_id;
+
+      /* A hand-made file could loop its parents: real stacks are never this deep. */
+      if (++guard > 100000)
+        {
+          g_set_error (error, AGVIZ_TRACE_FILE_ERROR, AGVIZ_TRACE_FILE_ERROR_CORRUPT,
+                       "%s: stack %" G_GINT64_FORMAT " loops back on itself", self->path,
+                       stack_id);
+          return NULL;
+        }
+
+      sqlite3_bind_int64 (stmt, 1, entry);
+      if (!next_row (self, stmt, &local_error))
+        {
+          if (local_error != NULL)
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          else
+            not_found (error, "no stack %" G_GINT64_FORMAT, stack_id);
+          return NULL;
+        }
+      entry = sqlite3_column_int64 (stmt, 0);
+      frame_id = sqlite3_column_int64 (stmt, 1);
+      sqlite3_reset (stmt);
+
+      stmt = query (self, Q_FRAME);
+      sqlite3_bind_int64 (stmt, 1, frame_id);
+      if (!next_row (self, stmt, &local_error))
+        {
+          if (local_error != NULL)
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          else
+            not_found (error, "stack %" G_GINT64_FORMAT " refers to a missing frame %"
+                       G_GINT64_FORMAT, stack_id, frame_id);
+          return NULL;
+        }
+      frame = g_new0 (AgvizFrame, 1);
+      frame->id = sqlite3_column_int64 (stmt, 0);
+      frame->file_id = sqlite3_column_int64 (stmt, 1);
+      frame->host = column_text (stmt, 2);
+      frame->file = column_text (stmt, 3);
+      frame->line = sqlite3_column_int (stmt, 4);
+      frame->column = sqlite3_column_int (stmt, 5);
+      frame->function = column_text (stmt, 6);
+      sqlite3_reset (stmt);
+
+      if (!g_hash_table_lookup_extended (texts, &frame->file_id, NULL, (gpointer *) &text))
+        {
+          text = agviz_store_get_file_text (self, frame->file_id, &local_error);
+          if (local_error != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return NULL;
+            }
+          g_hash_table_insert (texts, g_memdup2 (&frame->file_id, sizeof (gint64)), text);
+        }
+      if (text != NULL)
+        frame->source_line = extract_line (text, frame->line);
+
+      g_ptr_array_add (frames, g_steal_pointer (&frame));
+    }
+
+  /* Walked from the innermost entry outwards; callers want outermost first. */
+  for (guint i = 0; i < frames->len / 2; i++)
+    {
+      gpointer tmp = frames->pdata[i];
+      frames->pdata[i] = frames->pdata[frames->len - 1 - i];
+      frames->pdata[frames->len - 1 - i] = tmp;
+    }
+  return g_steal_pointer (&frames);
+}
+
+static AgvizEvent *
+event_from_row (sqlite3_stmt *stmt)
+{
+  AgvizEvent *event = g_new0 (AgvizEvent, 1);
+
+  event->id = sqlite3_column_int64 (stmt, 0);
+  if (!agviz_event_kind_from_string ((const char *) sqlite3_column_text (stmt, 1), &event->kind))
+    event->kind = AGVIZ_EVENT_WARNING;
+  event->wall_ns = sqlite3_column_int64 (stmt, 2);
+  event->function_id = sqlite3_column_int64 (stmt, 3);
+  event->trace_id = sqlite3_column_int64 (stmt, 4);
+  event->node_id = sqlite3_column_int64 (stmt, 5);
+  event->execution_id = sqlite3_column_int64 (stmt, 6);
+  event->stack_id = sqlite3_column_int64 (stmt, 7);
+  event->message = column_text (stmt, 8);
+  event->detail = column_text (stmt, 9);
+  return event;
+}
+
+GPtrArray *
+agviz_store_list_events (AgvizStore  *self,
+                         gint64       trace_id,
+                         GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
+
+  if (trace_id != 0)
+    {
+      stmt = query (self, Q_LIST_TRACE_EVENTS);
+      sqlite3_bind_int64 (stmt, 1, trace_id);
+    }
+  else
+    stmt = query (self, Q_LIST_EVENTS);
+  return collect_rows (self, stmt, (gpointer) event_from_row, (GDestroyNotify) agviz_event_free,
+                       error);
+}
+
+static AgvizRecordedError *
+recorded_error_from_row (sqlite3_stmt *stmt)
+{
+  AgvizRecordedError *recorded = g_new0 (AgvizRecordedError, 1);
+
+  recorded->id = sqlite3_column_int64 (stmt, 0);
+  if (!agviz_error_origin_from_string ((const char *) sqlite3_column_text (stmt, 1),
+                                       &recorded->origin))
+    recorded->origin = AGVIZ_ERROR_ORIGIN_PROGRAM;
+  recorded->wall_ns = sqlite3_column_int64 (stmt, 2);
+  recorded->type = column_text (stmt, 3);
+  recorded->message = column_text (stmt, 4);
+  recorded->traceback = column_text (stmt, 5);
+  recorded->function_id = sqlite3_column_int64 (stmt, 6);
+  recorded->trace_id = sqlite3_column_int64 (stmt, 7);
+  recorded->execution_id = sqlite3_column_int64 (stmt, 8);
+  recorded->node_id = sqlite3_column_int64 (stmt, 9);
+  recorded->stack_id = sqlite3_column_int64 (stmt, 10);
+  return recorded;
+}
+
+GPtrArray *
+agviz_store_list_errors (AgvizStore  *self,
+                         GError     **error)
+{
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
+
+  return collect_rows (self, query (self, Q_LIST_ERRORS), (gpointer) recorded_error_from_row,
+                       (GDestroyNotify) agviz_recorded_error_free, error);
+}
+
+static AgvizTensorSummary *
+summary_from_row (sqlite3_stmt *stmt)
+{
+  AgvizTensorSummary *summary = g_new0 (AgvizTensorSummary, 1);
+
+  summary->id = sqlite3_column_int64 (stmt, 0);
+  summary->execution_id = sqlite3_column_int64 (stmt, 1);
+  summary->node_id = sqlite3_column_int64 (stmt, 2);
+  summary->output_slot = sqlite3_column_int (stmt, 3);
+  summary->debug_mode = sqlite3_column_int (stmt, 4);
+  summary->dtype = column_text (stmt, 5);
+  summary->shape = column_text (stmt, 6);
+  summary->element_count = column_count (stmt, 7);
+  summary->nan_count = column_count (stmt, 8);
+  summary->neg_inf_count = column_count (stmt, 9);
+  summary->pos_inf_count = column_count (stmt, 10);
+  summary->neg_finite_count = column_count (stmt, 11);
+  summary->zero_count = column_count (stmt, 12);
+  summary->pos_finite_count = column_count (stmt, 13);
+  summary->has_range = sqlite3_column_type (stmt, 14) != SQLITE_NULL;
+  summary->min = sqlite3_column_double (stmt, 14);
+  summary->max = sqlite3_column_double (stmt, 15);
+  summary->mean = sqlite3_column_double (stmt, 16);
+  return summary;
+}
+
+GPtrArray *
+agviz_store_list_tensor_summaries (AgvizStore  *self,
+                                   gint64       node_id,
+                                   gint64       execution_id,
+                                   GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
+
+  if (node_id != 0)
+    {
+      stmt = query (self, Q_NODE_SUMMARIES);
+      sqlite3_bind_int64 (stmt, 1, node_id);
+    }
+  else
+    {
+      stmt = query (self, Q_EXECUTION_SUMMARIES);
+      sqlite3_bind_int64 (stmt, 1, execution_id);
+    }
+  return collect_rows (self, stmt, (gpointer) summary_from_row,
+                       (GDestroyNotify) agviz_tensor_summary_free, error);
+}
+
+guint
+_agviz_store_get_n_queries (void)
+{
+  return N_QUERIES;
+}
+
+const char *
+_agviz_store_get_query_name (guint query_index)
+{
+  g_return_val_if_fail (query_index < N_QUERIES, NULL);
+  return queries[query_index].name;
+}
+
+gboolean
+_agviz_store_query_is_interactive (guint query_index)
+{
+  g_return_val_if_fail (query_index < N_QUERIES, FALSE);
+  return queries[query_index].interactive;
+}
+
+char *
+_agviz_store_explain_query (AgvizStore  *self,
+                            guint        query_index,
+                            GError     **error)
+{
+  g_autofree char *sql = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GString) plan = g_string_new (NULL);
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
+  g_return_val_if_fail (query_index < N_QUERIES, NULL);
+
+  sql = g_strconcat ("EXPLAIN QUERY PLAN ", queries[query_index].sql, NULL);
+  stmt = _agviz_sqlite_prepare (self->db, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  while (next_row (self, stmt, &local_error))
+    g_string_append_printf (plan, "%s\n", (const char *) sqlite3_column_text (stmt, 3));
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_string_free (g_steal_pointer (&plan), FALSE);
+}

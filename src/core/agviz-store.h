@@ -1,0 +1,149 @@
+/* agviz-store.h: reading a trace file
+ *
+ * Every query reads only what it returns, through an index (tests/test-store-plans.c checks the
+ * plans), so listing a scope of a million-node trace costs the same as of a ten-node one.
+ * A store may be opened while a recorder writes the file; it sees each trace once it has ended
+ * (see agviz-recorder.h).  One store per thread.
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "agviz-records.h"
+
+G_BEGIN_DECLS
+
+#define AGVIZ_STORE_ERROR (agviz_store_error_quark ())
+
+typedef enum
+{
+  AGVIZ_STORE_ERROR_NOT_FOUND,     /* no trace/node/scope/stack with that id or name */
+  AGVIZ_STORE_ERROR_AMBIGUOUS,     /* a name that matches more than one thing */
+} AgvizStoreError;
+
+typedef enum
+{
+  AGVIZ_STORE_FLAGS_NONE     = 0,
+  AGVIZ_STORE_FLAGS_WRITABLE = 1 << 0,   /* for caches the viewer keeps in the file */
+} AgvizStoreFlags;
+
+/* Totals over the whole file, for reports. */
+typedef struct
+{
+  gint64 functions;
+  gint64 traces;
+  gint64 nodes;
+  gint64 edges;
+  gint64 executions;
+  gint64 events;
+  gint64 errors;
+} AgvizStoreTotals;
+
+#define AGVIZ_TYPE_STORE (agviz_store_get_type ())
+G_DECLARE_FINAL_TYPE (AgvizStore, agviz_store, AGVIZ, STORE, GObject)
+
+GQuark              agviz_store_error_quark            (void);
+
+/* Opens @path read-only (unless @flags say otherwise).  A file from an older agviz is upgraded
+ * first, which needs write access once.  Errors are in AGVIZ_TRACE_FILE_ERROR. */
+AgvizStore         *agviz_store_open                   (const char       *path,
+                                                        AgvizStoreFlags   flags,
+                                                        GError          **error);
+
+const char         *agviz_store_get_path               (AgvizStore       *self);
+
+/* The value stored under @key, or NULL (transfer full). */
+char               *agviz_store_get_metadata           (AgvizStore       *self,
+                                                        const char       *key,
+                                                        GError          **error);
+/* Every metadata pair, as key -> value (transfer full). */
+GHashTable         *agviz_store_list_metadata          (AgvizStore       *self,
+                                                        GError          **error);
+
+gboolean            agviz_store_get_totals             (AgvizStore       *self,
+                                                        AgvizStoreTotals *totals,
+                                                        GError          **error);
+
+/* Every function with its traces (element-type AgvizFunction, transfer full). */
+GPtrArray          *agviz_store_list_functions         (AgvizStore       *self,
+                                                        GError          **error);
+AgvizTrace         *agviz_store_get_trace              (AgvizStore       *self,
+                                                        gint64            trace_id,
+                                                        GError          **error);
+/* The trace whose graph is named @graph_name ("__inference_f_123"). */
+AgvizTrace         *agviz_store_find_trace             (AgvizStore       *self,
+                                                        const char       *graph_name,
+                                                        GError          **error);
+
+/* Up to @limit executions after sequence number @after_seq, in order; @trace_id 0 lists all
+ * (tf.function calls and eager ops).  Element-type AgvizExecution. */
+GPtrArray          *agviz_store_list_executions        (AgvizStore       *self,
+                                                        gint64            trace_id,
+                                                        gint64            after_seq,
+                                                        guint             limit,
+                                                        GError          **error);
+
+AgvizNode          *agviz_store_get_node               (AgvizStore       *self,
+                                                        gint64            node_id,
+                                                        GError          **error);
+/* The node called @name (its full scoped name) in @trace_id. */
+AgvizNode          *agviz_store_find_node              (AgvizStore       *self,
+                                                        gint64            trace_id,
+                                                        const char       *name,
+                                                        GError          **error);
+
+AgvizScope         *agviz_store_get_scope              (AgvizStore       *self,
+                                                        gint64            scope_id,
+                                                        GError          **error);
+/* The scope called @name ("" for the root) in @trace_id. */
+AgvizScope         *agviz_store_find_scope             (AgvizStore       *self,
+                                                        gint64            trace_id,
+                                                        const char       *name,
+                                                        GError          **error);
+/* What a scope directly contains, both sorted by name: sub-scopes (AgvizScope, with counts) and
+ * nodes (AgvizNode).  Either out-parameter may be NULL. */
+gboolean            agviz_store_list_scope_children    (AgvizStore       *self,
+                                                        gint64            scope_id,
+                                                        GPtrArray       **scopes,
+                                                        GPtrArray       **nodes,
+                                                        GError          **error);
+
+/* Edges whose both ends are among @node_ids (element-type AgvizEdge in a GArray). */
+GArray             *agviz_store_list_edges_between     (AgvizStore       *self,
+                                                        const gint64     *node_ids,
+                                                        guint             n_node_ids,
+                                                        GError          **error);
+/* A node's inputs (in input order) and outputs. */
+gboolean            agviz_store_list_node_edges        (AgvizStore       *self,
+                                                        gint64            node_id,
+                                                        GArray          **inputs,
+                                                        GArray          **outputs,
+                                                        GError          **error);
+/* The function graphs a call node calls: role ("f", "then_branch", ...) -> graph name. */
+GHashTable         *agviz_store_list_node_calls        (AgvizStore       *self,
+                                                        gint64            node_id,
+                                                        GError          **error);
+
+/* A stack's frames, outermost first, each with its source line when the text was captured
+ * (element-type AgvizFrame). */
+GPtrArray          *agviz_store_get_stack              (AgvizStore       *self,
+                                                        gint64            stack_id,
+                                                        GError          **error);
+/* The captured text of a source file, or NULL when it was not captured (transfer full). */
+GBytes             *agviz_store_get_file_text          (AgvizStore       *self,
+                                                        gint64            file_id,
+                                                        GError          **error);
+
+/* @trace_id 0: all of them. Element-type AgvizEvent / AgvizRecordedError. */
+GPtrArray          *agviz_store_list_events            (AgvizStore       *self,
+                                                        gint64            trace_id,
+                                                        GError          **error);
+GPtrArray          *agviz_store_list_errors            (AgvizStore       *self,
+                                                        GError          **error);
+/* Summaries recorded for @node_id (or, with node 0, for @execution_id). */
+GPtrArray          *agviz_store_list_tensor_summaries  (AgvizStore       *self,
+                                                        gint64            node_id,
+                                                        gint64            execution_id,
+                                                        GError          **error);
+
+G_END_DECLS

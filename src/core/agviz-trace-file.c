@@ -1,0 +1,370 @@
+/* agviz-trace-file.c: checks a trace file before SQLite touches it, then opens and configures it
+ *
+ * SQLite's own errors for a damaged file ("file is not a database", "database disk image is
+ * malformed") come late and say little.  Reading the 100-byte header ourselves lets agviz name
+ * the exact problem, and refusing foreign files before opening them writable means agviz never
+ * adds its tables to somebody else's database.
+ */
+#define G_LOG_DOMAIN "agviz-trace-file"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "agviz-trace-file-private.h"
+
+G_DEFINE_QUARK (agviz-trace-file-error-quark, agviz_trace_file_error)
+
+#define SQLITE_HEADER_SIZE 100
+static const char sqlite_magic[16] = "SQLite format 3";   /* includes the trailing NUL */
+
+static guint32
+read_be32 (const guint8 *p)
+{
+  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
+}
+
+static int
+error_code_for_sqlite (int rc)
+{
+  switch (rc & 0xff)
+    {
+    case SQLITE_CORRUPT:
+      return AGVIZ_TRACE_FILE_ERROR_CORRUPT;
+    case SQLITE_NOTADB:
+      return AGVIZ_TRACE_FILE_ERROR_NOT_SQLITE;
+    default:
+      return AGVIZ_TRACE_FILE_ERROR_IO;
+    }
+}
+
+gboolean
+_agviz_sqlite_fail (GError     **error,
+                    sqlite3     *db,
+                    int          rc,
+                    const char  *what)
+{
+  const char *filename = db != NULL ? sqlite3_db_filename (db, "main") : NULL;
+  const char *message = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
+
+  g_set_error (error, AGVIZ_TRACE_FILE_ERROR, error_code_for_sqlite (rc),
+               "%s%s%s: %s", filename != NULL && *filename ? filename : "",
+               filename != NULL && *filename ? ": " : "", what, message);
+  return FALSE;
+}
+
+sqlite3_stmt *
+_agviz_sqlite_prepare (sqlite3     *db,
+                       const char  *sql,
+                       GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v3 (db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      _agviz_sqlite_fail (error, db, rc, "cannot prepare a query (is this a damaged trace file?)");
+      return NULL;
+    }
+  return stmt;
+}
+
+gboolean
+_agviz_sqlite_exec (sqlite3     *db,
+                    const char  *sql,
+                    GError     **error)
+{
+  int rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    return _agviz_sqlite_fail (error, db, rc, "cannot update the trace file");
+  return TRUE;
+}
+
+static gboolean
+query_int (sqlite3     *db,
+           const char  *sql,
+           int         *value,
+           GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return _agviz_sqlite_fail (error, db, rc, "cannot read the file header");
+  *value = sqlite3_column_int (stmt, 0);
+  return TRUE;
+}
+
+/* Returns TRUE when the file may be handed to SQLite; *is_empty says it has no bytes yet. */
+static gboolean
+check_file_header (const char      *path,
+                   _AgvizOpenMode   mode,
+                   gboolean        *is_empty,
+                   GError         **error)
+{
+  guint8 header[SQLITE_HEADER_SIZE];
+  GStatBuf st;
+  FILE *file;
+  size_t n_read;
+  guint32 page_size, page_count;
+
+  *is_empty = FALSE;
+
+  if (g_stat (path, &st) != 0)
+    {
+      int saved_errno = errno;
+
+      if (saved_errno == ENOENT && mode == _AGVIZ_OPEN_CREATE)
+        {
+          *is_empty = TRUE;
+          return TRUE;
+        }
+      g_set_error (error, AGVIZ_TRACE_FILE_ERROR,
+                   saved_errno == ENOENT ? AGVIZ_TRACE_FILE_ERROR_MISSING
+                                         : AGVIZ_TRACE_FILE_ERROR_IO,
+                   "%s: %s", path,
+                   saved_errno == ENOENT ? "no such file" : g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  if (S_ISDIR (st.st_mode))
+    {
+      g_set_error (error, AGVIZ_TRACE_FILE_ERROR, AGVIZ_TRACE_FILE_ERROR_NOT_SQLITE,
+                   "%s: is a directory, not an agviz trace file "
+                   "(to read a SavedModel or a dump directory, import it first)", path);
+      return FALSE;
+    }
+
+  if (st.st_size == 0)
+    {
+      if (mode == _AGVIZ_OPEN_CREATE)
+        {
+          *is_empty = TRUE;
+          return TRUE;
+        }
+      g_set_error (error, AGVIZ_TRACE_FILE_ERROR, AGVIZ_TRACE_FILE_ERROR_NOT_AGVIZ,
+                   "%s: the file is empty, not an agviz trace file", path);
+      return FALSE;
+    }
+
+  file = g_fopen (path, "rb");
+  if (file == NULL)
+    {
+      int saved_errno = errno;
+      g_set_error (error, AGVIZ_TRACE_FILE_ERROR, AGVIZ_TRACE_FILE_ERROR_IO,
+                   "%s: cannot read: %s", path, g_strerror (saved_errno));
+      return FALSE;
+    }
+  n_read = fread (header, 1, sizeof header, file);
+  fclose (file);
+
+  if (memcmp (header, sqlite_magic, MIN (n_read, sizeof sqlite_magic)) != 0)
+    {
+      g_set_error (error, AGVIZ_TRACE_FILE_ERROR, AGVIZ_TRACE_FILE_ERROR_NOT_SQLITE,
+                   "%s: not an agviz trace file: it is not a SQLite database "
+                   "(the first bytes do not read \"SQLite format 3\")", path);
+      return FALSE;
+    }
+
+  if (n_read < sizeof header)
+    {
+      g_set_error (error, AGVIZ_TRACE_FILE_ERROR, AGVIZ_TRACE_FILE_ERROR_TRUNCATED,
+                   "%s: truncated: the file ends at byte %zu, inside its 100-byte header",
+                   path, n_read);
+      return FALSE;
+    }
+
+  /* Page size 1 encodes 65536.  The in-header page count is only trusted when the "version valid
+   * for" number matches the change counter (SQLite's own rule for files from old writers). */
+  page_size = ((guint32) header[16] << 8) | header[17];
+  if (page_size == 1)
+    page_size = 65536;
+  page_count = read_be32 (header + 28);
+
+  if (page_size >= 512 && (page_size & (page_size - 1)) == 0 &&
+      read_be32 (header + 24) == read_be32 (header + 92) &&
+      (guint64) st.st_size < (guint64) page_size * page_count)
+    {
+      g_set_error (error, AGVIZ_TRACE_FILE_ERROR, AGVIZ_TRACE_FILE_ERROR_TRUNCATED,
+                   "%s: truncated: the header promises %" G_GUINT64_FORMAT " bytes "
+                   "(%u pages of %u) but the file ends at byte %" G_GUINT64_FORMAT,
+                   path, (guint64) page_size * page_count, page_count, page_size,
+                   (guint64) st.st_size);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+has_any_table (sqlite3   *db,
+               gboolean  *has_tables,
+               GError   **error)
+{
+  int count = 0;
+
+  if (!query_int (db, "SELECT count(*) FROM sqlite_schema", &count, error))
+    return FALSE;
+  *has_tables = count > 0;
+  return TRUE;
+}
+
+/* Checks application_id and user_version through SQLite: the raw header can be stale while a
+ * recorder's writes still sit in the WAL. */
+static gboolean
+check_identity (sqlite3        *db,
+                const char     *path,
+                _AgvizOpenMode  mode,
+                gboolean        is_empty,
+                int            *version,
+                GError        **error)
+{
+  int application_id = 0;
+  gboolean has_tables = FALSE;
+
+  if (!query_int (db, "PRAGMA application_id", &application_id, error) ||
+      !query_int (db, "PRAGMA user_version", version, error))
+    return FALSE;
+
+  if ((guint32) application_id == AGVIZ_APPLICATION_ID)
+    {
+      if (*version > AGVIZ_SCHEMA_VERSION)
+        {
+          g_set_error (error, AGVIZ_TRACE_FILE_ERROR, AGVIZ_TRACE_FILE_ERROR_TOO_NEW,
+                       "%s: written by a newer agviz (schema version %d; this agviz reads "
+                       "versions up to %d): please upgrade agviz", path, *version,
+                       AGVIZ_SCHEMA_VERSION);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  /* A brand-new file becomes a trace file; an existing database of another program never does. */
+  if (mode == _AGVIZ_OPEN_CREATE)
+    {
+      if (is_empty)
+        {
+          *version = 0;
+          return TRUE;
+        }
+      if (!has_any_table (db, &has_tables, error))
+        return FALSE;
+      if (!has_tables)
+        {
+          *version = 0;
+          return TRUE;
+        }
+    }
+
+  g_set_error (error, AGVIZ_TRACE_FILE_ERROR, AGVIZ_TRACE_FILE_ERROR_NOT_AGVIZ,
+               "%s: a SQLite database, but not an agviz trace file "
+               "(application id 0x%08x, expected 0x%08x)", path, (guint32) application_id,
+               (guint32) AGVIZ_APPLICATION_ID);
+  return FALSE;
+}
+
+static gboolean
+configure_connection (sqlite3         *db,
+                      _AgvizOpenMode   mode,
+                      GError         **error)
+{
+  /* A trace file can come from anybody: never let its schema run functions from views or
+   * triggers, and refuse writes that could damage the file structure. */
+  sqlite3_db_config (db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+  sqlite3_db_config (db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+  sqlite3_busy_timeout (db, 5000);
+
+  if (mode == _AGVIZ_OPEN_READ_ONLY)
+    return _agviz_sqlite_exec (db, "PRAGMA query_only = ON; PRAGMA cache_size = -16384;", error);
+
+  /* WAL lets readers (GUI, CLI) open the file while a recorder writes.  synchronous=NORMAL in
+   * WAL mode never corrupts the file and loses no committed transaction when the *process* dies;
+   * only a power cut may drop the last commits.  That is the trade the recorder wants. */
+  return _agviz_sqlite_exec (db,
+                             "PRAGMA journal_mode = WAL;"
+                             "PRAGMA synchronous = NORMAL;"
+                             "PRAGMA cache_size = -65536;"
+                             "PRAGMA temp_store = MEMORY;",
+                             error);
+}
+
+sqlite3 *
+_agviz_trace_file_open (const char      *path,
+                        _AgvizOpenMode   mode,
+                        gboolean        *older_schema,
+                        GError         **error)
+{
+  sqlite3 *db = NULL;
+  gboolean is_empty = FALSE;
+  int version = 0;
+  int flags;
+  int rc;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (older_schema != NULL)
+    *older_schema = FALSE;
+
+  if (!check_file_header (path, mode, &is_empty, error))
+    return NULL;
+
+  switch (mode)
+    {
+    case _AGVIZ_OPEN_READ_ONLY:
+      flags = SQLITE_OPEN_READONLY;
+      break;
+    case _AGVIZ_OPEN_READ_WRITE:
+      flags = SQLITE_OPEN_READWRITE;
+      break;
+    case _AGVIZ_OPEN_CREATE:
+    default:
+      flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+      break;
+    }
+
+  rc = sqlite3_open_v2 (path, &db, flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, AGVIZ_TRACE_FILE_ERROR, error_code_for_sqlite (rc),
+                   "%s: cannot open: %s", path, db ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+      sqlite3_close (db);
+      return NULL;
+    }
+
+  if (!check_identity (db, path, mode, is_empty, &version, error))
+    goto fail;
+
+  if (version < AGVIZ_SCHEMA_VERSION)
+    {
+      if (mode == _AGVIZ_OPEN_READ_ONLY)
+        {
+          if (older_schema != NULL)
+            *older_schema = TRUE;
+          g_set_error (error, AGVIZ_TRACE_FILE_ERROR, AGVIZ_TRACE_FILE_ERROR_IO,
+                       "%s: written by an older agviz (schema version %d) and needs upgrading "
+                       "to version %d, which needs write access", path, version,
+                       AGVIZ_SCHEMA_VERSION);
+          goto fail;
+        }
+      /* The schema is created (or upgraded) before WAL is switched on, so a new file's header
+       * already names it an agviz file when the first reader looks. */
+      if (!_agviz_schema_migrate (db, error))
+        goto fail;
+    }
+
+  if (!configure_connection (db, mode, error))
+    goto fail;
+
+  return db;
+
+fail:
+  sqlite3_close (db);
+  return NULL;
+}

@@ -1,0 +1,36 @@
+/* agviz-trace-file.h: opening an agviz trace file (a SQLite database) safely
+ *
+ * The recorder and the store both go through here, so every front end reports a missing, foreign,
+ * truncated, corrupted or too-new file the same way.
+ */
+#pragma once
+
+#include <glib.h>
+#include <sqlite3.h>
+
+G_BEGIN_DECLS
+
+#define AGVIZ_TRACE_FILE_ERROR (agviz_trace_file_error_quark ())
+
+/* Why a trace file could not be opened or read.  Each has its own CLI exit code (see
+ * agviz-exit-code.h), because scripts want to tell "no such file" from "file damaged". */
+typedef enum
+{
+  AGVIZ_TRACE_FILE_ERROR_MISSING,       /* no file at that path */
+  AGVIZ_TRACE_FILE_ERROR_NOT_SQLITE,    /* exists, but is not a SQLite database at all */
+  AGVIZ_TRACE_FILE_ERROR_NOT_AGVIZ,     /* a SQLite database written by something else */
+  AGVIZ_TRACE_FILE_ERROR_TRUNCATED,     /* shorter than its own header says */
+  AGVIZ_TRACE_FILE_ERROR_CORRUPT,       /* SQLite reports damage inside the file */
+  AGVIZ_TRACE_FILE_ERROR_TOO_NEW,       /* written by a newer agviz with a newer schema */
+  AGVIZ_TRACE_FILE_ERROR_IO,            /* permission, disk full, locked, other I/O trouble */
+} AgvizTraceFileError;
+
+/* The schema version this build writes and reads (PRAGMA user_version). */
+#define AGVIZ_SCHEMA_VERSION 1
+
+/* PRAGMA application_id of every agviz trace file: "AGVZ". */
+#define AGVIZ_APPLICATION_ID 0x4147565A
+
+GQuark agviz_trace_file_error_quark (void);
+
+G_END_DECLS
