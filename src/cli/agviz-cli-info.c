@@ -300,8 +300,11 @@ agviz_cli_info (int    argc,
                 char **argv)
 {
   gboolean as_json = FALSE;
+  gboolean check = FALSE;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, "Print the summary as JSON", NULL },
+    { "check", 0, 0, G_OPTION_ARG_NONE, &check,
+      "Also verify every page of the file (slow on big files)", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("TRACE_FILE");
@@ -322,6 +325,8 @@ agviz_cli_info (int    argc,
     return agviz_cli_usage_error ("info needs exactly one trace file (see agviz info --help)");
 
   if (!info_report_load (&report, argv[1], &error))
+    return agviz_cli_fail (error);
+  if (check && !agviz_store_check_integrity (report.store, &error))
     return agviz_cli_fail (error);
 
   if (as_json)

@@ -44,6 +44,7 @@ typedef enum
   Q_NODE_SUMMARIES,
   Q_EXECUTION_SUMMARIES,
   Q_TOTALS,
+  Q_INTEGRITY_CHECK,
   N_QUERIES
 } QueryId;
 
@@ -137,6 +138,7 @@ static const struct
     " (SELECT coalesce(sum(edge_count), 0) FROM traces),"
     " (SELECT count(*) FROM executions), (SELECT count(*) FROM events),"
     " (SELECT count(*) FROM errors)" },
+  [Q_INTEGRITY_CHECK] = { "integrity-check", FALSE, "PRAGMA integrity_check(20)" },
 };
 
 struct _AgvizStore
@@ -360,6 +362,39 @@ agviz_store_get_totals (AgvizStore        *self,
     .events = sqlite3_column_int64 (stmt, 5),
     .errors = sqlite3_column_int64 (stmt, 6),
   };
+  return TRUE;
+}
+
+gboolean
+agviz_store_check_integrity (AgvizStore  *self,
+                             GError     **error)
+{
+  g_autoptr(GString) problems = g_string_new (NULL);
+  g_autoptr(GError) local_error = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), FALSE);
+
+  stmt = query (self, Q_INTEGRITY_CHECK);
+  while (next_row (self, stmt, &local_error))
+    {
+      const char *line = (const char *) sqlite3_column_text (stmt, 0);
+
+      if (g_strcmp0 (line, "ok") != 0)
+        g_string_append_printf (problems, "%s%s", problems->len > 0 ? "; " : "", line);
+    }
+  sqlite3_reset (stmt);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (problems->len > 0)
+    {
+      g_set_error (error, AGVIZ_TRACE_FILE_ERROR, AGVIZ_TRACE_FILE_ERROR_CORRUPT,
+                   "%s: corrupted: %s", self->path, problems->str);
+      return FALSE;
+    }
   return TRUE;
 }
 

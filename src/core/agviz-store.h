@@ -60,6 +60,11 @@ char               *agviz_store_get_metadata           (AgvizStore       *self,
 GHashTable         *agviz_store_list_metadata          (AgvizStore       *self,
                                                         GError          **error);
 
+/* Runs SQLite's integrity check over the whole file (slow on big files: for `agviz info --check`
+ * and tests, never on open).  FALSE with AGVIZ_TRACE_FILE_ERROR_CORRUPT saying what is wrong. */
+gboolean            agviz_store_check_integrity        (AgvizStore       *self,
+                                                        GError          **error);
+
 gboolean            agviz_store_get_totals             (AgvizStore       *self,
                                                         AgvizStoreTotals *totals,
                                                         GError          **error);

@@ -1,0 +1,324 @@
+/* test-trace-file.c: every kind of bad file gets its own error; foreign files are never changed */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "agviz-core.h"
+
+typedef struct
+{
+  char *dir;
+  char *path;
+} TempFile;
+
+static void
+temp_file_setup (TempFile      *fx,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fx->dir = g_dir_make_tmp ("agviz-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  fx->path = g_build_filename (fx->dir, "graph.db", NULL);
+}
+
+static void
+temp_file_teardown (TempFile      *fx,
+                    gconstpointer  data)
+{
+  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (fx->path, suffixes[i], NULL);
+      g_remove (file);
+    }
+  g_rmdir (fx->dir);
+  g_free (fx->path);
+  g_free (fx->dir);
+}
+
+static void
+write_example_copy (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (g_getenv ("AGVIZ_EXAMPLE_TRACE"), &contents, &length,
+                                      &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (path, contents, length, &error));
+}
+
+/* Opens with both the store and the recorder; both must fail the same way. */
+static void
+assert_open_fails (const char *path,
+                   int         code,
+                   const char *message_part)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizStore) store = agviz_store_open (path, AGVIZ_STORE_FLAGS_NONE, &error);
+
+  g_assert_null (store);
+  g_assert_error (error, AGVIZ_TRACE_FILE_ERROR, code);
+  g_assert_nonnull (strstr (error->message, message_part));
+  g_assert_nonnull (strstr (error->message, path));
+}
+
+static char *
+file_checksum (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+}
+
+static void
+test_missing (TempFile *fx, gconstpointer data)
+{
+  assert_open_fails (fx->path, AGVIZ_TRACE_FILE_ERROR_MISSING, "no such file");
+}
+
+static void
+test_not_sqlite (TempFile *fx, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizRecorder) recorder = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  g_assert_true (g_file_set_contents (fx->path, "model: {\n  layers: 3\n}\n", -1, NULL));
+  assert_open_fails (fx->path, AGVIZ_TRACE_FILE_ERROR_NOT_SQLITE, "not a SQLite database");
+
+  before = file_checksum (fx->path);
+  recorder = agviz_recorder_open (fx->path, &error);
+  g_assert_null (recorder);
+  g_assert_error (error, AGVIZ_TRACE_FILE_ERROR, AGVIZ_TRACE_FILE_ERROR_NOT_SQLITE);
+  after = file_checksum (fx->path);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+test_directory (TempFile *fx, gconstpointer data)
+{
+  assert_open_fails (fx->dir, AGVIZ_TRACE_FILE_ERROR_NOT_SQLITE, "is a directory");
+}
+
+static void
+test_empty (TempFile *fx, gconstpointer data)
+{
+  g_assert_true (g_file_set_contents (fx->path, "", 0, NULL));
+  assert_open_fails (fx->path, AGVIZ_TRACE_FILE_ERROR_NOT_AGVIZ, "empty");
+}
+
+static void
+test_foreign_database (TempFile *fx, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizRecorder) recorder = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (fx->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE customers (name TEXT); "
+                                     "INSERT INTO customers VALUES ('ada');", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  assert_open_fails (fx->path, AGVIZ_TRACE_FILE_ERROR_NOT_AGVIZ, "not an agviz trace file");
+
+  /* The recorder must not turn somebody's database into a trace file. */
+  before = file_checksum (fx->path);
+  recorder = agviz_recorder_open (fx->path, &error);
+  g_assert_null (recorder);
+  g_assert_error (error, AGVIZ_TRACE_FILE_ERROR, AGVIZ_TRACE_FILE_ERROR_NOT_AGVIZ);
+  after = file_checksum (fx->path);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+test_truncated (TempFile *fx, gconstpointer data)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  write_example_copy (fx->path);
+  g_assert_true (g_file_get_contents (fx->path, &contents, &length, NULL));
+
+  g_assert_true (g_file_set_contents (fx->path, contents, length / 2, NULL));
+  assert_open_fails (fx->path, AGVIZ_TRACE_FILE_ERROR_TRUNCATED, "truncated");
+
+  g_assert_true (g_file_set_contents (fx->path, contents, 60, NULL));
+  assert_open_fails (fx->path, AGVIZ_TRACE_FILE_ERROR_TRUNCATED, "byte 60");
+}
+
+static void
+test_corrupt_schema_page (TempFile *fx, gconstpointer data)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  write_example_copy (fx->path);
+  g_assert_true (g_file_get_contents (fx->path, &contents, &length, NULL));
+  /* Page 1 after the header holds the table definitions: scribble over them. */
+  for (gsize i = 100; i < 4096 && i < length; i++)
+    contents[i] = (char) (0x5a ^ (i * 31));
+  g_assert_true (g_file_set_contents (fx->path, contents, length, NULL));
+  assert_open_fails (fx->path, AGVIZ_TRACE_FILE_ERROR_CORRUPT, "");
+}
+
+static void
+test_corrupt_data_page (TempFile *fx, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizStore) store = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  write_example_copy (fx->path);
+  g_assert_true (g_file_get_contents (fx->path, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 8 * 4096);
+  /* Damage every page but the first: the file opens, reading it must fail cleanly. */
+  for (gsize i = 4096; i < length; i++)
+    contents[i] = (char) (i * 131);
+  g_assert_true (g_file_set_contents (fx->path, contents, length, NULL));
+
+  store = agviz_store_open (fx->path, AGVIZ_STORE_FLAGS_NONE, &error);
+  if (store != NULL)
+    {
+      g_autoptr(GPtrArray) functions = agviz_store_list_functions (store, &error);
+
+      if (functions != NULL)
+        g_assert_false (agviz_store_check_integrity (store, &error));
+      else
+        g_assert_null (functions);
+    }
+  g_assert_error (error, AGVIZ_TRACE_FILE_ERROR, AGVIZ_TRACE_FILE_ERROR_CORRUPT);
+}
+
+static void
+set_user_version (const char *path,
+                  int         version)
+{
+  g_autofree char *sql = g_strdup_printf ("PRAGMA user_version = %d", version);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static void
+test_too_new (TempFile *fx, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizRecorder) recorder = NULL;
+
+  write_example_copy (fx->path);
+  set_user_version (fx->path, AGVIZ_SCHEMA_VERSION + 1);
+  assert_open_fails (fx->path, AGVIZ_TRACE_FILE_ERROR_TOO_NEW, "newer agviz");
+
+  recorder = agviz_recorder_open (fx->path, &error);
+  g_assert_null (recorder);
+  g_assert_error (error, AGVIZ_TRACE_FILE_ERROR, AGVIZ_TRACE_FILE_ERROR_TOO_NEW);
+}
+
+/* A file stamped as agviz's but at an older schema is brought up to date on first open, by a
+ * reader too; the oldest version, 0, has no tables yet. */
+static void
+test_older_is_migrated (TempFile *fx, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(GPtrArray) functions = NULL;
+  g_autofree char *sql = g_strdup_printf ("PRAGMA application_id = %d", AGVIZ_APPLICATION_ID);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (fx->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  store = agviz_store_open (fx->path, AGVIZ_STORE_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  functions = agviz_store_list_functions (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (functions->len, ==, 0);
+
+  g_assert_cmpint (sqlite3_open (fx->path, &db), ==, SQLITE_OK);
+  {
+    sqlite3_stmt *stmt = NULL;
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, AGVIZ_SCHEMA_VERSION);
+    sqlite3_finalize (stmt);
+  }
+  sqlite3_close (db);
+}
+
+/* A trigger planted in a trace file by hand never runs when agviz reads the file: readers make
+ * no writes, and the connection treats the file's schema as untrusted. */
+static void
+test_planted_trigger_does_not_run (TempFile *fx, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(GPtrArray) functions = NULL;
+  g_autoptr(AgvizNode) node = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  write_example_copy (fx->path);
+  g_assert_cmpint (sqlite3_open (fx->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "CREATE TABLE planted (note TEXT);"
+                                 "CREATE TRIGGER sneaky AFTER UPDATE ON nodes BEGIN"
+                                 "  INSERT INTO planted VALUES ('ran'); END;"
+                                 "CREATE VIEW lure AS SELECT * FROM nodes;",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  store = agviz_store_open (fx->path, AGVIZ_STORE_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  functions = agviz_store_list_functions (store, &error);
+  g_assert_no_error (error);
+  node = agviz_store_get_node (store, 1, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  g_assert_cmpint (sqlite3_open (fx->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM planted", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, TempFile, NULL, temp_file_setup, func, temp_file_teardown)
+  ADD ("/agviz/trace-file/missing", test_missing);
+  ADD ("/agviz/trace-file/not-sqlite", test_not_sqlite);
+  ADD ("/agviz/trace-file/directory", test_directory);
+  ADD ("/agviz/trace-file/empty", test_empty);
+  ADD ("/agviz/trace-file/foreign-database", test_foreign_database);
+  ADD ("/agviz/trace-file/truncated", test_truncated);
+  ADD ("/agviz/trace-file/corrupt-schema-page", test_corrupt_schema_page);
+  ADD ("/agviz/trace-file/corrupt-data-page", test_corrupt_data_page);
+  ADD ("/agviz/trace-file/too-new", test_too_new);
+  ADD ("/agviz/trace-file/older-is-migrated", test_older_is_migrated);
+  ADD ("/agviz/trace-file/planted-trigger", test_planted_trigger_does_not_run);
+#undef ADD
+
+  return g_test_run ();
+}
