@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "agviz-trace-file-private.h"
 
@@ -188,6 +189,18 @@ check_file_header (const char      *path,
     page_size = 65536;
   page_count = read_be32 (header + 28);
 
+  /* A checkpoint writes page 1 (with the new count) before the pages that grow the file, so in
+   * WAL mode (header bytes 18-19 = 2) with a WAL beside it a short file is not truncated: the WAL
+   * still holds those pages and SQLite's recovery finishes the job. */
+  if (header[18] == 2 && header[19] == 2)
+    {
+      g_autofree char *wal_path = g_strconcat (path, "-wal", NULL);
+      GStatBuf wal_st;
+
+      if (g_stat (wal_path, &wal_st) == 0 && wal_st.st_size > 0)
+        return TRUE;
+    }
+
   if (page_size >= 512 && (page_size & (page_size - 1)) == 0 &&
       read_be32 (header + 24) == read_be32 (header + 92) &&
       (guint64) st.st_size < (guint64) page_size * page_count)
@@ -275,12 +288,6 @@ configure_connection (sqlite3         *db,
                       _AgvizOpenMode   mode,
                       GError         **error)
 {
-  /* A trace file can come from anybody: never let its schema run functions from views or
-   * triggers, and refuse writes that could damage the file structure. */
-  sqlite3_db_config (db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
-  sqlite3_db_config (db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-  sqlite3_busy_timeout (db, 5000);
-
   if (mode == _AGVIZ_OPEN_READ_ONLY)
     return _agviz_sqlite_exec (db, "PRAGMA query_only = ON; PRAGMA cache_size = -16384;", error);
 
@@ -293,6 +300,57 @@ configure_connection (sqlite3         *db,
                              "PRAGMA cache_size = -65536;"
                              "PRAGMA temp_store = MEMORY;",
                              error);
+}
+
+/* Makes a new trace file with its whole schema in a sibling file and renames it into place, so a
+ * process killed while creating the file leaves either no file or a complete empty one, never a
+ * half-made database with a hot journal that a read-only viewer could not recover. */
+static gboolean
+create_in_place_atomically (const char  *path,
+                            GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *template = g_strdup_printf (".%s.agviz-new-XXXXXX", base);
+  g_autofree char *temp_path = g_build_filename (dir, template, NULL);
+  sqlite3 *db = NULL;
+  int fd, rc;
+
+  fd = g_mkstemp (temp_path);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, AGVIZ_TRACE_FILE_ERROR, AGVIZ_TRACE_FILE_ERROR_IO,
+                   "%s: cannot create a file in %s: %s", path, dir, g_strerror (saved_errno));
+      return FALSE;
+    }
+  close (fd);
+
+  rc = sqlite3_open_v2 (temp_path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      _agviz_sqlite_fail (error, db, rc, "cannot create the trace file");
+      goto fail;
+    }
+  if (!_agviz_schema_migrate (db, error) ||
+      !_agviz_sqlite_exec (db, "PRAGMA journal_mode = WAL", error))
+    goto fail;
+  sqlite3_close (db);
+  db = NULL;
+
+  if (g_rename (temp_path, path) != 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, AGVIZ_TRACE_FILE_ERROR, AGVIZ_TRACE_FILE_ERROR_IO,
+                   "%s: cannot create: %s", path, g_strerror (saved_errno));
+      goto fail;
+    }
+  return TRUE;
+
+fail:
+  sqlite3_close (db);
+  g_remove (temp_path);
+  return FALSE;
 }
 
 sqlite3 *
@@ -329,6 +387,9 @@ _agviz_trace_file_open (const char      *path,
       break;
     }
 
+  if (mode == _AGVIZ_OPEN_CREATE && is_empty && !create_in_place_atomically (path, error))
+    return NULL;
+
   rc = sqlite3_open_v2 (path, &db, flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, NULL);
   if (rc != SQLITE_OK)
     {
@@ -337,6 +398,13 @@ _agviz_trace_file_open (const char      *path,
       sqlite3_close (db);
       return NULL;
     }
+
+  /* Before the first query: a trace file can come from anybody, so never let its schema run
+   * functions from views or triggers, and refuse writes that could damage the file structure;
+   * and a recorder may hold the lock for a moment (checkpoint, migration). */
+  sqlite3_db_config (db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+  sqlite3_db_config (db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+  sqlite3_busy_timeout (db, 5000);
 
   if (!check_identity (db, path, mode, is_empty, &version, error))
     goto fail;
