@@ -50,9 +50,14 @@ _agviz_sqlite_fail (GError     **error,
   const char *filename = db != NULL ? sqlite3_db_filename (db, "main") : NULL;
   const char *message = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
 
-  g_set_error (error, AGVIZ_TRACE_FILE_ERROR, error_code_for_sqlite (rc),
-               "%s%s%s: %s", filename != NULL && *filename ? filename : "",
-               filename != NULL && *filename ? ": " : "", what, message);
+  int code = error_code_for_sqlite (rc);
+  const char *kind = code == AGVIZ_TRACE_FILE_ERROR_CORRUPT    ? "the file is damaged: "
+                     : code == AGVIZ_TRACE_FILE_ERROR_NOT_SQLITE ? "not a valid SQLite database: "
+                     : "";
+
+  g_set_error (error, AGVIZ_TRACE_FILE_ERROR, code, "%s%s%s%s (%s)",
+               filename != NULL && *filename ? filename : "",
+               filename != NULL && *filename ? ": " : "", kind, what, message);
   return FALSE;
 }
 
@@ -81,7 +86,7 @@ _agviz_sqlite_exec (sqlite3     *db,
   int rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
 
   if (rc != SQLITE_OK)
-    return _agviz_sqlite_fail (error, db, rc, "cannot update the trace file");
+    return _agviz_sqlite_fail (error, db, rc, "cannot access the trace file");
   return TRUE;
 }
 
