@@ -96,6 +96,7 @@ static const char migrate_to_v1[] =
   "  UNIQUE (trace_id, parent_id, name)"
   ");"
 
+  /* inputs and consumers: the node's edges, see agviz-edge-list.h; NULL when none. */
   "CREATE TABLE nodes ("
   "  id INTEGER PRIMARY KEY,"
   "  scope_id INTEGER NOT NULL REFERENCES scopes (id),"
@@ -103,18 +104,13 @@ static const char migrate_to_v1[] =
   "  op_type_id INTEGER NOT NULL REFERENCES op_types (id),"
   "  device_id INTEGER NOT NULL DEFAULT 0,"
   "  stack_id INTEGER NOT NULL DEFAULT 0,"
-  "  attr_set_id INTEGER NOT NULL DEFAULT 0"
+  "  attr_set_id INTEGER NOT NULL DEFAULT 0,"
+  "  inputs BLOB,"
+  "  consumers BLOB"
   ");"
-  "CREATE UNIQUE INDEX nodes_by_scope ON nodes (scope_id, name);"
-
-  "CREATE TABLE edges ("
-  "  dst_node_id INTEGER NOT NULL,"
-  "  dst_input INTEGER NOT NULL,"
-  "  src_node_id INTEGER NOT NULL,"
-  "  src_output INTEGER NOT NULL CHECK (src_output >= -1),"
-  "  PRIMARY KEY (dst_node_id, dst_input)"
-  ") WITHOUT ROWID;"
-  "CREATE INDEX edges_by_src ON edges (src_node_id);"
+  /* Not UNIQUE: the recorder refuses duplicate names itself, and a uniqueness probe would
+   * cost every insert a second B-tree search. */
+  "CREATE INDEX nodes_by_scope ON nodes (scope_id, name);"
 
   "CREATE TABLE calls ("
   "  node_id INTEGER NOT NULL,"

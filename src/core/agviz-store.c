@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "agviz-edge-list.h"
 #include "agviz-store.h"
 #include "agviz-store-private.h"
 #include "agviz-trace-file-private.h"
@@ -109,11 +110,8 @@ static const struct
   [Q_LIST_CHILD_SCOPES] = { "list-child-scopes", TRUE,
     "SELECT id, trace_id, parent_id, name, node_count, descendant_count FROM scopes"
     " WHERE trace_id = ?1 AND parent_id = ?2 ORDER BY name" },
-  [Q_EDGES_INTO] = { "edges-into", TRUE,
-    "SELECT src_node_id, src_output, dst_node_id, dst_input FROM edges WHERE dst_node_id = ?1"
-    " ORDER BY dst_input" },
-  [Q_EDGES_OUT_OF] = { "edges-out-of", TRUE,
-    "SELECT src_node_id, src_output, dst_node_id, dst_input FROM edges WHERE src_node_id = ?1" },
+  [Q_EDGES_INTO] = { "edges-into", TRUE, "SELECT inputs FROM nodes WHERE id = ?1" },
+  [Q_EDGES_OUT_OF] = { "edges-out-of", TRUE, "SELECT consumers FROM nodes WHERE id = ?1" },
   [Q_NODE_CALLS] = { "node-calls", TRUE,
     "SELECT role, callee_graph_name FROM calls WHERE node_id = ?1" },
   [Q_STACK_ENTRY] = { "stack-entry", TRUE, "SELECT parent_id, frame_id FROM stacks WHERE id = ?1" },
@@ -903,32 +901,54 @@ agviz_store_list_scope_children (AgvizStore  *self,
   return TRUE;
 }
 
+/* Appends the edge list of @node_id that @which selects (Q_EDGES_INTO or Q_EDGES_OUT_OF), keeping
+ * only edges whose far end is in @keep when it is given. */
 static gboolean
 collect_edges (AgvizStore    *self,
-               sqlite3_stmt  *stmt,
-               GHashTable    *keep_sources,
+               QueryId        which,
+               gint64         node_id,
+               GHashTable    *keep,
                GArray        *edges,
                GError       **error)
 {
   g_autoptr(GError) local_error = NULL;
+  sqlite3_stmt *stmt = query (self, which);
+  _AgvizEdgeListKind kind = which == Q_EDGES_INTO ? _AGVIZ_EDGE_LIST_INPUTS
+                                                  : _AGVIZ_EDGE_LIST_CONSUMERS;
+  guint first = edges->len;
+  gboolean valid = TRUE;
 
-  while (next_row (self, stmt, &local_error))
-    {
-      AgvizEdge edge = {
-        .src_node_id = sqlite3_column_int64 (stmt, 0),
-        .src_output = sqlite3_column_int (stmt, 1),
-        .dst_node_id = sqlite3_column_int64 (stmt, 2),
-        .dst_input = sqlite3_column_int (stmt, 3),
-      };
-
-      if (keep_sources == NULL || g_hash_table_contains (keep_sources, &edge.src_node_id))
-        g_array_append_val (edges, edge);
-    }
+  sqlite3_bind_int64 (stmt, 1, node_id);
+  if (next_row (self, stmt, &local_error))
+    valid = _agviz_edge_list_decode (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0),
+                                     kind, node_id, edges);
   sqlite3_reset (stmt);
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
+    }
+  if (!valid)
+    {
+      g_set_error (error, AGVIZ_TRACE_FILE_ERROR, AGVIZ_TRACE_FILE_ERROR_CORRUPT,
+                   "%s: the edge list of node %" G_GINT64_FORMAT " is damaged", self->path,
+                   node_id);
+      return FALSE;
+    }
+
+  if (keep != NULL)
+    {
+      guint kept = first;
+
+      for (guint i = first; i < edges->len; i++)
+        {
+          AgvizEdge *edge = &g_array_index (edges, AgvizEdge, i);
+          gint64 far_end = kind == _AGVIZ_EDGE_LIST_INPUTS ? edge->src_node_id : edge->dst_node_id;
+
+          if (g_hash_table_contains (keep, &far_end))
+            g_array_index (edges, AgvizEdge, kept++) = *edge;
+        }
+      g_array_set_size (edges, kept);
     }
   return TRUE;
 }
@@ -948,14 +968,10 @@ agviz_store_list_edges_between (AgvizStore    *self,
   for (guint i = 0; i < n_node_ids; i++)
     g_hash_table_add (members, (gpointer) &node_ids[i]);
 
-  /* One primary-key range per member: the cost follows the members' in-degree, never the
-   * size of the trace. */
+  /* One row per member: the cost follows the members' in-degree, never the trace's size. */
   for (guint i = 0; i < n_node_ids; i++)
     {
-      sqlite3_stmt *stmt = query (self, Q_EDGES_INTO);
-
-      sqlite3_bind_int64 (stmt, 1, node_ids[i]);
-      if (!collect_edges (self, stmt, members, edges, error))
+      if (!collect_edges (self, Q_EDGES_INTO, node_ids[i], members, edges, error))
         return NULL;
     }
   return g_steal_pointer (&edges);
@@ -970,18 +986,11 @@ agviz_store_list_node_edges (AgvizStore  *self,
 {
   g_autoptr(GArray) in_edges = g_array_new (FALSE, FALSE, sizeof (AgvizEdge));
   g_autoptr(GArray) out_edges = g_array_new (FALSE, FALSE, sizeof (AgvizEdge));
-  sqlite3_stmt *stmt;
 
   g_return_val_if_fail (AGVIZ_IS_STORE (self), FALSE);
 
-  stmt = query (self, Q_EDGES_INTO);
-  sqlite3_bind_int64 (stmt, 1, node_id);
-  if (!collect_edges (self, stmt, NULL, in_edges, error))
-    return FALSE;
-
-  stmt = query (self, Q_EDGES_OUT_OF);
-  sqlite3_bind_int64 (stmt, 1, node_id);
-  if (!collect_edges (self, stmt, NULL, out_edges, error))
+  if (!collect_edges (self, Q_EDGES_INTO, node_id, NULL, in_edges, error) ||
+      !collect_edges (self, Q_EDGES_OUT_OF, node_id, NULL, out_edges, error))
     return FALSE;
 
   if (inputs != NULL)

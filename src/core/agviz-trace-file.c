@@ -303,7 +303,8 @@ configure_connection (sqlite3         *db,
                              "PRAGMA journal_mode = WAL;"
                              "PRAGMA synchronous = NORMAL;"
                              "PRAGMA cache_size = -65536;"
-                             "PRAGMA temp_store = MEMORY;",
+                             "PRAGMA temp_store = MEMORY;"
+                             "PRAGMA wal_autocheckpoint = 8192;",
                              error);
 }
 
@@ -358,6 +359,15 @@ fail:
   return FALSE;
 }
 
+static gpointer
+configure_sqlite_once (gpointer data)
+{
+  /* Memory statistics take a global mutex on every allocation; agviz never reads them.  This
+   * only works before SQLite initialises, which is why it runs before the first open. */
+  sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
+  return NULL;
+}
+
 sqlite3 *
 _agviz_trace_file_open (const char      *path,
                         _AgvizOpenMode   mode,
@@ -370,7 +380,11 @@ _agviz_trace_file_open (const char      *path,
   int flags;
   int rc;
 
+  static GOnce sqlite_configured = G_ONCE_INIT;
+
   g_return_val_if_fail (path != NULL, NULL);
+
+  g_once (&sqlite_configured, configure_sqlite_once, NULL);
 
   if (older_schema != NULL)
     *older_schema = FALSE;
