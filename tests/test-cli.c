@@ -65,6 +65,7 @@ write_bad_inputs (const char *dir)
                    SQLITE_OK);
   sqlite3_close (db);
 
+  g_clear_pointer (&example, g_free);
   g_assert_true (g_file_get_contents (g_getenv ("AGVIZ_EXAMPLE_TRACE"), &example, &length, NULL));
   g_assert_true (g_file_set_contents (SCRATCH ("newer.db"), example, length, NULL));
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);

@@ -71,7 +71,7 @@ def update(path, agviz, scratch):
 def main():
     build = os.path.abspath(sys.argv[1])
     agviz = os.path.join(build, "src", "cli", "agviz")
-    scratch = make_scratch(os.path.join(build, "tests", "example.db"))
+    scratch = make_scratch(os.path.join(build, "data", "example.db"))
     here = os.path.dirname(os.path.abspath(__file__))
     for path in sys.argv[2:] or sorted(glob.glob(os.path.join(here, "*.test"))):
         update(path, agviz, scratch)
