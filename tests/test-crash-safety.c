@@ -214,26 +214,44 @@ remove_leftovers (const char *dir)
     }
 }
 
+static gulong
+time_to_record (const char *dir,
+                int         n_traces)
+{
+  g_autofree char *path = g_build_filename (dir, "calibrate.db", NULL);
+  gint64 start = g_get_monotonic_time ();
+  int status;
+  pid_t child = fork ();
+
+  g_assert_cmpint (child, >=, 0);
+  if (child == 0)
+    record_in_child (path, n_traces, 0);
+  g_assert_cmpint (waitpid (child, &status, 0), ==, child);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  remove_trace_file (path);
+  return MAX (g_get_monotonic_time () - start, 10000);
+}
+
 static void
 test_kill_at_random_points (void)
 {
   const char *iterations_text = g_getenv ("AGVIZ_CRASH_ITERATIONS");
   int iterations = iterations_text != NULL ? atoi (iterations_text) : 200;
-
-  gulong max_delay_usec = 40000;
-
-  /* Under valgrind every killed child is a whole, slow valgrind process: fewer kills, later. */
-  if (g_getenv ("AGVIZ_UNDER_VALGRIND") != NULL)
-    {
-      iterations = MIN (iterations, 6);
-      max_delay_usec = 3000000;
-    }
   g_autofree char *dir = g_dir_make_tmp ("agviz-crash-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "graph.db", NULL);
   gint64 verified_up_to = 0;
   guint complete = 0, kills_before_any_trace = 0;
+  gulong max_delay_usec;
 
   g_assert_nonnull (dir);
+
+  /* Under valgrind every killed child is a whole, slow valgrind process: fewer kills. */
+  if (g_getenv ("AGVIZ_UNDER_VALGRIND") != NULL)
+    iterations = MIN (iterations, 6);
+
+  /* Kill within twice the time a child needs to open the file and record 10 traces, so the
+   * kills land everywhere from file creation to mid-stream, in any build (ASan, valgrind). */
+  max_delay_usec = 2 * time_to_record (dir, 10);
 
   for (int iteration = 0; iteration < iterations; iteration++)
     {
@@ -268,8 +286,9 @@ test_kill_at_random_points (void)
       complete += seen;
     }
 
-  g_test_message ("%d kills, %u complete traces seen over all checks, %u kills before the file existed",
-                  iterations, complete, kills_before_any_trace);
+  g_test_message ("%d kills within %lu us, %u complete traces seen over all checks, "
+                  "%u kills before the file existed", iterations, max_delay_usec, complete,
+                  kills_before_any_trace);
   g_assert_cmpuint (complete, >, 0);
   remove_leftovers (dir);
   g_rmdir (dir);
