@@ -2,7 +2,8 @@
  * complete, and readers can open the file while a recorder writes it
  *
  * A child process records traces whose content follows from their signature ("nodes=N"), so the
- * parent can check every trace it sees without knowing when the child died.
+ * parent can check every trace it sees without knowing when the child died.  The number of kills
+ * is 200 unless AGVIZ_CRASH_ITERATIONS says otherwise.
  */
 #include "config.h"
 
