@@ -7,3 +7,6 @@
 #include "agviz-trace-file.h"
 #include "agviz-json-writer.h"
 #include "agviz-source-map.h"
+#include "agviz-error-text.h"
+#include "agviz-diagnostic.h"
+#include "agviz-checker.h"
