@@ -1153,10 +1153,9 @@ check_nan_inf (AgvizChecker  *self,
   if (where.file != NULL)
     set_location (diagnostic, &where);
 
-  agviz_diagnostic_add_evidence (diagnostic, "tensor summary of output %d%s%s: %s out of %"
+  agviz_diagnostic_add_evidence (diagnostic, "tensor summary of output %d%s: %s out of %"
                                  G_GINT64_FORMAT " element%s%s%s", first->output_slot,
-                                 first->execution_id != 0 ? " in execution " : "",
-                                 first->execution_id != 0 ? "of the first bad call" : "",
+                                 first->execution_id != 0 ? " in the first bad call" : "",
                                  values, MAX (first->element_count, 0),
                                  plural (MAX (first->element_count, 0)),
                                  first->shape != NULL ? ", shape " : "",
