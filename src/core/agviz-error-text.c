@@ -125,9 +125,9 @@ patterns_get (void)
       patterns.bracket_node = g_regex_new ("\\[\\[node ([^\\s\\]{}]+)(?: \\(defined at (.+?):(\\d+)\\))?\\s*\\]\\]",
                                            G_REGEX_OPTIMIZE, 0, NULL);
       patterns.op_suffix = g_regex_new ("\\[Op:([A-Za-z0-9_.]+)", G_REGEX_OPTIMIZE, 0, NULL);
-      patterns.retracing = g_regex_new ("(\\d+) out of the last (\\d+) calls to <(?:function|bound method|method) ([^\\s>]+)[^>]*> triggered tf\\.function retracing",
+      patterns.retracing = g_regex_new ("(\\d+) out of the last (\\d+) calls to <(?:function|bound method|method) ([^\\s>]+)(?:[^<>]|<[^<>]*>)*> triggered tf\\.function retracing",
                                         G_REGEX_OPTIMIZE, 0, NULL);
-      patterns.transform = g_regex_new ("(?:AutoGraph could not transform|Entity) <(?:function|bound method|method|class) ([^\\s>]+)[^>]*> (?:and will run it as-is|could not be transformed)",
+      patterns.transform = g_regex_new ("(?:AutoGraph could not transform|Entity) <(?:function|bound method|method|class) ([^\\s>]+)(?:[^<>]|<[^<>]*>)*> (?:and will run it as-is|could not be transformed)",
                                         G_REGEX_OPTIMIZE, 0, NULL);
       g_once_init_leave (&initialized, 1);
     }
