@@ -35,7 +35,8 @@ what_happened (AgvizErrorTextKind kind)
              "line that creates a tf.Variable; TensorFlow allows variables only on the first "
              "trace.";
     case AGVIZ_ERROR_TEXT_GRAPH_RUNTIME:
-      return "An op failed while the graph ran; the nodes below are where your code created it.";
+      return "An op failed while the graph ran; the node sections above show the line of your "
+             "code that created it.";
     case AGVIZ_ERROR_TEXT_AUTOGRAPH_USER_CODE:
       return "Your function raised while it was being traced (converted by AutoGraph); the "
              "frames marked * are your lines.";
@@ -104,6 +105,17 @@ related_diagnostics (Explainer            *explainer,
 
       if (agviz_diagnostic_get_kind (diagnostic) != kind)
         continue;
+      /* A runtime error is about the nodes it names: another node's NaN is another story. */
+      if (parsed->kind == AGVIZ_ERROR_TEXT_GRAPH_RUNTIME)
+        {
+          gboolean named = FALSE;
+
+          for (guint n = 0; n < parsed->nodes->len; n++)
+            named |= g_strcmp0 (((AgvizErrorNode *) g_ptr_array_index (parsed->nodes, n))->name,
+                                agviz_diagnostic_get_node (diagnostic)) == 0;
+          if (!named)
+            continue;
+        }
       /* A warning names its function: "<function step at 0x..>" or "Demo.__call__". */
       if (parsed->function != NULL && function != NULL &&
           !g_str_equal (parsed->function, function) &&
@@ -444,9 +456,14 @@ read_error_text (const char *path,
     }
   else if (!g_file_get_contents (path, &contents, length, &error))
     {
-      fprintf (stderr, "agviz: %s\n", error->message);
-      *status = g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT) ? AGVIZ_EXIT_MISSING
-                                                                         : AGVIZ_EXIT_IO;
+      gboolean missing = g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+
+      /* Our own words for the common case: GLib's message changes with its version. */
+      if (missing)
+        fprintf (stderr, "agviz: %s: no such file\n", path);
+      else
+        fprintf (stderr, "agviz: %s\n", error->message);
+      *status = missing ? AGVIZ_EXIT_MISSING : AGVIZ_EXIT_IO;
       return NULL;
     }
 
