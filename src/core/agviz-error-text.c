@@ -303,7 +303,10 @@ agviz_error_text_parse (const char *text,
 
   /* NULs and invalid UTF-8 cannot reach the regexes: replace them first. */
   {
-    g_autofree char *nul_free = g_memdup2 (text, length + 1);
+    /* Not NUL-terminated when a length is given: copy exactly @length bytes. */
+    g_autofree char *nul_free = g_malloc (length + 1);
+
+    memcpy (nul_free, text, length);
     for (gssize i = 0; i < length; i++)
       if (nul_free[i] == '\0')
         nul_free[i] = ' ';
