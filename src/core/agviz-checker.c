@@ -745,7 +745,7 @@ check_frozen_values (AgvizChecker  *self,
   gboolean ok = TRUE;
 
   for (guint i = 0; i < G_N_ELEMENTS (frozen_sources); i++)
-    regexes[i] = g_regex_new (frozen_sources[i].pattern, G_REGEX_OPTIMIZE, 0, NULL);
+    regexes[i] = g_regex_new (frozen_sources[i].pattern, 0, 0, NULL);
 
   for (guint f = 0; ok && f < self->functions->len; f++)
     {

@@ -98,6 +98,8 @@ typedef struct
   GRegex *transform;
 } Patterns;
 
+/* Compiled without G_REGEX_OPTIMIZE: PCRE2's JIT reads past string ends with SIMD loads,
+ * which valgrind reports on every match, and error texts are too short to need it. */
 static Patterns *
 patterns_get (void)
 {
@@ -107,28 +109,28 @@ patterns_get (void)
   if (g_once_init_enter (&initialized))
     {
       patterns.frame = g_regex_new ("^(\\s*)File \"([^\"]*)\", line (\\d+)(?:, in (.*?))?(?:\\s+(\\*\\*?))?\\s*$",
-                                    G_REGEX_OPTIMIZE, 0, NULL);
+                                    0, 0, NULL);
       patterns.old_frame = g_regex_new ("^(\\s+)(\\S+\\.py|<[^>]+>):(\\d+) (\\S+)(?:\\s+(\\*\\*?))?\\s*$",
-                                        G_REGEX_OPTIMIZE, 0, NULL);
+                                        0, 0, NULL);
       patterns.exception = g_regex_new ("^([A-Za-z_][A-Za-z0-9_.]*(?:Error|Exception|Exit|Interrupt|Iteration|Warning)): ?(.*)$",
-                                        G_REGEX_OPTIMIZE, 0, NULL);
+                                        0, 0, NULL);
       patterns.tf1_exception = g_regex_new ("^([A-Za-z_][A-Za-z0-9_.]*Error) \\(see above for traceback\\): ?(.*)$",
-                                            G_REGEX_OPTIMIZE, 0, NULL);
+                                            0, 0, NULL);
       patterns.nested_exception = g_regex_new ("^\\s+([A-Za-z_][A-Za-z0-9_.]*(?:Error|Exception)): (.*)$",
-                                               G_REGEX_OPTIMIZE, 0, NULL);
+                                               0, 0, NULL);
       patterns.detected = g_regex_new ("Detected at node '?([^'\\s]+)'? defined at \\(most recent call last\\):",
-                                       G_REGEX_OPTIMIZE, 0, NULL);
-      patterns.node_line = g_regex_new ("^\\s*Node: '([^']+)'\\s*$", G_REGEX_OPTIMIZE, 0, NULL);
-      patterns.node_tag = g_regex_new ("\\{\\{node ([^}\\s]+)\\s*\\}\\}", G_REGEX_OPTIMIZE, 0, NULL);
+                                       0, 0, NULL);
+      patterns.node_line = g_regex_new ("^\\s*Node: '([^']+)'\\s*$", 0, 0, NULL);
+      patterns.node_tag = g_regex_new ("\\{\\{node ([^}\\s]+)\\s*\\}\\}", 0, 0, NULL);
       patterns.function_tag = g_regex_new ("\\{\\{function_node ([^}\\s]+)\\s*\\}\\}",
-                                           G_REGEX_OPTIMIZE, 0, NULL);
+                                           0, 0, NULL);
       patterns.bracket_node = g_regex_new ("\\[\\[node ([^\\s\\]{}]+)(?: \\(defined at (.+?):(\\d+)\\))?\\s*\\]\\]",
-                                           G_REGEX_OPTIMIZE, 0, NULL);
-      patterns.op_suffix = g_regex_new ("\\[Op:([A-Za-z0-9_.]+)", G_REGEX_OPTIMIZE, 0, NULL);
+                                           0, 0, NULL);
+      patterns.op_suffix = g_regex_new ("\\[Op:([A-Za-z0-9_.]+)", 0, 0, NULL);
       patterns.retracing = g_regex_new ("(\\d+) out of the last (\\d+) calls to <(?:function|bound method|method) ([^\\s>]+)(?:[^<>]|<[^<>]*>)*> triggered tf\\.function retracing",
-                                        G_REGEX_OPTIMIZE, 0, NULL);
+                                        0, 0, NULL);
       patterns.transform = g_regex_new ("(?:AutoGraph could not transform|Entity) <(?:function|bound method|method|class) ([^\\s>]+)(?:[^<>]|<[^<>]*>)*> (?:and will run it as-is|could not be transformed)",
-                                        G_REGEX_OPTIMIZE, 0, NULL);
+                                        0, 0, NULL);
       g_once_init_leave (&initialized, 1);
     }
   return &patterns;
