@@ -19,6 +19,7 @@ typedef enum
   AGVIZ_EXIT_TOO_NEW     = 8,   /* written by a newer agviz */
   AGVIZ_EXIT_IO          = 9,   /* permission, disk full, locked */
   AGVIZ_EXIT_NOT_FOUND   = 10,  /* a named function, trace or node is not in the file */
+  AGVIZ_EXIT_FINDINGS    = 11,  /* `agviz check --fail-on`: findings at or above that severity */
 } AgvizExitCode;
 
 typedef struct
@@ -39,6 +40,12 @@ char *agviz_cli_format_count  (gint64        count);
 char *agviz_cli_format_duration (gint64      nanoseconds);
 
 int   agviz_cli_info          (int           argc,
+                               char        **argv);
+int   agviz_cli_where         (int           argc,
+                               char        **argv);
+int   agviz_cli_explain       (int           argc,
+                               char        **argv);
+int   agviz_cli_check         (int           argc,
                                char        **argv);
 
 G_END_DECLS

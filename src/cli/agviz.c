@@ -15,6 +15,9 @@
 
 static const AgvizCliCommand commands[] = {
   { "info", "Summarise a trace file: functions, traces, counts, errors", agviz_cli_info },
+  { "where", "Show where a node was created: its stack with source lines", agviz_cli_where },
+  { "explain", "Rewrite a TensorFlow error or warning with your source lines", agviz_cli_explain },
+  { "check", "Find the classic tf.function mistakes, with evidence and fixes", agviz_cli_check },
 };
 
 static void
@@ -38,7 +41,8 @@ print_usage (FILE *out)
            "Exit codes:\n"
            "  0 success, 1 failure, 2 bad usage, 3 no such file, 4 not a SQLite database,\n"
            "  5 not an agviz trace file, 6 truncated file, 7 corrupted file,\n"
-           "  8 written by a newer agviz, 9 I/O error, 10 function/trace/node not found\n");
+           "  8 written by a newer agviz, 9 I/O error, 10 function/trace/node not found,\n"
+           "  11 agviz check found problems at the --fail-on severity\n");
 }
 
 int

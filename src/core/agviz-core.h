@@ -6,3 +6,7 @@
 #include "agviz-store.h"
 #include "agviz-trace-file.h"
 #include "agviz-json-writer.h"
+#include "agviz-source-map.h"
+#include "agviz-error-text.h"
+#include "agviz-diagnostic.h"
+#include "agviz-checker.h"

@@ -33,6 +33,7 @@ typedef enum
   STMT_FIND_FILE,
   STMT_INSERT_FILE,
   STMT_SET_FILE_TEXT,
+  STMT_SET_FILE_SHA256,
   STMT_FILE_EXISTS,
   STMT_FIND_FRAME,
   STMT_INSERT_FRAME,
@@ -69,6 +70,7 @@ static const char *const statement_sql[N_STMTS] = {
   [STMT_FIND_FILE] = "SELECT id FROM source_files WHERE host = ?1 AND path = ?2",
   [STMT_INSERT_FILE] = "INSERT INTO source_files (host, path) VALUES (?1, ?2)",
   [STMT_SET_FILE_TEXT] = "UPDATE source_files SET text = ?2, sha256 = ?3 WHERE id = ?1",
+  [STMT_SET_FILE_SHA256] = "UPDATE source_files SET sha256 = ?2 WHERE id = ?1",
   [STMT_FILE_EXISTS] = "SELECT 1 FROM source_files WHERE id = ?1",
   [STMT_FIND_FRAME] = "SELECT id FROM frames"
                       " WHERE file_id = ?1 AND line = ?2 AND column = ?3 AND function = ?4",
@@ -845,6 +847,39 @@ agviz_recorder_set_file_text (AgvizRecorder  *self,
       int rc = sqlite3_errcode (self->db);
       sqlite3_reset (stmt);
       return fail_sqlite (self, rc, "cannot store source text", error);
+    }
+  sqlite3_reset (stmt);
+  if (sqlite3_changes (self->db) == 0)
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_UNKNOWN_ID,
+                         "no source file with id %" G_GINT64_FORMAT, file_id);
+  return maybe_commit (self, error);
+}
+
+gboolean
+agviz_recorder_set_file_sha256 (AgvizRecorder  *self,
+                                gint64          file_id,
+                                const char     *sha256,
+                                GError        **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (AGVIZ_IS_RECORDER (self), FALSE);
+  g_return_val_if_fail (sha256 != NULL, FALSE);
+
+  if (strlen (sha256) != 64 || strspn (sha256, "0123456789abcdef") != 64)
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_INVALID,
+                         "a SHA-256 is 64 lowercase hex digits, not '%s'", sha256);
+  if (!check_usable (self, error) || !ensure_transaction (self, error))
+    return FALSE;
+
+  stmt = statement (self, STMT_SET_FILE_SHA256);
+  sqlite3_bind_int64 (stmt, 1, file_id);
+  sqlite3_bind_text (stmt, 2, sha256, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      int rc = sqlite3_errcode (self->db);
+      sqlite3_reset (stmt);
+      return fail_sqlite (self, rc, "cannot store a source hash", error);
     }
   sqlite3_reset (stmt);
   if (sqlite3_changes (self->db) == 0)

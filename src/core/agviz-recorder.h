@@ -65,6 +65,12 @@ gboolean       agviz_recorder_set_file_text    (AgvizRecorder       *self,
                                                 const char          *text,
                                                 gssize               length,
                                                 GError             **error);
+/* Records only the SHA-256 (64 lowercase hex digits) of a file whose text is not kept, so a
+ * reader can still tell whether the file on disk is the one that ran. */
+gboolean       agviz_recorder_set_file_sha256  (AgvizRecorder       *self,
+                                                gint64               file_id,
+                                                const char          *sha256,
+                                                GError             **error);
 gint64         agviz_recorder_add_frame        (AgvizRecorder       *self,
                                                 gint64               file_id,
                                                 int                  line,

@@ -197,3 +197,14 @@ agviz_recorded_error_free (AgvizRecordedError *error)
   g_free (error->traceback);
   g_free (error);
 }
+
+void
+agviz_source_file_free (AgvizSourceFile *file)
+{
+  if (file == NULL)
+    return;
+  g_free (file->host);
+  g_free (file->path);
+  g_free (file->sha256);
+  g_free (file);
+}

@@ -170,6 +170,17 @@ typedef struct
   gint64            stack_id;
 } AgvizRecordedError;
 
+/* A source file frames point into. */
+typedef struct
+{
+  gint64    id;
+  char     *host;                     /* "" when unknown */
+  char     *path;                     /* as recorded, on the recording machine */
+  char     *sha256;                   /* lowercase hex of the file that ran, NULL when not recorded */
+  gboolean  has_text;                 /* its text was captured into the trace file */
+} AgvizSourceFile;
+
+void         agviz_source_file_free        (AgvizSourceFile    *file);
 void         agviz_trace_free              (AgvizTrace         *trace);
 void         agviz_function_free           (AgvizFunction      *function);
 void         agviz_scope_free              (AgvizScope         *scope);
@@ -202,5 +213,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (AgvizExecution, agviz_execution_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AgvizTensorSummary, agviz_tensor_summary_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AgvizEvent, agviz_event_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AgvizRecordedError, agviz_recorded_error_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AgvizSourceFile, agviz_source_file_free)
 
 G_END_DECLS

@@ -46,6 +46,10 @@ typedef enum
   Q_EXECUTION_SUMMARIES,
   Q_TOTALS,
   Q_INTEGRITY_CHECK,
+  Q_LIST_SOURCE_FILES,
+  Q_LIST_NODES_NAMED,
+  Q_LIST_TRACE_NODES_OF_TYPE,
+  Q_LIST_UNHEALTHY_SUMMARIES,
   N_QUERIES
 } QueryId;
 
@@ -137,6 +141,18 @@ static const struct
     " (SELECT count(*) FROM executions), (SELECT count(*) FROM events),"
     " (SELECT count(*) FROM errors)" },
   [Q_INTEGRITY_CHECK] = { "integrity-check", FALSE, "PRAGMA integrity_check(20)" },
+  /* The diagnostics' queries read whole tables once per `agviz check`, never per click. */
+  [Q_LIST_SOURCE_FILES] = { "list-source-files", FALSE,
+    "SELECT id, host, path, sha256, text IS NOT NULL FROM source_files ORDER BY id" },
+  [Q_LIST_NODES_NAMED] = { "list-nodes-named", FALSE,
+    "SELECT " NODE_COLUMNS NODE_JOINS " WHERE n.name = ?1 ORDER BY s.trace_id, n.id" },
+  [Q_LIST_TRACE_NODES_OF_TYPE] = { "list-trace-nodes-of-type", FALSE,
+    "SELECT " NODE_COLUMNS NODE_JOINS " WHERE s.trace_id = ?1 AND o.name = ?2 ORDER BY n.id" },
+  [Q_LIST_UNHEALTHY_SUMMARIES] = { "list-unhealthy-summaries", FALSE,
+    "SELECT " SUMMARY_COLUMNS
+    " WHERE nan_count > 0 OR neg_inf_count > 0 OR pos_inf_count > 0"
+    " ORDER BY coalesce((SELECT x.seq FROM executions x"
+    "                    WHERE x.id = tensor_summaries.execution_id), 0), id" },
 };
 
 struct _AgvizStore
@@ -1281,6 +1297,97 @@ agviz_store_list_tensor_summaries (AgvizStore  *self,
     }
   return collect_rows (self, stmt, (gpointer) summary_from_row,
                        (GDestroyNotify) agviz_tensor_summary_free, error);
+}
+
+static AgvizSourceFile *
+source_file_from_row (sqlite3_stmt *stmt)
+{
+  AgvizSourceFile *file = g_new0 (AgvizSourceFile, 1);
+
+  file->id = sqlite3_column_int64 (stmt, 0);
+  file->host = column_text (stmt, 1);
+  file->path = column_text (stmt, 2);
+  file->sha256 = column_text (stmt, 3);
+  file->has_text = sqlite3_column_int (stmt, 4) != 0;
+  return file;
+}
+
+GPtrArray *
+agviz_store_list_source_files (AgvizStore  *self,
+                               GError     **error)
+{
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
+
+  return collect_rows (self, query (self, Q_LIST_SOURCE_FILES), (gpointer) source_file_from_row,
+                       (GDestroyNotify) agviz_source_file_free, error);
+}
+
+/* Runs a NODE_COLUMNS query into an array of nodes. */
+static GPtrArray *
+collect_nodes (AgvizStore    *self,
+               sqlite3_stmt  *stmt,
+               GError       **error)
+{
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) agviz_node_free);
+  g_autoptr(GError) local_error = NULL;
+
+  while (next_row (self, stmt, &local_error))
+    {
+      AgvizNode *node = node_from_row (self, stmt, &local_error);
+      if (node == NULL)
+        break;
+      g_ptr_array_add (nodes, node);
+    }
+  sqlite3_reset (stmt);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_steal_pointer (&nodes);
+}
+
+GPtrArray *
+agviz_store_list_nodes_named (AgvizStore  *self,
+                              const char  *local_name,
+                              GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
+  g_return_val_if_fail (local_name != NULL, NULL);
+
+  stmt = query (self, Q_LIST_NODES_NAMED);
+  sqlite3_bind_text (stmt, 1, local_name, -1, SQLITE_TRANSIENT);
+  return collect_nodes (self, stmt, error);
+}
+
+GPtrArray *
+agviz_store_list_trace_nodes_of_type (AgvizStore  *self,
+                                      gint64       trace_id,
+                                      const char  *op_type,
+                                      GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
+  g_return_val_if_fail (op_type != NULL, NULL);
+
+  stmt = query (self, Q_LIST_TRACE_NODES_OF_TYPE);
+  sqlite3_bind_int64 (stmt, 1, trace_id);
+  sqlite3_bind_text (stmt, 2, op_type, -1, SQLITE_TRANSIENT);
+  return collect_nodes (self, stmt, error);
+}
+
+GPtrArray *
+agviz_store_list_unhealthy_summaries (AgvizStore  *self,
+                                      GError     **error)
+{
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
+
+  return collect_rows (self, query (self, Q_LIST_UNHEALTHY_SUMMARIES),
+                       (gpointer) summary_from_row, (GDestroyNotify) agviz_tensor_summary_free,
+                       error);
 }
 
 guint

@@ -151,4 +151,22 @@ GPtrArray          *agviz_store_list_tensor_summaries  (AgvizStore       *self,
                                                         gint64            execution_id,
                                                         GError          **error);
 
+/* For diagnostics: these read whole tables (not for interactive use). */
+/* Every source file frames point into (element-type AgvizSourceFile). */
+GPtrArray          *agviz_store_list_source_files      (AgvizStore       *self,
+                                                        GError          **error);
+/* Nodes of any trace whose last name component is @local_name ("MatMul" finds
+ * "model/dense/MatMul"), by trace then id (element-type AgvizNode). */
+GPtrArray          *agviz_store_list_nodes_named       (AgvizStore       *self,
+                                                        const char       *local_name,
+                                                        GError          **error);
+/* The nodes of @trace_id whose op type is @op_type, in creation order. */
+GPtrArray          *agviz_store_list_trace_nodes_of_type (AgvizStore     *self,
+                                                        gint64            trace_id,
+                                                        const char       *op_type,
+                                                        GError          **error);
+/* Tensor summaries that counted a NaN or an infinity, in execution order. */
+GPtrArray          *agviz_store_list_unhealthy_summaries (AgvizStore     *self,
+                                                        GError          **error);
+
 G_END_DECLS

@@ -1,0 +1,286 @@
+/* agviz-cli-check.c: `agviz check FILE`, the classic tf.function mistakes as a report */
+#define G_LOG_DOMAIN "agviz-check"
+
+#include "config.h"
+
+#include <stdio.h>
+
+#include "agviz-cli.h"
+#include "agviz-cli-report.h"
+
+static const struct
+{
+  AgvizDiagnosticKind  kind;
+  const char          *summary;
+} rule_summaries[] = {
+  { AGVIZ_DIAGNOSTIC_KIND_VARIABLE_NON_FIRST_TRACE, "tf.Variable created on a non-first trace" },
+  { AGVIZ_DIAGNOSTIC_KIND_RETRACING, "Function traced many times" },
+  { AGVIZ_DIAGNOSTIC_KIND_FROZEN_VALUE, "Python value frozen into the graph at trace time" },
+  { AGVIZ_DIAGNOSTIC_KIND_TRACE_TIME_SIDE_EFFECT, "Python side effect that runs only while tracing" },
+  { AGVIZ_DIAGNOSTIC_KIND_NAN_INF, "NaN or infinity produced by a node" },
+  { AGVIZ_DIAGNOSTIC_KIND_AUTOGRAPH_CONVERSION, "AutoGraph could not convert a function" },
+};
+
+static char *
+artifact_uri (AgvizSourceMap *map,
+              const char     *recorded_path)
+{
+  g_autofree char *path = agviz_source_map_remap_path (map, recorded_path);
+
+  if (g_path_is_absolute (path))
+    {
+      g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
+      if (uri != NULL)
+        return g_steal_pointer (&uri);
+    }
+  return g_steal_pointer (&path);
+}
+
+/* SARIF 2.1.0, the format code-scanning services read to annotate source lines. */
+static char *
+diagnostics_to_sarif (AgvizSourceMap *map,
+                      GListModel     *diagnostics)
+{
+  g_autoptr(AgvizJsonWriter) json = agviz_json_writer_new ();
+
+  agviz_json_writer_begin_object (json);
+  agviz_json_writer_key (json, "$schema");
+  agviz_json_writer_string (json, "https://json.schemastore.org/sarif-2.1.0.json");
+  agviz_json_writer_key (json, "version");
+  agviz_json_writer_string (json, "2.1.0");
+  agviz_json_writer_key (json, "runs");
+  agviz_json_writer_begin_array (json);
+  agviz_json_writer_begin_object (json);
+
+  agviz_json_writer_key (json, "tool");
+  agviz_json_writer_begin_object (json);
+  agviz_json_writer_key (json, "driver");
+  agviz_json_writer_begin_object (json);
+  agviz_json_writer_key (json, "name");
+  agviz_json_writer_string (json, "agviz");
+  agviz_json_writer_key (json, "version");
+  agviz_json_writer_string (json, PACKAGE_VERSION);
+  agviz_json_writer_key (json, "rules");
+  agviz_json_writer_begin_array (json);
+  for (guint i = 0; i < G_N_ELEMENTS (rule_summaries); i++)
+    {
+      agviz_json_writer_begin_object (json);
+      agviz_json_writer_key (json, "id");
+      agviz_json_writer_string (json, agviz_diagnostic_kind_to_string (rule_summaries[i].kind));
+      agviz_json_writer_key (json, "shortDescription");
+      agviz_json_writer_begin_object (json);
+      agviz_json_writer_key (json, "text");
+      agviz_json_writer_string (json, rule_summaries[i].summary);
+      agviz_json_writer_end_object (json);
+      agviz_json_writer_end_object (json);
+    }
+  agviz_json_writer_end_array (json);
+  agviz_json_writer_end_object (json);
+  agviz_json_writer_end_object (json);
+
+  agviz_json_writer_key (json, "results");
+  agviz_json_writer_begin_array (json);
+  for (guint i = 0; i < g_list_model_get_n_items (diagnostics); i++)
+    {
+      g_autoptr(AgvizDiagnostic) diagnostic = g_list_model_get_item (diagnostics, i);
+      const char * const *evidence = agviz_diagnostic_get_evidence (diagnostic);
+      AgvizDiagnosticKind kind = agviz_diagnostic_get_kind (diagnostic);
+      g_autofree char *text = NULL;
+
+      text = g_strdup_printf ("%s%s%s", agviz_diagnostic_get_message (diagnostic),
+                              agviz_diagnostic_get_fix (diagnostic) != NULL ? ". Fix: " : "",
+                              agviz_diagnostic_get_fix (diagnostic) != NULL
+                              ? agviz_diagnostic_get_fix (diagnostic) : "");
+
+      agviz_json_writer_begin_object (json);
+      agviz_json_writer_key (json, "ruleId");
+      agviz_json_writer_string (json, agviz_diagnostic_kind_to_string (kind));
+      agviz_json_writer_key (json, "ruleIndex");
+      agviz_json_writer_int (json, kind);
+      agviz_json_writer_key (json, "level");
+      agviz_json_writer_string (json, agviz_diagnostic_severity_to_string (agviz_diagnostic_get_severity (diagnostic)));
+      agviz_json_writer_key (json, "message");
+      agviz_json_writer_begin_object (json);
+      agviz_json_writer_key (json, "text");
+      agviz_json_writer_string (json, text);
+      agviz_json_writer_end_object (json);
+      if (agviz_diagnostic_get_file (diagnostic) != NULL)
+        {
+          g_autofree char *uri = artifact_uri (map, agviz_diagnostic_get_file (diagnostic));
+
+          agviz_json_writer_key (json, "locations");
+          agviz_json_writer_begin_array (json);
+          agviz_json_writer_begin_object (json);
+          agviz_json_writer_key (json, "physicalLocation");
+          agviz_json_writer_begin_object (json);
+          agviz_json_writer_key (json, "artifactLocation");
+          agviz_json_writer_begin_object (json);
+          agviz_json_writer_key (json, "uri");
+          agviz_json_writer_string (json, uri);
+          agviz_json_writer_end_object (json);
+          if (agviz_diagnostic_get_line (diagnostic) > 0)
+            {
+              agviz_json_writer_key (json, "region");
+              agviz_json_writer_begin_object (json);
+              agviz_json_writer_key (json, "startLine");
+              agviz_json_writer_int (json, agviz_diagnostic_get_line (diagnostic));
+              if (agviz_diagnostic_get_source_line (diagnostic) != NULL)
+                {
+                  agviz_json_writer_key (json, "snippet");
+                  agviz_json_writer_begin_object (json);
+                  agviz_json_writer_key (json, "text");
+                  agviz_json_writer_string (json, agviz_diagnostic_get_source_line (diagnostic));
+                  agviz_json_writer_end_object (json);
+                }
+              agviz_json_writer_end_object (json);
+            }
+          agviz_json_writer_end_object (json);
+          agviz_json_writer_end_object (json);
+          agviz_json_writer_end_array (json);
+        }
+      agviz_json_writer_key (json, "properties");
+      agviz_json_writer_begin_object (json);
+      agviz_json_writer_key (json, "function");
+      agviz_json_writer_string (json, agviz_diagnostic_get_function (diagnostic));
+      agviz_json_writer_key (json, "trace");
+      agviz_json_writer_int (json, agviz_diagnostic_get_trace_ordinal (diagnostic));
+      agviz_json_writer_key (json, "node");
+      agviz_json_writer_string (json, agviz_diagnostic_get_node (diagnostic));
+      agviz_json_writer_key (json, "evidence");
+      agviz_json_writer_begin_array (json);
+      for (guint e = 0; evidence[e] != NULL; e++)
+        agviz_json_writer_string (json, evidence[e]);
+      agviz_json_writer_end_array (json);
+      agviz_json_writer_end_object (json);
+      agviz_json_writer_end_object (json);
+    }
+  agviz_json_writer_end_array (json);
+  agviz_json_writer_end_object (json);
+  agviz_json_writer_end_array (json);
+  agviz_json_writer_end_object (json);
+  return agviz_json_writer_finish (g_steal_pointer (&json));
+}
+
+int
+agviz_cli_check (int    argc,
+                 char **argv)
+{
+  gboolean as_json = FALSE, as_sarif = FALSE;
+  int context = 1;
+  g_autofree char *fail_on = NULL;
+  g_auto(GStrv) roots = NULL;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, "Print the diagnostics as JSON", NULL },
+    { "sarif", 0, 0, G_OPTION_ARG_NONE, &as_sarif, "Print them as SARIF 2.1.0", NULL },
+    { "fail-on", 0, 0, G_OPTION_ARG_STRING, &fail_on,
+      "Exit with 11 when a finding is this severe: error, warning or never (default)", "LEVEL" },
+    { "context", 'C', 0, G_OPTION_ARG_INT, &context, "Source lines around each line (1)", "N" },
+    { "source-root", 0, 0, G_OPTION_ARG_STRING_ARRAY, &roots,
+      "Read sources recorded under OLD from NEW (repeatable)", "OLD=NEW" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) option_context = g_option_context_new ("TRACE_FILE");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(AgvizSourceMap) map = NULL;
+  g_autoptr(AgvizChecker) checker = NULL;
+  g_autoptr(GListModel) diagnostics = NULL;
+  guint counts[3] = { 0, 0, 0 };
+  AgvizDiagnosticSeverity threshold = AGVIZ_DIAGNOSTIC_SEVERITY_ERROR;
+  gboolean never = TRUE, failing = FALSE;
+  guint n;
+
+  g_option_context_set_summary (option_context,
+                                "Look for the classic tf.function mistakes: variables made on a "
+                                "retrace,\nretracing storms, values frozen at trace time, Python "
+                                "side effects,\nNaN/Inf, and functions AutoGraph could not "
+                                "convert.");
+  g_option_context_add_main_entries (option_context, entries, NULL);
+  g_set_prgname ("agviz check");
+
+  if (!g_option_context_parse (option_context, &argc, &argv, &error))
+    return agviz_cli_usage_error ("%s (see agviz check --help)", error->message);
+  if (argc != 2)
+    return agviz_cli_usage_error ("check needs exactly one trace file (see agviz check --help)");
+  if (as_json && as_sarif)
+    return agviz_cli_usage_error ("--json and --sarif exclude each other");
+  if (context < 0 || context > 100)
+    return agviz_cli_usage_error ("--context must be between 0 and 100");
+  if (fail_on != NULL && !g_str_equal (fail_on, "never"))
+    {
+      if ((!g_str_equal (fail_on, "error") && !g_str_equal (fail_on, "warning")) ||
+          !agviz_diagnostic_severity_from_string (fail_on, &threshold))
+        return agviz_cli_usage_error ("--fail-on takes error, warning or never, not '%s'",
+                                      fail_on);
+      never = FALSE;
+    }
+
+  store = agviz_store_open (argv[1], AGVIZ_STORE_FLAGS_NONE, &error);
+  if (store == NULL)
+    return agviz_cli_fail (error);
+  map = agviz_source_map_new (store);
+  if (!agviz_cli_report_add_roots (map, roots, &error))
+    return agviz_cli_usage_error ("%s", error->message);
+  checker = agviz_checker_new (map);
+  diagnostics = agviz_checker_run (checker, &error);
+  if (diagnostics == NULL)
+    return agviz_cli_fail (error);
+
+  n = g_list_model_get_n_items (diagnostics);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AgvizDiagnostic) diagnostic = g_list_model_get_item (diagnostics, i);
+      AgvizDiagnosticSeverity severity = agviz_diagnostic_get_severity (diagnostic);
+
+      counts[severity]++;
+      failing |= !never && severity >= threshold;
+    }
+
+  if (as_sarif)
+    {
+      g_autofree char *text = diagnostics_to_sarif (map, diagnostics);
+      fputs (text, stdout);
+    }
+  else if (as_json)
+    {
+      g_autoptr(AgvizJsonWriter) json = agviz_json_writer_new ();
+      g_autofree char *text = NULL;
+
+      agviz_json_writer_begin_object (json);
+      agviz_json_writer_key (json, "errors");
+      agviz_json_writer_int (json, counts[AGVIZ_DIAGNOSTIC_SEVERITY_ERROR]);
+      agviz_json_writer_key (json, "warnings");
+      agviz_json_writer_int (json, counts[AGVIZ_DIAGNOSTIC_SEVERITY_WARNING]);
+      agviz_json_writer_key (json, "notes");
+      agviz_json_writer_int (json, counts[AGVIZ_DIAGNOSTIC_SEVERITY_NOTE]);
+      agviz_json_writer_key (json, "diagnostics");
+      agviz_json_writer_begin_array (json);
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(AgvizDiagnostic) diagnostic = g_list_model_get_item (diagnostics, i);
+          agviz_cli_report_write_diagnostic (json, map, diagnostic, context);
+        }
+      agviz_json_writer_end_array (json);
+      agviz_json_writer_end_object (json);
+      text = agviz_json_writer_finish (g_steal_pointer (&json));
+      fputs (text, stdout);
+    }
+  else
+    {
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(AgvizDiagnostic) diagnostic = g_list_model_get_item (diagnostics, i);
+
+          agviz_cli_report_print_diagnostic (map, diagnostic, context);
+          printf ("\n");
+        }
+      if (n == 0)
+        printf ("no problems found\n");
+      else
+        printf ("%u error%s, %u warning%s, %u note%s\n",
+                counts[2], counts[2] == 1 ? "" : "s", counts[1], counts[1] == 1 ? "" : "s",
+                counts[0], counts[0] == 1 ? "" : "s");
+    }
+
+  return failing ? AGVIZ_EXIT_FINDINGS : AGVIZ_EXIT_OK;
+}

@@ -1,0 +1,516 @@
+/* test-checker.c: every diagnostic kind, found with its evidence, and not found on clean programs */
+#include "config.h"
+
+#include <string.h>
+
+#include "test-trace-builder.h"
+
+static const char variable_program[] =
+  "import tensorflow as tf\n"            /* 1 */
+  "\n"                                   /* 2 */
+  "@tf.function\n"                       /* 3 */
+  "def f(x):\n"                          /* 4 */
+  "    v = tf.Variable(1.0)\n"           /* 5 */
+  "    return v + x\n";                  /* 6 */
+
+static void
+test_variable_in_graph (void)
+{
+  TraceBuilder b = { 0 };
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  AgvizDiagnostic *diagnostic;
+  gint64 fn, t1, t2;
+
+  trace_builder_init (&b, variable_program);
+  fn = trace_builder_function (&b, "f", 3);
+  t1 = trace_builder_begin (&b, fn, "__inference_f_1", "x: TensorSpec(shape=(), dtype=tf.float32)");
+  trace_builder_node (&b, t1, "Variable", "VarHandleOp", trace_builder_stack (&b, 5, "f"));
+  trace_builder_end (&b, t1, AGVIZ_TRACE_STATUS_COMPLETE);
+  trace_builder_call (&b, t1, 1);
+  t2 = trace_builder_begin (&b, fn, "__inference_f_2", "x: TensorSpec(shape=(2,), dtype=tf.float32)");
+  trace_builder_node (&b, t2, "Variable", "VarHandleOp", trace_builder_stack (&b, 5, "f"));
+  trace_builder_end (&b, t2, AGVIZ_TRACE_STATUS_COMPLETE);
+  store = trace_builder_finish (&b);
+
+  found = check_kind (store, AGVIZ_DIAGNOSTIC_KIND_VARIABLE_NON_FIRST_TRACE);
+  g_assert_cmpuint (found->len, ==, 1);
+  diagnostic = g_ptr_array_index (found, 0);
+  g_assert_cmpint (agviz_diagnostic_get_severity (diagnostic), ==, AGVIZ_DIAGNOSTIC_SEVERITY_ERROR);
+  g_assert_cmpstr (agviz_diagnostic_get_function (diagnostic), ==, "f");
+  g_assert_cmpint (agviz_diagnostic_get_trace_ordinal (diagnostic), ==, 2);
+  g_assert_cmpstr (agviz_diagnostic_get_file (diagnostic), ==, PROGRAM_PATH);
+  g_assert_cmpint (agviz_diagnostic_get_line (diagnostic), ==, 5);
+  g_assert_cmpstr (agviz_diagnostic_get_source_line (diagnostic), ==, "v = tf.Variable(1.0)");
+  g_assert_cmpstr (agviz_diagnostic_get_node (diagnostic), ==, "Variable");
+  g_assert_true (has_evidence (diagnostic, "x is TensorSpec(shape=(2,), dtype=tf.float32), "
+                                           "trace 1 had TensorSpec(shape=(), dtype=tf.float32)"));
+  g_assert_true (has_evidence (diagnostic, "VarHandleOp node 'Variable' in trace 2's graph"));
+  g_assert_true (has_evidence (diagnostic, "trace 1 also created one"));
+  g_assert_nonnull (strstr (agviz_diagnostic_get_fix (diagnostic), "outside f"));
+  trace_builder_clear (&b);
+}
+
+/* TF lifts first-trace variables out of the graph, so the handle op runs eagerly: only its
+ * time and stack tie it to the trace.  The retrace then dies before ending. */
+static void
+test_variable_eager_during_retrace (void)
+{
+  TraceBuilder b = { 0 };
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GError) error = NULL;
+  AgvizDiagnostic *diagnostic;
+  gint64 fn, t1, t2;
+  AgvizExecution eager = { .op_type = (char *) "VarHandleOp" };
+
+  trace_builder_init (&b, variable_program);
+  fn = trace_builder_function (&b, "f", 3);
+  t1 = trace_builder_begin (&b, fn, "__inference_f_1", "x: TensorSpec(shape=(), dtype=tf.float32)");
+  trace_builder_end (&b, t1, AGVIZ_TRACE_STATUS_COMPLETE);
+  trace_builder_call (&b, t1, 3);
+  t2 = trace_builder_begin (&b, fn, "__inference_f_2", "x: TensorSpec(shape=(2,), dtype=tf.float32)");
+  eager.start_ns = b.clock_ns + 10;
+  eager.stack_id = trace_builder_stack (&b, 5, "f");
+  agviz_recorder_add_execution (b.recorder, &eager, &error);
+  g_assert_no_error (error);
+  agviz_recorder_flush (b.recorder, &error);
+  g_assert_no_error (error);
+  (void) t2;
+  store = trace_builder_finish (&b);
+
+  found = check_kind (store, AGVIZ_DIAGNOSTIC_KIND_VARIABLE_NON_FIRST_TRACE);
+  g_assert_cmpuint (found->len, ==, 1);
+  diagnostic = g_ptr_array_index (found, 0);
+  g_assert_cmpint (agviz_diagnostic_get_severity (diagnostic), ==, AGVIZ_DIAGNOSTIC_SEVERITY_ERROR);
+  g_assert_cmpint (agviz_diagnostic_get_line (diagnostic), ==, 5);
+  g_assert_true (has_evidence (diagnostic, "eager VarHandleOp"));
+  g_assert_true (has_evidence (diagnostic, "while trace 2 was being built"));
+  g_assert_true (has_evidence (diagnostic, "trace 1 created no variable"));
+  trace_builder_clear (&b);
+}
+
+/* Only the shape of the run is left: trace 1 made a variable, trace 2 failed without a trace of
+ * why.  Reported, as a warning that says "probably". */
+static void
+test_variable_stopped_retrace (void)
+{
+  TraceBuilder b = { 0 };
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  AgvizDiagnostic *diagnostic;
+  gint64 fn, t1, t2;
+
+  trace_builder_init (&b, variable_program);
+  fn = trace_builder_function (&b, "f", 3);
+  t1 = trace_builder_begin (&b, fn, "__inference_f_1", "x: TensorSpec(shape=(), dtype=tf.float32)");
+  trace_builder_node (&b, t1, "Variable", "VarHandleOp", trace_builder_stack (&b, 5, "f"));
+  trace_builder_end (&b, t1, AGVIZ_TRACE_STATUS_COMPLETE);
+  trace_builder_call (&b, t1, 1);
+  t2 = trace_builder_begin (&b, fn, "__inference_f_2", "x: TensorSpec(shape=(3,), dtype=tf.float32)");
+  trace_builder_end (&b, t2, AGVIZ_TRACE_STATUS_FAILED);
+  store = trace_builder_finish (&b);
+
+  found = check_kind (store, AGVIZ_DIAGNOSTIC_KIND_VARIABLE_NON_FIRST_TRACE);
+  g_assert_cmpuint (found->len, ==, 1);
+  diagnostic = g_ptr_array_index (found, 0);
+  g_assert_cmpint (agviz_diagnostic_get_severity (diagnostic), ==, AGVIZ_DIAGNOSTIC_SEVERITY_WARNING);
+  g_assert_true (has_evidence (diagnostic, "stopped with an error, with no execution"));
+  /* Where trace 2 stopped is unknown: the line trace 1 created its variable at is shown. */
+  g_assert_cmpint (agviz_diagnostic_get_line (diagnostic), ==, 5);
+  trace_builder_clear (&b);
+}
+
+static void
+test_variable_clean_programs (void)
+{
+  TraceBuilder b = { 0 };
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GPtrArray) retracing = NULL;
+  gint64 module_fn, once_fn, twice_fn, t;
+
+  trace_builder_init (&b, variable_program);
+  /* A tf.Module: its variable is made in __init__, eagerly, before any trace. */
+  module_fn = trace_builder_function (&b, "Demo.__call__", 3);
+  t = trace_builder_begin (&b, module_fn, "__inference___call___1", "x: TensorSpec(shape=(None, 2), dtype=tf.float32)");
+  trace_builder_node (&b, t, "ReadVariableOp", "ReadVariableOp", trace_builder_stack (&b, 6, "__call__"));
+  trace_builder_end (&b, t, AGVIZ_TRACE_STATUS_COMPLETE);
+  trace_builder_call (&b, t, 4);
+  /* Traced once, creating its variable: allowed. */
+  once_fn = trace_builder_function (&b, "once", 3);
+  t = trace_builder_begin (&b, once_fn, "__inference_once_2", "x: TensorSpec(shape=(), dtype=tf.float32)");
+  trace_builder_node (&b, t, "Variable", "VarHandleOp", trace_builder_stack (&b, 5, "once"));
+  trace_builder_end (&b, t, AGVIZ_TRACE_STATUS_COMPLETE);
+  trace_builder_call (&b, t, 2);
+  /* Traced twice, no variable anywhere. */
+  twice_fn = trace_builder_function (&b, "twice", 3);
+  t = trace_builder_begin (&b, twice_fn, "__inference_twice_3", "x: TensorSpec(shape=(), dtype=tf.float32)");
+  trace_builder_end (&b, t, AGVIZ_TRACE_STATUS_COMPLETE);
+  t = trace_builder_begin (&b, twice_fn, "__inference_twice_4", "x: TensorSpec(shape=(2,), dtype=tf.float32)");
+  trace_builder_end (&b, t, AGVIZ_TRACE_STATUS_COMPLETE);
+  store = trace_builder_finish (&b);
+
+  found = check_kind (store, AGVIZ_DIAGNOSTIC_KIND_VARIABLE_NON_FIRST_TRACE);
+  g_assert_cmpuint (found->len, ==, 0);
+  /* Two traces are no storm either. */
+  retracing = check_kind (store, AGVIZ_DIAGNOSTIC_KIND_RETRACING);
+  g_assert_cmpuint (retracing->len, ==, 0);
+  trace_builder_clear (&b);
+}
+
+static const char step_program[] =
+  "import tensorflow as tf\n"            /* 1 */
+  "\n"                                   /* 2 */
+  "@tf.function\n"                       /* 3 */
+  "def step(n):\n"                       /* 4 */
+  "    return tf.range(n)\n";            /* 5 */
+
+static void
+test_retracing (void)
+{
+  TraceBuilder b = { 0 };
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  AgvizDiagnostic *storm, *mild;
+  gint64 fn, slow_fn, t;
+
+  trace_builder_init (&b, step_program);
+  fn = trace_builder_function (&b, "step", 3);
+  for (int i = 0; i < 6; i++)
+    {
+      g_autofree char *graph = g_strdup_printf ("__inference_step_%d", i);
+      g_autofree char *signature = g_strdup_printf ("n=%d", i);
+
+      t = trace_builder_begin (&b, fn, graph, signature);
+      trace_builder_end (&b, t, AGVIZ_TRACE_STATUS_COMPLETE);
+      trace_builder_call (&b, t, 1);
+    }
+  /* Three traces far apart: 10 calls between each, so TF's rule never fires. */
+  slow_fn = trace_builder_function (&b, "slow", 3);
+  for (int i = 0; i < 3; i++)
+    {
+      g_autofree char *graph = g_strdup_printf ("__inference_slow_%d", i);
+      g_autofree char *signature = g_strdup_printf ("x: TensorSpec(shape=(%d,), dtype=tf.float32)", i + 1);
+
+      t = trace_builder_begin (&b, slow_fn, graph, signature);
+      trace_builder_end (&b, t, AGVIZ_TRACE_STATUS_COMPLETE);
+      trace_builder_call (&b, t, 10);
+    }
+  store = trace_builder_finish (&b);
+
+  found = check_kind (store, AGVIZ_DIAGNOSTIC_KIND_RETRACING);
+  g_assert_cmpuint (found->len, ==, 2);
+  storm = g_ptr_array_index (found, 0);
+  g_assert_cmpstr (agviz_diagnostic_get_function (storm), ==, "step");
+  g_assert_cmpint (agviz_diagnostic_get_severity (storm), ==, AGVIZ_DIAGNOSTIC_SEVERITY_WARNING);
+  g_assert_cmpstr (agviz_diagnostic_get_message (storm), ==, "step was traced 6 times");
+  g_assert_cmpint (agviz_diagnostic_get_line (storm), ==, 3);
+  g_assert_true (has_evidence (storm, "trace 4 (__inference_step_3): n is 3, trace 1 had 0"));
+  g_assert_true (has_evidence (storm, "retracing warning applies: up to 6 of the last 10"));
+  g_assert_nonnull (strstr (agviz_diagnostic_get_fix (storm), "n is a Python value"));
+
+  mild = g_ptr_array_index (found, 1);
+  g_assert_cmpstr (agviz_diagnostic_get_function (mild), ==, "slow");
+  g_assert_cmpint (agviz_diagnostic_get_severity (mild), ==, AGVIZ_DIAGNOSTIC_SEVERITY_NOTE);
+  g_assert_true (has_evidence (mild, "does not apply: at most 1 of any 10"));
+  g_assert_nonnull (strstr (agviz_diagnostic_get_fix (mild), "reduce_retracing=True"));
+  trace_builder_clear (&b);
+}
+
+static const char frozen_program[] =
+  "import numpy as np\n"                                 /* 1 */
+  "import random, time\n"                                /* 2 */
+  "@tf.function\n"                                       /* 3 */
+  "def noisy():\n"                                       /* 4 */
+  "    a = np.random.randn(3, 3)\n"                      /* 5 */
+  "    b = tf.constant(3.0)\n"                           /* 6 */
+  "    c = time.time()\n"                                /* 7 */
+  "    return a + b + c\n";                              /* 8 */
+
+static void
+test_frozen_values (void)
+{
+  TraceBuilder b = { 0 };
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  AgvizDiagnostic *numpy, *clock;
+  gint64 fn, once_fn, t;
+
+  trace_builder_init (&b, frozen_program);
+  fn = trace_builder_function (&b, "noisy", 3);
+  t = trace_builder_begin (&b, fn, "__inference_noisy_1", "()");
+  trace_builder_node (&b, t, "Const", "Const", trace_builder_stack (&b, 5, "noisy"));
+  trace_builder_node (&b, t, "Const_1", "Const", trace_builder_stack (&b, 6, "noisy"));
+  trace_builder_node (&b, t, "Const_2", "Const", trace_builder_stack (&b, 7, "noisy"));
+  trace_builder_end (&b, t, AGVIZ_TRACE_STATUS_COMPLETE);
+  trace_builder_call (&b, t, 3);
+  /* The same code, called once: nothing was frozen that anybody could notice. */
+  once_fn = trace_builder_function (&b, "noisy_once", 3);
+  t = trace_builder_begin (&b, once_fn, "__inference_noisy_once_2", "()");
+  trace_builder_node (&b, t, "Const", "Const", trace_builder_stack (&b, 5, "noisy_once"));
+  trace_builder_end (&b, t, AGVIZ_TRACE_STATUS_COMPLETE);
+  trace_builder_call (&b, t, 1);
+  store = trace_builder_finish (&b);
+
+  found = check_kind (store, AGVIZ_DIAGNOSTIC_KIND_FROZEN_VALUE);
+  g_assert_cmpuint (found->len, ==, 2);
+  numpy = g_ptr_array_index (found, 0);
+  g_assert_cmpint (agviz_diagnostic_get_line (numpy), ==, 5);
+  g_assert_cmpstr (agviz_diagnostic_get_node (numpy), ==, "Const");
+  g_assert_nonnull (strstr (agviz_diagnostic_get_message (numpy), "NumPy randomness"));
+  g_assert_true (has_evidence (numpy, "noisy ran 3 times from 1 trace"));
+  g_assert_nonnull (strstr (agviz_diagnostic_get_fix (numpy), "tf.random.normal"));
+  clock = g_ptr_array_index (found, 1);
+  g_assert_cmpint (agviz_diagnostic_get_line (clock), ==, 7);
+  g_assert_nonnull (strstr (agviz_diagnostic_get_fix (clock), "tf.timestamp()"));
+  trace_builder_clear (&b);
+}
+
+static const char side_effect_program[] =
+  "import tensorflow as tf\n"            /* 1 */
+  "seen = []\n"                          /* 2 */
+  "cache = {}\n"                         /* 3 */
+  "\n"                                   /* 4 */
+  "@tf.function\n"                       /* 5 */
+  "def g(x, k):\n"                       /* 6 */
+  "    print(\"tracing\", x)\n"          /* 7 */
+  "    tf.print(\"running\", x)\n"       /* 8 */
+  "    seen.append(x)\n"                 /* 9 */
+  "    out = []\n"                       /* 10 */
+  "    out.append(x)\n"                  /* 11 */
+  "    cache[k] = x\n"                   /* 12 */
+  "    k.append(x)\n"                    /* 13 */
+  "    return x\n"                       /* 14 */
+  "\n"                                   /* 15 */
+  "@tf.function\n"                       /* 16 */
+  "def h(x):\n"                          /* 17 */
+  "    print(x)\n"                       /* 18 */
+  "    return x\n";                      /* 19 */
+
+static void
+test_side_effects (void)
+{
+  TraceBuilder b = { 0 };
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GError) error = NULL;
+  AgvizDiagnostic *diagnostic;
+  gint64 fn, h_fn, t;
+  AgvizEvent event = { .kind = AGVIZ_EVENT_SIDE_EFFECT };
+
+  trace_builder_init (&b, side_effect_program);
+  fn = trace_builder_function (&b, "g", 5);
+  t = trace_builder_begin (&b, fn, "__inference_g_1", "x: TensorSpec(shape=(), dtype=tf.float32), k=0");
+  trace_builder_node (&b, t, "PrintV2", "PrintV2", trace_builder_stack (&b, 8, "g"));
+  trace_builder_end (&b, t, AGVIZ_TRACE_STATUS_COMPLETE);
+  trace_builder_call (&b, t, 5);
+  event.function_id = fn;
+  event.trace_id = t;
+  event.stack_id = trace_builder_stack (&b, 9, "g");
+  event.message = (char *) "seen.append(x) mutated an outer list while tracing";
+  agviz_recorder_add_event (b.recorder, &event, &error);
+  g_assert_no_error (error);
+  /* AutoGraph turns print(tensor) into a PrintV2 op: then it runs every call, no problem. */
+  h_fn = trace_builder_function (&b, "h", 16);
+  t = trace_builder_begin (&b, h_fn, "__inference_h_2", "x: TensorSpec(shape=(), dtype=tf.float32)");
+  trace_builder_node (&b, t, "PrintV2", "PrintV2", trace_builder_stack (&b, 18, "h"));
+  trace_builder_end (&b, t, AGVIZ_TRACE_STATUS_COMPLETE);
+  trace_builder_call (&b, t, 2);
+  store = trace_builder_finish (&b);
+
+  found = check_kind (store, AGVIZ_DIAGNOSTIC_KIND_TRACE_TIME_SIDE_EFFECT);
+  /* print at 7, seen at 9, cache at 12; not tf.print (8), the local out (11), the parameter k
+   * (13), nor h's converted print (18). */
+  g_assert_cmpuint (found->len, ==, 3);
+  diagnostic = g_ptr_array_index (found, 0);
+  g_assert_cmpint (agviz_diagnostic_get_line (diagnostic), ==, 7);
+  g_assert_nonnull (strstr (agviz_diagnostic_get_fix (diagnostic), "tf.print"));
+  g_assert_true (has_evidence (diagnostic, "g was traced 1 time and ran 5 times"));
+  g_assert_true (has_evidence (diagnostic, "skipped on 4 calls"));
+  diagnostic = g_ptr_array_index (found, 1);
+  g_assert_cmpint (agviz_diagnostic_get_line (diagnostic), ==, 9);
+  g_assert_cmpstr (agviz_diagnostic_get_source_line (diagnostic), ==, "seen.append(x)");
+  g_assert_true (has_evidence (diagnostic, "recorded event: seen.append(x) mutated"));
+  diagnostic = g_ptr_array_index (found, 2);
+  g_assert_cmpint (agviz_diagnostic_get_line (diagnostic), ==, 12);
+  g_assert_nonnull (strstr (agviz_diagnostic_get_message (diagnostic), "mutates cache"));
+  trace_builder_clear (&b);
+}
+
+static void
+add_summary (TraceBuilder *b,
+             gint64        execution,
+             gint64        node,
+             gint64        nan,
+             gint64        neg_inf)
+{
+  g_autoptr(GError) error = NULL;
+  AgvizTensorSummary summary;
+
+  agviz_tensor_summary_init (&summary);
+  summary.execution_id = execution;
+  summary.node_id = node;
+  summary.element_count = 4;
+  summary.nan_count = nan;
+  summary.neg_inf_count = neg_inf;
+  summary.pos_inf_count = 0;
+  agviz_recorder_add_tensor_summary (b->recorder, &summary, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_nan_inf (void)
+{
+  TraceBuilder b = { 0 };
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(AgvizStore) clean_store = NULL;
+  g_autoptr(GPtrArray) clean = NULL;
+  TraceBuilder c = { 0 };
+  AgvizDiagnostic *diagnostic;
+  gint64 fn, t, log, div, first_call, second_call;
+
+  trace_builder_init (&b, variable_program);
+  fn = trace_builder_function (&b, "f", 3);
+  t = trace_builder_begin (&b, fn, "__inference_f_1", "x: TensorSpec(shape=(4,), dtype=tf.float32)");
+  log = trace_builder_node (&b, t, "Log", "Log", trace_builder_stack (&b, 5, "f"));
+  div = trace_builder_node (&b, t, "truediv", "RealDiv", trace_builder_stack (&b, 6, "f"));
+  trace_builder_end (&b, t, AGVIZ_TRACE_STATUS_COMPLETE);
+  first_call = trace_builder_call (&b, t, 1);
+  second_call = trace_builder_call (&b, t, 1);
+  /* Recorded out of order: the NaN of the later call first, the -inf of the earlier after. */
+  add_summary (&b, second_call, div, 2, 0);
+  add_summary (&b, first_call, log, 0, 1);
+  add_summary (&b, first_call, div, 0, 0);
+  store = trace_builder_finish (&b);
+
+  found = check_kind (store, AGVIZ_DIAGNOSTIC_KIND_NAN_INF);
+  g_assert_cmpuint (found->len, ==, 1);
+  diagnostic = g_ptr_array_index (found, 0);
+  g_assert_cmpstr (agviz_diagnostic_get_node (diagnostic), ==, "Log");
+  g_assert_cmpstr (agviz_diagnostic_get_message (diagnostic), ==, "Log (Log) produced an infinity first");
+  g_assert_cmpint (agviz_diagnostic_get_line (diagnostic), ==, 5);
+  g_assert_true (has_evidence (diagnostic, "0 NaN, 1 -inf, 0 +inf out of 4 elements"));
+  g_assert_true (has_evidence (diagnostic, "2 unhealthy tensor summaries in all, from 2 nodes"));
+
+  trace_builder_init (&c, variable_program);
+  fn = trace_builder_function (&c, "f", 3);
+  t = trace_builder_begin (&c, fn, "__inference_f_1", "");
+  log = trace_builder_node (&c, t, "Log", "Log", 0);
+  trace_builder_end (&c, t, AGVIZ_TRACE_STATUS_COMPLETE);
+  add_summary (&c, trace_builder_call (&c, t, 1), log, 0, 0);
+  clean_store = trace_builder_finish (&c);
+  clean = check_kind (clean_store, AGVIZ_DIAGNOSTIC_KIND_NAN_INF);
+  g_assert_cmpuint (clean->len, ==, 0);
+
+  trace_builder_clear (&b);
+  trace_builder_clear (&c);
+}
+
+static void
+test_autograph_conversion (void)
+{
+  TraceBuilder b = { 0 };
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GError) error = NULL;
+  AgvizDiagnostic *diagnostic;
+  gint64 fn, t;
+  AgvizEvent warning = { .kind = AGVIZ_EVENT_WARNING };
+
+  trace_builder_init (&b, step_program);
+  fn = trace_builder_function (&b, "step", 3);
+  t = trace_builder_begin (&b, fn, "__inference_step_1", "n=1");
+  trace_builder_end (&b, t, AGVIZ_TRACE_STATUS_COMPLETE);
+  warning.function_id = fn;
+  warning.message = (char *) "AutoGraph could not transform <function step at 0x7f00> and will "
+                             "run it as-is.";
+  warning.detail = (char *) "Cause: could not get source code";
+  agviz_recorder_add_event (b.recorder, &warning, &error);
+  g_assert_no_error (error);
+  /* Another warning is not a conversion failure. */
+  warning.message = (char *) "np.random.randn ran once while tracing";
+  warning.detail = NULL;
+  agviz_recorder_add_event (b.recorder, &warning, &error);
+  g_assert_no_error (error);
+  store = trace_builder_finish (&b);
+
+  found = check_kind (store, AGVIZ_DIAGNOSTIC_KIND_AUTOGRAPH_CONVERSION);
+  g_assert_cmpuint (found->len, ==, 1);
+  diagnostic = g_ptr_array_index (found, 0);
+  g_assert_cmpstr (agviz_diagnostic_get_function (diagnostic), ==, "step");
+  g_assert_cmpint (agviz_diagnostic_get_line (diagnostic), ==, 3);
+  g_assert_true (has_evidence (diagnostic, "cause: could not get source code"));
+  g_assert_nonnull (strstr (agviz_diagnostic_get_fix (diagnostic), "do_not_convert"));
+  trace_builder_clear (&b);
+}
+
+static void
+test_signature_difference (void)
+{
+  g_autofree char *argument = NULL, *a = NULL, *b = NULL;
+
+  g_assert_true (agviz_checker_signature_difference (
+    "x: TensorSpec(shape=(2, 3), dtype=tf.float32), n=3",
+    "x: TensorSpec(shape=(2, 3), dtype=tf.float32), n=4", &argument, &a, &b));
+  g_assert_cmpstr (argument, ==, "n");
+  g_assert_cmpstr (a, ==, "3");
+  g_assert_cmpstr (b, ==, "4");
+  g_assert_false (agviz_checker_signature_difference ("n=1, m=2", "n=1, m=2", NULL, NULL, NULL));
+  g_assert_false (agviz_checker_signature_difference ("()", "", NULL, NULL, NULL));
+}
+
+/* The example trace: exactly one diagnostic per planted mistake, at its line of demo.py. */
+static void
+test_example_trace (void)
+{
+  const char *path = g_getenv ("AGVIZ_EXAMPLE_TRACE");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizStore) store = NULL;
+  static const struct { AgvizDiagnosticKind kind; const char *function; int line; } expected[] = {
+    { AGVIZ_DIAGNOSTIC_KIND_VARIABLE_NON_FIRST_TRACE, "make_var", 19 },
+    { AGVIZ_DIAGNOSTIC_KIND_RETRACING, "step", 38 },
+    { AGVIZ_DIAGNOSTIC_KIND_FROZEN_VALUE, "noisy", 25 },
+    { AGVIZ_DIAGNOSTIC_KIND_TRACE_TIME_SIDE_EFFECT, "remember", 33 },
+    { AGVIZ_DIAGNOSTIC_KIND_NAN_INF, "remember", 34 },
+  };
+
+  if (path == NULL)
+    {
+      g_test_skip ("AGVIZ_EXAMPLE_TRACE is not set");
+      return;
+    }
+  store = agviz_store_open (path, AGVIZ_STORE_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autoptr(GPtrArray) found = check_kind (store, expected[i].kind);
+      AgvizDiagnostic *diagnostic;
+
+      g_assert_cmpuint (found->len, ==, 1);
+      diagnostic = g_ptr_array_index (found, 0);
+      g_assert_cmpstr (agviz_diagnostic_get_function (diagnostic), ==, expected[i].function);
+      g_assert_cmpint (agviz_diagnostic_get_line (diagnostic), ==, expected[i].line);
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/agviz/checker/variable-in-graph", test_variable_in_graph);
+  g_test_add_func ("/agviz/checker/variable-eager-during-retrace", test_variable_eager_during_retrace);
+  g_test_add_func ("/agviz/checker/variable-stopped-retrace", test_variable_stopped_retrace);
+  g_test_add_func ("/agviz/checker/variable-clean-programs", test_variable_clean_programs);
+  g_test_add_func ("/agviz/checker/retracing", test_retracing);
+  g_test_add_func ("/agviz/checker/frozen-values", test_frozen_values);
+  g_test_add_func ("/agviz/checker/side-effects", test_side_effects);
+  g_test_add_func ("/agviz/checker/nan-inf", test_nan_inf);
+  g_test_add_func ("/agviz/checker/autograph-conversion", test_autograph_conversion);
+  g_test_add_func ("/agviz/checker/signature-difference", test_signature_difference);
+  g_test_add_func ("/agviz/checker/example-trace", test_example_trace);
+  return g_test_run ();
+}

@@ -1,0 +1,285 @@
+/* test-source-map.c: frames classified, source text found (captured, disk, remapped, changed,
+ * missing), nodes found from what users type */
+#include "config.h"
+
+#include <string.h>
+
+#include "test-trace-builder.h"
+
+static void
+test_classify (void)
+{
+  static const struct { const char *path; AgvizFrameOrigin origin; } cases[] = {
+    { "/home/user/demo.py", AGVIZ_FRAME_ORIGIN_USER },
+    { "train.py", AGVIZ_FRAME_ORIGIN_USER },
+    { "/usr/lib/python3/dist-packages/tensorflow/python/ops/math_ops.py", AGVIZ_FRAME_ORIGIN_FRAMEWORK },
+    { "/venv/lib/python3.11/site-packages/keras/src/engine/training.py", AGVIZ_FRAME_ORIGIN_FRAMEWORK },
+    { "/opt/tf/tensorflow/python/eager/polymorphic_function/polymorphic_function.py", AGVIZ_FRAME_ORIGIN_FRAMEWORK },
+    { "/tmp/__autograph_generated_filek2j3.py", AGVIZ_FRAME_ORIGIN_FRAMEWORK },
+    { "<frozen runpy>", AGVIZ_FRAME_ORIGIN_FRAMEWORK },
+    { "/usr/lib/python3.11/runpy.py", AGVIZ_FRAME_ORIGIN_FRAMEWORK },
+    /* TF's own rule: tests count as user code, even in the framework's tree. */
+    { "/src/tensorflow/python/ops/math_ops_test.py", AGVIZ_FRAME_ORIGIN_USER },
+    /* A user's folder merely called "python" is not the standard library. */
+    { "/home/user/lib/python/model.py", AGVIZ_FRAME_ORIGIN_USER },
+    { "C:\\Users\\me\\site-packages\\keras\\layers.py", AGVIZ_FRAME_ORIGIN_FRAMEWORK },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_test_message ("%s", cases[i].path);
+      g_assert_cmpint (agviz_source_map_classify_path (cases[i].path), ==, cases[i].origin);
+    }
+}
+
+static void
+test_stack_and_defining_frame (void)
+{
+  TraceBuilder b = { 0 };
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(AgvizSourceMap) map = NULL;
+  g_autoptr(GPtrArray) frames = NULL;
+  g_autoptr(GError) error = NULL;
+  AgvizSourceFrame *frame;
+  gint64 stack;
+
+  trace_builder_init (&b, "a = 1\nb = 2\nc = 3\n");
+  stack = trace_builder_stack (&b, 3, "f");
+  store = trace_builder_finish (&b);
+  map = agviz_source_map_new (store);
+
+  frames = agviz_source_map_get_stack (map, stack, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (frames->len, ==, 3);
+  g_assert_cmpint (agviz_source_map_find_defining_frame (frames), ==, 1);
+  frame = g_ptr_array_index (frames, 1);
+  g_assert_true (frame->defining);
+  g_assert_cmpint (frame->origin, ==, AGVIZ_FRAME_ORIGIN_USER);
+  g_assert_cmpstr (frame->frame->source_line, ==, "c = 3");
+  frame = g_ptr_array_index (frames, 2);
+  g_assert_false (frame->defining);
+  g_assert_cmpint (frame->origin, ==, AGVIZ_FRAME_ORIGIN_FRAMEWORK);
+  /* The framework's file is neither captured nor on this machine. */
+  g_assert_null (frame->frame->source_line);
+
+  g_assert_null (agviz_source_map_get_stack (map, 9999, &error));
+  g_assert_error (error, AGVIZ_STORE_ERROR, AGVIZ_STORE_ERROR_NOT_FOUND);
+  trace_builder_clear (&b);
+}
+
+static void
+write_file (const char *path,
+            const char *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_disk_sources (void)
+{
+  static const char recorded[] = "x = 1\ny = 2\nz = 3\n";
+  TraceBuilder b = { 0 };
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(AgvizSourceMap) map = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
+  g_autofree char *checksum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, recorded, -1);
+  g_autofree char *root = NULL, *mapping = NULL, *hashed_copy = NULL, *plain_copy = NULL;
+  g_autofree char *remapped = NULL;
+  g_autofree char *note = NULL;
+  gint64 hashed, plain;
+  int first = 0;
+
+  /* No captured text: one file with only its hash, one with nothing. */
+  trace_builder_init (&b, NULL);
+  hashed = agviz_recorder_add_file (b.recorder, "ci", "/build/src/hashed.py", &error);
+  g_assert_no_error (error);
+  agviz_recorder_set_file_sha256 (b.recorder, hashed, checksum, &error);
+  g_assert_no_error (error);
+  g_assert_false (agviz_recorder_set_file_sha256 (b.recorder, hashed, "not-a-hash", &error));
+  g_assert_error (error, AGVIZ_RECORDER_ERROR, AGVIZ_RECORDER_ERROR_INVALID);
+  g_clear_error (&error);
+  plain = agviz_recorder_add_file (b.recorder, "ci", "/build/src/plain.py", &error);
+  g_assert_no_error (error);
+  (void) plain;
+  store = trace_builder_finish (&b);
+  map = agviz_source_map_new (store);
+
+  /* Nothing on this machine at the recorded path. */
+  g_assert_cmpint (agviz_source_map_get_lines (map, "/build/src/hashed.py", 1, 3, &lines, &first,
+                                               &note), ==, AGVIZ_SOURCE_STATUS_MISSING);
+  g_assert_cmpuint (lines->len, ==, 0);
+  g_assert_nonnull (strstr (note, "--source-root"));
+  g_clear_pointer (&lines, g_ptr_array_unref);
+  g_clear_pointer (&note, g_free);
+
+  /* --source-root /build=ROOT, with the identical file and a changed one. */
+  root = g_build_filename (b.dir, "checkout", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (root, 0700), ==, 0);
+  {
+    g_autofree char *src = g_build_filename (root, "src", NULL);
+    g_assert_cmpint (g_mkdir_with_parents (src, 0700), ==, 0);
+  }
+  hashed_copy = g_build_filename (root, "src", "hashed.py", NULL);
+  plain_copy = g_build_filename (root, "src", "plain.py", NULL);
+  write_file (hashed_copy, recorded);
+  write_file (plain_copy, "p = 0\n");
+
+  g_assert_false (agviz_source_map_add_root (map, "no-equals-sign", &error));
+  g_assert_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);
+  g_clear_error (&error);
+  mapping = g_strdup_printf ("/build/=%s", root);
+  g_assert_true (agviz_source_map_add_root (map, mapping, &error));
+  g_assert_no_error (error);
+  remapped = agviz_source_map_remap_path (map, "/build/src/hashed.py");
+  g_assert_cmpstr (remapped, ==, hashed_copy);
+  g_clear_pointer (&remapped, g_free);
+  /* Only whole directory names match. */
+  remapped = agviz_source_map_remap_path (map, "/builder/x.py");
+  g_assert_cmpstr (remapped, ==, "/builder/x.py");
+
+  g_assert_cmpint (agviz_source_map_get_lines (map, "/build/src/hashed.py", 2, 9, &lines, &first,
+                                               &note), ==, AGVIZ_SOURCE_STATUS_DISK_VERIFIED);
+  g_assert_cmpint (first, ==, 2);
+  g_assert_cmpuint (lines->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (lines, 0), ==, "y = 2");
+  g_assert_null (note);
+  g_clear_pointer (&lines, g_ptr_array_unref);
+
+  g_assert_cmpint (agviz_source_map_get_lines (map, "/build/src/plain.py", 1, 1, &lines, &first,
+                                               NULL), ==, AGVIZ_SOURCE_STATUS_DISK);
+  g_assert_cmpstr (g_ptr_array_index (lines, 0), ==, "p = 0");
+  g_clear_pointer (&lines, g_ptr_array_unref);
+
+  /* Edited since the recording: reported, and never shown as the code that ran. */
+  write_file (hashed_copy, "x = 1\ny = 20\nz = 3\n");
+  g_assert_true (agviz_source_map_add_root (map, mapping, &error));   /* forgets what it read */
+  g_assert_cmpint (agviz_source_map_get_lines (map, "/build/src/hashed.py", 1, 3, &lines, &first,
+                                               &note), ==, AGVIZ_SOURCE_STATUS_CHANGED);
+  g_assert_cmpuint (lines->len, ==, 0);
+  g_assert_nonnull (strstr (note, "has changed since the trace was recorded"));
+  g_assert_null (agviz_source_map_get_line (map, "/build/src/hashed.py", 2));
+
+  g_remove (hashed_copy);
+  g_remove (plain_copy);
+  {
+    g_autofree char *src = g_build_filename (root, "src", NULL);
+    g_rmdir (src);
+  }
+  g_rmdir (root);
+  trace_builder_clear (&b);
+}
+
+/* Captured text wins over disk; a disk copy that differs is mentioned. */
+static void
+test_captured_beats_disk (void)
+{
+  TraceBuilder b = { 0 };
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(AgvizSourceMap) map = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
+  g_autofree char *mapping = NULL, *copy = NULL, *note = NULL;
+  int first = 0;
+
+  trace_builder_init (&b, "recorded = True\n");
+  store = trace_builder_finish (&b);
+  map = agviz_source_map_new (store);
+  copy = g_build_filename (b.dir, "prog.py", NULL);
+  write_file (copy, "edited = True\n");
+  mapping = g_strdup_printf ("/src=%s", b.dir);
+  g_assert_true (agviz_source_map_add_root (map, mapping, &error));
+
+  g_assert_cmpint (agviz_source_map_get_lines (map, PROGRAM_PATH, 1, 1, &lines, &first, &note),
+                   ==, AGVIZ_SOURCE_STATUS_CAPTURED);
+  g_assert_cmpstr (g_ptr_array_index (lines, 0), ==, "recorded = True");
+  g_assert_nonnull (strstr (note, "differs from the recorded file"));
+  g_remove (copy);
+  trace_builder_clear (&b);
+}
+
+static void
+test_find_node (void)
+{
+  TraceBuilder b = { 0 };
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(AgvizSourceMap) map = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 fn, other, t1, t2, t3;
+  struct { const char *spec; const char *name; gint64 *trace; } found[] = {
+    { "model/dense/MatMul", "model/dense/MatMul", &t1 },
+    { "dense/MatMul", "model/dense/MatMul", &t1 },
+    { "f#2:MatMul", "MatMul", &t2 },
+    { "__inference_f_2:MatMul", "MatMul", &t2 },
+    { "g:MatMul", "MatMul", &t3 },
+    { "f#1:MatMul:0", "model/dense/MatMul", &t1 },
+    { "Identity", "Identity", &t3 },
+    /* An exact full name beats a suffix: "MatMul" of trace 2, not model/dense/MatMul. */
+    { "f:MatMul", "MatMul", &t2 },
+  };
+  static const struct { const char *spec; int code; } failing[] = {
+    { "MatMul", AGVIZ_STORE_ERROR_AMBIGUOUS },
+    { "nothing", AGVIZ_STORE_ERROR_NOT_FOUND },
+    { "nofunction:MatMul", AGVIZ_STORE_ERROR_NOT_FOUND },
+    { "ense/MatMul", AGVIZ_STORE_ERROR_NOT_FOUND },
+    { "dense/", AGVIZ_STORE_ERROR_NOT_FOUND },
+    { "", AGVIZ_STORE_ERROR_NOT_FOUND },
+  };
+
+  trace_builder_init (&b, NULL);
+  fn = trace_builder_function (&b, "f", 1);
+  other = trace_builder_function (&b, "g", 1);
+  t1 = trace_builder_begin (&b, fn, "__inference_f_1", "");
+  trace_builder_node (&b, t1, "model/dense/MatMul", "MatMul", 0);
+  trace_builder_end (&b, t1, AGVIZ_TRACE_STATUS_COMPLETE);
+  t2 = trace_builder_begin (&b, fn, "__inference_f_2", "");
+  trace_builder_node (&b, t2, "MatMul", "MatMul", 0);
+  trace_builder_end (&b, t2, AGVIZ_TRACE_STATUS_COMPLETE);
+  t3 = trace_builder_begin (&b, other, "__inference_g_3", "");
+  trace_builder_node (&b, t3, "MatMul", "MatMul", 0);
+  trace_builder_node (&b, t3, "Identity", "Identity", 0);
+  trace_builder_node (&b, t3, "scope/Identity", "Identity", 0);
+  trace_builder_end (&b, t3, AGVIZ_TRACE_STATUS_COMPLETE);
+  store = trace_builder_finish (&b);
+  map = agviz_source_map_new (store);
+
+  for (guint i = 0; i < G_N_ELEMENTS (found); i++)
+    {
+      g_autoptr(AgvizNode) node = agviz_source_map_find_node (map, found[i].spec, &error);
+
+      g_test_message ("%s", found[i].spec);
+      g_assert_no_error (error);
+      g_assert_cmpstr (node->name, ==, found[i].name);
+      g_assert_cmpint (node->trace_id, ==, *found[i].trace);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (failing); i++)
+    {
+      g_test_message ("%s", failing[i].spec);
+      g_assert_null (agviz_source_map_find_node (map, failing[i].spec, &error));
+      g_assert_error (error, AGVIZ_STORE_ERROR, failing[i].code);
+      g_clear_error (&error);
+    }
+
+  /* An ambiguity lists names that can be typed back. */
+  g_assert_null (agviz_source_map_find_node (map, "MatMul", &error));
+  g_assert_nonnull (strstr (error->message, "f#2:MatMul"));
+  g_assert_nonnull (strstr (error->message, "g:MatMul"));
+  trace_builder_clear (&b);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/agviz/source-map/classify", test_classify);
+  g_test_add_func ("/agviz/source-map/stack-and-defining-frame", test_stack_and_defining_frame);
+  g_test_add_func ("/agviz/source-map/disk-sources", test_disk_sources);
+  g_test_add_func ("/agviz/source-map/captured-beats-disk", test_captured_beats_disk);
+  g_test_add_func ("/agviz/source-map/find-node", test_find_node);
+  return g_test_run ();
+}

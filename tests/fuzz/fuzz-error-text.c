@@ -1,0 +1,28 @@
+/* fuzz-error-text.c: libFuzzer target for the TensorFlow error-text parser
+ *
+ * Seeds: tests/fuzz/corpus/fuzz-error-text (the texts of tests/diagnose/texts). */
+#include "config.h"
+
+#include "agviz-core.h"
+
+int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput (const guint8 *data,
+                        size_t        size)
+{
+  g_autoptr(AgvizErrorText) parsed = agviz_error_text_parse ((const char *) data, (gssize) size);
+
+  /* Touch everything the CLI reads, so a dangling pointer shows up under ASan. */
+  for (guint i = 0; i < parsed->frames->len; i++)
+    {
+      AgvizErrorFrame *frame = g_ptr_array_index (parsed->frames, i);
+      g_assert (frame->file != NULL);
+      (void) agviz_source_map_classify_path (frame->file);
+    }
+  for (guint i = 0; i < parsed->nodes->len; i++)
+    g_assert (((AgvizErrorNode *) g_ptr_array_index (parsed->nodes, i))->name != NULL);
+  (void) agviz_error_text_get_short_type (parsed);
+  (void) agviz_error_text_kind_to_string (parsed->kind);
+  return 0;
+}
