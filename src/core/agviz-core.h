@@ -6,3 +6,4 @@
 #include "agviz-store.h"
 #include "agviz-trace-file.h"
 #include "agviz-json-writer.h"
+#include "agviz-scene.h"
