@@ -1566,3 +1566,30 @@ agviz_store_clear_cached_layouts (AgvizStore  *self,
   sqlite3_bind_int64 (stmt, 1, trace_id);
   return run_write (self, stmt, "cannot clear layouts", error);
 }
+
+gboolean
+agviz_store_begin_cache_batch (AgvizStore  *self,
+                               GError     **error)
+{
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), FALSE);
+
+  if (!check_writable (self, error))
+    return FALSE;
+  return _agviz_sqlite_exec (self->db, "BEGIN IMMEDIATE", error);
+}
+
+gboolean
+agviz_store_end_cache_batch (AgvizStore  *self,
+                             GError     **error)
+{
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), FALSE);
+
+  if (!check_writable (self, error))
+    return FALSE;
+  if (!_agviz_sqlite_exec (self->db, "COMMIT", error))
+    {
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      return FALSE;
+    }
+  return TRUE;
+}

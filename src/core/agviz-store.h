@@ -218,6 +218,12 @@ gboolean            agviz_store_put_cached_layout      (AgvizStore          *sel
                                                         const char          *view_key,
                                                         GBytes              *layout,
                                                         GError             **error);
+/* Groups cache writes into one transaction (one sync for a whole view).  A store holds at most
+ * one batch; end it with agviz_store_end_cache_batch(), which commits. */
+gboolean            agviz_store_begin_cache_batch      (AgvizStore          *self,
+                                                        GError             **error);
+gboolean            agviz_store_end_cache_batch        (AgvizStore          *self,
+                                                        GError             **error);
 /* Forgets every cached layout of @trace_id (0: of all traces). */
 gboolean            agviz_store_clear_cached_layouts   (AgvizStore          *self,
                                                         gint64               trace_id,
