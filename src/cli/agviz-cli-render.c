@@ -490,7 +490,7 @@ agviz_cli_render (int    argc,
     }
   if (args.focus != NULL)
     {
-      AgvizSceneItem *item = agviz_scene_find (scene, args.focus, &error);
+      AgvizSceneItem *item = agviz_scene_find_node (scene, args.focus, &error);
 
       if (item == NULL)
         {

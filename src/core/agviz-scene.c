@@ -479,6 +479,7 @@ group_series (AgvizScene     *self,
       AgvizSceneItem *series;
       gint64 lo = G_MAXINT64, hi = G_MININT64;
       gsize base_length = 0;
+      const char *base_name = NULL;
       gboolean has_number = FALSE;
 
       if (members->len < self->options.series_min_size)
@@ -495,6 +496,7 @@ group_series (AgvizScene     *self,
             {
               has_number = TRUE;
               base_length = member_base;
+              base_name = member->name;
             }
           lo = MIN (lo, n);
           hi = MAX (hi, n);
@@ -508,7 +510,7 @@ group_series (AgvizScene     *self,
       series->output_elements = -1;
       series->op_type = first->kind == AGVIZ_SCENE_ITEM_OP ? first->op_type : NULL;
       series->name = g_strdup_printf ("%.*s[%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT "]",
-                                      (int) base_length, first->name, lo, hi);
+                                      (int) base_length, base_name, lo, hi);
       series->children = g_ptr_array_sized_new (members->len);
       self->n_items++;
       for (guint i = 0; i < members->len; i++)
@@ -1171,6 +1173,29 @@ agviz_scene_find (AgvizScene  *self,
   if (item == NULL)
     g_set_error (error, AGVIZ_SCENE_ERROR, AGVIZ_SCENE_ERROR_NOT_FOUND,
                  "no node or scope named %s", path);
+  return item;
+}
+
+AgvizSceneItem *
+agviz_scene_find_node (AgvizScene  *self,
+                       const char  *path,
+                       GError     **error)
+{
+  AgvizSceneItem *item;
+
+  g_return_val_if_fail (AGVIZ_IS_SCENE (self), NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  item = agviz_scene_find (self, path, error);
+  if (item != NULL && item->kind == AGVIZ_SCENE_ITEM_SCOPE)
+    {
+      const char *slash = strrchr (path, '/');
+      AgvizSceneItem *own = find_child (item, slash != NULL ? slash + 1 : path, FALSE);
+
+      /* The op the scope shadows, moved inside it, is the node of that name. */
+      if (own != NULL && own->shadowed)
+        return own;
+    }
   return item;
 }
 

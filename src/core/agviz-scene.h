@@ -130,6 +130,10 @@ void              agviz_scene_expand_all         (AgvizScene         *self);
 AgvizSceneItem   *agviz_scene_find              (AgvizScene         *self,
                                                   const char         *path,
                                                   GError            **error);
+/* Like agviz_scene_find(), but where a node and a scope share @path, the node. */
+AgvizSceneItem   *agviz_scene_find_node          (AgvizScene         *self,
+                                                  const char         *path,
+                                                  GError            **error);
 /* Expands every ancestor of @item so that it becomes visible. */
 void              agviz_scene_expand_path_to     (AgvizScene         *self,
                                                   AgvizSceneItem     *item);
