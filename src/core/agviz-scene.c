@@ -762,8 +762,7 @@ structure_subtree (AgvizScene     *self,
       b_side->in_degree++;
     }
 
-  g_ptr_array_unref (order);
-  order = list_preorder (root, FALSE);
+  /* The post-order list still holds every container (series included), parents first. */
   for (guint i = 0; i < order->len; i++)
     {
       AgvizSceneItem *item = g_ptr_array_index (order, i);
@@ -804,12 +803,6 @@ load_trace (AgvizScene      *self,
   if (!ok)
     return FALSE;
 
-  /* Items created under the root take the root's trace (callee roots differ from the scene's). */
-  {
-    g_autoptr(GPtrArray) order = list_preorder (root, FALSE);
-    for (guint i = 0; i < order->len; i++)
-      ((AgvizSceneItem *) g_ptr_array_index (order, i))->trace_id = trace_id;
-  }
   /* Depths first: the degree pass walks up by depth. */
   assign_depths (root);
   structure_subtree (self, root, first_edge);
@@ -1076,15 +1069,27 @@ agviz_scene_expand_to_depth (AgvizScene  *self,
 
   g_return_val_if_fail (AGVIZ_IS_SCENE (self), FALSE);
 
-  order = list_preorder (self->root, FALSE);
+  /* Only what is open now or will be open is visited: a million-node scene stays cheap. */
+  order = list_preorder (self->root, TRUE);
   for (guint i = 0; i < order->len; i++)
     {
       AgvizSceneItem *item = g_ptr_array_index (order, i);
+      if (item->kind != AGVIZ_SCENE_ITEM_OP)
+        item->expanded = item == self->root;
+    }
+  g_ptr_array_unref (order);
+  order = g_ptr_array_new ();
+  g_ptr_array_add (order, self->root);
+  while (order->len > 0)
+    {
+      AgvizSceneItem *item = g_ptr_array_steal_index_fast (order, order->len - 1);
 
-      /* Depth counts boxes the user sees, so callee graphs opened earlier keep their state. */
-      if (item->kind == AGVIZ_SCENE_ITEM_OP)
+      /* Depth counts boxes the user sees; call ops keep their state. */
+      if (item->kind == AGVIZ_SCENE_ITEM_OP || item->depth >= depth || !is_container (item))
         continue;
-      item->expanded = item == self->root || (item->depth < depth && is_container (item));
+      item->expanded = TRUE;
+      for (guint c = 0; c < item->children->len; c++)
+        g_ptr_array_add (order, g_ptr_array_index (item->children, c));
     }
   invalidate_edges (self);
   return TRUE;
