@@ -102,7 +102,7 @@ _agviz_drawing_write_graphviz (AgvizLayout               *layout,
       AgvizSceneItem *item = g_ptr_array_index (visible, i);
       gboolean open = item->expanded && item->children != NULL;
       g_autofree char *name = g_strdup_printf ("i%u", i);
-      g_autofree char *label_text = agviz_layout_dup_label (item, open ? 60 : 28);
+      g_autofree char *label_text = NULL;
       g_autofree char *subtitle = _agviz_drawing_dup_subtitle (item);
       g_autofree char *label = NULL;
       g_autofree char *path = agviz_scene_item_dup_path (item);
@@ -117,9 +117,10 @@ _agviz_drawing_write_graphviz (AgvizLayout               *layout,
 
       if (!agviz_layout_get_box (layout, item, &box))
         continue;
+      label_text = agviz_layout_dup_label (item, open ? _agviz_drawing_title_chars (box.width) / 2 : 28);
       {
         g_autofree char *escaped_label = graphviz_text (label_text, 0);
-        g_autofree char *escaped_subtitle = graphviz_text (subtitle, 40);
+        g_autofree char *escaped_subtitle = graphviz_text (subtitle, open ? _agviz_drawing_title_chars (box.width) / 2 : 40);
         label = open ? g_strdup_printf ("%s  %s", escaped_label, escaped_subtitle)
                      : g_strdup_printf ("%s\\n%s", escaped_label, escaped_subtitle);
       }

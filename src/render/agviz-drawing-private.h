@@ -10,6 +10,8 @@ const char *_agviz_drawing_fill            (const AgvizSceneItem      *item,
 char       *_agviz_drawing_dup_title       (AgvizScene                *scene,
                                             const AgvizSceneItem      *item);
 char       *_agviz_drawing_dup_subtitle    (const AgvizSceneItem      *item);
+/* How many characters of a title fit across an open box @box_width points wide. */
+guint       _agviz_drawing_title_chars     (double                     box_width);
 double      _agviz_drawing_edge_width      (const AgvizSceneEdge      *edge);
 gboolean    _agviz_drawing_write_graphviz  (AgvizLayout               *layout,
                                             AgvizDrawingFormat         format,

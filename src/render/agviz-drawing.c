@@ -192,6 +192,12 @@ _agviz_drawing_dup_subtitle (const AgvizSceneItem *item)
     }
 }
 
+guint
+_agviz_drawing_title_chars (double box_width)
+{
+  return (guint) MAX (8.0, (box_width - 16.0) / 6.0);
+}
+
 double
 _agviz_drawing_edge_width (const AgvizSceneEdge *edge)
 {
@@ -300,15 +306,16 @@ write_item (SvgWriter                 *writer,
   AgvizLayoutBox box;
   g_autofree char *path = agviz_scene_item_dup_path (item);
   g_autofree char *title = _agviz_drawing_dup_title (scene, item);
-  g_autofree char *label = agviz_layout_dup_label (item, item->expanded ? 60 : 28);
+  g_autofree char *label = NULL;
   g_autofree char *subtitle = _agviz_drawing_dup_subtitle (item);
   gboolean open = item->expanded && item->children != NULL;
 
   if (!agviz_layout_get_box (layout, item, &box))
     return;
+  /* An open box's title runs along its top edge: keep it inside the frame. */
+  label = agviz_layout_dup_label (item, open ? _agviz_drawing_title_chars (box.width) : 28);
   g_string_append (b, "<g");
-  append_id (writer, item->kind == AGVIZ_SCENE_ITEM_OP ? "" : "scope:",
-             item->kind == AGVIZ_SCENE_ITEM_ROOT && item->parent != NULL ? title : path);
+  append_id (writer, item->kind == AGVIZ_SCENE_ITEM_OP ? "" : "scope:", path);
   g_string_append_printf (b, " class=\"%s%s%s%s\">", item_class (item),
                           open ? " expanded" : "", item->auxiliary ? " auxiliary" : "",
                           item == options->focus ? " focus" : "");
@@ -334,7 +341,7 @@ write_item (SvgWriter                 *writer,
   if (open)
     {
       g_string_append (b, " <tspan class=\"sub\">");
-      agviz_drawing_append_xml_text (b, subtitle, -1, 60);
+      agviz_drawing_append_xml_text (b, subtitle, -1, 40);
       g_string_append (b, "</tspan>");
     }
   g_string_append (b, "</text>");
