@@ -299,6 +299,22 @@ test_calls_inline (void)
   g_assert_no_error (error);
   call = agviz_scene_find (scene, "StatefulPartitionedCall", &error);
   g_assert_no_error (error);
+  /* Tensor sizes from _output_shapes: x is [4,2], so its edge carries 8 elements. */
+  {
+    g_autoptr(GArray) edges = agviz_scene_list_edges (scene, agviz_scene_get_root (scene), NULL);
+    gboolean seen = FALSE;
+
+    for (guint i = 0; i < edges->len; i++)
+      {
+        AgvizSceneEdge *edge = &g_array_index (edges, AgvizSceneEdge, i);
+        if (edge->dst == call && g_str_equal (edge->src->name, "x"))
+          {
+            g_assert_cmpint (edge->tensor_elements, ==, 8);
+            seen = TRUE;
+          }
+      }
+    g_assert_true (seen);
+  }
   g_assert_nonnull (call->callees);
   g_assert_cmpstr (call->callees[0], ==, "__inference___call___41");
   g_assert_true (agviz_scene_item_is_expandable (call));
