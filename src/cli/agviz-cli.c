@@ -26,6 +26,8 @@ exit_code_for (const GError *error)
         default: return AGVIZ_EXIT_FAILURE;
         }
     }
+  if (g_error_matches (error, AGVIZ_SCENE_ERROR, AGVIZ_SCENE_ERROR_NOT_FOUND))
+    return AGVIZ_EXIT_NOT_FOUND;
   if (g_error_matches (error, AGVIZ_STORE_ERROR, AGVIZ_STORE_ERROR_NOT_FOUND))
     return AGVIZ_EXIT_NOT_FOUND;
   if (error->domain == G_OPTION_ERROR)

@@ -48,4 +48,11 @@ int   agviz_cli_explain       (int           argc,
 int   agviz_cli_check         (int           argc,
                                char        **argv);
 
+/* `agviz render` draws a trace; agviz_cli_render_wanted() says whether a bare `agviz FILE ...`
+ * command line asks for a drawing (it names an export format). */
+int      agviz_cli_render         (int           argc,
+                                   char        **argv);
+gboolean agviz_cli_render_wanted  (int           argc,
+                                   char        **argv);
+
 G_END_DECLS

@@ -18,6 +18,7 @@ static const AgvizCliCommand commands[] = {
   { "where", "Show where a node was created: its stack with source lines", agviz_cli_where },
   { "explain", "Rewrite a TensorFlow error or warning with your source lines", agviz_cli_explain },
   { "check", "Find the classic tf.function mistakes, with evidence and fixes", agviz_cli_check },
+  { "render", "Draw a trace as SVG, PNG, PDF or DOT (scopes laid out by Graphviz)", agviz_cli_render },
 };
 
 static void
@@ -26,6 +27,7 @@ print_usage (FILE *out)
   fprintf (out,
            "Usage: agviz COMMAND [OPTION...] [ARG...]\n"
            "       agviz TRACE_FILE             (same as: agviz info TRACE_FILE)\n"
+           "       agviz TRACE_FILE --svg OUT   (same as: agviz render TRACE_FILE --svg OUT)\n"
            "\n"
            "agviz records, draws and explains staged graphs (tf.function traces).\n"
            "\n"
@@ -82,12 +84,14 @@ main (int    argc,
                          g_file_test (name, G_FILE_TEST_EXISTS)))
     {
       char **info_argv = g_new0 (char *, argc + 1);
+      gboolean render = agviz_cli_render_wanted (argc - 1, argv + 1);
       int status;
 
-      info_argv[0] = (char *) "info";
+      /* With --svg/--png/--pdf/--dot it is a drawing, otherwise a summary. */
+      info_argv[0] = (char *) (render ? "render" : "info");
       for (int i = 1; i < argc; i++)
         info_argv[i] = argv[i];
-      status = agviz_cli_info (argc, info_argv);
+      status = render ? agviz_cli_render (argc, info_argv) : agviz_cli_info (argc, info_argv);
       g_free (info_argv);
       return status;
     }

@@ -10,3 +10,4 @@
 #include "agviz-error-text.h"
 #include "agviz-diagnostic.h"
 #include "agviz-checker.h"
+#include "agviz-scene.h"

@@ -186,8 +186,20 @@ static const char migrate_to_v1[] =
   "  stack_id INTEGER NOT NULL DEFAULT 0"
   ");";
 
+/* Version 1 -> 2: where the viewer keeps Graphviz positions, so reopening a trace or expanding a
+ * scope again needs no layout.  @view_key names the laid-out scope, the expansion state below it
+ * and the layout options (see agviz-scene.h); @layout is that layout, serialised by its writer. */
+static const char migrate_to_v2[] =
+  "CREATE TABLE layout_cache ("
+  "  trace_id INTEGER NOT NULL,"
+  "  view_key TEXT NOT NULL,"
+  "  layout BLOB NOT NULL,"
+  "  PRIMARY KEY (trace_id, view_key)"
+  ") WITHOUT ROWID;";
+
 static const char *const migrations[] = {
   migrate_to_v1,
+  migrate_to_v2,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AGVIZ_SCHEMA_VERSION);

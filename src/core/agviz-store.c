@@ -50,6 +50,14 @@ typedef enum
   Q_LIST_NODES_NAMED,
   Q_LIST_TRACE_NODES_OF_TYPE,
   Q_LIST_UNHEALTHY_SUMMARIES,
+  Q_TRACE_SCOPES,
+  Q_TRACE_NODES,
+  Q_TRACE_EDGES,
+  Q_TRACE_CALLS,
+  Q_GET_LAYOUT,
+  Q_PUT_LAYOUT,
+  Q_CLEAR_LAYOUTS,
+  Q_CLEAR_ALL_LAYOUTS,
   N_QUERIES
 } QueryId;
 
@@ -153,6 +161,32 @@ static const struct
     " WHERE nan_count > 0 OR neg_inf_count > 0 OR pos_inf_count > 0"
     " ORDER BY coalesce((SELECT x.seq FROM executions x"
     "                    WHERE x.id = tensor_summaries.execution_id), 0), id" },
+  /* Whole-trace reads: scopes through their (trace_id, parent_id, name) key, then each scope's
+   * nodes and each node's inputs through their primary keys.  Ordering scopes by id gives parents
+   * first, because the recorder creates a parent before its children. */
+  [Q_TRACE_SCOPES] = { "trace-scopes", FALSE,
+    "SELECT id, parent_id, name, node_count, descendant_count FROM scopes"
+    " WHERE trace_id = ?1 ORDER BY id" },
+  [Q_TRACE_NODES] = { "trace-nodes", FALSE,
+    "SELECT n.id, n.scope_id, n.name, o.name, d.name, n.stack_id, n.attr_set_id, a.value"
+    " FROM scopes s JOIN nodes n ON n.scope_id = s.id"
+    " LEFT JOIN op_types o ON o.id = n.op_type_id"
+    " LEFT JOIN devices d ON d.id = n.device_id"
+    " LEFT JOIN attr_sets a ON a.id = n.attr_set_id"
+    " WHERE s.trace_id = ?1" },
+  [Q_TRACE_EDGES] = { "trace-edges", FALSE,
+    "SELECT n.id, n.inputs FROM scopes s JOIN nodes n ON n.scope_id = s.id"
+    " WHERE s.trace_id = ?1 AND n.inputs IS NOT NULL" },
+  [Q_TRACE_CALLS] = { "trace-calls", FALSE,
+    "SELECT c.node_id, c.role, c.callee_graph_name"
+    " FROM scopes s JOIN nodes n ON n.scope_id = s.id JOIN calls c ON c.node_id = n.id"
+    " WHERE s.trace_id = ?1 ORDER BY c.node_id, c.role" },
+  [Q_GET_LAYOUT] = { "get-layout", TRUE,
+    "SELECT layout FROM layout_cache WHERE trace_id = ?1 AND view_key = ?2" },
+  [Q_PUT_LAYOUT] = { "put-layout", TRUE,
+    "INSERT OR REPLACE INTO layout_cache (trace_id, view_key, layout) VALUES (?1, ?2, ?3)" },
+  [Q_CLEAR_LAYOUTS] = { "clear-layouts", TRUE, "DELETE FROM layout_cache WHERE trace_id = ?1" },
+  [Q_CLEAR_ALL_LAYOUTS] = { "clear-all-layouts", FALSE, "DELETE FROM layout_cache" },
 };
 
 struct _AgvizStore
@@ -160,6 +194,7 @@ struct _AgvizStore
   GObject       parent_instance;
 
   char         *path;
+  AgvizStoreFlags flags;
   sqlite3      *db;
   sqlite3_stmt *stmts[N_QUERIES];
 
@@ -266,6 +301,7 @@ open_store (const char       *path,
   g_autoptr(GError) local_error = NULL;
 
   self->path = g_strdup (path);
+  self->flags = flags;
   self->db = _agviz_trace_file_open (path,
                                      (flags & AGVIZ_STORE_FLAGS_WRITABLE) ? _AGVIZ_OPEN_READ_WRITE
                                                                           : _AGVIZ_OPEN_READ_ONLY,
@@ -1435,4 +1471,291 @@ _agviz_store_explain_query (AgvizStore  *self,
       return NULL;
     }
   return g_string_free (g_steal_pointer (&plan), FALSE);
+}
+
+/* Runs a whole-trace query, handing each row to @row_func; stops early when it returns FALSE. */
+static gboolean
+foreach_row (AgvizStore  *self,
+             QueryId      id,
+             gint64       trace_id,
+             gboolean   (*row_func) (sqlite3_stmt *stmt, gpointer func, gpointer user_data),
+             gpointer     func,
+             gpointer     user_data,
+             GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  sqlite3_stmt *stmt = query (self, id);
+
+  sqlite3_bind_int64 (stmt, 1, trace_id);
+  while (next_row (self, stmt, &local_error))
+    {
+      if (!row_func (stmt, func, user_data))
+        break;
+    }
+  sqlite3_reset (stmt);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+scope_row (sqlite3_stmt *stmt,
+           gpointer      func,
+           gpointer      user_data)
+{
+  AgvizScopeRow row = {
+    .id = sqlite3_column_int64 (stmt, 0),
+    .parent_id = sqlite3_column_int64 (stmt, 1),
+    .name = (const char *) sqlite3_column_text (stmt, 2),
+    .node_count = sqlite3_column_int64 (stmt, 3),
+    .descendant_count = sqlite3_column_int64 (stmt, 4),
+  };
+
+  if (row.name == NULL)
+    row.name = "";
+  return ((AgvizStoreScopeFunc) func) (&row, user_data);
+}
+
+static gboolean
+node_row (sqlite3_stmt *stmt,
+          gpointer      func,
+          gpointer      user_data)
+{
+  AgvizNodeRow row = {
+    .id = sqlite3_column_int64 (stmt, 0),
+    .scope_id = sqlite3_column_int64 (stmt, 1),
+    .name = (const char *) sqlite3_column_text (stmt, 2),
+    .op_type = (const char *) sqlite3_column_text (stmt, 3),
+    .device = (const char *) sqlite3_column_text (stmt, 4),
+    .stack_id = sqlite3_column_int64 (stmt, 5),
+    .attr_set_id = sqlite3_column_int64 (stmt, 6),
+    .attrs = sqlite3_column_blob (stmt, 7),
+  };
+
+  row.attrs_size = sqlite3_column_bytes (stmt, 7);
+  if (row.name == NULL)
+    row.name = "";
+  if (row.op_type == NULL)
+    row.op_type = "";
+  return ((AgvizStoreNodeFunc) func) (&row, user_data);
+}
+
+static gboolean
+call_row (sqlite3_stmt *stmt,
+          gpointer      func,
+          gpointer      user_data)
+{
+  const char *role = (const char *) sqlite3_column_text (stmt, 1);
+  const char *callee = (const char *) sqlite3_column_text (stmt, 2);
+
+  return ((AgvizStoreCallFunc) func) (sqlite3_column_int64 (stmt, 0), role ? role : "",
+                                      callee ? callee : "", user_data);
+}
+
+gboolean
+agviz_store_foreach_trace_scope (AgvizStore           *self,
+                                 gint64                trace_id,
+                                 AgvizStoreScopeFunc   func,
+                                 gpointer              user_data,
+                                 GError              **error)
+{
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+  return foreach_row (self, Q_TRACE_SCOPES, trace_id, scope_row, func, user_data, error);
+}
+
+gboolean
+agviz_store_foreach_trace_node (AgvizStore          *self,
+                                gint64               trace_id,
+                                AgvizStoreNodeFunc   func,
+                                gpointer             user_data,
+                                GError             **error)
+{
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+  return foreach_row (self, Q_TRACE_NODES, trace_id, node_row, func, user_data, error);
+}
+
+gboolean
+agviz_store_foreach_trace_edge (AgvizStore          *self,
+                                gint64               trace_id,
+                                AgvizStoreEdgeFunc   func,
+                                gpointer             user_data,
+                                GError             **error)
+{
+  g_autoptr(GArray) edges = g_array_new (FALSE, FALSE, sizeof (AgvizEdge));
+  g_autoptr(GError) local_error = NULL;
+  sqlite3_stmt *stmt;
+  gboolean go_on = TRUE;
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  /* Every edge is in exactly one node's input list, so reading the inputs gives each once. */
+  stmt = query (self, Q_TRACE_EDGES);
+  sqlite3_bind_int64 (stmt, 1, trace_id);
+  while (go_on && next_row (self, stmt, &local_error))
+    {
+      gint64 node_id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_set_size (edges, 0);
+      if (!_agviz_edge_list_decode (sqlite3_column_blob (stmt, 1), sqlite3_column_bytes (stmt, 1),
+                                    _AGVIZ_EDGE_LIST_INPUTS, node_id, edges))
+        {
+          g_set_error (&local_error, AGVIZ_TRACE_FILE_ERROR, AGVIZ_TRACE_FILE_ERROR_CORRUPT,
+                       "%s: the edge list of node %" G_GINT64_FORMAT " is damaged", self->path,
+                       node_id);
+          break;
+        }
+      for (guint i = 0; go_on && i < edges->len; i++)
+        go_on = func (&g_array_index (edges, AgvizEdge, i), user_data);
+    }
+  sqlite3_reset (stmt);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+agviz_store_foreach_trace_call (AgvizStore          *self,
+                                gint64               trace_id,
+                                AgvizStoreCallFunc   func,
+                                gpointer             user_data,
+                                GError             **error)
+{
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+  return foreach_row (self, Q_TRACE_CALLS, trace_id, call_row, func, user_data, error);
+}
+
+gboolean
+agviz_store_is_writable (AgvizStore *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), FALSE);
+  return (self->flags & AGVIZ_STORE_FLAGS_WRITABLE) != 0;
+}
+
+GBytes *
+agviz_store_get_cached_layout (AgvizStore  *self,
+                               gint64       trace_id,
+                               const char  *view_key,
+                               GError     **error)
+{
+  sqlite3_stmt *stmt;
+  GBytes *layout;
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
+  g_return_val_if_fail (view_key != NULL, NULL);
+
+  stmt = query (self, Q_GET_LAYOUT);
+  sqlite3_bind_int64 (stmt, 1, trace_id);
+  sqlite3_bind_text (stmt, 2, view_key, -1, SQLITE_STATIC);
+  if (!next_row (self, stmt, error))
+    return NULL;
+  layout = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+  sqlite3_reset (stmt);
+  return layout;
+}
+
+static gboolean
+check_writable (AgvizStore  *self,
+                GError     **error)
+{
+  if (self->flags & AGVIZ_STORE_FLAGS_WRITABLE)
+    return TRUE;
+  g_set_error (error, AGVIZ_STORE_ERROR, AGVIZ_STORE_ERROR_READ_ONLY,
+               "%s was opened read-only", self->path);
+  return FALSE;
+}
+
+/* Runs a write statement to its end. */
+static gboolean
+run_write (AgvizStore    *self,
+           sqlite3_stmt  *stmt,
+           const char    *what,
+           GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return _agviz_sqlite_fail (error, self->db, rc, what);
+  return TRUE;
+}
+
+gboolean
+agviz_store_put_cached_layout (AgvizStore  *self,
+                               gint64       trace_id,
+                               const char  *view_key,
+                               GBytes      *layout,
+                               GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gsize size;
+  gconstpointer data;
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), FALSE);
+  g_return_val_if_fail (view_key != NULL, FALSE);
+  g_return_val_if_fail (layout != NULL, FALSE);
+
+  if (!check_writable (self, error))
+    return FALSE;
+  data = g_bytes_get_data (layout, &size);
+  stmt = query (self, Q_PUT_LAYOUT);
+  sqlite3_bind_int64 (stmt, 1, trace_id);
+  sqlite3_bind_text (stmt, 2, view_key, -1, SQLITE_STATIC);
+  /* A zero-length blob must not become NULL: the column is NOT NULL. */
+  sqlite3_bind_blob64 (stmt, 3, size > 0 ? data : "", size, SQLITE_STATIC);
+  return run_write (self, stmt, "cannot cache a layout", error);
+}
+
+gboolean
+agviz_store_clear_cached_layouts (AgvizStore  *self,
+                                  gint64       trace_id,
+                                  GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), FALSE);
+
+  if (!check_writable (self, error))
+    return FALSE;
+  if (trace_id == 0)
+    return run_write (self, query (self, Q_CLEAR_ALL_LAYOUTS), "cannot clear layouts", error);
+  stmt = query (self, Q_CLEAR_LAYOUTS);
+  sqlite3_bind_int64 (stmt, 1, trace_id);
+  return run_write (self, stmt, "cannot clear layouts", error);
+}
+
+gboolean
+agviz_store_begin_cache_batch (AgvizStore  *self,
+                               GError     **error)
+{
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), FALSE);
+
+  if (!check_writable (self, error))
+    return FALSE;
+  return _agviz_sqlite_exec (self->db, "BEGIN IMMEDIATE", error);
+}
+
+gboolean
+agviz_store_end_cache_batch (AgvizStore  *self,
+                             GError     **error)
+{
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), FALSE);
+
+  if (!check_writable (self, error))
+    return FALSE;
+  if (!_agviz_sqlite_exec (self->db, "COMMIT", error))
+    {
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      return FALSE;
+    }
+  return TRUE;
 }

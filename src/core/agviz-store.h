@@ -19,6 +19,7 @@ typedef enum
 {
   AGVIZ_STORE_ERROR_NOT_FOUND,     /* no trace/node/scope/stack with that id or name */
   AGVIZ_STORE_ERROR_AMBIGUOUS,     /* a name that matches more than one thing */
+  AGVIZ_STORE_ERROR_READ_ONLY,     /* a cache write on a store opened without WRITABLE */
 } AgvizStoreError;
 
 typedef enum
@@ -168,5 +169,87 @@ GPtrArray          *agviz_store_list_trace_nodes_of_type (AgvizStore     *self,
 /* Tensor summaries that counted a NaN or an infinity, in execution order. */
 GPtrArray          *agviz_store_list_unhealthy_summaries (AgvizStore     *self,
                                                         GError          **error);
+
+/* Whole-trace reads for building a scene (agviz-scene.c).  Each is one pass along indexes, handing
+ * rows to @func without allocating per row (the strings live until @func returns); @func returns
+ * FALSE to stop early.  Not interactive: their cost follows the size of the trace. */
+typedef struct
+{
+  gint64      id;
+  gint64      parent_id;             /* 0 for the root */
+  const char *name;                  /* local name, "" for the root */
+  gint64      node_count;
+  gint64      descendant_count;
+} AgvizScopeRow;
+
+typedef struct
+{
+  gint64        id;
+  gint64        scope_id;
+  const char   *name;                /* local name (the last '/' segment) */
+  const char   *op_type;
+  const char   *device;              /* NULL when not placed */
+  gint64        stack_id;
+  gint64        attr_set_id;         /* equal ids have equal attrs; 0 when none */
+  gconstpointer attrs;               /* serialized a{sv} (untrusted bytes), NULL when none */
+  gsize         attrs_size;
+} AgvizNodeRow;
+
+typedef gboolean  (*AgvizStoreScopeFunc) (const AgvizScopeRow *row,
+                                          gpointer             user_data);
+typedef gboolean  (*AgvizStoreNodeFunc)  (const AgvizNodeRow  *row,
+                                          gpointer             user_data);
+typedef gboolean  (*AgvizStoreEdgeFunc)  (const AgvizEdge     *edge,
+                                          gpointer             user_data);
+typedef gboolean  (*AgvizStoreCallFunc)  (gint64               node_id,
+                                          const char          *role,
+                                          const char          *callee_graph_name,
+                                          gpointer             user_data);
+
+/* Scopes come parents first; nodes and edges in no particular order. */
+gboolean            agviz_store_foreach_trace_scope    (AgvizStore          *self,
+                                                        gint64               trace_id,
+                                                        AgvizStoreScopeFunc  func,
+                                                        gpointer             user_data,
+                                                        GError             **error);
+gboolean            agviz_store_foreach_trace_node     (AgvizStore          *self,
+                                                        gint64               trace_id,
+                                                        AgvizStoreNodeFunc   func,
+                                                        gpointer             user_data,
+                                                        GError             **error);
+gboolean            agviz_store_foreach_trace_edge     (AgvizStore          *self,
+                                                        gint64               trace_id,
+                                                        AgvizStoreEdgeFunc   func,
+                                                        gpointer             user_data,
+                                                        GError             **error);
+gboolean            agviz_store_foreach_trace_call     (AgvizStore          *self,
+                                                        gint64               trace_id,
+                                                        AgvizStoreCallFunc   func,
+                                                        gpointer             user_data,
+                                                        GError             **error);
+
+/* The layout cache (schema v2): opaque blobs keyed by trace and a view key the renderer makes.
+ * Reading returns NULL without an error when nothing is cached (transfer full).  Writing needs a
+ * store opened with AGVIZ_STORE_FLAGS_WRITABLE (else AGVIZ_STORE_ERROR_READ_ONLY). */
+gboolean            agviz_store_is_writable            (AgvizStore          *self);
+GBytes             *agviz_store_get_cached_layout      (AgvizStore          *self,
+                                                        gint64               trace_id,
+                                                        const char          *view_key,
+                                                        GError             **error);
+gboolean            agviz_store_put_cached_layout      (AgvizStore          *self,
+                                                        gint64               trace_id,
+                                                        const char          *view_key,
+                                                        GBytes              *layout,
+                                                        GError             **error);
+/* Groups cache writes into one transaction (one sync for a whole view).  A store holds at most
+ * one batch; end it with agviz_store_end_cache_batch(), which commits. */
+gboolean            agviz_store_begin_cache_batch      (AgvizStore          *self,
+                                                        GError             **error);
+gboolean            agviz_store_end_cache_batch        (AgvizStore          *self,
+                                                        GError             **error);
+/* Forgets every cached layout of @trace_id (0: of all traces). */
+gboolean            agviz_store_clear_cached_layouts   (AgvizStore          *self,
+                                                        gint64               trace_id,
+                                                        GError             **error);
 
 G_END_DECLS

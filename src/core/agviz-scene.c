@@ -1,0 +1,1331 @@
+/* agviz-scene.c: building and expanding the hierarchy of one trace
+ *
+ * The whole trace is read once, in four indexed passes (scopes, nodes, calls, edges), into
+ * compact items; everything after that is in memory.  Walks over the tree are iterative, never
+ * recursive, because a hostile trace may nest scopes ten thousand deep.
+ */
+#define G_LOG_DOMAIN "agviz-scene"
+
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agviz-scene.h"
+
+G_DEFINE_QUARK (agviz-scene-error-quark, agviz_scene_error)
+
+/* One edge of the graph, between two op items. */
+typedef struct
+{
+  AgvizSceneItem *src;
+  AgvizSceneItem *dst;
+  int             src_output;     /* -1: control edge */
+  gboolean        reference;
+} SceneEdge;
+
+struct _AgvizScene
+{
+  GObject            parent_instance;
+
+  AgvizStore        *store;
+  gint64             trace_id;
+  AgvizSceneOptions  options;
+  AgvizSceneItem    *root;
+  GStringChunk      *strings;      /* op types and devices, interned */
+  GArray            *edges;        /* SceneEdge */
+  guint64            n_items;
+  GHashTable        *edge_cache;   /* container -> GArray of AgvizSceneEdge; NULL when stale */
+  GHashTable        *aux_counts;   /* container -> edges left out for auxiliary children */
+};
+
+G_DEFINE_FINAL_TYPE (AgvizScene, agviz_scene, G_TYPE_OBJECT)
+
+void
+agviz_scene_options_init (AgvizSceneOptions *options)
+{
+  g_return_if_fail (options != NULL);
+
+  *options = (AgvizSceneOptions) {
+    .series_min_size = 5,
+    .section_max_children = 500,
+    .aux_min_children = 15,
+    .aux_min_degree = 5,
+    .extract_auxiliary = TRUE,
+    .max_call_depth = 8,
+  };
+}
+
+static void
+item_free_shallow (AgvizSceneItem *item)
+{
+  g_clear_pointer (&item->children, g_ptr_array_unref);
+  g_free (item->name);
+  g_strfreev (item->callees);
+  g_free (item);
+}
+
+/* Frees a subtree without recursion (depth is unbounded). */
+static void
+item_free_tree (AgvizSceneItem *root)
+{
+  g_autoptr(GPtrArray) stack = g_ptr_array_new ();
+
+  if (root == NULL)
+    return;
+  g_ptr_array_add (stack, root);
+  while (stack->len > 0)
+    {
+      AgvizSceneItem *item = g_ptr_array_steal_index_fast (stack, stack->len - 1);
+
+      if (item->children != NULL)
+        for (guint i = 0; i < item->children->len; i++)
+          g_ptr_array_add (stack, g_ptr_array_index (item->children, i));
+      item_free_shallow (item);
+    }
+}
+
+static void
+agviz_scene_finalize (GObject *object)
+{
+  AgvizScene *self = AGVIZ_SCENE (object);
+
+  item_free_tree (self->root);
+  g_clear_pointer (&self->strings, g_string_chunk_free);
+  g_clear_pointer (&self->edges, g_array_unref);
+  g_clear_pointer (&self->edge_cache, g_hash_table_unref);
+  g_clear_pointer (&self->aux_counts, g_hash_table_unref);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (agviz_scene_parent_class)->finalize (object);
+}
+
+static void
+agviz_scene_class_init (AgvizSceneClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = agviz_scene_finalize;
+}
+
+static void
+agviz_scene_init (AgvizScene *self)
+{
+  self->strings = g_string_chunk_new (4096);
+  self->edges = g_array_new (FALSE, FALSE, sizeof (SceneEdge));
+}
+
+static AgvizSceneItem *
+item_new (AgvizScene         *self,
+          AgvizSceneItemKind  kind,
+          AgvizSceneItem     *parent,
+          char               *name)
+{
+  AgvizSceneItem *item = g_new0 (AgvizSceneItem, 1);
+
+  item->kind = kind;
+  item->name = name;
+  item->output_elements = -1;
+  item->trace_id = parent != NULL ? parent->trace_id : self->trace_id;
+  self->n_items++;
+  if (parent != NULL)
+    {
+      item->parent = parent;
+      if (parent->children == NULL)
+        parent->children = g_ptr_array_new ();
+      g_ptr_array_add (parent->children, item);
+    }
+  return item;
+}
+
+static gboolean
+is_container (const AgvizSceneItem *item)
+{
+  return item->children != NULL && item->children->len > 0;
+}
+
+/* Subtree items, parents before children, without recursion. */
+static GPtrArray *
+list_preorder (AgvizSceneItem *root,
+               gboolean        expanded_only)
+{
+  g_autoptr(GPtrArray) order = g_ptr_array_new ();
+  g_autoptr(GPtrArray) stack = g_ptr_array_new ();
+
+  g_ptr_array_add (stack, root);
+  while (stack->len > 0)
+    {
+      AgvizSceneItem *item = g_ptr_array_steal_index_fast (stack, stack->len - 1);
+
+      g_ptr_array_add (order, item);
+      if (item->children == NULL || (expanded_only && !item->expanded))
+        continue;
+      for (guint i = item->children->len; i-- > 0;)
+        g_ptr_array_add (stack, g_ptr_array_index (item->children, i));
+    }
+  return g_steal_pointer (&order);
+}
+
+/* "layer_12" -> ("layer_", 12); "add" -> ("add", -1).  The base keeps its separator so a series
+ * can be named "layer_[1-24]". */
+static gint64
+split_numeric_suffix (const char *name,
+                      gsize      *base_length)
+{
+  gsize length = strlen (name), digits = length;
+
+  while (digits > 0 && g_ascii_isdigit (name[digits - 1]))
+    digits--;
+  /* Too many digits to be a counter (or nothing but digits): not a series member. */
+  if (digits == length || digits == 0 || length - digits > 9)
+    {
+      *base_length = length;
+      return -1;
+    }
+  *base_length = digits;
+  return g_ascii_strtoll (name + digits, NULL, 10);
+}
+
+static int
+compare_items_by_name (gconstpointer a,
+                       gconstpointer b)
+{
+  const AgvizSceneItem *x = *(AgvizSceneItem **) a;
+  const AgvizSceneItem *y = *(AgvizSceneItem **) b;
+  gsize bx, by;
+  gint64 nx = split_numeric_suffix (x->name, &bx);
+  gint64 ny = split_numeric_suffix (y->name, &by);
+  int cmp;
+
+  /* Numbers in order (layer_2 before layer_10), then plain bytes for everything else. */
+  if (bx == by && memcmp (x->name, y->name, bx) == 0 && nx != ny)
+    return nx < ny ? -1 : 1;
+  cmp = strcmp (x->name, y->name);
+  if (cmp != 0)
+    return cmp;
+  return (int) x->kind - (int) y->kind;
+}
+
+/* Elements of output 0 from the "_output_shapes" attribute ("[4,2]", "[[4,2],[3]]", "(4, 2)");
+ * -1 when absent or not fully known. */
+static gint64
+parse_output_elements (gconstpointer attrs,
+                       gsize         size)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GVariant) dict = NULL;
+  g_autoptr(GVariant) value = NULL;
+  const char *text;
+  gint64 elements = 1;
+
+  if (attrs == NULL || size == 0)
+    return -1;
+  bytes = g_bytes_new (attrs, size);
+  dict = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT, bytes, FALSE));
+  /* Untrusted bytes: GVariant reads any input safely, but only a normal form is meaningful. */
+  if (!g_variant_is_normal_form (dict))
+    return -1;
+  value = g_variant_lookup_value (dict, "_output_shapes", G_VARIANT_TYPE_STRING);
+  if (value == NULL)
+    return -1;
+  text = g_variant_get_string (value, NULL);
+  while (*text == ' ' || *text == '[' || *text == '(')
+    text++;
+  while (*text != '\0' && *text != ']' && *text != ')')
+    {
+      char *end;
+      gint64 dim;
+
+      if (*text == ',' || *text == ' ')
+        {
+          text++;
+          continue;
+        }
+      dim = g_ascii_strtoll (text, &end, 10);
+      if (end == text || dim < 0)
+        return -1;
+      if (dim > 0 && elements > G_MAXINT64 / dim)
+        return -1;
+      elements *= dim;
+      text = end;
+    }
+  return elements;
+}
+
+static gboolean
+is_reference_input (const AgvizSceneItem *dst,
+                    int                   dst_input)
+{
+  /* TensorBoard's rule: the first input of an assignment or scatter is the variable it changes. */
+  return dst_input == 0 && dst->op_type != NULL &&
+         (g_str_has_prefix (dst->op_type, "Assign") || g_str_has_prefix (dst->op_type, "Scatter") ||
+          g_str_has_prefix (dst->op_type, "ResourceScatter"));
+}
+
+typedef struct
+{
+  AgvizScene     *scene;
+  AgvizSceneItem *root;
+  GHashTable     *scopes;          /* scope id -> item */
+  GHashTable     *nodes;           /* node id -> item */
+  GHashTable     *shape_cache;     /* attr set id -> elements + 2 */
+} BuildState;
+
+static gboolean
+add_scope_row (const AgvizScopeRow *row,
+               gpointer             user_data)
+{
+  BuildState *state = user_data;
+  AgvizSceneItem *item, *parent;
+
+  if (row->parent_id == 0)
+    item = state->root;
+  else
+    {
+      parent = g_hash_table_lookup (state->scopes, &row->parent_id);
+      /* A hand-made file could hold a scope before its parent or an orphan: hang it at the root
+       * rather than lose its nodes. */
+      if (parent == NULL)
+        parent = state->root;
+      item = item_new (state->scene, AGVIZ_SCENE_ITEM_SCOPE, parent, g_strdup (row->name));
+    }
+  item->scope_id = row->id;
+  g_hash_table_insert (state->scopes, &item->scope_id, item);
+  return TRUE;
+}
+
+static gboolean
+add_node_row (const AgvizNodeRow *row,
+              gpointer            user_data)
+{
+  BuildState *state = user_data;
+  AgvizScene *scene = state->scene;
+  AgvizSceneItem *parent = g_hash_table_lookup (state->scopes, &row->scope_id);
+  AgvizSceneItem *item;
+  gpointer cached;
+
+  if (parent == NULL)
+    parent = state->root;
+  item = item_new (scene, AGVIZ_SCENE_ITEM_OP, parent, g_strdup (row->name));
+  item->node_id = row->id;
+  item->stack_id = row->stack_id;
+  item->op_count = 1;
+  item->op_type = g_string_chunk_insert_const (scene->strings, row->op_type);
+  if (row->device != NULL)
+    item->device = g_string_chunk_insert_const (scene->strings, row->device);
+
+  /* Attribute sets are shared by many nodes: parse each one once. */
+  if (row->attr_set_id != 0 &&
+      (cached = g_hash_table_lookup (state->shape_cache, &row->attr_set_id)) != NULL)
+    item->output_elements = GPOINTER_TO_SIZE (cached) > 1 ? (gint64) GPOINTER_TO_SIZE (cached) - 2 : -1;
+  else
+    {
+      item->output_elements = parse_output_elements (row->attrs, row->attrs_size);
+      if (row->attr_set_id != 0 && item->output_elements < (gint64) (G_MAXSIZE / 2))
+        {
+          gint64 *key = g_new (gint64, 1);
+
+          *key = row->attr_set_id;
+          g_hash_table_insert (state->shape_cache, key,
+                               GSIZE_TO_POINTER (item->output_elements >= 0
+                                                 ? (gsize) item->output_elements + 2 : 1));
+        }
+    }
+  g_hash_table_insert (state->nodes, &item->node_id, item);
+  return TRUE;
+}
+
+static gboolean
+add_call_row (gint64      node_id,
+              const char *role,
+              const char *callee,
+              gpointer    user_data)
+{
+  BuildState *state = user_data;
+  AgvizSceneItem *item = g_hash_table_lookup (state->nodes, &node_id);
+  guint n;
+
+  if (item == NULL)
+    return TRUE;
+  n = item->callees != NULL ? g_strv_length (item->callees) : 0;
+  /* One call node may name one graph under several roles (both branches of an If). */
+  if (item->callees != NULL && g_strv_contains ((const char * const *) item->callees, callee))
+    return TRUE;
+  item->callees = g_renew (char *, item->callees, n + 2);
+  item->callees[n] = g_strdup (callee);
+  item->callees[n + 1] = NULL;
+  return TRUE;
+}
+
+static gboolean
+add_edge_row (const AgvizEdge *edge,
+              gpointer         user_data)
+{
+  BuildState *state = user_data;
+  SceneEdge scene_edge = { 0 };
+
+  scene_edge.src = g_hash_table_lookup (state->nodes, &edge->src_node_id);
+  scene_edge.dst = g_hash_table_lookup (state->nodes, &edge->dst_node_id);
+  if (scene_edge.src == NULL || scene_edge.dst == NULL || scene_edge.src == scene_edge.dst)
+    return TRUE;
+  scene_edge.src_output = edge->src_output;
+  scene_edge.reference = is_reference_input (scene_edge.dst, edge->dst_input);
+  g_array_append_val (state->scene->edges, scene_edge);
+  return TRUE;
+}
+
+/* An op named like a sibling scope ("dense" beside "dense/MatMul") goes inside that scope, shown
+ * as "(dense)", the way TensorBoard does: otherwise two boxes would claim one name. */
+static void
+move_shadowed_ops (AgvizSceneItem *container)
+{
+  g_autoptr(GHashTable) scope_names = NULL;
+  g_autoptr(GPtrArray) kept = NULL;
+
+  if (!is_container (container))
+    return;
+  scope_names = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < container->children->len; i++)
+    {
+      AgvizSceneItem *child = g_ptr_array_index (container->children, i);
+      if (child->kind == AGVIZ_SCENE_ITEM_SCOPE)
+        g_hash_table_insert (scope_names, child->name, child);
+    }
+  if (g_hash_table_size (scope_names) == 0)
+    return;
+
+  kept = g_ptr_array_sized_new (container->children->len);
+  for (guint i = 0; i < container->children->len; i++)
+    {
+      AgvizSceneItem *child = g_ptr_array_index (container->children, i);
+      AgvizSceneItem *scope = child->kind == AGVIZ_SCENE_ITEM_OP
+                              ? g_hash_table_lookup (scope_names, child->name) : NULL;
+
+      if (scope == NULL)
+        {
+          g_ptr_array_add (kept, child);
+          continue;
+        }
+      child->shadowed = TRUE;
+      child->parent = scope;
+      if (scope->children == NULL)
+        scope->children = g_ptr_array_new ();
+      g_ptr_array_add (scope->children, child);
+    }
+  g_ptr_array_unref (container->children);
+  container->children = g_steal_pointer (&kept);
+}
+
+/* What must match for siblings to form one series: ops of one type, or scopes of one size. */
+static char *
+series_key (const AgvizSceneItem *item,
+            gsize                 base_length)
+{
+  if (item->kind == AGVIZ_SCENE_ITEM_OP)
+    return g_strdup_printf ("o%s\x1f%.*s", item->op_type, (int) base_length, item->name);
+  if (item->kind == AGVIZ_SCENE_ITEM_SCOPE)
+    return g_strdup_printf ("s%" G_GINT64_FORMAT ":%u\x1f%.*s", item->op_count,
+                            item->children != NULL ? item->children->len : 0,
+                            (int) base_length, item->name);
+  return NULL;
+}
+
+static void
+group_series (AgvizScene     *self,
+              AgvizSceneItem *container)
+{
+  g_autoptr(GHashTable) groups = NULL;   /* key -> GPtrArray of members */
+  g_autoptr(GPtrArray) keys = NULL;      /* first-seen order, for determinism */
+  g_autoptr(GPtrArray) kept = NULL;
+  g_autoptr(GHashTable) member_of = NULL; /* member -> series item */
+
+  if (!is_container (container) || container->children->len < self->options.series_min_size)
+    return;
+
+  groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  keys = g_ptr_array_new ();
+  for (guint i = 0; i < container->children->len; i++)
+    {
+      AgvizSceneItem *child = g_ptr_array_index (container->children, i);
+      gsize base_length;
+      g_autofree char *key = NULL;
+      GPtrArray *members;
+
+      if (child->shadowed)
+        continue;
+      split_numeric_suffix (child->name, &base_length);
+      /* "add_3" groups under "add": drop the separator so the bare "add" joins its numbered
+       * siblings. */
+      if (base_length > 0 && (child->name[base_length - 1] == '_' ||
+                              child->name[base_length - 1] == '-'))
+        base_length--;
+      key = series_key (child, base_length);
+      if (key == NULL)
+        continue;
+      members = g_hash_table_lookup (groups, key);
+      if (members == NULL)
+        {
+          members = g_ptr_array_new ();
+          g_ptr_array_add (keys, key);
+          g_hash_table_insert (groups, g_steal_pointer (&key), members);
+        }
+      g_ptr_array_add (members, child);
+    }
+
+  member_of = g_hash_table_new (NULL, NULL);
+  for (guint k = 0; k < keys->len; k++)
+    {
+      GPtrArray *members = g_hash_table_lookup (groups, g_ptr_array_index (keys, k));
+      AgvizSceneItem *first = g_ptr_array_index (members, 0);
+      AgvizSceneItem *series;
+      gint64 lo = G_MAXINT64, hi = G_MININT64;
+      gsize base_length = 0;
+      const char *base_name = NULL;
+      gboolean has_number = FALSE;
+
+      if (members->len < self->options.series_min_size)
+        continue;
+      for (guint i = 0; i < members->len; i++)
+        {
+          AgvizSceneItem *member = g_ptr_array_index (members, i);
+          gsize member_base;
+          gint64 n = split_numeric_suffix (member->name, &member_base);
+
+          if (n < 0)
+            n = 0;
+          else if (!has_number)
+            {
+              has_number = TRUE;
+              base_length = member_base;
+              base_name = member->name;
+            }
+          lo = MIN (lo, n);
+          hi = MAX (hi, n);
+        }
+      if (!has_number)
+        continue;   /* same base, no numbers: these are not a run */
+      series = g_new0 (AgvizSceneItem, 1);
+      series->kind = AGVIZ_SCENE_ITEM_SERIES;
+      series->parent = container;
+      series->trace_id = container->trace_id;
+      series->output_elements = -1;
+      series->op_type = first->kind == AGVIZ_SCENE_ITEM_OP ? first->op_type : NULL;
+      series->name = g_strdup_printf ("%.*s[%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT "]",
+                                      (int) base_length, base_name, lo, hi);
+      series->children = g_ptr_array_sized_new (members->len);
+      self->n_items++;
+      for (guint i = 0; i < members->len; i++)
+        {
+          AgvizSceneItem *member = g_ptr_array_index (members, i);
+
+          member->parent = series;
+          series->op_count += member->op_count;
+          g_ptr_array_add (series->children, member);
+          g_hash_table_insert (member_of, member, series);
+        }
+    }
+  if (g_hash_table_size (member_of) == 0)
+    return;
+
+  /* The series takes the place of its first member. */
+  kept = g_ptr_array_sized_new (container->children->len);
+  for (guint i = 0; i < container->children->len; i++)
+    {
+      AgvizSceneItem *child = g_ptr_array_index (container->children, i);
+      AgvizSceneItem *series = g_hash_table_lookup (member_of, child);
+
+      if (series == NULL)
+        g_ptr_array_add (kept, child);
+      else if (g_ptr_array_index (series->children, 0) == child)
+        g_ptr_array_add (kept, series);
+    }
+  g_ptr_array_unref (container->children);
+  container->children = g_steal_pointer (&kept);
+}
+
+/* The lowest common ancestor of an edge's ends, and its children on each side. */
+static AgvizSceneItem *
+edge_container (AgvizSceneItem  *a,
+                AgvizSceneItem  *b,
+                AgvizSceneItem **a_side,
+                AgvizSceneItem **b_side)
+{
+  AgvizSceneItem *pa = a, *pb = b;
+
+  while (a->depth > b->depth)
+    {
+      pa = a;
+      a = a->parent;
+    }
+  while (b->depth > a->depth)
+    {
+      pb = b;
+      b = b->parent;
+    }
+  while (a != b)
+    {
+      pa = a;
+      a = a->parent;
+      pb = b;
+      b = b->parent;
+    }
+  *a_side = pa;
+  *b_side = pb;
+  return a;
+}
+
+static void
+assign_depths (AgvizSceneItem *root)
+{
+  g_autoptr(GPtrArray) order = list_preorder (root, FALSE);
+
+  for (guint i = 0; i < order->len; i++)
+    {
+      AgvizSceneItem *item = g_ptr_array_index (order, i);
+      item->depth = item->parent != NULL ? item->parent->depth + 1 : 0;
+      if (item->children != NULL)
+        for (guint c = 0; c < item->children->len; c++)
+          ((AgvizSceneItem *) g_ptr_array_index (item->children, c))->position = c;
+    }
+}
+
+static guint
+pair_hash (gconstpointer key)
+{
+  const AgvizSceneItem *const *pair = key;
+  return g_direct_hash (pair[0]) * 31 + g_direct_hash (pair[1]);
+}
+
+static gboolean
+pair_equal (gconstpointer a,
+            gconstpointer b)
+{
+  const AgvizSceneItem *const *x = a, *const *y = b;
+  return x[0] == y[0] && x[1] == y[1];
+}
+
+static int
+compare_guint (gconstpointer a,
+               gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+  return x < y ? -1 : x > y;
+}
+
+static double
+quartile (GArray *sorted,
+          double  q)
+{
+  double position = q * (sorted->len - 1);
+  guint low = (guint) position;
+  guint high = MIN (low + 1, sorted->len - 1);
+  double frac = position - low;
+
+  return g_array_index (sorted, guint, low) * (1 - frac) + g_array_index (sorted, guint, high) * frac;
+}
+
+/* TensorBoard's extractHighDegrees: in scopes of 15+ children, degree >= 5 and an outlier above
+ * Q3 + k(Q3 - Q1) (k = 1 for in-degree, 4 for out-degree); plus NoOp sinks. */
+static void
+mark_auxiliary (AgvizScene     *self,
+                AgvizSceneItem *container)
+{
+  g_autoptr(GArray) ins = NULL;
+  g_autoptr(GArray) outs = NULL;
+  double in_limit, out_limit;
+  guint n = container->children->len;
+
+  if (n < self->options.aux_min_children)
+    return;
+  ins = g_array_sized_new (FALSE, FALSE, sizeof (guint), n);
+  outs = g_array_sized_new (FALSE, FALSE, sizeof (guint), n);
+  for (guint i = 0; i < n; i++)
+    {
+      AgvizSceneItem *child = g_ptr_array_index (container->children, i);
+      g_array_append_val (ins, child->in_degree);
+      g_array_append_val (outs, child->out_degree);
+    }
+  g_array_sort (ins, compare_guint);
+  g_array_sort (outs, compare_guint);
+  in_limit = quartile (ins, 0.75) + (quartile (ins, 0.75) - quartile (ins, 0.25));
+  out_limit = quartile (outs, 0.75) + 4 * (quartile (outs, 0.75) - quartile (outs, 0.25));
+
+  for (guint i = 0; i < n; i++)
+    {
+      AgvizSceneItem *child = g_ptr_array_index (container->children, i);
+      gboolean noop_sink = child->kind == AGVIZ_SCENE_ITEM_OP &&
+                           g_strcmp0 (child->op_type, "NoOp") == 0 && child->out_degree == 0 &&
+                           child->in_degree > 0;
+
+      if (noop_sink ||
+          (child->in_degree >= self->options.aux_min_degree && child->in_degree > in_limit) ||
+          (child->out_degree >= self->options.aux_min_degree && child->out_degree > out_limit))
+        child->auxiliary = TRUE;
+    }
+}
+
+/* Cuts a container's main (non-auxiliary) children into sections of at most the cap, nested
+ * when even the sections are too many, so no single layout grows past the cap. */
+static void
+split_sections (AgvizScene     *self,
+                AgvizSceneItem *container)
+{
+  guint cap = MAX (self->options.section_max_children, 2);
+
+  while (TRUE)
+    {
+      g_autoptr(GPtrArray) main_children = g_ptr_array_new ();
+      g_autoptr(GPtrArray) kept = g_ptr_array_new ();
+      guint n_sections;
+
+      for (guint i = 0; i < container->children->len; i++)
+        {
+          AgvizSceneItem *child = g_ptr_array_index (container->children, i);
+          g_ptr_array_add (child->auxiliary ? kept : main_children, child);
+        }
+      if (main_children->len <= cap)
+        return;
+
+      n_sections = (main_children->len + cap - 1) / cap;
+      for (guint s = 0; s < n_sections; s++)
+        {
+          AgvizSceneItem *section = g_new0 (AgvizSceneItem, 1);
+          guint first = s * cap, last = MIN (first + cap, main_children->len);
+
+          section->kind = AGVIZ_SCENE_ITEM_SECTION;
+          section->parent = container;
+          section->trace_id = container->trace_id;
+          section->output_elements = -1;
+          section->name = g_strdup_printf ("(section %u of %u)", s + 1, n_sections);
+          section->children = g_ptr_array_sized_new (last - first);
+          self->n_items++;
+          for (guint i = first; i < last; i++)
+            {
+              AgvizSceneItem *child = g_ptr_array_index (main_children, i);
+
+              child->parent = section;
+              section->op_count += child->op_count;
+              g_ptr_array_add (section->children, child);
+            }
+          g_ptr_array_add (kept, section);
+        }
+      g_ptr_array_unref (container->children);
+      container->children = g_steal_pointer (&kept);
+    }
+}
+
+/* Everything after loading: shadowed ops, order, counts, series, degrees, auxiliary nodes and
+ * sections, for the subtree under @root (the trace or an inlined callee). */
+static void
+structure_subtree (AgvizScene     *self,
+                   AgvizSceneItem *root,
+                   guint           first_edge)
+{
+  g_autoptr(GPtrArray) order = list_preorder (root, FALSE);
+  g_autoptr(GHashTable) seen_pairs = NULL;
+
+  for (guint i = 0; i < order->len; i++)
+    move_shadowed_ops (g_ptr_array_index (order, i));
+
+  g_ptr_array_unref (order);
+  order = list_preorder (root, FALSE);
+  for (guint i = order->len; i-- > 0;)
+    {
+      AgvizSceneItem *item = g_ptr_array_index (order, i);
+
+      if (!is_container (item))
+        continue;
+      g_ptr_array_sort (item->children, compare_items_by_name);
+      if (item->kind != AGVIZ_SCENE_ITEM_OP)
+        {
+          item->op_count = 0;
+          for (guint c = 0; c < item->children->len; c++)
+            item->op_count += ((AgvizSceneItem *) g_ptr_array_index (item->children, c))->op_count;
+        }
+      group_series (self, item);
+    }
+  assign_depths (root);
+
+  /* Degrees count distinct neighbours among siblings, as TensorBoard's metagraph does. */
+  seen_pairs = g_hash_table_new_full (pair_hash, pair_equal, g_free, NULL);
+  for (guint e = first_edge; e < self->edges->len; e++)
+    {
+      SceneEdge *edge = &g_array_index (self->edges, SceneEdge, e);
+      AgvizSceneItem *a_side, *b_side, **pair;
+
+      edge_container (edge->src, edge->dst, &a_side, &b_side);
+      pair = g_new (AgvizSceneItem *, 2);
+      pair[0] = a_side;
+      pair[1] = b_side;
+      if (!g_hash_table_add (seen_pairs, pair))
+        continue;
+      a_side->out_degree++;
+      b_side->in_degree++;
+    }
+
+  /* The post-order list still holds every container (series included), parents first. */
+  for (guint i = 0; i < order->len; i++)
+    {
+      AgvizSceneItem *item = g_ptr_array_index (order, i);
+
+      if (!is_container (item) || item->kind == AGVIZ_SCENE_ITEM_OP)
+        continue;
+      if (self->options.extract_auxiliary && item->kind != AGVIZ_SCENE_ITEM_SERIES)
+        mark_auxiliary (self, item);
+      split_sections (self, item);
+    }
+  assign_depths (root);
+}
+
+static gboolean
+load_trace (AgvizScene      *self,
+            gint64           trace_id,
+            AgvizSceneItem  *root,
+            GError         **error)
+{
+  BuildState state = {
+    .scene = self,
+    .root = root,
+    .scopes = g_hash_table_new (g_int64_hash, g_int64_equal),
+    .nodes = g_hash_table_new (g_int64_hash, g_int64_equal),
+    .shape_cache = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL),
+  };
+  guint first_edge = self->edges->len;
+  gboolean ok;
+
+  root->trace_id = trace_id;
+  ok = agviz_store_foreach_trace_scope (self->store, trace_id, add_scope_row, &state, error) &&
+       agviz_store_foreach_trace_node (self->store, trace_id, add_node_row, &state, error) &&
+       agviz_store_foreach_trace_call (self->store, trace_id, add_call_row, &state, error) &&
+       agviz_store_foreach_trace_edge (self->store, trace_id, add_edge_row, &state, error);
+  g_hash_table_unref (state.scopes);
+  g_hash_table_unref (state.nodes);
+  g_hash_table_unref (state.shape_cache);
+  if (!ok)
+    return FALSE;
+
+  /* Depths first: the degree pass walks up by depth. */
+  assign_depths (root);
+  structure_subtree (self, root, first_edge);
+  return TRUE;
+}
+
+AgvizScene *
+agviz_scene_new (AgvizStore               *store,
+                 gint64                    trace_id,
+                 const AgvizSceneOptions  *options,
+                 GError                  **error)
+{
+  g_autoptr(AgvizScene) self = NULL;
+  g_autoptr(AgvizTrace) trace = NULL;
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (store), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  trace = agviz_store_get_trace (store, trace_id, error);
+  if (trace == NULL)
+    return NULL;
+
+  self = g_object_new (AGVIZ_TYPE_SCENE, NULL);
+  self->store = g_object_ref (store);
+  self->trace_id = trace_id;
+  if (options != NULL)
+    self->options = *options;
+  else
+    agviz_scene_options_init (&self->options);
+  self->root = item_new (self, AGVIZ_SCENE_ITEM_ROOT, NULL, g_strdup (trace->graph_name));
+  self->root->expanded = TRUE;
+  if (!load_trace (self, trace_id, self->root, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+AgvizSceneItem *
+agviz_scene_get_root (AgvizScene *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_SCENE (self), NULL);
+  return self->root;
+}
+
+gint64
+agviz_scene_get_trace_id (AgvizScene *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_SCENE (self), 0);
+  return self->trace_id;
+}
+
+AgvizStore *
+agviz_scene_get_store (AgvizScene *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_SCENE (self), NULL);
+  return self->store;
+}
+
+const AgvizSceneOptions *
+agviz_scene_get_options (AgvizScene *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_SCENE (self), NULL);
+  return &self->options;
+}
+
+guint64
+agviz_scene_get_n_items (AgvizScene *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_SCENE (self), 0);
+  return self->n_items;
+}
+
+guint64
+agviz_scene_get_n_edges (AgvizScene *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_SCENE (self), 0);
+  return self->edges->len;
+}
+
+char *
+agviz_scene_item_dup_path (const AgvizSceneItem *item)
+{
+  g_autoptr(GPtrArray) segments = g_ptr_array_new ();
+  const AgvizSceneItem *it = item;
+  GString *path;
+
+  g_return_val_if_fail (item != NULL, NULL);
+
+  while (it != NULL && it->parent != NULL)
+    {
+      /* Series and sections are display groups: their members keep their own names. */
+      if (it != item && (it->kind == AGVIZ_SCENE_ITEM_SERIES || it->kind == AGVIZ_SCENE_ITEM_SECTION))
+        {
+          it = it->parent;
+          continue;
+        }
+      g_ptr_array_add (segments, it->name);
+      if (it->shadowed)
+        {
+          /* Skip the scope it was moved into: its real owner is that scope's parent. */
+          it = it->parent;
+          while (it != NULL && it->parent != NULL &&
+                 (it->kind == AGVIZ_SCENE_ITEM_SERIES || it->kind == AGVIZ_SCENE_ITEM_SECTION))
+            it = it->parent;
+        }
+      it = it != NULL ? it->parent : NULL;
+    }
+
+  path = g_string_new (NULL);
+  for (guint i = segments->len; i-- > 0;)
+    {
+      g_string_append (path, g_ptr_array_index (segments, i));
+      if (i > 0)
+        g_string_append_c (path, '/');
+    }
+  return g_string_free (path, FALSE);
+}
+
+GHashTable *
+agviz_scene_item_dup_histogram (const AgvizSceneItem *item)
+{
+  g_autoptr(GPtrArray) order = NULL;
+  GHashTable *histogram = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_return_val_if_fail (item != NULL, NULL);
+
+  order = list_preorder ((AgvizSceneItem *) item, FALSE);
+  for (guint i = 0; i < order->len; i++)
+    {
+      AgvizSceneItem *it = g_ptr_array_index (order, i);
+
+      /* An inlined callee is not part of the caller's op counts. */
+      if (it->kind == AGVIZ_SCENE_ITEM_OP && it->trace_id == item->trace_id && it->op_type != NULL)
+        {
+          gsize count = GPOINTER_TO_SIZE (g_hash_table_lookup (histogram, it->op_type));
+          g_hash_table_insert (histogram, (gpointer) it->op_type, GSIZE_TO_POINTER (count + 1));
+        }
+    }
+  return histogram;
+}
+
+gboolean
+agviz_scene_item_is_expandable (const AgvizSceneItem *item)
+{
+  g_return_val_if_fail (item != NULL, FALSE);
+  if (item->kind == AGVIZ_SCENE_ITEM_OP)
+    return item->callees != NULL || is_container (item);
+  return is_container (item);
+}
+
+gboolean
+agviz_scene_item_is_visible (const AgvizSceneItem *item)
+{
+  g_return_val_if_fail (item != NULL, FALSE);
+  for (const AgvizSceneItem *it = item->parent; it != NULL; it = it->parent)
+    if (!it->expanded)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+invalidate_edges (AgvizScene *self)
+{
+  g_clear_pointer (&self->edge_cache, g_hash_table_unref);
+  g_clear_pointer (&self->aux_counts, g_hash_table_unref);
+}
+
+static guint
+call_depth (const AgvizSceneItem *item)
+{
+  guint depth = 0;
+
+  for (const AgvizSceneItem *it = item; it != NULL; it = it->parent)
+    if (it->kind == AGVIZ_SCENE_ITEM_ROOT && it->parent != NULL)
+      depth++;
+  return depth;
+}
+
+static gboolean
+is_on_call_path (const AgvizSceneItem *item,
+                 gint64                trace_id)
+{
+  for (const AgvizSceneItem *it = item; it != NULL; it = it->parent)
+    if (it->kind == AGVIZ_SCENE_ITEM_ROOT && it->trace_id == trace_id)
+      return TRUE;
+  return FALSE;
+}
+
+/* Opens a call op onto its callees: each callee graph becomes an expanded child root. */
+static gboolean
+load_callees (AgvizScene      *self,
+              AgvizSceneItem  *item,
+              GError         **error)
+{
+  item->callees_loaded = TRUE;
+  if (call_depth (item) >= self->options.max_call_depth)
+    return TRUE;
+  for (guint i = 0; item->callees[i] != NULL; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(AgvizTrace) trace = agviz_store_find_trace (self->store, item->callees[i],
+                                                            &local_error);
+      AgvizSceneItem *callee;
+
+      if (trace == NULL)
+        {
+          /* A callee that was not recorded is a fact about the file, not a failure. */
+          if (g_error_matches (local_error, AGVIZ_STORE_ERROR, AGVIZ_STORE_ERROR_NOT_FOUND))
+            continue;
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      /* Recursion (f calls f) stops here instead of unrolling forever. */
+      if (is_on_call_path (item, trace->id))
+        continue;
+      callee = item_new (self, AGVIZ_SCENE_ITEM_ROOT, item, g_strdup (item->callees[i]));
+      callee->depth = item->depth + 1;
+      callee->expanded = TRUE;
+      if (!load_trace (self, trace->id, callee, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+agviz_scene_expand (AgvizScene      *self,
+                    AgvizSceneItem  *item,
+                    GError         **error)
+{
+  g_return_val_if_fail (AGVIZ_IS_SCENE (self), FALSE);
+  g_return_val_if_fail (item != NULL, FALSE);
+
+  if (item->kind == AGVIZ_SCENE_ITEM_OP && item->callees != NULL && !item->callees_loaded)
+    {
+      if (!load_callees (self, item, error))
+        return FALSE;
+    }
+  if (!is_container (item) || item->expanded)
+    return TRUE;
+  item->expanded = TRUE;
+  invalidate_edges (self);
+  return TRUE;
+}
+
+void
+agviz_scene_collapse (AgvizScene     *self,
+                      AgvizSceneItem *item)
+{
+  g_return_if_fail (AGVIZ_IS_SCENE (self));
+  g_return_if_fail (item != NULL);
+
+  /* The root is the canvas itself. */
+  if (item == self->root || !item->expanded)
+    return;
+  item->expanded = FALSE;
+  invalidate_edges (self);
+}
+
+gboolean
+agviz_scene_expand_to_depth (AgvizScene  *self,
+                             guint        depth,
+                             GError     **error)
+{
+  g_autoptr(GPtrArray) order = NULL;
+
+  g_return_val_if_fail (AGVIZ_IS_SCENE (self), FALSE);
+
+  /* Only what is open now or will be open is visited: a million-node scene stays cheap. */
+  order = list_preorder (self->root, TRUE);
+  for (guint i = 0; i < order->len; i++)
+    {
+      AgvizSceneItem *item = g_ptr_array_index (order, i);
+      if (item->kind != AGVIZ_SCENE_ITEM_OP)
+        item->expanded = item == self->root;
+    }
+  g_ptr_array_unref (order);
+  order = g_ptr_array_new ();
+  g_ptr_array_add (order, self->root);
+  while (order->len > 0)
+    {
+      AgvizSceneItem *item = g_ptr_array_steal_index_fast (order, order->len - 1);
+
+      /* Depth counts boxes the user sees; call ops keep their state. */
+      if (item->kind == AGVIZ_SCENE_ITEM_OP || item->depth >= depth || !is_container (item))
+        continue;
+      item->expanded = TRUE;
+      for (guint c = 0; c < item->children->len; c++)
+        g_ptr_array_add (order, g_ptr_array_index (item->children, c));
+    }
+  invalidate_edges (self);
+  return TRUE;
+}
+
+void
+agviz_scene_expand_all (AgvizScene *self)
+{
+  g_autoptr(GPtrArray) order = NULL;
+
+  g_return_if_fail (AGVIZ_IS_SCENE (self));
+
+  order = list_preorder (self->root, FALSE);
+  for (guint i = 0; i < order->len; i++)
+    {
+      AgvizSceneItem *item = g_ptr_array_index (order, i);
+      if (item->kind != AGVIZ_SCENE_ITEM_OP && is_container (item))
+        item->expanded = TRUE;
+    }
+  invalidate_edges (self);
+}
+
+/* The child of @container named @segment, looking through series and sections. */
+static AgvizSceneItem *
+find_child (AgvizSceneItem *container,
+            const char     *segment,
+            gboolean        want_scope)
+{
+  g_autoptr(GPtrArray) stack = g_ptr_array_new ();
+  AgvizSceneItem *fallback = NULL;
+
+  if (container->children == NULL)
+    return NULL;
+  g_ptr_array_add (stack, container);
+  while (stack->len > 0)
+    {
+      AgvizSceneItem *it = g_ptr_array_steal_index_fast (stack, stack->len - 1);
+
+      if (it->children == NULL)
+        continue;
+      for (guint i = 0; i < it->children->len; i++)
+        {
+          AgvizSceneItem *child = g_ptr_array_index (it->children, i);
+
+          if (child->kind == AGVIZ_SCENE_ITEM_SERIES || child->kind == AGVIZ_SCENE_ITEM_SECTION)
+            {
+              g_ptr_array_add (stack, child);
+              continue;
+            }
+          if (strcmp (child->name, segment) != 0)
+            continue;
+          /* A scope and an op may share a name: prefer the scope while walking down. */
+          if (want_scope == (child->kind != AGVIZ_SCENE_ITEM_OP) || child->kind == AGVIZ_SCENE_ITEM_ROOT)
+            return child;
+          if (fallback == NULL)
+            fallback = child;
+        }
+    }
+  return fallback;
+}
+
+AgvizSceneItem *
+agviz_scene_find (AgvizScene  *self,
+                  const char  *path,
+                  GError     **error)
+{
+  g_auto(GStrv) segments = NULL;
+  AgvizSceneItem *item;
+
+  g_return_val_if_fail (AGVIZ_IS_SCENE (self), NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (*path == '\0')
+    return self->root;
+  segments = g_strsplit (path, "/", -1);
+  item = self->root;
+  for (guint i = 0; segments[i] != NULL && item != NULL; i++)
+    {
+      gboolean last = segments[i + 1] == NULL;
+      AgvizSceneItem *next = find_child (item, segments[i], !last);
+
+      /* A bare name shared by a scope and an op finds the scope; the op, moved inside it, is
+       * found by the scope's name once more ("dense/dense"), as its (dense) box shows. */
+      item = next;
+    }
+  if (item == NULL)
+    g_set_error (error, AGVIZ_SCENE_ERROR, AGVIZ_SCENE_ERROR_NOT_FOUND,
+                 "no node or scope named %s", path);
+  return item;
+}
+
+AgvizSceneItem *
+agviz_scene_find_node (AgvizScene  *self,
+                       const char  *path,
+                       GError     **error)
+{
+  AgvizSceneItem *item;
+
+  g_return_val_if_fail (AGVIZ_IS_SCENE (self), NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  item = agviz_scene_find (self, path, error);
+  if (item != NULL && item->kind == AGVIZ_SCENE_ITEM_SCOPE)
+    {
+      const char *slash = strrchr (path, '/');
+      AgvizSceneItem *own = find_child (item, slash != NULL ? slash + 1 : path, FALSE);
+
+      /* The op the scope shadows, moved inside it, is the node of that name. */
+      if (own != NULL && own->shadowed)
+        return own;
+    }
+  return item;
+}
+
+void
+agviz_scene_expand_path_to (AgvizScene     *self,
+                            AgvizSceneItem *item)
+{
+  g_return_if_fail (AGVIZ_IS_SCENE (self));
+  g_return_if_fail (item != NULL);
+
+  for (AgvizSceneItem *it = item->parent; it != NULL; it = it->parent)
+    it->expanded = TRUE;
+  invalidate_edges (self);
+}
+
+static int
+compare_scene_edges (gconstpointer a,
+                     gconstpointer b)
+{
+  const AgvizSceneEdge *x = a, *y = b;
+
+  /* By the ends' places among their siblings: stable across runs, unlike addresses. */
+  if (x->src->position != y->src->position)
+    return x->src->position < y->src->position ? -1 : 1;
+  return x->dst->position < y->dst->position ? -1 : x->dst->position > y->dst->position;
+}
+
+/* One pass over every edge fills the metaedges of all visible expanded containers. */
+static void
+collect_edges (AgvizScene *self)
+{
+  g_autoptr(GHashTable) by_pair = g_hash_table_new_full (pair_hash, pair_equal, g_free, NULL);
+
+  self->edge_cache = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
+  self->aux_counts = g_hash_table_new (NULL, NULL);
+
+  for (guint e = 0; e < self->edges->len; e++)
+    {
+      SceneEdge *edge = &g_array_index (self->edges, SceneEdge, e);
+      AgvizSceneItem *a_side, *b_side, *container, **pair;
+      AgvizSceneEdge *meta;
+      GArray *list;
+      gpointer index;
+
+      container = edge_container (edge->src, edge->dst, &a_side, &b_side);
+      if (!container->expanded || !agviz_scene_item_is_visible (container))
+        continue;
+      if (a_side->auxiliary || b_side->auxiliary)
+        {
+          guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->aux_counts, container));
+          g_hash_table_insert (self->aux_counts, container, GUINT_TO_POINTER (n + 1));
+          continue;
+        }
+
+      list = g_hash_table_lookup (self->edge_cache, container);
+      if (list == NULL)
+        {
+          list = g_array_new (FALSE, TRUE, sizeof (AgvizSceneEdge));
+          g_hash_table_insert (self->edge_cache, container, list);
+        }
+      pair = g_new (AgvizSceneItem *, 2);
+      pair[0] = a_side;
+      pair[1] = b_side;
+      if (g_hash_table_lookup_extended (by_pair, pair, NULL, &index))
+        {
+          g_free (pair);
+          meta = &g_array_index (list, AgvizSceneEdge, GPOINTER_TO_UINT (index));
+        }
+      else
+        {
+          AgvizSceneEdge fresh = { .src = a_side, .dst = b_side, .tensor_elements = -1 };
+
+          g_array_append_val (list, fresh);
+          g_hash_table_insert (by_pair, pair, GUINT_TO_POINTER (list->len - 1));
+          meta = &g_array_index (list, AgvizSceneEdge, list->len - 1);
+        }
+      meta->count++;
+      if (edge->src_output < 0)
+        meta->control_count++;
+      if (edge->reference)
+        meta->reference_count++;
+      if (edge->src_output == 0 && edge->src->output_elements >= 0)
+        meta->tensor_elements = MAX (meta->tensor_elements, 0) + edge->src->output_elements;
+    }
+}
+
+GArray *
+agviz_scene_list_edges (AgvizScene     *self,
+                        AgvizSceneItem *container,
+                        guint          *n_aux_edges)
+{
+  GArray *cached, *result;
+
+  g_return_val_if_fail (AGVIZ_IS_SCENE (self), NULL);
+  g_return_val_if_fail (container != NULL, NULL);
+
+  if (self->edge_cache == NULL)
+    collect_edges (self);
+  if (n_aux_edges != NULL)
+    *n_aux_edges = GPOINTER_TO_UINT (g_hash_table_lookup (self->aux_counts, container));
+  result = g_array_new (FALSE, TRUE, sizeof (AgvizSceneEdge));
+  cached = g_hash_table_lookup (self->edge_cache, container);
+  if (cached != NULL)
+    {
+      g_array_append_vals (result, cached->data, cached->len);
+      g_array_sort (result, compare_scene_edges);
+    }
+  return result;
+}
+
+GPtrArray *
+agviz_scene_list_expanded (AgvizScene *self)
+{
+  g_autoptr(GPtrArray) order = NULL;
+  GPtrArray *expanded;
+
+  g_return_val_if_fail (AGVIZ_IS_SCENE (self), NULL);
+
+  order = list_preorder (self->root, TRUE);
+  expanded = g_ptr_array_new ();
+  for (guint i = 0; i < order->len; i++)
+    {
+      AgvizSceneItem *item = g_ptr_array_index (order, i);
+      if (item->expanded && is_container (item))
+        g_ptr_array_add (expanded, item);
+    }
+  return expanded;
+}

@@ -1,0 +1,707 @@
+/* agviz-layout.c: one Graphviz `dot` per expanded item, bottom-up, with a cache in the trace file
+ *
+ * Node sizes are fixed by agviz (fixedsize=true, no labels given to dot), so dot never measures
+ * text: layouts do not depend on installed fonts and stay the same from machine to machine.
+ */
+#define G_LOG_DOMAIN "agviz-layout"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <graphviz/gvc.h>
+
+#include "agviz-layout.h"
+
+#define PADDING        10.0   /* inside an expanded box, around its children */
+#define HEADER         22.0   /* an expanded box's title row */
+#define NODE_HEIGHT    36.0
+#define MIN_WIDTH      60.0
+#define CHAR_WIDTH      6.6   /* of the 10 pt sans labels, generously */
+#define AUX_GAP        28.0   /* between the main graph and the side area */
+#define MARGIN         12.0
+
+/* Bump when the blob format or the drawing metrics change: old cache entries then miss. */
+#define CACHE_FORMAT   "agviz-layout-1"
+#define CACHE_TYPE     "(dda(dddd)a(uuadbdd))"
+
+typedef struct
+{
+  double      width;       /* interior */
+  double      height;
+  GArray     *boxes;       /* AgvizLayoutBox per child position, relative to the interior */
+  GHashTable *routes;      /* (src position, dst position) packed -> AgvizLayoutRoute */
+} ContainerLayout;
+
+struct _AgvizLayout
+{
+  GObject             parent_instance;
+
+  AgvizScene         *scene;
+  AgvizLayoutOptions  options;
+  AgvizLayoutStats    stats;
+  GHashTable         *containers;   /* item -> ContainerLayout */
+  GHashTable         *boxes;        /* item -> AgvizLayoutBox, absolute */
+  double              width;
+  double              height;
+};
+
+G_DEFINE_FINAL_TYPE (AgvizLayout, agviz_layout, G_TYPE_OBJECT)
+
+static void
+route_free (AgvizLayoutRoute *route)
+{
+  g_free (route->points);
+  g_free (route);
+}
+
+static void
+container_layout_free (ContainerLayout *layout)
+{
+  g_clear_pointer (&layout->boxes, g_array_unref);
+  g_clear_pointer (&layout->routes, g_hash_table_unref);
+  g_free (layout);
+}
+
+static ContainerLayout *
+container_layout_new (guint n_children)
+{
+  ContainerLayout *layout = g_new0 (ContainerLayout, 1);
+
+  layout->boxes = g_array_sized_new (FALSE, TRUE, sizeof (AgvizLayoutBox), n_children);
+  g_array_set_size (layout->boxes, n_children);
+  layout->routes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                          (GDestroyNotify) route_free);
+  return layout;
+}
+
+static gint64 *
+route_key (guint src,
+           guint dst)
+{
+  gint64 *key = g_new (gint64, 1);
+
+  *key = ((gint64) src << 32) | dst;
+  return key;
+}
+
+static void
+agviz_layout_finalize (GObject *object)
+{
+  AgvizLayout *self = AGVIZ_LAYOUT (object);
+
+  g_clear_pointer (&self->containers, g_hash_table_unref);
+  g_clear_pointer (&self->boxes, g_hash_table_unref);
+  g_clear_object (&self->scene);
+
+  G_OBJECT_CLASS (agviz_layout_parent_class)->finalize (object);
+}
+
+static void
+agviz_layout_class_init (AgvizLayoutClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = agviz_layout_finalize;
+}
+
+static void
+agviz_layout_init (AgvizLayout *self)
+{
+  self->containers = g_hash_table_new_full (NULL, NULL, NULL,
+                                            (GDestroyNotify) container_layout_free);
+  self->boxes = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+}
+
+void
+agviz_layout_options_init (AgvizLayoutOptions *options)
+{
+  g_return_if_fail (options != NULL);
+  *options = (AgvizLayoutOptions) { .rankdir = AGVIZ_RANKDIR_TB, .use_cache = TRUE };
+}
+
+char *
+agviz_layout_dup_label (const AgvizSceneItem *item,
+                        guint                 max_chars)
+{
+  g_autofree char *valid = NULL;
+  g_autofree char *text = NULL;
+  glong length;
+
+  g_return_val_if_fail (item != NULL, NULL);
+
+  if (item->kind == AGVIZ_SCENE_ITEM_OP && item->shadowed)
+    text = g_strdup_printf ("(%s)", item->name);
+  else if (item->name[0] == '\0')
+    text = g_strdup ("(unnamed)");
+  else
+    text = g_strdup (item->name);
+  valid = g_utf8_make_valid (text, -1);
+  length = g_utf8_strlen (valid, -1);
+  if (max_chars > 1 && length > (glong) max_chars)
+    {
+      const char *cut = g_utf8_offset_to_pointer (valid, max_chars - 1);
+      return g_strdup_printf ("%.*s…", (int) (cut - valid), valid);
+    }
+  return g_steal_pointer (&valid);
+}
+
+static void
+collapsed_size (const AgvizSceneItem *item,
+                double               *width,
+                double               *height)
+{
+  g_autofree char *label = agviz_layout_dup_label (item, 28);
+  double chars = g_utf8_strlen (label, -1);
+
+  *width = MAX (MIN_WIDTH, chars * CHAR_WIDTH + 18.0);
+  *height = NODE_HEIGHT;
+}
+
+/* The box an item takes in its parent: collapsed, or its laid-out interior plus frame. */
+static void
+item_size (AgvizLayout          *self,
+           const AgvizSceneItem *item,
+           double               *width,
+           double               *height)
+{
+  ContainerLayout *inner = item->expanded ? g_hash_table_lookup (self->containers, item) : NULL;
+
+  if (inner == NULL)
+    {
+      collapsed_size (item, width, height);
+      return;
+    }
+  *width = MAX (inner->width + 2 * PADDING, MIN_WIDTH);
+  *height = inner->height + HEADER + PADDING;
+}
+
+static char *
+format_double (double value)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  return g_strdup (g_ascii_formatd (buffer, sizeof buffer, "%.4f", value));
+}
+
+static void
+set_attr (void       *object,
+          const char *name,
+          const char *value)
+{
+  /* Graphviz 2.42 takes non-const strings; it copies them. */
+  agsafeset (object, (char *) name, (char *) value, (char *) "");
+}
+
+/* The cache key of @container's layout: its identity, the options, and for every child what
+ * decides its box (name, kind, size, side area, and the key of its own expanded layout). */
+static char *
+container_key (AgvizLayout    *self,
+               AgvizSceneItem *container,
+               GHashTable     *keys)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree char *path = agviz_scene_item_dup_path (container);
+  const AgvizSceneOptions *scene_options = agviz_scene_get_options (self->scene);
+  g_autofree char *header = NULL;
+
+  header = g_strdup_printf (CACHE_FORMAT "|%d|%u|%u|%u|%u|%u|%d|%" G_GINT64_FORMAT "|",
+                            self->options.rankdir, scene_options->series_min_size,
+                            scene_options->section_max_children, scene_options->aux_min_children,
+                            scene_options->aux_min_degree, scene_options->extract_auxiliary,
+                            container->kind, container->trace_id);
+  g_checksum_update (checksum, (const guchar *) header, -1);
+  g_checksum_update (checksum, (const guchar *) path, -1);
+  for (guint i = 0; i < container->children->len; i++)
+    {
+      AgvizSceneItem *child = g_ptr_array_index (container->children, i);
+      const char *child_key = child->expanded ? g_hash_table_lookup (keys, child) : NULL;
+      g_autofree char *entry = g_strdup_printf ("\x1e%d|%d|%" G_GINT64_FORMAT "|%u|%s|",
+                                                child->kind, child->auxiliary, child->op_count,
+                                                child->children != NULL ? child->children->len : 0,
+                                                child_key != NULL ? child_key : "-");
+
+      g_checksum_update (checksum, (const guchar *) entry, -1);
+      g_checksum_update (checksum, (const guchar *) child->name, -1);
+    }
+  return g_strdup (g_checksum_get_string (checksum));
+}
+
+static GBytes *
+serialize_layout (ContainerLayout *layout)
+{
+  GVariantBuilder boxes, routes;
+  GHashTableIter iter;
+  gpointer key, value;
+  g_autoptr(GVariant) variant = NULL;
+  g_autoptr(GArray) sorted_keys = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  g_variant_builder_init (&boxes, G_VARIANT_TYPE ("a(dddd)"));
+  for (guint i = 0; i < layout->boxes->len; i++)
+    {
+      AgvizLayoutBox *box = &g_array_index (layout->boxes, AgvizLayoutBox, i);
+      g_variant_builder_add (&boxes, "(dddd)", box->x, box->y, box->width, box->height);
+    }
+
+  g_variant_builder_init (&routes, G_VARIANT_TYPE ("a(uuadbdd)"));
+  g_hash_table_iter_init (&iter, layout->routes);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_array_append_val (sorted_keys, *(gint64 *) key);
+  for (guint i = 0; i < sorted_keys->len; i++)
+    {
+      gint64 packed = g_array_index (sorted_keys, gint64, i);
+      AgvizLayoutRoute *route;
+
+      value = g_hash_table_lookup (layout->routes, &packed);
+      route = value;
+      g_variant_builder_add (&routes, "(uu@adbdd)", (guint32) (packed >> 32), (guint32) packed,
+                             g_variant_new_fixed_array (G_VARIANT_TYPE_DOUBLE, route->points,
+                                                        route->n_points * 2, sizeof (double)),
+                             route->has_arrow, route->arrow_x, route->arrow_y);
+    }
+  variant = g_variant_ref_sink (g_variant_new ("(dda(dddd)a(uuadbdd))", layout->width,
+                                               layout->height, &boxes, &routes));
+  return g_variant_get_data_as_bytes (variant);
+}
+
+/* NULL when the blob does not fit @container (a stale or damaged entry: lay out again). */
+static ContainerLayout *
+deserialize_layout (GBytes         *bytes,
+                    AgvizSceneItem *container)
+{
+  g_autoptr(GVariant) variant = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (CACHE_TYPE),
+                                                                              bytes, FALSE));
+  g_autoptr(GVariantIter) boxes = NULL;
+  g_autoptr(GVariantIter) routes = NULL;
+  ContainerLayout *layout;
+  double width, height;
+  GVariant *points;
+  guint32 src, dst;
+  gboolean has_arrow;
+  double ax, ay;
+  guint n = container->children->len, i = 0;
+  AgvizLayoutBox box;
+
+  if (!g_variant_is_normal_form (variant))
+    return NULL;
+  g_variant_get (variant, "(dda(dddd)a(uuadbdd))", &width, &height, &boxes, &routes);
+  if (g_variant_iter_n_children (boxes) != n)
+    return NULL;
+  layout = container_layout_new (n);
+  layout->width = width;
+  layout->height = height;
+  while (g_variant_iter_next (boxes, "(dddd)", &box.x, &box.y, &box.width, &box.height))
+    g_array_index (layout->boxes, AgvizLayoutBox, i++) = box;
+  while (g_variant_iter_next (routes, "(uu@adbdd)", &src, &dst, &points, &has_arrow, &ax, &ay))
+    {
+      AgvizLayoutRoute *route = g_new0 (AgvizLayoutRoute, 1);
+      gsize n_doubles;
+      const double *data = g_variant_get_fixed_array (points, &n_doubles, sizeof (double));
+
+      route->n_points = n_doubles / 2;
+      route->points = g_memdup2 (data, route->n_points * 2 * sizeof (double));
+      route->has_arrow = has_arrow;
+      route->arrow_x = ax;
+      route->arrow_y = ay;
+      g_variant_unref (points);
+      if (src >= n || dst >= n)
+        {
+          route_free (route);
+          container_layout_free (layout);
+          return NULL;
+        }
+      g_hash_table_insert (layout->routes, route_key (src, dst), route);
+    }
+  return layout;
+}
+
+/* Stacks the auxiliary children in a column right of the main graph. */
+static void
+place_auxiliary (AgvizLayout     *self,
+                 AgvizSceneItem  *container,
+                 ContainerLayout *layout)
+{
+  double column_x = layout->width > 0 ? layout->width + AUX_GAP : 0;
+  double y = 0, column_width = 0;
+
+  for (guint i = 0; i < container->children->len; i++)
+    {
+      AgvizSceneItem *child = g_ptr_array_index (container->children, i);
+      AgvizLayoutBox *box = &g_array_index (layout->boxes, AgvizLayoutBox, i);
+
+      if (!child->auxiliary)
+        continue;
+      item_size (self, child, &box->width, &box->height);
+      box->x = column_x;
+      box->y = y;
+      y += box->height + 10;
+      column_width = MAX (column_width, box->width);
+    }
+  if (column_width > 0)
+    {
+      layout->width = column_x + column_width;
+      layout->height = MAX (layout->height, y - 10);
+    }
+}
+
+static ContainerLayout *
+run_dot (AgvizLayout     *self,
+         GVC_t           *gvc,
+         AgvizSceneItem  *container,
+         GError         **error)
+{
+  static const char *const rankdirs[] = { "TB", "BT", "LR" };
+  g_autoptr(GArray) edges = agviz_scene_list_edges (self->scene, container, NULL);
+  g_autofree Agnode_t **nodes = g_new0 (Agnode_t *, container->children->len);
+  ContainerLayout *layout = container_layout_new (container->children->len);
+  Agraph_t *graph;
+  guint n_main = 0;
+  boxf bb;
+
+  graph = agopen ((char *) "g", Agstrictdirected, NULL);
+  set_attr (graph, "rankdir", rankdirs[self->options.rankdir]);
+  set_attr (graph, "nodesep", "0.25");
+  set_attr (graph, "ranksep", "0.4");
+  /* Bounded work per layout: network simplex and crossing minimisation stop early, and long
+   * spline routing is replaced by polylines when a layout has many edges. */
+  set_attr (graph, "nslimit", "4");
+  set_attr (graph, "nslimit1", "4");
+  set_attr (graph, "mclimit", "0.5");
+  set_attr (graph, "searchsize", "30");
+  set_attr (graph, "splines", edges->len > 1500 ? "polyline" : "spline");
+  set_attr (graph, "outputorder", "edgesfirst");
+
+  for (guint i = 0; i < container->children->len; i++)
+    {
+      AgvizSceneItem *child = g_ptr_array_index (container->children, i);
+      g_autofree char *name = NULL;
+      g_autofree char *width = NULL;
+      g_autofree char *height = NULL;
+      double w, h;
+
+      if (child->auxiliary)
+        continue;
+      item_size (self, child, &w, &h);
+      name = g_strdup_printf ("n%u", i);
+      nodes[i] = agnode (graph, name, TRUE);
+      width = format_double (w / 72.0);
+      height = format_double (h / 72.0);
+      set_attr (nodes[i], "shape", "box");
+      set_attr (nodes[i], "fixedsize", "true");
+      set_attr (nodes[i], "label", "");
+      set_attr (nodes[i], "width", width);
+      set_attr (nodes[i], "height", height);
+      n_main++;
+    }
+  for (guint e = 0; e < edges->len; e++)
+    {
+      AgvizSceneEdge *edge = &g_array_index (edges, AgvizSceneEdge, e);
+      Agnode_t *tail = nodes[edge->src->position], *head = nodes[edge->dst->position];
+
+      if (tail != NULL && head != NULL)
+        agedge (graph, tail, head, NULL, TRUE);
+    }
+
+  if (n_main > 0)
+    {
+      if (gvLayout (gvc, graph, "dot") != 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Graphviz could not lay out %s",
+                       container->name);
+          agclose (graph);
+          container_layout_free (layout);
+          return NULL;
+        }
+      bb = GD_bb (graph);
+      layout->width = bb.UR.x - bb.LL.x;
+      layout->height = bb.UR.y - bb.LL.y;
+
+      for (guint i = 0; i < container->children->len; i++)
+        {
+          AgvizLayoutBox *box = &g_array_index (layout->boxes, AgvizLayoutBox, i);
+          Agnode_t *node = nodes[i];
+
+          if (node == NULL)
+            continue;
+          box->width = ND_width (node) * 72.0;
+          box->height = ND_height (node) * 72.0;
+          /* Graphviz puts y up; the drawing puts it down. */
+          box->x = ND_coord (node).x - bb.LL.x - box->width / 2;
+          box->y = bb.UR.y - ND_coord (node).y - box->height / 2;
+
+          for (Agedge_t *e = agfstout (graph, node); e != NULL; e = agnxtout (graph, e))
+            {
+              AgvizLayoutRoute *route;
+              bezier *spline;
+              guint src = i, dst = 0;
+
+              if (ED_spl (e) == NULL || ED_spl (e)->size < 1)
+                continue;
+              for (guint j = 0; j < container->children->len; j++)
+                if (nodes[j] == aghead (e))
+                  dst = j;
+              spline = &ED_spl (e)->list[0];
+              route = g_new0 (AgvizLayoutRoute, 1);
+              route->n_points = spline->size;
+              route->points = g_new (double, spline->size * 2);
+              for (int p = 0; p < spline->size; p++)
+                {
+                  route->points[2 * p] = spline->list[p].x - bb.LL.x;
+                  route->points[2 * p + 1] = bb.UR.y - spline->list[p].y;
+                }
+              route->has_arrow = spline->eflag != 0;
+              route->arrow_x = spline->ep.x - bb.LL.x;
+              route->arrow_y = bb.UR.y - spline->ep.y;
+              g_hash_table_insert (layout->routes, route_key (src, dst), route);
+            }
+        }
+      gvFreeLayout (gvc, graph);
+    }
+  agclose (graph);
+  place_auxiliary (self, container, layout);
+  layout->width = MAX (layout->width, 40);
+  layout->height = MAX (layout->height, 20);
+  self->stats.dot_runs++;
+  return layout;
+}
+
+/* Absolute boxes and routes, top-down from the root's interior at the margin. */
+static void
+place_absolute (AgvizLayout *self)
+{
+  AgvizSceneItem *root = agviz_scene_get_root (self->scene);
+  g_autoptr(GPtrArray) expanded = agviz_scene_list_expanded (self->scene);
+  ContainerLayout *root_layout = g_hash_table_lookup (self->containers, root);
+  AgvizLayoutBox *root_box = g_new0 (AgvizLayoutBox, 1);
+
+  root_box->width = (root_layout != NULL ? root_layout->width : 40) + 2 * MARGIN;
+  root_box->height = (root_layout != NULL ? root_layout->height : 20) + 2 * MARGIN;
+  g_hash_table_insert (self->boxes, root, root_box);
+  self->width = root_box->width;
+  self->height = root_box->height;
+  self->stats.visible_items = 1;
+
+  for (guint i = 0; i < expanded->len; i++)
+    {
+      AgvizSceneItem *container = g_ptr_array_index (expanded, i);
+      ContainerLayout *layout = g_hash_table_lookup (self->containers, container);
+      double origin_x, origin_y;
+      GHashTableIter iter;
+      gpointer value;
+
+      if (layout == NULL || !agviz_layout_get_interior (self, container, &origin_x, &origin_y))
+        continue;
+      for (guint c = 0; c < container->children->len; c++)
+        {
+          AgvizLayoutBox *box = g_memdup2 (&g_array_index (layout->boxes, AgvizLayoutBox, c),
+                                           sizeof (AgvizLayoutBox));
+          box->x += origin_x;
+          box->y += origin_y;
+          g_hash_table_insert (self->boxes, g_ptr_array_index (container->children, c), box);
+          self->stats.visible_items++;
+        }
+      g_hash_table_iter_init (&iter, layout->routes);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          AgvizLayoutRoute *route = value;
+
+          for (guint p = 0; p < route->n_points; p++)
+            {
+              route->points[2 * p] += origin_x;
+              route->points[2 * p + 1] += origin_y;
+            }
+          route->arrow_x += origin_x;
+          route->arrow_y += origin_y;
+          self->stats.drawn_edges++;
+        }
+    }
+}
+
+AgvizLayout *
+agviz_layout_new (AgvizScene                *scene,
+                  const AgvizLayoutOptions  *options,
+                  GError                   **error)
+{
+  g_autoptr(AgvizLayout) self = NULL;
+  g_autoptr(GPtrArray) expanded = NULL;
+  g_autoptr(GHashTable) keys = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  AgvizStore *store;
+  GVC_t *gvc = NULL;
+  gboolean writing, in_batch = FALSE;
+
+  g_return_val_if_fail (AGVIZ_IS_SCENE (scene), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  self = g_object_new (AGVIZ_TYPE_LAYOUT, NULL);
+  self->scene = g_object_ref (scene);
+  if (options != NULL)
+    self->options = *options;
+  else
+    agviz_layout_options_init (&self->options);
+  store = agviz_scene_get_store (scene);
+  writing = self->options.use_cache && agviz_store_is_writable (store);
+
+  expanded = agviz_scene_list_expanded (scene);
+  /* Children before parents: a parent needs its expanded children's sizes. */
+  for (guint i = expanded->len; i-- > 0;)
+    {
+      AgvizSceneItem *container = g_ptr_array_index (expanded, i);
+      g_autoptr(GBytes) cached = NULL;
+      g_autoptr(GError) cache_error = NULL;
+      ContainerLayout *layout = NULL;
+      char *key = container_key (self, container, keys);
+
+      g_hash_table_insert (keys, container, key);
+      if (self->options.use_cache)
+        {
+          cached = agviz_store_get_cached_layout (store, container->trace_id, key, &cache_error);
+          if (cache_error != NULL)
+            g_debug ("layout cache unreadable: %s", cache_error->message);
+          if (cached != NULL)
+            layout = deserialize_layout (cached, container);
+        }
+      if (layout == NULL)
+        {
+          if (gvc == NULL)
+            gvc = gvContext ();
+          layout = run_dot (self, gvc, container, error);
+          if (layout == NULL)
+            {
+              gvFreeContext (gvc);
+              return NULL;
+            }
+          if (writing)
+            {
+              g_autoptr(GBytes) blob = serialize_layout (layout);
+
+              /* One transaction for all the writes of this view, not one sync per scope. */
+              if (!in_batch)
+                in_batch = agviz_store_begin_cache_batch (store, NULL);
+              if (agviz_store_put_cached_layout (store, container->trace_id, key, blob, &cache_error))
+                self->stats.cache_writes++;
+              else
+                g_debug ("layout not cached: %s", cache_error->message);
+            }
+        }
+      g_hash_table_insert (self->containers, container, layout);
+      self->stats.layouts++;
+    }
+  if (in_batch)
+    {
+      g_autoptr(GError) cache_error = NULL;
+      if (!agviz_store_end_cache_batch (store, &cache_error))
+        g_debug ("layout cache not committed: %s", cache_error->message);
+    }
+  if (gvc != NULL)
+    gvFreeContext (gvc);
+
+  place_absolute (self);
+  return g_steal_pointer (&self);
+}
+
+AgvizScene *
+agviz_layout_get_scene (AgvizLayout *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_LAYOUT (self), NULL);
+  return self->scene;
+}
+
+void
+agviz_layout_get_size (AgvizLayout *self,
+                       double      *width,
+                       double      *height)
+{
+  g_return_if_fail (AGVIZ_IS_LAYOUT (self));
+  if (width != NULL)
+    *width = self->width;
+  if (height != NULL)
+    *height = self->height;
+}
+
+const AgvizLayoutStats *
+agviz_layout_get_stats (AgvizLayout *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_LAYOUT (self), NULL);
+  return &self->stats;
+}
+
+gboolean
+agviz_layout_get_box (AgvizLayout          *self,
+                      const AgvizSceneItem *item,
+                      AgvizLayoutBox       *box)
+{
+  AgvizLayoutBox *found;
+
+  g_return_val_if_fail (AGVIZ_IS_LAYOUT (self), FALSE);
+  g_return_val_if_fail (item != NULL, FALSE);
+
+  found = g_hash_table_lookup (self->boxes, item);
+  if (found == NULL)
+    return FALSE;
+  if (box != NULL)
+    *box = *found;
+  return TRUE;
+}
+
+gboolean
+agviz_layout_get_interior (AgvizLayout          *self,
+                           const AgvizSceneItem *item,
+                           double               *x,
+                           double               *y)
+{
+  AgvizLayoutBox *box;
+
+  g_return_val_if_fail (AGVIZ_IS_LAYOUT (self), FALSE);
+
+  box = g_hash_table_lookup (self->boxes, item);
+  if (box == NULL || !g_hash_table_contains (self->containers, item))
+    return FALSE;
+  if (item->parent == NULL)
+    {
+      *x = box->x + MARGIN;
+      *y = box->y + MARGIN;
+    }
+  else
+    {
+      *x = box->x + PADDING;
+      *y = box->y + HEADER;
+    }
+  return TRUE;
+}
+
+const AgvizLayoutRoute *
+agviz_layout_get_route (AgvizLayout          *self,
+                        const AgvizSceneItem *container,
+                        const AgvizSceneItem *src,
+                        const AgvizSceneItem *dst)
+{
+  ContainerLayout *layout;
+  gint64 key;
+
+  g_return_val_if_fail (AGVIZ_IS_LAYOUT (self), NULL);
+
+  layout = g_hash_table_lookup (self->containers, container);
+  if (layout == NULL)
+    return NULL;
+  key = ((gint64) src->position << 32) | dst->position;
+  return g_hash_table_lookup (layout->routes, &key);
+}
+
+GPtrArray *
+agviz_layout_list_visible (AgvizLayout *self)
+{
+  g_autoptr(GPtrArray) expanded = NULL;
+  GPtrArray *visible;
+
+  g_return_val_if_fail (AGVIZ_IS_LAYOUT (self), NULL);
+
+  expanded = agviz_scene_list_expanded (self->scene);
+  visible = g_ptr_array_new ();
+  g_ptr_array_add (visible, agviz_scene_get_root (self->scene));
+  /* Expanded items come parents first, so each one's children follow its own entry. */
+  for (guint i = 0; i < expanded->len; i++)
+    {
+      AgvizSceneItem *container = g_ptr_array_index (expanded, i);
+      for (guint c = 0; c < container->children->len; c++)
+        g_ptr_array_add (visible, g_ptr_array_index (container->children, c));
+    }
+  return visible;
+}

@@ -1,0 +1,451 @@
+/* test-scene.c: the scene model (hierarchy, series, auxiliary nodes, metaedges, sections,
+ * expansion, calls) and the layout cache, on traces written through the recorder */
+#include "config.h"
+
+#include <sqlite3.h>
+
+#include "render-fixture.h"
+#include "agviz-layout.h"
+
+typedef struct
+{
+  char *dir;
+  char *path;
+} TempFile;
+
+static void
+temp_setup (TempFile      *fx,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fx->dir = g_dir_make_tmp ("agviz-scene-XXXXXX", &error);
+  g_assert_no_error (error);
+  fx->path = g_build_filename (fx->dir, "graph.db", NULL);
+}
+
+static void
+temp_teardown (TempFile      *fx,
+               gconstpointer  data)
+{
+  render_fixture_remove (fx->path);
+  g_rmdir (fx->dir);
+  g_free (fx->path);
+  g_free (fx->dir);
+}
+
+static AgvizScene *
+open_scene (const char              *path,
+            gint64                   trace,
+            const AgvizSceneOptions *options)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizStore) store = agviz_store_open (path, AGVIZ_STORE_FLAGS_NONE, &error);
+  AgvizScene *scene;
+
+  g_assert_no_error (error);
+  scene = agviz_scene_new (store, trace, options, &error);
+  g_assert_no_error (error);
+  return scene;
+}
+
+static AgvizSceneItem *
+child_named (AgvizSceneItem *item,
+             const char     *name)
+{
+  for (guint i = 0; item->children != NULL && i < item->children->len; i++)
+    {
+      AgvizSceneItem *child = g_ptr_array_index (item->children, i);
+      if (g_str_equal (child->name, name))
+        return child;
+    }
+  return NULL;
+}
+
+static void
+test_hierarchy (TempFile      *fx,
+                gconstpointer  data)
+{
+  static const FixtureNode nodes[] = {
+    { "x", "Placeholder" },
+    { "dense", "Identity" },               /* named like the scope below */
+    { "dense/MatMul", "MatMul" },
+    { "dense/BiasAdd", "BiasAdd" },
+    { "dense/kernel/Read", "ReadVariableOp" },
+    { "out", "Identity" },
+  };
+  static const FixtureEdge edges[] = {
+    { "x", 0, "dense/MatMul" },
+    { "dense/kernel/Read", 0, "dense/MatMul" },
+    { "dense/MatMul", 0, "dense/BiasAdd" },
+    { "dense/BiasAdd", 0, "out" },
+    { "dense/MatMul", -1, "out" },
+  };
+  gint64 trace = render_fixture_write (fx->path, nodes, G_N_ELEMENTS (nodes), edges, G_N_ELEMENTS (edges));
+  g_autoptr(AgvizScene) scene = open_scene (fx->path, trace, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) top_edges = NULL;
+  g_autoptr(GHashTable) histogram = NULL;
+  AgvizSceneItem *root = agviz_scene_get_root (scene), *dense, *own, *found;
+  g_autofree char *own_path = NULL;
+
+  /* Top level: dense (scope, with the op moved inside), out, x. */
+  g_assert_cmpuint (root->children->len, ==, 3);
+  dense = child_named (root, "dense");
+  g_assert_nonnull (dense);
+  g_assert_cmpint (dense->kind, ==, AGVIZ_SCENE_ITEM_SCOPE);
+  g_assert_cmpint (dense->op_count, ==, 4);
+  own = child_named (dense, "dense");
+  g_assert_nonnull (own);
+  g_assert_true (own->shadowed);
+  own_path = agviz_scene_item_dup_path (own);
+  g_assert_cmpstr (own_path, ==, "dense");
+  histogram = agviz_scene_item_dup_histogram (dense);
+  g_assert_cmpuint (GPOINTER_TO_SIZE (g_hash_table_lookup (histogram, "MatMul")), ==, 1);
+  g_assert_cmpuint (g_hash_table_size (histogram), ==, 4);
+
+  /* Metaedges at the top: x -> dense (1), dense -> out (2, one of them control). */
+  top_edges = agviz_scene_list_edges (scene, root, NULL);
+  g_assert_cmpuint (top_edges->len, ==, 2);
+  for (guint i = 0; i < top_edges->len; i++)
+    {
+      AgvizSceneEdge *edge = &g_array_index (top_edges, AgvizSceneEdge, i);
+      if (edge->dst == child_named (root, "out"))
+        {
+          g_assert_true (edge->src == dense);
+          g_assert_cmpuint (edge->count, ==, 2);
+          g_assert_cmpuint (edge->control_count, ==, 1);
+        }
+      else
+        {
+          g_assert_true (edge->src == child_named (root, "x"));
+          g_assert_true (edge->dst == dense);
+          g_assert_cmpuint (edge->count, ==, 1);
+        }
+    }
+
+  /* Expansion: find, path, depth. */
+  found = agviz_scene_find (scene, "dense/kernel/Read", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (found);
+  g_assert_false (agviz_scene_item_is_visible (found));
+  agviz_scene_expand_path_to (scene, found);
+  g_assert_true (agviz_scene_item_is_visible (found));
+  agviz_scene_expand_to_depth (scene, 1, &error);
+  g_assert_false (agviz_scene_item_is_visible (found));
+  agviz_scene_expand_to_depth (scene, 3, &error);
+  g_assert_true (agviz_scene_item_is_visible (found));
+  g_assert_null (agviz_scene_find (scene, "dense/nope", &error));
+  g_assert_error (error, AGVIZ_SCENE_ERROR, AGVIZ_SCENE_ERROR_NOT_FOUND);
+}
+
+static void
+test_series_and_aux (TempFile      *fx,
+                     gconstpointer  data)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) nodes = g_array_new (FALSE, FALSE, sizeof (FixtureNode));
+  g_autoptr(GArray) edges = g_array_new (FALSE, FALSE, sizeof (FixtureEdge));
+  FixtureNode node;
+  FixtureEdge edge;
+  gint64 trace;
+  g_autoptr(AgvizScene) scene = NULL;
+  AgvizSceneItem *root, *series = NULL, *layers = NULL, *hub, *sink;
+
+  /* add, add_1 .. add_6: one series of 7 AddV2 ops; layer_1 .. layer_6 scopes of equal size. */
+  for (int i = 0; i <= 6; i++)
+    {
+      char *name = i == 0 ? g_strdup ("add") : g_strdup_printf ("add_%d", i);
+      g_ptr_array_add (names, name);
+      node = (FixtureNode) { name, "AddV2" };
+      g_array_append_val (nodes, node);
+    }
+  for (int i = 1; i <= 6; i++)
+    {
+      char *name = g_strdup_printf ("layer_%d/MatMul", i);
+      g_ptr_array_add (names, name);
+      node = (FixtureNode) { name, "MatMul" };
+      g_array_append_val (nodes, node);
+    }
+  /* A hub every add feeds, and a NoOp control sink: both go to the side area. */
+  node = (FixtureNode) { "hub", "ConcatV2" };
+  g_array_append_val (nodes, node);
+  node = (FixtureNode) { "deps", "NoOp" };
+  g_array_append_val (nodes, node);
+  for (guint i = 0; i < 7; i++)
+    {
+      edge = (FixtureEdge) { g_ptr_array_index (names, i), 0, "hub" };
+      g_array_append_val (edges, edge);
+      edge = (FixtureEdge) { g_ptr_array_index (names, i), -1, "deps" };
+      g_array_append_val (edges, edge);
+    }
+  for (guint i = 7; i < 13; i++)
+    {
+      edge = (FixtureEdge) { g_ptr_array_index (names, i), 0, "hub" };
+      g_array_append_val (edges, edge);
+    }
+
+  trace = render_fixture_write (fx->path, (FixtureNode *) nodes->data, nodes->len,
+                                (FixtureEdge *) edges->data, edges->len);
+  {
+    AgvizSceneOptions options;
+    agviz_scene_options_init (&options);
+    options.aux_min_children = 4;   /* the grouped top level has 4 children */
+    scene = open_scene (fx->path, trace, &options);
+  }
+  root = agviz_scene_get_root (scene);
+  for (guint i = 0; i < root->children->len; i++)
+    {
+      AgvizSceneItem *child = g_ptr_array_index (root->children, i);
+      if (child->kind == AGVIZ_SCENE_ITEM_SERIES && child->op_type != NULL)
+        series = child;
+      else if (child->kind == AGVIZ_SCENE_ITEM_SERIES)
+        layers = child;
+    }
+  g_assert_nonnull (series);
+  g_assert_cmpstr (series->name, ==, "add_[0-6]");
+  g_assert_cmpuint (series->children->len, ==, 7);
+  g_assert_cmpint (series->op_count, ==, 7);
+  g_assert_nonnull (layers);
+  g_assert_cmpstr (layers->name, ==, "layer_[1-6]");
+  g_assert_cmpuint (layers->children->len, ==, 6);
+
+  hub = child_named (root, "hub");
+  sink = child_named (root, "deps");
+  g_assert_true (sink->auxiliary);     /* NoOp sink */
+  g_assert_false (series->auxiliary);
+  g_assert_cmpuint (hub->in_degree, ==, 2);
+
+  /* Edges touching side items are counted apart. */
+  {
+    guint n_aux = 0;
+    g_autoptr(GArray) top = agviz_scene_list_edges (scene, root, &n_aux);
+    g_assert_cmpuint (n_aux, ==, 7);
+    g_assert_cmpuint (top->len, ==, 2);
+  }
+
+  /* The path of a series member is its own name; find goes through the series. */
+  {
+    g_autoptr(GError) error = NULL;
+    AgvizSceneItem *member = agviz_scene_find (scene, "add_3", &error);
+    g_autofree char *path = NULL;
+
+    g_assert_no_error (error);
+    g_assert_true (member->parent == series);
+    path = agviz_scene_item_dup_path (member);
+    g_assert_cmpstr (path, ==, "add_3");
+  }
+}
+
+static void
+test_sections (TempFile      *fx,
+               gconstpointer  data)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) nodes = g_array_new (FALSE, FALSE, sizeof (FixtureNode));
+  g_autoptr(AgvizScene) scene = NULL;
+  AgvizSceneOptions options;
+  AgvizSceneItem *wide;
+  gint64 trace;
+
+  /* 25 ops of different types (so no series) in one scope, cap 10: 3 sections. */
+  for (int i = 0; i < 25; i++)
+    {
+      FixtureNode node;
+      char *name = g_strdup_printf ("wide/op%c", 'a' + i);
+      char *op = g_strdup_printf ("Op%d", i);
+      g_ptr_array_add (names, name);
+      g_ptr_array_add (names, op);
+      node = (FixtureNode) { name, op };
+      g_array_append_val (nodes, node);
+    }
+  trace = render_fixture_write (fx->path, (FixtureNode *) nodes->data, nodes->len, NULL, 0);
+  agviz_scene_options_init (&options);
+  options.section_max_children = 10;
+  scene = open_scene (fx->path, trace, &options);
+  wide = child_named (agviz_scene_get_root (scene), "wide");
+  g_assert_cmpuint (wide->children->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      AgvizSceneItem *section = g_ptr_array_index (wide->children, i);
+      g_assert_cmpint (section->kind, ==, AGVIZ_SCENE_ITEM_SECTION);
+      g_assert_cmpuint (section->children->len, ==, i < 2 ? 10 : 5);
+    }
+  g_assert_cmpstr (((AgvizSceneItem *) g_ptr_array_index (wide->children, 0))->name, ==,
+                   "(section 1 of 3)");
+  g_assert_nonnull (agviz_scene_find (scene, "wide/opy", NULL));
+}
+
+static void
+test_calls_inline (void)
+{
+  const char *example = g_getenv ("AGVIZ_EXAMPLE_TRACE");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(AgvizTrace) trace = NULL;
+  g_autoptr(AgvizScene) scene = NULL;
+  AgvizSceneItem *call, *callee;
+
+  if (example == NULL || !g_file_test (example, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("AGVIZ_EXAMPLE_TRACE not set");
+      return;
+    }
+  store = agviz_store_open (example, AGVIZ_STORE_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  trace = agviz_store_find_trace (store, "__inference_train_step_57", &error);
+  g_assert_no_error (error);
+  scene = agviz_scene_new (store, trace->id, NULL, &error);
+  g_assert_no_error (error);
+  call = agviz_scene_find (scene, "StatefulPartitionedCall", &error);
+  g_assert_no_error (error);
+  /* Tensor sizes from _output_shapes: x is [4,2], so its edge carries 8 elements. */
+  {
+    g_autoptr(GArray) edges = agviz_scene_list_edges (scene, agviz_scene_get_root (scene), NULL);
+    gboolean seen = FALSE;
+
+    for (guint i = 0; i < edges->len; i++)
+      {
+        AgvizSceneEdge *edge = &g_array_index (edges, AgvizSceneEdge, i);
+        if (edge->dst == call && g_str_equal (edge->src->name, "x"))
+          {
+            g_assert_cmpint (edge->tensor_elements, ==, 8);
+            seen = TRUE;
+          }
+      }
+    g_assert_true (seen);
+  }
+  g_assert_nonnull (call->callees);
+  g_assert_cmpstr (call->callees[0], ==, "__inference___call___41");
+  g_assert_true (agviz_scene_item_is_expandable (call));
+  g_assert_true (agviz_scene_expand (scene, call, &error));
+  g_assert_no_error (error);
+  g_assert_true (call->expanded);
+  callee = g_ptr_array_index (call->children, 0);
+  g_assert_cmpint (callee->kind, ==, AGVIZ_SCENE_ITEM_ROOT);
+  g_assert_cmpstr (callee->name, ==, "__inference___call___41");
+  g_assert_cmpint (callee->op_count, ==, 6);
+  g_assert_cmpint (callee->trace_id, !=, trace->id);
+  /* The callee's own edges are drawn inside it. */
+  {
+    AgvizSceneItem *inner = agviz_scene_find (scene, "StatefulPartitionedCall/__inference___call___41/demo_module",
+                                              &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (inner->kind, ==, AGVIZ_SCENE_ITEM_SCOPE);
+  }
+}
+
+static void
+test_layout_cache (TempFile      *fx,
+                   gconstpointer  data)
+{
+  static const FixtureNode nodes[] = {
+    { "a/x", "Placeholder" }, { "a/y", "Relu" }, { "b/z", "MatMul" }, { "c", "Identity" },
+  };
+  static const FixtureEdge edges[] = {
+    { "a/x", 0, "a/y" }, { "a/y", 0, "b/z" }, { "b/z", 0, "c" },
+  };
+  gint64 trace = render_fixture_write (fx->path, nodes, G_N_ELEMENTS (nodes), edges, G_N_ELEMENTS (edges));
+  g_autoptr(GError) error = NULL;
+  AgvizLayoutBox first_box = { 0 }, box;
+
+  for (int run = 0; run < 3; run++)
+    {
+      /* Runs 0 and 1 writable (lay out, then from the cache), run 2 read-only. */
+      g_autoptr(AgvizStore) store = agviz_store_open (fx->path, run < 2 ? AGVIZ_STORE_FLAGS_WRITABLE
+                                                                         : AGVIZ_STORE_FLAGS_NONE, &error);
+      g_autoptr(AgvizScene) scene = NULL;
+      g_autoptr(AgvizLayout) layout = NULL;
+      const AgvizLayoutStats *stats;
+
+      g_assert_no_error (error);
+      scene = agviz_scene_new (store, trace, NULL, &error);
+      g_assert_no_error (error);
+      agviz_scene_expand_all (scene);
+      layout = agviz_layout_new (scene, NULL, &error);
+      g_assert_no_error (error);
+      stats = agviz_layout_get_stats (layout);
+      g_assert_cmpuint (stats->layouts, ==, 3);
+      g_assert_cmpuint (stats->dot_runs, ==, run == 0 ? 3 : 0);
+      g_assert_cmpuint (stats->cache_writes, ==, run == 0 ? 3 : 0);
+      g_assert_true (agviz_layout_get_box (layout, agviz_scene_find (scene, "b/z", NULL), &box));
+      if (run == 0)
+        first_box = box;
+      else
+        g_assert_cmpmem (&box, sizeof box, &first_box, sizeof first_box);
+      g_assert_cmpuint (stats->drawn_edges, ==, 3);   /* a -> b at the top, b -> c; a/x -> a/y inside a */
+
+      /* A read-only store refuses to write, and says so. */
+      if (run == 2)
+        {
+          g_autoptr(GBytes) blob = g_bytes_new_static ("x", 1);
+          g_assert_false (agviz_store_put_cached_layout (store, trace, "k", blob, &error));
+          g_assert_error (error, AGVIZ_STORE_ERROR, AGVIZ_STORE_ERROR_READ_ONLY);
+          g_clear_error (&error);
+        }
+    }
+
+  /* A different state misses the cache and lays out only what changed. */
+  {
+    g_autoptr(AgvizStore) store = agviz_store_open (fx->path, AGVIZ_STORE_FLAGS_WRITABLE, &error);
+    g_autoptr(AgvizScene) scene = agviz_scene_new (store, trace, NULL, &error);
+    g_autoptr(AgvizLayout) layout = NULL;
+
+    g_assert_no_error (error);
+    agviz_scene_expand (scene, agviz_scene_find (scene, "a", NULL), &error);
+    layout = agviz_layout_new (scene, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (agviz_layout_get_stats (layout)->dot_runs, ==, 1);   /* root; "a" is cached */
+  }
+}
+
+static void
+test_migrate_v1 (TempFile      *fx,
+                 gconstpointer  data)
+{
+  static const FixtureNode nodes[] = { { "x", "Placeholder" } };
+  gint64 trace = render_fixture_write (fx->path, nodes, 1, NULL, 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(GBytes) blob = g_bytes_new_static ("layout", 6);
+  g_autoptr(GBytes) back = NULL;
+  sqlite3 *db;
+
+  /* Turn the file back into what agviz 0.1 wrote: schema 1, no layout cache. */
+  g_assert_cmpint (sqlite3_open (fx->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE layout_cache; PRAGMA user_version = 1;", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  store = agviz_store_open (fx->path, AGVIZ_STORE_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+  store = agviz_store_open (fx->path, AGVIZ_STORE_FLAGS_WRITABLE, &error);
+  g_assert_no_error (error);
+  g_assert_true (agviz_store_put_cached_layout (store, trace, "k", blob, &error));
+  g_assert_no_error (error);
+  back = agviz_store_get_cached_layout (store, trace, "k", &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (back, blob));
+  g_assert_true (agviz_store_clear_cached_layouts (store, trace, &error));
+  g_clear_pointer (&back, g_bytes_unref);
+  back = agviz_store_get_cached_layout (store, trace, "k", &error);
+  g_assert_no_error (error);
+  g_assert_null (back);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add ("/agviz/scene/hierarchy", TempFile, NULL, temp_setup, test_hierarchy, temp_teardown);
+  g_test_add ("/agviz/scene/series-and-aux", TempFile, NULL, temp_setup, test_series_and_aux, temp_teardown);
+  g_test_add ("/agviz/scene/sections", TempFile, NULL, temp_setup, test_sections, temp_teardown);
+  g_test_add_func ("/agviz/scene/calls-inline", test_calls_inline);
+  g_test_add ("/agviz/layout/cache", TempFile, NULL, temp_setup, test_layout_cache, temp_teardown);
+  g_test_add ("/agviz/schema/migrate-v1-layout-cache", TempFile, NULL, temp_setup, test_migrate_v1,
+              temp_teardown);
+  return g_test_run ();
+}

@@ -1,0 +1,356 @@
+/* test-svg-output.c: `agviz FILE --svg` end to end, read back as XML: ids, titles, edge counts,
+ * hostile names, determinism, and the errors a user can cause */
+#include "config.h"
+
+#include <string.h>
+
+#include "render-fixture.h"
+
+typedef struct
+{
+  GHashTable *ids;          /* id -> class */
+  guint       groups;       /* <g> with an id */
+  guint       titled;       /* of which with a <title> child */
+  guint       edges;
+  guint       depth;
+  gboolean    in_group_title;
+  GString    *last_title;
+  GString    *current_id;
+} SvgSummary;
+
+static void
+start_element (GMarkupParseContext  *context,
+               const char           *element,
+               const char          **names,
+               const char          **values,
+               gpointer              user_data,
+               GError              **error)
+{
+  SvgSummary *summary = user_data;
+  const char *id = NULL, *klass = "";
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      if (g_str_equal (names[i], "id"))
+        id = values[i];
+      else if (g_str_equal (names[i], "class"))
+        klass = values[i];
+    }
+  if (g_str_equal (element, "g") && id != NULL && !g_str_equal (id, "legend"))
+    {
+      g_assert_false (g_hash_table_contains (summary->ids, id));   /* ids are unique */
+      g_hash_table_insert (summary->ids, g_strdup (id), g_strdup (klass));
+      summary->groups++;
+      if (g_str_has_prefix (klass, "edge"))
+        summary->edges++;
+      g_string_assign (summary->current_id, id);
+    }
+  if (g_str_equal (element, "title"))
+    {
+      summary->titled++;
+      summary->in_group_title = TRUE;
+      g_string_truncate (summary->last_title, 0);
+    }
+}
+
+static void
+end_element (GMarkupParseContext  *context,
+             const char           *element,
+             gpointer              user_data,
+             GError              **error)
+{
+  SvgSummary *summary = user_data;
+
+  if (g_str_equal (element, "title"))
+    summary->in_group_title = FALSE;
+}
+
+static void
+text (GMarkupParseContext  *context,
+      const char           *text,
+      gsize                 length,
+      gpointer              user_data,
+      GError              **error)
+{
+  SvgSummary *summary = user_data;
+
+  if (summary->in_group_title)
+    g_string_append_len (summary->last_title, text, length);
+}
+
+static void
+summary_clear (SvgSummary *summary)
+{
+  g_clear_pointer (&summary->ids, g_hash_table_unref);
+  if (summary->last_title)
+    g_string_free (summary->last_title, TRUE);
+  if (summary->current_id)
+    g_string_free (summary->current_id, TRUE);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SvgSummary, summary_clear)
+
+/* Parses @svg as XML (GMarkup is strict: any bad byte or entity fails). */
+static void
+parse_svg (const char *svg,
+           gsize       length,
+           SvgSummary *summary)
+{
+  static const GMarkupParser parser = { start_element, end_element, text, NULL, NULL };
+  g_autoptr(GMarkupParseContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+
+  summary->ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  summary->last_title = g_string_new (NULL);
+  summary->current_id = g_string_new (NULL);
+  context = g_markup_parse_context_new (&parser, 0, summary, NULL);
+  g_markup_parse_context_parse (context, svg, length, &error);
+  g_assert_no_error (error);
+  g_markup_parse_context_end_parse (context, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_utf8_validate (svg, length, NULL));
+}
+
+/* Runs the agviz binary; returns its exit status and stdout. */
+static int
+run_agviz (char       **out,
+           const char  *first,
+           ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  va_list args;
+  int status;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("AGVIZ"));
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, &err, &status,
+                &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL) && err != NULL && *err != '\0')
+    g_test_message ("agviz stderr: %s", err);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+static char *
+copy_example (const char *dir)
+{
+  const char *example = g_getenv ("AGVIZ_EXAMPLE_TRACE");
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  char *copy = g_build_filename (dir, "example.db", NULL);
+  gsize length;
+
+  g_file_get_contents (example, &contents, &length, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (copy, contents, length, &error);
+  g_assert_no_error (error);
+  return copy;
+}
+
+static gboolean
+have_example (void)
+{
+  if (g_getenv ("AGVIZ_EXAMPLE_TRACE") != NULL && g_getenv ("AGVIZ") != NULL)
+    return TRUE;
+  g_test_skip ("AGVIZ_EXAMPLE_TRACE or AGVIZ not set (run through meson test)");
+  return FALSE;
+}
+
+static void
+test_example_structure (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *trace = NULL;
+  g_autofree char *svg_path = NULL;
+  g_autofree char *svg = NULL;
+  g_autofree char *out = NULL;
+  g_auto(SvgSummary) summary = { 0 };
+  gsize length;
+  const char *klass;
+
+  if (!have_example ())
+    return;
+  dir = g_dir_make_tmp ("agviz-svg-XXXXXX", NULL);
+  trace = copy_example (dir);
+  g_free (svg_path);
+  svg_path = g_build_filename (dir, "out.svg", NULL);
+  /* Exactly the documented form: no subcommand, file first. */
+  g_assert_cmpint (run_agviz (&out, trace, "--svg", svg_path, "--all", "--trace",
+                              "__inference_train_step_57", NULL), ==, 0);
+  g_assert_true (g_file_get_contents (svg_path, &svg, &length, NULL));
+  parse_svg (svg, length, &summary);
+
+  /* train_step: x, StatefulPartitionedCall, Sum, Greater, cond, Identity; 7 edges between 6 ops,
+   * of which 2 share the pair StatefulPartitionedCall -> Identity? no: each pair is distinct. */
+  klass = g_hash_table_lookup (summary.ids, "StatefulPartitionedCall");
+  g_assert_nonnull (klass);
+  g_assert_cmpstr (klass, ==, "node op call");
+  g_assert_nonnull (g_hash_table_lookup (summary.ids, "cond"));
+  g_assert_nonnull (g_hash_table_lookup (summary.ids, "x"));
+  g_assert_cmpuint (summary.edges, ==, 7);
+  g_assert_cmpuint (summary.titled, ==, summary.groups);
+  g_assert_cmpuint (summary.groups, ==, 6 + 7);
+  g_assert_nonnull (strstr (svg, "op: StatefulPartitionedCall"));
+  g_assert_nonnull (strstr (svg, "calls: __inference___call___41"));
+  g_assert_nonnull (strstr (svg, "source: "));
+  g_assert_nonnull (strstr (svg, "stroke-dasharray=\"5,3\""));   /* the control edge */
+
+  /* Scoped trace: Demo.__call__ at the top level shows the demo_module scope collapsed. */
+  g_clear_pointer (&svg, g_free);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_agviz (&out, "render", trace, "--svg", "-", "--function", "Demo.__call__", NULL), ==, 0);
+  {
+    g_auto(SvgSummary) scoped = { 0 };
+    parse_svg (out, strlen (out), &scoped);
+    g_assert_cmpstr (g_hash_table_lookup (scoped.ids, "scope:demo_module"), ==, "node scope");
+    g_assert_null (g_hash_table_lookup (scoped.ids, "demo_module/dense/MatMul"));
+  }
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_agviz (&out, trace, "--svg", "-", "--function", "Demo.__call__", "--focus",
+                              "demo_module/dense/MatMul", NULL), ==, 0);
+  {
+    g_auto(SvgSummary) focused = { 0 };
+    parse_svg (out, strlen (out), &focused);
+    g_assert_cmpstr (g_hash_table_lookup (focused.ids, "demo_module/dense/MatMul"), ==, "node op focus");
+    g_assert_cmpstr (g_hash_table_lookup (focused.ids, "scope:demo_module/dense"), ==, "node scope expanded");
+  }
+
+  /* DOT through Graphviz, to stdout. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_agviz (&out, trace, "--dot", "-", "-q", NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "digraph"));
+  g_assert_nonnull (strstr (out, "pos="));
+
+  /* Errors a user can make: exit codes, and the trace file untouched. */
+  g_assert_cmpint (run_agviz (NULL, "render", "/nonexistent/x.db", "--svg", "-", NULL), ==, 3);
+  g_assert_cmpint (run_agviz (NULL, trace, "--svg", "-", "--bogus", NULL), ==, 2);
+  g_assert_cmpint (run_agviz (NULL, trace, "--svg", "-", "--focus", "no/such/node", NULL), ==, 10);
+  g_assert_cmpint (run_agviz (NULL, trace, "--svg", "-", "--function", "nope", NULL), ==, 10);
+  g_assert_cmpint (run_agviz (NULL, trace, "--svg", trace, NULL), ==, 2);
+  g_assert_cmpint (run_agviz (NULL, trace, "--svg", "-", "--rankdir", "XY", NULL), ==, 2);
+  g_assert_cmpint (run_agviz (NULL, "info", trace, NULL), ==, 0);
+
+  render_fixture_remove (trace);
+  g_remove (svg_path);
+  g_rmdir (dir);
+}
+
+static void
+test_deterministic (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *trace = NULL;
+  g_autofree char *first = NULL, *second = NULL, *cached = NULL, *lr = NULL;
+
+  if (!have_example ())
+    return;
+  dir = g_dir_make_tmp ("agviz-svg-XXXXXX", NULL);
+  trace = copy_example (dir);
+
+  /* Same input, same bytes: without cache twice, then laid out into the cache, then from it. */
+  g_assert_cmpint (run_agviz (&first, trace, "--svg", "-", "--all", "-q", "--no-cache", NULL), ==, 0);
+  g_assert_cmpint (run_agviz (&second, trace, "--svg", "-", "--all", "-q", "--no-cache", NULL), ==, 0);
+  g_assert_cmpstr (first, ==, second);
+  g_clear_pointer (&second, g_free);
+  g_assert_cmpint (run_agviz (&second, trace, "--svg", "-", "--all", "-q", NULL), ==, 0);
+  g_assert_cmpint (run_agviz (&cached, trace, "--svg", "-", "--all", "-q", NULL), ==, 0);
+  g_assert_cmpstr (first, ==, second);
+  g_assert_cmpstr (first, ==, cached);
+  g_assert_cmpint (run_agviz (&lr, trace, "--svg", "-", "--all", "-q", "--rankdir", "LR", NULL), ==, 0);
+  g_assert_cmpstr (first, !=, lr);
+
+  render_fixture_remove (trace);
+  g_rmdir (dir);
+}
+
+static void
+test_hostile_names (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GString) deep = g_string_new (NULL);
+  g_autoptr(GString) huge = g_string_new (NULL);
+  g_autofree char *out = NULL;
+  guint levels = 10000;
+
+  if (!have_example ())
+    return;
+  dir = g_dir_make_tmp ("agviz-svg-XXXXXX", NULL);
+  path = g_build_filename (dir, "hostile.db", NULL);
+  for (guint i = 0; i < levels; i++)
+    g_string_append (deep, "d/");
+  g_string_append (deep, "leaf");
+  g_string_append (huge, "big/");
+  for (guint i = 0; huge->len < 1024 * 1024; i++)
+    g_string_append (huge, "<&\"'>");
+  {
+    const FixtureNode nodes[] = {
+      { "a//b", "Identity" },
+      { "/lead", "Identity" },
+      { "x<&\"'>y", "Op<&>" },
+      { "ctl\x01\x1f\x7f", "Identity" },
+      { "bad\xff\xfe" "utf8", "Identity" },
+      { "]]>--&#0;", "Identity" },
+      { deep->str, "Deep" },
+      { huge->str, "Huge" },
+    };
+    const FixtureEdge edges[] = {
+      { "a//b", 0, "x<&\"'>y" },
+      { "x<&\"'>y", 0, "ctl\x01\x1f\x7f" },
+      { "ctl\x01\x1f\x7f", -1, "bad\xff\xfe" "utf8" },
+      { "bad\xff\xfe" "utf8", 0, deep->str },
+      { deep->str, 0, huge->str },
+      { "/lead", 0, huge->str },
+    };
+    render_fixture_write (path, nodes, G_N_ELEMENTS (nodes), edges, G_N_ELEMENTS (edges));
+  }
+
+  /* Default view, deeper ones, the 1 MB name's scope, and (with -m slow: 10,000 nested boxes take
+   * a while under sanitizers) the whole path down the 10,000 levels. */
+  {
+    const char *views[][3] = {
+      { "--depth", "1", NULL },
+      { "--depth", "30", NULL },
+      { "--depth", "300", NULL },
+      { "--expand", "big", NULL },
+      { "--focus", deep->str, NULL },
+    };
+    guint n_views = g_test_slow () ? G_N_ELEMENTS (views) : G_N_ELEMENTS (views) - 1;
+
+    for (guint v = 0; v < n_views; v++)
+      {
+        g_auto(SvgSummary) summary = { 0 };
+
+        g_clear_pointer (&out, g_free);
+        g_assert_cmpint (run_agviz (&out, path, "--svg", "-", "-q", views[v][0], views[v][1], NULL), ==, 0);
+        parse_svg (out, strlen (out), &summary);
+        g_assert_cmpuint (summary.titled, ==, summary.groups);
+        g_assert_cmpuint (summary.groups, >=, 5);
+      }
+  }
+  /* PNG and DOT of the same go through Graphviz without trouble. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_agviz (&out, path, "--dot", "-", "-q", "--expand", "big", NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "digraph"));
+
+  render_fixture_remove (path);
+  g_rmdir (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/agviz/render/example-structure", test_example_structure);
+  g_test_add_func ("/agviz/render/deterministic", test_deterministic);
+  g_test_add_func ("/agviz/render/hostile-names", test_hostile_names);
+  return g_test_run ();
+}
