@@ -15,8 +15,10 @@ import sys
 import tempfile
 
 
-def make_scratch(example):
+def make_scratch(fixture_writer):
     scratch = tempfile.mkdtemp(prefix="agviz-cli-")
+    example = os.path.join(scratch, "example.db")
+    subprocess.run([fixture_writer, example], check=True)
     data = open(example, "rb").read()
     files = {
         "example.db": data,
@@ -71,7 +73,7 @@ def update(path, agviz, scratch):
 def main():
     build = os.path.abspath(sys.argv[1])
     agviz = os.path.join(build, "src", "cli", "agviz")
-    scratch = make_scratch(os.path.join(build, "data", "example.db"))
+    scratch = make_scratch(os.path.join(build, "data", "agviz-write-fixture"))
     here = os.path.dirname(os.path.abspath(__file__))
     for path in sys.argv[2:] or sorted(glob.glob(os.path.join(here, "*.test"))):
         update(path, agviz, scratch)
