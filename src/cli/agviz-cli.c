@@ -8,6 +8,7 @@
 
 #include "agviz-cli.h"
 #include "agviz-core.h"
+#include "agviz-import-error.h"
 
 static int
 exit_code_for (const GError *error)
@@ -23,6 +24,17 @@ exit_code_for (const GError *error)
         case AGVIZ_TRACE_FILE_ERROR_CORRUPT: return AGVIZ_EXIT_CORRUPT;
         case AGVIZ_TRACE_FILE_ERROR_TOO_NEW: return AGVIZ_EXIT_TOO_NEW;
         case AGVIZ_TRACE_FILE_ERROR_IO: return AGVIZ_EXIT_IO;
+        default: return AGVIZ_EXIT_FAILURE;
+        }
+    }
+  if (error->domain == AGVIZ_IMPORT_ERROR)
+    {
+      switch ((AgvizImportError) error->code)
+        {
+        case AGVIZ_IMPORT_ERROR_MISSING: return AGVIZ_EXIT_MISSING;
+        case AGVIZ_IMPORT_ERROR_TRUNCATED: return AGVIZ_EXIT_TRUNCATED;
+        case AGVIZ_IMPORT_ERROR_CORRUPT: return AGVIZ_EXIT_CORRUPT;
+        case AGVIZ_IMPORT_ERROR_IO: return AGVIZ_EXIT_IO;
         default: return AGVIZ_EXIT_FAILURE;
         }
     }

@@ -40,5 +40,7 @@ char *agviz_cli_format_duration (gint64      nanoseconds);
 
 int   agviz_cli_info          (int           argc,
                                char        **argv);
+int   agviz_cli_import        (int           argc,
+                               char        **argv);
 
 G_END_DECLS

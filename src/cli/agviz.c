@@ -15,6 +15,8 @@
 
 static const AgvizCliCommand commands[] = {
   { "info", "Summarise a trace file: functions, traces, counts, errors", agviz_cli_info },
+  { "import", "Import what TensorFlow writes (dumps, SavedModels, graphs, event logs)",
+    agviz_cli_import },
 };
 
 static void
