@@ -893,7 +893,17 @@ import_source (AgvizImportContext  *ctx,
                    "belongs to with --debug-info %s", path, path);
       return FALSE;
     case AGVIZ_SOURCE_FORMAT_EVENT_FILE:
-      return _agviz_import_event_file (ctx, path, NULL, error);
+      if (!_agviz_import_event_file (ctx, path, NULL, error))
+        return FALSE;
+      if (ctx->stats.traces == 0 && ctx->stats.executions == 0)
+        {
+          g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_NOTHING,
+                       "%s: %" G_GUINT64_FORMAT " records, but no graph (only scalars, "
+                       "histograms and the like, which agviz does not show)", path,
+                       ctx->stats.records);
+          return FALSE;
+        }
+      return TRUE;
     case AGVIZ_SOURCE_FORMAT_LOG_DIR:
       return _agviz_import_log_dir (ctx, path, error);
     case AGVIZ_SOURCE_FORMAT_RUN_METADATA:
