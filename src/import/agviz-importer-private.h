@@ -72,6 +72,9 @@ gboolean  _agviz_import_tfdbg_dump       (AgvizImportContext *ctx,
                                           const char         *path,
                                           GError            **error);
 
+/* Whether a captured stderr/traceback comes with the source (the program failed). */
+gboolean  _agviz_importer_has_error_log  (AgvizImporter      *self);
+
 /* Whether @dir holds tfdbg_events.* files / event files (searched @depth folders deep). */
 gboolean  _agviz_import_is_tfdbg_dump    (const char         *dir);
 gboolean  _agviz_import_has_event_files  (const char         *dir,

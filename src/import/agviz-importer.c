@@ -117,6 +117,13 @@ agviz_importer_set_progress_func (AgvizImporter           *self,
   self->progress_destroy = destroy;
 }
 
+gboolean
+_agviz_importer_has_error_log (AgvizImporter *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_IMPORTER (self), FALSE);
+  return self->error_log_path != NULL;
+}
+
 const AgvizImportStats *
 agviz_importer_get_stats (AgvizImporter *self)
 {
