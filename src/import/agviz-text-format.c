@@ -382,12 +382,14 @@ parse_integer (Parser     *parser,
                guint64    *out)
 {
   g_autofree char *text = NULL;
-  const char *start;
+  const char *start, *token;
   gsize length;
   gboolean negative = FALSE;
   guint64 magnitude;
   char *end;
 
+  skip_space (parser);
+  token = parser->p;
   if (accept (parser, '-'))
     negative = TRUE;
   if (!read_number_token (parser, &start, &length))
@@ -395,6 +397,8 @@ parse_integer (Parser     *parser,
   text = g_strndup (start, length);
   errno = 0;
   magnitude = g_ascii_strtoull (text, &end, 0);
+  /* Errors point at the number, not after it. */
+  parser->p = token;
   if (*end != '\0' || errno != 0)
     return fail (parser, "'%s%s' is not an integer", negative ? "-" : "", text);
 
@@ -405,6 +409,7 @@ parse_integer (Parser     *parser,
       if (bits == 32 && magnitude > G_MAXUINT32)
         return fail (parser, "%s is too large for a 32-bit field", text);
       *out = magnitude;
+      parser->p = start + length;
       return TRUE;
     }
   if (negative)
@@ -423,6 +428,7 @@ parse_integer (Parser     *parser,
         return fail (parser, "%s is too large for a %u-bit field", text, bits);
       *out = magnitude;
     }
+  parser->p = start + length;
   return TRUE;
 }
 
