@@ -276,22 +276,26 @@ _agviz_import_saved_model (AgvizImportContext *ctx,
           const AgvizTf__SavedObjectGraph *objects = meta->object_graph_def;
 
           paths = object_paths (objects);
-          for (gsize i = 0; i < objects->n_nodes; i++)
-            {
-              const AgvizTf__SavedObject *object = objects->nodes[i];
-              const char *name = paths[i] != NULL && *paths[i] != '\0' ? paths[i] : NULL;
+          /* A tf.function's own name beats the names of its traces ("f.trace_0"): bare
+           * concrete functions first, functions after, so the latter win. */
+          for (guint pass = 0; pass < 2; pass++)
+            for (gsize i = 0; i < objects->n_nodes; i++)
+              {
+                const AgvizTf__SavedObject *object = objects->nodes[i];
+                const char *name = paths[i] != NULL && *paths[i] != '\0' ? paths[i] : NULL;
 
-              if (name == NULL)
-                continue;
-              if (object->kind_case == AGVIZ_TF__SAVED_OBJECT__KIND_FUNCTION)
-                for (gsize j = 0; j < object->function->n_concrete_functions; j++)
-                  agviz_graph_importer_name_function (graphs,
-                                                      object->function->concrete_functions[j],
-                                                      name, NULL);
-              else if (object->kind_case == AGVIZ_TF__SAVED_OBJECT__KIND_BARE_CONCRETE_FUNCTION)
-                agviz_graph_importer_name_function (
-                  graphs, object->bare_concrete_function->concrete_function_name, name, NULL);
-            }
+                if (name == NULL)
+                  continue;
+                if (pass == 1 && object->kind_case == AGVIZ_TF__SAVED_OBJECT__KIND_FUNCTION)
+                  for (gsize j = 0; j < object->function->n_concrete_functions; j++)
+                    agviz_graph_importer_name_function (graphs,
+                                                        object->function->concrete_functions[j],
+                                                        name, NULL);
+                else if (pass == 0 &&
+                         object->kind_case == AGVIZ_TF__SAVED_OBJECT__KIND_BARE_CONCRETE_FUNCTION)
+                  agviz_graph_importer_name_function (
+                    graphs, object->bare_concrete_function->concrete_function_name, name, NULL);
+              }
         }
       else
         paths = g_new0 (char *, 1);
