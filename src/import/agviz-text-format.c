@@ -206,6 +206,7 @@ static gboolean
 read_string_literal (Parser     *parser,
                      GByteArray *value)
 {
+  const char *opening = parser->p;
   char quote = *parser->p++;
 
   while (TRUE)
@@ -213,7 +214,10 @@ read_string_literal (Parser     *parser,
       guint8 c;
 
       if (parser->p >= parser->end || *parser->p == '\n')
-        return fail (parser, "string not closed before the end of the line");
+        {
+          parser->p = opening;
+          return fail (parser, "string not closed before the end of the line");
+        }
       c = *parser->p++;
       if (c == (guint8) quote)
         return TRUE;
