@@ -627,7 +627,6 @@ agviz_importer_detect_format (const char  *path,
 
   /* Judge by the beginning: a large file's format shows in its first megabyte. */
   {
-    g_autoptr(GError) local_error = NULL;
     FILE *file = g_fopen (path, "rb");
 
     if (file == NULL)
