@@ -23,8 +23,14 @@ struct _AgvizGraphImporter
   GHashTable       *function_traces;   /* graph name -> trace id of functions added */
   GHashTable       *top_nodes;         /* trace id -> GHashTable name -> AgvizGraphNodeInfo */
   GHashTable       *op_names;          /* interned op type strings */
+  GHashTable       *attr_cache;        /* packed attributes (GBytes) -> a{sv} */
+  GByteArray       *attr_key;
   GString          *scratch;
 };
+
+/* Most nodes of a graph share their attributes (T, _output_shapes, ...): converting each set
+ * once and finding it again by its wire bytes is cheaper than building the dictionary anew. */
+#define ATTR_CACHE_MAX 65536
 
 /* Output arguments of common ops with more than one, so "node:arg:idx" inputs inside function
  * bodies find their output slot without TensorFlow's op registry; others count from 0. */
@@ -87,6 +93,10 @@ agviz_graph_importer_new (AgvizRecorder    *recorder,
   self->top_nodes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                            node_table_free);
   self->op_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->attr_cache = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                            (GDestroyNotify) g_bytes_unref,
+                                            (GDestroyNotify) g_variant_unref);
+  self->attr_key = g_byte_array_new ();
   self->scratch = g_string_new (NULL);
   return self;
 }
@@ -102,6 +112,8 @@ agviz_graph_importer_free (AgvizGraphImporter *self)
   g_hash_table_unref (self->function_traces);
   g_hash_table_unref (self->top_nodes);
   g_hash_table_unref (self->op_names);
+  g_hash_table_unref (self->attr_cache);
+  g_byte_array_unref (self->attr_key);
   g_string_free (self->scratch, TRUE);
   g_free (self);
 }
@@ -252,7 +264,7 @@ graph_state_clear (GraphState *state)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (GraphState, graph_state_clear)
 
 static GVariant *
-node_attrs (const AgvizTf__NodeDef *node)
+build_node_attrs (const AgvizTf__NodeDef *node)
 {
   GVariantBuilder builder;
   gboolean any = node->n_attr > 0;
@@ -274,6 +286,58 @@ node_attrs (const AgvizTf__NodeDef *node)
                            g_variant_new_strv ((const char *const *) info->original_func_names,
                                                info->n_original_func_names));
   return g_variant_builder_end (&builder);
+}
+
+static GVariant *
+node_attrs (AgvizGraphImporter     *self,
+            const AgvizTf__NodeDef *node)
+{
+  GByteArray *key = self->attr_key;
+  g_autoptr(GBytes) bytes = NULL;
+  GVariant *attrs;
+
+  if (node->n_attr == 0 && node->experimental_debug_info == NULL)
+    return NULL;
+
+  /* The key: each attribute's name and packed value, plus the debug info when present. */
+  g_byte_array_set_size (key, 0);
+  for (gsize i = 0; i < node->n_attr; i++)
+    {
+      gsize length = strlen (node->attr[i]->key) + 1;
+      gsize size = node->attr[i]->value != NULL
+                     ? protobuf_c_message_get_packed_size (&node->attr[i]->value->base) : 0;
+      guint start;
+
+      g_byte_array_append (key, (const guint8 *) node->attr[i]->key, length);
+      start = key->len;
+      g_byte_array_set_size (key, start + sizeof (guint32) + size);
+      memcpy (key->data + start, &(guint32) { (guint32) size }, sizeof (guint32));
+      if (size > 0)
+        protobuf_c_message_pack (&node->attr[i]->value->base, key->data + start + sizeof (guint32));
+    }
+  if (node->experimental_debug_info != NULL)
+    {
+      gsize size = protobuf_c_message_get_packed_size (&node->experimental_debug_info->base);
+      guint start = key->len;
+
+      g_byte_array_set_size (key, start + 1 + size);
+      key->data[start] = 0xff;
+      protobuf_c_message_pack (&node->experimental_debug_info->base, key->data + start + 1);
+    }
+
+  bytes = g_bytes_new_static (key->data, key->len);
+  attrs = g_hash_table_lookup (self->attr_cache, bytes);
+  if (attrs != NULL)
+    return g_variant_ref (attrs);
+
+  attrs = build_node_attrs (node);
+  if (attrs == NULL)
+    return NULL;
+  g_variant_ref_sink (attrs);
+  if (g_hash_table_size (self->attr_cache) < ATTR_CACHE_MAX)
+    g_hash_table_insert (self->attr_cache, g_bytes_new (key->data, key->len),
+                         g_variant_ref (attrs));
+  return attrs;
 }
 
 static gint64
@@ -301,7 +365,8 @@ add_node (GraphState  *state,
           GError     **error)
 {
   AgvizGraphImporter *self = state->importer;
-  g_autoptr(GVariant) owned = attrs != NULL ? g_variant_ref_sink (attrs) : NULL;
+  /* Takes @attrs (floating or a full reference). */
+  g_autoptr(GVariant) owned = attrs != NULL ? g_variant_take_ref (attrs) : NULL;
   g_autofree char *unique = NULL;
   gint64 id;
 
@@ -425,7 +490,8 @@ parse_slot (const char *text,
   return TRUE;
 }
 
-/* Resolves an input string to the node and output it names; FALSE when it names nothing. */
+/* Resolves an input string ("node", "node:1", "^node", "node:out_arg:0", or an argument
+ * name in function bodies) to the node and output it names; FALSE when it names nothing. */
 static gboolean
 resolve_input (GraphState  *state,
                const char  *input,
@@ -433,43 +499,53 @@ resolve_input (GraphState  *state,
                int         *src_output)
 {
   gboolean control = input[0] == '^';
-  g_auto(GStrv) parts = g_strsplit (control ? input + 1 : input, ":", 3);
-  guint n = g_strv_length (parts);
+  const char *name = control ? input + 1 : input;
+  const char *first_colon = strchr (name, ':');
+  const char *second_colon = first_colon != NULL ? strchr (first_colon + 1, ':') : NULL;
   AgvizGraphNodeInfo *info;
   int slot = 0;
 
-  if (n == 0 || *parts[0] == '\0')
+  if (*name == '\0' || first_colon == name)
     return FALSE;
 
-  /* In function bodies a bare name is an argument of the function. */
-  if (state->args != NULL && n == 1)
+  /* The node name, without copying in the common case of a plain name. */
+  if (first_colon == NULL)
     {
-      gpointer arg;
-
-      if (g_hash_table_lookup_extended (state->args, parts[0], NULL, &arg))
+      /* In function bodies a bare name is an argument of the function. */
+      if (state->args != NULL)
         {
-          *src_id = (gint64) (gintptr) arg;
-          *src_output = control ? -1 : 0;
-          return TRUE;
-        }
-    }
+          gpointer arg;
 
-  info = g_hash_table_lookup (state->nodes, parts[0]);
+          if (g_hash_table_lookup_extended (state->args, name, NULL, &arg))
+            {
+              *src_id = (gint64) (gintptr) arg;
+              *src_output = control ? -1 : 0;
+              return TRUE;
+            }
+        }
+      info = g_hash_table_lookup (state->nodes, name);
+    }
+  else
+    {
+      g_string_overwrite_len (state->importer->scratch, 0, name, first_colon - name);
+      g_string_truncate (state->importer->scratch, first_colon - name);
+      info = g_hash_table_lookup (state->nodes, state->importer->scratch->str);
+    }
   if (info == NULL)
     return FALSE;
 
-  if (n == 2 && !parse_slot (parts[1], &slot))
+  if (first_colon != NULL && second_colon == NULL)
     {
-      int offset = output_arg_offset (state, info->op_type, parts[1]);
-      slot = MAX (offset, 0);
+      if (!parse_slot (first_colon + 1, &slot))
+        slot = MAX (output_arg_offset (state, info->op_type, first_colon + 1), 0);
     }
-  else if (n == 3)
+  else if (second_colon != NULL)
     {
-      int offset = output_arg_offset (state, info->op_type, parts[1]);
+      g_autofree char *arg = g_strndup (first_colon + 1, second_colon - first_colon - 1);
       int index = 0;
 
-      parse_slot (parts[2], &index);
-      slot = MAX (offset, 0) + index;
+      parse_slot (second_colon + 1, &index);
+      slot = MAX (output_arg_offset (state, info->op_type, arg), 0) + index;
     }
 
   *src_id = info->id;
@@ -519,7 +595,8 @@ add_node_defs (GraphState               *state,
 
       if (stack_id == 0 && error != NULL && *error != NULL)
         return NULL;
-      ids[i] = add_node (state, name, op, node->device, node_attrs (node), stack_id, error);
+      ids[i] = add_node (state, name, op, node->device, node_attrs (state->importer, node),
+                         stack_id, error);
       if (ids[i] == 0)
         return NULL;
     }

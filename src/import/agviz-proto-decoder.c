@@ -1,4 +1,4 @@
-/* agviz-proto-decoder.c: a wire-format check before protobuf-c, and a bounded allocator */
+/* agviz-proto-decoder.c: a wire-format check before protobuf-c, and a bounded arena */
 #define G_LOG_DOMAIN "agviz-proto"
 
 #include "config.h"
@@ -14,46 +14,86 @@
 #define ALLOC_FACTOR 24
 #define ALLOC_CEILING (((gsize) 8) << 30)
 
-/* Each block carries its size in front, so the free function needs no state. */
-#define HEADER_SIZE 16
+/* Messages are unpacked into an arena: allocation is a pointer bump, and freeing a message
+ * frees a few large chunks instead of walking every field.  protobuf-c allocates the message
+ * struct first, so the arena's header sits right before it and agviz_proto_free() finds it. */
+#define CHUNK_SIZE ((gsize) 256 << 10)
+#define ALIGNMENT 16
+
+typedef struct _Chunk Chunk;
+struct _Chunk
+{
+  Chunk *next;
+  gsize  size;
+  gsize  used;
+  /* data follows, aligned */
+};
 
 typedef struct
 {
   ProtobufCAllocator base;
+  Chunk             *chunks;
+  Chunk             *first;
   gsize              used;
   gsize              limit;
-} BoundedAllocator;
+} Arena;
+
+#define CHUNK_HEADER (((sizeof (Chunk) + ALIGNMENT - 1) / ALIGNMENT) * ALIGNMENT)
+#define ARENA_HEADER (((sizeof (Arena *) + ALIGNMENT - 1) / ALIGNMENT) * ALIGNMENT)
 
 static void *
-bounded_alloc (void   *allocator_data,
-               size_t  size)
+arena_alloc (void   *allocator_data,
+             size_t  size)
 {
-  BoundedAllocator *allocator = allocator_data;
-  guint8 *block;
+  Arena *arena = allocator_data;
+  Chunk *chunk = arena->chunks;
+  guint8 *data;
 
-  if (size > allocator->limit - allocator->used)
+  size = (size + ALIGNMENT - 1) & ~(gsize) (ALIGNMENT - 1);
+  if (size > arena->limit - arena->used)
     return NULL;
-  block = g_try_malloc (size + HEADER_SIZE);
-  if (block == NULL)
-    return NULL;
-  allocator->used += size;
-  memcpy (block, &size, sizeof size);
-  return block + HEADER_SIZE;
+  if (chunk == NULL || chunk->size - chunk->used < size)
+    {
+      gsize want = MAX (CHUNK_SIZE, size + ARENA_HEADER);
+
+      chunk = g_try_malloc (CHUNK_HEADER + want);
+      if (chunk == NULL)
+        return NULL;
+      chunk->size = want;
+      chunk->used = 0;
+      chunk->next = arena->chunks;
+      /* The very first allocation (the message) gets the arena pointer in front of it. */
+      if (arena->chunks == NULL)
+        {
+          chunk->used = ARENA_HEADER;
+          arena->first = chunk;
+        }
+      arena->chunks = chunk;
+    }
+  data = (guint8 *) chunk + CHUNK_HEADER + chunk->used;
+  chunk->used += size;
+  arena->used += size;
+  return data;
 }
 
 static void
-bounded_free (void *allocator_data,
-              void *pointer)
+arena_free (void *allocator_data,
+            void *pointer)
 {
-  if (pointer != NULL)
-    g_free ((guint8 *) pointer - HEADER_SIZE);
+  /* Everything goes at once in arena_destroy(). */
 }
 
-static ProtobufCAllocator free_only_allocator = {
-  .alloc = NULL,
-  .free = bounded_free,
-  .allocator_data = NULL,
-};
+static void
+arena_destroy (Arena *arena)
+{
+  while (arena->chunks != NULL)
+    {
+      Chunk *next = arena->chunks->next;
+      g_free (arena->chunks);
+      arena->chunks = next;
+    }
+  g_free (arena);
+}
 
 typedef struct
 {
@@ -177,33 +217,38 @@ agviz_proto_decode (const ProtobufCMessageDescriptor  *descriptor,
                     const char                        *what,
                     GError                           **error)
 {
-  BoundedAllocator allocator = {
-    .base = { .alloc = bounded_alloc, .free = bounded_free },
-  };
-  ProtobufCMessage *message;
   static const guint8 empty[1] = { 0 };
+  ProtobufCMessage *message;
+  Arena *arena;
 
   g_return_val_if_fail (descriptor != NULL, NULL);
 
   if (!agviz_proto_check (descriptor, data, length, what, error))
     return NULL;
 
-  allocator.base.allocator_data = &allocator;
-  allocator.limit = length > (ALLOC_CEILING - ALLOC_BASE) / ALLOC_FACTOR
-                      ? ALLOC_CEILING : ALLOC_BASE + length * ALLOC_FACTOR;
-  message = protobuf_c_message_unpack (descriptor, &allocator.base, length,
+  arena = g_new0 (Arena, 1);
+  arena->base.alloc = arena_alloc;
+  arena->base.free = arena_free;
+  arena->base.allocator_data = arena;
+  arena->limit = length > (ALLOC_CEILING - ALLOC_BASE) / ALLOC_FACTOR
+                   ? ALLOC_CEILING : ALLOC_BASE + length * ALLOC_FACTOR;
+  message = protobuf_c_message_unpack (descriptor, &arena->base, length,
                                        length > 0 ? data : empty);
   if (message == NULL)
     {
-      if (allocator.used >= allocator.limit / 2)
+      if (arena->used >= arena->limit / 2)
         g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_LIMIT,
                      "%s is too large to unpack (over %" G_GSIZE_FORMAT " MiB)", what,
-                     allocator.limit >> 20);
+                     arena->limit >> 20);
       else
         g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_PARSE,
                      "%s does not parse as a %s message", what, descriptor->short_name);
+      arena_destroy (arena);
       return NULL;
     }
+  /* The message is the arena's first allocation: its header is right in front. */
+  g_assert ((guint8 *) message == (guint8 *) arena->first + CHUNK_HEADER + ARENA_HEADER);
+  *(Arena **) ((guint8 *) message - ARENA_HEADER) = arena;
   return message;
 }
 
@@ -211,5 +256,5 @@ void
 agviz_proto_free (gpointer message)
 {
   if (message != NULL)
-    protobuf_c_message_free_unpacked (message, &free_only_allocator);
+    arena_destroy (*(Arena **) ((guint8 *) message - ARENA_HEADER));
 }
