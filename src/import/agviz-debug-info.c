@@ -29,10 +29,40 @@ struct _AgvizDebugInfo
   AgvizRecorder *recorder;
   GArray        *file_ids;      /* gint64 per files[] index, 0 not yet added */
   GHashTable    *stack_by_trace_id;   /* guint64 trace id -> gint64 stack id */
+  GHashTable    *frame_cache;         /* FrameKey -> gint64 frame id */
+  GHashTable    *stack_cache;         /* GBytes of frame ids -> gint64 stack id */
   GArray        *frame_scratch;
   GString       *key;
   guint          n_texts;
 };
+
+/* Old-layout files repeat the same frames node after node: found again without formatting. */
+typedef struct
+{
+  int         file_index;
+  int         line;
+  int         col;
+  const char *func;       /* borrowed from the message */
+} FrameKey;
+
+static guint
+frame_key_hash (gconstpointer key)
+{
+  const FrameKey *k = key;
+
+  return ((guint) k->file_index * 2654435761u) ^ ((guint) k->line * 40503u) ^
+         (guint) k->col ^ (k->func != NULL ? g_str_hash (k->func) : 0);
+}
+
+static gboolean
+frame_key_equal (gconstpointer a,
+                 gconstpointer b)
+{
+  const FrameKey *ka = a, *kb = b;
+
+  return ka->file_index == kb->file_index && ka->line == kb->line && ka->col == kb->col &&
+         g_strcmp0 (ka->func, kb->func) == 0;
+}
 
 static guint
 hash_u64 (gconstpointer key)
@@ -61,6 +91,9 @@ agviz_debug_info_new (AgvizTf__GraphDebugInfo *info,
   self->traces_by_id = g_hash_table_new (hash_u64, g_int64_equal);
   self->frames_by_id = g_hash_table_new (hash_u64, g_int64_equal);
   self->stack_by_trace_id = g_hash_table_new_full (hash_u64, g_int64_equal, g_free, NULL);
+  self->frame_cache = g_hash_table_new_full (frame_key_hash, frame_key_equal, g_free, g_free);
+  self->stack_cache = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                             (GDestroyNotify) g_bytes_unref, g_free);
   self->file_ids = g_array_new (FALSE, TRUE, sizeof (gint64));
   g_array_set_size (self->file_ids, info->n_files);
   self->frame_scratch = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -145,6 +178,8 @@ agviz_debug_info_free (AgvizDebugInfo *self)
   g_hash_table_unref (self->traces_by_id);
   g_hash_table_unref (self->frames_by_id);
   g_hash_table_unref (self->stack_by_trace_id);
+  g_hash_table_unref (self->frame_cache);
+  g_hash_table_unref (self->stack_cache);
   g_array_unref (self->file_ids);
   g_array_unref (self->frame_scratch);
   g_string_free (self->key, TRUE);
@@ -251,12 +286,21 @@ frame_id_for (AgvizDebugInfo                         *self,
               const AgvizTf__GraphDebugInfo__FileLineCol *frame,
               GError                                **error)
 {
-  gint64 file_id = file_id_for (self, recorder, frame->file_index, error);
+  FrameKey key = { frame->file_index, frame->line, frame->col, frame->func };
+  const gint64 *cached = g_hash_table_lookup (self->frame_cache, &key);
+  gint64 file_id, frame_id;
 
+  if (cached != NULL)
+    return *cached;
+  file_id = file_id_for (self, recorder, frame->file_index, error);
   if (file_id == 0)
     return 0;
-  return agviz_recorder_add_frame (recorder, file_id, MAX (frame->line, 0), MAX (frame->col, 0),
-                                   frame->func, error);
+  frame_id = agviz_recorder_add_frame (recorder, file_id, MAX (frame->line, 0),
+                                       MAX (frame->col, 0), frame->func, error);
+  if (frame_id != 0)
+    g_hash_table_insert (self->frame_cache, g_memdup2 (&key, sizeof key),
+                         g_memdup2 (&frame_id, sizeof frame_id));
+  return frame_id;
 }
 
 /* Drops caches made for another recorder (or before a rollback of the same one). */
@@ -269,6 +313,8 @@ bind_recorder (AgvizDebugInfo *self,
   self->recorder = recorder;
   memset (self->file_ids->data, 0, self->file_ids->len * sizeof (gint64));
   g_hash_table_remove_all (self->stack_by_trace_id);
+  g_hash_table_remove_all (self->frame_cache);
+  g_hash_table_remove_all (self->stack_cache);
   self->n_texts = 0;
 }
 
@@ -345,8 +391,21 @@ agviz_debug_info_get_stack (AgvizDebugInfo  *self,
 
   if (self->frame_scratch->len == 0)
     return 0;
+  {
+    g_autoptr(GBytes) frames = g_bytes_new_static (self->frame_scratch->data,
+                                                   self->frame_scratch->len * sizeof (gint64));
+    const gint64 *cached = g_hash_table_lookup (self->stack_cache, frames);
+
+    if (cached != NULL)
+      return *cached;
+  }
   stack_id = agviz_recorder_add_stack (recorder, (const gint64 *) self->frame_scratch->data,
                                        self->frame_scratch->len, error);
+  if (stack_id != 0)
+    g_hash_table_insert (self->stack_cache,
+                         g_bytes_new (self->frame_scratch->data,
+                                      self->frame_scratch->len * sizeof (gint64)),
+                         g_memdup2 (&stack_id, sizeof stack_id));
   if (stack_id != 0 && trace_id != NULL)
     g_hash_table_insert (self->stack_by_trace_id, g_memdup2 (trace_id, sizeof *trace_id),
                          (gpointer) (gintptr) stack_id);
