@@ -42,5 +42,7 @@ int   agviz_cli_info          (int           argc,
                                char        **argv);
 int   agviz_cli_import        (int           argc,
                                char        **argv);
+int   agviz_cli_record        (int           argc,
+                               char        **argv);
 
 G_END_DECLS

@@ -17,6 +17,8 @@ static const AgvizCliCommand commands[] = {
   { "info", "Summarise a trace file: functions, traces, counts, errors", agviz_cli_info },
   { "import", "Import what TensorFlow writes (dumps, SavedModels, graphs, event logs)",
     agviz_cli_import },
+  { "record", "Run a TensorFlow program with tfdbg2 dumping on and import what it did",
+    agviz_cli_record },
 };
 
 static void
