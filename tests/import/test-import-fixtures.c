@@ -192,7 +192,10 @@ check_demo_graph (AgvizStore *store,
   g_assert_cmpstr (x->device, ==, "/device:CPU:0");
   shapes = attr (x, "_output_shapes");
   g_assert_cmpstr (g_variant_get_type_string (shapes), ==, "as");
-  g_assert_cmpstr (g_variant_get_strv (shapes, NULL)[0], ==, "[?,2]");
+  {
+    g_autofree const char **strv = g_variant_get_strv (shapes, NULL);
+    g_assert_cmpstr (strv[0], ==, "[?,2]");
+  }
   value = attr (x, "dtype");
   g_assert_cmpstr (g_variant_get_string (value, NULL), ==, "float32");
   g_clear_pointer (&value, g_variant_unref);
