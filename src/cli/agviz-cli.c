@@ -8,6 +8,7 @@
 
 #include "agviz-cli.h"
 #include "agviz-core.h"
+#include "agviz-import-error.h"
 
 static int
 exit_code_for (const GError *error)
@@ -28,6 +29,17 @@ exit_code_for (const GError *error)
     }
   if (g_error_matches (error, AGVIZ_SCENE_ERROR, AGVIZ_SCENE_ERROR_NOT_FOUND))
     return AGVIZ_EXIT_NOT_FOUND;
+  if (error->domain == AGVIZ_IMPORT_ERROR)
+    {
+      switch ((AgvizImportError) error->code)
+        {
+        case AGVIZ_IMPORT_ERROR_MISSING: return AGVIZ_EXIT_MISSING;
+        case AGVIZ_IMPORT_ERROR_TRUNCATED: return AGVIZ_EXIT_TRUNCATED;
+        case AGVIZ_IMPORT_ERROR_CORRUPT: return AGVIZ_EXIT_CORRUPT;
+        case AGVIZ_IMPORT_ERROR_IO: return AGVIZ_EXIT_IO;
+        default: return AGVIZ_EXIT_FAILURE;
+        }
+    }
   if (g_error_matches (error, AGVIZ_STORE_ERROR, AGVIZ_STORE_ERROR_NOT_FOUND))
     return AGVIZ_EXIT_NOT_FOUND;
   if (error->domain == G_OPTION_ERROR)

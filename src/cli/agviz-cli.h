@@ -55,4 +55,9 @@ int      agviz_cli_render         (int           argc,
 gboolean agviz_cli_render_wanted  (int           argc,
                                    char        **argv);
 
+int   agviz_cli_import        (int           argc,
+                               char        **argv);
+int   agviz_cli_record        (int           argc,
+                               char        **argv);
+
 G_END_DECLS

@@ -15,6 +15,10 @@
 
 static const AgvizCliCommand commands[] = {
   { "info", "Summarise a trace file: functions, traces, counts, errors", agviz_cli_info },
+  { "import", "Import what TensorFlow writes (dumps, SavedModels, graphs, event logs)",
+    agviz_cli_import },
+  { "record", "Run a TensorFlow program with tfdbg2 dumping on and import what it did",
+    agviz_cli_record },
   { "where", "Show where a node was created: its stack with source lines", agviz_cli_where },
   { "explain", "Rewrite a TensorFlow error or warning with your source lines", agviz_cli_explain },
   { "check", "Find the classic tf.function mistakes, with evidence and fixes", agviz_cli_check },

@@ -178,6 +178,9 @@ struct _AgvizRecorder
   char         *stopped_reason;
 
   gboolean      in_transaction;
+  /* Set between begin_batch and commit_batch/rollback_batch: every commit is held back so the
+   * batch lands whole or not at all. */
+  gboolean      in_batch;
   guint         pending_rows;
   gint64        last_commit_usec;
 
@@ -451,8 +454,8 @@ ensure_transaction (AgvizRecorder  *self,
 }
 
 static gboolean
-commit (AgvizRecorder  *self,
-        GError        **error)
+commit_now (AgvizRecorder  *self,
+            GError        **error)
 {
   int rc;
 
@@ -472,6 +475,17 @@ commit (AgvizRecorder  *self,
   self->pending_rows = 0;
   self->last_commit_usec = g_get_monotonic_time ();
   return TRUE;
+}
+
+/* Every commit point of the recorder goes through here; inside a batch they all wait for
+ * agviz_recorder_commit_batch(). */
+static gboolean
+commit (AgvizRecorder  *self,
+        GError        **error)
+{
+  if (self->in_batch)
+    return TRUE;
+  return commit_now (self, error);
 }
 
 /* Between traces, keep readers up to date without a commit per row. */
@@ -687,10 +701,12 @@ agviz_recorder_close (AgvizRecorder  *self,
   if (self->db == NULL)
     return TRUE;
 
-  if (self->stopped_reason == NULL)
+  /* A batch that was never committed is abandoned whole, as if the process had died. */
+  if (self->stopped_reason == NULL && !self->in_batch)
     ok = commit (self, error);
   else if (self->in_transaction)
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  self->in_batch = FALSE;
 
   for (guint i = 0; i < N_STMTS; i++)
     g_clear_pointer (&self->stmts[i], sqlite3_finalize);
@@ -717,6 +733,108 @@ agviz_recorder_flush (AgvizRecorder  *self,
   if (!check_usable (self, error))
     return FALSE;
   return commit (self, error);
+}
+
+gboolean
+agviz_recorder_begin_batch (AgvizRecorder  *self,
+                            GError        **error)
+{
+  g_return_val_if_fail (AGVIZ_IS_RECORDER (self), FALSE);
+
+  if (!check_usable (self, error))
+    return FALSE;
+  if (self->in_batch)
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_INVALID, "a batch is already open");
+  if (g_hash_table_size (self->open_traces) > 0)
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_INVALID,
+                         "a batch cannot start while traces are being recorded");
+  /* What came before the batch is committed now, so a rollback takes back the batch only. */
+  if (!commit_now (self, error) || !ensure_transaction (self, error))
+    return FALSE;
+
+  self->in_batch = TRUE;
+  return TRUE;
+}
+
+gboolean
+agviz_recorder_in_batch (AgvizRecorder *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_RECORDER (self), FALSE);
+
+  return self->in_batch;
+}
+
+gboolean
+agviz_recorder_commit_batch (AgvizRecorder  *self,
+                             GError        **error)
+{
+  g_return_val_if_fail (AGVIZ_IS_RECORDER (self), FALSE);
+
+  if (!check_usable (self, error))
+    return FALSE;
+  if (!self->in_batch)
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_INVALID, "no batch is open");
+  if (g_hash_table_size (self->open_traces) > 0)
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_INVALID,
+                         "%u trace(s) of the batch have not ended",
+                         g_hash_table_size (self->open_traces));
+
+  self->in_batch = FALSE;
+  if (!commit_now (self, error))
+    {
+      /* Still open when SQLite kept the transaction (e.g. busy): the caller may retry or roll
+       * back; gone when it rolled back, and then stopped_reason says so. */
+      self->in_batch = self->in_transaction;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+agviz_recorder_rollback_batch (AgvizRecorder  *self,
+                               GError        **error)
+{
+  g_return_val_if_fail (AGVIZ_IS_RECORDER (self), FALSE);
+
+  if (self->db == NULL)
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_STOPPED, "the recorder is closed");
+  if (!self->in_batch)
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_INVALID, "no batch is open");
+
+  self->in_batch = FALSE;
+  if (self->in_transaction)
+    {
+      int rc = sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+
+      /* SQLite may have rolled back already (I/O error): then there is nothing left to undo. */
+      if (rc != SQLITE_OK && !sqlite3_get_autocommit (self->db))
+        return fail_sqlite (self, rc, "cannot roll back", error);
+      self->in_transaction = FALSE;
+    }
+
+  /* Every id cached since the batch began may name a row that is gone: forget them all (the
+   * caches refill from the file on the next miss) and restart the counters from the file. */
+  self->last_trace = NULL;
+  g_hash_table_remove_all (self->open_traces);
+  g_hash_table_remove_all (self->op_type_ids);
+  g_hash_table_remove_all (self->device_ids);
+  g_hash_table_remove_all (self->frame_ids);
+  g_hash_table_remove_all (self->stack_ids);
+  g_hash_table_remove_all (self->known_stacks);
+  g_hash_table_remove_all (self->known_traces);
+  g_hash_table_remove_all (self->attr_set_ids);
+  g_hash_table_remove_all (self->function_ids);
+  self->next_scope_id = max_of (self->db, "SELECT coalesce(max(id), 0) FROM scopes") + 1;
+  self->next_node_id = max_of (self->db, "SELECT coalesce(max(id), 0) FROM nodes") + 1;
+  if (self->next_node_id < self->first_session_node_id)
+    self->next_node_id = self->first_session_node_id;
+  g_array_set_size (self->node_owner, self->next_node_id - self->first_session_node_id);
+  self->next_seq = max_of (self->db, "SELECT coalesce(max(seq), 0) FROM executions") + 1;
+  self->pending_rows = 0;
+
+  /* A rollback after an I/O error leaves a consistent file: recording may go on. */
+  g_clear_pointer (&self->stopped_reason, g_free);
+  return TRUE;
 }
 
 gboolean

@@ -44,9 +44,25 @@ AgvizRecorder *agviz_recorder_open             (const char          *path,
 gboolean       agviz_recorder_close            (AgvizRecorder       *self,
                                                 GError             **error);
 
-/* Commits everything now, including rows of traces that have not ended yet. */
+/* Commits everything now, including rows of traces that have not ended yet (inside a batch:
+ * nothing, see agviz_recorder_begin_batch()). */
 gboolean       agviz_recorder_flush            (AgvizRecorder       *self,
                                                 GError             **error);
+
+/* Import batches: between begin_batch and commit_batch nothing is committed, not even at
+ * agviz_recorder_end_trace() or agviz_recorder_flush(), so an importer that fails half-way calls
+ * rollback_batch and leaves the file exactly as it was (a process that dies inside a batch has
+ * the same effect).  A batch starts with no trace open and commits only when all its traces
+ * have ended.  Readers see nothing of a batch until it commits.  Closing the recorder inside a
+ * batch rolls it back. */
+gboolean       agviz_recorder_begin_batch      (AgvizRecorder       *self,
+                                                GError             **error);
+gboolean       agviz_recorder_commit_batch     (AgvizRecorder       *self,
+                                                GError             **error);
+/* Undoes everything since begin_batch; ids handed out since then are invalid afterwards. */
+gboolean       agviz_recorder_rollback_batch   (AgvizRecorder       *self,
+                                                GError             **error);
+gboolean       agviz_recorder_in_batch         (AgvizRecorder       *self);
 
 gboolean       agviz_recorder_set_metadata     (AgvizRecorder       *self,
                                                 const char          *key,

@@ -1,0 +1,413 @@
+/* agviz-debug-info.c: GraphDebugInfo (FORMATS.md section 5.5) to recorder stacks */
+#define G_LOG_DOMAIN "agviz-debug-info"
+
+#include "config.h"
+
+#include <string.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
+
+#include "agviz-debug-info.h"
+#include "agviz-import-error.h"
+#include "agviz-proto-decoder.h"
+#include "agviz-text-format.h"
+
+/* Source files larger than this are not stored (generated code, bundles). */
+#define MAX_SOURCE_TEXT (((gsize) 16) << 20)
+
+struct _AgvizDebugInfo
+{
+  AgvizTf__GraphDebugInfo *info;
+  char                    *source_dir;
+
+  GHashTable *old_traces;       /* key (borrowed) -> StackTrace (old layout) */
+  GHashTable *trace_ids;        /* key (borrowed) -> guint64 trace id + 1 (new layout) */
+  GHashTable *traces_by_id;     /* guint64 id -> StackTrace */
+  GHashTable *frames_by_id;     /* guint64 id -> FileLineCol */
+
+  /* Caches of recorder ids; valid for one recorder batch. */
+  AgvizRecorder *recorder;
+  GArray        *file_ids;      /* gint64 per files[] index, 0 not yet added */
+  GHashTable    *stack_by_trace_id;   /* guint64 trace id -> gint64 stack id */
+  GHashTable    *frame_cache;         /* FrameKey -> gint64 frame id */
+  GHashTable    *stack_cache;         /* GBytes of frame ids -> gint64 stack id */
+  GArray        *frame_scratch;
+  GString       *key;
+  guint          n_texts;
+};
+
+/* Old-layout files repeat the same frames node after node: found again without formatting. */
+typedef struct
+{
+  int         file_index;
+  int         line;
+  int         col;
+  const char *func;       /* borrowed from the message */
+} FrameKey;
+
+static guint
+frame_key_hash (gconstpointer key)
+{
+  const FrameKey *k = key;
+
+  return ((guint) k->file_index * 2654435761u) ^ ((guint) k->line * 40503u) ^
+         (guint) k->col ^ (k->func != NULL ? g_str_hash (k->func) : 0);
+}
+
+static gboolean
+frame_key_equal (gconstpointer a,
+                 gconstpointer b)
+{
+  const FrameKey *ka = a, *kb = b;
+
+  return ka->file_index == kb->file_index && ka->line == kb->line && ka->col == kb->col &&
+         g_strcmp0 (ka->func, kb->func) == 0;
+}
+
+static guint
+hash_u64 (gconstpointer key)
+{
+  guint64 v = *(const guint64 *) key;
+
+  v ^= v >> 33;
+  v *= G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
+  v ^= v >> 33;
+  return (guint) v;
+}
+
+AgvizDebugInfo *
+agviz_debug_info_new (AgvizTf__GraphDebugInfo *info,
+                      const char              *source_dir)
+{
+  AgvizDebugInfo *self;
+
+  g_return_val_if_fail (info != NULL, NULL);
+
+  self = g_new0 (AgvizDebugInfo, 1);
+  self->info = info;
+  self->source_dir = g_strdup (source_dir);
+  self->old_traces = g_hash_table_new (g_str_hash, g_str_equal);
+  self->trace_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  self->traces_by_id = g_hash_table_new (hash_u64, g_int64_equal);
+  self->frames_by_id = g_hash_table_new (hash_u64, g_int64_equal);
+  self->stack_by_trace_id = g_hash_table_new_full (hash_u64, g_int64_equal, g_free, NULL);
+  self->frame_cache = g_hash_table_new_full (frame_key_hash, frame_key_equal, g_free, g_free);
+  self->stack_cache = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                             (GDestroyNotify) g_bytes_unref, g_free);
+  self->file_ids = g_array_new (FALSE, TRUE, sizeof (gint64));
+  g_array_set_size (self->file_ids, info->n_files);
+  self->frame_scratch = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->key = g_string_new (NULL);
+
+  for (gsize i = 0; i < info->n_traces; i++)
+    if (info->traces[i]->value != NULL)
+      g_hash_table_insert (self->old_traces, info->traces[i]->key, info->traces[i]->value);
+  for (gsize i = 0; i < info->n_name_to_trace_id; i++)
+    g_hash_table_insert (self->trace_ids, info->name_to_trace_id[i]->key,
+                         &info->name_to_trace_id[i]->value);
+  for (gsize i = 0; i < info->n_traces_by_id; i++)
+    if (info->traces_by_id[i]->value != NULL)
+      g_hash_table_insert (self->traces_by_id, &info->traces_by_id[i]->key,
+                           info->traces_by_id[i]->value);
+  for (gsize i = 0; i < info->n_frames_by_id; i++)
+    if (info->frames_by_id[i]->value != NULL)
+      g_hash_table_insert (self->frames_by_id, &info->frames_by_id[i]->key,
+                           info->frames_by_id[i]->value);
+  return self;
+}
+
+AgvizDebugInfo *
+agviz_debug_info_load (const char  *path,
+                       GError     **error)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(GError) binary_error = NULL;
+  AgvizTf__GraphDebugInfo *info;
+  gsize length;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!g_file_get_contents (path, &contents, &length, error))
+    {
+      if (error != NULL && *error != NULL)
+        {
+          GError *io = g_error_new (AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_IO, "%s",
+                                    (*error)->message);
+          g_clear_error (error);
+          g_propagate_error (error, io);
+        }
+      return NULL;
+    }
+
+  /* Binary first; a text file seldom parses as binary, and when it does it is caught by the
+   * text attempt failing the other way round only if the binary one found nothing. */
+  info = (AgvizTf__GraphDebugInfo *)
+    agviz_proto_decode (&agviz_tf__graph_debug_info__descriptor, (const guint8 *) contents,
+                        length, path, &binary_error);
+  if (info != NULL && info->n_files == 0 && info->n_traces == 0 && info->n_traces_by_id == 0)
+    g_clear_pointer (&info, agviz_proto_free);
+  if (info == NULL)
+    {
+      g_autoptr(GError) text_error = NULL;
+
+      info = (AgvizTf__GraphDebugInfo *)
+        agviz_text_format_decode (&agviz_tf__graph_debug_info__descriptor, contents, length,
+                                  path, &text_error);
+      if (info == NULL)
+        {
+          g_set_error (error, AGVIZ_IMPORT_ERROR, text_error->code,
+                       "%s is not a GraphDebugInfo: as text, %s; as binary, %s", path,
+                       text_error->message,
+                       binary_error != NULL ? binary_error->message : "it holds no stacks");
+          return NULL;
+        }
+    }
+
+  dir = g_path_get_dirname (path);
+  return agviz_debug_info_new (info, dir);
+}
+
+void
+agviz_debug_info_free (AgvizDebugInfo *self)
+{
+  if (self == NULL)
+    return;
+  g_hash_table_unref (self->old_traces);
+  g_hash_table_unref (self->trace_ids);
+  g_hash_table_unref (self->traces_by_id);
+  g_hash_table_unref (self->frames_by_id);
+  g_hash_table_unref (self->stack_by_trace_id);
+  g_hash_table_unref (self->frame_cache);
+  g_hash_table_unref (self->stack_cache);
+  g_array_unref (self->file_ids);
+  g_array_unref (self->frame_scratch);
+  g_string_free (self->key, TRUE);
+  agviz_proto_free (self->info);
+  g_free (self->source_dir);
+  g_free (self);
+}
+
+guint
+agviz_debug_info_get_n_keys (AgvizDebugInfo *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return g_hash_table_size (self->old_traces) + g_hash_table_size (self->trace_ids);
+}
+
+guint
+agviz_debug_info_get_n_texts (AgvizDebugInfo *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->n_texts;
+}
+
+/* The file's text when it can be found: as written, relative to the source, or by base name
+ * beside the source (debug files often name paths of the machine that wrote them). */
+static char *
+find_source_text (AgvizDebugInfo *self,
+                  const char     *path,
+                  gsize          *length)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *relative = NULL;
+  g_autofree char *beside = NULL;
+  const char *candidates[3];
+  guint n = 0;
+
+  if (g_path_is_absolute (path))
+    candidates[n++] = path;
+  if (self->source_dir != NULL)
+    {
+      if (!g_path_is_absolute (path))
+        candidates[n++] = relative = g_build_filename (self->source_dir, path, NULL);
+      candidates[n++] = beside = g_build_filename (self->source_dir, base, NULL);
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      char *contents;
+      GStatBuf st;
+
+      if (g_stat (candidates[i], &st) != 0 || !S_ISREG (st.st_mode) ||
+          (gsize) st.st_size > MAX_SOURCE_TEXT)
+        continue;
+      if (g_file_get_contents (candidates[i], &contents, length, NULL))
+        return contents;
+    }
+  return NULL;
+}
+
+static gint64
+file_id_for (AgvizDebugInfo  *self,
+             AgvizRecorder   *recorder,
+             int              index,
+             GError         **error)
+{
+  const char *path;
+  gint64 id;
+
+  if (index >= 0 && (gsize) index < self->info->n_files)
+    {
+      id = g_array_index (self->file_ids, gint64, index);
+      if (id != 0)
+        return id;
+      path = self->info->files[index];
+    }
+  else
+    path = NULL;
+
+  if (path == NULL || *path == '\0')
+    path = "<unknown>";
+  id = agviz_recorder_add_file (recorder, NULL, path, error);
+  if (id == 0)
+    return 0;
+
+  if (index >= 0 && (gsize) index < self->info->n_files)
+    {
+      g_autofree char *text = NULL;
+      gsize length = 0;
+
+      g_array_index (self->file_ids, gint64, index) = id;
+      text = find_source_text (self, path, &length);
+      if (text != NULL)
+        {
+          if (!agviz_recorder_set_file_text (recorder, id, text, length, error))
+            return 0;
+          self->n_texts++;
+        }
+    }
+  return id;
+}
+
+static gint64
+frame_id_for (AgvizDebugInfo                         *self,
+              AgvizRecorder                          *recorder,
+              const AgvizTf__GraphDebugInfo__FileLineCol *frame,
+              GError                                **error)
+{
+  FrameKey key = { frame->file_index, frame->line, frame->col, frame->func };
+  const gint64 *cached = g_hash_table_lookup (self->frame_cache, &key);
+  gint64 file_id, frame_id;
+
+  if (cached != NULL)
+    return *cached;
+  file_id = file_id_for (self, recorder, frame->file_index, error);
+  if (file_id == 0)
+    return 0;
+  frame_id = agviz_recorder_add_frame (recorder, file_id, MAX (frame->line, 0),
+                                       MAX (frame->col, 0), frame->func, error);
+  if (frame_id != 0)
+    g_hash_table_insert (self->frame_cache, g_memdup2 (&key, sizeof key),
+                         g_memdup2 (&frame_id, sizeof frame_id));
+  return frame_id;
+}
+
+/* Drops caches made for another recorder (or before a rollback of the same one). */
+static void
+bind_recorder (AgvizDebugInfo *self,
+               AgvizRecorder  *recorder)
+{
+  if (self->recorder == recorder)
+    return;
+  self->recorder = recorder;
+  memset (self->file_ids->data, 0, self->file_ids->len * sizeof (gint64));
+  g_hash_table_remove_all (self->stack_by_trace_id);
+  g_hash_table_remove_all (self->frame_cache);
+  g_hash_table_remove_all (self->stack_cache);
+  self->n_texts = 0;
+}
+
+gint64
+agviz_debug_info_get_stack (AgvizDebugInfo  *self,
+                            AgvizRecorder   *recorder,
+                            const char      *node,
+                            const char      *function,
+                            GError         **error)
+{
+  AgvizTf__GraphDebugInfo__StackTrace *trace;
+  const guint64 *trace_id = NULL;
+  gint64 stack_id;
+
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (node != NULL, 0);
+
+  bind_recorder (self, recorder);
+
+  g_string_assign (self->key, node);
+  g_string_append_c (self->key, '@');
+  if (function != NULL)
+    g_string_append (self->key, function);
+
+  trace = g_hash_table_lookup (self->old_traces, self->key->str);
+  if (trace == NULL)
+    trace_id = g_hash_table_lookup (self->trace_ids, self->key->str);
+  if (trace == NULL && trace_id == NULL && function == NULL)
+    {
+      trace = g_hash_table_lookup (self->old_traces, node);
+      if (trace == NULL)
+        trace_id = g_hash_table_lookup (self->trace_ids, node);
+    }
+
+  g_array_set_size (self->frame_scratch, 0);
+  if (trace != NULL)
+    {
+      /* Old layout: innermost first, so walk it backwards. */
+      for (gsize i = trace->n_file_line_cols; i-- > 0;)
+        {
+          gint64 frame_id = frame_id_for (self, recorder, trace->file_line_cols[i], error);
+
+          if (frame_id == 0)
+            return 0;
+          g_array_append_val (self->frame_scratch, frame_id);
+        }
+    }
+  else if (trace_id != NULL)
+    {
+      gpointer cached;
+
+      if (g_hash_table_lookup_extended (self->stack_by_trace_id, trace_id, NULL, &cached))
+        return (gint64) (gintptr) cached;
+
+      trace = g_hash_table_lookup (self->traces_by_id, trace_id);
+      if (trace == NULL)
+        return 0;
+      for (gsize i = 0; i < trace->n_frame_id; i++)
+        {
+          const AgvizTf__GraphDebugInfo__FileLineCol *frame =
+            g_hash_table_lookup (self->frames_by_id, &trace->frame_id[i]);
+          gint64 frame_id;
+
+          if (frame == NULL)
+            continue;
+          frame_id = frame_id_for (self, recorder, frame, error);
+          if (frame_id == 0)
+            return 0;
+          g_array_append_val (self->frame_scratch, frame_id);
+        }
+    }
+  else
+    return 0;
+
+  if (self->frame_scratch->len == 0)
+    return 0;
+  {
+    g_autoptr(GBytes) frames = g_bytes_new_static (self->frame_scratch->data,
+                                                   self->frame_scratch->len * sizeof (gint64));
+    const gint64 *cached = g_hash_table_lookup (self->stack_cache, frames);
+
+    if (cached != NULL)
+      return *cached;
+  }
+  stack_id = agviz_recorder_add_stack (recorder, (const gint64 *) self->frame_scratch->data,
+                                       self->frame_scratch->len, error);
+  if (stack_id != 0)
+    g_hash_table_insert (self->stack_cache,
+                         g_bytes_new (self->frame_scratch->data,
+                                      self->frame_scratch->len * sizeof (gint64)),
+                         g_memdup2 (&stack_id, sizeof stack_id));
+  if (stack_id != 0 && trace_id != NULL)
+    g_hash_table_insert (self->stack_by_trace_id, g_memdup2 (trace_id, sizeof *trace_id),
+                         (gpointer) (gintptr) stack_id);
+  return stack_id;
+}

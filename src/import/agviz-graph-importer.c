@@ -1,0 +1,941 @@
+/* agviz-graph-importer.c: GraphDef nodes, edges, calls and function libraries into traces */
+#define G_LOG_DOMAIN "agviz-graph-importer"
+
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "agviz-graph-importer.h"
+#include "agviz-proto-decoder.h"
+#include "agviz-tf-values.h"
+
+struct _AgvizGraphImporter
+{
+  AgvizRecorder    *recorder;
+  AgvizImportStats *stats;
+  GPtrArray        *warnings;
+  AgvizDebugInfo   *debug_info;
+  gint64            started_ns;
+
+  GHashTable       *function_names;    /* graph name -> python function name */
+  GHashTable       *signatures;        /* graph name -> signature text */
+  GHashTable       *function_traces;   /* graph name -> trace id of functions added */
+  GHashTable       *top_nodes;         /* trace id -> GHashTable name -> AgvizGraphNodeInfo */
+  GHashTable       *op_names;          /* interned op type strings */
+  GHashTable       *attr_cache;        /* packed attributes (GBytes) -> a{sv} */
+  GByteArray       *attr_key;
+  GString          *scratch;
+};
+
+/* Most nodes of a graph share their attributes (T, _output_shapes, ...): converting each set
+ * once and finding it again by its wire bytes is cheaper than building the dictionary anew. */
+#define ATTR_CACHE_MAX 65536
+
+/* Output arguments of common ops with more than one, so "node:arg:idx" inputs inside function
+ * bodies find their output slot without TensorFlow's op registry; others count from 0. */
+static const struct
+{
+  const char *op;
+  const char *args[8];
+} multi_output_ops[] = {
+  { "Switch", { "output_false", "output_true" } },
+  { "RefSwitch", { "output_false", "output_true" } },
+  { "Merge", { "output", "value_index" } },
+  { "RefMerge", { "output", "value_index" } },
+  { "FusedBatchNorm", { "y", "batch_mean", "batch_variance", "reserve_space_1",
+                        "reserve_space_2" } },
+  { "FusedBatchNormV2", { "y", "batch_mean", "batch_variance", "reserve_space_1",
+                          "reserve_space_2" } },
+  { "FusedBatchNormV3", { "y", "batch_mean", "batch_variance", "reserve_space_1",
+                          "reserve_space_2", "reserve_space_3" } },
+  { "FusedBatchNormGradV3", { "x_backprop", "scale_backprop", "offset_backprop",
+                              "reserve_space_4", "reserve_space_5" } },
+  { "Unique", { "y", "idx" } },
+  { "UniqueV2", { "y", "idx" } },
+  { "UniqueWithCounts", { "y", "idx", "count" } },
+  { "TopK", { "values", "indices" } },
+  { "TopKV2", { "values", "indices" } },
+  { "BroadcastGradientArgs", { "r0", "r1" } },
+  { "LSTMBlockCell", { "i", "cs", "f", "o", "ci", "co", "h" } },
+  { "Svd", { "s", "u", "v" } },
+  { "Qr", { "q", "r" } },
+  { "SoftmaxCrossEntropyWithLogits", { "loss", "backprop" } },
+  { "SparseSoftmaxCrossEntropyWithLogits", { "loss", "backprop" } },
+  { "MaxPoolWithArgmax", { "output", "argmax" } },
+  { "QuantizeV2", { "output", "output_min", "output_max" } },
+  { "TensorListPopBack", { "output_handle", "tensor" } },
+};
+
+static void
+node_table_free (gpointer data)
+{
+  g_hash_table_unref (data);
+}
+
+AgvizGraphImporter *
+agviz_graph_importer_new (AgvizRecorder    *recorder,
+                          AgvizImportStats *stats,
+                          GPtrArray        *warnings)
+{
+  AgvizGraphImporter *self;
+
+  g_return_val_if_fail (AGVIZ_IS_RECORDER (recorder), NULL);
+  g_return_val_if_fail (stats != NULL && warnings != NULL, NULL);
+
+  self = g_new0 (AgvizGraphImporter, 1);
+  self->recorder = g_object_ref (recorder);
+  self->stats = stats;
+  self->warnings = warnings;
+  self->function_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->signatures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->function_traces = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->top_nodes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                           node_table_free);
+  self->op_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->attr_cache = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                            (GDestroyNotify) g_bytes_unref,
+                                            (GDestroyNotify) g_variant_unref);
+  self->attr_key = g_byte_array_new ();
+  self->scratch = g_string_new (NULL);
+  return self;
+}
+
+void
+agviz_graph_importer_free (AgvizGraphImporter *self)
+{
+  if (self == NULL)
+    return;
+  g_object_unref (self->recorder);
+  g_hash_table_unref (self->function_names);
+  g_hash_table_unref (self->signatures);
+  g_hash_table_unref (self->function_traces);
+  g_hash_table_unref (self->top_nodes);
+  g_hash_table_unref (self->op_names);
+  g_hash_table_unref (self->attr_cache);
+  g_byte_array_unref (self->attr_key);
+  g_string_free (self->scratch, TRUE);
+  g_free (self);
+}
+
+void
+agviz_graph_importer_set_debug_info (AgvizGraphImporter *self,
+                                     AgvizDebugInfo     *debug_info)
+{
+  g_return_if_fail (self != NULL);
+  self->debug_info = debug_info;
+}
+
+void
+agviz_graph_importer_set_started_ns (AgvizGraphImporter *self,
+                                     gint64              started_ns)
+{
+  g_return_if_fail (self != NULL);
+  self->started_ns = started_ns;
+}
+
+void
+agviz_graph_importer_name_function (AgvizGraphImporter *self,
+                                    const char         *graph_name,
+                                    const char         *function_name,
+                                    const char         *signature)
+{
+  g_return_if_fail (self != NULL && graph_name != NULL);
+
+  if (function_name != NULL)
+    g_hash_table_insert (self->function_names, g_strdup (graph_name), g_strdup (function_name));
+  if (signature != NULL)
+    g_hash_table_insert (self->signatures, g_strdup (graph_name), g_strdup (signature));
+}
+
+GHashTable *
+agviz_graph_importer_get_nodes (AgvizGraphImporter *self,
+                                gint64              trace_id)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return g_hash_table_lookup (self->top_nodes, &trace_id);
+}
+
+gint64
+agviz_graph_importer_find_function (AgvizGraphImporter *self,
+                                    const char         *graph_name)
+{
+  g_return_val_if_fail (self != NULL && graph_name != NULL, 0);
+  return (gint64) (gintptr) g_hash_table_lookup (self->function_traces, graph_name);
+}
+
+/* The number TensorFlow appended to a function graph's name (its uid), or -1. */
+static gint64
+trailing_number (const char *name,
+                 gsize      *digits_start)
+{
+  gsize length = strlen (name), i = length;
+
+  while (i > 0 && g_ascii_isdigit (name[i - 1]))
+    i--;
+  if (i == length || i == 0 || name[i - 1] != '_' || length - i > 18)
+    return -1;
+  if (digits_start != NULL)
+    *digits_start = i - 1;
+  return g_ascii_strtoll (name + i, NULL, 10);
+}
+
+char *
+agviz_function_name_for_graph (const char *graph_name)
+{
+  const char *start = graph_name;
+  g_autofree char *name = NULL;
+  gsize cut;
+
+  g_return_val_if_fail (graph_name != NULL, NULL);
+
+  if (g_str_has_prefix (start, "__inference_"))
+    start += strlen ("__inference_");
+  name = g_strdup (start);
+  /* __backward_f_12_34 carries two numbers. */
+  for (guint round = 0; round < 2; round++)
+    {
+      if (trailing_number (name, &cut) < 0 || cut == 0)
+        break;
+      name[cut] = '\0';
+    }
+  if (*name == '\0')
+    return g_strdup (graph_name);
+  return g_steal_pointer (&name);
+}
+
+static void
+warn (AgvizGraphImporter *self,
+      const char         *format,
+      ...) G_GNUC_PRINTF (2, 3);
+
+static void
+warn (AgvizGraphImporter *self,
+      const char         *format,
+      ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_ptr_array_add (self->warnings, g_strdup_vprintf (format, args));
+  va_end (args);
+  self->stats->warnings++;
+}
+
+static const char *
+intern_op (AgvizGraphImporter *self,
+           const char         *op)
+{
+  const char *interned = g_hash_table_lookup (self->op_names, op);
+
+  if (interned == NULL)
+    {
+      char *copy = g_strdup (op);
+      g_hash_table_insert (self->op_names, copy, copy);
+      interned = copy;
+    }
+  return interned;
+}
+
+/* ---- one graph --------------------------------------------------------------------------- */
+
+/* The state of one trace being filled: a top-level graph or one function body. */
+typedef struct
+{
+  AgvizGraphImporter *importer;
+  const AgvizTf__FunctionDefLibrary *library;
+  GHashTable         *library_index;   /* FunctionDef name -> FunctionDef */
+  gint64              trace_id;
+  const char         *function;        /* NULL for the top-level graph */
+  GHashTable         *nodes;           /* node name -> AgvizGraphNodeInfo */
+  GHashTable         *args;            /* arg name -> node id (function bodies only) */
+  guint               missing_inputs;
+  char               *first_missing;
+} GraphState;
+
+static void
+graph_state_clear (GraphState *state)
+{
+  g_clear_pointer (&state->nodes, g_hash_table_unref);
+  g_clear_pointer (&state->args, g_hash_table_unref);
+  g_clear_pointer (&state->first_missing, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (GraphState, graph_state_clear)
+
+static GVariant *
+build_node_attrs (const AgvizTf__NodeDef *node)
+{
+  GVariantBuilder builder;
+  gboolean any = node->n_attr > 0;
+  const AgvizTf__NodeDef__ExperimentalDebugInfo *info = node->experimental_debug_info;
+
+  if (info != NULL && (info->n_original_node_names > 0 || info->n_original_func_names > 0))
+    any = TRUE;
+  if (!any)
+    return NULL;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+  agviz_tf_attrs_add (&builder, node->n_attr, (AgvizTfAttrEntry *const *) node->attr);
+  if (info != NULL && info->n_original_node_names > 0)
+    g_variant_builder_add (&builder, "{sv}", "_original_node_names",
+                           g_variant_new_strv ((const char *const *) info->original_node_names,
+                                               info->n_original_node_names));
+  if (info != NULL && info->n_original_func_names > 0)
+    g_variant_builder_add (&builder, "{sv}", "_original_func_names",
+                           g_variant_new_strv ((const char *const *) info->original_func_names,
+                                               info->n_original_func_names));
+  return g_variant_builder_end (&builder);
+}
+
+static GVariant *
+node_attrs (AgvizGraphImporter     *self,
+            const AgvizTf__NodeDef *node)
+{
+  GByteArray *key = self->attr_key;
+  g_autoptr(GBytes) bytes = NULL;
+  GVariant *attrs;
+
+  if (node->n_attr == 0 && node->experimental_debug_info == NULL)
+    return NULL;
+
+  /* The key: each attribute's name and packed value, plus the debug info when present. */
+  g_byte_array_set_size (key, 0);
+  for (gsize i = 0; i < node->n_attr; i++)
+    {
+      gsize length = strlen (node->attr[i]->key) + 1;
+      gsize size = node->attr[i]->value != NULL
+                     ? protobuf_c_message_get_packed_size (&node->attr[i]->value->base) : 0;
+      guint start;
+
+      g_byte_array_append (key, (const guint8 *) node->attr[i]->key, length);
+      start = key->len;
+      g_byte_array_set_size (key, start + sizeof (guint32) + size);
+      memcpy (key->data + start, &(guint32) { (guint32) size }, sizeof (guint32));
+      if (size > 0)
+        protobuf_c_message_pack (&node->attr[i]->value->base, key->data + start + sizeof (guint32));
+    }
+  if (node->experimental_debug_info != NULL)
+    {
+      gsize size = protobuf_c_message_get_packed_size (&node->experimental_debug_info->base);
+      guint start = key->len;
+
+      g_byte_array_set_size (key, start + 1 + size);
+      key->data[start] = 0xff;
+      protobuf_c_message_pack (&node->experimental_debug_info->base, key->data + start + 1);
+    }
+
+  bytes = g_bytes_new_static (key->data, key->len);
+  attrs = g_hash_table_lookup (self->attr_cache, bytes);
+  if (attrs != NULL)
+    return g_variant_ref (attrs);
+
+  attrs = build_node_attrs (node);
+  if (attrs == NULL)
+    return NULL;
+  g_variant_ref_sink (attrs);
+  if (g_hash_table_size (self->attr_cache) < ATTR_CACHE_MAX)
+    g_hash_table_insert (self->attr_cache, g_bytes_new (key->data, key->len),
+                         g_variant_ref (attrs));
+  return attrs;
+}
+
+static gint64
+stack_for (GraphState  *state,
+           const char  *node,
+           GError     **error)
+{
+  AgvizDebugInfo *info = state->importer->debug_info;
+
+  if (info == NULL)
+    return 0;
+  return agviz_debug_info_get_stack (info, state->importer->recorder, node, state->function,
+                                     error);
+}
+
+/* Adds a node under @name, or under name_1, name_2, ... when the name is taken (function
+ * arguments may share names with body nodes). */
+static gint64
+add_node (GraphState  *state,
+          const char  *name,
+          const char  *op,
+          const char  *device,
+          GVariant    *attrs,
+          gint64       stack_id,
+          GError     **error)
+{
+  AgvizGraphImporter *self = state->importer;
+  /* Takes @attrs (floating or a full reference). */
+  g_autoptr(GVariant) owned = attrs != NULL ? g_variant_take_ref (attrs) : NULL;
+  g_autofree char *unique = NULL;
+  gint64 id;
+
+  for (guint attempt = 1; g_hash_table_contains (state->nodes, name); attempt++)
+    {
+      g_free (unique);
+      unique = g_strdup_printf ("%s_%u", name, attempt);
+      if (!g_hash_table_contains (state->nodes, unique))
+        name = unique;
+    }
+
+  id = agviz_recorder_add_node (self->recorder, state->trace_id, name, op, device, owned,
+                                stack_id, error);
+  if (id != 0)
+    {
+      AgvizGraphNodeInfo *info = g_new (AgvizGraphNodeInfo, 1);
+
+      info->id = id;
+      info->op_type = intern_op (self, op);
+      g_hash_table_insert (state->nodes, g_strdup (name), info);
+      self->stats->nodes++;
+      if (stack_id != 0)
+        self->stats->nodes_with_stacks++;
+    }
+  return id;
+}
+
+static gboolean
+add_calls (GraphState              *state,
+           gint64                   node_id,
+           const AgvizTf__NodeDef  *node,
+           GError                 **error)
+{
+  AgvizGraphImporter *self = state->importer;
+
+  for (gsize i = 0; i < node->n_attr; i++)
+    {
+      const AgvizTf__AttrValue *value = node->attr[i]->value;
+      const char *key = node->attr[i]->key;
+
+      if (value == NULL)
+        continue;
+      if (value->value_case == AGVIZ_TF__ATTR_VALUE__VALUE_FUNC &&
+          value->func->name != NULL && *value->func->name != '\0')
+        {
+          if (!agviz_recorder_add_call (self->recorder, state->trace_id, node_id, key,
+                                        value->func->name, error))
+            return FALSE;
+          self->stats->calls++;
+        }
+      else if (value->value_case == AGVIZ_TF__ATTR_VALUE__VALUE_LIST)
+        {
+          for (gsize j = 0; j < value->list->n_func; j++)
+            {
+              g_autofree char *role = g_strdup_printf ("%s[%" G_GSIZE_FORMAT "]", key, j);
+
+              if (value->list->func[j]->name == NULL || *value->list->func[j]->name == '\0')
+                continue;
+              if (!agviz_recorder_add_call (self->recorder, state->trace_id, node_id, role,
+                                            value->list->func[j]->name, error))
+                return FALSE;
+              self->stats->calls++;
+            }
+        }
+    }
+
+  /* A node whose op is a library function calls it directly. */
+  if (state->library_index != NULL && g_hash_table_contains (state->library_index, node->op))
+    {
+      if (!agviz_recorder_add_call (self->recorder, state->trace_id, node_id, "op", node->op,
+                                    error))
+        return FALSE;
+      self->stats->calls++;
+    }
+  return TRUE;
+}
+
+/* The flat output slot of output argument @arg of a node running @op, or -1 when unknown. */
+static int
+output_arg_offset (GraphState *state,
+                   const char *op,
+                   const char *arg)
+{
+  const AgvizTf__FunctionDef *callee;
+
+  if (state->library_index != NULL &&
+      (callee = g_hash_table_lookup (state->library_index, op)) != NULL &&
+      callee->signature != NULL)
+    {
+      for (gsize i = 0; i < callee->signature->n_output_arg; i++)
+        if (g_strcmp0 (callee->signature->output_arg[i]->name, arg) == 0)
+          return (int) i;
+      return -1;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (multi_output_ops); i++)
+    {
+      if (strcmp (multi_output_ops[i].op, op) != 0)
+        continue;
+      for (guint j = 0; j < G_N_ELEMENTS (multi_output_ops[i].args) &&
+           multi_output_ops[i].args[j] != NULL; j++)
+        if (strcmp (multi_output_ops[i].args[j], arg) == 0)
+          return (int) j;
+      return -1;
+    }
+  return -1;
+}
+
+static gboolean
+parse_slot (const char *text,
+            int        *slot)
+{
+  char *end;
+  gint64 value;
+
+  if (*text == '\0' || !g_ascii_isdigit (*text))
+    return FALSE;
+  value = g_ascii_strtoll (text, &end, 10);
+  if (*end != '\0' || value > G_MAXINT32)
+    return FALSE;
+  *slot = (int) value;
+  return TRUE;
+}
+
+/* Resolves an input string ("node", "node:1", "^node", "node:out_arg:0", or an argument
+ * name in function bodies) to the node and output it names; FALSE when it names nothing. */
+static gboolean
+resolve_input (GraphState  *state,
+               const char  *input,
+               gint64      *src_id,
+               int         *src_output)
+{
+  gboolean control = input[0] == '^';
+  const char *name = control ? input + 1 : input;
+  const char *first_colon = strchr (name, ':');
+  const char *second_colon = first_colon != NULL ? strchr (first_colon + 1, ':') : NULL;
+  AgvizGraphNodeInfo *info;
+  int slot = 0;
+
+  if (*name == '\0' || first_colon == name)
+    return FALSE;
+
+  /* The node name, without copying in the common case of a plain name. */
+  if (first_colon == NULL)
+    {
+      /* In function bodies a bare name is an argument of the function. */
+      if (state->args != NULL)
+        {
+          gpointer arg;
+
+          if (g_hash_table_lookup_extended (state->args, name, NULL, &arg))
+            {
+              *src_id = (gint64) (gintptr) arg;
+              *src_output = control ? -1 : 0;
+              return TRUE;
+            }
+        }
+      info = g_hash_table_lookup (state->nodes, name);
+    }
+  else
+    {
+      g_string_overwrite_len (state->importer->scratch, 0, name, first_colon - name);
+      g_string_truncate (state->importer->scratch, first_colon - name);
+      info = g_hash_table_lookup (state->nodes, state->importer->scratch->str);
+    }
+  if (info == NULL)
+    return FALSE;
+
+  if (first_colon != NULL && second_colon == NULL)
+    {
+      if (!parse_slot (first_colon + 1, &slot))
+        slot = MAX (output_arg_offset (state, info->op_type, first_colon + 1), 0);
+    }
+  else if (second_colon != NULL)
+    {
+      g_autofree char *arg = g_strndup (first_colon + 1, second_colon - first_colon - 1);
+      int index = 0;
+
+      parse_slot (second_colon + 1, &index);
+      slot = MAX (output_arg_offset (state, info->op_type, arg), 0) + index;
+    }
+
+  *src_id = info->id;
+  *src_output = control ? -1 : slot;
+  return TRUE;
+}
+
+static gboolean
+add_input_edge (GraphState  *state,
+                const char  *input,
+                gint64       dst_id,
+                int          dst_input,
+                GError     **error)
+{
+  gint64 src_id;
+  int src_output;
+
+  if (!resolve_input (state, input, &src_id, &src_output))
+    {
+      if (state->missing_inputs++ == 0)
+        state->first_missing = g_strdup (input);
+      return TRUE;
+    }
+  if (!agviz_recorder_add_edge (state->importer->recorder, state->trace_id, src_id, src_output,
+                                dst_id, dst_input, error))
+    return FALSE;
+  state->importer->stats->edges++;
+  return TRUE;
+}
+
+/* Adds @nodes to the trace of @state (edges come later, once every node exists); returns their
+ * ids (transfer full) or NULL. */
+static gint64 *
+add_node_defs (GraphState               *state,
+               AgvizTf__NodeDef *const  *nodes,
+               gsize                     n_nodes,
+               GError                  **error)
+{
+  g_autofree gint64 *ids = g_new (gint64, MAX (n_nodes, 1));
+
+  for (gsize i = 0; i < n_nodes; i++)
+    {
+      const AgvizTf__NodeDef *node = nodes[i];
+      const char *name = node->name != NULL && *node->name != '\0' ? node->name : "unnamed";
+      const char *op = node->op != NULL && *node->op != '\0' ? node->op : "<no op>";
+      gint64 stack_id = stack_for (state, name, error);
+
+      if (stack_id == 0 && error != NULL && *error != NULL)
+        return NULL;
+      ids[i] = add_node (state, name, op, node->device, node_attrs (state->importer, node),
+                         stack_id, error);
+      if (ids[i] == 0)
+        return NULL;
+    }
+  return g_steal_pointer (&ids);
+}
+
+static gboolean
+connect_node_defs (GraphState               *state,
+                   AgvizTf__NodeDef *const  *nodes,
+                   gsize                     n_nodes,
+                   const gint64             *ids,
+                   GError                  **error)
+{
+  for (gsize i = 0; i < n_nodes; i++)
+    {
+      for (gsize j = 0; j < nodes[i]->n_input; j++)
+        if (!add_input_edge (state, nodes[i]->input[j], ids[i], (int) j, error))
+          return FALSE;
+      if (!add_calls (state, ids[i], nodes[i], error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+add_nodes (GraphState               *state,
+           AgvizTf__NodeDef *const  *nodes,
+           gsize                     n_nodes,
+           GError                  **error)
+{
+  g_autofree gint64 *ids = add_node_defs (state, nodes, n_nodes, error);
+
+  return ids != NULL && connect_node_defs (state, nodes, n_nodes, ids, error);
+}
+
+static gboolean
+finish_trace (GraphState  *state,
+              const char  *graph_name,
+              GError     **error)
+{
+  AgvizGraphImporter *self = state->importer;
+
+  if (state->missing_inputs > 0)
+    warn (self, "%s: %u input%s name%s nodes that are not in the graph (first: '%s'); "
+          "those edges were left out", graph_name, state->missing_inputs,
+          state->missing_inputs == 1 ? "" : "s", state->missing_inputs == 1 ? "s" : "",
+          state->first_missing);
+  if (!agviz_recorder_end_trace (self->recorder, state->trace_id, AGVIZ_TRACE_STATUS_COMPLETE, 0,
+                                 error))
+    return FALSE;
+  self->stats->traces++;
+  return TRUE;
+}
+
+static gint64
+begin_trace (AgvizGraphImporter  *self,
+             const char          *function_name,
+             const char          *graph_name,
+             const char          *signature,
+             GError             **error)
+{
+  gint64 function_id, trace_id;
+
+  function_id = agviz_recorder_add_function (self->recorder, function_name, 0, 0, error);
+  if (function_id == 0)
+    return 0;
+  trace_id = agviz_recorder_begin_trace (self->recorder, function_id, graph_name, signature,
+                                         NULL, error);
+  if (trace_id == 0)
+    return 0;
+  if (!agviz_recorder_set_trace_start (self->recorder, trace_id, self->started_ns, error))
+    return 0;
+  return trace_id;
+}
+
+static void
+append_arg_type (GString                        *out,
+                 const AgvizTf__OpDef__ArgDef   *arg)
+{
+  if (arg->type != 0)
+    g_string_append (out, agviz_tf_dtype_name (arg->type));
+  else if (arg->type_attr != NULL && *arg->type_attr != '\0')
+    g_string_append (out, arg->type_attr);
+  else if (arg->type_list_attr != NULL && *arg->type_list_attr != '\0')
+    g_string_append_printf (out, "list(%s)", arg->type_list_attr);
+  else
+    g_string_append (out, "?");
+  if (arg->number_attr != NULL && *arg->number_attr != '\0')
+    g_string_append_printf (out, " * %s", arg->number_attr);
+}
+
+/* "(x: float32, n: int32) -> (identity: float32)" */
+static char *
+signature_text (const AgvizTf__OpDef *signature)
+{
+  GString *out = g_string_new ("(");
+
+  for (gsize i = 0; i < signature->n_input_arg; i++)
+    {
+      if (i > 0)
+        g_string_append (out, ", ");
+      g_string_append_printf (out, "%s: ", signature->input_arg[i]->name);
+      append_arg_type (out, signature->input_arg[i]);
+    }
+  g_string_append (out, ") -> (");
+  for (gsize i = 0; i < signature->n_output_arg; i++)
+    {
+      if (i > 0)
+        g_string_append (out, ", ");
+      g_string_append_printf (out, "%s: ", signature->output_arg[i]->name);
+      append_arg_type (out, signature->output_arg[i]);
+    }
+  g_string_append_c (out, ')');
+  return g_string_free (out, FALSE);
+}
+
+static GVariant *
+arg_attrs (const AgvizTf__FunctionDef   *function,
+           const AgvizTf__OpDef__ArgDef *arg,
+           guint                         index,
+           gboolean                      is_input)
+{
+  GVariantBuilder builder;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+  if (arg->type != 0)
+    g_variant_builder_add (&builder, "{sv}", "T",
+                           g_variant_new_string (agviz_tf_dtype_name (arg->type)));
+  else if (arg->type_attr != NULL && *arg->type_attr != '\0')
+    g_variant_builder_add (&builder, "{sv}", "T", g_variant_new_string (arg->type_attr));
+  g_variant_builder_add (&builder, "{sv}", "index", g_variant_new_int64 (index));
+  if (is_input)
+    {
+      for (gsize i = 0; i < function->n_arg_attr; i++)
+        if (function->arg_attr[i]->key == index && function->arg_attr[i]->value != NULL)
+          agviz_tf_attrs_add (&builder, function->arg_attr[i]->value->n_attr,
+                              (AgvizTfAttrEntry *const *) function->arg_attr[i]->value->attr);
+    }
+  return g_variant_builder_end (&builder);
+}
+
+static gboolean
+add_function (AgvizGraphImporter                *self,
+              const AgvizTf__FunctionDef        *function,
+              const AgvizTf__FunctionDefLibrary *library,
+              GHashTable                        *library_index,
+              GError                           **error)
+{
+  const AgvizTf__OpDef *signature = function->signature;
+  const char *graph_name = signature->name;
+  const char *known_name = g_hash_table_lookup (self->function_names, graph_name);
+  const char *known_signature = g_hash_table_lookup (self->signatures, graph_name);
+  g_autofree char *derived_name = NULL;
+  g_autofree char *derived_signature = NULL;
+  g_auto(GraphState) state = { 0 };
+  g_autofree gint64 *body_ids = NULL;
+
+  if (known_name == NULL)
+    known_name = derived_name = agviz_function_name_for_graph (graph_name);
+  if (known_signature == NULL)
+    known_signature = derived_signature = signature_text (signature);
+
+  state.importer = self;
+  state.library = library;
+  state.library_index = library_index;
+  state.function = graph_name;
+  state.nodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  state.args = g_hash_table_new (g_str_hash, g_str_equal);
+  state.trace_id = begin_trace (self, known_name, graph_name, known_signature, error);
+  if (state.trace_id == 0)
+    return FALSE;
+
+  body_ids = add_node_defs (&state, function->node_def, function->n_node_def, error);
+  if (body_ids == NULL)
+    return FALSE;
+
+  for (gsize i = 0; i < signature->n_input_arg; i++)
+    {
+      const AgvizTf__OpDef__ArgDef *arg = signature->input_arg[i];
+      gint64 stack_id = stack_for (&state, arg->name, error);
+      gint64 id;
+
+      if (stack_id == 0 && error != NULL && *error != NULL)
+        return FALSE;
+      id = add_node (&state, arg->name, "_Arg", NULL, arg_attrs (function, arg, i, TRUE),
+                     stack_id, error);
+      if (id == 0)
+        return FALSE;
+      g_hash_table_insert (state.args, arg->name, (gpointer) (gintptr) id);
+    }
+
+  for (gsize i = 0; i < signature->n_output_arg; i++)
+    {
+      const AgvizTf__OpDef__ArgDef *arg = signature->output_arg[i];
+      gint64 id = add_node (&state, arg->name, "_Retval", NULL,
+                            arg_attrs (function, arg, i, FALSE), 0, error);
+
+      if (id == 0)
+        return FALSE;
+      for (gsize j = 0; j < function->n_ret; j++)
+        if (g_strcmp0 (function->ret[j]->key, arg->name) == 0 &&
+            !add_input_edge (&state, function->ret[j]->value, id, 0, error))
+          return FALSE;
+    }
+
+  if (!connect_node_defs (&state, function->node_def, function->n_node_def, body_ids, error) ||
+      !finish_trace (&state, graph_name, error))
+    return FALSE;
+  g_hash_table_insert (self->function_traces, g_strdup (graph_name),
+                       (gpointer) (gintptr) state.trace_id);
+  self->stats->functions++;
+  return TRUE;
+}
+
+typedef struct
+{
+  const AgvizTf__FunctionDef *function;
+  gint64                      uid;
+  gsize                       index;
+} OrderedFunction;
+
+static int
+compare_ordered (gconstpointer a,
+                 gconstpointer b)
+{
+  const OrderedFunction *fa = a, *fb = b;
+
+  if (fa->uid != fb->uid)
+    return fa->uid < fb->uid ? -1 : 1;
+  return fa->index < fb->index ? -1 : fa->index > fb->index;
+}
+
+static gboolean
+add_library (AgvizGraphImporter                *self,
+             const AgvizTf__FunctionDefLibrary *library,
+             GError                           **error)
+{
+  g_autoptr(GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree OrderedFunction *ordered = NULL;
+  gsize n = 0;
+
+  if (library == NULL || library->n_function == 0)
+    return TRUE;
+
+  ordered = g_new (OrderedFunction, library->n_function);
+  for (gsize i = 0; i < library->n_function; i++)
+    {
+      const AgvizTf__FunctionDef *function = library->function[i];
+
+      if (function->signature == NULL || function->signature->name == NULL ||
+          *function->signature->name == '\0')
+        {
+          warn (self, "a FunctionDef without a name was left out");
+          continue;
+        }
+      g_hash_table_insert (index, function->signature->name, (gpointer) function);
+      if (g_hash_table_contains (self->function_traces, function->signature->name))
+        continue;
+      ordered[n].function = function;
+      ordered[n].uid = trailing_number (function->signature->name, NULL);
+      ordered[n].index = i;
+      n++;
+    }
+
+  /* TensorFlow numbers functions as it traces them: that order makes the ordinals. */
+  qsort (ordered, n, sizeof *ordered, compare_ordered);
+  for (gsize i = 0; i < n; i++)
+    {
+      if (g_hash_table_contains (self->function_traces, ordered[i].function->signature->name))
+        continue;
+      if (!add_function (self, ordered[i].function, library, index, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gint64
+agviz_graph_importer_add_graph (AgvizGraphImporter       *self,
+                                const AgvizTf__GraphDef  *graph,
+                                const char               *label,
+                                GError                  **error)
+{
+  g_autoptr(AgvizDebugInfo) own_debug_info = NULL;
+  g_autoptr(GHashTable) library_index = NULL;
+  AgvizDebugInfo *saved_debug_info = self->debug_info;
+  g_auto(GraphState) state = { 0 };
+  gint64 trace_id = 0;
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (graph != NULL && label != NULL, 0);
+
+  /* A GraphDef may carry its own stacks (GraphDef.debug_info, newer TensorFlow). */
+  if (self->debug_info == NULL && graph->debug_info != NULL)
+    {
+      gsize size = protobuf_c_message_get_packed_size (&graph->debug_info->base);
+      g_autofree guint8 *copy = g_malloc (size + 1);
+      ProtobufCMessage *info;
+
+      /* AgvizDebugInfo owns its message: give it a copy. */
+      protobuf_c_message_pack (&graph->debug_info->base, copy);
+      info = agviz_proto_decode (&agviz_tf__graph_debug_info__descriptor, copy, size,
+                                 "GraphDef.debug_info", NULL);
+      if (info != NULL)
+        own_debug_info = agviz_debug_info_new ((AgvizTf__GraphDebugInfo *) info, NULL);
+      self->debug_info = own_debug_info;
+    }
+
+  if (graph->library != NULL)
+    {
+      library_index = g_hash_table_new (g_str_hash, g_str_equal);
+      for (gsize i = 0; i < graph->library->n_function; i++)
+        if (graph->library->function[i]->signature != NULL &&
+            graph->library->function[i]->signature->name != NULL)
+          g_hash_table_insert (library_index, graph->library->function[i]->signature->name,
+                               graph->library->function[i]);
+    }
+
+  if (graph->n_node > 0)
+    {
+      state.importer = self;
+      state.library = graph->library;
+      state.library_index = library_index;
+      state.nodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      state.trace_id = begin_trace (self, label, label, NULL, error);
+      ok = state.trace_id != 0 &&
+           add_nodes (&state, graph->node, graph->n_node, error) &&
+           finish_trace (&state, label, error);
+      if (ok)
+        {
+          trace_id = state.trace_id;
+          g_hash_table_insert (self->top_nodes, g_memdup2 (&trace_id, sizeof trace_id),
+                               g_steal_pointer (&state.nodes));
+        }
+    }
+
+  if (ok)
+    ok = add_library (self, graph->library, error);
+
+  self->debug_info = saved_debug_info;
+  return ok ? trace_id : 0;
+}

@@ -1,0 +1,992 @@
+/* agviz-importer.c: detecting formats, one batch per source, single-message files */
+#define G_LOG_DOMAIN "agviz-importer"
+
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
+
+#include "agviz-crc32c.h"
+#include "agviz-importer-private.h"
+#include "agviz-proto-decoder.h"
+#include "agviz-text-format.h"
+#include "agviz-tf-saved-model.pb-c.h"
+
+G_DEFINE_QUARK (agviz-import-error-quark, agviz_import_error)
+
+/* Single-message files are read whole; larger ones are refused rather than risking memory. */
+#define MAX_MESSAGE_FILE (((gsize) 2) << 30)
+
+struct _AgvizImporter
+{
+  GObject                  parent_instance;
+
+  AgvizRecorder           *recorder;
+  gboolean                 force;
+  char                    *debug_info_path;
+  char                    *error_log_path;
+  AgvizImportProgressFunc  progress_func;
+  gpointer                 progress_data;
+  GDestroyNotify           progress_destroy;
+  gint64                   last_progress_usec;
+
+  AgvizImportStats         stats;
+  GPtrArray               *warnings;
+};
+
+G_DEFINE_FINAL_TYPE (AgvizImporter, agviz_importer, G_TYPE_OBJECT)
+
+static void
+agviz_importer_finalize (GObject *object)
+{
+  AgvizImporter *self = AGVIZ_IMPORTER (object);
+
+  if (self->progress_destroy != NULL)
+    self->progress_destroy (self->progress_data);
+  g_clear_object (&self->recorder);
+  g_free (self->debug_info_path);
+  g_free (self->error_log_path);
+  g_ptr_array_unref (self->warnings);
+
+  G_OBJECT_CLASS (agviz_importer_parent_class)->finalize (object);
+}
+
+static void
+agviz_importer_class_init (AgvizImporterClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = agviz_importer_finalize;
+}
+
+static void
+agviz_importer_init (AgvizImporter *self)
+{
+  self->warnings = g_ptr_array_new_with_free_func (g_free);
+}
+
+AgvizImporter *
+agviz_importer_new (AgvizRecorder *recorder)
+{
+  AgvizImporter *self;
+
+  g_return_val_if_fail (AGVIZ_IS_RECORDER (recorder), NULL);
+
+  self = g_object_new (AGVIZ_TYPE_IMPORTER, NULL);
+  self->recorder = g_object_ref (recorder);
+  return self;
+}
+
+void
+agviz_importer_set_force (AgvizImporter *self,
+                          gboolean       force)
+{
+  g_return_if_fail (AGVIZ_IS_IMPORTER (self));
+  self->force = force;
+}
+
+void
+agviz_importer_set_debug_info (AgvizImporter *self,
+                               const char    *path)
+{
+  g_return_if_fail (AGVIZ_IS_IMPORTER (self));
+  g_free (self->debug_info_path);
+  self->debug_info_path = g_strdup (path);
+}
+
+void
+agviz_importer_set_error_log (AgvizImporter *self,
+                              const char    *path)
+{
+  g_return_if_fail (AGVIZ_IS_IMPORTER (self));
+  g_free (self->error_log_path);
+  self->error_log_path = g_strdup (path);
+}
+
+void
+agviz_importer_set_progress_func (AgvizImporter           *self,
+                                  AgvizImportProgressFunc  func,
+                                  gpointer                 user_data,
+                                  GDestroyNotify           destroy)
+{
+  g_return_if_fail (AGVIZ_IS_IMPORTER (self));
+  if (self->progress_destroy != NULL)
+    self->progress_destroy (self->progress_data);
+  self->progress_func = func;
+  self->progress_data = user_data;
+  self->progress_destroy = destroy;
+}
+
+gboolean
+_agviz_importer_has_error_log (AgvizImporter *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_IMPORTER (self), FALSE);
+  return self->error_log_path != NULL;
+}
+
+const AgvizImportStats *
+agviz_importer_get_stats (AgvizImporter *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_IMPORTER (self), NULL);
+  return &self->stats;
+}
+
+GPtrArray *
+agviz_importer_get_warnings (AgvizImporter *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_IMPORTER (self), NULL);
+  return self->warnings;
+}
+
+const char *
+agviz_source_format_to_string (AgvizSourceFormat format)
+{
+  switch (format)
+    {
+    case AGVIZ_SOURCE_FORMAT_TFDBG_DUMP: return "tfdbg2 dump";
+    case AGVIZ_SOURCE_FORMAT_SAVED_MODEL: return "SavedModel";
+    case AGVIZ_SOURCE_FORMAT_GRAPH_DEF: return "GraphDef";
+    case AGVIZ_SOURCE_FORMAT_META_GRAPH_DEF: return "MetaGraphDef";
+    case AGVIZ_SOURCE_FORMAT_GRAPH_DEBUG_INFO: return "GraphDebugInfo";
+    case AGVIZ_SOURCE_FORMAT_EVENT_FILE: return "TensorBoard event file";
+    case AGVIZ_SOURCE_FORMAT_LOG_DIR: return "TensorBoard log directory";
+    case AGVIZ_SOURCE_FORMAT_RUN_METADATA: return "RunMetadata";
+    case AGVIZ_SOURCE_FORMAT_UNKNOWN:
+    default:
+      return "unknown";
+    }
+}
+
+/* ---- shared helpers ---------------------------------------------------------------------- */
+
+void
+_agviz_import_warn (AgvizImportContext *ctx,
+                    const char         *format,
+                    ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_ptr_array_add (ctx->warnings, g_strdup_vprintf (format, args));
+  va_end (args);
+  ctx->stats.warnings++;
+}
+
+void
+_agviz_import_progress (AgvizImportContext *ctx,
+                        goffset             done,
+                        goffset             total,
+                        guint64             records)
+{
+  AgvizImporter *self = ctx->importer;
+  gint64 now;
+
+  if (self == NULL || self->progress_func == NULL)
+    return;
+  /* Ten reports a second at most, and the final one always. */
+  now = g_get_monotonic_time ();
+  if (done != total && now - self->last_progress_usec < G_USEC_PER_SEC / 10)
+    return;
+  self->last_progress_usec = now;
+  self->progress_func (ctx->source, done, total, records, self->progress_data);
+}
+
+char *
+_agviz_import_read_file (const char  *path,
+                         gsize        max_size,
+                         gsize       *length,
+                         GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  GStatBuf st;
+  char *contents;
+
+  if (g_stat (path, &st) != 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_IO, "%s: %s", path,
+                   g_strerror (saved_errno));
+      return NULL;
+    }
+  if ((guint64) st.st_size > max_size)
+    {
+      g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_LIMIT,
+                   "%s: %" G_GUINT64_FORMAT " bytes is more than agviz reads as one message "
+                   "(%" G_GSIZE_FORMAT " MiB)", path, (guint64) st.st_size, max_size >> 20);
+      return NULL;
+    }
+  if (!g_file_get_contents (path, &contents, length, &local_error))
+    {
+      g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_IO, "%s", local_error->message);
+      return NULL;
+    }
+  return contents;
+}
+
+/* Text format starts, after comments and blank space, with a field name. */
+static gboolean
+looks_like_text (const char *data,
+                 gsize       length)
+{
+  gsize i = 0, checked = MIN (length, 4096);
+
+  if (length == 0)
+    return FALSE;
+  for (gsize j = 0; j < checked; j++)
+    {
+      guchar c = data[j];
+      if (c == 0 || (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != '\v'))
+        return FALSE;
+    }
+  while (i < length)
+    {
+      if (g_ascii_isspace (data[i]))
+        i++;
+      else if (data[i] == '#')
+        {
+          while (i < length && data[i] != '\n')
+            i++;
+        }
+      else
+        break;
+    }
+  if (i == length)
+    return TRUE;
+  return g_ascii_isalpha (data[i]) || data[i] == '_' || data[i] == '[';
+}
+
+ProtobufCMessage *
+_agviz_import_read_message (const char                       *path,
+                            const ProtobufCMessageDescriptor *descriptor,
+                            GError                          **error)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  contents = _agviz_import_read_file (path, MAX_MESSAGE_FILE, &length, error);
+  if (contents == NULL)
+    return NULL;
+  if (looks_like_text (contents, length))
+    return agviz_text_format_decode (descriptor, contents, length, path, error);
+  return agviz_proto_decode (descriptor, (const guint8 *) contents, length, path, error);
+}
+
+AgvizDebugInfo *
+_agviz_import_load_debug_info (AgvizImportContext  *ctx,
+                               const char          *graph_path,
+                               GError             **error)
+{
+  g_autofree char *beside = NULL;
+
+  if (ctx->debug_info_path != NULL)
+    return agviz_debug_info_load (ctx->debug_info_path, error);
+  beside = g_strconcat (graph_path, ".debug", NULL);
+  if (g_file_test (beside, G_FILE_TEST_IS_REGULAR))
+    return agviz_debug_info_load (beside, error);
+  return NULL;
+}
+
+/* ---- format detection -------------------------------------------------------------------- */
+
+gboolean
+_agviz_import_is_tfdbg_dump (const char *dir)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (listing == NULL)
+    return FALSE;
+  while ((name = g_dir_read_name (listing)) != NULL)
+    if (g_str_has_prefix (name, "tfdbg_events.") && g_str_has_suffix (name, ".metadata"))
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+_agviz_import_has_event_files (const char *dir,
+                               guint       depth)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (listing == NULL)
+    return FALSE;
+  while ((name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (dir, name, NULL);
+
+      if (strstr (name, "tfevents") != NULL && g_file_test (child, G_FILE_TEST_IS_REGULAR))
+        return TRUE;
+      if (depth > 0 && g_file_test (child, G_FILE_TEST_IS_DIR) &&
+          !g_file_test (child, G_FILE_TEST_IS_SYMLINK) &&
+          _agviz_import_has_event_files (child, depth - 1))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+has_saved_model (const char *dir)
+{
+  g_autofree char *pb = g_build_filename (dir, "saved_model.pb", NULL);
+  g_autofree char *pbtxt = g_build_filename (dir, "saved_model.pbtxt", NULL);
+
+  return g_file_test (pb, G_FILE_TEST_IS_REGULAR) || g_file_test (pbtxt, G_FILE_TEST_IS_REGULAR);
+}
+
+/* A TFRecord stream starts with a length whose masked CRC matches. */
+static gboolean
+starts_with_tfrecord (const guint8 *data,
+                      gsize         length)
+{
+  guint32 stored;
+
+  if (length < 12)
+    return FALSE;
+  memcpy (&stored, data + 8, 4);
+  return GUINT32_FROM_LE (stored) == agviz_crc32c_mask (agviz_crc32c (data, 8));
+}
+
+/* How well binary @data fits @descriptor: fields whose number and wire type match count for it,
+ * wrong wire types and non-UTF-8 strings heavily against it; recursion into sub-messages is
+ * limited so a large file is judged by its beginning. */
+typedef struct
+{
+  int    score;
+  guint  budget;
+} FitState;
+
+static gboolean
+fit_varint (const guint8 **p,
+            const guint8  *end,
+            guint64       *value)
+{
+  guint64 result = 0;
+
+  for (guint shift = 0; shift < 70; shift += 7)
+    {
+      if (*p >= end)
+        return FALSE;
+      result |= (guint64) (**p & 0x7f) << shift;
+      if ((*(*p)++ & 0x80) == 0)
+        {
+          *value = result;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+fit_message (FitState                         *state,
+             const ProtobufCMessageDescriptor *descriptor,
+             const guint8                     *p,
+             const guint8                     *end,
+             guint                             depth)
+{
+  while (p < end && state->budget > 0)
+    {
+      const ProtobufCFieldDescriptor *field;
+      guint64 tag, value;
+      guint wire, expected;
+
+      state->budget--;
+      if (!fit_varint (&p, end, &tag) || (tag >> 3) == 0)
+        return FALSE;
+      wire = tag & 7;
+      field = (tag >> 3) <= G_MAXUINT32
+                ? protobuf_c_message_descriptor_get_field (descriptor, (guint) (tag >> 3)) : NULL;
+      switch (wire)
+        {
+        case 0: if (!fit_varint (&p, end, &value)) return FALSE; break;
+        case 1: if (end - p < 8) return FALSE; p += 8; break;
+        case 5: if (end - p < 4) return FALSE; p += 4; break;
+        case 2:
+          if (!fit_varint (&p, end, &value) || value > (guint64) (end - p))
+            return FALSE;
+          break;
+        default:
+          return FALSE;
+        }
+      if (field == NULL)
+        {
+          state->score -= 1;
+          if (wire == 2)
+            p += value;
+          continue;
+        }
+
+      switch (field->type)
+        {
+        case PROTOBUF_C_TYPE_DOUBLE: case PROTOBUF_C_TYPE_FIXED64: case PROTOBUF_C_TYPE_SFIXED64:
+          expected = 1; break;
+        case PROTOBUF_C_TYPE_FLOAT: case PROTOBUF_C_TYPE_FIXED32: case PROTOBUF_C_TYPE_SFIXED32:
+          expected = 5; break;
+        case PROTOBUF_C_TYPE_STRING: case PROTOBUF_C_TYPE_BYTES: case PROTOBUF_C_TYPE_MESSAGE:
+          expected = 2; break;
+        default:
+          expected = 0; break;
+        }
+      /* Packed repeated scalars travel length-delimited. */
+      if (wire != expected && !(wire == 2 && field->label == PROTOBUF_C_LABEL_REPEATED))
+        {
+          state->score -= 10;
+          if (wire == 2)
+            p += value;
+          continue;
+        }
+      state->score += 2;
+      if (wire == 2)
+        {
+          if (field->type == PROTOBUF_C_TYPE_STRING &&
+              !g_utf8_validate ((const char *) p, value, NULL))
+            state->score -= 10;
+          else if (field->type == PROTOBUF_C_TYPE_MESSAGE && depth < 3 &&
+                   !fit_message (state, field->descriptor, p, p + value, depth + 1))
+            state->score -= 10;
+          p += value;
+        }
+    }
+  return TRUE;
+}
+
+static int
+binary_fit (const ProtobufCMessageDescriptor *descriptor,
+            const guint8                     *data,
+            gsize                             length)
+{
+  FitState state = { 0, 20000 };
+
+  if (!fit_message (&state, descriptor, data, data + length, 0))
+    return G_MININT / 2;
+  return state.score;
+}
+
+/* Field names at the top level of a text-format message. */
+static GPtrArray *
+text_top_level_names (const char *data,
+                      gsize       length)
+{
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  int depth = 0;
+  gsize i = 0;
+
+  while (i < length && names->len < 64)
+    {
+      char c = data[i];
+
+      if (c == '#')
+        {
+          while (i < length && data[i] != '\n')
+            i++;
+        }
+      else if (c == '"' || c == '\'')
+        {
+          i++;
+          while (i < length && data[i] != c && data[i] != '\n')
+            i += data[i] == '\\' ? 2 : 1;
+          i++;
+        }
+      else if (c == '{' || c == '<')
+        depth++, i++;
+      else if (c == '}' || c == '>')
+        depth--, i++;
+      else if (depth == 0 && (g_ascii_isalpha (c) || c == '_'))
+        {
+          gsize start = i;
+
+          while (i < length && (g_ascii_isalnum (data[i]) || data[i] == '_'))
+            i++;
+          /* A name is followed by ':' or '{'; values (enum names, true) are not. */
+          {
+            gsize j = i;
+            while (j < length && (data[j] == ' ' || data[j] == '\t' || data[j] == '\n' ||
+                                  data[j] == '\r'))
+              j++;
+            if (j < length && (data[j] == ':' || data[j] == '{' || data[j] == '<'))
+              g_ptr_array_add (names, g_strndup (data + start, i - start));
+          }
+        }
+      else
+        i++;
+    }
+  return names;
+}
+
+static const struct
+{
+  AgvizSourceFormat                 format;
+  const ProtobufCMessageDescriptor *descriptor;
+} message_formats[] = {
+  { AGVIZ_SOURCE_FORMAT_GRAPH_DEF, &agviz_tf__graph_def__descriptor },
+  { AGVIZ_SOURCE_FORMAT_META_GRAPH_DEF, &agviz_tf__meta_graph_def__descriptor },
+  { AGVIZ_SOURCE_FORMAT_SAVED_MODEL, &agviz_tf__saved_model__descriptor },
+  { AGVIZ_SOURCE_FORMAT_RUN_METADATA, &agviz_tf__run_metadata__descriptor },
+  { AGVIZ_SOURCE_FORMAT_GRAPH_DEBUG_INFO, &agviz_tf__graph_debug_info__descriptor },
+};
+
+static AgvizSourceFormat
+detect_text (const char *path,
+             const char *data,
+             gsize       length)
+{
+  g_autoptr(GPtrArray) names = text_top_level_names (data, length);
+  AgvizSourceFormat best = AGVIZ_SOURCE_FORMAT_UNKNOWN;
+  int best_score = 0;
+
+  for (guint f = 0; f < G_N_ELEMENTS (message_formats); f++)
+    {
+      int score = 0, known = 0;
+
+      /* agviz's descriptors know only the fields it reads, so unknown names weigh less. */
+      for (guint i = 0; i < names->len; i++)
+        {
+          if (protobuf_c_message_descriptor_get_field_by_name (
+                message_formats[f].descriptor, g_ptr_array_index (names, i)) != NULL)
+            score += 2, known++;
+          else
+            score -= 1;
+        }
+      if (known > 0 && score > best_score)
+        {
+          best_score = score;
+          best = message_formats[f].format;
+        }
+    }
+  /* A text file named like a graph that fits nothing is parsed as one, so its syntax error
+   * says where it goes wrong. */
+  if (best == AGVIZ_SOURCE_FORMAT_UNKNOWN &&
+      (g_str_has_suffix (path, ".pbtxt") || g_str_has_suffix (path, ".pbtext") ||
+       g_str_has_suffix (path, ".prototxt")))
+    best = AGVIZ_SOURCE_FORMAT_GRAPH_DEF;
+  return best;
+}
+
+static AgvizSourceFormat
+detect_binary (const char   *path,
+               const guint8 *data,
+               gsize         length)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  AgvizSourceFormat best = AGVIZ_SOURCE_FORMAT_UNKNOWN;
+  int best_score = 0;
+
+  for (guint f = 0; f < G_N_ELEMENTS (message_formats); f++)
+    {
+      int score = binary_fit (message_formats[f].descriptor, data, length);
+
+      /* The name breaks ties the content cannot (an empty message fits everything). */
+      if ((message_formats[f].format == AGVIZ_SOURCE_FORMAT_SAVED_MODEL &&
+           g_str_has_prefix (base, "saved_model")) ||
+          (message_formats[f].format == AGVIZ_SOURCE_FORMAT_META_GRAPH_DEF &&
+           g_str_has_suffix (base, ".meta")) ||
+          (message_formats[f].format == AGVIZ_SOURCE_FORMAT_GRAPH_DEBUG_INFO &&
+           strstr (base, "debug") != NULL) ||
+          (message_formats[f].format == AGVIZ_SOURCE_FORMAT_RUN_METADATA &&
+           strstr (base, "run_meta") != NULL))
+        score += 3;
+      if (score > best_score)
+        {
+          best_score = score;
+          best = message_formats[f].format;
+        }
+    }
+  return best;
+}
+
+AgvizSourceFormat
+agviz_importer_detect_format (const char  *path,
+                              GError     **error)
+{
+  g_autofree char *head = NULL;
+  gsize length;
+
+  g_return_val_if_fail (path != NULL, AGVIZ_SOURCE_FORMAT_UNKNOWN);
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_MISSING, "%s: no such file or "
+                   "directory", path);
+      return AGVIZ_SOURCE_FORMAT_UNKNOWN;
+    }
+
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      if (_agviz_import_is_tfdbg_dump (path))
+        return AGVIZ_SOURCE_FORMAT_TFDBG_DUMP;
+      if (has_saved_model (path))
+        return AGVIZ_SOURCE_FORMAT_SAVED_MODEL;
+      if (_agviz_import_has_event_files (path, 4))
+        return AGVIZ_SOURCE_FORMAT_LOG_DIR;
+      g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_NOTHING,
+                   "%s: nothing to import in this directory (looked for tfdbg_events.* files, "
+                   "saved_model.pb or .pbtxt, and events.out.tfevents.* files up to 4 folders "
+                   "deep)", path);
+      return AGVIZ_SOURCE_FORMAT_UNKNOWN;
+    }
+
+  /* Judge by the beginning: a large file's format shows in its first megabyte. */
+  {
+    FILE *file = g_fopen (path, "rb");
+
+    if (file == NULL)
+      {
+        int saved_errno = errno;
+        g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_IO, "%s: %s", path,
+                     g_strerror (saved_errno));
+        return AGVIZ_SOURCE_FORMAT_UNKNOWN;
+      }
+    head = g_malloc (1 << 20);
+    length = fread (head, 1, 1 << 20, file);
+    fclose (file);
+  }
+
+  if (starts_with_tfrecord ((const guint8 *) head, length))
+    {
+      g_autofree char *base = g_path_get_basename (path);
+
+      if (g_str_has_prefix (base, "tfdbg_events."))
+        return AGVIZ_SOURCE_FORMAT_TFDBG_DUMP;
+      return AGVIZ_SOURCE_FORMAT_EVENT_FILE;
+    }
+
+  if (length > 0)
+    {
+      AgvizSourceFormat format;
+      GStatBuf st;
+      gboolean whole = g_stat (path, &st) == 0 && (gsize) st.st_size == length;
+
+      if (looks_like_text (head, length))
+        format = detect_text (path, head, length);
+      else
+        format = detect_binary (path, (const guint8 *) head, whole ? length : length);
+      if (format != AGVIZ_SOURCE_FORMAT_UNKNOWN)
+        return format;
+    }
+
+  g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_UNKNOWN_FORMAT,
+               "%s: unknown format (tried: TFRecord streams (TensorBoard event files, tfdbg2 "
+               "dumps), and GraphDef, MetaGraphDef, SavedModel, RunMetadata and GraphDebugInfo "
+               "messages, binary and text)%s", path, length == 0 ? "; the file is empty" : "");
+  return AGVIZ_SOURCE_FORMAT_UNKNOWN;
+}
+
+/* ---- single-message sources -------------------------------------------------------------- */
+
+/* "model" for ".../model.pbtxt": names the top-level graph's function. */
+static char *
+label_for_path (const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  char *dot = strrchr (base, '.');
+
+  if (dot != NULL && dot != base)
+    *dot = '\0';
+  return g_steal_pointer (&base);
+}
+
+static gboolean
+import_graph_def_file (AgvizImportContext  *ctx,
+                       const char          *path,
+                       gboolean             meta,
+                       GError             **error)
+{
+  g_autoptr(AgvizGraphImporter) graphs = agviz_graph_importer_new (ctx->recorder, &ctx->stats,
+                                                                   ctx->warnings);
+  g_autoptr(AgvizDebugInfo) debug_info = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *label = label_for_path (path);
+  ProtobufCMessage *message;
+  const AgvizTf__GraphDef *graph;
+  gboolean ok;
+
+  message = _agviz_import_read_message (path, meta ? &agviz_tf__meta_graph_def__descriptor
+                                                   : &agviz_tf__graph_def__descriptor, error);
+  if (message == NULL)
+    return FALSE;
+  graph = meta ? ((AgvizTf__MetaGraphDef *) message)->graph_def
+               : (const AgvizTf__GraphDef *) message;
+
+  debug_info = _agviz_import_load_debug_info (ctx, path, &local_error);
+  if (local_error != NULL)
+    {
+      agviz_proto_free (message);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  agviz_graph_importer_set_debug_info (graphs, debug_info);
+
+  ok = graph == NULL || agviz_graph_importer_add_graph (graphs, graph, label, &local_error) != 0 ||
+       local_error == NULL;
+  if (debug_info != NULL)
+    ctx->stats.source_files += agviz_debug_info_get_n_texts (debug_info);
+  agviz_proto_free (message);
+  if (!ok)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (ctx->stats.traces == 0)
+    {
+      g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_NOTHING,
+                   "%s: the %s holds no nodes and no functions", path,
+                   meta ? "MetaGraphDef" : "GraphDef");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+import_run_metadata_file (AgvizImportContext  *ctx,
+                          const char          *path,
+                          GError             **error)
+{
+  g_autoptr(AgvizGraphImporter) graphs = agviz_graph_importer_new (ctx->recorder, &ctx->stats,
+                                                                   ctx->warnings);
+  g_autofree char *label = label_for_path (path);
+  ProtobufCMessage *message;
+  gboolean ok;
+
+  message = _agviz_import_read_message (path, &agviz_tf__run_metadata__descriptor, error);
+  if (message == NULL)
+    return FALSE;
+  ok = _agviz_import_run_metadata (ctx, graphs, (AgvizTf__RunMetadata *) message, label, 0, 0,
+                                   error);
+  agviz_proto_free (message);
+  if (ok && ctx->stats.traces == 0 && ctx->stats.executions == 0)
+    {
+      g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_NOTHING,
+                   "%s: the RunMetadata holds no graphs and no step statistics", path);
+      return FALSE;
+    }
+  return ok;
+}
+
+/* ---- error logs -------------------------------------------------------------------------- */
+
+/* "ValueError: message" at the start of a line: the exception a traceback ends with. */
+static gboolean
+parse_exception_line (const char  *line,
+                      char       **type,
+                      char       **message)
+{
+  const char *colon = strstr (line, ": ");
+  g_autofree char *name = NULL;
+  const char *p;
+
+  if (colon == NULL || colon == line || g_ascii_isspace (line[0]))
+    return FALSE;
+  for (p = line; p < colon; p++)
+    if (!g_ascii_isalnum (*p) && *p != '_' && *p != '.')
+      return FALSE;
+  name = g_strndup (line, colon - line);
+  if (!g_str_has_suffix (name, "Error") && !g_str_has_suffix (name, "Exception") &&
+      !g_str_has_suffix (name, "Interrupt"))
+    return FALSE;
+  *type = g_steal_pointer (&name);
+  *message = g_strdup (colon + 2);
+  return TRUE;
+}
+
+static gboolean
+store_error_log (AgvizImportContext  *ctx,
+                 const char          *path,
+                 GError             **error)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  gsize length;
+  gsize traceback_start = 0;
+  gboolean in_traceback = FALSE;
+
+  text = _agviz_import_read_file (path, 64 << 20, &length, error);
+  if (text == NULL)
+    return FALSE;
+  lines = g_strsplit (text, "\n", -1);
+
+  for (gsize i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = lines[i];
+      char *type = NULL, *message = NULL;
+
+      if (g_str_has_prefix (line, "Traceback (most recent call last):"))
+        {
+          traceback_start = i;
+          in_traceback = TRUE;
+          continue;
+        }
+      if (strstr (line, "triggered tf.function retracing") != NULL ||
+          strstr (line, "AutoGraph could not transform") != NULL ||
+          strstr (line, "WARNING:") != NULL)
+        {
+          AgvizEvent event = { 0 };
+
+          event.kind = strstr (line, "retracing") != NULL ? AGVIZ_EVENT_RETRACE
+                                                          : AGVIZ_EVENT_WARNING;
+          event.message = (char *) line;
+          if (agviz_recorder_add_event (ctx->recorder, &event, error) == 0)
+            return FALSE;
+          continue;
+        }
+      if (in_traceback && parse_exception_line (line, &type, &message))
+        {
+          g_autofree char *owned_type = type;
+          g_autofree char *owned_message = message;
+          g_autoptr(GString) traceback = g_string_new (NULL);
+          AgvizRecordedError recorded = { 0 };
+
+          for (gsize j = traceback_start; j <= i; j++)
+            {
+              g_string_append (traceback, lines[j]);
+              g_string_append_c (traceback, '\n');
+            }
+          recorded.origin = AGVIZ_ERROR_ORIGIN_PROGRAM;
+          recorded.type = type;
+          recorded.message = message;
+          recorded.traceback = traceback->str;
+          recorded.trace_id = ctx->crashed_trace_id;
+          if (agviz_recorder_add_error (ctx->recorder, &recorded, error) == 0)
+            return FALSE;
+          in_traceback = FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* ---- one source, one batch --------------------------------------------------------------- */
+
+static void
+merge_stats (AgvizImportStats       *into,
+             const AgvizImportStats *from)
+{
+  into->bytes += from->bytes;
+  into->records += from->records;
+  into->functions += from->functions;
+  into->traces += from->traces;
+  into->nodes += from->nodes;
+  into->edges += from->edges;
+  into->calls += from->calls;
+  into->nodes_with_stacks += from->nodes_with_stacks;
+  into->executions += from->executions;
+  into->tensor_summaries += from->tensor_summaries;
+  into->source_files += from->source_files;
+  into->warnings += from->warnings;
+}
+
+static gboolean
+import_source (AgvizImportContext  *ctx,
+               const char          *path,
+               AgvizSourceFormat    format,
+               GError             **error)
+{
+  switch (format)
+    {
+    case AGVIZ_SOURCE_FORMAT_TFDBG_DUMP:
+      {
+        g_autofree char *dir = g_file_test (path, G_FILE_TEST_IS_DIR) ? g_strdup (path)
+                                                                      : g_path_get_dirname (path);
+        return _agviz_import_tfdbg_dump (ctx, dir, error);
+      }
+    case AGVIZ_SOURCE_FORMAT_SAVED_MODEL:
+      return _agviz_import_saved_model (ctx, path, error);
+    case AGVIZ_SOURCE_FORMAT_GRAPH_DEF:
+      return import_graph_def_file (ctx, path, FALSE, error);
+    case AGVIZ_SOURCE_FORMAT_META_GRAPH_DEF:
+      return import_graph_def_file (ctx, path, TRUE, error);
+    case AGVIZ_SOURCE_FORMAT_GRAPH_DEBUG_INFO:
+      g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_NOTHING,
+                   "%s is a GraphDebugInfo (creation stacks only): import the graph it "
+                   "belongs to with --debug-info %s", path, path);
+      return FALSE;
+    case AGVIZ_SOURCE_FORMAT_EVENT_FILE:
+      if (!_agviz_import_event_file (ctx, path, NULL, error))
+        return FALSE;
+      if (ctx->stats.traces == 0 && ctx->stats.executions == 0)
+        {
+          g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_NOTHING,
+                       "%s: %" G_GUINT64_FORMAT " records, but no graph (only scalars, "
+                       "histograms and the like, which agviz does not show)", path,
+                       ctx->stats.records);
+          return FALSE;
+        }
+      return TRUE;
+    case AGVIZ_SOURCE_FORMAT_LOG_DIR:
+      return _agviz_import_log_dir (ctx, path, error);
+    case AGVIZ_SOURCE_FORMAT_RUN_METADATA:
+      return import_run_metadata_file (ctx, path, error);
+    case AGVIZ_SOURCE_FORMAT_UNKNOWN:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+gboolean
+agviz_importer_import (AgvizImporter  *self,
+                       const char     *path,
+                       GError        **error)
+{
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *absolute = NULL;
+  g_autofree char *metadata_key = NULL;
+  g_autofree char *metadata_value = NULL;
+  AgvizImportContext ctx = { 0 };
+  AgvizSourceFormat format;
+  gboolean ok;
+
+  g_return_val_if_fail (AGVIZ_IS_IMPORTER (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  format = agviz_importer_detect_format (path, error);
+  if (format == AGVIZ_SOURCE_FORMAT_UNKNOWN)
+    return FALSE;
+
+  ctx.importer = self;
+  ctx.recorder = self->recorder;
+  ctx.warnings = warnings;
+  ctx.force = self->force;
+  ctx.debug_info_path = self->debug_info_path;
+  ctx.source = path;
+
+  if (!agviz_recorder_begin_batch (self->recorder, error))
+    return FALSE;
+
+  ok = import_source (&ctx, path, format, error);
+
+  /* What was tolerated is part of the record: stored with the import. */
+  for (guint i = 0; ok && i < warnings->len; i++)
+    {
+      AgvizRecordedError recorded = { 0 };
+
+      recorded.origin = AGVIZ_ERROR_ORIGIN_IMPORTER;
+      recorded.type = (char *) "ImportWarning";
+      recorded.message = g_ptr_array_index (warnings, i);
+      ok = agviz_recorder_add_error (self->recorder, &recorded, error) != 0;
+    }
+  if (ok && self->error_log_path != NULL)
+    ok = store_error_log (&ctx, self->error_log_path, error);
+
+  if (ok)
+    {
+      absolute = g_canonicalize_filename (path, NULL);
+      metadata_key = g_strconcat ("agviz.import:", absolute, NULL);
+      metadata_value = g_strdup_printf ("%s; %" G_GUINT64_FORMAT " traces, %" G_GUINT64_FORMAT
+                                        " nodes, %" G_GUINT64_FORMAT " executions",
+                                        agviz_source_format_to_string (format), ctx.stats.traces,
+                                        ctx.stats.nodes, ctx.stats.executions);
+      ok = agviz_recorder_set_metadata (self->recorder, metadata_key, metadata_value, error) &&
+           agviz_recorder_commit_batch (self->recorder, error);
+    }
+
+  if (!ok)
+    {
+      /* The file goes back to what it was; the first error is the one worth reporting. */
+      if (agviz_recorder_in_batch (self->recorder))
+        agviz_recorder_rollback_batch (self->recorder, NULL);
+      return FALSE;
+    }
+
+  merge_stats (&self->stats, &ctx.stats);
+  for (guint i = 0; i < warnings->len; i++)
+    g_ptr_array_add (self->warnings, g_strdup (g_ptr_array_index (warnings, i)));
+  return TRUE;
+}

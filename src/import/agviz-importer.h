@@ -1,0 +1,96 @@
+/* agviz-importer.h: turning what TensorFlow writes into agviz trace files
+ *
+ * An AgvizImporter feeds one AgvizRecorder from sources whose format it detects from their
+ * content: tfdbg2 dump directories, SavedModel directories, GraphDef and MetaGraphDef files
+ * (binary or text), GraphDebugInfo files, TensorBoard event files and log directories, and bare
+ * RunMetadata files.  Each source is imported inside one recorder batch: it lands whole, or,
+ * when it fails, the trace file is left exactly as it was.  Problems that were tolerated (a
+ * truncated last record, records skipped with force) are stored in the trace file as errors
+ * with origin AGVIZ_ERROR_ORIGIN_IMPORTER and reported through warnings.
+ *
+ * Threads: an importer belongs to the thread that uses it, like its recorder.
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "agviz-core.h"
+#include "agviz-import-error.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  AGVIZ_SOURCE_FORMAT_UNKNOWN,
+  AGVIZ_SOURCE_FORMAT_TFDBG_DUMP,        /* directory of tfdbg_events.* files */
+  AGVIZ_SOURCE_FORMAT_SAVED_MODEL,       /* directory, or saved_model.pb / .pbtxt */
+  AGVIZ_SOURCE_FORMAT_GRAPH_DEF,         /* binary or text GraphDef */
+  AGVIZ_SOURCE_FORMAT_META_GRAPH_DEF,    /* binary or text MetaGraphDef */
+  AGVIZ_SOURCE_FORMAT_GRAPH_DEBUG_INFO,  /* binary or text GraphDebugInfo on its own */
+  AGVIZ_SOURCE_FORMAT_EVENT_FILE,        /* events.out.tfevents.* */
+  AGVIZ_SOURCE_FORMAT_LOG_DIR,           /* directory holding event files, one run per folder */
+  AGVIZ_SOURCE_FORMAT_RUN_METADATA,      /* a bare binary RunMetadata */
+} AgvizSourceFormat;
+
+/* What one import added; counts accumulate over agviz_importer_import() calls. */
+typedef struct
+{
+  guint64 bytes;               /* bytes of input read */
+  guint64 records;             /* TFRecord records read */
+  guint64 functions;           /* function graphs (FunctionDefs, tfdbg graphs) imported */
+  guint64 traces;
+  guint64 nodes;
+  guint64 edges;
+  guint64 calls;
+  guint64 nodes_with_stacks;
+  guint64 executions;
+  guint64 tensor_summaries;
+  guint64 source_files;        /* source files whose text was stored */
+  guint64 warnings;
+} AgvizImportStats;
+
+/* Called now and then during long imports (bytes of the current source read so far, its size or
+ * -1, records so far). */
+typedef void (*AgvizImportProgressFunc) (const char *source,
+                                         goffset     bytes_done,
+                                         goffset     bytes_total,
+                                         guint64     records,
+                                         gpointer    user_data);
+
+#define AGVIZ_TYPE_IMPORTER (agviz_importer_get_type ())
+G_DECLARE_FINAL_TYPE (AgvizImporter, agviz_importer, AGVIZ, IMPORTER, GObject)
+
+/* The importer keeps a reference to @recorder. */
+AgvizImporter     *agviz_importer_new               (AgvizRecorder        *recorder);
+
+/* Keep going past CRC mismatches (skipping damaged records). */
+void               agviz_importer_set_force         (AgvizImporter        *self,
+                                                     gboolean              force);
+/* A GraphDebugInfo file (text or binary) for the next GraphDef sources; NULL: look for
+ * SOURCE.debug beside each source. */
+void               agviz_importer_set_debug_info    (AgvizImporter        *self,
+                                                     const char           *path);
+/* A captured stderr/traceback stored with the next source (errors with origin program). */
+void               agviz_importer_set_error_log     (AgvizImporter        *self,
+                                                     const char           *path);
+void               agviz_importer_set_progress_func (AgvizImporter        *self,
+                                                     AgvizImportProgressFunc func,
+                                                     gpointer              user_data,
+                                                     GDestroyNotify        destroy);
+
+/* Imports @path in one batch.  On error the trace file is unchanged. */
+gboolean           agviz_importer_import            (AgvizImporter        *self,
+                                                     const char           *path,
+                                                     GError              **error);
+
+/* Totals over every successful import so far. */
+const AgvizImportStats *agviz_importer_get_stats    (AgvizImporter        *self);
+/* Warnings of every import so far (element-type utf8, transfer none). */
+GPtrArray         *agviz_importer_get_warnings      (AgvizImporter        *self);
+
+/* Looks at @path's content and says what it is; @error says what was tried when nothing fits. */
+AgvizSourceFormat  agviz_importer_detect_format     (const char           *path,
+                                                     GError              **error);
+const char        *agviz_source_format_to_string    (AgvizSourceFormat     format);
+
+G_END_DECLS

@@ -1,0 +1,260 @@
+/* agviz-proto-decoder.c: a wire-format check before protobuf-c, and a bounded arena */
+#define G_LOG_DOMAIN "agviz-proto"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "agviz-import-error.h"
+#include "agviz-proto-decoder.h"
+
+/* Unpacked structs are larger than their encoding (pointers, counts, NUL terminators): allow
+ * a generous multiple of the input, but never unbounded growth. */
+#define ALLOC_BASE (((gsize) 64) << 20)
+#define ALLOC_FACTOR 24
+#define ALLOC_CEILING (((gsize) 8) << 30)
+
+/* Messages are unpacked into an arena: allocation is a pointer bump, and freeing a message
+ * frees a few large chunks instead of walking every field.  protobuf-c allocates the message
+ * struct first, so the arena's header sits right before it and agviz_proto_free() finds it. */
+#define CHUNK_SIZE ((gsize) 256 << 10)
+#define ALIGNMENT 16
+
+typedef struct _Chunk Chunk;
+struct _Chunk
+{
+  Chunk *next;
+  gsize  size;
+  gsize  used;
+  /* data follows, aligned */
+};
+
+typedef struct
+{
+  ProtobufCAllocator base;
+  Chunk             *chunks;
+  Chunk             *first;
+  gsize              used;
+  gsize              limit;
+} Arena;
+
+#define CHUNK_HEADER (((sizeof (Chunk) + ALIGNMENT - 1) / ALIGNMENT) * ALIGNMENT)
+#define ARENA_HEADER (((sizeof (Arena *) + ALIGNMENT - 1) / ALIGNMENT) * ALIGNMENT)
+
+static void *
+arena_alloc (void   *allocator_data,
+             size_t  size)
+{
+  Arena *arena = allocator_data;
+  Chunk *chunk = arena->chunks;
+  guint8 *data;
+
+  size = (size + ALIGNMENT - 1) & ~(gsize) (ALIGNMENT - 1);
+  if (size > arena->limit - arena->used)
+    return NULL;
+  if (chunk == NULL || chunk->size - chunk->used < size)
+    {
+      gsize want = MAX (CHUNK_SIZE, size + ARENA_HEADER);
+
+      chunk = g_try_malloc (CHUNK_HEADER + want);
+      if (chunk == NULL)
+        return NULL;
+      chunk->size = want;
+      chunk->used = 0;
+      chunk->next = arena->chunks;
+      /* The very first allocation (the message) gets the arena pointer in front of it. */
+      if (arena->chunks == NULL)
+        {
+          chunk->used = ARENA_HEADER;
+          arena->first = chunk;
+        }
+      arena->chunks = chunk;
+    }
+  data = (guint8 *) chunk + CHUNK_HEADER + chunk->used;
+  chunk->used += size;
+  arena->used += size;
+  return data;
+}
+
+static void
+arena_free (void *allocator_data,
+            void *pointer)
+{
+  /* Everything goes at once in arena_destroy(). */
+}
+
+static void
+arena_destroy (Arena *arena)
+{
+  while (arena->chunks != NULL)
+    {
+      Chunk *next = arena->chunks->next;
+      g_free (arena->chunks);
+      arena->chunks = next;
+    }
+  g_free (arena);
+}
+
+typedef struct
+{
+  const char *what;
+  GError    **error;
+  const guint8 *start;
+} CheckContext;
+
+static gboolean
+fail_at (CheckContext *ctx,
+         const guint8 *at,
+         int           code,
+         const char   *problem)
+{
+  g_set_error (ctx->error, AGVIZ_IMPORT_ERROR, code,
+               "%s does not parse as protobuf: %s at byte offset %" G_GSIZE_FORMAT,
+               ctx->what, problem, (gsize) (at - ctx->start));
+  return FALSE;
+}
+
+static gboolean
+read_varint (const guint8 **p,
+             const guint8  *end,
+             guint64       *value)
+{
+  guint64 result = 0;
+
+  for (guint shift = 0; shift < 70; shift += 7)
+    {
+      if (*p >= end)
+        return FALSE;
+      result |= (guint64) (**p & 0x7f) << shift;
+      if ((*(*p)++ & 0x80) == 0)
+        {
+          *value = result;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+check_message (CheckContext                     *ctx,
+               const ProtobufCMessageDescriptor *descriptor,
+               const guint8                     *p,
+               const guint8                     *end,
+               guint                             depth)
+{
+  if (depth > AGVIZ_PROTO_MAX_DEPTH)
+    return fail_at (ctx, p, AGVIZ_IMPORT_ERROR_LIMIT,
+                    "messages nested more than " G_STRINGIFY (AGVIZ_PROTO_MAX_DEPTH) " deep");
+
+  while (p < end)
+    {
+      const guint8 *field_start = p;
+      const ProtobufCFieldDescriptor *field;
+      guint64 tag, value;
+      guint32 number;
+
+      if (!read_varint (&p, end, &tag))
+        return fail_at (ctx, field_start, AGVIZ_IMPORT_ERROR_PARSE, "a broken field tag");
+      number = (guint32) (tag >> 3);
+      if (number == 0 || (tag >> 3) > 0x1fffffff)
+        return fail_at (ctx, field_start, AGVIZ_IMPORT_ERROR_PARSE, "field number 0");
+
+      switch (tag & 7)
+        {
+        case 0:
+          if (!read_varint (&p, end, &value))
+            return fail_at (ctx, field_start, AGVIZ_IMPORT_ERROR_PARSE, "a broken varint");
+          break;
+        case 1:
+          if (end - p < 8)
+            return fail_at (ctx, field_start, AGVIZ_IMPORT_ERROR_PARSE, "a cut 64-bit value");
+          p += 8;
+          break;
+        case 5:
+          if (end - p < 4)
+            return fail_at (ctx, field_start, AGVIZ_IMPORT_ERROR_PARSE, "a cut 32-bit value");
+          p += 4;
+          break;
+        case 2:
+          if (!read_varint (&p, end, &value))
+            return fail_at (ctx, field_start, AGVIZ_IMPORT_ERROR_PARSE, "a broken length");
+          if (value > (guint64) (end - p))
+            return fail_at (ctx, field_start, AGVIZ_IMPORT_ERROR_PARSE,
+                            "a length larger than what is left");
+          field = protobuf_c_message_descriptor_get_field (descriptor, number);
+          if (field != NULL && field->type == PROTOBUF_C_TYPE_MESSAGE &&
+              !check_message (ctx, field->descriptor, p, p + value, depth + 1))
+            return FALSE;
+          p += value;
+          break;
+        default:
+          /* Groups (3, 4) are proto1 history that protobuf-c does not read; 6, 7 do not exist. */
+          return fail_at (ctx, field_start, AGVIZ_IMPORT_ERROR_PARSE, "an unsupported wire type");
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+agviz_proto_check (const ProtobufCMessageDescriptor  *descriptor,
+                   const guint8                      *data,
+                   gsize                              length,
+                   const char                        *what,
+                   GError                           **error)
+{
+  CheckContext ctx = { what, error, data };
+
+  g_return_val_if_fail (descriptor != NULL, FALSE);
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+
+  return check_message (&ctx, descriptor, data, data + length, 0);
+}
+
+ProtobufCMessage *
+agviz_proto_decode (const ProtobufCMessageDescriptor  *descriptor,
+                    const guint8                      *data,
+                    gsize                              length,
+                    const char                        *what,
+                    GError                           **error)
+{
+  static const guint8 empty[1] = { 0 };
+  ProtobufCMessage *message;
+  Arena *arena;
+
+  g_return_val_if_fail (descriptor != NULL, NULL);
+
+  if (!agviz_proto_check (descriptor, data, length, what, error))
+    return NULL;
+
+  arena = g_new0 (Arena, 1);
+  arena->base.alloc = arena_alloc;
+  arena->base.free = arena_free;
+  arena->base.allocator_data = arena;
+  arena->limit = length > (ALLOC_CEILING - ALLOC_BASE) / ALLOC_FACTOR
+                   ? ALLOC_CEILING : ALLOC_BASE + length * ALLOC_FACTOR;
+  message = protobuf_c_message_unpack (descriptor, &arena->base, length,
+                                       length > 0 ? data : empty);
+  if (message == NULL)
+    {
+      if (arena->used >= arena->limit / 2)
+        g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_LIMIT,
+                     "%s is too large to unpack (over %" G_GSIZE_FORMAT " MiB)", what,
+                     arena->limit >> 20);
+      else
+        g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_PARSE,
+                     "%s does not parse as a %s message", what, descriptor->short_name);
+      arena_destroy (arena);
+      return NULL;
+    }
+  /* The message is the arena's first allocation: its header is right in front. */
+  g_assert ((guint8 *) message == (guint8 *) arena->first + CHUNK_HEADER + ARENA_HEADER);
+  *(Arena **) ((guint8 *) message - ARENA_HEADER) = arena;
+  return message;
+}
+
+void
+agviz_proto_free (gpointer message)
+{
+  if (message != NULL)
+    arena_destroy (*(Arena **) ((guint8 *) message - ARENA_HEADER));
+}

@@ -1,0 +1,39 @@
+/* agviz-proto-decoder.h: unpacking untrusted protobuf messages through protobuf-c
+ *
+ * protobuf-c recurses once per nesting level and allocates what the input asks for, so every
+ * message is first walked on the wire (tags, lengths, nesting depth checked against its
+ * descriptor) and then unpacked with an allocator that refuses to grow past a limit tied to
+ * the input's size.  Hostile input gives an AGVIZ_IMPORT_ERROR, never a crash.
+ */
+#pragma once
+
+#include <glib.h>
+#include <protobuf-c/protobuf-c.h>
+
+G_BEGIN_DECLS
+
+/* Deeper messages are refused (protobuf's own default limit). */
+#define AGVIZ_PROTO_MAX_DEPTH 100
+
+/* Checks @data against @descriptor without unpacking: tags, wire types, lengths, depth.
+ * @what names the message in errors ("GraphDef in model.pb"). */
+gboolean          agviz_proto_check       (const ProtobufCMessageDescriptor  *descriptor,
+                                           const guint8                      *data,
+                                           gsize                              length,
+                                           const char                        *what,
+                                           GError                           **error);
+
+/* Checks and unpacks; free the result with agviz_proto_free(). */
+ProtobufCMessage *agviz_proto_decode      (const ProtobufCMessageDescriptor  *descriptor,
+                                           const guint8                      *data,
+                                           gsize                              length,
+                                           const char                        *what,
+                                           GError                           **error);
+
+void              agviz_proto_free        (gpointer                           message);
+
+/* Typed wrappers: AGVIZ_PROTO_DECODE (AgvizTf__GraphDef, agviz_tf__graph_def__descriptor, ...) */
+#define AGVIZ_PROTO_DECODE(Type, descriptor, data, length, what, error) \
+  ((Type *) agviz_proto_decode (&(descriptor), (data), (length), (what), (error)))
+
+G_END_DECLS

@@ -1,0 +1,842 @@
+/* agviz-tfdbg-importer.c: tfdbg2 dump directories (FORMATS.md section 5.6)
+ *
+ * A dump is one set of six TFRecord files per host.  They are read in the order their records
+ * refer to each other: metadata, source files (full text kept; frames index them in order of
+ * appearance), stack frames, graphs (each DebuggedGraph a trace, each GraphOpCreation a node
+ * with its creation stack), executions (tf.function calls and eager ops), and graph execution
+ * traces (per-node tensor summaries).  Executions and traces are streamed: memory grows with
+ * the graphs, not with how long the program ran.  A dump cut short by a crash imports what was
+ * written; the graph being traced when the program died ends as failed.
+ */
+#define G_LOG_DOMAIN "agviz-tfdbg-importer"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "agviz-importer-private.h"
+#include "agviz-proto-decoder.h"
+#include "agviz-tf-debug-event.pb-c.h"
+#include "agviz-tf-values.h"
+#include "agviz-tfrecord-reader.h"
+
+typedef struct
+{
+  char       *graph_id;
+  char       *graph_name;        /* as the dump names it */
+  char       *outer_id;
+  gint64      trace_id;
+  gboolean    open;
+  gboolean    has_variable_op;
+  guint       ordinal;
+  GHashTable *nodes;             /* op name -> node id */
+  GHashTable *ops;               /* op name -> op type (borrowed from an interned table) */
+} DumpGraph;
+
+typedef struct
+{
+  AgvizImportContext *ctx;
+  const char         *dir;
+  GArray             *file_ids;          /* gint64 per SourceFile, in order of appearance */
+  GHashTable         *frames;            /* stack frame id -> gint64 frame id */
+  GHashTable         *graphs;            /* graph id -> DumpGraph */
+  GPtrArray          *graph_order;       /* DumpGraph, in creation order */
+  GHashTable         *executed;          /* graph id -> op type of its first execution */
+  GHashTable         *devices;           /* device id -> name */
+  GHashTable         *interned;
+  GHashTable         *warned;            /* "graph/op:slot" warned about bad values */
+  GArray             *scratch;
+} Dump;
+
+static void
+dump_graph_free (DumpGraph *graph)
+{
+  g_free (graph->graph_id);
+  g_free (graph->graph_name);
+  g_free (graph->outer_id);
+  g_hash_table_unref (graph->nodes);
+  g_hash_table_unref (graph->ops);
+  g_free (graph);
+}
+
+static const char *
+intern (Dump       *dump,
+        const char *text)
+{
+  char *found = g_hash_table_lookup (dump->interned, text);
+
+  if (found == NULL)
+    {
+      found = g_strdup (text);
+      g_hash_table_add (dump->interned, found);
+    }
+  return found;
+}
+
+/* Calls @func for each record of @path, streaming. */
+typedef gboolean (*RecordFunc) (Dump                       *dump,
+                                const AgvizTf__DebugEvent  *event,
+                                GError                    **error);
+
+static gboolean
+for_each_record (Dump        *dump,
+                 const char  *path,
+                 RecordFunc   func,
+                 GError     **error)
+{
+  g_autoptr(AgvizTfrecordReader) reader = agviz_tfrecord_reader_new_for_path (path, error);
+  const guint8 *data;
+  gsize length;
+  GPtrArray *warnings;
+
+  if (reader == NULL)
+    return FALSE;
+  agviz_tfrecord_reader_set_force (reader, dump->ctx->force);
+  dump->ctx->source = path;
+  while (agviz_tfrecord_reader_next (reader, &data, &length, error))
+    {
+      g_autofree char *what = NULL;
+      AgvizTf__DebugEvent *event;
+      gboolean ok;
+
+      what = g_strdup_printf ("%s: the DebugEvent at byte offset %" G_GOFFSET_FORMAT, path,
+                              agviz_tfrecord_reader_get_record_offset (reader));
+      event = AGVIZ_PROTO_DECODE (AgvizTf__DebugEvent, agviz_tf__debug_event__descriptor, data,
+                                  length, what, error);
+      if (event == NULL)
+        return FALSE;
+      ok = func (dump, event, error);
+      agviz_proto_free (event);
+      if (!ok)
+        return FALSE;
+      dump->ctx->stats.records++;
+      _agviz_import_progress (dump->ctx, agviz_tfrecord_reader_get_position (reader),
+                              agviz_tfrecord_reader_get_size (reader), dump->ctx->stats.records);
+    }
+  if (error != NULL && *error != NULL)
+    return FALSE;
+  dump->ctx->stats.bytes += agviz_tfrecord_reader_get_position (reader);
+  warnings = agviz_tfrecord_reader_get_warnings (reader);
+  for (guint i = 0; i < warnings->len; i++)
+    _agviz_import_warn (dump->ctx, "%s", (const char *) g_ptr_array_index (warnings, i));
+  return TRUE;
+}
+
+/* ---- metadata, sources, frames ----------------------------------------------------------- */
+
+static gboolean
+on_metadata (Dump                      *dump,
+             const AgvizTf__DebugEvent *event,
+             GError                   **error)
+{
+  const AgvizTf__DebugMetadata *metadata;
+  g_autofree char *key = NULL;
+  g_autofree char *value = NULL;
+
+  if (event->what_case != AGVIZ_TF__DEBUG_EVENT__WHAT_DEBUG_METADATA)
+    return TRUE;
+  metadata = event->debug_metadata;
+  key = g_strdup_printf ("agviz.tfdbg:%s", metadata->tfdbg_run_id != NULL &&
+                                           *metadata->tfdbg_run_id != '\0'
+                                             ? metadata->tfdbg_run_id : dump->dir);
+  value = g_strdup_printf ("tensorflow %s, %s, dump %s", metadata->tensorflow_version,
+                           metadata->file_version, dump->dir);
+  return agviz_recorder_set_metadata (dump->ctx->recorder, key, value, error);
+}
+
+static gboolean
+on_source_file (Dump                      *dump,
+                const AgvizTf__DebugEvent *event,
+                GError                   **error)
+{
+  const AgvizTf__SourceFile *source;
+  g_autoptr(GString) text = g_string_new (NULL);
+  gint64 file_id;
+
+  if (event->what_case != AGVIZ_TF__DEBUG_EVENT__WHAT_SOURCE_FILE)
+    return TRUE;
+  source = event->source_file;
+  file_id = agviz_recorder_add_file (dump->ctx->recorder, source->host_name,
+                                     source->file_path != NULL && *source->file_path != '\0'
+                                       ? source->file_path : "<unknown>", error);
+  if (file_id == 0)
+    return FALSE;
+  for (gsize i = 0; i < source->n_lines; i++)
+    {
+      g_string_append (text, source->lines[i]);
+      g_string_append_c (text, '\n');
+    }
+  if (!agviz_recorder_set_file_text (dump->ctx->recorder, file_id, text->str, text->len, error))
+    return FALSE;
+  g_array_append_val (dump->file_ids, file_id);
+  dump->ctx->stats.source_files++;
+  return TRUE;
+}
+
+static gboolean
+on_stack_frame (Dump                      *dump,
+                const AgvizTf__DebugEvent *event,
+                GError                   **error)
+{
+  const AgvizTf__StackFrameWithId *frame;
+  const AgvizTf__GraphDebugInfo__FileLineCol *location;
+  gint64 file_id, frame_id;
+
+  if (event->what_case != AGVIZ_TF__DEBUG_EVENT__WHAT_STACK_FRAME_WITH_ID)
+    return TRUE;
+  frame = event->stack_frame_with_id;
+  location = frame->file_line_col;
+  if (location == NULL || frame->id == NULL)
+    return TRUE;
+  if (location->file_index >= 0 && (guint) location->file_index < dump->file_ids->len)
+    file_id = g_array_index (dump->file_ids, gint64, location->file_index);
+  else
+    {
+      file_id = agviz_recorder_add_file (dump->ctx->recorder, NULL, "<unknown>", error);
+      if (file_id == 0)
+        return FALSE;
+    }
+  frame_id = agviz_recorder_add_frame (dump->ctx->recorder, file_id, MAX (location->line, 0),
+                                       MAX (location->col, 0), location->func, error);
+  if (frame_id == 0)
+    return FALSE;
+  g_hash_table_insert (dump->frames, g_strdup (frame->id), g_memdup2 (&frame_id, sizeof frame_id));
+  return TRUE;
+}
+
+static gint64
+stack_for (Dump                       *dump,
+           const AgvizTf__CodeLocation *location,
+           GError                    **error)
+{
+  if (location == NULL || location->n_stack_frame_ids == 0)
+    return 0;
+  g_array_set_size (dump->scratch, 0);
+  for (gsize i = 0; i < location->n_stack_frame_ids; i++)
+    {
+      const gint64 *frame_id = g_hash_table_lookup (dump->frames, location->stack_frame_ids[i]);
+
+      if (frame_id != NULL)
+        g_array_append_val (dump->scratch, *frame_id);
+    }
+  if (dump->scratch->len == 0)
+    return 0;
+  return agviz_recorder_add_stack (dump->ctx->recorder, (const gint64 *) dump->scratch->data,
+                                   dump->scratch->len, error);
+}
+
+/* ---- graphs ------------------------------------------------------------------------------ */
+
+static gboolean
+on_execution_prescan (Dump                      *dump,
+                      const AgvizTf__DebugEvent *event,
+                      GError                   **error)
+{
+  const AgvizTf__Execution *execution;
+
+  if (event->what_case != AGVIZ_TF__DEBUG_EVENT__WHAT_EXECUTION)
+    return TRUE;
+  execution = event->execution;
+  if (execution->graph_id != NULL && *execution->graph_id != '\0' &&
+      !g_hash_table_contains (dump->executed, execution->graph_id))
+    g_hash_table_insert (dump->executed, g_strdup (execution->graph_id),
+                         g_strdup (execution->op_type));
+  return TRUE;
+}
+
+static gboolean
+on_graph_event (Dump                      *dump,
+                const AgvizTf__DebugEvent *event,
+                GError                   **error)
+{
+  AgvizImportContext *ctx = dump->ctx;
+
+  if (event->what_case == AGVIZ_TF__DEBUG_EVENT__WHAT_DEBUGGED_GRAPH)
+    {
+      const AgvizTf__DebuggedGraph *debugged = event->debugged_graph;
+      const char *executed_as;
+      g_autofree char *function_name = NULL;
+      DumpGraph *graph;
+      gint64 function_id;
+
+      if (debugged->graph_id == NULL || *debugged->graph_id == '\0' ||
+          g_hash_table_contains (dump->graphs, debugged->graph_id))
+        return TRUE;
+      graph = g_new0 (DumpGraph, 1);
+      graph->graph_id = g_strdup (debugged->graph_id);
+      graph->outer_id = debugged->outer_context_id != NULL && *debugged->outer_context_id != '\0'
+                          ? g_strdup (debugged->outer_context_id) : NULL;
+      /* The concrete function's name (__inference_f_12) comes with its executions; the graph
+       * itself may carry only the Python name. */
+      executed_as = g_hash_table_lookup (dump->executed, debugged->graph_id);
+      if (debugged->graph_name != NULL && g_str_has_prefix (debugged->graph_name, "__inference_"))
+        graph->graph_name = g_strdup (debugged->graph_name);
+      else if (executed_as != NULL && g_str_has_prefix (executed_as, "__inference_"))
+        graph->graph_name = g_strdup (executed_as);
+      else if (debugged->graph_name != NULL && *debugged->graph_name != '\0')
+        graph->graph_name = g_strdup (debugged->graph_name);
+      else
+        graph->graph_name = g_strdup (debugged->graph_id);
+      graph->nodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      graph->ops = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_hash_table_insert (dump->graphs, graph->graph_id, graph);
+      g_ptr_array_add (dump->graph_order, graph);
+
+      function_name = agviz_function_name_for_graph (graph->graph_name);
+      function_id = agviz_recorder_add_function (ctx->recorder, function_name, 0, 0, error);
+      if (function_id == 0)
+        return FALSE;
+      graph->trace_id = agviz_recorder_begin_trace (ctx->recorder, function_id, graph->graph_name,
+                                                    NULL, NULL, error);
+      if (graph->trace_id == 0)
+        return FALSE;
+      if (event->wall_time > 0 &&
+          !agviz_recorder_set_trace_start (ctx->recorder, graph->trace_id,
+                                           (gint64) (event->wall_time * 1e9), error))
+        return FALSE;
+      graph->open = TRUE;
+      ctx->stats.functions++;
+      return TRUE;
+    }
+
+  if (event->what_case == AGVIZ_TF__DEBUG_EVENT__WHAT_GRAPH_OP_CREATION)
+    {
+      const AgvizTf__GraphOpCreation *op = event->graph_op_creation;
+      DumpGraph *graph = g_hash_table_lookup (dump->graphs, op->graph_id != NULL ? op->graph_id : "");
+      gint64 stack_id, node_id;
+      GVariantBuilder attrs;
+
+      if (graph == NULL || !graph->open)
+        {
+          _agviz_import_warn (ctx, "%s: op %s belongs to graph %s, which the dump never "
+                              "declared; left out", dump->dir, op->op_name, op->graph_id);
+          return TRUE;
+        }
+      if (op->op_name == NULL || *op->op_name == '\0' || g_hash_table_contains (graph->nodes,
+                                                                                op->op_name))
+        return TRUE;
+      stack_id = stack_for (dump, op->code_location, error);
+      if (stack_id == 0 && error != NULL && *error != NULL)
+        return FALSE;
+      g_variant_builder_init (&attrs, G_VARIANT_TYPE_VARDICT);
+      g_variant_builder_add (&attrs, "{sv}", "num_outputs", g_variant_new_int64 (op->num_outputs));
+      node_id = agviz_recorder_add_node (ctx->recorder, graph->trace_id, op->op_name,
+                                         op->op_type != NULL && *op->op_type != '\0'
+                                           ? op->op_type : "<no op>",
+                                         op->device_name, g_variant_builder_end (&attrs),
+                                         stack_id, error);
+      if (node_id == 0)
+        return FALSE;
+      ctx->stats.nodes++;
+      if (stack_id != 0)
+        ctx->stats.nodes_with_stacks++;
+      if (g_strcmp0 (op->op_type, "VarHandleOp") == 0 ||
+          g_strcmp0 (op->op_type, "VariableV2") == 0 || g_strcmp0 (op->op_type, "Variable") == 0)
+        graph->has_variable_op = TRUE;
+
+      for (gsize i = 0; i < op->n_input_names; i++)
+        {
+          g_autofree char *src = g_strdup (op->input_names[i]);
+          char *colon = strrchr (src, ':');
+          const gint64 *src_id;
+          int slot = 0;
+
+          if (colon != NULL)
+            {
+              *colon = '\0';
+              slot = (int) g_ascii_strtoll (colon + 1, NULL, 10);
+            }
+          src_id = g_hash_table_lookup (graph->nodes, src);
+          if (src_id == NULL)
+            continue;
+          if (!agviz_recorder_add_edge (ctx->recorder, graph->trace_id, *src_id, MAX (slot, 0),
+                                        node_id, (int) i, error))
+            return FALSE;
+          ctx->stats.edges++;
+        }
+      g_hash_table_insert (graph->nodes, g_strdup (op->op_name),
+                           g_memdup2 (&node_id, sizeof node_id));
+      g_hash_table_insert (graph->ops, g_strdup (op->op_name),
+                           (gpointer) intern (dump, op->op_type != NULL ? op->op_type : ""));
+      return TRUE;
+    }
+
+  if (event->what_case == AGVIZ_TF__DEBUG_EVENT__WHAT_DEBUGGED_DEVICE)
+    g_hash_table_insert (dump->devices, GINT_TO_POINTER (event->debugged_device->device_id),
+                         (gpointer) intern (dump, event->debugged_device->device_name));
+  return TRUE;
+}
+
+/* An inner graph (cond_true_12, while_body_7) is called by the control-flow op of its outer
+ * graph whose name it starts with; the dump does not record the attribute, so the names do. */
+static gboolean
+link_inner_graph (Dump       *dump,
+                  DumpGraph  *inner,
+                  GError    **error)
+{
+  static const struct { const char *suffix; const char *role; } roles[] = {
+    { "_true", "then_branch" }, { "_false", "else_branch" },
+    { "_body", "body" }, { "_cond", "cond" },
+  };
+  DumpGraph *outer = g_hash_table_lookup (dump->graphs, inner->outer_id);
+  g_autofree char *stem = NULL;
+  gsize cut;
+
+  if (outer == NULL || !outer->open)
+    return TRUE;
+  stem = g_strdup (inner->graph_name);
+  cut = strlen (stem);
+  while (cut > 0 && g_ascii_isdigit (stem[cut - 1]))
+    cut--;
+  if (cut > 0 && stem[cut - 1] == '_')
+    stem[--cut] = '\0';
+
+  for (guint r = 0; r < G_N_ELEMENTS (roles); r++)
+    {
+      GHashTableIter iter;
+      gpointer name, id;
+
+      if (!g_str_has_suffix (stem, roles[r].suffix))
+        continue;
+      stem[strlen (stem) - strlen (roles[r].suffix)] = '\0';
+      g_hash_table_iter_init (&iter, outer->nodes);
+      while (g_hash_table_iter_next (&iter, &name, &id))
+        {
+          const char *local = strrchr (name, '/');
+          const char *op = g_hash_table_lookup (outer->ops, name);
+
+          local = local != NULL ? local + 1 : name;
+          if (strcmp (local, stem) != 0 || op == NULL ||
+              !(strstr (op, "If") != NULL || strstr (op, "While") != NULL ||
+                strstr (op, "Case") != NULL))
+            continue;
+          if (!agviz_recorder_add_call (dump->ctx->recorder, outer->trace_id, *(gint64 *) id,
+                                        roles[r].role, inner->graph_name, error))
+            return FALSE;
+          dump->ctx->stats.calls++;
+          return TRUE;
+        }
+      return TRUE;
+    }
+  return TRUE;
+}
+
+static gboolean
+end_graphs (Dump      *dump,
+            gboolean   program_failed,
+            GError   **error)
+{
+  DumpGraph *crashed = NULL;
+
+  /* The program died tracing the last top-level graph if it never ran: known for sure with a
+   * traceback, or seen in a retrace that creates variables (the non-first-call error). */
+  for (guint i = dump->graph_order->len; i-- > 0;)
+    {
+      DumpGraph *graph = g_ptr_array_index (dump->graph_order, i);
+
+      if (graph->outer_id != NULL)
+        continue;
+      if (!g_hash_table_contains (dump->executed, graph->graph_id) &&
+          (program_failed || graph->has_variable_op))
+        crashed = graph;
+      break;
+    }
+
+  for (guint i = 0; i < dump->graph_order->len; i++)
+    {
+      DumpGraph *graph = g_ptr_array_index (dump->graph_order, i);
+
+      if (graph->outer_id != NULL && !link_inner_graph (dump, graph, error))
+        return FALSE;
+    }
+  for (guint i = 0; i < dump->graph_order->len; i++)
+    {
+      DumpGraph *graph = g_ptr_array_index (dump->graph_order, i);
+      gboolean failed = graph == crashed;
+
+      if (!graph->open)
+        continue;
+      if (!agviz_recorder_end_trace (dump->ctx->recorder, graph->trace_id,
+                                     failed ? AGVIZ_TRACE_STATUS_FAILED
+                                            : AGVIZ_TRACE_STATUS_COMPLETE, 0, error))
+        return FALSE;
+      graph->open = FALSE;
+      dump->ctx->stats.traces++;
+      if (failed)
+        dump->ctx->crashed_trace_id = graph->trace_id;
+    }
+  return TRUE;
+}
+
+/* ---- tensor summaries -------------------------------------------------------------------- */
+
+static gint64
+count_at (GArray *values,
+          guint   index)
+{
+  double v;
+
+  if (index >= values->len)
+    return -1;
+  v = g_array_index (values, double, index);
+  if (!isfinite (v) || v < 0)
+    return -1;
+  return (gint64) v;
+}
+
+/* Fills @summary from a tfdbg2 summary array (layouts in FORMATS.md) or a full tensor. */
+static void
+decode_summary (Dump                        *dump,
+                int                          mode,
+                const AgvizTf__TensorProto  *tensor,
+                AgvizTensorSummary          *summary,
+                char                       **shape_out)
+{
+  g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
+
+  summary->debug_mode = mode;
+  if (tensor == NULL)
+    return;
+
+  if (mode == AGVIZ_TF__TENSOR_DEBUG_MODE__FULL_TENSOR)
+    {
+      double sum = 0;
+      gint64 finite = 0;
+
+      summary->dtype = (char *) agviz_tf_dtype_name (tensor->dtype);
+      *shape_out = agviz_tf_shape_to_string (tensor->tensor_shape);
+      summary->shape = *shape_out;
+      if (!agviz_tf_tensor_get_doubles (tensor, G_MAXSIZE, values))
+        return;
+      summary->element_count = values->len;
+      summary->nan_count = summary->neg_inf_count = summary->pos_inf_count = 0;
+      summary->neg_finite_count = summary->zero_count = summary->pos_finite_count = 0;
+      summary->min = INFINITY;
+      summary->max = -INFINITY;
+      for (guint i = 0; i < values->len; i++)
+        {
+          double v = g_array_index (values, double, i);
+
+          if (isnan (v))
+            summary->nan_count++;
+          else if (isinf (v))
+            *(v < 0 ? &summary->neg_inf_count : &summary->pos_inf_count) += 1;
+          else
+            {
+              *(v < 0 ? &summary->neg_finite_count
+                      : v == 0 ? &summary->zero_count : &summary->pos_finite_count) += 1;
+              summary->min = MIN (summary->min, v);
+              summary->max = MAX (summary->max, v);
+              sum += v;
+              finite++;
+            }
+        }
+      if (finite > 0)
+        {
+          summary->has_range = TRUE;
+          summary->mean = sum / finite;
+        }
+      return;
+    }
+
+  if (!agviz_tf_tensor_get_doubles (tensor, 64, values))
+    return;
+  switch (mode)
+    {
+    case AGVIZ_TF__TENSOR_DEBUG_MODE__CURT_HEALTH:
+      if (values->len >= 2 && g_array_index (values, double, 1) == 0)
+        summary->nan_count = summary->neg_inf_count = summary->pos_inf_count = 0;
+      break;
+    case AGVIZ_TF__TENSOR_DEBUG_MODE__CONCISE_HEALTH:
+      summary->element_count = count_at (values, 1);
+      summary->neg_inf_count = count_at (values, 2);
+      summary->pos_inf_count = count_at (values, 3);
+      summary->nan_count = count_at (values, 4);
+      break;
+    case AGVIZ_TF__TENSOR_DEBUG_MODE__FULL_HEALTH:
+      if (values->len >= 3)
+        summary->dtype = (char *) agviz_tf_dtype_name ((int) g_array_index (values, double, 2));
+      summary->element_count = count_at (values, 4);
+      summary->neg_inf_count = count_at (values, 5);
+      summary->pos_inf_count = count_at (values, 6);
+      summary->nan_count = count_at (values, 7);
+      summary->neg_finite_count = count_at (values, 8);
+      summary->zero_count = count_at (values, 9);
+      summary->pos_finite_count = count_at (values, 10);
+      break;
+    case AGVIZ_TF__TENSOR_DEBUG_MODE__SHAPE:
+      if (values->len >= 4)
+        {
+          gint64 rank = count_at (values, 2);
+          GString *shape = g_string_new ("[");
+
+          summary->dtype = (char *) agviz_tf_dtype_name ((int) g_array_index (values, double, 1));
+          summary->element_count = count_at (values, 3);
+          /* At most six dimensions are kept, the last ones (head-truncated). */
+          if (rank > 6)
+            g_string_append (shape, "...,");
+          for (gint64 d = MAX (0, 6 - MIN (rank, 6)); rank > 0 && d < 6; d++)
+            {
+              if (shape->len > 1 && shape->str[shape->len - 1] != ',')
+                g_string_append_c (shape, ',');
+              g_string_append_printf (shape, "%" G_GINT64_FORMAT, count_at (values, 4 + d));
+            }
+          g_string_append_c (shape, ']');
+          *shape_out = g_string_free (shape, FALSE);
+          summary->shape = *shape_out;
+        }
+      break;
+    case AGVIZ_TF__TENSOR_DEBUG_MODE__REDUCE_INF_NAN_THREE_SLOTS:
+      if (values->len >= 3)
+        {
+          if (g_array_index (values, double, 0) == 0)
+            summary->neg_inf_count = 0;
+          if (g_array_index (values, double, 1) == 0)
+            summary->pos_inf_count = 0;
+          if (g_array_index (values, double, 2) == 0)
+            summary->nan_count = 0;
+        }
+      break;
+    default:
+      break;
+    }
+}
+
+static gboolean
+has_bad_values (int                        mode,
+                const AgvizTf__TensorProto *tensor,
+                const AgvizTensorSummary   *summary)
+{
+  if (summary->nan_count > 0 || summary->neg_inf_count > 0 || summary->pos_inf_count > 0)
+    return TRUE;
+  if (tensor != NULL && (mode == AGVIZ_TF__TENSOR_DEBUG_MODE__CURT_HEALTH ||
+                         mode == AGVIZ_TF__TENSOR_DEBUG_MODE__REDUCE_INF_NAN_THREE_SLOTS))
+    {
+      g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
+
+      agviz_tf_tensor_get_doubles (tensor, 3, values);
+      if (mode == AGVIZ_TF__TENSOR_DEBUG_MODE__CURT_HEALTH)
+        return values->len >= 2 && g_array_index (values, double, 1) != 0;
+      for (guint i = 0; i < values->len; i++)
+        if (g_array_index (values, double, i) != 0)
+          return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+store_summary (Dump                        *dump,
+               gint64                       execution_id,
+               gint64                       node_id,
+               gint64                       trace_id,
+               const char                  *what,
+               int                          slot,
+               int                          mode,
+               const AgvizTf__TensorProto  *tensor,
+               GError                     **error)
+{
+  g_autofree char *shape = NULL;
+  AgvizTensorSummary summary;
+
+  agviz_tensor_summary_init (&summary);
+  summary.execution_id = execution_id;
+  summary.node_id = node_id;
+  summary.output_slot = MAX (slot, 0);
+  decode_summary (dump, mode, tensor, &summary, &shape);
+  if (agviz_recorder_add_tensor_summary (dump->ctx->recorder, &summary, error) == 0)
+    return FALSE;
+  dump->ctx->stats.tensor_summaries++;
+
+  /* NaN and Inf are what people look for: one warning event per output that first shows it. */
+  if (has_bad_values (mode, tensor, &summary))
+    {
+      g_autofree char *key = g_strdup_printf ("%s:%d", what, slot);
+
+      if (!g_hash_table_contains (dump->warned, key))
+        {
+          g_autofree char *message = NULL;
+          AgvizEvent event = { 0 };
+
+          if (summary.nan_count > 0 || summary.neg_inf_count > 0 || summary.pos_inf_count > 0)
+            message = g_strdup_printf ("%s output %d: %" G_GINT64_FORMAT " NaN, %"
+                                       G_GINT64_FORMAT " -Inf, %" G_GINT64_FORMAT " +Inf", what,
+                                       slot, MAX (summary.nan_count, 0),
+                                       MAX (summary.neg_inf_count, 0),
+                                       MAX (summary.pos_inf_count, 0));
+          else
+            message = g_strdup_printf ("%s output %d holds NaN or Inf", what, slot);
+          event.kind = AGVIZ_EVENT_WARNING;
+          event.node_id = node_id;
+          event.trace_id = trace_id;
+          event.execution_id = execution_id;
+          event.message = message;
+          if (agviz_recorder_add_event (dump->ctx->recorder, &event, error) == 0)
+            return FALSE;
+          g_hash_table_add (dump->warned, g_steal_pointer (&key));
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+on_execution (Dump                      *dump,
+              const AgvizTf__DebugEvent *event,
+              GError                   **error)
+{
+  const AgvizTf__Execution *execution;
+  AgvizExecution record = { 0 };
+  DumpGraph *graph = NULL;
+  gint64 execution_id;
+
+  if (event->what_case != AGVIZ_TF__DEBUG_EVENT__WHAT_EXECUTION)
+    return TRUE;
+  execution = event->execution;
+  if (execution->graph_id != NULL && *execution->graph_id != '\0')
+    graph = g_hash_table_lookup (dump->graphs, execution->graph_id);
+  if (graph != NULL)
+    record.trace_id = graph->trace_id;
+  else
+    record.op_type = execution->op_type != NULL && *execution->op_type != '\0'
+                       ? execution->op_type : (char *) "<unknown>";
+  if (execution->n_output_tensor_device_ids > 0)
+    record.device = g_hash_table_lookup (dump->devices,
+                                         GINT_TO_POINTER (execution->output_tensor_device_ids[0]));
+  record.start_ns = event->wall_time > 0 ? (gint64) (event->wall_time * 1e9) : 0;
+  record.stack_id = stack_for (dump, execution->code_location, error);
+  if (record.stack_id == 0 && error != NULL && *error != NULL)
+    return FALSE;
+  execution_id = agviz_recorder_add_execution (dump->ctx->recorder, &record, error);
+  if (execution_id == 0)
+    return FALSE;
+  dump->ctx->stats.executions++;
+
+  for (gsize i = 0; i < execution->n_tensor_protos; i++)
+    if (!store_summary (dump, execution_id, 0, record.trace_id,
+                        graph != NULL ? graph->graph_name : record.op_type, (int) i,
+                        execution->tensor_debug_mode, execution->tensor_protos[i], error))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+on_graph_execution_trace (Dump                      *dump,
+                          const AgvizTf__DebugEvent *event,
+                          GError                   **error)
+{
+  const AgvizTf__GraphExecutionTrace *trace;
+  const gint64 *node_id;
+  DumpGraph *graph;
+  g_autofree char *what = NULL;
+
+  if (event->what_case != AGVIZ_TF__DEBUG_EVENT__WHAT_GRAPH_EXECUTION_TRACE)
+    return TRUE;
+  trace = event->graph_execution_trace;
+  graph = g_hash_table_lookup (dump->graphs, trace->tfdbg_context_id != NULL
+                                               ? trace->tfdbg_context_id : "");
+  node_id = graph != NULL && trace->op_name != NULL
+              ? g_hash_table_lookup (graph->nodes, trace->op_name) : NULL;
+  if (node_id == NULL)
+    return TRUE;
+  what = g_strdup_printf ("%s in %s", trace->op_name, graph->graph_name);
+  return store_summary (dump, 0, *node_id, graph->trace_id, what, trace->output_slot,
+                        trace->tensor_debug_mode, trace->tensor_proto, error);
+}
+
+/* ---- the dump ---------------------------------------------------------------------------- */
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+gboolean
+_agviz_import_tfdbg_dump (AgvizImportContext *ctx,
+                          const char         *path,
+                          GError            **error)
+{
+  static const struct { const char *suffix; RecordFunc func; } passes[] = {
+    { ".metadata", on_metadata },
+    { ".source_files", on_source_file },
+    { ".stack_frames", on_stack_frame },
+    { ".execution", on_execution_prescan },
+    { ".graphs", on_graph_event },
+    { ".execution", on_execution },
+    { ".graph_execution_traces", on_graph_execution_trace },
+  };
+  g_autoptr(GDir) listing = NULL;
+  g_autoptr(GPtrArray) prefixes = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+  Dump dump = { 0 };
+  gboolean ok = TRUE;
+
+  listing = g_dir_open (path, 0, error);
+  if (listing == NULL)
+    return FALSE;
+  /* One file set per host: "tfdbg_events.<time>.<host>" before ".metadata". */
+  while ((name = g_dir_read_name (listing)) != NULL)
+    if (g_str_has_prefix (name, "tfdbg_events.") && g_str_has_suffix (name, ".metadata"))
+      g_ptr_array_add (prefixes, g_strndup (name, strlen (name) - strlen (".metadata")));
+  g_ptr_array_sort (prefixes, compare_strings);
+  if (prefixes->len == 0)
+    {
+      g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_NOTHING,
+                   "%s: no tfdbg_events.*.metadata file", path);
+      return FALSE;
+    }
+
+  dump.ctx = ctx;
+  dump.dir = path;
+  dump.file_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  dump.frames = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  dump.graphs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                       (GDestroyNotify) dump_graph_free);
+  dump.graph_order = g_ptr_array_new ();
+  dump.executed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  dump.devices = g_hash_table_new (g_direct_hash, g_direct_equal);
+  dump.interned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  dump.warned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  dump.scratch = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  /* Every host's files of one kind before the next kind: later kinds refer to earlier ones. */
+  for (guint p = 0; ok && p < G_N_ELEMENTS (passes); p++)
+    {
+      if (passes[p].func == on_execution)
+        ok = end_graphs (&dump, ctx->importer != NULL &&
+                                _agviz_importer_has_error_log (ctx->importer), error);
+      for (guint h = 0; ok && h < prefixes->len; h++)
+        {
+          g_autofree char *file = g_strconcat (path, G_DIR_SEPARATOR_S,
+                                               (const char *) g_ptr_array_index (prefixes, h),
+                                               passes[p].suffix, NULL);
+
+          if (!g_file_test (file, G_FILE_TEST_IS_REGULAR))
+            {
+              if (passes[p].func != on_execution_prescan && passes[p].func != on_metadata)
+                _agviz_import_warn (ctx, "%s is missing; the dump is incomplete", file);
+              continue;
+            }
+          ok = for_each_record (&dump, file, passes[p].func, error);
+        }
+    }
+
+  g_array_unref (dump.file_ids);
+  g_hash_table_unref (dump.frames);
+  g_ptr_array_unref (dump.graph_order);
+  g_hash_table_unref (dump.graphs);
+  g_hash_table_unref (dump.executed);
+  g_hash_table_unref (dump.devices);
+  g_hash_table_unref (dump.interned);
+  g_hash_table_unref (dump.warned);
+  g_array_unref (dump.scratch);
+
+  if (ok && ctx->stats.traces == 0 && ctx->stats.executions == 0)
+    {
+      g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_NOTHING,
+                   "%s: the dump holds no graphs and no executions", path);
+      return FALSE;
+    }
+  return ok;
+}

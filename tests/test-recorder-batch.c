@@ -1,0 +1,241 @@
+/* test-recorder-batch.c: import batches land whole or not at all */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "agviz-core.h"
+
+typedef struct
+{
+  char *dir;
+  char *path;
+} TempFile;
+
+static void
+temp_file_setup (TempFile      *fx,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fx->dir = g_dir_make_tmp ("agviz-batch-XXXXXX", &error);
+  g_assert_no_error (error);
+  fx->path = g_build_filename (fx->dir, "graph.db", NULL);
+}
+
+static void
+temp_file_teardown (TempFile      *fx,
+                    gconstpointer  data)
+{
+  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (fx->path, suffixes[i], NULL);
+      g_remove (file);
+    }
+  g_rmdir (fx->dir);
+  g_free (fx->path);
+  g_free (fx->dir);
+}
+
+/* Records function @name with one two-node trace; returns the trace id. */
+static gint64
+record_small_trace (AgvizRecorder *recorder,
+                    const char    *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *graph = g_strdup_printf ("__inference_%s_1", name);
+  gint64 file, frame, stack, fn, trace, a, b;
+
+  file = agviz_recorder_add_file (recorder, NULL, "/src/model.py", &error);
+  g_assert_no_error (error);
+  frame = agviz_recorder_add_frame (recorder, file, 12, 4, name, &error);
+  g_assert_no_error (error);
+  stack = agviz_recorder_add_stack (recorder, &frame, 1, &error);
+  g_assert_no_error (error);
+  fn = agviz_recorder_add_function (recorder, name, 0, 0, &error);
+  g_assert_no_error (error);
+  trace = agviz_recorder_begin_trace (recorder, fn, graph, NULL, NULL, &error);
+  g_assert_no_error (error);
+  a = agviz_recorder_add_node (recorder, trace, "scope/x", "Placeholder", "/device:CPU:0",
+                               NULL, stack, &error);
+  g_assert_no_error (error);
+  b = agviz_recorder_add_node (recorder, trace, "scope/y", "Neg", NULL, NULL, 0, &error);
+  g_assert_no_error (error);
+  g_assert_true (agviz_recorder_add_edge (recorder, trace, a, 0, b, 0, &error));
+  g_assert_true (agviz_recorder_end_trace (recorder, trace, AGVIZ_TRACE_STATUS_COMPLETE, 1,
+                                           &error));
+  g_assert_no_error (error);
+  return trace;
+}
+
+static AgvizStoreTotals
+read_totals (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizStore) store = agviz_store_open (path, AGVIZ_STORE_FLAGS_NONE, &error);
+  AgvizStoreTotals totals = { 0 };
+
+  g_assert_no_error (error);
+  g_assert_true (agviz_store_get_totals (store, &totals, &error));
+  g_assert_no_error (error);
+  return totals;
+}
+
+static void
+test_batch_invisible_until_commit (TempFile      *fx,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizRecorder) recorder = agviz_recorder_open (fx->path, &error);
+  AgvizStoreTotals totals;
+
+  g_assert_no_error (error);
+  record_small_trace (recorder, "before");
+  g_assert_true (agviz_recorder_begin_batch (recorder, &error));
+  g_assert_true (agviz_recorder_in_batch (recorder));
+  record_small_trace (recorder, "inside");
+  g_assert_true (agviz_recorder_flush (recorder, &error));
+
+  /* end_trace and flush did not commit: a reader still sees one trace. */
+  totals = read_totals (fx->path);
+  g_assert_cmpint (totals.traces, ==, 1);
+
+  g_assert_true (agviz_recorder_commit_batch (recorder, &error));
+  g_assert_no_error (error);
+  g_assert_false (agviz_recorder_in_batch (recorder));
+  totals = read_totals (fx->path);
+  g_assert_cmpint (totals.traces, ==, 2);
+  g_assert_cmpint (totals.nodes, ==, 4);
+}
+
+static void
+test_batch_rollback (TempFile      *fx,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizRecorder) recorder = agviz_recorder_open (fx->path, &error);
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(GPtrArray) functions = NULL;
+  g_autoptr(AgvizNode) node = NULL;
+  g_autoptr(GPtrArray) frames = NULL;
+  AgvizStoreTotals totals;
+  gint64 trace;
+
+  g_assert_no_error (error);
+  record_small_trace (recorder, "kept");
+
+  g_assert_true (agviz_recorder_begin_batch (recorder, &error));
+  record_small_trace (recorder, "dropped");
+  /* A file and frame only the batch used go away with it. */
+  g_assert_cmpint (agviz_recorder_add_file (recorder, "host", "/gone.py", &error), >, 0);
+  g_assert_true (agviz_recorder_rollback_batch (recorder, &error));
+  g_assert_no_error (error);
+
+  totals = read_totals (fx->path);
+  g_assert_cmpint (totals.traces, ==, 1);
+  g_assert_cmpint (totals.nodes, ==, 2);
+  g_assert_cmpint (totals.functions, ==, 1);
+
+  /* The caches were forgotten: recording after a rollback makes valid rows again, reusing
+   * what was committed before (the same file, frame and op types). */
+  trace = record_small_trace (recorder, "after");
+  g_assert_true (agviz_recorder_close (recorder, &error));
+  g_assert_no_error (error);
+
+  totals = read_totals (fx->path);
+  g_assert_cmpint (totals.traces, ==, 2);
+  g_assert_cmpint (totals.nodes, ==, 4);
+  g_assert_cmpint (totals.edges, ==, 2);
+
+  store = agviz_store_open (fx->path, AGVIZ_STORE_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  node = agviz_store_find_node (store, trace, "scope/x", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (node->op_type, ==, "Placeholder");
+  g_assert_cmpstr (node->device, ==, "/device:CPU:0");
+  frames = agviz_store_get_stack (store, node->stack_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (frames->len, ==, 1);
+  g_assert_cmpstr (((AgvizFrame *) g_ptr_array_index (frames, 0))->function, ==, "after");
+  functions = agviz_store_list_functions (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (functions->len, ==, 2);
+}
+
+static void
+test_batch_close_rolls_back (TempFile      *fx,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  AgvizRecorder *recorder = agviz_recorder_open (fx->path, &error);
+  AgvizStoreTotals totals;
+
+  g_assert_no_error (error);
+  g_assert_true (agviz_recorder_begin_batch (recorder, &error));
+  record_small_trace (recorder, "abandoned");
+  g_assert_true (agviz_recorder_close (recorder, &error));
+  g_object_unref (recorder);
+
+  totals = read_totals (fx->path);
+  g_assert_cmpint (totals.traces, ==, 0);
+}
+
+static void
+test_batch_misuse (TempFile      *fx,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizRecorder) recorder = agviz_recorder_open (fx->path, &error);
+  gint64 fn, trace;
+
+  g_assert_no_error (error);
+  g_assert_false (agviz_recorder_commit_batch (recorder, &error));
+  g_assert_error (error, AGVIZ_RECORDER_ERROR, AGVIZ_RECORDER_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (agviz_recorder_rollback_batch (recorder, &error));
+  g_assert_error (error, AGVIZ_RECORDER_ERROR, AGVIZ_RECORDER_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* Not while a trace is open, and not twice. */
+  fn = agviz_recorder_add_function (recorder, "f", 0, 0, &error);
+  trace = agviz_recorder_begin_trace (recorder, fn, "g", NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (agviz_recorder_begin_batch (recorder, &error));
+  g_assert_error (error, AGVIZ_RECORDER_ERROR, AGVIZ_RECORDER_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_true (agviz_recorder_end_trace (recorder, trace, AGVIZ_TRACE_STATUS_COMPLETE, 0,
+                                           &error));
+  g_assert_true (agviz_recorder_begin_batch (recorder, &error));
+  g_assert_false (agviz_recorder_begin_batch (recorder, &error));
+  g_assert_error (error, AGVIZ_RECORDER_ERROR, AGVIZ_RECORDER_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* A batch with a trace still open does not commit. */
+  trace = agviz_recorder_begin_trace (recorder, fn, "g2", NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (agviz_recorder_commit_batch (recorder, &error));
+  g_assert_error (error, AGVIZ_RECORDER_ERROR, AGVIZ_RECORDER_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_true (agviz_recorder_rollback_batch (recorder, &error));
+  g_assert_no_error (error);
+  g_assert_false (agviz_recorder_in_batch (recorder));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add ("/agviz/recorder/batch/invisible-until-commit", TempFile, NULL, temp_file_setup,
+              test_batch_invisible_until_commit, temp_file_teardown);
+  g_test_add ("/agviz/recorder/batch/rollback", TempFile, NULL, temp_file_setup,
+              test_batch_rollback, temp_file_teardown);
+  g_test_add ("/agviz/recorder/batch/close-rolls-back", TempFile, NULL, temp_file_setup,
+              test_batch_close_rolls_back, temp_file_teardown);
+  g_test_add ("/agviz/recorder/batch/misuse", TempFile, NULL, temp_file_setup,
+              test_batch_misuse, temp_file_teardown);
+
+  return g_test_run ();
+}
