@@ -59,6 +59,16 @@ write_bad_inputs (const char *dir)
     g_assert_true (g_spawn_check_wait_status (status, NULL));
   }
   g_assert_true (g_file_get_contents (path, &example, &length, NULL));
+
+  /* Every TensorFlow format, for commands that import before they work. */
+  {
+    const char *argv[] = { g_getenv ("AGVIZ_WRITE_TF_FIXTURES"), SCRATCH ("tf"), NULL };
+    int status = 0;
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                                 NULL, NULL, NULL, &status, NULL));
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+  }
   g_assert_true (g_file_set_contents (SCRATCH ("notes.txt"), "just some notes\n", -1, NULL));
   g_assert_true (g_file_set_contents (SCRATCH ("empty.db"), "", 0, NULL));
   g_assert_true (g_file_set_contents (SCRATCH ("truncated.db"), example, length / 2, NULL));
@@ -175,6 +185,24 @@ run_case (gconstpointer data)
              cli_case->args, WEXITSTATUS (status), cli_case->expected_status);
 }
 
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_remove (child);
+    }
+  g_rmdir (path);
+}
+
 static int
 compare_paths (gconstpointer a,
                gconstpointer b)
@@ -225,15 +253,7 @@ main (int    argc,
 
   status = g_test_run ();
 
-  {
-    g_autoptr(GDir) scratch = g_dir_open (scratch_dir, 0, NULL);
-    while (scratch != NULL && (name = g_dir_read_name (scratch)) != NULL)
-      {
-        g_autofree char *file = g_build_filename (scratch_dir, name, NULL);
-        g_remove (file);
-      }
-    g_rmdir (scratch_dir);
-  }
+  remove_tree (scratch_dir);
   g_free (scratch_dir);
   return status;
 }

@@ -17,6 +17,7 @@
 #include "agviz-cli.h"
 #include "agviz-core.h"
 #include "agviz-drawing.h"
+#include "agviz-importer.h"
 #include "agviz-layout.h"
 
 static const char usage[] =
@@ -248,14 +249,83 @@ parse_args (int         argc,
   return -1;
 }
 
-/* The trace file to read for @source.  Sources that are not trace files yet (SavedModels, event
- * files, dumps) will be imported to a temporary file here, in this one call, once the importers
- * exist; until then @source must be a trace file, which the store checks. */
-static char *
-prepare_source (const char  *source,
-                GError     **error)
+/* A trace file imported from a source that was not one, for one drawing; removed afterwards. */
+typedef struct
 {
-  return g_strdup (source);
+  char *dir;
+  char *path;
+} TemporaryTraceFile;
+
+static void
+temporary_trace_file_clear (TemporaryTraceFile *temporary)
+{
+  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+  for (guint i = 0; temporary->path != NULL && i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (temporary->path, suffixes[i], NULL);
+      g_remove (file);
+    }
+  if (temporary->dir != NULL)
+    g_rmdir (temporary->dir);
+  g_clear_pointer (&temporary->path, g_free);
+  g_clear_pointer (&temporary->dir, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TemporaryTraceFile, temporary_trace_file_clear)
+
+static gboolean
+is_sqlite_file (const char *path)
+{
+  static const char magic[16] = "SQLite format 3";
+  char header[sizeof magic];
+  FILE *file;
+  gboolean matches;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR) || (file = g_fopen (path, "rb")) == NULL)
+    return FALSE;
+  matches = fread (header, 1, sizeof header, file) == sizeof header &&
+            memcmp (header, magic, sizeof magic) == 0;
+  fclose (file);
+  return matches;
+}
+
+/* The trace file to read for @source.  A source that is not a trace file yet (a SavedModel, an
+ * event file or log directory, a tfdbg2 dump, a GraphDef) is imported into @temporary first,
+ * so `agviz saved_model_dir --svg x.svg` works; the importer's errors say what was tried. */
+static char *
+prepare_source (const char          *source,
+                gboolean             quiet,
+                TemporaryTraceFile  *temporary,
+                GError             **error)
+{
+  g_autoptr(AgvizRecorder) recorder = NULL;
+  g_autoptr(AgvizImporter) importer = NULL;
+  AgvizSourceFormat format;
+
+  if (is_sqlite_file (source))
+    return g_strdup (source);
+
+  format = agviz_importer_detect_format (source, error);
+  if (format == AGVIZ_SOURCE_FORMAT_UNKNOWN)
+    return NULL;
+
+  temporary->dir = g_dir_make_tmp ("agviz-render-XXXXXX", error);
+  if (temporary->dir == NULL)
+    return NULL;
+  temporary->path = g_build_filename (temporary->dir, "imported.db", NULL);
+
+  recorder = agviz_recorder_open (temporary->path, error);
+  if (recorder == NULL)
+    return NULL;
+  importer = agviz_importer_new (recorder);
+  if (!agviz_importer_import (importer, source, error) ||
+      !agviz_recorder_close (recorder, error))
+    return NULL;
+  if (!quiet)
+    fprintf (stderr, "agviz: imported %s (%s) to draw it\n", source,
+             agviz_source_format_to_string (format));
+  return g_strdup (temporary->path);
 }
 
 /* Writable when possible, so layouts are cached in the file; a read-only file still draws. */
@@ -434,6 +504,7 @@ agviz_cli_render (int    argc,
   g_autoptr(AgvizLayout) layout = NULL;
   g_autofree char *function_name = NULL;
   g_autofree char *trace_file = NULL;
+  g_auto(TemporaryTraceFile) temporary = { 0 };
   AgvizSceneOptions scene_options;
   AgvizLayoutOptions layout_options;
   AgvizDrawingOptions drawing_options = { 0 };
@@ -443,7 +514,7 @@ agviz_cli_render (int    argc,
   if ((status = parse_args (argc, argv, &args)) >= 0)
     return status;
 
-  trace_file = prepare_source (args.file, &error);
+  trace_file = prepare_source (args.file, args.quiet, &temporary, &error);
   if (trace_file == NULL)
     return agviz_cli_fail (error);
   for (guint i = 0; i < args.outputs->len; i++)

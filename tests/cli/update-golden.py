@@ -15,10 +15,12 @@ import sys
 import tempfile
 
 
-def make_scratch(fixture_writer):
+def make_scratch(fixture_writer, tf_fixture_writer):
     scratch = tempfile.mkdtemp(prefix="agviz-cli-")
     example = os.path.join(scratch, "example.db")
     subprocess.run([fixture_writer, example], check=True)
+    subprocess.run([tf_fixture_writer, os.path.join(scratch, "tf")], check=True,
+                   stdout=subprocess.DEVNULL)
     data = open(example, "rb").read()
     files = {
         "example.db": data,
@@ -73,7 +75,8 @@ def update(path, agviz, scratch):
 def main():
     build = os.path.abspath(sys.argv[1])
     agviz = os.path.join(build, "src", "cli", "agviz")
-    scratch = make_scratch(os.path.join(build, "data", "agviz-write-fixture"))
+    scratch = make_scratch(os.path.join(build, "data", "agviz-write-fixture"),
+                           os.path.join(build, "tests", "agviz-write-tf-fixtures"))
     here = os.path.dirname(os.path.abspath(__file__))
     for path in sys.argv[2:] or sorted(glob.glob(os.path.join(here, "*.test"))):
         update(path, agviz, scratch)
