@@ -195,6 +195,14 @@ struct _AgvizRecorder
   GArray       *node_owner;           /* gint64 trace id per node of this session */
   gint64        next_scope_id;
 
+  /* Rows with ids above these were made by this session: a key that involves one of them cannot
+   * be in the file yet, so interning it skips the SELECT that looks for an older copy. */
+  gint64        max_file_id_at_open;
+  gint64        max_frame_id_at_open;
+  gint64        max_stack_id_at_open;
+  gint64        max_session_file_id;     /* highest id this session made; ids above ..._at_open */
+  gint64        max_session_frame_id;    /* and up to these exist for sure */
+
   gint64        next_seq;
 
   GHashTable   *op_type_ids;          /* name -> id */
@@ -679,6 +687,9 @@ agviz_recorder_open (const char  *path,
   self->first_session_node_id = max_of (self->db, "SELECT coalesce(max(id), 0) FROM nodes") + 1;
   self->next_node_id = self->first_session_node_id;
   self->next_scope_id = max_of (self->db, "SELECT coalesce(max(id), 0) FROM scopes") + 1;
+  self->max_file_id_at_open = max_of (self->db, "SELECT coalesce(max(id), 0) FROM source_files");
+  self->max_frame_id_at_open = max_of (self->db, "SELECT coalesce(max(id), 0) FROM frames");
+  self->max_stack_id_at_open = max_of (self->db, "SELECT coalesce(max(id), 0) FROM stacks");
   self->next_seq = max_of (self->db, "SELECT coalesce(max(seq), 0) FROM executions") + 1;
   self->last_commit_usec = g_get_monotonic_time ();
 
@@ -825,6 +836,12 @@ agviz_recorder_rollback_batch (AgvizRecorder  *self,
   g_hash_table_remove_all (self->attr_set_ids);
   g_hash_table_remove_all (self->function_ids);
   self->next_scope_id = max_of (self->db, "SELECT coalesce(max(id), 0) FROM scopes") + 1;
+  /* Rows made before the batch are in the file now: look for them again. */
+  self->max_file_id_at_open = max_of (self->db, "SELECT coalesce(max(id), 0) FROM source_files");
+  self->max_frame_id_at_open = max_of (self->db, "SELECT coalesce(max(id), 0) FROM frames");
+  self->max_stack_id_at_open = max_of (self->db, "SELECT coalesce(max(id), 0) FROM stacks");
+  self->max_session_file_id = 0;
+  self->max_session_frame_id = 0;
   self->next_node_id = max_of (self->db, "SELECT coalesce(max(id), 0) FROM nodes") + 1;
   if (self->next_node_id < self->first_session_node_id)
     self->next_node_id = self->first_session_node_id;
@@ -933,6 +950,7 @@ agviz_recorder_add_file (AgvizRecorder  *self,
   id = find_or_insert (self, find, insert, "cannot store a source file", error);
   if (id == 0 || !maybe_commit (self, error))
     return 0;
+  self->max_session_file_id = MAX (self->max_session_file_id, id);
   return id;
 }
 
@@ -1049,16 +1067,19 @@ agviz_recorder_add_frame (AgvizRecorder  *self,
     }
   /* The file must exist: checked here, on the slow path only, because the schema does not
    * enforce foreign keys (that would cost a lookup per node). */
-  id = run_select_id (self, find, error);
+  id = file_id > self->max_file_id_at_open ? 0 : run_select_id (self, find, error);
   if (id < 0)
     return 0;
   if (id == 0)
     {
-      if (!row_exists (self, STMT_FILE_EXISTS, file_id, "source file", error))
+      if (file_id > self->max_file_id_at_open && file_id <= self->max_session_file_id)
+        ;   /* made by this session, so it exists */
+      else if (!row_exists (self, STMT_FILE_EXISTS, file_id, "source file", error))
         return 0;
       id = run_insert (self, insert, "cannot store a frame", error);
       if (id == 0 || !maybe_commit (self, error))
         return 0;
+      self->max_session_frame_id = MAX (self->max_session_frame_id, id);
     }
 
   g_hash_table_insert (self->frame_ids, g_strdup (self->scratch->str), id_to_value (id));
@@ -1088,7 +1109,10 @@ intern_stack_entry (AgvizRecorder  *self,
       sqlite3_bind_int64 (stmt, 1, parent_id);
       sqlite3_bind_int64 (stmt, 2, frame_id);
     }
-  id = find_or_insert (self, find, insert, "cannot store a stack", error);
+  if (parent_id > self->max_stack_id_at_open || frame_id > self->max_frame_id_at_open)
+    id = run_insert (self, insert, "cannot store a stack", error);
+  else
+    id = find_or_insert (self, find, insert, "cannot store a stack", error);
   if (id != 0 && packable)
     g_hash_table_insert (self->stack_ids, id_to_value (key), id_to_value (id));
   return id;
@@ -1121,9 +1145,10 @@ agviz_recorder_add_stack (AgvizRecorder  *self,
       if (frame_id <= 0)
         return fail_invalid (error, AGVIZ_RECORDER_ERROR_UNKNOWN_ID,
                              "no frame with id %" G_GINT64_FORMAT, frame_id);
-      if ((guint64) frame_id >= G_MAXUINT32 ||
-          !g_hash_table_contains (self->stack_ids,
-                                  id_to_value (((guint64) stack_id << 32) | (guint64) frame_id)))
+      if ((frame_id <= self->max_frame_id_at_open || frame_id > self->max_session_frame_id) &&
+          ((guint64) frame_id >= G_MAXUINT32 ||
+           !g_hash_table_contains (self->stack_ids,
+                                   id_to_value (((guint64) stack_id << 32) | (guint64) frame_id))))
         {
           if (!row_exists (self, STMT_FRAME_EXISTS, frame_id, "frame", error))
             return 0;
