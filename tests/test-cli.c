@@ -158,15 +158,26 @@ run_case (gconstpointer data)
   g_autofree char *err = NULL;
   g_autofree char *out_normal = NULL;
   g_autofree char *err_normal = NULL;
-  const char *envp[] = { "LC_ALL=C", "PATH=/usr/bin:/bin", NULL };
+  g_auto(GStrv) envp = g_environ_setenv (NULL, "LC_ALL", "C", TRUE);
   int status = 0;
+
+  /* A clean environment, but for the sanitizers' settings (suppressions) in sanitized builds. */
+  envp = g_environ_setenv (envp, "PATH", "/usr/bin:/bin", TRUE);
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *names[] = { "ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS" };
+      const char *value = g_getenv (names[i]);
+
+      if (value != NULL)
+        envp = g_environ_setenv (envp, names[i], value, TRUE);
+    }
 
   g_ptr_array_add (argv, (gpointer) g_getenv ("AGVIZ"));
   for (guint i = 0; words[i] != NULL; i++)
     g_ptr_array_add (argv, words[i]);
   g_ptr_array_add (argv, NULL);
 
-  g_assert_true (g_spawn_sync (scratch_dir, (char **) argv->pdata, (char **) envp,
+  g_assert_true (g_spawn_sync (scratch_dir, (char **) argv->pdata, envp,
                                G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error));
   g_assert_no_error (error);
 
