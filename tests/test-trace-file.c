@@ -299,6 +299,47 @@ test_planted_trigger_does_not_run (TempFile *fx, gconstpointer data)
   sqlite3_close (db);
 }
 
+/* A file deleted without its -wal and -shm: a new file of that name must not inherit them. */
+static void
+test_stale_wal_is_not_replayed (TempFile *fx, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *wal = g_strconcat (fx->path, "-wal", NULL);
+  g_autofree char *saved_wal = NULL;
+  gsize saved_length = 0;
+
+  /* Keep a live WAL aside while a recorder has the file open, as a crash would leave it. */
+  {
+    g_autoptr(AgvizRecorder) recorder = agviz_recorder_open (fx->path, &error);
+    gint64 fn, trace;
+
+    g_assert_no_error (error);
+    fn = agviz_recorder_add_function (recorder, "old", 0, 0, &error);
+    trace = agviz_recorder_begin_trace (recorder, fn, "g_old", NULL, NULL, &error);
+    agviz_recorder_add_node (recorder, trace, "a/b", "Const", NULL, NULL, 0, &error);
+    g_assert_true (agviz_recorder_end_trace (recorder, trace, AGVIZ_TRACE_STATUS_COMPLETE, 1, &error));
+    g_assert_true (g_file_get_contents (wal, &saved_wal, &saved_length, &error));
+    g_assert_cmpuint (saved_length, >, 0);
+  }
+  g_remove (fx->path);
+  g_assert_true (g_file_set_contents (wal, saved_wal, saved_length, &error));
+
+  {
+    g_autoptr(AgvizRecorder) recorder = agviz_recorder_open (fx->path, &error);
+    g_autoptr(AgvizStore) store = NULL;
+    g_autoptr(GPtrArray) functions = NULL;
+
+    g_assert_no_error (error);
+    g_assert_true (agviz_recorder_close (recorder, &error));
+    store = agviz_store_open (fx->path, AGVIZ_STORE_FLAGS_NONE, &error);
+    g_assert_no_error (error);
+    g_assert_true (agviz_store_check_integrity (store, &error));
+    functions = agviz_store_list_functions (store, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (functions->len, ==, 0);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -318,6 +359,7 @@ main (int    argc,
   ADD ("/agviz/trace-file/too-new", test_too_new);
   ADD ("/agviz/trace-file/older-is-migrated", test_older_is_migrated);
   ADD ("/agviz/trace-file/planted-trigger", test_planted_trigger_does_not_run);
+  ADD ("/agviz/trace-file/stale-wal-not-replayed", test_stale_wal_is_not_replayed);
 #undef ADD
 
   return g_test_run ();

@@ -344,6 +344,16 @@ create_in_place_atomically (const char  *path,
   sqlite3_close (db);
   db = NULL;
 
+  /* A -wal or -shm left by an earlier file of the same name (deleted without them) would be
+   * replayed into the new file and damage it: they belong to no file now, so they go. */
+  {
+    g_autofree char *stale_wal = g_strconcat (path, "-wal", NULL);
+    g_autofree char *stale_shm = g_strconcat (path, "-shm", NULL);
+
+    g_remove (stale_wal);
+    g_remove (stale_shm);
+  }
+
   if (g_rename (temp_path, path) != 0)
     {
       int saved_errno = errno;
