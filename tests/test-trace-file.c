@@ -6,39 +6,7 @@
 #include <string.h>
 
 #include "agviz-core.h"
-
-typedef struct
-{
-  char *dir;
-  char *path;
-} TempFile;
-
-static void
-temp_file_setup (TempFile      *fx,
-                 gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  fx->dir = g_dir_make_tmp ("agviz-test-XXXXXX", &error);
-  g_assert_no_error (error);
-  fx->path = g_build_filename (fx->dir, "graph.db", NULL);
-}
-
-static void
-temp_file_teardown (TempFile      *fx,
-                    gconstpointer  data)
-{
-  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *file = g_strconcat (fx->path, suffixes[i], NULL);
-      g_remove (file);
-    }
-  g_rmdir (fx->dir);
-  g_free (fx->path);
-  g_free (fx->dir);
-}
+#include "temp-trace-file.h"
 
 static void
 write_example_copy (const char *path)
