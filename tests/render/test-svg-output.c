@@ -120,9 +120,13 @@ run_agviz (char       **out,
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *err = NULL;
+  g_autofree char *ignored_out = NULL;
   va_list args;
   int status;
 
+  /* Output the caller does not want is still captured: the test's own stdout is TAP. */
+  if (out == NULL)
+    out = &ignored_out;
   g_ptr_array_add (argv, (gpointer) g_getenv ("AGVIZ"));
   va_start (args, first);
   for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
