@@ -113,8 +113,10 @@ agviz_document_load (GFile         *file,
   self->file = g_object_ref (file);
   self->title = g_file_get_basename (file);
 
-  /* Writable when we may: the layout cache lives in the file and makes reopening instant. */
-  if (g_access (path, W_OK) == 0)
+  /* Writable when we may: the layout cache lives in the file and makes reopening instant.  Never
+   * the bundled example: it is shared, and the CLI tests expect its exact bytes. */
+  if (g_access (path, W_OK) == 0 && !g_str_equal (path, AGVIZ_BUILD_EXAMPLE) &&
+      !g_str_has_prefix (path, AGVIZ_PKGDATADIR G_DIR_SEPARATOR_S))
     self->store = agviz_store_open (path, AGVIZ_STORE_FLAGS_WRITABLE, &local_error);
   if (self->store == NULL)
     {
