@@ -10,6 +10,7 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "agviz-cli.h"
 
@@ -30,7 +31,7 @@ print_usage (FILE *out)
 {
   fprintf (out,
            "Usage: agviz COMMAND [OPTION...] [ARG...]\n"
-           "       agviz TRACE_FILE             (same as: agviz info TRACE_FILE)\n"
+           "       agviz TRACE_FILE             (opens the app on a desktop; else agviz info TRACE_FILE)\n"
            "       agviz TRACE_FILE --svg OUT   (same as: agviz render TRACE_FILE --svg OUT)\n"
            "\n"
            "agviz records, draws and explains staged graphs (tf.function traces).\n"
@@ -49,6 +50,27 @@ print_usage (FILE *out)
            "  5 not an agviz trace file, 6 truncated file, 7 corrupted file,\n"
            "  8 written by a newer agviz, 9 I/O error, 10 function/trace/node not found,\n"
            "  11 agviz check found problems at the --fail-on severity\n");
+}
+
+/* `agviz FILE` on a desktop opens the app (agviz-gui), when it was built, a display is there and
+ * stdout is a terminal: piped output means a script wants the summary.  The CLI itself never
+ * links GTK; it replaces itself with the app, and returns only when that cannot start. */
+static void
+open_in_app (const char *file)
+{
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  const char *program = g_getenv ("AGVIZ_GUI");
+
+  if (!AGVIZ_HAVE_GUI || g_getenv ("AGVIZ_NO_GUI") != NULL || !isatty (STDOUT_FILENO) ||
+      (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL))
+    return;
+  if (program == NULL)
+    /* Run from a build tree: that tree's app, not an older installed one. */
+    program = exe != NULL && g_str_has_prefix (exe, AGVIZ_BUILD_ROOT G_DIR_SEPARATOR_S)
+                ? AGVIZ_BUILD_GUI_PROGRAM : AGVIZ_GUI_PROGRAM;
+  if (!g_file_test (program, G_FILE_TEST_IS_EXECUTABLE))
+    return;
+  execl (program, program, file, (char *) NULL);
 }
 
 int
@@ -90,6 +112,9 @@ main (int    argc,
       char **info_argv = g_new0 (char *, argc + 1);
       gboolean render = agviz_cli_render_wanted (argc - 1, argv + 1);
       int status;
+
+      if (!render && argc == 2)
+        open_in_app (name);
 
       /* With --svg/--png/--pdf/--dot it is a drawing, otherwise a summary. */
       info_argv[0] = (char *) (render ? "render" : "info");

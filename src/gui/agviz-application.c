@@ -1,0 +1,157 @@
+/* agviz-application.c: the application: windows per file, app actions, accelerators, CSS */
+#define G_LOG_DOMAIN "agviz-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <gtksourceview/gtksource.h>
+
+#include "agviz-application.h"
+#include "agviz-window.h"
+
+struct _AgvizApplication
+{
+  GtkApplication parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (AgvizApplication, agviz_application, GTK_TYPE_APPLICATION)
+
+static void
+new_window_action (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  gtk_window_present (GTK_WINDOW (agviz_window_new (AGVIZ_APPLICATION (user_data))));
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  GtkApplication *application = user_data;
+  const char *authors[] = { _("The agviz authors"), NULL };
+
+  gtk_show_about_dialog (gtk_application_get_active_window (application),
+                         "program-name", "agviz",
+                         "logo-icon-name", APPLICATION_ID,
+                         "version", PACKAGE_VERSION,
+                         "comments", _("A debugger and visualizer for staged TensorFlow graphs"),
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "authors", authors,
+                         /* Translators: put your names here, one per line */
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  GtkApplication *application = user_data;
+  GList *windows;
+
+  /* Close each window so it saves its size, rather than quitting under them. */
+  while ((windows = gtk_application_get_windows (application)) != NULL)
+    gtk_window_close (windows->data);
+}
+
+static const GActionEntry app_actions[] = {
+  { "new-window", new_window_action },
+  { "about", about_action },
+  { "quit", quit_action },
+};
+
+static void
+agviz_application_startup (GApplication *application)
+{
+  static const struct { const char *action; const char *accels[4]; } accels[] = {
+    { "app.new-window", { "<Control>n", NULL } },
+    { "app.quit", { "<Control>q", NULL } },
+    { "window.close", { "<Control>w", NULL } },
+    { "win.open", { "<Control>o", NULL } },
+    { "win.search", { "<Control>f", NULL } },
+    { "win.export", { "<Control><Shift>e", NULL } },
+    { "win.zoom-in", { "<Control>plus", "<Control>equal", "<Control>KP_Add", NULL } },
+    { "win.zoom-out", { "<Control>minus", "<Control>KP_Subtract", NULL } },
+    { "win.zoom-fit", { "<Control>0", "<Control>KP_0", NULL } },
+    { "win.zoom-reset", { "<Control>1", NULL } },
+  };
+  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+  G_APPLICATION_CLASS (agviz_application_parent_class)->startup (application);
+
+  gtk_source_init ();
+  g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions,
+                                   G_N_ELEMENTS (app_actions), application);
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (application), accels[i].action,
+                                           accels[i].accels);
+
+  gtk_css_provider_load_from_resource (css, "/org/agviz/Agviz/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  gtk_window_set_default_icon_name (APPLICATION_ID);
+}
+
+static void
+agviz_application_activate (GApplication *application)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
+
+  if (window == NULL)
+    window = GTK_WINDOW (agviz_window_new (AGVIZ_APPLICATION (application)));
+  gtk_window_present (window);
+}
+
+/* Each file gets a window; an empty window (the start screen) is used before making a new one. */
+static void
+agviz_application_open (GApplication  *application,
+                        GFile        **files,
+                        int            n_files,
+                        const char    *hint)
+{
+  for (int i = 0; i < n_files; i++)
+    {
+      GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
+
+      if (window == NULL || agviz_window_is_busy (AGVIZ_WINDOW (window)))
+        window = GTK_WINDOW (agviz_window_new (AGVIZ_APPLICATION (application)));
+      agviz_window_open (AGVIZ_WINDOW (window), files[i]);
+      gtk_window_present (window);
+    }
+}
+
+static void
+agviz_application_shutdown (GApplication *application)
+{
+  G_APPLICATION_CLASS (agviz_application_parent_class)->shutdown (application);
+  gtk_source_finalize ();
+}
+
+static void
+agviz_application_class_init (AgvizApplicationClass *klass)
+{
+  GApplicationClass *application_class = G_APPLICATION_CLASS (klass);
+
+  application_class->startup = agviz_application_startup;
+  application_class->activate = agviz_application_activate;
+  application_class->open = agviz_application_open;
+  application_class->shutdown = agviz_application_shutdown;
+}
+
+static void
+agviz_application_init (AgvizApplication *self)
+{
+}
+
+AgvizApplication *
+agviz_application_new (void)
+{
+  return g_object_new (AGVIZ_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
+                       "resource-base-path", "/org/agviz/Agviz",
+                       NULL);
+}

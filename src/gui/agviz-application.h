@@ -1,0 +1,13 @@
+/* agviz-application.h: the agviz desktop application (org.agviz.Agviz) */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define AGVIZ_TYPE_APPLICATION (agviz_application_get_type ())
+G_DECLARE_FINAL_TYPE (AgvizApplication, agviz_application, AGVIZ, APPLICATION, GtkApplication)
+
+AgvizApplication *agviz_application_new (void);
+
+G_END_DECLS

@@ -1,0 +1,307 @@
+/* agviz-document.c: loading a trace file for the app (see agviz-document.h) */
+#define G_LOG_DOMAIN "agviz-document"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
+
+#include "agviz-document.h"
+
+struct _AgvizDocument
+{
+  GObject         parent_instance;
+
+  GFile          *file;
+  char           *title;
+  AgvizStore     *store;
+  AgvizSourceMap *source_map;
+  GPtrArray      *functions;
+  GListModel     *diagnostics;
+};
+
+G_DEFINE_FINAL_TYPE (AgvizDocument, agviz_document, G_TYPE_OBJECT)
+
+static void
+agviz_document_finalize (GObject *object)
+{
+  AgvizDocument *self = AGVIZ_DOCUMENT (object);
+
+  g_clear_object (&self->file);
+  g_clear_pointer (&self->title, g_free);
+  g_clear_object (&self->diagnostics);
+  g_clear_pointer (&self->functions, g_ptr_array_unref);
+  g_clear_object (&self->source_map);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (agviz_document_parent_class)->finalize (object);
+}
+
+static void
+agviz_document_class_init (AgvizDocumentClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = agviz_document_finalize;
+}
+
+static void
+agviz_document_init (AgvizDocument *self)
+{
+}
+
+char *
+agviz_document_import_source (GFile         *file,
+                              GCancellable  *cancellable,
+                              GError       **error)
+{
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("Only local files can be opened"));
+      return NULL;
+    }
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("Opening folders (SavedModels, tfdbg2 dumps) is not supported yet: "
+                     "record a trace file with agviz first"));
+      return NULL;
+    }
+  return g_steal_pointer (&path);
+}
+
+/* Not-a-trace-file errors mean "a source we cannot import yet", the rest are real failures. */
+static void
+explain_foreign_file (GError **error)
+{
+  if (*error != NULL &&
+      ((*error)->domain == AGVIZ_TRACE_FILE_ERROR &&
+       ((*error)->code == AGVIZ_TRACE_FILE_ERROR_NOT_SQLITE ||
+        (*error)->code == AGVIZ_TRACE_FILE_ERROR_NOT_AGVIZ)))
+    {
+      g_autofree char *reason = g_strdup ((*error)->message);
+
+      g_clear_error (error);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("%s\nImporting event files, GraphDefs and other sources is not supported yet."),
+                   reason);
+    }
+}
+
+AgvizDocument *
+agviz_document_load (GFile         *file,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  g_autoptr(AgvizDocument) self = NULL;
+  g_autoptr(AgvizChecker) checker = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  path = agviz_document_import_source (file, cancellable, error);
+  if (path == NULL)
+    return NULL;
+
+  self = g_object_new (AGVIZ_TYPE_DOCUMENT, NULL);
+  self->file = g_object_ref (file);
+  self->title = g_file_get_basename (file);
+
+  /* Writable when we may: the layout cache lives in the file and makes reopening instant.  Never
+   * the bundled example: it is shared, and the CLI tests expect its exact bytes. */
+  if (g_access (path, W_OK) == 0 && !g_str_equal (path, AGVIZ_BUILD_EXAMPLE) &&
+      !g_str_has_prefix (path, AGVIZ_PKGDATADIR G_DIR_SEPARATOR_S))
+    self->store = agviz_store_open (path, AGVIZ_STORE_FLAGS_WRITABLE, &local_error);
+  if (self->store == NULL)
+    {
+      g_clear_error (&local_error);
+      self->store = agviz_store_open (path, AGVIZ_STORE_FLAGS_NONE, &local_error);
+    }
+  if (self->store == NULL)
+    {
+      explain_foreign_file (&local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  self->functions = agviz_store_list_functions (self->store, error);
+  if (self->functions == NULL)
+    return NULL;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  self->source_map = agviz_source_map_new (self->store);
+  checker = agviz_checker_new (self->source_map);
+  self->diagnostics = agviz_checker_run (checker, error);
+  if (self->diagnostics == NULL)
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+static void
+load_in_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  GError *error = NULL;
+  AgvizDocument *document = agviz_document_load (task_data, cancellable, &error);
+
+  if (document == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, document, g_object_unref);
+}
+
+void
+agviz_document_load_async (GFile               *file,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, agviz_document_load_async);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  g_task_run_in_thread (task, load_in_thread);
+}
+
+AgvizDocument *
+agviz_document_load_finish (GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+GFile *
+agviz_document_get_file (AgvizDocument *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_DOCUMENT (self), NULL);
+  return self->file;
+}
+
+const char *
+agviz_document_get_title (AgvizDocument *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_DOCUMENT (self), NULL);
+  return self->title;
+}
+
+AgvizStore *
+agviz_document_get_store (AgvizDocument *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_DOCUMENT (self), NULL);
+  return self->store;
+}
+
+AgvizSourceMap *
+agviz_document_get_source_map (AgvizDocument *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_DOCUMENT (self), NULL);
+  return self->source_map;
+}
+
+GPtrArray *
+agviz_document_get_functions (AgvizDocument *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_DOCUMENT (self), NULL);
+  return self->functions;
+}
+
+AgvizTrace *
+agviz_document_find_trace (AgvizDocument  *self,
+                           gint64          trace_id,
+                           AgvizFunction **function)
+{
+  g_return_val_if_fail (AGVIZ_IS_DOCUMENT (self), NULL);
+
+  for (guint f = 0; f < self->functions->len; f++)
+    {
+      AgvizFunction *candidate = g_ptr_array_index (self->functions, f);
+
+      for (guint t = 0; t < candidate->traces->len; t++)
+        {
+          AgvizTrace *trace = g_ptr_array_index (candidate->traces, t);
+
+          if (trace->id == trace_id)
+            {
+              if (function != NULL)
+                *function = candidate;
+              return trace;
+            }
+        }
+    }
+  return NULL;
+}
+
+GListModel *
+agviz_document_get_diagnostics (AgvizDocument *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_DOCUMENT (self), NULL);
+  return self->diagnostics;
+}
+
+guint
+agviz_document_count_diagnostics (AgvizDocument *self,
+                                  gint64         trace_id,
+                                  int           *worst_severity)
+{
+  guint n = g_list_model_get_n_items (self->diagnostics);
+  guint count = 0;
+  int worst = -1;
+
+  g_return_val_if_fail (AGVIZ_IS_DOCUMENT (self), 0);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AgvizDiagnostic) diagnostic = g_list_model_get_item (self->diagnostics, i);
+
+      if (agviz_diagnostic_get_trace_id (diagnostic) != trace_id)
+        continue;
+      count++;
+      worst = MAX (worst, (int) agviz_diagnostic_get_severity (diagnostic));
+    }
+  if (worst_severity != NULL)
+    *worst_severity = worst;
+  return count;
+}
+
+gint64
+agviz_document_get_initial_trace (AgvizDocument *self)
+{
+  AgvizTrace *best = NULL;
+
+  g_return_val_if_fail (AGVIZ_IS_DOCUMENT (self), 0);
+
+  for (guint f = 0; f < self->functions->len; f++)
+    {
+      AgvizFunction *function = g_ptr_array_index (self->functions, f);
+
+      for (guint t = 0; t < function->traces->len; t++)
+        {
+          AgvizTrace *trace = g_ptr_array_index (function->traces, t);
+          gboolean complete = trace->status == AGVIZ_TRACE_STATUS_COMPLETE;
+
+          if (best == NULL ||
+              (complete && best->status != AGVIZ_TRACE_STATUS_COMPLETE) ||
+              (complete == (best->status == AGVIZ_TRACE_STATUS_COMPLETE) &&
+               trace->node_count > best->node_count))
+            best = trace;
+        }
+    }
+  return best != NULL ? best->id : 0;
+}

@@ -1,0 +1,60 @@
+/* agviz-document.h: one opened trace file, as the app's windows see it
+ *
+ * Holds the store, its source map, the functions with their traces, and the checker's
+ * diagnostics.  Loading (opening the file, listing functions, running every check) happens on a
+ * worker thread through agviz_document_load_async(); the finished document, store included, is
+ * handed to the main thread and used only there from then on (a store belongs to one thread at a
+ * time, agviz-store.h).
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "agviz-core.h"
+
+G_BEGIN_DECLS
+
+#define AGVIZ_TYPE_DOCUMENT (agviz_document_get_type ())
+G_DECLARE_FINAL_TYPE (AgvizDocument, agviz_document, AGVIZ, DOCUMENT, GObject)
+
+/* Opens @file and reads what the window shows first.  Sources that are not trace files yet are
+ * passed through agviz_document_import_source(). */
+AgvizDocument  *agviz_document_load              (GFile                *file,
+                                                  GCancellable         *cancellable,
+                                                  GError              **error);
+void            agviz_document_load_async        (GFile                *file,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+AgvizDocument  *agviz_document_load_finish       (GAsyncResult         *result,
+                                                  GError              **error);
+
+/* The trace file to open for @file.  SavedModel directories, event files, tfdbg2 dumps and
+ * GraphDefs are to be imported into a temporary trace file here; the importers are not merged
+ * yet, so today anything that is not a trace file gives G_IO_ERROR_NOT_SUPPORTED (transfer full). */
+char           *agviz_document_import_source     (GFile                *file,
+                                                  GCancellable         *cancellable,
+                                                  GError              **error);
+
+GFile          *agviz_document_get_file          (AgvizDocument        *self);
+/* The file's name for titles (transfer none). */
+const char     *agviz_document_get_title         (AgvizDocument        *self);
+AgvizStore     *agviz_document_get_store         (AgvizDocument        *self);
+AgvizSourceMap *agviz_document_get_source_map    (AgvizDocument        *self);
+/* Element-type AgvizFunction, each with its traces (transfer none). */
+GPtrArray      *agviz_document_get_functions     (AgvizDocument        *self);
+/* The trace with @trace_id among the functions, or NULL (transfer none). */
+AgvizTrace     *agviz_document_find_trace        (AgvizDocument        *self,
+                                                  gint64                trace_id,
+                                                  AgvizFunction       **function);
+/* Of AgvizDiagnostic (transfer none). */
+GListModel     *agviz_document_get_diagnostics   (AgvizDocument        *self);
+/* How many diagnostics point at @trace_id, and the worst severity among them (-1: none). */
+guint           agviz_document_count_diagnostics (AgvizDocument        *self,
+                                                  gint64                trace_id,
+                                                  int                  *worst_severity);
+/* The trace to show first, as `agviz render` picks it: the largest complete trace; 0 when the
+ * file holds none. */
+gint64          agviz_document_get_initial_trace (AgvizDocument        *self);
+
+G_END_DECLS

@@ -1,0 +1,859 @@
+/* agviz-graph-view.c: the graph canvas (see agviz-graph-view.h)
+ *
+ * Drawing walks the layout's visible items and skips every box outside the viewport, so the cost
+ * of a frame follows what is on screen, not the size of the graph.  Labels are left out once
+ * they would be too small to read, which is also what keeps zoomed-out views of big graphs cheap.
+ * Edges of one frame go into a single cairo node clipped to the widget.
+ */
+#define G_LOG_DOMAIN "agviz-graph-view"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "agviz-drawing-private.h"
+#include "agviz-graph-view.h"
+
+/* Label size in layout points (the same 10 px the SVG writer uses). */
+#define LABEL_POINTS 10.0
+/* Below this many pixels text is noise: boxes are drawn without labels. */
+#define MIN_LABEL_PIXELS 5.0
+#define ZOOM_STEP 1.25
+#define FIT_MARGIN 24.0
+
+typedef struct
+{
+  AgvizSceneItem         *container;
+  AgvizSceneItem         *src;
+  AgvizSceneItem         *dst;
+  const AgvizLayoutRoute *route;      /* owned by the layout */
+  AgvizLayoutBox          bounds;     /* of the route's points, for culling */
+  gboolean                control;
+  guint                   count;
+} DrawnEdge;
+
+struct _AgvizGraphView
+{
+  GtkWidget       parent_instance;
+
+  AgvizScene     *scene;
+  AgvizLayout    *layout;
+  AgvizViewport  *viewport;
+  GPtrArray      *visible;            /* the layout's visible items, parents first */
+  GArray         *edges;              /* DrawnEdge */
+
+  AgvizSceneItem *selected;
+  AgvizSceneItem *hovered;
+  guint           n_drawn_items;
+  gboolean        fit_on_allocate;    /* a new scene waits for its first size to zoom to fit */
+
+  double          pointer_x;
+  double          pointer_y;
+  double          drag_last_x;
+  double          drag_last_y;
+  double          pinch_start_zoom;
+};
+
+enum {
+  SELECTION_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (AgvizGraphView, agviz_graph_view, GTK_TYPE_WIDGET)
+
+static void
+clear_layout (AgvizGraphView *self)
+{
+  g_clear_pointer (&self->visible, g_ptr_array_unref);
+  g_clear_pointer (&self->edges, g_array_unref);
+  g_clear_object (&self->layout);
+  self->hovered = NULL;
+}
+
+static void
+collect_edges (AgvizGraphView *self)
+{
+  g_autoptr(GPtrArray) expanded = agviz_scene_list_expanded (self->scene);
+
+  self->edges = g_array_new (FALSE, FALSE, sizeof (DrawnEdge));
+  for (guint i = 0; i < expanded->len; i++)
+    {
+      AgvizSceneItem *container = g_ptr_array_index (expanded, i);
+      g_autoptr(GArray) scene_edges = agviz_scene_list_edges (self->scene, container, NULL);
+
+      for (guint e = 0; e < scene_edges->len; e++)
+        {
+          AgvizSceneEdge *scene_edge = &g_array_index (scene_edges, AgvizSceneEdge, e);
+          DrawnEdge drawn = {
+            .container = container,
+            .src = scene_edge->src,
+            .dst = scene_edge->dst,
+            .control = scene_edge->control_count == scene_edge->count,
+            .count = scene_edge->count,
+          };
+          double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
+
+          drawn.route = agviz_layout_get_route (self->layout, container, drawn.src, drawn.dst);
+          if (drawn.route == NULL || drawn.route->n_points < 1)
+            continue;
+          for (guint p = 0; p < drawn.route->n_points; p++)
+            {
+              x0 = MIN (x0, drawn.route->points[2 * p]);
+              x1 = MAX (x1, drawn.route->points[2 * p]);
+              y0 = MIN (y0, drawn.route->points[2 * p + 1]);
+              y1 = MAX (y1, drawn.route->points[2 * p + 1]);
+            }
+          if (drawn.route->has_arrow)
+            {
+              x0 = MIN (x0, drawn.route->arrow_x);
+              x1 = MAX (x1, drawn.route->arrow_x);
+              y0 = MIN (y0, drawn.route->arrow_y);
+              y1 = MAX (y1, drawn.route->arrow_y);
+            }
+          drawn.bounds = (AgvizLayoutBox) { x0, y0, x1 - x0, y1 - y0 };
+          g_array_append_val (self->edges, drawn);
+        }
+    }
+}
+
+/* Lays the scene out in its current expansion state.  The selection survives when its item is
+ * still visible. */
+static gboolean
+relayout (AgvizGraphView  *self,
+          GError         **error)
+{
+  AgvizLayoutOptions options;
+  double width, height;
+
+  clear_layout (self);
+  if (self->scene == NULL)
+    {
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      return TRUE;
+    }
+
+  agviz_layout_options_init (&options);
+  self->layout = agviz_layout_new (self->scene, &options, error);
+  if (self->layout == NULL)
+    {
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      return FALSE;
+    }
+  self->visible = agviz_layout_list_visible (self->layout);
+  collect_edges (self);
+  agviz_layout_get_size (self->layout, &width, &height);
+  agviz_viewport_set_content_size (self->viewport, width, height);
+
+  if (self->selected != NULL && !agviz_scene_item_is_visible (self->selected))
+    {
+      self->selected = NULL;
+      g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return TRUE;
+}
+
+static void
+get_foreground (AgvizGraphView *self,
+                GdkRGBA        *color)
+{
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), color);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+}
+
+static GdkRGBA
+with_alpha (const GdkRGBA *color,
+            float          alpha)
+{
+  GdkRGBA result = *color;
+
+  result.alpha *= alpha;
+  return result;
+}
+
+/* The accent blue of Adwaita; the canvas has no theme colour to ask in GTK 4.8. */
+static const GdkRGBA accent = { 0.21f, 0.52f, 0.89f, 1.0f };
+static const GdkRGBA hover_color = { 0.90f, 0.35f, 0.05f, 1.0f };
+
+static gboolean
+edge_touches (const DrawnEdge      *edge,
+              const AgvizSceneItem *item)
+{
+  for (const AgvizSceneItem *up = edge->src; up != NULL; up = up->parent)
+    if (up == item)
+      return TRUE;
+  for (const AgvizSceneItem *up = edge->dst; up != NULL; up = up->parent)
+    if (up == item)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+draw_edges (AgvizGraphView *self,
+            GtkSnapshot    *snapshot,
+            const GdkRGBA  *foreground,
+            int             width,
+            int             height)
+{
+  cairo_t *cr;
+  double zoom = agviz_viewport_get_zoom (self->viewport);
+  double offset_x, offset_y;
+  AgvizSceneItem *focus = self->hovered != NULL ? self->hovered : self->selected;
+
+  if (self->edges == NULL || self->edges->len == 0)
+    return;
+
+  agviz_viewport_get_offset (self->viewport, &offset_x, &offset_y);
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  cairo_scale (cr, zoom, zoom);
+  cairo_translate (cr, -offset_x, -offset_y);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+
+  /* Two passes: plain edges, then the ones touching the focused item on top of them. */
+  for (int pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < self->edges->len; i++)
+      {
+        const DrawnEdge *edge = &g_array_index (self->edges, DrawnEdge, i);
+        const AgvizLayoutRoute *route = edge->route;
+        gboolean highlighted = focus != NULL && edge_touches (edge, focus);
+        const GdkRGBA *color;
+        double line_width;
+
+        if (highlighted != (pass == 1))
+          continue;
+        if (!agviz_viewport_box_is_visible (self->viewport, &edge->bounds))
+          continue;
+
+        color = highlighted ? (self->hovered != NULL ? &hover_color : &accent) : foreground;
+        line_width = (highlighted ? 2.0 : 1.0) * MIN (3.0, 0.8 + log2 (1.0 + edge->count) * 0.6);
+        cairo_set_source_rgba (cr, color->red, color->green, color->blue,
+                               color->alpha * (highlighted ? 1.0 : 0.55));
+        cairo_set_line_width (cr, line_width);
+        if (edge->control)
+          cairo_set_dash (cr, (double[]) { 4.0, 3.0 }, 2, 0);
+        else
+          cairo_set_dash (cr, NULL, 0, 0);
+
+        cairo_move_to (cr, route->points[0], route->points[1]);
+        for (guint p = 1; p + 2 < route->n_points; p += 3)
+          cairo_curve_to (cr, route->points[2 * p], route->points[2 * p + 1],
+                          route->points[2 * p + 2], route->points[2 * p + 3],
+                          route->points[2 * p + 4], route->points[2 * p + 5]);
+        if (route->has_arrow)
+          {
+            double end_x = route->points[2 * (route->n_points - 1)];
+            double end_y = route->points[2 * (route->n_points - 1) + 1];
+            double angle = atan2 (route->arrow_y - end_y, route->arrow_x - end_x);
+            double size = 3.0 + line_width * 2;
+
+            cairo_line_to (cr, route->arrow_x, route->arrow_y);
+            cairo_stroke (cr);
+            cairo_set_dash (cr, NULL, 0, 0);
+            cairo_move_to (cr, route->arrow_x, route->arrow_y);
+            cairo_line_to (cr, route->arrow_x - size * cos (angle - 0.45),
+                           route->arrow_y - size * sin (angle - 0.45));
+            cairo_line_to (cr, route->arrow_x - size * cos (angle + 0.45),
+                           route->arrow_y - size * sin (angle + 0.45));
+            cairo_close_path (cr);
+            cairo_fill (cr);
+          }
+        else
+          cairo_stroke (cr);
+      }
+  cairo_destroy (cr);
+}
+
+static void
+draw_label (AgvizGraphView *self,
+            GtkSnapshot    *snapshot,
+            const char     *text,
+            double          points,
+            gboolean        bold,
+            const graphene_rect_t *rect,
+            gboolean        centered,
+            double          top,
+            const GdkRGBA  *color)
+{
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+  g_autoptr(PangoFontDescription) font = pango_font_description_new ();
+  int text_width, text_height;
+
+  pango_font_description_set_absolute_size (font, points * PANGO_SCALE);
+  if (bold)
+    pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_width (layout, (int) (MAX (1.0, rect->size.width - 8)) * PANGO_SCALE);
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  pango_layout_set_single_paragraph_mode (layout, TRUE);
+  if (centered)
+    pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
+  pango_layout_get_pixel_size (layout, &text_width, &text_height);
+
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (rect->origin.x + 4, rect->origin.y + top));
+  gtk_snapshot_append_layout (snapshot, layout, color);
+  gtk_snapshot_restore (snapshot);
+}
+
+static void
+draw_item (AgvizGraphView *self,
+           GtkSnapshot    *snapshot,
+           AgvizSceneItem *item,
+           const GdkRGBA  *foreground)
+{
+  static const GdkRGBA ink = { 0.10f, 0.10f, 0.10f, 1.0f };
+  AgvizLayoutBox box;
+  double zoom = agviz_viewport_get_zoom (self->viewport);
+  double x, y;
+  gboolean open = item->expanded && item->children != NULL;
+  graphene_rect_t rect;
+  GskRoundedRect outline;
+  GdkRGBA fill;
+  GdkRGBA border_color;
+  float border_width = 1.0f;
+  float radius;
+
+  if (!agviz_layout_get_box (self->layout, item, &box) ||
+      !agviz_viewport_box_is_visible (self->viewport, &box))
+    return;
+  self->n_drawn_items++;
+
+  agviz_viewport_content_to_view (self->viewport, box.x, box.y, &x, &y);
+  rect = GRAPHENE_RECT_INIT (x, y, box.width * zoom, box.height * zoom);
+  radius = (float) MIN ((item->kind == AGVIZ_SCENE_ITEM_OP ? 3.0 : 8.0) * zoom, 12.0);
+  gsk_rounded_rect_init_from_rect (&outline, &rect, radius);
+
+  if (open)
+    fill = with_alpha (foreground, 0.04f);
+  else if (!gdk_rgba_parse (&fill, _agviz_drawing_fill (item, AGVIZ_COLOR_BY_OP)))
+    fill = (GdkRGBA) { 0.85f, 0.85f, 0.85f, 1.0f };
+  border_color = with_alpha (foreground, open ? 0.35f : 0.6f);
+  if (item->kind == AGVIZ_SCENE_ITEM_SERIES)
+    border_width = 2.0f;
+  if (item == self->hovered)
+    {
+      border_color = hover_color;
+      border_width = 2.0f;
+    }
+  if (item == self->selected)
+    {
+      border_color = accent;
+      border_width = 3.0f;
+    }
+
+  gtk_snapshot_push_rounded_clip (snapshot, &outline);
+  gtk_snapshot_append_color (snapshot, &fill, &rect);
+  gtk_snapshot_pop (snapshot);
+  gtk_snapshot_append_border (snapshot, &outline,
+                              (float[4]) { border_width, border_width, border_width, border_width },
+                              (GdkRGBA[4]) { border_color, border_color, border_color, border_color });
+
+  if (LABEL_POINTS * zoom >= MIN_LABEL_PIXELS && rect.size.width > 12)
+    {
+      g_autofree char *label = agviz_layout_dup_label (item, open ? 80 : 28);
+      const GdkRGBA *text_color = open ? foreground : &ink;
+
+      if (open)
+        draw_label (self, snapshot, label, LABEL_POINTS * zoom, TRUE, &rect, FALSE, 3 * zoom,
+                    text_color);
+      else
+        {
+          g_autofree char *subtitle = _agviz_drawing_dup_subtitle (item);
+          GdkRGBA dim = with_alpha (&ink, 0.7f);
+
+          draw_label (self, snapshot, label, LABEL_POINTS * zoom, FALSE, &rect, TRUE, 5 * zoom,
+                      text_color);
+          if (subtitle != NULL && subtitle[0] != '\0' && rect.size.height > 30 * zoom)
+            draw_label (self, snapshot, subtitle, 8 * zoom, FALSE, &rect, TRUE, 19 * zoom, &dim);
+        }
+    }
+}
+
+static void
+agviz_graph_view_snapshot (GtkWidget   *widget,
+                           GtkSnapshot *snapshot)
+{
+  AgvizGraphView *self = AGVIZ_GRAPH_VIEW (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  GdkRGBA foreground;
+
+  self->n_drawn_items = 0;
+  if (self->layout == NULL || width <= 0 || height <= 0)
+    return;
+
+  get_foreground (self, &foreground);
+  gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  /* Index 0 is the root: its box is the whole drawing, which the view's background already is. */
+  for (guint i = 1; i < self->visible->len; i++)
+    draw_item (self, snapshot, g_ptr_array_index (self->visible, i), &foreground);
+  draw_edges (self, snapshot, &foreground, width, height);
+  gtk_snapshot_pop (snapshot);
+}
+
+static void
+agviz_graph_view_size_allocate (GtkWidget *widget,
+                                int        width,
+                                int        height,
+                                int        baseline)
+{
+  AgvizGraphView *self = AGVIZ_GRAPH_VIEW (widget);
+
+  agviz_viewport_set_view_size (self->viewport, width, height);
+  if (self->fit_on_allocate && width > 0 && height > 0)
+    {
+      self->fit_on_allocate = FALSE;
+      agviz_viewport_zoom_to_fit (self->viewport, FIT_MARGIN);
+    }
+}
+
+static void
+set_hovered (AgvizGraphView *self,
+             AgvizSceneItem *item)
+{
+  if (self->hovered == item)
+    return;
+  self->hovered = item;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_motion (GtkEventControllerMotion *controller,
+           double                    x,
+           double                    y,
+           AgvizGraphView           *self)
+{
+  self->pointer_x = x;
+  self->pointer_y = y;
+  if (self->layout != NULL)
+    set_hovered (self, agviz_viewport_pick (self->viewport, self->layout, x, y));
+}
+
+static void
+on_leave (GtkEventControllerMotion *controller,
+          AgvizGraphView           *self)
+{
+  set_hovered (self, NULL);
+}
+
+static gboolean
+on_scroll (GtkEventControllerScroll *controller,
+           double                    dx,
+           double                    dy,
+           AgvizGraphView           *self)
+{
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
+
+  if (state & GDK_CONTROL_MASK)
+    {
+      double zoom = agviz_viewport_get_zoom (self->viewport);
+
+      agviz_viewport_zoom_at (self->viewport, zoom * pow (ZOOM_STEP, -dy), self->pointer_x,
+                              self->pointer_y);
+    }
+  else if (state & GDK_SHIFT_MASK)
+    agviz_viewport_pan (self->viewport, -dy * 40, -dx * 40);
+  else
+    agviz_viewport_pan (self->viewport, -dx * 40, -dy * 40);
+  return TRUE;
+}
+
+static void
+on_drag_begin (GtkGestureDrag *gesture,
+               double          x,
+               double          y,
+               AgvizGraphView *self)
+{
+  self->drag_last_x = 0;
+  self->drag_last_y = 0;
+}
+
+static void
+on_drag_update (GtkGestureDrag *gesture,
+                double          offset_x,
+                double          offset_y,
+                AgvizGraphView *self)
+{
+  agviz_viewport_pan (self->viewport, offset_x - self->drag_last_x, offset_y - self->drag_last_y);
+  self->drag_last_x = offset_x;
+  self->drag_last_y = offset_y;
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "grabbing");
+}
+
+static void
+on_drag_end (GtkGestureDrag *gesture,
+             double          offset_x,
+             double          offset_y,
+             AgvizGraphView *self)
+{
+  gtk_widget_set_cursor (GTK_WIDGET (self), NULL);
+}
+
+static void
+on_pressed (GtkGestureClick *gesture,
+            int              n_press,
+            double           x,
+            double           y,
+            AgvizGraphView  *self)
+{
+  AgvizSceneItem *item;
+
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  if (self->layout == NULL)
+    return;
+  item = agviz_viewport_pick (self->viewport, self->layout, x, y);
+  agviz_graph_view_select (self, item, FALSE);
+  /* A double click opens or closes a scope, like a folder. */
+  if (n_press == 2 && item != NULL && agviz_scene_item_is_expandable (item))
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!agviz_graph_view_toggle_expanded (self, item, &error))
+        g_warning ("Cannot expand %s: %s", item->name, error->message);
+    }
+}
+
+static void
+on_pinch_begin (GtkGesture       *gesture,
+                GdkEventSequence *sequence,
+                AgvizGraphView   *self)
+{
+  self->pinch_start_zoom = agviz_viewport_get_zoom (self->viewport);
+}
+
+static void
+on_pinch_scale_changed (GtkGestureZoom *gesture,
+                        double          scale,
+                        AgvizGraphView *self)
+{
+  double x, y;
+
+  if (!gtk_gesture_get_bounding_box_center (GTK_GESTURE (gesture), &x, &y))
+    return;
+  agviz_viewport_zoom_at (self->viewport, self->pinch_start_zoom * scale, x, y);
+}
+
+static gboolean
+on_query_tooltip (GtkWidget      *widget,
+                  int             x,
+                  int             y,
+                  gboolean        keyboard_mode,
+                  GtkTooltip     *tooltip,
+                  AgvizGraphView *self)
+{
+  AgvizSceneItem *item;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+
+  if (self->layout == NULL)
+    return FALSE;
+  item = keyboard_mode ? self->selected : agviz_viewport_pick (self->viewport, self->layout, x, y);
+  if (item == NULL)
+    return FALSE;
+  path = agviz_scene_item_dup_path (item);
+  if (item->kind == AGVIZ_SCENE_ITEM_OP)
+    text = g_strdup_printf ("%s\n%s%s%s", path, item->op_type, item->device != NULL ? " · " : "",
+                            item->device != NULL ? item->device : "");
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s\n%" G_GINT64_FORMAT " op",
+                                         "%s\n%" G_GINT64_FORMAT " ops", item->op_count),
+                            path, item->op_count);
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+static void
+on_viewport_changed (AgvizViewport  *viewport,
+                     AgvizGraphView *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+toggle_selected_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  AgvizGraphView *self = AGVIZ_GRAPH_VIEW (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (self->selected != NULL && agviz_scene_item_is_expandable (self->selected) &&
+      !agviz_graph_view_toggle_expanded (self, self->selected, &error))
+    g_warning ("Cannot expand %s: %s", self->selected->name, error->message);
+}
+
+static void
+pan_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  AgvizGraphView *self = AGVIZ_GRAPH_VIEW (widget);
+  int dx, dy;
+
+  g_variant_get (parameter, "(ii)", &dx, &dy);
+  agviz_viewport_pan (self->viewport, dx, dy);
+}
+
+static void
+agviz_graph_view_dispose (GObject *object)
+{
+  AgvizGraphView *self = AGVIZ_GRAPH_VIEW (object);
+
+  clear_layout (self);
+  self->selected = NULL;
+  g_clear_object (&self->scene);
+  if (self->viewport != NULL)
+    g_signal_handlers_disconnect_by_data (self->viewport, self);
+  g_clear_object (&self->viewport);
+
+  G_OBJECT_CLASS (agviz_graph_view_parent_class)->dispose (object);
+}
+
+static void
+agviz_graph_view_class_init (AgvizGraphViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = agviz_graph_view_dispose;
+  widget_class->snapshot = agviz_graph_view_snapshot;
+  widget_class->size_allocate = agviz_graph_view_size_allocate;
+
+  signals[SELECTION_CHANGED] = g_signal_new ("selection-changed", G_TYPE_FROM_CLASS (klass),
+                                             G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                             G_TYPE_NONE, 0);
+
+  gtk_widget_class_install_action (widget_class, "graph.toggle-expanded", NULL,
+                                   toggle_selected_action);
+  gtk_widget_class_install_action (widget_class, "graph.pan", "(ii)", pan_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, 0, "graph.toggle-expanded", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, 0, "graph.toggle-expanded", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "graph.toggle-expanded", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "graph.pan", "(ii)", 60, 0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "graph.pan", "(ii)", -60, 0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, 0, "graph.pan", "(ii)", 0, 60);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, 0, "graph.pan", "(ii)", 0, -60);
+
+  gtk_widget_class_set_css_name (widget_class, "agviz-graph-view");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+agviz_graph_view_init (AgvizGraphView *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+  GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
+  GtkGesture *drag = gtk_gesture_drag_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
+  GtkGesture *pinch = gtk_gesture_zoom_new ();
+
+  self->viewport = agviz_viewport_new ();
+  g_signal_connect (self->viewport, "changed", G_CALLBACK (on_viewport_changed), self);
+
+  gtk_widget_set_focusable (widget, TRUE);
+  gtk_widget_set_overflow (widget, GTK_OVERFLOW_HIDDEN);
+  gtk_widget_set_has_tooltip (widget, TRUE);
+  gtk_widget_add_css_class (widget, "view");
+  g_signal_connect (widget, "query-tooltip", G_CALLBACK (on_query_tooltip), self);
+
+  g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
+  gtk_widget_add_controller (widget, motion);
+
+  g_signal_connect (scroll, "scroll", G_CALLBACK (on_scroll), self);
+  gtk_widget_add_controller (widget, scroll);
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (drag), GDK_BUTTON_PRIMARY);
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin), self);
+  g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update), self);
+  g_signal_connect (drag, "drag-end", G_CALLBACK (on_drag_end), self);
+  gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (drag));
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_pressed), self);
+  gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (click));
+
+  g_signal_connect (pinch, "begin", G_CALLBACK (on_pinch_begin), self);
+  g_signal_connect (pinch, "scale-changed", G_CALLBACK (on_pinch_scale_changed), self);
+  gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (pinch));
+}
+
+GtkWidget *
+agviz_graph_view_new (void)
+{
+  return g_object_new (AGVIZ_TYPE_GRAPH_VIEW, NULL);
+}
+
+gboolean
+agviz_graph_view_set_scene (AgvizGraphView  *self,
+                            AgvizScene      *scene,
+                            GError         **error)
+{
+  gboolean selection_changed;
+
+  g_return_val_if_fail (AGVIZ_IS_GRAPH_VIEW (self), FALSE);
+  g_return_val_if_fail (scene == NULL || AGVIZ_IS_SCENE (scene), FALSE);
+
+  selection_changed = self->selected != NULL;
+  self->selected = NULL;
+  clear_layout (self);
+  g_set_object (&self->scene, scene);
+  if (selection_changed)
+    g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+  if (!relayout (self, error))
+    return FALSE;
+  agviz_graph_view_zoom_to_fit (self);
+  return TRUE;
+}
+
+AgvizScene *
+agviz_graph_view_get_scene (AgvizGraphView *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_GRAPH_VIEW (self), NULL);
+  return self->scene;
+}
+
+AgvizLayout *
+agviz_graph_view_get_layout (AgvizGraphView *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_GRAPH_VIEW (self), NULL);
+  return self->layout;
+}
+
+AgvizViewport *
+agviz_graph_view_get_viewport (AgvizGraphView *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_GRAPH_VIEW (self), NULL);
+  return self->viewport;
+}
+
+guint
+agviz_graph_view_get_n_drawn_items (AgvizGraphView *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_GRAPH_VIEW (self), 0);
+  return self->n_drawn_items;
+}
+
+AgvizSceneItem *
+agviz_graph_view_get_selected (AgvizGraphView *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_GRAPH_VIEW (self), NULL);
+  return self->selected;
+}
+
+void
+agviz_graph_view_select (AgvizGraphView *self,
+                         AgvizSceneItem *item,
+                         gboolean        center)
+{
+  gboolean changed;
+
+  g_return_if_fail (AGVIZ_IS_GRAPH_VIEW (self));
+
+  if (item != NULL && self->scene != NULL && !agviz_scene_item_is_visible (item))
+    {
+      g_autoptr(GError) error = NULL;
+
+      agviz_scene_expand_path_to (self->scene, item);
+      if (!relayout (self, &error))
+        g_warning ("Cannot lay out the graph: %s", error->message);
+    }
+  changed = self->selected != item;
+  self->selected = item;
+  if (center && item != NULL && self->layout != NULL)
+    {
+      AgvizLayoutBox box;
+
+      if (agviz_layout_get_box (self->layout, item, &box))
+        agviz_viewport_center_on (self->viewport, box.x + box.width / 2, box.y + box.height / 2);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (changed)
+    g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+}
+
+gboolean
+agviz_graph_view_toggle_expanded (AgvizGraphView  *self,
+                                  AgvizSceneItem  *item,
+                                  GError         **error)
+{
+  g_return_val_if_fail (AGVIZ_IS_GRAPH_VIEW (self), FALSE);
+  g_return_val_if_fail (item != NULL, FALSE);
+  g_return_val_if_fail (self->scene != NULL, FALSE);
+
+  if (item->expanded)
+    agviz_scene_collapse (self->scene, item);
+  else if (!agviz_scene_expand (self->scene, item, error))
+    return FALSE;
+  return relayout (self, error);
+}
+
+void
+agviz_graph_view_expand_all (AgvizGraphView *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (AGVIZ_IS_GRAPH_VIEW (self));
+
+  if (self->scene == NULL)
+    return;
+  agviz_scene_expand_all (self->scene);
+  if (!relayout (self, &error))
+    g_warning ("Cannot lay out the graph: %s", error->message);
+  agviz_graph_view_zoom_to_fit (self);
+}
+
+void
+agviz_graph_view_collapse_all (AgvizGraphView *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (AGVIZ_IS_GRAPH_VIEW (self));
+
+  if (self->scene == NULL)
+    return;
+  if (!agviz_scene_expand_to_depth (self->scene, 1, &error) || !relayout (self, &error))
+    g_warning ("Cannot lay out the graph: %s", error->message);
+  agviz_graph_view_zoom_to_fit (self);
+}
+
+void
+agviz_graph_view_zoom_in (AgvizGraphView *self)
+{
+  g_return_if_fail (AGVIZ_IS_GRAPH_VIEW (self));
+  agviz_viewport_zoom_by (self->viewport, ZOOM_STEP);
+}
+
+void
+agviz_graph_view_zoom_out (AgvizGraphView *self)
+{
+  g_return_if_fail (AGVIZ_IS_GRAPH_VIEW (self));
+  agviz_viewport_zoom_by (self->viewport, 1 / ZOOM_STEP);
+}
+
+void
+agviz_graph_view_zoom_reset (AgvizGraphView *self)
+{
+  double width, height;
+
+  g_return_if_fail (AGVIZ_IS_GRAPH_VIEW (self));
+  agviz_viewport_get_view_size (self->viewport, &width, &height);
+  agviz_viewport_zoom_at (self->viewport, 1.0, width / 2, height / 2);
+}
+
+void
+agviz_graph_view_zoom_to_fit (AgvizGraphView *self)
+{
+  g_return_if_fail (AGVIZ_IS_GRAPH_VIEW (self));
+
+  /* Before the first allocation there is no view size to fit into: do it when one comes. */
+  if (gtk_widget_get_width (GTK_WIDGET (self)) <= 0)
+    self->fit_on_allocate = TRUE;
+  else
+    agviz_viewport_zoom_to_fit (self->viewport, FIT_MARGIN);
+}

@@ -1,0 +1,264 @@
+/* agviz-window-actions.c: the window's actions (accelerators are set in agviz-application.c) */
+#define G_LOG_DOMAIN "agviz-window"
+
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "agviz-drawing.h"
+#include "agviz-window-private.h"
+
+static void
+open_response (GtkNativeDialog *dialog,
+               int              response,
+               AgvizWindow     *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+
+      /* A window that already shows a file keeps it: the new one gets its own window. */
+      if (agviz_window_is_busy (self) && application != NULL)
+        {
+          AgvizWindow *window = agviz_window_new (AGVIZ_APPLICATION (application));
+          gtk_window_present (GTK_WINDOW (window));
+          agviz_window_open (window, file);
+        }
+      else
+        agviz_window_open (self, file);
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  AgvizWindow *self = AGVIZ_WINDOW (widget);
+  GtkFileChooserNative *dialog;
+  g_autoptr(GtkFileFilter) traces = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+
+  dialog = gtk_file_chooser_native_new (_("Open Trace File"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_file_filter_set_name (traces, _("agviz trace files"));
+  gtk_file_filter_add_mime_type (traces, "application/x-agviz-trace");
+  gtk_file_filter_add_suffix (traces, "db");
+  gtk_file_filter_add_suffix (traces, "agviz");
+  gtk_file_filter_set_name (all, _("All files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), traces);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), all);
+  g_signal_connect (dialog, "response", G_CALLBACK (open_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+open_example_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  AgvizWindow *self = AGVIZ_WINDOW (widget);
+  g_autofree char *path = _agviz_window_find_example ();
+  g_autoptr(GFile) file = NULL;
+
+  if (path == NULL)
+    {
+      g_warning ("The example trace file is not installed");
+      return;
+    }
+  file = g_file_new_for_path (path);
+  if (agviz_window_is_busy (self))
+    {
+      AgvizWindow *window = agviz_window_new (AGVIZ_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
+      gtk_window_present (GTK_WINDOW (window));
+      agviz_window_open (window, file);
+    }
+  else
+    agviz_window_open (self, file);
+}
+
+static void
+cancel_loading_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  AgvizWindow *self = AGVIZ_WINDOW (widget);
+
+  if (self->loading != NULL)
+    g_cancellable_cancel (self->loading);
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  AgvizWindow *self = AGVIZ_WINDOW (widget);
+
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+zoom_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  AgvizWindow *self = AGVIZ_WINDOW (widget);
+
+  if (g_str_equal (action_name, "win.zoom-in"))
+    agviz_graph_view_zoom_in (self->graph_view);
+  else if (g_str_equal (action_name, "win.zoom-out"))
+    agviz_graph_view_zoom_out (self->graph_view);
+  else if (g_str_equal (action_name, "win.zoom-reset"))
+    agviz_graph_view_zoom_reset (self->graph_view);
+  else
+    agviz_graph_view_zoom_to_fit (self->graph_view);
+}
+
+static void
+expand_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  AgvizWindow *self = AGVIZ_WINDOW (widget);
+
+  if (g_str_equal (action_name, "win.expand-all"))
+    agviz_graph_view_expand_all (self->graph_view);
+  else
+    agviz_graph_view_collapse_all (self->graph_view);
+}
+
+gboolean
+_agviz_window_export (AgvizWindow  *self,
+                      GFile        *file,
+                      GError      **error)
+{
+  AgvizLayout *layout = agviz_graph_view_get_layout (self->graph_view);
+  AgvizDrawingOptions options = {
+    .color_by = AGVIZ_COLOR_BY_OP,
+    .focus = agviz_graph_view_get_selected (self->graph_view),
+  };
+  AgvizDrawingFormat format = AGVIZ_DRAWING_FORMAT_SVG;
+  g_autofree char *path = g_file_get_path (file);
+  FILE *out;
+  gboolean ok;
+
+  if (layout == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("There is no graph to export"));
+      return FALSE;
+    }
+  if (path == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, _("Only local files can be written"));
+      return FALSE;
+    }
+  if (g_str_has_suffix (path, ".png"))
+    format = AGVIZ_DRAWING_FORMAT_PNG;
+  else if (g_str_has_suffix (path, ".pdf"))
+    format = AGVIZ_DRAWING_FORMAT_PDF;
+
+  out = g_fopen (path, "wb");
+  if (out == NULL)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Cannot write %s: %s"), path,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  ok = agviz_drawing_write (layout, format, &options, out, error);
+  if (fclose (out) != 0 && ok)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Cannot write %s: %s"), path,
+                   g_strerror (saved));
+      ok = FALSE;
+    }
+  return ok;
+}
+
+static void
+export_response (GtkNativeDialog *dialog,
+                 int              response,
+                 AgvizWindow     *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autoptr(GError) error = NULL;
+
+      if (!_agviz_window_export (self, file, &error))
+        {
+          GtkWidget *message = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                                       GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE,
+                                                       _("Could not export the view"));
+          gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (message), "%s", error->message);
+          g_signal_connect (message, "response", G_CALLBACK (gtk_window_destroy), NULL);
+          gtk_window_present (GTK_WINDOW (message));
+        }
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  AgvizWindow *self = AGVIZ_WINDOW (widget);
+  GtkFileChooserNative *dialog;
+  g_autofree char *name = NULL;
+
+  dialog = gtk_file_chooser_native_new (_("Export View"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  /* Translators: default file name of an exported graph; keep the .svg extension */
+  name = g_strdup (_("graph.svg"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  g_signal_connect (dialog, "response", G_CALLBACK (export_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+void
+_agviz_window_update_actions (AgvizWindow *self)
+{
+  gboolean has_graph = agviz_graph_view_get_scene (self->graph_view) != NULL;
+  g_autofree char *example = _agviz_window_find_example ();
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-example", example != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-loading", self->loading != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", has_graph);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", has_graph);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.expand-all", has_graph);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.collapse-all", has_graph);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-in", has_graph);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-out", has_graph);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-reset", has_graph);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-fit", has_graph);
+}
+
+void
+_agviz_window_class_add_actions (AgvizWindowClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.open-example", NULL, open_example_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel-loading", NULL, cancel_loading_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.expand-all", NULL, expand_action);
+  gtk_widget_class_install_action (widget_class, "win.collapse-all", NULL, expand_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-reset", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-fit", NULL, zoom_action);
+}

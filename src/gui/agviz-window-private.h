@@ -1,0 +1,72 @@
+/* agviz-window-private.h: the window's state, shared by agviz-window.c (layout, sidebar,
+ * panels) and agviz-window-actions.c (actions); the GUI tests read it too. */
+#pragma once
+
+#include <gtksourceview/gtksource.h>
+
+#include "agviz-graph-view.h"
+#include "agviz-inspector.h"
+#include "agviz-window.h"
+
+G_BEGIN_DECLS
+
+struct _AgvizWindow
+{
+  GtkApplicationWindow  parent_instance;
+
+  GSettings            *settings;      /* NULL when the schema is not installed */
+  AgvizDocument        *document;
+  AgvizScene           *scene;
+  GCancellable         *loading;       /* set while a file loads */
+  gint64                trace_id;      /* shown in the canvas, 0 none */
+  char                 *source_path;   /* recorded path of the file in the source view */
+  int                   source_line;   /* highlighted line, 0 none */
+  GHashTable           *stack_locations; /* search: stack id -> "file:line" of its defining frame */
+  gboolean              selecting;     /* guards re-entrant selection between panels */
+
+  /* template children */
+  GtkLabel             *title_label;
+  GtkLabel             *subtitle_label;
+  GtkStack             *main_stack;
+  GtkLabel             *start_error_label;
+  GtkSpinner           *loading_spinner;
+  GtkLabel             *loading_label;
+  GtkPaned             *sidebar_paned;
+  GtkPaned             *inspector_paned;
+  GtkPaned             *source_paned;
+  GtkStack             *sidebar_stack;
+  GtkStackPage         *diagnostics_page;
+  GtkListBox           *trace_list;
+  GtkListView          *diagnostics_list;
+  GtkSearchBar         *search_bar;
+  GtkSearchEntry       *search_entry;
+  GtkWidget            *search_results_scroller;
+  GtkListBox           *search_results;
+  GtkToggleButton      *search_button;
+  AgvizGraphView       *graph_view;
+  GtkButton            *zoom_label_button;
+  AgvizInspector       *inspector;
+  GtkLabel             *source_label;
+  GtkSourceView        *source_view;
+};
+
+void     _agviz_window_class_add_actions (AgvizWindowClass *klass);
+void     _agviz_window_update_actions    (AgvizWindow      *self);
+/* Writes the current view to @file as SVG, PNG or PDF (by its extension). */
+gboolean _agviz_window_export            (AgvizWindow      *self,
+                                          GFile            *file,
+                                          GError          **error);
+/* Shows @recorded_path in the source view with @line highlighted and scrolled to. */
+void     _agviz_window_show_source       (AgvizWindow      *self,
+                                          const char       *recorded_path,
+                                          int               line);
+/* Runs the node search for @query over the shown trace; returns how many results. */
+guint    _agviz_window_search            (AgvizWindow      *self,
+                                          const char       *query);
+/* Selects the diagnostic at @position in the diagnostics list. */
+void     _agviz_window_select_diagnostic (AgvizWindow      *self,
+                                          guint             position);
+/* Where the example trace file is: the build tree's when running uninstalled. */
+char    *_agviz_window_find_example      (void);
+
+G_END_DECLS

@@ -1,0 +1,982 @@
+/* agviz-window.c: the main window: sidebar of functions and traces, the graph canvas, the
+ * inspector and source view, the diagnostics list and search (actions in agviz-window-actions.c)
+ */
+#define G_LOG_DOMAIN "agviz-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "agviz-window-private.h"
+
+#define DEFINING_LINE_CATEGORY "agviz-defining-line"
+#define MAX_SEARCH_RESULTS 200
+
+G_DEFINE_FINAL_TYPE (AgvizWindow, agviz_window, GTK_TYPE_APPLICATION_WINDOW)
+
+static void show_item_source (AgvizWindow *self, const AgvizSceneItem *item);
+
+/* ---- titles and the start screen ---------------------------------------------------------- */
+
+static void
+set_subtitle (AgvizWindow *self,
+              const char  *subtitle)
+{
+  gtk_label_set_text (self->subtitle_label, subtitle != NULL ? subtitle : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), subtitle != NULL);
+}
+
+static void
+show_start_error (AgvizWindow  *self,
+                  const GError *error)
+{
+  gtk_label_set_text (self->start_error_label, error != NULL ? error->message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->start_error_label), error != NULL);
+  gtk_stack_set_visible_child_name (self->main_stack, "start");
+}
+
+/* ---- sidebar: functions and their traces -------------------------------------------------- */
+
+static char *
+format_duration (gint64 ns)
+{
+  if (ns >= G_GINT64_CONSTANT (1000000000))
+    return g_strdup_printf (_("%.2f s"), ns / 1e9);
+  if (ns >= 1000000)
+    return g_strdup_printf (_("%.1f ms"), ns / 1e6);
+  return g_strdup_printf (_("%.0f µs"), ns / 1e3);
+}
+
+static GtkWidget *
+make_badge (const char *text,
+            const char *css_class,
+            const char *tooltip)
+{
+  GtkWidget *badge = gtk_label_new (text);
+
+  gtk_widget_add_css_class (badge, "badge");
+  gtk_widget_add_css_class (badge, css_class);
+  gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (badge, tooltip);
+  return badge;
+}
+
+static GtkWidget *
+make_function_header (AgvizFunction *function)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *name = gtk_label_new (function->name);
+
+  gtk_list_box_row_set_selectable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_widget_add_css_class (row, "function-header");
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (name, "heading");
+  gtk_box_append (GTK_BOX (box), name);
+  if (function->file != NULL)
+    {
+      g_autofree char *base = g_path_get_basename (function->file);
+      g_autofree char *where = g_strdup_printf ("%s:%d", base, function->line);
+      GtkWidget *location = gtk_label_new (where);
+
+      gtk_label_set_xalign (GTK_LABEL (location), 0);
+      gtk_widget_add_css_class (location, "dim-label");
+      gtk_widget_add_css_class (location, "caption");
+      gtk_widget_set_tooltip_text (location, function->file);
+      gtk_box_append (GTK_BOX (box), location);
+    }
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  return row;
+}
+
+static GtkWidget *
+make_trace_row (AgvizWindow   *self,
+                AgvizTrace    *trace)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  g_autofree char *title = g_strdup_printf (_("Trace %d"), trace->ordinal);
+  g_autoptr(GString) details = g_string_new (NULL);
+  GtkWidget *title_label = gtk_label_new (title);
+  GtkWidget *details_label;
+  int worst = -1;
+  guint n_diagnostics = agviz_document_count_diagnostics (self->document, trace->id, &worst);
+
+  g_string_append_printf (details, g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " node",
+                                                "%" G_GINT64_FORMAT " nodes", trace->node_count),
+                          trace->node_count);
+  if (trace->execution_count > 0)
+    {
+      g_string_append (details, " · ");
+      g_string_append_printf (details, g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " call",
+                                                    "%" G_GINT64_FORMAT " calls",
+                                                    trace->execution_count),
+                              trace->execution_count);
+    }
+  if (trace->wall_ns > 0)
+    {
+      g_autofree char *traced = format_duration (trace->wall_ns);
+      g_string_append (details, " · ");
+      /* Translators: %s is how long tracing took, "3.1 ms" */
+      g_string_append_printf (details, _("traced in %s"), traced);
+    }
+
+  gtk_label_set_xalign (GTK_LABEL (title_label), 0);
+  details_label = gtk_label_new (details->str);
+  gtk_label_set_xalign (GTK_LABEL (details_label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (details_label), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (details_label, "dim-label");
+  gtk_widget_add_css_class (details_label, "caption");
+  gtk_box_append (GTK_BOX (text), title_label);
+  gtk_box_append (GTK_BOX (text), details_label);
+  if (trace->signature != NULL && trace->signature[0] != '\0')
+    {
+      GtkWidget *signature = gtk_label_new (trace->signature);
+
+      gtk_label_set_xalign (GTK_LABEL (signature), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (signature), PANGO_ELLIPSIZE_END);
+      gtk_widget_add_css_class (signature, "dim-label");
+      gtk_widget_add_css_class (signature, "caption");
+      gtk_widget_add_css_class (signature, "monospace");
+      gtk_box_append (GTK_BOX (text), signature);
+    }
+  gtk_widget_set_hexpand (text, TRUE);
+  gtk_box_append (GTK_BOX (box), text);
+
+  if (trace->status == AGVIZ_TRACE_STATUS_FAILED)
+    gtk_box_append (GTK_BOX (box), make_badge (_("failed"), "error",
+                                               _("Tracing raised an error")));
+  else if (trace->status == AGVIZ_TRACE_STATUS_RECORDING)
+    gtk_box_append (GTK_BOX (box), make_badge (_("recording"), "note",
+                                               _("The end of this trace was not recorded")));
+  if (n_diagnostics > 0)
+    {
+      g_autofree char *count = g_strdup_printf ("%u", n_diagnostics);
+      g_autofree char *tooltip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u problem found",
+                                                               "%u problems found", n_diagnostics),
+                                                  n_diagnostics);
+      const char *css = worst == AGVIZ_DIAGNOSTIC_SEVERITY_ERROR ? "error"
+                        : worst == AGVIZ_DIAGNOSTIC_SEVERITY_WARNING ? "warning" : "note";
+
+      gtk_box_append (GTK_BOX (box), make_badge (count, css, tooltip));
+    }
+
+  gtk_widget_set_margin_start (box, 8);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  g_object_set_data_full (G_OBJECT (row), "agviz-trace-id", g_memdup2 (&trace->id, sizeof trace->id),
+                          g_free);
+  return row;
+}
+
+static gint64
+row_trace_id (GtkListBoxRow *row)
+{
+  gint64 *id = row != NULL ? g_object_get_data (G_OBJECT (row), "agviz-trace-id") : NULL;
+
+  return id != NULL ? *id : 0;
+}
+
+static void
+populate_sidebar (AgvizWindow *self)
+{
+  GPtrArray *functions = agviz_document_get_functions (self->document);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->trace_list))) != NULL)
+    gtk_list_box_remove (self->trace_list, child);
+
+  for (guint f = 0; f < functions->len; f++)
+    {
+      AgvizFunction *function = g_ptr_array_index (functions, f);
+
+      gtk_list_box_append (self->trace_list, make_function_header (function));
+      for (guint t = 0; t < function->traces->len; t++)
+        gtk_list_box_append (self->trace_list,
+                             make_trace_row (self, g_ptr_array_index (function->traces, t)));
+    }
+}
+
+static void
+select_trace_row (AgvizWindow *self,
+                  gint64       trace_id)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->trace_list));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (row_trace_id (GTK_LIST_BOX_ROW (child)) == trace_id)
+      {
+        gtk_list_box_select_row (self->trace_list, GTK_LIST_BOX_ROW (child));
+        return;
+      }
+}
+
+static void
+on_trace_row_selected (GtkListBox    *list,
+                       GtkListBoxRow *row,
+                       AgvizWindow   *self)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 trace_id = row_trace_id (row);
+
+  if (trace_id == 0 || trace_id == self->trace_id)
+    return;
+  if (!agviz_window_show_trace (self, trace_id, &error))
+    set_subtitle (self, error->message);
+}
+
+gboolean
+agviz_window_show_trace (AgvizWindow  *self,
+                         gint64        trace_id,
+                         GError      **error)
+{
+  g_autoptr(AgvizScene) scene = NULL;
+  AgvizFunction *function = NULL;
+  AgvizTrace *trace;
+  g_autofree char *subtitle = NULL;
+
+  g_return_val_if_fail (AGVIZ_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (self->document != NULL, FALSE);
+
+  trace = agviz_document_find_trace (self->document, trace_id, &function);
+  if (trace == NULL)
+    {
+      g_set_error (error, AGVIZ_STORE_ERROR, AGVIZ_STORE_ERROR_NOT_FOUND,
+                   _("No trace %" G_GINT64_FORMAT " in this file"), trace_id);
+      return FALSE;
+    }
+
+  scene = agviz_scene_new (agviz_document_get_store (self->document), trace_id, NULL, error);
+  if (scene == NULL)
+    return FALSE;
+  self->trace_id = trace_id;
+  g_set_object (&self->scene, scene);
+  g_hash_table_remove_all (self->stack_locations);
+  select_trace_row (self, trace_id);
+  if (!agviz_graph_view_set_scene (self->graph_view, scene, error))
+    return FALSE;
+
+  /* Translators: window subtitle, "FUNCTION — trace N" */
+  subtitle = g_strdup_printf (_("%s — trace %d"), function->name, trace->ordinal);
+  set_subtitle (self, subtitle);
+  _agviz_window_update_actions (self);
+  if (gtk_search_bar_get_search_mode (self->search_bar))
+    _agviz_window_search (self, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  return TRUE;
+}
+
+/* ---- graph selection, inspector, source view ---------------------------------------------- */
+
+static void
+on_graph_selection_changed (AgvizGraphView *view,
+                            AgvizWindow    *self)
+{
+  AgvizSceneItem *item = agviz_graph_view_get_selected (view);
+
+  agviz_inspector_show_item (self->inspector, self->document, item);
+  if (item != NULL && !self->selecting)
+    show_item_source (self, item);
+}
+
+static void
+on_inspector_node_activated (AgvizInspector *inspector,
+                             gint64          node_id,
+                             AgvizWindow    *self)
+{
+  g_autoptr(AgvizNode) node = agviz_store_get_node (agviz_document_get_store (self->document),
+                                                    node_id, NULL);
+  AgvizSceneItem *item;
+
+  if (node == NULL || self->scene == NULL)
+    return;
+  item = agviz_scene_find_node (self->scene, node->name, NULL);
+  if (item != NULL)
+    agviz_graph_view_select (self->graph_view, item, TRUE);
+}
+
+static void
+on_inspector_frame_activated (AgvizInspector *inspector,
+                              const char     *file,
+                              int             line,
+                              AgvizWindow    *self)
+{
+  _agviz_window_show_source (self, file, line);
+}
+
+/* The defining (innermost user) frame of an op's creation stack, in the source view. */
+static void
+show_item_source (AgvizWindow          *self,
+                  const AgvizSceneItem *item)
+{
+  g_autoptr(GPtrArray) frames = NULL;
+  int defining;
+
+  if (item->kind != AGVIZ_SCENE_ITEM_OP || item->stack_id == 0)
+    return;
+  frames = agviz_source_map_get_stack (agviz_document_get_source_map (self->document),
+                                       item->stack_id, NULL);
+  if (frames == NULL)
+    return;
+  defining = agviz_source_map_find_defining_frame (frames);
+  if (defining < 0)
+    defining = (int) frames->len - 1;
+  if (defining >= 0)
+    {
+      AgvizSourceFrame *frame = g_ptr_array_index (frames, defining);
+      _agviz_window_show_source (self, frame->frame->file, frame->frame->line);
+    }
+}
+
+static gboolean
+scroll_source_to_line (gpointer user_data)
+{
+  AgvizWindow *self = user_data;
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->source_view));
+  GtkTextIter iter;
+
+  if (self->source_line > 0)
+    {
+      gtk_text_buffer_get_iter_at_line (buffer, &iter, self->source_line - 1);
+      gtk_text_view_scroll_to_iter (GTK_TEXT_VIEW (self->source_view), &iter, 0.0, TRUE, 0.0, 0.35);
+    }
+  g_object_unref (self);
+  return G_SOURCE_REMOVE;
+}
+
+void
+_agviz_window_show_source (AgvizWindow *self,
+                           const char  *recorded_path,
+                           int          line)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->source_view));
+  g_autoptr(GPtrArray) lines = NULL;
+  g_autofree char *note = NULL;
+  g_autofree char *label = NULL;
+  AgvizSourceStatus status;
+  int first = 1;
+  GtkTextIter start, end;
+
+  g_return_if_fail (recorded_path != NULL);
+
+  if (g_strcmp0 (self->source_path, recorded_path) != 0)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+
+      status = agviz_source_map_get_lines (agviz_document_get_source_map (self->document),
+                                           recorded_path, 1, G_MAXINT / 2, &lines, &first, &note);
+      for (guint i = 0; lines != NULL && i < lines->len; i++)
+        {
+          g_string_append (text, g_ptr_array_index (lines, i));
+          g_string_append_c (text, '\n');
+        }
+      if (status == AGVIZ_SOURCE_STATUS_CHANGED || status == AGVIZ_SOURCE_STATUS_MISSING)
+        g_string_assign (text, note != NULL ? note : _("The source of this file was not recorded"));
+      gtk_text_buffer_set_text (buffer, text->str, (int) text->len);
+      g_free (self->source_path);
+      self->source_path = g_strdup (recorded_path);
+    }
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  gtk_source_buffer_remove_source_marks (GTK_SOURCE_BUFFER (buffer), &start, &end,
+                                         DEFINING_LINE_CATEGORY);
+  self->source_line = line;
+  if (line > 0 && line <= gtk_text_buffer_get_line_count (buffer))
+    {
+      GtkTextIter at;
+
+      gtk_text_buffer_get_iter_at_line (buffer, &at, line - 1);
+      gtk_source_buffer_create_source_mark (GTK_SOURCE_BUFFER (buffer), NULL,
+                                            DEFINING_LINE_CATEGORY, &at);
+      gtk_text_buffer_place_cursor (buffer, &at);
+      /* Scrolling needs the new text measured: wait for the next idle. */
+      g_idle_add_full (G_PRIORITY_LOW, scroll_source_to_line, g_object_ref (self), NULL);
+    }
+  label = g_strdup_printf ("%s:%d", recorded_path, line);
+  gtk_label_set_text (self->source_label, label);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->source_label), label);
+}
+
+/* ---- diagnostics -------------------------------------------------------------------------- */
+
+static void
+setup_diagnostic_row (GtkSignalListItemFactory *factory,
+                      GtkListItem              *list_item,
+                      gpointer                  user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *icon = gtk_image_new ();
+  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *message = gtk_label_new (NULL);
+  GtkWidget *where = gtk_label_new (NULL);
+
+  gtk_widget_set_valign (icon, GTK_ALIGN_START);
+  gtk_label_set_xalign (GTK_LABEL (message), 0);
+  gtk_label_set_wrap (GTK_LABEL (message), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (message), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (GTK_LABEL (where), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (where), PANGO_ELLIPSIZE_START);
+  gtk_widget_add_css_class (where, "dim-label");
+  gtk_widget_add_css_class (where, "caption");
+  gtk_box_append (GTK_BOX (text), message);
+  gtk_box_append (GTK_BOX (text), where);
+  gtk_widget_set_hexpand (text, TRUE);
+  gtk_box_append (GTK_BOX (box), icon);
+  gtk_box_append (GTK_BOX (box), text);
+  gtk_widget_set_margin_top (box, 4);
+  gtk_widget_set_margin_bottom (box, 4);
+  gtk_list_item_set_child (list_item, box);
+}
+
+static void
+bind_diagnostic_row (GtkSignalListItemFactory *factory,
+                     GtkListItem              *list_item,
+                     gpointer                  user_data)
+{
+  AgvizDiagnostic *diagnostic = gtk_list_item_get_item (list_item);
+  GtkWidget *box = gtk_list_item_get_child (list_item);
+  GtkWidget *icon = gtk_widget_get_first_child (box);
+  GtkWidget *text = gtk_widget_get_next_sibling (icon);
+  GtkWidget *message = gtk_widget_get_first_child (text);
+  GtkWidget *where = gtk_widget_get_next_sibling (message);
+  g_autoptr(GString) location = g_string_new (NULL);
+  const char *icon_name;
+
+  switch (agviz_diagnostic_get_severity (diagnostic))
+    {
+    case AGVIZ_DIAGNOSTIC_SEVERITY_ERROR: icon_name = "dialog-error-symbolic"; break;
+    case AGVIZ_DIAGNOSTIC_SEVERITY_WARNING: icon_name = "dialog-warning-symbolic"; break;
+    case AGVIZ_DIAGNOSTIC_SEVERITY_NOTE:
+    default: icon_name = "dialog-information-symbolic"; break;
+    }
+  gtk_image_set_from_icon_name (GTK_IMAGE (icon), icon_name);
+  gtk_label_set_text (GTK_LABEL (message), agviz_diagnostic_get_message (diagnostic));
+  if (agviz_diagnostic_get_file (diagnostic) != NULL)
+    {
+      g_autofree char *base = g_path_get_basename (agviz_diagnostic_get_file (diagnostic));
+      g_string_append_printf (location, "%s:%d", base, agviz_diagnostic_get_line (diagnostic));
+    }
+  if (agviz_diagnostic_get_trace_ordinal (diagnostic) > 0)
+    {
+      if (location->len > 0)
+        g_string_append (location, " · ");
+      g_string_append_printf (location, _("trace %d"), agviz_diagnostic_get_trace_ordinal (diagnostic));
+    }
+  gtk_label_set_text (GTK_LABEL (where), location->str);
+  gtk_widget_set_tooltip_text (box, agviz_diagnostic_get_fix (diagnostic));
+}
+
+void
+_agviz_window_select_diagnostic (AgvizWindow *self,
+                                 guint        position)
+{
+  GListModel *diagnostics = agviz_document_get_diagnostics (self->document);
+  g_autoptr(AgvizDiagnostic) diagnostic = g_list_model_get_item (diagnostics, position);
+  gint64 trace_id;
+
+  if (diagnostic == NULL)
+    return;
+  trace_id = agviz_diagnostic_get_trace_id (diagnostic);
+  self->selecting = TRUE;
+  if (trace_id != 0 && trace_id != self->trace_id)
+    {
+      g_autoptr(GError) error = NULL;
+      if (!agviz_window_show_trace (self, trace_id, &error))
+        set_subtitle (self, error->message);
+    }
+  if (agviz_diagnostic_get_node (diagnostic) != NULL && self->scene != NULL &&
+      trace_id == self->trace_id)
+    {
+      AgvizSceneItem *item = agviz_scene_find_node (self->scene, agviz_diagnostic_get_node (diagnostic), NULL);
+      if (item != NULL)
+        agviz_graph_view_select (self->graph_view, item, TRUE);
+    }
+  self->selecting = FALSE;
+  /* The diagnostic's own line is the one to show, even when a node is selected too. */
+  if (agviz_diagnostic_get_file (diagnostic) != NULL)
+    _agviz_window_show_source (self, agviz_diagnostic_get_file (diagnostic),
+                               agviz_diagnostic_get_line (diagnostic));
+}
+
+static void
+on_diagnostic_selected (GtkSelectionModel *model,
+                        guint              position,
+                        guint              n_items,
+                        AgvizWindow       *self)
+{
+  guint selected = gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (model));
+
+  if (selected != GTK_INVALID_LIST_POSITION)
+    _agviz_window_select_diagnostic (self, selected);
+}
+
+static void
+bind_diagnostics (AgvizWindow *self)
+{
+  GListModel *diagnostics = agviz_document_get_diagnostics (self->document);
+  GtkSingleSelection *selection = gtk_single_selection_new (g_object_ref (diagnostics));
+  guint n = g_list_model_get_n_items (diagnostics);
+  g_autofree char *title = n > 0 ? g_strdup_printf (_("Problems (%u)"), n) : g_strdup (_("Problems"));
+
+  gtk_single_selection_set_autoselect (selection, FALSE);
+  gtk_single_selection_set_can_unselect (selection, TRUE);
+  gtk_single_selection_set_selected (selection, GTK_INVALID_LIST_POSITION);
+  g_signal_connect (selection, "selection-changed", G_CALLBACK (on_diagnostic_selected), self);
+  gtk_list_view_set_model (self->diagnostics_list, GTK_SELECTION_MODEL (selection));
+  g_object_unref (selection);
+  gtk_stack_page_set_title (self->diagnostics_page, title);
+  gtk_stack_page_set_needs_attention (self->diagnostics_page, n > 0);
+}
+
+/* ---- search ------------------------------------------------------------------------------- */
+
+/* "file.py:19" -> file part and line; FALSE when @query is not of that form. */
+static gboolean
+parse_file_line (const char  *query,
+                 char       **file,
+                 int         *line)
+{
+  const char *colon = strrchr (query, ':');
+  guint64 number;
+
+  if (colon == NULL || colon == query ||
+      !g_ascii_string_to_unsigned (colon + 1, 10, 1, G_MAXINT, &number, NULL))
+    return FALSE;
+  *file = g_strndup (query, colon - query);
+  *line = (int) number;
+  return TRUE;
+}
+
+/* "path:line" of the defining frame of @stack_id, cached per stack: many nodes share stacks. */
+static const char *
+stack_location (AgvizWindow *self,
+                gint64       stack_id)
+{
+  gpointer key = g_memdup2 (&stack_id, sizeof stack_id);
+  const char *cached = g_hash_table_lookup (self->stack_locations, key);
+  g_autoptr(GPtrArray) frames = NULL;
+  char *location = g_strdup ("");
+  int defining;
+
+  if (cached != NULL)
+    {
+      g_free (key);
+      return cached;
+    }
+  frames = agviz_source_map_get_stack (agviz_document_get_source_map (self->document), stack_id, NULL);
+  if (frames != NULL && (defining = agviz_source_map_find_defining_frame (frames)) >= 0)
+    {
+      AgvizSourceFrame *frame = g_ptr_array_index (frames, defining);
+      g_free (location);
+      location = g_strdup_printf ("%s:%d", frame->frame->file, frame->frame->line);
+    }
+  g_hash_table_insert (self->stack_locations, key, location);
+  return location;
+}
+
+static gboolean
+item_matches (AgvizWindow    *self,
+              AgvizSceneItem *item,
+              const char     *folded_query,
+              const char     *file,
+              int             line)
+{
+  if (file != NULL)
+    {
+      const char *location;
+      g_autofree char *wanted = NULL;
+
+      if (item->kind != AGVIZ_SCENE_ITEM_OP || item->stack_id == 0)
+        return FALSE;
+      location = stack_location (self, item->stack_id);
+      wanted = g_strdup_printf ("%s:%d", file, line);
+      /* "demo.py:19" finds "/home/user/demo.py:19": match on a path boundary. */
+      return g_str_has_suffix (location, wanted) &&
+             (strlen (location) == strlen (wanted) ||
+              location[strlen (location) - strlen (wanted) - 1] == '/');
+    }
+  if (item->kind == AGVIZ_SCENE_ITEM_OP && item->op_type != NULL &&
+      g_ascii_strcasecmp (item->op_type, folded_query) == 0)
+    return TRUE;
+  if (item->kind == AGVIZ_SCENE_ITEM_OP || item->kind == AGVIZ_SCENE_ITEM_SCOPE)
+    {
+      g_autofree char *path = agviz_scene_item_dup_path (item);
+      g_autofree char *folded = g_utf8_casefold (path, -1);
+      return strstr (folded, folded_query) != NULL;
+    }
+  return FALSE;
+}
+
+static void
+on_search_result_activated (GtkListBox    *list,
+                            GtkListBoxRow *row,
+                            AgvizWindow   *self)
+{
+  AgvizSceneItem *item = g_object_get_data (G_OBJECT (row), "agviz-item");
+
+  if (item != NULL)
+    agviz_graph_view_select (self->graph_view, item, TRUE);
+}
+
+guint
+_agviz_window_search (AgvizWindow *self,
+                      const char  *query)
+{
+  g_autofree char *file = NULL;
+  g_autofree char *folded = NULL;
+  g_autoptr(GPtrArray) pending = NULL;
+  GtkWidget *child;
+  guint found = 0;
+  int line = 0;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->search_results))) != NULL)
+    gtk_list_box_remove (self->search_results, child);
+  gtk_widget_set_visible (self->search_results_scroller, FALSE);
+  if (self->scene == NULL || query == NULL || query[0] == '\0')
+    return 0;
+
+  if (!parse_file_line (query, &file, &line))
+    folded = g_utf8_casefold (query, -1);
+
+  /* Depth first over the whole hierarchy, collapsed parts included, without recursion: scopes
+   * nest as deep as a hostile file likes. */
+  pending = g_ptr_array_new ();
+  g_ptr_array_add (pending, agviz_scene_get_root (self->scene));
+  while (pending->len > 0 && found < MAX_SEARCH_RESULTS)
+    {
+      AgvizSceneItem *item = g_ptr_array_steal_index (pending, pending->len - 1);
+
+      if (item->kind != AGVIZ_SCENE_ITEM_ROOT && item_matches (self, item, folded, file, line))
+        {
+          g_autofree char *path = agviz_scene_item_dup_path (item);
+          g_autofree char *text = g_strdup_printf ("%s  (%s)", path,
+                                                   item->op_type != NULL ? item->op_type : _("scope"));
+          GtkWidget *row = gtk_list_box_row_new ();
+          GtkWidget *label = gtk_label_new (text);
+
+          gtk_label_set_xalign (GTK_LABEL (label), 0);
+          gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_START);
+          gtk_widget_set_margin_start (label, 8);
+          gtk_widget_set_margin_end (label, 8);
+          gtk_widget_set_margin_top (label, 4);
+          gtk_widget_set_margin_bottom (label, 4);
+          gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
+          g_object_set_data (G_OBJECT (row), "agviz-item", item);
+          gtk_list_box_append (self->search_results, row);
+          found++;
+        }
+      if (item->children != NULL)
+        for (guint i = item->children->len; i > 0; i--)
+          g_ptr_array_add (pending, g_ptr_array_index (item->children, i - 1));
+    }
+  gtk_widget_set_visible (self->search_results_scroller, found > 0);
+  return found;
+}
+
+static void
+on_search_changed (GtkSearchEntry *entry,
+                   AgvizWindow    *self)
+{
+  _agviz_window_search (self, gtk_editable_get_text (GTK_EDITABLE (entry)));
+}
+
+static void
+on_search_activate (GtkSearchEntry *entry,
+                    AgvizWindow    *self)
+{
+  GtkListBoxRow *first = gtk_list_box_get_row_at_index (self->search_results, 0);
+
+  if (first != NULL)
+    on_search_result_activated (self->search_results, first, self);
+}
+
+/* ---- opening ------------------------------------------------------------------------------ */
+
+static void
+on_document_loaded (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(AgvizWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizDocument) document = agviz_document_load_finish (result, &error);
+  gint64 initial;
+
+  g_clear_object (&self->loading);
+  gtk_spinner_stop (self->loading_spinner);
+  if (document == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_start_error (self, error);
+      else
+        show_start_error (self, NULL);
+      _agviz_window_update_actions (self);
+      return;
+    }
+
+  g_set_object (&self->document, document);
+  {
+    g_autofree char *uri = g_file_get_uri (agviz_document_get_file (document));
+    gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
+  }
+  gtk_label_set_text (self->title_label, agviz_document_get_title (document));
+  gtk_window_set_title (GTK_WINDOW (self), agviz_document_get_title (document));
+  populate_sidebar (self);
+  bind_diagnostics (self);
+  gtk_stack_set_visible_child_name (self->main_stack, "document");
+
+  initial = agviz_document_get_initial_trace (document);
+  if (initial != 0 && !agviz_window_show_trace (self, initial, &error))
+    set_subtitle (self, error->message);
+  _agviz_window_update_actions (self);
+}
+
+void
+agviz_window_open (AgvizWindow *self,
+                   GFile       *file)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (AGVIZ_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (self->loading != NULL)
+    g_cancellable_cancel (self->loading);
+  g_clear_object (&self->loading);
+  self->loading = g_cancellable_new ();
+
+  name = g_file_get_basename (file);
+  /* Translators: %s is a file name */
+  text = g_strdup_printf (_("Reading %s…"), name);
+  gtk_label_set_text (self->loading_label, text);
+  gtk_spinner_start (self->loading_spinner);
+  gtk_stack_set_visible_child_name (self->main_stack, "loading");
+  agviz_document_load_async (file, self->loading, on_document_loaded, g_object_ref (self));
+  _agviz_window_update_actions (self);
+}
+
+gboolean
+agviz_window_is_busy (AgvizWindow *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_WINDOW (self), FALSE);
+  return self->document != NULL || self->loading != NULL;
+}
+
+AgvizDocument *
+agviz_window_get_document (AgvizWindow *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_WINDOW (self), NULL);
+  return self->document;
+}
+
+static gboolean
+on_drop (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         AgvizWindow   *self)
+{
+  GSList *files = g_value_get_boxed (value);
+
+  if (files == NULL)
+    return FALSE;
+  agviz_window_open (self, files->data);
+  return TRUE;
+}
+
+char *
+_agviz_window_find_example (void)
+{
+  const char *from_env = g_getenv ("AGVIZ_EXAMPLE_TRACE");
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *installed = g_build_filename (AGVIZ_PKGDATADIR, "example.db", NULL);
+
+  if (from_env != NULL && g_file_test (from_env, G_FILE_TEST_IS_REGULAR))
+    return g_strdup (from_env);
+  /* Run from the build tree: that tree's example, never an older installed one. */
+  if (exe != NULL && g_str_has_prefix (exe, AGVIZ_BUILD_ROOT G_DIR_SEPARATOR_S) &&
+      g_file_test (AGVIZ_BUILD_EXAMPLE, G_FILE_TEST_IS_REGULAR))
+    return g_strdup (AGVIZ_BUILD_EXAMPLE);
+  if (g_file_test (installed, G_FILE_TEST_IS_REGULAR))
+    return g_steal_pointer (&installed);
+  return NULL;
+}
+
+/* ---- window size ---------------------------------------------------------------------------- */
+
+static void
+save_window_state (AgvizWindow *self)
+{
+  int width, height;
+
+  if (self->settings == NULL)
+    return;
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_set (self->settings, "window-size", "(ii)", width, height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (GTK_WINDOW (self)));
+}
+
+static gboolean
+agviz_window_close_request (GtkWindow *window)
+{
+  AgvizWindow *self = AGVIZ_WINDOW (window);
+
+  save_window_state (self);
+  if (self->loading != NULL)
+    g_cancellable_cancel (self->loading);
+  return GTK_WINDOW_CLASS (agviz_window_parent_class)->close_request (window);
+}
+
+static void
+on_zoom_changed (AgvizViewport *viewport,
+                 GParamSpec    *pspec,
+                 AgvizWindow   *self)
+{
+  g_autofree char *text = g_strdup_printf ("%.0f%%", agviz_viewport_get_zoom (viewport) * 100);
+
+  gtk_button_set_label (self->zoom_label_button, text);
+}
+
+static void
+agviz_window_dispose (GObject *object)
+{
+  AgvizWindow *self = AGVIZ_WINDOW (object);
+
+  if (self->loading != NULL)
+    g_cancellable_cancel (self->loading);
+  /* No gtk_widget_dispose_template() here: GtkWindow tears its child down itself, and in GTK 4.8
+   * doing both unparents the child twice. */
+  g_clear_object (&self->loading);
+  g_clear_object (&self->scene);
+  g_clear_object (&self->document);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->stack_locations, g_hash_table_unref);
+  g_clear_pointer (&self->source_path, g_free);
+
+  G_OBJECT_CLASS (agviz_window_parent_class)->dispose (object);
+}
+
+static void
+agviz_window_class_init (AgvizWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = agviz_window_dispose;
+  window_class->close_request = agviz_window_close_request;
+
+  g_type_ensure (AGVIZ_TYPE_GRAPH_VIEW);
+  g_type_ensure (AGVIZ_TYPE_INSPECTOR);
+  g_type_ensure (GTK_SOURCE_TYPE_VIEW);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/agviz/Agviz/ui/agviz-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, title_label);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, start_error_label);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, loading_label);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, sidebar_paned);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, inspector_paned);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, source_paned);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, sidebar_stack);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, trace_list);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, diagnostics_list);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, search_results_scroller);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, search_results);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, search_button);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, graph_view);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, zoom_label_button);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, inspector);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, source_label);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, source_view);
+  gtk_widget_class_bind_template_callback (widget_class, on_trace_row_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_result_activated);
+
+  _agviz_window_class_add_actions (klass);
+}
+
+static GSettings *
+settings_if_installed (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  /* Run from a build tree without GSETTINGS_SCHEMA_DIR the schema is missing, and
+   * g_settings_new() would abort: remember nothing rather than not start. */
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE);
+  return schema != NULL ? g_settings_new (APPLICATION_ID) : NULL;
+}
+
+static void
+agviz_window_init (AgvizWindow *self)
+{
+  GtkSourceLanguageManager *languages = gtk_source_language_manager_get_default ();
+  GtkSourceLanguage *python = gtk_source_language_manager_get_language (languages, "python3");
+  /* Without the language specs installed the source still shows, uncoloured. */
+  g_autoptr(GtkSourceBuffer) buffer = python != NULL ? gtk_source_buffer_new_with_language (python)
+                                                     : gtk_source_buffer_new (NULL);
+  g_autoptr(GtkSourceMarkAttributes) defining = gtk_source_mark_attributes_new ();
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  const GdkRGBA highlight = { 0.96f, 0.76f, 0.07f, 0.35f };
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  /* Looked up rather than bound: GTK 4.8's gtk_widget_dispose_template() treats every bound
+   * object as a widget to unparent, and a GtkStackPage is not one. */
+  self->diagnostics_page = gtk_stack_get_page (self->sidebar_stack,
+                                               gtk_stack_get_child_by_name (self->sidebar_stack,
+                                                                            "diagnostics"));
+  self->stack_locations = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+
+  self->settings = settings_if_installed ();
+  if (self->settings != NULL)
+    {
+      int width, height;
+
+      g_settings_get (self->settings, "window-size", "(ii)", &width, &height);
+      gtk_window_set_default_size (GTK_WINDOW (self), width, height);
+      if (g_settings_get_boolean (self->settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+      g_settings_bind (self->settings, "sidebar-width", self->sidebar_paned, "position", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (self->settings, "graph-width", self->inspector_paned, "position", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (self->settings, "inspector-height", self->source_paned, "position", G_SETTINGS_BIND_DEFAULT);
+    }
+  else
+    gtk_window_set_default_size (GTK_WINDOW (self), 1280, 800);
+
+  gtk_text_view_set_buffer (GTK_TEXT_VIEW (self->source_view), GTK_TEXT_BUFFER (buffer));
+  gtk_source_mark_attributes_set_background (defining, &highlight);
+  gtk_source_view_set_mark_attributes (self->source_view, DEFINING_LINE_CATEGORY, defining, 10);
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_diagnostic_row), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_diagnostic_row), self);
+  gtk_list_view_set_factory (self->diagnostics_list, factory);
+
+  g_signal_connect (self->graph_view, "selection-changed", G_CALLBACK (on_graph_selection_changed), self);
+  g_signal_connect (agviz_graph_view_get_viewport (self->graph_view), "notify::zoom",
+                    G_CALLBACK (on_zoom_changed), self);
+  g_signal_connect (self->inspector, "node-activated", G_CALLBACK (on_inspector_node_activated), self);
+  g_signal_connect (self->inspector, "frame-activated", G_CALLBACK (on_inspector_frame_activated), self);
+  g_object_bind_property (self->search_bar, "search-mode-enabled", self->search_button, "active",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+
+  g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+
+  _agviz_window_update_actions (self);
+}
+
+AgvizWindow *
+agviz_window_new (AgvizApplication *application)
+{
+  return g_object_new (AGVIZ_TYPE_WINDOW, "application", application, NULL);
+}

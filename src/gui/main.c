@@ -1,0 +1,25 @@
+/* main.c: agviz-gui, the desktop app (`agviz FILE` starts it when there is a display) */
+#define G_LOG_DOMAIN "agviz"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "agviz-application.h"
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(AgvizApplication) application = NULL;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, AGVIZ_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  g_set_application_name ("agviz");
+  application = agviz_application_new ();
+  return g_application_run (G_APPLICATION (application), argc, argv);
+}

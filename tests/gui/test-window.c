@@ -1,0 +1,334 @@
+/* test-window.c: the app's window on the example trace, under Xvfb: sidebar, canvas, expansion
+ * through actions, inspector and source view, diagnostics, search, PNG export.
+ * AGVIZ_SCREENSHOT=FILE.png also saves what the window looks like. */
+#include "config.h"
+
+#include <gtksourceview/gtksource.h>
+#include <glib/gstdio.h>
+
+#include "agviz-window-private.h"
+
+typedef struct
+{
+  AgvizWindow *window;
+} Fixture;
+
+static gboolean
+wait_for (gboolean (*done) (Fixture *), Fixture *fx)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!done (fx) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  return done (fx);
+}
+
+static gboolean
+loaded (Fixture *fx)
+{
+  return fx->window->loading == NULL;
+}
+
+static gboolean
+drawn (Fixture *fx)
+{
+  return agviz_graph_view_get_n_drawn_items (fx->window->graph_view) > 0;
+}
+
+static gboolean
+idle_done (Fixture *fx)
+{
+  return !g_main_context_pending (NULL);
+}
+
+static void
+fixture_setup (Fixture       *fx,
+               gconstpointer  data)
+{
+  const char *path = g_getenv ("AGVIZ_EXAMPLE_TRACE");
+  g_autoptr(GFile) file = NULL;
+
+  g_assert_nonnull (path);
+  file = g_file_new_for_path (path);
+  fx->window = g_object_new (AGVIZ_TYPE_WINDOW, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (fx->window), 1400, 900);
+  gtk_window_present (GTK_WINDOW (fx->window));
+  agviz_window_open (fx->window, file);
+  g_assert_true (wait_for (loaded, fx));
+  g_assert_nonnull (fx->window->document);
+}
+
+static void
+fixture_teardown (Fixture       *fx,
+                  gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (fx->window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static gint64
+trace_of (Fixture    *fx,
+          const char *graph_name)
+{
+  g_autoptr(AgvizTrace) trace = agviz_store_find_trace (agviz_document_get_store (fx->window->document),
+                                                        graph_name, NULL);
+  g_assert_nonnull (trace);
+  return trace->id;
+}
+
+/* Every label text below @widget, joined, for "does the sidebar show X". */
+static void
+collect_text (GtkWidget *widget,
+              GString   *text)
+{
+  if (GTK_IS_LABEL (widget))
+    {
+      g_string_append (text, gtk_label_get_text (GTK_LABEL (widget)));
+      g_string_append_c (text, '\n');
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_text (child, text);
+}
+
+static void
+test_sidebar_lists_functions (Fixture       *fx,
+                              gconstpointer  data)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  GPtrArray *functions = agviz_document_get_functions (fx->window->document);
+
+  collect_text (GTK_WIDGET (fx->window->trace_list), text);
+  g_assert_cmpuint (functions->len, >, 1);
+  for (guint i = 0; i < functions->len; i++)
+    g_assert_nonnull (strstr (text->str, ((AgvizFunction *) g_ptr_array_index (functions, i))->name));
+  g_assert_nonnull (strstr (text->str, "Trace 3"));   /* step was traced several times */
+  g_assert_nonnull (strstr (text->str, "failed"));    /* make_var's second trace */
+}
+
+static void
+test_trace_shows_graph (Fixture       *fx,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  AgvizSceneItem *root;
+  AgvizSceneItem *scope = NULL;
+  gboolean was_expanded;
+
+  g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_train_step_57"), &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (agviz_graph_view_get_layout (fx->window->graph_view));
+  g_assert_true (wait_for (drawn, fx));
+
+  /* Expand and collapse a scope through the canvas's action, as Enter does. */
+  /* The first expandable item on screen: a scope, a series, or a call op opening its callee. */
+  root = agviz_scene_get_root (fx->window->scene);
+  for (guint i = 0; i < root->children->len && scope == NULL; i++)
+    {
+      AgvizSceneItem *child = g_ptr_array_index (root->children, i);
+      if (agviz_scene_item_is_expandable (child))
+        scope = child;
+    }
+  g_assert_nonnull (scope);
+  agviz_graph_view_select (fx->window->graph_view, scope, FALSE);
+  was_expanded = scope->expanded;
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window->graph_view), "graph.toggle-expanded", NULL));
+  g_assert_cmpint (scope->expanded, !=, was_expanded);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window->graph_view), "graph.toggle-expanded", NULL));
+  g_assert_cmpint (scope->expanded, ==, was_expanded);
+
+  /* Zoom actions change the viewport. */
+  {
+    double before = agviz_viewport_get_zoom (agviz_graph_view_get_viewport (fx->window->graph_view));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.zoom-in", NULL));
+    g_assert_cmpfloat (agviz_viewport_get_zoom (agviz_graph_view_get_viewport (fx->window->graph_view)), >, before);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.zoom-fit", NULL));
+  }
+}
+
+static void
+test_node_shows_inspector_and_source (Fixture       *fx,
+                                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  AgvizSceneItem *variable;
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (fx->window->source_view));
+  GtkTextIter cursor;
+
+  g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_make_var_152"), &error));
+  variable = agviz_scene_find_node (fx->window->scene, "Variable", &error);
+  g_assert_no_error (error);
+  agviz_graph_view_select (fx->window->graph_view, variable, TRUE);
+
+  g_assert_cmpstr (agviz_inspector_get_op_type (fx->window->inspector), ==, "VarHandleOp");
+  g_assert_cmpint (fx->window->source_line, ==, 19);
+  g_assert_true (g_str_has_suffix (gtk_label_get_text (fx->window->source_label), "demo.py:19"));
+  gtk_text_buffer_get_iter_at_mark (buffer, &cursor, gtk_text_buffer_get_insert (buffer));
+  g_assert_cmpint (gtk_text_iter_get_line (&cursor), ==, 18);
+  {
+    GtkTextIter end = cursor;
+    g_autofree char *line = NULL;
+    gtk_text_iter_forward_to_line_end (&end);
+    line = gtk_text_iter_get_text (&cursor, &end);
+    g_assert_cmpstr (line, ==, "    v = tf.Variable(1.0)");
+  }
+}
+
+static void
+test_diagnostic_selects_trace_and_line (Fixture       *fx,
+                                        gconstpointer  data)
+{
+  GListModel *diagnostics = agviz_document_get_diagnostics (fx->window->document);
+  guint found = G_MAXUINT;
+  AgvizSceneItem *selected;
+
+  for (guint i = 0; i < g_list_model_get_n_items (diagnostics) && found == G_MAXUINT; i++)
+    {
+      g_autoptr(AgvizDiagnostic) diagnostic = g_list_model_get_item (diagnostics, i);
+      if (agviz_diagnostic_get_kind (diagnostic) == AGVIZ_DIAGNOSTIC_KIND_VARIABLE_NON_FIRST_TRACE)
+        found = i;
+    }
+  g_assert_cmpuint (found, !=, G_MAXUINT);
+  /* Through the list's own selection, as a click does. */
+  gtk_selection_model_select_item (gtk_list_view_get_model (fx->window->diagnostics_list), found, TRUE);
+
+  g_assert_cmpint (fx->window->trace_id, ==, trace_of (fx, "__inference_make_var_152"));
+  selected = agviz_graph_view_get_selected (fx->window->graph_view);
+  g_assert_nonnull (selected);
+  g_assert_cmpstr (selected->op_type, ==, "VarHandleOp");
+  g_assert_cmpint (fx->window->source_line, ==, 19);
+}
+
+static void
+test_search (Fixture       *fx,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_make_var_152"), &error));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.search", NULL));
+  g_assert_true (gtk_search_bar_get_search_mode (fx->window->search_bar));
+  g_assert_cmpuint (_agviz_window_search (fx->window, "varhandleop"), >=, 1);
+  g_assert_cmpuint (_agviz_window_search (fx->window, "demo.py:19"), >=, 1);
+  g_assert_cmpuint (_agviz_window_search (fx->window, "no-such-node-anywhere"), ==, 0);
+
+  /* Activating a result selects and centres it. */
+  _agviz_window_search (fx->window, "demo.py:19");
+  g_signal_emit_by_name (fx->window->search_entry, "activate");
+  g_assert_nonnull (agviz_graph_view_get_selected (fx->window->graph_view));
+}
+
+static void
+test_export_png (Fixture       *fx,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("agviz-gui-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "view.png", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GdkTexture) texture = NULL;
+
+  g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_train_step_57"), &error));
+  g_assert_true (_agviz_window_export (fx->window, file, &error));
+  g_assert_no_error (error);
+  texture = gdk_texture_new_from_file (file, &error);
+  g_assert_no_error (error);
+  {
+    int width = gdk_texture_get_width (texture);
+    int height = gdk_texture_get_height (texture);
+    g_autofree guchar *pixels = g_malloc ((gsize) width * height * 4);
+    guint non_white = 0;
+
+    g_assert_cmpint (width, >, 50);
+    gdk_texture_download (texture, pixels, (gsize) width * 4);
+    for (gsize i = 0; i < (gsize) width * height; i++)
+      if (pixels[4 * i] < 200 || pixels[4 * i + 1] < 200 || pixels[4 * i + 2] < 200)
+        non_white++;
+    g_assert_cmpuint (non_white, >, 100);   /* boxes and text, not a blank page */
+  }
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* What the window looks like, for people judging it (not a pass/fail check). */
+static void
+test_screenshot (Fixture       *fx,
+                 gconstpointer  data)
+{
+  const char *out = g_getenv ("AGVIZ_SCREENSHOT");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *diagnostics = agviz_document_get_diagnostics (fx->window->document);
+  int width, height;
+
+  if (out == NULL)
+    {
+      g_test_skip ("set AGVIZ_SCREENSHOT=FILE.png to save one");
+      return;
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (diagnostics); i++)
+    {
+      g_autoptr(AgvizDiagnostic) diagnostic = g_list_model_get_item (diagnostics, i);
+      if (agviz_diagnostic_get_kind (diagnostic) == AGVIZ_DIAGNOSTIC_KIND_VARIABLE_NON_FIRST_TRACE)
+        gtk_selection_model_select_item (gtk_list_view_get_model (fx->window->diagnostics_list), i, TRUE);
+    }
+  if (g_getenv ("AGVIZ_SCREENSHOT_TRACE") != NULL)
+    {
+      g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, g_getenv ("AGVIZ_SCREENSHOT_TRACE")), &error));
+      agviz_graph_view_expand_all (fx->window->graph_view);
+    }
+  g_assert_true (wait_for (drawn, fx));
+  wait_for (idle_done, fx);
+
+  width = gtk_widget_get_width (GTK_WIDGET (fx->window));
+  height = gtk_widget_get_height (GTK_WIDGET (fx->window));
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (fx->window));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (fx->window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, out));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  /* Not G_TEST_OPTION_ISOLATE_DIRS: it empties XDG_DATA_DIRS, and GTK then finds neither the MIME
+   * database (SVG icons fail to load) nor GtkSourceView's language specs.  The user's own dirs are
+   * still kept out of it: recent files and settings go to a scratch home. */
+  g_autofree char *home = g_dir_make_tmp ("agviz-gui-home-XXXXXX", NULL);
+  g_autofree char *data_home = g_build_filename (home, "data", NULL);
+  g_autofree char *config_home = g_build_filename (home, "config", NULL);
+  g_autofree char *cache_home = g_build_filename (home, "cache", NULL);
+
+  g_setenv ("HOME", home, TRUE);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config_home, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+  gtk_source_init ();
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/agviz/gui/sidebar-lists-functions", test_sidebar_lists_functions);
+  ADD ("/agviz/gui/trace-shows-graph", test_trace_shows_graph);
+  ADD ("/agviz/gui/node-shows-inspector-and-source", test_node_shows_inspector_and_source);
+  ADD ("/agviz/gui/diagnostic-selects-trace-and-line", test_diagnostic_selects_trace_and_line);
+  ADD ("/agviz/gui/search", test_search);
+  ADD ("/agviz/gui/export-png", test_export_png);
+  ADD ("/agviz/gui/screenshot", test_screenshot);
+#undef ADD
+
+  {
+    int status = g_test_run ();
+    gtk_source_finalize ();
+    return status;
+  }
+}
