@@ -5,9 +5,12 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "agviz-document.h"
+#include "agviz-importer.h"
 
 struct _AgvizDocument
 {
@@ -15,6 +18,7 @@ struct _AgvizDocument
 
   GFile          *file;
   char           *title;
+  char           *imported_path;    /* a trace file imported for this document, removed with it */
   AgvizStore     *store;
   AgvizSourceMap *source_map;
   GPtrArray      *functions;
@@ -34,6 +38,17 @@ agviz_document_finalize (GObject *object)
   g_clear_pointer (&self->functions, g_ptr_array_unref);
   g_clear_object (&self->source_map);
   g_clear_object (&self->store);
+  if (self->imported_path != NULL)
+    {
+      const char *suffixes[] = { "", "-wal", "-shm" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+        {
+          g_autofree char *file = g_strconcat (self->imported_path, suffixes[i], NULL);
+          g_remove (file);
+        }
+      g_clear_pointer (&self->imported_path, g_free);
+    }
 
   G_OBJECT_CLASS (agviz_document_parent_class)->finalize (object);
 }
@@ -49,12 +64,33 @@ agviz_document_init (AgvizDocument *self)
 {
 }
 
+static gboolean
+is_sqlite_file (const char *path)
+{
+  static const char magic[16] = "SQLite format 3";
+  char header[sizeof magic];
+  FILE *file;
+  gboolean matches;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR) || (file = g_fopen (path, "rb")) == NULL)
+    return FALSE;
+  matches = fread (header, 1, sizeof header, file) == sizeof header &&
+            memcmp (header, magic, sizeof magic) == 0;
+  fclose (file);
+  return matches;
+}
+
 char *
 agviz_document_import_source (GFile         *file,
                               GCancellable  *cancellable,
                               GError       **error)
 {
   g_autofree char *path = NULL;
+  g_autofree char *cache_dir = NULL;
+  g_autofree char *imported = NULL;
+  g_autoptr(AgvizRecorder) recorder = NULL;
+  g_autoptr(AgvizImporter) importer = NULL;
+  int fd;
 
   g_return_val_if_fail (G_IS_FILE (file), NULL);
 
@@ -65,32 +101,43 @@ agviz_document_import_source (GFile         *file,
                    _("Only local files can be opened"));
       return NULL;
     }
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+  if (is_sqlite_file (path))
+    return g_steal_pointer (&path);
+
+  /* A SavedModel, event file or log directory, tfdbg2 dump or GraphDef: import it into a trace
+   * file of its own in the cache (the source is never touched), as `agviz import` would. */
+  if (agviz_importer_detect_format (path, error) == AGVIZ_SOURCE_FORMAT_UNKNOWN)
+    return NULL;
+  cache_dir = g_build_filename (g_get_user_cache_dir (), "agviz", NULL);
+  if (g_mkdir_with_parents (cache_dir, 0700) != 0)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   _("Opening folders (SavedModels, tfdbg2 dumps) is not supported yet: "
-                     "record a trace file with agviz first"));
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot create %s"), cache_dir);
       return NULL;
     }
-  return g_steal_pointer (&path);
-}
-
-/* Not-a-trace-file errors mean "a source we cannot import yet", the rest are real failures. */
-static void
-explain_foreign_file (GError **error)
-{
-  if (*error != NULL &&
-      ((*error)->domain == AGVIZ_TRACE_FILE_ERROR &&
-       ((*error)->code == AGVIZ_TRACE_FILE_ERROR_NOT_SQLITE ||
-        (*error)->code == AGVIZ_TRACE_FILE_ERROR_NOT_AGVIZ)))
+  imported = g_build_filename (cache_dir, "imported-XXXXXX.db", NULL);
+  fd = g_mkstemp (imported);
+  if (fd < 0)
     {
-      g_autofree char *reason = g_strdup ((*error)->message);
-
-      g_clear_error (error);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   _("%s\nImporting event files, GraphDefs and other sources is not supported yet."),
-                   reason);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot create a file in %s"),
+                   cache_dir);
+      return NULL;
     }
+  close (fd);
+  g_remove (imported);
+
+  recorder = agviz_recorder_open (imported, error);
+  if (recorder != NULL)
+    importer = agviz_importer_new (recorder);
+  if (importer == NULL || !agviz_importer_import (importer, path, error) ||
+      !agviz_recorder_close (recorder, error) ||
+      g_cancellable_set_error_if_cancelled (cancellable, error))
+    {
+      g_clear_object (&importer);
+      g_clear_object (&recorder);
+      g_remove (imported);
+      return NULL;
+    }
+  return g_steal_pointer (&imported);
 }
 
 AgvizDocument *
@@ -111,6 +158,8 @@ agviz_document_load (GFile         *file,
 
   self = g_object_new (AGVIZ_TYPE_DOCUMENT, NULL);
   self->file = g_object_ref (file);
+  if (g_strcmp0 (path, g_file_peek_path (file)) != 0)
+    self->imported_path = g_strdup (path);
   self->title = g_file_get_basename (file);
 
   /* Writable when we may: the layout cache lives in the file and makes reopening instant.  Never
@@ -125,7 +174,6 @@ agviz_document_load (GFile         *file,
     }
   if (self->store == NULL)
     {
-      explain_foreign_file (&local_error);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }

@@ -29,9 +29,10 @@ void            agviz_document_load_async        (GFile                *file,
 AgvizDocument  *agviz_document_load_finish       (GAsyncResult         *result,
                                                   GError              **error);
 
-/* The trace file to open for @file.  SavedModel directories, event files, tfdbg2 dumps and
- * GraphDefs are to be imported into a temporary trace file here; the importers are not merged
- * yet, so today anything that is not a trace file gives G_IO_ERROR_NOT_SUPPORTED (transfer full). */
+/* The trace file to open for @file: @file itself when it is one; SavedModel directories, event
+ * files and log directories, tfdbg2 dumps and GraphDefs are imported into a new trace file in
+ * the user's cache folder, which the document removes when it goes (transfer full).  Blocks:
+ * call it from a worker thread, as agviz_document_load_async() does. */
 char           *agviz_document_import_source     (GFile                *file,
                                                   GCancellable         *cancellable,
                                                   GError              **error);

@@ -5,6 +5,7 @@
 
 #include <gtksourceview/gtksource.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
 
 #include "agviz-window-private.h"
 
@@ -296,6 +297,48 @@ test_screenshot (Fixture       *fx,
   g_assert_true (gdk_texture_save_to_png (texture, out));
 }
 
+/* A SavedModel folder is imported in the background and shown like a trace file; the imported
+ * copy lives in the cache only as long as its document. */
+static void
+test_open_saved_model (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("agviz-gui-tf-XXXXXX", NULL);
+  g_autofree char *saved_model = g_build_filename (dir, "saved_model", "demo_module", NULL);
+  const char *argv[] = { g_getenv ("AGVIZ_WRITE_TF_FIXTURES"), dir, NULL };
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *imported = NULL;
+  Fixture fx = { 0 };
+  int status = 0;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                               NULL, NULL, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+  file = g_file_new_for_path (saved_model);
+  fx.window = g_object_new (AGVIZ_TYPE_WINDOW, NULL);
+  gtk_window_present (GTK_WINDOW (fx.window));
+  agviz_window_open (fx.window, file);
+  g_assert_true (wait_for (loaded, &fx));
+  g_assert_nonnull (fx.window->document);
+  {
+    AgvizStore *store = agviz_document_get_store (fx.window->document);
+    g_autoptr(AgvizTrace) trace = agviz_store_find_trace (store, "__inference___call___81", NULL);
+
+    g_assert_nonnull (trace);
+    imported = g_strdup (agviz_store_get_path (store));
+  }
+  g_assert_true (g_str_has_prefix (imported, g_get_user_cache_dir ()));
+  g_assert_true (g_file_test (imported, G_FILE_TEST_EXISTS));
+
+  fixture_teardown (&fx, NULL);
+  g_assert_false (g_file_test (imported, G_FILE_TEST_EXISTS));
+
+  {
+    g_autofree char *command = g_strdup_printf ("rm -rf '%s'", dir);
+    g_assert_cmpint (system (command), ==, 0);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -325,6 +368,7 @@ main (int    argc,
   ADD ("/agviz/gui/export-png", test_export_png);
   ADD ("/agviz/gui/screenshot", test_screenshot);
 #undef ADD
+  g_test_add_func ("/agviz/gui/open-saved-model", test_open_saved_model);
 
   {
     int status = g_test_run ();
