@@ -35,7 +35,7 @@ struct _AgvizDebugInfo
   GArray        *file_ids;      /* gint64 per files[] index, 0 not yet added */
   GHashTable    *stack_by_trace_id;   /* guint64 trace id -> gint64 stack id */
   GHashTable    *frame_cache;         /* FrameKey -> gint64 frame id */
-  GHashTable    *stack_cache;         /* GBytes of frame ids -> gint64 stack id */
+  GHashTable    *stack_cache;         /* CachedStack (its own key) */
   GHashTable    *encoded_frames;      /* EncodedFrame (bytes borrowed from the message) */
   GArray        *frame_scratch;
   GArray        *slice_scratch;       /* ProtobufCBinaryData of one encoded stack's frames */
@@ -99,6 +99,35 @@ encoded_frame_equal (gconstpointer a,
   return fa->length == fb->length && memcmp (fa->data, fb->data, fa->length) == 0;
 }
 
+/* A recorded stack found again by its frame ids; stored ones keep the ids right after. */
+typedef struct
+{
+  const gint64 *frames;
+  guint         n_frames;
+  gint64        stack_id;
+} CachedStack;
+
+static guint
+cached_stack_hash (gconstpointer key)
+{
+  const CachedStack *stack = key;
+  guint64 hash = stack->n_frames;
+
+  for (guint i = 0; i < stack->n_frames; i++)
+    hash = (hash ^ (guint64) stack->frames[i]) * G_GUINT64_CONSTANT (0x100000001b3);
+  return (guint) (hash ^ (hash >> 32));
+}
+
+static gboolean
+cached_stack_equal (gconstpointer a,
+                    gconstpointer b)
+{
+  const CachedStack *sa = a, *sb = b;
+
+  return sa->n_frames == sb->n_frames &&
+         memcmp (sa->frames, sb->frames, sa->n_frames * sizeof (gint64)) == 0;
+}
+
 static guint
 hash_u64 (gconstpointer key)
 {
@@ -128,8 +157,7 @@ debug_info_alloc (ProtobufCMessage *message,
   self->frames_by_id = g_hash_table_new (hash_u64, g_int64_equal);
   self->stack_by_trace_id = g_hash_table_new_full (hash_u64, g_int64_equal, g_free, NULL);
   self->frame_cache = g_hash_table_new_full (frame_key_hash, frame_key_equal, g_free, g_free);
-  self->stack_cache = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
-                                             (GDestroyNotify) g_bytes_unref, g_free);
+  self->stack_cache = g_hash_table_new_full (cached_stack_hash, cached_stack_equal, g_free, NULL);
   self->encoded_frames = g_hash_table_new_full (encoded_frame_hash, encoded_frame_equal,
                                                 g_free, NULL);
   self->file_ids = g_array_new (FALSE, TRUE, sizeof (gint64));
@@ -436,8 +464,13 @@ add_encoded_frames (AgvizDebugInfo             *self,
 {
   const guint8 *p = trace->data, *end = trace->data + trace->len;
   GArray *slices = self->slice_scratch;
+  ProtobufCBinaryData *slice_at;
+  gint64 *frame_at;
+  guint n_slices = 0, first;
 
-  g_array_set_size (slices, 0);
+  /* A field takes two bytes at least: room for all of them, filled without appends. */
+  g_array_set_size (slices, trace->len / 2 + 1);
+  slice_at = (ProtobufCBinaryData *) slices->data;
   while (p < end)
     {
       guint64 tag, length = 0;
@@ -468,16 +501,20 @@ add_encoded_frames (AgvizDebugInfo             *self,
       /* Field 1, file_line_cols; frame_id (2) means nothing in the old layout. */
       if (tag == ((1 << 3) | 2))
         {
-          ProtobufCBinaryData slice = { (gsize) length, (guint8 *) p };
-          g_array_append_val (slices, slice);
+          slice_at[n_slices].len = (gsize) length;
+          slice_at[n_slices].data = (guint8 *) p;
+          n_slices++;
         }
       p += length;
     }
 
+  first = self->frame_scratch->len;
+  g_array_set_size (self->frame_scratch, first + n_slices);
+  frame_at = (gint64 *) self->frame_scratch->data + first;
   /* Innermost first on the wire: walk it backwards. */
-  for (guint i = slices->len; i-- > 0;)
+  for (guint i = n_slices; i-- > 0;)
     {
-      const ProtobufCBinaryData *slice = &g_array_index (slices, ProtobufCBinaryData, i);
+      const ProtobufCBinaryData *slice = &slice_at[i];
       EncodedFrame lookup = { slice->data, slice->len, 0 };
       EncodedFrame *known = g_hash_table_lookup (self->encoded_frames, &lookup);
       gint64 frame_id;
@@ -500,7 +537,7 @@ add_encoded_frames (AgvizDebugInfo             *self,
           known->frame_id = frame_id;
           g_hash_table_add (self->encoded_frames, known);
         }
-      g_array_append_val (self->frame_scratch, frame_id);
+      *frame_at++ = frame_id;
     }
   return TRUE;
 
@@ -608,20 +645,25 @@ agviz_debug_info_get_stack (AgvizDebugInfo  *self,
   if (self->frame_scratch->len == 0)
     return 0;
   {
-    g_autoptr(GBytes) frames = g_bytes_new_static (self->frame_scratch->data,
-                                                   self->frame_scratch->len * sizeof (gint64));
-    const gint64 *cached = g_hash_table_lookup (self->stack_cache, frames);
+    CachedStack lookup = { (const gint64 *) self->frame_scratch->data, self->frame_scratch->len, 0 };
+    const CachedStack *cached = g_hash_table_lookup (self->stack_cache, &lookup);
 
     if (cached != NULL)
-      return *cached;
+      return cached->stack_id;
   }
   stack_id = agviz_recorder_add_stack (recorder, (const gint64 *) self->frame_scratch->data,
                                        self->frame_scratch->len, error);
   if (stack_id != 0)
-    g_hash_table_insert (self->stack_cache,
-                         g_bytes_new (self->frame_scratch->data,
-                                      self->frame_scratch->len * sizeof (gint64)),
-                         g_memdup2 (&stack_id, sizeof stack_id));
+    {
+      gsize size = self->frame_scratch->len * sizeof (gint64);
+      CachedStack *stored = g_malloc (sizeof (CachedStack) + size);
+
+      memcpy (stored + 1, self->frame_scratch->data, size);
+      stored->frames = (const gint64 *) (stored + 1);
+      stored->n_frames = self->frame_scratch->len;
+      stored->stack_id = stack_id;
+      g_hash_table_add (self->stack_cache, stored);
+    }
   if (stack_id != 0 && trace_id != NULL)
     g_hash_table_insert (self->stack_by_trace_id, g_memdup2 (trace_id, sizeof *trace_id),
                          (gpointer) (gintptr) stack_id);
