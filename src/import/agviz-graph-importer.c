@@ -288,6 +288,101 @@ build_node_attrs (const AgvizTf__NodeDef *node)
   return g_variant_builder_end (&builder);
 }
 
+/* Cache keys for the common attribute values, built field by field: packing every node's
+ * attributes with protobuf-c only to look them up cost more than the rest of the node.  Every
+ * variable-length part is length-prefixed, so different values never give the same key. */
+static inline void
+key_append_u64 (GByteArray *key,
+                guint64     value)
+{
+  g_byte_array_append (key, (const guint8 *) &value, sizeof value);
+}
+
+static inline void
+key_append_data (GByteArray   *key,
+                 const void   *data,
+                 gsize         length)
+{
+  key_append_u64 (key, length);
+  if (length > 0)
+    g_byte_array_append (key, data, length);
+}
+
+static void
+key_append_shape (GByteArray                      *key,
+                  const AgvizTf__TensorShapeProto *shape)
+{
+  if (shape == NULL)
+    {
+      key_append_u64 (key, G_MAXUINT64);
+      return;
+    }
+  key_append_u64 (key, shape->n_dim);
+  key_append_u64 (key, shape->unknown_rank);
+  for (gsize i = 0; i < shape->n_dim; i++)
+    {
+      const char *name = shape->dim[i]->name != NULL ? shape->dim[i]->name : "";
+
+      key_append_u64 (key, (guint64) shape->dim[i]->size);
+      key_append_data (key, name, strlen (name));
+    }
+}
+
+/* FALSE for values it does not cover (tensors, functions): those are packed instead. */
+static gboolean
+key_append_attr_value (GByteArray               *key,
+                       const AgvizTf__AttrValue *value)
+{
+  const AgvizTf__AttrValue__ListValue *list = value->list;
+  guint32 bits;
+
+  key_append_u64 (key, value->value_case);
+  switch (value->value_case)
+    {
+    case AGVIZ_TF__ATTR_VALUE__VALUE__NOT_SET:
+      return TRUE;
+    case AGVIZ_TF__ATTR_VALUE__VALUE_S:
+      key_append_data (key, value->s.data, value->s.len);
+      return TRUE;
+    case AGVIZ_TF__ATTR_VALUE__VALUE_I:
+      key_append_u64 (key, (guint64) value->i);
+      return TRUE;
+    case AGVIZ_TF__ATTR_VALUE__VALUE_F:
+      memcpy (&bits, &value->f, sizeof bits);
+      key_append_u64 (key, bits);
+      return TRUE;
+    case AGVIZ_TF__ATTR_VALUE__VALUE_B:
+      key_append_u64 (key, value->b);
+      return TRUE;
+    case AGVIZ_TF__ATTR_VALUE__VALUE_TYPE:
+      key_append_u64 (key, (guint64) value->type);
+      return TRUE;
+    case AGVIZ_TF__ATTR_VALUE__VALUE_SHAPE:
+      key_append_shape (key, value->shape);
+      return TRUE;
+    case AGVIZ_TF__ATTR_VALUE__VALUE_PLACEHOLDER:
+      key_append_data (key, value->placeholder, value->placeholder != NULL
+                                                  ? strlen (value->placeholder) : 0);
+      return TRUE;
+    case AGVIZ_TF__ATTR_VALUE__VALUE_LIST:
+      if (list == NULL || list->n_tensor > 0 || list->n_func > 0)
+        return FALSE;
+      key_append_u64 (key, list->n_s);
+      for (gsize i = 0; i < list->n_s; i++)
+        key_append_data (key, list->s[i].data, list->s[i].len);
+      key_append_data (key, list->i, list->n_i * sizeof (gint64));
+      key_append_data (key, list->f, list->n_f * sizeof (float));
+      key_append_data (key, list->b, list->n_b * sizeof (protobuf_c_boolean));
+      key_append_data (key, list->type, list->n_type * sizeof (list->type[0]));
+      key_append_u64 (key, list->n_shape);
+      for (gsize i = 0; i < list->n_shape; i++)
+        key_append_shape (key, list->shape[i]);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
 static GVariant *
 node_attrs (AgvizGraphImporter     *self,
             const AgvizTf__NodeDef *node)
@@ -299,17 +394,25 @@ node_attrs (AgvizGraphImporter     *self,
   if (node->n_attr == 0 && node->experimental_debug_info == NULL)
     return NULL;
 
-  /* The key: each attribute's name and packed value, plus the debug info when present. */
+  /* The key: each attribute's name and value, plus the debug info when present. */
   g_byte_array_set_size (key, 0);
   for (gsize i = 0; i < node->n_attr; i++)
     {
       gsize length = strlen (node->attr[i]->key) + 1;
-      gsize size = node->attr[i]->value != NULL
-                     ? protobuf_c_message_get_packed_size (&node->attr[i]->value->base) : 0;
+      gsize size;
       guint start;
 
       g_byte_array_append (key, (const guint8 *) node->attr[i]->key, length);
+      /* 1: the value field by field; 0: packed, for the values that is not written for. */
       start = key->len;
+      g_byte_array_append (key, (const guint8 *) "\1", 1);
+      if (node->attr[i]->value != NULL && key_append_attr_value (key, node->attr[i]->value))
+        continue;
+      key->data[start] = 0;
+      g_byte_array_set_size (key, start + 1);
+      start = key->len;
+      size = node->attr[i]->value != NULL
+               ? protobuf_c_message_get_packed_size (&node->attr[i]->value->base) : 0;
       g_byte_array_set_size (key, start + sizeof (guint32) + size);
       memcpy (key->data + start, &(guint32) { (guint32) size }, sizeof (guint32));
       if (size > 0)
