@@ -17,10 +17,15 @@
 
 struct _AgvizDebugInfo
 {
-  AgvizTf__GraphDebugInfo *info;
-  char                    *source_dir;
+  ProtobufCMessage *message;    /* a GraphDebugInfo or a GraphDebugInfoEncodedTraces */
+  char            **files;      /* borrowed from the message */
+  gsize             n_files;
+  char             *source_dir;
 
-  GHashTable *old_traces;       /* key (borrowed) -> StackTrace (old layout) */
+  /* key (borrowed) -> StackTrace (old layout), or the ProtobufCBinaryData of one when
+   * traces_encoded is set */
+  GHashTable *old_traces;
+  gboolean    traces_encoded;
   GHashTable *trace_ids;        /* key (borrowed) -> guint64 trace id + 1 (new layout) */
   GHashTable *traces_by_id;     /* guint64 id -> StackTrace */
   GHashTable *frames_by_id;     /* guint64 id -> FileLineCol */
@@ -30,8 +35,10 @@ struct _AgvizDebugInfo
   GArray        *file_ids;      /* gint64 per files[] index, 0 not yet added */
   GHashTable    *stack_by_trace_id;   /* guint64 trace id -> gint64 stack id */
   GHashTable    *frame_cache;         /* FrameKey -> gint64 frame id */
-  GHashTable    *stack_cache;         /* GBytes of frame ids -> gint64 stack id */
+  GHashTable    *stack_cache;         /* CachedStack (its own key) */
+  GHashTable    *encoded_frames;      /* EncodedFrame (bytes borrowed from the message) */
   GArray        *frame_scratch;
+  GArray        *slice_scratch;       /* ProtobufCBinaryData of one encoded stack's frames */
   GString       *key;
   guint          n_texts;
 };
@@ -64,6 +71,63 @@ frame_key_equal (gconstpointer a,
          g_strcmp0 (ka->func, kb->func) == 0;
 }
 
+/* An encoded FileLineCol and the frame id it was recorded as. */
+typedef struct
+{
+  const guint8 *data;
+  gsize         length;
+  gint64        frame_id;
+} EncodedFrame;
+
+static guint
+encoded_frame_hash (gconstpointer key)
+{
+  const EncodedFrame *frame = key;
+  guint32 hash = 2166136261u;
+
+  for (gsize i = 0; i < frame->length; i++)
+    hash = (hash ^ frame->data[i]) * 16777619u;
+  return hash;
+}
+
+static gboolean
+encoded_frame_equal (gconstpointer a,
+                     gconstpointer b)
+{
+  const EncodedFrame *fa = a, *fb = b;
+
+  return fa->length == fb->length && memcmp (fa->data, fb->data, fa->length) == 0;
+}
+
+/* A recorded stack found again by its frame ids; stored ones keep the ids right after. */
+typedef struct
+{
+  const gint64 *frames;
+  guint         n_frames;
+  gint64        stack_id;
+} CachedStack;
+
+static guint
+cached_stack_hash (gconstpointer key)
+{
+  const CachedStack *stack = key;
+  guint64 hash = stack->n_frames;
+
+  for (guint i = 0; i < stack->n_frames; i++)
+    hash = (hash ^ (guint64) stack->frames[i]) * G_GUINT64_CONSTANT (0x100000001b3);
+  return (guint) (hash ^ (hash >> 32));
+}
+
+static gboolean
+cached_stack_equal (gconstpointer a,
+                    gconstpointer b)
+{
+  const CachedStack *sa = a, *sb = b;
+
+  return sa->n_frames == sb->n_frames &&
+         memcmp (sa->frames, sb->frames, sa->n_frames * sizeof (gint64)) == 0;
+}
+
 static guint
 hash_u64 (gconstpointer key)
 {
@@ -75,6 +139,35 @@ hash_u64 (gconstpointer key)
   return (guint) v;
 }
 
+static AgvizDebugInfo *
+debug_info_alloc (ProtobufCMessage *message,
+                  char            **files,
+                  gsize             n_files,
+                  const char       *source_dir)
+{
+  AgvizDebugInfo *self = g_new0 (AgvizDebugInfo, 1);
+
+  self->message = message;
+  self->files = files;
+  self->n_files = n_files;
+  self->source_dir = g_strdup (source_dir);
+  self->old_traces = g_hash_table_new (g_str_hash, g_str_equal);
+  self->trace_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  self->traces_by_id = g_hash_table_new (hash_u64, g_int64_equal);
+  self->frames_by_id = g_hash_table_new (hash_u64, g_int64_equal);
+  self->stack_by_trace_id = g_hash_table_new_full (hash_u64, g_int64_equal, g_free, NULL);
+  self->frame_cache = g_hash_table_new_full (frame_key_hash, frame_key_equal, g_free, g_free);
+  self->stack_cache = g_hash_table_new_full (cached_stack_hash, cached_stack_equal, g_free, NULL);
+  self->encoded_frames = g_hash_table_new_full (encoded_frame_hash, encoded_frame_equal,
+                                                g_free, NULL);
+  self->file_ids = g_array_new (FALSE, TRUE, sizeof (gint64));
+  g_array_set_size (self->file_ids, n_files);
+  self->frame_scratch = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->slice_scratch = g_array_new (FALSE, FALSE, sizeof (ProtobufCBinaryData));
+  self->key = g_string_new (NULL);
+  return self;
+}
+
 AgvizDebugInfo *
 agviz_debug_info_new (AgvizTf__GraphDebugInfo *info,
                       const char              *source_dir)
@@ -83,25 +176,36 @@ agviz_debug_info_new (AgvizTf__GraphDebugInfo *info,
 
   g_return_val_if_fail (info != NULL, NULL);
 
-  self = g_new0 (AgvizDebugInfo, 1);
-  self->info = info;
-  self->source_dir = g_strdup (source_dir);
-  self->old_traces = g_hash_table_new (g_str_hash, g_str_equal);
-  self->trace_ids = g_hash_table_new (g_str_hash, g_str_equal);
-  self->traces_by_id = g_hash_table_new (hash_u64, g_int64_equal);
-  self->frames_by_id = g_hash_table_new (hash_u64, g_int64_equal);
-  self->stack_by_trace_id = g_hash_table_new_full (hash_u64, g_int64_equal, g_free, NULL);
-  self->frame_cache = g_hash_table_new_full (frame_key_hash, frame_key_equal, g_free, g_free);
-  self->stack_cache = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
-                                             (GDestroyNotify) g_bytes_unref, g_free);
-  self->file_ids = g_array_new (FALSE, TRUE, sizeof (gint64));
-  g_array_set_size (self->file_ids, info->n_files);
-  self->frame_scratch = g_array_new (FALSE, FALSE, sizeof (gint64));
-  self->key = g_string_new (NULL);
-
+  self = debug_info_alloc (&info->base, info->files, info->n_files, source_dir);
   for (gsize i = 0; i < info->n_traces; i++)
     if (info->traces[i]->value != NULL)
       g_hash_table_insert (self->old_traces, info->traces[i]->key, info->traces[i]->value);
+  for (gsize i = 0; i < info->n_name_to_trace_id; i++)
+    g_hash_table_insert (self->trace_ids, info->name_to_trace_id[i]->key,
+                         &info->name_to_trace_id[i]->value);
+  for (gsize i = 0; i < info->n_traces_by_id; i++)
+    if (info->traces_by_id[i]->value != NULL)
+      g_hash_table_insert (self->traces_by_id, &info->traces_by_id[i]->key,
+                           info->traces_by_id[i]->value);
+  for (gsize i = 0; i < info->n_frames_by_id; i++)
+    if (info->frames_by_id[i]->value != NULL)
+      g_hash_table_insert (self->frames_by_id, &info->frames_by_id[i]->key,
+                           info->frames_by_id[i]->value);
+  return self;
+}
+
+/* Takes ownership of @info, whose bytes were checked as a whole GraphDebugInfo. */
+static AgvizDebugInfo *
+debug_info_new_encoded (AgvizTf__GraphDebugInfoEncodedTraces *info,
+                        const char                           *source_dir)
+{
+  AgvizDebugInfo *self = debug_info_alloc (&info->base, info->files, info->n_files, source_dir);
+
+  self->traces_encoded = TRUE;
+  /* An entry whose StackTrace is absent or empty has no frames: no stack. */
+  for (gsize i = 0; i < info->n_traces; i++)
+    if (info->traces[i]->value.len > 0)
+      g_hash_table_insert (self->old_traces, info->traces[i]->key, &info->traces[i]->value);
   for (gsize i = 0; i < info->n_name_to_trace_id; i++)
     g_hash_table_insert (self->trace_ids, info->name_to_trace_id[i]->key,
                          &info->name_to_trace_id[i]->value);
@@ -126,6 +230,7 @@ agviz_debug_info_load (const char  *path,
   AgvizTf__GraphDebugInfo *info;
   gsize length;
 
+
   g_return_val_if_fail (path != NULL, NULL);
 
   if (!g_file_get_contents (path, &contents, &length, error))
@@ -141,28 +246,40 @@ agviz_debug_info_load (const char  *path,
     }
 
   /* Binary first; a text file seldom parses as binary, and when it does it is caught by the
-   * text attempt failing the other way round only if the binary one found nothing. */
-  info = (AgvizTf__GraphDebugInfo *)
-    agviz_proto_decode (&agviz_tf__graph_debug_info__descriptor, (const guint8 *) contents,
-                        length, path, &binary_error);
-  if (info != NULL && info->n_files == 0 && info->n_traces == 0 && info->n_traces_by_id == 0)
-    g_clear_pointer (&info, agviz_proto_free);
-  if (info == NULL)
+   * text attempt failing the other way round only if the binary one found nothing.  The
+   * whole message is checked as a GraphDebugInfo, then unpacked with its old-layout stacks
+   * left encoded (see agviz_debug_info_get_stack()). */
+  if (agviz_proto_check (&agviz_tf__graph_debug_info__descriptor, (const guint8 *) contents,
+                         length, path, &binary_error))
     {
-      g_autoptr(GError) text_error = NULL;
+      AgvizTf__GraphDebugInfoEncodedTraces *encoded = (AgvizTf__GraphDebugInfoEncodedTraces *)
+        agviz_proto_decode (&agviz_tf__graph_debug_info_encoded_traces__descriptor,
+                            (const guint8 *) contents, length, path, &binary_error);
 
-      info = (AgvizTf__GraphDebugInfo *)
-        agviz_text_format_decode (&agviz_tf__graph_debug_info__descriptor, contents, length,
-                                  path, &text_error);
-      if (info == NULL)
+      if (encoded != NULL &&
+          (encoded->n_files > 0 || encoded->n_traces > 0 || encoded->n_traces_by_id > 0))
         {
-          g_set_error (error, AGVIZ_IMPORT_ERROR, text_error->code,
-                       "%s is not a GraphDebugInfo: as text, %s; as binary, %s", path,
-                       text_error->message,
-                       binary_error != NULL ? binary_error->message : "it holds no stacks");
-          return NULL;
+          dir = g_path_get_dirname (path);
+          return debug_info_new_encoded (encoded, dir);
         }
+      g_clear_pointer (&encoded, agviz_proto_free);
     }
+
+  {
+    g_autoptr(GError) text_error = NULL;
+
+    info = (AgvizTf__GraphDebugInfo *)
+      agviz_text_format_decode (&agviz_tf__graph_debug_info__descriptor, contents, length,
+                                path, &text_error);
+    if (info == NULL)
+      {
+        g_set_error (error, AGVIZ_IMPORT_ERROR, text_error->code,
+                     "%s is not a GraphDebugInfo: as text, %s; as binary, %s", path,
+                     text_error->message,
+                     binary_error != NULL ? binary_error->message : "it holds no stacks");
+        return NULL;
+      }
+  }
 
   dir = g_path_get_dirname (path);
   return agviz_debug_info_new (info, dir);
@@ -181,9 +298,11 @@ agviz_debug_info_free (AgvizDebugInfo *self)
   g_hash_table_unref (self->frame_cache);
   g_hash_table_unref (self->stack_cache);
   g_array_unref (self->file_ids);
+  g_hash_table_unref (self->encoded_frames);
   g_array_unref (self->frame_scratch);
+  g_array_unref (self->slice_scratch);
   g_string_free (self->key, TRUE);
-  agviz_proto_free (self->info);
+  agviz_proto_free (self->message);
   g_free (self->source_dir);
   g_free (self);
 }
@@ -247,12 +366,12 @@ file_id_for (AgvizDebugInfo  *self,
   const char *path;
   gint64 id;
 
-  if (index >= 0 && (gsize) index < self->info->n_files)
+  if (index >= 0 && (gsize) index < self->n_files)
     {
       id = g_array_index (self->file_ids, gint64, index);
       if (id != 0)
         return id;
-      path = self->info->files[index];
+      path = self->files[index];
     }
   else
     path = NULL;
@@ -263,7 +382,7 @@ file_id_for (AgvizDebugInfo  *self,
   if (id == 0)
     return 0;
 
-  if (index >= 0 && (gsize) index < self->info->n_files)
+  if (index >= 0 && (gsize) index < self->n_files)
     {
       g_autofree char *text = NULL;
       gsize length = 0;
@@ -281,6 +400,20 @@ file_id_for (AgvizDebugInfo  *self,
 }
 
 static gint64
+record_frame (AgvizDebugInfo                             *self,
+              AgvizRecorder                              *recorder,
+              const AgvizTf__GraphDebugInfo__FileLineCol *frame,
+              GError                                    **error)
+{
+  gint64 file_id = file_id_for (self, recorder, frame->file_index, error);
+
+  if (file_id == 0)
+    return 0;
+  return agviz_recorder_add_frame (recorder, file_id, MAX (frame->line, 0), MAX (frame->col, 0),
+                                   frame->func, error);
+}
+
+static gint64
 frame_id_for (AgvizDebugInfo                         *self,
               AgvizRecorder                          *recorder,
               const AgvizTf__GraphDebugInfo__FileLineCol *frame,
@@ -288,19 +421,131 @@ frame_id_for (AgvizDebugInfo                         *self,
 {
   FrameKey key = { frame->file_index, frame->line, frame->col, frame->func };
   const gint64 *cached = g_hash_table_lookup (self->frame_cache, &key);
-  gint64 file_id, frame_id;
+  gint64 frame_id;
 
   if (cached != NULL)
     return *cached;
-  file_id = file_id_for (self, recorder, frame->file_index, error);
-  if (file_id == 0)
-    return 0;
-  frame_id = agviz_recorder_add_frame (recorder, file_id, MAX (frame->line, 0),
-                                       MAX (frame->col, 0), frame->func, error);
+  frame_id = record_frame (self, recorder, frame, error);
   if (frame_id != 0)
     g_hash_table_insert (self->frame_cache, g_memdup2 (&key, sizeof key),
                          g_memdup2 (&frame_id, sizeof frame_id));
   return frame_id;
+}
+
+static gboolean
+read_varint (const guint8 **p,
+             const guint8  *end,
+             guint64       *value)
+{
+  guint64 result = 0;
+
+  for (guint shift = 0; shift < 64; shift += 7)
+    {
+      if (*p >= end)
+        return FALSE;
+      result |= (guint64) (**p & 0x7f) << shift;
+      if ((*(*p)++ & 0x80) == 0)
+        {
+          *value = result;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* Appends the frame ids of an encoded old-layout StackTrace to frame_scratch, outermost first.
+ * Only the stack's framing is walked here; each distinct frame is unpacked by protobuf-c once
+ * and found again by its bytes. */
+static gboolean
+add_encoded_frames (AgvizDebugInfo             *self,
+                    AgvizRecorder              *recorder,
+                    const ProtobufCBinaryData  *trace,
+                    GError                    **error)
+{
+  const guint8 *p = trace->data, *end = trace->data + trace->len;
+  GArray *slices = self->slice_scratch;
+  ProtobufCBinaryData *slice_at;
+  gint64 *frame_at;
+  guint n_slices = 0, first;
+
+  /* A field takes two bytes at least: room for all of them, filled without appends. */
+  g_array_set_size (slices, trace->len / 2 + 1);
+  slice_at = (ProtobufCBinaryData *) slices->data;
+  while (p < end)
+    {
+      guint64 tag, length = 0;
+
+      if (!read_varint (&p, end, &tag))
+        goto broken;
+      switch (tag & 7)
+        {
+        case 0:
+          if (!read_varint (&p, end, &length))
+            goto broken;
+          continue;
+        case 1:
+          length = 8;
+          break;
+        case 5:
+          length = 4;
+          break;
+        case 2:
+          if (!read_varint (&p, end, &length))
+            goto broken;
+          break;
+        default:
+          goto broken;
+        }
+      if (length > (guint64) (end - p))
+        goto broken;
+      /* Field 1, file_line_cols; frame_id (2) means nothing in the old layout. */
+      if (tag == ((1 << 3) | 2))
+        {
+          slice_at[n_slices].len = (gsize) length;
+          slice_at[n_slices].data = (guint8 *) p;
+          n_slices++;
+        }
+      p += length;
+    }
+
+  first = self->frame_scratch->len;
+  g_array_set_size (self->frame_scratch, first + n_slices);
+  frame_at = (gint64 *) self->frame_scratch->data + first;
+  /* Innermost first on the wire: walk it backwards. */
+  for (guint i = n_slices; i-- > 0;)
+    {
+      const ProtobufCBinaryData *slice = &slice_at[i];
+      EncodedFrame lookup = { slice->data, slice->len, 0 };
+      EncodedFrame *known = g_hash_table_lookup (self->encoded_frames, &lookup);
+      gint64 frame_id;
+
+      if (known != NULL)
+        frame_id = known->frame_id;
+      else
+        {
+          AgvizTf__GraphDebugInfo__FileLineCol *frame = (AgvizTf__GraphDebugInfo__FileLineCol *)
+            protobuf_c_message_unpack (&agviz_tf__graph_debug_info__file_line_col__descriptor,
+                                       NULL, slice->len, slice->data);
+
+          if (frame == NULL)
+            goto broken;
+          frame_id = record_frame (self, recorder, frame, error);
+          protobuf_c_message_free_unpacked (&frame->base, NULL);
+          if (frame_id == 0)
+            return FALSE;
+          known = g_memdup2 (&lookup, sizeof lookup);
+          known->frame_id = frame_id;
+          g_hash_table_add (self->encoded_frames, known);
+        }
+      *frame_at++ = frame_id;
+    }
+  return TRUE;
+
+broken:
+  /* The whole file was checked when it was loaded: only a bug gets here. */
+  g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_PARSE,
+               "a stack of the GraphDebugInfo does not parse");
+  return FALSE;
 }
 
 /* Drops caches made for another recorder (or before a rollback of the same one). */
@@ -315,6 +560,7 @@ bind_recorder (AgvizDebugInfo *self,
   g_hash_table_remove_all (self->stack_by_trace_id);
   g_hash_table_remove_all (self->frame_cache);
   g_hash_table_remove_all (self->stack_cache);
+  g_hash_table_remove_all (self->encoded_frames);
   self->n_texts = 0;
 }
 
@@ -326,6 +572,7 @@ agviz_debug_info_get_stack (AgvizDebugInfo  *self,
                             GError         **error)
 {
   AgvizTf__GraphDebugInfo__StackTrace *trace;
+  gpointer old_trace;
   const guint64 *trace_id = NULL;
   gint64 stack_id;
 
@@ -339,19 +586,25 @@ agviz_debug_info_get_stack (AgvizDebugInfo  *self,
   if (function != NULL)
     g_string_append (self->key, function);
 
-  trace = g_hash_table_lookup (self->old_traces, self->key->str);
-  if (trace == NULL)
+  old_trace = g_hash_table_lookup (self->old_traces, self->key->str);
+  if (old_trace == NULL)
     trace_id = g_hash_table_lookup (self->trace_ids, self->key->str);
-  if (trace == NULL && trace_id == NULL && function == NULL)
+  if (old_trace == NULL && trace_id == NULL && function == NULL)
     {
-      trace = g_hash_table_lookup (self->old_traces, node);
-      if (trace == NULL)
+      old_trace = g_hash_table_lookup (self->old_traces, node);
+      if (old_trace == NULL)
         trace_id = g_hash_table_lookup (self->trace_ids, node);
     }
 
   g_array_set_size (self->frame_scratch, 0);
-  if (trace != NULL)
+  if (old_trace != NULL && self->traces_encoded)
     {
+      if (!add_encoded_frames (self, recorder, old_trace, error))
+        return 0;
+    }
+  else if (old_trace != NULL)
+    {
+      trace = old_trace;
       /* Old layout: innermost first, so walk it backwards. */
       for (gsize i = trace->n_file_line_cols; i-- > 0;)
         {
@@ -392,20 +645,25 @@ agviz_debug_info_get_stack (AgvizDebugInfo  *self,
   if (self->frame_scratch->len == 0)
     return 0;
   {
-    g_autoptr(GBytes) frames = g_bytes_new_static (self->frame_scratch->data,
-                                                   self->frame_scratch->len * sizeof (gint64));
-    const gint64 *cached = g_hash_table_lookup (self->stack_cache, frames);
+    CachedStack lookup = { (const gint64 *) self->frame_scratch->data, self->frame_scratch->len, 0 };
+    const CachedStack *cached = g_hash_table_lookup (self->stack_cache, &lookup);
 
     if (cached != NULL)
-      return *cached;
+      return cached->stack_id;
   }
   stack_id = agviz_recorder_add_stack (recorder, (const gint64 *) self->frame_scratch->data,
                                        self->frame_scratch->len, error);
   if (stack_id != 0)
-    g_hash_table_insert (self->stack_cache,
-                         g_bytes_new (self->frame_scratch->data,
-                                      self->frame_scratch->len * sizeof (gint64)),
-                         g_memdup2 (&stack_id, sizeof stack_id));
+    {
+      gsize size = self->frame_scratch->len * sizeof (gint64);
+      CachedStack *stored = g_malloc (sizeof (CachedStack) + size);
+
+      memcpy (stored + 1, self->frame_scratch->data, size);
+      stored->frames = (const gint64 *) (stored + 1);
+      stored->n_frames = self->frame_scratch->len;
+      stored->stack_id = stack_id;
+      g_hash_table_add (self->stack_cache, stored);
+    }
   if (stack_id != 0 && trace_id != NULL)
     g_hash_table_insert (self->stack_by_trace_id, g_memdup2 (trace_id, sizeof *trace_id),
                          (gpointer) (gintptr) stack_id);

@@ -10,6 +10,14 @@
 #include "agviz-proto-decoder.h"
 #include "agviz-tf-values.h"
 
+/* Attribute cache keys: bytes written by the key_append_* helpers below. */
+typedef struct
+{
+  guint8 *data;
+  gsize   length;
+  gsize   size;
+} AttrKey;
+
 struct _AgvizGraphImporter
 {
   AgvizRecorder    *recorder;
@@ -23,8 +31,8 @@ struct _AgvizGraphImporter
   GHashTable       *function_traces;   /* graph name -> trace id of functions added */
   GHashTable       *top_nodes;         /* trace id -> GHashTable name -> AgvizGraphNodeInfo */
   GHashTable       *op_names;          /* interned op type strings */
-  GHashTable       *attr_cache;        /* packed attributes (GBytes) -> a{sv} */
-  GByteArray       *attr_key;
+  GHashTable       *attr_cache;        /* AttrKey (its own key) -> a{sv} */
+  AttrKey           attr_key;          /* the key being built */
   GString          *scratch;
 };
 
@@ -67,6 +75,52 @@ static const struct
   { "TensorListPopBack", { "output_handle", "tensor" } },
 };
 
+static guint
+attr_key_hash (gconstpointer key)
+{
+  const AttrKey *k = key;
+  guint64 hash = k->length;
+  gsize i = 0;
+
+  for (; i + 8 <= k->length; i += 8)
+    {
+      guint64 word;
+
+      memcpy (&word, k->data + i, sizeof word);
+      hash = (hash ^ word) * G_GUINT64_CONSTANT (0x100000001b3);
+      hash ^= hash >> 29;
+    }
+  for (; i < k->length; i++)
+    hash = (hash ^ k->data[i]) * G_GUINT64_CONSTANT (0x100000001b3);
+  return (guint) (hash ^ (hash >> 32));
+}
+
+static gboolean
+attr_key_equal (gconstpointer a,
+                gconstpointer b)
+{
+  const AttrKey *ka = a, *kb = b;
+
+  return ka->length == kb->length && memcmp (ka->data, kb->data, ka->length) == 0;
+}
+
+/* Room for @length more bytes; returns where they go. */
+static inline guint8 *
+attr_key_grow (AttrKey *key,
+               gsize    length)
+{
+  guint8 *at;
+
+  if (key->size - key->length < length)
+    {
+      key->size = MAX (MAX (key->size * 2, key->length + length), 256);
+      key->data = g_realloc (key->data, key->size);
+    }
+  at = key->data + key->length;
+  key->length += length;
+  return at;
+}
+
 static void
 node_table_free (gpointer data)
 {
@@ -93,10 +147,8 @@ agviz_graph_importer_new (AgvizRecorder    *recorder,
   self->top_nodes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                            node_table_free);
   self->op_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->attr_cache = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
-                                            (GDestroyNotify) g_bytes_unref,
+  self->attr_cache = g_hash_table_new_full (attr_key_hash, attr_key_equal, g_free,
                                             (GDestroyNotify) g_variant_unref);
-  self->attr_key = g_byte_array_new ();
   self->scratch = g_string_new (NULL);
   return self;
 }
@@ -113,7 +165,7 @@ agviz_graph_importer_free (AgvizGraphImporter *self)
   g_hash_table_unref (self->top_nodes);
   g_hash_table_unref (self->op_names);
   g_hash_table_unref (self->attr_cache);
-  g_byte_array_unref (self->attr_key);
+  g_free (self->attr_key.data);
   g_string_free (self->scratch, TRUE);
   g_free (self);
 }
@@ -288,45 +340,141 @@ build_node_attrs (const AgvizTf__NodeDef *node)
   return g_variant_builder_end (&builder);
 }
 
+/* Cache keys for the common attribute values, built field by field: packing every node's
+ * attributes with protobuf-c only to look them up cost more than the rest of the node.  Every
+ * variable-length part is length-prefixed, so different values never give the same key. */
+static inline void
+key_append_u64 (AttrKey *key,
+                guint64  value)
+{
+  memcpy (attr_key_grow (key, sizeof value), &value, sizeof value);
+}
+
+static inline void
+key_append_data (AttrKey    *key,
+                 const void *data,
+                 gsize       length)
+{
+  key_append_u64 (key, length);
+  if (length > 0)
+    memcpy (attr_key_grow (key, length), data, length);
+}
+
+static void
+key_append_shape (AttrKey                         *key,
+                  const AgvizTf__TensorShapeProto *shape)
+{
+  if (shape == NULL)
+    {
+      key_append_u64 (key, G_MAXUINT64);
+      return;
+    }
+  key_append_u64 (key, shape->n_dim);
+  key_append_u64 (key, shape->unknown_rank);
+  for (gsize i = 0; i < shape->n_dim; i++)
+    {
+      const char *name = shape->dim[i]->name != NULL ? shape->dim[i]->name : "";
+
+      key_append_u64 (key, (guint64) shape->dim[i]->size);
+      key_append_data (key, name, strlen (name));
+    }
+}
+
+/* FALSE for values it does not cover (tensors, functions): those are packed instead. */
+static gboolean
+key_append_attr_value (AttrKey                  *key,
+                       const AgvizTf__AttrValue *value)
+{
+  const AgvizTf__AttrValue__ListValue *list = value->list;
+  guint32 bits;
+
+  key_append_u64 (key, value->value_case);
+  switch (value->value_case)
+    {
+    case AGVIZ_TF__ATTR_VALUE__VALUE__NOT_SET:
+      return TRUE;
+    case AGVIZ_TF__ATTR_VALUE__VALUE_S:
+      key_append_data (key, value->s.data, value->s.len);
+      return TRUE;
+    case AGVIZ_TF__ATTR_VALUE__VALUE_I:
+      key_append_u64 (key, (guint64) value->i);
+      return TRUE;
+    case AGVIZ_TF__ATTR_VALUE__VALUE_F:
+      memcpy (&bits, &value->f, sizeof bits);
+      key_append_u64 (key, bits);
+      return TRUE;
+    case AGVIZ_TF__ATTR_VALUE__VALUE_B:
+      key_append_u64 (key, value->b);
+      return TRUE;
+    case AGVIZ_TF__ATTR_VALUE__VALUE_TYPE:
+      key_append_u64 (key, (guint64) value->type);
+      return TRUE;
+    case AGVIZ_TF__ATTR_VALUE__VALUE_SHAPE:
+      key_append_shape (key, value->shape);
+      return TRUE;
+    case AGVIZ_TF__ATTR_VALUE__VALUE_PLACEHOLDER:
+      key_append_data (key, value->placeholder, value->placeholder != NULL
+                                                  ? strlen (value->placeholder) : 0);
+      return TRUE;
+    case AGVIZ_TF__ATTR_VALUE__VALUE_LIST:
+      if (list == NULL || list->n_tensor > 0 || list->n_func > 0)
+        return FALSE;
+      key_append_u64 (key, list->n_s);
+      for (gsize i = 0; i < list->n_s; i++)
+        key_append_data (key, list->s[i].data, list->s[i].len);
+      key_append_data (key, list->i, list->n_i * sizeof (gint64));
+      key_append_data (key, list->f, list->n_f * sizeof (float));
+      key_append_data (key, list->b, list->n_b * sizeof (protobuf_c_boolean));
+      key_append_data (key, list->type, list->n_type * sizeof (list->type[0]));
+      key_append_u64 (key, list->n_shape);
+      for (gsize i = 0; i < list->n_shape; i++)
+        key_append_shape (key, list->shape[i]);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
 static GVariant *
 node_attrs (AgvizGraphImporter     *self,
             const AgvizTf__NodeDef *node)
 {
-  GByteArray *key = self->attr_key;
-  g_autoptr(GBytes) bytes = NULL;
+  AttrKey *key = &self->attr_key;
   GVariant *attrs;
 
   if (node->n_attr == 0 && node->experimental_debug_info == NULL)
     return NULL;
 
-  /* The key: each attribute's name and packed value, plus the debug info when present. */
-  g_byte_array_set_size (key, 0);
+  /* The key: each attribute's name and value, plus the debug info when present. */
+  key->length = 0;
   for (gsize i = 0; i < node->n_attr; i++)
     {
       gsize length = strlen (node->attr[i]->key) + 1;
-      gsize size = node->attr[i]->value != NULL
-                     ? protobuf_c_message_get_packed_size (&node->attr[i]->value->base) : 0;
-      guint start;
+      gsize size, start;
 
-      g_byte_array_append (key, (const guint8 *) node->attr[i]->key, length);
-      start = key->len;
-      g_byte_array_set_size (key, start + sizeof (guint32) + size);
-      memcpy (key->data + start, &(guint32) { (guint32) size }, sizeof (guint32));
+      memcpy (attr_key_grow (key, length), node->attr[i]->key, length);
+      /* 1: the value field by field; 0: packed, for the values that is not written for. */
+      start = key->length;
+      *attr_key_grow (key, 1) = 1;
+      if (node->attr[i]->value != NULL && key_append_attr_value (key, node->attr[i]->value))
+        continue;
+      key->data[start] = 0;
+      key->length = start + 1;
+      size = node->attr[i]->value != NULL
+               ? protobuf_c_message_get_packed_size (&node->attr[i]->value->base) : 0;
+      key_append_u64 (key, size);
       if (size > 0)
-        protobuf_c_message_pack (&node->attr[i]->value->base, key->data + start + sizeof (guint32));
+        protobuf_c_message_pack (&node->attr[i]->value->base, attr_key_grow (key, size));
     }
   if (node->experimental_debug_info != NULL)
     {
       gsize size = protobuf_c_message_get_packed_size (&node->experimental_debug_info->base);
-      guint start = key->len;
 
-      g_byte_array_set_size (key, start + 1 + size);
-      key->data[start] = 0xff;
-      protobuf_c_message_pack (&node->experimental_debug_info->base, key->data + start + 1);
+      *attr_key_grow (key, 1) = 0xff;
+      protobuf_c_message_pack (&node->experimental_debug_info->base, attr_key_grow (key, size));
     }
 
-  bytes = g_bytes_new_static (key->data, key->len);
-  attrs = g_hash_table_lookup (self->attr_cache, bytes);
+  attrs = g_hash_table_lookup (self->attr_cache, key);
   if (attrs != NULL)
     return g_variant_ref (attrs);
 
@@ -335,8 +483,14 @@ node_attrs (AgvizGraphImporter     *self,
     return NULL;
   g_variant_ref_sink (attrs);
   if (g_hash_table_size (self->attr_cache) < ATTR_CACHE_MAX)
-    g_hash_table_insert (self->attr_cache, g_bytes_new (key->data, key->len),
-                         g_variant_ref (attrs));
+    {
+      AttrKey *stored = g_malloc (sizeof (AttrKey) + key->length);
+
+      stored->data = (guint8 *) (stored + 1);
+      stored->length = stored->size = key->length;
+      memcpy (stored->data, key->data, key->length);
+      g_hash_table_insert (self->attr_cache, stored, g_variant_ref (attrs));
+    }
   return attrs;
 }
 

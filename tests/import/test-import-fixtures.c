@@ -274,6 +274,22 @@ test_graphdef_binary_new_debug_layout (TempFile      *fx,
 }
 
 static void
+test_graphdef_binary_old_debug_layout (TempFile      *fx,
+                                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizStore) store = NULL;
+  AgvizImportStats stats;
+
+  g_assert_true (import_all (fx->path, NULL, FALSE, &stats, &error, "graphdef/old-layout/demo.pb",
+                             NULL));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.nodes_with_stacks, ==, 3);
+  store = open_store (fx->path);
+  check_demo_graph (store, TRUE);
+}
+
+static void
 test_graphdef_errors (TempFile      *fx,
                       gconstpointer  data)
 {
@@ -654,6 +670,7 @@ main (int    argc,
 #define ADD(path, func) g_test_add (path, TempFile, NULL, temp_file_setup, func, temp_file_teardown)
   ADD ("/agviz/import/graphdef/text", test_graphdef_text);
   ADD ("/agviz/import/graphdef/binary-new-debug-layout", test_graphdef_binary_new_debug_layout);
+  ADD ("/agviz/import/graphdef/binary-old-debug-layout", test_graphdef_binary_old_debug_layout);
   ADD ("/agviz/import/graphdef/errors-leave-file", test_graphdef_errors);
   ADD ("/agviz/import/events/logdir", test_events_logdir);
   ADD ("/agviz/import/events/truncated-corrupt", test_events_truncated_and_corrupt);
