@@ -1,10 +1,12 @@
 /* agviz-recorder.h: writes traces and executions into a trace file
  *
- * Writes are batched in transactions.  A trace's rows become visible to readers together when
- * agviz_recorder_end_trace() commits them, so a recording process killed at any moment leaves a
- * file in which every ended trace is complete; a trace that never ended stays in status
- * "recording" (only its rows committed by an explicit flush can be present).  Executions, events
- * and errors between traces are committed at least once a second.
+ * A trace being recorded is kept in memory (checked call by call: duplicate names, edges between
+ * traces, unknown ids) and written with all its scopes, nodes and edges in the transaction that
+ * agviz_recorder_end_trace() commits.  So a recording process killed at any moment leaves a file
+ * in which every ended trace is complete and no other trace has a single node; at most the row
+ * of a trace that never ended may be there (after a flush), in status "recording".  Executions,
+ * events and errors between traces are committed at least once a second.  One recorder writes a
+ * file at a time.
  *
  * Threads: a recorder belongs to the thread that uses it; any number of AgvizStore readers, in
  * this process or others, may read the file meanwhile.
@@ -44,8 +46,8 @@ AgvizRecorder *agviz_recorder_open             (const char          *path,
 gboolean       agviz_recorder_close            (AgvizRecorder       *self,
                                                 GError             **error);
 
-/* Commits everything now, including rows of traces that have not ended yet (inside a batch:
- * nothing, see agviz_recorder_begin_batch()). */
+/* Commits everything written so far (inside a batch: nothing, see agviz_recorder_begin_batch()).
+ * Traces still open stay in memory: their rows, in status "recording", are all that shows. */
 gboolean       agviz_recorder_flush            (AgvizRecorder       *self,
                                                 GError             **error);
 
