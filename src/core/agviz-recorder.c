@@ -78,7 +78,7 @@ static const char *const statement_sql[N_STMTS] = {
                         " VALUES (?1, ?2, ?3, ?4)",
   [STMT_FRAME_EXISTS] = "SELECT 1 FROM frames WHERE id = ?1",
   [STMT_FIND_STACK] = "SELECT id FROM stacks WHERE parent_id = ?1 AND frame_id = ?2",
-  [STMT_INSERT_STACK] = "INSERT INTO stacks (parent_id, frame_id) VALUES (?1, ?2)",
+  [STMT_INSERT_STACK] = "INSERT INTO stacks (id, parent_id, frame_id) VALUES (?3, ?1, ?2)",
   [STMT_STACK_EXISTS] = "SELECT 1 FROM stacks WHERE id = ?1",
   [STMT_FIND_FUNCTION] = "SELECT id FROM functions WHERE name = ?1 AND file_id = ?2 AND line = ?3",
   [STMT_INSERT_FUNCTION] = "INSERT INTO functions (name, file_id, line) VALUES (?1, ?2, ?3)",
@@ -140,6 +140,13 @@ typedef struct
   char   *role;
   char   *callee_graph_name;
 } PendingCall;
+
+typedef struct
+{
+  gint64 id;
+  gint64 parent_id;
+  gint64 frame_id;
+} PendingStack;
 
 /* A trace between begin and end lives here, validated as it grows, and reaches the file in one
  * go when it ends: readers and crashes never see half a trace, duplicate names are caught at the
@@ -214,7 +221,14 @@ struct _AgvizRecorder
   GHashTable   *attr_set_ids;         /* GBytes -> id */
   GHashTable   *function_ids;         /* "file_id:line:name" -> id */
 
-  sqlite3_stmt *bulk_stmts[2][2];     /* per BulkTable: [0] BULK_ROWS rows, [1] one row */
+  sqlite3_stmt *bulk_stmts[3][2];     /* per BulkTable: [0] BULK_ROWS rows, [1] one row */
+
+  /* New stack entries get their ids here and reach the file in multi-row inserts before the
+   * next commit (importers make one per frame of every distinct stack: single-row inserts were
+   * the importers' largest cost).  Nothing reads them before: nodes and executions that name
+   * them are written in the same transaction. */
+  gint64        next_stack_id;
+  GArray       *pending_stacks;       /* PendingStack */
 
   GString      *scratch;
 };
@@ -461,6 +475,9 @@ ensure_transaction (AgvizRecorder  *self,
   return TRUE;
 }
 
+static gboolean flush_pending_stacks (AgvizRecorder  *self,
+                                      GError        **error);
+
 static gboolean
 commit_now (AgvizRecorder  *self,
             GError        **error)
@@ -469,6 +486,8 @@ commit_now (AgvizRecorder  *self,
 
   if (!self->in_transaction)
     return TRUE;
+  if (!flush_pending_stacks (self, error))
+    return FALSE;
 
   rc = sqlite3_step (statement (self, STMT_COMMIT));
   sqlite3_reset (self->stmts[STMT_COMMIT]);
@@ -628,6 +647,7 @@ agviz_recorder_finalize (GObject *object)
   g_clear_pointer (&self->stack_ids, g_hash_table_unref);
   g_clear_pointer (&self->known_stacks, g_hash_table_unref);
   g_clear_pointer (&self->known_traces, g_hash_table_unref);
+  g_clear_pointer (&self->pending_stacks, g_array_unref);
   g_clear_pointer (&self->attr_set_ids, g_hash_table_unref);
   g_clear_pointer (&self->function_ids, g_hash_table_unref);
   g_string_free (self->scratch, TRUE);
@@ -655,6 +675,7 @@ agviz_recorder_init (AgvizRecorder *self)
   self->stack_ids = g_hash_table_new (hash_u64_key, g_direct_equal);
   self->known_stacks = g_hash_table_new (hash_u64_key, g_direct_equal);
   self->known_traces = g_hash_table_new (hash_u64_key, g_direct_equal);
+  self->pending_stacks = g_array_new (FALSE, FALSE, sizeof (PendingStack));
   self->attr_set_ids = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
                                               (GDestroyNotify) g_bytes_unref, NULL);
   self->function_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -690,6 +711,7 @@ agviz_recorder_open (const char  *path,
   self->max_file_id_at_open = max_of (self->db, "SELECT coalesce(max(id), 0) FROM source_files");
   self->max_frame_id_at_open = max_of (self->db, "SELECT coalesce(max(id), 0) FROM frames");
   self->max_stack_id_at_open = max_of (self->db, "SELECT coalesce(max(id), 0) FROM stacks");
+  self->next_stack_id = self->max_stack_id_at_open + 1;
   self->next_seq = max_of (self->db, "SELECT coalesce(max(seq), 0) FROM executions") + 1;
   self->last_commit_usec = g_get_monotonic_time ();
 
@@ -840,6 +862,8 @@ agviz_recorder_rollback_batch (AgvizRecorder  *self,
   self->max_file_id_at_open = max_of (self->db, "SELECT coalesce(max(id), 0) FROM source_files");
   self->max_frame_id_at_open = max_of (self->db, "SELECT coalesce(max(id), 0) FROM frames");
   self->max_stack_id_at_open = max_of (self->db, "SELECT coalesce(max(id), 0) FROM stacks");
+  self->next_stack_id = self->max_stack_id_at_open + 1;
+  g_array_set_size (self->pending_stacks, 0);
   self->max_session_file_id = 0;
   self->max_session_frame_id = 0;
   self->next_node_id = max_of (self->db, "SELECT coalesce(max(id), 0) FROM nodes") + 1;
@@ -1101,6 +1125,19 @@ intern_stack_entry (AgvizRecorder  *self,
   if (packable && g_hash_table_lookup_extended (self->stack_ids, id_to_value (key), NULL, &value))
     return value_to_id (value);
 
+  /* A key with a row made by this session cannot be in the file: no look-up, and the row waits
+   * for the next multi-row insert (the hash above finds it meanwhile). */
+  if (packable && (parent_id > self->max_stack_id_at_open || frame_id > self->max_frame_id_at_open))
+    {
+      PendingStack entry = { self->next_stack_id++, parent_id, frame_id };
+
+      g_array_append_val (self->pending_stacks, entry);
+      g_hash_table_insert (self->stack_ids, id_to_value (key), id_to_value (entry.id));
+      return entry.id;
+    }
+
+  if (!flush_pending_stacks (self, error))
+    return 0;
   find = statement (self, STMT_FIND_STACK);
   insert = statement (self, STMT_INSERT_STACK);
   for (guint i = 0; i < 2; i++)
@@ -1109,10 +1146,10 @@ intern_stack_entry (AgvizRecorder  *self,
       sqlite3_bind_int64 (stmt, 1, parent_id);
       sqlite3_bind_int64 (stmt, 2, frame_id);
     }
-  if (parent_id > self->max_stack_id_at_open || frame_id > self->max_frame_id_at_open)
-    id = run_insert (self, insert, "cannot store a stack", error);
-  else
-    id = find_or_insert (self, find, insert, "cannot store a stack", error);
+  sqlite3_bind_int64 (insert, 3, self->next_stack_id);
+  id = find_or_insert (self, find, insert, "cannot store a stack", error);
+  if (id == self->next_stack_id)
+    self->next_stack_id++;
   if (id != 0 && packable)
     g_hash_table_insert (self->stack_ids, id_to_value (key), id_to_value (id));
   return id;
@@ -1615,6 +1652,7 @@ typedef enum
 {
   BULK_SCOPES,
   BULK_NODES,
+  BULK_STACKS,
 } BulkTable;
 
 static const struct
@@ -1625,6 +1663,7 @@ static const struct
   [BULK_SCOPES] = { "scopes (id, trace_id, parent_id, name, node_count, descendant_count)", 6 },
   [BULK_NODES] = { "nodes (id, scope_id, name, op_type_id, device_id, stack_id, attr_set_id,"
                    " inputs, consumers)", 9 },
+  [BULK_STACKS] = { "stacks (id, parent_id, frame_id)", 3 },
 };
 
 /* The edge lists of a finished trace's nodes, encoded once before the rows are written. */
@@ -1661,6 +1700,36 @@ bulk_statement (AgvizRecorder  *self,
     }
   sqlite3_reset (*slot);
   return *slot;
+}
+
+static gboolean
+flush_pending_stacks (AgvizRecorder  *self,
+                      GError        **error)
+{
+  guint n_rows = self->pending_stacks->len;
+  guint row = 0;
+
+  while (row < n_rows)
+    {
+      guint batch = n_rows - row >= BULK_ROWS ? BULK_ROWS : 1;
+      sqlite3_stmt *stmt = bulk_statement (self, BULK_STACKS, batch, error);
+
+      if (stmt == NULL)
+        return FALSE;
+      for (guint i = 0; i < batch; i++)
+        {
+          PendingStack *entry = &g_array_index (self->pending_stacks, PendingStack, row + i);
+
+          sqlite3_bind_int64 (stmt, 1 + i * 3, entry->id);
+          sqlite3_bind_int64 (stmt, 2 + i * 3, entry->parent_id);
+          sqlite3_bind_int64 (stmt, 3 + i * 3, entry->frame_id);
+        }
+      if (!run_update (self, stmt, "cannot store stacks", error))
+        return FALSE;
+      row += batch;
+    }
+  g_array_set_size (self->pending_stacks, 0);
+  return TRUE;
 }
 
 static void
@@ -1972,6 +2041,7 @@ agviz_recorder_add_execution (AgvizRecorder         *self,
       g_hash_table_add (self->known_traces, id_to_value (execution->trace_id));
     }
   if (execution->stack_id != 0 &&
+      !g_hash_table_contains (self->known_stacks, id_to_value (execution->stack_id)) &&
       !row_exists (self, STMT_STACK_EXISTS, execution->stack_id, "stack", error))
     return 0;
 
