@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "agviz-cli.h"
 #include "agviz-core.h"
@@ -105,7 +106,21 @@ print_text (InfoReport *report,
   for (guint i = 0; i < keys->len; i++)
     {
       const char *key = g_ptr_array_index (keys, i);
-      printf ("  %s: %s\n", key, (const char *) g_hash_table_lookup (report->metadata, key));
+      const char *value = g_hash_table_lookup (report->metadata, key);
+      const char *newline = strchr (value, '\n');
+
+      /* Importers keep whole documents here (a SavedModel's object tree as JSON): a summary
+       * shows their size, --json shows them. */
+      if (newline != NULL)
+        {
+          guint n_lines = 1;
+
+          for (const char *p = value; *p != '\0'; p++)
+            n_lines += *p == '\n';
+          printf ("  %s: (%u lines, shown by --json)\n", key, n_lines);
+        }
+      else
+        printf ("  %s: %s\n", key, value);
     }
   printf ("%" G_GINT64_FORMAT " function%s, %" G_GINT64_FORMAT " trace%s, %s node%s, "
           "%s edge%s, %s execution%s, %" G_GINT64_FORMAT " event%s, %" G_GINT64_FORMAT
