@@ -6,6 +6,7 @@
 
 #include "agviz-graph-view.h"
 #include "agviz-inspector.h"
+#include "agviz-minimap.h"
 #include "agviz-timeline.h"
 #include "agviz-window.h"
 
@@ -51,6 +52,7 @@ struct _AgvizWindow
   GtkListBox           *search_results;
   GtkToggleButton      *search_button;
   AgvizGraphView       *graph_view;
+  AgvizMinimap         *minimap;
   GtkButton            *zoom_label_button;
   GtkStack             *inspector_stack;
   AgvizInspector       *inspector;

@@ -259,6 +259,7 @@ agviz_window_show_trace (AgvizWindow  *self,
   update_executions_label (self);
   if (!agviz_graph_view_set_scene (self->graph_view, scene, error))
     return FALSE;
+  gtk_widget_set_visible (GTK_WIDGET (self->minimap), TRUE);
 
   /* Translators: window subtitle, "FUNCTION — trace N" */
   subtitle = g_strdup_printf (_("%s — trace %d"), function->name, trace->ordinal);
@@ -1253,6 +1254,7 @@ agviz_window_class_init (AgvizWindowClass *klass)
   g_type_ensure (AGVIZ_TYPE_GRAPH_VIEW);
   g_type_ensure (AGVIZ_TYPE_INSPECTOR);
   g_type_ensure (AGVIZ_TYPE_TIMELINE);
+  g_type_ensure (AGVIZ_TYPE_MINIMAP);
   g_type_ensure (GTK_SOURCE_TYPE_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/agviz/Agviz/ui/agviz-window.ui");
@@ -1274,6 +1276,7 @@ agviz_window_class_init (AgvizWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, search_results);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, search_button);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, graph_view);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, minimap);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, zoom_label_button);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, inspector_stack);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, inspector);
@@ -1356,6 +1359,7 @@ agviz_window_init (AgvizWindow *self)
                     G_CALLBACK (on_zoom_changed), self);
   g_signal_connect (self->inspector, "node-activated", G_CALLBACK (on_inspector_node_activated), self);
   g_signal_connect (self->inspector, "frame-activated", G_CALLBACK (on_inspector_frame_activated), self);
+  agviz_minimap_set_graph_view (self->minimap, self->graph_view);
   g_signal_connect (self->timeline, "trace-activated", G_CALLBACK (on_timeline_trace_activated), self);
   {
     GtkGesture *click = gtk_gesture_click_new ();

@@ -284,6 +284,32 @@ test_executions_panel (Fixture       *fx,
   g_assert_true (gtk_widget_has_focus (GTK_WIDGET (timeline)));
 }
 
+/* The minimap shows when a graph does; a click in it centres the canvas on what it points at. */
+static void
+test_minimap (Fixture       *fx,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  AgvizViewport *viewport = agviz_graph_view_get_viewport (fx->window->graph_view);
+  GtkWidget *minimap = GTK_WIDGET (fx->window->minimap);
+  double before_x, before_y, after_x, after_y;
+
+  g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_train_step_57"), &error));
+  agviz_graph_view_expand_all (fx->window->graph_view);
+  g_assert_true (wait_for (drawn, fx));
+  wait_for (idle_done, fx);
+  g_assert_true (gtk_widget_get_mapped (minimap));
+  g_assert_cmpint (gtk_widget_get_width (minimap), >=, 100);
+
+  /* Zoomed in, a click at the minimap's top-left corner moves the view there. */
+  agviz_viewport_zoom_at (viewport, 4.0, 0, 0);
+  agviz_viewport_center_on (viewport, 1e6, 1e6);
+  agviz_viewport_get_offset (viewport, &before_x, &before_y);
+  agviz_minimap_move_to (fx->window->minimap, 0, 0);
+  agviz_viewport_get_offset (viewport, &after_x, &after_y);
+  g_assert_cmpfloat (after_x + after_y, <, before_x + before_y);
+}
+
 /* Selecting "variable on a non-first trace" shows that trace next to trace 1 with the variables
  * each created and their lines. */
 static void
@@ -511,6 +537,7 @@ main (int    argc,
   ADD ("/agviz/gui/executions-panel", test_executions_panel);
   ADD ("/agviz/gui/variable-comparison", test_variable_comparison);
   ADD ("/agviz/gui/source-line-selects-nodes", test_source_line_selects_nodes);
+  ADD ("/agviz/gui/minimap", test_minimap);
   ADD ("/agviz/gui/screenshot", test_screenshot);
 #undef ADD
   g_test_add_func ("/agviz/gui/open-saved-model", test_open_saved_model);
