@@ -77,6 +77,8 @@ agviz_application_startup (GApplication *application)
     { "win.zoom-out", { "<Control>minus", "<Control>KP_Subtract", NULL } },
     { "win.zoom-fit", { "<Control>0", "<Control>KP_0", NULL } },
     { "win.zoom-reset", { "<Control>1", NULL } },
+    { "win.focus-executions", { "<Control>t", NULL } },
+    { "win.show-inspector", { "<Control>i", NULL } },
   };
   g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
 

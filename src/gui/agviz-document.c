@@ -23,7 +23,13 @@ struct _AgvizDocument
   AgvizSourceMap *source_map;
   GPtrArray      *functions;
   GListModel     *diagnostics;
+  GPtrArray      *executions;       /* AgvizExecution of traces (not eager ops), in call order */
+  GHashTable     *unhealthy;        /* execution id -> TRUE: a summary counted a NaN or Inf */
 };
+
+/* The timeline draws at most this many calls: enough for any program a person reads call by
+ * call, and it bounds what a recorder's endless loop costs to load. */
+#define MAX_EXECUTIONS 100000
 
 G_DEFINE_FINAL_TYPE (AgvizDocument, agviz_document, G_TYPE_OBJECT)
 
@@ -36,6 +42,8 @@ agviz_document_finalize (GObject *object)
   g_clear_pointer (&self->title, g_free);
   g_clear_object (&self->diagnostics);
   g_clear_pointer (&self->functions, g_ptr_array_unref);
+  g_clear_pointer (&self->executions, g_ptr_array_unref);
+  g_clear_pointer (&self->unhealthy, g_hash_table_unref);
   g_clear_object (&self->source_map);
   g_clear_object (&self->store);
   if (self->imported_path != NULL)
@@ -140,6 +148,41 @@ agviz_document_import_source (GFile         *file,
   return g_steal_pointer (&imported);
 }
 
+static gboolean
+load_executions (AgvizDocument  *self,
+                 GError        **error)
+{
+  g_autoptr(GPtrArray) all = agviz_store_list_executions (self->store, 0, 0, MAX_EXECUTIONS, error);
+  g_autoptr(GPtrArray) unhealthy = NULL;
+
+  if (all == NULL)
+    return FALSE;
+  self->executions = g_ptr_array_new_with_free_func ((GDestroyNotify) agviz_execution_free);
+  /* Ownership moves element by element: eager ops are dropped, trace calls kept in call order. */
+  g_ptr_array_set_free_func (all, NULL);
+  for (guint i = 0; i < all->len; i++)
+    {
+      AgvizExecution *execution = g_ptr_array_index (all, i);
+
+      if (execution->trace_id != 0)
+        g_ptr_array_add (self->executions, execution);
+      else
+        agviz_execution_free (execution);
+    }
+
+  unhealthy = agviz_store_list_unhealthy_summaries (self->store, error);
+  if (unhealthy == NULL)
+    return FALSE;
+  self->unhealthy = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  for (guint i = 0; i < unhealthy->len; i++)
+    {
+      AgvizTensorSummary *summary = g_ptr_array_index (unhealthy, i);
+      if (summary->execution_id != 0)
+        g_hash_table_add (self->unhealthy, g_memdup2 (&summary->execution_id, sizeof (gint64)));
+    }
+  return TRUE;
+}
+
 AgvizDocument *
 agviz_document_load (GFile         *file,
                      GCancellable  *cancellable,
@@ -184,6 +227,9 @@ agviz_document_load (GFile         *file,
   if (self->functions == NULL)
     return NULL;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  if (!load_executions (self, error))
     return NULL;
 
   self->source_map = agviz_source_map_new (self->store);
@@ -352,4 +398,26 @@ agviz_document_get_initial_trace (AgvizDocument *self)
         }
     }
   return best != NULL ? best->id : 0;
+}
+
+GPtrArray *
+agviz_document_get_executions (AgvizDocument *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_DOCUMENT (self), NULL);
+  return self->executions;
+}
+
+gboolean
+agviz_document_execution_is_unhealthy (AgvizDocument *self,
+                                       gint64         execution_id)
+{
+  g_return_val_if_fail (AGVIZ_IS_DOCUMENT (self), FALSE);
+  return g_hash_table_contains (self->unhealthy, &execution_id);
+}
+
+gboolean
+agviz_document_is_trace_file (AgvizDocument *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_DOCUMENT (self), FALSE);
+  return self->imported_path == NULL;
 }

@@ -57,5 +57,13 @@ guint           agviz_document_count_diagnostics (AgvizDocument        *self,
 /* The trace to show first, as `agviz render` picks it: the largest complete trace; 0 when the
  * file holds none. */
 gint64          agviz_document_get_initial_trace (AgvizDocument        *self);
+/* The calls of traces (tf.function executions, not eager ops) in call order, at most the first
+ * 100,000 (element-type AgvizExecution, transfer none). */
+GPtrArray      *agviz_document_get_executions    (AgvizDocument        *self);
+/* Whether a tensor summary of @execution_id counted a NaN or an infinity. */
+gboolean        agviz_document_execution_is_unhealthy (AgvizDocument   *self,
+                                                  gint64                execution_id);
+/* FALSE when the document shows a copy imported from another format (nothing to watch). */
+gboolean        agviz_document_is_trace_file     (AgvizDocument        *self);
 
 G_END_DECLS

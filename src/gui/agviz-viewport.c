@@ -127,6 +127,17 @@ agviz_viewport_set_content_size (AgvizViewport *self,
 }
 
 void
+agviz_viewport_get_content_size (AgvizViewport *self,
+                                 double        *width,
+                                 double        *height)
+{
+  g_return_if_fail (AGVIZ_IS_VIEWPORT (self));
+
+  *width = self->content_width;
+  *height = self->content_height;
+}
+
+void
 agviz_viewport_set_view_size (AgvizViewport *self,
                               double         width,
                               double         height)

@@ -29,6 +29,9 @@ AgvizViewport  *agviz_viewport_new               (void);
 void            agviz_viewport_set_content_size  (AgvizViewport *self,
                                                   double         width,
                                                   double         height);
+void            agviz_viewport_get_content_size  (AgvizViewport *self,
+                                                  double        *width,
+                                                  double        *height);
 void            agviz_viewport_set_view_size     (AgvizViewport *self,
                                                   double         width,
                                                   double         height);

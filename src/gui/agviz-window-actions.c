@@ -227,6 +227,25 @@ export_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
+static void
+show_inspector_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  gtk_stack_set_visible_child_name (AGVIZ_WINDOW (widget)->inspector_stack, "inspector");
+}
+
+static void
+focus_executions_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  AgvizWindow *self = AGVIZ_WINDOW (widget);
+
+  if (gtk_widget_get_visible (self->executions_panel))
+    gtk_widget_grab_focus (GTK_WIDGET (self->timeline));
+}
+
 void
 _agviz_window_update_actions (AgvizWindow *self)
 {
@@ -261,4 +280,6 @@ _agviz_window_class_add_actions (AgvizWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-reset", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-fit", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.show-inspector", NULL, show_inspector_action);
+  gtk_widget_class_install_action (widget_class, "win.focus-executions", NULL, focus_executions_action);
 }

@@ -6,6 +6,8 @@
 
 #include "agviz-graph-view.h"
 #include "agviz-inspector.h"
+#include "agviz-minimap.h"
+#include "agviz-timeline.h"
 #include "agviz-window.h"
 
 G_BEGIN_DECLS
@@ -23,6 +25,12 @@ struct _AgvizWindow
   int                   source_line;   /* highlighted line, 0 none */
   GHashTable           *stack_locations; /* search: stack id -> "file:line" of its defining frame */
   gboolean              selecting;     /* guards re-entrant selection between panels */
+  GPtrArray            *monitors;      /* GFileMonitor on the trace file and its -wal */
+  guint                 refresh_source; /* debounce timeout of a pending refresh */
+  GCancellable         *refreshing;    /* set while a refresh loads */
+  gboolean              refresh_again; /* the file changed during that load */
+  guint                 n_refreshes;   /* finished refreshes, for tests */
+  gint64                comparison_trace_id; /* trace k shown in the comparison, 0 none */
 
   /* template children */
   GtkLabel             *title_label;
@@ -44,8 +52,15 @@ struct _AgvizWindow
   GtkListBox           *search_results;
   GtkToggleButton      *search_button;
   AgvizGraphView       *graph_view;
+  AgvizMinimap         *minimap;
   GtkButton            *zoom_label_button;
+  GtkStack             *inspector_stack;
   AgvizInspector       *inspector;
+  GtkLabel             *comparison_summary;
+  GtkGrid              *comparison_grid;
+  GtkWidget            *executions_panel;
+  GtkLabel             *executions_label;
+  AgvizTimeline        *timeline;
   GtkLabel             *source_label;
   GtkSourceView        *source_view;
 };
@@ -66,6 +81,12 @@ guint    _agviz_window_search            (AgvizWindow      *self,
 /* Selects the diagnostic at @position in the diagnostics list. */
 void     _agviz_window_select_diagnostic (AgvizWindow      *self,
                                           guint             position);
+/* Shows trace @trace_id next to the first trace of its function in the comparison view. */
+void     _agviz_window_show_comparison   (AgvizWindow      *self,
+                                          gint64            trace_id);
+/* Selects the nodes created on @line of the file in the source view; returns how many. */
+guint    _agviz_window_select_source_line (AgvizWindow     *self,
+                                          int               line);
 /* Where the example trace file is: the build tree's when running uninstalled. */
 char    *_agviz_window_find_example      (void);
 

@@ -15,6 +15,7 @@
 G_DEFINE_FINAL_TYPE (AgvizWindow, agviz_window, GTK_TYPE_APPLICATION_WINDOW)
 
 static void show_item_source (AgvizWindow *self, const AgvizSceneItem *item);
+static void update_executions_label (AgvizWindow *self);
 
 /* ---- titles and the start screen ---------------------------------------------------------- */
 
@@ -254,8 +255,11 @@ agviz_window_show_trace (AgvizWindow  *self,
   g_set_object (&self->scene, scene);
   g_hash_table_remove_all (self->stack_locations);
   select_trace_row (self, trace_id);
+  agviz_timeline_set_selected (self->timeline, trace_id);
+  update_executions_label (self);
   if (!agviz_graph_view_set_scene (self->graph_view, scene, error))
     return FALSE;
+  gtk_widget_set_visible (GTK_WIDGET (self->minimap), TRUE);
 
   /* Translators: window subtitle, "FUNCTION — trace N" */
   subtitle = g_strdup_printf (_("%s — trace %d"), function->name, trace->ordinal);
@@ -264,6 +268,72 @@ agviz_window_show_trace (AgvizWindow  *self,
   if (gtk_search_bar_get_search_mode (self->search_bar))
     _agviz_window_search (self, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
   return TRUE;
+}
+
+/* ---- executions panel -------------------------------------------------------------------- */
+
+static void
+update_executions_label (AgvizWindow *self)
+{
+  GPtrArray *executions = agviz_document_get_executions (self->document);
+  g_autoptr(GString) text = g_string_new (NULL);
+  gint64 total = 0, trace_total = 0;
+  guint trace_calls = 0;
+
+  for (guint i = 0; i < executions->len; i++)
+    {
+      AgvizExecution *execution = g_ptr_array_index (executions, i);
+
+      total += MAX (execution->duration_ns, 0);
+      if (execution->trace_id == self->trace_id)
+        {
+          trace_calls++;
+          trace_total += MAX (execution->duration_ns, 0);
+        }
+    }
+  {
+    g_autofree char *time = format_duration (total);
+    /* Translators: executions panel heading, "12 calls · 1.2 ms" */
+    g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u call · %s", "%u calls · %s",
+                                               executions->len), executions->len, time);
+  }
+  if (self->trace_id != 0)
+    {
+      g_autofree char *time = format_duration (trace_total);
+      g_string_append (text, "  —  ");
+      /* Translators: the shown trace's share, "this trace: 2 calls · 78 µs" */
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "this trace: %u call · %s",
+                                                 "this trace: %u calls · %s", trace_calls),
+                              trace_calls, time);
+    }
+  if (agviz_timeline_get_n_unhealthy (self->timeline) > 0)
+    {
+      guint n = agviz_timeline_get_n_unhealthy (self->timeline);
+      g_string_append (text, "  —  ");
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u with NaN or Inf",
+                                                 "%u with NaN or Inf", n), n);
+    }
+  gtk_label_set_text (self->executions_label, text->str);
+}
+
+static void
+populate_executions (AgvizWindow *self)
+{
+  agviz_timeline_set_document (self->timeline, self->document);
+  agviz_timeline_set_selected (self->timeline, self->trace_id);
+  gtk_widget_set_visible (self->executions_panel, agviz_timeline_get_n_marks (self->timeline) > 0);
+  update_executions_label (self);
+}
+
+static void
+on_timeline_trace_activated (AgvizTimeline *timeline,
+                             gint64         trace_id,
+                             AgvizWindow   *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (trace_id != self->trace_id && !agviz_window_show_trace (self, trace_id, &error))
+    set_subtitle (self, error->message);
 }
 
 /* ---- graph selection, inspector, source view ---------------------------------------------- */
@@ -276,7 +346,10 @@ on_graph_selection_changed (AgvizGraphView *view,
 
   agviz_inspector_show_item (self->inspector, self->document, item);
   if (item != NULL && !self->selecting)
-    show_item_source (self, item);
+    {
+      show_item_source (self, item);
+      gtk_stack_set_visible_child_name (self->inspector_stack, "inspector");
+    }
 }
 
 static void
@@ -496,6 +569,11 @@ _agviz_window_select_diagnostic (AgvizWindow *self,
   if (agviz_diagnostic_get_file (diagnostic) != NULL)
     _agviz_window_show_source (self, agviz_diagnostic_get_file (diagnostic),
                                agviz_diagnostic_get_line (diagnostic));
+  if (agviz_diagnostic_get_kind (diagnostic) == AGVIZ_DIAGNOSTIC_KIND_VARIABLE_NON_FIRST_TRACE &&
+      trace_id != 0)
+    _agviz_window_show_comparison (self, trace_id);
+  else
+    gtk_stack_set_visible_child_name (self->inspector_stack, "inspector");
 }
 
 static void
@@ -690,6 +768,308 @@ on_search_activate (GtkSearchEntry *entry,
     on_search_result_activated (self->search_results, first, self);
 }
 
+/* ---- comparing a trace with its function's first trace ------------------------------------ */
+
+static const char * const variable_ops[] = { "VarHandleOp", "VariableV2", "Variable" };
+
+static void
+on_comparison_location_clicked (GtkButton   *button,
+                                AgvizWindow *self)
+{
+  const char *file = g_object_get_data (G_OBJECT (button), "agviz-file");
+  int line = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "agviz-line"));
+
+  if (file != NULL)
+    _agviz_window_show_source (self, file, line);
+}
+
+static GtkWidget *
+make_caption (const char *text,
+              const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+  return label;
+}
+
+/* One column of the comparison: the trace's signature and the variables it created, each a
+ * button that shows its source line.  Returns how many variables. */
+static guint
+fill_comparison_column (AgvizWindow *self,
+                        int          column,
+                        AgvizTrace  *trace)
+{
+  AgvizStore *store = agviz_document_get_store (self->document);
+  AgvizSourceMap *source_map = agviz_document_get_source_map (self->document);
+  g_autofree char *title = g_strdup_printf (_("Trace %d"), trace->ordinal);
+  GtkWidget *heading = make_caption (title, "heading");
+  int row = 0;
+  guint n_variables = 0;
+
+  gtk_grid_attach (self->comparison_grid, heading, column, row++, 1, 1);
+  gtk_grid_attach (self->comparison_grid,
+                   make_caption (trace->signature != NULL && trace->signature[0] != '\0'
+                                   ? trace->signature : _("(no signature)"), "monospace"),
+                   column, row++, 1, 1);
+  gtk_grid_attach (self->comparison_grid, make_caption (_("Variables created"), "caption-heading"),
+                   column, row++, 1, 1);
+
+  for (guint k = 0; k < G_N_ELEMENTS (variable_ops); k++)
+    {
+      g_autoptr(GPtrArray) nodes = agviz_store_list_trace_nodes_of_type (store, trace->id, variable_ops[k], NULL);
+
+      for (guint i = 0; nodes != NULL && i < nodes->len; i++)
+        {
+          AgvizNode *node = g_ptr_array_index (nodes, i);
+          g_autoptr(GPtrArray) frames = node->stack_id != 0
+                                          ? agviz_source_map_get_stack (source_map, node->stack_id, NULL)
+                                          : NULL;
+          g_autoptr(GString) text = g_string_new (NULL);
+          GtkWidget *button = gtk_button_new ();
+          GtkWidget *label;
+
+          g_string_append_printf (text, "%s  (%s)", node->name, node->op_type);
+          if (frames != NULL && frames->len > 0)
+            {
+              int defining = agviz_source_map_find_defining_frame (frames);
+              AgvizSourceFrame *frame = g_ptr_array_index (frames, defining >= 0 ? defining : (int) frames->len - 1);
+              g_autofree char *base = g_path_get_basename (frame->frame->file);
+
+              g_string_append_printf (text, "\n%s:%d", base, frame->frame->line);
+              if (frame->frame->source_line != NULL)
+                {
+                  g_autofree char *stripped = g_strstrip (g_strdup (frame->frame->source_line));
+                  g_string_append_printf (text, "\n%s", stripped);
+                }
+              g_object_set_data_full (G_OBJECT (button), "agviz-file", g_strdup (frame->frame->file), g_free);
+              g_object_set_data (G_OBJECT (button), "agviz-line", GINT_TO_POINTER (frame->frame->line));
+            }
+          label = make_caption (text->str, "monospace");
+          gtk_button_set_child (GTK_BUTTON (button), label);
+          gtk_widget_add_css_class (button, "flat");
+          gtk_widget_set_tooltip_text (button, _("Show the line that created it"));
+          g_signal_connect (button, "clicked", G_CALLBACK (on_comparison_location_clicked), self);
+          gtk_grid_attach (self->comparison_grid, button, column, row++, 1, 1);
+          n_variables++;
+        }
+    }
+  if (n_variables == 0)
+    gtk_grid_attach (self->comparison_grid, make_caption (_("None"), "dim-label"), column, row++, 1, 1);
+  return n_variables;
+}
+
+void
+_agviz_window_show_comparison (AgvizWindow *self,
+                               gint64       trace_id)
+{
+  AgvizFunction *function = NULL;
+  AgvizTrace *trace = agviz_document_find_trace (self->document, trace_id, &function);
+  AgvizTrace *first;
+  g_autofree char *summary = NULL;
+  GtkWidget *child;
+  guint n_first, n_this;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->comparison_grid))) != NULL)
+    gtk_grid_remove (self->comparison_grid, child);
+  self->comparison_trace_id = 0;
+  if (trace == NULL || function->traces->len == 0)
+    return;
+  first = g_ptr_array_index (function->traces, 0);
+  n_first = fill_comparison_column (self, 0, first);
+  n_this = trace != first ? fill_comparison_column (self, 1, trace) : 0;
+  /* Translators: %1$s is a function, %2$d and %3$d trace numbers */
+  summary = g_strdup_printf (_("%1$s, trace %2$d next to trace %3$d. A tf.function may create "
+                               "variables only while it is traced the first time: later traces "
+                               "must reuse them."), function->name, trace->ordinal, first->ordinal);
+  gtk_label_set_text (self->comparison_summary, summary);
+  g_debug ("comparison: %u variables in the first trace, %u in trace %d", n_first, n_this, trace->ordinal);
+  self->comparison_trace_id = trace_id;
+  gtk_stack_set_visible_child_name (self->inspector_stack, "comparison");
+}
+
+/* ---- clicking a source line ----------------------------------------------------------------- */
+
+guint
+_agviz_window_select_source_line (AgvizWindow *self,
+                                  int          line)
+{
+  g_autofree char *query = NULL;
+  GtkListBoxRow *first;
+  guint found;
+
+  if (self->source_path == NULL || self->scene == NULL || line <= 0)
+    return 0;
+  query = g_strdup_printf ("%s:%d", self->source_path, line);
+  found = _agviz_window_search (self, query);
+  if (found == 0)
+    return 0;
+  /* The results stay listed in the search bar; the first one is selected and centred. */
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  g_signal_handlers_block_by_func (self->search_entry, on_search_changed, self);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), query);
+  g_signal_handlers_unblock_by_func (self->search_entry, on_search_changed, self);
+  first = gtk_list_box_get_row_at_index (self->search_results, 0);
+  if (first != NULL)
+    agviz_graph_view_select (self->graph_view, g_object_get_data (G_OBJECT (first), "agviz-item"), TRUE);
+  return found;
+}
+
+static void
+on_source_clicked (GtkGestureClick *gesture,
+                   int              n_press,
+                   double           x,
+                   double           y,
+                   AgvizWindow     *self)
+{
+  GtkTextView *view = GTK_TEXT_VIEW (self->source_view);
+  GtkTextIter iter;
+  int buffer_x, buffer_y;
+
+  if (n_press != 1)
+    return;
+  gtk_text_view_window_to_buffer_coords (view, GTK_TEXT_WINDOW_WIDGET, (int) x, (int) y, &buffer_x, &buffer_y);
+  gtk_text_view_get_line_at_y (view, &iter, buffer_y, NULL);
+  _agviz_window_select_source_line (self, gtk_text_iter_get_line (&iter) + 1);
+}
+
+/* ---- live refresh: a file a recorder is still writing ---------------------------------------- */
+
+static gboolean refresh_timeout (gpointer user_data);
+
+static guint
+count_traces (AgvizDocument *document)
+{
+  GPtrArray *functions = agviz_document_get_functions (document);
+  guint n = 0;
+
+  for (guint i = 0; i < functions->len; i++)
+    n += ((AgvizFunction *) g_ptr_array_index (functions, i))->traces->len;
+  return n;
+}
+
+static void
+schedule_refresh (AgvizWindow *self)
+{
+  /* A recorder commits in bursts: wait for a quiet moment rather than reload per write. */
+  if (self->refresh_source == 0)
+    self->refresh_source = g_timeout_add (300, refresh_timeout, self);
+}
+
+static void
+on_document_refreshed (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(AgvizWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizDocument) document = agviz_document_load_finish (result, &error);
+
+  /* Cancelled: the window closed or opened another file, and its state is not ours any more. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->refreshing);
+  /* A failed reload (a file caught half-written) keeps what is shown; the next change retries.
+   * An unchanged one is dropped too, so the sidebar and the lists keep their state. */
+  if (document != NULL &&
+      (count_traces (document) != count_traces (self->document) ||
+       agviz_document_get_executions (document)->len != agviz_document_get_executions (self->document)->len ||
+       g_list_model_get_n_items (agviz_document_get_diagnostics (document)) !=
+         g_list_model_get_n_items (agviz_document_get_diagnostics (self->document))))
+    {
+      g_set_object (&self->document, document);
+      populate_sidebar (self);
+      bind_diagnostics (self);
+      populate_executions (self);
+      if (self->trace_id != 0)
+        select_trace_row (self, self->trace_id);
+      self->n_refreshes++;
+    }
+  else if (error != NULL)
+    g_debug ("refresh: %s", error->message);
+  if (self->refresh_again)
+    {
+      self->refresh_again = FALSE;
+      schedule_refresh (self);
+    }
+}
+
+static gboolean
+refresh_timeout (gpointer user_data)
+{
+  AgvizWindow *self = user_data;
+
+  self->refresh_source = 0;
+  if (self->refreshing != NULL)
+    {
+      self->refresh_again = TRUE;
+      return G_SOURCE_REMOVE;
+    }
+  self->refreshing = g_cancellable_new ();
+  agviz_document_load_async (agviz_document_get_file (self->document), self->refreshing,
+                             on_document_refreshed, g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_trace_file_changed (GFileMonitor      *monitor,
+                       GFile             *file,
+                       GFile             *other_file,
+                       GFileMonitorEvent  event,
+                       AgvizWindow       *self)
+{
+  if (event == G_FILE_MONITOR_EVENT_CHANGED || event == G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT ||
+      event == G_FILE_MONITOR_EVENT_CREATED)
+    schedule_refresh (self);
+}
+
+static void
+unwatch_file (AgvizWindow *self)
+{
+  if (self->refreshing != NULL)
+    g_cancellable_cancel (self->refreshing);
+  g_clear_object (&self->refreshing);
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
+  self->refresh_again = FALSE;
+  for (guint i = 0; self->monitors != NULL && i < self->monitors->len; i++)
+    {
+      GFileMonitor *monitor = g_ptr_array_index (self->monitors, i);
+
+      g_signal_handlers_disconnect_by_data (monitor, self);
+      g_file_monitor_cancel (monitor);
+    }
+  if (self->monitors != NULL)
+    g_ptr_array_set_size (self->monitors, 0);
+}
+
+/* Watches the trace file and its write-ahead log, where a recorder's commits land first. */
+static void
+watch_file (AgvizWindow *self)
+{
+  const char *suffixes[] = { "", "-wal" };
+  const char *path;
+
+  unwatch_file (self);
+  if (!agviz_document_is_trace_file (self->document))
+    return;
+  path = agviz_store_get_path (agviz_document_get_store (self->document));
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *name = g_strconcat (path, suffixes[i], NULL);
+      g_autoptr(GFile) file = g_file_new_for_path (name);
+      GFileMonitor *monitor = g_file_monitor_file (file, G_FILE_MONITOR_NONE, NULL, NULL);
+
+      if (monitor == NULL)
+        continue;
+      g_signal_connect (monitor, "changed", G_CALLBACK (on_trace_file_changed), self);
+      g_ptr_array_add (self->monitors, monitor);
+    }
+}
+
 /* ---- opening ------------------------------------------------------------------------------ */
 
 static void
@@ -723,6 +1103,8 @@ on_document_loaded (GObject      *source,
   gtk_window_set_title (GTK_WINDOW (self), agviz_document_get_title (document));
   populate_sidebar (self);
   bind_diagnostics (self);
+  populate_executions (self);
+  watch_file (self);
   gtk_stack_set_visible_child_name (self->main_stack, "document");
 
   initial = agviz_document_get_initial_trace (document);
@@ -847,6 +1229,8 @@ agviz_window_dispose (GObject *object)
     g_cancellable_cancel (self->loading);
   /* No gtk_widget_dispose_template() here: GtkWindow tears its child down itself, and in GTK 4.8
    * doing both unparents the child twice. */
+  unwatch_file (self);
+  g_clear_pointer (&self->monitors, g_ptr_array_unref);
   g_clear_object (&self->loading);
   g_clear_object (&self->scene);
   g_clear_object (&self->document);
@@ -869,6 +1253,8 @@ agviz_window_class_init (AgvizWindowClass *klass)
 
   g_type_ensure (AGVIZ_TYPE_GRAPH_VIEW);
   g_type_ensure (AGVIZ_TYPE_INSPECTOR);
+  g_type_ensure (AGVIZ_TYPE_TIMELINE);
+  g_type_ensure (AGVIZ_TYPE_MINIMAP);
   g_type_ensure (GTK_SOURCE_TYPE_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/agviz/Agviz/ui/agviz-window.ui");
@@ -890,8 +1276,15 @@ agviz_window_class_init (AgvizWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, search_results);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, search_button);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, graph_view);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, minimap);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, zoom_label_button);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, inspector_stack);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, inspector);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, comparison_summary);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, comparison_grid);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, executions_panel);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, executions_label);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, timeline);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, source_label);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, source_view);
   gtk_widget_class_bind_template_callback (widget_class, on_trace_row_selected);
@@ -935,6 +1328,7 @@ agviz_window_init (AgvizWindow *self)
                                                gtk_stack_get_child_by_name (self->sidebar_stack,
                                                                             "diagnostics"));
   self->stack_locations = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  self->monitors = g_ptr_array_new_with_free_func (g_object_unref);
 
   self->settings = settings_if_installed ();
   if (self->settings != NULL)
@@ -965,6 +1359,15 @@ agviz_window_init (AgvizWindow *self)
                     G_CALLBACK (on_zoom_changed), self);
   g_signal_connect (self->inspector, "node-activated", G_CALLBACK (on_inspector_node_activated), self);
   g_signal_connect (self->inspector, "frame-activated", G_CALLBACK (on_inspector_frame_activated), self);
+  agviz_minimap_set_graph_view (self->minimap, self->graph_view);
+  g_signal_connect (self->timeline, "trace-activated", G_CALLBACK (on_timeline_trace_activated), self);
+  {
+    GtkGesture *click = gtk_gesture_click_new ();
+
+    /* Released, not pressed: a drag that selects text is not a click on a line. */
+    g_signal_connect (click, "released", G_CALLBACK (on_source_clicked), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->source_view), GTK_EVENT_CONTROLLER (click));
+  }
   g_object_bind_property (self->search_bar, "search-mode-enabled", self->search_button, "active",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));

@@ -15,6 +15,9 @@ test_conversion_round_trip (void)
   agviz_viewport_set_offset (viewport, 100, 50);
   agviz_viewport_zoom_at (viewport, 2.0, 0, 0);
 
+  agviz_viewport_get_content_size (viewport, &x, &y);   /* what the minimap scales */
+  g_assert_cmpfloat (x, ==, 2000);
+  g_assert_cmpfloat (y, ==, 1000);
   agviz_viewport_view_to_content (viewport, 200, 100, &x, &y);
   g_assert_cmpfloat_with_epsilon (x, 100 + 200 / 2.0, 1e-9);
   g_assert_cmpfloat_with_epsilon (y, 50 + 100 / 2.0, 1e-9);

@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <stdlib.h>
 
+#include "agviz-recorder.h"
 #include "agviz-window-private.h"
 
 typedef struct
@@ -252,6 +253,173 @@ test_export_png (Fixture       *fx,
   g_rmdir (dir);
 }
 
+/* The executions panel: one lane per called trace, a mark per call, NaN/Inf markers; picking a
+ * mark shows its trace. */
+static void
+test_executions_panel (Fixture       *fx,
+                       gconstpointer  data)
+{
+  AgvizTimeline *timeline = fx->window->timeline;
+  gint64 noisy = trace_of (fx, "__inference_noisy_73");
+  double x = 0, y = 0;
+
+  g_assert_true (gtk_widget_get_visible (fx->window->executions_panel));
+  g_assert_cmpuint (agviz_timeline_get_n_marks (timeline), ==,
+                    agviz_document_get_executions (fx->window->document)->len);
+  g_assert_cmpuint (agviz_timeline_get_n_marks (timeline), >=, 5);
+  g_assert_cmpuint (agviz_timeline_get_n_lanes (timeline), >=, 3);
+  g_assert_cmpuint (agviz_timeline_get_n_unhealthy (timeline), >=, 1);   /* the example's NaN */
+  g_assert_nonnull (strstr (gtk_label_get_text (fx->window->executions_label), "calls"));
+  g_assert_cmpint (agviz_timeline_get_selected (timeline), ==, fx->window->trace_id);
+
+  g_assert_true (wait_for (drawn, fx));
+  g_assert_true (agviz_timeline_get_mark_point (timeline, noisy, &x, &y));
+  g_assert_cmpint (agviz_timeline_pick (timeline, x, y), ==, noisy);
+  g_signal_emit_by_name (timeline, "trace-activated", noisy);
+  g_assert_cmpint (fx->window->trace_id, ==, noisy);
+  g_assert_nonnull (strstr (gtk_label_get_text (fx->window->executions_label), "this trace: 2 calls"));
+
+  /* Keyboard: Ctrl+T focuses the chart, Down moves to the next called trace. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.focus-executions", NULL));
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (timeline)));
+}
+
+/* The minimap shows when a graph does; a click in it centres the canvas on what it points at. */
+static void
+test_minimap (Fixture       *fx,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  AgvizViewport *viewport = agviz_graph_view_get_viewport (fx->window->graph_view);
+  GtkWidget *minimap = GTK_WIDGET (fx->window->minimap);
+  double before_x, before_y, after_x, after_y;
+
+  g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_train_step_57"), &error));
+  agviz_graph_view_expand_all (fx->window->graph_view);
+  g_assert_true (wait_for (drawn, fx));
+  wait_for (idle_done, fx);
+  g_assert_true (gtk_widget_get_mapped (minimap));
+  g_assert_cmpint (gtk_widget_get_width (minimap), >=, 100);
+
+  /* Zoomed in, a click at the minimap's top-left corner moves the view there. */
+  agviz_viewport_zoom_at (viewport, 4.0, 0, 0);
+  agviz_viewport_center_on (viewport, 1e6, 1e6);
+  agviz_viewport_get_offset (viewport, &before_x, &before_y);
+  agviz_minimap_move_to (fx->window->minimap, 0, 0);
+  agviz_viewport_get_offset (viewport, &after_x, &after_y);
+  g_assert_cmpfloat (after_x + after_y, <, before_x + before_y);
+}
+
+/* Selecting "variable on a non-first trace" shows that trace next to trace 1 with the variables
+ * each created and their lines. */
+static void
+test_variable_comparison (Fixture       *fx,
+                          gconstpointer  data)
+{
+  GListModel *diagnostics = agviz_document_get_diagnostics (fx->window->document);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (diagnostics); i++)
+    {
+      g_autoptr(AgvizDiagnostic) diagnostic = g_list_model_get_item (diagnostics, i);
+      if (agviz_diagnostic_get_kind (diagnostic) == AGVIZ_DIAGNOSTIC_KIND_VARIABLE_NON_FIRST_TRACE)
+        gtk_selection_model_select_item (gtk_list_view_get_model (fx->window->diagnostics_list), i, TRUE);
+    }
+  g_assert_cmpint (fx->window->comparison_trace_id, ==, trace_of (fx, "__inference_make_var_152"));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (fx->window->inspector_stack), ==, "comparison");
+  collect_text (GTK_WIDGET (fx->window->comparison_grid), text);
+  g_assert_nonnull (strstr (text->str, "Trace 1"));
+  g_assert_nonnull (strstr (text->str, "Trace 2"));
+  g_assert_nonnull (strstr (text->str, "VarHandleOp"));
+  g_assert_nonnull (strstr (text->str, "demo.py:19"));
+
+  /* Back to the inspector through its action (Ctrl+I). */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.show-inspector", NULL));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (fx->window->inspector_stack), ==, "inspector");
+}
+
+/* Clicking line 19 of demo.py selects the variable created there. */
+static void
+test_source_line_selects_nodes (Fixture       *fx,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  AgvizSceneItem *selected;
+
+  g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_make_var_152"), &error));
+  agviz_graph_view_select (fx->window->graph_view,
+                           agviz_scene_find_node (fx->window->scene, "Variable", NULL), FALSE);
+  g_assert_nonnull (fx->window->source_path);
+  agviz_graph_view_select (fx->window->graph_view, NULL, FALSE);
+  g_assert_cmpuint (_agviz_window_select_source_line (fx->window, 19), >=, 1);
+  selected = agviz_graph_view_get_selected (fx->window->graph_view);
+  g_assert_nonnull (selected);
+  g_assert_cmpstr (selected->op_type, ==, "VarHandleOp");
+  g_assert_true (gtk_search_bar_get_search_mode (fx->window->search_bar));
+  g_assert_cmpuint (_agviz_window_select_source_line (fx->window, 1), ==, 0);   /* a comment line */
+}
+
+static gboolean
+refreshed (Fixture *fx)
+{
+  return fx->window->n_refreshes > 0;
+}
+
+/* A recorder appends a trace to the open file: it shows up in the sidebar without reopening, and
+ * the shown trace stays selected. */
+static void
+test_live_refresh (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("agviz-gui-live-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "live.db", NULL);
+  g_autoptr(GFile) example = g_file_new_for_path (g_getenv ("AGVIZ_EXAMPLE_TRACE"));
+  g_autoptr(GFile) copy = g_file_new_for_path (path);
+  g_autoptr(AgvizRecorder) recorder = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  Fixture fx = { 0 };
+  gint64 shown, function, trace;
+
+  g_assert_true (g_file_copy (example, copy, G_FILE_COPY_NONE, NULL, NULL, NULL, &error));
+  fx.window = g_object_new (AGVIZ_TYPE_WINDOW, NULL);
+  gtk_window_present (GTK_WINDOW (fx.window));
+  agviz_window_open (fx.window, copy);
+  g_assert_true (wait_for (loaded, &fx));
+  g_assert_nonnull (fx.window->document);
+  shown = fx.window->trace_id;
+  g_assert_cmpint (shown, !=, 0);
+  g_assert_true (wait_for (drawn, &fx));
+  wait_for (idle_done, &fx);
+  fx.window->n_refreshes = 0;
+
+  recorder = agviz_recorder_open (path, &error);
+  g_assert_no_error (error);
+  function = agviz_recorder_add_function (recorder, "live_step", 0, 0, &error);
+  trace = agviz_recorder_begin_trace (recorder, function, "__inference_live_step_7", "x: ()", "first call", &error);
+  g_assert_no_error (error);
+  agviz_recorder_add_node (recorder, trace, "Const", "Const", NULL, NULL, 0, &error);
+  g_assert_no_error (error);
+  g_assert_true (agviz_recorder_end_trace (recorder, trace, AGVIZ_TRACE_STATUS_COMPLETE, -1, &error));
+  g_assert_true (agviz_recorder_flush (recorder, &error));
+
+  g_assert_true (wait_for (refreshed, &fx));
+  collect_text (GTK_WIDGET (fx.window->trace_list), text);
+  g_assert_nonnull (strstr (text->str, "live_step"));
+  g_assert_cmpint (fx.window->trace_id, ==, shown);
+  {
+    GtkListBoxRow *row = gtk_list_box_get_selected_row (fx.window->trace_list);
+    g_assert_nonnull (row);
+    g_assert_cmpint (*(gint64 *) g_object_get_data (G_OBJECT (row), "agviz-trace-id"), ==, shown);
+  }
+  g_assert_true (agviz_recorder_close (recorder, &error));
+
+  fixture_teardown (&fx, NULL);
+  {
+    g_autofree char *command = g_strdup_printf ("rm -rf '%s'", dir);
+    g_assert_cmpint (system (command), ==, 0);
+  }
+}
+
 /* What the window looks like, for people judging it (not a pass/fail check). */
 static void
 test_screenshot (Fixture       *fx,
@@ -366,9 +534,14 @@ main (int    argc,
   ADD ("/agviz/gui/diagnostic-selects-trace-and-line", test_diagnostic_selects_trace_and_line);
   ADD ("/agviz/gui/search", test_search);
   ADD ("/agviz/gui/export-png", test_export_png);
+  ADD ("/agviz/gui/executions-panel", test_executions_panel);
+  ADD ("/agviz/gui/variable-comparison", test_variable_comparison);
+  ADD ("/agviz/gui/source-line-selects-nodes", test_source_line_selects_nodes);
+  ADD ("/agviz/gui/minimap", test_minimap);
   ADD ("/agviz/gui/screenshot", test_screenshot);
 #undef ADD
   g_test_add_func ("/agviz/gui/open-saved-model", test_open_saved_model);
+  g_test_add_func ("/agviz/gui/live-refresh", test_live_refresh);
 
   {
     int status = g_test_run ();
