@@ -16,6 +16,23 @@ struct _AgvizApplication
 
 G_DEFINE_FINAL_TYPE (AgvizApplication, agviz_application, GTK_TYPE_APPLICATION)
 
+/**
+ * agviz_application_bind_textdomain:
+ *
+ * Points gettext at agviz's translations: the installed ones, or those under
+ * `$AGVIZ_LOCALEDIR` when it is set (the build tree's `po/` folder, for running the app or
+ * its tests uninstalled).  Call after setlocale().
+ */
+void
+agviz_application_bind_textdomain (void)
+{
+  const char *localedir = g_getenv ("AGVIZ_LOCALEDIR");
+
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : AGVIZ_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}
+
 static void
 new_window_action (GSimpleAction *action,
                    GVariant      *parameter,

@@ -9,5 +9,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AgvizApplication, agviz_application, AGVIZ, APPLICATION, GtkApplication)
 
 AgvizApplication *agviz_application_new (void);
+void              agviz_application_bind_textdomain (void);
 
 G_END_DECLS

@@ -559,9 +559,11 @@ on_query_tooltip (GtkWidget      *widget,
     text = g_strdup_printf ("%s\n%s%s%s", path, item->op_type, item->device != NULL ? " · " : "",
                             item->device != NULL ? item->device : "");
   else
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s\n%" G_GINT64_FORMAT " op",
-                                         "%s\n%" G_GINT64_FORMAT " ops", item->op_count),
-                            path, item->op_count);
+    /* Translators: a scope's tooltip, its path and then how many ops it holds.  The count is a
+     * plain "%lld" (not G_GINT64_FORMAT) so that xgettext sees the whole string. */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s\n%lld op", "%s\n%lld ops",
+                                         item->op_count),
+                            path, (long long) item->op_count);
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
 }

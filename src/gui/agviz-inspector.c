@@ -163,7 +163,8 @@ add_edge_list (AgvizInspector *self,
       if (other == NULL)
         continue;
       if (edge->src_output < 0)
-        text = g_strdup_printf ("^%s  (%s, %s)", other->name, other->op_type, _("control"));
+        /* Translators: marks a control-dependency edge (not a data edge) in the inputs list */
+        text = g_strdup_printf ("^%s  (%s, %s)", other->name, other->op_type, C_("edge", "control"));
       else if (inputs)
         text = g_strdup_printf ("%s:%d  (%s)", other->name, edge->src_output, other->op_type);
       else
@@ -324,15 +325,20 @@ add_summaries (AgvizInspector *self,
   for (guint i = 0; i < summaries->len && i < 20; i++)
     {
       AgvizTensorSummary *summary = g_ptr_array_index (summaries, i);
-      g_autofree char *name = g_strdup_printf (_("output %d, run %" G_GINT64_FORMAT),
-                                               summary->output_slot, summary->execution_id);
+      /* Translators: a tensor summary's row, "output SLOT, run EXECUTION-ID" */
+      g_autofree char *name = g_strdup_printf (_("output %d, run %lld"), summary->output_slot,
+                                               (long long) summary->execution_id);
       g_autoptr(GString) text = g_string_new (NULL);
 
       g_string_append_printf (text, "%s %s", summary->dtype != NULL ? summary->dtype : "",
                               summary->shape != NULL ? summary->shape : "");
       if (summary->has_range)
-        g_string_append_printf (text, "  min %g max %g mean %g", summary->min, summary->max,
-                                summary->mean);
+        {
+          g_string_append (text, "  ");
+          /* Translators: a tensor's smallest, largest and mean values */
+          g_string_append_printf (text, _("min %g max %g mean %g"), summary->min, summary->max,
+                                  summary->mean);
+        }
       if (summary->nan_count > 0)
         g_string_append_printf (text, "  ⚠ %" G_GINT64_FORMAT " NaN", summary->nan_count);
       if (summary->neg_inf_count > 0)
@@ -368,6 +374,7 @@ show_op (AgvizInspector       *self,
   grid = add_grid (self);
   add_property (grid, row++, _("Name"), node->name);
   add_property (grid, row++, _("Op"), node->op_type);
+  /* Translators: the Device of a node that no device was assigned to */
   add_property (grid, row++, _("Device"), node->device != NULL ? node->device : _("not placed"));
   if (item->output_elements >= 0)
     {

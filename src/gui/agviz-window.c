@@ -106,16 +106,16 @@ make_trace_row (AgvizWindow   *self,
   int worst = -1;
   guint n_diagnostics = agviz_document_count_diagnostics (self->document, trace->id, &worst);
 
-  g_string_append_printf (details, g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " node",
-                                                "%" G_GINT64_FORMAT " nodes", trace->node_count),
-                          trace->node_count);
+  /* "%lld" rather than G_GINT64_FORMAT: xgettext cannot see through the macro. */
+  g_string_append_printf (details, g_dngettext (GETTEXT_PACKAGE, "%lld node", "%lld nodes",
+                                                trace->node_count),
+                          (long long) trace->node_count);
   if (trace->execution_count > 0)
     {
       g_string_append (details, " · ");
-      g_string_append_printf (details, g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " call",
-                                                    "%" G_GINT64_FORMAT " calls",
+      g_string_append_printf (details, g_dngettext (GETTEXT_PACKAGE, "%lld call", "%lld calls",
                                                     trace->execution_count),
-                              trace->execution_count);
+                              (long long) trace->execution_count);
     }
   if (trace->wall_ns > 0)
     {
@@ -147,6 +147,7 @@ make_trace_row (AgvizWindow   *self,
   gtk_widget_set_hexpand (text, TRUE);
   gtk_box_append (GTK_BOX (box), text);
 
+  /* Translators: badges of a trace in the sidebar, its status */
   if (trace->status == AGVIZ_TRACE_STATUS_FAILED)
     gtk_box_append (GTK_BOX (box), make_badge (_("failed"), "error",
                                                _("Tracing raised an error")));
@@ -244,7 +245,7 @@ agviz_window_show_trace (AgvizWindow  *self,
   if (trace == NULL)
     {
       g_set_error (error, AGVIZ_STORE_ERROR, AGVIZ_STORE_ERROR_NOT_FOUND,
-                   _("No trace %" G_GINT64_FORMAT " in this file"), trace_id);
+                   _("No trace %lld in this file"), (long long) trace_id);
       return FALSE;
     }
 
@@ -727,6 +728,7 @@ _agviz_window_search (AgvizWindow *self,
       if (item->kind != AGVIZ_SCENE_ITEM_ROOT && item_matches (self, item, folded, file, line))
         {
           g_autofree char *path = agviz_scene_item_dup_path (item);
+          /* Translators: a search result that is a name scope, not an op */
           g_autofree char *text = g_strdup_printf ("%s  (%s)", path,
                                                    item->op_type != NULL ? item->op_type : _("scope"));
           GtkWidget *row = gtk_list_box_row_new ();
@@ -858,6 +860,7 @@ fill_comparison_column (AgvizWindow *self,
           n_variables++;
         }
     }
+  /* Translators: the trace created no variables */
   if (n_variables == 0)
     gtk_grid_attach (self->comparison_grid, make_caption (_("None"), "dim-label"), column, row++, 1, 1);
   return n_variables;

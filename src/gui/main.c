@@ -15,9 +15,7 @@ main (int    argc,
   g_autoptr(AgvizApplication) application = NULL;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, AGVIZ_LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  agviz_application_bind_textdomain ();
 
   g_set_application_name ("agviz");
   application = agviz_application_new ();
