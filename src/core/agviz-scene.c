@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "agviz-scene.h"
+#include "agviz-edge-list.h"
 
 G_DEFINE_QUARK (agviz-scene-error-quark, agviz_scene_error)
 
@@ -214,8 +215,6 @@ parse_output_elements (gconstpointer attrs,
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GVariant) dict = NULL;
   g_autoptr(GVariant) value = NULL;
-  const char *text;
-  gint64 elements = 1;
 
   if (attrs == NULL || size == 0)
     return -1;
@@ -227,28 +226,7 @@ parse_output_elements (gconstpointer attrs,
   value = g_variant_lookup_value (dict, "_output_shapes", G_VARIANT_TYPE_STRING);
   if (value == NULL)
     return -1;
-  text = g_variant_get_string (value, NULL);
-  while (*text == ' ' || *text == '[' || *text == '(')
-    text++;
-  while (*text != '\0' && *text != ']' && *text != ')')
-    {
-      char *end;
-      gint64 dim;
-
-      if (*text == ',' || *text == ' ')
-        {
-          text++;
-          continue;
-        }
-      dim = g_ascii_strtoll (text, &end, 10);
-      if (end == text || dim < 0)
-        return -1;
-      if (dim > 0 && elements > G_MAXINT64 / dim)
-        return -1;
-      elements *= dim;
-      text = end;
-    }
-  return elements;
+  return _agviz_output_elements_parse (g_variant_get_string (value, NULL));
 }
 
 static gboolean

@@ -58,6 +58,8 @@ typedef enum
   Q_PUT_LAYOUT,
   Q_CLEAR_LAYOUTS,
   Q_CLEAR_ALL_LAYOUTS,
+  Q_TRACE_HAS_SCOPE_EDGES,
+  Q_LIST_SCOPE_EDGES,
   N_QUERIES
 } QueryId;
 
@@ -187,6 +189,12 @@ static const struct
     "INSERT OR REPLACE INTO layout_cache (trace_id, view_key, layout) VALUES (?1, ?2, ?3)" },
   [Q_CLEAR_LAYOUTS] = { "clear-layouts", TRUE, "DELETE FROM layout_cache WHERE trace_id = ?1" },
   [Q_CLEAR_ALL_LAYOUTS] = { "clear-all-layouts", FALSE, "DELETE FROM layout_cache" },
+  /* Schema v3: a scope's interior without reading the whole trace. */
+  [Q_TRACE_HAS_SCOPE_EDGES] = { "trace-has-scope-edges", TRUE,
+    "SELECT scope_edges FROM traces WHERE id = ?1" },
+  [Q_LIST_SCOPE_EDGES] = { "list-scope-edges", TRUE,
+    "SELECT src, dst, count, control_count, reference_count, tensor_elements FROM scope_edges"
+    " WHERE scope_id = ?1 ORDER BY src, dst" },
 };
 
 struct _AgvizStore
@@ -1074,6 +1082,62 @@ agviz_store_list_node_calls (AgvizStore  *self,
       return NULL;
     }
   return g_steal_pointer (&calls);
+}
+
+gboolean
+agviz_store_trace_has_scope_edges (AgvizStore  *self,
+                                   gint64       trace_id,
+                                   GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  sqlite3_stmt *stmt;
+  gboolean has = FALSE;
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), FALSE);
+
+  stmt = query (self, Q_TRACE_HAS_SCOPE_EDGES);
+  sqlite3_bind_int64 (stmt, 1, trace_id);
+  if (next_row (self, stmt, &local_error))
+    has = sqlite3_column_int64 (stmt, 0) != 0;
+  sqlite3_reset (stmt);
+  if (local_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return has;
+}
+
+GArray *
+agviz_store_list_scope_edges (AgvizStore  *self,
+                              gint64       scope_id,
+                              GError     **error)
+{
+  g_autoptr(GArray) rows = g_array_new (FALSE, TRUE, sizeof (AgvizScopeEdgeRow));
+  g_autoptr(GError) local_error = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
+
+  stmt = query (self, Q_LIST_SCOPE_EDGES);
+  sqlite3_bind_int64 (stmt, 1, scope_id);
+  while (next_row (self, stmt, &local_error))
+    {
+      AgvizScopeEdgeRow row = {
+        .src = sqlite3_column_int64 (stmt, 0),
+        .dst = sqlite3_column_int64 (stmt, 1),
+        .count = sqlite3_column_int64 (stmt, 2),
+        .control_count = sqlite3_column_int64 (stmt, 3),
+        .reference_count = sqlite3_column_int64 (stmt, 4),
+        .tensor_elements = sqlite3_column_int64 (stmt, 5),
+      };
+
+      g_array_append_val (rows, row);
+    }
+  sqlite3_reset (stmt);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
 }
 
 GBytes *

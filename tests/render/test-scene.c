@@ -411,9 +411,11 @@ test_migrate_v1 (TempFile      *fx,
   g_autoptr(GBytes) back = NULL;
   sqlite3 *db;
 
-  /* Turn the file back into what agviz 0.1 wrote: schema 1, no layout cache. */
+  /* Turn the file back into what agviz 0.1 wrote: schema 1, no layout cache, no scope edges. */
   g_assert_cmpint (sqlite3_open (fx->path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE layout_cache; PRAGMA user_version = 1;", NULL, NULL, NULL),
+  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE layout_cache; DROP TABLE scope_edges;"
+                                 " ALTER TABLE traces DROP COLUMN scope_edges;"
+                                 " PRAGMA user_version = 1;", NULL, NULL, NULL),
                    ==, SQLITE_OK);
   sqlite3_close (db);
 
