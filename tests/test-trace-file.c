@@ -306,6 +306,7 @@ test_stale_wal_is_not_replayed (TempFile *fx, gconstpointer data)
     g_assert_no_error (error);
     g_assert_cmpuint (functions->len, ==, 0);
   }
+}
 
 /* Records a -> {s/x, s/y, s (an op named like the scope s), t/u/z}, x -> y, s -> x, x -> z,
  * and y -> z twice (a control edge too); returns the trace id. */
