@@ -44,6 +44,7 @@ struct _AgvizSceneItem
   gint64              stack_id;        /* ops: creation stack, 0 unknown */
   gint64              op_count;        /* ops anywhere below (1 for an op) */
   gint64              output_elements; /* ops: elements of output 0, -1 unknown */
+  gint64              node_count;      /* scopes and roots: nodes whose own scope it is */
   char              **callees;         /* ops that call functions: graph names, else NULL */
   guint               depth;           /* 0 for the root */
   guint               position;        /* index among its parent's children */
@@ -53,6 +54,8 @@ struct _AgvizSceneItem
   guint               auxiliary : 1;   /* drawn in the side area of its parent */
   guint               shadowed : 1;    /* an op named like a sibling scope, moved inside it */
   guint               callees_loaded : 1;
+  guint               unloaded : 1;    /* a scope whose children are not read yet: expanding,
+                                        * finding or expanding to a depth reads them */
 };
 
 /* Edges drawn between two items visible inside one expanded item. */

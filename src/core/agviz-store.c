@@ -54,6 +54,8 @@ typedef enum
   Q_TRACE_NODES,
   Q_TRACE_EDGES,
   Q_TRACE_CALLS,
+  Q_SCOPE_NODES,
+  Q_SCOPE_CALLS,
   Q_GET_LAYOUT,
   Q_PUT_LAYOUT,
   Q_CLEAR_LAYOUTS,
@@ -183,6 +185,18 @@ static const struct
     "SELECT c.node_id, c.role, c.callee_graph_name"
     " FROM scopes s JOIN nodes n ON n.scope_id = s.id JOIN calls c ON c.node_id = n.id"
     " WHERE s.trace_id = ?1 ORDER BY c.node_id, c.role" },
+  /* One scope at a time, for a scene that loads what is expanded: the (scope_id, name) index. */
+  [Q_SCOPE_NODES] = { "scope-nodes", FALSE,
+    "SELECT n.id, n.scope_id, n.name, o.name, d.name, n.stack_id, n.attr_set_id, a.value"
+    " FROM nodes n"
+    " LEFT JOIN op_types o ON o.id = n.op_type_id"
+    " LEFT JOIN devices d ON d.id = n.device_id"
+    " LEFT JOIN attr_sets a ON a.id = n.attr_set_id"
+    " WHERE n.scope_id = ?1" },
+  [Q_SCOPE_CALLS] = { "scope-calls", FALSE,
+    "SELECT c.node_id, c.role, c.callee_graph_name"
+    " FROM nodes n JOIN calls c ON c.node_id = n.id"
+    " WHERE n.scope_id = ?1 ORDER BY c.node_id, c.role" },
   [Q_GET_LAYOUT] = { "get-layout", TRUE,
     "SELECT layout FROM layout_cache WHERE trace_id = ?1 AND view_key = ?2" },
   [Q_PUT_LAYOUT] = { "put-layout", TRUE,
@@ -1537,7 +1551,7 @@ _agviz_store_explain_query (AgvizStore  *self,
   return g_string_free (g_steal_pointer (&plan), FALSE);
 }
 
-/* Runs a whole-trace query, handing each row to @row_func; stops early when it returns FALSE. */
+/* Runs a whole-trace or one-scope query (@trace_id is the scope's id then), handing each row to @row_func; stops early when it returns FALSE. */
 static gboolean
 foreach_row (AgvizStore  *self,
              QueryId      id,
@@ -1696,6 +1710,30 @@ agviz_store_foreach_trace_call (AgvizStore          *self,
   g_return_val_if_fail (AGVIZ_IS_STORE (self), FALSE);
   g_return_val_if_fail (func != NULL, FALSE);
   return foreach_row (self, Q_TRACE_CALLS, trace_id, call_row, func, user_data, error);
+}
+
+gboolean
+agviz_store_foreach_scope_node (AgvizStore          *self,
+                                gint64               scope_id,
+                                AgvizStoreNodeFunc   func,
+                                gpointer             user_data,
+                                GError             **error)
+{
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+  return foreach_row (self, Q_SCOPE_NODES, scope_id, node_row, func, user_data, error);
+}
+
+gboolean
+agviz_store_foreach_scope_call (AgvizStore          *self,
+                                gint64               scope_id,
+                                AgvizStoreCallFunc   func,
+                                gpointer             user_data,
+                                GError             **error)
+{
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+  return foreach_row (self, Q_SCOPE_CALLS, scope_id, call_row, func, user_data, error);
 }
 
 gboolean

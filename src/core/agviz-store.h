@@ -250,6 +250,18 @@ gboolean            agviz_store_foreach_trace_call     (AgvizStore          *sel
                                                         AgvizStoreCallFunc   func,
                                                         gpointer             user_data,
                                                         GError             **error);
+/* One scope's own nodes (in no particular order) and the calls they make (by node, then role), for
+ * a viewer that reads only what is expanded. */
+gboolean            agviz_store_foreach_scope_node     (AgvizStore          *self,
+                                                        gint64               scope_id,
+                                                        AgvizStoreNodeFunc   func,
+                                                        gpointer             user_data,
+                                                        GError             **error);
+gboolean            agviz_store_foreach_scope_call     (AgvizStore          *self,
+                                                        gint64               scope_id,
+                                                        AgvizStoreCallFunc   func,
+                                                        gpointer             user_data,
+                                                        GError             **error);
 
 /* The layout cache (schema v2): opaque blobs keyed by trace and a view key the renderer makes.
  * Reading returns NULL without an error when nothing is cached (transfer full).  Writing needs a
