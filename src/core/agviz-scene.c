@@ -770,7 +770,8 @@ structure_subtree (AgvizScene     *self,
       b_side->in_degree++;
     }
 
-  /* The post-order list still holds every container (series included), parents first. */
+  /* The list holds every container but the series made above (so series are never cut into
+   * sections), parents first. */
   for (guint i = 0; i < order->len; i++)
     {
       AgvizSceneItem *item = g_ptr_array_index (order, i);
@@ -842,7 +843,6 @@ load_scope (AgvizScene      *self,
   g_autoptr(GArray) intra = NULL;
   g_autoptr(GArray) node_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GArray) edges = g_array_new (FALSE, FALSE, sizeof (LazyEdge));
-  g_autoptr(GPtrArray) structure = g_ptr_array_new ();
   BuildState state = {
     .scene = self,
     .root = container,
@@ -883,12 +883,25 @@ load_scope (AgvizScene      *self,
     return FALSE;
 
   {
+    g_autoptr(GHashTable) scope_names = g_hash_table_new (g_str_hash, g_str_equal);
     GHashTableIter iter;
-    gpointer key;
+    gpointer key, value;
 
+    for (guint i = 0; i < scopes->len; i++)
+      g_hash_table_add (scope_names, ((AgvizScope *) g_ptr_array_index (scopes, i))->name);
+    /* The nodes shown here, whose edges among themselves have no scope_edges row: not those that
+     * move into a sub-scope of their name (their edges are rows, as the recorder shows them
+     * there), but those moved in from the parent. */
     g_hash_table_iter_init (&iter, nodes);
-    while (g_hash_table_iter_next (&iter, &key, NULL))
-      g_array_append_val (node_ids, *(gint64 *) key);
+    while (g_hash_table_iter_next (&iter, &key, &value))
+      {
+        AgvizSceneItem *node = value;
+
+        if (node->parent == container && !node->shadowed &&
+            g_hash_table_contains (scope_names, node->name))
+          continue;
+        g_array_append_val (node_ids, *(gint64 *) key);
+      }
     /* Sorted ids: the store's answer, and so the degrees below, do not depend on hashing. */
     g_array_sort (node_ids, (GCompareFunc) compare_gint64);
   }
@@ -973,21 +986,11 @@ load_scope (AgvizScene      *self,
     }
   count_degrees (edges);
 
-  g_ptr_array_add (structure, container);
-  for (guint i = 0; i < container->children->len; i++)
-    {
-      AgvizSceneItem *child = g_ptr_array_index (container->children, i);
-      if (child->kind == AGVIZ_SCENE_ITEM_SERIES)
-        g_ptr_array_add (structure, child);
-    }
-  for (guint i = 0; i < structure->len; i++)
-    {
-      AgvizSceneItem *item = g_ptr_array_index (structure, i);
-
-      if (self->options.extract_auxiliary && item->kind != AGVIZ_SCENE_ITEM_SERIES)
-        mark_auxiliary (self, item);
-      split_sections (self, item);
-    }
+  /* Like the whole-trace read: series are made after its list of containers, so they are never
+   * cut into sections, and only the scope itself is. */
+  if (self->options.extract_auxiliary)
+    mark_auxiliary (self, container);
+  split_sections (self, container);
   assign_depths (container);
   g_hash_table_insert (self->lazy_edges, container, g_steal_pointer (&edges));
   return TRUE;
@@ -1523,7 +1526,15 @@ agviz_scene_expand_path_to (AgvizScene     *self,
   g_return_if_fail (item != NULL);
 
   for (AgvizSceneItem *it = item->parent; it != NULL; it = it->parent)
-    it->expanded = TRUE;
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* An op moved into an unread scope is found before that scope is read.  No error to
+       * report here: a store that fails now leaves the scope showing only that op. */
+      if (it->unloaded && !load_scope (self, it, &error))
+        g_warning ("Could not read scope %s: %s", it->name, error->message);
+      it->expanded = TRUE;
+    }
   invalidate_edges (self);
 }
 
