@@ -1228,6 +1228,12 @@ agviz_scene_item_dup_histogram (const AgvizSceneItem *item)
     {
       AgvizSceneItem *it = g_ptr_array_index (order, i);
 
+      /* Counting part of an unread subtree would show a wrong mix: nothing rather than that. */
+      if (it->unloaded)
+        {
+          g_hash_table_remove_all (histogram);
+          break;
+        }
       /* An inlined callee is not part of the caller's op counts. */
       if (it->kind == AGVIZ_SCENE_ITEM_OP && it->trace_id == item->trace_id && it->op_type != NULL)
         {
