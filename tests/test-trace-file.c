@@ -308,6 +308,128 @@ test_stale_wal_is_not_replayed (TempFile *fx, gconstpointer data)
   }
 }
 
+/* Records a -> {s/x, s/y, s (an op named like the scope s), t/u/z}, x -> y, s -> x, x -> z,
+ * and y -> z twice (a control edge too); returns the trace id. */
+static gint64
+record_scoped_trace (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizRecorder) recorder = agviz_recorder_open (path, &error);
+  gint64 fn, trace, a, x, y, s, z;
+
+  g_assert_no_error (error);
+  fn = agviz_recorder_add_function (recorder, "f", 0, 0, &error);
+  trace = agviz_recorder_begin_trace (recorder, fn, "__inference_f_1", "", "test", &error);
+  g_assert_no_error (error);
+  a = agviz_recorder_add_node (recorder, trace, "a", "Const", NULL, NULL, 0, &error);
+  x = agviz_recorder_add_node (recorder, trace, "s/x", "MatMul", NULL, NULL, 0, &error);
+  y = agviz_recorder_add_node (recorder, trace, "s/y", "Relu", NULL, NULL, 0, &error);
+  s = agviz_recorder_add_node (recorder, trace, "s", "Identity", NULL, NULL, 0, &error);
+  z = agviz_recorder_add_node (recorder, trace, "t/u/z", "Assign", NULL, NULL, 0, &error);
+  g_assert_no_error (error);
+  g_assert_true (agviz_recorder_add_edge (recorder, trace, a, 0, x, 0, &error));
+  g_assert_true (agviz_recorder_add_edge (recorder, trace, x, 0, y, 0, &error));
+  g_assert_true (agviz_recorder_add_edge (recorder, trace, s, 0, x, 1, &error));
+  g_assert_true (agviz_recorder_add_edge (recorder, trace, x, 0, z, 0, &error));
+  g_assert_true (agviz_recorder_add_edge (recorder, trace, y, 0, z, 1, &error));
+  g_assert_true (agviz_recorder_add_edge (recorder, trace, y, -1, z, 2, &error));
+  g_assert_true (agviz_recorder_end_trace (recorder, trace, AGVIZ_TRACE_STATUS_COMPLETE, -1, &error));
+  g_assert_true (agviz_recorder_close (recorder, &error));
+  g_assert_no_error (error);
+  return trace;
+}
+
+static gint64
+scope_id_of (AgvizStore *store,
+             gint64      trace,
+             const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizScope) scope = agviz_store_find_scope (store, trace, name, &error);
+
+  g_assert_no_error (error);
+  return scope->id;
+}
+
+/* Edges between child items are merged per scope; the op named like scope s counts as inside
+ * it, and edges between two nodes shown in one scope get no row. */
+static void
+test_scope_edges (TempFile *fx, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 trace = record_scoped_trace (fx->path);
+  g_autoptr(AgvizStore) store = agviz_store_open (fx->path, AGVIZ_STORE_FLAGS_NONE, &error);
+  g_autoptr(GArray) root_rows = NULL, s_rows = NULL, t_rows = NULL;
+  gint64 root, s, t;
+  AgvizScopeEdgeRow *row;
+
+  g_assert_no_error (error);
+  g_assert_true (agviz_store_trace_has_scope_edges (store, trace, &error));
+  root = scope_id_of (store, trace, "");
+  s = scope_id_of (store, trace, "s");
+  t = scope_id_of (store, trace, "t");
+
+  root_rows = agviz_store_list_scope_edges (store, root, &error);
+  g_assert_no_error (error);
+  /* s -> t (x -> z, and y -> z twice, once as a control edge; x -> z feeds the Assign's input
+   * 0), then a -> s (a -> x): scopes are negative, so they sort first. */
+  g_assert_cmpuint (root_rows->len, ==, 2);
+  row = &g_array_index (root_rows, AgvizScopeEdgeRow, 1);
+  g_assert_cmpint (row->src, >, 0);
+  g_assert_cmpint (row->dst, ==, -s);
+  g_assert_cmpint (row->count, ==, 1);
+  row = &g_array_index (root_rows, AgvizScopeEdgeRow, 0);
+  g_assert_cmpint (row->src, ==, -s);
+  g_assert_cmpint (row->dst, ==, -t);
+  g_assert_cmpint (row->count, ==, 3);
+  g_assert_cmpint (row->control_count, ==, 1);
+  g_assert_cmpint (row->reference_count, ==, 1);
+  g_assert_cmpint (row->tensor_elements, ==, -1);
+
+  /* Inside s: x, y and the op s are all nodes shown there, so no rows. */
+  s_rows = agviz_store_list_scope_edges (store, s, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (s_rows->len, ==, 0);
+  t_rows = agviz_store_list_scope_edges (store, t, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (t_rows->len, ==, 0);
+}
+
+/* A version 2 file gains the scope_edges table on open; its traces say they have no rows (the
+ * viewer reads them whole), and a trace recorded afterwards has them. */
+static void
+test_v2_is_upgraded (TempFile *fx, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 old_trace = record_scoped_trace (fx->path), new_trace;
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(GArray) rows = NULL;
+  sqlite3 *db = NULL;
+
+  /* Turn the file back into what agviz with schema 2 wrote. */
+  g_assert_cmpint (sqlite3_open (fx->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE scope_edges;"
+                                 " ALTER TABLE traces DROP COLUMN scope_edges;"
+                                 " PRAGMA user_version = 2;", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  store = agviz_store_open (fx->path, AGVIZ_STORE_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_false (agviz_store_trace_has_scope_edges (store, old_trace, &error));
+  g_assert_no_error (error);
+  rows = agviz_store_list_scope_edges (store, scope_id_of (store, old_trace, ""), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 0);
+  g_clear_object (&store);
+
+  new_trace = record_scoped_trace (fx->path);
+  store = agviz_store_open (fx->path, AGVIZ_STORE_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_false (agviz_store_trace_has_scope_edges (store, old_trace, &error));
+  g_assert_true (agviz_store_trace_has_scope_edges (store, new_trace, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -328,6 +450,8 @@ main (int    argc,
   ADD ("/agviz/trace-file/older-is-migrated", test_older_is_migrated);
   ADD ("/agviz/trace-file/planted-trigger", test_planted_trigger_does_not_run);
   ADD ("/agviz/trace-file/stale-wal-not-replayed", test_stale_wal_is_not_replayed);
+  ADD ("/agviz/trace-file/scope-edges", test_scope_edges);
+  ADD ("/agviz/trace-file/v2-is-upgraded", test_v2_is_upgraded);
 #undef ADD
 
   return g_test_run ();

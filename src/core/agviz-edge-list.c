@@ -127,3 +127,33 @@ invalid:
   g_array_set_size (edges, old_length);
   return FALSE;
 }
+
+gint64
+_agviz_output_elements_parse (const char *text)
+{
+  gint64 elements = 1;
+
+  g_assert (text != NULL);
+
+  while (*text == ' ' || *text == '[' || *text == '(')
+    text++;
+  while (*text != '\0' && *text != ']' && *text != ')')
+    {
+      char *end;
+      gint64 dim;
+
+      if (*text == ',' || *text == ' ')
+        {
+          text++;
+          continue;
+        }
+      dim = g_ascii_strtoll (text, &end, 10);
+      if (end == text || dim < 0)
+        return -1;
+      if (dim > 0 && elements > G_MAXINT64 / dim)
+        return -1;
+      elements *= dim;
+      text = end;
+    }
+  return elements;
+}

@@ -32,4 +32,8 @@ gboolean  _agviz_edge_list_decode  (const guint8        *data,
                                     gint64               node_id,
                                     GArray              *edges);
 
+/* Elements of output 0 from an "_output_shapes" attribute's text ("[4,2]", "[[4,2],[3]]",
+ * "(4, 2)"): what an edge's thickness is drawn from.  -1 when not fully known. */
+gint64    _agviz_output_elements_parse (const char     *shapes);
+
 G_END_DECLS

@@ -56,6 +56,7 @@ typedef enum
   STMT_FIND_ATTR_SET,
   STMT_INSERT_ATTR_SET,
   STMT_INSERT_CALL,
+  STMT_INSERT_SCOPE_EDGE,
   STMT_INSERT_EXECUTION,
   STMT_INSERT_TENSOR_SUMMARY,
   STMT_INSERT_EVENT,
@@ -88,7 +89,9 @@ static const char *const statement_sql[N_STMTS] = {
                         " reason, started_ns, root_scope_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
   [STMT_SET_TRACE_START] = "UPDATE traces SET started_ns = ?2 WHERE id = ?1",
   [STMT_END_TRACE] = "UPDATE traces SET status = ?2, wall_ns = ?3, node_count = ?4,"
-                     " edge_count = ?5 WHERE id = ?1",
+                     " edge_count = ?5, scope_edges = 1 WHERE id = ?1",
+  [STMT_INSERT_SCOPE_EDGE] = "INSERT INTO scope_edges (scope_id, src, dst, count, control_count,"
+                             " reference_count, tensor_elements) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
   [STMT_TRACE_EXISTS] = "SELECT 1 FROM traces WHERE id = ?1",
   [STMT_FIND_OP_TYPE] = "SELECT id FROM op_types WHERE name = ?1",
   [STMT_INSERT_OP_TYPE] = "INSERT INTO op_types (name) VALUES (?1)",
@@ -132,6 +135,7 @@ typedef struct
   gint64 device_id;
   gint64 stack_id;
   gint64 attr_set_id;
+  gint64 output_elements;    /* of output 0, from "_output_shapes"; -1 unknown */
 } PendingNode;
 
 typedef struct
@@ -1451,7 +1455,7 @@ agviz_recorder_add_node (AgvizRecorder  *self,
                          GError        **error)
 {
   g_autoptr(GVariant) owned_attrs = attrs != NULL ? g_variant_ref_sink (attrs) : NULL;
-  PendingNode node = { 0 };
+  PendingNode node = { .output_elements = -1 };
   OpenTrace *trace;
   const char *slash, *local_name;
   gsize name_length;
@@ -1505,9 +1509,14 @@ agviz_recorder_add_node (AgvizRecorder  *self,
     }
   if (attrs != NULL && g_variant_n_children (attrs) > 0)
     {
+      g_autoptr(GVariant) shapes = NULL;
+
       node.attr_set_id = intern_attr_set (self, attrs, error);
       if (node.attr_set_id == 0)
         return 0;
+      shapes = g_variant_lookup_value (attrs, "_output_shapes", G_VARIANT_TYPE_STRING);
+      if (shapes != NULL)
+        node.output_elements = _agviz_output_elements_parse (g_variant_get_string (shapes, NULL));
     }
 
   node.id = self->next_node_id++;
@@ -1902,6 +1911,160 @@ encode_edge_lists (OpenTrace          *trace,
   }
 }
 
+/* One edge between two child items of a scope, before equal ones are merged. */
+typedef struct
+{
+  gint64 scope_id;
+  gint64 src;                /* node id, or minus a scope id */
+  gint64 dst;
+  gint64 tensor_elements;    /* -1 unknown */
+  guint  control : 1;
+  guint  reference : 1;
+} ScopeEdge;
+
+static int
+compare_scope_edges (gconstpointer a,
+                     gconstpointer b)
+{
+  const ScopeEdge *x = a, *y = b;
+
+  if (x->scope_id != y->scope_id)
+    return x->scope_id < y->scope_id ? -1 : 1;
+  if (x->src != y->src)
+    return x->src < y->src ? -1 : 1;
+  return x->dst < y->dst ? -1 : x->dst > y->dst;
+}
+
+/* The scope a viewer shows a node in: its own, unless a child scope there has the node's name
+ * (TensorFlow's `dense` beside `dense/MatMul`), which the viewer draws it inside. */
+static guint
+shown_scope_of (OpenTrace    *trace,
+                GHashTable   *child_scopes,
+                const guint8 *has_child_scopes,
+                guint         node_index)
+{
+  PendingNode *node = &g_array_index (trace->nodes, PendingNode, node_index);
+  g_autofree char *key = NULL;
+  gpointer child;
+
+  if (!has_child_scopes[node->scope_index])
+    return node->scope_index;
+  key = g_strdup_printf ("%u/%s", node->scope_index, trace->names->str + node->name_offset);
+  child = g_hash_table_lookup (child_scopes, key);
+  return child != NULL ? GPOINTER_TO_UINT (child) - 1 : node->scope_index;
+}
+
+/* Writes the scope_edges rows (see agviz-schema.c): per edge, the scope holding both ends and
+ * the child items of that scope the ends lie in, merged per (scope, src, dst).  Edges between two
+ * nodes shown directly in one scope, nearly all of them, need no row. */
+static gboolean
+write_scope_edges (AgvizRecorder  *self,
+                   OpenTrace      *trace,
+                   GError        **error)
+{
+  g_autofree guint *depth = g_new0 (guint, trace->scopes->len);
+  g_autofree guint8 *has_child_scopes = g_new0 (guint8, trace->scopes->len);
+  g_autoptr(GHashTable) child_scopes = NULL;   /* "parent index/name" -> index + 1 */
+  g_autoptr(GHashTable) reference_types = g_hash_table_new (NULL, NULL);
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (ScopeEdge));
+  GHashTableIter iter;
+  gpointer name, id;
+
+  for (guint i = 1; i < trace->scopes->len; i++)
+    {
+      PendingScope *scope = &g_array_index (trace->scopes, PendingScope, i);
+
+      depth[i] = depth[scope->parent_index] + 1;
+      has_child_scopes[scope->parent_index] = 1;
+      if (child_scopes == NULL)
+        child_scopes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_hash_table_insert (child_scopes,
+                           g_strdup_printf ("%u/%s", scope->parent_index,
+                                            trace->names->str + scope->name_offset),
+                           GUINT_TO_POINTER (i + 1));
+    }
+  /* TensorBoard's rule: input 0 of an assignment or scatter is the variable it changes. */
+  g_hash_table_iter_init (&iter, self->op_type_ids);
+  while (g_hash_table_iter_next (&iter, &name, &id))
+    if (g_str_has_prefix (name, "Assign") || g_str_has_prefix (name, "Scatter") ||
+        g_str_has_prefix (name, "ResourceScatter"))
+      g_hash_table_add (reference_types, id);
+
+  for (guint e = 0; e < trace->edges->len; e++)
+    {
+      AgvizEdge *edge = &g_array_index (trace->edges, AgvizEdge, e);
+      guint src_index = node_index_of (trace, edge->src_node_id);
+      guint dst_index = node_index_of (trace, edge->dst_node_id);
+      PendingNode *src = &g_array_index (trace->nodes, PendingNode, src_index);
+      PendingNode *dst = &g_array_index (trace->nodes, PendingNode, dst_index);
+      guint a, b;
+      ScopeEdge row = { 0 };
+
+      if (src_index == dst_index)
+        continue;
+      /* Most nodes sit in scopes without sub-scopes: no name look-up for them. */
+      a = shown_scope_of (trace, child_scopes, has_child_scopes, src_index);
+      b = shown_scope_of (trace, child_scopes, has_child_scopes, dst_index);
+      if (a == b)
+        continue;
+      row.src = src->id;
+      row.dst = dst->id;
+      while (depth[a] > depth[b])
+        {
+          row.src = -g_array_index (trace->scopes, PendingScope, a).id;
+          a = g_array_index (trace->scopes, PendingScope, a).parent_index;
+        }
+      while (depth[b] > depth[a])
+        {
+          row.dst = -g_array_index (trace->scopes, PendingScope, b).id;
+          b = g_array_index (trace->scopes, PendingScope, b).parent_index;
+        }
+      while (a != b)
+        {
+          row.src = -g_array_index (trace->scopes, PendingScope, a).id;
+          a = g_array_index (trace->scopes, PendingScope, a).parent_index;
+          row.dst = -g_array_index (trace->scopes, PendingScope, b).id;
+          b = g_array_index (trace->scopes, PendingScope, b).parent_index;
+        }
+      row.scope_id = g_array_index (trace->scopes, PendingScope, a).id;
+      row.control = edge->src_output < 0;
+      row.reference = edge->dst_input == 0 &&
+                      g_hash_table_contains (reference_types, id_to_value (dst->op_type_id));
+      row.tensor_elements = edge->src_output == 0 ? src->output_elements : -1;
+      g_array_append_val (rows, row);
+    }
+
+  g_array_sort (rows, compare_scope_edges);
+  for (guint i = 0; i < rows->len;)
+    {
+      ScopeEdge *first = &g_array_index (rows, ScopeEdge, i);
+      gint64 count = 0, control = 0, reference = 0, elements = -1;
+      sqlite3_stmt *stmt;
+
+      for (; i < rows->len && compare_scope_edges (first, &g_array_index (rows, ScopeEdge, i)) == 0; i++)
+        {
+          ScopeEdge *row = &g_array_index (rows, ScopeEdge, i);
+
+          count++;
+          control += row->control;
+          reference += row->reference;
+          if (row->tensor_elements >= 0)
+            elements = MAX (elements, 0) + row->tensor_elements;
+        }
+      stmt = statement (self, STMT_INSERT_SCOPE_EDGE);
+      sqlite3_bind_int64 (stmt, 1, first->scope_id);
+      sqlite3_bind_int64 (stmt, 2, first->src);
+      sqlite3_bind_int64 (stmt, 3, first->dst);
+      sqlite3_bind_int64 (stmt, 4, count);
+      sqlite3_bind_int64 (stmt, 5, control);
+      sqlite3_bind_int64 (stmt, 6, reference);
+      sqlite3_bind_int64 (stmt, 7, elements);
+      if (!run_update (self, stmt, "cannot store a trace's scope edges", error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* Writes a finished trace's scopes, nodes (with their edges) and calls, inside the current
  * transaction. */
 static gboolean
@@ -1939,7 +2102,7 @@ write_open_trace (AgvizRecorder  *self,
   g_byte_array_unref (encoded.bytes);
   g_array_unref (encoded.inputs);
   g_array_unref (encoded.consumers);
-  if (!ok)
+  if (!ok || !write_scope_edges (self, trace, error))
     return FALSE;
 
   for (guint i = 0; i < trace->calls->len; i++)

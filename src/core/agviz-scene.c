@@ -1,7 +1,10 @@
 /* agviz-scene.c: building and expanding the hierarchy of one trace
  *
- * The whole trace is read once, in four indexed passes (scopes, nodes, calls, edges), into
- * compact items; everything after that is in memory.  Walks over the tree are iterative, never
+ * A big trace with per-scope edge aggregates (schema v3, table scope_edges) is read one scope at
+ * a time: the root's children when the scene is made, a scope's children when it is expanded,
+ * found or opened by a depth, with the metaedges inside it from its scope_edges rows plus the
+ * edges between its own nodes.  Older traces, and small ones, are read whole, in four indexed
+ * passes (scopes, nodes, calls, edges); both give the same scene.  Walks over the tree are iterative, never
  * recursive, because a hostile trace may nest scopes ten thousand deep.
  */
 #define G_LOG_DOMAIN "agviz-scene"
@@ -13,8 +16,26 @@
 #include <string.h>
 
 #include "agviz-scene.h"
+#include "agviz-scene-private.h"
+#include "agviz-edge-list.h"
 
 G_DEFINE_QUARK (agviz-scene-error-quark, agviz_scene_error)
+
+/* Traces with fewer nodes are read whole: it takes milliseconds, and every item then exists for
+ * walks over item->children (the GUI's search box). */
+#define LAZY_MIN_NODES 20000
+
+/* Edges between two child items of one loaded scope, merged per pair (a scope_edges row), or one
+ * edge between two of its own nodes. */
+typedef struct
+{
+  AgvizSceneItem *src;
+  AgvizSceneItem *dst;
+  gint64          count;
+  gint64          control_count;
+  gint64          reference_count;
+  gint64          tensor_elements;  /* -1 unknown */
+} LazyEdge;
 
 /* One edge of the graph, between two op items. */
 typedef struct
@@ -38,6 +59,10 @@ struct _AgvizScene
   guint64            n_items;
   GHashTable        *edge_cache;   /* container -> GArray of AgvizSceneEdge; NULL when stale */
   GHashTable        *aux_counts;   /* container -> edges left out for auxiliary children */
+  AgvizSceneLoadMode mode;
+  GHashTable        *lazy_edges;   /* loaded scope item -> GArray of LazyEdge */
+  GHashTable        *shape_cache;  /* attr set id -> elements + 2, across scope loads */
+  guint64            n_lazy_edges; /* edges of the traces read per scope */
 };
 
 G_DEFINE_FINAL_TYPE (AgvizScene, agviz_scene, G_TYPE_OBJECT)
@@ -96,6 +121,8 @@ agviz_scene_finalize (GObject *object)
   g_clear_pointer (&self->edges, g_array_unref);
   g_clear_pointer (&self->edge_cache, g_hash_table_unref);
   g_clear_pointer (&self->aux_counts, g_hash_table_unref);
+  g_clear_pointer (&self->lazy_edges, g_hash_table_unref);
+  g_clear_pointer (&self->shape_cache, g_hash_table_unref);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (agviz_scene_parent_class)->finalize (object);
@@ -112,6 +139,8 @@ agviz_scene_init (AgvizScene *self)
 {
   self->strings = g_string_chunk_new (4096);
   self->edges = g_array_new (FALSE, FALSE, sizeof (SceneEdge));
+  self->lazy_edges = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
+  self->shape_cache = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 }
 
 static AgvizSceneItem *
@@ -214,8 +243,6 @@ parse_output_elements (gconstpointer attrs,
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GVariant) dict = NULL;
   g_autoptr(GVariant) value = NULL;
-  const char *text;
-  gint64 elements = 1;
 
   if (attrs == NULL || size == 0)
     return -1;
@@ -227,28 +254,7 @@ parse_output_elements (gconstpointer attrs,
   value = g_variant_lookup_value (dict, "_output_shapes", G_VARIANT_TYPE_STRING);
   if (value == NULL)
     return -1;
-  text = g_variant_get_string (value, NULL);
-  while (*text == ' ' || *text == '[' || *text == '(')
-    text++;
-  while (*text != '\0' && *text != ']' && *text != ')')
-    {
-      char *end;
-      gint64 dim;
-
-      if (*text == ',' || *text == ' ')
-        {
-          text++;
-          continue;
-        }
-      dim = g_ascii_strtoll (text, &end, 10);
-      if (end == text || dim < 0)
-        return -1;
-      if (dim > 0 && elements > G_MAXINT64 / dim)
-        return -1;
-      elements *= dim;
-      text = end;
-    }
-  return elements;
+  return _agviz_output_elements_parse (g_variant_get_string (value, NULL));
 }
 
 static gboolean
@@ -305,6 +311,7 @@ add_node_row (const AgvizNodeRow *row,
 
   if (parent == NULL)
     parent = state->root;
+  parent->node_count++;
   item = item_new (scene, AGVIZ_SCENE_ITEM_OP, parent, g_strdup (row->name));
   item->node_id = row->id;
   item->stack_id = row->stack_id;
@@ -422,10 +429,11 @@ series_key (const AgvizSceneItem *item,
 {
   if (item->kind == AGVIZ_SCENE_ITEM_OP)
     return g_strdup_printf ("o%s\x1f%.*s", item->op_type, (int) base_length, item->name);
+  /* Scopes: by the counts the store keeps (ops below, own nodes), which a scene read one scope at
+   * a time knows before reading the scope; the number of child boxes would need the subtree. */
   if (item->kind == AGVIZ_SCENE_ITEM_SCOPE)
-    return g_strdup_printf ("s%" G_GINT64_FORMAT ":%u\x1f%.*s", item->op_count,
-                            item->children != NULL ? item->children->len : 0,
-                            (int) base_length, item->name);
+    return g_strdup_printf ("s%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT "\x1f%.*s", item->op_count,
+                            item->node_count, (int) base_length, item->name);
   return NULL;
 }
 
@@ -762,7 +770,8 @@ structure_subtree (AgvizScene     *self,
       b_side->in_degree++;
     }
 
-  /* The post-order list still holds every container (series included), parents first. */
+  /* The list holds every container but the series made above (so series are never cut into
+   * sections), parents first. */
   for (guint i = 0; i < order->len; i++)
     {
       AgvizSceneItem *item = g_ptr_array_index (order, i);
@@ -776,9 +785,261 @@ structure_subtree (AgvizScene     *self,
   assign_depths (root);
 }
 
+static int
+compare_gint64 (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+  return x < y ? -1 : x > y;
+}
+
+static guint
+count_degrees (GArray *edges)
+{
+  g_autoptr(GHashTable) seen_pairs = g_hash_table_new_full (pair_hash, pair_equal, g_free, NULL);
+
+  for (guint e = 0; e < edges->len; e++)
+    {
+      LazyEdge *edge = &g_array_index (edges, LazyEdge, e);
+      AgvizSceneItem *a_side, *b_side, **pair;
+
+      edge_container (edge->src, edge->dst, &a_side, &b_side);
+      pair = g_new (AgvizSceneItem *, 2);
+      pair[0] = a_side;
+      pair[1] = b_side;
+      if (!g_hash_table_add (seen_pairs, pair))
+        continue;
+      a_side->out_degree++;
+      b_side->in_degree++;
+    }
+  return g_hash_table_size (seen_pairs);
+}
+
+/* The item a scope_edges end stands for: a node id, or minus a child scope's id. */
+static AgvizSceneItem *
+lazy_end (GHashTable *nodes,
+          GHashTable *scopes,
+          gint64      end)
+{
+  gint64 id = end > 0 ? end : -end;
+
+  return g_hash_table_lookup (end > 0 ? nodes : scopes, &id);
+}
+
+/* Reads the children of the scope (or trace root) @container: its sub-scopes as unread boxes with
+ * the stored counts, its own nodes with their calls, then the same structuring the whole-trace
+ * read does for one container (shadowed ops, order, series, degrees, auxiliary nodes, sections),
+ * and keeps the edges between the children for the metaedges. */
+static gboolean
+load_scope (AgvizScene      *self,
+            AgvizSceneItem  *container,
+            GError         **error)
+{
+  g_autoptr(GPtrArray) scopes = NULL;
+  g_autoptr(GHashTable) scope_items = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) nodes = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) own_scope = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GArray) rows = NULL;
+  g_autoptr(GArray) intra = NULL;
+  g_autoptr(GArray) node_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) edges = g_array_new (FALSE, FALSE, sizeof (LazyEdge));
+  BuildState state = {
+    .scene = self,
+    .root = container,
+    .scopes = own_scope,
+    .nodes = nodes,
+    .shape_cache = self->shape_cache,
+  };
+
+  g_assert (container->unloaded);
+  container->unloaded = FALSE;
+  container->node_count = 0;
+  g_hash_table_insert (own_scope, &container->scope_id, container);
+
+  if (!agviz_store_list_scope_children (self->store, container->scope_id, &scopes, NULL, error))
+    return FALSE;
+  for (guint i = 0; i < scopes->len; i++)
+    {
+      AgvizScope *scope = g_ptr_array_index (scopes, i);
+      AgvizSceneItem *item = item_new (self, AGVIZ_SCENE_ITEM_SCOPE, container, g_strdup (scope->name));
+
+      item->scope_id = scope->id;
+      item->op_count = scope->descendant_count;
+      item->node_count = scope->node_count;
+      item->unloaded = scope->descendant_count > 0;
+      g_hash_table_insert (scope_items, &item->scope_id, item);
+    }
+  /* A node of the parent named like this scope was moved in when the parent was read: it is one
+   * of the nodes shown here. */
+  if (container->children != NULL)
+    for (guint i = 0; i < container->children->len; i++)
+      {
+        AgvizSceneItem *child = g_ptr_array_index (container->children, i);
+        if (child->kind == AGVIZ_SCENE_ITEM_OP)
+          g_hash_table_insert (nodes, &child->node_id, child);
+      }
+  if (!agviz_store_foreach_scope_node (self->store, container->scope_id, add_node_row, &state, error) ||
+      !agviz_store_foreach_scope_call (self->store, container->scope_id, add_call_row, &state, error))
+    return FALSE;
+
+  {
+    g_autoptr(GHashTable) scope_names = g_hash_table_new (g_str_hash, g_str_equal);
+    GHashTableIter iter;
+    gpointer key, value;
+
+    for (guint i = 0; i < scopes->len; i++)
+      g_hash_table_add (scope_names, ((AgvizScope *) g_ptr_array_index (scopes, i))->name);
+    /* The nodes shown here, whose edges among themselves have no scope_edges row: not those that
+     * move into a sub-scope of their name (their edges are rows, as the recorder shows them
+     * there), but those moved in from the parent. */
+    g_hash_table_iter_init (&iter, nodes);
+    while (g_hash_table_iter_next (&iter, &key, &value))
+      {
+        AgvizSceneItem *node = value;
+
+        if (node->parent == container && !node->shadowed &&
+            g_hash_table_contains (scope_names, node->name))
+          continue;
+        g_array_append_val (node_ids, *(gint64 *) key);
+      }
+    /* Sorted ids: the store's answer, and so the degrees below, do not depend on hashing. */
+    g_array_sort (node_ids, (GCompareFunc) compare_gint64);
+  }
+  rows = agviz_store_list_scope_edges (self->store, container->scope_id, error);
+  if (rows == NULL)
+    return FALSE;
+  intra = agviz_store_list_edges_between (self->store, (const gint64 *) node_ids->data, node_ids->len,
+                                          error);
+  if (intra == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      AgvizScopeEdgeRow *row = &g_array_index (rows, AgvizScopeEdgeRow, i);
+      LazyEdge edge = {
+        .src = lazy_end (nodes, scope_items, row->src),
+        .dst = lazy_end (nodes, scope_items, row->dst),
+        .count = row->count,
+        .control_count = row->control_count,
+        .reference_count = row->reference_count,
+        .tensor_elements = row->tensor_elements,
+      };
+
+      if (edge.src != NULL && edge.dst != NULL && edge.src != edge.dst)
+        g_array_append_val (edges, edge);
+    }
+  for (guint i = 0; i < intra->len; i++)
+    {
+      AgvizEdge *raw = &g_array_index (intra, AgvizEdge, i);
+      LazyEdge edge = {
+        .src = g_hash_table_lookup (nodes, &raw->src_node_id),
+        .dst = g_hash_table_lookup (nodes, &raw->dst_node_id),
+        .count = 1,
+        .control_count = raw->src_output < 0,
+        .tensor_elements = -1,
+      };
+
+      if (edge.src == NULL || edge.dst == NULL || edge.src == edge.dst)
+        continue;
+      edge.reference_count = is_reference_input (edge.dst, raw->dst_input);
+      if (raw->src_output == 0 && edge.src->output_elements >= 0)
+        edge.tensor_elements = edge.src->output_elements;
+      g_array_append_val (edges, edge);
+    }
+
+  move_shadowed_ops (container);
+  /* An op moved into a sub-scope counts there (the whole-trace read sums children), and the
+   * scope's stored descendant count does not include it: such a scope is unread, so its children
+   * are exactly the moved ops. */
+  if (container->children != NULL)
+    {
+      GHashTableIter iter;
+      gpointer value;
+
+      g_hash_table_iter_init (&iter, scope_items);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          AgvizSceneItem *scope = value;
+
+          if (scope->children != NULL)
+            for (guint c = 0; c < scope->children->len; c++)
+              scope->op_count += ((AgvizSceneItem *) g_ptr_array_index (scope->children, c))->op_count;
+        }
+      g_ptr_array_sort (container->children, compare_items_by_name);
+      group_series (self, container);
+    }
+  assign_depths (container);
+  if (container->children == NULL)
+    return TRUE;
+
+  /* An edge whose end is an unread scope holding the other end (hostile names only: an op moved
+   * into a scope that holds a scope of the same name) cannot be placed without reading that scope;
+   * it is left out. */
+  for (guint e = edges->len; e-- > 0;)
+    {
+      LazyEdge *edge = &g_array_index (edges, LazyEdge, e);
+      AgvizSceneItem *a_side, *b_side, *at;
+
+      at = edge_container (edge->src, edge->dst, &a_side, &b_side);
+      if (at == edge->src || at == edge->dst)
+        g_array_remove_index (edges, e);
+    }
+  count_degrees (edges);
+
+  /* Like the whole-trace read: series are made after its list of containers, so they are never
+   * cut into sections, and only the scope itself is. */
+  if (self->options.extract_auxiliary)
+    mark_auxiliary (self, container);
+  split_sections (self, container);
+  assign_depths (container);
+  g_hash_table_insert (self->lazy_edges, container, g_steal_pointer (&edges));
+  return TRUE;
+}
+
+/* Reads what is below @item that is not read yet, without recursion. */
+static gboolean
+load_subtree (AgvizScene      *self,
+              AgvizSceneItem  *item,
+              GError         **error)
+{
+  g_autoptr(GPtrArray) stack = g_ptr_array_new ();
+
+  g_ptr_array_add (stack, item);
+  while (stack->len > 0)
+    {
+      AgvizSceneItem *it = g_ptr_array_steal_index_fast (stack, stack->len - 1);
+
+      if (it->unloaded && !load_scope (self, it, error))
+        return FALSE;
+      /* Callee graphs are opened on request only. */
+      if (it->children != NULL && it->kind != AGVIZ_SCENE_ITEM_OP)
+        for (guint i = 0; i < it->children->len; i++)
+          g_ptr_array_add (stack, g_ptr_array_index (it->children, i));
+    }
+  return TRUE;
+}
+
+static gboolean
+load_trace_lazily (AgvizScene      *self,
+                   AgvizTrace      *trace,
+                   AgvizSceneItem  *root,
+                   GError         **error)
+{
+  g_autoptr(AgvizScope) scope = agviz_store_get_scope (self->store, trace->root_scope_id, error);
+
+  if (scope == NULL)
+    return FALSE;
+  root->trace_id = trace->id;
+  root->scope_id = scope->id;
+  root->op_count = scope->descendant_count;
+  root->unloaded = TRUE;
+  self->n_lazy_edges += trace->edge_count;
+  return load_scope (self, root, error);
+}
+
 static gboolean
 load_trace (AgvizScene      *self,
-            gint64           trace_id,
+            AgvizTrace      *trace,
             AgvizSceneItem  *root,
             GError         **error)
 {
@@ -790,7 +1051,30 @@ load_trace (AgvizScene      *self,
     .shape_cache = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL),
   };
   guint first_edge = self->edges->len;
+  gint64 trace_id = trace->id;
   gboolean ok;
+
+  if (self->mode != AGVIZ_SCENE_LOAD_WHOLE &&
+      (self->mode == AGVIZ_SCENE_LOAD_LAZY || trace->node_count >= LAZY_MIN_NODES))
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (agviz_store_trace_has_scope_edges (self->store, trace_id, &local_error))
+        {
+          g_hash_table_unref (state.scopes);
+          g_hash_table_unref (state.nodes);
+          g_hash_table_unref (state.shape_cache);
+          return load_trace_lazily (self, trace, root, error);
+        }
+      if (local_error != NULL)
+        {
+          g_hash_table_unref (state.scopes);
+          g_hash_table_unref (state.nodes);
+          g_hash_table_unref (state.shape_cache);
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
 
   root->trace_id = trace_id;
   ok = agviz_store_foreach_trace_scope (self->store, trace_id, add_scope_row, &state, error) &&
@@ -815,6 +1099,16 @@ agviz_scene_new (AgvizStore               *store,
                  const AgvizSceneOptions  *options,
                  GError                  **error)
 {
+  return _agviz_scene_new_with_mode (store, trace_id, options, AGVIZ_SCENE_LOAD_AUTO, error);
+}
+
+AgvizScene *
+_agviz_scene_new_with_mode (AgvizStore               *store,
+                            gint64                    trace_id,
+                            const AgvizSceneOptions  *options,
+                            AgvizSceneLoadMode        mode,
+                            GError                  **error)
+{
   g_autoptr(AgvizScene) self = NULL;
   g_autoptr(AgvizTrace) trace = NULL;
 
@@ -828,13 +1122,14 @@ agviz_scene_new (AgvizStore               *store,
   self = g_object_new (AGVIZ_TYPE_SCENE, NULL);
   self->store = g_object_ref (store);
   self->trace_id = trace_id;
+  self->mode = mode;
   if (options != NULL)
     self->options = *options;
   else
     agviz_scene_options_init (&self->options);
   self->root = item_new (self, AGVIZ_SCENE_ITEM_ROOT, NULL, g_strdup (trace->graph_name));
   self->root->expanded = TRUE;
-  if (!load_trace (self, trace_id, self->root, error))
+  if (!load_trace (self, trace, self->root, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -878,7 +1173,7 @@ guint64
 agviz_scene_get_n_edges (AgvizScene *self)
 {
   g_return_val_if_fail (AGVIZ_IS_SCENE (self), 0);
-  return self->edges->len;
+  return self->edges->len + self->n_lazy_edges;
 }
 
 char *
@@ -933,6 +1228,12 @@ agviz_scene_item_dup_histogram (const AgvizSceneItem *item)
     {
       AgvizSceneItem *it = g_ptr_array_index (order, i);
 
+      /* Counting part of an unread subtree would show a wrong mix: nothing rather than that. */
+      if (it->unloaded)
+        {
+          g_hash_table_remove_all (histogram);
+          break;
+        }
       /* An inlined callee is not part of the caller's op counts. */
       if (it->kind == AGVIZ_SCENE_ITEM_OP && it->trace_id == item->trace_id && it->op_type != NULL)
         {
@@ -949,7 +1250,7 @@ agviz_scene_item_is_expandable (const AgvizSceneItem *item)
   g_return_val_if_fail (item != NULL, FALSE);
   if (item->kind == AGVIZ_SCENE_ITEM_OP)
     return item->callees != NULL || is_container (item);
-  return is_container (item);
+  return item->unloaded || is_container (item);
 }
 
 gboolean
@@ -1020,7 +1321,7 @@ load_callees (AgvizScene      *self,
       callee = item_new (self, AGVIZ_SCENE_ITEM_ROOT, item, g_strdup (item->callees[i]));
       callee->depth = item->depth + 1;
       callee->expanded = TRUE;
-      if (!load_trace (self, trace->id, callee, error))
+      if (!load_trace (self, trace, callee, error))
         return FALSE;
     }
   return TRUE;
@@ -1039,6 +1340,8 @@ agviz_scene_expand (AgvizScene      *self,
       if (!load_callees (self, item, error))
         return FALSE;
     }
+  if (item->unloaded && !load_scope (self, item, error))
+    return FALSE;
   if (!is_container (item) || item->expanded)
     return TRUE;
   item->expanded = TRUE;
@@ -1085,7 +1388,14 @@ agviz_scene_expand_to_depth (AgvizScene  *self,
       AgvizSceneItem *item = g_ptr_array_steal_index_fast (order, order->len - 1);
 
       /* Depth counts boxes the user sees; call ops keep their state. */
-      if (item->kind == AGVIZ_SCENE_ITEM_OP || item->depth >= depth || !is_container (item))
+      if (item->kind == AGVIZ_SCENE_ITEM_OP || item->depth >= depth)
+        continue;
+      if (item->unloaded && !load_scope (self, item, error))
+        {
+          invalidate_edges (self);
+          return FALSE;
+        }
+      if (!is_container (item))
         continue;
       item->expanded = TRUE;
       for (guint c = 0; c < item->children->len; c++)
@@ -1100,8 +1410,13 @@ agviz_scene_expand_all (AgvizScene *self)
 {
   g_autoptr(GPtrArray) order = NULL;
 
+  g_autoptr(GError) error = NULL;
+
   g_return_if_fail (AGVIZ_IS_SCENE (self));
 
+  /* No error to report here: a store that fails now leaves the unread scopes closed. */
+  if (!load_subtree (self, self->root, &error))
+    g_warning ("Could not read the whole trace: %s", error->message);
   order = list_preorder (self->root, FALSE);
   for (guint i = 0; i < order->len; i++)
     {
@@ -1169,7 +1484,12 @@ agviz_scene_find (AgvizScene  *self,
   for (guint i = 0; segments[i] != NULL && item != NULL; i++)
     {
       gboolean last = segments[i + 1] == NULL;
-      AgvizSceneItem *next = find_child (item, segments[i], !last);
+      AgvizSceneItem *next;
+
+      /* Reads only the scopes along the path, each through the (parent, name) index. */
+      if (item->unloaded && !load_scope (self, item, error))
+        return NULL;
+      next = find_child (item, segments[i], !last);
 
       /* A bare name shared by a scope and an op finds the scope; the op, moved inside it, is
        * found by the scope's name once more ("dense/dense"), as its (dense) box shows. */
@@ -1212,7 +1532,15 @@ agviz_scene_expand_path_to (AgvizScene     *self,
   g_return_if_fail (item != NULL);
 
   for (AgvizSceneItem *it = item->parent; it != NULL; it = it->parent)
-    it->expanded = TRUE;
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* An op moved into an unread scope is found before that scope is read.  No error to
+       * report here: a store that fails now leaves the scope showing only that op. */
+      if (it->unloaded && !load_scope (self, it, &error))
+        g_warning ("Could not read scope %s: %s", it->name, error->message);
+      it->expanded = TRUE;
+    }
   invalidate_edges (self);
 }
 
@@ -1226,6 +1554,79 @@ compare_scene_edges (gconstpointer a,
   if (x->src->position != y->src->position)
     return x->src->position < y->src->position ? -1 : 1;
   return x->dst->position < y->dst->position ? -1 : x->dst->position > y->dst->position;
+}
+
+static AgvizSceneEdge *
+find_metaedge (AgvizScene     *self,
+               GHashTable     *by_pair,
+               AgvizSceneItem *container,
+               AgvizSceneItem *a_side,
+               AgvizSceneItem *b_side)
+{
+  GArray *list = g_hash_table_lookup (self->edge_cache, container);
+  AgvizSceneItem **pair;
+  gpointer index;
+
+  if (list == NULL)
+    {
+      list = g_array_new (FALSE, TRUE, sizeof (AgvizSceneEdge));
+      g_hash_table_insert (self->edge_cache, container, list);
+    }
+  pair = g_new (AgvizSceneItem *, 2);
+  pair[0] = a_side;
+  pair[1] = b_side;
+  if (g_hash_table_lookup_extended (by_pair, pair, NULL, &index))
+    {
+      g_free (pair);
+      return &g_array_index (list, AgvizSceneEdge, GPOINTER_TO_UINT (index));
+    }
+  else
+    {
+      AgvizSceneEdge fresh = { .src = a_side, .dst = b_side, .tensor_elements = -1 };
+
+      g_array_append_val (list, fresh);
+      g_hash_table_insert (by_pair, pair, GUINT_TO_POINTER (list->len - 1));
+      return &g_array_index (list, AgvizSceneEdge, list->len - 1);
+    }
+}
+
+/* The metaedges inside the scopes read one at a time: each loaded scope's edges between its
+ * children, placed where series and sections put their ends. */
+static void
+collect_lazy_edges (AgvizScene *self,
+                    GHashTable *by_pair)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->lazy_edges);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      GArray *edges = value;
+
+      for (guint e = 0; e < edges->len; e++)
+        {
+          LazyEdge *edge = &g_array_index (edges, LazyEdge, e);
+          AgvizSceneItem *a_side, *b_side, *container;
+          AgvizSceneEdge *meta;
+
+          container = edge_container (edge->src, edge->dst, &a_side, &b_side);
+          if (!container->expanded || !agviz_scene_item_is_visible (container))
+            continue;
+          if (a_side->auxiliary || b_side->auxiliary)
+            {
+              guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->aux_counts, container));
+              g_hash_table_insert (self->aux_counts, container, GUINT_TO_POINTER (n + edge->count));
+              continue;
+            }
+          meta = find_metaedge (self, by_pair, container, a_side, b_side);
+          meta->count += edge->count;
+          meta->control_count += edge->control_count;
+          meta->reference_count += edge->reference_count;
+          if (edge->tensor_elements >= 0)
+            meta->tensor_elements = MAX (meta->tensor_elements, 0) + edge->tensor_elements;
+        }
+    }
 }
 
 /* One pass over every edge fills the metaedges of all visible expanded containers. */
@@ -1285,6 +1686,7 @@ collect_edges (AgvizScene *self)
       if (edge->src_output == 0 && edge->src->output_elements >= 0)
         meta->tensor_elements = MAX (meta->tensor_elements, 0) + edge->src->output_elements;
     }
+  collect_lazy_edges (self, by_pair);
 }
 
 GArray *

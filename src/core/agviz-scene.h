@@ -44,6 +44,7 @@ struct _AgvizSceneItem
   gint64              stack_id;        /* ops: creation stack, 0 unknown */
   gint64              op_count;        /* ops anywhere below (1 for an op) */
   gint64              output_elements; /* ops: elements of output 0, -1 unknown */
+  gint64              node_count;      /* scopes and roots: nodes whose own scope it is */
   char              **callees;         /* ops that call functions: graph names, else NULL */
   guint               depth;           /* 0 for the root */
   guint               position;        /* index among its parent's children */
@@ -53,6 +54,8 @@ struct _AgvizSceneItem
   guint               auxiliary : 1;   /* drawn in the side area of its parent */
   guint               shadowed : 1;    /* an op named like a sibling scope, moved inside it */
   guint               callees_loaded : 1;
+  guint               unloaded : 1;    /* a scope whose children are not read yet: expanding,
+                                        * finding or expanding to a depth reads them */
 };
 
 /* Edges drawn between two items visible inside one expanded item. */
@@ -89,8 +92,12 @@ G_DECLARE_FINAL_TYPE (AgvizScene, agviz_scene, AGVIZ, SCENE, GObject)
 GQuark            agviz_scene_error_quark        (void);
 void              agviz_scene_options_init       (AgvizSceneOptions  *options);
 
-/* Reads @trace_id from @store (kept, for loading callees later) and builds its hierarchy with the
- * root expanded.  @options NULL: the defaults. */
+/* Reads @trace_id from @store (kept, for loading callees and, for a big trace with scope edge
+ * aggregates, scopes later) and builds its hierarchy with the root expanded.  Such a trace is
+ * read per scope: a scope's children exist once it has been expanded, found or opened by
+ * agviz_scene_expand_to_depth() (until then AgvizSceneItem.unloaded is set), and
+ * agviz_scene_item_dup_histogram() is empty for a subtree not read whole.
+ * @options NULL: the defaults. */
 AgvizScene       *agviz_scene_new                (AgvizStore         *store,
                                                   gint64              trace_id,
                                                   const AgvizSceneOptions *options,
@@ -107,7 +114,8 @@ guint64           agviz_scene_get_n_edges        (AgvizScene         *self);
 /* The item's full name: its node's name for an op, "a/b" for a scope, the parent's name plus
  * the local name for series and sections; "" for the root (transfer full). */
 char             *agviz_scene_item_dup_path      (const AgvizSceneItem *item);
-/* Counts of op types below the item, op type -> count (transfer full). */
+/* Counts of op types below the item, op type -> count (transfer full); empty while part of the
+ * subtree is not read yet (see agviz_scene_new()). */
 GHashTable       *agviz_scene_item_dup_histogram (const AgvizSceneItem *item);
 /* Whether expanding it shows anything: scopes, series, sections, and call ops. */
 gboolean          agviz_scene_item_is_expandable (const AgvizSceneItem *item);

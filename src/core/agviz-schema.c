@@ -197,9 +197,28 @@ static const char migrate_to_v2[] =
   "  PRIMARY KEY (trace_id, view_key)"
   ") WITHOUT ROWID;";
 
+/* Version 2 -> 3: what a viewer needs to draw a scope's interior without reading the whole
+ * trace.  A row is the edges between two child items of one scope (node id > 0, or minus a scope
+ * id), written by the recorder when a trace ends; edges between two nodes directly inside one
+ * scope are left out (the viewer reads them from those nodes' rows).  traces.scope_edges says the
+ * rows were written: a trace from a version 2 file has none and is drawn by reading all of it. */
+static const char migrate_to_v3[] =
+  "CREATE TABLE scope_edges ("
+  "  scope_id INTEGER NOT NULL,"
+  "  src INTEGER NOT NULL,"
+  "  dst INTEGER NOT NULL,"
+  "  count INTEGER NOT NULL,"
+  "  control_count INTEGER NOT NULL DEFAULT 0,"
+  "  reference_count INTEGER NOT NULL DEFAULT 0,"
+  "  tensor_elements INTEGER NOT NULL DEFAULT -1,"
+  "  PRIMARY KEY (scope_id, src, dst)"
+  ") WITHOUT ROWID;"
+  "ALTER TABLE traces ADD COLUMN scope_edges INTEGER NOT NULL DEFAULT 0;";
+
 static const char *const migrations[] = {
   migrate_to_v1,
   migrate_to_v2,
+  migrate_to_v3,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AGVIZ_SCHEMA_VERSION);

@@ -54,10 +54,14 @@ typedef enum
   Q_TRACE_NODES,
   Q_TRACE_EDGES,
   Q_TRACE_CALLS,
+  Q_SCOPE_NODES,
+  Q_SCOPE_CALLS,
   Q_GET_LAYOUT,
   Q_PUT_LAYOUT,
   Q_CLEAR_LAYOUTS,
   Q_CLEAR_ALL_LAYOUTS,
+  Q_TRACE_HAS_SCOPE_EDGES,
+  Q_LIST_SCOPE_EDGES,
   N_QUERIES
 } QueryId;
 
@@ -181,12 +185,30 @@ static const struct
     "SELECT c.node_id, c.role, c.callee_graph_name"
     " FROM scopes s JOIN nodes n ON n.scope_id = s.id JOIN calls c ON c.node_id = n.id"
     " WHERE s.trace_id = ?1 ORDER BY c.node_id, c.role" },
+  /* One scope at a time, for a scene that loads what is expanded: the (scope_id, name) index. */
+  [Q_SCOPE_NODES] = { "scope-nodes", FALSE,
+    "SELECT n.id, n.scope_id, n.name, o.name, d.name, n.stack_id, n.attr_set_id, a.value"
+    " FROM nodes n"
+    " LEFT JOIN op_types o ON o.id = n.op_type_id"
+    " LEFT JOIN devices d ON d.id = n.device_id"
+    " LEFT JOIN attr_sets a ON a.id = n.attr_set_id"
+    " WHERE n.scope_id = ?1" },
+  [Q_SCOPE_CALLS] = { "scope-calls", FALSE,
+    "SELECT c.node_id, c.role, c.callee_graph_name"
+    " FROM nodes n JOIN calls c ON c.node_id = n.id"
+    " WHERE n.scope_id = ?1 ORDER BY c.node_id, c.role" },
   [Q_GET_LAYOUT] = { "get-layout", TRUE,
     "SELECT layout FROM layout_cache WHERE trace_id = ?1 AND view_key = ?2" },
   [Q_PUT_LAYOUT] = { "put-layout", TRUE,
     "INSERT OR REPLACE INTO layout_cache (trace_id, view_key, layout) VALUES (?1, ?2, ?3)" },
   [Q_CLEAR_LAYOUTS] = { "clear-layouts", TRUE, "DELETE FROM layout_cache WHERE trace_id = ?1" },
   [Q_CLEAR_ALL_LAYOUTS] = { "clear-all-layouts", FALSE, "DELETE FROM layout_cache" },
+  /* Schema v3: a scope's interior without reading the whole trace. */
+  [Q_TRACE_HAS_SCOPE_EDGES] = { "trace-has-scope-edges", TRUE,
+    "SELECT scope_edges FROM traces WHERE id = ?1" },
+  [Q_LIST_SCOPE_EDGES] = { "list-scope-edges", TRUE,
+    "SELECT src, dst, count, control_count, reference_count, tensor_elements FROM scope_edges"
+    " WHERE scope_id = ?1 ORDER BY src, dst" },
 };
 
 struct _AgvizStore
@@ -1076,6 +1098,62 @@ agviz_store_list_node_calls (AgvizStore  *self,
   return g_steal_pointer (&calls);
 }
 
+gboolean
+agviz_store_trace_has_scope_edges (AgvizStore  *self,
+                                   gint64       trace_id,
+                                   GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  sqlite3_stmt *stmt;
+  gboolean has = FALSE;
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), FALSE);
+
+  stmt = query (self, Q_TRACE_HAS_SCOPE_EDGES);
+  sqlite3_bind_int64 (stmt, 1, trace_id);
+  if (next_row (self, stmt, &local_error))
+    has = sqlite3_column_int64 (stmt, 0) != 0;
+  sqlite3_reset (stmt);
+  if (local_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return has;
+}
+
+GArray *
+agviz_store_list_scope_edges (AgvizStore  *self,
+                              gint64       scope_id,
+                              GError     **error)
+{
+  g_autoptr(GArray) rows = g_array_new (FALSE, TRUE, sizeof (AgvizScopeEdgeRow));
+  g_autoptr(GError) local_error = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
+
+  stmt = query (self, Q_LIST_SCOPE_EDGES);
+  sqlite3_bind_int64 (stmt, 1, scope_id);
+  while (next_row (self, stmt, &local_error))
+    {
+      AgvizScopeEdgeRow row = {
+        .src = sqlite3_column_int64 (stmt, 0),
+        .dst = sqlite3_column_int64 (stmt, 1),
+        .count = sqlite3_column_int64 (stmt, 2),
+        .control_count = sqlite3_column_int64 (stmt, 3),
+        .reference_count = sqlite3_column_int64 (stmt, 4),
+        .tensor_elements = sqlite3_column_int64 (stmt, 5),
+      };
+
+      g_array_append_val (rows, row);
+    }
+  sqlite3_reset (stmt);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
 GBytes *
 agviz_store_get_file_text (AgvizStore  *self,
                            gint64       file_id,
@@ -1473,7 +1551,7 @@ _agviz_store_explain_query (AgvizStore  *self,
   return g_string_free (g_steal_pointer (&plan), FALSE);
 }
 
-/* Runs a whole-trace query, handing each row to @row_func; stops early when it returns FALSE. */
+/* Runs a whole-trace or one-scope query (@trace_id is the scope's id then), handing each row to @row_func; stops early when it returns FALSE. */
 static gboolean
 foreach_row (AgvizStore  *self,
              QueryId      id,
@@ -1632,6 +1710,30 @@ agviz_store_foreach_trace_call (AgvizStore          *self,
   g_return_val_if_fail (AGVIZ_IS_STORE (self), FALSE);
   g_return_val_if_fail (func != NULL, FALSE);
   return foreach_row (self, Q_TRACE_CALLS, trace_id, call_row, func, user_data, error);
+}
+
+gboolean
+agviz_store_foreach_scope_node (AgvizStore          *self,
+                                gint64               scope_id,
+                                AgvizStoreNodeFunc   func,
+                                gpointer             user_data,
+                                GError             **error)
+{
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+  return foreach_row (self, Q_SCOPE_NODES, scope_id, node_row, func, user_data, error);
+}
+
+gboolean
+agviz_store_foreach_scope_call (AgvizStore          *self,
+                                gint64               scope_id,
+                                AgvizStoreCallFunc   func,
+                                gpointer             user_data,
+                                GError             **error)
+{
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+  return foreach_row (self, Q_SCOPE_CALLS, scope_id, call_row, func, user_data, error);
 }
 
 gboolean

@@ -130,6 +130,29 @@ GHashTable         *agviz_store_list_node_calls        (AgvizStore       *self,
                                                         gint64            node_id,
                                                         GError          **error);
 
+/* Edges between the child items of one scope, merged per pair of items (schema v3, written when a
+ * trace ends; edges between two nodes directly inside the scope are not among them: see
+ * SCHEMA.md, table scope_edges). */
+typedef struct
+{
+  gint64 src;                        /* a node id, or minus a scope id */
+  gint64 dst;
+  gint64 count;
+  gint64 control_count;
+  gint64 reference_count;
+  gint64 tensor_elements;            /* -1 unknown */
+} AgvizScopeEdgeRow;
+
+/* Whether the rows of agviz_store_list_scope_edges() exist for @trace_id: FALSE for a trace
+ * recorded before schema v3, whose viewer must read the whole trace instead. */
+gboolean            agviz_store_trace_has_scope_edges  (AgvizStore       *self,
+                                                        gint64            trace_id,
+                                                        GError          **error);
+/* The rows of @scope_id, ordered by (src, dst) (element-type AgvizScopeEdgeRow, transfer full). */
+GArray             *agviz_store_list_scope_edges       (AgvizStore       *self,
+                                                        gint64            scope_id,
+                                                        GError          **error);
+
 /* A stack's frames, outermost first, each with its source line when the text was captured
  * (element-type AgvizFrame). */
 GPtrArray          *agviz_store_get_stack              (AgvizStore       *self,
@@ -224,6 +247,18 @@ gboolean            agviz_store_foreach_trace_edge     (AgvizStore          *sel
                                                         GError             **error);
 gboolean            agviz_store_foreach_trace_call     (AgvizStore          *self,
                                                         gint64               trace_id,
+                                                        AgvizStoreCallFunc   func,
+                                                        gpointer             user_data,
+                                                        GError             **error);
+/* One scope's own nodes (in no particular order) and the calls they make (by node, then role), for
+ * a viewer that reads only what is expanded. */
+gboolean            agviz_store_foreach_scope_node     (AgvizStore          *self,
+                                                        gint64               scope_id,
+                                                        AgvizStoreNodeFunc   func,
+                                                        gpointer             user_data,
+                                                        GError             **error);
+gboolean            agviz_store_foreach_scope_call     (AgvizStore          *self,
+                                                        gint64               scope_id,
                                                         AgvizStoreCallFunc   func,
                                                         gpointer             user_data,
                                                         GError             **error);

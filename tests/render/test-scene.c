@@ -6,6 +6,7 @@
 
 #include "render-fixture.h"
 #include "agviz-layout.h"
+#include "agviz-scene-private.h"
 
 typedef struct
 {
@@ -411,9 +412,11 @@ test_migrate_v1 (TempFile      *fx,
   g_autoptr(GBytes) back = NULL;
   sqlite3 *db;
 
-  /* Turn the file back into what agviz 0.1 wrote: schema 1, no layout cache. */
+  /* Turn the file back into what agviz 0.1 wrote: schema 1, no layout cache, no scope edges. */
   g_assert_cmpint (sqlite3_open (fx->path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE layout_cache; PRAGMA user_version = 1;", NULL, NULL, NULL),
+  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE layout_cache; DROP TABLE scope_edges;"
+                                 " ALTER TABLE traces DROP COLUMN scope_edges;"
+                                 " PRAGMA user_version = 1;", NULL, NULL, NULL),
                    ==, SQLITE_OK);
   sqlite3_close (db);
 
@@ -434,6 +437,267 @@ test_migrate_v1 (TempFile      *fx,
   g_assert_null (back);
 }
 
+/* Everything a drawing of the current state depends on, as text: the visible items and the
+ * metaedges inside every expanded item.  Op histograms are left out: a scene that reads one scope
+ * at a time knows them only for what it has read. */
+static char *
+describe_view (AgvizScene *scene)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GPtrArray) stack = g_ptr_array_new ();
+  g_autoptr(GPtrArray) expanded = agviz_scene_list_expanded (scene);
+
+  g_ptr_array_add (stack, agviz_scene_get_root (scene));
+  while (stack->len > 0)
+    {
+      AgvizSceneItem *item = g_ptr_array_steal_index_fast (stack, stack->len - 1);
+      g_autofree char *path = agviz_scene_item_dup_path (item);
+
+      g_string_append_printf (out, "%*s%d %s [%s] ops=%" G_GINT64_FORMAT " op=%s pos=%u in=%u out=%u"
+                              " %s%s%s%s\n", (int) MIN (item->depth, 40), "", item->kind, item->name,
+                              path, item->op_count, item->op_type ? item->op_type : "-",
+                              item->position, item->in_degree, item->out_degree,
+                              item->expanded ? "E" : "", item->auxiliary ? "A" : "",
+                              item->shadowed ? "S" : "",
+                              agviz_scene_item_is_expandable (item) ? "X" : "");
+      if (item->expanded && item->children != NULL)
+        for (guint i = item->children->len; i-- > 0;)
+          g_ptr_array_add (stack, g_ptr_array_index (item->children, i));
+    }
+  for (guint i = 0; i < expanded->len; i++)
+    {
+      AgvizSceneItem *container = g_ptr_array_index (expanded, i);
+      g_autofree char *path = agviz_scene_item_dup_path (container);
+      guint n_aux = 0;
+      g_autoptr(GArray) edges = agviz_scene_list_edges (scene, container, &n_aux);
+
+      g_string_append_printf (out, "edges in %s/%s: aux %u\n", path, container->name, n_aux);
+      for (guint e = 0; e < edges->len; e++)
+        {
+          AgvizSceneEdge *edge = &g_array_index (edges, AgvizSceneEdge, e);
+          g_string_append_printf (out, "  %s -> %s: %u %u %u %" G_GINT64_FORMAT "\n", edge->src->name,
+                                  edge->dst->name, edge->count, edge->control_count,
+                                  edge->reference_count, edge->tensor_elements);
+        }
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+typedef void (*ViewStep) (AgvizScene *scene);
+
+static void
+step_none (AgvizScene *scene)
+{
+}
+
+static void
+step_depth_3 (AgvizScene *scene)
+{
+  g_autoptr(GError) error = NULL;
+  g_assert_true (agviz_scene_expand_to_depth (scene, 3, &error));
+  g_assert_no_error (error);
+}
+
+static void
+step_all (AgvizScene *scene)
+{
+  agviz_scene_expand_all (scene);
+}
+
+static void
+step_focus (AgvizScene *scene)
+{
+  g_autoptr(GError) error = NULL;
+  const char *names[] = { "model/block_2/layer_7/Relu", "model/block_1", "a/a", "wide/op7",
+                          "StatefulPartitionedCall" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      AgvizSceneItem *item = agviz_scene_find_node (scene, names[i], NULL);
+
+      if (item == NULL)
+        continue;
+      agviz_scene_expand_path_to (scene, item);
+      g_assert_true (agviz_scene_expand (scene, item, &error));
+      g_assert_no_error (error);
+    }
+}
+
+static void
+assert_same_views (const char              *path,
+                   gint64                   trace,
+                   const AgvizSceneOptions *options)
+{
+  static const ViewStep steps[] = { step_none, step_depth_3, step_focus, step_all };
+
+  for (guint s = 0; s < G_N_ELEMENTS (steps); s++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(AgvizStore) store = agviz_store_open (path, AGVIZ_STORE_FLAGS_NONE, &error);
+      g_autoptr(AgvizScene) whole = NULL;
+      g_autoptr(AgvizScene) lazy = NULL;
+      g_autofree char *whole_text = NULL;
+      g_autofree char *lazy_text = NULL;
+
+      g_assert_no_error (error);
+      whole = _agviz_scene_new_with_mode (store, trace, options, AGVIZ_SCENE_LOAD_WHOLE, &error);
+      g_assert_no_error (error);
+      lazy = _agviz_scene_new_with_mode (store, trace, options, AGVIZ_SCENE_LOAD_LAZY, &error);
+      g_assert_no_error (error);
+      steps[s] (whole);
+      steps[s] (lazy);
+      whole_text = describe_view (whole);
+      lazy_text = describe_view (lazy);
+      g_assert_cmpstr (lazy_text, ==, whole_text);
+      g_assert_cmpuint (agviz_scene_get_n_edges (lazy), ==, agviz_scene_get_n_edges (whole));
+    }
+}
+
+static void
+test_lazy_same (TempFile      *fx,
+                gconstpointer  data)
+{
+  static const char *const layer_ops[] = { "MatMul", "BiasAdd", "Relu", "Add", "Mul", "Sub",
+                                           "Tanh", "Sigmoid", "Neg", "Exp" };
+  g_autoptr(GStringChunk) strings = g_string_chunk_new (4096);
+  g_autoptr(GArray) nodes = g_array_new (FALSE, FALSE, sizeof (FixtureNode));
+  g_autoptr(GArray) edges = g_array_new (FALSE, FALSE, sizeof (FixtureEdge));
+  const char *previous = NULL;
+  AgvizSceneOptions options;
+  FixtureNode node;
+  FixtureEdge edge;
+  gint64 trace;
+
+#define ADD_NODE(n, o) (node = (FixtureNode) { g_string_chunk_insert_const (strings, (n)), (o) }, \
+                        g_array_append_val (nodes, node))
+#define ADD_EDGE(a, slot, b) (edge = (FixtureEdge) { g_string_chunk_insert_const (strings, (a)), (slot), \
+                                                     g_string_chunk_insert_const (strings, (b)) }, \
+                              g_array_append_val (edges, edge))
+  /* Layers in blocks of three structures (as bench-render draws), chained, with residuals. */
+  for (guint block = 1; block <= 4; block++)
+    for (guint layer = 1; layer <= 12; layer++)
+      {
+        guint n_ops = 4 + 2 * (block % 3);
+        g_autofree char *first = NULL;
+
+        for (guint op = 0; op < n_ops; op++)
+          {
+            g_autofree char *name = g_strdup_printf ("model/block_%u/layer_%u/%s", block, layer,
+                                                     layer_ops[op]);
+            ADD_NODE (name, layer_ops[op]);
+            if (previous != NULL)
+              ADD_EDGE (previous, 0, name);
+            if (first == NULL)
+              first = g_strdup (name);
+            else if (op + 1 == n_ops)
+              ADD_EDGE (first, 0, name);
+            previous = g_string_chunk_insert_const (strings, name);
+          }
+      }
+  /* An op named like a scope, with edges into, out of and beside it. */
+  ADD_NODE ("model/block_1", "Identity");
+  ADD_EDGE ("model/block_1", 0, "model/block_1/layer_1/MatMul");
+  ADD_EDGE ("model/block_2/layer_7/Relu", 0, "model/block_1");
+  ADD_EDGE ("model/block_1", -1, "model/block_3/layer_2/MatMul");
+  /* A variable and its assignment (a reference edge); a hub of control edges; a NoOp sink. */
+  ADD_NODE ("model/v", "VarHandleOp");
+  ADD_NODE ("model/assign", "AssignVariableOp");
+  ADD_EDGE ("model/v", 0, "model/assign");
+  ADD_EDGE ("model/block_4/layer_12/MatMul", 0, "model/assign");
+  ADD_NODE ("model/step", "Identity");
+  ADD_NODE ("deps", "NoOp");
+  for (guint layer = 1; layer <= 12; layer++)
+    {
+      g_autofree char *name = g_strdup_printf ("model/block_3/layer_%u/BiasAdd", layer);
+      ADD_EDGE ("model/step", -1, name);
+      ADD_EDGE (name, -1, "deps");
+    }
+  /* Numbered ops at the top, a wide scope, hostile names. */
+  for (guint i = 0; i < 7; i++)
+    {
+      g_autofree char *name = i == 0 ? g_strdup ("add") : g_strdup_printf ("add_%u", i);
+      ADD_NODE (name, "AddV2");
+      ADD_EDGE (name, 0, "deps");
+    }
+  for (guint i = 0; i < 27; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("wide/op%u", i);
+      g_autofree char *op = g_strdup_printf ("Op%u", i % 9);
+      ADD_NODE (name, g_string_chunk_insert_const (strings, op));
+      if (i > 0)
+        {
+          g_autofree char *before = g_strdup_printf ("wide/op%u", i - 1);
+          ADD_EDGE (before, 0, name);
+        }
+    }
+  ADD_EDGE ("wide/op26", 0, "model/block_1/layer_3/Relu");
+  ADD_NODE ("a", "Identity");
+  ADD_NODE ("a/a/x", "Identity");
+  ADD_NODE ("a/y", "Identity");
+  ADD_NODE ("a//b", "Identity");
+  ADD_EDGE ("a", 0, "a/a/x");
+  ADD_EDGE ("a", 0, "a/y");
+  ADD_EDGE ("a/y", 0, "a//b");
+  ADD_EDGE ("a//b", 0, "add_3");
+#undef ADD_NODE
+#undef ADD_EDGE
+
+  trace = render_fixture_write (fx->path, (FixtureNode *) nodes->data, nodes->len,
+                                (FixtureEdge *) edges->data, edges->len);
+  assert_same_views (fx->path, trace, NULL);
+  /* ... and the per-scope read did not read what is closed. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(AgvizStore) store = agviz_store_open (fx->path, AGVIZ_STORE_FLAGS_NONE, &error);
+    g_autoptr(AgvizScene) lazy = _agviz_scene_new_with_mode (store, trace, NULL, AGVIZ_SCENE_LOAD_LAZY,
+                                                             &error);
+    AgvizSceneItem *model;
+
+    g_assert_no_error (error);
+    model = child_named (agviz_scene_get_root (lazy), "model");
+    g_assert_true (model->unloaded);
+    g_assert_null (model->children);
+    g_assert_true (agviz_scene_item_is_expandable (model));
+    g_assert_true (agviz_scene_expand (lazy, model, &error));
+    g_assert_no_error (error);
+    g_assert_false (model->unloaded);
+    g_assert_nonnull (child_named (model, "block_3"));
+  }
+  agviz_scene_options_init (&options);
+  options.section_max_children = 10;
+  options.aux_min_children = 4;
+  assert_same_views (fx->path, trace, &options);
+  options.extract_auxiliary = FALSE;
+  options.series_min_size = 3;
+  assert_same_views (fx->path, trace, &options);
+}
+
+static void
+test_lazy_same_example (void)
+{
+  const char *example = g_getenv ("AGVIZ_EXAMPLE_TRACE");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(GPtrArray) functions = NULL;
+
+  if (example == NULL || !g_file_test (example, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("AGVIZ_EXAMPLE_TRACE not set");
+      return;
+    }
+  store = agviz_store_open (example, AGVIZ_STORE_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  functions = agviz_store_list_functions (store, &error);
+  g_assert_no_error (error);
+  for (guint f = 0; f < functions->len; f++)
+    {
+      AgvizFunction *function = g_ptr_array_index (functions, f);
+
+      for (guint i = 0; i < function->traces->len; i++)
+        assert_same_views (example, ((AgvizTrace *) g_ptr_array_index (function->traces, i))->id, NULL);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -444,6 +708,8 @@ main (int    argc,
   g_test_add ("/agviz/scene/series-and-aux", TempFile, NULL, temp_setup, test_series_and_aux, temp_teardown);
   g_test_add ("/agviz/scene/sections", TempFile, NULL, temp_setup, test_sections, temp_teardown);
   g_test_add_func ("/agviz/scene/calls-inline", test_calls_inline);
+  g_test_add ("/agviz/scene/lazy-same", TempFile, NULL, temp_setup, test_lazy_same, temp_teardown);
+  g_test_add_func ("/agviz/scene/lazy-same-example", test_lazy_same_example);
   g_test_add ("/agviz/layout/cache", TempFile, NULL, temp_setup, test_layout_cache, temp_teardown);
   g_test_add ("/agviz/schema/migrate-v1-layout-cache", TempFile, NULL, temp_setup, test_migrate_v1,
               temp_teardown);
