@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "agviz-core.h"
+#include "agviz-recorder-private.h"
 #include "temp-trace-file.h"
 
 static void
@@ -318,6 +319,7 @@ record_scoped_trace (const char *path)
   gint64 fn, trace, a, x, y, s, z;
 
   g_assert_no_error (error);
+  _agviz_recorder_set_scope_edges_min_nodes (recorder, 0);
   fn = agviz_recorder_add_function (recorder, "f", 0, 0, &error);
   trace = agviz_recorder_begin_trace (recorder, fn, "__inference_f_1", "", "test", &error);
   g_assert_no_error (error);

@@ -14,6 +14,7 @@
 
 #include "agviz-edge-list.h"
 #include "agviz-recorder.h"
+#include "agviz-recorder-private.h"
 #include "agviz-trace-file-private.h"
 
 G_DEFINE_QUARK (agviz-recorder-error-quark, agviz_recorder_error)
@@ -56,7 +57,6 @@ typedef enum
   STMT_FIND_ATTR_SET,
   STMT_INSERT_ATTR_SET,
   STMT_INSERT_CALL,
-  STMT_INSERT_SCOPE_EDGE,
   STMT_INSERT_EXECUTION,
   STMT_INSERT_TENSOR_SUMMARY,
   STMT_INSERT_EVENT,
@@ -89,9 +89,7 @@ static const char *const statement_sql[N_STMTS] = {
                         " reason, started_ns, root_scope_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
   [STMT_SET_TRACE_START] = "UPDATE traces SET started_ns = ?2 WHERE id = ?1",
   [STMT_END_TRACE] = "UPDATE traces SET status = ?2, wall_ns = ?3, node_count = ?4,"
-                     " edge_count = ?5, scope_edges = 1 WHERE id = ?1",
-  [STMT_INSERT_SCOPE_EDGE] = "INSERT INTO scope_edges (scope_id, src, dst, count, control_count,"
-                             " reference_count, tensor_elements) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                     " edge_count = ?5, scope_edges = ?6 WHERE id = ?1",
   [STMT_TRACE_EXISTS] = "SELECT 1 FROM traces WHERE id = ?1",
   [STMT_FIND_OP_TYPE] = "SELECT id FROM op_types WHERE name = ?1",
   [STMT_INSERT_OP_TYPE] = "INSERT INTO op_types (name) VALUES (?1)",
@@ -225,12 +223,13 @@ struct _AgvizRecorder
   GHashTable   *attr_set_ids;         /* GBytes -> id */
   GHashTable   *function_ids;         /* "file_id:line:name" -> id */
 
-  sqlite3_stmt *bulk_stmts[3][2];     /* per BulkTable: [0] BULK_ROWS rows, [1] one row */
+  sqlite3_stmt *bulk_stmts[4][2];     /* per BulkTable: [0] BULK_ROWS rows, [1] one row */
 
   /* New stack entries get their ids here and reach the file in multi-row inserts before the
    * next commit (importers make one per frame of every distinct stack: single-row inserts were
    * the importers' largest cost).  Nothing reads them before: nodes and executions that name
    * them are written in the same transaction. */
+  guint         scope_edges_min_nodes;
   gint64        next_stack_id;
   GArray       *pending_stacks;       /* PendingStack */
 
@@ -680,6 +679,7 @@ agviz_recorder_init (AgvizRecorder *self)
   self->known_stacks = g_hash_table_new (hash_u64_key, g_direct_equal);
   self->known_traces = g_hash_table_new (hash_u64_key, g_direct_equal);
   self->pending_stacks = g_array_new (FALSE, FALSE, sizeof (PendingStack));
+  self->scope_edges_min_nodes = AGVIZ_SCOPE_EDGES_MIN_NODES;
   self->attr_set_ids = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
                                               (GDestroyNotify) g_bytes_unref, NULL);
   self->function_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -1662,6 +1662,7 @@ typedef enum
   BULK_SCOPES,
   BULK_NODES,
   BULK_STACKS,
+  BULK_SCOPE_EDGES,
 } BulkTable;
 
 static const struct
@@ -1673,6 +1674,8 @@ static const struct
   [BULK_NODES] = { "nodes (id, scope_id, name, op_type_id, device_id, stack_id, attr_set_id,"
                    " inputs, consumers)", 9 },
   [BULK_STACKS] = { "stacks (id, parent_id, frame_id)", 3 },
+  [BULK_SCOPE_EDGES] = { "scope_edges (scope_id, src, dst, count, control_count, reference_count,"
+                         " tensor_elements)", 7 },
 };
 
 /* The edge lists of a finished trace's nodes, encoded once before the rows are written. */
@@ -1922,6 +1925,18 @@ typedef struct
   guint  reference : 1;
 } ScopeEdge;
 
+/* The row written for equal ScopeEdges. */
+typedef struct
+{
+  gint64 scope_id;
+  gint64 src;
+  gint64 dst;
+  gint64 count;
+  gint64 control;
+  gint64 reference;
+  gint64 elements;           /* -1 unknown */
+} MergedScopeEdge;
+
 static int
 compare_scope_edges (gconstpointer a,
                      gconstpointer b)
@@ -1935,23 +1950,31 @@ compare_scope_edges (gconstpointer a,
   return x->dst < y->dst ? -1 : x->dst > y->dst;
 }
 
-/* The scope a viewer shows a node in: its own, unless a child scope there has the node's name
- * (TensorFlow's `dense` beside `dense/MatMul`), which the viewer draws it inside. */
-static guint
-shown_scope_of (OpenTrace    *trace,
-                GHashTable   *child_scopes,
-                const guint8 *has_child_scopes,
-                guint         node_index)
+/* The scope a viewer shows each node in: its own, unless a child scope there has the node's name
+ * (TensorFlow's `dense` beside `dense/MatMul`), which the viewer draws it inside.  One pass over
+ * the nodes, so edges (1.5 per node) need no name look-ups. */
+static guint *
+shown_scopes (OpenTrace    *trace,
+              GHashTable   *child_scopes,
+              const guint8 *has_child_scopes)
 {
-  PendingNode *node = &g_array_index (trace->nodes, PendingNode, node_index);
-  g_autofree char *key = NULL;
-  gpointer child;
+  guint *shown = g_new (guint, trace->nodes->len);
+  g_autoptr(GString) key = g_string_new (NULL);
 
-  if (!has_child_scopes[node->scope_index])
-    return node->scope_index;
-  key = g_strdup_printf ("%u/%s", node->scope_index, trace->names->str + node->name_offset);
-  child = g_hash_table_lookup (child_scopes, key);
-  return child != NULL ? GPOINTER_TO_UINT (child) - 1 : node->scope_index;
+  for (guint n = 0; n < trace->nodes->len; n++)
+    {
+      PendingNode *node = &g_array_index (trace->nodes, PendingNode, n);
+      gpointer child;
+
+      shown[n] = node->scope_index;
+      if (!has_child_scopes[node->scope_index])
+        continue;
+      g_string_printf (key, "%u/%s", node->scope_index, trace->names->str + node->name_offset);
+      child = g_hash_table_lookup (child_scopes, key->str);
+      if (child != NULL)
+        shown[n] = GPOINTER_TO_UINT (child) - 1;
+    }
+  return shown;
 }
 
 /* Writes the scope_edges rows (see agviz-schema.c): per edge, the scope holding both ends and
@@ -1967,6 +1990,8 @@ write_scope_edges (AgvizRecorder  *self,
   g_autoptr(GHashTable) child_scopes = NULL;   /* "parent index/name" -> index + 1 */
   g_autoptr(GHashTable) reference_types = g_hash_table_new (NULL, NULL);
   g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (ScopeEdge));
+  g_autoptr(GArray) merged = g_array_new (FALSE, FALSE, sizeof (MergedScopeEdge));
+  g_autofree guint *shown = NULL;
   GHashTableIter iter;
   gpointer name, id;
 
@@ -1990,6 +2015,7 @@ write_scope_edges (AgvizRecorder  *self,
         g_str_has_prefix (name, "ResourceScatter"))
       g_hash_table_add (reference_types, id);
 
+  shown = shown_scopes (trace, child_scopes, has_child_scopes);
   for (guint e = 0; e < trace->edges->len; e++)
     {
       AgvizEdge *edge = &g_array_index (trace->edges, AgvizEdge, e);
@@ -2003,8 +2029,8 @@ write_scope_edges (AgvizRecorder  *self,
       if (src_index == dst_index)
         continue;
       /* Most nodes sit in scopes without sub-scopes: no name look-up for them. */
-      a = shown_scope_of (trace, child_scopes, has_child_scopes, src_index);
-      b = shown_scope_of (trace, child_scopes, has_child_scopes, dst_index);
+      a = shown[src_index];
+      b = shown[dst_index];
       if (a == b)
         continue;
       row.src = src->id;
@@ -2038,29 +2064,44 @@ write_scope_edges (AgvizRecorder  *self,
   for (guint i = 0; i < rows->len;)
     {
       ScopeEdge *first = &g_array_index (rows, ScopeEdge, i);
-      gint64 count = 0, control = 0, reference = 0, elements = -1;
-      sqlite3_stmt *stmt;
+      MergedScopeEdge sum = { first->scope_id, first->src, first->dst, 0, 0, 0, -1 };
 
       for (; i < rows->len && compare_scope_edges (first, &g_array_index (rows, ScopeEdge, i)) == 0; i++)
         {
           ScopeEdge *row = &g_array_index (rows, ScopeEdge, i);
 
-          count++;
-          control += row->control;
-          reference += row->reference;
+          sum.count++;
+          sum.control += row->control;
+          sum.reference += row->reference;
           if (row->tensor_elements >= 0)
-            elements = MAX (elements, 0) + row->tensor_elements;
+            sum.elements = MAX (sum.elements, 0) + row->tensor_elements;
         }
-      stmt = statement (self, STMT_INSERT_SCOPE_EDGE);
-      sqlite3_bind_int64 (stmt, 1, first->scope_id);
-      sqlite3_bind_int64 (stmt, 2, first->src);
-      sqlite3_bind_int64 (stmt, 3, first->dst);
-      sqlite3_bind_int64 (stmt, 4, count);
-      sqlite3_bind_int64 (stmt, 5, control);
-      sqlite3_bind_int64 (stmt, 6, reference);
-      sqlite3_bind_int64 (stmt, 7, elements);
+      g_array_append_val (merged, sum);
+    }
+
+  for (guint row = 0; row < merged->len;)
+    {
+      guint batch = merged->len - row >= BULK_ROWS ? BULK_ROWS : 1;
+      sqlite3_stmt *stmt = bulk_statement (self, BULK_SCOPE_EDGES, batch, error);
+
+      if (stmt == NULL)
+        return FALSE;
+      for (guint i = 0; i < batch; i++)
+        {
+          MergedScopeEdge *sum = &g_array_index (merged, MergedScopeEdge, row + i);
+          int first = 1 + i * 7;
+
+          sqlite3_bind_int64 (stmt, first, sum->scope_id);
+          sqlite3_bind_int64 (stmt, first + 1, sum->src);
+          sqlite3_bind_int64 (stmt, first + 2, sum->dst);
+          sqlite3_bind_int64 (stmt, first + 3, sum->count);
+          sqlite3_bind_int64 (stmt, first + 4, sum->control);
+          sqlite3_bind_int64 (stmt, first + 5, sum->reference);
+          sqlite3_bind_int64 (stmt, first + 6, sum->elements);
+        }
       if (!run_update (self, stmt, "cannot store a trace's scope edges", error))
         return FALSE;
+      row += batch;
     }
   return TRUE;
 }
@@ -2102,7 +2143,8 @@ write_open_trace (AgvizRecorder  *self,
   g_byte_array_unref (encoded.bytes);
   g_array_unref (encoded.inputs);
   g_array_unref (encoded.consumers);
-  if (!ok || !write_scope_edges (self, trace, error))
+  if (!ok || (trace->nodes->len >= self->scope_edges_min_nodes &&
+              !write_scope_edges (self, trace, error)))
     return FALSE;
 
   for (guint i = 0; i < trace->calls->len; i++)
@@ -2156,6 +2198,7 @@ agviz_recorder_end_trace (AgvizRecorder     *self,
   sqlite3_bind_int64 (stmt, 3, wall_ns);
   sqlite3_bind_int64 (stmt, 4, trace->nodes->len);
   sqlite3_bind_int64 (stmt, 5, trace->edges->len);
+  sqlite3_bind_int (stmt, 6, trace->nodes->len >= self->scope_edges_min_nodes);
   if (!run_update (self, stmt, "cannot end a trace", error) ||
       !_agviz_sqlite_exec (self->db, "RELEASE end_trace", error))
     goto rollback;
@@ -2423,4 +2466,13 @@ agviz_recorder_add_error (AgvizRecorder             *self,
   if (id == 0 || !maybe_commit (self, error))
     return 0;
   return id;
+}
+
+void
+_agviz_recorder_set_scope_edges_min_nodes (AgvizRecorder *self,
+                                           guint          min_nodes)
+{
+  g_return_if_fail (AGVIZ_IS_RECORDER (self));
+
+  self->scope_edges_min_nodes = min_nodes;
 }

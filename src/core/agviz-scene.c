@@ -18,12 +18,12 @@
 #include "agviz-scene.h"
 #include "agviz-scene-private.h"
 #include "agviz-edge-list.h"
+#include "agviz-trace-file-private.h"
 
 G_DEFINE_QUARK (agviz-scene-error-quark, agviz_scene_error)
 
-/* Traces with fewer nodes are read whole: it takes milliseconds, and every item then exists for
- * walks over item->children (the GUI's search box). */
-#define LAZY_MIN_NODES 20000
+/* Traces with fewer than AGVIZ_SCOPE_EDGES_MIN_NODES nodes are read whole: it takes milliseconds,
+ * and every item then exists for walks over item->children (the GUI's search box). */
 
 /* Edges between two child items of one loaded scope, merged per pair (a scope_edges row), or one
  * edge between two of its own nodes. */
@@ -1055,7 +1055,7 @@ load_trace (AgvizScene      *self,
   gboolean ok;
 
   if (self->mode != AGVIZ_SCENE_LOAD_WHOLE &&
-      (self->mode == AGVIZ_SCENE_LOAD_LAZY || trace->node_count >= LAZY_MIN_NODES))
+      (self->mode == AGVIZ_SCENE_LOAD_LAZY || trace->node_count >= AGVIZ_SCOPE_EDGES_MIN_NODES))
     {
       g_autoptr(GError) local_error = NULL;
 

@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 
 #include "agviz-core.h"
+#include "agviz-recorder-private.h"
 
 typedef struct
 {
@@ -33,6 +34,8 @@ render_fixture_write (const char        *path,
   gint64 fn, trace;
 
   g_assert_no_error (error);
+  /* Small fixtures get the per-scope aggregates too, so the scene's per-scope read is tested. */
+  _agviz_recorder_set_scope_edges_min_nodes (recorder, 0);
   fn = agviz_recorder_add_function (recorder, "f", 0, 0, &error);
   g_assert_no_error (error);
   trace = agviz_recorder_begin_trace (recorder, fn, "__inference_f_1", "", "first call", &error);
