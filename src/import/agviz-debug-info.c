@@ -432,27 +432,6 @@ frame_id_for (AgvizDebugInfo                         *self,
   return frame_id;
 }
 
-static gboolean
-read_varint (const guint8 **p,
-             const guint8  *end,
-             guint64       *value)
-{
-  guint64 result = 0;
-
-  for (guint shift = 0; shift < 64; shift += 7)
-    {
-      if (*p >= end)
-        return FALSE;
-      result |= (guint64) (**p & 0x7f) << shift;
-      if ((*(*p)++ & 0x80) == 0)
-        {
-          *value = result;
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
-
 /* Appends the frame ids of an encoded old-layout StackTrace to frame_scratch, outermost first.
  * Only the stack's framing is walked here; each distinct frame is unpacked by protobuf-c once
  * and found again by its bytes. */
@@ -475,12 +454,12 @@ add_encoded_frames (AgvizDebugInfo             *self,
     {
       guint64 tag, length = 0;
 
-      if (!read_varint (&p, end, &tag))
+      if (!agviz_proto_read_varint (&p, end, &tag))
         goto broken;
       switch (tag & 7)
         {
         case 0:
-          if (!read_varint (&p, end, &length))
+          if (!agviz_proto_read_varint (&p, end, &length))
             goto broken;
           continue;
         case 1:
@@ -490,7 +469,7 @@ add_encoded_frames (AgvizDebugInfo             *self,
           length = 4;
           break;
         case 2:
-          if (!read_varint (&p, end, &length))
+          if (!agviz_proto_read_varint (&p, end, &length))
             goto broken;
           break;
         default:

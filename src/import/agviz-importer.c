@@ -357,27 +357,6 @@ typedef struct
 } FitState;
 
 static gboolean
-fit_varint (const guint8 **p,
-            const guint8  *end,
-            guint64       *value)
-{
-  guint64 result = 0;
-
-  for (guint shift = 0; shift < 70; shift += 7)
-    {
-      if (*p >= end)
-        return FALSE;
-      result |= (guint64) (**p & 0x7f) << shift;
-      if ((*(*p)++ & 0x80) == 0)
-        {
-          *value = result;
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
-
-static gboolean
 fit_message (FitState                         *state,
              const ProtobufCMessageDescriptor *descriptor,
              const guint8                     *p,
@@ -391,18 +370,18 @@ fit_message (FitState                         *state,
       guint wire, expected;
 
       state->budget--;
-      if (!fit_varint (&p, end, &tag) || (tag >> 3) == 0)
+      if (!agviz_proto_read_varint (&p, end, &tag) || (tag >> 3) == 0)
         return FALSE;
       wire = tag & 7;
       field = (tag >> 3) <= G_MAXUINT32
                 ? protobuf_c_message_descriptor_get_field (descriptor, (guint) (tag >> 3)) : NULL;
       switch (wire)
         {
-        case 0: if (!fit_varint (&p, end, &value)) return FALSE; break;
+        case 0: if (!agviz_proto_read_varint (&p, end, &value)) return FALSE; break;
         case 1: if (end - p < 8) return FALSE; p += 8; break;
         case 5: if (end - p < 4) return FALSE; p += 4; break;
         case 2:
-          if (!fit_varint (&p, end, &value) || value > (guint64) (end - p))
+          if (!agviz_proto_read_varint (&p, end, &value) || value > (guint64) (end - p))
             return FALSE;
           break;
         default:

@@ -114,10 +114,10 @@ fail_at (CheckContext *ctx,
   return FALSE;
 }
 
-static gboolean
-read_varint (const guint8 **p,
-             const guint8  *end,
-             guint64       *value)
+gboolean
+agviz_proto_read_varint (const guint8 **p,
+                         const guint8  *end,
+                         guint64       *value)
 {
   guint64 result = 0;
 
@@ -153,7 +153,7 @@ check_message (CheckContext                     *ctx,
       guint64 tag, value;
       guint32 number;
 
-      if (!read_varint (&p, end, &tag))
+      if (!agviz_proto_read_varint (&p, end, &tag))
         return fail_at (ctx, field_start, AGVIZ_IMPORT_ERROR_PARSE, "a broken field tag");
       number = (guint32) (tag >> 3);
       if (number == 0 || (tag >> 3) > 0x1fffffff)
@@ -162,7 +162,7 @@ check_message (CheckContext                     *ctx,
       switch (tag & 7)
         {
         case 0:
-          if (!read_varint (&p, end, &value))
+          if (!agviz_proto_read_varint (&p, end, &value))
             return fail_at (ctx, field_start, AGVIZ_IMPORT_ERROR_PARSE, "a broken varint");
           break;
         case 1:
@@ -176,7 +176,7 @@ check_message (CheckContext                     *ctx,
           p += 4;
           break;
         case 2:
-          if (!read_varint (&p, end, &value))
+          if (!agviz_proto_read_varint (&p, end, &value))
             return fail_at (ctx, field_start, AGVIZ_IMPORT_ERROR_PARSE, "a broken length");
           if (value > (guint64) (end - p))
             return fail_at (ctx, field_start, AGVIZ_IMPORT_ERROR_PARSE,

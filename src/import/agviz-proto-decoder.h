@@ -32,6 +32,12 @@ ProtobufCMessage *agviz_proto_decode      (const ProtobufCMessageDescriptor  *de
 
 void              agviz_proto_free        (gpointer                           message);
 
+/* Reads one wire-format varint at *@p (at most 10 bytes, never past @end) and advances *@p;
+ * FALSE when it is cut short or too long. */
+gboolean          agviz_proto_read_varint (const guint8                     **p,
+                                           const guint8                      *end,
+                                           guint64                           *value);
+
 /* Typed wrappers: AGVIZ_PROTO_DECODE (AgvizTf__GraphDef, agviz_tf__graph_def__descriptor, ...) */
 #define AGVIZ_PROTO_DECODE(Type, descriptor, data, length, what, error) \
   ((Type *) agviz_proto_decode (&(descriptor), (data), (length), (what), (error)))
