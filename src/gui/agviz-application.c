@@ -7,11 +7,14 @@
 #include <gtksourceview/gtksource.h>
 
 #include "agviz-application.h"
+#include "agviz-color-scheme.h"
 #include "agviz-window.h"
 
 struct _AgvizApplication
 {
-  GtkApplication parent_instance;
+  GtkApplication    parent_instance;
+
+  AgvizColorScheme *color_scheme;
 };
 
 G_DEFINE_FINAL_TYPE (AgvizApplication, agviz_application, GTK_TYPE_APPLICATION)
@@ -112,6 +115,7 @@ agviz_application_startup (GApplication *application)
   gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   gtk_window_set_default_icon_name (APPLICATION_ID);
+  AGVIZ_APPLICATION (application)->color_scheme = agviz_color_scheme_new (gtk_settings_get_default ());
 }
 
 static void
@@ -145,6 +149,7 @@ agviz_application_open (GApplication  *application,
 static void
 agviz_application_shutdown (GApplication *application)
 {
+  g_clear_object (&AGVIZ_APPLICATION (application)->color_scheme);
   G_APPLICATION_CLASS (agviz_application_parent_class)->shutdown (application);
   gtk_source_finalize ();
 }

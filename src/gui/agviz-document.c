@@ -25,6 +25,7 @@ struct _AgvizDocument
   GListModel     *diagnostics;
   GPtrArray      *executions;       /* AgvizExecution of traces (not eager ops), in call order */
   GHashTable     *unhealthy;        /* execution id -> TRUE: a summary counted a NaN or Inf */
+  GHashTable     *op_timings;       /* op type -> mean duration of its eager runs (gint64 ns) */
 };
 
 /* The timeline draws at most this many calls: enough for any program a person reads call by
@@ -44,6 +45,7 @@ agviz_document_finalize (GObject *object)
   g_clear_pointer (&self->functions, g_ptr_array_unref);
   g_clear_pointer (&self->executions, g_ptr_array_unref);
   g_clear_pointer (&self->unhealthy, g_hash_table_unref);
+  g_clear_pointer (&self->op_timings, g_hash_table_unref);
   g_clear_object (&self->source_map);
   g_clear_object (&self->store);
   if (self->imported_path != NULL)
@@ -154,9 +156,34 @@ load_executions (AgvizDocument  *self,
 {
   g_autoptr(GPtrArray) all = agviz_store_list_executions (self->store, 0, 0, MAX_EXECUTIONS, error);
   g_autoptr(GPtrArray) unhealthy = NULL;
+  GHashTableIter iter;
+  gint64 *sum;
 
   if (all == NULL)
     return FALSE;
+  /* The only per-op times a trace file holds are those of eager ops; their mean per op type is
+   * what colouring by time shows on graph nodes of that type.  Each value is { sum, count } until
+   * the mean replaces the sum. */
+  self->op_timings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; i < all->len; i++)
+    {
+      AgvizExecution *execution = g_ptr_array_index (all, i);
+
+      if (execution->trace_id != 0 || execution->op_type == NULL || execution->duration_ns <= 0)
+        continue;
+      sum = g_hash_table_lookup (self->op_timings, execution->op_type);
+      if (sum == NULL)
+        {
+          sum = g_new0 (gint64, 2);
+          g_hash_table_insert (self->op_timings, g_strdup (execution->op_type), sum);
+        }
+      sum[0] += execution->duration_ns;
+      sum[1]++;
+    }
+  g_hash_table_iter_init (&iter, self->op_timings);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &sum))
+    sum[0] /= sum[1];
+
   self->executions = g_ptr_array_new_with_free_func ((GDestroyNotify) agviz_execution_free);
   /* Ownership moves element by element: eager ops are dropped, trace calls kept in call order. */
   g_ptr_array_set_free_func (all, NULL);
@@ -420,4 +447,11 @@ agviz_document_is_trace_file (AgvizDocument *self)
 {
   g_return_val_if_fail (AGVIZ_IS_DOCUMENT (self), FALSE);
   return self->imported_path == NULL;
+}
+
+GHashTable *
+agviz_document_get_op_timings (AgvizDocument *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_DOCUMENT (self), NULL);
+  return self->op_timings;
 }

@@ -60,6 +60,9 @@ gint64          agviz_document_get_initial_trace (AgvizDocument        *self);
 /* The calls of traces (tf.function executions, not eager ops) in call order, at most the first
  * 100,000 (element-type AgvizExecution, transfer none). */
 GPtrArray      *agviz_document_get_executions    (AgvizDocument        *self);
+/* Op type -> mean duration in ns (gint64 *) of the file's eager runs of that op type: the only
+ * per-op timings a trace file holds; empty when it has none (transfer none). */
+GHashTable     *agviz_document_get_op_timings    (AgvizDocument        *self);
 /* Whether a tensor summary of @execution_id counted a NaN or an infinity. */
 gboolean        agviz_document_execution_is_unhealthy (AgvizDocument   *self,
                                                   gint64                execution_id);

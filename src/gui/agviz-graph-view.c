@@ -30,8 +30,19 @@ typedef struct
   const AgvizLayoutRoute *route;      /* owned by the layout */
   AgvizLayoutBox          bounds;     /* of the route's points, for culling */
   gboolean                control;
+  gboolean                traced;     /* part of the selection's traced inputs */
   guint                   count;
 } DrawnEdge;
+
+typedef struct
+{
+  char    *label;
+  GdkRGBA  color;
+  gboolean swatch;                    /* FALSE: a line of text only */
+} LegendEntry;
+
+/* At most this many keys in the legend; the rest are counted in one line. */
+#define LEGEND_MAX_ENTRIES 8
 
 struct _AgvizGraphView
 {
@@ -47,6 +58,15 @@ struct _AgvizGraphView
   AgvizSceneItem *hovered;
   guint           n_drawn_items;
   gboolean        fit_on_allocate;    /* a new scene waits for its first size to zoom to fit */
+
+  AgvizColorBy    color_by;
+  GHashTable     *op_timings;         /* op type -> mean duration in ns (gint64 *), or NULL */
+  double          log_time_min;
+  double          log_time_max;
+  GArray         *legend;             /* LegendEntry, for the current colouring and layout */
+  gboolean        trace_inputs;
+  GHashTable     *traced;             /* AgvizSceneItem set: the selection and its inputs */
+  gboolean        dark;               /* the theme's text is light: draw the dark palette */
 
   double          pointer_x;
   double          pointer_y;
@@ -67,11 +87,15 @@ G_DEFINE_FINAL_TYPE (AgvizGraphView, agviz_graph_view, GTK_TYPE_WIDGET)
 static void
 clear_layout (AgvizGraphView *self)
 {
+  g_clear_pointer (&self->traced, g_hash_table_unref);
   g_clear_pointer (&self->visible, g_ptr_array_unref);
   g_clear_pointer (&self->edges, g_array_unref);
   g_clear_object (&self->layout);
   self->hovered = NULL;
 }
+
+static void update_traced (AgvizGraphView *self);
+static void update_legend (AgvizGraphView *self);
 
 static void
 collect_edges (AgvizGraphView *self)
@@ -152,6 +176,8 @@ relayout (AgvizGraphView  *self,
       self->selected = NULL;
       g_signal_emit (self, signals[SELECTION_CHANGED], 0);
     }
+  update_traced (self);
+  update_legend (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   return TRUE;
 }
@@ -178,6 +204,350 @@ with_alpha (const GdkRGBA *color,
 /* The accent blue of Adwaita; the canvas has no theme colour to ask in GTK 4.8. */
 static const GdkRGBA accent = { 0.21f, 0.52f, 0.89f, 1.0f };
 static const GdkRGBA hover_color = { 0.90f, 0.35f, 0.05f, 1.0f };
+
+/* Dark themes get the light palette's hues pulled towards a dark base: the same colour means the
+ * same key in both, and light text stays readable on it. */
+static const GdkRGBA dark_base = { 0.15f, 0.15f, 0.17f, 1.0f };
+#define DARK_MIX 0.6f
+
+static GdkRGBA
+themed (AgvizGraphView *self,
+        GdkRGBA         color)
+{
+  if (!self->dark)
+    return color;
+  color.red = color.red * (1 - DARK_MIX) + dark_base.red * DARK_MIX;
+  color.green = color.green * (1 - DARK_MIX) + dark_base.green * DARK_MIX;
+  color.blue = color.blue * (1 - DARK_MIX) + dark_base.blue * DARK_MIX;
+  return color;
+}
+
+static const gint64 *
+lookup_timing (AgvizGraphView       *self,
+               const AgvizSceneItem *item)
+{
+  if (self->op_timings == NULL || item->op_type == NULL)
+    return NULL;
+  return g_hash_table_lookup (self->op_timings, item->op_type);
+}
+
+/* Light yellow for the fastest op type to deep orange for the slowest, on a log scale: op times
+ * spread over orders of magnitude. */
+static GdkRGBA
+time_color (AgvizGraphView *self,
+            gint64          duration_ns)
+{
+  static const GdkRGBA fast = { 1.0f, 0.96f, 0.80f, 1.0f };
+  static const GdkRGBA slow = { 0.91f, 0.36f, 0.18f, 1.0f };
+  double span = self->log_time_max - self->log_time_min;
+  float t = span > 0 ? (float) ((log ((double) MAX (duration_ns, 1)) - self->log_time_min) / span) : 1.0f;
+
+  t = CLAMP (t, 0.0f, 1.0f);
+  return (GdkRGBA) { fast.red + (slow.red - fast.red) * t, fast.green + (slow.green - fast.green) * t,
+                     fast.blue + (slow.blue - fast.blue) * t, 1.0f };
+}
+
+/* The fill of a closed box in the light palette: the SVG writer's, except that colouring by time
+ * uses the op types' measured durations. */
+static GdkRGBA
+light_fill (AgvizGraphView       *self,
+            const AgvizSceneItem *item)
+{
+  GdkRGBA fill;
+
+  if (self->color_by == AGVIZ_COLOR_BY_TIME && item->op_type != NULL)
+    {
+      const gint64 *duration = lookup_timing (self, item);
+
+      if (duration != NULL)
+        return time_color (self, *duration);
+    }
+  if (!gdk_rgba_parse (&fill, _agviz_drawing_fill (item, self->color_by)))
+    fill = (GdkRGBA) { 0.85f, 0.85f, 0.85f, 1.0f };
+  return fill;
+}
+
+static void
+legend_entry_clear (gpointer data)
+{
+  LegendEntry *entry = data;
+
+  g_free (entry->label);
+}
+
+static void
+add_legend_entry (AgvizGraphView *self,
+                  char           *label,
+                  const GdkRGBA  *color)
+{
+  LegendEntry entry = { label, { 0, 0, 0, 0 }, color != NULL };
+
+  if (color != NULL)
+    entry.color = *color;
+  g_array_append_val (self->legend, entry);
+}
+
+typedef struct
+{
+  const char           *key;
+  const AgvizSceneItem *item;
+  guint                 count;
+} LegendKey;
+
+static int
+compare_legend_keys (gconstpointer a,
+                     gconstpointer b)
+{
+  const LegendKey *ka = a, *kb = b;
+
+  if (ka->count != kb->count)
+    return ka->count > kb->count ? -1 : 1;
+  return g_strcmp0 (ka->key, kb->key);
+}
+
+static char *
+format_duration (gint64 ns)
+{
+  if (ns >= 1000000)
+    return g_strdup_printf (_("%.3g ms"), ns / 1e6);
+  return g_strdup_printf (_("%.3g µs"), ns / 1e3);
+}
+
+/* The legend lists the keys of the boxes laid out now (most common first), so it stays short and
+ * says what the visible colours mean. */
+static void
+update_legend (AgvizGraphView *self)
+{
+  g_autoptr(GHashTable) keys = NULL;
+  g_autoptr(GArray) sorted = NULL;
+  GHashTableIter iter;
+  LegendKey *key;
+  guint shown;
+
+  if (self->legend == NULL)
+    {
+      self->legend = g_array_new (FALSE, FALSE, sizeof (LegendEntry));
+      g_array_set_clear_func (self->legend, legend_entry_clear);
+    }
+  g_array_set_size (self->legend, 0);
+  if (self->visible == NULL || self->color_by == AGVIZ_COLOR_BY_NONE)
+    return;
+
+  if (self->color_by == AGVIZ_COLOR_BY_TIME)
+    {
+      if (self->op_timings == NULL || g_hash_table_size (self->op_timings) == 0)
+        {
+          add_legend_entry (self, g_strdup (_("No execution timings in this file")), NULL);
+          return;
+        }
+      else
+        {
+          g_autofree char *fastest = format_duration ((gint64) exp (self->log_time_min));
+          g_autofree char *slowest = format_duration ((gint64) exp (self->log_time_max));
+          GdkRGBA fast = time_color (self, (gint64) exp (self->log_time_min));
+          GdkRGBA slow = time_color (self, (gint64) exp (self->log_time_max));
+          GdkRGBA none = { 1, 1, 1, 1 };
+
+          /* Translators: legend of colouring by time; %s is a duration like "1.5 ms" */
+          add_legend_entry (self, g_strdup_printf (_("Op type mean %s"), fastest), &fast);
+          add_legend_entry (self, g_strdup_printf (_("Op type mean %s"), slowest), &slow);
+          add_legend_entry (self, g_strdup (_("Not timed")), &none);
+          return;
+        }
+    }
+
+  keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 1; i < self->visible->len; i++)
+    {
+      const AgvizSceneItem *item = g_ptr_array_index (self->visible, i);
+      g_autofree char *name = NULL;
+
+      if (item->expanded && item->children != NULL)
+        continue;
+      switch (self->color_by)
+        {
+        case AGVIZ_COLOR_BY_OP:
+          name = g_strdup (item->op_type);
+          break;
+        case AGVIZ_COLOR_BY_DEVICE:
+          name = g_strdup (item->device);
+          break;
+        case AGVIZ_COLOR_BY_TRACE:
+          /* Translators: legend entry of colouring by trace; %lld is the trace's number */
+          name = g_strdup_printf (_("Trace %lld"), (long long) item->trace_id);
+          break;
+        case AGVIZ_COLOR_BY_TIME:
+        case AGVIZ_COLOR_BY_NONE:
+        default:
+          g_assert_not_reached ();
+        }
+      if (name == NULL)
+        continue;
+      key = g_hash_table_lookup (keys, name);
+      if (key == NULL)
+        {
+          key = g_new0 (LegendKey, 1);
+          key->item = item;
+          key->key = name;
+          g_hash_table_insert (keys, g_steal_pointer (&name), key);
+        }
+      key->count++;
+    }
+
+  sorted = g_array_new (FALSE, FALSE, sizeof (LegendKey));
+  g_hash_table_iter_init (&iter, keys);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &key))
+    g_array_append_val (sorted, *key);
+  g_array_sort (sorted, compare_legend_keys);
+  shown = MIN (sorted->len, LEGEND_MAX_ENTRIES);
+  for (guint i = 0; i < shown; i++)
+    {
+      LegendKey *entry = &g_array_index (sorted, LegendKey, i);
+      GdkRGBA color = light_fill (self, entry->item);
+
+      add_legend_entry (self, g_strdup (entry->key), &color);
+    }
+  if (sorted->len > shown)
+    add_legend_entry (self, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u more", "%u more",
+                                                          sorted->len - shown),
+                                             sorted->len - shown), NULL);
+}
+
+/* The selection's transitive inputs among the drawn boxes: walks the visible metaedges backwards
+ * from the selection.  An edge into a box that encloses a traced item counts as an input of that
+ * item: at this level of the view nothing says which member of the box it feeds, so the walk
+ * errs on showing too much rather than hiding a real input. */
+static void
+update_traced (AgvizGraphView *self)
+{
+  g_autoptr(GHashTable) by_dst = NULL;
+  g_autoptr(GPtrArray) queue = NULL;
+
+  g_clear_pointer (&self->traced, g_hash_table_unref);
+  if (self->edges != NULL)
+    for (guint i = 0; i < self->edges->len; i++)
+      g_array_index (self->edges, DrawnEdge, i).traced = FALSE;
+  if (!self->trace_inputs || self->selected == NULL || self->edges == NULL)
+    return;
+
+  by_dst = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
+  for (guint i = 0; i < self->edges->len; i++)
+    {
+      DrawnEdge *edge = &g_array_index (self->edges, DrawnEdge, i);
+      GArray *into = g_hash_table_lookup (by_dst, edge->dst);
+
+      if (into == NULL)
+        {
+          into = g_array_new (FALSE, FALSE, sizeof (guint));
+          g_hash_table_insert (by_dst, edge->dst, into);
+        }
+      g_array_append_val (into, i);
+    }
+
+  self->traced = g_hash_table_new (NULL, NULL);
+  queue = g_ptr_array_new ();
+  g_hash_table_add (self->traced, self->selected);
+  g_ptr_array_add (queue, self->selected);
+  while (queue->len > 0)
+    {
+      AgvizSceneItem *item = g_ptr_array_steal_index_fast (queue, queue->len - 1);
+
+      for (AgvizSceneItem *box = item; box != NULL; box = box->parent)
+        {
+          GArray *into = g_hash_table_lookup (by_dst, box);
+
+          if (into == NULL)
+            continue;
+          for (guint i = 0; i < into->len; i++)
+            {
+              DrawnEdge *edge = &g_array_index (self->edges, DrawnEdge, g_array_index (into, guint, i));
+
+              edge->traced = TRUE;
+              if (g_hash_table_add (self->traced, edge->src))
+                g_ptr_array_add (queue, edge->src);
+            }
+        }
+    }
+}
+
+static void
+update_dark (AgvizGraphView *self)
+{
+  GdkRGBA foreground;
+  gboolean dark;
+
+  get_foreground (self, &foreground);
+  dark = 0.299 * foreground.red + 0.587 * foreground.green + 0.114 * foreground.blue > 0.5;
+  if (dark != self->dark)
+    {
+      self->dark = dark;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+}
+
+static void
+draw_legend (AgvizGraphView *self,
+             GtkSnapshot    *snapshot,
+             const GdkRGBA  *foreground)
+{
+  const double margin = 8, padding = 6, swatch = 10, line = 16;
+  double width = 0, height;
+  g_autoptr(PangoFontDescription) font = NULL;
+  GdkRGBA background = self->dark ? (GdkRGBA) { 0.12f, 0.12f, 0.13f, 0.9f }
+                                  : (GdkRGBA) { 1.0f, 1.0f, 1.0f, 0.9f };
+  GdkRGBA border = with_alpha (foreground, 0.3f);
+  g_autoptr(GPtrArray) layouts = g_ptr_array_new_with_free_func (g_object_unref);
+  GskRoundedRect outline;
+
+  if (self->legend == NULL || self->legend->len == 0)
+    return;
+
+  font = pango_font_description_new ();
+  pango_font_description_set_absolute_size (font, 11 * PANGO_SCALE);
+  for (guint i = 0; i < self->legend->len; i++)
+    {
+      LegendEntry *entry = &g_array_index (self->legend, LegendEntry, i);
+      PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), entry->label);
+      int text_width;
+
+      pango_layout_set_font_description (layout, font);
+      pango_layout_get_pixel_size (layout, &text_width, NULL);
+      width = MAX (width, text_width + (entry->swatch ? swatch + 6 : 0));
+      g_ptr_array_add (layouts, layout);
+    }
+  width += 2 * padding;
+  height = self->legend->len * line + 2 * padding;
+
+  gsk_rounded_rect_init_from_rect (&outline, &GRAPHENE_RECT_INIT (margin, margin, width, height), 6);
+  gtk_snapshot_push_rounded_clip (snapshot, &outline);
+  gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (margin, margin, width, height));
+  gtk_snapshot_pop (snapshot);
+  gtk_snapshot_append_border (snapshot, &outline, (float[4]) { 1, 1, 1, 1 },
+                              (GdkRGBA[4]) { border, border, border, border });
+  for (guint i = 0; i < self->legend->len; i++)
+    {
+      LegendEntry *entry = &g_array_index (self->legend, LegendEntry, i);
+      double x = margin + padding, y = margin + padding + i * line;
+
+      if (entry->swatch)
+        {
+          GdkRGBA color = themed (self, entry->color);
+          GskRoundedRect box;
+
+          gsk_rounded_rect_init_from_rect (&box, &GRAPHENE_RECT_INIT (x, y + 3, swatch, swatch), 2);
+          gtk_snapshot_push_rounded_clip (snapshot, &box);
+          gtk_snapshot_append_color (snapshot, &color, &box.bounds);
+          gtk_snapshot_pop (snapshot);
+          gtk_snapshot_append_border (snapshot, &box, (float[4]) { 1, 1, 1, 1 },
+                                      (GdkRGBA[4]) { border, border, border, border });
+          x += swatch + 6;
+        }
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
+      gtk_snapshot_append_layout (snapshot, g_ptr_array_index (layouts, i), foreground);
+      gtk_snapshot_restore (snapshot);
+    }
+}
 
 static gboolean
 edge_touches (const DrawnEdge      *edge,
@@ -219,7 +589,7 @@ draw_edges (AgvizGraphView *self,
       {
         const DrawnEdge *edge = &g_array_index (self->edges, DrawnEdge, i);
         const AgvizLayoutRoute *route = edge->route;
-        gboolean highlighted = focus != NULL && edge_touches (edge, focus);
+        gboolean highlighted = edge->traced || (focus != NULL && edge_touches (edge, focus));
         const GdkRGBA *color;
         double line_width;
 
@@ -228,7 +598,8 @@ draw_edges (AgvizGraphView *self,
         if (!agviz_viewport_box_is_visible (self->viewport, &edge->bounds))
           continue;
 
-        color = highlighted ? (self->hovered != NULL ? &hover_color : &accent) : foreground;
+        color = !highlighted ? foreground
+                : (self->hovered != NULL && !edge->traced) ? &hover_color : &accent;
         line_width = (highlighted ? 2.0 : 1.0) * MIN (3.0, 0.8 + log2 (1.0 + edge->count) * 0.6);
         cairo_set_source_rgba (cr, color->red, color->green, color->blue,
                                color->alpha * (highlighted ? 1.0 : 0.55));
@@ -305,7 +676,9 @@ draw_item (AgvizGraphView *self,
            AgvizSceneItem *item,
            const GdkRGBA  *foreground)
 {
-  static const GdkRGBA ink = { 0.10f, 0.10f, 0.10f, 1.0f };
+  static const GdkRGBA light_ink = { 0.10f, 0.10f, 0.10f, 1.0f };
+  static const GdkRGBA dark_ink = { 0.93f, 0.93f, 0.93f, 1.0f };
+  const GdkRGBA ink = self->dark ? dark_ink : light_ink;
   AgvizLayoutBox box;
   double zoom = agviz_viewport_get_zoom (self->viewport);
   double x, y;
@@ -329,9 +702,20 @@ draw_item (AgvizGraphView *self,
 
   if (open)
     fill = with_alpha (foreground, 0.04f);
-  else if (!gdk_rgba_parse (&fill, _agviz_drawing_fill (item, AGVIZ_COLOR_BY_OP)))
-    fill = (GdkRGBA) { 0.85f, 0.85f, 0.85f, 1.0f };
+  else
+    fill = themed (self, light_fill (self, item));
   border_color = with_alpha (foreground, open ? 0.35f : 0.6f);
+  if (self->traced != NULL && !open)
+    {
+      if (g_hash_table_contains (self->traced, item))
+        {
+          border_color = accent;
+          border_width = 2.5f;
+        }
+      else
+        /* Outside the traced inputs: faded, so the path stands out. */
+        fill = with_alpha (&fill, 0.35f);
+    }
   if (item->kind == AGVIZ_SCENE_ITEM_SERIES)
     border_width = 2.0f;
   if (item == self->hovered)
@@ -387,11 +771,13 @@ agviz_graph_view_snapshot (GtkWidget   *widget,
     return;
 
   get_foreground (self, &foreground);
+  update_dark (self);
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   /* Index 0 is the root: its box is the whole drawing, which the view's background already is. */
   for (guint i = 1; i < self->visible->len; i++)
     draw_item (self, snapshot, g_ptr_array_index (self->visible, i), &foreground);
   draw_edges (self, snapshot, &foreground, width, height);
+  draw_legend (self, snapshot, &foreground);
   gtk_snapshot_pop (snapshot);
 }
 
@@ -601,12 +987,22 @@ pan_action (GtkWidget  *widget,
 }
 
 static void
+agviz_graph_view_css_changed (GtkWidget         *widget,
+                              GtkCssStyleChange *change)
+{
+  GTK_WIDGET_CLASS (agviz_graph_view_parent_class)->css_changed (widget, change);
+  update_dark (AGVIZ_GRAPH_VIEW (widget));
+}
+
+static void
 agviz_graph_view_dispose (GObject *object)
 {
   AgvizGraphView *self = AGVIZ_GRAPH_VIEW (object);
 
   clear_layout (self);
   self->selected = NULL;
+  g_clear_pointer (&self->legend, g_array_unref);
+  g_clear_pointer (&self->op_timings, g_hash_table_unref);
   g_clear_object (&self->scene);
   if (self->viewport != NULL)
     g_signal_handlers_disconnect_by_data (self->viewport, self);
@@ -624,6 +1020,7 @@ agviz_graph_view_class_init (AgvizGraphViewClass *klass)
   object_class->dispose = agviz_graph_view_dispose;
   widget_class->snapshot = agviz_graph_view_snapshot;
   widget_class->size_allocate = agviz_graph_view_size_allocate;
+  widget_class->css_changed = agviz_graph_view_css_changed;
 
   signals[SELECTION_CHANGED] = g_signal_new ("selection-changed", G_TYPE_FROM_CLASS (klass),
                                              G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
@@ -774,6 +1171,8 @@ agviz_graph_view_select (AgvizGraphView *self,
       if (agviz_layout_get_box (self->layout, item, &box))
         agviz_viewport_center_on (self->viewport, box.x + box.width / 2, box.y + box.height / 2);
     }
+  if (changed)
+    update_traced (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   if (changed)
     g_signal_emit (self, signals[SELECTION_CHANGED], 0);
@@ -858,4 +1257,124 @@ agviz_graph_view_zoom_to_fit (AgvizGraphView *self)
     self->fit_on_allocate = TRUE;
   else
     agviz_viewport_zoom_to_fit (self->viewport, FIT_MARGIN);
+}
+
+void
+agviz_graph_view_set_color_by (AgvizGraphView *self,
+                               AgvizColorBy    color_by)
+{
+  g_return_if_fail (AGVIZ_IS_GRAPH_VIEW (self));
+
+  if (self->color_by == color_by)
+    return;
+  self->color_by = color_by;
+  update_legend (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+AgvizColorBy
+agviz_graph_view_get_color_by (AgvizGraphView *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_GRAPH_VIEW (self), AGVIZ_COLOR_BY_OP);
+  return self->color_by;
+}
+
+void
+agviz_graph_view_set_op_timings (AgvizGraphView *self,
+                                 GHashTable     *op_timings)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_if_fail (AGVIZ_IS_GRAPH_VIEW (self));
+
+  if (op_timings != NULL)
+    g_hash_table_ref (op_timings);
+  g_clear_pointer (&self->op_timings, g_hash_table_unref);
+  self->op_timings = op_timings;
+  self->log_time_min = G_MAXDOUBLE;
+  self->log_time_max = -G_MAXDOUBLE;
+  if (op_timings != NULL)
+    {
+      g_hash_table_iter_init (&iter, op_timings);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          double log_ns = log ((double) MAX (*(gint64 *) value, 1));
+
+          self->log_time_min = MIN (self->log_time_min, log_ns);
+          self->log_time_max = MAX (self->log_time_max, log_ns);
+        }
+    }
+  update_legend (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+agviz_graph_view_get_item_fill (AgvizGraphView       *self,
+                                const AgvizSceneItem *item,
+                                GdkRGBA              *fill)
+{
+  g_return_val_if_fail (AGVIZ_IS_GRAPH_VIEW (self), FALSE);
+  g_return_val_if_fail (item != NULL && fill != NULL, FALSE);
+
+  *fill = themed (self, light_fill (self, item));
+  return self->dark;
+}
+
+char *
+agviz_graph_view_dup_legend_text (AgvizGraphView *self)
+{
+  GString *text = g_string_new (NULL);
+
+  g_return_val_if_fail (AGVIZ_IS_GRAPH_VIEW (self), NULL);
+
+  for (guint i = 0; self->legend != NULL && i < self->legend->len; i++)
+    {
+      g_string_append (text, g_array_index (self->legend, LegendEntry, i).label);
+      g_string_append_c (text, '\n');
+    }
+  return g_string_free (text, FALSE);
+}
+
+void
+agviz_graph_view_set_trace_inputs (AgvizGraphView *self,
+                                   gboolean        trace_inputs)
+{
+  g_return_if_fail (AGVIZ_IS_GRAPH_VIEW (self));
+
+  trace_inputs = !!trace_inputs;
+  if (self->trace_inputs == trace_inputs)
+    return;
+  self->trace_inputs = trace_inputs;
+  update_traced (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+agviz_graph_view_get_trace_inputs (AgvizGraphView *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_GRAPH_VIEW (self), FALSE);
+  return self->trace_inputs;
+}
+
+gboolean
+agviz_graph_view_is_traced (AgvizGraphView       *self,
+                            const AgvizSceneItem *item)
+{
+  g_return_val_if_fail (AGVIZ_IS_GRAPH_VIEW (self), FALSE);
+  return self->traced != NULL && g_hash_table_contains (self->traced, item);
+}
+
+guint
+agviz_graph_view_get_n_traced (AgvizGraphView *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_GRAPH_VIEW (self), 0);
+  return self->traced != NULL ? g_hash_table_size (self->traced) : 0;
+}
+
+gboolean
+agviz_graph_view_get_dark (AgvizGraphView *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_GRAPH_VIEW (self), FALSE);
+  return self->dark;
 }

@@ -10,6 +10,7 @@
 
 #include <gtk/gtk.h>
 
+#include "agviz-drawing.h"
 #include "agviz-layout.h"
 #include "agviz-viewport.h"
 
@@ -50,5 +51,33 @@ void            agviz_graph_view_zoom_in            (AgvizGraphView *self);
 void            agviz_graph_view_zoom_out           (AgvizGraphView *self);
 void            agviz_graph_view_zoom_reset         (AgvizGraphView *self);
 void            agviz_graph_view_zoom_to_fit        (AgvizGraphView *self);
+
+/* Fills boxes like the SVG writer's --color-by; a legend of the keys on screen is drawn in the
+ * corner (none for AGVIZ_COLOR_BY_NONE). */
+void            agviz_graph_view_set_color_by       (AgvizGraphView *self,
+                                                     AgvizColorBy    color_by);
+AgvizColorBy    agviz_graph_view_get_color_by       (AgvizGraphView *self);
+/* What AGVIZ_COLOR_BY_TIME colours with: op type -> mean duration in ns (gint64 *), as
+ * agviz_document_get_op_timings() reads it; NULL or empty: the legend says there are none. */
+void            agviz_graph_view_set_op_timings     (AgvizGraphView *self,
+                                                     GHashTable     *op_timings);
+/* The fill a closed @item gets now, in the current palette; returns whether that is the dark
+ * palette (the theme's text is light). */
+gboolean        agviz_graph_view_get_item_fill      (AgvizGraphView       *self,
+                                                     const AgvizSceneItem *item,
+                                                     GdkRGBA              *fill);
+gboolean        agviz_graph_view_get_dark           (AgvizGraphView *self);
+/* The legend's lines, each ending in a newline (transfer full). */
+char           *agviz_graph_view_dup_legend_text    (AgvizGraphView *self);
+
+/* Trace inputs: highlights the selection's transitive inputs, following the visible edges
+ * backwards (an edge into a box around a traced item counts for it). */
+void            agviz_graph_view_set_trace_inputs   (AgvizGraphView *self,
+                                                     gboolean        trace_inputs);
+gboolean        agviz_graph_view_get_trace_inputs   (AgvizGraphView *self);
+gboolean        agviz_graph_view_is_traced          (AgvizGraphView       *self,
+                                                     const AgvizSceneItem *item);
+/* The selection and its traced inputs; 0 while tracing is off or nothing is selected. */
+guint           agviz_graph_view_get_n_traced       (AgvizGraphView *self);
 
 G_END_DECLS

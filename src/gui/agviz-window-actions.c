@@ -262,6 +262,8 @@ _agviz_window_update_actions (AgvizWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-out", has_graph);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-reset", has_graph);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-fit", has_graph);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.color-by", has_graph);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.trace-inputs", has_graph);
 }
 
 void
@@ -282,4 +284,6 @@ _agviz_window_class_add_actions (AgvizWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.zoom-fit", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.show-inspector", NULL, show_inspector_action);
   gtk_widget_class_install_action (widget_class, "win.focus-executions", NULL, focus_executions_action);
+  gtk_widget_class_install_property_action (widget_class, "win.color-by", "color-by");
+  gtk_widget_class_install_property_action (widget_class, "win.trace-inputs", "trace-inputs");
 }

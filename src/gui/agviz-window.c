@@ -14,6 +14,18 @@
 
 G_DEFINE_FINAL_TYPE (AgvizWindow, agviz_window, GTK_TYPE_APPLICATION_WINDOW)
 
+enum {
+  PROP_0,
+  PROP_COLOR_BY,
+  PROP_TRACE_INPUTS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* The names the win.color-by action and `agviz render --color-by` share. */
+static const char * const color_by_names[] = { "op", "device", "time", "trace", "none" };
+
 static void show_item_source (AgvizWindow *self, const AgvizSceneItem *item);
 static void update_executions_label (AgvizWindow *self);
 
@@ -258,6 +270,7 @@ agviz_window_show_trace (AgvizWindow  *self,
   select_trace_row (self, trace_id);
   agviz_timeline_set_selected (self->timeline, trace_id);
   update_executions_label (self);
+  agviz_graph_view_set_op_timings (self->graph_view, agviz_document_get_op_timings (self->document));
   if (!agviz_graph_view_set_scene (self->graph_view, scene, error))
     return FALSE;
   gtk_widget_set_visible (GTK_WIDGET (self->minimap), TRUE);
@@ -1245,6 +1258,71 @@ agviz_window_dispose (GObject *object)
 }
 
 static void
+agviz_window_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  AgvizWindow *self = AGVIZ_WINDOW (object);
+
+  /* The property actions ask for their state before the template is built and after dispose. */
+  if (self->graph_view == NULL)
+    {
+      if (prop_id == PROP_COLOR_BY)
+        g_value_set_string (value, color_by_names[AGVIZ_COLOR_BY_OP]);
+      return;
+    }
+  switch (prop_id)
+    {
+    case PROP_COLOR_BY:
+      g_value_set_string (value, color_by_names[agviz_graph_view_get_color_by (self->graph_view)]);
+      break;
+    case PROP_TRACE_INPUTS:
+      g_value_set_boolean (value, agviz_graph_view_get_trace_inputs (self->graph_view));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+agviz_window_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  AgvizWindow *self = AGVIZ_WINDOW (object);
+  AgvizColorBy color_by;
+
+  if (self->graph_view == NULL)
+    return;
+  switch (prop_id)
+    {
+    case PROP_COLOR_BY:
+      if (!agviz_color_by_from_string (g_value_get_string (value), &color_by))
+        {
+          g_warning ("Unknown colouring: %s", g_value_get_string (value));
+          return;
+        }
+      if (color_by != agviz_graph_view_get_color_by (self->graph_view))
+        {
+          agviz_graph_view_set_color_by (self->graph_view, color_by);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_TRACE_INPUTS:
+      if (g_value_get_boolean (value) != agviz_graph_view_get_trace_inputs (self->graph_view))
+        {
+          agviz_graph_view_set_trace_inputs (self->graph_view, g_value_get_boolean (value));
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 agviz_window_class_init (AgvizWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -1252,6 +1330,17 @@ agviz_window_class_init (AgvizWindowClass *klass)
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = agviz_window_dispose;
+  object_class->get_property = agviz_window_get_property;
+  object_class->set_property = agviz_window_set_property;
+
+  /* Window state behind the stateful win.color-by and win.trace-inputs actions. */
+  properties[PROP_COLOR_BY] =
+    g_param_spec_string ("color-by", NULL, NULL, "op",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TRACE_INPUTS] =
+    g_param_spec_boolean ("trace-inputs", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
   window_class->close_request = agviz_window_close_request;
 
   g_type_ensure (AGVIZ_TYPE_GRAPH_VIEW);

@@ -14,8 +14,11 @@
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "agviz-application.h"
+#include "agviz-color-scheme.h"
+#include "agviz-drawing-private.h"
 #include "agviz-recorder.h"
 #include "agviz-window-private.h"
 
@@ -455,6 +458,180 @@ test_live_refresh (void)
 
 /* In the zh_CN run: the translations are loaded and the window shows them.  Literal Chinese
  * here, not gettext, so that the test fails when no catalogue is found. */
+/* The first visible closed op that has inputs among its siblings (or any closed op). */
+static AgvizSceneItem *
+find_visible_op (Fixture  *fx,
+                 gboolean  with_inputs)
+{
+  g_autoptr(GPtrArray) visible = agviz_layout_list_visible (agviz_graph_view_get_layout (fx->window->graph_view));
+
+  for (guint i = 0; i < visible->len; i++)
+    {
+      AgvizSceneItem *item = g_ptr_array_index (visible, i);
+
+      if (item->kind == AGVIZ_SCENE_ITEM_OP && item->op_type != NULL &&
+          (!with_inputs || item->in_degree > 0))
+        return item;
+    }
+  return NULL;
+}
+
+static gboolean
+legend_has (Fixture    *fx,
+            const char *line)
+{
+  g_autofree char *legend = agviz_graph_view_dup_legend_text (fx->window->graph_view);
+  g_autofree char *wanted = g_strconcat (line, "\n", NULL);
+
+  return strstr (legend, wanted) != NULL;
+}
+
+static void
+test_color_by (Fixture       *fx,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) timings = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  g_autofree char *legend = NULL;
+  AgvizSceneItem *op;
+  GdkRGBA fill, expected;
+  gint64 *slow = g_new (gint64, 1);
+
+  g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_train_step_57"), &error));
+  g_assert_no_error (error);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.expand-all", NULL));
+  g_assert_true (wait_for (drawn, fx));
+  op = find_visible_op (fx, FALSE);
+  g_assert_nonnull (op);
+
+  /* By op type (the default): the SVG writer's colour, and the op type in the legend. */
+  g_assert_cmpint (agviz_graph_view_get_color_by (fx->window->graph_view), ==, AGVIZ_COLOR_BY_OP);
+  g_assert_true (legend_has (fx, op->op_type));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.color-by", "s", "device"));
+  g_assert_cmpint (agviz_graph_view_get_color_by (fx->window->graph_view), ==, AGVIZ_COLOR_BY_DEVICE);
+  agviz_graph_view_get_item_fill (fx->window->graph_view, op, &fill);
+  g_assert_true (gdk_rgba_parse (&expected, _agviz_drawing_fill (op, AGVIZ_COLOR_BY_DEVICE)));
+  g_assert_true (gdk_rgba_equal (&fill, &expected) || agviz_graph_view_get_dark (fx->window->graph_view));
+
+  /* By time: the file's eager op timings, or a plain statement that there are none. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.color-by", "s", "time"));
+  if (g_hash_table_size (agviz_document_get_op_timings (fx->window->document)) == 0)
+    g_assert_true (legend_has (fx, _("No execution timings in this file")));
+  *slow = 5000000;
+  g_hash_table_insert (timings, (gpointer) op->op_type, slow);
+  g_hash_table_insert (timings, (gpointer) "AgvizTestFastOp", g_memdup2 (&(gint64) { 1000 }, sizeof (gint64)));
+  agviz_graph_view_set_op_timings (fx->window->graph_view, timings);
+  g_assert_false (legend_has (fx, _("No execution timings in this file")));
+  agviz_graph_view_get_item_fill (fx->window->graph_view, op, &fill);
+  /* The slowest op type gets the far end of the scale: deep orange, not white. */
+  g_assert_cmpfloat (fill.blue, <, 0.5);
+  agviz_graph_view_set_op_timings (fx->window->graph_view, agviz_document_get_op_timings (fx->window->document));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.color-by", "s", "trace"));
+  g_assert_cmpint (agviz_graph_view_get_color_by (fx->window->graph_view), ==, AGVIZ_COLOR_BY_TRACE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.color-by", "s", "none"));
+  legend = agviz_graph_view_dup_legend_text (fx->window->graph_view);
+  g_assert_cmpstr (legend, ==, "");
+  g_assert_true (wait_for (drawn, fx));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.color-by", "s", "op"));
+}
+
+static void
+test_trace_inputs (Fixture       *fx,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  AgvizSceneItem *op;
+  gboolean state = FALSE;
+
+  g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_train_step_57"), &error));
+  g_assert_no_error (error);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.expand-all", NULL));
+  op = find_visible_op (fx, TRUE);
+  g_assert_nonnull (op);
+  agviz_graph_view_select (fx->window->graph_view, op, TRUE);
+  g_assert_cmpuint (agviz_graph_view_get_n_traced (fx->window->graph_view), ==, 0);
+
+  /* The window action toggles, as the menu item and the inspector's button do. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.trace-inputs", NULL));
+  g_object_get (fx->window, "trace-inputs", &state, NULL);
+  g_assert_true (state);
+  g_assert_true (agviz_graph_view_is_traced (fx->window->graph_view, op));
+  g_assert_cmpuint (agviz_graph_view_get_n_traced (fx->window->graph_view), >=, 2);
+  g_assert_true (wait_for (drawn, fx));
+
+  /* Following the selection: nothing selected, nothing traced. */
+  agviz_graph_view_select (fx->window->graph_view, NULL, FALSE);
+  g_assert_cmpuint (agviz_graph_view_get_n_traced (fx->window->graph_view), ==, 0);
+  agviz_graph_view_select (fx->window->graph_view, op, FALSE);
+  g_assert_cmpuint (agviz_graph_view_get_n_traced (fx->window->graph_view), >=, 2);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.trace-inputs", NULL));
+  g_assert_false (agviz_graph_view_get_trace_inputs (fx->window->graph_view));
+  g_assert_cmpuint (agviz_graph_view_get_n_traced (fx->window->graph_view), ==, 0);
+}
+
+static gboolean
+canvas_dark (Fixture *fx)
+{
+  return agviz_graph_view_get_dark (fx->window->graph_view);
+}
+
+static gboolean
+canvas_light (Fixture *fx)
+{
+  return !agviz_graph_view_get_dark (fx->window->graph_view);
+}
+
+static void
+test_dark_mode (Fixture       *fx,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizColorScheme) scheme = NULL;
+  g_autoptr(GSettings) interface = NULL;
+  GtkSettings *settings = gtk_settings_get_default ();
+  AgvizSceneItem *op;
+  GdkRGBA light, dark;
+  gboolean prefer_dark = FALSE;
+
+  g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_train_step_57"), &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_for (drawn, fx));
+  g_assert_true (wait_for (canvas_light, fx));
+  op = find_visible_op (fx, FALSE);
+  g_assert_nonnull (op);
+  g_assert_false (agviz_graph_view_get_item_fill (fx->window->graph_view, op, &light));
+
+  /* Where the GNOME schema is installed the preference comes from it (GSETTINGS_BACKEND=memory
+   * here); elsewhere this forces the setting the follower would set. */
+  scheme = agviz_color_scheme_new (settings);
+  if (agviz_color_scheme_get_source (scheme) == AGVIZ_COLOR_SCHEME_SOURCE_GSETTINGS)
+    {
+      interface = g_settings_new ("org.gnome.desktop.interface");
+      g_settings_set_string (interface, "color-scheme", "prefer-dark");
+      g_object_get (settings, "gtk-application-prefer-dark-theme", &prefer_dark, NULL);
+      g_assert_true (prefer_dark);
+      g_assert_true (agviz_color_scheme_prefers_dark (scheme));
+    }
+  else
+    g_object_set (settings, "gtk-application-prefer-dark-theme", TRUE, NULL);
+
+  g_assert_true (wait_for (canvas_dark, fx));
+  g_assert_true (agviz_graph_view_get_item_fill (fx->window->graph_view, op, &dark));
+  /* Same hue family, much darker, so the light text drawn on it reads. */
+  g_assert_cmpfloat (0.299 * dark.red + 0.587 * dark.green + 0.114 * dark.blue, <,
+                     0.299 * light.red + 0.587 * light.green + 0.114 * light.blue - 0.2);
+  g_assert_true (wait_for (drawn, fx));
+
+  if (interface != NULL)
+    g_settings_set_string (interface, "color-scheme", "default");
+  else
+    g_object_set (settings, "gtk-application-prefer-dark-theme", FALSE, NULL);
+  g_assert_true (wait_for (canvas_light, fx));
+}
+
 static void
 test_translated (Fixture       *fx,
                  gconstpointer  data)
@@ -607,6 +784,9 @@ main (int    argc,
   ADD ("/agviz/gui/variable-comparison", test_variable_comparison);
   ADD ("/agviz/gui/source-line-selects-nodes", test_source_line_selects_nodes);
   ADD ("/agviz/gui/minimap", test_minimap);
+  ADD ("/agviz/gui/color-by", test_color_by);
+  ADD ("/agviz/gui/trace-inputs", test_trace_inputs);
+  ADD ("/agviz/gui/dark-mode", test_dark_mode);
   ADD ("/agviz/gui/translated", test_translated);
   ADD ("/agviz/gui/screenshot", test_screenshot);
 #undef ADD
