@@ -39,6 +39,7 @@ static const char usage[] =
   "  --color-by KIND      op, device, time, trace or none (default op)\n"
   "  --rankdir DIR        TB, BT or LR (default TB)\n"
   "  --no-aux             Keep high-degree and NoOp nodes in the main graph\n"
+  "  --no-annotations     Draw Const and summary ops as boxes, not beside their op\n"
   "  --no-cache           Neither read nor write the layout cache in the trace file\n"
   "  -q, --quiet          Do not say which trace is drawn\n";
 
@@ -61,6 +62,7 @@ typedef struct
   AgvizColorBy color_by;
   AgvizRankdir rankdir;
   gboolean     no_aux;
+  gboolean     no_annotations;
   gboolean     no_cache;
   gboolean     quiet;
 } RenderArgs;
@@ -223,6 +225,8 @@ parse_args (int         argc,
         }
       else if (g_str_equal (arg, "--no-aux"))
         args->no_aux = TRUE;
+      else if (g_str_equal (arg, "--no-annotations"))
+        args->no_annotations = TRUE;
       else if (g_str_equal (arg, "--no-cache"))
         args->no_cache = TRUE;
       else if (g_str_equal (arg, "-q") || g_str_equal (arg, "--quiet"))
@@ -538,6 +542,7 @@ agviz_cli_render (int    argc,
 
   agviz_scene_options_init (&scene_options);
   scene_options.extract_auxiliary = !args.no_aux;
+  scene_options.annotations = !args.no_annotations;
   scene = agviz_scene_new (store, trace->id, &scene_options, &error);
   if (scene == NULL)
     return agviz_cli_fail (error);

@@ -79,6 +79,7 @@ agviz_scene_options_init (AgvizSceneOptions *options)
     .aux_min_degree = 5,
     .extract_auxiliary = TRUE,
     .max_call_depth = 8,
+    .annotations = TRUE,
   };
 }
 
@@ -86,6 +87,7 @@ static void
 item_free_shallow (AgvizSceneItem *item)
 {
   g_clear_pointer (&item->children, g_ptr_array_unref);
+  g_clear_pointer (&item->annotations, g_ptr_array_unref);
   g_free (item->name);
   g_strfreev (item->callees);
   g_free (item);
@@ -107,6 +109,9 @@ item_free_tree (AgvizSceneItem *root)
       if (item->children != NULL)
         for (guint i = 0; i < item->children->len; i++)
           g_ptr_array_add (stack, g_ptr_array_index (item->children, i));
+      if (item->annotations != NULL)
+        for (guint i = 0; i < item->annotations->len; i++)
+          g_ptr_array_add (stack, g_ptr_array_index (item->annotations, i));
       item_free_shallow (item);
     }
 }
@@ -721,6 +726,142 @@ split_sections (AgvizScene     *self,
     }
 }
 
+/* How one Const or *Summary op is tied to its siblings, from its edges. */
+typedef struct
+{
+  AgvizSceneItem *host;          /* the one sibling at the other end of all its edges */
+  guint           count;         /* its edges seen */
+  gboolean        mixed;         /* not a pure embedding of one sibling */
+} Embedding;
+
+/* Whether @item may become an annotation: a Const (an input) or a *Summary op (an output). */
+static gboolean
+is_annotation_type (const AgvizSceneItem *item,
+                    gboolean             *out)
+{
+  if (item->kind != AGVIZ_SCENE_ITEM_OP || item->op_type == NULL || item->shadowed ||
+      item->callees != NULL || item->children != NULL)
+    return FALSE;
+  if (strcmp (item->op_type, "Const") == 0)
+    *out = FALSE;
+  else if (g_str_has_suffix (item->op_type, "Summary"))
+    *out = TRUE;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+/* Notes @count edges between @end and @other_side (the edge's sides at their lowest common
+ * ancestor: @end_side is @end's).  @end_is_src: @end is the edge's source. */
+static void
+note_embedding (GHashTable     *embeddings,
+                AgvizSceneItem *end,
+                AgvizSceneItem *end_side,
+                AgvizSceneItem *other_side,
+                gboolean        end_is_src,
+                guint           count)
+{
+  Embedding *embedding;
+  gboolean out;
+
+  if (!is_annotation_type (end, &out))
+    return;
+  embedding = g_hash_table_lookup (embeddings, end);
+  if (embedding == NULL)
+    {
+      embedding = g_new0 (Embedding, 1);
+      g_hash_table_insert (embeddings, end, embedding);
+    }
+  embedding->count += count;
+  /* An edge leaving its container, or the wrong way (into a Const, out of a summary). */
+  if (end_side != end || end_is_src == out)
+    embedding->mixed = TRUE;
+  else if (embedding->host == NULL)
+    embedding->host = other_side;
+  else if (embedding->host != other_side)
+    embedding->mixed = TRUE;
+}
+
+static int
+compare_annotations (gconstpointer a,
+                     gconstpointer b)
+{
+  const AgvizSceneItem *x = *(AgvizSceneItem **) a;
+  const AgvizSceneItem *y = *(AgvizSceneItem **) b;
+
+  if (x->annotation_out != y->annotation_out)
+    return x->annotation_out ? 1 : -1;
+  return compare_items_by_name (a, b);
+}
+
+/* Moves the children of @container that embed in one sibling out of its children, into that
+ * sibling's annotations (TensorBoard's in/out embeddings). */
+static void
+extract_annotations (AgvizSceneItem *container,
+                     GHashTable     *embeddings)
+{
+  g_autoptr(GPtrArray) kept = NULL;
+  g_autoptr(GPtrArray) hosts = NULL;
+  gboolean out;
+
+  if (g_hash_table_size (embeddings) == 0)
+    return;
+  kept = g_ptr_array_sized_new (container->children->len);
+  hosts = g_ptr_array_new ();
+  for (guint i = 0; i < container->children->len; i++)
+    {
+      AgvizSceneItem *child = g_ptr_array_index (container->children, i);
+      Embedding *embedding = g_hash_table_lookup (embeddings, child);
+      AgvizSceneItem *host = embedding != NULL ? embedding->host : NULL;
+      gboolean host_out;
+
+      /* The host stays a box: a Const feeding a lone summary keeps both. */
+      if (host == NULL || embedding->mixed || host->parent != container ||
+          is_annotation_type (host, &host_out))
+        {
+          g_ptr_array_add (kept, child);
+          continue;
+        }
+      is_annotation_type (child, &out);
+      child->annotation = TRUE;
+      child->annotation_out = out;
+      child->annotated = host;
+      child->annotation_edges = embedding->count;
+      /* The host's distinct neighbours, as the degree passes count them, lose this one. */
+      if (out && host->out_degree > 0)
+        host->out_degree--;
+      else if (!out && host->in_degree > 0)
+        host->in_degree--;
+      if (host->annotations == NULL)
+        {
+          host->annotations = g_ptr_array_new ();
+          g_ptr_array_add (hosts, host);
+        }
+      g_ptr_array_add (host->annotations, child);
+    }
+  if (kept->len == container->children->len)
+    return;
+  g_ptr_array_unref (container->children);
+  container->children = g_steal_pointer (&kept);
+  for (guint c = 0; c < container->children->len; c++)
+    ((AgvizSceneItem *) g_ptr_array_index (container->children, c))->position = c;
+
+  for (guint h = 0; h < hosts->len; h++)
+    {
+      GPtrArray *annotations = ((AgvizSceneItem *) g_ptr_array_index (hosts, h))->annotations;
+      guint n_in = 0, n_out = 0;
+
+      g_ptr_array_sort (annotations, compare_annotations);
+      for (guint i = 0; i < annotations->len; i++)
+        {
+          AgvizSceneItem *annotation = g_ptr_array_index (annotations, i);
+          guint shown = annotation->annotation_out ? n_out++ : n_in++;
+
+          annotation->annotation_hidden = shown >= AGVIZ_SCENE_MAX_ANNOTATIONS;
+        }
+    }
+}
+
 /* Everything after loading: shadowed ops, order, counts, series, degrees, auxiliary nodes and
  * sections, for the subtree under @root (the trace or an inlined callee). */
 static void
@@ -730,6 +871,7 @@ structure_subtree (AgvizScene     *self,
 {
   g_autoptr(GPtrArray) order = list_preorder (root, FALSE);
   g_autoptr(GHashTable) seen_pairs = NULL;
+  g_autoptr(GHashTable) embeddings = NULL;   /* op -> Embedding */
 
   for (guint i = 0; i < order->len; i++)
     move_shadowed_ops (g_ptr_array_index (order, i));
@@ -770,6 +912,20 @@ structure_subtree (AgvizScene     *self,
       b_side->in_degree++;
     }
 
+  if (self->options.annotations)
+    {
+      embeddings = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+      for (guint e = first_edge; e < self->edges->len; e++)
+        {
+          SceneEdge *edge = &g_array_index (self->edges, SceneEdge, e);
+          AgvizSceneItem *a_side, *b_side;
+
+          edge_container (edge->src, edge->dst, &a_side, &b_side);
+          note_embedding (embeddings, edge->src, a_side, b_side, TRUE, 1);
+          note_embedding (embeddings, edge->dst, b_side, a_side, FALSE, 1);
+        }
+    }
+
   /* The list holds every container but the series made above (so series are never cut into
    * sections), parents first. */
   for (guint i = 0; i < order->len; i++)
@@ -778,6 +934,8 @@ structure_subtree (AgvizScene     *self,
 
       if (!is_container (item) || item->kind == AGVIZ_SCENE_ITEM_OP)
         continue;
+      if (embeddings != NULL)
+        extract_annotations (item, embeddings);
       if (self->options.extract_auxiliary && item->kind != AGVIZ_SCENE_ITEM_SERIES)
         mark_auxiliary (self, item);
       split_sections (self, item);
@@ -824,6 +982,53 @@ lazy_end (GHashTable *nodes,
   gint64 id = end > 0 ? end : -end;
 
   return g_hash_table_lookup (end > 0 ? nodes : scopes, &id);
+}
+
+/* The annotations among the children of the scope @container read on its own: its edges give
+ * each Const or summary op's neighbours among its siblings, and the store says whether those are
+ * all of its edges (the whole-trace read sees every edge). */
+static gboolean
+find_lazy_annotations (AgvizScene      *self,
+                       AgvizSceneItem  *container,
+                       GArray          *edges,
+                       GError         **error)
+{
+  g_autoptr(GHashTable) embeddings = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  for (guint e = 0; e < edges->len; e++)
+    {
+      LazyEdge *edge = &g_array_index (edges, LazyEdge, e);
+      AgvizSceneItem *a_side, *b_side;
+
+      edge_container (edge->src, edge->dst, &a_side, &b_side);
+      note_embedding (embeddings, edge->src, a_side, b_side, TRUE, (guint) edge->count);
+      note_embedding (embeddings, edge->dst, b_side, a_side, FALSE, (guint) edge->count);
+    }
+  g_hash_table_iter_init (&iter, embeddings);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      AgvizSceneItem *item = key;
+      Embedding *embedding = value;
+      g_autoptr(GArray) inputs = NULL;
+      g_autoptr(GArray) outputs = NULL;
+      guint total = 0;
+
+      if (embedding->mixed || embedding->host == NULL)
+        continue;
+      if (!agviz_store_list_node_edges (self->store, item->node_id, &inputs, &outputs, error))
+        return FALSE;
+      /* Self-loops are not edges of the scene (see add_edge_row()). */
+      for (guint i = 0; i < inputs->len; i++)
+        total += g_array_index (inputs, AgvizEdge, i).src_node_id != item->node_id;
+      for (guint i = 0; i < outputs->len; i++)
+        total += g_array_index (outputs, AgvizEdge, i).dst_node_id != item->node_id;
+      if (total != embedding->count)
+        embedding->mixed = TRUE;
+    }
+  extract_annotations (container, embeddings);
+  return TRUE;
 }
 
 /* Reads the children of the scope (or trace root) @container: its sub-scopes as unread boxes with
@@ -985,6 +1190,9 @@ load_scope (AgvizScene      *self,
         g_array_remove_index (edges, e);
     }
   count_degrees (edges);
+
+  if (self->options.annotations && !find_lazy_annotations (self, container, edges, error))
+    return FALSE;
 
   /* Like the whole-trace read: series are made after its list of containers, so they are never
    * cut into sections, and only the scope itself is. */
@@ -1240,8 +1448,24 @@ agviz_scene_item_dup_histogram (const AgvizSceneItem *item)
           gsize count = GPOINTER_TO_SIZE (g_hash_table_lookup (histogram, it->op_type));
           g_hash_table_insert (histogram, (gpointer) it->op_type, GSIZE_TO_POINTER (count + 1));
         }
+      /* Annotations are ops of the item's container, drawn beside their host. */
+      if (it->annotations != NULL && it != item)
+        for (guint a = 0; a < it->annotations->len; a++)
+          {
+            AgvizSceneItem *annotation = g_ptr_array_index (it->annotations, a);
+            gsize count = GPOINTER_TO_SIZE (g_hash_table_lookup (histogram, annotation->op_type));
+
+            g_hash_table_insert (histogram, (gpointer) annotation->op_type, GSIZE_TO_POINTER (count + 1));
+          }
     }
   return histogram;
+}
+
+GPtrArray *
+agviz_scene_item_get_annotations (const AgvizSceneItem *item)
+{
+  g_return_val_if_fail (item != NULL, NULL);
+  return item->annotations;
 }
 
 gboolean
@@ -1449,6 +1673,18 @@ find_child (AgvizSceneItem *container,
         {
           AgvizSceneItem *child = g_ptr_array_index (it->children, i);
 
+          if (child->annotations != NULL)
+            for (guint a = 0; a < child->annotations->len; a++)
+              {
+                AgvizSceneItem *annotation = g_ptr_array_index (child->annotations, a);
+
+                if (strcmp (annotation->name, segment) != 0)
+                  continue;
+                if (!want_scope)
+                  return annotation;
+                if (fallback == NULL)
+                  fallback = annotation;
+              }
           if (child->kind == AGVIZ_SCENE_ITEM_SERIES || child->kind == AGVIZ_SCENE_ITEM_SECTION)
             {
               g_ptr_array_add (stack, child);
@@ -1611,7 +1847,8 @@ collect_lazy_edges (AgvizScene *self,
           AgvizSceneEdge *meta;
 
           container = edge_container (edge->src, edge->dst, &a_side, &b_side);
-          if (!container->expanded || !agviz_scene_item_is_visible (container))
+          if (!container->expanded || !agviz_scene_item_is_visible (container) ||
+              a_side->annotation || b_side->annotation)
             continue;
           if (a_side->auxiliary || b_side->auxiliary)
             {
@@ -1647,7 +1884,9 @@ collect_edges (AgvizScene *self)
       gpointer index;
 
       container = edge_container (edge->src, edge->dst, &a_side, &b_side);
-      if (!container->expanded || !agviz_scene_item_is_visible (container))
+      /* An annotation's edges are told in its title, beside its host. */
+      if (!container->expanded || !agviz_scene_item_is_visible (container) ||
+          a_side->annotation || b_side->annotation)
         continue;
       if (a_side->auxiliary || b_side->auxiliary)
         {

@@ -56,6 +56,13 @@ struct _AgvizSceneItem
   guint               callees_loaded : 1;
   guint               unloaded : 1;    /* a scope whose children are not read yet: expanding,
                                         * finding or expanding to a depth reads them */
+  guint               annotation : 1;  /* drawn small beside another item, not as a box */
+  guint               annotation_out : 1;    /* ... as its output (a *Summary), else input (Const) */
+  guint               annotation_hidden : 1; /* ... past the first AGVIZ_SCENE_MAX_ANNOTATIONS of
+                                              * its side: drawn as one "…" with the others */
+  AgvizSceneItem     *annotated;       /* annotations: the item they are drawn beside */
+  guint               annotation_edges;/* annotations: the edges they stand for (not metaedges) */
+  GPtrArray          *annotations;     /* see agviz_scene_item_get_annotations() */
 };
 
 /* Edges drawn between two items visible inside one expanded item. */
@@ -77,7 +84,12 @@ typedef struct
   guint aux_min_degree;                /* ... of at least this degree (5) */
   gboolean extract_auxiliary;          /* FALSE: no side areas (--no-aux) */
   guint max_call_depth;                /* nested callee graphs opened inline at most (8) */
+  gboolean annotations;                /* FALSE: Const and *Summary ops stay boxes
+                                        * (--no-annotations) */
 } AgvizSceneOptions;
+
+/* Annotations drawn per side of an item before an ellipsis (TensorBoard's maxAnnotations). */
+#define AGVIZ_SCENE_MAX_ANNOTATIONS 5
 
 #define AGVIZ_SCENE_ERROR (agviz_scene_error_quark ())
 
@@ -121,6 +133,13 @@ GHashTable       *agviz_scene_item_dup_histogram (const AgvizSceneItem *item);
 gboolean          agviz_scene_item_is_expandable (const AgvizSceneItem *item);
 /* Visible: the root, or every ancestor expanded. */
 gboolean          agviz_scene_item_is_visible    (const AgvizSceneItem *item);
+
+/* The ops drawn as small annotations beside @item instead of as boxes of their own
+ * (element-type AgvizSceneItem, transfer none), or NULL: a Const whose edges all go to @item,
+ * or a *Summary op whose edges all come from it, both in the same container.  Inputs first, then
+ * outputs, each by name.  They are not among any item's children and no metaedge stands for
+ * their edges; agviz_scene_find() and agviz_scene_item_dup_histogram() still see them. */
+GPtrArray        *agviz_scene_item_get_annotations (const AgvizSceneItem *item);
 
 /* Expanding a call op loads its callees' graphs inline on first use (errors from the store). */
 gboolean          agviz_scene_expand             (AgvizScene         *self,

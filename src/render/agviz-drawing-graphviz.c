@@ -59,6 +59,81 @@ format_point (double x,
                           g_ascii_formatd (by, sizeof by, "%.2f", y));
 }
 
+/* Annotations as small text nodes beside @box, like the SVG writer's (agviz-drawing.c). */
+static void
+add_annotations (Agraph_t             *graph,
+                 AgvizScene           *scene,
+                 const AgvizSceneItem *item,
+                 const AgvizLayoutBox *box,
+                 double                height,
+                 guint                 index)
+{
+  GPtrArray *annotations = agviz_scene_item_get_annotations (item);
+
+  if (annotations == NULL)
+    return;
+  for (int side = 0; side < 2; side++)
+    {
+      gboolean out = side == 1;
+      double y = box->y + 5;
+      guint n_more = 0;
+
+      for (guint i = 0; i <= annotations->len; i++)
+        {
+          const AgvizSceneItem *annotation = i < annotations->len ? g_ptr_array_index (annotations, i) : NULL;
+          g_autofree char *name = NULL;
+          g_autofree char *text = NULL;
+          g_autofree char *label = NULL;
+          g_autofree char *tooltip = NULL;
+          g_autofree char *pos = NULL;
+          Agnode_t *node;
+
+          if (annotation != NULL && annotation->annotation_out != out)
+            continue;
+          if (annotation != NULL && annotation->annotation_hidden)
+            {
+              n_more++;
+              continue;
+            }
+          if (annotation == NULL && n_more == 0)
+            break;
+          if (annotation != NULL)
+            {
+              g_autofree char *title = _agviz_drawing_dup_annotation_title (scene, annotation);
+              g_autofree char *path = agviz_scene_item_dup_path (annotation);
+              g_autofree char *full_id = g_strconcat ("annotation:", path, NULL);
+              g_autofree char *id = graphviz_text (full_id, 1024);
+
+              text = _agviz_drawing_dup_annotation_label (scene, annotation);
+              tooltip = graphviz_text (title, 2000);
+              name = g_strdup_printf ("i%ua%u", index, i);
+              node = agnode (graph, name, TRUE);
+              set_attr (node, "id", id);
+            }
+          else
+            {
+              text = g_strdup_printf ("… %u more", n_more);
+              tooltip = g_strdup (text);
+              name = g_strdup_printf ("i%um%d", index, side);
+              node = agnode (graph, name, TRUE);
+            }
+          label = graphviz_text (text, 24);
+          pos = format_point (out ? box->x + box->width + 42 : box->x - 42, height - y);
+          set_attr (node, "pos", pos);
+          set_attr (node, "shape", "plaintext");
+          set_attr (node, "width", "1.1");
+          set_attr (node, "height", "0.12");
+          set_attr (node, "fixedsize", "true");
+          set_attr (node, "fontname", "sans");
+          set_attr (node, "fontsize", "7");
+          set_attr (node, "fontcolor", "#555555");
+          set_attr (node, "label", label);
+          set_attr (node, "tooltip", tooltip);
+          y += 9;
+        }
+    }
+}
+
 static const char *
 graphviz_format (AgvizDrawingFormat format)
 {
@@ -147,6 +222,8 @@ _agviz_drawing_write_graphviz (AgvizLayout               *layout,
           set_attr (node, "color", "#e8590c");
           set_attr (node, "penwidth", "3");
         }
+      if (!open)
+        add_annotations (graph, scene, item, &box, height, i);
     }
 
   for (guint i = 0; i < expanded->len; i++)

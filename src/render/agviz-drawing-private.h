@@ -9,6 +9,10 @@ const char *_agviz_drawing_fill            (const AgvizSceneItem      *item,
                                             AgvizColorBy               color_by);
 char       *_agviz_drawing_dup_title       (AgvizScene                *scene,
                                             const AgvizSceneItem      *item);
+char       *_agviz_drawing_dup_annotation_label (AgvizScene           *scene,
+                                               const AgvizSceneItem *annotation);
+char       *_agviz_drawing_dup_annotation_title (AgvizScene           *scene,
+                                               const AgvizSceneItem *annotation);
 char       *_agviz_drawing_dup_subtitle    (const AgvizSceneItem      *item);
 /* How many characters of a title fit across an open box @box_width points wide. */
 guint       _agviz_drawing_title_chars     (double                     box_width);

@@ -295,6 +295,112 @@ item_class (const AgvizSceneItem *item)
     }
 }
 
+/* The small text of an annotation: its name, then dtype and shape where the node has them. */
+char *
+_agviz_drawing_dup_annotation_label (AgvizScene           *scene,
+                                     const AgvizSceneItem *annotation)
+{
+  g_autoptr(AgvizNode) node = agviz_store_get_node (agviz_scene_get_store (scene),
+                                                    annotation->node_id, NULL);
+  g_autoptr(GVariant) dtype = NULL;
+  g_autoptr(GVariant) shape = NULL;
+  GString *label = g_string_new (annotation->name);
+
+  if (node != NULL && node->attrs != NULL &&
+      (dtype = g_variant_lookup_value (node->attrs, "dtype", G_VARIANT_TYPE_STRING)) != NULL)
+    g_string_append_printf (label, " %s", g_variant_get_string (dtype, NULL));
+  if (node != NULL && node->attrs != NULL &&
+      (shape = g_variant_lookup_value (node->attrs, "_output_shapes", G_VARIANT_TYPE_STRING)) != NULL)
+    g_string_append_printf (label, " %s", g_variant_get_string (shape, NULL));
+  return g_string_free (label, FALSE);
+}
+
+/* The tooltip of an annotation: the op's own, and the edges it stands for. */
+char *
+_agviz_drawing_dup_annotation_title (AgvizScene           *scene,
+                                     const AgvizSceneItem *annotation)
+{
+  g_autofree char *title = _agviz_drawing_dup_title (scene, annotation);
+  g_autofree char *host = agviz_scene_item_dup_path (annotation->annotated);
+
+  return g_strdup_printf ("%s\n%s %s (%u edge%s)", title, annotation->annotation_out ? "output of" : "input of",
+                          host, annotation->annotation_edges,
+                          annotation->annotation_edges == 1 ? "" : "s");
+}
+
+/* Annotations beside a closed box: inputs left of it, outputs right, one line each, the ones past
+ * AGVIZ_SCENE_MAX_ANNOTATIONS of a side as one "… N more" line. */
+static void
+write_annotations (SvgWriter            *writer,
+                   AgvizScene           *scene,
+                   const AgvizSceneItem *item,
+                   const AgvizLayoutBox *box)
+{
+  GPtrArray *annotations = agviz_scene_item_get_annotations (item);
+  GString *b = writer->buffer;
+  g_autofree char *host = NULL;
+
+  if (annotations == NULL)
+    return;
+  host = agviz_scene_item_dup_path (item);
+  for (int side = 0; side < 2; side++)
+    {
+      gboolean out = side == 1;
+      double x = out ? box->x + box->width + 4 : box->x - 4, y = box->y + 8;
+      g_autoptr(GString) more = g_string_new (NULL);
+      guint n_more = 0;
+
+      for (guint i = 0; i < annotations->len; i++)
+        {
+          const AgvizSceneItem *annotation = g_ptr_array_index (annotations, i);
+          g_autofree char *path = NULL;
+          g_autofree char *title = NULL;
+          g_autofree char *label = NULL;
+
+          if (annotation->annotation_out != out)
+            continue;
+          if (annotation->annotation_hidden)
+            {
+              g_string_append_printf (more, "\n%s", annotation->name);
+              n_more++;
+              continue;
+            }
+          path = agviz_scene_item_dup_path (annotation);
+          title = _agviz_drawing_dup_annotation_title (scene, annotation);
+          label = _agviz_drawing_dup_annotation_label (scene, annotation);
+          g_string_append (b, "<g");
+          append_id (writer, "annotation:", path);
+          g_string_append_printf (b, " class=\"annotation %s\">", out ? "out" : "in");
+          append_title (writer, title);
+          g_string_append (b, "<text class=\"annotation\" x=\"");
+          append_number (b, x);
+          g_string_append (b, "\" y=\"");
+          append_number (b, y);
+          g_string_append_printf (b, "\" text-anchor=\"%s\">", out ? "start" : "end");
+          agviz_drawing_append_xml_text (b, label, -1, 24);
+          g_string_append (b, "</text></g>\n");
+          y += 9;
+        }
+      if (n_more > 0)
+        {
+          g_autofree char *id = g_strdup_printf ("%s:%s", host, out ? "out" : "in");
+          g_autofree char *title = g_strdup_printf ("%u more %s of %s:%s", n_more,
+                                                    out ? "outputs" : "inputs", host, more->str);
+
+          g_string_append (b, "<g");
+          append_id (writer, "annotations-more:", id);
+          g_string_append_printf (b, " class=\"annotation %s more\">", out ? "out" : "in");
+          append_title (writer, title);
+          g_string_append (b, "<text class=\"annotation\" x=\"");
+          append_number (b, x);
+          g_string_append (b, "\" y=\"");
+          append_number (b, y);
+          g_string_append_printf (b, "\" text-anchor=\"%s\">… %u more</text></g>\n",
+                                  out ? "start" : "end", n_more);
+        }
+    }
+}
+
 static void
 write_item (SvgWriter                 *writer,
             AgvizLayout               *layout,
@@ -356,6 +462,8 @@ write_item (SvgWriter                 *writer,
       g_string_append (b, "</text>");
     }
   g_string_append (b, "</g>\n");
+  if (!open)
+    write_annotations (writer, scene, item, &box);
 }
 
 static void
@@ -579,6 +687,7 @@ write_svg (AgvizLayout               *layout,
                    "<style>\n"
                    "text { font: 10px sans-serif; fill: #1a1a1a; }\n"
                    ".sub, .count { font-size: 8px; fill: #555; }\n"
+                   "text.annotation { font-size: 7px; fill: #555; }\n"
                    ".heading { font-weight: bold; }\n"
                    ".node rect { stroke: #5a6270; stroke-width: 1; }\n"
                    ".node.expanded > rect { stroke: #8b95a5; stroke-dasharray: 2,2; }\n"

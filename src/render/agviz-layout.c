@@ -20,6 +20,7 @@
 #define CHAR_WIDTH      6.6   /* of the 10 pt sans labels, generously */
 #define AUX_GAP        28.0   /* between the main graph and the side area */
 #define MARGIN         12.0
+#define ANNOTATION_WIDTH 84.0 /* room each side of a box with annotations (agviz-drawing.c) */
 
 /* Bump when the blob format or the drawing metrics change: old cache entries then miss. */
 #define CACHE_FORMAT   "agviz-layout-1"
@@ -214,10 +215,12 @@ container_key (AgvizLayout    *self,
     {
       AgvizSceneItem *child = g_ptr_array_index (container->children, i);
       const char *child_key = child->expanded ? g_hash_table_lookup (keys, child) : NULL;
-      g_autofree char *entry = g_strdup_printf ("\x1e%d|%d|%" G_GINT64_FORMAT "|%u|%s|",
+      GPtrArray *annotations = agviz_scene_item_get_annotations (child);
+      g_autofree char *entry = g_strdup_printf ("\x1e%d|%d|%" G_GINT64_FORMAT "|%u|%s|%s",
                                                 child->kind, child->auxiliary, child->op_count,
                                                 child->children != NULL ? child->children->len : 0,
-                                                child_key != NULL ? child_key : "-");
+                                                child_key != NULL ? child_key : "-",
+                                                annotations != NULL ? "a|" : "");
 
       g_checksum_update (checksum, (const guchar *) entry, -1);
       g_checksum_update (checksum, (const guchar *) child->name, -1);
@@ -380,6 +383,10 @@ run_dot (AgvizLayout     *self,
       if (child->auxiliary)
         continue;
       item_size (self, child, &w, &h);
+      /* Annotations are drawn beside the box: dot keeps that room free on both sides, so the
+       * box stays centred where dot puts the node. */
+      if (agviz_scene_item_get_annotations (child) != NULL)
+        w += 2 * ANNOTATION_WIDTH;
       name = g_strdup_printf ("n%u", i);
       nodes[i] = agnode (graph, name, TRUE);
       width = format_double (w / 72.0);
@@ -422,6 +429,8 @@ run_dot (AgvizLayout     *self,
           if (node == NULL)
             continue;
           box->width = ND_width (node) * 72.0;
+          if (agviz_scene_item_get_annotations (g_ptr_array_index (container->children, i)) != NULL)
+            box->width -= 2 * ANNOTATION_WIDTH;
           box->height = ND_height (node) * 72.0;
           /* Graphviz puts y up; the drawing puts it down. */
           box->x = ND_coord (node).x - bb.LL.x - box->width / 2;

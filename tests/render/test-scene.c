@@ -460,6 +460,15 @@ describe_view (AgvizScene *scene)
                               item->expanded ? "E" : "", item->auxiliary ? "A" : "",
                               item->shadowed ? "S" : "",
                               agviz_scene_item_is_expandable (item) ? "X" : "");
+      for (guint a = 0; agviz_scene_item_get_annotations (item) != NULL &&
+                        a < agviz_scene_item_get_annotations (item)->len; a++)
+        {
+          AgvizSceneItem *annotation = g_ptr_array_index (agviz_scene_item_get_annotations (item), a);
+          g_string_append_printf (out, "%*s  annotation %s %s%s edges=%u\n", (int) MIN (item->depth, 40), "",
+                                  annotation->name, annotation->annotation_out ? "out" : "in",
+                                  annotation->annotation_hidden ? " hidden" : "",
+                                  annotation->annotation_edges);
+        }
       if (item->expanded && item->children != NULL)
         for (guint i = item->children->len; i-- > 0;)
           g_ptr_array_add (stack, g_ptr_array_index (item->children, i));
@@ -639,6 +648,23 @@ test_lazy_same (TempFile      *fx,
   ADD_EDGE ("a", 0, "a/y");
   ADD_EDGE ("a/y", 0, "a//b");
   ADD_EDGE ("a//b", 0, "add_3");
+  /* Constants and summaries: embedded in one op, in a scope, in two ops, across scopes. */
+  for (guint i = 0; i < 7; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("model/block_1/layer_2/w%u", i);
+      ADD_NODE (name, "Const");
+      ADD_EDGE (name, 0, "model/block_1/layer_2/MatMul");
+    }
+  ADD_NODE ("model/block_1/layer_2/loss", "ScalarSummary");
+  ADD_EDGE ("model/block_1/layer_2/Relu", 0, "model/block_1/layer_2/loss");
+  ADD_NODE ("model/scale", "Const");
+  ADD_EDGE ("model/scale", 0, "model/block_2/layer_1/Mul");
+  ADD_EDGE ("model/scale", 0, "model/block_2/layer_3/Mul");
+  ADD_NODE ("model/block_3/layer_1/shared", "Const");
+  ADD_EDGE ("model/block_3/layer_1/shared", 0, "model/block_3/layer_1/MatMul");
+  ADD_EDGE ("model/block_3/layer_1/shared", 0, "model/block_3/layer_1/Relu");
+  ADD_NODE ("model/block_3/layer_1/far", "Const");
+  ADD_EDGE ("model/block_3/layer_1/far", 0, "model/block_4/layer_1/MatMul");
 #undef ADD_NODE
 #undef ADD_EDGE
 
@@ -669,6 +695,97 @@ test_lazy_same (TempFile      *fx,
   assert_same_views (fx->path, trace, &options);
   options.extract_auxiliary = FALSE;
   options.series_min_size = 3;
+  assert_same_views (fx->path, trace, &options);
+}
+
+static void
+test_annotations (TempFile      *fx,
+                  gconstpointer  data)
+{
+  static const FixtureNode nodes[] = {
+    { "x", "Placeholder" },
+    { "dense/MatMul", "MatMul" },
+    { "dense/kernel", "Const" },         /* feeds MatMul only: an annotation */
+    { "dense/bias", "Const" },           /* feeds two ops: stays a box */
+    { "dense/BiasAdd", "BiasAdd" },
+    { "dense/Relu", "Relu" },
+    { "dense/relu_hist", "HistogramSummary" },
+    /* Not numbered: numbered siblings would fold into a series. */
+    { "ca", "Const" }, { "cb", "Const" }, { "cc", "Const" }, { "cd", "Const" },
+    { "ce", "Const" }, { "cf", "Const" }, { "cg", "Const" },
+    { "sum", "AddN" },
+  };
+  static const FixtureEdge edges[] = {
+    { "x", 0, "dense/MatMul" },
+    { "dense/kernel", 0, "dense/MatMul" },
+    { "dense/MatMul", 0, "dense/BiasAdd" },
+    { "dense/bias", 0, "dense/BiasAdd" },
+    { "dense/bias", 0, "dense/Relu" },
+    { "dense/BiasAdd", 0, "dense/Relu" },
+    { "dense/Relu", 0, "dense/relu_hist" },
+    { "ca", 0, "sum" }, { "cb", 0, "sum" }, { "cc", 0, "sum" }, { "cd", 0, "sum" },
+    { "ce", 0, "sum" }, { "cf", 0, "sum" }, { "cg", 0, "sum" },
+  };
+  gint64 trace = render_fixture_write (fx->path, nodes, G_N_ELEMENTS (nodes), edges, G_N_ELEMENTS (edges));
+  g_autoptr(AgvizScene) scene = open_scene (fx->path, trace, NULL);
+  g_autoptr(AgvizScene) plain = NULL;
+  AgvizSceneOptions options;
+  AgvizSceneItem *root = agviz_scene_get_root (scene), *dense, *matmul, *relu, *sum, *kernel;
+  GPtrArray *annotations;
+  guint hidden = 0;
+
+  dense = child_named (root, "dense");
+  g_assert_true (agviz_scene_expand (scene, dense, NULL));
+  matmul = child_named (dense, "MatMul");
+  relu = child_named (dense, "Relu");
+  sum = child_named (root, "sum");
+  g_assert_null (child_named (dense, "kernel"));
+  g_assert_null (child_named (dense, "relu_hist"));
+  g_assert_nonnull (child_named (dense, "bias"));
+  annotations = agviz_scene_item_get_annotations (matmul);
+  g_assert_nonnull (annotations);
+  g_assert_cmpuint (annotations->len, ==, 1);
+  kernel = g_ptr_array_index (annotations, 0);
+  g_assert_cmpstr (kernel->name, ==, "kernel");
+  g_assert_true (kernel->annotation && !kernel->annotation_out && kernel->annotated == matmul);
+  g_assert_cmpuint (kernel->annotation_edges, ==, 1);
+  g_assert_true (agviz_scene_find_node (scene, "dense/kernel", NULL) == kernel);
+  {
+    g_autofree char *kernel_path = agviz_scene_item_dup_path (kernel);
+    g_assert_cmpstr (kernel_path, ==, "dense/kernel");
+  }
+  annotations = agviz_scene_item_get_annotations (relu);
+  g_assert_cmpuint (annotations->len, ==, 1);
+  g_assert_true (((AgvizSceneItem *) g_ptr_array_index (annotations, 0))->annotation_out);
+  g_assert_null (agviz_scene_item_get_annotations (child_named (dense, "bias")));
+
+  /* More than five on one side: the rest are drawn as an ellipsis. */
+  annotations = agviz_scene_item_get_annotations (sum);
+  g_assert_cmpuint (annotations->len, ==, 7);
+  for (guint i = 0; i < annotations->len; i++)
+    hidden += ((AgvizSceneItem *) g_ptr_array_index (annotations, i))->annotation_hidden;
+  g_assert_cmpuint (hidden, ==, 2);
+  g_assert_false (((AgvizSceneItem *) g_ptr_array_index (annotations, 4))->annotation_hidden);
+  g_assert_true (((AgvizSceneItem *) g_ptr_array_index (annotations, 5))->annotation_hidden);
+
+  /* Their edges are no metaedges; the histogram still counts them. */
+  {
+    g_autoptr(GArray) edges_in = agviz_scene_list_edges (scene, dense, NULL);
+    g_autoptr(GHashTable) histogram = agviz_scene_item_dup_histogram (root);
+
+    for (guint e = 0; e < edges_in->len; e++)
+      g_assert_false (g_array_index (edges_in, AgvizSceneEdge, e).src->annotation);
+    g_assert_cmpuint (GPOINTER_TO_SIZE (g_hash_table_lookup (histogram, "Const")), ==, 9);
+    g_assert_cmpuint (agviz_scene_get_n_edges (scene), ==, G_N_ELEMENTS (edges));
+  }
+
+  agviz_scene_options_init (&options);
+  options.annotations = FALSE;
+  plain = open_scene (fx->path, trace, &options);
+  g_assert_nonnull (child_named (agviz_scene_get_root (plain), "ca"));
+  g_assert_null (agviz_scene_item_get_annotations (child_named (agviz_scene_get_root (plain), "sum")));
+
+  assert_same_views (fx->path, trace, NULL);
   assert_same_views (fx->path, trace, &options);
 }
 
@@ -710,6 +827,7 @@ main (int    argc,
   g_test_add_func ("/agviz/scene/calls-inline", test_calls_inline);
   g_test_add ("/agviz/scene/lazy-same", TempFile, NULL, temp_setup, test_lazy_same, temp_teardown);
   g_test_add_func ("/agviz/scene/lazy-same-example", test_lazy_same_example);
+  g_test_add ("/agviz/scene/annotations", TempFile, NULL, temp_setup, test_annotations, temp_teardown);
   g_test_add ("/agviz/layout/cache", TempFile, NULL, temp_setup, test_layout_cache, temp_teardown);
   g_test_add ("/agviz/schema/migrate-v1-layout-cache", TempFile, NULL, temp_setup, test_migrate_v1,
               temp_teardown);

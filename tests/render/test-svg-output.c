@@ -347,6 +347,79 @@ test_hostile_names (void)
   g_rmdir (dir);
 }
 
+static guint
+count_class (SvgSummary *summary,
+             const char *prefix)
+{
+  GHashTableIter iter;
+  gpointer value;
+  guint n = 0;
+
+  g_hash_table_iter_init (&iter, summary->ids);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    n += g_str_has_prefix (value, prefix);
+  return n;
+}
+
+static void
+test_annotations (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *plain = NULL;
+  g_auto(SvgSummary) summary = { 0 };
+  g_auto(SvgSummary) plain_summary = { 0 };
+  const FixtureNode nodes[] = {
+    { "x<&\"'>y", "MatMul" },
+    { "k<&\"'>\x01\xff", "Const" },
+    { "ka", "Const" }, { "kb", "Const" }, { "kc", "Const" }, { "kd", "Const" },
+    { "ke", "Const" }, { "kf", "Const" },
+    { "sum]]>", "AddN" },
+    { "h&ist", "HistogramSummary" },
+  };
+  const FixtureEdge edges[] = {
+    { "k<&\"'>\x01\xff", 0, "x<&\"'>y" },
+    { "ka", 0, "sum]]>" }, { "kb", 0, "sum]]>" }, { "kc", 0, "sum]]>" }, { "kd", 0, "sum]]>" },
+    { "ke", 0, "sum]]>" }, { "kf", 0, "sum]]>" },
+    { "x<&\"'>y", 0, "sum]]>" },
+    { "sum]]>", 0, "h&ist" },
+  };
+
+  if (!have_example ())
+    return;
+  dir = g_dir_make_tmp ("agviz-svg-XXXXXX", NULL);
+  path = g_build_filename (dir, "annotated.db", NULL);
+  render_fixture_write (path, nodes, G_N_ELEMENTS (nodes), edges, G_N_ELEMENTS (edges));
+
+  g_assert_cmpint (run_agviz (&out, path, "--svg", "-", "-q", NULL), ==, 0);
+  parse_svg (out, strlen (out), &summary);
+  g_assert_cmpuint (summary.titled, ==, summary.groups);
+  /* One beside x<&"'>y, five beside sum]]> and an ellipsis for the sixth, one summary. */
+  g_assert_cmpuint (count_class (&summary, "annotation in more"), ==, 1);
+  g_assert_cmpuint (count_class (&summary, "annotation out"), ==, 1);
+  g_assert_cmpuint (count_class (&summary, "annotation"), ==, 8);
+  g_assert_true (g_hash_table_contains (summary.ids, "annotation:k<&\"'>\\x01\xef\xbf\xbd") ||
+                 count_class (&summary, "annotation in") == 7);
+  g_assert_cmpuint (count_class (&summary, "node op"), ==, 2);
+  g_assert_cmpuint (summary.edges, ==, 1);
+
+  g_assert_cmpint (run_agviz (&plain, path, "--svg", "-", "-q", "--no-annotations", NULL), ==, 0);
+  parse_svg (plain, strlen (plain), &plain_summary);
+  g_assert_cmpuint (count_class (&plain_summary, "annotation"), ==, 0);
+  g_assert_cmpuint (count_class (&plain_summary, "node op"), ==, 10);
+  g_assert_cmpuint (plain_summary.edges, ==, 9);
+
+  /* The Graphviz path draws them too. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_agviz (&out, path, "--dot", "-", "-q", NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "digraph"));
+  g_assert_nonnull (strstr (out, "annotation:ka"));
+
+  render_fixture_remove (path);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -356,5 +429,6 @@ main (int    argc,
   g_test_add_func ("/agviz/render/example-structure", test_example_structure);
   g_test_add_func ("/agviz/render/deterministic", test_deterministic);
   g_test_add_func ("/agviz/render/hostile-names", test_hostile_names);
+  g_test_add_func ("/agviz/render/annotations", test_annotations);
   return g_test_run ();
 }
