@@ -7,6 +7,8 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "agviz-trace-file.h"
+
 typedef struct
 {
   char *dir;
@@ -29,13 +31,7 @@ static inline void
 temp_file_teardown (TempFile      *fx,
                     gconstpointer  data)
 {
-  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *file = g_strconcat (fx->path, suffixes[i], NULL);
-      g_remove (file);
-    }
+  agviz_trace_file_remove (fx->path);
   g_rmdir (fx->dir);
   g_free (fx->path);
   g_free (fx->dir);

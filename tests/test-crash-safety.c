@@ -191,18 +191,6 @@ verify_file (const char *path,
 }
 
 static void
-remove_trace_file (const char *path)
-{
-  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
-      g_remove (file);
-    }
-}
-
-static void
 remove_leftovers (const char *dir)
 {
   g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
@@ -229,7 +217,7 @@ time_to_record (const char *dir,
     record_in_child (path, n_traces, 0);
   g_assert_cmpint (waitpid (child, &status, 0), ==, child);
   g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
-  remove_trace_file (path);
+  agviz_trace_file_remove (path);
   return MAX (g_get_monotonic_time () - start, 10000);
 }
 
@@ -263,7 +251,7 @@ test_kill_at_random_points (void)
       /* A fresh file now and then, so creation itself is killed too and the file stays small. */
       if (iteration % 25 == 0)
         {
-          remove_trace_file (path);
+          agviz_trace_file_remove (path);
           verified_up_to = 0;
         }
 

@@ -57,18 +57,6 @@ clear_progress (ProgressBar *bar)
 }
 
 static void
-remove_database (const char *path)
-{
-  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
-      g_remove (file);
-    }
-}
-
-static void
 print_source_summary (const char             *source,
                       const AgvizImportStats *before,
                       const AgvizImportStats *after)
@@ -139,7 +127,7 @@ agviz_cli_import (int    argc,
   if (replace)
     {
       temp_path = g_strdup_printf ("%s.import-%d", output, (int) getpid ());
-      remove_database (temp_path);
+      agviz_trace_file_remove (temp_path);
       write_path = temp_path;
     }
 
@@ -183,7 +171,7 @@ agviz_cli_import (int    argc,
     {
       if (status == AGVIZ_EXIT_OK)
         {
-          remove_database (output);
+          agviz_trace_file_remove (output);
           if (g_rename (temp_path, output) != 0)
             {
               fprintf (stderr, "agviz: cannot replace %s: %s\n", output, g_strerror (errno));
@@ -193,7 +181,7 @@ agviz_cli_import (int    argc,
       else
         fprintf (stderr, "agviz: %s was left as it was (--replace replaces it only when every "
                  "source imported)\n", output);
-      remove_database (temp_path);
+      agviz_trace_file_remove (temp_path);
     }
   return status;
 }

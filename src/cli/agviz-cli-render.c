@@ -263,13 +263,8 @@ typedef struct
 static void
 temporary_trace_file_clear (TemporaryTraceFile *temporary)
 {
-  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
-
-  for (guint i = 0; temporary->path != NULL && i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *file = g_strconcat (temporary->path, suffixes[i], NULL);
-      g_remove (file);
-    }
+  if (temporary->path != NULL)
+    agviz_trace_file_remove (temporary->path);
   if (temporary->dir != NULL)
     g_rmdir (temporary->dir);
   g_clear_pointer (&temporary->path, g_free);
@@ -277,22 +272,6 @@ temporary_trace_file_clear (TemporaryTraceFile *temporary)
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TemporaryTraceFile, temporary_trace_file_clear)
-
-static gboolean
-is_sqlite_file (const char *path)
-{
-  static const char magic[16] = "SQLite format 3";
-  char header[sizeof magic];
-  FILE *file;
-  gboolean matches;
-
-  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR) || (file = g_fopen (path, "rb")) == NULL)
-    return FALSE;
-  matches = fread (header, 1, sizeof header, file) == sizeof header &&
-            memcmp (header, magic, sizeof magic) == 0;
-  fclose (file);
-  return matches;
-}
 
 /* The trace file to read for @source.  A source that is not a trace file yet (a SavedModel, an
  * event file or log directory, a tfdbg2 dump, a GraphDef) is imported into @temporary first,
@@ -303,28 +282,18 @@ prepare_source (const char          *source,
                 TemporaryTraceFile  *temporary,
                 GError             **error)
 {
-  g_autoptr(AgvizRecorder) recorder = NULL;
-  g_autoptr(AgvizImporter) importer = NULL;
   AgvizSourceFormat format;
 
-  if (is_sqlite_file (source))
+  if (agviz_trace_file_is_sqlite (source))
     return g_strdup (source);
-
-  format = agviz_importer_detect_format (source, error);
-  if (format == AGVIZ_SOURCE_FORMAT_UNKNOWN)
-    return NULL;
 
   temporary->dir = g_dir_make_tmp ("agviz-render-XXXXXX", error);
   if (temporary->dir == NULL)
     return NULL;
   temporary->path = g_build_filename (temporary->dir, "imported.db", NULL);
 
-  recorder = agviz_recorder_open (temporary->path, error);
-  if (recorder == NULL)
-    return NULL;
-  importer = agviz_importer_new (recorder);
-  if (!agviz_importer_import (importer, source, error) ||
-      !agviz_recorder_close (recorder, error))
+  format = agviz_importer_import_to_new_file (source, temporary->path, error);
+  if (format == AGVIZ_SOURCE_FORMAT_UNKNOWN)
     return NULL;
   if (!quiet)
     fprintf (stderr, "agviz: imported %s (%s) to draw it\n", source,

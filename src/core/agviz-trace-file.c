@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -25,6 +26,37 @@ static guint32
 read_be32 (const guint8 *p)
 {
   return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
+}
+
+gboolean
+agviz_trace_file_is_sqlite (const char *path)
+{
+  char header[sizeof sqlite_magic];
+  FILE *file;
+  gboolean matches;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR) || (file = g_fopen (path, "rb")) == NULL)
+    return FALSE;
+  matches = fread (header, 1, sizeof header, file) == sizeof header &&
+            memcmp (header, sqlite_magic, sizeof sqlite_magic) == 0;
+  fclose (file);
+  return matches;
+}
+
+void
+agviz_trace_file_remove (const char *path)
+{
+  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+  g_return_if_fail (path != NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+      g_remove (file);
+    }
 }
 
 static int

@@ -31,6 +31,13 @@ typedef enum
 /* PRAGMA application_id of every agviz trace file: "AGVZ". */
 #define AGVIZ_APPLICATION_ID 0x4147565A
 
-GQuark agviz_trace_file_error_quark (void);
+GQuark   agviz_trace_file_error_quark (void);
+
+/* Whether @path is a regular file starting with SQLite's header: a trace file or a damaged or
+ * foreign database (opening tells which), as opposed to a source to import. */
+gboolean agviz_trace_file_is_sqlite   (const char *path);
+
+/* Removes a trace file with its SQLite companions (-wal, -shm, -journal); missing ones are fine. */
+void     agviz_trace_file_remove      (const char *path);
 
 G_END_DECLS

@@ -49,16 +49,8 @@ agviz_document_finalize (GObject *object)
   g_clear_object (&self->source_map);
   g_clear_object (&self->store);
   if (self->imported_path != NULL)
-    {
-      const char *suffixes[] = { "", "-wal", "-shm" };
-
-      for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-        {
-          g_autofree char *file = g_strconcat (self->imported_path, suffixes[i], NULL);
-          g_remove (file);
-        }
-      g_clear_pointer (&self->imported_path, g_free);
-    }
+    agviz_trace_file_remove (self->imported_path);
+  g_clear_pointer (&self->imported_path, g_free);
 
   G_OBJECT_CLASS (agviz_document_parent_class)->finalize (object);
 }
@@ -74,22 +66,6 @@ agviz_document_init (AgvizDocument *self)
 {
 }
 
-static gboolean
-is_sqlite_file (const char *path)
-{
-  static const char magic[16] = "SQLite format 3";
-  char header[sizeof magic];
-  FILE *file;
-  gboolean matches;
-
-  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR) || (file = g_fopen (path, "rb")) == NULL)
-    return FALSE;
-  matches = fread (header, 1, sizeof header, file) == sizeof header &&
-            memcmp (header, magic, sizeof magic) == 0;
-  fclose (file);
-  return matches;
-}
-
 char *
 agviz_document_import_source (GFile         *file,
                               GCancellable  *cancellable,
@@ -98,8 +74,6 @@ agviz_document_import_source (GFile         *file,
   g_autofree char *path = NULL;
   g_autofree char *cache_dir = NULL;
   g_autofree char *imported = NULL;
-  g_autoptr(AgvizRecorder) recorder = NULL;
-  g_autoptr(AgvizImporter) importer = NULL;
   int fd;
 
   g_return_val_if_fail (G_IS_FILE (file), NULL);
@@ -111,13 +85,11 @@ agviz_document_import_source (GFile         *file,
                    _("Only local files can be opened"));
       return NULL;
     }
-  if (is_sqlite_file (path))
+  if (agviz_trace_file_is_sqlite (path))
     return g_steal_pointer (&path);
 
   /* A SavedModel, event file or log directory, tfdbg2 dump or GraphDef: import it into a trace
    * file of its own in the cache (the source is never touched), as `agviz import` would. */
-  if (agviz_importer_detect_format (path, error) == AGVIZ_SOURCE_FORMAT_UNKNOWN)
-    return NULL;
   cache_dir = g_build_filename (g_get_user_cache_dir (), "agviz", NULL);
   if (g_mkdir_with_parents (cache_dir, 0700) != 0)
     {
@@ -135,16 +107,11 @@ agviz_document_import_source (GFile         *file,
   close (fd);
   g_remove (imported);
 
-  recorder = agviz_recorder_open (imported, error);
-  if (recorder != NULL)
-    importer = agviz_importer_new (recorder);
-  if (importer == NULL || !agviz_importer_import (importer, path, error) ||
-      !agviz_recorder_close (recorder, error) ||
-      g_cancellable_set_error_if_cancelled (cancellable, error))
+  if (agviz_importer_import_to_new_file (path, imported, error) == AGVIZ_SOURCE_FORMAT_UNKNOWN)
+    return NULL;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
     {
-      g_clear_object (&importer);
-      g_clear_object (&recorder);
-      g_remove (imported);
+      agviz_trace_file_remove (imported);
       return NULL;
     }
   return g_steal_pointer (&imported);

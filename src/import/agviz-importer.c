@@ -574,6 +574,36 @@ detect_binary (const char   *path,
 }
 
 AgvizSourceFormat
+agviz_importer_import_to_new_file (const char  *source,
+                                   const char  *path,
+                                   GError     **error)
+{
+  g_autoptr(AgvizRecorder) recorder = NULL;
+  g_autoptr(AgvizImporter) importer = NULL;
+  AgvizSourceFormat format;
+
+  g_return_val_if_fail (source != NULL, AGVIZ_SOURCE_FORMAT_UNKNOWN);
+  g_return_val_if_fail (path != NULL, AGVIZ_SOURCE_FORMAT_UNKNOWN);
+
+  format = agviz_importer_detect_format (source, error);
+  if (format == AGVIZ_SOURCE_FORMAT_UNKNOWN)
+    return format;
+
+  recorder = agviz_recorder_open (path, error);
+  if (recorder != NULL)
+    importer = agviz_importer_new (recorder);
+  if (importer == NULL || !agviz_importer_import (importer, source, error) ||
+      !agviz_recorder_close (recorder, error))
+    {
+      g_clear_object (&importer);
+      g_clear_object (&recorder);
+      agviz_trace_file_remove (path);
+      return AGVIZ_SOURCE_FORMAT_UNKNOWN;
+    }
+  return format;
+}
+
+AgvizSourceFormat
 agviz_importer_detect_format (const char  *path,
                               GError     **error)
 {

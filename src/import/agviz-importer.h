@@ -88,6 +88,13 @@ const AgvizImportStats *agviz_importer_get_stats    (AgvizImporter        *self)
 /* Warnings of every import so far (element-type utf8, transfer none). */
 GPtrArray         *agviz_importer_get_warnings      (AgvizImporter        *self);
 
+/* Imports @source into a new trace file at @path (which must not exist yet) and returns the
+ * source's format; on error (AGVIZ_SOURCE_FORMAT_UNKNOWN) nothing is left at @path.  For
+ * viewers that open a SavedModel, event file, dump or GraphDef directly. */
+AgvizSourceFormat  agviz_importer_import_to_new_file (const char          *source,
+                                                      const char          *path,
+                                                      GError             **error);
+
 /* Looks at @path's content and says what it is; @error says what was tried when nothing fits. */
 AgvizSourceFormat  agviz_importer_detect_format     (const char           *path,
                                                      GError              **error);
