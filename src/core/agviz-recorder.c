@@ -50,6 +50,8 @@ typedef enum
   STMT_SET_TRACE_START,
   STMT_END_TRACE,
   STMT_TRACE_EXISTS,
+  STMT_EXECUTION_EXISTS,
+  STMT_NODE_EXISTS,
   STMT_FIND_OP_TYPE,
   STMT_INSERT_OP_TYPE,
   STMT_FIND_DEVICE,
@@ -91,6 +93,8 @@ static const char *const statement_sql[N_STMTS] = {
   [STMT_END_TRACE] = "UPDATE traces SET status = ?2, wall_ns = ?3, node_count = ?4,"
                      " edge_count = ?5, scope_edges = ?6 WHERE id = ?1",
   [STMT_TRACE_EXISTS] = "SELECT 1 FROM traces WHERE id = ?1",
+  [STMT_EXECUTION_EXISTS] = "SELECT 1 FROM executions WHERE id = ?1",
+  [STMT_NODE_EXISTS] = "SELECT 1 FROM nodes WHERE id = ?1",
   [STMT_FIND_OP_TYPE] = "SELECT id FROM op_types WHERE name = ?1",
   [STMT_INSERT_OP_TYPE] = "INSERT INTO op_types (name) VALUES (?1)",
   [STMT_FIND_DEVICE] = "SELECT id FROM devices WHERE name = ?1",
@@ -2289,6 +2293,9 @@ bind_count (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, column);
 }
 
+/* Checks the rows an event, error or summary refers to (0: none).  What this recorder made is
+ * known without asking the file: the nodes of this session (written or in an open trace), and the
+ * traces and stacks it handed out; the rest is one prepared look-up each. */
 static gboolean
 check_optional_ids (AgvizRecorder  *self,
                     gint64          execution_id,
@@ -2298,41 +2305,25 @@ check_optional_ids (AgvizRecorder  *self,
                     gint64          stack_id,
                     GError        **error)
 {
-  struct { gint64 id; const char *table; const char *what; } refs[] = {
-    { execution_id, "executions", "execution" },
-    { node_id, "nodes", "node" },
-    { trace_id, "traces", "trace" },
-    { function_id, "functions", "function" },
-    { stack_id, "stacks", "stack" },
+  const struct { gint64 id; StatementId exists; const char *what; GHashTable *known; } refs[] = {
+    { execution_id, STMT_EXECUTION_EXISTS, "execution", NULL },
+    { node_id, STMT_NODE_EXISTS, "node", NULL },
+    { trace_id, STMT_TRACE_EXISTS, "trace", self->known_traces },
+    { function_id, STMT_FUNCTION_EXISTS, "function", NULL },
+    { stack_id, STMT_STACK_EXISTS, "stack", self->known_stacks },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (refs); i++)
     {
-      g_autofree char *sql = NULL;
-      g_autoptr(sqlite3_stmt) stmt = NULL;
-
       if (refs[i].id == 0)
         continue;
-      /* Nodes made in this session exist, written or still in an open trace. */
-      if (refs[i].id == node_id && refs[i].table[0] == 'n' &&
+      if (refs[i].exists == STMT_NODE_EXISTS &&
           node_id >= self->first_session_node_id && node_id < self->next_node_id)
         continue;
-      /* So do the traces and stacks this recorder has handed out. */
-      if (refs[i].table[0] == 's' && refs[i].table[1] == 't' &&
-          g_hash_table_contains (self->known_stacks, id_to_value (refs[i].id)))
+      if (refs[i].known != NULL && g_hash_table_contains (refs[i].known, id_to_value (refs[i].id)))
         continue;
-      if (refs[i].id < 0)
-        return fail_invalid (error, AGVIZ_RECORDER_ERROR_UNKNOWN_ID,
-                             "no %s with id %" G_GINT64_FORMAT, refs[i].what, refs[i].id);
-      /* Table names come from the list above, never from callers. */
-      sql = g_strdup_printf ("SELECT 1 FROM %s WHERE id = ?1", refs[i].table);
-      stmt = _agviz_sqlite_prepare (self->db, sql, error);
-      if (stmt == NULL)
+      if (!row_exists (self, refs[i].exists, refs[i].id, refs[i].what, error))
         return FALSE;
-      sqlite3_bind_int64 (stmt, 1, refs[i].id);
-      if (sqlite3_step (stmt) != SQLITE_ROW)
-        return fail_invalid (error, AGVIZ_RECORDER_ERROR_UNKNOWN_ID,
-                             "no %s with id %" G_GINT64_FORMAT, refs[i].what, refs[i].id);
     }
   return TRUE;
 }
