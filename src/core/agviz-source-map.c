@@ -4,8 +4,15 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
 
 #include "agviz-source-map.h"
+
+/* The largest source file read from disk.  A trace file names paths someone else chose: a path
+ * such as /dev/zero or a FIFO must not hang the viewer or fill its memory. */
+#define MAX_DISK_SOURCE_BYTES (((goffset) 16) << 20)
 
 typedef struct
 {
@@ -251,6 +258,20 @@ ensure_files (AgvizSourceMap  *self,
   return TRUE;
 }
 
+
+/* Reads @path only when it is a regular file of reasonable size. */
+static gboolean
+read_regular_file (const char  *path,
+                   char       **contents,
+                   gsize       *length)
+{
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size > MAX_DISK_SOURCE_BYTES)
+    return FALSE;
+  return g_file_get_contents (path, contents, length, NULL);
+}
+
 static SourceEntry *
 lookup_source (AgvizSourceMap *self,
                const char     *recorded_path)
@@ -275,7 +296,7 @@ lookup_source (AgvizSourceMap *self,
     g_debug ("cannot list source files: %s", local_error->message);
 
   disk_path = agviz_source_map_remap_path (self, recorded_path);
-  on_disk = g_file_get_contents (disk_path, &contents, &length, NULL);
+  on_disk = read_regular_file (disk_path, &contents, &length);
 
   if (file != NULL && file->has_text)
     {

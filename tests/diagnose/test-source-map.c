@@ -3,6 +3,9 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
 
 #include "test-trace-builder.h"
 
@@ -270,6 +273,32 @@ test_find_node (void)
   trace_builder_clear (&b);
 }
 
+/* A trace file names paths someone else chose: devices and FIFOs are never read (reading
+ * /dev/zero would never end, a FIFO would block forever). */
+static void
+test_special_files_not_read (void)
+{
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(AgvizSourceMap) map = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("agviz-source-map-XXXXXX", NULL);
+  g_autofree char *fifo = g_build_filename (dir, "pipe.py", NULL);
+  g_autofree char *note = NULL;
+  TraceBuilder b = { 0 };
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  trace_builder_init (&b, NULL);
+  store = trace_builder_finish (&b);
+  map = agviz_source_map_new (store);
+
+  g_assert_null (agviz_source_map_get_line (map, "/dev/zero", 1));
+  g_assert_null (agviz_source_map_get_line (map, fifo, 1));
+  g_assert_cmpint (agviz_source_map_get_lines (map, "/dev/urandom", 1, 3, NULL, NULL, &note), ==,
+                   AGVIZ_SOURCE_STATUS_MISSING);
+  g_unlink (fifo);
+  g_rmdir (dir);
+  trace_builder_clear (&b);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -281,5 +310,6 @@ main (int    argc,
   g_test_add_func ("/agviz/source-map/disk-sources", test_disk_sources);
   g_test_add_func ("/agviz/source-map/captured-beats-disk", test_captured_beats_disk);
   g_test_add_func ("/agviz/source-map/find-node", test_find_node);
+  g_test_add_func ("/agviz/source-map/special-files-not-read", test_special_files_not_read);
   return g_test_run ();
 }
