@@ -8,8 +8,7 @@
 
 #include "config.h"
 
-#include <graphviz/gvc.h>
-
+#include "agviz-graphviz-private.h"
 #include "agviz-drawing-private.h"
 
 static void
@@ -164,6 +163,7 @@ _agviz_drawing_write_graphviz (AgvizLayout               *layout,
   gboolean ok = TRUE;
 
   agviz_layout_get_size (layout, &width, &height);
+  gvc = agviz_graphviz_acquire ();
   graph = agopen ((char *) "agviz", Agdirected, NULL);
   {
     g_autofree char *bb = g_strdup_printf ("0,0,%.0f,%.0f", width, height);
@@ -273,7 +273,6 @@ _agviz_drawing_write_graphviz (AgvizLayout               *layout,
 
   /* Labels cut to fit their fixed boxes are intended, not worth a warning per node. */
   agseterr (AGERR);
-  gvc = gvContext ();
   if (gvLayout (gvc, graph, "nop2") != 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
@@ -292,7 +291,7 @@ _agviz_drawing_write_graphviz (AgvizLayout               *layout,
       gvFreeLayout (gvc, graph);
     }
   agclose (graph);
-  gvFreeContext (gvc);
+  agviz_graphviz_release ();
   if (ok && fflush (out) != 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot write the drawing");

@@ -9,8 +9,7 @@
 
 #include <string.h>
 
-#include <graphviz/gvc.h>
-
+#include "agviz-graphviz-private.h"
 #include "agviz-layout.h"
 
 #define PADDING        10.0   /* inside an expanded box, around its children */
@@ -570,11 +569,11 @@ agviz_layout_new (AgvizScene                *scene,
       if (layout == NULL)
         {
           if (gvc == NULL)
-            gvc = gvContext ();
+            gvc = agviz_graphviz_acquire ();
           layout = run_dot (self, gvc, container, error);
           if (layout == NULL)
             {
-              gvFreeContext (gvc);
+              agviz_graphviz_release ();
               return NULL;
             }
           if (writing)
@@ -600,7 +599,7 @@ agviz_layout_new (AgvizScene                *scene,
         g_debug ("layout cache not committed: %s", cache_error->message);
     }
   if (gvc != NULL)
-    gvFreeContext (gvc);
+    agviz_graphviz_release ();
 
   place_absolute (self);
   return g_steal_pointer (&self);

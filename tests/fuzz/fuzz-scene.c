@@ -3,7 +3,8 @@
  * Input: lines.  A line "NAME\tOP" adds a node (any bytes but newline and tab); a line
  * ">A B" (two decimal indices into the nodes so far, optional "c" for control) adds an edge.
  * The trace goes through the recorder into a scratch file, then the scene is built, expanded
- * every way, and every item's path is looked up again.
+ * every way, and every item's path is looked up again; then laid out with Graphviz and written
+ * as SVG, as `agviz FILE --svg` does.
  */
 #include "config.h"
 
@@ -13,8 +14,37 @@
 #include <glib/gstdio.h>
 
 #include "agviz-core.h"
+#include "agviz-drawing.h"
+#include "agviz-layout.h"
 
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
+
+/* Lays the scene out in its current state and writes it as SVG; every visible item has a box. */
+static void
+draw (AgvizScene *scene)
+{
+  static FILE *sink = NULL;
+  AgvizLayoutOptions layout_options;
+  AgvizDrawingOptions drawing_options = { AGVIZ_COLOR_BY_OP, NULL };
+  g_autoptr(AgvizLayout) layout = NULL;
+  g_autoptr(GPtrArray) visible = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (sink == NULL)
+    sink = fopen ("/dev/null", "w");
+  agviz_layout_options_init (&layout_options);
+  layout_options.use_cache = FALSE;
+  layout = agviz_layout_new (scene, &layout_options, &error);
+  g_assert_no_error (error);
+  visible = agviz_layout_list_visible (layout);
+  for (guint i = 0; i < visible->len; i++)
+    {
+      AgvizLayoutBox box;
+      g_assert (agviz_layout_get_box (layout, g_ptr_array_index (visible, i), &box));
+    }
+  g_assert (agviz_drawing_write (layout, AGVIZ_DRAWING_FORMAT_SVG, &drawing_options, sink,
+                                 &error));
+}
 
 static void
 exercise (const char *path,
@@ -63,6 +93,7 @@ exercise (const char *path,
     }
   agviz_scene_expand_to_depth (scene, 2, NULL);
   g_ptr_array_unref (agviz_scene_list_expanded (scene));
+  draw (scene);
 }
 
 int
