@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,6 +228,32 @@ test_diagnostic_selects_trace_and_line (Fixture       *fx,
   g_assert_cmpint (fx->window->source_line, ==, 19);
 }
 
+static gboolean
+searched (Fixture *fx)
+{
+  return fx->window->searching == NULL;
+}
+
+static guint n_searches_before;
+
+static gboolean
+searched_again (Fixture *fx)
+{
+  return fx->window->searching == NULL && fx->window->n_searches > n_searches_before;
+}
+
+/* Types @query into the search entry and waits for its results (after the entry's delay and the
+ * worker thread); returns how many. */
+static guint
+search (Fixture    *fx,
+        const char *query)
+{
+  n_searches_before = fx->window->n_searches;
+  gtk_editable_set_text (GTK_EDITABLE (fx->window->search_entry), query);
+  g_assert_true (wait_for (searched_again, fx));
+  return fx->window->n_search_results;
+}
+
 static void
 test_search (Fixture       *fx,
              gconstpointer  data)
@@ -236,14 +263,108 @@ test_search (Fixture       *fx,
   g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_make_var_152"), &error));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.search", NULL));
   g_assert_true (gtk_search_bar_get_search_mode (fx->window->search_bar));
-  g_assert_cmpuint (_agviz_window_search (fx->window, "varhandleop"), >=, 1);
-  g_assert_cmpuint (_agviz_window_search (fx->window, "demo.py:19"), >=, 1);
-  g_assert_cmpuint (_agviz_window_search (fx->window, "no-such-node-anywhere"), ==, 0);
+  g_assert_cmpuint (search (fx, "varhandleop"), >=, 1);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fx->window->search_status)));
+  g_assert_cmpuint (search (fx, "demo.py:19"), >=, 1);
+  g_assert_cmpuint (search (fx, "no-such-node-anywhere"), ==, 0);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fx->window->search_status)));
+
+  /* A search replaced before it ends is dropped: only the last one's results are listed. */
+  _agviz_window_search (fx->window, "variable");
+  g_assert_cmpuint (search (fx, "demo.py:19"), ==, 1);
 
   /* Activating a result selects and centres it. */
-  _agviz_window_search (fx->window, "demo.py:19");
   g_signal_emit_by_name (fx->window->search_entry, "activate");
   g_assert_nonnull (agviz_graph_view_get_selected (fx->window->graph_view));
+  g_assert_cmpstr (agviz_graph_view_get_selected (fx->window->graph_view)->op_type, ==, "VarHandleOp");
+}
+
+/* A trace big enough to be read one scope at a time: the search finds nodes in scopes the scene
+ * has not read, says when it stopped at its limit, and selecting a result opens its path and
+ * centres it. */
+static void
+test_search_big_trace (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("agviz-gui-big-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "big.db", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  static const char *const layer_ops[] = { "MatMul", "BiasAdd", "Relu", "Mul", "AddV2" };
+  const guint n_blocks = 400, n_layers = 10;
+  const char *wanted = "model/block_321/layer_7/Relu";
+  AgvizSceneItem *selected, *block;
+  AgvizViewport *viewport;
+  AgvizLayoutBox box, visible;
+  Fixture fx = { 0 };
+
+  {
+    g_autoptr(AgvizRecorder) recorder = agviz_recorder_open (path, &error);
+    g_autoptr(GString) name = g_string_new (NULL);
+    gint64 function, trace;
+
+    g_assert_no_error (error);
+    g_assert_true (agviz_recorder_begin_batch (recorder, &error));
+    function = agviz_recorder_add_function (recorder, "model", 0, 0, &error);
+    trace = agviz_recorder_begin_trace (recorder, function, "__inference_model_1", "", "", &error);
+    g_assert_no_error (error);
+    for (guint block_number = 1; block_number <= n_blocks; block_number++)
+      for (guint layer = 1; layer <= n_layers; layer++)
+        for (guint op = 0; op < G_N_ELEMENTS (layer_ops); op++)
+          {
+            g_string_printf (name, "model/block_%u/layer_%u/%s", block_number, layer, layer_ops[op]);
+            agviz_recorder_add_node (recorder, trace, name->str, layer_ops[op], NULL, NULL, 0, &error);
+          }
+    g_assert_no_error (error);
+    g_assert_true (agviz_recorder_end_trace (recorder, trace, AGVIZ_TRACE_STATUS_COMPLETE, -1, &error));
+    g_assert_true (agviz_recorder_commit_batch (recorder, &error));
+    g_assert_true (agviz_recorder_close (recorder, &error));
+  }
+
+  fx.window = g_object_new (AGVIZ_TYPE_WINDOW, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (fx.window), 1400, 900);
+  gtk_window_present (GTK_WINDOW (fx.window));
+  agviz_window_open (fx.window, file);
+  g_assert_true (wait_for (loaded, &fx));
+  g_assert_nonnull (fx.window->scene);
+  g_assert_cmpuint (n_blocks * n_layers * G_N_ELEMENTS (layer_ops), >=, 20000);
+  /* Read per scope: nothing below the top scope is loaded yet. */
+  g_assert_true (agviz_scene_get_root (fx.window->scene)->children->len >= 1);
+  g_assert_true (((AgvizSceneItem *) g_ptr_array_index (agviz_scene_get_root (fx.window->scene)->children, 0))->unloaded);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx.window), "win.search", NULL));
+  g_assert_cmpuint (search (&fx, "block_321/layer_7/relu"), ==, 1);
+  g_assert_false (fx.window->search_truncated);
+  /* 4000 Relus: the list stops at its limit and says so. */
+  g_assert_cmpuint (search (&fx, "Relu"), ==, 200);
+  g_assert_true (fx.window->search_truncated);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fx.window->search_status)));
+  /* Scopes by name, too. */
+  g_assert_cmpuint (search (&fx, "block_399"), ==, 1);
+
+  /* Enter on the entry selects the first result, reading the scopes on its path. */
+  g_assert_cmpuint (search (&fx, "block_321/layer_7/relu"), ==, 1);
+  g_signal_emit_by_name (fx.window->search_entry, "activate");
+  selected = agviz_graph_view_get_selected (fx.window->graph_view);
+  g_assert_nonnull (selected);
+  {
+    g_autofree char *selected_path = agviz_scene_item_dup_path (selected);
+    g_assert_cmpstr (selected_path, ==, wanted);
+  }
+  g_assert_true (agviz_scene_item_is_visible (selected));
+  block = agviz_scene_find (fx.window->scene, "model/block_321", &error);
+  g_assert_no_error (error);
+  g_assert_true (block->expanded);
+  g_assert_false (block->unloaded);
+  /* Centred: its box is in view. */
+  viewport = agviz_graph_view_get_viewport (fx.window->graph_view);
+  g_assert_true (agviz_layout_get_box (agviz_graph_view_get_layout (fx.window->graph_view), selected, &box));
+  agviz_viewport_get_visible_box (viewport, &visible);
+  g_assert_cmpfloat (fabs ((box.x + box.width / 2) - (visible.x + visible.width / 2)), <, 1.0 + visible.width / 4);
+  g_assert_cmpfloat (fabs ((box.y + box.height / 2) - (visible.y + visible.height / 2)), <, 1.0 + visible.height / 4);
+
+  fixture_teardown (&fx, NULL);
+  agviz_trace_file_remove (path);
+  g_rmdir (dir);
 }
 
 static void
@@ -387,12 +508,16 @@ test_source_line_selects_nodes (Fixture       *fx,
                            agviz_scene_find_node (fx->window->scene, "Variable", NULL), FALSE);
   g_assert_nonnull (fx->window->source_path);
   agviz_graph_view_select (fx->window->graph_view, NULL, FALSE);
-  g_assert_cmpuint (_agviz_window_select_source_line (fx->window, 19), >=, 1);
+  _agviz_window_select_source_line (fx->window, 19);
+  g_assert_true (wait_for (searched, fx));
+  g_assert_cmpuint (fx->window->n_search_results, >=, 1);
   selected = agviz_graph_view_get_selected (fx->window->graph_view);
   g_assert_nonnull (selected);
   g_assert_cmpstr (selected->op_type, ==, "VarHandleOp");
   g_assert_true (gtk_search_bar_get_search_mode (fx->window->search_bar));
-  g_assert_cmpuint (_agviz_window_select_source_line (fx->window, 1), ==, 0);   /* a comment line */
+  _agviz_window_select_source_line (fx->window, 1);   /* a comment line */
+  g_assert_true (wait_for (searched, fx));
+  g_assert_cmpuint (fx->window->n_search_results, ==, 0);
 }
 
 static gboolean
@@ -792,6 +917,7 @@ main (int    argc,
 #undef ADD
   g_test_add_func ("/agviz/gui/open-saved-model", test_open_saved_model);
   g_test_add_func ("/agviz/gui/live-refresh", test_live_refresh);
+  g_test_add_func ("/agviz/gui/search-big-trace", test_search_big_trace);
 
   {
     int status = g_test_run ();
