@@ -698,6 +698,75 @@ test_trace_inputs (Fixture       *fx,
 }
 
 static gboolean
+annotations_drawn (Fixture *fx)
+{
+  return agviz_graph_view_get_n_drawn_annotations (fx->window->graph_view) > 0;
+}
+
+static gboolean
+no_annotations_drawn (Fixture *fx)
+{
+  return drawn (fx) && agviz_graph_view_get_n_drawn_annotations (fx->window->graph_view) == 0;
+}
+
+/* Const inputs are drawn small beside their consumer once zoomed in, and a click on one selects
+ * it; zoomed out they are left out. */
+static void
+test_annotations (Fixture       *fx,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) visible = NULL;
+  AgvizViewport *viewport = agviz_graph_view_get_viewport (fx->window->graph_view);
+  AgvizSceneItem *annotation = NULL;
+  AgvizLayoutBox box;
+  double x = 0, y = 0;
+
+  g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_step_100"), &error));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.expand-all", NULL));
+  visible = agviz_layout_list_visible (agviz_graph_view_get_layout (fx->window->graph_view));
+  for (guint i = 0; i < visible->len && annotation == NULL; i++)
+    {
+      AgvizSceneItem *item = g_ptr_array_index (visible, i);
+      GPtrArray *annotations = agviz_scene_item_get_annotations (item);
+
+      if (annotations != NULL && !item->expanded)
+        annotation = g_ptr_array_index (annotations, 0);
+    }
+  g_assert_nonnull (annotation);
+  g_assert_true (annotation->annotation);
+
+  /* Zoomed in on its consumer. */
+  g_assert_true (agviz_layout_get_box (agviz_graph_view_get_layout (fx->window->graph_view),
+                                       annotation->annotated, &box));
+  agviz_viewport_zoom_at (viewport, 2.0, 0, 0);
+  agviz_viewport_center_on (viewport, box.x + box.width / 2, box.y + box.height / 2);
+  g_assert_true (wait_for (annotations_drawn, fx));
+  g_assert_true (agviz_graph_view_get_annotation_point (fx->window->graph_view, annotation, &x, &y));
+  /* Beside the box, not on it: inputs to the left, outputs to the right. */
+  {
+    double box_left, box_top, box_right, box_bottom;
+
+    agviz_viewport_content_to_view (viewport, box.x, box.y, &box_left, &box_top);
+    agviz_viewport_content_to_view (viewport, box.x + box.width, box.y + box.height, &box_right, &box_bottom);
+    g_assert_true (annotation->annotation_out ? x > box_right : x < box_left);
+    g_assert_cmpfloat (y, >=, box_top);
+    g_assert_cmpfloat (y, <=, box_bottom + 60);
+  }
+  g_assert_true (agviz_graph_view_pick_annotation (fx->window->graph_view, x, y) == annotation);
+  g_assert_null (agviz_graph_view_pick_annotation (fx->window->graph_view, x, y - 1000));
+  agviz_graph_view_select (fx->window->graph_view, annotation, TRUE);
+  g_assert_true (agviz_graph_view_get_selected (fx->window->graph_view) == annotation);
+  g_assert_cmpstr (agviz_inspector_get_op_type (fx->window->inspector), ==, annotation->op_type);
+
+  /* Zoomed out too far to read: not drawn, not picked. */
+  agviz_viewport_zoom_at (viewport, 0.25, 0, 0);
+  gtk_widget_queue_draw (GTK_WIDGET (fx->window->graph_view));
+  g_assert_true (wait_for (no_annotations_drawn, fx));
+  g_assert_false (agviz_graph_view_get_annotation_point (fx->window->graph_view, annotation, &x, &y));
+}
+
+static gboolean
 canvas_dark (Fixture *fx)
 {
   return agviz_graph_view_get_dark (fx->window->graph_view);
@@ -778,24 +847,53 @@ test_translated (Fixture       *fx,
   g_assert_nonnull (strstr (gtk_label_get_text (fx->window->executions_label), "次调用"));
 }
 
-/* What the window looks like, for people judging it (not a pass/fail check). */
+/* The window as its last frame painted it.  A GtkWidgetPaintable hands out the render node the
+ * window kept from its last frame, and GTK drops that node whenever something queues a redraw (a
+ * blinking cursor, the canvas after a layout, a list filling in) until the next frame paints: a
+ * snapshot taken in between is empty.  So the frame is waited for, not assumed. */
+static GskRenderNode *
+snapshot_window (Fixture *fx,
+                 int      width,
+                 int      height)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (fx->window));
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  GskRenderNode *node = NULL;
+
+  while (node == NULL && g_get_monotonic_time () < deadline)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node == NULL)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  return node;
+}
+
+/* What the window looks like: AGVIZ_SCREENSHOT=FILE.png keeps it for people judging it; without
+ * it, a scratch file that is checked and removed. */
 static void
 test_screenshot (Fixture       *fx,
                  gconstpointer  data)
 {
   const char *out = g_getenv ("AGVIZ_SCREENSHOT");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autofree char *scratch_dir = NULL;
+  g_autofree char *scratch = NULL;
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GdkTexture) saved = NULL;
   g_autoptr(GError) error = NULL;
   GListModel *diagnostics = agviz_document_get_diagnostics (fx->window->document);
   int width, height;
 
   if (out == NULL)
     {
-      g_test_skip ("set AGVIZ_SCREENSHOT=FILE.png to save one");
-      return;
+      scratch_dir = g_dir_make_tmp ("agviz-gui-shot-XXXXXX", &error);
+      g_assert_no_error (error);
+      scratch = g_build_filename (scratch_dir, "window.png", NULL);
+      out = scratch;
     }
   for (guint i = 0; i < g_list_model_get_n_items (diagnostics); i++)
     {
@@ -813,14 +911,32 @@ test_screenshot (Fixture       *fx,
 
   width = gtk_widget_get_width (GTK_WIDGET (fx->window));
   height = gtk_widget_get_height (GTK_WIDGET (fx->window));
-  paintable = gtk_widget_paintable_new (GTK_WIDGET (fx->window));
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  node = snapshot_window (fx, width, height);
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (fx->window)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
   g_assert_true (gdk_texture_save_to_png (texture, out));
+
+  /* What was saved is the window: its size, and more than one colour. */
+  saved = gdk_texture_new_from_filename (out, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_texture_get_width (saved), ==, width);
+  g_assert_cmpint (gdk_texture_get_height (saved), ==, height);
+  {
+    g_autofree guchar *pixels = g_malloc ((gsize) width * height * 4);
+    guint differing = 0;
+
+    gdk_texture_download (saved, pixels, (gsize) width * 4);
+    for (gsize i = 1; i < (gsize) width * height; i++)
+      if (memcmp (pixels + 4 * i, pixels, 4) != 0)
+        differing++;
+    g_assert_cmpuint (differing, >, (guint) (width * height / 100));
+  }
+  if (scratch != NULL)
+    {
+      g_unlink (scratch);
+      g_rmdir (scratch_dir);
+    }
 }
 
 /* A SavedModel folder is imported in the background and shown like a trace file; the imported
@@ -912,6 +1028,7 @@ main (int    argc,
   ADD ("/agviz/gui/color-by", test_color_by);
   ADD ("/agviz/gui/trace-inputs", test_trace_inputs);
   ADD ("/agviz/gui/dark-mode", test_dark_mode);
+  ADD ("/agviz/gui/annotations", test_annotations);
   ADD ("/agviz/gui/translated", test_translated);
   ADD ("/agviz/gui/screenshot", test_screenshot);
 #undef ADD
