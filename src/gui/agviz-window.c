@@ -1521,6 +1521,8 @@ agviz_window_init (AgvizWindow *self)
       g_settings_bind (self->settings, "sidebar-width", self->sidebar_paned, "position", G_SETTINGS_BIND_DEFAULT);
       g_settings_bind (self->settings, "graph-width", self->inspector_paned, "position", G_SETTINGS_BIND_DEFAULT);
       g_settings_bind (self->settings, "inspector-height", self->source_paned, "position", G_SETTINGS_BIND_DEFAULT);
+      /* The property behind win.color-by: the last choice comes back with the next window. */
+      g_settings_bind (self->settings, "color-by", self, "color-by", G_SETTINGS_BIND_DEFAULT);
     }
   else
     gtk_window_set_default_size (GTK_WINDOW (self), 1280, 800);

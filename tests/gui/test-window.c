@@ -662,6 +662,35 @@ test_color_by (Fixture       *fx,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.color-by", "s", "op"));
 }
 
+/* The colouring chosen is saved (GSETTINGS_BACKEND=memory here) and a new window starts with it. */
+static void
+test_color_by_remembered (Fixture       *fx,
+                          gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autofree char *saved = NULL;
+  g_autofree char *state = NULL;
+  AgvizWindow *second;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.color-by", "s", "device"));
+  saved = g_settings_get_string (settings, "color-by");
+  g_assert_cmpstr (saved, ==, "device");
+
+  second = g_object_new (AGVIZ_TYPE_WINDOW, NULL);
+  g_assert_cmpint (agviz_graph_view_get_color_by (second->graph_view), ==, AGVIZ_COLOR_BY_DEVICE);
+  g_object_get (second, "color-by", &state, NULL);
+  g_assert_cmpstr (state, ==, "device");
+  gtk_window_destroy (GTK_WINDOW (second));
+
+  /* Changed elsewhere (another window, dconf): followed. */
+  g_settings_set_string (settings, "color-by", "trace");
+  g_assert_cmpint (agviz_graph_view_get_color_by (fx->window->graph_view), ==, AGVIZ_COLOR_BY_TRACE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.color-by", "s", "op"));
+  g_free (saved);
+  saved = g_settings_get_string (settings, "color-by");
+  g_assert_cmpstr (saved, ==, "op");
+}
+
 static void
 test_trace_inputs (Fixture       *fx,
                    gconstpointer  data)
@@ -1026,6 +1055,7 @@ main (int    argc,
   ADD ("/agviz/gui/source-line-selects-nodes", test_source_line_selects_nodes);
   ADD ("/agviz/gui/minimap", test_minimap);
   ADD ("/agviz/gui/color-by", test_color_by);
+  ADD ("/agviz/gui/color-by-remembered", test_color_by_remembered);
   ADD ("/agviz/gui/trace-inputs", test_trace_inputs);
   ADD ("/agviz/gui/dark-mode", test_dark_mode);
   ADD ("/agviz/gui/annotations", test_annotations);
