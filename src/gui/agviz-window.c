@@ -796,10 +796,10 @@ on_search_done (GObject      *source_object,
     show_search_status (self, _("No matching nodes in this trace"));
   else if (result->truncated)
     {
-      /* Translators: the search stopped at this many results */
+      /* Translators: the search stopped at this many results; only those are listed */
       g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                            "More than %u result: showing the first",
-                                                            "More than %u results: showing the first",
+                                                            "More than %u result: type more to narrow the search",
+                                                            "More than %u results: type more to narrow the search",
                                                             result->hits->len),
                                                result->hits->len);
       show_search_status (self, text);
