@@ -37,36 +37,23 @@ agviz_search_parse_location (const char  *query,
   return TRUE;
 }
 
-/* "demo.py" names "/home/user/demo.py" and "demo.py", not "old_demo.py". */
-static gboolean
-path_ends_with (const char *path,
-                const char *file)
-{
-  gsize path_length = strlen (path), file_length = strlen (file);
-
-  return g_str_has_suffix (path, file) &&
-         (path_length == file_length || path[path_length - file_length - 1] == '/' ||
-          file[0] == '/');
-}
-
-/* Whether the defining frame of @stack_id is @file:@line. */
+/* Whether the defining frame of @stack_id is one of @frames (frame id set). */
 static gboolean
 stack_defined_at (AgvizStore  *store,
                   gint64       stack_id,
-                  const char  *file,
-                  int          line,
+                  GHashTable  *frames,
                   GError     **error)
 {
-  g_autoptr(GPtrArray) frames = agviz_store_get_stack_frames (store, stack_id, error);
+  g_autoptr(GPtrArray) stack = agviz_store_get_stack_frames (store, stack_id, error);
 
-  if (frames == NULL)
+  if (stack == NULL)
     return FALSE;
-  for (guint i = frames->len; i > 0; i--)
+  for (guint i = stack->len; i > 0; i--)
     {
-      AgvizFrame *frame = g_ptr_array_index (frames, i - 1);
+      AgvizFrame *frame = g_ptr_array_index (stack, i - 1);
 
       if (agviz_source_map_classify_path (frame->file) == AGVIZ_FRAME_ORIGIN_USER)
-        return frame->line == line && path_ends_with (frame->file, file);
+        return g_hash_table_contains (frames, &frame->id);
     }
   return FALSE;
 }
@@ -82,10 +69,21 @@ search_location (AgvizStore    *store,
                  GCancellable  *cancellable,
                  GError       **error)
 {
-  g_autoptr(GArray) stacks = agviz_store_list_trace_node_stacks (store, trace_id, error);
+  g_autoptr(GArray) frame_ids = agviz_store_find_frames_at (store, file, line, error);
+  g_autoptr(GHashTable) frames = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GArray) stacks = NULL;
   /* stack id -> whether it was made on the line: nodes share stacks (one per line of a loop). */
   g_autoptr(GHashTable) matching = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
+  if (frame_ids == NULL)
+    return FALSE;
+  /* No frame of the file at that line: nothing to read of the trace. */
+  if (frame_ids->len == 0)
+    return TRUE;
+  for (guint i = 0; i < frame_ids->len; i++)
+    g_hash_table_add (frames, &g_array_index (frame_ids, gint64, i));
+
+  stacks = agviz_store_list_trace_node_stacks (store, trace_id, error);
   if (stacks == NULL)
     return FALSE;
   for (guint i = 0; i < stacks->len; i++)
@@ -101,7 +99,7 @@ search_location (AgvizStore    *store,
         {
           g_autoptr(GError) local_error = NULL;
 
-          matched = GINT_TO_POINTER (stack_defined_at (store, row->stack_id, file, line, &local_error));
+          matched = GINT_TO_POINTER (stack_defined_at (store, row->stack_id, frames, &local_error));
           if (local_error != NULL)
             {
               g_propagate_error (error, g_steal_pointer (&local_error));

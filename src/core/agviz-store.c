@@ -63,8 +63,10 @@ typedef enum
   Q_TRACE_HAS_SCOPE_EDGES,
   Q_LIST_SCOPE_EDGES,
   Q_LIST_OP_TYPES,
-  Q_SEARCH_TRACE_NODES,
+  Q_SEARCH_TRACE_NODE_NAMES,
+  Q_SEARCH_TRACE_NODES_OF_TYPE,
   Q_SEARCH_TRACE_SCOPES,
+  Q_FRAMES_AT_LINE,
   Q_LIST_TRACE_NODE_STACKS,
   N_QUERIES
 } QueryId;
@@ -219,12 +221,19 @@ static const struct
    * op names are ASCII.  The op type list is one row per distinct op type, a few hundred at most,
    * read to match a typed op type whatever its case. */
   [Q_LIST_OP_TYPES] = { "list-op-types", FALSE, "SELECT id, name FROM op_types" },
-  [Q_SEARCH_TRACE_NODES] = { "search-trace-nodes", TRUE,
-    "SELECT " NODE_COLUMNS ", n.op_type_id" NODE_JOINS
-    " WHERE s.trace_id = ?1 AND (n.name LIKE ?2 ESCAPE '\\' OR n.op_type_id = ?3)" },
+  /* Covering: the (scope_id, name) index alone answers it, no node row is read. */
+  [Q_SEARCH_TRACE_NODE_NAMES] = { "search-trace-node-names", TRUE,
+    "SELECT n.id, n.scope_id, n.name FROM scopes s JOIN nodes n ON n.scope_id = s.id"
+    " WHERE s.trace_id = ?1 AND n.name LIKE ?2 ESCAPE '\\'" },
+  /* Reads each node row of the trace: run only when the query names an op type of the file. */
+  [Q_SEARCH_TRACE_NODES_OF_TYPE] = { "search-trace-nodes-of-type", TRUE,
+    "SELECT n.id, n.scope_id, NULL FROM scopes s JOIN nodes n ON n.scope_id = s.id"
+    " WHERE s.trace_id = ?1 AND n.op_type_id = ?2" },
   [Q_SEARCH_TRACE_SCOPES] = { "search-trace-scopes", TRUE,
     "SELECT id, trace_id, parent_id, name, node_count, descendant_count FROM scopes"
     " WHERE trace_id = ?1 AND name LIKE ?2 ESCAPE '\\'" },
+  [Q_FRAMES_AT_LINE] = { "frames-at-line", TRUE,
+    "SELECT id FROM frames WHERE file_id = ?1 AND line = ?2" },
   [Q_LIST_TRACE_NODE_STACKS] = { "list-trace-node-stacks", TRUE,
     "SELECT n.id, n.stack_id FROM scopes s JOIN nodes n ON n.scope_id = s.id"
     " WHERE s.trace_id = ?1 AND n.stack_id <> 0" },
@@ -1605,6 +1614,57 @@ agviz_store_find_op_type (AgvizStore  *self,
   return found;
 }
 
+/* Steps a search query whose rows are (node id, scope id, local name or NULL), adding the ids not
+ * in @seen whose full name contains @path_part, up to @limit in all; TRUE in *@more when one more
+ * was there.  FALSE on error. */
+static gboolean
+collect_node_ids (AgvizStore    *self,
+                  sqlite3_stmt  *stmt,
+                  const char    *path_part,
+                  GHashTable    *seen,
+                  GArray        *ids,
+                  guint          limit,
+                  gboolean      *more,
+                  GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  while (next_row (self, stmt, &local_error))
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      if (g_hash_table_contains (seen, &id))
+        continue;
+      if (path_part != NULL)
+        {
+          const char *scope_name = scope_full_name (self, sqlite3_column_int64 (stmt, 1), &local_error);
+          g_autofree char *full_name = NULL;
+
+          if (scope_name == NULL)
+            break;
+          full_name = *scope_name == '\0'
+                        ? g_strdup ((const char *) sqlite3_column_text (stmt, 2))
+                        : g_strconcat (scope_name, "/", (const char *) sqlite3_column_text (stmt, 2), NULL);
+          if (!contains_ignoring_case (full_name, path_part))
+            continue;
+        }
+      if (ids->len == limit)
+        {
+          *more = TRUE;
+          break;
+        }
+      g_array_append_val (ids, id);
+      g_hash_table_add (seen, &g_array_index (ids, gint64, ids->len - 1));
+    }
+  sqlite3_reset (stmt);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 GPtrArray *
 agviz_store_search_trace_nodes (AgvizStore  *self,
                                 gint64       trace_id,
@@ -1616,48 +1676,87 @@ agviz_store_search_trace_nodes (AgvizStore  *self,
                                 GError     **error)
 {
   g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) agviz_node_free);
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *pattern = NULL;
-  sqlite3_stmt *stmt;
+  /* Sized up front: @seen points into it. */
+  g_autoptr(GArray) ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), limit);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
   gboolean found_more = FALSE;
+  sqlite3_stmt *stmt;
 
   g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
 
-  stmt = query (self, Q_SEARCH_TRACE_NODES);
-  sqlite3_bind_int64 (stmt, 1, trace_id);
-  /* No name to match: a NULL pattern, which LIKE never matches. */
+  /* By name first, then by op type (a node matching both listed once). */
   if (name_part != NULL)
     {
-      pattern = like_substring_pattern (name_part);
-      sqlite3_bind_text (stmt, 2, pattern, -1, SQLITE_STATIC);
+      g_autofree char *pattern = like_substring_pattern (name_part);
+
+      stmt = query (self, Q_SEARCH_TRACE_NODE_NAMES);
+      sqlite3_bind_int64 (stmt, 1, trace_id);
+      sqlite3_bind_text (stmt, 2, pattern, -1, SQLITE_TRANSIENT);
+      if (!collect_node_ids (self, stmt, path_part, seen, ids, limit, &found_more, error))
+        return NULL;
     }
-  sqlite3_bind_int64 (stmt, 3, op_type_id > 0 ? op_type_id : -1);
-  while (next_row (self, stmt, &local_error))
+  if (op_type_id > 0 && !found_more)
     {
-      g_autoptr(AgvizNode) node = node_from_row (self, stmt, &local_error);
+      stmt = query (self, Q_SEARCH_TRACE_NODES_OF_TYPE);
+      sqlite3_bind_int64 (stmt, 1, trace_id);
+      sqlite3_bind_int64 (stmt, 2, op_type_id);
+      if (!collect_node_ids (self, stmt, NULL, seen, ids, limit, &found_more, error))
+        return NULL;
+    }
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      AgvizNode *node = agviz_store_get_node (self, g_array_index (ids, gint64, i), error);
 
       if (node == NULL)
-        break;
-      /* An op type match needs no name; a name match must contain the whole typed path. */
-      if (!(op_type_id > 0 && sqlite3_column_int64 (stmt, 8) == op_type_id) &&
-          !contains_ignoring_case (node->name, path_part))
-        continue;
-      if (nodes->len == limit)
-        {
-          found_more = TRUE;
-          break;
-        }
-      g_ptr_array_add (nodes, g_steal_pointer (&node));
-    }
-  sqlite3_reset (stmt);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
+        return NULL;
+      g_ptr_array_add (nodes, node);
     }
   if (more != NULL)
     *more = found_more;
   return g_steal_pointer (&nodes);
+}
+
+GArray *
+agviz_store_find_frames_at (AgvizStore  *self,
+                            const char  *file,
+                            int          line,
+                            GError     **error)
+{
+  g_autoptr(GArray) frame_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) files = agviz_store_list_source_files (self, error);
+  gsize file_length = strlen (file);
+
+  if (files == NULL)
+    return NULL;
+  for (guint i = 0; i < files->len; i++)
+    {
+      AgvizSourceFile *source = g_ptr_array_index (files, i);
+      gsize path_length = strlen (source->path);
+      g_autoptr(GError) local_error = NULL;
+      sqlite3_stmt *stmt;
+
+      /* "demo.py" is "/home/user/demo.py", never "old_demo.py". */
+      if (!g_str_has_suffix (source->path, file) ||
+          !(path_length == file_length || file[0] == '/' ||
+            source->path[path_length - file_length - 1] == '/'))
+        continue;
+      stmt = query (self, Q_FRAMES_AT_LINE);
+      sqlite3_bind_int64 (stmt, 1, source->id);
+      sqlite3_bind_int (stmt, 2, line);
+      while (next_row (self, stmt, &local_error))
+        {
+          gint64 id = sqlite3_column_int64 (stmt, 0);
+          g_array_append_val (frame_ids, id);
+        }
+      sqlite3_reset (stmt);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&frame_ids);
 }
 
 GPtrArray *
@@ -1681,7 +1780,7 @@ agviz_store_search_trace_scopes (AgvizStore  *self,
   pattern = like_substring_pattern (name_part);
   stmt = query (self, Q_SEARCH_TRACE_SCOPES);
   sqlite3_bind_int64 (stmt, 1, trace_id);
-  sqlite3_bind_text (stmt, 2, pattern, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, pattern, -1, SQLITE_TRANSIENT);
   while (next_row (self, stmt, &local_error))
     {
       g_autoptr(AgvizScope) scope = scope_from_row (self, stmt, &local_error);

@@ -208,6 +208,13 @@ GPtrArray          *agviz_store_search_trace_scopes    (AgvizStore       *self,
                                                         guint             limit,
                                                         gboolean         *more,
                                                         GError          **error);
+/* The frames at @line of the recorded source files whose path is @file or ends in "/@file"
+ * (element-type gint64): one per column and function on that line.  Reads the list of source
+ * files, one row per file the trace file knows. */
+GArray             *agviz_store_find_frames_at         (AgvizStore       *self,
+                                                        const char       *file,
+                                                        int               line,
+                                                        GError          **error);
 typedef struct
 {
   gint64 node_id;
