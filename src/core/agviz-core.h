@@ -11,3 +11,4 @@
 #include "agviz-diagnostic.h"
 #include "agviz-checker.h"
 #include "agviz-scene.h"
+#include "agviz-search.h"

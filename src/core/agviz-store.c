@@ -62,6 +62,12 @@ typedef enum
   Q_CLEAR_ALL_LAYOUTS,
   Q_TRACE_HAS_SCOPE_EDGES,
   Q_LIST_SCOPE_EDGES,
+  Q_LIST_OP_TYPES,
+  Q_SEARCH_TRACE_NODE_NAMES,
+  Q_SEARCH_TRACE_NODES_OF_TYPE,
+  Q_SEARCH_TRACE_SCOPES,
+  Q_FRAMES_AT_LINE,
+  Q_LIST_TRACE_NODE_STACKS,
   N_QUERIES
 } QueryId;
 
@@ -209,6 +215,28 @@ static const struct
   [Q_LIST_SCOPE_EDGES] = { "list-scope-edges", TRUE,
     "SELECT src, dst, count, control_count, reference_count, tensor_elements FROM scope_edges"
     " WHERE scope_id = ?1 ORDER BY src, dst" },
+  /* Search (the app's Ctrl+F).  A substring cannot use a B-tree, so these read one trace's
+   * scopes and nodes along the (trace_id, parent_id, name) and (scope_id, name) indexes and stop
+   * at the caller's limit: their cost follows the trace, never the file.  LIKE ignores ASCII case;
+   * op names are ASCII.  The op type list is one row per distinct op type, a few hundred at most,
+   * read to match a typed op type whatever its case. */
+  [Q_LIST_OP_TYPES] = { "list-op-types", FALSE, "SELECT id, name FROM op_types" },
+  /* Covering: the (scope_id, name) index alone answers it, no node row is read. */
+  [Q_SEARCH_TRACE_NODE_NAMES] = { "search-trace-node-names", TRUE,
+    "SELECT n.id, n.scope_id, n.name FROM scopes s JOIN nodes n ON n.scope_id = s.id"
+    " WHERE s.trace_id = ?1 AND n.name LIKE ?2 ESCAPE '\\'" },
+  /* Reads each node row of the trace: run only when the query names an op type of the file. */
+  [Q_SEARCH_TRACE_NODES_OF_TYPE] = { "search-trace-nodes-of-type", TRUE,
+    "SELECT n.id, n.scope_id, NULL FROM scopes s JOIN nodes n ON n.scope_id = s.id"
+    " WHERE s.trace_id = ?1 AND n.op_type_id = ?2" },
+  [Q_SEARCH_TRACE_SCOPES] = { "search-trace-scopes", TRUE,
+    "SELECT id, trace_id, parent_id, name, node_count, descendant_count FROM scopes"
+    " WHERE trace_id = ?1 AND name LIKE ?2 ESCAPE '\\'" },
+  [Q_FRAMES_AT_LINE] = { "frames-at-line", TRUE,
+    "SELECT id FROM frames WHERE file_id = ?1 AND line = ?2" },
+  [Q_LIST_TRACE_NODE_STACKS] = { "list-trace-node-stacks", TRUE,
+    "SELECT n.id, n.stack_id FROM scopes s JOIN nodes n ON n.scope_id = s.id"
+    " WHERE s.trace_id = ?1 AND n.stack_id <> 0" },
 };
 
 struct _AgvizStore
@@ -1203,10 +1231,12 @@ extract_line (GBytes *text,
   }
 }
 
-GPtrArray *
-agviz_store_get_stack (AgvizStore  *self,
-                       gint64       stack_id,
-                       GError     **error)
+/* The frames of @stack_id, outermost first; with their source lines when @with_text. */
+static GPtrArray *
+read_stack (AgvizStore  *self,
+            gint64       stack_id,
+            gboolean     with_text,
+            GError     **error)
 {
   g_autoptr(GPtrArray) frames = g_ptr_array_new_with_free_func ((GDestroyNotify) agviz_frame_free);
   g_autoptr(GHashTable) texts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
@@ -1267,7 +1297,9 @@ agviz_store_get_stack (AgvizStore  *self,
       frame->function = column_text (stmt, 6);
       sqlite3_reset (stmt);
 
-      if (!g_hash_table_lookup_extended (texts, &frame->file_id, NULL, (gpointer *) &text))
+      if (!with_text)
+        text = NULL;
+      else if (!g_hash_table_lookup_extended (texts, &frame->file_id, NULL, (gpointer *) &text))
         {
           text = agviz_store_get_file_text (self, frame->file_id, &local_error);
           if (local_error != NULL)
@@ -1291,6 +1323,26 @@ agviz_store_get_stack (AgvizStore  *self,
       frames->pdata[frames->len - 1 - i] = tmp;
     }
   return g_steal_pointer (&frames);
+}
+
+GPtrArray *
+agviz_store_get_stack (AgvizStore  *self,
+                       gint64       stack_id,
+                       GError     **error)
+{
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
+
+  return read_stack (self, stack_id, TRUE, error);
+}
+
+GPtrArray *
+agviz_store_get_stack_frames (AgvizStore  *self,
+                              gint64       stack_id,
+                              GError     **error)
+{
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
+
+  return read_stack (self, stack_id, FALSE, error);
 }
 
 static AgvizEvent *
@@ -1502,6 +1554,285 @@ agviz_store_list_unhealthy_summaries (AgvizStore  *self,
   return collect_rows (self, query (self, Q_LIST_UNHEALTHY_SUMMARIES),
                        (gpointer) summary_from_row, (GDestroyNotify) agviz_tensor_summary_free,
                        error);
+}
+
+/* ---- search: bounded reads of one trace --------------------------------------------------- */
+
+/* "%@text%" for LIKE ... ESCAPE '\', with LIKE's own wildcards in @text taken literally. */
+static char *
+like_substring_pattern (const char *text)
+{
+  GString *pattern = g_string_new ("%");
+
+  for (const char *c = text; *c != '\0'; c++)
+    {
+      if (*c == '%' || *c == '_' || *c == '\\')
+        g_string_append_c (pattern, '\\');
+      g_string_append_c (pattern, *c);
+    }
+  g_string_append_c (pattern, '%');
+  return g_string_free (pattern, FALSE);
+}
+
+/* Whether @haystack contains @needle, ASCII case ignored (as LIKE does); NULL @needle: yes. */
+static gboolean
+contains_ignoring_case (const char *haystack,
+                        const char *needle)
+{
+  g_autofree char *folded_haystack = NULL;
+  g_autofree char *folded_needle = NULL;
+
+  if (needle == NULL)
+    return TRUE;
+  folded_haystack = g_ascii_strdown (haystack, -1);
+  folded_needle = g_ascii_strdown (needle, -1);
+  return strstr (folded_haystack, folded_needle) != NULL;
+}
+
+gint64
+agviz_store_find_op_type (AgvizStore  *self,
+                          const char  *name,
+                          GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  sqlite3_stmt *stmt;
+  gint64 found = 0;
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), -1);
+  g_return_val_if_fail (name != NULL, -1);
+
+  stmt = query (self, Q_LIST_OP_TYPES);
+  while (found == 0 && next_row (self, stmt, &local_error))
+    if (g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 1), name) == 0)
+      found = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return -1;
+    }
+  return found;
+}
+
+/* Steps a search query whose rows are (node id, scope id, local name or NULL), adding the ids not
+ * in @seen whose full name contains @path_part, up to @limit in all; TRUE in *@more when one more
+ * was there.  FALSE on error. */
+static gboolean
+collect_node_ids (AgvizStore    *self,
+                  sqlite3_stmt  *stmt,
+                  const char    *path_part,
+                  GHashTable    *seen,
+                  GArray        *ids,
+                  guint          limit,
+                  gboolean      *more,
+                  GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  while (next_row (self, stmt, &local_error))
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      if (g_hash_table_contains (seen, &id))
+        continue;
+      if (path_part != NULL)
+        {
+          const char *scope_name = scope_full_name (self, sqlite3_column_int64 (stmt, 1), &local_error);
+          g_autofree char *full_name = NULL;
+
+          if (scope_name == NULL)
+            break;
+          full_name = *scope_name == '\0'
+                        ? g_strdup ((const char *) sqlite3_column_text (stmt, 2))
+                        : g_strconcat (scope_name, "/", (const char *) sqlite3_column_text (stmt, 2), NULL);
+          if (!contains_ignoring_case (full_name, path_part))
+            continue;
+        }
+      if (ids->len == limit)
+        {
+          *more = TRUE;
+          break;
+        }
+      g_array_append_val (ids, id);
+      g_hash_table_add (seen, &g_array_index (ids, gint64, ids->len - 1));
+    }
+  sqlite3_reset (stmt);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+GPtrArray *
+agviz_store_search_trace_nodes (AgvizStore  *self,
+                                gint64       trace_id,
+                                const char  *name_part,
+                                const char  *path_part,
+                                gint64       op_type_id,
+                                guint        limit,
+                                gboolean    *more,
+                                GError     **error)
+{
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) agviz_node_free);
+  /* Sized up front: @seen points into it. */
+  g_autoptr(GArray) ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), limit);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  gboolean found_more = FALSE;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
+
+  /* By name first, then by op type (a node matching both listed once). */
+  if (name_part != NULL)
+    {
+      g_autofree char *pattern = like_substring_pattern (name_part);
+
+      stmt = query (self, Q_SEARCH_TRACE_NODE_NAMES);
+      sqlite3_bind_int64 (stmt, 1, trace_id);
+      sqlite3_bind_text (stmt, 2, pattern, -1, SQLITE_TRANSIENT);
+      if (!collect_node_ids (self, stmt, path_part, seen, ids, limit, &found_more, error))
+        return NULL;
+    }
+  if (op_type_id > 0 && !found_more)
+    {
+      stmt = query (self, Q_SEARCH_TRACE_NODES_OF_TYPE);
+      sqlite3_bind_int64 (stmt, 1, trace_id);
+      sqlite3_bind_int64 (stmt, 2, op_type_id);
+      if (!collect_node_ids (self, stmt, NULL, seen, ids, limit, &found_more, error))
+        return NULL;
+    }
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      AgvizNode *node = agviz_store_get_node (self, g_array_index (ids, gint64, i), error);
+
+      if (node == NULL)
+        return NULL;
+      g_ptr_array_add (nodes, node);
+    }
+  if (more != NULL)
+    *more = found_more;
+  return g_steal_pointer (&nodes);
+}
+
+GArray *
+agviz_store_find_frames_at (AgvizStore  *self,
+                            const char  *file,
+                            int          line,
+                            GError     **error)
+{
+  g_autoptr(GArray) frame_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) files = agviz_store_list_source_files (self, error);
+  gsize file_length = strlen (file);
+
+  if (files == NULL)
+    return NULL;
+  for (guint i = 0; i < files->len; i++)
+    {
+      AgvizSourceFile *source = g_ptr_array_index (files, i);
+      gsize path_length = strlen (source->path);
+      g_autoptr(GError) local_error = NULL;
+      sqlite3_stmt *stmt;
+
+      /* "demo.py" is "/home/user/demo.py", never "old_demo.py". */
+      if (!g_str_has_suffix (source->path, file) ||
+          !(path_length == file_length || file[0] == '/' ||
+            source->path[path_length - file_length - 1] == '/'))
+        continue;
+      stmt = query (self, Q_FRAMES_AT_LINE);
+      sqlite3_bind_int64 (stmt, 1, source->id);
+      sqlite3_bind_int (stmt, 2, line);
+      while (next_row (self, stmt, &local_error))
+        {
+          gint64 id = sqlite3_column_int64 (stmt, 0);
+          g_array_append_val (frame_ids, id);
+        }
+      sqlite3_reset (stmt);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&frame_ids);
+}
+
+GPtrArray *
+agviz_store_search_trace_scopes (AgvizStore  *self,
+                                 gint64       trace_id,
+                                 const char  *name_part,
+                                 const char  *path_part,
+                                 guint        limit,
+                                 gboolean    *more,
+                                 GError     **error)
+{
+  g_autoptr(GPtrArray) scopes = g_ptr_array_new_with_free_func ((GDestroyNotify) agviz_scope_free);
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *pattern = NULL;
+  sqlite3_stmt *stmt;
+  gboolean found_more = FALSE;
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
+  g_return_val_if_fail (name_part != NULL, NULL);
+
+  pattern = like_substring_pattern (name_part);
+  stmt = query (self, Q_SEARCH_TRACE_SCOPES);
+  sqlite3_bind_int64 (stmt, 1, trace_id);
+  sqlite3_bind_text (stmt, 2, pattern, -1, SQLITE_TRANSIENT);
+  while (next_row (self, stmt, &local_error))
+    {
+      g_autoptr(AgvizScope) scope = scope_from_row (self, stmt, &local_error);
+
+      if (scope == NULL)
+        break;
+      /* The root scope's name is the empty string: never a result. */
+      if (scope->parent_id == 0 || !contains_ignoring_case (scope->full_name, path_part))
+        continue;
+      if (scopes->len == limit)
+        {
+          found_more = TRUE;
+          break;
+        }
+      g_ptr_array_add (scopes, g_steal_pointer (&scope));
+    }
+  sqlite3_reset (stmt);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (more != NULL)
+    *more = found_more;
+  return g_steal_pointer (&scopes);
+}
+
+GArray *
+agviz_store_list_trace_node_stacks (AgvizStore  *self,
+                                    gint64       trace_id,
+                                    GError     **error)
+{
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (AgvizNodeStack));
+  g_autoptr(GError) local_error = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
+
+  stmt = query (self, Q_LIST_TRACE_NODE_STACKS);
+  sqlite3_bind_int64 (stmt, 1, trace_id);
+  while (next_row (self, stmt, &local_error))
+    {
+      AgvizNodeStack row = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1) };
+      g_array_append_val (rows, row);
+    }
+  sqlite3_reset (stmt);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
 }
 
 guint

@@ -158,6 +158,10 @@ GArray             *agviz_store_list_scope_edges       (AgvizStore       *self,
 GPtrArray          *agviz_store_get_stack              (AgvizStore       *self,
                                                         gint64            stack_id,
                                                         GError          **error);
+/* Like agviz_store_get_stack(), without the source lines: reads no file text. */
+GPtrArray          *agviz_store_get_stack_frames       (AgvizStore       *self,
+                                                        gint64            stack_id,
+                                                        GError          **error);
 /* The captured text of a source file, or NULL when it was not captured (transfer full). */
 GBytes             *agviz_store_get_file_text          (AgvizStore       *self,
                                                         gint64            file_id,
@@ -173,6 +177,52 @@ GPtrArray          *agviz_store_list_errors            (AgvizStore       *self,
 GPtrArray          *agviz_store_list_tensor_summaries  (AgvizStore       *self,
                                                         gint64            node_id,
                                                         gint64            execution_id,
+                                                        GError          **error);
+
+/* Search (agviz-search.h): reads of one trace, along its indexes, that stop after @limit
+ * results (*@more, when not NULL, says whether there were more).  Their cost follows the size of
+ * the trace, never of the file; run them off the GUI's main thread.  Names are matched ignoring
+ * ASCII case, as substrings. */
+
+/* The id of the op type called @name, ASCII case ignored; 0 when no node has it, -1 on error. */
+gint64              agviz_store_find_op_type           (AgvizStore       *self,
+                                                        const char       *name,
+                                                        GError          **error);
+/* Nodes of @trace_id whose own name (the last component) contains @name_part and whose full name
+ * contains @path_part (NULL: any), or whose op type is @op_type_id (0: none); @name_part NULL
+ * matches by op type only (element-type AgvizNode). */
+GPtrArray          *agviz_store_search_trace_nodes     (AgvizStore       *self,
+                                                        gint64            trace_id,
+                                                        const char       *name_part,
+                                                        const char       *path_part,
+                                                        gint64            op_type_id,
+                                                        guint             limit,
+                                                        gboolean         *more,
+                                                        GError          **error);
+/* Scopes of @trace_id whose own name contains @name_part and whose full name contains
+ * @path_part (NULL: any), the root left out (element-type AgvizScope). */
+GPtrArray          *agviz_store_search_trace_scopes    (AgvizStore       *self,
+                                                        gint64            trace_id,
+                                                        const char       *name_part,
+                                                        const char       *path_part,
+                                                        guint             limit,
+                                                        gboolean         *more,
+                                                        GError          **error);
+/* The frames at @line of the recorded source files whose path is @file or ends in "/@file"
+ * (element-type gint64): one per column and function on that line.  Reads the list of source
+ * files, one row per file the trace file knows. */
+GArray             *agviz_store_find_frames_at         (AgvizStore       *self,
+                                                        const char       *file,
+                                                        int               line,
+                                                        GError          **error);
+typedef struct
+{
+  gint64 node_id;
+  gint64 stack_id;
+} AgvizNodeStack;
+/* The nodes of @trace_id that have a creation stack, with it (element-type AgvizNodeStack). */
+GArray             *agviz_store_list_trace_node_stacks (AgvizStore       *self,
+                                                        gint64            trace_id,
                                                         GError          **error);
 
 /* For diagnostics: these read whole tables (not for interactive use). */

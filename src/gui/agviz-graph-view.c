@@ -57,6 +57,7 @@ struct _AgvizGraphView
   AgvizSceneItem *selected;
   AgvizSceneItem *hovered;
   guint           n_drawn_items;
+  guint           n_drawn_annotations;
   gboolean        fit_on_allocate;    /* a new scene waits for its first size to zoom to fit */
 
   AgvizColorBy    color_by;
@@ -670,6 +671,181 @@ draw_label (AgvizGraphView *self,
   gtk_snapshot_restore (snapshot);
 }
 
+/* ---- annotations: Const inputs and *Summary outputs drawn small beside their op ---------- */
+
+#define ANNOTATION_POINTS 7.0    /* label size, as the SVG's text.annotation */
+#define ANNOTATION_LINE 9.0      /* one annotation per line, as the SVG writer spaces them */
+#define ANNOTATION_ROOM 84.0     /* what the layout leaves each side (agviz-layout.c) */
+
+/* Where the @slot-th annotation line of a side of @box goes, in content units: a small ellipse
+ * a dashed connector away from the box, and the label beyond it (inputs left, outputs right). */
+static void
+annotation_geometry (const AgvizLayoutBox *box,
+                     gboolean              out,
+                     guint                 slot,
+                     AgvizLayoutBox       *ellipse,
+                     AgvizLayoutBox       *label)
+{
+  double center_y = box->y + 6 + slot * ANNOTATION_LINE;
+  double edge = out ? box->x + box->width : box->x;
+  double direction = out ? 1 : -1;
+
+  ellipse->width = 8;
+  ellipse->height = 5;
+  ellipse->x = edge + direction * 10 - ellipse->width / 2;
+  ellipse->y = center_y - ellipse->height / 2;
+  label->width = ANNOTATION_ROOM - 16;
+  label->height = ANNOTATION_LINE;
+  label->x = out ? edge + 16 : edge - 16 - label->width;
+  label->y = center_y - ANNOTATION_LINE / 2;
+}
+
+/* The line @annotation takes on its side of the box it is drawn beside, or -1 when it is folded
+ * into the "… N more" line. */
+static int
+annotation_slot (const AgvizSceneItem *annotation)
+{
+  GPtrArray *annotations = agviz_scene_item_get_annotations (annotation->annotated);
+  int slot = 0;
+
+  if (annotation->annotation_hidden || annotations == NULL)
+    return -1;
+  for (guint i = 0; i < annotations->len; i++)
+    {
+      const AgvizSceneItem *other = g_ptr_array_index (annotations, i);
+
+      if (other == annotation)
+        return slot;
+      if (other->annotation_out == annotation->annotation_out && !other->annotation_hidden)
+        slot++;
+    }
+  return -1;
+}
+
+static gboolean
+annotations_readable (AgvizGraphView *self)
+{
+  return ANNOTATION_POINTS * agviz_viewport_get_zoom (self->viewport) >= MIN_LABEL_PIXELS;
+}
+
+static graphene_rect_t
+content_rect_to_view (AgvizGraphView       *self,
+                      const AgvizLayoutBox *box)
+{
+  double zoom = agviz_viewport_get_zoom (self->viewport);
+  double x, y;
+
+  agviz_viewport_content_to_view (self->viewport, box->x, box->y, &x, &y);
+  return GRAPHENE_RECT_INIT (x, y, box->width * zoom, box->height * zoom);
+}
+
+static void
+draw_annotation_line (AgvizGraphView       *self,
+                      GtkSnapshot          *snapshot,
+                      const AgvizLayoutBox *box,
+                      gboolean              out,
+                      guint                 slot,
+                      const char           *text,
+                      gboolean              selected,
+                      const GdkRGBA        *foreground)
+{
+  double zoom = agviz_viewport_get_zoom (self->viewport);
+  AgvizLayoutBox ellipse_box, label_box;
+  graphene_rect_t ellipse, label;
+  GskRoundedRect outline;
+  GdkRGBA ink = with_alpha (foreground, 0.75f);
+  GdkRGBA border = selected ? accent : with_alpha (foreground, 0.6f);
+  GdkRGBA fill = themed (self, (GdkRGBA) { 0.95f, 0.95f, 0.95f, 1.0f });
+  float border_width = selected ? 2.0f : 1.0f;
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+  g_autoptr(PangoFontDescription) font = pango_font_description_new ();
+  int text_width, text_height;
+  double dash_from, dash_to, dash_y;
+
+  annotation_geometry (box, out, slot, &ellipse_box, &label_box);
+  ellipse = content_rect_to_view (self, &ellipse_box);
+  label = content_rect_to_view (self, &label_box);
+
+  /* The connector, dashed: from the box's edge to the ellipse. */
+  dash_from = out ? (box->x + box->width) : ellipse_box.x + ellipse_box.width;
+  dash_to = out ? ellipse_box.x : box->x;
+  dash_y = ellipse_box.y + ellipse_box.height / 2;
+  for (double x = dash_from; x < dash_to; x += 2.0)
+    {
+      AgvizLayoutBox dash = { x, dash_y, MIN (1.0, dash_to - x), 0 };
+      graphene_rect_t view_dash = content_rect_to_view (self, &dash);
+
+      view_dash.size.height = 1;
+      gtk_snapshot_append_color (snapshot, &ink, &view_dash);
+    }
+
+  gsk_rounded_rect_init_from_rect (&outline, &ellipse, MIN (ellipse.size.width, ellipse.size.height) / 2);
+  for (int corner = 0; corner < 4; corner++)
+    outline.corner[corner] = GRAPHENE_SIZE_INIT (ellipse.size.width / 2, ellipse.size.height / 2);
+  gtk_snapshot_push_rounded_clip (snapshot, &outline);
+  gtk_snapshot_append_color (snapshot, &fill, &ellipse);
+  gtk_snapshot_pop (snapshot);
+  gtk_snapshot_append_border (snapshot, &outline,
+                              (float[4]) { border_width, border_width, border_width, border_width },
+                              (GdkRGBA[4]) { border, border, border, border });
+
+  pango_font_description_set_absolute_size (font, ANNOTATION_POINTS * zoom * PANGO_SCALE);
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_width (layout, (int) MAX (1.0, label.size.width) * PANGO_SCALE);
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  pango_layout_set_single_paragraph_mode (layout, TRUE);
+  pango_layout_set_alignment (layout, out ? PANGO_ALIGN_LEFT : PANGO_ALIGN_RIGHT);
+  pango_layout_get_pixel_size (layout, &text_width, &text_height);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (label.origin.x,
+                                                          label.origin.y + (label.size.height - text_height) / 2));
+  gtk_snapshot_append_layout (snapshot, layout, selected ? &accent : &ink);
+  gtk_snapshot_restore (snapshot);
+}
+
+/* The annotations of a closed box, as TensorBoard draws them: one line each, the ones past
+ * AGVIZ_SCENE_MAX_ANNOTATIONS of a side as one "… N more".  Only where the text can be read. */
+static void
+draw_annotations (AgvizGraphView       *self,
+                  GtkSnapshot          *snapshot,
+                  const AgvizSceneItem *item,
+                  const AgvizLayoutBox *box,
+                  const GdkRGBA        *foreground)
+{
+  GPtrArray *annotations = agviz_scene_item_get_annotations (item);
+
+  if (annotations == NULL || !annotations_readable (self))
+    return;
+  for (int side = 0; side < 2; side++)
+    {
+      gboolean out = side == 1;
+      guint slot = 0, n_more = 0;
+
+      for (guint i = 0; i < annotations->len; i++)
+        {
+          const AgvizSceneItem *annotation = g_ptr_array_index (annotations, i);
+
+          if (annotation->annotation_out != out)
+            continue;
+          if (annotation->annotation_hidden)
+            {
+              n_more++;
+              continue;
+            }
+          draw_annotation_line (self, snapshot, box, out, slot++, annotation->name,
+                                annotation == self->selected, foreground);
+          self->n_drawn_annotations++;
+        }
+      if (n_more > 0)
+        {
+          /* Translators: annotations (small Const inputs or summary outputs) not drawn one by one */
+          g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "… %u more",
+                                                                "… %u more", n_more), n_more);
+          draw_annotation_line (self, snapshot, box, out, slot, text, FALSE, foreground);
+        }
+    }
+}
+
 static void
 draw_item (AgvizGraphView *self,
            GtkSnapshot    *snapshot,
@@ -736,6 +912,9 @@ draw_item (AgvizGraphView *self,
                               (float[4]) { border_width, border_width, border_width, border_width },
                               (GdkRGBA[4]) { border_color, border_color, border_color, border_color });
 
+  if (!open)
+    draw_annotations (self, snapshot, item, &box, foreground);
+
   if (LABEL_POINTS * zoom >= MIN_LABEL_PIXELS && rect.size.width > 12)
     {
       g_autofree char *label = agviz_layout_dup_label (item, open ? 80 : 28);
@@ -767,6 +946,7 @@ agviz_graph_view_snapshot (GtkWidget   *widget,
   GdkRGBA foreground;
 
   self->n_drawn_items = 0;
+  self->n_drawn_annotations = 0;
   if (self->layout == NULL || width <= 0 || height <= 0)
     return;
 
@@ -891,7 +1071,9 @@ on_pressed (GtkGestureClick *gesture,
   gtk_widget_grab_focus (GTK_WIDGET (self));
   if (self->layout == NULL)
     return;
-  item = agviz_viewport_pick (self->viewport, self->layout, x, y);
+  item = agviz_graph_view_pick_annotation (self, x, y);
+  if (item == NULL)
+    item = agviz_viewport_pick (self->viewport, self->layout, x, y);
   agviz_graph_view_select (self, item, FALSE);
   /* A double click opens or closes a scope, like a folder. */
   if (n_press == 2 && item != NULL && agviz_scene_item_is_expandable (item))
@@ -937,7 +1119,9 @@ on_query_tooltip (GtkWidget      *widget,
 
   if (self->layout == NULL)
     return FALSE;
-  item = keyboard_mode ? self->selected : agviz_viewport_pick (self->viewport, self->layout, x, y);
+  item = keyboard_mode ? self->selected : agviz_graph_view_pick_annotation (self, x, y);
+  if (item == NULL)
+    item = agviz_viewport_pick (self->viewport, self->layout, x, y);
   if (item == NULL)
     return FALSE;
   path = agviz_scene_item_dup_path (item);
@@ -1168,7 +1352,10 @@ agviz_graph_view_select (AgvizGraphView *self,
     {
       AgvizLayoutBox box;
 
-      if (agviz_layout_get_box (self->layout, item, &box))
+      /* An annotation has no box of its own: the one it is drawn beside. */
+      if (agviz_layout_get_box (self->layout,
+                                item->annotation && item->annotated != NULL ? item->annotated : item,
+                                &box))
         agviz_viewport_center_on (self->viewport, box.x + box.width / 2, box.y + box.height / 2);
     }
   if (changed)
@@ -1377,4 +1564,72 @@ agviz_graph_view_get_dark (AgvizGraphView *self)
 {
   g_return_val_if_fail (AGVIZ_IS_GRAPH_VIEW (self), FALSE);
   return self->dark;
+}
+
+guint
+agviz_graph_view_get_n_drawn_annotations (AgvizGraphView *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_GRAPH_VIEW (self), 0);
+  return self->n_drawn_annotations;
+}
+
+gboolean
+agviz_graph_view_get_annotation_point (AgvizGraphView       *self,
+                                       const AgvizSceneItem *annotation,
+                                       double               *view_x,
+                                       double               *view_y)
+{
+  AgvizLayoutBox box, ellipse, label;
+  int slot;
+
+  g_return_val_if_fail (AGVIZ_IS_GRAPH_VIEW (self), FALSE);
+  g_return_val_if_fail (annotation != NULL, FALSE);
+
+  if (self->layout == NULL || !annotation->annotation || annotation->annotated == NULL ||
+      annotation->annotated->expanded || !annotations_readable (self) ||
+      (slot = annotation_slot (annotation)) < 0 ||
+      !agviz_layout_get_box (self->layout, annotation->annotated, &box))
+    return FALSE;
+  annotation_geometry (&box, annotation->annotation_out, slot, &ellipse, &label);
+  agviz_viewport_content_to_view (self->viewport, ellipse.x + ellipse.width / 2,
+                                  ellipse.y + ellipse.height / 2, view_x, view_y);
+  return TRUE;
+}
+
+AgvizSceneItem *
+agviz_graph_view_pick_annotation (AgvizGraphView *self,
+                                  double          view_x,
+                                  double          view_y)
+{
+  double x, y;
+
+  g_return_val_if_fail (AGVIZ_IS_GRAPH_VIEW (self), NULL);
+
+  if (self->layout == NULL || !annotations_readable (self))
+    return NULL;
+  agviz_viewport_view_to_content (self->viewport, view_x, view_y, &x, &y);
+  for (guint i = 1; i < self->visible->len; i++)
+    {
+      AgvizSceneItem *item = g_ptr_array_index (self->visible, i);
+      GPtrArray *annotations = agviz_scene_item_get_annotations (item);
+      AgvizLayoutBox box;
+
+      if (annotations == NULL || item->expanded || !agviz_layout_get_box (self->layout, item, &box) ||
+          y < box.y || x < box.x - ANNOTATION_ROOM || x > box.x + box.width + ANNOTATION_ROOM)
+        continue;
+      for (guint j = 0; j < annotations->len; j++)
+        {
+          AgvizSceneItem *annotation = g_ptr_array_index (annotations, j);
+          AgvizLayoutBox ellipse, label;
+          int slot = annotation_slot (annotation);
+
+          if (slot < 0)
+            continue;
+          annotation_geometry (&box, annotation->annotation_out, slot, &ellipse, &label);
+          if (y >= label.y && y < label.y + label.height &&
+              x >= MIN (ellipse.x, label.x) && x < MAX (ellipse.x + ellipse.width, label.x + label.width))
+            return annotation;
+        }
+    }
+  return NULL;
 }

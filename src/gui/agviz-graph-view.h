@@ -80,4 +80,17 @@ gboolean        agviz_graph_view_is_traced          (AgvizGraphView       *self,
 /* The selection and its traced inputs; 0 while tracing is off or nothing is selected. */
 guint           agviz_graph_view_get_n_traced       (AgvizGraphView *self);
 
+/* Annotations (agviz_scene_item_get_annotations()) are drawn beside their closed box once the
+ * zoom makes their text readable.  How many the last frame drew; where the one @annotation is
+ * drawn, in view pixels (FALSE when it is not: zoomed out, folded into "… N more", or its box is
+ * open); and which one is under view pixel (@view_x, @view_y), or NULL (transfer none). */
+guint           agviz_graph_view_get_n_drawn_annotations (AgvizGraphView *self);
+gboolean        agviz_graph_view_get_annotation_point (AgvizGraphView       *self,
+                                                       const AgvizSceneItem *annotation,
+                                                       double               *view_x,
+                                                       double               *view_y);
+AgvizSceneItem *agviz_graph_view_pick_annotation    (AgvizGraphView *self,
+                                                     double          view_x,
+                                                     double          view_y);
+
 G_END_DECLS

@@ -23,7 +23,12 @@ struct _AgvizWindow
   gint64                trace_id;      /* shown in the canvas, 0 none */
   char                 *source_path;   /* recorded path of the file in the source view */
   int                   source_line;   /* highlighted line, 0 none */
-  GHashTable           *stack_locations; /* search: stack id -> "file:line" of its defining frame */
+  GCancellable         *searching;     /* set while a search runs in its worker thread */
+  char                 *search_query;  /* what the last search started looked for */
+  gboolean              search_select_first; /* select the first result when it comes */
+  guint                 n_search_results; /* listed by the last search */
+  gboolean              search_truncated; /* ... which stopped at its limit */
+  guint                 n_searches;    /* finished searches, for tests */
   gboolean              selecting;     /* guards re-entrant selection between panels */
   GPtrArray            *monitors;      /* GFileMonitor on the trace file and its -wal */
   guint                 refresh_source; /* debounce timeout of a pending refresh */
@@ -50,6 +55,7 @@ struct _AgvizWindow
   GtkSearchEntry       *search_entry;
   GtkWidget            *search_results_scroller;
   GtkListBox           *search_results;
+  GtkLabel             *search_status;
   GtkToggleButton      *search_button;
   AgvizGraphView       *graph_view;
   AgvizMinimap         *minimap;
@@ -75,8 +81,9 @@ gboolean _agviz_window_export            (AgvizWindow      *self,
 void     _agviz_window_show_source       (AgvizWindow      *self,
                                           const char       *recorded_path,
                                           int               line);
-/* Runs the node search for @query over the shown trace; returns how many results. */
-guint    _agviz_window_search            (AgvizWindow      *self,
+/* Starts the node search for @query over the shown trace (agviz-search.h) in a worker thread,
+ * cancelling the one running; the results are listed when it ends (searching is NULL then). */
+void     _agviz_window_search            (AgvizWindow      *self,
                                           const char       *query);
 /* Selects the diagnostic at @position in the diagnostics list. */
 void     _agviz_window_select_diagnostic (AgvizWindow      *self,
@@ -84,8 +91,9 @@ void     _agviz_window_select_diagnostic (AgvizWindow      *self,
 /* Shows trace @trace_id next to the first trace of its function in the comparison view. */
 void     _agviz_window_show_comparison   (AgvizWindow      *self,
                                           gint64            trace_id);
-/* Selects the nodes created on @line of the file in the source view; returns how many. */
-guint    _agviz_window_select_source_line (AgvizWindow     *self,
+/* Searches for the nodes created on @line of the file in the source view and selects the first
+ * when the search ends. */
+void     _agviz_window_select_source_line (AgvizWindow     *self,
                                           int               line);
 /* Where the example trace file is: the build tree's when running uninstalled. */
 char    *_agviz_window_find_example      (void);

@@ -266,7 +266,6 @@ agviz_window_show_trace (AgvizWindow  *self,
     return FALSE;
   self->trace_id = trace_id;
   g_set_object (&self->scene, scene);
-  g_hash_table_remove_all (self->stack_locations);
   select_trace_row (self, trace_id);
   agviz_timeline_set_selected (self->timeline, trace_id);
   update_executions_label (self);
@@ -622,81 +621,132 @@ bind_diagnostics (AgvizWindow *self)
 
 /* ---- search ------------------------------------------------------------------------------- */
 
-/* "file.py:19" -> file part and line; FALSE when @query is not of that form. */
-static gboolean
-parse_file_line (const char  *query,
-                 char       **file,
-                 int         *line)
-{
-  const char *colon = strrchr (query, ':');
-  guint64 number;
+/* The search reads the store (agviz-search.h) in a worker thread, on a connection of its own: a
+ * big trace is loaded one scope at a time, so the scene cannot answer it, and reading a whole
+ * trace's names is too slow for the main loop.  GtkSearchEntry's search-delay debounces typing;
+ * a new query cancels the search still running, and a result that comes back for an older query
+ * is dropped. */
 
-  if (colon == NULL || colon == query ||
-      !g_ascii_string_to_unsigned (colon + 1, 10, 1, G_MAXINT, &number, NULL))
-    return FALSE;
-  *file = g_strndup (query, colon - query);
-  *line = (int) number;
-  return TRUE;
+typedef struct
+{
+  char   *path;
+  gint64  trace_id;
+  char   *query;
+} SearchRequest;
+
+typedef struct
+{
+  GPtrArray *hits;       /* AgvizSearchHit */
+  gboolean   truncated;
+} SearchResult;
+
+static void
+search_request_free (SearchRequest *request)
+{
+  g_free (request->path);
+  g_free (request->query);
+  g_free (request);
 }
 
-/* "path:line" of the defining frame of @stack_id, cached per stack: many nodes share stacks. */
-static const char *
-stack_location (AgvizWindow *self,
-                gint64       stack_id)
+static void
+search_result_free (SearchResult *result)
 {
-  gpointer key = g_memdup2 (&stack_id, sizeof stack_id);
-  const char *cached = g_hash_table_lookup (self->stack_locations, key);
-  g_autoptr(GPtrArray) frames = NULL;
-  char *location = g_strdup ("");
-  int defining;
-
-  if (cached != NULL)
-    {
-      g_free (key);
-      return cached;
-    }
-  frames = agviz_source_map_get_stack (agviz_document_get_source_map (self->document), stack_id, NULL);
-  if (frames != NULL && (defining = agviz_source_map_find_defining_frame (frames)) >= 0)
-    {
-      AgvizSourceFrame *frame = g_ptr_array_index (frames, defining);
-      g_free (location);
-      location = g_strdup_printf ("%s:%d", frame->frame->file, frame->frame->line);
-    }
-  g_hash_table_insert (self->stack_locations, key, location);
-  return location;
+  g_clear_pointer (&result->hits, g_ptr_array_unref);
+  g_free (result);
 }
 
-static gboolean
-item_matches (AgvizWindow    *self,
-              AgvizSceneItem *item,
-              const char     *folded_query,
-              const char     *file,
-              int             line)
+static void
+search_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
 {
-  if (file != NULL)
-    {
-      const char *location;
-      g_autofree char *wanted = NULL;
+  SearchRequest *request = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizStore) store = agviz_store_open (request->path, AGVIZ_STORE_FLAGS_NONE, &error);
+  SearchResult *result;
+  GPtrArray *hits;
+  gboolean truncated = FALSE;
 
-      if (item->kind != AGVIZ_SCENE_ITEM_OP || item->stack_id == 0)
-        return FALSE;
-      location = stack_location (self, item->stack_id);
-      wanted = g_strdup_printf ("%s:%d", file, line);
-      /* "demo.py:19" finds "/home/user/demo.py:19": match on a path boundary. */
-      return g_str_has_suffix (location, wanted) &&
-             (strlen (location) == strlen (wanted) ||
-              location[strlen (location) - strlen (wanted) - 1] == '/');
-    }
-  if (item->kind == AGVIZ_SCENE_ITEM_OP && item->op_type != NULL &&
-      g_ascii_strcasecmp (item->op_type, folded_query) == 0)
-    return TRUE;
-  if (item->kind == AGVIZ_SCENE_ITEM_OP || item->kind == AGVIZ_SCENE_ITEM_SCOPE)
+  if (store == NULL)
     {
-      g_autofree char *path = agviz_scene_item_dup_path (item);
-      g_autofree char *folded = g_utf8_casefold (path, -1);
-      return strstr (folded, folded_query) != NULL;
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
     }
-  return FALSE;
+  hits = agviz_search_trace (store, request->trace_id, request->query, MAX_SEARCH_RESULTS,
+                             &truncated, cancellable, &error);
+  if (hits == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  result = g_new0 (SearchResult, 1);
+  result->hits = hits;
+  result->truncated = truncated;
+  g_task_return_pointer (task, result, (GDestroyNotify) search_result_free);
+}
+
+static void
+clear_search_results (AgvizWindow *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->search_results))) != NULL)
+    gtk_list_box_remove (self->search_results, child);
+  gtk_widget_set_visible (self->search_results_scroller, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->search_status), FALSE);
+  self->n_search_results = 0;
+  self->search_truncated = FALSE;
+}
+
+static void
+show_search_status (AgvizWindow *self,
+                    const char  *text)
+{
+  gtk_label_set_text (self->search_status, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->search_status), TRUE);
+}
+
+static GtkWidget *
+make_search_row (const AgvizSearchHit *hit)
+{
+  /* Translators: a search result that is a name scope, not an op */
+  g_autofree char *text = g_strdup_printf ("%s  (%s)", hit->path,
+                                           hit->op_type != NULL ? hit->op_type : _("scope"));
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_START);
+  gtk_widget_set_tooltip_text (label, text);
+  gtk_widget_set_margin_start (label, 8);
+  gtk_widget_set_margin_end (label, 8);
+  gtk_widget_set_margin_top (label, 4);
+  gtk_widget_set_margin_bottom (label, 4);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
+  g_object_set_data_full (G_OBJECT (row), "agviz-path", g_strdup (hit->path), g_free);
+  g_object_set_data (G_OBJECT (row), "agviz-kind", GINT_TO_POINTER (hit->kind));
+  return row;
+}
+
+/* The scene item a result row stands for, reading the scopes on its path when they are not
+ * loaded yet; NULL (with a warning) when the scene does not have it. */
+static AgvizSceneItem *
+search_row_item (AgvizWindow   *self,
+                 GtkListBoxRow *row)
+{
+  const char *path = g_object_get_data (G_OBJECT (row), "agviz-path");
+  AgvizSearchHitKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "agviz-kind"));
+  g_autoptr(GError) error = NULL;
+  AgvizSceneItem *item;
+
+  if (path == NULL || self->scene == NULL)
+    return NULL;
+  item = kind == AGVIZ_SEARCH_HIT_OP ? agviz_scene_find_node (self->scene, path, &error)
+                                     : agviz_scene_find (self->scene, path, &error);
+  if (item == NULL)
+    g_warning ("Search result %s is not in the graph: %s", path, error->message);
+  return item;
 }
 
 static void
@@ -704,73 +754,111 @@ on_search_result_activated (GtkListBox    *list,
                             GtkListBoxRow *row,
                             AgvizWindow   *self)
 {
-  AgvizSceneItem *item = g_object_get_data (G_OBJECT (row), "agviz-item");
+  AgvizSceneItem *item = search_row_item (self, row);
 
   if (item != NULL)
     agviz_graph_view_select (self->graph_view, item, TRUE);
 }
 
-guint
+static void
+on_search_done (GObject      *source_object,
+                GAsyncResult *async_result,
+                gpointer      user_data)
+{
+  AgvizWindow *self = AGVIZ_WINDOW (source_object);
+  GTask *task = G_TASK (async_result);
+  g_autoptr(GError) error = NULL;
+  SearchResult *result = g_task_propagate_pointer (task, &error);
+
+  /* Cancelled, or overtaken by a newer query: that one shows its own results. */
+  if (g_task_get_cancellable (task) != self->searching)
+    {
+      g_clear_pointer (&result, search_result_free);
+      return;
+    }
+  g_clear_object (&self->searching);
+  self->n_searches++;
+  clear_search_results (self);
+  if (result == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Search failed: %s"), error->message);
+      show_search_status (self, text);
+      self->search_select_first = FALSE;
+      return;
+    }
+
+  for (guint i = 0; i < result->hits->len; i++)
+    gtk_list_box_append (self->search_results, make_search_row (g_ptr_array_index (result->hits, i)));
+  self->n_search_results = result->hits->len;
+  self->search_truncated = result->truncated;
+  gtk_widget_set_visible (self->search_results_scroller, result->hits->len > 0);
+  if (result->hits->len == 0)
+    show_search_status (self, _("No matching nodes in this trace"));
+  else if (result->truncated)
+    {
+      /* Translators: the search stopped at this many results; only those are listed */
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "More than %u result: type more to narrow the search",
+                                                            "More than %u results: type more to narrow the search",
+                                                            result->hits->len),
+                                               result->hits->len);
+      show_search_status (self, text);
+    }
+
+  if (self->search_select_first && result->hits->len > 0)
+    {
+      GtkListBoxRow *first = gtk_list_box_get_row_at_index (self->search_results, 0);
+      AgvizSceneItem *item = search_row_item (self, first);
+
+      if (item != NULL)
+        agviz_graph_view_select (self->graph_view, item, TRUE);
+    }
+  self->search_select_first = FALSE;
+  search_result_free (result);
+}
+
+void
 _agviz_window_search (AgvizWindow *self,
                       const char  *query)
 {
-  g_autofree char *file = NULL;
-  g_autofree char *folded = NULL;
-  g_autoptr(GPtrArray) pending = NULL;
-  GtkWidget *child;
-  guint found = 0;
-  int line = 0;
+  g_autoptr(GTask) task = NULL;
+  SearchRequest *request;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->search_results))) != NULL)
-    gtk_list_box_remove (self->search_results, child);
-  gtk_widget_set_visible (self->search_results_scroller, FALSE);
-  if (self->scene == NULL || query == NULL || query[0] == '\0')
-    return 0;
-
-  if (!parse_file_line (query, &file, &line))
-    folded = g_utf8_casefold (query, -1);
-
-  /* Depth first over the whole hierarchy, collapsed parts included, without recursion: scopes
-   * nest as deep as a hostile file likes. */
-  pending = g_ptr_array_new ();
-  g_ptr_array_add (pending, agviz_scene_get_root (self->scene));
-  while (pending->len > 0 && found < MAX_SEARCH_RESULTS)
+  if (self->searching != NULL)
+    g_cancellable_cancel (self->searching);
+  g_clear_object (&self->searching);
+  clear_search_results (self);
+  g_free (self->search_query);
+  self->search_query = g_strdup (query);
+  if (self->scene == NULL || self->document == NULL || query == NULL || query[0] == '\0')
     {
-      AgvizSceneItem *item = g_ptr_array_steal_index (pending, pending->len - 1);
-
-      if (item->kind != AGVIZ_SCENE_ITEM_ROOT && item_matches (self, item, folded, file, line))
-        {
-          g_autofree char *path = agviz_scene_item_dup_path (item);
-          /* Translators: a search result that is a name scope, not an op */
-          g_autofree char *text = g_strdup_printf ("%s  (%s)", path,
-                                                   item->op_type != NULL ? item->op_type : _("scope"));
-          GtkWidget *row = gtk_list_box_row_new ();
-          GtkWidget *label = gtk_label_new (text);
-
-          gtk_label_set_xalign (GTK_LABEL (label), 0);
-          gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_START);
-          gtk_widget_set_margin_start (label, 8);
-          gtk_widget_set_margin_end (label, 8);
-          gtk_widget_set_margin_top (label, 4);
-          gtk_widget_set_margin_bottom (label, 4);
-          gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
-          g_object_set_data (G_OBJECT (row), "agviz-item", item);
-          gtk_list_box_append (self->search_results, row);
-          found++;
-        }
-      if (item->children != NULL)
-        for (guint i = item->children->len; i > 0; i--)
-          g_ptr_array_add (pending, g_ptr_array_index (item->children, i - 1));
+      self->search_select_first = FALSE;
+      return;
     }
-  gtk_widget_set_visible (self->search_results_scroller, found > 0);
-  return found;
+
+  request = g_new0 (SearchRequest, 1);
+  request->path = g_strdup (agviz_store_get_path (agviz_document_get_store (self->document)));
+  request->trace_id = agviz_scene_get_trace_id (self->scene);
+  request->query = g_strdup (query);
+  self->searching = g_cancellable_new ();
+  task = g_task_new (self, self->searching, on_search_done, NULL);
+  g_task_set_source_tag (task, _agviz_window_search);
+  g_task_set_task_data (task, request, (GDestroyNotify) search_request_free);
+  g_task_run_in_thread (task, search_thread);
 }
 
 static void
 on_search_changed (GtkSearchEntry *entry,
                    AgvizWindow    *self)
 {
-  _agviz_window_search (self, gtk_editable_get_text (GTK_EDITABLE (entry)));
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+
+  /* The entry says so after its delay also when the text was set along with a search (a click
+   * on a source line): that search is already running or done. */
+  if (g_strcmp0 (text, self->search_query) == 0)
+    return;
+  self->search_select_first = FALSE;
+  _agviz_window_search (self, text);
 }
 
 static void
@@ -779,7 +867,10 @@ on_search_activate (GtkSearchEntry *entry,
 {
   GtkListBoxRow *first = gtk_list_box_get_row_at_index (self->search_results, 0);
 
-  if (first != NULL)
+  /* Enter before the results are in: select the first one when they come. */
+  if (self->searching != NULL)
+    self->search_select_first = TRUE;
+  else if (first != NULL)
     on_search_result_activated (self->search_results, first, self);
 }
 
@@ -910,29 +1001,22 @@ _agviz_window_show_comparison (AgvizWindow *self,
 
 /* ---- clicking a source line ----------------------------------------------------------------- */
 
-guint
+void
 _agviz_window_select_source_line (AgvizWindow *self,
                                   int          line)
 {
   g_autofree char *query = NULL;
-  GtkListBoxRow *first;
-  guint found;
 
   if (self->source_path == NULL || self->scene == NULL || line <= 0)
-    return 0;
+    return;
   query = g_strdup_printf ("%s:%d", self->source_path, line);
-  found = _agviz_window_search (self, query);
-  if (found == 0)
-    return 0;
   /* The results stay listed in the search bar; the first one is selected and centred. */
   gtk_search_bar_set_search_mode (self->search_bar, TRUE);
   g_signal_handlers_block_by_func (self->search_entry, on_search_changed, self);
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), query);
   g_signal_handlers_unblock_by_func (self->search_entry, on_search_changed, self);
-  first = gtk_list_box_get_row_at_index (self->search_results, 0);
-  if (first != NULL)
-    agviz_graph_view_select (self->graph_view, g_object_get_data (G_OBJECT (first), "agviz-item"), TRUE);
-  return found;
+  _agviz_window_search (self, query);
+  self->search_select_first = TRUE;
 }
 
 static void
@@ -1251,7 +1335,10 @@ agviz_window_dispose (GObject *object)
   g_clear_object (&self->scene);
   g_clear_object (&self->document);
   g_clear_object (&self->settings);
-  g_clear_pointer (&self->stack_locations, g_hash_table_unref);
+  if (self->searching != NULL)
+    g_cancellable_cancel (self->searching);
+  g_clear_object (&self->searching);
+  g_clear_pointer (&self->search_query, g_free);
   g_clear_pointer (&self->source_path, g_free);
 
   G_OBJECT_CLASS (agviz_window_parent_class)->dispose (object);
@@ -1366,6 +1453,7 @@ agviz_window_class_init (AgvizWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, search_results_scroller);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, search_results);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, search_status);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, search_button);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, graph_view);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, minimap);
@@ -1419,7 +1507,6 @@ agviz_window_init (AgvizWindow *self)
   self->diagnostics_page = gtk_stack_get_page (self->sidebar_stack,
                                                gtk_stack_get_child_by_name (self->sidebar_stack,
                                                                             "diagnostics"));
-  self->stack_locations = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->monitors = g_ptr_array_new_with_free_func (g_object_unref);
 
   self->settings = settings_if_installed ();
@@ -1434,6 +1521,8 @@ agviz_window_init (AgvizWindow *self)
       g_settings_bind (self->settings, "sidebar-width", self->sidebar_paned, "position", G_SETTINGS_BIND_DEFAULT);
       g_settings_bind (self->settings, "graph-width", self->inspector_paned, "position", G_SETTINGS_BIND_DEFAULT);
       g_settings_bind (self->settings, "inspector-height", self->source_paned, "position", G_SETTINGS_BIND_DEFAULT);
+      /* The property behind win.color-by: the last choice comes back with the next window. */
+      g_settings_bind (self->settings, "color-by", self, "color-by", G_SETTINGS_BIND_DEFAULT);
     }
   else
     gtk_window_set_default_size (GTK_WINDOW (self), 1280, 800);

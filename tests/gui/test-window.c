@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,6 +228,32 @@ test_diagnostic_selects_trace_and_line (Fixture       *fx,
   g_assert_cmpint (fx->window->source_line, ==, 19);
 }
 
+static gboolean
+searched (Fixture *fx)
+{
+  return fx->window->searching == NULL;
+}
+
+static guint n_searches_before;
+
+static gboolean
+searched_again (Fixture *fx)
+{
+  return fx->window->searching == NULL && fx->window->n_searches > n_searches_before;
+}
+
+/* Types @query into the search entry and waits for its results (after the entry's delay and the
+ * worker thread); returns how many. */
+static guint
+search (Fixture    *fx,
+        const char *query)
+{
+  n_searches_before = fx->window->n_searches;
+  gtk_editable_set_text (GTK_EDITABLE (fx->window->search_entry), query);
+  g_assert_true (wait_for (searched_again, fx));
+  return fx->window->n_search_results;
+}
+
 static void
 test_search (Fixture       *fx,
              gconstpointer  data)
@@ -236,14 +263,108 @@ test_search (Fixture       *fx,
   g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_make_var_152"), &error));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.search", NULL));
   g_assert_true (gtk_search_bar_get_search_mode (fx->window->search_bar));
-  g_assert_cmpuint (_agviz_window_search (fx->window, "varhandleop"), >=, 1);
-  g_assert_cmpuint (_agviz_window_search (fx->window, "demo.py:19"), >=, 1);
-  g_assert_cmpuint (_agviz_window_search (fx->window, "no-such-node-anywhere"), ==, 0);
+  g_assert_cmpuint (search (fx, "varhandleop"), >=, 1);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fx->window->search_status)));
+  g_assert_cmpuint (search (fx, "demo.py:19"), >=, 1);
+  g_assert_cmpuint (search (fx, "no-such-node-anywhere"), ==, 0);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fx->window->search_status)));
+
+  /* A search replaced before it ends is dropped: only the last one's results are listed. */
+  _agviz_window_search (fx->window, "variable");
+  g_assert_cmpuint (search (fx, "demo.py:19"), ==, 1);
 
   /* Activating a result selects and centres it. */
-  _agviz_window_search (fx->window, "demo.py:19");
   g_signal_emit_by_name (fx->window->search_entry, "activate");
   g_assert_nonnull (agviz_graph_view_get_selected (fx->window->graph_view));
+  g_assert_cmpstr (agviz_graph_view_get_selected (fx->window->graph_view)->op_type, ==, "VarHandleOp");
+}
+
+/* A trace big enough to be read one scope at a time: the search finds nodes in scopes the scene
+ * has not read, says when it stopped at its limit, and selecting a result opens its path and
+ * centres it. */
+static void
+test_search_big_trace (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("agviz-gui-big-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "big.db", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  static const char *const layer_ops[] = { "MatMul", "BiasAdd", "Relu", "Mul", "AddV2" };
+  const guint n_blocks = 400, n_layers = 10;
+  const char *wanted = "model/block_321/layer_7/Relu";
+  AgvizSceneItem *selected, *block;
+  AgvizViewport *viewport;
+  AgvizLayoutBox box, visible;
+  Fixture fx = { 0 };
+
+  {
+    g_autoptr(AgvizRecorder) recorder = agviz_recorder_open (path, &error);
+    g_autoptr(GString) name = g_string_new (NULL);
+    gint64 function, trace;
+
+    g_assert_no_error (error);
+    g_assert_true (agviz_recorder_begin_batch (recorder, &error));
+    function = agviz_recorder_add_function (recorder, "model", 0, 0, &error);
+    trace = agviz_recorder_begin_trace (recorder, function, "__inference_model_1", "", "", &error);
+    g_assert_no_error (error);
+    for (guint block_number = 1; block_number <= n_blocks; block_number++)
+      for (guint layer = 1; layer <= n_layers; layer++)
+        for (guint op = 0; op < G_N_ELEMENTS (layer_ops); op++)
+          {
+            g_string_printf (name, "model/block_%u/layer_%u/%s", block_number, layer, layer_ops[op]);
+            agviz_recorder_add_node (recorder, trace, name->str, layer_ops[op], NULL, NULL, 0, &error);
+          }
+    g_assert_no_error (error);
+    g_assert_true (agviz_recorder_end_trace (recorder, trace, AGVIZ_TRACE_STATUS_COMPLETE, -1, &error));
+    g_assert_true (agviz_recorder_commit_batch (recorder, &error));
+    g_assert_true (agviz_recorder_close (recorder, &error));
+  }
+
+  fx.window = g_object_new (AGVIZ_TYPE_WINDOW, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (fx.window), 1400, 900);
+  gtk_window_present (GTK_WINDOW (fx.window));
+  agviz_window_open (fx.window, file);
+  g_assert_true (wait_for (loaded, &fx));
+  g_assert_nonnull (fx.window->scene);
+  g_assert_cmpuint (n_blocks * n_layers * G_N_ELEMENTS (layer_ops), >=, 20000);
+  /* Read per scope: nothing below the top scope is loaded yet. */
+  g_assert_true (agviz_scene_get_root (fx.window->scene)->children->len >= 1);
+  g_assert_true (((AgvizSceneItem *) g_ptr_array_index (agviz_scene_get_root (fx.window->scene)->children, 0))->unloaded);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx.window), "win.search", NULL));
+  g_assert_cmpuint (search (&fx, "block_321/layer_7/relu"), ==, 1);
+  g_assert_false (fx.window->search_truncated);
+  /* 4000 Relus: the list stops at its limit and says so. */
+  g_assert_cmpuint (search (&fx, "Relu"), ==, 200);
+  g_assert_true (fx.window->search_truncated);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fx.window->search_status)));
+  /* Scopes by name, too. */
+  g_assert_cmpuint (search (&fx, "block_399"), ==, 1);
+
+  /* Enter on the entry selects the first result, reading the scopes on its path. */
+  g_assert_cmpuint (search (&fx, "block_321/layer_7/relu"), ==, 1);
+  g_signal_emit_by_name (fx.window->search_entry, "activate");
+  selected = agviz_graph_view_get_selected (fx.window->graph_view);
+  g_assert_nonnull (selected);
+  {
+    g_autofree char *selected_path = agviz_scene_item_dup_path (selected);
+    g_assert_cmpstr (selected_path, ==, wanted);
+  }
+  g_assert_true (agviz_scene_item_is_visible (selected));
+  block = agviz_scene_find (fx.window->scene, "model/block_321", &error);
+  g_assert_no_error (error);
+  g_assert_true (block->expanded);
+  g_assert_false (block->unloaded);
+  /* Centred: its box is in view. */
+  viewport = agviz_graph_view_get_viewport (fx.window->graph_view);
+  g_assert_true (agviz_layout_get_box (agviz_graph_view_get_layout (fx.window->graph_view), selected, &box));
+  agviz_viewport_get_visible_box (viewport, &visible);
+  g_assert_cmpfloat (fabs ((box.x + box.width / 2) - (visible.x + visible.width / 2)), <, 1.0 + visible.width / 4);
+  g_assert_cmpfloat (fabs ((box.y + box.height / 2) - (visible.y + visible.height / 2)), <, 1.0 + visible.height / 4);
+
+  fixture_teardown (&fx, NULL);
+  agviz_trace_file_remove (path);
+  g_rmdir (dir);
 }
 
 static void
@@ -387,12 +508,16 @@ test_source_line_selects_nodes (Fixture       *fx,
                            agviz_scene_find_node (fx->window->scene, "Variable", NULL), FALSE);
   g_assert_nonnull (fx->window->source_path);
   agviz_graph_view_select (fx->window->graph_view, NULL, FALSE);
-  g_assert_cmpuint (_agviz_window_select_source_line (fx->window, 19), >=, 1);
+  _agviz_window_select_source_line (fx->window, 19);
+  g_assert_true (wait_for (searched, fx));
+  g_assert_cmpuint (fx->window->n_search_results, >=, 1);
   selected = agviz_graph_view_get_selected (fx->window->graph_view);
   g_assert_nonnull (selected);
   g_assert_cmpstr (selected->op_type, ==, "VarHandleOp");
   g_assert_true (gtk_search_bar_get_search_mode (fx->window->search_bar));
-  g_assert_cmpuint (_agviz_window_select_source_line (fx->window, 1), ==, 0);   /* a comment line */
+  _agviz_window_select_source_line (fx->window, 1);   /* a comment line */
+  g_assert_true (wait_for (searched, fx));
+  g_assert_cmpuint (fx->window->n_search_results, ==, 0);
 }
 
 static gboolean
@@ -537,6 +662,35 @@ test_color_by (Fixture       *fx,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.color-by", "s", "op"));
 }
 
+/* The colouring chosen is saved (GSETTINGS_BACKEND=memory here) and a new window starts with it. */
+static void
+test_color_by_remembered (Fixture       *fx,
+                          gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autofree char *saved = NULL;
+  g_autofree char *state = NULL;
+  AgvizWindow *second;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.color-by", "s", "device"));
+  saved = g_settings_get_string (settings, "color-by");
+  g_assert_cmpstr (saved, ==, "device");
+
+  second = g_object_new (AGVIZ_TYPE_WINDOW, NULL);
+  g_assert_cmpint (agviz_graph_view_get_color_by (second->graph_view), ==, AGVIZ_COLOR_BY_DEVICE);
+  g_object_get (second, "color-by", &state, NULL);
+  g_assert_cmpstr (state, ==, "device");
+  gtk_window_destroy (GTK_WINDOW (second));
+
+  /* Changed elsewhere (another window, dconf): followed. */
+  g_settings_set_string (settings, "color-by", "trace");
+  g_assert_cmpint (agviz_graph_view_get_color_by (fx->window->graph_view), ==, AGVIZ_COLOR_BY_TRACE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.color-by", "s", "op"));
+  g_free (saved);
+  saved = g_settings_get_string (settings, "color-by");
+  g_assert_cmpstr (saved, ==, "op");
+}
+
 static void
 test_trace_inputs (Fixture       *fx,
                    gconstpointer  data)
@@ -570,6 +724,75 @@ test_trace_inputs (Fixture       *fx,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.trace-inputs", NULL));
   g_assert_false (agviz_graph_view_get_trace_inputs (fx->window->graph_view));
   g_assert_cmpuint (agviz_graph_view_get_n_traced (fx->window->graph_view), ==, 0);
+}
+
+static gboolean
+annotations_drawn (Fixture *fx)
+{
+  return agviz_graph_view_get_n_drawn_annotations (fx->window->graph_view) > 0;
+}
+
+static gboolean
+no_annotations_drawn (Fixture *fx)
+{
+  return drawn (fx) && agviz_graph_view_get_n_drawn_annotations (fx->window->graph_view) == 0;
+}
+
+/* Const inputs are drawn small beside their consumer once zoomed in, and a click on one selects
+ * it; zoomed out they are left out. */
+static void
+test_annotations (Fixture       *fx,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) visible = NULL;
+  AgvizViewport *viewport = agviz_graph_view_get_viewport (fx->window->graph_view);
+  AgvizSceneItem *annotation = NULL;
+  AgvizLayoutBox box;
+  double x = 0, y = 0;
+
+  g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_step_100"), &error));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.expand-all", NULL));
+  visible = agviz_layout_list_visible (agviz_graph_view_get_layout (fx->window->graph_view));
+  for (guint i = 0; i < visible->len && annotation == NULL; i++)
+    {
+      AgvizSceneItem *item = g_ptr_array_index (visible, i);
+      GPtrArray *annotations = agviz_scene_item_get_annotations (item);
+
+      if (annotations != NULL && !item->expanded)
+        annotation = g_ptr_array_index (annotations, 0);
+    }
+  g_assert_nonnull (annotation);
+  g_assert_true (annotation->annotation);
+
+  /* Zoomed in on its consumer. */
+  g_assert_true (agviz_layout_get_box (agviz_graph_view_get_layout (fx->window->graph_view),
+                                       annotation->annotated, &box));
+  agviz_viewport_zoom_at (viewport, 2.0, 0, 0);
+  agviz_viewport_center_on (viewport, box.x + box.width / 2, box.y + box.height / 2);
+  g_assert_true (wait_for (annotations_drawn, fx));
+  g_assert_true (agviz_graph_view_get_annotation_point (fx->window->graph_view, annotation, &x, &y));
+  /* Beside the box, not on it: inputs to the left, outputs to the right. */
+  {
+    double box_left, box_top, box_right, box_bottom;
+
+    agviz_viewport_content_to_view (viewport, box.x, box.y, &box_left, &box_top);
+    agviz_viewport_content_to_view (viewport, box.x + box.width, box.y + box.height, &box_right, &box_bottom);
+    g_assert_true (annotation->annotation_out ? x > box_right : x < box_left);
+    g_assert_cmpfloat (y, >=, box_top);
+    g_assert_cmpfloat (y, <=, box_bottom + 60);
+  }
+  g_assert_true (agviz_graph_view_pick_annotation (fx->window->graph_view, x, y) == annotation);
+  g_assert_null (agviz_graph_view_pick_annotation (fx->window->graph_view, x, y - 1000));
+  agviz_graph_view_select (fx->window->graph_view, annotation, TRUE);
+  g_assert_true (agviz_graph_view_get_selected (fx->window->graph_view) == annotation);
+  g_assert_cmpstr (agviz_inspector_get_op_type (fx->window->inspector), ==, annotation->op_type);
+
+  /* Zoomed out too far to read: not drawn, not picked. */
+  agviz_viewport_zoom_at (viewport, 0.25, 0, 0);
+  gtk_widget_queue_draw (GTK_WIDGET (fx->window->graph_view));
+  g_assert_true (wait_for (no_annotations_drawn, fx));
+  g_assert_false (agviz_graph_view_get_annotation_point (fx->window->graph_view, annotation, &x, &y));
 }
 
 static gboolean
@@ -653,24 +876,53 @@ test_translated (Fixture       *fx,
   g_assert_nonnull (strstr (gtk_label_get_text (fx->window->executions_label), "次调用"));
 }
 
-/* What the window looks like, for people judging it (not a pass/fail check). */
+/* The window as its last frame painted it.  A GtkWidgetPaintable hands out the render node the
+ * window kept from its last frame, and GTK drops that node whenever something queues a redraw (a
+ * blinking cursor, the canvas after a layout, a list filling in) until the next frame paints: a
+ * snapshot taken in between is empty.  So the frame is waited for, not assumed. */
+static GskRenderNode *
+snapshot_window (Fixture *fx,
+                 int      width,
+                 int      height)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (fx->window));
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  GskRenderNode *node = NULL;
+
+  while (node == NULL && g_get_monotonic_time () < deadline)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node == NULL)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  return node;
+}
+
+/* What the window looks like: AGVIZ_SCREENSHOT=FILE.png keeps it for people judging it; without
+ * it, a scratch file that is checked and removed. */
 static void
 test_screenshot (Fixture       *fx,
                  gconstpointer  data)
 {
   const char *out = g_getenv ("AGVIZ_SCREENSHOT");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autofree char *scratch_dir = NULL;
+  g_autofree char *scratch = NULL;
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GdkTexture) saved = NULL;
   g_autoptr(GError) error = NULL;
   GListModel *diagnostics = agviz_document_get_diagnostics (fx->window->document);
   int width, height;
 
   if (out == NULL)
     {
-      g_test_skip ("set AGVIZ_SCREENSHOT=FILE.png to save one");
-      return;
+      scratch_dir = g_dir_make_tmp ("agviz-gui-shot-XXXXXX", &error);
+      g_assert_no_error (error);
+      scratch = g_build_filename (scratch_dir, "window.png", NULL);
+      out = scratch;
     }
   for (guint i = 0; i < g_list_model_get_n_items (diagnostics); i++)
     {
@@ -688,14 +940,32 @@ test_screenshot (Fixture       *fx,
 
   width = gtk_widget_get_width (GTK_WIDGET (fx->window));
   height = gtk_widget_get_height (GTK_WIDGET (fx->window));
-  paintable = gtk_widget_paintable_new (GTK_WIDGET (fx->window));
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  node = snapshot_window (fx, width, height);
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (fx->window)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
   g_assert_true (gdk_texture_save_to_png (texture, out));
+
+  /* What was saved is the window: its size, and more than one colour. */
+  saved = gdk_texture_new_from_filename (out, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_texture_get_width (saved), ==, width);
+  g_assert_cmpint (gdk_texture_get_height (saved), ==, height);
+  {
+    g_autofree guchar *pixels = g_malloc ((gsize) width * height * 4);
+    guint differing = 0;
+
+    gdk_texture_download (saved, pixels, (gsize) width * 4);
+    for (gsize i = 1; i < (gsize) width * height; i++)
+      if (memcmp (pixels + 4 * i, pixels, 4) != 0)
+        differing++;
+    g_assert_cmpuint (differing, >, (guint) (width * height / 100));
+  }
+  if (scratch != NULL)
+    {
+      g_unlink (scratch);
+      g_rmdir (scratch_dir);
+    }
 }
 
 /* A SavedModel folder is imported in the background and shown like a trace file; the imported
@@ -785,13 +1055,16 @@ main (int    argc,
   ADD ("/agviz/gui/source-line-selects-nodes", test_source_line_selects_nodes);
   ADD ("/agviz/gui/minimap", test_minimap);
   ADD ("/agviz/gui/color-by", test_color_by);
+  ADD ("/agviz/gui/color-by-remembered", test_color_by_remembered);
   ADD ("/agviz/gui/trace-inputs", test_trace_inputs);
   ADD ("/agviz/gui/dark-mode", test_dark_mode);
+  ADD ("/agviz/gui/annotations", test_annotations);
   ADD ("/agviz/gui/translated", test_translated);
   ADD ("/agviz/gui/screenshot", test_screenshot);
 #undef ADD
   g_test_add_func ("/agviz/gui/open-saved-model", test_open_saved_model);
   g_test_add_func ("/agviz/gui/live-refresh", test_live_refresh);
+  g_test_add_func ("/agviz/gui/search-big-trace", test_search_big_trace);
 
   {
     int status = g_test_run ();
