@@ -23,4 +23,9 @@ gboolean    _agviz_drawing_write_graphviz  (AgvizLayout               *layout,
                                             FILE                      *out,
                                             GError                   **error);
 
+/* Held around every use of Graphviz: its layout and rendering keep global state, and layouts run
+ * on worker threads (agviz_layout_new_async()). */
+void        _agviz_graphviz_lock           (void);
+void        _agviz_graphviz_unlock         (void);
+
 G_END_DECLS

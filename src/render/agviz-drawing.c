@@ -744,5 +744,12 @@ agviz_drawing_write (AgvizLayout               *layout,
     options = &defaults;
   if (format == AGVIZ_DRAWING_FORMAT_SVG)
     return write_svg (layout, options, out, error);
-  return _agviz_drawing_write_graphviz (layout, format, options, out, error);
+  {
+    gboolean ok;
+
+    _agviz_graphviz_lock ();
+    ok = _agviz_drawing_write_graphviz (layout, format, options, out, error);
+    _agviz_graphviz_unlock ();
+    return ok;
+  }
 }
