@@ -49,6 +49,13 @@ drawn (Fixture *fx)
   return agviz_graph_view_get_n_drawn_items (fx->window->graph_view) > 0;
 }
 
+/* Expansion changes are laid out on a worker thread and applied by the main loop. */
+static gboolean
+laid_out (Fixture *fx)
+{
+  return !agviz_graph_view_get_laying_out (fx->window->graph_view);
+}
+
 static gboolean
 idle_done (Fixture *fx)
 {
@@ -328,6 +335,7 @@ test_minimap (Fixture       *fx,
 
   g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_train_step_57"), &error));
   agviz_graph_view_expand_all (fx->window->graph_view);
+  g_assert_true (wait_for (laid_out, fx));
   g_assert_true (wait_for (drawn, fx));
   wait_for (idle_done, fx);
   g_assert_true (gtk_widget_get_mapped (minimap));
@@ -500,6 +508,7 @@ test_color_by (Fixture       *fx,
   g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_train_step_57"), &error));
   g_assert_no_error (error);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.expand-all", NULL));
+  g_assert_true (wait_for (laid_out, fx));
   g_assert_true (wait_for (drawn, fx));
   op = find_visible_op (fx, FALSE);
   g_assert_nonnull (op);
@@ -548,6 +557,7 @@ test_trace_inputs (Fixture       *fx,
   g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_train_step_57"), &error));
   g_assert_no_error (error);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.expand-all", NULL));
+  g_assert_true (wait_for (laid_out, fx));
   op = find_visible_op (fx, TRUE);
   g_assert_nonnull (op);
   agviz_graph_view_select (fx->window->graph_view, op, TRUE);
@@ -682,6 +692,7 @@ test_screenshot (Fixture       *fx,
     {
       g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, g_getenv ("AGVIZ_SCREENSHOT_TRACE")), &error));
       agviz_graph_view_expand_all (fx->window->graph_view);
+      g_assert_true (wait_for (laid_out, fx));
     }
   g_assert_true (wait_for (drawn, fx));
   wait_for (idle_done, fx);
