@@ -622,20 +622,6 @@ layout_plan (AgvizScene               *scene,
       planned->key = container_key (self, container, keys);
       g_hash_table_insert (keys, container, g_strdup (planned->key));
       planned->n_children = container->children->len;
-      planned->children = g_new0 (PlannedChild, planned->n_children);
-      for (guint c = 0; c < planned->n_children; c++)
-        {
-          AgvizSceneItem *child = g_ptr_array_index (container->children, c);
-          PlannedChild *copy = &planned->children[c];
-          gpointer index;
-
-          collapsed_size (child, &copy->width, &copy->height);
-          copy->inner = child->expanded && g_hash_table_lookup_extended (indices, child, NULL, &index)
-                        ? GPOINTER_TO_INT (index) : -1;
-          copy->auxiliary = child->auxiliary;
-          copy->annotated = agviz_scene_item_get_annotations (child) != NULL;
-        }
-
       if (self->options.use_cache)
         {
           cached = agviz_store_get_cached_layout (store, container->trace_id, planned->key,
@@ -648,6 +634,21 @@ layout_plan (AgvizScene               *scene,
       if (planned->layout == NULL)
         {
           g_autoptr(GArray) edges = agviz_scene_list_edges (scene, container, NULL);
+
+          /* Only a container dot lays out needs its children's sizes. */
+          planned->children = g_new0 (PlannedChild, planned->n_children);
+          for (guint c = 0; c < planned->n_children; c++)
+            {
+              AgvizSceneItem *child = g_ptr_array_index (container->children, c);
+              PlannedChild *copy = &planned->children[c];
+              gpointer index;
+
+              collapsed_size (child, &copy->width, &copy->height);
+              copy->inner = child->expanded && g_hash_table_lookup_extended (indices, child, NULL, &index)
+                            ? GPOINTER_TO_INT (index) : -1;
+              copy->auxiliary = child->auxiliary;
+              copy->annotated = agviz_scene_item_get_annotations (child) != NULL;
+            }
 
           planned->edges = g_array_sized_new (FALSE, FALSE, sizeof (guint), 2 * edges->len);
           for (guint e = 0; e < edges->len; e++)
