@@ -793,9 +793,10 @@ boxes_meet (const AgvizLayoutBox *a,
          a->y <= b->y + b->height && a->y + a->height >= b->y;
 }
 
-/* The edges in @frame's region into one cairo node @width x @height.  @focused: only the edges
- * touching the hovered or selected item (drawn over the cached picture each frame); otherwise
- * every edge, the traced ones highlighted on top, the focus ignored. */
+/* The edges in @frame's region into one cairo node, at most @width x @height.  @focused: only
+ * the edges touching the hovered or selected item (drawn over the cached picture each frame, in a
+ * node just large enough for them); otherwise every edge, the traced ones highlighted on top, the
+ * focus ignored. */
 static void
 draw_edges (AgvizGraphView *self,
             GtkSnapshot    *snapshot,
@@ -806,19 +807,21 @@ draw_edges (AgvizGraphView *self,
             gboolean        focused)
 {
   AgvizSceneItem *focus = self->hovered != NULL ? self->hovered : self->selected;
-  cairo_t *cr = NULL;
+  g_autoptr(GArray) chosen = NULL;
+  graphene_rect_t area = GRAPHENE_RECT_INIT (0, 0, width, height);
+  double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
+  cairo_t *cr;
 
   if (self->edges == NULL || self->edges->len == 0 || (focused && focus == NULL))
     return;
 
   /* Two passes: plain edges, then the highlighted ones on top of them. */
+  chosen = g_array_new (FALSE, FALSE, sizeof (guint));
   for (int pass = focused ? 1 : 0; pass < 2; pass++)
     for (guint i = 0; i < self->edges->len; i++)
       {
         const DrawnEdge *edge = &g_array_index (self->edges, DrawnEdge, i);
         gboolean highlighted;
-        const GdkRGBA *color;
-        double line_width;
 
         if (focused)
           {
@@ -830,27 +833,50 @@ draw_edges (AgvizGraphView *self,
           highlighted = edge->traced;
         if (highlighted != (pass == 1) || !boxes_meet (&edge->bounds, &frame->cull))
           continue;
-
-        if (cr == NULL)
-          {
-            cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-            cairo_scale (cr, frame->zoom, frame->zoom);
-            cairo_translate (cr, -frame->origin_x, -frame->origin_y);
-            cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-          }
-        color = !highlighted ? foreground : (focused && self->hovered != NULL) ? &hover_color : &accent;
-        line_width = (highlighted ? 2.0 : 1.0) * MIN (3.0, 0.8 + log2 (1.0 + edge->count) * 0.6);
-        cairo_set_source_rgba (cr, color->red, color->green, color->blue,
-                               color->alpha * (highlighted ? 1.0 : 0.55));
-        cairo_set_line_width (cr, line_width);
-        if (edge->control)
-          cairo_set_dash (cr, (double[]) { 4.0, 3.0 }, 2, 0);
-        else
-          cairo_set_dash (cr, NULL, 0, 0);
-        trace_route (cr, edge->route, line_width);
+        g_array_append_val (chosen, i);
+        x0 = MIN (x0, edge->bounds.x);
+        y0 = MIN (y0, edge->bounds.y);
+        x1 = MAX (x1, edge->bounds.x + edge->bounds.width);
+        y1 = MAX (y1, edge->bounds.y + edge->bounds.height);
       }
-  if (cr != NULL)
-    cairo_destroy (cr);
+  if (chosen->len == 0)
+    return;
+  if (focused)
+    {
+      /* Room for the widest line and arrowhead around the routes. */
+      const double pad = 12;
+      graphene_rect_t used = GRAPHENE_RECT_INIT ((x0 - frame->origin_x) * frame->zoom - pad,
+                                                 (y0 - frame->origin_y) * frame->zoom - pad,
+                                                 (x1 - x0) * frame->zoom + 2 * pad,
+                                                 (y1 - y0) * frame->zoom + 2 * pad);
+
+      if (!graphene_rect_intersection (&area, &used, &area))
+        return;
+      graphene_rect_round_extents (&area, &area);
+    }
+
+  cr = gtk_snapshot_append_cairo (snapshot, &area);
+  cairo_scale (cr, frame->zoom, frame->zoom);
+  cairo_translate (cr, -frame->origin_x, -frame->origin_y);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  for (guint c = 0; c < chosen->len; c++)
+    {
+      const DrawnEdge *edge = &g_array_index (self->edges, DrawnEdge, g_array_index (chosen, guint, c));
+      gboolean highlighted = focused || edge->traced;
+      const GdkRGBA *color = !highlighted ? foreground
+                             : (focused && self->hovered != NULL) ? &hover_color : &accent;
+      double line_width = (highlighted ? 2.0 : 1.0) * MIN (3.0, 0.8 + log2 (1.0 + edge->count) * 0.6);
+
+      cairo_set_source_rgba (cr, color->red, color->green, color->blue,
+                             color->alpha * (highlighted ? 1.0 : 0.55));
+      cairo_set_line_width (cr, line_width);
+      if (edge->control)
+        cairo_set_dash (cr, (double[]) { 4.0, 3.0 }, 2, 0);
+      else
+        cairo_set_dash (cr, NULL, 0, 0);
+      trace_route (cr, edge->route, line_width);
+    }
+  cairo_destroy (cr);
 }
 
 static void
