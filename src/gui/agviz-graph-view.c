@@ -30,6 +30,8 @@
 #define FIT_MARGIN 24.0
 /* How long a scope takes to open or close on screen. */
 #define ANIMATION_USEC (200 * G_TIME_SPAN_MILLISECOND)
+/* How long the zoom must stay still before the picture gets its margins back. */
+#define WIDEN_DELAY_MS 150
 
 typedef struct
 {
@@ -88,6 +90,7 @@ struct _AgvizGraphView
   double           content_y;
   int              content_width;     /* view pixels */
   int              content_height;
+  guint            widen_source;      /* a picture of the view only, widened once zooming stops */
 
   /* Layout on a worker thread: the old drawing stays until the new layout is applied. */
   GCancellable   *layout_cancellable;
@@ -1033,19 +1036,20 @@ draw_focus_border (AgvizGraphView *self,
 }
 
 /* The region the cached picture covers: the view and half its size on every side, at most 4096
- * pixels across (textures may not be larger). */
+ * pixels across (textures may not be larger); only the view when @tight. */
 static void
 content_region (AgvizGraphView *self,
                 int             view_width,
                 int             view_height,
+                gboolean        tight,
                 Frame          *frame,
                 int            *width,
                 int            *height)
 {
   double zoom = agviz_viewport_get_zoom (self->viewport);
   double offset_x, offset_y;
-  int margin_x = CLAMP ((4096 - view_width) / 2, 0, view_width / 2);
-  int margin_y = CLAMP ((4096 - view_height) / 2, 0, view_height / 2);
+  int margin_x = tight ? 0 : CLAMP ((4096 - view_width) / 2, 0, view_width / 2);
+  int margin_y = tight ? 0 : CLAMP ((4096 - view_height) / 2, 0, view_height / 2);
 
   agviz_viewport_get_offset (self->viewport, &offset_x, &offset_y);
   *width = view_width + 2 * margin_x;
@@ -1060,7 +1064,8 @@ static void
 render_content (AgvizGraphView *self,
                 const GdkRGBA  *foreground,
                 int             view_width,
-                int             view_height)
+                int             view_height,
+                gboolean        tight)
 {
   GtkWidget *widget = GTK_WIDGET (self);
   g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
@@ -1071,7 +1076,7 @@ render_content (AgvizGraphView *self,
   Frame frame;
   int width, height;
 
-  content_region (self, view_width, view_height, &frame, &width, &height);
+  content_region (self, view_width, view_height, tight, &frame, &width, &height);
   for (guint i = 0; i < self->boxes->len; i++)
     {
       const DrawnBox *drawn = &g_array_index (self->boxes, DrawnBox, i);
@@ -1196,6 +1201,16 @@ draw_laying_out (AgvizGraphView *self,
   gtk_snapshot_restore (snapshot);
 }
 
+static gboolean
+widen_content (gpointer user_data)
+{
+  AgvizGraphView *self = user_data;
+
+  self->widen_source = 0;
+  invalidate_content (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 agviz_graph_view_snapshot (GtkWidget   *widget,
                            GtkSnapshot *snapshot)
@@ -1214,7 +1229,19 @@ agviz_graph_view_snapshot (GtkWidget   *widget,
   get_foreground (self, &foreground);
   update_dark (self);
   if (!content_covers_view (self))
-    render_content (self, &foreground, width, height);
+    {
+      /* While the zoom changes (a pinch, scrolling with Ctrl) every frame needs a new picture:
+       * only of the view then, as cheap as drawing the frame itself; the margins for panning
+       * come once zooming stops. */
+      gboolean zooming = (self->content_texture != NULL || self->content_surface != NULL) &&
+                         self->content_zoom != agviz_viewport_get_zoom (self->viewport);
+
+      render_content (self, &foreground, width, height, zooming);
+      g_clear_handle_id (&self->widen_source, g_source_remove);
+      if (zooming)
+        self->widen_source = g_timeout_add_full (G_PRIORITY_LOW, WIDEN_DELAY_MS, widen_content,
+                                                 self, NULL);
+    }
 
   view.zoom = agviz_viewport_get_zoom (self->viewport);
   agviz_viewport_get_offset (self->viewport, &view.origin_x, &view.origin_y);
@@ -1530,6 +1557,7 @@ agviz_graph_view_dispose (GObject *object)
 
   clear_layout (self);
   stop_animation (self);
+  g_clear_handle_id (&self->widen_source, g_source_remove);
   self->selected = NULL;
   g_clear_pointer (&self->legend, g_array_unref);
   g_clear_pointer (&self->op_timings, g_hash_table_unref);
