@@ -1,9 +1,18 @@
 /* agviz-graph-view.c: the graph canvas (see agviz-graph-view.h)
  *
- * Drawing walks the layout's visible items and skips every box outside the viewport, so the cost
- * of a frame follows what is on screen, not the size of the graph.  Labels are left out once
- * they would be too small to read, which is also what keeps zoomed-out views of big graphs cheap.
- * Edges of one frame go into a single cairo node clipped to the widget.
+ * The boxes and edges of a region around the view (the view plus half its size on each side) are
+ * drawn once into a texture (a cairo image surface under the cairo renderer), so a frame while
+ * panning is that picture moved plus what changes with the pointer: the hovered and selected
+ * borders and the edges touching them, drawn over it.  The picture is drawn again when the view
+ * leaves its region or the zoom, layout, colours or traced inputs change; while the zoom keeps
+ * changing it covers only the view, so a pinch costs no more per frame than drawing the view
+ * directly, and gets its margins back once zooming stops.  Drawing it skips
+ * every box outside the region, so its cost follows what is near the screen, not the size of
+ * the graph; labels are left out once they would be too small to read.
+ *
+ * Layouts run on a worker thread (agviz_layout_new_async()): the old drawing stays, marked
+ * "Laying out…", until the new one is applied on the main loop.  A toggled scope's box then
+ * grows or shrinks from its old size while the new drawing fades in, unless animations are off.
  */
 #define G_LOG_DOMAIN "agviz-graph-view"
 
@@ -21,6 +30,10 @@
 #define MIN_LABEL_PIXELS 5.0
 #define ZOOM_STEP 1.25
 #define FIT_MARGIN 24.0
+/* How long a scope takes to open or close on screen. */
+#define ANIMATION_USEC (200 * G_TIME_SPAN_MILLISECOND)
+/* How long the zoom must stay still before the picture gets its margins back. */
+#define WIDEN_DELAY_MS 150
 
 typedef struct
 {
@@ -33,6 +46,22 @@ typedef struct
   gboolean                traced;     /* part of the selection's traced inputs */
   guint                   count;
 } DrawnEdge;
+
+typedef struct
+{
+  AgvizSceneItem *item;
+  AgvizLayoutBox  box;
+} DrawnBox;
+
+/* Where drawing happens: view pixels are (content - origin) * zoom; boxes outside cull are
+ * skipped. */
+typedef struct
+{
+  double         zoom;
+  double         origin_x;
+  double         origin_y;
+  AgvizLayoutBox cull;
+} Frame;
 
 typedef struct
 {
@@ -52,7 +81,39 @@ struct _AgvizGraphView
   AgvizLayout    *layout;
   AgvizViewport  *viewport;
   GPtrArray      *visible;            /* the layout's visible items, parents first */
+  GArray         *boxes;              /* DrawnBox, the visible items but the root */
   GArray         *edges;              /* DrawnEdge */
+
+  /* The cached picture of the region around the view (see the top of this file). */
+  GdkTexture      *content_texture;
+  cairo_surface_t *content_surface;   /* instead, under the cairo renderer */
+  double           content_zoom;
+  double           content_x;         /* the region's top left, content coordinates */
+  double           content_y;
+  int              content_width;     /* view pixels */
+  int              content_height;
+  guint            widen_source;      /* a picture of the view only, widened once zooming stops */
+
+  /* Layout on a worker thread: the old drawing stays until the new layout is applied. */
+  GCancellable   *layout_cancellable;
+  gboolean        fit_after_layout;
+  gboolean        center_after_layout;
+  AgvizSceneItem *toggled;            /* animated when its new layout is applied */
+  AgvizLayoutBox  toggled_from;
+
+  /* The expand/collapse animation: the old picture fades into the new one while the toggled
+   * box's outline moves from its old box to its new one. */
+  guint           animation_tick;
+  gint64          animation_start;
+  double          animation_progress;
+  GdkTexture      *previous_texture;
+  cairo_surface_t *previous_surface;
+  double           previous_x;
+  double           previous_y;
+  int              previous_width;
+  int              previous_height;
+  AgvizLayoutBox   animation_from;
+  AgvizLayoutBox   animation_to;
 
   AgvizSceneItem *selected;
   AgvizSceneItem *hovered;
@@ -86,13 +147,44 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (AgvizGraphView, agviz_graph_view, GTK_TYPE_WIDGET)
 
 static void
+invalidate_content (AgvizGraphView *self)
+{
+  g_clear_object (&self->content_texture);
+  g_clear_pointer (&self->content_surface, cairo_surface_destroy);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+stop_animation (AgvizGraphView *self)
+{
+  if (self->animation_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->animation_tick);
+  self->animation_tick = 0;
+  g_clear_object (&self->previous_texture);
+  g_clear_pointer (&self->previous_surface, cairo_surface_destroy);
+}
+
+static void
+cancel_layout (AgvizGraphView *self)
+{
+  if (self->layout_cancellable != NULL)
+    g_cancellable_cancel (self->layout_cancellable);
+  g_clear_object (&self->layout_cancellable);
+}
+
+static void
 clear_layout (AgvizGraphView *self)
 {
+  cancel_layout (self);
+  stop_animation (self);
   g_clear_pointer (&self->traced, g_hash_table_unref);
   g_clear_pointer (&self->visible, g_ptr_array_unref);
+  g_clear_pointer (&self->boxes, g_array_unref);
   g_clear_pointer (&self->edges, g_array_unref);
   g_clear_object (&self->layout);
   self->hovered = NULL;
+  self->toggled = NULL;
+  invalidate_content (self);
 }
 
 static void update_traced (AgvizGraphView *self);
@@ -144,30 +236,52 @@ collect_edges (AgvizGraphView *self)
     }
 }
 
-/* Lays the scene out in its current expansion state.  The selection survives when its item is
- * still visible. */
-static gboolean
-relayout (AgvizGraphView  *self,
-          GError         **error)
+static void start_animation (AgvizGraphView *self);
+
+/* Makes @layout the one drawn.  The selection survives when its item is still visible. */
+static void
+apply_layout (AgvizGraphView *self,
+              AgvizLayout    *layout)
 {
-  AgvizLayoutOptions options;
+  gboolean had_layout = self->layout != NULL;
+  AgvizSceneItem *toggled = self->toggled;
   double width, height;
 
-  clear_layout (self);
-  if (self->scene == NULL)
+  /* The picture of the old layout, for the animation into the new one. */
+  stop_animation (self);
+  if (had_layout && toggled != NULL)
     {
-      gtk_widget_queue_draw (GTK_WIDGET (self));
-      return TRUE;
+      self->previous_texture = g_steal_pointer (&self->content_texture);
+      self->previous_surface = g_steal_pointer (&self->content_surface);
+      self->previous_x = self->content_x;
+      self->previous_y = self->content_y;
+      self->previous_width = self->content_width;
+      self->previous_height = self->content_height;
+      if (self->content_zoom != agviz_viewport_get_zoom (self->viewport))
+        {
+          g_clear_object (&self->previous_texture);
+          g_clear_pointer (&self->previous_surface, cairo_surface_destroy);
+        }
     }
+  self->toggled = NULL;
+  g_clear_pointer (&self->traced, g_hash_table_unref);
+  g_clear_pointer (&self->visible, g_ptr_array_unref);
+  g_clear_pointer (&self->boxes, g_array_unref);
+  g_clear_pointer (&self->edges, g_array_unref);
+  g_set_object (&self->layout, layout);
+  self->hovered = NULL;
+  invalidate_content (self);
 
-  agviz_layout_options_init (&options);
-  self->layout = agviz_layout_new (self->scene, &options, error);
-  if (self->layout == NULL)
-    {
-      gtk_widget_queue_draw (GTK_WIDGET (self));
-      return FALSE;
-    }
   self->visible = agviz_layout_list_visible (self->layout);
+  self->boxes = g_array_sized_new (FALSE, FALSE, sizeof (DrawnBox), self->visible->len);
+  /* Index 0 is the root: its box is the whole drawing, which the view's background already is. */
+  for (guint i = 1; i < self->visible->len; i++)
+    {
+      DrawnBox drawn = { g_ptr_array_index (self->visible, i) };
+
+      if (agviz_layout_get_box (self->layout, drawn.item, &drawn.box))
+        g_array_append_val (self->boxes, drawn);
+    }
   collect_edges (self);
   agviz_layout_get_size (self->layout, &width, &height);
   agviz_viewport_set_content_size (self->viewport, width, height);
@@ -179,7 +293,88 @@ relayout (AgvizGraphView  *self,
     }
   update_traced (self);
   update_legend (self);
+  if (self->fit_after_layout)
+    agviz_graph_view_zoom_to_fit (self);
+  else if (self->center_after_layout && self->selected != NULL)
+    {
+      AgvizLayoutBox box;
+      const AgvizSceneItem *boxed = self->selected->annotation && self->selected->annotated != NULL
+                                      ? self->selected->annotated : self->selected;
+
+      if (agviz_layout_get_box (self->layout, boxed, &box))
+        agviz_viewport_center_on (self->viewport, box.x + box.width / 2, box.y + box.height / 2);
+    }
+  self->fit_after_layout = FALSE;
+  self->center_after_layout = FALSE;
+
+  if (toggled != NULL && (self->previous_texture != NULL || self->previous_surface != NULL) &&
+      agviz_layout_get_box (self->layout, toggled, &self->animation_to))
+    {
+      self->animation_from = self->toggled_from;
+      start_animation (self);
+    }
+  else
+    stop_animation (self);
+}
+
+static void
+on_layout_ready (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(AgvizGraphView) self = user_data;
+  g_autoptr(AgvizLayout) layout = NULL;
+  g_autoptr(GError) error = NULL;
+
+  layout = agviz_layout_new_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->layout_cancellable);
+  if (layout == NULL)
+    {
+      g_warning ("Cannot lay out the graph: %s", error->message);
+      clear_layout (self);
+      return;
+    }
+  apply_layout (self, layout);
+}
+
+/* Lays the scene out again in its current expansion state, on a worker thread; the drawing
+ * changes when it is done.  A layout still running is cancelled: its plan is out of date. */
+static void
+relayout (AgvizGraphView *self)
+{
+  AgvizLayoutOptions options;
+
+  cancel_layout (self);
+  if (self->scene == NULL)
+    {
+      clear_layout (self);
+      return;
+    }
+  agviz_layout_options_init (&options);
+  self->layout_cancellable = g_cancellable_new ();
+  agviz_layout_new_async (self->scene, &options, self->layout_cancellable, on_layout_ready,
+                          g_object_ref (self));
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* The first layout of a scene, at once: its errors go to whoever opened it. */
+static gboolean
+relayout_now (AgvizGraphView  *self,
+              GError         **error)
+{
+  AgvizLayoutOptions options;
+  g_autoptr(AgvizLayout) layout = NULL;
+
+  clear_layout (self);
+  if (self->scene == NULL)
+    return TRUE;
+  agviz_layout_options_init (&options);
+  layout = agviz_layout_new (self->scene, &options, error);
+  if (layout == NULL)
+    return FALSE;
+  apply_layout (self, layout);
   return TRUE;
 }
 
@@ -424,6 +619,9 @@ update_traced (AgvizGraphView *self)
   g_autoptr(GHashTable) by_dst = NULL;
   g_autoptr(GPtrArray) queue = NULL;
 
+  /* The picture shows the traced inputs: it is drawn again when there were or are some. */
+  if (self->traced != NULL || (self->trace_inputs && self->selected != NULL))
+    invalidate_content (self);
   g_clear_pointer (&self->traced, g_hash_table_unref);
   if (self->edges != NULL)
     for (guint i = 0; i < self->edges->len; i++)
@@ -482,7 +680,7 @@ update_dark (AgvizGraphView *self)
   if (dark != self->dark)
     {
       self->dark = dark;
-      gtk_widget_queue_draw (GTK_WIDGET (self));
+      invalidate_content (self);
     }
 }
 
@@ -564,78 +762,128 @@ edge_touches (const DrawnEdge      *edge,
 }
 
 static void
+trace_route (cairo_t                *cr,
+             const AgvizLayoutRoute *route,
+             double                  line_width)
+{
+  cairo_move_to (cr, route->points[0], route->points[1]);
+  for (guint p = 1; p + 2 < route->n_points; p += 3)
+    cairo_curve_to (cr, route->points[2 * p], route->points[2 * p + 1],
+                    route->points[2 * p + 2], route->points[2 * p + 3],
+                    route->points[2 * p + 4], route->points[2 * p + 5]);
+  if (route->has_arrow)
+    {
+      double end_x = route->points[2 * (route->n_points - 1)];
+      double end_y = route->points[2 * (route->n_points - 1) + 1];
+      double angle = atan2 (route->arrow_y - end_y, route->arrow_x - end_x);
+      double size = 3.0 + line_width * 2;
+
+      cairo_line_to (cr, route->arrow_x, route->arrow_y);
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+      cairo_move_to (cr, route->arrow_x, route->arrow_y);
+      cairo_line_to (cr, route->arrow_x - size * cos (angle - 0.45),
+                     route->arrow_y - size * sin (angle - 0.45));
+      cairo_line_to (cr, route->arrow_x - size * cos (angle + 0.45),
+                     route->arrow_y - size * sin (angle + 0.45));
+      cairo_close_path (cr);
+      cairo_fill (cr);
+    }
+  else
+    cairo_stroke (cr);
+}
+
+static gboolean
+boxes_meet (const AgvizLayoutBox *a,
+            const AgvizLayoutBox *b)
+{
+  return a->x <= b->x + b->width && a->x + a->width >= b->x &&
+         a->y <= b->y + b->height && a->y + a->height >= b->y;
+}
+
+/* The edges in @frame's region into one cairo node, at most @width x @height.  @focused: only
+ * the edges touching the hovered or selected item (drawn over the cached picture each frame, in a
+ * node just large enough for them); otherwise every edge, the traced ones highlighted on top, the
+ * focus ignored. */
+static void
 draw_edges (AgvizGraphView *self,
             GtkSnapshot    *snapshot,
             const GdkRGBA  *foreground,
-            int             width,
-            int             height)
+            const Frame    *frame,
+            double          width,
+            double          height,
+            gboolean        focused)
 {
-  cairo_t *cr;
-  double zoom = agviz_viewport_get_zoom (self->viewport);
-  double offset_x, offset_y;
   AgvizSceneItem *focus = self->hovered != NULL ? self->hovered : self->selected;
+  g_autoptr(GArray) chosen = NULL;
+  graphene_rect_t area = GRAPHENE_RECT_INIT (0, 0, width, height);
+  double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
+  cairo_t *cr;
 
-  if (self->edges == NULL || self->edges->len == 0)
+  if (self->edges == NULL || self->edges->len == 0 || (focused && focus == NULL))
     return;
 
-  agviz_viewport_get_offset (self->viewport, &offset_x, &offset_y);
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  cairo_scale (cr, zoom, zoom);
-  cairo_translate (cr, -offset_x, -offset_y);
-  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-
-  /* Two passes: plain edges, then the ones touching the focused item on top of them. */
-  for (int pass = 0; pass < 2; pass++)
+  /* Two passes: plain edges, then the highlighted ones on top of them. */
+  chosen = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (int pass = focused ? 1 : 0; pass < 2; pass++)
     for (guint i = 0; i < self->edges->len; i++)
       {
         const DrawnEdge *edge = &g_array_index (self->edges, DrawnEdge, i);
-        const AgvizLayoutRoute *route = edge->route;
-        gboolean highlighted = edge->traced || (focus != NULL && edge_touches (edge, focus));
-        const GdkRGBA *color;
-        double line_width;
+        gboolean highlighted;
 
-        if (highlighted != (pass == 1))
-          continue;
-        if (!agviz_viewport_box_is_visible (self->viewport, &edge->bounds))
-          continue;
-
-        color = !highlighted ? foreground
-                : (self->hovered != NULL && !edge->traced) ? &hover_color : &accent;
-        line_width = (highlighted ? 2.0 : 1.0) * MIN (3.0, 0.8 + log2 (1.0 + edge->count) * 0.6);
-        cairo_set_source_rgba (cr, color->red, color->green, color->blue,
-                               color->alpha * (highlighted ? 1.0 : 0.55));
-        cairo_set_line_width (cr, line_width);
-        if (edge->control)
-          cairo_set_dash (cr, (double[]) { 4.0, 3.0 }, 2, 0);
-        else
-          cairo_set_dash (cr, NULL, 0, 0);
-
-        cairo_move_to (cr, route->points[0], route->points[1]);
-        for (guint p = 1; p + 2 < route->n_points; p += 3)
-          cairo_curve_to (cr, route->points[2 * p], route->points[2 * p + 1],
-                          route->points[2 * p + 2], route->points[2 * p + 3],
-                          route->points[2 * p + 4], route->points[2 * p + 5]);
-        if (route->has_arrow)
+        if (focused)
           {
-            double end_x = route->points[2 * (route->n_points - 1)];
-            double end_y = route->points[2 * (route->n_points - 1) + 1];
-            double angle = atan2 (route->arrow_y - end_y, route->arrow_x - end_x);
-            double size = 3.0 + line_width * 2;
-
-            cairo_line_to (cr, route->arrow_x, route->arrow_y);
-            cairo_stroke (cr);
-            cairo_set_dash (cr, NULL, 0, 0);
-            cairo_move_to (cr, route->arrow_x, route->arrow_y);
-            cairo_line_to (cr, route->arrow_x - size * cos (angle - 0.45),
-                           route->arrow_y - size * sin (angle - 0.45));
-            cairo_line_to (cr, route->arrow_x - size * cos (angle + 0.45),
-                           route->arrow_y - size * sin (angle + 0.45));
-            cairo_close_path (cr);
-            cairo_fill (cr);
+            if (edge->traced || !edge_touches (edge, focus))
+              continue;
+            highlighted = TRUE;
           }
         else
-          cairo_stroke (cr);
+          highlighted = edge->traced;
+        if (highlighted != (pass == 1) || !boxes_meet (&edge->bounds, &frame->cull))
+          continue;
+        g_array_append_val (chosen, i);
+        x0 = MIN (x0, edge->bounds.x);
+        y0 = MIN (y0, edge->bounds.y);
+        x1 = MAX (x1, edge->bounds.x + edge->bounds.width);
+        y1 = MAX (y1, edge->bounds.y + edge->bounds.height);
       }
+  if (chosen->len == 0)
+    return;
+  if (focused)
+    {
+      /* Room for the widest line and arrowhead around the routes. */
+      const double pad = 12;
+      graphene_rect_t used = GRAPHENE_RECT_INIT ((x0 - frame->origin_x) * frame->zoom - pad,
+                                                 (y0 - frame->origin_y) * frame->zoom - pad,
+                                                 (x1 - x0) * frame->zoom + 2 * pad,
+                                                 (y1 - y0) * frame->zoom + 2 * pad);
+
+      if (!graphene_rect_intersection (&area, &used, &area))
+        return;
+      graphene_rect_round_extents (&area, &area);
+    }
+
+  cr = gtk_snapshot_append_cairo (snapshot, &area);
+  cairo_scale (cr, frame->zoom, frame->zoom);
+  cairo_translate (cr, -frame->origin_x, -frame->origin_y);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  for (guint c = 0; c < chosen->len; c++)
+    {
+      const DrawnEdge *edge = &g_array_index (self->edges, DrawnEdge, g_array_index (chosen, guint, c));
+      gboolean highlighted = focused || edge->traced;
+      const GdkRGBA *color = !highlighted ? foreground
+                             : (focused && self->hovered != NULL) ? &hover_color : &accent;
+      double line_width = (highlighted ? 2.0 : 1.0) * MIN (3.0, 0.8 + log2 (1.0 + edge->count) * 0.6);
+
+      cairo_set_source_rgba (cr, color->red, color->green, color->blue,
+                             color->alpha * (highlighted ? 1.0 : 0.55));
+      cairo_set_line_width (cr, line_width);
+      if (edge->control)
+        cairo_set_dash (cr, (double[]) { 4.0, 3.0 }, 2, 0);
+      else
+        cairo_set_dash (cr, NULL, 0, 0);
+      trace_route (cr, edge->route, line_width);
+    }
   cairo_destroy (cr);
 }
 
@@ -729,19 +977,18 @@ annotations_readable (AgvizGraphView *self)
 }
 
 static graphene_rect_t
-content_rect_to_view (AgvizGraphView       *self,
-                      const AgvizLayoutBox *box)
+content_rect_to_frame (const Frame          *frame,
+                       const AgvizLayoutBox *box)
 {
-  double zoom = agviz_viewport_get_zoom (self->viewport);
-  double x, y;
-
-  agviz_viewport_content_to_view (self->viewport, box->x, box->y, &x, &y);
-  return GRAPHENE_RECT_INIT (x, y, box->width * zoom, box->height * zoom);
+  return GRAPHENE_RECT_INIT ((box->x - frame->origin_x) * frame->zoom,
+                             (box->y - frame->origin_y) * frame->zoom,
+                             box->width * frame->zoom, box->height * frame->zoom);
 }
 
 static void
 draw_annotation_line (AgvizGraphView       *self,
                       GtkSnapshot          *snapshot,
+                      const Frame          *frame,
                       const AgvizLayoutBox *box,
                       gboolean              out,
                       guint                 slot,
@@ -749,7 +996,7 @@ draw_annotation_line (AgvizGraphView       *self,
                       gboolean              selected,
                       const GdkRGBA        *foreground)
 {
-  double zoom = agviz_viewport_get_zoom (self->viewport);
+  double zoom = frame->zoom;
   AgvizLayoutBox ellipse_box, label_box;
   graphene_rect_t ellipse, label;
   GskRoundedRect outline;
@@ -763,8 +1010,8 @@ draw_annotation_line (AgvizGraphView       *self,
   double dash_from, dash_to, dash_y;
 
   annotation_geometry (box, out, slot, &ellipse_box, &label_box);
-  ellipse = content_rect_to_view (self, &ellipse_box);
-  label = content_rect_to_view (self, &label_box);
+  ellipse = content_rect_to_frame (frame, &ellipse_box);
+  label = content_rect_to_frame (frame, &label_box);
 
   /* The connector, dashed: from the box's edge to the ellipse. */
   dash_from = out ? (box->x + box->width) : ellipse_box.x + ellipse_box.width;
@@ -773,7 +1020,7 @@ draw_annotation_line (AgvizGraphView       *self,
   for (double x = dash_from; x < dash_to; x += 2.0)
     {
       AgvizLayoutBox dash = { x, dash_y, MIN (1.0, dash_to - x), 0 };
-      graphene_rect_t view_dash = content_rect_to_view (self, &dash);
+      graphene_rect_t view_dash = content_rect_to_frame (frame, &dash);
 
       view_dash.size.height = 1;
       gtk_snapshot_append_color (snapshot, &ink, &view_dash);
@@ -808,13 +1055,14 @@ draw_annotation_line (AgvizGraphView       *self,
 static void
 draw_annotations (AgvizGraphView       *self,
                   GtkSnapshot          *snapshot,
+                  const Frame          *frame,
                   const AgvizSceneItem *item,
                   const AgvizLayoutBox *box,
                   const GdkRGBA        *foreground)
 {
   GPtrArray *annotations = agviz_scene_item_get_annotations (item);
 
-  if (annotations == NULL || !annotations_readable (self))
+  if (annotations == NULL || ANNOTATION_POINTS * frame->zoom < MIN_LABEL_PIXELS)
     return;
   for (int side = 0; side < 2; side++)
     {
@@ -832,7 +1080,7 @@ draw_annotations (AgvizGraphView       *self,
               n_more++;
               continue;
             }
-          draw_annotation_line (self, snapshot, box, out, slot++, annotation->name,
+          draw_annotation_line (self, snapshot, frame, box, out, slot++, annotation->name,
                                 annotation == self->selected, foreground);
           self->n_drawn_annotations++;
         }
@@ -841,40 +1089,64 @@ draw_annotations (AgvizGraphView       *self,
           /* Translators: annotations (small Const inputs or summary outputs) not drawn one by one */
           g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "… %u more",
                                                                 "… %u more", n_more), n_more);
-          draw_annotation_line (self, snapshot, box, out, slot, text, FALSE, foreground);
+          draw_annotation_line (self, snapshot, frame, box, out, slot, text, FALSE, foreground);
         }
     }
 }
 
 static void
+item_rect (const AgvizLayoutBox *box,
+           const Frame          *frame,
+           graphene_rect_t      *rect)
+{
+  *rect = GRAPHENE_RECT_INIT ((box->x - frame->origin_x) * frame->zoom,
+                              (box->y - frame->origin_y) * frame->zoom,
+                              box->width * frame->zoom, box->height * frame->zoom);
+}
+
+static void
+item_outline (const AgvizSceneItem *item,
+              const graphene_rect_t *rect,
+              double                 zoom,
+              GskRoundedRect        *outline)
+{
+  float radius = (float) MIN ((item->kind == AGVIZ_SCENE_ITEM_OP ? 3.0 : 8.0) * zoom, 12.0);
+
+  gsk_rounded_rect_init_from_rect (outline, rect, radius);
+}
+
+static void
+append_border (GtkSnapshot          *snapshot,
+               const GskRoundedRect *outline,
+               float                 width,
+               const GdkRGBA        *color)
+{
+  gtk_snapshot_append_border (snapshot, outline, (float[4]) { width, width, width, width },
+                              (GdkRGBA[4]) { *color, *color, *color, *color });
+}
+
+/* A box as the cached picture has it: everything but the hover and selection borders. */
+static void
 draw_item (AgvizGraphView *self,
            GtkSnapshot    *snapshot,
-           AgvizSceneItem *item,
-           const GdkRGBA  *foreground)
+           const DrawnBox *drawn,
+           const GdkRGBA  *foreground,
+           const Frame    *frame)
 {
   static const GdkRGBA light_ink = { 0.10f, 0.10f, 0.10f, 1.0f };
   static const GdkRGBA dark_ink = { 0.93f, 0.93f, 0.93f, 1.0f };
   const GdkRGBA ink = self->dark ? dark_ink : light_ink;
-  AgvizLayoutBox box;
-  double zoom = agviz_viewport_get_zoom (self->viewport);
-  double x, y;
-  gboolean open = item->expanded && item->children != NULL;
+  AgvizSceneItem *item = drawn->item;
+  double zoom = frame->zoom;
+  gboolean open = agviz_layout_is_open (self->layout, item);
   graphene_rect_t rect;
   GskRoundedRect outline;
   GdkRGBA fill;
   GdkRGBA border_color;
   float border_width = 1.0f;
-  float radius;
 
-  if (!agviz_layout_get_box (self->layout, item, &box) ||
-      !agviz_viewport_box_is_visible (self->viewport, &box))
-    return;
-  self->n_drawn_items++;
-
-  agviz_viewport_content_to_view (self->viewport, box.x, box.y, &x, &y);
-  rect = GRAPHENE_RECT_INIT (x, y, box.width * zoom, box.height * zoom);
-  radius = (float) MIN ((item->kind == AGVIZ_SCENE_ITEM_OP ? 3.0 : 8.0) * zoom, 12.0);
-  gsk_rounded_rect_init_from_rect (&outline, &rect, radius);
+  item_rect (&drawn->box, frame, &rect);
+  item_outline (item, &rect, zoom, &outline);
 
   if (open)
     fill = with_alpha (foreground, 0.04f);
@@ -894,26 +1166,14 @@ draw_item (AgvizGraphView *self,
     }
   if (item->kind == AGVIZ_SCENE_ITEM_SERIES)
     border_width = 2.0f;
-  if (item == self->hovered)
-    {
-      border_color = hover_color;
-      border_width = 2.0f;
-    }
-  if (item == self->selected)
-    {
-      border_color = accent;
-      border_width = 3.0f;
-    }
 
   gtk_snapshot_push_rounded_clip (snapshot, &outline);
   gtk_snapshot_append_color (snapshot, &fill, &rect);
   gtk_snapshot_pop (snapshot);
-  gtk_snapshot_append_border (snapshot, &outline,
-                              (float[4]) { border_width, border_width, border_width, border_width },
-                              (GdkRGBA[4]) { border_color, border_color, border_color, border_color });
+  append_border (snapshot, &outline, border_width, &border_color);
 
   if (!open)
-    draw_annotations (self, snapshot, item, &box, foreground);
+    draw_annotations (self, snapshot, frame, item, &drawn->box, foreground);
 
   if (LABEL_POINTS * zoom >= MIN_LABEL_PIXELS && rect.size.width > 12)
     {
@@ -936,6 +1196,205 @@ draw_item (AgvizGraphView *self,
     }
 }
 
+/* The hover or selection border of @item over the cached picture: as wide as or wider than the
+ * border underneath, so it covers it. */
+static void
+draw_focus_border (AgvizGraphView *self,
+                   GtkSnapshot    *snapshot,
+                   AgvizSceneItem *item,
+                   const GdkRGBA  *color,
+                   float           width,
+                   const Frame    *frame)
+{
+  AgvizLayoutBox box;
+  graphene_rect_t rect;
+  GskRoundedRect outline;
+
+  if (item == NULL || !agviz_layout_get_box (self->layout, item, &box) ||
+      !boxes_meet (&box, &frame->cull))
+    return;
+  item_rect (&box, frame, &rect);
+  item_outline (item, &rect, frame->zoom, &outline);
+  append_border (snapshot, &outline, width, color);
+}
+
+/* The region the cached picture covers: the view and half its size on every side, at most 4096
+ * pixels across (textures may not be larger); only the view when @tight. */
+static void
+content_region (AgvizGraphView *self,
+                int             view_width,
+                int             view_height,
+                gboolean        tight,
+                Frame          *frame,
+                int            *width,
+                int            *height)
+{
+  double zoom = agviz_viewport_get_zoom (self->viewport);
+  double offset_x, offset_y;
+  int margin_x = tight ? 0 : CLAMP ((4096 - view_width) / 2, 0, view_width / 2);
+  int margin_y = tight ? 0 : CLAMP ((4096 - view_height) / 2, 0, view_height / 2);
+
+  agviz_viewport_get_offset (self->viewport, &offset_x, &offset_y);
+  *width = view_width + 2 * margin_x;
+  *height = view_height + 2 * margin_y;
+  frame->zoom = zoom;
+  frame->origin_x = offset_x - margin_x / zoom;
+  frame->origin_y = offset_y - margin_y / zoom;
+  frame->cull = (AgvizLayoutBox) { frame->origin_x, frame->origin_y, *width / zoom, *height / zoom };
+}
+
+static void
+render_content (AgvizGraphView *self,
+                const GdkRGBA  *foreground,
+                int             view_width,
+                int             view_height,
+                gboolean        tight)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  GtkNative *native = gtk_widget_get_native (widget);
+  GskRenderer *renderer = native != NULL ? gtk_native_get_renderer (native) : NULL;
+  int scale = gtk_widget_get_scale_factor (widget);
+  Frame frame;
+  int width, height;
+
+  content_region (self, view_width, view_height, tight, &frame, &width, &height);
+  self->n_drawn_annotations = 0;
+  for (guint i = 0; i < self->boxes->len; i++)
+    {
+      const DrawnBox *drawn = &g_array_index (self->boxes, DrawnBox, i);
+
+      if (boxes_meet (&drawn->box, &frame.cull))
+        draw_item (self, snapshot, drawn, foreground, &frame);
+    }
+  draw_edges (self, snapshot, foreground, &frame, width, height, FALSE);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+
+  g_clear_object (&self->content_texture);
+  g_clear_pointer (&self->content_surface, cairo_surface_destroy);
+  self->content_zoom = frame.zoom;
+  self->content_x = frame.origin_x;
+  self->content_y = frame.origin_y;
+  self->content_width = width;
+  self->content_height = height;
+  if (node == NULL)
+    node = gsk_container_node_new (NULL, 0);
+  if (renderer != NULL && !GSK_IS_CAIRO_RENDERER (renderer))
+    {
+      /* A texture the GPU keeps: no upload per frame. */
+      g_autoptr(GskRenderNode) scaled = NULL;
+
+      if (scale != 1)
+        scaled = gsk_transform_node_new (node, gsk_transform_scale (NULL, scale, scale));
+      self->content_texture = gsk_renderer_render_texture (renderer, scaled != NULL ? scaled : node,
+                                                           &GRAPHENE_RECT_INIT (0, 0, width * scale,
+                                                                                height * scale));
+    }
+  else
+    {
+      /* The cairo renderer would copy a texture out each frame; a surface it paints from. */
+      cairo_t *cr;
+
+      self->content_surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * scale,
+                                                          height * scale);
+      cairo_surface_set_device_scale (self->content_surface, scale, scale);
+      cr = cairo_create (self->content_surface);
+      gsk_render_node_draw (node, cr);
+      cairo_destroy (cr);
+    }
+}
+
+/* Puts a cached picture whose top left is (x, y) in content coordinates on the view, moved by
+ * whole pixels so that it stays as sharp as it was drawn. */
+static void
+append_picture (AgvizGraphView  *self,
+                GtkSnapshot     *snapshot,
+                GdkTexture      *texture,
+                cairo_surface_t *surface,
+                double           x,
+                double           y,
+                int              width,
+                int              height,
+                int              view_width,
+                int              view_height)
+{
+  double zoom = agviz_viewport_get_zoom (self->viewport);
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  double offset_x, offset_y, left, top;
+
+  agviz_viewport_get_offset (self->viewport, &offset_x, &offset_y);
+  left = round ((x - offset_x) * zoom * scale) / scale;
+  top = round ((y - offset_y) * zoom * scale) / scale;
+  if (texture != NULL)
+    gtk_snapshot_append_texture (snapshot, texture, &GRAPHENE_RECT_INIT (left, top, width, height));
+  else if (surface != NULL)
+    {
+      cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, view_width,
+                                                                              view_height));
+
+      cairo_set_source_surface (cr, surface, left, top);
+      cairo_paint (cr);
+      cairo_destroy (cr);
+    }
+}
+
+static gboolean
+content_covers_view (AgvizGraphView *self)
+{
+  AgvizLayoutBox view, region;
+
+  if (self->content_texture == NULL && self->content_surface == NULL)
+    return FALSE;
+  if (self->content_zoom != agviz_viewport_get_zoom (self->viewport))
+    return FALSE;
+  agviz_viewport_get_visible_box (self->viewport, &view);
+  region = (AgvizLayoutBox) { self->content_x, self->content_y,
+                              self->content_width / self->content_zoom,
+                              self->content_height / self->content_zoom };
+  /* Half a pixel of slack for rounding. */
+  return view.x >= region.x - 0.5 / self->content_zoom &&
+         view.y >= region.y - 0.5 / self->content_zoom &&
+         view.x + view.width <= region.x + region.width + 0.5 / self->content_zoom &&
+         view.y + view.height <= region.y + region.height + 0.5 / self->content_zoom;
+}
+
+static void
+draw_laying_out (AgvizGraphView *self,
+                 GtkSnapshot    *snapshot,
+                 const GdkRGBA  *foreground,
+                 int             height)
+{
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self),
+                                                                  _("Laying out…"));
+  GdkRGBA background = self->dark ? (GdkRGBA) { 0.12f, 0.12f, 0.13f, 0.9f }
+                                  : (GdkRGBA) { 1.0f, 1.0f, 1.0f, 0.9f };
+  int text_width, text_height;
+  GskRoundedRect pill;
+
+  pango_layout_get_pixel_size (layout, &text_width, &text_height);
+  gsk_rounded_rect_init_from_rect (&pill, &GRAPHENE_RECT_INIT (8, height - text_height - 20,
+                                                               text_width + 16, text_height + 12),
+                                   6);
+  gtk_snapshot_push_rounded_clip (snapshot, &pill);
+  gtk_snapshot_append_color (snapshot, &background, &pill.bounds);
+  gtk_snapshot_pop (snapshot);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (16, height - text_height - 14));
+  gtk_snapshot_append_layout (snapshot, layout, foreground);
+  gtk_snapshot_restore (snapshot);
+}
+
+static gboolean
+widen_content (gpointer user_data)
+{
+  AgvizGraphView *self = user_data;
+
+  self->widen_source = 0;
+  invalidate_content (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 agviz_graph_view_snapshot (GtkWidget   *widget,
                            GtkSnapshot *snapshot)
@@ -944,21 +1403,120 @@ agviz_graph_view_snapshot (GtkWidget   *widget,
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
   GdkRGBA foreground;
+  Frame view;
+  gboolean animating;
 
   self->n_drawn_items = 0;
-  self->n_drawn_annotations = 0;
   if (self->layout == NULL || width <= 0 || height <= 0)
     return;
 
   get_foreground (self, &foreground);
   update_dark (self);
+  if (!content_covers_view (self))
+    {
+      /* While the zoom changes (a pinch, scrolling with Ctrl) every frame needs a new picture:
+       * only of the view then, as cheap as drawing the frame itself; the margins for panning
+       * come once zooming stops. */
+      gboolean zooming = (self->content_texture != NULL || self->content_surface != NULL) &&
+                         self->content_zoom != agviz_viewport_get_zoom (self->viewport);
+
+      render_content (self, &foreground, width, height, zooming);
+      g_clear_handle_id (&self->widen_source, g_source_remove);
+      if (zooming)
+        self->widen_source = g_timeout_add_full (G_PRIORITY_LOW, WIDEN_DELAY_MS, widen_content,
+                                                 self, NULL);
+    }
+
+  view.zoom = agviz_viewport_get_zoom (self->viewport);
+  agviz_viewport_get_offset (self->viewport, &view.origin_x, &view.origin_y);
+  agviz_viewport_get_visible_box (self->viewport, &view.cull);
+  for (guint i = 0; i < self->boxes->len; i++)
+    if (boxes_meet (&g_array_index (self->boxes, DrawnBox, i).box, &view.cull))
+      self->n_drawn_items++;
+
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  /* Index 0 is the root: its box is the whole drawing, which the view's background already is. */
-  for (guint i = 1; i < self->visible->len; i++)
-    draw_item (self, snapshot, g_ptr_array_index (self->visible, i), &foreground);
-  draw_edges (self, snapshot, &foreground, width, height);
+  animating = self->animation_tick != 0;
+  if (animating)
+    {
+      gtk_snapshot_push_cross_fade (snapshot, self->animation_progress);
+      append_picture (self, snapshot, self->previous_texture, self->previous_surface,
+                      self->previous_x, self->previous_y, self->previous_width,
+                      self->previous_height, width, height);
+      gtk_snapshot_pop (snapshot);
+    }
+  append_picture (self, snapshot, self->content_texture, self->content_surface, self->content_x,
+                  self->content_y, self->content_width, self->content_height, width, height);
+  if (animating)
+    {
+      AgvizLayoutBox box;
+      double t = self->animation_progress;
+      /* Ease out: fast at first, settling into place. */
+      double eased = 1 - (1 - t) * (1 - t);
+
+      gtk_snapshot_pop (snapshot);
+      box.x = self->animation_from.x + (self->animation_to.x - self->animation_from.x) * eased;
+      box.y = self->animation_from.y + (self->animation_to.y - self->animation_from.y) * eased;
+      box.width = self->animation_from.width + (self->animation_to.width - self->animation_from.width) * eased;
+      box.height = self->animation_from.height + (self->animation_to.height - self->animation_from.height) * eased;
+      {
+        graphene_rect_t rect;
+        GskRoundedRect outline;
+        GdkRGBA color = with_alpha (&accent, (float) (1 - t));
+
+        item_rect (&box, &view, &rect);
+        gsk_rounded_rect_init_from_rect (&outline, &rect, (float) MIN (8.0 * view.zoom, 12.0));
+        append_border (snapshot, &outline, 2.0f, &color);
+      }
+    }
+
+  /* What follows the pointer, over the picture. */
+  draw_edges (self, snapshot, &foreground, &view, width, height, TRUE);
+  if (self->hovered != NULL && self->hovered != self->selected)
+    draw_focus_border (self, snapshot, self->hovered, &hover_color, 2.0f, &view);
+  draw_focus_border (self, snapshot, self->selected, &accent, 3.0f, &view);
+  if (self->layout_cancellable != NULL)
+    draw_laying_out (self, snapshot, &foreground, height);
   draw_legend (self, snapshot, &foreground);
   gtk_snapshot_pop (snapshot);
+}
+
+static gboolean
+animation_tick (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  AgvizGraphView *self = AGVIZ_GRAPH_VIEW (widget);
+  gint64 now = gdk_frame_clock_get_frame_time (clock);
+
+  if (self->animation_start == 0)
+    self->animation_start = now;
+  self->animation_progress = CLAMP ((now - self->animation_start) / (double) ANIMATION_USEC, 0.0, 1.0);
+  gtk_widget_queue_draw (widget);
+  if (self->animation_progress < 1.0)
+    return G_SOURCE_CONTINUE;
+  self->animation_tick = 0;
+  g_clear_object (&self->previous_texture);
+  g_clear_pointer (&self->previous_surface, cairo_surface_destroy);
+  return G_SOURCE_REMOVE;
+}
+
+/* From the toggled box's old size to its new one, the old picture fading into the new; nothing
+ * when the desktop turned animations off. */
+static void
+start_animation (AgvizGraphView *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  gboolean enabled = TRUE;
+
+  g_object_get (gtk_widget_get_settings (widget), "gtk-enable-animations", &enabled, NULL);
+  if (!enabled || !gtk_widget_get_mapped (widget))
+    {
+      stop_animation (self);
+      return;
+    }
+  self->animation_start = 0;
+  self->animation_progress = 0;
+  self->animation_tick = gtk_widget_add_tick_callback (widget, animation_tick, NULL, NULL);
 }
 
 static void
@@ -1176,6 +1734,8 @@ agviz_graph_view_css_changed (GtkWidget         *widget,
 {
   GTK_WIDGET_CLASS (agviz_graph_view_parent_class)->css_changed (widget, change);
   update_dark (AGVIZ_GRAPH_VIEW (widget));
+  /* The foreground the picture was drawn with may have changed. */
+  invalidate_content (AGVIZ_GRAPH_VIEW (widget));
 }
 
 static void
@@ -1184,6 +1744,8 @@ agviz_graph_view_dispose (GObject *object)
   AgvizGraphView *self = AGVIZ_GRAPH_VIEW (object);
 
   clear_layout (self);
+  stop_animation (self);
+  g_clear_handle_id (&self->widen_source, g_source_remove);
   self->selected = NULL;
   g_clear_pointer (&self->legend, g_array_unref);
   g_clear_pointer (&self->op_timings, g_hash_table_unref);
@@ -1288,7 +1850,7 @@ agviz_graph_view_set_scene (AgvizGraphView  *self,
   g_set_object (&self->scene, scene);
   if (selection_changed)
     g_signal_emit (self, signals[SELECTION_CHANGED], 0);
-  if (!relayout (self, error))
+  if (!relayout_now (self, error))
     return FALSE;
   agviz_graph_view_zoom_to_fit (self);
   return TRUE;
@@ -1306,6 +1868,20 @@ agviz_graph_view_get_layout (AgvizGraphView *self)
 {
   g_return_val_if_fail (AGVIZ_IS_GRAPH_VIEW (self), NULL);
   return self->layout;
+}
+
+gboolean
+agviz_graph_view_get_laying_out (AgvizGraphView *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_GRAPH_VIEW (self), FALSE);
+  return self->layout_cancellable != NULL;
+}
+
+gboolean
+agviz_graph_view_get_animating (AgvizGraphView *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_GRAPH_VIEW (self), FALSE);
+  return self->animation_tick != 0;
 }
 
 AgvizViewport *
@@ -1340,23 +1916,28 @@ agviz_graph_view_select (AgvizGraphView *self,
 
   if (item != NULL && self->scene != NULL && !agviz_scene_item_is_visible (item))
     {
-      g_autoptr(GError) error = NULL;
-
       agviz_scene_expand_path_to (self->scene, item);
-      if (!relayout (self, &error))
-        g_warning ("Cannot lay out the graph: %s", error->message);
+      relayout (self);
     }
   changed = self->selected != item;
+  /* A selected annotation is drawn in the cached picture (there is no box to outline on top). */
+  if (changed && ((self->selected != NULL && self->selected->annotation) ||
+                  (item != NULL && item->annotation)))
+    invalidate_content (self);
   self->selected = item;
   if (center && item != NULL && self->layout != NULL)
     {
       AgvizLayoutBox box;
 
-      /* An annotation has no box of its own: the one it is drawn beside. */
-      if (agviz_layout_get_box (self->layout,
+      /* Not laid out yet: centred when it is.  An annotation has no box of its own: the one
+       * it is drawn beside. */
+      if (self->layout_cancellable == NULL &&
+          agviz_layout_get_box (self->layout,
                                 item->annotation && item->annotated != NULL ? item->annotated : item,
                                 &box))
         agviz_viewport_center_on (self->viewport, box.x + box.width / 2, box.y + box.height / 2);
+      else
+        self->center_after_layout = TRUE;
     }
   if (changed)
     update_traced (self);
@@ -1378,22 +1959,25 @@ agviz_graph_view_toggle_expanded (AgvizGraphView  *self,
     agviz_scene_collapse (self->scene, item);
   else if (!agviz_scene_expand (self->scene, item, error))
     return FALSE;
-  return relayout (self, error);
+  /* Animated from the box it has now, unless a layout is already on its way. */
+  self->toggled = NULL;
+  if (self->layout_cancellable == NULL && self->layout != NULL &&
+      agviz_layout_get_box (self->layout, item, &self->toggled_from))
+    self->toggled = item;
+  relayout (self);
+  return TRUE;
 }
 
 void
 agviz_graph_view_expand_all (AgvizGraphView *self)
 {
-  g_autoptr(GError) error = NULL;
-
   g_return_if_fail (AGVIZ_IS_GRAPH_VIEW (self));
 
   if (self->scene == NULL)
     return;
   agviz_scene_expand_all (self->scene);
-  if (!relayout (self, &error))
-    g_warning ("Cannot lay out the graph: %s", error->message);
-  agviz_graph_view_zoom_to_fit (self);
+  self->fit_after_layout = TRUE;
+  relayout (self);
 }
 
 void
@@ -1405,9 +1989,10 @@ agviz_graph_view_collapse_all (AgvizGraphView *self)
 
   if (self->scene == NULL)
     return;
-  if (!agviz_scene_expand_to_depth (self->scene, 1, &error) || !relayout (self, &error))
-    g_warning ("Cannot lay out the graph: %s", error->message);
-  agviz_graph_view_zoom_to_fit (self);
+  if (!agviz_scene_expand_to_depth (self->scene, 1, &error))
+    g_warning ("Cannot read the graph: %s", error->message);
+  self->fit_after_layout = TRUE;
+  relayout (self);
 }
 
 void
@@ -1456,7 +2041,7 @@ agviz_graph_view_set_color_by (AgvizGraphView *self,
     return;
   self->color_by = color_by;
   update_legend (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  invalidate_content (self);
 }
 
 AgvizColorBy
@@ -1493,7 +2078,7 @@ agviz_graph_view_set_op_timings (AgvizGraphView *self,
         }
     }
   update_legend (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  invalidate_content (self);
 }
 
 gboolean

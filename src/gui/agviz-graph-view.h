@@ -1,7 +1,7 @@
 /* agviz-graph-view.h: the graph canvas, drawing a laid-out scene with GtkSnapshot
  *
  * The widget half of the canvas: it lays out its scene (src/render) whenever the expansion
- * changes, draws only the boxes and edges inside its viewport (agviz-viewport.h), and turns
+ * changes (on a worker thread), draws only the boxes and edges inside its viewport (agviz-viewport.h), and turns
  * pointer and keyboard input into viewport and selection changes.  Selecting, expanding and
  * zooming are also functions, so the window's actions and the tests drive the same code as the
  * pointer does.  Main thread only.
@@ -22,13 +22,20 @@ G_DECLARE_FINAL_TYPE (AgvizGraphView, agviz_graph_view, AGVIZ, GRAPH_VIEW, GtkWi
 GtkWidget      *agviz_graph_view_new                (void);
 
 /* Shows @scene (NULL: nothing), laid out at once and zoomed to fit.  FALSE with @error when
- * Graphviz cannot lay it out; the view is then empty. */
+ * Graphviz cannot lay it out; the view is then empty.  Later expansion changes (toggling,
+ * expanding all, selecting a hidden item) lay out on a worker thread instead: the old drawing
+ * stays until the new layout is applied on the main loop. */
 gboolean        agviz_graph_view_set_scene          (AgvizGraphView *self,
                                                      AgvizScene     *scene,
                                                      GError        **error);
 AgvizScene     *agviz_graph_view_get_scene          (AgvizGraphView *self);
 /* The current layout, NULL without a scene (transfer none). */
 AgvizLayout    *agviz_graph_view_get_layout         (AgvizGraphView *self);
+/* Whether a layout is running on a worker thread: the drawn one is then out of date until the
+ * main loop has applied the new one. */
+gboolean        agviz_graph_view_get_laying_out     (AgvizGraphView *self);
+/* Whether an expand or collapse is being animated. */
+gboolean        agviz_graph_view_get_animating      (AgvizGraphView *self);
 AgvizViewport  *agviz_graph_view_get_viewport       (AgvizGraphView *self);
 
 /* Boxes drawn by the last snapshot: what the user actually sees. */
@@ -40,7 +47,8 @@ AgvizSceneItem *agviz_graph_view_get_selected       (AgvizGraphView *self);
 void            agviz_graph_view_select             (AgvizGraphView *self,
                                                      AgvizSceneItem *item,
                                                      gboolean        center);
-/* Expands a collapsed item or collapses an expanded one, then lays out again. */
+/* Expands a collapsed item or collapses an expanded one, then lays out again on a worker thread;
+ * FALSE with @error when the scene cannot read the item's children. */
 gboolean        agviz_graph_view_toggle_expanded    (AgvizGraphView *self,
                                                      AgvizSceneItem *item,
                                                      GError        **error);

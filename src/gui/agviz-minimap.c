@@ -1,4 +1,8 @@
-/* agviz-minimap.c: the whole graph in small (see agviz-minimap.h) */
+/* agviz-minimap.c: the whole graph in small (see agviz-minimap.h)
+ *
+ * The boxes are drawn once per layout and size into a texture; a frame is that texture and the
+ * view's rectangle, which is all that moves while panning.
+ */
 #define G_LOG_DOMAIN "agviz-minimap"
 
 #include "config.h"
@@ -17,6 +21,12 @@ struct _AgvizMinimap
 
   AgvizGraphView *graph_view;        /* weak */
   AgvizViewport  *viewport;          /* weak, the graph view's */
+
+  AgvizLayout    *boxes_layout;      /* what boxes_texture shows */
+  GdkTexture     *boxes_texture;
+  int             boxes_width;
+  int             boxes_height;
+  int             boxes_scale;
 };
 
 G_DEFINE_FINAL_TYPE (AgvizMinimap, agviz_minimap, GTK_TYPE_WIDGET)
@@ -44,15 +54,57 @@ get_transform (AgvizMinimap *self,
 }
 
 static void
+render_boxes (AgvizMinimap *self,
+              AgvizLayout  *layout,
+              double        scale,
+              double        dx,
+              double        dy)
+{
+  const GdkRGBA box_fill = { 0.45f, 0.62f, 0.80f, 0.55f };
+  GtkWidget *widget = GTK_WIDGET (self);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GskRenderNode) scaled = NULL;
+  g_autoptr(GPtrArray) visible = agviz_layout_list_visible (layout);
+  GtkNative *native = gtk_widget_get_native (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  int pixels = gtk_widget_get_scale_factor (widget);
+  AgvizLayoutBox box;
+
+  g_clear_object (&self->boxes_texture);
+  g_set_object (&self->boxes_layout, layout);
+  self->boxes_width = width;
+  self->boxes_height = height;
+  self->boxes_scale = pixels;
+  if (native == NULL)
+    return;
+
+  for (guint i = 0; i < visible->len && i < MAX_BOXES; i++)
+    if (agviz_layout_get_box (layout, g_ptr_array_index (visible, i), &box))
+      gtk_snapshot_append_color (snapshot, &box_fill,
+                                 &GRAPHENE_RECT_INIT (dx + box.x * scale, dy + box.y * scale,
+                                                      MAX (1.0, box.width * scale),
+                                                      MAX (1.0, box.height * scale)));
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL)
+    return;
+  if (pixels != 1)
+    scaled = gsk_transform_node_new (node, gsk_transform_scale (NULL, pixels, pixels));
+  self->boxes_texture = gsk_renderer_render_texture (gtk_native_get_renderer (native),
+                                                     scaled != NULL ? scaled : node,
+                                                     &GRAPHENE_RECT_INIT (0, 0, width * pixels,
+                                                                          height * pixels));
+}
+
+static void
 agviz_minimap_snapshot (GtkWidget   *widget,
                         GtkSnapshot *snapshot)
 {
   AgvizMinimap *self = AGVIZ_MINIMAP (widget);
-  const GdkRGBA box_fill = { 0.45f, 0.62f, 0.80f, 0.55f };
   const GdkRGBA view_fill = { 0.21f, 0.52f, 0.89f, 0.18f };
   const GdkRGBA view_line = { 0.21f, 0.52f, 0.89f, 1.0f };
   AgvizLayout *layout;
-  g_autoptr(GPtrArray) visible = NULL;
   AgvizLayoutBox box;
   double scale, dx, dy;
 
@@ -61,13 +113,13 @@ agviz_minimap_snapshot (GtkWidget   *widget,
   layout = agviz_graph_view_get_layout (self->graph_view);
   if (layout == NULL)
     return;
-  visible = agviz_layout_list_visible (layout);
-  for (guint i = 0; i < visible->len && i < MAX_BOXES; i++)
-    if (agviz_layout_get_box (layout, g_ptr_array_index (visible, i), &box))
-      gtk_snapshot_append_color (snapshot, &box_fill,
-                                 &GRAPHENE_RECT_INIT (dx + box.x * scale, dy + box.y * scale,
-                                                      MAX (1.0, box.width * scale),
-                                                      MAX (1.0, box.height * scale)));
+  if (layout != self->boxes_layout || self->boxes_width != gtk_widget_get_width (widget) ||
+      self->boxes_height != gtk_widget_get_height (widget) ||
+      self->boxes_scale != gtk_widget_get_scale_factor (widget))
+    render_boxes (self, layout, scale, dx, dy);
+  if (self->boxes_texture != NULL)
+    gtk_snapshot_append_texture (snapshot, self->boxes_texture,
+                                 &GRAPHENE_RECT_INIT (0, 0, self->boxes_width, self->boxes_height));
 
   agviz_viewport_get_visible_box (self->viewport, &box);
   {
@@ -165,7 +217,11 @@ agviz_minimap_set_graph_view (AgvizMinimap   *self,
 static void
 agviz_minimap_dispose (GObject *object)
 {
-  disconnect (AGVIZ_MINIMAP (object));
+  AgvizMinimap *self = AGVIZ_MINIMAP (object);
+
+  disconnect (self);
+  g_clear_object (&self->boxes_texture);
+  g_clear_object (&self->boxes_layout);
   G_OBJECT_CLASS (agviz_minimap_parent_class)->dispose (object);
 }
 

@@ -744,5 +744,6 @@ agviz_drawing_write (AgvizLayout               *layout,
     options = &defaults;
   if (format == AGVIZ_DRAWING_FORMAT_SVG)
     return write_svg (layout, options, out, error);
+  /* Takes the Graphviz lock itself (agviz-graphviz-private.h). */
   return _agviz_drawing_write_graphviz (layout, format, options, out, error);
 }

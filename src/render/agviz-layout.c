@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "agviz-drawing-private.h"
 #include "agviz-graphviz-private.h"
 #include "agviz-layout.h"
 
@@ -33,6 +34,31 @@ typedef struct
   GHashTable *routes;      /* (src position, dst position) packed -> AgvizLayoutRoute */
 } ContainerLayout;
 
+/* What dot needs to know about one child, copied from the scene on the calling thread. */
+typedef struct
+{
+  double   width;          /* collapsed size */
+  double   height;
+  int      inner;          /* index in the plan of the child's own open layout, or -1 */
+  gboolean auxiliary;
+  gboolean annotated;
+} PlannedChild;
+
+/* One expanded item to lay out.  The plan is a copy: the worker thread that runs dot reads only
+ * the plan, never the scene or the store, so the main thread stays free to read both. */
+typedef struct
+{
+  AgvizSceneItem  *container;     /* identity only, for the calling thread */
+  char            *name;          /* for error messages */
+  char            *key;
+  gint64           trace_id;
+  guint            n_children;
+  PlannedChild    *children;
+  GArray          *edges;         /* guint (src, dst) position pairs; NULL when cached */
+  ContainerLayout *layout;        /* from the cache, or made by dot */
+  gboolean         from_dot;      /* to be written to the cache */
+} PlannedContainer;
+
 struct _AgvizLayout
 {
   GObject             parent_instance;
@@ -42,6 +68,8 @@ struct _AgvizLayout
   AgvizLayoutStats    stats;
   GHashTable         *containers;   /* item -> ContainerLayout */
   GHashTable         *boxes;        /* item -> AgvizLayoutBox, absolute */
+  GPtrArray          *visible;      /* laid-out items, parents first */
+  GPtrArray          *plan;         /* PlannedContainer, children first, until finished */
   double              width;
   double              height;
 };
@@ -86,12 +114,25 @@ route_key (guint src,
 }
 
 static void
+planned_container_free (PlannedContainer *planned)
+{
+  g_free (planned->name);
+  g_free (planned->key);
+  g_free (planned->children);
+  g_clear_pointer (&planned->edges, g_array_unref);
+  g_clear_pointer (&planned->layout, container_layout_free);
+  g_free (planned);
+}
+
+static void
 agviz_layout_finalize (GObject *object)
 {
   AgvizLayout *self = AGVIZ_LAYOUT (object);
 
+  g_clear_pointer (&self->plan, g_ptr_array_unref);
   g_clear_pointer (&self->containers, g_hash_table_unref);
   g_clear_pointer (&self->boxes, g_hash_table_unref);
+  g_clear_pointer (&self->visible, g_ptr_array_unref);
   g_clear_object (&self->scene);
 
   G_OBJECT_CLASS (agviz_layout_parent_class)->finalize (object);
@@ -156,18 +197,21 @@ collapsed_size (const AgvizSceneItem *item,
   *height = NODE_HEIGHT;
 }
 
-/* The box an item takes in its parent: collapsed, or its laid-out interior plus frame. */
+/* The box a child takes in its parent: collapsed, or its laid-out interior plus frame. */
 static void
-item_size (AgvizLayout          *self,
-           const AgvizSceneItem *item,
-           double               *width,
-           double               *height)
+child_size (GPtrArray          *plan,
+            const PlannedChild *child,
+            double             *width,
+            double             *height)
 {
-  ContainerLayout *inner = item->expanded ? g_hash_table_lookup (self->containers, item) : NULL;
+  ContainerLayout *inner = NULL;
 
+  if (child->inner >= 0)
+    inner = ((PlannedContainer *) g_ptr_array_index (plan, child->inner))->layout;
   if (inner == NULL)
     {
-      collapsed_size (item, width, height);
+      *width = child->width;
+      *height = child->height;
       return;
     }
   *width = MAX (inner->width + 2 * PADDING, MIN_WIDTH);
@@ -266,8 +310,8 @@ serialize_layout (ContainerLayout *layout)
 
 /* NULL when the blob does not fit @container (a stale or damaged entry: lay out again). */
 static ContainerLayout *
-deserialize_layout (GBytes         *bytes,
-                    AgvizSceneItem *container)
+deserialize_layout (GBytes *bytes,
+                    guint   n)
 {
   g_autoptr(GVariant) variant = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (CACHE_TYPE),
                                                                               bytes, FALSE));
@@ -279,7 +323,7 @@ deserialize_layout (GBytes         *bytes,
   guint32 src, dst;
   gboolean has_arrow;
   double ax, ay;
-  guint n = container->children->len, i = 0;
+  guint i = 0;
   AgvizLayoutBox box;
 
   if (!g_variant_is_normal_form (variant))
@@ -317,21 +361,21 @@ deserialize_layout (GBytes         *bytes,
 
 /* Stacks the auxiliary children in a column right of the main graph. */
 static void
-place_auxiliary (AgvizLayout     *self,
-                 AgvizSceneItem  *container,
-                 ContainerLayout *layout)
+place_auxiliary (GPtrArray        *plan,
+                 PlannedContainer *container,
+                 ContainerLayout  *layout)
 {
   double column_x = layout->width > 0 ? layout->width + AUX_GAP : 0;
   double y = 0, column_width = 0;
 
-  for (guint i = 0; i < container->children->len; i++)
+  for (guint i = 0; i < container->n_children; i++)
     {
-      AgvizSceneItem *child = g_ptr_array_index (container->children, i);
+      const PlannedChild *child = &container->children[i];
       AgvizLayoutBox *box = &g_array_index (layout->boxes, AgvizLayoutBox, i);
 
       if (!child->auxiliary)
         continue;
-      item_size (self, child, &box->width, &box->height);
+      child_size (plan, child, &box->width, &box->height);
       box->x = column_x;
       box->y = y;
       y += box->height + 10;
@@ -344,22 +388,25 @@ place_auxiliary (AgvizLayout     *self,
     }
 }
 
+/* Runs on the worker thread of agviz_layout_new_async(): reads only @plan, under the Graphviz
+ * lock. */
 static ContainerLayout *
-run_dot (AgvizLayout     *self,
-         GVC_t           *gvc,
-         AgvizSceneItem  *container,
-         GError         **error)
+run_dot (GPtrArray         *plan,
+         AgvizRankdir       rankdir,
+         GVC_t             *gvc,
+         PlannedContainer  *container,
+         GError           **error)
 {
   static const char *const rankdirs[] = { "TB", "BT", "LR" };
-  g_autoptr(GArray) edges = agviz_scene_list_edges (self->scene, container, NULL);
-  g_autofree Agnode_t **nodes = g_new0 (Agnode_t *, container->children->len);
-  ContainerLayout *layout = container_layout_new (container->children->len);
+  GArray *edges = container->edges;
+  g_autofree Agnode_t **nodes = g_new0 (Agnode_t *, container->n_children);
+  ContainerLayout *layout = container_layout_new (container->n_children);
   Agraph_t *graph;
   guint n_main = 0;
   boxf bb;
 
   graph = agopen ((char *) "g", Agstrictdirected, NULL);
-  set_attr (graph, "rankdir", rankdirs[self->options.rankdir]);
+  set_attr (graph, "rankdir", rankdirs[rankdir]);
   set_attr (graph, "nodesep", "0.25");
   set_attr (graph, "ranksep", "0.4");
   /* Bounded work per layout: network simplex and crossing minimisation stop early, and long
@@ -371,9 +418,9 @@ run_dot (AgvizLayout     *self,
   set_attr (graph, "splines", edges->len > 1500 ? "polyline" : "spline");
   set_attr (graph, "outputorder", "edgesfirst");
 
-  for (guint i = 0; i < container->children->len; i++)
+  for (guint i = 0; i < container->n_children; i++)
     {
-      AgvizSceneItem *child = g_ptr_array_index (container->children, i);
+      const PlannedChild *child = &container->children[i];
       g_autofree char *name = NULL;
       g_autofree char *width = NULL;
       g_autofree char *height = NULL;
@@ -381,10 +428,10 @@ run_dot (AgvizLayout     *self,
 
       if (child->auxiliary)
         continue;
-      item_size (self, child, &w, &h);
+      child_size (plan, child, &w, &h);
       /* Annotations are drawn beside the box: dot keeps that room free on both sides, so the
        * box stays centred where dot puts the node. */
-      if (agviz_scene_item_get_annotations (child) != NULL)
+      if (child->annotated)
         w += 2 * ANNOTATION_WIDTH;
       name = g_strdup_printf ("n%u", i);
       nodes[i] = agnode (graph, name, TRUE);
@@ -397,10 +444,10 @@ run_dot (AgvizLayout     *self,
       set_attr (nodes[i], "height", height);
       n_main++;
     }
-  for (guint e = 0; e < edges->len; e++)
+  for (guint e = 0; e + 1 < edges->len; e += 2)
     {
-      AgvizSceneEdge *edge = &g_array_index (edges, AgvizSceneEdge, e);
-      Agnode_t *tail = nodes[edge->src->position], *head = nodes[edge->dst->position];
+      Agnode_t *tail = nodes[g_array_index (edges, guint, e)];
+      Agnode_t *head = nodes[g_array_index (edges, guint, e + 1)];
 
       if (tail != NULL && head != NULL)
         agedge (graph, tail, head, NULL, TRUE);
@@ -420,7 +467,7 @@ run_dot (AgvizLayout     *self,
       layout->width = bb.UR.x - bb.LL.x;
       layout->height = bb.UR.y - bb.LL.y;
 
-      for (guint i = 0; i < container->children->len; i++)
+      for (guint i = 0; i < container->n_children; i++)
         {
           AgvizLayoutBox *box = &g_array_index (layout->boxes, AgvizLayoutBox, i);
           Agnode_t *node = nodes[i];
@@ -428,7 +475,7 @@ run_dot (AgvizLayout     *self,
           if (node == NULL)
             continue;
           box->width = ND_width (node) * 72.0;
-          if (agviz_scene_item_get_annotations (g_ptr_array_index (container->children, i)) != NULL)
+          if (container->children[i].annotated)
             box->width -= 2 * ANNOTATION_WIDTH;
           box->height = ND_height (node) * 72.0;
           /* Graphviz puts y up; the drawing puts it down. */
@@ -443,7 +490,7 @@ run_dot (AgvizLayout     *self,
 
               if (ED_spl (e) == NULL || ED_spl (e)->size < 1)
                 continue;
-              for (guint j = 0; j < container->children->len; j++)
+              for (guint j = 0; j < container->n_children; j++)
                 if (nodes[j] == aghead (e))
                   dst = j;
               spline = &ED_spl (e)->list[0];
@@ -464,10 +511,9 @@ run_dot (AgvizLayout     *self,
       gvFreeLayout (gvc, graph);
     }
   agclose (graph);
-  place_auxiliary (self, container, layout);
+  place_auxiliary (plan, container, layout);
   layout->width = MAX (layout->width, 40);
   layout->height = MAX (layout->height, 20);
-  self->stats.dot_runs++;
   return layout;
 }
 
@@ -476,7 +522,7 @@ static void
 place_absolute (AgvizLayout *self)
 {
   AgvizSceneItem *root = agviz_scene_get_root (self->scene);
-  g_autoptr(GPtrArray) expanded = agviz_scene_list_expanded (self->scene);
+  GPtrArray *plan = self->plan;
   ContainerLayout *root_layout = g_hash_table_lookup (self->containers, root);
   AgvizLayoutBox *root_box = g_new0 (AgvizLayoutBox, 1);
 
@@ -486,10 +532,13 @@ place_absolute (AgvizLayout *self)
   self->width = root_box->width;
   self->height = root_box->height;
   self->stats.visible_items = 1;
+  self->visible = g_ptr_array_new ();
+  g_ptr_array_add (self->visible, root);
 
-  for (guint i = 0; i < expanded->len; i++)
+  /* The plan holds children first: walked backwards, parents come first. */
+  for (guint i = plan->len; i-- > 0;)
     {
-      AgvizSceneItem *container = g_ptr_array_index (expanded, i);
+      AgvizSceneItem *container = ((PlannedContainer *) g_ptr_array_index (plan, i))->container;
       ContainerLayout *layout = g_hash_table_lookup (self->containers, container);
       double origin_x, origin_y;
       GHashTableIter iter;
@@ -504,6 +553,7 @@ place_absolute (AgvizLayout *self)
           box->x += origin_x;
           box->y += origin_y;
           g_hash_table_insert (self->boxes, g_ptr_array_index (container->children, c), box);
+          g_ptr_array_add (self->visible, g_ptr_array_index (container->children, c));
           self->stats.visible_items++;
         }
       g_hash_table_iter_init (&iter, layout->routes);
@@ -523,73 +573,142 @@ place_absolute (AgvizLayout *self)
     }
 }
 
-AgvizLayout *
-agviz_layout_new (AgvizScene                *scene,
-                  const AgvizLayoutOptions  *options,
-                  GError                   **error)
+/* Copies what dot needs from the scene and reads the cache: on the calling thread, which owns
+ * the scene and the store. */
+static AgvizLayout *
+layout_plan (AgvizScene               *scene,
+             const AgvizLayoutOptions *options)
 {
-  g_autoptr(AgvizLayout) self = NULL;
-  g_autoptr(GPtrArray) expanded = NULL;
+  AgvizLayout *self = g_object_new (AGVIZ_TYPE_LAYOUT, NULL);
+  g_autoptr(GPtrArray) expanded = agviz_scene_list_expanded (scene);
   g_autoptr(GHashTable) keys = g_hash_table_new_full (NULL, NULL, NULL, g_free);
-  AgvizStore *store;
-  GVC_t *gvc = NULL;
-  gboolean writing, in_batch = FALSE;
+  g_autoptr(GHashTable) indices = g_hash_table_new (NULL, NULL);
+  AgvizStore *store = agviz_scene_get_store (scene);
 
-  g_return_val_if_fail (AGVIZ_IS_SCENE (scene), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  self = g_object_new (AGVIZ_TYPE_LAYOUT, NULL);
   self->scene = g_object_ref (scene);
   if (options != NULL)
     self->options = *options;
   else
     agviz_layout_options_init (&self->options);
-  store = agviz_scene_get_store (scene);
-  writing = self->options.use_cache && agviz_store_is_writable (store);
+  self->plan = g_ptr_array_new_with_free_func ((GDestroyNotify) planned_container_free);
 
-  expanded = agviz_scene_list_expanded (scene);
   /* Children before parents: a parent needs its expanded children's sizes. */
   for (guint i = expanded->len; i-- > 0;)
     {
       AgvizSceneItem *container = g_ptr_array_index (expanded, i);
+      PlannedContainer *planned = g_new0 (PlannedContainer, 1);
       g_autoptr(GBytes) cached = NULL;
       g_autoptr(GError) cache_error = NULL;
-      ContainerLayout *layout = NULL;
-      char *key = container_key (self, container, keys);
 
-      g_hash_table_insert (keys, container, key);
+      planned->container = container;
+      planned->name = g_strdup (container->name);
+      planned->trace_id = container->trace_id;
+      planned->key = container_key (self, container, keys);
+      g_hash_table_insert (keys, container, g_strdup (planned->key));
+      planned->n_children = container->children->len;
       if (self->options.use_cache)
         {
-          cached = agviz_store_get_cached_layout (store, container->trace_id, key, &cache_error);
+          cached = agviz_store_get_cached_layout (store, container->trace_id, planned->key,
+                                                  &cache_error);
           if (cache_error != NULL)
             g_debug ("layout cache unreadable: %s", cache_error->message);
           if (cached != NULL)
-            layout = deserialize_layout (cached, container);
+            planned->layout = deserialize_layout (cached, planned->n_children);
         }
-      if (layout == NULL)
+      if (planned->layout == NULL)
         {
-          if (gvc == NULL)
-            gvc = agviz_graphviz_acquire ();
-          layout = run_dot (self, gvc, container, error);
-          if (layout == NULL)
-            {
-              agviz_graphviz_release ();
-              return NULL;
-            }
-          if (writing)
-            {
-              g_autoptr(GBytes) blob = serialize_layout (layout);
+          g_autoptr(GArray) edges = agviz_scene_list_edges (scene, container, NULL);
 
-              /* One transaction for all the writes of this view, not one sync per scope. */
-              if (!in_batch)
-                in_batch = agviz_store_begin_cache_batch (store, NULL);
-              if (agviz_store_put_cached_layout (store, container->trace_id, key, blob, &cache_error))
-                self->stats.cache_writes++;
-              else
-                g_debug ("layout not cached: %s", cache_error->message);
+          /* Only a container dot lays out needs its children's sizes. */
+          planned->children = g_new0 (PlannedChild, planned->n_children);
+          for (guint c = 0; c < planned->n_children; c++)
+            {
+              AgvizSceneItem *child = g_ptr_array_index (container->children, c);
+              PlannedChild *copy = &planned->children[c];
+              gpointer index;
+
+              collapsed_size (child, &copy->width, &copy->height);
+              copy->inner = child->expanded && g_hash_table_lookup_extended (indices, child, NULL, &index)
+                            ? GPOINTER_TO_INT (index) : -1;
+              copy->auxiliary = child->auxiliary;
+              copy->annotated = agviz_scene_item_get_annotations (child) != NULL;
+            }
+
+          planned->edges = g_array_sized_new (FALSE, FALSE, sizeof (guint), 2 * edges->len);
+          for (guint e = 0; e < edges->len; e++)
+            {
+              AgvizSceneEdge *edge = &g_array_index (edges, AgvizSceneEdge, e);
+
+              g_array_append_val (planned->edges, edge->src->position);
+              g_array_append_val (planned->edges, edge->dst->position);
             }
         }
-      g_hash_table_insert (self->containers, container, layout);
+      g_hash_table_insert (indices, container, GINT_TO_POINTER (self->plan->len));
+      g_ptr_array_add (self->plan, planned);
+    }
+  return self;
+}
+
+/* Runs dot for every planned container the cache did not have.  Touches only the plan (and the
+ * stats nobody reads before the layout is finished), so it may run on any thread. */
+static gboolean
+layout_compute (AgvizLayout   *self,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  GVC_t *gvc = NULL;
+  gboolean ok = TRUE;
+
+  for (guint i = 0; i < self->plan->len && ok; i++)
+    {
+      PlannedContainer *planned = g_ptr_array_index (self->plan, i);
+
+      if (planned->layout != NULL)
+        continue;
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          ok = FALSE;
+          break;
+        }
+      if (gvc == NULL)
+        gvc = agviz_graphviz_acquire ();
+      planned->layout = run_dot (self->plan, self->options.rankdir, gvc, planned, error);
+      planned->from_dot = TRUE;
+      ok = planned->layout != NULL;
+      if (ok)
+        self->stats.dot_runs++;
+    }
+  if (gvc != NULL)
+    agviz_graphviz_release ();
+  return ok;
+}
+
+/* Writes the new layouts to the cache and places everything: on the thread that planned. */
+static void
+layout_finish (AgvizLayout *self)
+{
+  AgvizStore *store = agviz_scene_get_store (self->scene);
+  gboolean writing = self->options.use_cache && agviz_store_is_writable (store);
+  gboolean in_batch = FALSE;
+
+  for (guint i = 0; i < self->plan->len; i++)
+    {
+      PlannedContainer *planned = g_ptr_array_index (self->plan, i);
+
+      if (planned->from_dot && writing)
+        {
+          g_autoptr(GBytes) blob = serialize_layout (planned->layout);
+          g_autoptr(GError) cache_error = NULL;
+
+          /* One transaction for all the writes of this view, not one sync per scope. */
+          if (!in_batch)
+            in_batch = agviz_store_begin_cache_batch (store, NULL);
+          if (agviz_store_put_cached_layout (store, planned->trace_id, planned->key, blob, &cache_error))
+            self->stats.cache_writes++;
+          else
+            g_debug ("layout not cached: %s", cache_error->message);
+        }
+      g_hash_table_insert (self->containers, planned->container, g_steal_pointer (&planned->layout));
       self->stats.layouts++;
     }
   if (in_batch)
@@ -598,11 +717,88 @@ agviz_layout_new (AgvizScene                *scene,
       if (!agviz_store_end_cache_batch (store, &cache_error))
         g_debug ("layout cache not committed: %s", cache_error->message);
     }
-  if (gvc != NULL)
-    agviz_graphviz_release ();
 
   place_absolute (self);
+  g_clear_pointer (&self->plan, g_ptr_array_unref);
+}
+
+AgvizLayout *
+agviz_layout_new (AgvizScene                *scene,
+                  const AgvizLayoutOptions  *options,
+                  GError                   **error)
+{
+  g_autoptr(AgvizLayout) self = NULL;
+
+  g_return_val_if_fail (AGVIZ_IS_SCENE (scene), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  self = layout_plan (scene, options);
+  if (!layout_compute (self, NULL, error))
+    return NULL;
+  layout_finish (self);
   return g_steal_pointer (&self);
+}
+
+static void
+layout_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (layout_compute (task_data, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+agviz_layout_new_async (AgvizScene               *scene,
+                        const AgvizLayoutOptions *options,
+                        GCancellable             *cancellable,
+                        GAsyncReadyCallback       callback,
+                        gpointer                  user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (AGVIZ_IS_SCENE (scene));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, agviz_layout_new_async);
+  g_task_set_task_data (task, layout_plan (scene, options), g_object_unref);
+  g_task_run_in_thread (task, layout_thread);
+}
+
+AgvizLayout *
+agviz_layout_new_finish (GAsyncResult  *result,
+                         GError       **error)
+{
+  AgvizLayout *self;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == agviz_layout_new_async, NULL);
+
+  /* Cancelled also when the worker had finished: the scene may have changed since the plan. */
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+  self = g_object_ref (g_task_get_task_data (G_TASK (result)));
+  if (self->plan == NULL)
+    {
+      /* Finished twice: the same layout again. */
+      return self;
+    }
+  layout_finish (self);
+  return self;
+}
+
+gboolean
+agviz_layout_is_open (AgvizLayout          *self,
+                      const AgvizSceneItem *item)
+{
+  g_return_val_if_fail (AGVIZ_IS_LAYOUT (self), FALSE);
+  return g_hash_table_contains (self->containers, item);
 }
 
 AgvizScene *
@@ -696,20 +892,8 @@ agviz_layout_get_route (AgvizLayout          *self,
 GPtrArray *
 agviz_layout_list_visible (AgvizLayout *self)
 {
-  g_autoptr(GPtrArray) expanded = NULL;
-  GPtrArray *visible;
-
   g_return_val_if_fail (AGVIZ_IS_LAYOUT (self), NULL);
+  g_return_val_if_fail (self->visible != NULL, NULL);
 
-  expanded = agviz_scene_list_expanded (self->scene);
-  visible = g_ptr_array_new ();
-  g_ptr_array_add (visible, agviz_scene_get_root (self->scene));
-  /* Expanded items come parents first, so each one's children follow its own entry. */
-  for (guint i = 0; i < expanded->len; i++)
-    {
-      AgvizSceneItem *container = g_ptr_array_index (expanded, i);
-      for (guint c = 0; c < container->children->len; c++)
-        g_ptr_array_add (visible, g_ptr_array_index (container->children, c));
-    }
-  return visible;
+  return g_ptr_array_copy (self->visible, NULL, NULL);
 }

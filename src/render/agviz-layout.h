@@ -67,6 +67,19 @@ AgvizLayout    *agviz_layout_new           (AgvizScene               *scene,
                                             const AgvizLayoutOptions *options,
                                             GError                  **error);
 
+/* The same layout with dot run on a worker thread.  What dot needs is copied from @scene (and
+ * the cache read) before this returns, and the result is placed and cached when finished, both
+ * on the calling thread, which must own @scene and its store: the worker touches neither.
+ * @scene must not change before the callback unless @cancellable is cancelled first; a
+ * cancelled layout finishes with G_IO_ERROR_CANCELLED even when dot had already completed. */
+void            agviz_layout_new_async     (AgvizScene               *scene,
+                                            const AgvizLayoutOptions *options,
+                                            GCancellable             *cancellable,
+                                            GAsyncReadyCallback       callback,
+                                            gpointer                  user_data);
+AgvizLayout    *agviz_layout_new_finish    (GAsyncResult             *result,
+                                            GError                  **error);
+
 AgvizScene     *agviz_layout_get_scene     (AgvizLayout              *self);
 void            agviz_layout_get_size      (AgvizLayout              *self,
                                             double                   *width,
@@ -88,7 +101,11 @@ const AgvizLayoutRoute *agviz_layout_get_route (AgvizLayout          *self,
                                             const AgvizSceneItem     *src,
                                             const AgvizSceneItem     *dst);
 
-/* Visible items, parents before children (transfer container). */
+/* Whether @item is drawn open, its children laid out inside it. */
+gboolean        agviz_layout_is_open       (AgvizLayout              *self,
+                                            const AgvizSceneItem     *item);
+
+/* The items this layout placed, parents before children (transfer container). */
 GPtrArray      *agviz_layout_list_visible  (AgvizLayout              *self);
 
 /* The short text drawn in an item's box, at most @max_chars characters (transfer full). */

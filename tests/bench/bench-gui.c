@@ -7,7 +7,12 @@
  * time from opening the file to the first frame that drew graph items (GdkFrameClock
  * ::after-paint), expands scopes depth by depth until about --items boxes are laid out, and pans
  * the view one step per frame for 120 frames, timing each frame's work (::update to
- * ::after-paint) and the interval between frames.  Prints a table; never fails.
+ * ::after-paint) and the interval between frames.  The same panning with the canvas hidden
+ * gives what redrawing the rest of the window costs (the minimap follows the view), which is
+ * most of a frame under a software GL renderer.  Then zooming in and out a step per frame, as a
+ * pinch does.  Last, how long the main loop is held by
+ * collapsing everything and opening one scope (the layouts run on a worker thread) and how long
+ * until each new layout is drawn.  Prints a table; never fails.
  */
 #include "config.h"
 
@@ -73,6 +78,9 @@ typedef struct
   gint64       first_frame_at;
   gint64       update_at;
   GArray      *work_ms;       /* double, per panned frame */
+  GArray      *hidden_work_ms;      /* the same with the canvas hidden */
+  GArray      *zoom_work_ms;        /* zooming a step per frame */
+  gboolean     zooming;
   GArray      *interval_ms;
   gint64       last_paint_at;
   guint        drawn_max;
@@ -100,7 +108,9 @@ on_after_paint (GdkFrameClock *clock,
       double work = (now - bench->update_at) / 1000.0;
       double interval = bench->last_paint_at != 0 ? (now - bench->last_paint_at) / 1000.0 : 0;
 
-      g_array_append_val (bench->work_ms, work);
+      g_array_append_val (bench->zooming ? bench->zoom_work_ms
+                          : gtk_widget_get_opacity (GTK_WIDGET (bench->window->graph_view)) > 0
+                          ? bench->work_ms : bench->hidden_work_ms, work);
       if (bench->last_paint_at != 0)
         g_array_append_val (bench->interval_ms, interval);
       bench->drawn_max = MAX (bench->drawn_max, drawn);
@@ -115,11 +125,12 @@ pan_tick (GtkWidget     *widget,
 {
   Bench *bench = user_data;
   AgvizViewport *viewport = agviz_graph_view_get_viewport (AGVIZ_GRAPH_VIEW (widget));
-  guint n = bench->work_ms->len;
+  gboolean hidden = gtk_widget_get_opacity (widget) == 0;
+  guint n = hidden ? bench->hidden_work_ms->len : bench->work_ms->len;
 
   /* Back and forth, so the view keeps the same items on screen on average. */
   agviz_viewport_pan (viewport, (n / 30) % 2 == 0 ? 12 : -12, (n / 60) % 2 == 0 ? 6 : -6);
-  if (n >= PAN_FRAMES)
+  if (n >= (hidden ? PAN_FRAMES / 2 : PAN_FRAMES))
     {
       bench->panning = FALSE;
       return G_SOURCE_REMOVE;
@@ -145,6 +156,50 @@ percentile (GArray *values,
   return g_array_index (values, double, MIN (values->len - 1, (guint) (p * values->len)));
 }
 
+/* In and out around the middle of the view, as a pinch does. */
+static gboolean
+zoom_tick (GtkWidget     *widget,
+           GdkFrameClock *clock,
+           gpointer       user_data)
+{
+  Bench *bench = user_data;
+  AgvizViewport *viewport = agviz_graph_view_get_viewport (AGVIZ_GRAPH_VIEW (widget));
+  guint n = bench->zoom_work_ms->len;
+  double width, height;
+
+  agviz_viewport_get_view_size (viewport, &width, &height);
+  agviz_viewport_zoom_at (viewport, agviz_viewport_get_zoom (viewport) * ((n / 15) % 2 == 0 ? 1.03 : 1 / 1.03),
+                          width / 2, height / 2);
+  if (n >= PAN_FRAMES / 2)
+    {
+      bench->panning = FALSE;
+      bench->zooming = FALSE;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+pan (Bench *bench)
+{
+  bench->panning = TRUE;
+  bench->last_paint_at = 0;
+  gtk_widget_add_tick_callback (GTK_WIDGET (bench->window->graph_view), pan_tick, bench, NULL);
+  while (bench->panning)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* Milliseconds until the graph view has applied the layout it is waiting for. */
+static double
+wait_for_layout (Bench *bench)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  while (agviz_graph_view_get_laying_out (bench->window->graph_view))
+    g_main_context_iteration (NULL, TRUE);
+  return (g_get_monotonic_time () - start) / 1000.0;
+}
+
 static guint
 visible_items (Bench *bench)
 {
@@ -164,7 +219,8 @@ main (int    argc,
   Bench bench = { 0 };
   GdkFrameClock *clock;
   struct rusage usage;
-  double write_s, expand_s;
+  double write_s, expand_s, collapse_call_ms, collapse_wait_ms, toggle_call_ms = -1, toggle_wait_ms = -1;
+  AgvizSceneItem *root;
   gint64 start;
   pid_t child;
   int status;
@@ -199,6 +255,8 @@ main (int    argc,
   gtk_source_init ();
   bench.work_ms = g_array_new (FALSE, FALSE, sizeof (double));
   bench.interval_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  bench.hidden_work_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  bench.zoom_work_ms = g_array_new (FALSE, FALSE, sizeof (double));
   bench.window = g_object_new (AGVIZ_TYPE_WINDOW, NULL);
   gtk_window_set_default_size (GTK_WINDOW (bench.window), 1400, 900);
   gtk_window_present (GTK_WINDOW (bench.window));
@@ -231,11 +289,35 @@ main (int    argc,
   for (int i = 0; i < 10; i++)
     g_main_context_iteration (NULL, FALSE);
 
-  bench.panning = TRUE;
+  pan (&bench);
+  gtk_widget_set_opacity (GTK_WIDGET (bench.window->graph_view), 0);
+  pan (&bench);
+  gtk_widget_set_opacity (GTK_WIDGET (bench.window->graph_view), 1);
+  bench.panning = bench.zooming = TRUE;
   bench.last_paint_at = 0;
-  gtk_widget_add_tick_callback (GTK_WIDGET (bench.window->graph_view), pan_tick, &bench, NULL);
+  gtk_widget_add_tick_callback (GTK_WIDGET (bench.window->graph_view), zoom_tick, &bench, NULL);
   while (bench.panning)
     g_main_context_iteration (NULL, TRUE);
+
+  start = g_get_monotonic_time ();
+  agviz_graph_view_collapse_all (bench.window->graph_view);
+  collapse_call_ms = (g_get_monotonic_time () - start) / 1000.0;
+  collapse_wait_ms = wait_for_layout (&bench);
+  root = agviz_scene_get_root (bench.window->scene);
+  for (guint i = 0; root->children != NULL && i < root->children->len; i++)
+    {
+      AgvizSceneItem *child = g_ptr_array_index (root->children, i);
+
+      if (agviz_scene_item_is_expandable (child) && !child->expanded)
+        {
+          start = g_get_monotonic_time ();
+          if (!agviz_graph_view_toggle_expanded (bench.window->graph_view, child, &error))
+            g_error ("%s", error->message);
+          toggle_call_ms = (g_get_monotonic_time () - start) / 1000.0;
+          toggle_wait_ms = wait_for_layout (&bench);
+          break;
+        }
+    }
 
   getrusage (RUSAGE_SELF, &usage);
   printf ("bench-gui: %u-node trace (written in %.1f s), GTK renderer on %s\n", n_nodes, write_s,
@@ -252,12 +334,22 @@ main (int    argc,
   printf ("%-44s %9.1f ms %10s\n", "frame work, max", percentile (bench.work_ms, 1.0), "");
   printf ("%-44s %9.1f ms %10s\n", "frame interval, median", percentile (bench.interval_ms, 0.5), "16.7 ms");
   printf ("%-44s %12u %10s\n", "frames measured", bench.work_ms->len, "120");
+  printf ("%-44s %9.1f ms %10s\n", "frame work, canvas hidden, median", percentile (bench.hidden_work_ms, 0.5), "");
+  printf ("%-44s %9.1f ms %10s\n", "frame work, canvas hidden, 95th percentile", percentile (bench.hidden_work_ms, 0.95), "");
+  printf ("%-44s %9.1f ms %10s\n", "frame work while zooming, median", percentile (bench.zoom_work_ms, 0.5), "< 16 ms");
+  printf ("%-44s %9.1f ms %10s\n", "frame work while zooming, 95th percentile", percentile (bench.zoom_work_ms, 0.95), "< 16 ms");
+  printf ("%-44s %9.1f ms %10s\n", "collapse all: main loop held", collapse_call_ms, "< 16 ms");
+  printf ("%-44s %9.1f ms %10s\n", "collapse all: until laid out", collapse_wait_ms, "");
+  printf ("%-44s %9.1f ms %10s\n", "open one scope: main loop held", toggle_call_ms, "< 16 ms");
+  printf ("%-44s %9.1f ms %10s\n", "open one scope: until laid out", toggle_wait_ms, "");
 
   gtk_window_destroy (GTK_WINDOW (bench.window));
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_array_unref (bench.work_ms);
   g_array_unref (bench.interval_ms);
+  g_array_unref (bench.hidden_work_ms);
+  g_array_unref (bench.zoom_work_ms);
   for (const char *suffix = ""; suffix != NULL; suffix = g_str_equal (suffix, "") ? "-wal" : g_str_equal (suffix, "-wal") ? "-shm" : NULL)
     {
       g_autofree char *name = g_strconcat (path, suffix, NULL);

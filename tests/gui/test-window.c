@@ -50,6 +50,13 @@ drawn (Fixture *fx)
   return agviz_graph_view_get_n_drawn_items (fx->window->graph_view) > 0;
 }
 
+/* Expansion changes are laid out on a worker thread and applied by the main loop. */
+static gboolean
+laid_out (Fixture *fx)
+{
+  return !agviz_graph_view_get_laying_out (fx->window->graph_view);
+}
+
 static gboolean
 idle_done (Fixture *fx)
 {
@@ -355,7 +362,8 @@ test_search_big_trace (void)
   g_assert_no_error (error);
   g_assert_true (block->expanded);
   g_assert_false (block->unloaded);
-  /* Centred: its box is in view. */
+  /* Centred once laid out (on the worker thread): its box is in view. */
+  g_assert_true (wait_for (laid_out, &fx));
   viewport = agviz_graph_view_get_viewport (fx.window->graph_view);
   g_assert_true (agviz_layout_get_box (agviz_graph_view_get_layout (fx.window->graph_view), selected, &box));
   agviz_viewport_get_visible_box (viewport, &visible);
@@ -449,6 +457,7 @@ test_minimap (Fixture       *fx,
 
   g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_train_step_57"), &error));
   agviz_graph_view_expand_all (fx->window->graph_view);
+  g_assert_true (wait_for (laid_out, fx));
   g_assert_true (wait_for (drawn, fx));
   wait_for (idle_done, fx);
   g_assert_true (gtk_widget_get_mapped (minimap));
@@ -625,6 +634,7 @@ test_color_by (Fixture       *fx,
   g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_train_step_57"), &error));
   g_assert_no_error (error);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.expand-all", NULL));
+  g_assert_true (wait_for (laid_out, fx));
   g_assert_true (wait_for (drawn, fx));
   op = find_visible_op (fx, FALSE);
   g_assert_nonnull (op);
@@ -702,6 +712,7 @@ test_trace_inputs (Fixture       *fx,
   g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_train_step_57"), &error));
   g_assert_no_error (error);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.expand-all", NULL));
+  g_assert_true (wait_for (laid_out, fx));
   op = find_visible_op (fx, TRUE);
   g_assert_nonnull (op);
   agviz_graph_view_select (fx->window->graph_view, op, TRUE);
@@ -753,6 +764,7 @@ test_annotations (Fixture       *fx,
 
   g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_step_100"), &error));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.expand-all", NULL));
+  g_assert_true (wait_for (laid_out, fx));
   visible = agviz_layout_list_visible (agviz_graph_view_get_layout (fx->window->graph_view));
   for (guint i = 0; i < visible->len && annotation == NULL; i++)
     {
@@ -934,6 +946,7 @@ test_screenshot (Fixture       *fx,
     {
       g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, g_getenv ("AGVIZ_SCREENSHOT_TRACE")), &error));
       agviz_graph_view_expand_all (fx->window->graph_view);
+      g_assert_true (wait_for (laid_out, fx));
     }
   g_assert_true (wait_for (drawn, fx));
   wait_for (idle_done, fx);

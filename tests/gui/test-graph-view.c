@@ -1,0 +1,385 @@
+/* test-graph-view.c: the canvas alone on the example trace, under Xvfb
+ *
+ * Layouts run on a worker thread: expanding returns before the new layout exists, the old
+ * drawing stays meanwhile, and iterating the main loop applies it.  The canvas draws from a
+ * cached picture: panning moves it by whole pixels, and what changes the drawing (expansion,
+ * selection, traced inputs, colours) shows, the same as a picture drawn afresh.  Expanding and
+ * collapsing animate unless gtk-enable-animations is off.
+ */
+#include "config.h"
+
+#include <gtk/gtk.h>
+
+#include "agviz-core.h"
+#include "agviz-graph-view.h"
+
+typedef struct
+{
+  GtkWindow      *window;
+  AgvizGraphView *view;
+  AgvizStore     *store;
+  AgvizScene     *scene;
+  guint           frames;
+} Fixture;
+
+typedef struct
+{
+  int     width;
+  int     height;
+  gsize   stride;
+  guchar *pixels;
+} Picture;
+
+static void
+picture_free (Picture *picture)
+{
+  g_free (picture->pixels);
+  g_free (picture);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Picture, picture_free)
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                Fixture       *fx)
+{
+  fx->frames++;
+}
+
+static void
+iterate_until (gboolean (*done) (Fixture *),
+               Fixture   *fx)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!done (fx) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (done (fx));
+}
+
+static gboolean
+laid_out (Fixture *fx)
+{
+  return !agviz_graph_view_get_laying_out (fx->view);
+}
+
+static gboolean
+still (Fixture *fx)
+{
+  return !agviz_graph_view_get_animating (fx->view);
+}
+
+static gboolean
+drawn (Fixture *fx)
+{
+  return agviz_graph_view_get_n_drawn_items (fx->view) > 0;
+}
+
+/* Waits for a frame drawn after now. */
+static void
+next_frame (Fixture *fx)
+{
+  guint before = fx->frames;
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  gtk_widget_queue_draw (GTK_WIDGET (fx->view));
+  while (fx->frames == before && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (fx->frames, >, before);
+}
+
+/* What the canvas shows now, rendered by the window's own renderer. */
+static Picture *
+take_picture (Fixture *fx)
+{
+  GtkWidget *widget = GTK_WIDGET (fx->view);
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  Picture *picture = g_new0 (Picture, 1);
+
+  next_frame (fx);
+  picture->width = gtk_widget_get_width (widget);
+  picture->height = gtk_widget_get_height (widget);
+  paintable = gtk_widget_paintable_new (widget);
+  gdk_paintable_snapshot (paintable, snapshot, picture->width, picture->height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (fx->window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, picture->width, picture->height));
+  picture->stride = 4 * (gsize) picture->width;
+  picture->pixels = g_malloc (picture->stride * picture->height);
+  gdk_texture_download (texture, picture->pixels, picture->stride);
+  return picture;
+}
+
+/* Pixels that differ between @a at (x, y) and @b at (x + dx, y + dy), over the part of @a whose
+ * shifted place is inside @b and below @skip_top (the legend stays in the corner). */
+static guint
+count_differences (const Picture *a,
+                   const Picture *b,
+                   int            dx,
+                   int            dy,
+                   int            skip_top)
+{
+  guint differences = 0;
+
+  g_assert_cmpint (a->width, ==, b->width);
+  g_assert_cmpint (a->height, ==, b->height);
+  for (int y = MAX (skip_top, -dy); y < a->height && y + dy < b->height; y++)
+    for (int x = MAX (0, -dx); x < a->width && x + dx < b->width; x++)
+      if (memcmp (a->pixels + y * a->stride + 4 * x,
+                  b->pixels + (y + dy) * b->stride + 4 * (x + dx), 4) != 0)
+        differences++;
+  return differences;
+}
+
+static void
+set_animations (gboolean enabled)
+{
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", enabled, NULL);
+}
+
+static void
+fixture_setup (Fixture       *fx,
+               gconstpointer  data)
+{
+  const char *path = g_getenv ("AGVIZ_EXAMPLE_TRACE");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizTrace) trace = NULL;
+  GdkFrameClock *clock;
+
+  g_assert_nonnull (path);
+  /* Read-only: layouts are computed, never cached into the shared example. */
+  fx->store = agviz_store_open (path, AGVIZ_STORE_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  trace = agviz_store_find_trace (fx->store, "__inference___call___41", &error);
+  g_assert_no_error (error);
+  fx->scene = agviz_scene_new (fx->store, trace->id, NULL, &error);
+  g_assert_no_error (error);
+
+  set_animations (FALSE);
+  fx->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (fx->window, 800, 600);
+  fx->view = AGVIZ_GRAPH_VIEW (agviz_graph_view_new ());
+  gtk_window_set_child (fx->window, GTK_WIDGET (fx->view));
+  gtk_window_present (fx->window);
+  while (!gtk_widget_get_mapped (GTK_WIDGET (fx->window)))
+    g_main_context_iteration (NULL, TRUE);
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (fx->window));
+  g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), fx);
+
+  /* The first layout of a scene is made at once. */
+  g_assert_true (agviz_graph_view_set_scene (fx->view, fx->scene, &error));
+  g_assert_no_error (error);
+  g_assert_false (agviz_graph_view_get_laying_out (fx->view));
+  iterate_until (drawn, fx);
+}
+
+static void
+fixture_teardown (Fixture       *fx,
+                  gconstpointer  data)
+{
+  g_signal_handlers_disconnect_by_data (gtk_widget_get_frame_clock (GTK_WIDGET (fx->window)), fx);
+  gtk_window_destroy (fx->window);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_clear_object (&fx->scene);
+  g_clear_object (&fx->store);
+}
+
+static AgvizSceneItem *
+find (Fixture    *fx,
+      const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  AgvizSceneItem *item = agviz_scene_find (fx->scene, path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (item);
+  return item;
+}
+
+static gboolean
+is_inside (const AgvizSceneItem *item,
+           const AgvizSceneItem *ancestor)
+{
+  for (; item != NULL; item = item->parent)
+    if (item == ancestor)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_expand_off_main_loop (Fixture       *fx,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  AgvizSceneItem *scope = find (fx, "demo_module");
+  AgvizLayout *before;
+  AgvizLayout *after;
+  AgvizSceneItem *child;
+  AgvizLayoutBox box;
+  double x, y;
+
+  g_assert_false (scope->expanded);
+  before = agviz_graph_view_get_layout (fx->view);
+  g_assert_nonnull (before);
+
+  /* Expanding returns before the layout exists: the old one is still the one drawn. */
+  g_assert_true (agviz_graph_view_toggle_expanded (fx->view, scope, &error));
+  g_assert_no_error (error);
+  g_assert_true (scope->expanded);
+  g_assert_true (agviz_graph_view_get_laying_out (fx->view));
+  g_assert_true (agviz_graph_view_get_layout (fx->view) == before);
+  g_assert_false (agviz_layout_is_open (before, scope));
+  child = g_ptr_array_index (scope->children, 0);
+  g_assert_false (agviz_layout_get_box (before, child, NULL));
+
+  /* The main loop applies it. */
+  iterate_until (laid_out, fx);
+  after = agviz_graph_view_get_layout (fx->view);
+  g_assert_true (after != before);
+  g_assert_true (agviz_layout_is_open (after, scope));
+  g_assert_true (agviz_layout_get_box (after, child, &box));
+
+  /* And it is drawn and hit-testable where it was laid out. */
+  agviz_viewport_center_on (agviz_graph_view_get_viewport (fx->view), box.x + box.width / 2,
+                            box.y + box.height / 2);
+  agviz_viewport_content_to_view (agviz_graph_view_get_viewport (fx->view),
+                                  box.x + box.width / 2, box.y + box.height / 2, &x, &y);
+  g_assert_true (is_inside (agviz_viewport_pick (agviz_graph_view_get_viewport (fx->view), after, x, y),
+                            child));
+  next_frame (fx);
+  g_assert_cmpuint (agviz_graph_view_get_n_drawn_items (fx->view), >, 0);
+
+  /* Collapsing and expanding again before either is laid out: the first layout is cancelled,
+   * the last state wins. */
+  g_assert_true (agviz_graph_view_toggle_expanded (fx->view, scope, &error));
+  g_assert_true (agviz_graph_view_toggle_expanded (fx->view, scope, &error));
+  g_assert_true (agviz_graph_view_toggle_expanded (fx->view, scope, &error));
+  g_assert_no_error (error);
+  g_assert_false (scope->expanded);
+  g_assert_true (agviz_layout_is_open (agviz_graph_view_get_layout (fx->view), scope));
+  iterate_until (laid_out, fx);
+  g_assert_false (agviz_layout_is_open (agviz_graph_view_get_layout (fx->view), scope));
+  g_assert_false (agviz_layout_get_box (agviz_graph_view_get_layout (fx->view), child, NULL));
+
+  /* Selecting a hidden item expands its way there, centred once laid out. */
+  agviz_graph_view_select (fx->view, child, TRUE);
+  g_assert_true (agviz_graph_view_get_selected (fx->view) == child);
+  g_assert_true (agviz_graph_view_get_laying_out (fx->view));
+  iterate_until (laid_out, fx);
+  g_assert_true (agviz_graph_view_get_selected (fx->view) == child);
+  g_assert_true (agviz_layout_get_box (agviz_graph_view_get_layout (fx->view), child, &box));
+  {
+    double view_width, view_height;
+
+    agviz_viewport_get_view_size (agviz_graph_view_get_viewport (fx->view), &view_width, &view_height);
+    agviz_viewport_content_to_view (agviz_graph_view_get_viewport (fx->view),
+                                    box.x + box.width / 2, box.y + box.height / 2, &x, &y);
+    g_assert_cmpfloat (fabs (x - view_width / 2), <, 1.0);
+    g_assert_cmpfloat (fabs (y - view_height / 2), <, 1.0);
+  }
+}
+
+static void
+test_picture_follows_changes (Fixture       *fx,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  AgvizViewport *viewport = agviz_graph_view_get_viewport (fx->view);
+  AgvizSceneItem *scope = find (fx, "demo_module");
+  g_autoptr(Picture) start = NULL;
+  g_autoptr(Picture) panned = NULL;
+  g_autoptr(Picture) expanded = NULL;
+  g_autoptr(Picture) fresh = NULL;
+  g_autoptr(Picture) selected = NULL;
+  g_autoptr(Picture) unselected = NULL;
+  g_autoptr(Picture) traced = NULL;
+  double before_x, before_y, after_x, after_y;
+  /* The legend's corner is drawn over the picture, not moved with it. */
+  const int legend = 200;
+
+  /* Zoomed in, so that the drawing is larger than the view and panning is not clamped. */
+  agviz_viewport_zoom_at (viewport, 3.0, 0, 0);
+  agviz_viewport_set_offset (viewport, 0, 0);
+  start = take_picture (fx);
+
+  /* Panning by whole pixels moves the picture by exactly that. */
+  agviz_viewport_get_offset (viewport, &before_x, &before_y);
+  agviz_viewport_pan (viewport, -30, -20);
+  agviz_viewport_get_offset (viewport, &after_x, &after_y);
+  g_assert_cmpfloat (fabs ((after_x - before_x) * 3.0 - 30), <, 1e-9);
+  g_assert_cmpfloat (fabs ((after_y - before_y) * 3.0 - 20), <, 1e-9);
+  panned = take_picture (fx);
+  g_assert_cmpuint (count_differences (start, panned, 0, 0, legend), >, 0);
+  g_assert_cmpuint (count_differences (start, panned, -30, -20, legend + 20), ==, 0);
+
+  /* Expanding after the pan shows the scope's children where they are laid out... */
+  g_assert_true (agviz_graph_view_toggle_expanded (fx->view, scope, &error));
+  g_assert_no_error (error);
+  iterate_until (laid_out, fx);
+  expanded = take_picture (fx);
+  g_assert_cmpuint (count_differences (panned, expanded, 0, 0, legend), >, 0);
+  /* ...exactly as a picture drawn afresh (changing the colours throws the cached one away). */
+  agviz_graph_view_set_color_by (fx->view, AGVIZ_COLOR_BY_DEVICE);
+  agviz_graph_view_set_color_by (fx->view, AGVIZ_COLOR_BY_OP);
+  fresh = take_picture (fx);
+  g_assert_cmpuint (count_differences (expanded, fresh, 0, 0, 0), ==, 0);
+
+  /* The selection's border is drawn over the picture and gone with it. */
+  agviz_graph_view_select (fx->view, g_ptr_array_index (scope->children, 0), FALSE);
+  selected = take_picture (fx);
+  g_assert_cmpuint (count_differences (expanded, selected, 0, 0, 0), >, 0);
+  agviz_graph_view_select (fx->view, NULL, FALSE);
+  unselected = take_picture (fx);
+  g_assert_cmpuint (count_differences (expanded, unselected, 0, 0, 0), ==, 0);
+
+  /* Traced inputs change the fills: the picture itself is drawn again. */
+  agviz_graph_view_select (fx->view, g_ptr_array_index (scope->children, 0), FALSE);
+  agviz_graph_view_set_trace_inputs (fx->view, TRUE);
+  traced = take_picture (fx);
+  g_assert_cmpuint (count_differences (selected, traced, 0, 0, 0), >, 0);
+}
+
+static void
+test_animation (Fixture       *fx,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  AgvizSceneItem *scope = find (fx, "demo_module");
+
+  /* On: the box grows over a few frames, then the animation stops by itself. */
+  set_animations (TRUE);
+  g_assert_true (agviz_graph_view_toggle_expanded (fx->view, scope, &error));
+  g_assert_no_error (error);
+  iterate_until (laid_out, fx);
+  g_assert_true (agviz_graph_view_get_animating (fx->view));
+  iterate_until (still, fx);
+  g_assert_true (agviz_layout_is_open (agviz_graph_view_get_layout (fx->view), scope));
+
+  /* Off: the new drawing at once. */
+  set_animations (FALSE);
+  g_assert_true (agviz_graph_view_toggle_expanded (fx->view, scope, &error));
+  iterate_until (laid_out, fx);
+  g_assert_false (agviz_graph_view_get_animating (fx->view));
+  g_assert_false (agviz_layout_is_open (agviz_graph_view_get_layout (fx->view), scope));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  gtk_init ();
+
+  g_test_add ("/agviz/graph-view/expand-off-main-loop", Fixture, NULL, fixture_setup,
+              test_expand_off_main_loop, fixture_teardown);
+  g_test_add ("/agviz/graph-view/picture-follows-changes", Fixture, NULL, fixture_setup,
+              test_picture_follows_changes, fixture_teardown);
+  g_test_add ("/agviz/graph-view/animation", Fixture, NULL, fixture_setup, test_animation,
+              fixture_teardown);
+  return g_test_run ();
+}
