@@ -10,5 +10,6 @@ G_DECLARE_FINAL_TYPE (AgvizApplication, agviz_application, AGVIZ, APPLICATION, G
 
 AgvizApplication *agviz_application_new (void);
 void              agviz_application_bind_textdomain (void);
+const char       *agviz_application_pick_renderer   (const char *dev_dir);
 
 G_END_DECLS

@@ -16,7 +16,7 @@
 
 G_BEGIN_DECLS
 
-#define AGVIZ_VIEWPORT_MIN_ZOOM 0.02
+#define AGVIZ_VIEWPORT_MIN_ZOOM 0.002
 #define AGVIZ_VIEWPORT_MAX_ZOOM 8.0
 
 #define AGVIZ_TYPE_VIEWPORT (agviz_viewport_get_type ())

@@ -13,7 +13,11 @@ main (int    argc,
       char **argv)
 {
   g_autoptr(AgvizApplication) application = NULL;
+  const char *renderer = agviz_application_pick_renderer ("/dev");
 
+  /* Before GTK starts: it reads GSK_RENDERER when it makes a window's renderer. */
+  if (renderer != NULL)
+    g_setenv ("GSK_RENDERER", renderer, FALSE);
   setlocale (LC_ALL, "");
   agviz_application_bind_textdomain ();
 

@@ -8,10 +8,12 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
 #include "agviz-core.h"
 #include "agviz-graph-view.h"
+#include "agviz-application.h"
 
 typedef struct
 {
@@ -368,6 +370,32 @@ test_animation (Fixture       *fx,
   g_assert_false (agviz_layout_is_open (agviz_graph_view_get_layout (fx->view), scope));
 }
 
+/* Without a GPU device agviz asks for the cairo renderer; with one, GTK chooses. */
+static void
+test_pick_renderer (void)
+{
+  g_autofree char *dev = g_dir_make_tmp ("agviz-dev-XXXXXX", NULL);
+  g_autofree char *dri = g_build_filename (dev, "dri", NULL);
+  g_autofree char *card = g_build_filename (dri, "card0", NULL);
+  g_autofree char *render = g_build_filename (dri, "renderD128", NULL);
+  g_autofree char *nvidia = g_build_filename (dev, "nvidia0", NULL);
+
+  g_assert_cmpstr (agviz_application_pick_renderer (dev), ==, "cairo");
+  g_assert_cmpint (g_mkdir (dri, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (card, "", 0, NULL));
+  /* A display controller alone renders nothing. */
+  g_assert_cmpstr (agviz_application_pick_renderer (dev), ==, "cairo");
+  g_assert_true (g_file_set_contents (render, "", 0, NULL));
+  g_assert_null (agviz_application_pick_renderer (dev));
+  g_unlink (render);
+  g_assert_true (g_file_set_contents (nvidia, "", 0, NULL));
+  g_assert_null (agviz_application_pick_renderer (dev));
+  g_unlink (nvidia);
+  g_unlink (card);
+  g_rmdir (dri);
+  g_rmdir (dev);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -375,6 +403,7 @@ main (int    argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   gtk_init ();
 
+  g_test_add_func ("/agviz/graph-view/pick-renderer", test_pick_renderer);
   g_test_add ("/agviz/graph-view/expand-off-main-loop", Fixture, NULL, fixture_setup,
               test_expand_off_main_loop, fixture_teardown);
   g_test_add ("/agviz/graph-view/picture-follows-changes", Fixture, NULL, fixture_setup,
