@@ -142,6 +142,15 @@ typedef struct
 
 typedef struct
 {
+  gint64 attr_set_id;
+  gint64 output_elements;
+} AttrsInfo;
+
+/* attrs_by_instance holds at most this many variants: a bound on the references it keeps. */
+#define ATTRS_BY_INSTANCE_MAX 65536
+
+typedef struct
+{
   gint64  node_id;
   char   *role;
   char   *callee_graph_name;
@@ -225,6 +234,10 @@ struct _AgvizRecorder
   GHashTable   *known_stacks;         /* stack ids known to exist: node stacks checked once */
   GHashTable   *known_traces;         /* trace ids known to exist: executions checked once */
   GHashTable   *attr_set_ids;         /* GBytes -> id */
+  /* Importers pass the same a{sv} instance for every node with the same attributes: its
+   * interned id and output size are found by the pointer (a reference is held, so the address
+   * cannot be reused) instead of serialising it and searching it per node. */
+  GHashTable   *attrs_by_instance;    /* GVariant (ref) -> AttrsInfo */
   GHashTable   *function_ids;         /* "file_id:line:name" -> id */
 
   sqlite3_stmt *bulk_stmts[4][2];     /* per BulkTable: [0] BULK_ROWS rows, [1] one row */
@@ -656,6 +669,7 @@ agviz_recorder_finalize (GObject *object)
   g_clear_pointer (&self->known_traces, g_hash_table_unref);
   g_clear_pointer (&self->pending_stacks, g_array_unref);
   g_clear_pointer (&self->attr_set_ids, g_hash_table_unref);
+  g_clear_pointer (&self->attrs_by_instance, g_hash_table_unref);
   g_clear_pointer (&self->function_ids, g_hash_table_unref);
   g_string_free (self->scratch, TRUE);
   g_free (self->stopped_reason);
@@ -686,6 +700,8 @@ agviz_recorder_init (AgvizRecorder *self)
   self->scope_edges_min_nodes = AGVIZ_SCOPE_EDGES_MIN_NODES;
   self->attr_set_ids = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
                                               (GDestroyNotify) g_bytes_unref, NULL);
+  self->attrs_by_instance = g_hash_table_new_full (g_direct_hash, g_direct_equal,
+                                                   (GDestroyNotify) g_variant_unref, g_free);
   self->function_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->scratch = g_string_new (NULL);
 }
@@ -864,6 +880,7 @@ agviz_recorder_rollback_batch (AgvizRecorder  *self,
   g_hash_table_remove_all (self->known_stacks);
   g_hash_table_remove_all (self->known_traces);
   g_hash_table_remove_all (self->attr_set_ids);
+  g_hash_table_remove_all (self->attrs_by_instance);
   g_hash_table_remove_all (self->function_ids);
   self->next_scope_id = max_of (self->db, "SELECT coalesce(max(id), 0) FROM scopes") + 1;
   /* Rows made before the batch are in the file now: look for them again. */
@@ -1511,16 +1528,36 @@ agviz_recorder_add_node (AgvizRecorder  *self,
       if (node.device_id == 0)
         return 0;
     }
-  if (attrs != NULL && g_variant_n_children (attrs) > 0)
+  if (attrs != NULL)
     {
-      g_autoptr(GVariant) shapes = NULL;
+      AttrsInfo *info = g_hash_table_lookup (self->attrs_by_instance, attrs);
 
-      node.attr_set_id = intern_attr_set (self, attrs, error);
-      if (node.attr_set_id == 0)
-        return 0;
-      shapes = g_variant_lookup_value (attrs, "_output_shapes", G_VARIANT_TYPE_STRING);
-      if (shapes != NULL)
-        node.output_elements = _agviz_output_elements_parse (g_variant_get_string (shapes, NULL));
+      if (info == NULL)
+        {
+          info = g_new (AttrsInfo, 1);
+          info->attr_set_id = 0;
+          info->output_elements = -1;
+          if (g_variant_n_children (attrs) > 0)
+            {
+              g_autoptr(GVariant) shapes = NULL;
+
+              info->attr_set_id = intern_attr_set (self, attrs, error);
+              if (info->attr_set_id == 0)
+                {
+                  g_free (info);
+                  return 0;
+                }
+              shapes = g_variant_lookup_value (attrs, "_output_shapes", G_VARIANT_TYPE_STRING);
+              if (shapes != NULL)
+                info->output_elements =
+                  _agviz_output_elements_parse (g_variant_get_string (shapes, NULL));
+            }
+          if (g_hash_table_size (self->attrs_by_instance) >= ATTRS_BY_INSTANCE_MAX)
+            g_hash_table_remove_all (self->attrs_by_instance);
+          g_hash_table_insert (self->attrs_by_instance, g_variant_ref (attrs), info);
+        }
+      node.attr_set_id = info->attr_set_id;
+      node.output_elements = info->output_elements;
     }
 
   node.id = self->next_node_id++;

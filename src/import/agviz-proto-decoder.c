@@ -115,9 +115,9 @@ fail_at (CheckContext *ctx,
 }
 
 gboolean
-agviz_proto_read_varint (const guint8 **p,
-                         const guint8  *end,
-                         guint64       *value)
+agviz_proto_read_varint_slow (const guint8 **p,
+                              const guint8  *end,
+                              guint64       *value)
 {
   guint64 result = 0;
 

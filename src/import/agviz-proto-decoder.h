@@ -34,9 +34,23 @@ void              agviz_proto_free        (gpointer                           me
 
 /* Reads one wire-format varint at *@p (at most 10 bytes, never past @end) and advances *@p;
  * FALSE when it is cut short or too long. */
-gboolean          agviz_proto_read_varint (const guint8                     **p,
-                                           const guint8                      *end,
-                                           guint64                           *value);
+gboolean          agviz_proto_read_varint_slow (const guint8                **p,
+                                                const guint8                 *end,
+                                                guint64                      *value);
+
+/* Most varints on the wire (tags, lengths, small values) are one byte: that case is inline. */
+static inline gboolean
+agviz_proto_read_varint (const guint8 **p,
+                         const guint8  *end,
+                         guint64       *value)
+{
+  if (G_LIKELY (*p < end && (**p & 0x80) == 0))
+    {
+      *value = *(*p)++;
+      return TRUE;
+    }
+  return agviz_proto_read_varint_slow (p, end, value);
+}
 
 /* Typed wrappers: AGVIZ_PROTO_DECODE (AgvizTf__GraphDef, agviz_tf__graph_def__descriptor, ...) */
 #define AGVIZ_PROTO_DECODE(Type, descriptor, data, length, what, error) \
