@@ -730,6 +730,22 @@ add_input_edge (GraphState  *state,
   return TRUE;
 }
 
+/* Adds @node to the trace of @state with its stack and attributes; returns its id or 0. */
+static gint64
+add_node_def (GraphState              *state,
+              const AgvizTf__NodeDef  *node,
+              GError                 **error)
+{
+  const char *name = node->name != NULL && *node->name != '\0' ? node->name : "unnamed";
+  const char *op = node->op != NULL && *node->op != '\0' ? node->op : "<no op>";
+  gint64 stack_id = stack_for (state, name, error);
+
+  if (stack_id == 0 && error != NULL && *error != NULL)
+    return 0;
+  return add_node (state, name, op, node->device, node_attrs (state->importer, node), stack_id,
+                   error);
+}
+
 /* Adds @nodes to the trace of @state (edges come later, once every node exists); returns their
  * ids (transfer full) or NULL. */
 static gint64 *
@@ -742,15 +758,7 @@ add_node_defs (GraphState               *state,
 
   for (gsize i = 0; i < n_nodes; i++)
     {
-      const AgvizTf__NodeDef *node = nodes[i];
-      const char *name = node->name != NULL && *node->name != '\0' ? node->name : "unnamed";
-      const char *op = node->op != NULL && *node->op != '\0' ? node->op : "<no op>";
-      gint64 stack_id = stack_for (state, name, error);
-
-      if (stack_id == 0 && error != NULL && *error != NULL)
-        return NULL;
-      ids[i] = add_node (state, name, op, node->device, node_attrs (state->importer, node),
-                         stack_id, error);
+      ids[i] = add_node_def (state, nodes[i], error);
       if (ids[i] == 0)
         return NULL;
     }
@@ -784,6 +792,86 @@ add_nodes (GraphState               *state,
   g_autofree gint64 *ids = add_node_defs (state, nodes, n_nodes, error);
 
   return ids != NULL && connect_node_defs (state, nodes, n_nodes, ids, error);
+}
+
+/* The NodeDefs of a binary GraphDef still encoded: where each one lies in the file's bytes. */
+typedef struct
+{
+  const guint8 *data;
+  GArray       *slices;      /* NodeSlice */
+  const char   *what;        /* the file, for errors */
+  gsize         length;
+} EncodedNodes;
+
+typedef struct
+{
+  gsize offset;
+  gsize length;
+} NodeSlice;
+
+/* Like add_nodes(), but unpacks one NodeDef at a time into a reused arena: a large graph never
+ * exists unpacked as a whole.  What the edges need later (the input strings) is kept, copied. */
+static gboolean
+add_encoded_nodes (GraphState          *state,
+                   const EncodedNodes  *nodes,
+                   GError             **error)
+{
+  g_autoptr(AgvizProtoArena) arena = agviz_proto_arena_new ();
+  g_autoptr(GArray) ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), nodes->slices->len);
+  /* The inputs of node i: NUL-terminated strings from input_starts[i] to input_starts[i + 1]. */
+  g_autoptr(GArray) input_starts = g_array_sized_new (FALSE, FALSE, sizeof (gsize),
+                                                      nodes->slices->len + 1);
+  g_autoptr(GString) input_text = g_string_new (NULL);
+
+  for (guint i = 0; i < nodes->slices->len; i++)
+    {
+      const NodeSlice *slice = &g_array_index (nodes->slices, NodeSlice, i);
+      const AgvizTf__NodeDef *node;
+      gint64 id;
+
+      /* Depth 1: a NodeDef sits right inside the GraphDef. */
+      node = (const AgvizTf__NodeDef *)
+        agviz_proto_arena_decode (arena, &agviz_tf__node_def__descriptor,
+                                  nodes->data + slice->offset, slice->length, 1, nodes->what,
+                                  error);
+      if (node == NULL)
+        {
+          /* Name the place in the whole file, as checking it whole up front would have. */
+          g_autoptr(GError) whole_error = NULL;
+
+          if (!agviz_proto_check (&agviz_tf__graph_def__descriptor, nodes->data, nodes->length,
+                                  nodes->what, &whole_error) && error != NULL)
+            {
+              g_clear_error (error);
+              g_propagate_error (error, g_steal_pointer (&whole_error));
+            }
+          return FALSE;
+        }
+      id = add_node_def (state, node, error);
+      if (id == 0 || !add_calls (state, id, node, error))
+        return FALSE;
+      g_array_append_val (ids, id);
+      g_array_append_val (input_starts, input_text->len);
+      for (gsize j = 0; j < node->n_input; j++)
+        g_string_append_len (input_text, node->input[j], strlen (node->input[j]) + 1);
+    }
+  g_array_append_val (input_starts, input_text->len);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gsize at = g_array_index (input_starts, gsize, i);
+      gsize end = g_array_index (input_starts, gsize, i + 1);
+
+      for (int j = 0; at < end; j++)
+        {
+          const char *input = input_text->str + at;
+
+          if (!add_input_edge (state, input, g_array_index (ids, gint64, i), j, error))
+            return FALSE;
+          at += strlen (input) + 1;
+        }
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -1027,11 +1115,13 @@ add_library (AgvizGraphImporter                *self,
   return TRUE;
 }
 
-gint64
-agviz_graph_importer_add_graph (AgvizGraphImporter       *self,
-                                const AgvizTf__GraphDef  *graph,
-                                const char               *label,
-                                GError                  **error)
+/* @encoded: the nodes when @graph was unpacked without them (see add_graph_bytes()). */
+static gint64
+add_graph (AgvizGraphImporter       *self,
+           const AgvizTf__GraphDef  *graph,
+           const EncodedNodes       *encoded,
+           const char               *label,
+           GError                  **error)
 {
   g_autoptr(AgvizDebugInfo) own_debug_info = NULL;
   g_autoptr(GHashTable) library_index = NULL;
@@ -1069,7 +1159,7 @@ agviz_graph_importer_add_graph (AgvizGraphImporter       *self,
                                graph->library->function[i]);
     }
 
-  if (graph->n_node > 0)
+  if (graph->n_node > 0 || (encoded != NULL && encoded->slices->len > 0))
     {
       state.importer = self;
       state.library = graph->library;
@@ -1077,7 +1167,8 @@ agviz_graph_importer_add_graph (AgvizGraphImporter       *self,
       state.nodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
       state.trace_id = begin_trace (self, label, label, NULL, error);
       ok = state.trace_id != 0 &&
-           add_nodes (&state, graph->node, graph->n_node, error) &&
+           (encoded != NULL ? add_encoded_nodes (&state, encoded, error)
+                            : add_nodes (&state, graph->node, graph->n_node, error)) &&
            finish_trace (&state, label, error);
       if (ok)
         {
@@ -1092,4 +1183,91 @@ agviz_graph_importer_add_graph (AgvizGraphImporter       *self,
 
   self->debug_info = saved_debug_info;
   return ok ? trace_id : 0;
+}
+
+gint64
+agviz_graph_importer_add_graph (AgvizGraphImporter       *self,
+                                const AgvizTf__GraphDef  *graph,
+                                const char               *label,
+                                GError                  **error)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (graph != NULL && label != NULL, 0);
+
+  return add_graph (self, graph, NULL, label, error);
+}
+
+gint64
+agviz_graph_importer_add_graph_bytes (AgvizGraphImporter  *self,
+                                      const guint8        *data,
+                                      gsize                length,
+                                      const char          *what,
+                                      const char          *label,
+                                      GError             **error)
+{
+  g_autoptr(GArray) slices = g_array_new (FALSE, FALSE, sizeof (NodeSlice));
+  g_autoptr(GByteArray) rest = g_byte_array_new ();
+  AgvizTf__GraphDef *graph;
+  EncodedNodes encoded = { data, slices, what, length };
+  const guint8 *p = data, *end = data + length;
+  gint64 trace_id;
+
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail ((data != NULL || length == 0) && what != NULL && label != NULL, 0);
+
+  /* The top level only: node entries (field 1) are noted, everything else (library, versions,
+   * debug_info, unknown fields) is copied out and unpacked as a GraphDef without nodes. */
+  while (p < end)
+    {
+      const guint8 *field_start = p;
+      guint64 tag, value;
+
+      if (!agviz_proto_read_varint (&p, end, &tag))
+        goto broken;
+      switch (tag & 7)
+        {
+        case 0:
+          if (!agviz_proto_read_varint (&p, end, &value))
+            goto broken;
+          break;
+        case 1:
+        case 5:
+          if ((gsize) (end - p) < ((tag & 7) == 1 ? 8u : 4u))
+            goto broken;
+          p += (tag & 7) == 1 ? 8 : 4;
+          break;
+        case 2:
+          if (!agviz_proto_read_varint (&p, end, &value) || value > (guint64) (end - p))
+            goto broken;
+          if (tag == ((1 << 3) | 2))
+            {
+              NodeSlice slice = { p - data, (gsize) value };
+
+              g_array_append_val (slices, slice);
+              p += value;
+              continue;
+            }
+          p += value;
+          break;
+        default:
+          goto broken;
+        }
+      g_byte_array_append (rest, field_start, p - field_start);
+    }
+
+  graph = (AgvizTf__GraphDef *) agviz_proto_decode (&agviz_tf__graph_def__descriptor, rest->data,
+                                                    rest->len, what, error);
+  if (graph == NULL)
+    return 0;
+  trace_id = add_graph (self, graph, &encoded, label, error);
+  agviz_proto_free (graph);
+  return trace_id;
+
+broken:
+  /* The whole-message check finds the same fault and words it. */
+  if (!agviz_proto_check (&agviz_tf__graph_def__descriptor, data, length, what, error))
+    return 0;
+  g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_PARSE,
+               "%s does not parse as protobuf", what);
+  return 0;
 }
