@@ -8,6 +8,7 @@
 
 #include "agviz-graph-importer.h"
 #include "agviz-proto-decoder.h"
+#include "agviz-string-hash.h"
 #include "agviz-tf-values.h"
 
 /* Attribute cache keys: bytes written by the key_append_* helpers below. */
@@ -79,20 +80,8 @@ static guint
 attr_key_hash (gconstpointer key)
 {
   const AttrKey *k = key;
-  guint64 hash = k->length;
-  gsize i = 0;
 
-  for (; i + 8 <= k->length; i += 8)
-    {
-      guint64 word;
-
-      memcpy (&word, k->data + i, sizeof word);
-      hash = (hash ^ word) * G_GUINT64_CONSTANT (0x100000001b3);
-      hash ^= hash >> 29;
-    }
-  for (; i < k->length; i++)
-    hash = (hash ^ k->data[i]) * G_GUINT64_CONSTANT (0x100000001b3);
-  return (guint) (hash ^ (hash >> 32));
+  return agviz_bytes_hash (k->data, k->length);
 }
 
 static gboolean
@@ -146,7 +135,7 @@ agviz_graph_importer_new (AgvizRecorder    *recorder,
   self->function_traces = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->top_nodes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                            node_table_free);
-  self->op_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->op_names = g_hash_table_new_full (agviz_string_hash, g_str_equal, g_free, NULL);
   self->attr_cache = g_hash_table_new_full (attr_key_hash, attr_key_equal, g_free,
                                             (GDestroyNotify) g_variant_unref);
   self->scratch = g_string_new (NULL);
@@ -1005,8 +994,8 @@ add_function (AgvizGraphImporter                *self,
   state.library = library;
   state.library_index = library_index;
   state.function = graph_name;
-  state.nodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  state.args = g_hash_table_new (g_str_hash, g_str_equal);
+  state.nodes = g_hash_table_new_full (agviz_string_hash, g_str_equal, g_free, g_free);
+  state.args = g_hash_table_new (agviz_string_hash, g_str_equal);
   state.trace_id = begin_trace (self, known_name, graph_name, known_signature, error);
   if (state.trace_id == 0)
     return FALSE;
@@ -1151,7 +1140,7 @@ add_graph (AgvizGraphImporter       *self,
 
   if (graph->library != NULL)
     {
-      library_index = g_hash_table_new (g_str_hash, g_str_equal);
+      library_index = g_hash_table_new (agviz_string_hash, g_str_equal);
       for (gsize i = 0; i < graph->library->n_function; i++)
         if (graph->library->function[i]->signature != NULL &&
             graph->library->function[i]->signature->name != NULL)
@@ -1164,7 +1153,7 @@ add_graph (AgvizGraphImporter       *self,
       state.importer = self;
       state.library = graph->library;
       state.library_index = library_index;
-      state.nodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      state.nodes = g_hash_table_new_full (agviz_string_hash, g_str_equal, g_free, g_free);
       state.trace_id = begin_trace (self, label, label, NULL, error);
       ok = state.trace_id != 0 &&
            (encoded != NULL ? add_encoded_nodes (&state, encoded, error)

@@ -126,12 +126,41 @@ arena_new (void)
   return arena;
 }
 
+/* Whether a message type has message fields, by descriptor: the check descends only into
+ * those, and most messages by count (frames, dims, map entries) have none, which spares them a
+ * field lookup per length-delimited field.  Direct-mapped; a collision only costs a rescan. */
+#define NESTING_CACHE_SIZE 32
+
+typedef struct
+{
+  const ProtobufCMessageDescriptor *descriptor;
+  gboolean                          has_message_fields;
+} NestingEntry;
+
 typedef struct
 {
   const char *what;
   GError    **error;
   const guint8 *start;
+  NestingEntry nesting[NESTING_CACHE_SIZE];
 } CheckContext;
+
+static gboolean
+has_message_fields (CheckContext                     *ctx,
+                    const ProtobufCMessageDescriptor *descriptor)
+{
+  NestingEntry *entry = &ctx->nesting[((guintptr) descriptor >> 4) % NESTING_CACHE_SIZE];
+
+  if (entry->descriptor != descriptor)
+    {
+      entry->descriptor = descriptor;
+      entry->has_message_fields = FALSE;
+      for (guint i = 0; i < descriptor->n_fields; i++)
+        if (descriptor->fields[i].type == PROTOBUF_C_TYPE_MESSAGE)
+          entry->has_message_fields = TRUE;
+    }
+  return entry->has_message_fields;
+}
 
 static gboolean
 fail_at (CheckContext *ctx,
@@ -173,9 +202,12 @@ check_message (CheckContext                     *ctx,
                const guint8                     *end,
                guint                             depth)
 {
+  gboolean nests;
+
   if (depth > AGVIZ_PROTO_MAX_DEPTH)
     return fail_at (ctx, p, AGVIZ_IMPORT_ERROR_LIMIT,
                     "messages nested more than " G_STRINGIFY (AGVIZ_PROTO_MAX_DEPTH) " deep");
+  nests = has_message_fields (ctx, descriptor);
 
   while (p < end)
     {
@@ -212,7 +244,7 @@ check_message (CheckContext                     *ctx,
           if (value > (guint64) (end - p))
             return fail_at (ctx, field_start, AGVIZ_IMPORT_ERROR_PARSE,
                             "a length larger than what is left");
-          field = protobuf_c_message_descriptor_get_field (descriptor, number);
+          field = nests ? protobuf_c_message_descriptor_get_field (descriptor, number) : NULL;
           if (field != NULL && field->type == PROTOBUF_C_TYPE_MESSAGE &&
               !check_message (ctx, field->descriptor, p, p + value, depth + 1))
             return FALSE;
@@ -233,7 +265,7 @@ agviz_proto_check (const ProtobufCMessageDescriptor  *descriptor,
                    const char                        *what,
                    GError                           **error)
 {
-  CheckContext ctx = { what, error, data };
+  CheckContext ctx = { what, error, data, { { NULL, FALSE } } };
 
   g_return_val_if_fail (descriptor != NULL, FALSE);
   g_return_val_if_fail (data != NULL || length == 0, FALSE);
@@ -331,7 +363,7 @@ agviz_proto_arena_decode (AgvizProtoArena                   *self,
                           const char                        *what,
                           GError                           **error)
 {
-  CheckContext ctx = { what, error, data };
+  CheckContext ctx = { what, error, data, { { NULL, FALSE } } };
 
   g_return_val_if_fail (self != NULL && descriptor != NULL, NULL);
   g_return_val_if_fail (data != NULL || length == 0, NULL);
