@@ -33,6 +33,7 @@ struct _AgvizGraphImporter
   GHashTable       *top_nodes;         /* trace id -> GHashTable name -> AgvizGraphNodeInfo */
   GHashTable       *op_names;          /* interned op type strings */
   GHashTable       *attr_cache;        /* AttrKey (its own key) -> a{sv} */
+  GHashTable       *raw_attr_cache;    /* AttrKey of encoded attribute records -> a{sv} */
   AttrKey           attr_key;          /* the key being built */
   GString          *scratch;
 };
@@ -40,6 +41,8 @@ struct _AgvizGraphImporter
 /* Most nodes of a graph share their attributes (T, _output_shapes, ...): converting each set
  * once and finding it again by its wire bytes is cheaper than building the dictionary anew. */
 #define ATTR_CACHE_MAX 65536
+/* Encoded attribute records longer than this are not remembered (constants' tensors). */
+#define RAW_ATTR_KEY_MAX 4096
 
 /* Output arguments of common ops with more than one, so "node:arg:idx" inputs inside function
  * bodies find their output slot without TensorFlow's op registry; others count from 0. */
@@ -138,6 +141,8 @@ agviz_graph_importer_new (AgvizRecorder    *recorder,
   self->op_names = g_hash_table_new_full (agviz_string_hash, g_str_equal, g_free, NULL);
   self->attr_cache = g_hash_table_new_full (attr_key_hash, attr_key_equal, g_free,
                                             (GDestroyNotify) g_variant_unref);
+  self->raw_attr_cache = g_hash_table_new_full (attr_key_hash, attr_key_equal, g_free,
+                                                (GDestroyNotify) g_variant_unref);
   self->scratch = g_string_new (NULL);
   return self;
 }
@@ -154,6 +159,7 @@ agviz_graph_importer_free (AgvizGraphImporter *self)
   g_hash_table_unref (self->top_nodes);
   g_hash_table_unref (self->op_names);
   g_hash_table_unref (self->attr_cache);
+  g_hash_table_unref (self->raw_attr_cache);
   g_free (self->attr_key.data);
   g_string_free (self->scratch, TRUE);
   g_free (self);
@@ -719,10 +725,12 @@ add_input_edge (GraphState  *state,
   return TRUE;
 }
 
-/* Adds @node to the trace of @state with its stack and attributes; returns its id or 0. */
+/* Adds @node to the trace of @state with its stack and @attrs (taken: floating or a full
+ * reference; NULL for none); returns its id or 0. */
 static gint64
 add_node_def (GraphState              *state,
               const AgvizTf__NodeDef  *node,
+              GVariant                *attrs,
               GError                 **error)
 {
   const char *name = node->name != NULL && *node->name != '\0' ? node->name : "unnamed";
@@ -730,9 +738,12 @@ add_node_def (GraphState              *state,
   gint64 stack_id = stack_for (state, name, error);
 
   if (stack_id == 0 && error != NULL && *error != NULL)
-    return 0;
-  return add_node (state, name, op, node->device, node_attrs (state->importer, node), stack_id,
-                   error);
+    {
+      if (attrs != NULL)
+        g_variant_unref (g_variant_take_ref (attrs));
+      return 0;
+    }
+  return add_node (state, name, op, node->device, attrs, stack_id, error);
 }
 
 /* Adds @nodes to the trace of @state (edges come later, once every node exists); returns their
@@ -747,7 +758,7 @@ add_node_defs (GraphState               *state,
 
   for (gsize i = 0; i < n_nodes; i++)
     {
-      ids[i] = add_node_def (state, nodes[i], error);
+      ids[i] = add_node_def (state, nodes[i], node_attrs (state->importer, nodes[i]), error);
       if (ids[i] == 0)
         return NULL;
     }
@@ -798,31 +809,116 @@ typedef struct
   gsize length;
 } NodeSlice;
 
+/* Whether any attribute of @node names a function (add_calls() needs them unpacked). */
+static gboolean
+attrs_make_calls (const AgvizTf__NodeDef *node)
+{
+  for (gsize i = 0; i < node->n_attr; i++)
+    {
+      const AgvizTf__AttrValue *value = node->attr[i]->value;
+
+      if (value != NULL && (value->value_case == AGVIZ_TF__ATTR_VALUE__VALUE_FUNC ||
+                            (value->value_case == AGVIZ_TF__ATTR_VALUE__VALUE_LIST &&
+                             value->list->n_func > 0)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Splits the encoded NodeDef @data into its attribute fields (attr, experimental_debug_info:
+ * what node_attrs() turns into the dictionary) and the others, each kept as whole records.
+ * FALSE when it does not parse: the caller unpacks it whole, which says why. */
+static gboolean
+split_node_def (const guint8 *data,
+                gsize         length,
+                GByteArray   *attr_records,
+                GByteArray   *other_records)
+{
+  const guint8 *p = data, *end = data + length;
+
+  g_byte_array_set_size (attr_records, 0);
+  g_byte_array_set_size (other_records, 0);
+  while (p < end)
+    {
+      const guint8 *record = p;
+      guint64 tag, value;
+
+      if (!agviz_proto_read_varint (&p, end, &tag))
+        return FALSE;
+      switch (tag & 7)
+        {
+        case 0:
+          if (!agviz_proto_read_varint (&p, end, &value))
+            return FALSE;
+          break;
+        case 1:
+        case 5:
+          if ((gsize) (end - p) < ((tag & 7) == 1 ? 8u : 4u))
+            return FALSE;
+          p += (tag & 7) == 1 ? 8 : 4;
+          break;
+        case 2:
+          if (!agviz_proto_read_varint (&p, end, &value) || value > (guint64) (end - p))
+            return FALSE;
+          p += value;
+          break;
+        default:
+          return FALSE;
+        }
+      if (tag == ((5 << 3) | 2) || tag == ((6 << 3) | 2))
+        g_byte_array_append (attr_records, record, p - record);
+      else
+        g_byte_array_append (other_records, record, p - record);
+    }
+  return TRUE;
+}
+
 /* Like add_nodes(), but unpacks one NodeDef at a time into a reused arena: a large graph never
- * exists unpacked as a whole.  What the edges need later (the input strings) is kept, copied. */
+ * exists unpacked as a whole.  What the edges need later (the input strings) is kept, copied.
+ * Nodes mostly repeat attribute sets byte for byte: when a node's attribute records were seen
+ * before, only its other fields are unpacked and the dictionary made then is used again. */
 static gboolean
 add_encoded_nodes (GraphState          *state,
                    const EncodedNodes  *nodes,
                    GError             **error)
 {
+  AgvizGraphImporter *self = state->importer;
   g_autoptr(AgvizProtoArena) arena = agviz_proto_arena_new ();
   g_autoptr(GArray) ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), nodes->slices->len);
   /* The inputs of node i: NUL-terminated strings from input_starts[i] to input_starts[i + 1]. */
   g_autoptr(GArray) input_starts = g_array_sized_new (FALSE, FALSE, sizeof (gsize),
                                                       nodes->slices->len + 1);
   g_autoptr(GString) input_text = g_string_new (NULL);
+  g_autoptr(GByteArray) attr_records = g_byte_array_new ();
+  g_autoptr(GByteArray) other_records = g_byte_array_new ();
 
   for (guint i = 0; i < nodes->slices->len; i++)
     {
       const NodeSlice *slice = &g_array_index (nodes->slices, NodeSlice, i);
+      const guint8 *data = nodes->data + slice->offset;
+      gsize length = slice->length;
       const AgvizTf__NodeDef *node;
+      GVariant *attrs = NULL;
+      gboolean known_attrs = FALSE;
       gint64 id;
+
+      if (split_node_def (data, length, attr_records, other_records) && attr_records->len > 0)
+        {
+          AttrKey key = { attr_records->data, attr_records->len, attr_records->len };
+
+          attrs = g_hash_table_lookup (self->raw_attr_cache, &key);
+          if (attrs != NULL)
+            {
+              known_attrs = TRUE;
+              data = other_records->data;
+              length = other_records->len;
+            }
+        }
 
       /* Depth 1: a NodeDef sits right inside the GraphDef. */
       node = (const AgvizTf__NodeDef *)
-        agviz_proto_arena_decode (arena, &agviz_tf__node_def__descriptor,
-                                  nodes->data + slice->offset, slice->length, 1, nodes->what,
-                                  error);
+        agviz_proto_arena_decode (arena, &agviz_tf__node_def__descriptor, data, length, 1,
+                                  nodes->what, error);
       if (node == NULL)
         {
           /* Name the place in the whole file, as checking it whole up front would have. */
@@ -836,7 +932,29 @@ add_encoded_nodes (GraphState          *state,
             }
           return FALSE;
         }
-      id = add_node_def (state, node, error);
+
+      if (known_attrs)
+        attrs = g_variant_ref (attrs);
+      else
+        {
+          attrs = node_attrs (self, node);
+          /* Remembered by its records, unless it makes calls (add_calls() reads those from the
+           * unpacked node) or is too large to be worth keeping (tensors of constants). */
+          if (attrs != NULL && attr_records->len > 0 && attr_records->len <= RAW_ATTR_KEY_MAX &&
+              g_hash_table_size (self->raw_attr_cache) < ATTR_CACHE_MAX &&
+              !attrs_make_calls (node))
+            {
+              AttrKey *stored = g_malloc (sizeof (AttrKey) + attr_records->len);
+
+              stored->data = (guint8 *) (stored + 1);
+              stored->length = stored->size = attr_records->len;
+              memcpy (stored->data, attr_records->data, attr_records->len);
+              g_hash_table_insert (self->raw_attr_cache, stored,
+                                   g_variant_ref (attrs));
+            }
+        }
+
+      id = add_node_def (state, node, attrs, error);
       if (id == 0 || !add_calls (state, id, node, error))
         return FALSE;
       g_array_append_val (ids, id);
