@@ -142,6 +142,12 @@ typedef struct
 
 typedef struct
 {
+  const char *name;
+  gint64      id;
+} LastName;
+
+typedef struct
+{
   gint64 attr_set_id;
   gint64 output_elements;
 } AttrsInfo;
@@ -229,6 +235,10 @@ struct _AgvizRecorder
 
   GHashTable   *op_type_ids;          /* name -> id */
   GHashTable   *device_ids;           /* name -> id */
+  /* The names interned last (keys of the tables above): graphs put most nodes on one device,
+   * and executions repeat op types, so a comparison usually spares the hash lookup. */
+  LastName      last_op_type;
+  LastName      last_device;
   GHashTable   *frame_ids;            /* "file_id:line:column:function" -> id */
   GHashTable   *stack_ids;            /* packed (parent_id, frame_id) -> id */
   GHashTable   *known_stacks;         /* stack ids known to exist: node stacks checked once */
@@ -875,6 +885,7 @@ agviz_recorder_rollback_batch (AgvizRecorder  *self,
   g_hash_table_remove_all (self->open_traces);
   g_hash_table_remove_all (self->op_type_ids);
   g_hash_table_remove_all (self->device_ids);
+  self->last_op_type.name = self->last_device.name = NULL;
   g_hash_table_remove_all (self->frame_ids);
   g_hash_table_remove_all (self->stack_ids);
   g_hash_table_remove_all (self->known_stacks);
@@ -948,17 +959,25 @@ find_or_insert (AgvizRecorder  *self,
 static gint64
 intern_name (AgvizRecorder  *self,
              GHashTable     *ids,
+             LastName       *last,
              StatementId     find_id,
              StatementId     insert_id,
              const char     *name,
              GError        **error)
 {
-  gpointer value;
+  gpointer key, value;
   sqlite3_stmt *find, *insert;
   gint64 id;
+  char *copy;
 
-  if (g_hash_table_lookup_extended (ids, name, NULL, &value))
-    return value_to_id (value);
+  if (last->name != NULL && strcmp (last->name, name) == 0)
+    return last->id;
+  if (g_hash_table_lookup_extended (ids, name, &key, &value))
+    {
+      last->name = key;
+      last->id = value_to_id (value);
+      return last->id;
+    }
 
   find = statement (self, find_id);
   insert = statement (self, insert_id);
@@ -966,7 +985,12 @@ intern_name (AgvizRecorder  *self,
   sqlite3_bind_text (insert, 1, name, -1, SQLITE_STATIC);
   id = find_or_insert (self, find, insert, "cannot store a name", error);
   if (id != 0)
-    g_hash_table_insert (ids, g_strdup (name), id_to_value (id));
+    {
+      copy = g_strdup (name);
+      g_hash_table_insert (ids, copy, id_to_value (id));
+      last->name = copy;
+      last->id = id;
+    }
   return id;
 }
 
@@ -1517,14 +1541,14 @@ agviz_recorder_add_node (AgvizRecorder  *self,
     return fail_invalid (error, AGVIZ_RECORDER_ERROR_DUPLICATE,
                          "trace %" G_GINT64_FORMAT " already has a node named %s", trace_id, name);
 
-  node.op_type_id = intern_name (self, self->op_type_ids, STMT_FIND_OP_TYPE, STMT_INSERT_OP_TYPE,
-                                 op_type, error);
+  node.op_type_id = intern_name (self, self->op_type_ids, &self->last_op_type,
+                                 STMT_FIND_OP_TYPE, STMT_INSERT_OP_TYPE, op_type, error);
   if (node.op_type_id == 0)
     return 0;
   if (device != NULL && *device != '\0')
     {
-      node.device_id = intern_name (self, self->device_ids, STMT_FIND_DEVICE, STMT_INSERT_DEVICE,
-                                    device, error);
+      node.device_id = intern_name (self, self->device_ids, &self->last_device,
+                                    STMT_FIND_DEVICE, STMT_INSERT_DEVICE, device, error);
       if (node.device_id == 0)
         return 0;
     }
@@ -2293,12 +2317,13 @@ agviz_recorder_add_execution (AgvizRecorder         *self,
     return 0;
 
   if (!is_call &&
-      (op_type_id = intern_name (self, self->op_type_ids, STMT_FIND_OP_TYPE, STMT_INSERT_OP_TYPE,
-                                 execution->op_type, error)) == 0)
+      (op_type_id = intern_name (self, self->op_type_ids, &self->last_op_type,
+                                 STMT_FIND_OP_TYPE, STMT_INSERT_OP_TYPE, execution->op_type,
+                                 error)) == 0)
     return 0;
   if (execution->device != NULL && *execution->device != '\0' &&
-      (device_id = intern_name (self, self->device_ids, STMT_FIND_DEVICE, STMT_INSERT_DEVICE,
-                                execution->device, error)) == 0)
+      (device_id = intern_name (self, self->device_ids, &self->last_device, STMT_FIND_DEVICE,
+                                STMT_INSERT_DEVICE, execution->device, error)) == 0)
     return 0;
 
   seq = execution->seq > 0 ? execution->seq : self->next_seq;
