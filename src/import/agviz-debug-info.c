@@ -542,7 +542,8 @@ bind_recorder (AgvizDebugInfo *self,
   if (self->recorder == recorder)
     return;
   self->recorder = recorder;
-  memset (self->file_ids->data, 0, self->file_ids->len * sizeof (gint64));
+  if (self->file_ids->len > 0)
+    memset (self->file_ids->data, 0, self->file_ids->len * sizeof (gint64));
   g_hash_table_remove_all (self->stack_by_trace_id);
   g_hash_table_remove_all (self->frame_cache);
   g_hash_table_remove_all (self->stack_cache);
