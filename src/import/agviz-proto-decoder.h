@@ -41,7 +41,8 @@ void              agviz_proto_arena_free   (AgvizProtoArena                   *s
 
 /* Checks and unpacks like agviz_proto_decode(), into @self after emptying it: the message lives
  * until the next call or agviz_proto_arena_free(); do not agviz_proto_free() it.  @depth is how
- * deep the message sits in the one it was cut from (for the nesting limit). */
+ * deep the message sits in the one it was cut from (for the nesting limit).  @what may be NULL
+ * when @error is: callers in a loop name the message only after a failure, calling again. */
 ProtobufCMessage *agviz_proto_arena_decode (AgvizProtoArena                   *self,
                                             const ProtobufCMessageDescriptor  *descriptor,
                                             const guint8                      *data,
