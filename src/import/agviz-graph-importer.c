@@ -835,12 +835,16 @@ split_node_def (const guint8 *data,
                 GByteArray   *other_records)
 {
   const guint8 *p = data, *end = data + length;
+  /* Fields come in number order, so each kind is mostly one run of records: copied by runs. */
+  const guint8 *run = data;
+  gboolean run_is_attr = FALSE;
 
   g_byte_array_set_size (attr_records, 0);
   g_byte_array_set_size (other_records, 0);
   while (p < end)
     {
       const guint8 *record = p;
+      gboolean is_attr;
       guint64 tag, value;
 
       if (!agviz_proto_read_varint (&p, end, &tag))
@@ -865,11 +869,15 @@ split_node_def (const guint8 *data,
         default:
           return FALSE;
         }
-      if (tag == ((5 << 3) | 2) || tag == ((6 << 3) | 2))
-        g_byte_array_append (attr_records, record, p - record);
-      else
-        g_byte_array_append (other_records, record, p - record);
+      is_attr = tag == ((5 << 3) | 2) || tag == ((6 << 3) | 2);
+      if (is_attr != run_is_attr)
+        {
+          g_byte_array_append (run_is_attr ? attr_records : other_records, run, record - run);
+          run = record;
+          run_is_attr = is_attr;
+        }
     }
+  g_byte_array_append (run_is_attr ? attr_records : other_records, run, end - run);
   return TRUE;
 }
 
