@@ -531,11 +531,15 @@ add_node (GraphState  *state,
                                 stack_id, error);
   if (id != 0)
     {
-      AgvizGraphNodeInfo *info = g_new (AgvizGraphNodeInfo, 1);
+      /* The info and its name in one block: the node tables free values only. */
+      gsize name_size = strlen (name) + 1;
+      AgvizGraphNodeInfo *info = g_malloc (sizeof (AgvizGraphNodeInfo) + name_size);
+      char *key = (char *) (info + 1);
 
       info->id = id;
       info->op_type = intern_op (self, op);
-      g_hash_table_insert (state->nodes, g_strdup (name), info);
+      memcpy (key, name, name_size);
+      g_hash_table_insert (state->nodes, key, info);
       self->stats->nodes++;
       if (stack_id != 0)
         self->stats->nodes_with_stacks++;
@@ -1120,7 +1124,7 @@ add_function (AgvizGraphImporter                *self,
   state.library = library;
   state.library_index = library_index;
   state.function = graph_name;
-  state.nodes = g_hash_table_new_full (agviz_string_hash, g_str_equal, g_free, g_free);
+  state.nodes = g_hash_table_new_full (agviz_string_hash, g_str_equal, NULL, g_free);
   state.args = g_hash_table_new (agviz_string_hash, g_str_equal);
   state.trace_id = begin_trace (self, known_name, graph_name, known_signature, error);
   if (state.trace_id == 0)
@@ -1279,7 +1283,7 @@ add_graph (AgvizGraphImporter       *self,
       state.importer = self;
       state.library = graph->library;
       state.library_index = library_index;
-      state.nodes = g_hash_table_new_full (agviz_string_hash, g_str_equal, g_free, g_free);
+      state.nodes = g_hash_table_new_full (agviz_string_hash, g_str_equal, NULL, g_free);
       state.trace_id = begin_trace (self, label, label, NULL, error);
       ok = state.trace_id != 0 &&
            (encoded != NULL ? add_encoded_nodes (&state, encoded, error)
