@@ -138,6 +138,7 @@ typedef struct
   gint64 stack_id;
   gint64 attr_set_id;
   gint64 output_elements;    /* of output 0, from "_output_shapes"; -1 unknown */
+  guint64 inputs_taken;      /* bit i: input i has its edge (i < 64; others in edge_inputs) */
 } PendingNode;
 
 typedef struct
@@ -361,19 +362,25 @@ node_name_hash (guint       scope_index,
   return hash;
 }
 
-/* The index + 1 of node @name in scope @scope_index, or 0. */
+/* The index + 1 of node @name in scope @scope_index, or 0.  *@hash_taken (optional) tells
+ * whether another node has the same hash. */
 static guint
 open_trace_find_node (OpenTrace  *trace,
                       guint       scope_index,
-                      const char *name)
+                      const char *name,
+                      gboolean   *hash_taken)
 {
   guint64 hash = node_name_hash (scope_index, name);
   gpointer value;
   PendingNode *node;
   g_autofree char *key = NULL;
 
+  if (hash_taken != NULL)
+    *hash_taken = FALSE;
   if (!g_hash_table_lookup_extended (trace->node_by_hash, id_to_value (hash), NULL, &value))
     return 0;
+  if (hash_taken != NULL)
+    *hash_taken = TRUE;
   node = &g_array_index (trace->nodes, PendingNode, GPOINTER_TO_UINT (value) - 1);
   if (node->scope_index == scope_index && strcmp (trace->names->str + node->name_offset, name) == 0)
     return GPOINTER_TO_UINT (value);
@@ -382,15 +389,17 @@ open_trace_find_node (OpenTrace  *trace,
   return GPOINTER_TO_UINT (g_hash_table_lookup (trace->node_by_key, key));
 }
 
+/* @hash_taken: what open_trace_find_node() said for the same node (spares a look-up). */
 static void
 open_trace_index_node (OpenTrace  *trace,
                        guint       scope_index,
                        const char *name,
-                       guint       index_plus_one)
+                       guint       index_plus_one,
+                       gboolean    hash_taken)
 {
   guint64 hash = node_name_hash (scope_index, name);
 
-  if (!g_hash_table_contains (trace->node_by_hash, id_to_value (hash)))
+  if (!hash_taken)
     g_hash_table_insert (trace->node_by_hash, id_to_value (hash), GUINT_TO_POINTER (index_plus_one));
   else
     g_hash_table_insert (trace->node_by_key, g_strdup_printf ("%u/%s", scope_index, name),
@@ -409,13 +418,29 @@ edge_input_key (gint64   dst_node_id,
   return TRUE;
 }
 
-/* Marks input @dst_input of @dst_node_id as taken; FALSE if it was already. */
+static guint node_index_of (OpenTrace *trace,
+                            gint64     node_id);
+
+/* Marks input @dst_input of @dst_node_id (a node of @trace) as taken; FALSE if it was already.
+ * The common inputs are bits in the node's own entry: no hash set the size of all edges. */
 static gboolean
 open_trace_take_input (OpenTrace *trace,
                        gint64     dst_node_id,
                        int        dst_input)
 {
   guint64 key;
+
+  if (dst_input < 64)
+    {
+      PendingNode *node = &g_array_index (trace->nodes, PendingNode,
+                                          node_index_of (trace, dst_node_id));
+      guint64 bit = G_GUINT64_CONSTANT (1) << dst_input;
+
+      if (node->inputs_taken & bit)
+        return FALSE;
+      node->inputs_taken |= bit;
+      return TRUE;
+    }
 
   if (edge_input_key (dst_node_id, dst_input, &key))
     return g_hash_table_add (trace->edge_inputs, id_to_value (key));
@@ -1501,6 +1526,7 @@ agviz_recorder_add_node (AgvizRecorder  *self,
 {
   g_autoptr(GVariant) owned_attrs = attrs != NULL ? g_variant_ref_sink (attrs) : NULL;
   PendingNode node = { .output_elements = -1 };
+  gboolean hash_taken;
   OpenTrace *trace;
   const char *slash, *local_name;
   gsize name_length;
@@ -1537,7 +1563,7 @@ agviz_recorder_add_node (AgvizRecorder  *self,
   local_name = slash != NULL ? slash + 1 : name;
   node.scope_index = intern_scope_path (self, trace, name,
                                         slash != NULL ? (gsize) (slash - name) : 0);
-  if (open_trace_find_node (trace, node.scope_index, local_name) != 0)
+  if (open_trace_find_node (trace, node.scope_index, local_name, &hash_taken) != 0)
     return fail_invalid (error, AGVIZ_RECORDER_ERROR_DUPLICATE,
                          "trace %" G_GINT64_FORMAT " already has a node named %s", trace_id, name);
 
@@ -1588,7 +1614,7 @@ agviz_recorder_add_node (AgvizRecorder  *self,
   node.stack_id = stack_id;
   node.name_offset = open_trace_add_name (trace, local_name, strlen (local_name));
   g_array_append_val (trace->nodes, node);
-  open_trace_index_node (trace, node.scope_index, local_name, trace->nodes->len);
+  open_trace_index_node (trace, node.scope_index, local_name, trace->nodes->len, hash_taken);
   g_array_append_val (self->node_owner, trace_id);
   g_array_index (trace->scopes, PendingScope, node.scope_index).node_count++;
   return node.id;
@@ -1623,7 +1649,7 @@ agviz_recorder_find_node (AgvizRecorder  *self,
       scope_index = GPOINTER_TO_UINT (value) - 1;
     }
 
-  node_index = open_trace_find_node (trace, scope_index, slash != NULL ? slash + 1 : name);
+  node_index = open_trace_find_node (trace, scope_index, slash != NULL ? slash + 1 : name, NULL);
   if (node_index == 0)
     return 0;
   return g_array_index (trace->nodes, PendingNode, node_index - 1).id;
