@@ -669,6 +669,16 @@ row_exists (AgvizRecorder  *self,
   return TRUE;
 }
 
+/* Whether stack @stack_id is known to exist: made by this session (ids above those in the file
+ * when it opened; pending ones reach it before the next commit), or checked once before. */
+static gboolean
+stack_is_known (AgvizRecorder *self,
+                gint64         stack_id)
+{
+  return (stack_id > self->max_stack_id_at_open && stack_id < self->next_stack_id) ||
+         g_hash_table_contains (self->known_stacks, id_to_value (stack_id));
+}
+
 static gint64
 max_of (sqlite3    *db,
         const char *sql)
@@ -1272,7 +1282,8 @@ agviz_recorder_add_stack (AgvizRecorder  *self,
 
   if (!maybe_commit (self, error))
     return 0;
-  g_hash_table_add (self->known_stacks, id_to_value (stack_id));
+  if (stack_id <= self->max_stack_id_at_open)
+    g_hash_table_add (self->known_stacks, id_to_value (stack_id));
   return stack_id;
 }
 
@@ -1552,7 +1563,7 @@ agviz_recorder_add_node (AgvizRecorder  *self,
   if (stack_id < 0)
     return fail_invalid (error, AGVIZ_RECORDER_ERROR_UNKNOWN_ID,
                          "no stack with id %" G_GINT64_FORMAT, stack_id);
-  if (stack_id > 0 && !g_hash_table_contains (self->known_stacks, id_to_value (stack_id)))
+  if (stack_id > 0 && !stack_is_known (self, stack_id))
     {
       if (!row_exists (self, STMT_STACK_EXISTS, stack_id, "stack", error))
         return 0;
@@ -2337,8 +2348,7 @@ agviz_recorder_add_execution (AgvizRecorder         *self,
         return 0;
       g_hash_table_add (self->known_traces, id_to_value (execution->trace_id));
     }
-  if (execution->stack_id != 0 &&
-      !g_hash_table_contains (self->known_stacks, id_to_value (execution->stack_id)) &&
+  if (execution->stack_id != 0 && !stack_is_known (self, execution->stack_id) &&
       !row_exists (self, STMT_STACK_EXISTS, execution->stack_id, "stack", error))
     return 0;
 
@@ -2407,6 +2417,8 @@ check_optional_ids (AgvizRecorder  *self,
         continue;
       if (refs[i].exists == STMT_NODE_EXISTS &&
           node_id >= self->first_session_node_id && node_id < self->next_node_id)
+        continue;
+      if (refs[i].exists == STMT_STACK_EXISTS && stack_is_known (self, stack_id))
         continue;
       if (refs[i].known != NULL && g_hash_table_contains (refs[i].known, id_to_value (refs[i].id)))
         continue;
