@@ -149,6 +149,63 @@ test_batch_close_rolls_back (TempFile      *fx,
   g_assert_cmpint (totals.traces, ==, 0);
 }
 
+/* Importers pass one attribute dictionary for many nodes; the recorder remembers its set id by
+ * the instance.  A rollback drops that set from the file, so the same instance used again must
+ * make it anew, not point at the row that is gone. */
+static void
+test_batch_rollback_shared_attrs (TempFile      *fx,
+                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizRecorder) recorder = agviz_recorder_open (fx->path, &error);
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(AgvizNode) first = NULL;
+  g_autoptr(AgvizNode) second = NULL;
+  g_autoptr(AgvizTrace) found = NULL;
+  g_autoptr(GVariant) attrs = NULL;
+  g_autoptr(GVariant) value = NULL;
+  GVariantBuilder builder;
+  gint64 fn, trace;
+
+  g_assert_no_error (error);
+  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&builder, "{sv}", "T", g_variant_new_string ("float32"));
+  attrs = g_variant_ref_sink (g_variant_builder_end (&builder));
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_assert_true (agviz_recorder_begin_batch (recorder, &error));
+      fn = agviz_recorder_add_function (recorder, "f", 0, 0, &error);
+      trace = agviz_recorder_begin_trace (recorder, fn, "g", NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (agviz_recorder_add_node (recorder, trace, "a", "Neg", NULL, attrs, 0,
+                                                &error), >, 0);
+      g_assert_cmpint (agviz_recorder_add_node (recorder, trace, "b", "Neg", NULL, attrs, 0,
+                                                &error), >, 0);
+      g_assert_true (agviz_recorder_end_trace (recorder, trace, AGVIZ_TRACE_STATUS_COMPLETE, 0,
+                                               &error));
+      g_assert_no_error (error);
+      if (round == 0)
+        g_assert_true (agviz_recorder_rollback_batch (recorder, &error));
+      else
+        g_assert_true (agviz_recorder_commit_batch (recorder, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (agviz_recorder_close (recorder, &error));
+
+  store = agviz_store_open (fx->path, AGVIZ_STORE_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  found = agviz_store_find_trace (store, "g", &error);
+  g_assert_no_error (error);
+  first = agviz_store_find_node (store, found->id, "a", &error);
+  second = agviz_store_find_node (store, found->id, "b", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (first->attrs);
+  g_assert_nonnull (second->attrs);
+  value = g_variant_lookup_value (second->attrs, "T", G_VARIANT_TYPE_STRING);
+  g_assert_cmpstr (g_variant_get_string (value, NULL), ==, "float32");
+}
+
 static void
 test_batch_misuse (TempFile      *fx,
                    gconstpointer  data)
@@ -202,6 +259,8 @@ main (int    argc,
               test_batch_rollback, temp_file_teardown);
   g_test_add ("/agviz/recorder/batch/close-rolls-back", TempFile, NULL, temp_file_setup,
               test_batch_close_rolls_back, temp_file_teardown);
+  g_test_add ("/agviz/recorder/batch/rollback-shared-attrs", TempFile, NULL, temp_file_setup,
+              test_batch_rollback_shared_attrs, temp_file_teardown);
   g_test_add ("/agviz/recorder/batch/misuse", TempFile, NULL, temp_file_setup,
               test_batch_misuse, temp_file_teardown);
 

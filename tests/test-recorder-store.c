@@ -372,6 +372,11 @@ test_bad_calls (TempFile      *fx,
   g_assert_false (agviz_recorder_add_edge (recorder, t1, a, 0, b, 0, &error));
   g_assert_error (error, AGVIZ_RECORDER_ERROR, AGVIZ_RECORDER_ERROR_DUPLICATE);
   g_clear_error (&error);
+  /* Inputs past the 64 a node keeps as bits are checked too. */
+  g_assert_true (agviz_recorder_add_edge (recorder, t1, a, 0, b, 70, &error));
+  g_assert_false (agviz_recorder_add_edge (recorder, t1, a, 1, b, 70, &error));
+  g_assert_error (error, AGVIZ_RECORDER_ERROR, AGVIZ_RECORDER_ERROR_DUPLICATE);
+  g_clear_error (&error);
   g_assert_false (agviz_recorder_add_edge (recorder, t1, a, -2, b, 1, &error));
   g_assert_error (error, AGVIZ_RECORDER_ERROR, AGVIZ_RECORDER_ERROR_INVALID);
   g_clear_error (&error);
@@ -406,7 +411,8 @@ test_bad_calls (TempFile      *fx,
   g_assert_no_error (error);
   g_assert_cmpuint (((AgvizFunction *) g_ptr_array_index (functions, 0))->traces->len, ==, 2);
   g_assert_cmpint (((AgvizTrace *) g_ptr_array_index (((AgvizFunction *) g_ptr_array_index (functions, 0))->traces, 0))->node_count, ==, 2);
-  g_assert_cmpint (((AgvizTrace *) g_ptr_array_index (((AgvizFunction *) g_ptr_array_index (functions, 0))->traces, 0))->edge_count, ==, 1);
+  /* a -> b into inputs 0 and 70; the duplicates were refused. */
+  g_assert_cmpint (((AgvizTrace *) g_ptr_array_index (((AgvizFunction *) g_ptr_array_index (functions, 0))->traces, 0))->edge_count, ==, 2);
 }
 
 /* A second recording session appends: the next trace of a function gets the next ordinal. */

@@ -138,7 +138,23 @@ typedef struct
   gint64 stack_id;
   gint64 attr_set_id;
   gint64 output_elements;    /* of output 0, from "_output_shapes"; -1 unknown */
+  guint64 inputs_taken;      /* bit i: input i has its edge (i < 64; others in edge_inputs) */
 } PendingNode;
+
+typedef struct
+{
+  const char *name;
+  gint64      id;
+} LastName;
+
+typedef struct
+{
+  gint64 attr_set_id;
+  gint64 output_elements;
+} AttrsInfo;
+
+/* attrs_by_instance holds at most this many variants: a bound on the references it keeps. */
+#define ATTRS_BY_INSTANCE_MAX 65536
 
 typedef struct
 {
@@ -220,11 +236,19 @@ struct _AgvizRecorder
 
   GHashTable   *op_type_ids;          /* name -> id */
   GHashTable   *device_ids;           /* name -> id */
+  /* The names interned last (keys of the tables above): graphs put most nodes on one device,
+   * and executions repeat op types, so a comparison usually spares the hash lookup. */
+  LastName      last_op_type;
+  LastName      last_device;
   GHashTable   *frame_ids;            /* "file_id:line:column:function" -> id */
   GHashTable   *stack_ids;            /* packed (parent_id, frame_id) -> id */
   GHashTable   *known_stacks;         /* stack ids known to exist: node stacks checked once */
   GHashTable   *known_traces;         /* trace ids known to exist: executions checked once */
   GHashTable   *attr_set_ids;         /* GBytes -> id */
+  /* Importers pass the same a{sv} instance for every node with the same attributes: its
+   * interned id and output size are found by the pointer (a reference is held, so the address
+   * cannot be reused) instead of serialising it and searching it per node. */
+  GHashTable   *attrs_by_instance;    /* GVariant (ref) -> AttrsInfo */
   GHashTable   *function_ids;         /* "file_id:line:name" -> id */
 
   sqlite3_stmt *bulk_stmts[4][2];     /* per BulkTable: [0] BULK_ROWS rows, [1] one row */
@@ -338,19 +362,25 @@ node_name_hash (guint       scope_index,
   return hash;
 }
 
-/* The index + 1 of node @name in scope @scope_index, or 0. */
+/* The index + 1 of node @name in scope @scope_index, or 0.  *@hash_taken (optional) tells
+ * whether another node has the same hash. */
 static guint
 open_trace_find_node (OpenTrace  *trace,
                       guint       scope_index,
-                      const char *name)
+                      const char *name,
+                      gboolean   *hash_taken)
 {
   guint64 hash = node_name_hash (scope_index, name);
   gpointer value;
   PendingNode *node;
   g_autofree char *key = NULL;
 
+  if (hash_taken != NULL)
+    *hash_taken = FALSE;
   if (!g_hash_table_lookup_extended (trace->node_by_hash, id_to_value (hash), NULL, &value))
     return 0;
+  if (hash_taken != NULL)
+    *hash_taken = TRUE;
   node = &g_array_index (trace->nodes, PendingNode, GPOINTER_TO_UINT (value) - 1);
   if (node->scope_index == scope_index && strcmp (trace->names->str + node->name_offset, name) == 0)
     return GPOINTER_TO_UINT (value);
@@ -359,15 +389,17 @@ open_trace_find_node (OpenTrace  *trace,
   return GPOINTER_TO_UINT (g_hash_table_lookup (trace->node_by_key, key));
 }
 
+/* @hash_taken: what open_trace_find_node() said for the same node (spares a look-up). */
 static void
 open_trace_index_node (OpenTrace  *trace,
                        guint       scope_index,
                        const char *name,
-                       guint       index_plus_one)
+                       guint       index_plus_one,
+                       gboolean    hash_taken)
 {
   guint64 hash = node_name_hash (scope_index, name);
 
-  if (!g_hash_table_contains (trace->node_by_hash, id_to_value (hash)))
+  if (!hash_taken)
     g_hash_table_insert (trace->node_by_hash, id_to_value (hash), GUINT_TO_POINTER (index_plus_one));
   else
     g_hash_table_insert (trace->node_by_key, g_strdup_printf ("%u/%s", scope_index, name),
@@ -386,13 +418,29 @@ edge_input_key (gint64   dst_node_id,
   return TRUE;
 }
 
-/* Marks input @dst_input of @dst_node_id as taken; FALSE if it was already. */
+static guint node_index_of (OpenTrace *trace,
+                            gint64     node_id);
+
+/* Marks input @dst_input of @dst_node_id (a node of @trace) as taken; FALSE if it was already.
+ * The common inputs are bits in the node's own entry: no hash set the size of all edges. */
 static gboolean
 open_trace_take_input (OpenTrace *trace,
                        gint64     dst_node_id,
                        int        dst_input)
 {
   guint64 key;
+
+  if (dst_input < 64)
+    {
+      PendingNode *node = &g_array_index (trace->nodes, PendingNode,
+                                          node_index_of (trace, dst_node_id));
+      guint64 bit = G_GUINT64_CONSTANT (1) << dst_input;
+
+      if (node->inputs_taken & bit)
+        return FALSE;
+      node->inputs_taken |= bit;
+      return TRUE;
+    }
 
   if (edge_input_key (dst_node_id, dst_input, &key))
     return g_hash_table_add (trace->edge_inputs, id_to_value (key));
@@ -621,6 +669,16 @@ row_exists (AgvizRecorder  *self,
   return TRUE;
 }
 
+/* Whether stack @stack_id is known to exist: made by this session (ids above those in the file
+ * when it opened; pending ones reach it before the next commit), or checked once before. */
+static gboolean
+stack_is_known (AgvizRecorder *self,
+                gint64         stack_id)
+{
+  return (stack_id > self->max_stack_id_at_open && stack_id < self->next_stack_id) ||
+         g_hash_table_contains (self->known_stacks, id_to_value (stack_id));
+}
+
 static gint64
 max_of (sqlite3    *db,
         const char *sql)
@@ -656,6 +714,7 @@ agviz_recorder_finalize (GObject *object)
   g_clear_pointer (&self->known_traces, g_hash_table_unref);
   g_clear_pointer (&self->pending_stacks, g_array_unref);
   g_clear_pointer (&self->attr_set_ids, g_hash_table_unref);
+  g_clear_pointer (&self->attrs_by_instance, g_hash_table_unref);
   g_clear_pointer (&self->function_ids, g_hash_table_unref);
   g_string_free (self->scratch, TRUE);
   g_free (self->stopped_reason);
@@ -686,6 +745,8 @@ agviz_recorder_init (AgvizRecorder *self)
   self->scope_edges_min_nodes = AGVIZ_SCOPE_EDGES_MIN_NODES;
   self->attr_set_ids = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
                                               (GDestroyNotify) g_bytes_unref, NULL);
+  self->attrs_by_instance = g_hash_table_new_full (g_direct_hash, g_direct_equal,
+                                                   (GDestroyNotify) g_variant_unref, g_free);
   self->function_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->scratch = g_string_new (NULL);
 }
@@ -859,11 +920,13 @@ agviz_recorder_rollback_batch (AgvizRecorder  *self,
   g_hash_table_remove_all (self->open_traces);
   g_hash_table_remove_all (self->op_type_ids);
   g_hash_table_remove_all (self->device_ids);
+  self->last_op_type.name = self->last_device.name = NULL;
   g_hash_table_remove_all (self->frame_ids);
   g_hash_table_remove_all (self->stack_ids);
   g_hash_table_remove_all (self->known_stacks);
   g_hash_table_remove_all (self->known_traces);
   g_hash_table_remove_all (self->attr_set_ids);
+  g_hash_table_remove_all (self->attrs_by_instance);
   g_hash_table_remove_all (self->function_ids);
   self->next_scope_id = max_of (self->db, "SELECT coalesce(max(id), 0) FROM scopes") + 1;
   /* Rows made before the batch are in the file now: look for them again. */
@@ -931,17 +994,25 @@ find_or_insert (AgvizRecorder  *self,
 static gint64
 intern_name (AgvizRecorder  *self,
              GHashTable     *ids,
+             LastName       *last,
              StatementId     find_id,
              StatementId     insert_id,
              const char     *name,
              GError        **error)
 {
-  gpointer value;
+  gpointer key, value;
   sqlite3_stmt *find, *insert;
   gint64 id;
+  char *copy;
 
-  if (g_hash_table_lookup_extended (ids, name, NULL, &value))
-    return value_to_id (value);
+  if (last->name != NULL && strcmp (last->name, name) == 0)
+    return last->id;
+  if (g_hash_table_lookup_extended (ids, name, &key, &value))
+    {
+      last->name = key;
+      last->id = value_to_id (value);
+      return last->id;
+    }
 
   find = statement (self, find_id);
   insert = statement (self, insert_id);
@@ -949,7 +1020,12 @@ intern_name (AgvizRecorder  *self,
   sqlite3_bind_text (insert, 1, name, -1, SQLITE_STATIC);
   id = find_or_insert (self, find, insert, "cannot store a name", error);
   if (id != 0)
-    g_hash_table_insert (ids, g_strdup (name), id_to_value (id));
+    {
+      copy = g_strdup (name);
+      g_hash_table_insert (ids, copy, id_to_value (id));
+      last->name = copy;
+      last->id = id;
+    }
   return id;
 }
 
@@ -1206,7 +1282,8 @@ agviz_recorder_add_stack (AgvizRecorder  *self,
 
   if (!maybe_commit (self, error))
     return 0;
-  g_hash_table_add (self->known_stacks, id_to_value (stack_id));
+  if (stack_id <= self->max_stack_id_at_open)
+    g_hash_table_add (self->known_stacks, id_to_value (stack_id));
   return stack_id;
 }
 
@@ -1460,6 +1537,7 @@ agviz_recorder_add_node (AgvizRecorder  *self,
 {
   g_autoptr(GVariant) owned_attrs = attrs != NULL ? g_variant_ref_sink (attrs) : NULL;
   PendingNode node = { .output_elements = -1 };
+  gboolean hash_taken;
   OpenTrace *trace;
   const char *slash, *local_name;
   gsize name_length;
@@ -1485,7 +1563,7 @@ agviz_recorder_add_node (AgvizRecorder  *self,
   if (stack_id < 0)
     return fail_invalid (error, AGVIZ_RECORDER_ERROR_UNKNOWN_ID,
                          "no stack with id %" G_GINT64_FORMAT, stack_id);
-  if (stack_id > 0 && !g_hash_table_contains (self->known_stacks, id_to_value (stack_id)))
+  if (stack_id > 0 && !stack_is_known (self, stack_id))
     {
       if (!row_exists (self, STMT_STACK_EXISTS, stack_id, "stack", error))
         return 0;
@@ -1496,38 +1574,58 @@ agviz_recorder_add_node (AgvizRecorder  *self,
   local_name = slash != NULL ? slash + 1 : name;
   node.scope_index = intern_scope_path (self, trace, name,
                                         slash != NULL ? (gsize) (slash - name) : 0);
-  if (open_trace_find_node (trace, node.scope_index, local_name) != 0)
+  if (open_trace_find_node (trace, node.scope_index, local_name, &hash_taken) != 0)
     return fail_invalid (error, AGVIZ_RECORDER_ERROR_DUPLICATE,
                          "trace %" G_GINT64_FORMAT " already has a node named %s", trace_id, name);
 
-  node.op_type_id = intern_name (self, self->op_type_ids, STMT_FIND_OP_TYPE, STMT_INSERT_OP_TYPE,
-                                 op_type, error);
+  node.op_type_id = intern_name (self, self->op_type_ids, &self->last_op_type,
+                                 STMT_FIND_OP_TYPE, STMT_INSERT_OP_TYPE, op_type, error);
   if (node.op_type_id == 0)
     return 0;
   if (device != NULL && *device != '\0')
     {
-      node.device_id = intern_name (self, self->device_ids, STMT_FIND_DEVICE, STMT_INSERT_DEVICE,
-                                    device, error);
+      node.device_id = intern_name (self, self->device_ids, &self->last_device,
+                                    STMT_FIND_DEVICE, STMT_INSERT_DEVICE, device, error);
       if (node.device_id == 0)
         return 0;
     }
-  if (attrs != NULL && g_variant_n_children (attrs) > 0)
+  if (attrs != NULL)
     {
-      g_autoptr(GVariant) shapes = NULL;
+      AttrsInfo *info = g_hash_table_lookup (self->attrs_by_instance, attrs);
 
-      node.attr_set_id = intern_attr_set (self, attrs, error);
-      if (node.attr_set_id == 0)
-        return 0;
-      shapes = g_variant_lookup_value (attrs, "_output_shapes", G_VARIANT_TYPE_STRING);
-      if (shapes != NULL)
-        node.output_elements = _agviz_output_elements_parse (g_variant_get_string (shapes, NULL));
+      if (info == NULL)
+        {
+          info = g_new (AttrsInfo, 1);
+          info->attr_set_id = 0;
+          info->output_elements = -1;
+          if (g_variant_n_children (attrs) > 0)
+            {
+              g_autoptr(GVariant) shapes = NULL;
+
+              info->attr_set_id = intern_attr_set (self, attrs, error);
+              if (info->attr_set_id == 0)
+                {
+                  g_free (info);
+                  return 0;
+                }
+              shapes = g_variant_lookup_value (attrs, "_output_shapes", G_VARIANT_TYPE_STRING);
+              if (shapes != NULL)
+                info->output_elements =
+                  _agviz_output_elements_parse (g_variant_get_string (shapes, NULL));
+            }
+          if (g_hash_table_size (self->attrs_by_instance) >= ATTRS_BY_INSTANCE_MAX)
+            g_hash_table_remove_all (self->attrs_by_instance);
+          g_hash_table_insert (self->attrs_by_instance, g_variant_ref (attrs), info);
+        }
+      node.attr_set_id = info->attr_set_id;
+      node.output_elements = info->output_elements;
     }
 
   node.id = self->next_node_id++;
   node.stack_id = stack_id;
   node.name_offset = open_trace_add_name (trace, local_name, strlen (local_name));
   g_array_append_val (trace->nodes, node);
-  open_trace_index_node (trace, node.scope_index, local_name, trace->nodes->len);
+  open_trace_index_node (trace, node.scope_index, local_name, trace->nodes->len, hash_taken);
   g_array_append_val (self->node_owner, trace_id);
   g_array_index (trace->scopes, PendingScope, node.scope_index).node_count++;
   return node.id;
@@ -1562,7 +1660,7 @@ agviz_recorder_find_node (AgvizRecorder  *self,
       scope_index = GPOINTER_TO_UINT (value) - 1;
     }
 
-  node_index = open_trace_find_node (trace, scope_index, slash != NULL ? slash + 1 : name);
+  node_index = open_trace_find_node (trace, scope_index, slash != NULL ? slash + 1 : name, NULL);
   if (node_index == 0)
     return 0;
   return g_array_index (trace->nodes, PendingNode, node_index - 1).id;
@@ -2250,18 +2348,18 @@ agviz_recorder_add_execution (AgvizRecorder         *self,
         return 0;
       g_hash_table_add (self->known_traces, id_to_value (execution->trace_id));
     }
-  if (execution->stack_id != 0 &&
-      !g_hash_table_contains (self->known_stacks, id_to_value (execution->stack_id)) &&
+  if (execution->stack_id != 0 && !stack_is_known (self, execution->stack_id) &&
       !row_exists (self, STMT_STACK_EXISTS, execution->stack_id, "stack", error))
     return 0;
 
   if (!is_call &&
-      (op_type_id = intern_name (self, self->op_type_ids, STMT_FIND_OP_TYPE, STMT_INSERT_OP_TYPE,
-                                 execution->op_type, error)) == 0)
+      (op_type_id = intern_name (self, self->op_type_ids, &self->last_op_type,
+                                 STMT_FIND_OP_TYPE, STMT_INSERT_OP_TYPE, execution->op_type,
+                                 error)) == 0)
     return 0;
   if (execution->device != NULL && *execution->device != '\0' &&
-      (device_id = intern_name (self, self->device_ids, STMT_FIND_DEVICE, STMT_INSERT_DEVICE,
-                                execution->device, error)) == 0)
+      (device_id = intern_name (self, self->device_ids, &self->last_device, STMT_FIND_DEVICE,
+                                STMT_INSERT_DEVICE, execution->device, error)) == 0)
     return 0;
 
   seq = execution->seq > 0 ? execution->seq : self->next_seq;
@@ -2319,6 +2417,8 @@ check_optional_ids (AgvizRecorder  *self,
         continue;
       if (refs[i].exists == STMT_NODE_EXISTS &&
           node_id >= self->first_session_node_id && node_id < self->next_node_id)
+        continue;
+      if (refs[i].exists == STMT_STACK_EXISTS && stack_is_known (self, stack_id))
         continue;
       if (refs[i].known != NULL && g_hash_table_contains (refs[i].known, id_to_value (refs[i].id)))
         continue;

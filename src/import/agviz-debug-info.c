@@ -10,6 +10,7 @@
 #include "agviz-debug-info.h"
 #include "agviz-import-error.h"
 #include "agviz-proto-decoder.h"
+#include "agviz-string-hash.h"
 #include "agviz-text-format.h"
 
 /* Source files larger than this are not stored (generated code, bundles). */
@@ -21,6 +22,7 @@ struct _AgvizDebugInfo
   char            **files;      /* borrowed from the message */
   gsize             n_files;
   char             *source_dir;
+  char             *path;       /* the file, for errors; NULL when not loaded from one */
 
   /* key (borrowed) -> StackTrace (old layout), or the ProtobufCBinaryData of one when
    * traces_encoded is set */
@@ -37,6 +39,7 @@ struct _AgvizDebugInfo
   GHashTable    *frame_cache;         /* FrameKey -> gint64 frame id */
   GHashTable    *stack_cache;         /* CachedStack (its own key) */
   GHashTable    *encoded_frames;      /* EncodedFrame (bytes borrowed from the message) */
+  GHashTable    *encoded_stacks;      /* EncodedFrame: a whole encoded StackTrace, its stack id */
   GArray        *frame_scratch;
   GArray        *slice_scratch;       /* ProtobufCBinaryData of one encoded stack's frames */
   GString       *key;
@@ -83,11 +86,8 @@ static guint
 encoded_frame_hash (gconstpointer key)
 {
   const EncodedFrame *frame = key;
-  guint32 hash = 2166136261u;
 
-  for (gsize i = 0; i < frame->length; i++)
-    hash = (hash ^ frame->data[i]) * 16777619u;
-  return hash;
+  return agviz_bytes_hash (frame->data, frame->length);
 }
 
 static gboolean
@@ -151,14 +151,16 @@ debug_info_alloc (ProtobufCMessage *message,
   self->files = files;
   self->n_files = n_files;
   self->source_dir = g_strdup (source_dir);
-  self->old_traces = g_hash_table_new (g_str_hash, g_str_equal);
-  self->trace_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  self->old_traces = g_hash_table_new (agviz_string_hash, g_str_equal);
+  self->trace_ids = g_hash_table_new (agviz_string_hash, g_str_equal);
   self->traces_by_id = g_hash_table_new (hash_u64, g_int64_equal);
   self->frames_by_id = g_hash_table_new (hash_u64, g_int64_equal);
   self->stack_by_trace_id = g_hash_table_new_full (hash_u64, g_int64_equal, g_free, NULL);
   self->frame_cache = g_hash_table_new_full (frame_key_hash, frame_key_equal, g_free, g_free);
   self->stack_cache = g_hash_table_new_full (cached_stack_hash, cached_stack_equal, g_free, NULL);
   self->encoded_frames = g_hash_table_new_full (encoded_frame_hash, encoded_frame_equal,
+                                                g_free, NULL);
+  self->encoded_stacks = g_hash_table_new_full (encoded_frame_hash, encoded_frame_equal,
                                                 g_free, NULL);
   self->file_ids = g_array_new (FALSE, TRUE, sizeof (gint64));
   g_array_set_size (self->file_ids, n_files);
@@ -247,23 +249,26 @@ agviz_debug_info_load (const char  *path,
 
   /* Binary first; a text file seldom parses as binary, and when it does it is caught by the
    * text attempt failing the other way round only if the binary one found nothing.  The
-   * whole message is checked as a GraphDebugInfo, then unpacked with its old-layout stacks
-   * left encoded (see agviz_debug_info_get_stack()). */
-  if (agviz_proto_check (&agviz_tf__graph_debug_info__descriptor, (const guint8 *) contents,
-                         length, path, &binary_error))
-    {
-      AgvizTf__GraphDebugInfoEncodedTraces *encoded = (AgvizTf__GraphDebugInfoEncodedTraces *)
-        agviz_proto_decode (&agviz_tf__graph_debug_info_encoded_traces__descriptor,
-                            (const guint8 *) contents, length, path, &binary_error);
+   * message is unpacked with its old-layout stacks left encoded: each is checked when a node
+   * asks for it (see agviz_debug_info_get_stack()), so a large file is not walked frame by
+   * frame up front. */
+  {
+    AgvizTf__GraphDebugInfoEncodedTraces *encoded = (AgvizTf__GraphDebugInfoEncodedTraces *)
+      agviz_proto_decode (&agviz_tf__graph_debug_info_encoded_traces__descriptor,
+                          (const guint8 *) contents, length, path, &binary_error);
 
-      if (encoded != NULL &&
-          (encoded->n_files > 0 || encoded->n_traces > 0 || encoded->n_traces_by_id > 0))
-        {
-          dir = g_path_get_dirname (path);
-          return debug_info_new_encoded (encoded, dir);
-        }
-      g_clear_pointer (&encoded, agviz_proto_free);
-    }
+    if (encoded != NULL &&
+        (encoded->n_files > 0 || encoded->n_traces > 0 || encoded->n_traces_by_id > 0))
+      {
+        AgvizDebugInfo *self;
+
+        dir = g_path_get_dirname (path);
+        self = debug_info_new_encoded (encoded, dir);
+        self->path = g_strdup (path);
+        return self;
+      }
+    g_clear_pointer (&encoded, agviz_proto_free);
+  }
 
   {
     g_autoptr(GError) text_error = NULL;
@@ -299,11 +304,13 @@ agviz_debug_info_free (AgvizDebugInfo *self)
   g_hash_table_unref (self->stack_cache);
   g_array_unref (self->file_ids);
   g_hash_table_unref (self->encoded_frames);
+  g_hash_table_unref (self->encoded_stacks);
   g_array_unref (self->frame_scratch);
   g_array_unref (self->slice_scratch);
   g_string_free (self->key, TRUE);
   agviz_proto_free (self->message);
   g_free (self->source_dir);
+  g_free (self->path);
   g_free (self);
 }
 
@@ -521,9 +528,9 @@ add_encoded_frames (AgvizDebugInfo             *self,
   return TRUE;
 
 broken:
-  /* The whole file was checked when it was loaded: only a bug gets here. */
   g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_PARSE,
-               "a stack of the GraphDebugInfo does not parse");
+               "%s: the stack of %s does not parse as a GraphDebugInfo.StackTrace",
+               self->path != NULL ? self->path : "GraphDebugInfo", self->key->str);
   return FALSE;
 }
 
@@ -535,11 +542,13 @@ bind_recorder (AgvizDebugInfo *self,
   if (self->recorder == recorder)
     return;
   self->recorder = recorder;
-  memset (self->file_ids->data, 0, self->file_ids->len * sizeof (gint64));
+  if (self->file_ids->len > 0)
+    memset (self->file_ids->data, 0, self->file_ids->len * sizeof (gint64));
   g_hash_table_remove_all (self->stack_by_trace_id);
   g_hash_table_remove_all (self->frame_cache);
   g_hash_table_remove_all (self->stack_cache);
   g_hash_table_remove_all (self->encoded_frames);
+  g_hash_table_remove_all (self->encoded_stacks);
   self->n_texts = 0;
 }
 
@@ -578,6 +587,13 @@ agviz_debug_info_get_stack (AgvizDebugInfo  *self,
   g_array_set_size (self->frame_scratch, 0);
   if (old_trace != NULL && self->traces_encoded)
     {
+      const ProtobufCBinaryData *bytes = old_trace;
+      EncodedFrame lookup = { bytes->data, bytes->len, 0 };
+      const EncodedFrame *known = g_hash_table_lookup (self->encoded_stacks, &lookup);
+
+      /* Nodes made on the same lines share their StackTrace bytes. */
+      if (known != NULL)
+        return known->frame_id;
       if (!add_encoded_frames (self, recorder, old_trace, error))
         return 0;
     }
@@ -628,23 +644,35 @@ agviz_debug_info_get_stack (AgvizDebugInfo  *self,
     const CachedStack *cached = g_hash_table_lookup (self->stack_cache, &lookup);
 
     if (cached != NULL)
-      return cached->stack_id;
-  }
-  stack_id = agviz_recorder_add_stack (recorder, (const gint64 *) self->frame_scratch->data,
-                                       self->frame_scratch->len, error);
-  if (stack_id != 0)
-    {
-      gsize size = self->frame_scratch->len * sizeof (gint64);
-      CachedStack *stored = g_malloc (sizeof (CachedStack) + size);
+      stack_id = cached->stack_id;
+    else
+      {
+        stack_id = agviz_recorder_add_stack (recorder, lookup.frames, lookup.n_frames, error);
+        if (stack_id != 0)
+          {
+            gsize size = lookup.n_frames * sizeof (gint64);
+            CachedStack *stored = g_malloc (sizeof (CachedStack) + size);
 
-      memcpy (stored + 1, self->frame_scratch->data, size);
-      stored->frames = (const gint64 *) (stored + 1);
-      stored->n_frames = self->frame_scratch->len;
-      stored->stack_id = stack_id;
-      g_hash_table_add (self->stack_cache, stored);
-    }
+            memcpy (stored + 1, lookup.frames, size);
+            stored->frames = (const gint64 *) (stored + 1);
+            stored->n_frames = lookup.n_frames;
+            stored->stack_id = stack_id;
+            g_hash_table_add (self->stack_cache, stored);
+          }
+      }
+  }
   if (stack_id != 0 && trace_id != NULL)
     g_hash_table_insert (self->stack_by_trace_id, g_memdup2 (trace_id, sizeof *trace_id),
                          (gpointer) (gintptr) stack_id);
+  if (stack_id != 0 && old_trace != NULL && self->traces_encoded)
+    {
+      const ProtobufCBinaryData *bytes = old_trace;
+      EncodedFrame *stored = g_new (EncodedFrame, 1);
+
+      stored->data = bytes->data;
+      stored->length = bytes->len;
+      stored->frame_id = stack_id;
+      g_hash_table_add (self->encoded_stacks, stored);
+    }
   return stack_id;
 }

@@ -8,6 +8,7 @@
 
 #include "agviz-graph-importer.h"
 #include "agviz-proto-decoder.h"
+#include "agviz-string-hash.h"
 #include "agviz-tf-values.h"
 
 /* Attribute cache keys: bytes written by the key_append_* helpers below. */
@@ -32,6 +33,7 @@ struct _AgvizGraphImporter
   GHashTable       *top_nodes;         /* trace id -> GHashTable name -> AgvizGraphNodeInfo */
   GHashTable       *op_names;          /* interned op type strings */
   GHashTable       *attr_cache;        /* AttrKey (its own key) -> a{sv} */
+  GHashTable       *raw_attr_cache;    /* AttrKey of encoded attribute records -> a{sv} */
   AttrKey           attr_key;          /* the key being built */
   GString          *scratch;
 };
@@ -39,6 +41,8 @@ struct _AgvizGraphImporter
 /* Most nodes of a graph share their attributes (T, _output_shapes, ...): converting each set
  * once and finding it again by its wire bytes is cheaper than building the dictionary anew. */
 #define ATTR_CACHE_MAX 65536
+/* Encoded attribute records longer than this are not remembered (constants' tensors). */
+#define RAW_ATTR_KEY_MAX 4096
 
 /* Output arguments of common ops with more than one, so "node:arg:idx" inputs inside function
  * bodies find their output slot without TensorFlow's op registry; others count from 0. */
@@ -79,20 +83,8 @@ static guint
 attr_key_hash (gconstpointer key)
 {
   const AttrKey *k = key;
-  guint64 hash = k->length;
-  gsize i = 0;
 
-  for (; i + 8 <= k->length; i += 8)
-    {
-      guint64 word;
-
-      memcpy (&word, k->data + i, sizeof word);
-      hash = (hash ^ word) * G_GUINT64_CONSTANT (0x100000001b3);
-      hash ^= hash >> 29;
-    }
-  for (; i < k->length; i++)
-    hash = (hash ^ k->data[i]) * G_GUINT64_CONSTANT (0x100000001b3);
-  return (guint) (hash ^ (hash >> 32));
+  return agviz_bytes_hash (k->data, k->length);
 }
 
 static gboolean
@@ -146,9 +138,11 @@ agviz_graph_importer_new (AgvizRecorder    *recorder,
   self->function_traces = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->top_nodes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                            node_table_free);
-  self->op_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->op_names = g_hash_table_new_full (agviz_string_hash, g_str_equal, g_free, NULL);
   self->attr_cache = g_hash_table_new_full (attr_key_hash, attr_key_equal, g_free,
                                             (GDestroyNotify) g_variant_unref);
+  self->raw_attr_cache = g_hash_table_new_full (attr_key_hash, attr_key_equal, g_free,
+                                                (GDestroyNotify) g_variant_unref);
   self->scratch = g_string_new (NULL);
   return self;
 }
@@ -165,6 +159,7 @@ agviz_graph_importer_free (AgvizGraphImporter *self)
   g_hash_table_unref (self->top_nodes);
   g_hash_table_unref (self->op_names);
   g_hash_table_unref (self->attr_cache);
+  g_hash_table_unref (self->raw_attr_cache);
   g_free (self->attr_key.data);
   g_string_free (self->scratch, TRUE);
   g_free (self);
@@ -536,11 +531,15 @@ add_node (GraphState  *state,
                                 stack_id, error);
   if (id != 0)
     {
-      AgvizGraphNodeInfo *info = g_new (AgvizGraphNodeInfo, 1);
+      /* The info and its name in one block: the node tables free values only. */
+      gsize name_size = strlen (name) + 1;
+      AgvizGraphNodeInfo *info = g_malloc (sizeof (AgvizGraphNodeInfo) + name_size);
+      char *key = (char *) (info + 1);
 
       info->id = id;
       info->op_type = intern_op (self, op);
-      g_hash_table_insert (state->nodes, g_strdup (name), info);
+      memcpy (key, name, name_size);
+      g_hash_table_insert (state->nodes, key, info);
       self->stats->nodes++;
       if (stack_id != 0)
         self->stats->nodes_with_stacks++;
@@ -730,6 +729,27 @@ add_input_edge (GraphState  *state,
   return TRUE;
 }
 
+/* Adds @node to the trace of @state with its stack and @attrs (taken: floating or a full
+ * reference; NULL for none); returns its id or 0. */
+static gint64
+add_node_def (GraphState              *state,
+              const AgvizTf__NodeDef  *node,
+              GVariant                *attrs,
+              GError                 **error)
+{
+  const char *name = node->name != NULL && *node->name != '\0' ? node->name : "unnamed";
+  const char *op = node->op != NULL && *node->op != '\0' ? node->op : "<no op>";
+  gint64 stack_id = stack_for (state, name, error);
+
+  if (stack_id == 0 && error != NULL && *error != NULL)
+    {
+      if (attrs != NULL)
+        g_variant_unref (g_variant_take_ref (attrs));
+      return 0;
+    }
+  return add_node (state, name, op, node->device, attrs, stack_id, error);
+}
+
 /* Adds @nodes to the trace of @state (edges come later, once every node exists); returns their
  * ids (transfer full) or NULL. */
 static gint64 *
@@ -742,15 +762,7 @@ add_node_defs (GraphState               *state,
 
   for (gsize i = 0; i < n_nodes; i++)
     {
-      const AgvizTf__NodeDef *node = nodes[i];
-      const char *name = node->name != NULL && *node->name != '\0' ? node->name : "unnamed";
-      const char *op = node->op != NULL && *node->op != '\0' ? node->op : "<no op>";
-      gint64 stack_id = stack_for (state, name, error);
-
-      if (stack_id == 0 && error != NULL && *error != NULL)
-        return NULL;
-      ids[i] = add_node (state, name, op, node->device, node_attrs (state->importer, node),
-                         stack_id, error);
+      ids[i] = add_node_def (state, nodes[i], node_attrs (state->importer, nodes[i]), error);
       if (ids[i] == 0)
         return NULL;
     }
@@ -784,6 +796,201 @@ add_nodes (GraphState               *state,
   g_autofree gint64 *ids = add_node_defs (state, nodes, n_nodes, error);
 
   return ids != NULL && connect_node_defs (state, nodes, n_nodes, ids, error);
+}
+
+/* The NodeDefs of a binary GraphDef still encoded: where each one lies in the file's bytes. */
+typedef struct
+{
+  const guint8 *data;
+  GArray       *slices;      /* NodeSlice */
+  const char   *what;        /* the file, for errors */
+  gsize         length;
+} EncodedNodes;
+
+typedef struct
+{
+  gsize offset;
+  gsize length;
+} NodeSlice;
+
+/* Whether any attribute of @node names a function (add_calls() needs them unpacked). */
+static gboolean
+attrs_make_calls (const AgvizTf__NodeDef *node)
+{
+  for (gsize i = 0; i < node->n_attr; i++)
+    {
+      const AgvizTf__AttrValue *value = node->attr[i]->value;
+
+      if (value != NULL && (value->value_case == AGVIZ_TF__ATTR_VALUE__VALUE_FUNC ||
+                            (value->value_case == AGVIZ_TF__ATTR_VALUE__VALUE_LIST &&
+                             value->list->n_func > 0)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Splits the encoded NodeDef @data into its attribute fields (attr, experimental_debug_info:
+ * what node_attrs() turns into the dictionary) and the others, each kept as whole records.
+ * FALSE when it does not parse: the caller unpacks it whole, which says why. */
+static gboolean
+split_node_def (const guint8 *data,
+                gsize         length,
+                GByteArray   *attr_records,
+                GByteArray   *other_records)
+{
+  const guint8 *p = data, *end = data + length;
+  /* Fields come in number order, so each kind is mostly one run of records: copied by runs. */
+  const guint8 *run = data;
+  gboolean run_is_attr = FALSE;
+
+  g_byte_array_set_size (attr_records, 0);
+  g_byte_array_set_size (other_records, 0);
+  while (p < end)
+    {
+      const guint8 *record = p;
+      gboolean is_attr;
+      guint64 tag, value;
+
+      if (!agviz_proto_read_varint (&p, end, &tag))
+        return FALSE;
+      switch (tag & 7)
+        {
+        case 0:
+          if (!agviz_proto_read_varint (&p, end, &value))
+            return FALSE;
+          break;
+        case 1:
+        case 5:
+          if ((gsize) (end - p) < ((tag & 7) == 1 ? 8u : 4u))
+            return FALSE;
+          p += (tag & 7) == 1 ? 8 : 4;
+          break;
+        case 2:
+          if (!agviz_proto_read_varint (&p, end, &value) || value > (guint64) (end - p))
+            return FALSE;
+          p += value;
+          break;
+        default:
+          return FALSE;
+        }
+      is_attr = tag == ((5 << 3) | 2) || tag == ((6 << 3) | 2);
+      if (is_attr != run_is_attr)
+        {
+          g_byte_array_append (run_is_attr ? attr_records : other_records, run, record - run);
+          run = record;
+          run_is_attr = is_attr;
+        }
+    }
+  g_byte_array_append (run_is_attr ? attr_records : other_records, run, end - run);
+  return TRUE;
+}
+
+/* Like add_nodes(), but unpacks one NodeDef at a time into a reused arena: a large graph never
+ * exists unpacked as a whole.  What the edges need later (the input strings) is kept, copied.
+ * Nodes mostly repeat attribute sets byte for byte: when a node's attribute records were seen
+ * before, only its other fields are unpacked and the dictionary made then is used again. */
+static gboolean
+add_encoded_nodes (GraphState          *state,
+                   const EncodedNodes  *nodes,
+                   GError             **error)
+{
+  AgvizGraphImporter *self = state->importer;
+  g_autoptr(AgvizProtoArena) arena = agviz_proto_arena_new ();
+  g_autoptr(GArray) ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), nodes->slices->len);
+  /* The inputs of node i: NUL-terminated strings from input_starts[i] to input_starts[i + 1]. */
+  g_autoptr(GArray) input_starts = g_array_sized_new (FALSE, FALSE, sizeof (gsize),
+                                                      nodes->slices->len + 1);
+  g_autoptr(GString) input_text = g_string_new (NULL);
+  g_autoptr(GByteArray) attr_records = g_byte_array_new ();
+  g_autoptr(GByteArray) other_records = g_byte_array_new ();
+
+  for (guint i = 0; i < nodes->slices->len; i++)
+    {
+      const NodeSlice *slice = &g_array_index (nodes->slices, NodeSlice, i);
+      const guint8 *data = nodes->data + slice->offset;
+      gsize length = slice->length;
+      const AgvizTf__NodeDef *node;
+      GVariant *attrs = NULL;
+      gboolean known_attrs = FALSE;
+      gint64 id;
+
+      if (split_node_def (data, length, attr_records, other_records) && attr_records->len > 0)
+        {
+          AttrKey key = { attr_records->data, attr_records->len, attr_records->len };
+
+          attrs = g_hash_table_lookup (self->raw_attr_cache, &key);
+          if (attrs != NULL)
+            {
+              known_attrs = TRUE;
+              data = other_records->data;
+              length = other_records->len;
+            }
+        }
+
+      /* Depth 1: a NodeDef sits right inside the GraphDef. */
+      node = (const AgvizTf__NodeDef *)
+        agviz_proto_arena_decode (arena, &agviz_tf__node_def__descriptor, data, length, 1,
+                                  nodes->what, error);
+      if (node == NULL)
+        {
+          /* Name the place in the whole file, as checking it whole up front would have. */
+          g_autoptr(GError) whole_error = NULL;
+
+          if (!agviz_proto_check (&agviz_tf__graph_def__descriptor, nodes->data, nodes->length,
+                                  nodes->what, &whole_error) && error != NULL)
+            {
+              g_clear_error (error);
+              g_propagate_error (error, g_steal_pointer (&whole_error));
+            }
+          return FALSE;
+        }
+
+      if (known_attrs)
+        attrs = g_variant_ref (attrs);
+      else
+        {
+          attrs = node_attrs (self, node);
+          /* Remembered by its records, unless it makes calls (add_calls() reads those from the
+           * unpacked node) or is too large to be worth keeping (tensors of constants). */
+          if (attrs != NULL && attr_records->len > 0 && attr_records->len <= RAW_ATTR_KEY_MAX &&
+              g_hash_table_size (self->raw_attr_cache) < ATTR_CACHE_MAX &&
+              !attrs_make_calls (node))
+            {
+              AttrKey *stored = g_malloc (sizeof (AttrKey) + attr_records->len);
+
+              stored->data = (guint8 *) (stored + 1);
+              stored->length = stored->size = attr_records->len;
+              memcpy (stored->data, attr_records->data, attr_records->len);
+              g_hash_table_insert (self->raw_attr_cache, stored,
+                                   g_variant_ref (attrs));
+            }
+        }
+
+      id = add_node_def (state, node, attrs, error);
+      if (id == 0 || !add_calls (state, id, node, error))
+        return FALSE;
+      g_array_append_val (ids, id);
+      g_array_append_val (input_starts, input_text->len);
+      for (gsize j = 0; j < node->n_input; j++)
+        g_string_append_len (input_text, node->input[j], strlen (node->input[j]) + 1);
+    }
+  g_array_append_val (input_starts, input_text->len);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gsize at = g_array_index (input_starts, gsize, i);
+      gsize end = g_array_index (input_starts, gsize, i + 1);
+
+      for (int j = 0; at < end; j++)
+        {
+          const char *input = input_text->str + at;
+
+          if (!add_input_edge (state, input, g_array_index (ids, gint64, i), j, error))
+            return FALSE;
+          at += strlen (input) + 1;
+        }
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -917,8 +1124,8 @@ add_function (AgvizGraphImporter                *self,
   state.library = library;
   state.library_index = library_index;
   state.function = graph_name;
-  state.nodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  state.args = g_hash_table_new (g_str_hash, g_str_equal);
+  state.nodes = g_hash_table_new_full (agviz_string_hash, g_str_equal, NULL, g_free);
+  state.args = g_hash_table_new (agviz_string_hash, g_str_equal);
   state.trace_id = begin_trace (self, known_name, graph_name, known_signature, error);
   if (state.trace_id == 0)
     return FALSE;
@@ -1027,11 +1234,13 @@ add_library (AgvizGraphImporter                *self,
   return TRUE;
 }
 
-gint64
-agviz_graph_importer_add_graph (AgvizGraphImporter       *self,
-                                const AgvizTf__GraphDef  *graph,
-                                const char               *label,
-                                GError                  **error)
+/* @encoded: the nodes when @graph was unpacked without them (see add_graph_bytes()). */
+static gint64
+add_graph (AgvizGraphImporter       *self,
+           const AgvizTf__GraphDef  *graph,
+           const EncodedNodes       *encoded,
+           const char               *label,
+           GError                  **error)
 {
   g_autoptr(AgvizDebugInfo) own_debug_info = NULL;
   g_autoptr(GHashTable) library_index = NULL;
@@ -1061,7 +1270,7 @@ agviz_graph_importer_add_graph (AgvizGraphImporter       *self,
 
   if (graph->library != NULL)
     {
-      library_index = g_hash_table_new (g_str_hash, g_str_equal);
+      library_index = g_hash_table_new (agviz_string_hash, g_str_equal);
       for (gsize i = 0; i < graph->library->n_function; i++)
         if (graph->library->function[i]->signature != NULL &&
             graph->library->function[i]->signature->name != NULL)
@@ -1069,15 +1278,16 @@ agviz_graph_importer_add_graph (AgvizGraphImporter       *self,
                                graph->library->function[i]);
     }
 
-  if (graph->n_node > 0)
+  if (graph->n_node > 0 || (encoded != NULL && encoded->slices->len > 0))
     {
       state.importer = self;
       state.library = graph->library;
       state.library_index = library_index;
-      state.nodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      state.nodes = g_hash_table_new_full (agviz_string_hash, g_str_equal, NULL, g_free);
       state.trace_id = begin_trace (self, label, label, NULL, error);
       ok = state.trace_id != 0 &&
-           add_nodes (&state, graph->node, graph->n_node, error) &&
+           (encoded != NULL ? add_encoded_nodes (&state, encoded, error)
+                            : add_nodes (&state, graph->node, graph->n_node, error)) &&
            finish_trace (&state, label, error);
       if (ok)
         {
@@ -1092,4 +1302,91 @@ agviz_graph_importer_add_graph (AgvizGraphImporter       *self,
 
   self->debug_info = saved_debug_info;
   return ok ? trace_id : 0;
+}
+
+gint64
+agviz_graph_importer_add_graph (AgvizGraphImporter       *self,
+                                const AgvizTf__GraphDef  *graph,
+                                const char               *label,
+                                GError                  **error)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (graph != NULL && label != NULL, 0);
+
+  return add_graph (self, graph, NULL, label, error);
+}
+
+gint64
+agviz_graph_importer_add_graph_bytes (AgvizGraphImporter  *self,
+                                      const guint8        *data,
+                                      gsize                length,
+                                      const char          *what,
+                                      const char          *label,
+                                      GError             **error)
+{
+  g_autoptr(GArray) slices = g_array_new (FALSE, FALSE, sizeof (NodeSlice));
+  g_autoptr(GByteArray) rest = g_byte_array_new ();
+  AgvizTf__GraphDef *graph;
+  EncodedNodes encoded = { data, slices, what, length };
+  const guint8 *p = data, *end = data + length;
+  gint64 trace_id;
+
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail ((data != NULL || length == 0) && what != NULL && label != NULL, 0);
+
+  /* The top level only: node entries (field 1) are noted, everything else (library, versions,
+   * debug_info, unknown fields) is copied out and unpacked as a GraphDef without nodes. */
+  while (p < end)
+    {
+      const guint8 *field_start = p;
+      guint64 tag, value;
+
+      if (!agviz_proto_read_varint (&p, end, &tag))
+        goto broken;
+      switch (tag & 7)
+        {
+        case 0:
+          if (!agviz_proto_read_varint (&p, end, &value))
+            goto broken;
+          break;
+        case 1:
+        case 5:
+          if ((gsize) (end - p) < ((tag & 7) == 1 ? 8u : 4u))
+            goto broken;
+          p += (tag & 7) == 1 ? 8 : 4;
+          break;
+        case 2:
+          if (!agviz_proto_read_varint (&p, end, &value) || value > (guint64) (end - p))
+            goto broken;
+          if (tag == ((1 << 3) | 2))
+            {
+              NodeSlice slice = { p - data, (gsize) value };
+
+              g_array_append_val (slices, slice);
+              p += value;
+              continue;
+            }
+          p += value;
+          break;
+        default:
+          goto broken;
+        }
+      g_byte_array_append (rest, field_start, p - field_start);
+    }
+
+  graph = (AgvizTf__GraphDef *) agviz_proto_decode (&agviz_tf__graph_def__descriptor, rest->data,
+                                                    rest->len, what, error);
+  if (graph == NULL)
+    return 0;
+  trace_id = add_graph (self, graph, &encoded, label, error);
+  agviz_proto_free (graph);
+  return trace_id;
+
+broken:
+  /* The whole-message check finds the same fault and words it. */
+  if (!agviz_proto_check (&agviz_tf__graph_def__descriptor, data, length, what, error))
+    return 0;
+  g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_PARSE,
+               "%s does not parse as protobuf", what);
+  return 0;
 }

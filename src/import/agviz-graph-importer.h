@@ -51,6 +51,16 @@ gint64              agviz_graph_importer_add_graph     (AgvizGraphImporter *self
                                                         const char         *label,
                                                         GError            **error);
 
+/* Like agviz_graph_importer_add_graph() for a binary GraphDef that is not unpacked yet: its
+ * nodes are unpacked one at a time, so a large graph costs the memory of its bytes, not of its
+ * unpacked form.  @what names it in errors. */
+gint64              agviz_graph_importer_add_graph_bytes (AgvizGraphImporter *self,
+                                                          const guint8       *data,
+                                                          gsize               length,
+                                                          const char         *what,
+                                                          const char         *label,
+                                                          GError            **error);
+
 /* Nodes of the top-level trace @trace_id by name (element-type AgvizGraphNodeInfo, transfer
  * none), or NULL. */
 GHashTable         *agviz_graph_importer_get_nodes     (AgvizGraphImporter *self,

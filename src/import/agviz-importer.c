@@ -705,16 +705,30 @@ import_graph_def_file (AgvizImportContext  *ctx,
   g_autoptr(AgvizDebugInfo) debug_info = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *label = label_for_path (path);
-  ProtobufCMessage *message;
-  const AgvizTf__GraphDef *graph;
+  g_autofree char *contents = NULL;
+  ProtobufCMessage *message = NULL;
+  const AgvizTf__GraphDef *graph = NULL;
+  gsize length;
   gboolean ok;
 
-  message = _agviz_import_read_message (path, meta ? &agviz_tf__meta_graph_def__descriptor
-                                                   : &agviz_tf__graph_def__descriptor, error);
-  if (message == NULL)
+  contents = _agviz_import_read_file (path, MAX_MESSAGE_FILE, &length, error);
+  if (contents == NULL)
     return FALSE;
-  graph = meta ? ((AgvizTf__MetaGraphDef *) message)->graph_def
-               : (const AgvizTf__GraphDef *) message;
+  /* A binary GraphDef stays encoded: its nodes are unpacked one by one as they are added. */
+  if (meta || looks_like_text (contents, length))
+    {
+      message = looks_like_text (contents, length)
+        ? agviz_text_format_decode (meta ? &agviz_tf__meta_graph_def__descriptor
+                                         : &agviz_tf__graph_def__descriptor,
+                                    contents, length, path, error)
+        : agviz_proto_decode (&agviz_tf__meta_graph_def__descriptor, (const guint8 *) contents,
+                              length, path, error);
+      if (message == NULL)
+        return FALSE;
+      g_clear_pointer (&contents, g_free);
+      graph = meta ? ((AgvizTf__MetaGraphDef *) message)->graph_def
+                   : (const AgvizTf__GraphDef *) message;
+    }
 
   debug_info = _agviz_import_load_debug_info (ctx, path, &local_error);
   if (local_error != NULL)
@@ -725,8 +739,14 @@ import_graph_def_file (AgvizImportContext  *ctx,
     }
   agviz_graph_importer_set_debug_info (graphs, debug_info);
 
-  ok = graph == NULL || agviz_graph_importer_add_graph (graphs, graph, label, &local_error) != 0 ||
-       local_error == NULL;
+  if (contents != NULL)
+    ok = agviz_graph_importer_add_graph_bytes (graphs, (const guint8 *) contents, length, path,
+                                               label, &local_error) != 0 ||
+         local_error == NULL;
+  else
+    ok = graph == NULL ||
+         agviz_graph_importer_add_graph (graphs, graph, label, &local_error) != 0 ||
+         local_error == NULL;
   if (debug_info != NULL)
     ctx->stats.source_files += agviz_debug_info_get_n_texts (debug_info);
   agviz_proto_free (message);

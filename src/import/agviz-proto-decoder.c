@@ -34,6 +34,7 @@ typedef struct
   ProtobufCAllocator base;
   Chunk             *chunks;
   Chunk             *first;
+  Chunk             *spare;     /* a chunk kept from the last use (reusable arenas) */
   gsize              used;
   gsize              limit;
 } Arena;
@@ -56,10 +57,15 @@ arena_alloc (void   *allocator_data,
     {
       gsize want = MAX (CHUNK_SIZE, size + ARENA_HEADER);
 
-      chunk = g_try_malloc (CHUNK_HEADER + want);
-      if (chunk == NULL)
+      if (arena->spare != NULL && arena->spare->size >= want)
+        {
+          chunk = arena->spare;
+          arena->spare = NULL;
+        }
+      else if ((chunk = g_try_malloc (CHUNK_HEADER + want)) == NULL)
         return NULL;
-      chunk->size = want;
+      else
+        chunk->size = want;
       chunk->used = 0;
       chunk->next = arena->chunks;
       /* The very first allocation (the message) gets the arena pointer in front of it. */
@@ -83,24 +89,78 @@ arena_free (void *allocator_data,
   /* Everything goes at once in arena_destroy(). */
 }
 
+/* Frees what the arena holds but one chunk, kept for the next message. */
 static void
-arena_destroy (Arena *arena)
+arena_reset (Arena *arena)
 {
   while (arena->chunks != NULL)
     {
       Chunk *next = arena->chunks->next;
-      g_free (arena->chunks);
+
+      if (arena->spare == NULL && arena->chunks->size == CHUNK_SIZE)
+        arena->spare = arena->chunks;
+      else
+        g_free (arena->chunks);
       arena->chunks = next;
     }
+  arena->first = NULL;
+  arena->used = 0;
+}
+
+static void
+arena_destroy (Arena *arena)
+{
+  arena_reset (arena);
+  g_free (arena->spare);
   g_free (arena);
 }
+
+static Arena *
+arena_new (void)
+{
+  Arena *arena = g_new0 (Arena, 1);
+
+  arena->base.alloc = arena_alloc;
+  arena->base.free = arena_free;
+  arena->base.allocator_data = arena;
+  return arena;
+}
+
+/* Whether a message type has message fields, by descriptor: the check descends only into
+ * those, and most messages by count (frames, dims, map entries) have none, which spares them a
+ * field lookup per length-delimited field.  Direct-mapped; a collision only costs a rescan. */
+#define NESTING_CACHE_SIZE 32
+
+typedef struct
+{
+  const ProtobufCMessageDescriptor *descriptor;
+  gboolean                          has_message_fields;
+} NestingEntry;
 
 typedef struct
 {
   const char *what;
   GError    **error;
   const guint8 *start;
+  NestingEntry nesting[NESTING_CACHE_SIZE];
 } CheckContext;
+
+static gboolean
+has_message_fields (CheckContext                     *ctx,
+                    const ProtobufCMessageDescriptor *descriptor)
+{
+  NestingEntry *entry = &ctx->nesting[((guintptr) descriptor >> 4) % NESTING_CACHE_SIZE];
+
+  if (entry->descriptor != descriptor)
+    {
+      entry->descriptor = descriptor;
+      entry->has_message_fields = FALSE;
+      for (guint i = 0; i < descriptor->n_fields; i++)
+        if (descriptor->fields[i].type == PROTOBUF_C_TYPE_MESSAGE)
+          entry->has_message_fields = TRUE;
+    }
+  return entry->has_message_fields;
+}
 
 static gboolean
 fail_at (CheckContext *ctx,
@@ -115,9 +175,9 @@ fail_at (CheckContext *ctx,
 }
 
 gboolean
-agviz_proto_read_varint (const guint8 **p,
-                         const guint8  *end,
-                         guint64       *value)
+agviz_proto_read_varint_slow (const guint8 **p,
+                              const guint8  *end,
+                              guint64       *value)
 {
   guint64 result = 0;
 
@@ -142,9 +202,12 @@ check_message (CheckContext                     *ctx,
                const guint8                     *end,
                guint                             depth)
 {
+  gboolean nests;
+
   if (depth > AGVIZ_PROTO_MAX_DEPTH)
     return fail_at (ctx, p, AGVIZ_IMPORT_ERROR_LIMIT,
                     "messages nested more than " G_STRINGIFY (AGVIZ_PROTO_MAX_DEPTH) " deep");
+  nests = has_message_fields (ctx, descriptor);
 
   while (p < end)
     {
@@ -181,7 +244,7 @@ check_message (CheckContext                     *ctx,
           if (value > (guint64) (end - p))
             return fail_at (ctx, field_start, AGVIZ_IMPORT_ERROR_PARSE,
                             "a length larger than what is left");
-          field = protobuf_c_message_descriptor_get_field (descriptor, number);
+          field = nests ? protobuf_c_message_descriptor_get_field (descriptor, number) : NULL;
           if (field != NULL && field->type == PROTOBUF_C_TYPE_MESSAGE &&
               !check_message (ctx, field->descriptor, p, p + value, depth + 1))
             return FALSE;
@@ -202,7 +265,7 @@ agviz_proto_check (const ProtobufCMessageDescriptor  *descriptor,
                    const char                        *what,
                    GError                           **error)
 {
-  CheckContext ctx = { what, error, data };
+  CheckContext ctx = { what, error, data, { { NULL, FALSE } } };
 
   g_return_val_if_fail (descriptor != NULL, FALSE);
   g_return_val_if_fail (data != NULL || length == 0, FALSE);
@@ -210,26 +273,18 @@ agviz_proto_check (const ProtobufCMessageDescriptor  *descriptor,
   return check_message (&ctx, descriptor, data, data + length, 0);
 }
 
-ProtobufCMessage *
-agviz_proto_decode (const ProtobufCMessageDescriptor  *descriptor,
-                    const guint8                      *data,
-                    gsize                              length,
-                    const char                        *what,
-                    GError                           **error)
+/* Unpacks checked @data into @arena, which must be empty. */
+static ProtobufCMessage *
+unpack_into (Arena                             *arena,
+             const ProtobufCMessageDescriptor  *descriptor,
+             const guint8                      *data,
+             gsize                              length,
+             const char                        *what,
+             GError                           **error)
 {
   static const guint8 empty[1] = { 0 };
   ProtobufCMessage *message;
-  Arena *arena;
 
-  g_return_val_if_fail (descriptor != NULL, NULL);
-
-  if (!agviz_proto_check (descriptor, data, length, what, error))
-    return NULL;
-
-  arena = g_new0 (Arena, 1);
-  arena->base.alloc = arena_alloc;
-  arena->base.free = arena_free;
-  arena->base.allocator_data = arena;
   arena->limit = length > (ALLOC_CEILING - ALLOC_BASE) / ALLOC_FACTOR
                    ? ALLOC_CEILING : ALLOC_BASE + length * ALLOC_FACTOR;
   message = protobuf_c_message_unpack (descriptor, &arena->base, length,
@@ -243,13 +298,80 @@ agviz_proto_decode (const ProtobufCMessageDescriptor  *descriptor,
       else
         g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_PARSE,
                      "%s does not parse as a %s message", what, descriptor->short_name);
-      arena_destroy (arena);
       return NULL;
     }
   /* The message is the arena's first allocation: its header is right in front. */
   g_assert ((guint8 *) message == (guint8 *) arena->first + CHUNK_HEADER + ARENA_HEADER);
+  return message;
+}
+
+ProtobufCMessage *
+agviz_proto_decode (const ProtobufCMessageDescriptor  *descriptor,
+                    const guint8                      *data,
+                    gsize                              length,
+                    const char                        *what,
+                    GError                           **error)
+{
+  ProtobufCMessage *message;
+  Arena *arena;
+
+  g_return_val_if_fail (descriptor != NULL, NULL);
+
+  if (!agviz_proto_check (descriptor, data, length, what, error))
+    return NULL;
+
+  arena = arena_new ();
+  message = unpack_into (arena, descriptor, data, length, what, error);
+  if (message == NULL)
+    {
+      arena_destroy (arena);
+      return NULL;
+    }
   *(Arena **) ((guint8 *) message - ARENA_HEADER) = arena;
   return message;
+}
+
+struct _AgvizProtoArena
+{
+  Arena *arena;
+};
+
+AgvizProtoArena *
+agviz_proto_arena_new (void)
+{
+  AgvizProtoArena *self = g_new (AgvizProtoArena, 1);
+
+  self->arena = arena_new ();
+  return self;
+}
+
+void
+agviz_proto_arena_free (AgvizProtoArena *self)
+{
+  if (self == NULL)
+    return;
+  arena_destroy (self->arena);
+  g_free (self);
+}
+
+ProtobufCMessage *
+agviz_proto_arena_decode (AgvizProtoArena                   *self,
+                          const ProtobufCMessageDescriptor  *descriptor,
+                          const guint8                      *data,
+                          gsize                              length,
+                          guint                              depth,
+                          const char                        *what,
+                          GError                           **error)
+{
+  CheckContext ctx = { what, error, data, { { NULL, FALSE } } };
+
+  g_return_val_if_fail (self != NULL && descriptor != NULL, NULL);
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+
+  arena_reset (self->arena);
+  if (!check_message (&ctx, descriptor, data, data + length, depth))
+    return NULL;
+  return unpack_into (self->arena, descriptor, data, length, what, error);
 }
 
 void

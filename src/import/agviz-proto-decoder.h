@@ -32,11 +32,46 @@ ProtobufCMessage *agviz_proto_decode      (const ProtobufCMessageDescriptor  *de
 
 void              agviz_proto_free        (gpointer                           message);
 
+/* A reusable arena for unpacking many small messages one after the other (the NodeDefs of a
+ * large GraphDef): memory stays that of the largest one, and stays warm in the caches. */
+typedef struct _AgvizProtoArena AgvizProtoArena;
+
+AgvizProtoArena  *agviz_proto_arena_new    (void);
+void              agviz_proto_arena_free   (AgvizProtoArena                   *self);
+
+/* Checks and unpacks like agviz_proto_decode(), into @self after emptying it: the message lives
+ * until the next call or agviz_proto_arena_free(); do not agviz_proto_free() it.  @depth is how
+ * deep the message sits in the one it was cut from (for the nesting limit).  @what may be NULL
+ * when @error is: callers in a loop name the message only after a failure, calling again. */
+ProtobufCMessage *agviz_proto_arena_decode (AgvizProtoArena                   *self,
+                                            const ProtobufCMessageDescriptor  *descriptor,
+                                            const guint8                      *data,
+                                            gsize                              length,
+                                            guint                              depth,
+                                            const char                        *what,
+                                            GError                           **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AgvizProtoArena, agviz_proto_arena_free)
+
 /* Reads one wire-format varint at *@p (at most 10 bytes, never past @end) and advances *@p;
  * FALSE when it is cut short or too long. */
-gboolean          agviz_proto_read_varint (const guint8                     **p,
-                                           const guint8                      *end,
-                                           guint64                           *value);
+gboolean          agviz_proto_read_varint_slow (const guint8                **p,
+                                                const guint8                 *end,
+                                                guint64                      *value);
+
+/* Most varints on the wire (tags, lengths, small values) are one byte: that case is inline. */
+static inline gboolean
+agviz_proto_read_varint (const guint8 **p,
+                         const guint8  *end,
+                         guint64       *value)
+{
+  if (G_LIKELY (*p < end && (**p & 0x80) == 0))
+    {
+      *value = *(*p)++;
+      return TRUE;
+    }
+  return agviz_proto_read_varint_slow (p, end, value);
+}
 
 /* Typed wrappers: AGVIZ_PROTO_DECODE (AgvizTf__GraphDef, agviz_tf__graph_def__descriptor, ...) */
 #define AGVIZ_PROTO_DECODE(Type, descriptor, data, length, what, error) \

@@ -419,6 +419,19 @@ agviz_tf_tensor_describe (const AgvizTf__TensorProto *tensor,
   return g_string_free (out, FALSE);
 }
 
+/* A string variant of @text, which comes from a protobuf string field: protobuf-c does not
+ * check those are UTF-8, and GVariant refuses what is not. */
+static GVariant *
+text_variant (const char *text)
+{
+  g_autofree char *valid = NULL;
+
+  if (g_utf8_validate (text, -1, NULL))
+    return g_variant_new_string (text);
+  valid = g_utf8_make_valid (text, -1);
+  return g_variant_new_string (valid);
+}
+
 static GVariant *
 string_or_bytes (const ProtobufCBinaryData *data)
 {
@@ -486,15 +499,15 @@ list_to_variant (const AgvizTf__AttrValue__ListValue *list)
   for (gsize i = 0; i < list->n_shape; i++)
     {
       g_autofree char *shape = agviz_tf_shape_to_string (list->shape[i]);
-      g_variant_builder_add (&builder, "s", shape);
+      g_variant_builder_add_value (&builder, text_variant (shape));
     }
   for (gsize i = 0; i < list->n_tensor; i++)
     {
       g_autofree char *tensor = agviz_tf_tensor_describe (list->tensor[i], 8);
-      g_variant_builder_add (&builder, "s", tensor);
+      g_variant_builder_add_value (&builder, text_variant (tensor));
     }
   for (gsize i = 0; i < list->n_func; i++)
-    g_variant_builder_add (&builder, "s", list->func[i]->name);
+    g_variant_builder_add_value (&builder, text_variant (list->func[i]->name));
   return g_variant_builder_end (&builder);
 }
 
@@ -520,20 +533,20 @@ agviz_tf_attr_to_variant (const AgvizTf__AttrValue *value)
     case AGVIZ_TF__ATTR_VALUE__VALUE_SHAPE:
       {
         g_autofree char *shape = agviz_tf_shape_to_string (value->shape);
-        return g_variant_new_string (shape);
+        return text_variant (shape);
       }
     case AGVIZ_TF__ATTR_VALUE__VALUE_TENSOR:
       {
         g_autofree char *tensor = agviz_tf_tensor_describe (value->tensor, 16);
-        return g_variant_new_string (tensor);
+        return text_variant (tensor);
       }
     case AGVIZ_TF__ATTR_VALUE__VALUE_PLACEHOLDER:
       {
         g_autofree char *text = g_strconcat ("$", value->placeholder, NULL);
-        return g_variant_new_string (text);
+        return text_variant (text);
       }
     case AGVIZ_TF__ATTR_VALUE__VALUE_FUNC:
-      return g_variant_new_string (value->func->name);
+      return text_variant (value->func->name);
     case AGVIZ_TF__ATTR_VALUE__VALUE__NOT_SET:
     default:
       return NULL;
@@ -570,7 +583,15 @@ agviz_tf_attrs_add (GVariantBuilder          *builder,
         continue;
       if (sorted[i]->value == NULL || (value = agviz_tf_attr_to_variant (sorted[i]->value)) == NULL)
         continue;
-      g_variant_builder_add (builder, "{sv}", sorted[i]->key, value);
+      /* Keys too may be other than UTF-8 (see text_variant()). */
+      if (g_utf8_validate (sorted[i]->key, -1, NULL))
+        g_variant_builder_add (builder, "{sv}", sorted[i]->key, value);
+      else
+        {
+          g_autofree char *key = g_utf8_make_valid (sorted[i]->key, -1);
+
+          g_variant_builder_add (builder, "{sv}", key, value);
+        }
     }
   if (sorted != stack_sorted)
     g_free (sorted);

@@ -86,6 +86,7 @@ for_each_record (Dump        *dump,
                  GError     **error)
 {
   g_autoptr(AgvizTfrecordReader) reader = agviz_tfrecord_reader_new_for_path (path, error);
+  g_autoptr(AgvizProtoArena) arena = agviz_proto_arena_new ();
   const guint8 *data;
   gsize length;
   GPtrArray *warnings;
@@ -96,18 +97,24 @@ for_each_record (Dump        *dump,
   dump->ctx->source = path;
   while (agviz_tfrecord_reader_next (reader, &data, &length, error))
     {
-      g_autofree char *what = NULL;
       AgvizTf__DebugEvent *event;
       gboolean ok;
 
-      what = g_strdup_printf ("%s: the DebugEvent at byte offset %" G_GOFFSET_FORMAT, path,
-                              agviz_tfrecord_reader_get_record_offset (reader));
-      event = AGVIZ_PROTO_DECODE (AgvizTf__DebugEvent, agviz_tf__debug_event__descriptor, data,
-                                  length, what, error);
+      /* One arena for all events; the name for errors is made only when there is one. */
+      event = (AgvizTf__DebugEvent *)
+        agviz_proto_arena_decode (arena, &agviz_tf__debug_event__descriptor, data, length, 0,
+                                  NULL, NULL);
       if (event == NULL)
-        return FALSE;
+        {
+          g_autofree char *what = g_strdup_printf ("%s: the DebugEvent at byte offset %"
+                                                   G_GOFFSET_FORMAT, path,
+                                                   agviz_tfrecord_reader_get_record_offset (reader));
+
+          agviz_proto_arena_decode (arena, &agviz_tf__debug_event__descriptor, data, length, 0,
+                                    what, error);
+          return FALSE;
+        }
       ok = func (dump, event, error);
-      agviz_proto_free (event);
       if (!ok)
         return FALSE;
       dump->ctx->stats.records++;

@@ -7,6 +7,7 @@
 
 #include "agviz-core.h"
 #include "agviz-importer.h"
+#include "agviz-tf-graph.pb-c.h"
 
 static char *fixture_dir;
 
@@ -319,6 +320,125 @@ test_graphdef_errors (TempFile      *fx,
   g_assert_cmpint (totals.traces, ==, 6);
   g_assert_cmpint (totals.nodes, ==, 26);
   g_assert_cmpint (totals.errors, ==, 0);
+}
+
+/* Imports a file of the test's own making (not a fixture) into @path. */
+static gboolean
+import_file (const char  *path,
+             const char  *source,
+             GError     **error)
+{
+  g_autoptr(AgvizRecorder) recorder = agviz_recorder_open (path, error);
+  g_autoptr(AgvizImporter) importer = NULL;
+  gboolean ok;
+
+  if (recorder == NULL)
+    return FALSE;
+  importer = agviz_importer_new (recorder);
+  ok = agviz_importer_import (importer, source, error);
+  if (!agviz_recorder_close (recorder, ok ? error : NULL))
+    return FALSE;
+  return ok;
+}
+
+static void
+write_file (const char *path,
+            const void *data,
+            gsize       length)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, data, length, &error);
+  g_assert_no_error (error);
+}
+
+static void
+assert_demo_only (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizStore) store = open_store (path);
+  AgvizStoreTotals totals;
+
+  g_assert_true (agviz_store_get_totals (store, &totals, &error));
+  g_assert_cmpint (totals.traces, ==, 6);
+  g_assert_cmpint (totals.nodes, ==, 26);
+}
+
+/* Binary GraphDefs are unpacked a node at a time, their debug-info stacks when a node asks:
+ * damage found late must still name its place and leave the file as it was. */
+static void
+test_graphdef_damaged_late (TempFile      *fx,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *graph_path = g_build_filename (fx->dir, "damaged.pb", NULL);
+  g_autofree char *debug_path = g_build_filename (fx->dir, "damaged.pb.debug", NULL);
+  /* A NodeDef whose name claims 127 bytes and has 3, after a good node "a". */
+  static const guint8 bad_node[] = { 0x0a, 0x05, 0x0a, 0x7f, 'a', 'b', 'c' };
+  AgvizTf__NodeDef node = AGVIZ_TF__NODE_DEF__INIT, next = AGVIZ_TF__NODE_DEF__INIT;
+  AgvizTf__NodeDef *nodes[2] = { &node, &next };
+  char *inputs[1] = { (char *) "a" };
+  AgvizTf__GraphDef graph = AGVIZ_TF__GRAPH_DEF__INIT;
+  AgvizTf__GraphDebugInfoEncodedTraces debug = AGVIZ_TF__GRAPH_DEBUG_INFO_ENCODED_TRACES__INIT;
+  AgvizTf__GraphDebugInfoEncodedTraces__TracesEntry entry =
+    AGVIZ_TF__GRAPH_DEBUG_INFO_ENCODED_TRACES__TRACES_ENTRY__INIT;
+  AgvizTf__GraphDebugInfoEncodedTraces__TracesEntry *entries[1] = { &entry };
+  /* A StackTrace whose frame claims 127 bytes and has 1. */
+  static guint8 bad_stack[] = { 0x0a, 0x7f, 0x08 };
+  char *files[1] = { (char *) "model.py" };
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  g_autofree char *expected = NULL;
+  guint8 buffer[256];
+  gsize length;
+
+  g_assert_true (import_all (fx->path, NULL, FALSE, NULL, &error, "graphdef/demo.pbtxt", NULL));
+  g_assert_no_error (error);
+
+  /* Enough of a graph for its format to be told from its first bytes. */
+  node.name = (char *) "a";
+  node.op = (char *) "Placeholder";
+  node.device = (char *) "/job:localhost/replica:0/task:0/device:CPU:0";
+  next.name = (char *) "b";
+  next.op = (char *) "Identity";
+  next.device = node.device;
+  next.n_input = 1;
+  next.input = inputs;
+  graph.n_node = 2;
+  graph.node = nodes;
+  length = agviz_tf__graph_def__pack (&graph, buffer);
+  g_byte_array_append (bytes, buffer, length);
+  g_byte_array_append (bytes, bad_node, sizeof bad_node);
+  write_file (graph_path, bytes->data, bytes->len);
+
+  g_assert_false (import_file (fx->path, graph_path, &error));
+  g_assert_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_PARSE);
+  /* The offset in the file: the bad node's name field starts after its own tag and length. */
+  expected = g_strdup_printf ("a length larger than what is left at byte offset %u",
+                              (guint) length + 2);
+  g_assert_nonnull (strstr (error->message, expected));
+  g_clear_error (&error);
+  assert_demo_only (fx->path);
+
+  /* A good graph whose node's stack is damaged. */
+  write_file (graph_path, buffer, length);
+  entry.key = (char *) "a@";
+  entry.value.data = bad_stack;
+  entry.value.len = sizeof bad_stack;
+  debug.n_files = 1;
+  debug.files = files;
+  debug.n_traces = 1;
+  debug.traces = entries;
+  length = agviz_tf__graph_debug_info_encoded_traces__pack (&debug, buffer);
+  write_file (debug_path, buffer, length);
+
+  g_assert_false (import_file (fx->path, graph_path, &error));
+  g_assert_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_PARSE);
+  g_assert_nonnull (strstr (error->message, "the stack of a@ does not parse"));
+  g_clear_error (&error);
+  assert_demo_only (fx->path);
+
+  g_remove (graph_path);
+  g_remove (debug_path);
 }
 
 /* ---- event files ------------------------------------------------------------------------- */
@@ -672,6 +792,7 @@ main (int    argc,
   ADD ("/agviz/import/graphdef/binary-new-debug-layout", test_graphdef_binary_new_debug_layout);
   ADD ("/agviz/import/graphdef/binary-old-debug-layout", test_graphdef_binary_old_debug_layout);
   ADD ("/agviz/import/graphdef/errors-leave-file", test_graphdef_errors);
+  ADD ("/agviz/import/graphdef/damaged-late", test_graphdef_damaged_late);
   ADD ("/agviz/import/events/logdir", test_events_logdir);
   ADD ("/agviz/import/events/truncated-corrupt", test_events_truncated_and_corrupt);
   ADD ("/agviz/import/events/bare-run-metadata", test_bare_run_metadata);
