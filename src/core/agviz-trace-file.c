@@ -59,6 +59,37 @@ agviz_trace_file_remove (const char *path)
     }
 }
 
+gboolean
+agviz_trace_file_replace (const char  *new_path,
+                          const char  *path,
+                          GError     **error)
+{
+  const char *companions[] = { "-wal", "-shm", "-journal" };
+
+  g_return_val_if_fail (new_path != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (companions); i++)
+    {
+      g_autofree char *file = g_strconcat (path, companions[i], NULL);
+      g_remove (file);
+    }
+  if (g_rename (new_path, path) != 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, AGVIZ_TRACE_FILE_ERROR, AGVIZ_TRACE_FILE_ERROR_IO,
+                   "%s: cannot replace: %s", path, g_strerror (saved_errno));
+      return FALSE;
+    }
+  /* The new file was closed, so its own companions hold nothing. */
+  for (guint i = 0; i < G_N_ELEMENTS (companions); i++)
+    {
+      g_autofree char *file = g_strconcat (new_path, companions[i], NULL);
+      g_remove (file);
+    }
+  return TRUE;
+}
+
 static int
 error_code_for_sqlite (int rc)
 {
