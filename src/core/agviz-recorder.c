@@ -497,12 +497,14 @@ commit_now (AgvizRecorder  *self,
     return FALSE;
 
   rc = sqlite3_step (statement (self, STMT_COMMIT));
-  sqlite3_reset (self->stmts[STMT_COMMIT]);
   if (rc != SQLITE_DONE)
     {
       /* A failed COMMIT leaves the transaction open (e.g. SQLITE_BUSY) or rolled back (I/O);
-       * fail_sqlite tells the two apart. */
-      return fail_sqlite (self, rc, "cannot commit", error);
+       * fail_sqlite tells the two apart.  Reset after it: resetting forgets the system error
+       * (disk full, file too large) the message names. */
+      fail_sqlite (self, rc, "cannot commit", error);
+      sqlite3_reset (self->stmts[STMT_COMMIT]);
+      return FALSE;
     }
 
   self->in_transaction = FALSE;
