@@ -646,47 +646,95 @@ agviz_store_list_executions (AgvizStore  *self,
                        (GDestroyNotify) agviz_execution_free, error);
 }
 
+typedef struct
+{
+  gint64  id;
+  char   *name;      /* local name */
+} ScopeLink;
+
+static void
+scope_link_clear (gpointer data)
+{
+  g_free (((ScopeLink *) data)->name);
+}
+
+static void
+cache_scope_name (AgvizStore *self,
+                  gint64      scope_id,
+                  const char *full_name)
+{
+  gint64 *key = g_new (gint64, 1);
+
+  *key = scope_id;
+  g_hash_table_insert (self->scope_names, key, g_strdup (full_name));
+}
+
+/* Scopes of a hand-made or hostile file may nest 100,000 deep or form a cycle: the walk up to the
+ * root is a loop that notices cycles, and only names up to this long are cached for the ancestors
+ * passed on the way (every ancestor's full name of a 100,000-level path is gigabytes). */
+#define MAX_CACHED_ANCESTOR_NAME 1024
+
 static const char *
 scope_full_name (AgvizStore  *self,
                  gint64       scope_id,
                  GError     **error)
 {
-  g_autofree char *name = NULL;
-  const char *parent_name, *cached;
-  gint64 parent_id;
-  sqlite3_stmt *stmt;
-  gint64 *key;
+  g_autoptr(GArray) chain = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  g_autoptr(GString) full = NULL;
+  const char *prefix = "", *cached;
+  gint64 id = scope_id;
 
   if ((cached = g_hash_table_lookup (self->scope_names, &scope_id)) != NULL)
     return cached;
 
-  stmt = query (self, Q_GET_SCOPE);
-  sqlite3_bind_int64 (stmt, 1, scope_id);
-  if (!next_row (self, stmt, error))
+  /* From the scope up to the root, or to an ancestor whose name is known. */
+  chain = g_array_new (FALSE, FALSE, sizeof (ScopeLink));
+  g_array_set_clear_func (chain, scope_link_clear);
+  seen = g_hash_table_new (g_direct_hash, g_direct_equal);
+  while (id != 0)
     {
-      if (error == NULL || *error == NULL)
-        not_found (error, "no scope %" G_GINT64_FORMAT, scope_id);
-      return NULL;
-    }
-  parent_id = sqlite3_column_int64 (stmt, 2);
-  name = column_text (stmt, 3);
-  sqlite3_reset (stmt);
+      sqlite3_stmt *stmt;
+      ScopeLink link;
 
-  if (parent_id == 0)
-    parent_name = "";
-  else if (parent_id == scope_id ||
-           (parent_name = scope_full_name (self, parent_id, error)) == NULL)
+      if ((cached = g_hash_table_lookup (self->scope_names, &id)) != NULL)
+        {
+          prefix = cached;
+          break;
+        }
+      if (!g_hash_table_add (seen, GSIZE_TO_POINTER ((gsize) id)))
+        {
+          not_found (error, "scope %" G_GINT64_FORMAT " is its own ancestor", scope_id);
+          return NULL;
+        }
+      stmt = query (self, Q_GET_SCOPE);
+      sqlite3_bind_int64 (stmt, 1, id);
+      if (!next_row (self, stmt, error))
+        {
+          if (error == NULL || *error == NULL)
+            not_found (error, "no scope %" G_GINT64_FORMAT, id);
+          return NULL;
+        }
+      link.id = id;
+      link.name = column_text (stmt, 3);
+      id = sqlite3_column_int64 (stmt, 2);
+      sqlite3_reset (stmt);
+      g_array_append_val (chain, link);
+    }
+
+  /* Down again: a scope under a scope named "" (the root) is named by its local name alone. */
+  full = g_string_new (prefix);
+  for (guint i = chain->len; i-- > 0;)
     {
-      if (parent_id == scope_id)
-        not_found (error, "scope %" G_GINT64_FORMAT " is its own parent", scope_id);
-      return NULL;
-    }
+      ScopeLink *link = &g_array_index (chain, ScopeLink, i);
 
-  key = g_new (gint64, 1);
-  *key = scope_id;
-  cached = *parent_name == '\0' ? g_strdup (name) : g_strconcat (parent_name, "/", name, NULL);
-  g_hash_table_insert (self->scope_names, key, (gpointer) cached);
-  return cached;
+      if (full->len > 0)
+        g_string_append_c (full, '/');
+      g_string_append (full, link->name);
+      if (i == 0 || full->len <= MAX_CACHED_ANCESTOR_NAME)
+        cache_scope_name (self, link->id, full->str);
+    }
+  return g_hash_table_lookup (self->scope_names, &scope_id);
 }
 
 /* Fills a node from a NODE_COLUMNS row; NULL (with @error) if its scope cannot be named. */
