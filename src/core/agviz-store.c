@@ -145,11 +145,13 @@ static const struct
     "SELECT " SUMMARY_COLUMNS " WHERE node_id = ?1 AND node_id <> 0 ORDER BY id" },
   [Q_EXECUTION_SUMMARIES] = { "execution-summaries", TRUE,
     "SELECT " SUMMARY_COLUMNS " WHERE execution_id = ?1 AND execution_id <> 0 ORDER BY id" },
-  /* A report, not interactive: counting executions and events reads their tables. */
+  /* A report, not interactive: counting executions and events reads their tables.  total()
+   * rather than sum(): sum() fails the whole query with "integer overflow" on a hand-made file's
+   * impossible counts, total() adds in floating point and the cast saturates. */
   [Q_TOTALS] = { "totals", FALSE,
     "SELECT (SELECT count(*) FROM functions), (SELECT count(*) FROM traces),"
-    " (SELECT coalesce(sum(node_count), 0) FROM traces),"
-    " (SELECT coalesce(sum(edge_count), 0) FROM traces),"
+    " (SELECT CAST(total(node_count) AS INTEGER) FROM traces),"
+    " (SELECT CAST(total(edge_count) AS INTEGER) FROM traces),"
     " (SELECT count(*) FROM executions), (SELECT count(*) FROM events),"
     " (SELECT count(*) FROM errors)" },
   [Q_INTEGRITY_CHECK] = { "integrity-check", FALSE, "PRAGMA integrity_check(20)" },

@@ -653,10 +653,10 @@ _agviz_trace_file_open (const char      *path,
         goto fail;
     }
 
-  if (!_agviz_schema_check_planted (db, path, mode != _AGVIZ_OPEN_READ_ONLY, error))
+  if (!configure_connection (db, mode, error))
     goto fail;
 
-  if (!configure_connection (db, mode, error))
+  if (!_agviz_schema_check_planted (db, path, mode != _AGVIZ_OPEN_READ_ONLY, error))
     goto fail;
 
   return db;
