@@ -166,6 +166,7 @@ typedef struct
   GString    *names;          /* local names of scopes and nodes, each NUL-terminated */
   GArray     *scopes;         /* PendingScope, parents before children; [0] is the root */
   GHashTable *scope_index;    /* "parent index/local name" (owned) -> index in scopes + 1 */
+  GHashTable *scope_by_path;  /* full path (owned), only up to MAX_PATH_KEY bytes -> index + 1 */
   GString    *last_scope_path;   /* the full path of the scope looked up last */
   guint       last_scope_index;
   GArray     *nodes;          /* PendingNode */
@@ -284,6 +285,7 @@ open_trace_new (gint64 id)
   trace->names = g_string_new (NULL);
   trace->scopes = g_array_new (FALSE, FALSE, sizeof (PendingScope));
   trace->scope_index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  trace->scope_by_path = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   trace->last_scope_path = g_string_new (NULL);
   trace->nodes = g_array_new (FALSE, FALSE, sizeof (PendingNode));
   trace->node_by_hash = g_hash_table_new (hash_u64_key, g_direct_equal);
@@ -302,6 +304,7 @@ open_trace_free (OpenTrace *trace)
   g_string_free (trace->names, TRUE);
   g_clear_pointer (&trace->scopes, g_array_unref);
   g_clear_pointer (&trace->scope_index, g_hash_table_unref);
+  g_clear_pointer (&trace->scope_by_path, g_hash_table_unref);
   g_string_free (trace->last_scope_path, TRUE);
   g_clear_pointer (&trace->nodes, g_array_unref);
   g_clear_pointer (&trace->node_by_hash, g_hash_table_unref);
@@ -1363,8 +1366,10 @@ agviz_recorder_set_trace_start (AgvizRecorder  *self,
  * creating it and its parents as needed.  The path is walked one segment at a time and each
  * scope is keyed by its parent's index and its local name: hostile names nest scopes 100,000 deep,
  * and neither a recursion per level (the stack) nor a key holding the whole path per level
- * (memory quadratic in the depth) survives that.  A leading '/' names no scope, as before:
- * "/a" is "a". */
+ * (memory quadratic in the depth) survives that.  Paths up to MAX_PATH_KEY bytes are also kept
+ * whole, so the usual lookup is one probe.  A leading '/' names no scope: "/a" is "a". */
+#define MAX_PATH_KEY 1024
+
 static guint
 intern_scope_path (AgvizRecorder  *self,
                    OpenTrace      *trace,
@@ -1381,6 +1386,20 @@ intern_scope_path (AgvizRecorder  *self,
   if (trace->last_scope_path->len == length &&
       memcmp (trace->last_scope_path->str, path, length) == 0)
     return trace->last_scope_index;
+
+  /* Real paths are short: one lookup of the whole path finds a known scope. */
+  if (length <= MAX_PATH_KEY)
+    {
+      gpointer value;
+
+      g_string_overwrite_len (self->scratch, 0, path, length);
+      g_string_truncate (self->scratch, length);
+      if (g_hash_table_lookup_extended (trace->scope_by_path, self->scratch->str, NULL, &value))
+        {
+          index = GPOINTER_TO_UINT (value) - 1;
+          goto found;
+        }
+    }
 
   if (path[0] == '/')
     start = 1;
@@ -1411,7 +1430,10 @@ intern_scope_path (AgvizRecorder  *self,
         break;
       start = end + 1;
     }
+  if (length <= MAX_PATH_KEY)
+    g_hash_table_insert (trace->scope_by_path, g_strndup (path, length), GUINT_TO_POINTER (index + 1));
 
+found:
   g_string_overwrite_len (trace->last_scope_path, 0, path, length);
   g_string_truncate (trace->last_scope_path, length);
   trace->last_scope_index = index;
