@@ -213,7 +213,7 @@ assert_clean_exit (const AgvizRun *run,
                   run->status != 0 ? ": " : "", run->status != 0 ? run->err : "");
   if (run->status < 0)
     g_error ("%s died of signal %d: %s", what, -run->status, run->err);
-  g_assert_null (strstr (run->err, "AddressSanitizer"));
+  g_assert_null (strstr (run->err, "Sanitizer"));
   g_assert_null (strstr (run->err, "runtime error:"));
   g_assert_null (strstr (run->err, "CRITICAL"));
   g_assert_null (strstr (run->err, "WARNING **"));

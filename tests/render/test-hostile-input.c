@@ -136,6 +136,8 @@ assert_bounded (const AgvizRun *run,
                   run->seconds, usage.ru_maxrss / 1024);
   /* Never a signal (crash, sanitizer abort), never a failure of its own doing. */
   g_assert_cmpint (run->status, >=, 0);
+  g_assert_null (strstr (run->err, "Sanitizer"));
+  g_assert_null (strstr (run->err, "runtime error:"));
   g_assert_null (strstr (run->err, "CRITICAL"));
   g_assert_null (strstr (run->err, "WARNING **"));
   g_assert_cmpfloat (run->seconds, <, MAX_SECONDS_PER_COMMAND);
