@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,6 +31,35 @@ agviz_run_clear (AgvizRun *run)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AgvizRun, agviz_run_clear)
 
+/* Whether this build has AddressSanitizer (the agviz binary then runs several times slower). */
+static inline gboolean
+running_under_asan (void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+  return TRUE;
+#elif defined(__has_feature)
+# if __has_feature(address_sanitizer)
+  return TRUE;
+# else
+  return FALSE;
+# endif
+#else
+  return FALSE;
+#endif
+}
+
+/* "Bounded memory", enforced: no agviz command may need more than this much address space.
+ * (Not under ASan, whose shadow memory reserves terabytes of it.) */
+#define AGVIZ_RUN_ADDRESS_SPACE ((rlim_t) 4 << 30)
+
+static inline void
+agviz_run_limit_memory (gpointer user_data)
+{
+  struct rlimit limit = { AGVIZ_RUN_ADDRESS_SPACE, AGVIZ_RUN_ADDRESS_SPACE };
+
+  setrlimit (RLIMIT_AS, &limit);
+}
+
 /* Runs $AGVIZ with @argv (NULL-terminated, without the program), capturing both outputs. */
 static inline void
 agviz_run_argv (AgvizRun           *run,
@@ -45,7 +75,8 @@ agviz_run_argv (AgvizRun           *run,
     g_ptr_array_add (argv, (gpointer) args[i]);
   g_ptr_array_add (argv, NULL);
   agviz_run_clear (run);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &run->out,
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT,
+                running_under_asan () ? NULL : agviz_run_limit_memory, NULL, &run->out,
                 &run->err, &wait_status, &error);
   g_assert_no_error (error);
   run->seconds = (g_get_monotonic_time () - start) / 1e6;
@@ -84,23 +115,6 @@ static inline gboolean
 running_under_valgrind (void)
 {
   return g_getenv ("AGVIZ_UNDER_VALGRIND") != NULL;
-}
-
-/* Whether this build has AddressSanitizer (the agviz binary then runs several times slower). */
-static inline gboolean
-running_under_asan (void)
-{
-#if defined(__SANITIZE_ADDRESS__)
-  return TRUE;
-#elif defined(__has_feature)
-# if __has_feature(address_sanitizer)
-  return TRUE;
-# else
-  return FALSE;
-# endif
-#else
-  return FALSE;
-#endif
 }
 
 /* @normal iterations, or what AGVIZ_CRASH_ITERATIONS says; at most @asan under ASan and
