@@ -171,12 +171,9 @@ agviz_cli_import (int    argc,
     {
       if (status == AGVIZ_EXIT_OK)
         {
-          agviz_trace_file_remove (output);
-          if (g_rename (temp_path, output) != 0)
-            {
-              fprintf (stderr, "agviz: cannot replace %s: %s\n", output, g_strerror (errno));
-              status = AGVIZ_EXIT_IO;
-            }
+          /* One rename: killed at any moment, the old file or the new one is there. */
+          if (!agviz_trace_file_replace (temp_path, output, &error))
+            status = agviz_cli_fail (error);
         }
       else
         fprintf (stderr, "agviz: %s was left as it was (--replace replaces it only when every "

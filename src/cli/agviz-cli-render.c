@@ -448,6 +448,8 @@ write_output (AgvizLayout               *layout,
     out = fdopen (fd, "wb");
   }
   ok = agviz_drawing_write (layout, output->format, options, out, error);
+  if (!ok)
+    g_prefix_error (error, "%s: ", output->path);   /* the writer does not know the file's name */
   if (fclose (out) != 0 && ok)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot write %s", output->path);

@@ -181,9 +181,9 @@ typedef struct
   gint64      started_usec;   /* monotonic, to measure the tracing time */
   GString    *names;          /* local names of scopes and nodes, each NUL-terminated */
   GArray     *scopes;         /* PendingScope, parents before children; [0] is the root */
-  GHashTable *scope_index;    /* full scope path (owned) -> index in scopes + 1 */
-  const char *last_scope_path;   /* a key of scope_index: the scope looked up last */
-  gsize       last_scope_length;
+  GHashTable *scope_index;    /* "parent index/local name" (owned) -> index in scopes + 1 */
+  GHashTable *scope_by_path;  /* full path (owned), only up to MAX_PATH_KEY bytes -> index + 1 */
+  GString    *last_scope_path;   /* the full path of the scope looked up last */
   guint       last_scope_index;
   GArray     *nodes;          /* PendingNode */
   GHashTable *node_by_hash;   /* 64-bit hash of (scope, name) -> index in nodes + 1 */
@@ -309,6 +309,8 @@ open_trace_new (gint64 id)
   trace->names = g_string_new (NULL);
   trace->scopes = g_array_new (FALSE, FALSE, sizeof (PendingScope));
   trace->scope_index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  trace->scope_by_path = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  trace->last_scope_path = g_string_new (NULL);
   trace->nodes = g_array_new (FALSE, FALSE, sizeof (PendingNode));
   trace->node_by_hash = g_hash_table_new (hash_u64_key, g_direct_equal);
   trace->node_by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -326,6 +328,8 @@ open_trace_free (OpenTrace *trace)
   g_string_free (trace->names, TRUE);
   g_clear_pointer (&trace->scopes, g_array_unref);
   g_clear_pointer (&trace->scope_index, g_hash_table_unref);
+  g_clear_pointer (&trace->scope_by_path, g_hash_table_unref);
+  g_string_free (trace->last_scope_path, TRUE);
   g_clear_pointer (&trace->nodes, g_array_unref);
   g_clear_pointer (&trace->node_by_hash, g_hash_table_unref);
   g_clear_pointer (&trace->node_by_key, g_hash_table_unref);
@@ -545,12 +549,14 @@ commit_now (AgvizRecorder  *self,
     return FALSE;
 
   rc = sqlite3_step (statement (self, STMT_COMMIT));
-  sqlite3_reset (self->stmts[STMT_COMMIT]);
   if (rc != SQLITE_DONE)
     {
       /* A failed COMMIT leaves the transaction open (e.g. SQLITE_BUSY) or rolled back (I/O);
-       * fail_sqlite tells the two apart. */
-      return fail_sqlite (self, rc, "cannot commit", error);
+       * fail_sqlite tells the two apart.  Reset after it: resetting forgets the system error
+       * (disk full, file too large) the message names. */
+      fail_sqlite (self, rc, "cannot commit", error);
+      sqlite3_reset (self->stmts[STMT_COMMIT]);
+      return FALSE;
     }
 
   self->in_transaction = FALSE;
@@ -1434,54 +1440,81 @@ agviz_recorder_set_trace_start (AgvizRecorder  *self,
 }
 
 /* Returns the index in trace->scopes of the scope named by the first @length bytes of @path,
- * creating it and its parents as needed. */
+ * creating it and its parents as needed.  The path is walked one segment at a time and each
+ * scope is keyed by its parent's index and its local name: hostile names nest scopes 100,000 deep,
+ * and neither a recursion per level (the stack) nor a key holding the whole path per level
+ * (memory quadratic in the depth) survives that.  Paths up to MAX_PATH_KEY bytes are also kept
+ * whole, so the usual lookup is one probe.  A leading '/' names no scope: "/a" is "a". */
+#define MAX_PATH_KEY 1024
+
 static guint
 intern_scope_path (AgvizRecorder  *self,
                    OpenTrace      *trace,
                    const char     *path,
                    gsize           length)
 {
-  PendingScope scope = { 0, 0, 0, 0, 0 };
-  const char *slash;
-  gpointer key, value;
-  gsize name_start;
+  guint index = 0;
+  gsize start = 0;
 
   if (length == 0)
     return 0;
 
   /* Graphs list the ops of one scope together: most nodes are in the previous node's scope. */
-  if (trace->last_scope_path != NULL && trace->last_scope_length == length &&
-      memcmp (trace->last_scope_path, path, length) == 0)
+  if (trace->last_scope_path->len == length &&
+      memcmp (trace->last_scope_path->str, path, length) == 0)
     return trace->last_scope_index;
 
-  g_string_overwrite_len (self->scratch, 0, path, length);
-  g_string_truncate (self->scratch, length);
-  if (g_hash_table_lookup_extended (trace->scope_index, self->scratch->str, &key, &value))
+  /* Real paths are short: one lookup of the whole path finds a known scope. */
+  if (length <= MAX_PATH_KEY)
     {
-      trace->last_scope_path = key;
-      trace->last_scope_length = length;
-      trace->last_scope_index = GPOINTER_TO_UINT (value) - 1;
-      return trace->last_scope_index;
+      gpointer value;
+
+      g_string_overwrite_len (self->scratch, 0, path, length);
+      g_string_truncate (self->scratch, length);
+      if (g_hash_table_lookup_extended (trace->scope_by_path, self->scratch->str, NULL, &value))
+        {
+          index = GPOINTER_TO_UINT (value) - 1;
+          goto found;
+        }
     }
 
-  slash = g_strrstr_len (path, length, "/");
-  if (slash != NULL)
+  if (path[0] == '/')
+    start = 1;
+  for (;;)
     {
-      scope.parent_index = intern_scope_path (self, trace, path, slash - path);
-      name_start = slash - path + 1;
-    }
-  else
-    {
-      scope.parent_index = 0;
-      name_start = 0;
-    }
+      const char *slash = memchr (path + start, '/', length - start);
+      gsize end = slash != NULL ? (gsize) (slash - path) : length;
+      gpointer value;
 
-  scope.id = self->next_scope_id++;
-  scope.name_offset = open_trace_add_name (trace, path + name_start, length - name_start);
-  g_array_append_val (trace->scopes, scope);
-  g_hash_table_insert (trace->scope_index, g_strndup (path, length),
-                       GUINT_TO_POINTER (trace->scopes->len));
-  return trace->scopes->len - 1;
+      g_string_truncate (self->scratch, 0);
+      g_string_append_printf (self->scratch, "%u/", index);
+      g_string_append_len (self->scratch, path + start, end - start);
+      if (g_hash_table_lookup_extended (trace->scope_index, self->scratch->str, NULL, &value))
+        index = GPOINTER_TO_UINT (value) - 1;
+      else
+        {
+          PendingScope scope = { 0, 0, 0, 0, 0 };
+
+          scope.parent_index = index;
+          scope.id = self->next_scope_id++;
+          scope.name_offset = open_trace_add_name (trace, path + start, end - start);
+          g_array_append_val (trace->scopes, scope);
+          g_hash_table_insert (trace->scope_index, g_strndup (self->scratch->str, self->scratch->len),
+                               GUINT_TO_POINTER (trace->scopes->len));
+          index = trace->scopes->len - 1;
+        }
+      if (slash == NULL)
+        break;
+      start = end + 1;
+    }
+  if (length <= MAX_PATH_KEY)
+    g_hash_table_insert (trace->scope_by_path, g_strndup (path, length), GUINT_TO_POINTER (index + 1));
+
+found:
+  g_string_overwrite_len (trace->last_scope_path, 0, path, length);
+  g_string_truncate (trace->last_scope_path, length);
+  trace->last_scope_index = index;
+  return index;
 }
 
 static gint64

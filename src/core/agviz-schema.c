@@ -273,3 +273,53 @@ rollback:
   sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
   return FALSE;
 }
+
+/* Every table agviz reads, in the newest schema. */
+static const char *const agviz_tables[] = {
+  "metadata", "source_files", "frames", "stacks", "functions", "op_types", "devices",
+  "attr_sets", "traces", "scopes", "nodes", "calls", "executions", "tensor_summaries", "events",
+  "errors", "layout_cache", "scope_edges", NULL
+};
+
+gboolean
+_agviz_schema_check_planted (sqlite3     *db,
+                             const char  *path,
+                             gboolean     for_writing,
+                             GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  stmt = _agviz_sqlite_prepare (db, "SELECT type, name FROM sqlite_schema "
+                                    "WHERE type IN ('view', 'trigger') ORDER BY type DESC, name",
+                                error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *type = (const char *) sqlite3_column_text (stmt, 0);
+      const char *name = (const char *) sqlite3_column_text (stmt, 1);
+
+      /* A view in the place of one of agviz's tables would make agviz's queries run its SQL. */
+      if (g_strcmp0 (type, "view") == 0 && name != NULL &&
+          g_strv_contains ((const char * const *) agviz_tables, name))
+        {
+          g_set_error (error, AGVIZ_TRACE_FILE_ERROR, AGVIZ_TRACE_FILE_ERROR_CORRUPT,
+                       "%s: the file is damaged: %s is a view, not a table (agviz never "
+                       "makes views; this file was changed by hand)", path, name);
+          return FALSE;
+        }
+      /* Triggers run on writes: a writer (recorder, layout cache) would run planted SQL. */
+      if (for_writing && g_strcmp0 (type, "trigger") == 0)
+        {
+          g_set_error (error, AGVIZ_TRACE_FILE_ERROR, AGVIZ_TRACE_FILE_ERROR_IO,
+                       "%s: cannot write: the file holds a trigger (%s), which agviz never "
+                       "makes; agviz writes no file that would run planted SQL", path,
+                       name != NULL ? name : "unnamed");
+          return FALSE;
+        }
+    }
+  if (rc != SQLITE_DONE)
+    return _agviz_sqlite_fail (error, db, rc, "cannot read the schema");
+  return TRUE;
+}

@@ -151,11 +151,13 @@ static const struct
     "SELECT " SUMMARY_COLUMNS " WHERE node_id = ?1 AND node_id <> 0 ORDER BY id" },
   [Q_EXECUTION_SUMMARIES] = { "execution-summaries", TRUE,
     "SELECT " SUMMARY_COLUMNS " WHERE execution_id = ?1 AND execution_id <> 0 ORDER BY id" },
-  /* A report, not interactive: counting executions and events reads their tables. */
+  /* A report, not interactive: counting executions and events reads their tables.  total()
+   * rather than sum(): sum() fails the whole query with "integer overflow" on a hand-made file's
+   * impossible counts, total() adds in floating point and the cast saturates. */
   [Q_TOTALS] = { "totals", FALSE,
     "SELECT (SELECT count(*) FROM functions), (SELECT count(*) FROM traces),"
-    " (SELECT coalesce(sum(node_count), 0) FROM traces),"
-    " (SELECT coalesce(sum(edge_count), 0) FROM traces),"
+    " (SELECT CAST(total(node_count) AS INTEGER) FROM traces),"
+    " (SELECT CAST(total(edge_count) AS INTEGER) FROM traces),"
     " (SELECT count(*) FROM executions), (SELECT count(*) FROM events),"
     " (SELECT count(*) FROM errors)" },
   [Q_INTEGRITY_CHECK] = { "integrity-check", FALSE, "PRAGMA integrity_check(20)" },
@@ -249,6 +251,8 @@ struct _AgvizStore
   sqlite3_stmt *stmts[N_QUERIES];
 
   GHashTable   *scope_names;    /* scope id -> full name; names never change once written */
+  GHashTable   *file_texts;     /* source file id -> GBytes, the texts read so far (the same */
+                                /* megabytes of a captured file are wanted for every stack) */
 };
 
 G_DEFINE_FINAL_TYPE (AgvizStore, agviz_store, G_TYPE_OBJECT)
@@ -262,6 +266,7 @@ agviz_store_finalize (GObject *object)
     g_clear_pointer (&self->stmts[i], sqlite3_finalize);
   g_clear_pointer (&self->db, sqlite3_close);
   g_clear_pointer (&self->scope_names, g_hash_table_unref);
+  g_clear_pointer (&self->file_texts, g_hash_table_unref);
   g_free (self->path);
 
   G_OBJECT_CLASS (agviz_store_parent_class)->finalize (object);
@@ -277,6 +282,8 @@ static void
 agviz_store_init (AgvizStore *self)
 {
   self->scope_names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  self->file_texts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                            (GDestroyNotify) g_bytes_unref);
 }
 
 static sqlite3_stmt *
@@ -331,6 +338,26 @@ column_text (sqlite3_stmt *stmt,
   const unsigned char *text = sqlite3_column_text (stmt, column);
 
   return text != NULL ? g_strdup ((const char *) text) : NULL;
+}
+
+/* For NOT NULL columns: a hand-made file may still hold NULL (or a row a LEFT JOIN did not find)
+ * there, and every reader of these fields counts on a string. */
+static char *
+column_text_nonnull (sqlite3_stmt *stmt,
+                     int           column)
+{
+  const unsigned char *text = sqlite3_column_text (stmt, column);
+
+  return g_strdup (text != NULL ? (const char *) text : "");
+}
+
+static const char *
+column_text_static_nonnull (sqlite3_stmt *stmt,
+                            int           column)
+{
+  const unsigned char *text = sqlite3_column_text (stmt, column);
+
+  return text != NULL ? (const char *) text : "";
 }
 
 static gint64
@@ -416,7 +443,7 @@ agviz_store_get_metadata (AgvizStore  *self,
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
   if (!next_row (self, stmt, error))
     return NULL;
-  return column_text (stmt, 0);
+  return column_text_nonnull (stmt, 0);
 }
 
 GHashTable *
@@ -431,7 +458,7 @@ agviz_store_list_metadata (AgvizStore  *self,
 
   stmt = query (self, Q_LIST_METADATA);
   while (next_row (self, stmt, &local_error))
-    g_hash_table_insert (pairs, column_text (stmt, 0), column_text (stmt, 1));
+    g_hash_table_insert (pairs, column_text_nonnull (stmt, 0), column_text_nonnull (stmt, 1));
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -507,9 +534,9 @@ trace_from_row (sqlite3_stmt *stmt)
   trace->id = sqlite3_column_int64 (stmt, 0);
   trace->function_id = sqlite3_column_int64 (stmt, 1);
   trace->ordinal = sqlite3_column_int (stmt, 2);
-  trace->graph_name = column_text (stmt, 3);
-  trace->signature = column_text (stmt, 4);
-  trace->reason = column_text (stmt, 5);
+  trace->graph_name = column_text_nonnull (stmt, 3);
+  trace->signature = column_text_nonnull (stmt, 4);
+  trace->reason = column_text_nonnull (stmt, 5);
   if (!agviz_trace_status_from_string (status, &trace->status))
     trace->status = AGVIZ_TRACE_STATUS_RECORDING;
   trace->started_ns = sqlite3_column_int64 (stmt, 7);
@@ -559,7 +586,7 @@ agviz_store_list_functions (AgvizStore  *self,
       AgvizFunction *function = g_new0 (AgvizFunction, 1);
 
       function->id = sqlite3_column_int64 (stmt, 0);
-      function->name = column_text (stmt, 1);
+      function->name = column_text_nonnull (stmt, 1);
       function->file = column_text (stmt, 2);
       function->line = sqlite3_column_int (stmt, 3);
       g_ptr_array_add (functions, function);
@@ -674,47 +701,95 @@ agviz_store_list_executions (AgvizStore  *self,
                        (GDestroyNotify) agviz_execution_free, error);
 }
 
+typedef struct
+{
+  gint64  id;
+  char   *name;      /* local name */
+} ScopeLink;
+
+static void
+scope_link_clear (gpointer data)
+{
+  g_free (((ScopeLink *) data)->name);
+}
+
+static void
+cache_scope_name (AgvizStore *self,
+                  gint64      scope_id,
+                  const char *full_name)
+{
+  gint64 *key = g_new (gint64, 1);
+
+  *key = scope_id;
+  g_hash_table_insert (self->scope_names, key, g_strdup (full_name));
+}
+
+/* Scopes of a hand-made or hostile file may nest 100,000 deep or form a cycle: the walk up to the
+ * root is a loop that notices cycles, and only names up to this long are cached for the ancestors
+ * passed on the way (every ancestor's full name of a 100,000-level path is gigabytes). */
+#define MAX_CACHED_ANCESTOR_NAME 1024
+
 static const char *
 scope_full_name (AgvizStore  *self,
                  gint64       scope_id,
                  GError     **error)
 {
-  g_autofree char *name = NULL;
-  const char *parent_name, *cached;
-  gint64 parent_id;
-  sqlite3_stmt *stmt;
-  gint64 *key;
+  g_autoptr(GArray) chain = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  g_autoptr(GString) full = NULL;
+  const char *prefix = "", *cached;
+  gint64 id = scope_id;
 
   if ((cached = g_hash_table_lookup (self->scope_names, &scope_id)) != NULL)
     return cached;
 
-  stmt = query (self, Q_GET_SCOPE);
-  sqlite3_bind_int64 (stmt, 1, scope_id);
-  if (!next_row (self, stmt, error))
+  /* From the scope up to the root, or to an ancestor whose name is known. */
+  chain = g_array_new (FALSE, FALSE, sizeof (ScopeLink));
+  g_array_set_clear_func (chain, scope_link_clear);
+  seen = g_hash_table_new (g_direct_hash, g_direct_equal);
+  while (id != 0)
     {
-      if (error == NULL || *error == NULL)
-        not_found (error, "no scope %" G_GINT64_FORMAT, scope_id);
-      return NULL;
-    }
-  parent_id = sqlite3_column_int64 (stmt, 2);
-  name = column_text (stmt, 3);
-  sqlite3_reset (stmt);
+      sqlite3_stmt *stmt;
+      ScopeLink link;
 
-  if (parent_id == 0)
-    parent_name = "";
-  else if (parent_id == scope_id ||
-           (parent_name = scope_full_name (self, parent_id, error)) == NULL)
+      if ((cached = g_hash_table_lookup (self->scope_names, &id)) != NULL)
+        {
+          prefix = cached;
+          break;
+        }
+      if (!g_hash_table_add (seen, GSIZE_TO_POINTER ((gsize) id)))
+        {
+          not_found (error, "scope %" G_GINT64_FORMAT " is its own ancestor", scope_id);
+          return NULL;
+        }
+      stmt = query (self, Q_GET_SCOPE);
+      sqlite3_bind_int64 (stmt, 1, id);
+      if (!next_row (self, stmt, error))
+        {
+          if (error == NULL || *error == NULL)
+            not_found (error, "no scope %" G_GINT64_FORMAT, id);
+          return NULL;
+        }
+      link.id = id;
+      link.name = column_text_nonnull (stmt, 3);
+      id = sqlite3_column_int64 (stmt, 2);
+      sqlite3_reset (stmt);
+      g_array_append_val (chain, link);
+    }
+
+  /* Down again: a scope under a scope named "" (the root) is named by its local name alone. */
+  full = g_string_new (prefix);
+  for (guint i = chain->len; i-- > 0;)
     {
-      if (parent_id == scope_id)
-        not_found (error, "scope %" G_GINT64_FORMAT " is its own parent", scope_id);
-      return NULL;
-    }
+      ScopeLink *link = &g_array_index (chain, ScopeLink, i);
 
-  key = g_new (gint64, 1);
-  *key = scope_id;
-  cached = *parent_name == '\0' ? g_strdup (name) : g_strconcat (parent_name, "/", name, NULL);
-  g_hash_table_insert (self->scope_names, key, (gpointer) cached);
-  return cached;
+      if (full->len > 0)
+        g_string_append_c (full, '/');
+      g_string_append (full, link->name);
+      if (i == 0 || full->len <= MAX_CACHED_ANCESTOR_NAME)
+        cache_scope_name (self, link->id, full->str);
+    }
+  return g_hash_table_lookup (self->scope_names, &scope_id);
 }
 
 /* Fills a node from a NODE_COLUMNS row; NULL (with @error) if its scope cannot be named. */
@@ -731,7 +806,7 @@ node_from_row (AgvizStore    *self,
   node->id = sqlite3_column_int64 (stmt, 0);
   node->trace_id = sqlite3_column_int64 (stmt, 1);
   node->scope_id = sqlite3_column_int64 (stmt, 2);
-  node->op_type = column_text (stmt, 4);
+  node->op_type = column_text_nonnull (stmt, 4);
   node->device = column_text (stmt, 5);
   node->stack_id = sqlite3_column_int64 (stmt, 6);
   if (attrs != NULL)
@@ -749,9 +824,9 @@ node_from_row (AgvizStore    *self,
   if (scope_name == NULL)
     return NULL;
   if (*scope_name == '\0')
-    node->name = column_text (stmt, 3);
+    node->name = column_text_nonnull (stmt, 3);
   else
-    node->name = g_strconcat (scope_name, "/", (const char *) sqlite3_column_text (stmt, 3), NULL);
+    node->name = g_strconcat (scope_name, "/", column_text_static_nonnull (stmt, 3), NULL);
   return g_steal_pointer (&node);
 }
 
@@ -877,7 +952,7 @@ scope_from_row (AgvizStore    *self,
   scope->id = sqlite3_column_int64 (stmt, 0);
   scope->trace_id = sqlite3_column_int64 (stmt, 1);
   scope->parent_id = sqlite3_column_int64 (stmt, 2);
-  scope->name = column_text (stmt, 3);
+  scope->name = column_text_nonnull (stmt, 3);
   scope->node_count = sqlite3_column_int64 (stmt, 4);
   scope->descendant_count = sqlite3_column_int64 (stmt, 5);
 
@@ -1116,7 +1191,7 @@ agviz_store_list_node_calls (AgvizStore  *self,
   stmt = query (self, Q_NODE_CALLS);
   sqlite3_bind_int64 (stmt, 1, node_id);
   while (next_row (self, stmt, &local_error))
-    g_hash_table_insert (calls, column_text (stmt, 0), column_text (stmt, 1));
+    g_hash_table_insert (calls, column_text_nonnull (stmt, 0), column_text_nonnull (stmt, 1));
   sqlite3_reset (stmt);
   if (local_error != NULL)
     {
@@ -1192,11 +1267,18 @@ agviz_store_get_file_text (AgvizStore  *self,
 
   g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
 
+  /* A text, once captured, never changes; files without one may get it later, so only found
+   * texts are kept. */
+  if ((text = g_hash_table_lookup (self->file_texts, &file_id)) != NULL)
+    return g_bytes_ref (text);
+
   stmt = query (self, Q_FILE_TEXT);
   sqlite3_bind_int64 (stmt, 1, file_id);
   if (next_row (self, stmt, error) && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
     text = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
   sqlite3_reset (stmt);
+  if (text != NULL)
+    g_hash_table_insert (self->file_texts, g_memdup2 (&file_id, sizeof file_id), g_bytes_ref (text));
   return text;
 }
 
@@ -1242,6 +1324,7 @@ read_stack (AgvizStore  *self,
   g_autoptr(GHashTable) texts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                                        (GDestroyNotify) g_bytes_unref);
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_direct_hash, g_direct_equal);
   gint64 entry = stack_id;
   guint guard = 0;
 
@@ -1254,8 +1337,10 @@ read_stack (AgvizStore  *self,
       GBytes *text;
       gint64 frame_id;
 
-      /* A hand-made file could loop its parents: real stacks are never this deep. */
-      if (++guard > 100000)
+      /* A hand-made file could loop its parents: noticed at the first entry seen twice (walking
+       * 100,000 entries per stack made `agviz check` take minutes), and real stacks are never
+       * this deep either. */
+      if (++guard > 100000 || !g_hash_table_add (seen, GSIZE_TO_POINTER ((gsize) entry)))
         {
           g_set_error (error, AGVIZ_TRACE_FILE_ERROR, AGVIZ_TRACE_FILE_ERROR_CORRUPT,
                        "%s: stack %" G_GINT64_FORMAT " loops back on itself", self->path,
@@ -1294,7 +1379,7 @@ read_stack (AgvizStore  *self,
       frame->file = column_text (stmt, 3);
       frame->line = sqlite3_column_int (stmt, 4);
       frame->column = sqlite3_column_int (stmt, 5);
-      frame->function = column_text (stmt, 6);
+      frame->function = column_text_nonnull (stmt, 6);
       sqlite3_reset (stmt);
 
       if (!with_text)
@@ -1359,7 +1444,7 @@ event_from_row (sqlite3_stmt *stmt)
   event->node_id = sqlite3_column_int64 (stmt, 5);
   event->execution_id = sqlite3_column_int64 (stmt, 6);
   event->stack_id = sqlite3_column_int64 (stmt, 7);
-  event->message = column_text (stmt, 8);
+  event->message = column_text_nonnull (stmt, 8);
   event->detail = column_text (stmt, 9);
   return event;
 }
@@ -1394,8 +1479,8 @@ recorded_error_from_row (sqlite3_stmt *stmt)
                                        &recorded->origin))
     recorded->origin = AGVIZ_ERROR_ORIGIN_PROGRAM;
   recorded->wall_ns = sqlite3_column_int64 (stmt, 2);
-  recorded->type = column_text (stmt, 3);
-  recorded->message = column_text (stmt, 4);
+  recorded->type = column_text_nonnull (stmt, 3);
+  recorded->message = column_text_nonnull (stmt, 4);
   recorded->traceback = column_text (stmt, 5);
   recorded->function_id = sqlite3_column_int64 (stmt, 6);
   recorded->trace_id = sqlite3_column_int64 (stmt, 7);
@@ -1471,8 +1556,8 @@ source_file_from_row (sqlite3_stmt *stmt)
   AgvizSourceFile *file = g_new0 (AgvizSourceFile, 1);
 
   file->id = sqlite3_column_int64 (stmt, 0);
-  file->host = column_text (stmt, 1);
-  file->path = column_text (stmt, 2);
+  file->host = column_text_nonnull (stmt, 1);
+  file->path = column_text_nonnull (stmt, 2);
   file->sha256 = column_text (stmt, 3);
   file->has_text = sqlite3_column_int (stmt, 4) != 0;
   return file;
@@ -1918,7 +2003,7 @@ scope_row (sqlite3_stmt *stmt,
   AgvizScopeRow row = {
     .id = sqlite3_column_int64 (stmt, 0),
     .parent_id = sqlite3_column_int64 (stmt, 1),
-    .name = (const char *) sqlite3_column_text (stmt, 2),
+    .name = column_text_static_nonnull (stmt, 2),
     .node_count = sqlite3_column_int64 (stmt, 3),
     .descendant_count = sqlite3_column_int64 (stmt, 4),
   };
@@ -1936,8 +2021,8 @@ node_row (sqlite3_stmt *stmt,
   AgvizNodeRow row = {
     .id = sqlite3_column_int64 (stmt, 0),
     .scope_id = sqlite3_column_int64 (stmt, 1),
-    .name = (const char *) sqlite3_column_text (stmt, 2),
-    .op_type = (const char *) sqlite3_column_text (stmt, 3),
+    .name = column_text_static_nonnull (stmt, 2),
+    .op_type = column_text_static_nonnull (stmt, 3),
     .device = (const char *) sqlite3_column_text (stmt, 4),
     .stack_id = sqlite3_column_int64 (stmt, 5),
     .attr_set_id = sqlite3_column_int64 (stmt, 6),
@@ -1957,8 +2042,8 @@ call_row (sqlite3_stmt *stmt,
           gpointer      func,
           gpointer      user_data)
 {
-  const char *role = (const char *) sqlite3_column_text (stmt, 1);
-  const char *callee = (const char *) sqlite3_column_text (stmt, 2);
+  const char *role = column_text_static_nonnull (stmt, 1);
+  const char *callee = column_text_static_nonnull (stmt, 2);
 
   return ((AgvizStoreCallFunc) func) (sqlite3_column_int64 (stmt, 0), role ? role : "",
                                       callee ? callee : "", user_data);

@@ -47,4 +47,12 @@ gboolean  _agviz_sqlite_exec            (sqlite3        *db,
 gboolean  _agviz_schema_migrate         (sqlite3        *db,
                                          GError        **error);
 
+/* Refuses files changed by hand to run SQL of their own: a view in the place of one of agviz's
+ * tables (CORRUPT), and, when @for_writing, any trigger (IO: readers may still read the file,
+ * since they never write and so never fire one). */
+gboolean  _agviz_schema_check_planted   (sqlite3        *db,
+                                         const char     *path,
+                                         gboolean        for_writing,
+                                         GError        **error);
+
 G_END_DECLS

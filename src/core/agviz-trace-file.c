@@ -59,6 +59,37 @@ agviz_trace_file_remove (const char *path)
     }
 }
 
+gboolean
+agviz_trace_file_replace (const char  *new_path,
+                          const char  *path,
+                          GError     **error)
+{
+  const char *companions[] = { "-wal", "-shm", "-journal" };
+
+  g_return_val_if_fail (new_path != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (companions); i++)
+    {
+      g_autofree char *file = g_strconcat (path, companions[i], NULL);
+      g_remove (file);
+    }
+  if (g_rename (new_path, path) != 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, AGVIZ_TRACE_FILE_ERROR, AGVIZ_TRACE_FILE_ERROR_IO,
+                   "%s: cannot replace: %s", path, g_strerror (saved_errno));
+      return FALSE;
+    }
+  /* The new file was closed, so its own companions hold nothing. */
+  for (guint i = 0; i < G_N_ELEMENTS (companions); i++)
+    {
+      g_autofree char *file = g_strconcat (new_path, companions[i], NULL);
+      g_remove (file);
+    }
+  return TRUE;
+}
+
 static int
 error_code_for_sqlite (int rc)
 {
@@ -70,6 +101,39 @@ error_code_for_sqlite (int rc)
       return AGVIZ_TRACE_FILE_ERROR_NOT_SQLITE;
     default:
       return AGVIZ_TRACE_FILE_ERROR_IO;
+    }
+}
+
+/* "disk I/O error" alone does not tell a full disk from a broken one.  SQLite keeps the errno of
+ * the failing call only until the next system call (a rollback makes several), so when it is
+ * gone the kind of write that failed says it. */
+static const char *
+describe_write_failure (sqlite3 *db,
+                        int      rc)
+{
+  switch (sqlite3_system_errno (db))
+    {
+    case ENOSPC:
+    case EFBIG:
+    case EDQUOT:
+    case EROFS:
+    case EACCES:
+    case EPERM:
+    case EIO:
+      return g_strerror (sqlite3_system_errno (db));
+    default:
+      break;
+    }
+  switch (rc)
+    {
+    case SQLITE_FULL:
+    case SQLITE_IOERR_WRITE:
+    case SQLITE_IOERR_SHMSIZE:
+    case SQLITE_IOERR_TRUNCATE:
+    case SQLITE_IOERR_FSYNC:
+      return "writing failed: is the disk full?";
+    default:
+      return NULL;
     }
 }
 
@@ -87,9 +151,12 @@ _agviz_sqlite_fail (GError     **error,
                      : code == AGVIZ_TRACE_FILE_ERROR_NOT_SQLITE ? "not a valid SQLite database: "
                      : "";
 
-  g_set_error (error, AGVIZ_TRACE_FILE_ERROR, code, "%s%s%s%s (%s)",
+  const char *cause = db != NULL ? describe_write_failure (db, rc) : NULL;
+
+  g_set_error (error, AGVIZ_TRACE_FILE_ERROR, code, "%s%s%s%s (%s%s%s)",
                filename != NULL && *filename ? filename : "",
-               filename != NULL && *filename ? ": " : "", kind, what, message);
+               filename != NULL && *filename ? ": " : "", kind, what, message,
+               cause != NULL ? ": " : "", cause != NULL ? cause : "");
   return FALSE;
 }
 
@@ -410,17 +477,92 @@ configure_sqlite_once (gpointer data)
   return NULL;
 }
 
+/* Opens the connection with agviz's safety settings; @immutable opens through a URI that tells
+ * SQLite the file cannot change (for read-only folders, see _agviz_trace_file_open()). */
+static sqlite3 *
+open_connection (const char  *path,
+                 int          flags,
+                 gboolean     immutable,
+                 GError     **error)
+{
+  g_autofree char *uri = NULL;
+  sqlite3 *db = NULL;
+  int rc;
+
+  if (immutable)
+    {
+      /* Escaped, so '?', '#' and '%' in the path stay part of the name. */
+      g_autofree char *escaped = g_uri_escape_string (path, "/", FALSE);
+
+      uri = g_strconcat ("file:", escaped, "?immutable=1", NULL);
+      flags |= SQLITE_OPEN_URI;
+    }
+  rc = sqlite3_open_v2 (uri != NULL ? uri : path, &db,
+                        flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, AGVIZ_TRACE_FILE_ERROR, error_code_for_sqlite (rc),
+                   "%s: cannot open: %s", path, db ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+      sqlite3_close (db);
+      return NULL;
+    }
+
+  /* Before the first query: a trace file can come from anybody, so never let its schema run
+   * functions from views or triggers, and refuse writes that could damage the file structure;
+   * and a recorder may hold the lock for a moment (checkpoint, migration). */
+  sqlite3_db_config (db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+  sqlite3_db_config (db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+  sqlite3_busy_timeout (db, 5000);
+  return db;
+}
+
+static gboolean
+has_wal_content (const char *path)
+{
+  g_autofree char *wal_path = g_strconcat (path, "-wal", NULL);
+  GStatBuf st;
+
+  return g_stat (wal_path, &st) == 0 && st.st_size > 0;
+}
+
+/* SQLite says "attempt to write a readonly database" even when only reading was asked for (WAL
+ * needs its -shm): say what is read-only instead. */
+static void
+explain_read_only (const char      *path,
+                   _AgvizOpenMode   mode,
+                   const GError    *sqlite_error,   /* or NULL */
+                   GError         **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  if (mode == _AGVIZ_OPEN_READ_ONLY)
+    g_set_error (error, AGVIZ_TRACE_FILE_ERROR, AGVIZ_TRACE_FILE_ERROR_IO,
+                 "%s: cannot read: its folder %s is read-only and a -wal file beside it holds "
+                 "recent writes that need it writable once", path, dir);
+  else if (g_access (path, W_OK) != 0)
+    g_set_error (error, AGVIZ_TRACE_FILE_ERROR, AGVIZ_TRACE_FILE_ERROR_IO,
+                 "%s: cannot write: the file is read-only", path);
+  else if (g_access (dir, W_OK) != 0)
+    g_set_error (error, AGVIZ_TRACE_FILE_ERROR, AGVIZ_TRACE_FILE_ERROR_IO,
+                 "%s: cannot write: its folder %s is read-only (a trace file needs its "
+                 "-wal and -shm files beside it)", path, dir);
+  else
+    g_set_error (error, AGVIZ_TRACE_FILE_ERROR, AGVIZ_TRACE_FILE_ERROR_IO,
+                 "%s: cannot write: %s", path,
+                 sqlite_error != NULL ? sqlite_error->message : "read-only");
+}
+
 sqlite3 *
 _agviz_trace_file_open (const char      *path,
                         _AgvizOpenMode   mode,
                         gboolean        *older_schema,
                         GError         **error)
 {
+  g_autoptr(GError) local_error = NULL;
   sqlite3 *db = NULL;
   gboolean is_empty = FALSE;
   int version = 0;
   int flags;
-  int rc;
 
   static GOnce sqlite_configured = G_ONCE_INIT;
 
@@ -451,24 +593,47 @@ _agviz_trace_file_open (const char      *path,
   if (mode == _AGVIZ_OPEN_CREATE && is_empty && !create_in_place_atomically (path, error))
     return NULL;
 
-  rc = sqlite3_open_v2 (path, &db, flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, NULL);
-  if (rc != SQLITE_OK)
+  db = open_connection (path, flags, FALSE, error);
+  if (db == NULL)
+    return NULL;
+
+  /* SQLite quietly opens a file it may not write read-only; a writer would then fail at its
+   * first write with "attempt to write a readonly database".  Say it now, and what is read-only. */
+  if (mode != _AGVIZ_OPEN_READ_ONLY && sqlite3_db_readonly (db, "main") == 1)
     {
-      g_set_error (error, AGVIZ_TRACE_FILE_ERROR, error_code_for_sqlite (rc),
-                   "%s: cannot open: %s", path, db ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
-      sqlite3_close (db);
-      return NULL;
+      explain_read_only (path, mode, NULL, error);
+      goto fail;
     }
 
-  /* Before the first query: a trace file can come from anybody, so never let its schema run
-   * functions from views or triggers, and refuse writes that could damage the file structure;
-   * and a recorder may hold the lock for a moment (checkpoint, migration). */
-  sqlite3_db_config (db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
-  sqlite3_db_config (db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-  sqlite3_busy_timeout (db, 5000);
+  if (!check_identity (db, path, mode, is_empty, &version, &local_error))
+    {
+      int code = sqlite3_extended_errcode (db) & 0xff;
 
-  if (!check_identity (db, path, mode, is_empty, &version, error))
-    goto fail;
+      if (code != SQLITE_READONLY && code != SQLITE_CANTOPEN)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          goto fail;
+        }
+      /* A WAL-mode file in a folder this process cannot write: SQLite cannot create the -shm
+       * index that WAL readers share, so even reading fails.  Without a WAL beside the file
+       * nobody is writing it (a writer needs the folder too) and everything is in the file
+       * itself, so a reader opens it as immutable: no locks, no -shm. */
+      if (mode == _AGVIZ_OPEN_READ_ONLY && !has_wal_content (path))
+        {
+          sqlite3_close (db);
+          g_clear_error (&local_error);
+          db = open_connection (path, flags, TRUE, error);
+          if (db == NULL)
+            return NULL;
+          if (!check_identity (db, path, mode, is_empty, &version, error))
+            goto fail;
+        }
+      else
+        {
+          explain_read_only (path, mode, local_error, error);
+          goto fail;
+        }
+    }
 
   if (version < AGVIZ_SCHEMA_VERSION)
     {
@@ -489,6 +654,9 @@ _agviz_trace_file_open (const char      *path,
     }
 
   if (!configure_connection (db, mode, error))
+    goto fail;
+
+  if (!_agviz_schema_check_planted (db, path, mode != _AGVIZ_OPEN_READ_ONLY, error))
     goto fail;
 
   return db;

@@ -39,5 +39,11 @@ gboolean agviz_trace_file_is_sqlite   (const char *path);
 
 /* Removes a trace file with its SQLite companions (-wal, -shm, -journal); missing ones are fine. */
 void     agviz_trace_file_remove      (const char *path);
+/* Puts the closed trace file @new_path in the place of @path in one rename(), so a process killed
+ * meanwhile leaves @path either as it was or as the new file, never missing.  @path's SQLite
+ * companions go first: a -wal of the old file would otherwise be replayed into the new one. */
+gboolean agviz_trace_file_replace     (const char  *new_path,
+                                       const char  *path,
+                                       GError     **error);
 
 G_END_DECLS
