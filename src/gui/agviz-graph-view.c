@@ -23,6 +23,7 @@
 
 #include "agviz-drawing-private.h"
 #include "agviz-graph-view.h"
+#include "agviz-label-text.h"
 
 /* Label size in layout points (the same 10 px the SVG writer uses). */
 #define LABEL_POINTS 10.0
@@ -476,8 +477,9 @@ add_legend_entry (AgvizGraphView *self,
                   char           *label,
                   const GdkRGBA  *color)
 {
-  LegendEntry entry = { label, { 0, 0, 0, 0 }, color != NULL };
+  LegendEntry entry = { agviz_label_text (label, 200), { 0, 0, 0, 0 }, color != NULL };
 
+  g_free (label);
   if (color != NULL)
     entry.color = *color;
   g_array_append_val (self->legend, entry);
@@ -898,7 +900,8 @@ draw_label (AgvizGraphView *self,
             double          top,
             const GdkRGBA  *color)
 {
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+  g_autofree char *shown = agviz_label_text (text, 200);
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), shown);
   g_autoptr(PangoFontDescription) font = pango_font_description_new ();
   int text_width, text_height;
 
@@ -1004,7 +1007,8 @@ draw_annotation_line (AgvizGraphView       *self,
   GdkRGBA border = selected ? accent : with_alpha (foreground, 0.6f);
   GdkRGBA fill = themed (self, (GdkRGBA) { 0.95f, 0.95f, 0.95f, 1.0f });
   float border_width = selected ? 2.0f : 1.0f;
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+  g_autofree char *shown = agviz_label_text (text, 200);
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), shown);
   g_autoptr(PangoFontDescription) font = pango_font_description_new ();
   int text_width, text_height;
   double dash_from, dash_to, dash_y;

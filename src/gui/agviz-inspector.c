@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "agviz-inspector.h"
+#include "agviz-label-text.h"
 
 struct _AgvizInspector
 {
@@ -112,8 +113,8 @@ add_property (GtkWidget  *grid,
               const char *name,
               const char *value)
 {
-  GtkWidget *name_label = gtk_label_new (name);
-  GtkWidget *value_label = gtk_label_new (value);
+  GtkWidget *name_label = agviz_label_new_for_text (name);
+  GtkWidget *value_label = agviz_label_new_for_text (value);
 
   gtk_label_set_xalign (GTK_LABEL (name_label), 0);
   gtk_label_set_yalign (GTK_LABEL (name_label), 0);
@@ -169,7 +170,7 @@ add_edge_list (AgvizInspector *self,
         text = g_strdup_printf ("%s:%d  (%s)", other->name, edge->src_output, other->op_type);
       else
         text = g_strdup_printf ("%s  (%s)", other->name, other->op_type);
-      label = gtk_label_new (text);
+      label = agviz_label_new_for_text (text);
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
       button = gtk_button_new ();
@@ -369,7 +370,7 @@ show_op (AgvizInspector       *self,
     }
   g_free (self->op_type);
   self->op_type = g_strdup (node->op_type);
-  gtk_label_set_text (GTK_LABEL (self->subtitle), node->op_type);
+  agviz_label_set_from_text (GTK_LABEL (self->subtitle), node->op_type);
 
   grid = add_grid (self);
   add_property (grid, row++, _("Name"), node->name);
@@ -461,7 +462,7 @@ agviz_inspector_show_item (AgvizInspector       *self,
   if (item == NULL || document == NULL)
     return;
 
-  gtk_label_set_text (GTK_LABEL (self->title), item->name);
+  agviz_label_set_from_text (GTK_LABEL (self->title), item->name);
   if (item->kind == AGVIZ_SCENE_ITEM_OP)
     show_op (self, document, item);
   else

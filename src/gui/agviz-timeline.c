@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "agviz-timeline.h"
+#include "agviz-label-text.h"
 
 #define LABEL_WIDTH   130.0
 #define LANE_HEIGHT    22.0
@@ -144,7 +145,8 @@ append_text (AgvizTimeline *self,
              double         max_width,
              const GdkRGBA *color)
 {
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+  g_autofree char *shown = agviz_label_text (text, 200);
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), shown);
   int width, height;
 
   pango_layout_set_width (layout, (int) MAX (1.0, max_width) * PANGO_SCALE);

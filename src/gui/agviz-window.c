@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "agviz-label-text.h"
 #include "agviz-window-private.h"
 
 #define DEFINING_LINE_CATEGORY "agviz-defining-line"
@@ -35,7 +36,7 @@ static void
 set_subtitle (AgvizWindow *self,
               const char  *subtitle)
 {
-  gtk_label_set_text (self->subtitle_label, subtitle != NULL ? subtitle : "");
+  agviz_label_set_from_text (self->subtitle_label, subtitle != NULL ? subtitle : "");
   gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), subtitle != NULL);
 }
 
@@ -79,7 +80,7 @@ make_function_header (AgvizFunction *function)
 {
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *name = gtk_label_new (function->name);
+  GtkWidget *name = agviz_label_new_for_text (function->name);
 
   gtk_list_box_row_set_selectable (GTK_LIST_BOX_ROW (row), FALSE);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
@@ -92,12 +93,13 @@ make_function_header (AgvizFunction *function)
     {
       g_autofree char *base = g_path_get_basename (function->file);
       g_autofree char *where = g_strdup_printf ("%s:%d", base, function->line);
-      GtkWidget *location = gtk_label_new (where);
+      g_autofree char *tooltip = agviz_label_text (function->file, AGVIZ_LABEL_TEXT_MAX_CHARS);
+      GtkWidget *location = agviz_label_new_for_text (where);
 
       gtk_label_set_xalign (GTK_LABEL (location), 0);
       gtk_widget_add_css_class (location, "dim-label");
       gtk_widget_add_css_class (location, "caption");
-      gtk_widget_set_tooltip_text (location, function->file);
+      gtk_widget_set_tooltip_text (location, tooltip);
       gtk_box_append (GTK_BOX (box), location);
     }
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
@@ -147,7 +149,7 @@ make_trace_row (AgvizWindow   *self,
   gtk_box_append (GTK_BOX (text), details_label);
   if (trace->signature != NULL && trace->signature[0] != '\0')
     {
-      GtkWidget *signature = gtk_label_new (trace->signature);
+      GtkWidget *signature = agviz_label_new_for_text (trace->signature);
 
       gtk_label_set_xalign (GTK_LABEL (signature), 0);
       gtk_label_set_ellipsize (GTK_LABEL (signature), PANGO_ELLIPSIZE_END);
@@ -479,7 +481,7 @@ _agviz_window_show_source (AgvizWindow *self,
       g_idle_add_full (G_PRIORITY_LOW, scroll_source_to_line, g_object_ref (self), NULL);
     }
   label = g_strdup_printf ("%s:%d", recorded_path, line);
-  gtk_label_set_text (self->source_label, label);
+  agviz_label_set_from_text (self->source_label, label);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->source_label), label);
 }
 
@@ -536,7 +538,7 @@ bind_diagnostic_row (GtkSignalListItemFactory *factory,
     default: icon_name = "dialog-information-symbolic"; break;
     }
   gtk_image_set_from_icon_name (GTK_IMAGE (icon), icon_name);
-  gtk_label_set_text (GTK_LABEL (message), agviz_diagnostic_get_message (diagnostic));
+  agviz_label_set_from_text (GTK_LABEL (message), agviz_diagnostic_get_message (diagnostic));
   if (agviz_diagnostic_get_file (diagnostic) != NULL)
     {
       g_autofree char *base = g_path_get_basename (agviz_diagnostic_get_file (diagnostic));
@@ -548,7 +550,7 @@ bind_diagnostic_row (GtkSignalListItemFactory *factory,
         g_string_append (location, " · ");
       g_string_append_printf (location, _("trace %d"), agviz_diagnostic_get_trace_ordinal (diagnostic));
     }
-  gtk_label_set_text (GTK_LABEL (where), location->str);
+  agviz_label_set_from_text (GTK_LABEL (where), location->str);
   gtk_widget_set_tooltip_text (box, agviz_diagnostic_get_fix (diagnostic));
 }
 
@@ -714,7 +716,7 @@ make_search_row (const AgvizSearchHit *hit)
   g_autofree char *text = g_strdup_printf ("%s  (%s)", hit->path,
                                            hit->op_type != NULL ? hit->op_type : _("scope"));
   GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *label = gtk_label_new (text);
+  GtkWidget *label = agviz_label_new_for_text (text);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_START);
@@ -993,7 +995,7 @@ _agviz_window_show_comparison (AgvizWindow *self,
   summary = g_strdup_printf (_("%1$s, trace %2$d next to trace %3$d. A tf.function may create "
                                "variables only while it is traced the first time: later traces "
                                "must reuse them."), function->name, trace->ordinal, first->ordinal);
-  gtk_label_set_text (self->comparison_summary, summary);
+  agviz_label_set_from_text (self->comparison_summary, summary);
   g_debug ("comparison: %u variables in the first trace, %u in trace %d", n_first, n_this, trace->ordinal);
   self->comparison_trace_id = trace_id;
   gtk_stack_set_visible_child_name (self->inspector_stack, "comparison");

@@ -21,6 +21,7 @@
 #include "agviz-color-scheme.h"
 #include "agviz-drawing-private.h"
 #include "agviz-recorder.h"
+#include "agviz-label-text.h"
 #include "agviz-window-private.h"
 
 typedef struct
@@ -1023,6 +1024,114 @@ test_open_saved_model (void)
   }
 }
 
+/* The longest text any label under @widget holds, in characters. */
+static glong
+longest_label (GtkWidget *widget)
+{
+  glong longest = 0;
+
+  if (GTK_IS_LABEL (widget))
+    longest = g_utf8_strlen (gtk_label_get_text (GTK_LABEL (widget)), -1);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    longest = MAX (longest, longest_label (child));
+  return longest;
+}
+
+/* A trace file with hostile names and sizes (invalid UTF-8, control characters, right-to-left
+ * marks, markup characters, a 2,000-level scope, a self-loop, 20,000 edges between two nodes, a
+ * 20 MB attribute) opens, every top-level item can be selected and inspected, search works, and
+ * no label is handed more than agviz_label_text() allows.  GLib test makes any GTK warning (such
+ * as invalid UTF-8 given to a label) fatal. */
+static void
+test_hostile_file (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("agviz-gui-hostile-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "hostile.db", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  AgvizSceneItem *root, *deep = NULL;
+  Fixture fx = { 0 };
+  /* Smaller under valgrind, which runs GTK some fifty times slower. */
+  gboolean valgrind = g_getenv ("AGVIZ_UNDER_VALGRIND") != NULL;
+  gsize huge_bytes = valgrind ? 2 * 1024 * 1024 : 20 * 1024 * 1024;
+  int levels = valgrind ? 200 : 2000, parallel_edges = valgrind ? 2000 : 20000;
+
+  {
+    g_autoptr(AgvizRecorder) recorder = agviz_recorder_open (path, &error);
+    g_autoptr(GString) deep_name = g_string_new (NULL);
+    g_autofree char *huge = g_malloc (huge_bytes + 1);
+    GVariantBuilder attrs;
+    gint64 function, trace, p, q, loop;
+
+    g_assert_no_error (error);
+    function = agviz_recorder_add_function (recorder, "f\xe2\x80\x8f<&\"\xff", 0, 0, &error);
+    trace = agviz_recorder_begin_trace (recorder, function, "__inference_f\x01_1",
+                                        "(x=\xfe\n<b>)", "", &error);
+    g_assert_no_error (error);
+    agviz_recorder_add_node (recorder, trace, "w\xe2\x80\xae<&\"'\n\x01/x\xff", "Op\xfe", "\x02",
+                             NULL, 0, &error);
+    g_assert_no_error (error);
+    for (int level = 0; level < levels; level++)
+      g_string_append (deep_name, "d/");
+    g_string_append (deep_name, "leaf");
+    agviz_recorder_add_node (recorder, trace, deep_name->str, "Deep", NULL, NULL, 0, &error);
+    memset (huge, 'x', huge_bytes);
+    huge[huge_bytes] = '\0';
+    g_variant_builder_init (&attrs, G_VARIANT_TYPE_VARDICT);
+    g_variant_builder_add (&attrs, "{sv}", "value", g_variant_new_string (huge));
+    agviz_recorder_add_node (recorder, trace, "big", "Const", NULL, g_variant_builder_end (&attrs),
+                             0, &error);
+    g_assert_no_error (error);
+    loop = agviz_recorder_add_node (recorder, trace, "loop", "Loop", NULL, NULL, 0, &error);
+    p = agviz_recorder_add_node (recorder, trace, "p", "P", NULL, NULL, 0, &error);
+    q = agviz_recorder_add_node (recorder, trace, "q", "Q", NULL, NULL, 0, &error);
+    g_assert_no_error (error);
+    g_assert_true (agviz_recorder_add_edge (recorder, trace, loop, 0, loop, 0, &error));
+    for (int input = 0; input < parallel_edges; input++)
+      g_assert_true (agviz_recorder_add_edge (recorder, trace, p, input, q, input, &error));
+    g_assert_true (agviz_recorder_end_trace (recorder, trace, AGVIZ_TRACE_STATUS_COMPLETE, -1, &error));
+    g_assert_true (agviz_recorder_close (recorder, &error));
+  }
+
+  fx.window = g_object_new (AGVIZ_TYPE_WINDOW, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (fx.window), 1400, 900);
+  gtk_window_present (GTK_WINDOW (fx.window));
+  agviz_window_open (fx.window, file);
+  g_assert_true (wait_for (loaded, &fx));
+  g_assert_nonnull (fx.window->scene);
+  g_assert_true (wait_for (drawn, &fx));
+  g_assert_cmpint (longest_label (GTK_WIDGET (fx.window)), <=, AGVIZ_LABEL_TEXT_MAX_CHARS + 40);
+
+  /* Every top-level item selected and shown in the inspector. */
+  root = agviz_scene_get_root (fx.window->scene);
+  for (guint i = 0; i < root->children->len; i++)
+    {
+      AgvizSceneItem *item = g_ptr_array_index (root->children, i);
+
+      if (g_str_equal (item->name, "d"))
+        deep = item;
+      agviz_graph_view_select (fx.window->graph_view, item, TRUE);
+      g_assert_true (wait_for (laid_out, &fx));
+      g_assert_true (wait_for (drawn, &fx));
+      g_assert_cmpint (longest_label (GTK_WIDGET (fx.window)), <=, AGVIZ_LABEL_TEXT_MAX_CHARS + 40);
+    }
+
+  /* The deep scope opens a level at a time. */
+  g_assert_nonnull (deep);
+  g_assert_true (agviz_graph_view_toggle_expanded (fx.window->graph_view, deep, &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_for (laid_out, &fx));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx.window), "win.search", NULL));
+  g_assert_cmpuint (search (&fx, "big"), ==, 1);
+  g_assert_cmpuint (search (&fx, "<&"), ==, 1);
+
+  fixture_teardown (&fx, NULL);
+  agviz_trace_file_remove (path);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1078,6 +1187,7 @@ main (int    argc,
   g_test_add_func ("/agviz/gui/open-saved-model", test_open_saved_model);
   g_test_add_func ("/agviz/gui/live-refresh", test_live_refresh);
   g_test_add_func ("/agviz/gui/search-big-trace", test_search_big_trace);
+  g_test_add_func ("/agviz/gui/hostile-file", test_hostile_file);
 
   {
     int status = g_test_run ();
