@@ -365,9 +365,15 @@ agviz_timeline_set_document (AgvizTimeline *self,
   for (guint i = 0; i < executions->len; i++)
     {
       AgvizExecution *execution = g_ptr_array_index (executions, i);
+      gint64 end_ns;
+
       g_hash_table_insert (lane_of, g_memdup2 (&execution->trace_id, sizeof (gint64)), GUINT_TO_POINTER (0));
       first = MIN (first, execution->start_ns);
-      last = MAX (last, execution->start_ns + MAX (execution->duration_ns, 0));
+
+      /* Times come from the file: saturate rather than overflow. */
+      if (__builtin_add_overflow (execution->start_ns, MAX (execution->duration_ns, 0), &end_ns))
+        end_ns = G_MAXINT64;
+      last = MAX (last, end_ns);
     }
   for (guint f = 0; f < functions->len; f++)
     {

@@ -66,10 +66,12 @@ import_step_stats (AgvizImportContext        *ctx,
           g_autofree char *label_op = NULL;
           AgvizExecution execution = { 0 };
           gint64 execution_id;
-          gint64 start_ns = stats->all_start_nanos != 0 ? stats->all_start_nanos
-                                                        : stats->all_start_micros * 1000;
-          gint64 duration_ns = stats->all_end_rel_nanos != 0 ? stats->all_end_rel_nanos
-                                                             : stats->all_end_rel_micros * 1000;
+          gint64 start_ns = stats->all_start_nanos != 0
+                              ? stats->all_start_nanos
+                              : agviz_tf_micros_to_ns (stats->all_start_micros);
+          gint64 duration_ns = stats->all_end_rel_nanos != 0
+                                 ? stats->all_end_rel_nanos
+                                 : agviz_tf_micros_to_ns (stats->all_end_rel_micros);
 
           if (node != NULL)
             execution.op_type = (char *) node->op_type;
@@ -87,7 +89,14 @@ import_step_stats (AgvizImportContext        *ctx,
           ctx->stats.executions++;
           n_stats++;
           first_start = MIN (first_start, start_ns);
-          last_end = MAX (last_end, start_ns + execution.duration_ns);
+          {
+            gint64 end_ns;
+
+            /* Times come from the file: saturate rather than overflow. */
+            if (__builtin_add_overflow (start_ns, execution.duration_ns, &end_ns))
+              end_ns = execution.duration_ns > 0 ? G_MAXINT64 : G_MININT64;
+            last_end = MAX (last_end, end_ns);
+          }
 
           /* The outputs' dtype and shape tie the timing to the graph node. */
           for (gsize o = 0; node != NULL && o < stats->n_output; o++)
@@ -402,7 +411,7 @@ _agviz_import_event_file (AgvizImportContext *ctx,
           return FALSE;
         }
       wall_ns = event->wall_time > 0 && event->wall_time < 1e11
-                  ? (gint64) (event->wall_time * 1e9) : 0;
+                  ? agviz_tf_seconds_to_ns (event->wall_time) : 0;
       switch (event->what_case)
         {
         case AGVIZ_TF__EVENT__WHAT_GRAPH_DEF:

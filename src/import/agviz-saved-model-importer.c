@@ -17,15 +17,21 @@
 #include "agviz-tf-saved-model.pb-c.h"
 #include "agviz-tf-values.h"
 
-/* Dotted paths from the root to every object, breadth first (shortest path wins). */
-static char **
+/* Dotted paths from the root to every object, breadth first (shortest path wins); NULL for an
+ * object no path reaches.  An array that may hold NULLs, so not a GStrv: g_strfreev() would stop
+ * at the first unreachable object and leak the rest (found by fuzz-import-file). */
+static GPtrArray *
 object_paths (const AgvizTf__SavedObjectGraph *objects)
 {
-  char **paths = g_new0 (char *, objects->n_nodes + 1);
+  GPtrArray *array = g_ptr_array_new_full (objects->n_nodes + 1, g_free);
+  char **paths;
   g_autoptr(GQueue) queue = g_queue_new ();
 
+  g_ptr_array_set_size (array, objects->n_nodes + 1);
+  paths = (char **) array->pdata;
+
   if (objects->n_nodes == 0)
-    return paths;
+    return array;
   paths[0] = g_strdup ("");
   g_queue_push_tail (queue, GUINT_TO_POINTER (0));
   while (!g_queue_is_empty (queue))
@@ -46,7 +52,7 @@ object_paths (const AgvizTf__SavedObjectGraph *objects)
           g_queue_push_tail (queue, GUINT_TO_POINTER (child->node_id));
         }
     }
-  return paths;
+  return array;
 }
 
 static void
@@ -266,7 +272,8 @@ _agviz_import_saved_model (AgvizImportContext *ctx,
       const AgvizTf__MetaGraphDef *meta = saved_model->meta_graphs[m];
       g_autoptr(AgvizGraphImporter) graphs = agviz_graph_importer_new (ctx->recorder, &ctx->stats,
                                                                        ctx->warnings);
-      g_auto(GStrv) paths = NULL;
+      g_autoptr(GPtrArray) path_array = NULL;
+      char **paths = NULL;
       g_autofree char *description = NULL;
       g_autofree char *key = NULL;
       g_autofree char *meta_label = NULL;
@@ -275,7 +282,8 @@ _agviz_import_saved_model (AgvizImportContext *ctx,
         {
           const AgvizTf__SavedObjectGraph *objects = meta->object_graph_def;
 
-          paths = object_paths (objects);
+          path_array = object_paths (objects);
+          paths = (char **) path_array->pdata;
           /* A tf.function's own name beats the names of its traces ("f.trace_0"): bare
            * concrete functions first, functions after, so the latter win. */
           for (guint pass = 0; pass < 2; pass++)
@@ -297,9 +305,6 @@ _agviz_import_saved_model (AgvizImportContext *ctx,
                     graphs, object->bare_concrete_function->concrete_function_name, name, NULL);
               }
         }
-      else
-        paths = g_new0 (char *, 1);
-
       meta_label = saved_model->n_meta_graphs > 1
                      ? g_strdup_printf ("%s[%" G_GSIZE_FORMAT "]", label, m) : g_strdup (label);
       agviz_graph_importer_set_debug_info (graphs, debug_info);

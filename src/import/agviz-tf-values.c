@@ -596,3 +596,28 @@ agviz_tf_attrs_add (GVariantBuilder          *builder,
   if (sorted != stack_sorted)
     g_free (sorted);
 }
+
+gint64
+agviz_tf_micros_to_ns (gint64 micros)
+{
+  if (micros > G_MAXINT64 / 1000)
+    return G_MAXINT64;
+  if (micros < G_MININT64 / 1000)
+    return G_MININT64;
+  return micros * 1000;
+}
+
+gint64
+agviz_tf_seconds_to_ns (double seconds)
+{
+  double ns = seconds * 1e9;
+
+  if (isnan (ns))
+    return 0;
+  /* 9.2e18 is the largest double below 2^63, the first value that does not fit. */
+  if (ns >= 9.2e18)
+    return G_MAXINT64;
+  if (ns <= -9.2e18)
+    return G_MININT64;
+  return (gint64) ns;
+}

@@ -44,4 +44,9 @@ void        agviz_tf_attrs_add           (GVariantBuilder                 *build
                                           gsize                            n_entries,
                                           AgvizTfAttrEntry *const         *entries);
 
+/* Times from a file in nanoseconds, clamped to what gint64 holds (a hostile or damaged file may
+ * say anything; multiplying blindly overflows, which C leaves undefined).  Not a number: 0. */
+gint64      agviz_tf_micros_to_ns        (gint64                           micros);
+gint64      agviz_tf_seconds_to_ns       (double                           seconds);
+
 G_END_DECLS

@@ -300,7 +300,7 @@ on_graph_event (Dump                      *dump,
         return FALSE;
       if (event->wall_time > 0 &&
           !agviz_recorder_set_trace_start (ctx->recorder, graph->trace_id,
-                                           (gint64) (event->wall_time * 1e9), error))
+                                           agviz_tf_seconds_to_ns (event->wall_time), error))
         return FALSE;
       graph->open = TRUE;
       ctx->stats.functions++;
@@ -709,7 +709,7 @@ on_execution (Dump                      *dump,
   if (execution->n_output_tensor_device_ids > 0)
     record.device = g_hash_table_lookup (dump->devices,
                                          GINT_TO_POINTER (execution->output_tensor_device_ids[0]));
-  record.start_ns = event->wall_time > 0 ? (gint64) (event->wall_time * 1e9) : 0;
+  record.start_ns = event->wall_time > 0 ? agviz_tf_seconds_to_ns (event->wall_time) : 0;
   record.stack_id = stack_for (dump, execution->code_location, error);
   if (record.stack_id == 0 && error != NULL && *error != NULL)
     return FALSE;

@@ -7,6 +7,7 @@
 #include "agviz-crc32c.h"
 #include "agviz-import-error.h"
 #include "agviz-proto-decoder.h"
+#include "agviz-tf-values.h"
 #include "agviz-text-format.h"
 #include "agviz-tf-graph.pb-c.h"
 #include "agviz-tf-summary.pb-c.h"
@@ -334,6 +335,21 @@ test_text_format_print_round_trip (void)
   agviz_proto_free (again);
 }
 
+/* Times from a file saturate instead of overflowing (fuzz-import-file: step stats with
+ * all_start_micros = 37728797018963968). */
+static void
+test_time_conversions (void)
+{
+  g_assert_cmpint (agviz_tf_micros_to_ns (1500), ==, 1500000);
+  g_assert_cmpint (agviz_tf_micros_to_ns (-7), ==, -7000);
+  g_assert_cmpint (agviz_tf_micros_to_ns (G_GINT64_CONSTANT (37728797018963968)), ==, G_MAXINT64);
+  g_assert_cmpint (agviz_tf_micros_to_ns (G_MININT64), ==, G_MININT64);
+  g_assert_cmpint (agviz_tf_seconds_to_ns (1.5), ==, 1500000000);
+  g_assert_cmpint (agviz_tf_seconds_to_ns (1e300), ==, G_MAXINT64);
+  g_assert_cmpint (agviz_tf_seconds_to_ns (-1e300), ==, G_MININT64);
+  g_assert_cmpint (agviz_tf_seconds_to_ns (NAN), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -351,5 +367,6 @@ main (int    argc,
   g_test_add_func ("/agviz/import/text-format/errors", test_text_format_errors);
   g_test_add_func ("/agviz/import/text-format/depth", test_text_format_depth);
   g_test_add_func ("/agviz/import/text-format/print-round-trip", test_text_format_print_round_trip);
+  g_test_add_func ("/agviz/import/time-conversions", test_time_conversions);
   return g_test_run ();
 }
