@@ -270,6 +270,9 @@ agviz_proto_check (const ProtobufCMessageDescriptor  *descriptor,
   g_return_val_if_fail (descriptor != NULL, FALSE);
   g_return_val_if_fail (data != NULL || length == 0, FALSE);
 
+  /* An empty message may come as NULL; NULL + 0 is still undefined behaviour in C. */
+  if (data == NULL)
+    ctx.start = data = (const guint8 *) "";
   return check_message (&ctx, descriptor, data, data + length, 0);
 }
 

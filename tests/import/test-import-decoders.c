@@ -350,6 +350,19 @@ test_time_conversions (void)
   g_assert_cmpint (agviz_tf_seconds_to_ns (NAN), ==, 0);
 }
 
+/* An empty message given as NULL decodes (UBSan: NULL + 0 in the wire check, found by
+ * fuzz-debug-info and fuzz-text-format). */
+static void
+test_empty_message (void)
+{
+  ProtobufCMessage *message;
+
+  g_assert_true (agviz_proto_check (&agviz_tf__graph_def__descriptor, NULL, 0, "empty", NULL));
+  message = agviz_proto_decode (&agviz_tf__graph_def__descriptor, NULL, 0, "empty", NULL);
+  g_assert_nonnull (message);
+  agviz_proto_free (message);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -368,5 +381,6 @@ main (int    argc,
   g_test_add_func ("/agviz/import/text-format/depth", test_text_format_depth);
   g_test_add_func ("/agviz/import/text-format/print-round-trip", test_text_format_print_round_trip);
   g_test_add_func ("/agviz/import/time-conversions", test_time_conversions);
+  g_test_add_func ("/agviz/import/empty-message", test_empty_message);
   return g_test_run ();
 }
