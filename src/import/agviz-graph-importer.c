@@ -326,12 +326,12 @@ build_node_attrs (const AgvizTf__NodeDef *node)
   agviz_tf_attrs_add (&builder, node->n_attr, (AgvizTfAttrEntry *const *) node->attr);
   if (info != NULL && info->n_original_node_names > 0)
     g_variant_builder_add (&builder, "{sv}", "_original_node_names",
-                           g_variant_new_strv ((const char *const *) info->original_node_names,
-                                               info->n_original_node_names));
+                           agviz_tf_text_array_variant (info->original_node_names,
+                                                        info->n_original_node_names));
   if (info != NULL && info->n_original_func_names > 0)
     g_variant_builder_add (&builder, "{sv}", "_original_func_names",
-                           g_variant_new_strv ((const char *const *) info->original_func_names,
-                                               info->n_original_func_names));
+                           agviz_tf_text_array_variant (info->original_func_names,
+                                                        info->n_original_func_names));
   return g_variant_builder_end (&builder);
 }
 
@@ -1087,7 +1087,7 @@ arg_attrs (const AgvizTf__FunctionDef   *function,
     g_variant_builder_add (&builder, "{sv}", "T",
                            g_variant_new_string (agviz_tf_dtype_name (arg->type)));
   else if (arg->type_attr != NULL && *arg->type_attr != '\0')
-    g_variant_builder_add (&builder, "{sv}", "T", g_variant_new_string (arg->type_attr));
+    g_variant_builder_add (&builder, "{sv}", "T", agviz_tf_text_variant (arg->type_attr));
   g_variant_builder_add (&builder, "{sv}", "index", g_variant_new_int64 (index));
   if (is_input)
     {

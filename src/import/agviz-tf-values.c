@@ -424,6 +424,14 @@ agviz_tf_tensor_describe (const AgvizTf__TensorProto *tensor,
 static GVariant *
 text_variant (const char *text)
 {
+  return agviz_tf_text_variant (text);
+}
+
+/* A string from a file as a GVariant string, which must be UTF-8: GLib refuses anything else
+ * (a critical and a NULL value, which crashes whoever serialises the container later). */
+GVariant *
+agviz_tf_text_variant (const char *text)
+{
   g_autofree char *valid = NULL;
 
   if (g_utf8_validate (text, -1, NULL))
@@ -572,6 +580,8 @@ agviz_tf_attrs_add (GVariantBuilder          *builder,
   AgvizTfAttrEntry **sorted = n_entries <= G_N_ELEMENTS (stack_sorted)
                                 ? stack_sorted : g_new (AgvizTfAttrEntry *, n_entries);
 
+  if (n_entries == 0)
+    return;   /* entries may be NULL then, and memcpy() must not see it */
   memcpy (sorted, entries, n_entries * sizeof *sorted);
   qsort (sorted, n_entries, sizeof *sorted, compare_entries);
   for (gsize i = 0; i < n_entries; i++)
@@ -620,4 +630,16 @@ agviz_tf_seconds_to_ns (double seconds)
   if (ns <= -9.2e18)
     return G_MININT64;
   return (gint64) ns;
+}
+
+GVariant *
+agviz_tf_text_array_variant (char *const *texts,
+                             gsize        n_texts)
+{
+  GVariantBuilder builder;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE_STRING_ARRAY);
+  for (gsize i = 0; i < n_texts; i++)
+    g_variant_builder_add_value (&builder, agviz_tf_text_variant (texts[i] != NULL ? texts[i] : ""));
+  return g_variant_builder_end (&builder);
 }

@@ -44,6 +44,11 @@ void        agviz_tf_attrs_add           (GVariantBuilder                 *build
                                           gsize                            n_entries,
                                           AgvizTfAttrEntry *const         *entries);
 
+/* Strings from a file as GVariant strings (type "s" / "as"), made valid UTF-8. */
+GVariant   *agviz_tf_text_variant        (const char                      *text);
+GVariant   *agviz_tf_text_array_variant  (char *const                     *texts,
+                                          gsize                            n_texts);
+
 /* Times from a file in nanoseconds, clamped to what gint64 holds (a hostile or damaged file may
  * say anything; multiplying blindly overflows, which C leaves undefined).  Not a number: 0. */
 gint64      agviz_tf_micros_to_ns        (gint64                           micros);
