@@ -496,6 +496,8 @@ add_encoded_frames (AgvizDebugInfo             *self,
 
   first = self->frame_scratch->len;
   g_array_set_size (self->frame_scratch, first + n_slices);
+  if (n_slices == 0)
+    return TRUE;   /* no frames; and an empty array's data may be NULL, where NULL + 0 is UB */
   frame_at = (gint64 *) self->frame_scratch->data + first;
   /* Innermost first on the wire: walk it backwards. */
   for (guint i = n_slices; i-- > 0;)
