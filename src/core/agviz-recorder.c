@@ -1251,7 +1251,17 @@ agviz_recorder_add_stack (AgvizRecorder  *self,
                           guint           n_frames,
                           GError        **error)
 {
-  gint64 stack_id = 0;
+  return agviz_recorder_extend_stack (self, 0, frame_ids, n_frames, error);
+}
+
+gint64
+agviz_recorder_extend_stack (AgvizRecorder  *self,
+                             gint64          parent_stack_id,
+                             const gint64   *frame_ids,
+                             guint           n_frames,
+                             GError        **error)
+{
+  gint64 stack_id = parent_stack_id;
 
   g_return_val_if_fail (AGVIZ_IS_RECORDER (self), 0);
   g_return_val_if_fail (frame_ids != NULL || n_frames == 0, 0);
@@ -1260,8 +1270,17 @@ agviz_recorder_add_stack (AgvizRecorder  *self,
     return 0;
   if (n_frames == 0)
     return fail_invalid (error, AGVIZ_RECORDER_ERROR_INVALID, "a stack needs at least one frame");
+  if (parent_stack_id < 0)
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_UNKNOWN_ID,
+                         "no stack with id %" G_GINT64_FORMAT, parent_stack_id);
   if (!ensure_transaction (self, error))
     return 0;
+  if (parent_stack_id > 0 && !stack_is_known (self, parent_stack_id))
+    {
+      if (!row_exists (self, STMT_STACK_EXISTS, parent_stack_id, "stack", error))
+        return 0;
+      g_hash_table_add (self->known_stacks, id_to_value (parent_stack_id));
+    }
 
   for (guint i = 0; i < n_frames; i++)
     {
@@ -1713,6 +1732,36 @@ check_node_in_trace (AgvizRecorder  *self,
     return fail_invalid (error, AGVIZ_RECORDER_ERROR_UNKNOWN_ID,
                          "node %" G_GINT64_FORMAT " belongs to another trace than %"
                          G_GINT64_FORMAT, node_id, trace_id);
+  return TRUE;
+}
+
+gboolean
+agviz_recorder_set_node_stack (AgvizRecorder  *self,
+                               gint64          trace_id,
+                               gint64          node_id,
+                               gint64          stack_id,
+                               GError        **error)
+{
+  OpenTrace *trace;
+
+  g_return_val_if_fail (AGVIZ_IS_RECORDER (self), FALSE);
+
+  if (!check_usable (self, error))
+    return FALSE;
+  if ((trace = lookup_open_trace (self, trace_id, error)) == NULL)
+    return FALSE;
+  if (!check_node_in_trace (self, trace_id, node_id, error))
+    return FALSE;
+  if (stack_id < 0)
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_UNKNOWN_ID,
+                         "no stack with id %" G_GINT64_FORMAT, stack_id);
+  if (stack_id > 0 && !stack_is_known (self, stack_id))
+    {
+      if (!row_exists (self, STMT_STACK_EXISTS, stack_id, "stack", error))
+        return FALSE;
+      g_hash_table_add (self->known_stacks, id_to_value (stack_id));
+    }
+  g_array_index (trace->nodes, PendingNode, node_index_of (trace, node_id)).stack_id = stack_id;
   return TRUE;
 }
 

@@ -101,6 +101,14 @@ gint64         agviz_recorder_add_stack        (AgvizRecorder       *self,
                                                 const gint64        *frame_ids,
                                                 guint                n_frames,
                                                 GError             **error);
+/* The stack made of stack @parent_stack_id (0: none) called on into @frame_ids, outermost
+ * first: what agviz_recorder_add_stack() returns for the parent's frames followed by these,
+ * without naming the parent's frames again (importers that know a stack's outer part). */
+gint64         agviz_recorder_extend_stack     (AgvizRecorder       *self,
+                                                gint64               parent_stack_id,
+                                                const gint64        *frame_ids,
+                                                guint                n_frames,
+                                                GError             **error);
 
 /* A staged function, interned by (@name, @file_id, @line); @file_id and @line may be 0. */
 gint64         agviz_recorder_add_function     (AgvizRecorder       *self,
@@ -140,6 +148,15 @@ gint64         agviz_recorder_add_node         (AgvizRecorder       *self,
 gint64         agviz_recorder_find_node        (AgvizRecorder       *self,
                                                 gint64               trace_id,
                                                 const char          *name,
+                                                GError             **error);
+
+/* Sets (or replaces) the creation stack of node @node_id of open trace @trace_id: importers
+ * that learn stacks after the nodes (from a file read on another thread) fill them in before
+ * the trace ends.  @stack_id may be 0 (none). */
+gboolean       agviz_recorder_set_node_stack   (AgvizRecorder       *self,
+                                                gint64               trace_id,
+                                                gint64               node_id,
+                                                gint64               stack_id,
                                                 GError             **error);
 
 /* An edge inside one open trace: @src_output -1 makes it a control edge.  @dst_input is its

@@ -24,27 +24,60 @@ struct _AgvizDebugInfo
   char             *source_dir;
   char             *path;       /* the file, for errors; NULL when not loaded from one */
 
-  /* key (borrowed) -> StackTrace (old layout), or the ProtobufCBinaryData of one when
-   * traces_encoded is set */
+  /* key (borrowed) -> StackTrace (old layout), or, when traces_encoded is set, the index + 1
+   * of the entry in entry_stacks */
   GHashTable *old_traces;
   gboolean    traces_encoded;
   GHashTable *trace_ids;        /* key (borrowed) -> guint64 trace id + 1 (new layout) */
   GHashTable *traces_by_id;     /* guint64 id -> StackTrace */
   GHashTable *frames_by_id;     /* guint64 id -> FileLineCol */
 
+  /* The old layout's stacks, read without a recorder (on the loading thread, see
+   * agviz_debug_info_load_in_background()) into a prefix tree of their own: each distinct frame
+   * (by its bytes) is unpacked once, each distinct stack entry is one LocalStack, and every
+   * entry of the traces map knows its innermost LocalStack.  Asking for a node's stack then
+   * only records the entries no earlier node's stack had. */
+  GArray       *local_frames;   /* LocalFrame */
+  GArray       *local_stacks;   /* LocalStack, parents before children */
+  gint32       *entry_stacks;   /* per traces map entry: local stack index, NO_FRAMES, BROKEN */
+  GStringChunk *function_names; /* LocalFrame.func */
+
+  /* Loading on a worker thread: nothing else touches the object until it is joined. */
+  GThread      *loader;
+  GError       *load_error;
+
   /* Caches of recorder ids; valid for one recorder batch. */
   AgvizRecorder *recorder;
   GArray        *file_ids;      /* gint64 per files[] index, 0 not yet added */
+  GArray        *local_frame_ids;     /* gint64 per LocalFrame, 0 not yet recorded */
+  GArray        *local_stack_ids;     /* gint64 per LocalStack, 0 not yet recorded */
   GHashTable    *stack_by_trace_id;   /* guint64 trace id -> gint64 stack id */
   GHashTable    *frame_cache;         /* FrameKey -> gint64 frame id */
   GHashTable    *stack_cache;         /* CachedStack (its own key) */
-  GHashTable    *encoded_frames;      /* EncodedFrame (bytes borrowed from the message) */
-  GHashTable    *encoded_stacks;      /* EncodedFrame: a whole encoded StackTrace, its stack id */
   GArray        *frame_scratch;
-  GArray        *slice_scratch;       /* ProtobufCBinaryData of one encoded stack's frames */
+  GArray        *chain_scratch;       /* guint32 LocalStack indices, innermost first */
   GString       *key;
   guint          n_texts;
 };
+
+/* entry_stacks values besides a local stack index. */
+#define NO_FRAMES (-1)
+#define BROKEN    (-2)
+#define NO_PARENT G_MAXUINT32
+
+typedef struct
+{
+  int         file_index;
+  int         line;
+  int         col;
+  const char *func;       /* in function_names; NULL when the frame has none */
+} LocalFrame;
+
+typedef struct
+{
+  guint32 parent;         /* LocalStack index, NO_PARENT for an outermost frame */
+  guint32 frame;          /* LocalFrame index */
+} LocalStack;
 
 /* Old-layout files repeat the same frames node after node: found again without formatting. */
 typedef struct
@@ -139,18 +172,12 @@ hash_u64 (gconstpointer key)
   return (guint) v;
 }
 
+/* The fields every way of making one fills in later; only the caches exist yet. */
 static AgvizDebugInfo *
-debug_info_alloc (ProtobufCMessage *message,
-                  char            **files,
-                  gsize             n_files,
-                  const char       *source_dir)
+debug_info_alloc (void)
 {
   AgvizDebugInfo *self = g_new0 (AgvizDebugInfo, 1);
 
-  self->message = message;
-  self->files = files;
-  self->n_files = n_files;
-  self->source_dir = g_strdup (source_dir);
   self->old_traces = g_hash_table_new (agviz_string_hash, g_str_equal);
   self->trace_ids = g_hash_table_new (agviz_string_hash, g_str_equal);
   self->traces_by_id = g_hash_table_new (hash_u64, g_int64_equal);
@@ -158,17 +185,48 @@ debug_info_alloc (ProtobufCMessage *message,
   self->stack_by_trace_id = g_hash_table_new_full (hash_u64, g_int64_equal, g_free, NULL);
   self->frame_cache = g_hash_table_new_full (frame_key_hash, frame_key_equal, g_free, g_free);
   self->stack_cache = g_hash_table_new_full (cached_stack_hash, cached_stack_equal, g_free, NULL);
-  self->encoded_frames = g_hash_table_new_full (encoded_frame_hash, encoded_frame_equal,
-                                                g_free, NULL);
-  self->encoded_stacks = g_hash_table_new_full (encoded_frame_hash, encoded_frame_equal,
-                                                g_free, NULL);
+  self->local_frames = g_array_new (FALSE, FALSE, sizeof (LocalFrame));
+  self->local_stacks = g_array_new (FALSE, FALSE, sizeof (LocalStack));
+  self->function_names = g_string_chunk_new (4096);
   self->file_ids = g_array_new (FALSE, TRUE, sizeof (gint64));
-  g_array_set_size (self->file_ids, n_files);
+  self->local_frame_ids = g_array_new (FALSE, TRUE, sizeof (gint64));
+  self->local_stack_ids = g_array_new (FALSE, TRUE, sizeof (gint64));
   self->frame_scratch = g_array_new (FALSE, FALSE, sizeof (gint64));
-  self->slice_scratch = g_array_new (FALSE, FALSE, sizeof (ProtobufCBinaryData));
+  self->chain_scratch = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->key = g_string_new (NULL);
   return self;
 }
+
+static void
+debug_info_set_message (AgvizDebugInfo   *self,
+                        ProtobufCMessage *message,
+                        char            **files,
+                        gsize             n_files,
+                        const char       *source_dir)
+{
+  self->message = message;
+  self->files = files;
+  self->n_files = n_files;
+  self->source_dir = g_strdup (source_dir);
+  g_array_set_size (self->file_ids, n_files);
+}
+
+/* Indexes the new layout's tables of @info, a GraphDebugInfo or a GraphDebugInfoEncodedTraces
+ * (the same fields, told apart only by their C types). */
+#define INDEX_NEW_LAYOUT(self, info)                                                          \
+  G_STMT_START {                                                                              \
+    for (gsize i_ = 0; i_ < (info)->n_name_to_trace_id; i_++)                                 \
+      g_hash_table_insert ((self)->trace_ids, (info)->name_to_trace_id[i_]->key,              \
+                           &(info)->name_to_trace_id[i_]->value);                             \
+    for (gsize i_ = 0; i_ < (info)->n_traces_by_id; i_++)                                     \
+      if ((info)->traces_by_id[i_]->value != NULL)                                            \
+        g_hash_table_insert ((self)->traces_by_id, &(info)->traces_by_id[i_]->key,            \
+                             (info)->traces_by_id[i_]->value);                                \
+    for (gsize i_ = 0; i_ < (info)->n_frames_by_id; i_++)                                     \
+      if ((info)->frames_by_id[i_]->value != NULL)                                            \
+        g_hash_table_insert ((self)->frames_by_id, &(info)->frames_by_id[i_]->key,            \
+                             (info)->frames_by_id[i_]->value);                                \
+  } G_STMT_END
 
 AgvizDebugInfo *
 agviz_debug_info_new (AgvizTf__GraphDebugInfo *info,
@@ -178,62 +236,182 @@ agviz_debug_info_new (AgvizTf__GraphDebugInfo *info,
 
   g_return_val_if_fail (info != NULL, NULL);
 
-  self = debug_info_alloc (&info->base, info->files, info->n_files, source_dir);
+  self = debug_info_alloc ();
+  debug_info_set_message (self, &info->base, info->files, info->n_files, source_dir);
   for (gsize i = 0; i < info->n_traces; i++)
     if (info->traces[i]->value != NULL)
       g_hash_table_insert (self->old_traces, info->traces[i]->key, info->traces[i]->value);
-  for (gsize i = 0; i < info->n_name_to_trace_id; i++)
-    g_hash_table_insert (self->trace_ids, info->name_to_trace_id[i]->key,
-                         &info->name_to_trace_id[i]->value);
-  for (gsize i = 0; i < info->n_traces_by_id; i++)
-    if (info->traces_by_id[i]->value != NULL)
-      g_hash_table_insert (self->traces_by_id, &info->traces_by_id[i]->key,
-                           info->traces_by_id[i]->value);
-  for (gsize i = 0; i < info->n_frames_by_id; i++)
-    if (info->frames_by_id[i]->value != NULL)
-      g_hash_table_insert (self->frames_by_id, &info->frames_by_id[i]->key,
-                           info->frames_by_id[i]->value);
+  INDEX_NEW_LAYOUT (self, info);
   return self;
 }
 
-/* Takes ownership of @info, whose bytes were checked as a whole GraphDebugInfo. */
-static AgvizDebugInfo *
-debug_info_new_encoded (AgvizTf__GraphDebugInfoEncodedTraces *info,
+/* The LocalFrame index of the encoded FileLineCol @slice, unpacking it the first time its bytes
+ * are seen; -1 when it does not parse. */
+static gint64
+local_frame_for (AgvizDebugInfo            *self,
+                 GHashTable                *frame_by_bytes,
+                 const ProtobufCBinaryData *slice)
+{
+  EncodedFrame lookup = { slice->data, slice->len, 0 };
+  EncodedFrame *known = g_hash_table_lookup (frame_by_bytes, &lookup);
+  AgvizTf__GraphDebugInfo__FileLineCol *frame;
+  LocalFrame local;
+
+  if (known != NULL)
+    return known->frame_id;
+  frame = (AgvizTf__GraphDebugInfo__FileLineCol *)
+    protobuf_c_message_unpack (&agviz_tf__graph_debug_info__file_line_col__descriptor, NULL,
+                               slice->len, slice->data);
+  if (frame == NULL)
+    return -1;
+  local.file_index = frame->file_index;
+  local.line = frame->line;
+  local.col = frame->col;
+  local.func = frame->func != NULL ? g_string_chunk_insert_const (self->function_names,
+                                                                  frame->func) : NULL;
+  protobuf_c_message_free_unpacked (&frame->base, NULL);
+  g_array_append_val (self->local_frames, local);
+  known = g_memdup2 (&lookup, sizeof lookup);
+  known->frame_id = self->local_frames->len - 1;
+  g_hash_table_add (frame_by_bytes, known);
+  return known->frame_id;
+}
+
+/* The innermost LocalStack of the encoded StackTrace @trace (frames innermost first on the
+ * wire), NO_FRAMES for none, BROKEN when its framing or a frame does not parse.  @slices is
+ * scratch; @stack_by_entry maps a packed (parent + 1, frame) to a LocalStack index + 1. */
+static gint32
+resolve_encoded_trace (AgvizDebugInfo            *self,
+                       const ProtobufCBinaryData *trace,
+                       GArray                    *slices,
+                       GHashTable                *frame_by_bytes,
+                       GHashTable                *stack_by_entry)
+{
+  const guint8 *p = trace->data, *end = trace->data + trace->len;
+  ProtobufCBinaryData *slice_at;
+  guint n_slices = 0;
+  guint32 parent = NO_PARENT;
+
+  /* A field takes two bytes at least: room for all of them, filled without appends. */
+  g_array_set_size (slices, trace->len / 2 + 1);
+  slice_at = (ProtobufCBinaryData *) slices->data;
+  while (p < end)
+    {
+      guint64 tag, length = 0;
+
+      if (!agviz_proto_read_varint (&p, end, &tag))
+        return BROKEN;
+      switch (tag & 7)
+        {
+        case 0:
+          if (!agviz_proto_read_varint (&p, end, &length))
+            return BROKEN;
+          continue;
+        case 1:
+          length = 8;
+          break;
+        case 5:
+          length = 4;
+          break;
+        case 2:
+          if (!agviz_proto_read_varint (&p, end, &length))
+            return BROKEN;
+          break;
+        default:
+          return BROKEN;
+        }
+      if (length > (guint64) (end - p))
+        return BROKEN;
+      /* Field 1, file_line_cols; frame_id (2) means nothing in the old layout. */
+      if (tag == ((1 << 3) | 2))
+        {
+          slice_at[n_slices].len = (gsize) length;
+          slice_at[n_slices].data = (guint8 *) p;
+          n_slices++;
+        }
+      p += length;
+    }
+
+  /* Innermost first on the wire: walk it backwards, outermost first. */
+  for (guint i = n_slices; i-- > 0;)
+    {
+      gint64 frame = local_frame_for (self, frame_by_bytes, &slice_at[i]);
+      guint64 key;
+      gpointer value;
+
+      if (frame < 0 || self->local_stacks->len >= G_MAXINT32 - 1)
+        return BROKEN;
+      key = ((guint64) (parent + 1) << 32) | (guint64) frame;
+      if (g_hash_table_lookup_extended (stack_by_entry, (gpointer) (guintptr) key, NULL, &value))
+        parent = GPOINTER_TO_UINT (value) - 1;
+      else
+        {
+          LocalStack entry = { parent, (guint32) frame };
+
+          g_array_append_val (self->local_stacks, entry);
+          parent = self->local_stacks->len - 1;
+          g_hash_table_insert (stack_by_entry, (gpointer) (guintptr) key,
+                               GUINT_TO_POINTER (parent + 1));
+        }
+    }
+  return n_slices == 0 ? NO_FRAMES : (gint32) parent;
+}
+
+static guint
+hash_packed_u64 (gconstpointer key)
+{
+  guint64 v = (guint64) (guintptr) key;
+
+  v ^= v >> 33;
+  v *= G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
+  v ^= v >> 33;
+  return (guint) v;
+}
+
+/* Takes ownership of @info, whose bytes were checked as a whole GraphDebugInfo.  Every stack of
+ * the traces map is read into the local prefix tree here, so nodes asking for theirs later
+ * cost a look-up of their key and of the entries no node had before. */
+static void
+debug_info_set_encoded (AgvizDebugInfo                       *self,
+                        AgvizTf__GraphDebugInfoEncodedTraces *info,
                         const char                           *source_dir)
 {
-  AgvizDebugInfo *self = debug_info_alloc (&info->base, info->files, info->n_files, source_dir);
+  g_autoptr(GHashTable) frame_by_bytes = g_hash_table_new_full (encoded_frame_hash,
+                                                                encoded_frame_equal, g_free, NULL);
+  g_autoptr(GHashTable) stack_by_entry = g_hash_table_new (hash_packed_u64, g_direct_equal);
+  g_autoptr(GArray) slices = g_array_new (FALSE, FALSE, sizeof (ProtobufCBinaryData));
 
+  debug_info_set_message (self, &info->base, info->files, info->n_files, source_dir);
   self->traces_encoded = TRUE;
+  self->entry_stacks = g_new (gint32, MAX (info->n_traces, 1));
   /* An entry whose StackTrace is absent or empty has no frames: no stack. */
   for (gsize i = 0; i < info->n_traces; i++)
-    if (info->traces[i]->value.len > 0)
-      g_hash_table_insert (self->old_traces, info->traces[i]->key, &info->traces[i]->value);
-  for (gsize i = 0; i < info->n_name_to_trace_id; i++)
-    g_hash_table_insert (self->trace_ids, info->name_to_trace_id[i]->key,
-                         &info->name_to_trace_id[i]->value);
-  for (gsize i = 0; i < info->n_traces_by_id; i++)
-    if (info->traces_by_id[i]->value != NULL)
-      g_hash_table_insert (self->traces_by_id, &info->traces_by_id[i]->key,
-                           info->traces_by_id[i]->value);
-  for (gsize i = 0; i < info->n_frames_by_id; i++)
-    if (info->frames_by_id[i]->value != NULL)
-      g_hash_table_insert (self->frames_by_id, &info->frames_by_id[i]->key,
-                           info->frames_by_id[i]->value);
-  return self;
+    {
+      const ProtobufCBinaryData *trace = &info->traces[i]->value;
+
+      if (trace->len == 0)
+        {
+          self->entry_stacks[i] = NO_FRAMES;
+          continue;
+        }
+      self->entry_stacks[i] = resolve_encoded_trace (self, trace, slices, frame_by_bytes,
+                                                     stack_by_entry);
+      g_hash_table_insert (self->old_traces, info->traces[i]->key, GSIZE_TO_POINTER (i + 1));
+    }
+  INDEX_NEW_LAYOUT (self, info);
 }
 
-AgvizDebugInfo *
-agviz_debug_info_load (const char  *path,
-                       GError     **error)
+/* Fills @self from the file @path: what agviz_debug_info_load() does, on any thread. */
+static gboolean
+load_into (AgvizDebugInfo  *self,
+           const char      *path,
+           GError         **error)
 {
   g_autofree char *contents = NULL;
   g_autofree char *dir = NULL;
   g_autoptr(GError) binary_error = NULL;
   AgvizTf__GraphDebugInfo *info;
   gsize length;
-
-
-  g_return_val_if_fail (path != NULL, NULL);
 
   if (!g_file_get_contents (path, &contents, &length, error))
     {
@@ -244,14 +422,15 @@ agviz_debug_info_load (const char  *path,
           g_clear_error (error);
           g_propagate_error (error, io);
         }
-      return NULL;
+      return FALSE;
     }
+  self->path = g_strdup (path);
+  dir = g_path_get_dirname (path);
 
   /* Binary first; a text file seldom parses as binary, and when it does it is caught by the
    * text attempt failing the other way round only if the binary one found nothing.  The
-   * message is unpacked with its old-layout stacks left encoded: each is checked when a node
-   * asks for it (see agviz_debug_info_get_stack()), so a large file is not walked frame by
-   * frame up front. */
+   * message is unpacked with its old-layout stacks left encoded and read into the local prefix
+   * tree, a stack that does not parse being reported only when a node asks for it. */
   {
     AgvizTf__GraphDebugInfoEncodedTraces *encoded = (AgvizTf__GraphDebugInfoEncodedTraces *)
       agviz_proto_decode (&agviz_tf__graph_debug_info_encoded_traces__descriptor,
@@ -260,12 +439,8 @@ agviz_debug_info_load (const char  *path,
     if (encoded != NULL &&
         (encoded->n_files > 0 || encoded->n_traces > 0 || encoded->n_traces_by_id > 0))
       {
-        AgvizDebugInfo *self;
-
-        dir = g_path_get_dirname (path);
-        self = debug_info_new_encoded (encoded, dir);
-        self->path = g_strdup (path);
-        return self;
+        debug_info_set_encoded (self, encoded, dir);
+        return TRUE;
       }
     g_clear_pointer (&encoded, agviz_proto_free);
   }
@@ -282,12 +457,81 @@ agviz_debug_info_load (const char  *path,
                      "%s is not a GraphDebugInfo: as text, %s; as binary, %s", path,
                      text_error->message,
                      binary_error != NULL ? binary_error->message : "it holds no stacks");
-        return NULL;
+        return FALSE;
       }
   }
 
-  dir = g_path_get_dirname (path);
-  return agviz_debug_info_new (info, dir);
+  debug_info_set_message (self, &info->base, info->files, info->n_files, dir);
+  for (gsize i = 0; i < info->n_traces; i++)
+    if (info->traces[i]->value != NULL)
+      g_hash_table_insert (self->old_traces, info->traces[i]->key, info->traces[i]->value);
+  INDEX_NEW_LAYOUT (self, info);
+  return TRUE;
+}
+
+AgvizDebugInfo *
+agviz_debug_info_load (const char  *path,
+                       GError     **error)
+{
+  AgvizDebugInfo *self;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self = debug_info_alloc ();
+  if (!load_into (self, path, error))
+    {
+      agviz_debug_info_free (self);
+      return NULL;
+    }
+  return self;
+}
+
+static gpointer
+load_in_background (gpointer data)
+{
+  AgvizDebugInfo *self = data;
+  /* Set by agviz_debug_info_load_in_background(); load_into() sets it again. */
+  g_autofree char *path = g_steal_pointer (&self->path);
+  GError *error = NULL;
+
+  if (!load_into (self, path, &error))
+    self->load_error = error;
+  return NULL;
+}
+
+AgvizDebugInfo *
+agviz_debug_info_load_in_background (const char *path)
+{
+  AgvizDebugInfo *self;
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self = debug_info_alloc ();
+  self->path = g_strdup (path);
+  self->loader = g_thread_try_new ("agviz-debug-info", load_in_background, self, NULL);
+  /* No thread to be had: read it here, the caller waits either way. */
+  if (self->loader == NULL)
+    load_in_background (self);
+  return self;
+}
+
+gboolean
+agviz_debug_info_wait (AgvizDebugInfo  *self,
+                       GError         **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (self->loader != NULL)
+    {
+      g_thread_join (self->loader);
+      self->loader = NULL;
+    }
+  if (self->load_error != NULL)
+    {
+      if (error != NULL)
+        *error = g_error_copy (self->load_error);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 void
@@ -295,6 +539,7 @@ agviz_debug_info_free (AgvizDebugInfo *self)
 {
   if (self == NULL)
     return;
+  agviz_debug_info_wait (self, NULL);
   g_hash_table_unref (self->old_traces);
   g_hash_table_unref (self->trace_ids);
   g_hash_table_unref (self->traces_by_id);
@@ -302,12 +547,17 @@ agviz_debug_info_free (AgvizDebugInfo *self)
   g_hash_table_unref (self->stack_by_trace_id);
   g_hash_table_unref (self->frame_cache);
   g_hash_table_unref (self->stack_cache);
+  g_array_unref (self->local_frames);
+  g_array_unref (self->local_stacks);
+  g_free (self->entry_stacks);
+  g_string_chunk_free (self->function_names);
   g_array_unref (self->file_ids);
-  g_hash_table_unref (self->encoded_frames);
-  g_hash_table_unref (self->encoded_stacks);
+  g_array_unref (self->local_frame_ids);
+  g_array_unref (self->local_stack_ids);
   g_array_unref (self->frame_scratch);
-  g_array_unref (self->slice_scratch);
+  g_array_unref (self->chain_scratch);
   g_string_free (self->key, TRUE);
+  g_clear_error (&self->load_error);
   agviz_proto_free (self->message);
   g_free (self->source_dir);
   g_free (self->path);
@@ -318,6 +568,7 @@ guint
 agviz_debug_info_get_n_keys (AgvizDebugInfo *self)
 {
   g_return_val_if_fail (self != NULL, 0);
+  agviz_debug_info_wait (self, NULL);
   return g_hash_table_size (self->old_traces) + g_hash_table_size (self->trace_ids);
 }
 
@@ -325,6 +576,7 @@ guint
 agviz_debug_info_get_n_texts (AgvizDebugInfo *self)
 {
   g_return_val_if_fail (self != NULL, 0);
+  agviz_debug_info_wait (self, NULL);
   return self->n_texts;
 }
 
@@ -439,101 +691,63 @@ frame_id_for (AgvizDebugInfo                         *self,
   return frame_id;
 }
 
-/* Appends the frame ids of an encoded old-layout StackTrace to frame_scratch, outermost first.
- * Only the stack's framing is walked here; each distinct frame is unpacked by protobuf-c once
- * and found again by its bytes. */
-static gboolean
-add_encoded_frames (AgvizDebugInfo             *self,
-                    AgvizRecorder              *recorder,
-                    const ProtobufCBinaryData  *trace,
-                    GError                    **error)
+/* The recorder's id of LocalFrame @index, recording it the first time. */
+static gint64
+record_local_frame (AgvizDebugInfo  *self,
+                    AgvizRecorder   *recorder,
+                    guint32          index,
+                    GError         **error)
 {
-  const guint8 *p = trace->data, *end = trace->data + trace->len;
-  GArray *slices = self->slice_scratch;
-  ProtobufCBinaryData *slice_at;
-  gint64 *frame_at;
-  guint n_slices = 0, first;
+  gint64 *id = &g_array_index (self->local_frame_ids, gint64, index);
 
-  /* A field takes two bytes at least: room for all of them, filled without appends. */
-  g_array_set_size (slices, trace->len / 2 + 1);
-  slice_at = (ProtobufCBinaryData *) slices->data;
-  while (p < end)
+  if (*id == 0)
     {
-      guint64 tag, length = 0;
+      const LocalFrame *local = &g_array_index (self->local_frames, LocalFrame, index);
+      AgvizTf__GraphDebugInfo__FileLineCol frame = AGVIZ_TF__GRAPH_DEBUG_INFO__FILE_LINE_COL__INIT;
 
-      if (!agviz_proto_read_varint (&p, end, &tag))
-        goto broken;
-      switch (tag & 7)
-        {
-        case 0:
-          if (!agviz_proto_read_varint (&p, end, &length))
-            goto broken;
-          continue;
-        case 1:
-          length = 8;
-          break;
-        case 5:
-          length = 4;
-          break;
-        case 2:
-          if (!agviz_proto_read_varint (&p, end, &length))
-            goto broken;
-          break;
-        default:
-          goto broken;
-        }
-      if (length > (guint64) (end - p))
-        goto broken;
-      /* Field 1, file_line_cols; frame_id (2) means nothing in the old layout. */
-      if (tag == ((1 << 3) | 2))
-        {
-          slice_at[n_slices].len = (gsize) length;
-          slice_at[n_slices].data = (guint8 *) p;
-          n_slices++;
-        }
-      p += length;
+      frame.file_index = local->file_index;
+      frame.line = local->line;
+      frame.col = local->col;
+      frame.func = (char *) local->func;
+      *id = record_frame (self, recorder, &frame, error);
     }
+  return *id;
+}
 
-  first = self->frame_scratch->len;
-  g_array_set_size (self->frame_scratch, first + n_slices);
-  if (n_slices == 0)
-    return TRUE;   /* no frames; and an empty array's data may be NULL, where NULL + 0 is UB */
-  frame_at = (gint64 *) self->frame_scratch->data + first;
-  /* Innermost first on the wire: walk it backwards. */
-  for (guint i = n_slices; i-- > 0;)
+/* The recorder's id of LocalStack @index: its entries that no stack asked for before are
+ * recorded, outermost first, onto the innermost one that was. */
+static gint64
+record_local_stack (AgvizDebugInfo  *self,
+                    AgvizRecorder   *recorder,
+                    guint32          index,
+                    GError         **error)
+{
+  GArray *chain = self->chain_scratch;
+  gint64 *ids = (gint64 *) self->local_stack_ids->data;
+  gint64 stack_id;
+
+  g_array_set_size (chain, 0);
+  while (index != NO_PARENT && ids[index] == 0)
     {
-      const ProtobufCBinaryData *slice = &slice_at[i];
-      EncodedFrame lookup = { slice->data, slice->len, 0 };
-      EncodedFrame *known = g_hash_table_lookup (self->encoded_frames, &lookup);
-      gint64 frame_id;
-
-      if (known != NULL)
-        frame_id = known->frame_id;
-      else
-        {
-          AgvizTf__GraphDebugInfo__FileLineCol *frame = (AgvizTf__GraphDebugInfo__FileLineCol *)
-            protobuf_c_message_unpack (&agviz_tf__graph_debug_info__file_line_col__descriptor,
-                                       NULL, slice->len, slice->data);
-
-          if (frame == NULL)
-            goto broken;
-          frame_id = record_frame (self, recorder, frame, error);
-          protobuf_c_message_free_unpacked (&frame->base, NULL);
-          if (frame_id == 0)
-            return FALSE;
-          known = g_memdup2 (&lookup, sizeof lookup);
-          known->frame_id = frame_id;
-          g_hash_table_add (self->encoded_frames, known);
-        }
-      *frame_at++ = frame_id;
+      g_array_append_val (chain, index);
+      index = g_array_index (self->local_stacks, LocalStack, index).parent;
     }
-  return TRUE;
+  stack_id = index != NO_PARENT ? ids[index] : 0;
+  for (guint i = chain->len; i-- > 0;)
+    {
+      guint32 entry = g_array_index (chain, guint32, i);
+      gint64 frame_id = record_local_frame (self, recorder,
+                                            g_array_index (self->local_stacks, LocalStack,
+                                                           entry).frame, error);
 
-broken:
-  g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_PARSE,
-               "%s: the stack of %s does not parse as a GraphDebugInfo.StackTrace",
-               self->path != NULL ? self->path : "GraphDebugInfo", self->key->str);
-  return FALSE;
+      if (frame_id == 0)
+        return 0;
+      stack_id = agviz_recorder_extend_stack (recorder, stack_id, &frame_id, 1, error);
+      if (stack_id == 0)
+        return 0;
+      ids[entry] = stack_id;
+    }
+  return stack_id;
 }
 
 /* Drops caches made for another recorder (or before a rollback of the same one). */
@@ -546,11 +760,13 @@ bind_recorder (AgvizDebugInfo *self,
   self->recorder = recorder;
   if (self->file_ids->len > 0)
     memset (self->file_ids->data, 0, self->file_ids->len * sizeof (gint64));
+  g_array_set_size (self->local_frame_ids, 0);
+  g_array_set_size (self->local_frame_ids, self->local_frames->len);
+  g_array_set_size (self->local_stack_ids, 0);
+  g_array_set_size (self->local_stack_ids, self->local_stacks->len);
   g_hash_table_remove_all (self->stack_by_trace_id);
   g_hash_table_remove_all (self->frame_cache);
   g_hash_table_remove_all (self->stack_cache);
-  g_hash_table_remove_all (self->encoded_frames);
-  g_hash_table_remove_all (self->encoded_stacks);
   self->n_texts = 0;
 }
 
@@ -569,6 +785,8 @@ agviz_debug_info_get_stack (AgvizDebugInfo  *self,
   g_return_val_if_fail (self != NULL, 0);
   g_return_val_if_fail (node != NULL, 0);
 
+  if (!agviz_debug_info_wait (self, error))
+    return 0;
   bind_recorder (self, recorder);
 
   g_string_assign (self->key, node);
@@ -589,15 +807,18 @@ agviz_debug_info_get_stack (AgvizDebugInfo  *self,
   g_array_set_size (self->frame_scratch, 0);
   if (old_trace != NULL && self->traces_encoded)
     {
-      const ProtobufCBinaryData *bytes = old_trace;
-      EncodedFrame lookup = { bytes->data, bytes->len, 0 };
-      const EncodedFrame *known = g_hash_table_lookup (self->encoded_stacks, &lookup);
+      gint32 local = self->entry_stacks[GPOINTER_TO_SIZE (old_trace) - 1];
 
-      /* Nodes made on the same lines share their StackTrace bytes. */
-      if (known != NULL)
-        return known->frame_id;
-      if (!add_encoded_frames (self, recorder, old_trace, error))
+      if (local == NO_FRAMES)
         return 0;
+      if (local == BROKEN)
+        {
+          g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_PARSE,
+                       "%s: the stack of %s does not parse as a GraphDebugInfo.StackTrace",
+                       self->path != NULL ? self->path : "GraphDebugInfo", self->key->str);
+          return 0;
+        }
+      return record_local_stack (self, recorder, (guint32) local, error);
     }
   else if (old_trace != NULL)
     {
@@ -666,15 +887,5 @@ agviz_debug_info_get_stack (AgvizDebugInfo  *self,
   if (stack_id != 0 && trace_id != NULL)
     g_hash_table_insert (self->stack_by_trace_id, g_memdup2 (trace_id, sizeof *trace_id),
                          (gpointer) (gintptr) stack_id);
-  if (stack_id != 0 && old_trace != NULL && self->traces_encoded)
-    {
-      const ProtobufCBinaryData *bytes = old_trace;
-      EncodedFrame *stored = g_new (EncodedFrame, 1);
-
-      stored->data = bytes->data;
-      stored->length = bytes->len;
-      stored->frame_id = stack_id;
-      g_hash_table_add (self->encoded_stacks, stored);
-    }
   return stack_id;
 }

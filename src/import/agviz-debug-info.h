@@ -23,6 +23,13 @@ AgvizDebugInfo *agviz_debug_info_new        (AgvizTf__GraphDebugInfo  *info,
 /* Reads a binary or text GraphDebugInfo file. */
 AgvizDebugInfo *agviz_debug_info_load       (const char               *path,
                                              GError                  **error);
+/* Starts reading @path on a worker thread and returns at once; every other call (and
+ * agviz_debug_info_wait(), which says whether the file could be read) waits for it to end.
+ * Nothing else may use the object from another thread meanwhile. */
+AgvizDebugInfo *agviz_debug_info_load_in_background (const char       *path);
+/* Waits for a background load; FALSE with the reason when the file could not be read. */
+gboolean        agviz_debug_info_wait       (AgvizDebugInfo           *self,
+                                             GError                  **error);
 void            agviz_debug_info_free       (AgvizDebugInfo           *self);
 
 /* Number of keys (nodes) it has stacks for. */

@@ -298,7 +298,17 @@ typedef struct
   GHashTable         *args;            /* arg name -> node id (function bodies only) */
   guint               missing_inputs;
   char               *first_missing;
+  /* Set while nodes are added before their stacks are known (a GraphDebugInfo still being read
+   * on another thread): the nodes, and the names their stacks are asked for by. */
+  GArray             *deferred_stacks;   /* DeferredStack */
+  GString            *deferred_names;
 } GraphState;
+
+typedef struct
+{
+  gint64 node_id;
+  gsize  name_offset;      /* in GraphState.deferred_names */
+} DeferredStack;
 
 static void
 graph_state_clear (GraphState *state)
@@ -306,6 +316,9 @@ graph_state_clear (GraphState *state)
   g_clear_pointer (&state->nodes, g_hash_table_unref);
   g_clear_pointer (&state->args, g_hash_table_unref);
   g_clear_pointer (&state->first_missing, g_free);
+  g_clear_pointer (&state->deferred_stacks, g_array_unref);
+  if (state->deferred_names != NULL)
+    g_string_free (g_steal_pointer (&state->deferred_names), TRUE);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (GraphState, graph_state_clear)
@@ -739,15 +752,55 @@ add_node_def (GraphState              *state,
 {
   const char *name = node->name != NULL && *node->name != '\0' ? node->name : "unnamed";
   const char *op = node->op != NULL && *node->op != '\0' ? node->op : "<no op>";
-  gint64 stack_id = stack_for (state, name, error);
+  gint64 stack_id = 0, id;
 
-  if (stack_id == 0 && error != NULL && *error != NULL)
+  if (state->deferred_stacks == NULL)
     {
-      if (attrs != NULL)
-        g_variant_unref (g_variant_take_ref (attrs));
-      return 0;
+      stack_id = stack_for (state, name, error);
+      if (stack_id == 0 && error != NULL && *error != NULL)
+        {
+          if (attrs != NULL)
+            g_variant_unref (g_variant_take_ref (attrs));
+          return 0;
+        }
     }
-  return add_node (state, name, op, node->device, attrs, stack_id, error);
+  id = add_node (state, name, op, node->device, attrs, stack_id, error);
+  if (id != 0 && state->deferred_stacks != NULL)
+    {
+      DeferredStack deferred = { id, state->deferred_names->len };
+
+      g_array_append_val (state->deferred_stacks, deferred);
+      g_string_append_len (state->deferred_names, name, strlen (name) + 1);
+    }
+  return id;
+}
+
+/* Gives the nodes added while their stacks were deferred their stacks, in the order they were
+ * added (so stacks, frames and files get the ids they would have had). */
+static gboolean
+add_deferred_stacks (GraphState  *state,
+                     GError     **error)
+{
+  AgvizGraphImporter *self = state->importer;
+
+  for (guint i = 0; i < state->deferred_stacks->len; i++)
+    {
+      const DeferredStack *deferred = &g_array_index (state->deferred_stacks, DeferredStack, i);
+      gint64 stack_id = stack_for (state, state->deferred_names->str + deferred->name_offset,
+                                   error);
+
+      if (stack_id == 0)
+        {
+          if (error != NULL && *error != NULL)
+            return FALSE;
+          continue;
+        }
+      if (!agviz_recorder_set_node_stack (self->recorder, state->trace_id, deferred->node_id,
+                                          stack_id, error))
+        return FALSE;
+      self->stats->nodes_with_stacks++;
+    }
+  return TRUE;
 }
 
 /* Adds @nodes to the trace of @state (edges come later, once every node exists); returns their
@@ -904,6 +957,14 @@ add_encoded_nodes (GraphState          *state,
   g_autoptr(GByteArray) attr_records = g_byte_array_new ();
   g_autoptr(GByteArray) other_records = g_byte_array_new ();
 
+  /* The stacks come last: a GraphDebugInfo may still be read on another thread meanwhile. */
+  if (self->debug_info != NULL)
+    {
+      state->deferred_stacks = g_array_sized_new (FALSE, FALSE, sizeof (DeferredStack),
+                                                  nodes->slices->len);
+      state->deferred_names = g_string_new (NULL);
+    }
+
   for (guint i = 0; i < nodes->slices->len; i++)
     {
       const NodeSlice *slice = &g_array_index (nodes->slices, NodeSlice, i);
@@ -989,6 +1050,14 @@ add_encoded_nodes (GraphState          *state,
             return FALSE;
           at += strlen (input) + 1;
         }
+    }
+  if (state->deferred_stacks != NULL)
+    {
+      gboolean ok = add_deferred_stacks (state, error);
+
+      g_clear_pointer (&state->deferred_stacks, g_array_unref);
+      g_string_free (g_steal_pointer (&state->deferred_names), TRUE);
+      return ok;
     }
   return TRUE;
 }

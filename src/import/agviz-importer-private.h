@@ -42,11 +42,10 @@ ProtobufCMessage *_agviz_import_read_message (const char                       *
                                               const ProtobufCMessageDescriptor *descriptor,
                                               GError                          **error);
 
-/* The stacks for a GraphDef file: --debug-info, else FILE.debug beside it; NULL when neither
- * exists (check @error). */
-AgvizDebugInfo *_agviz_import_load_debug_info (AgvizImportContext *ctx,
-                                               const char         *graph_path,
-                                               GError            **error);
+/* The stacks for a GraphDef file: --debug-info, else FILE.debug beside it, read on another
+ * thread (agviz_debug_info_load_in_background()); NULL when neither exists. */
+AgvizDebugInfo *_agviz_import_start_debug_info (AgvizImportContext *ctx,
+                                                const char         *graph_path);
 
 /* RunMetadata: function graphs (pre-optimization preferred) become traces, step_stats
  * executions with per-node timings against @graph_trace_id's nodes (0: none known). */

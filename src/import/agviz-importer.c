@@ -272,17 +272,16 @@ _agviz_import_read_message (const char                       *path,
 }
 
 AgvizDebugInfo *
-_agviz_import_load_debug_info (AgvizImportContext  *ctx,
-                               const char          *graph_path,
-                               GError             **error)
+_agviz_import_start_debug_info (AgvizImportContext *ctx,
+                                const char         *graph_path)
 {
   g_autofree char *beside = NULL;
 
   if (ctx->debug_info_path != NULL)
-    return agviz_debug_info_load (ctx->debug_info_path, error);
+    return agviz_debug_info_load_in_background (ctx->debug_info_path);
   beside = g_strconcat (graph_path, ".debug", NULL);
   if (g_file_test (beside, G_FILE_TEST_IS_REGULAR))
-    return agviz_debug_info_load (beside, error);
+    return agviz_debug_info_load_in_background (beside);
   return NULL;
 }
 
@@ -711,6 +710,11 @@ import_graph_def_file (AgvizImportContext  *ctx,
   gsize length;
   gboolean ok;
 
+  /* The stacks are read on another thread while this one reads the graph; nodes ask for
+   * theirs once all of them are added.  A GraphDebugInfo that cannot be read is reported in
+   * preference to anything wrong with the graph, as when it was read first. */
+  debug_info = _agviz_import_start_debug_info (ctx, path);
+
   contents = _agviz_import_read_file (path, MAX_MESSAGE_FILE, &length, error);
   if (contents == NULL)
     return FALSE;
@@ -730,8 +734,8 @@ import_graph_def_file (AgvizImportContext  *ctx,
                    : (const AgvizTf__GraphDef *) message;
     }
 
-  debug_info = _agviz_import_load_debug_info (ctx, path, &local_error);
-  if (local_error != NULL)
+  /* A decoded graph asks for stacks node by node: nothing left to overlap with. */
+  if (debug_info != NULL && contents == NULL && !agviz_debug_info_wait (debug_info, &local_error))
     {
       agviz_proto_free (message);
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -740,9 +744,17 @@ import_graph_def_file (AgvizImportContext  *ctx,
   agviz_graph_importer_set_debug_info (graphs, debug_info);
 
   if (contents != NULL)
-    ok = agviz_graph_importer_add_graph_bytes (graphs, (const guint8 *) contents, length, path,
-                                               label, &local_error) != 0 ||
-         local_error == NULL;
+    {
+      ok = agviz_graph_importer_add_graph_bytes (graphs, (const guint8 *) contents, length, path,
+                                                 label, &local_error) != 0 ||
+           local_error == NULL;
+      if (debug_info != NULL && !agviz_debug_info_wait (debug_info, NULL))
+        {
+          g_clear_error (&local_error);
+          agviz_debug_info_wait (debug_info, &local_error);
+          ok = FALSE;
+        }
+    }
   else
     ok = graph == NULL ||
          agviz_graph_importer_add_graph (graphs, graph, label, &local_error) != 0 ||
