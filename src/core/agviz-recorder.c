@@ -63,6 +63,9 @@ typedef enum
   STMT_INSERT_TENSOR_SUMMARY,
   STMT_INSERT_EVENT,
   STMT_INSERT_ERROR,
+  STMT_MAX_SCOPE_ID,
+  STMT_MAX_NODE_ID,
+  STMT_MAX_STACK_ID,
   N_STMTS
 } StatementId;
 
@@ -117,6 +120,9 @@ static const char *const statement_sql[N_STMTS] = {
   [STMT_INSERT_ERROR] = "INSERT INTO errors (origin, wall_ns, type, message, traceback,"
                         " function_id, trace_id, execution_id, node_id, stack_id)"
                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+  [STMT_MAX_SCOPE_ID] = "SELECT coalesce(max(id), 0) FROM scopes",
+  [STMT_MAX_NODE_ID] = "SELECT coalesce(max(id), 0) FROM nodes",
+  [STMT_MAX_STACK_ID] = "SELECT coalesce(max(id), 0) FROM stacks",
 };
 
 typedef struct
@@ -1898,29 +1904,98 @@ bulk_statement (AgvizRecorder  *self,
   return *slot;
 }
 
+/* Rows whose ids continue the table's (the recorder assigns ids itself, one after the other)
+ * are inserted with a NULL id: SQLite then appends them without first searching the table for
+ * the id, about a sixth of the cost of a row.  What it assigned is checked against what the
+ * recorder did; a difference means another program wrote into the file meanwhile, and what
+ * this transaction wrote can no longer be trusted. */
+typedef struct
+{
+  StatementId max_id;     /* STMT_MAX_*_ID of the table */
+  gint64      next_id;    /* the id SQLite gives the next row appended; 0 not known yet */
+} RowAppender;
+
+static gboolean
+fail_row_ids (AgvizRecorder  *self,
+              GError        **error)
+{
+  if (self->in_transaction)
+    {
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      self->in_transaction = FALSE;
+    }
+  g_free (self->stopped_reason);
+  self->stopped_reason = g_strdup ("another program wrote into the trace file meanwhile");
+  return fail_invalid (error, AGVIZ_RECORDER_ERROR_STOPPED,
+                       "%s: another program wrote into the trace file while this recorder "
+                       "had it open; what it was recording was rolled back", self->path);
+}
+
+/* Whether the @n_rows rows with ids @first_id, @first_id + 1, ... go in as appended rows. */
+static gboolean
+row_appender_begin (AgvizRecorder  *self,
+                    RowAppender    *appender,
+                    gint64          first_id,
+                    gint64          last_id,
+                    guint           n_rows,
+                    gboolean       *append,
+                    GError        **error)
+{
+  if (appender->next_id == 0)
+    {
+      gint64 max_id = run_select_id (self, statement (self, appender->max_id), error);
+
+      if (max_id < 0)
+        return FALSE;
+      appender->next_id = max_id + 1;
+    }
+  *append = first_id == appender->next_id && last_id - first_id == (gint64) n_rows - 1;
+  return TRUE;
+}
+
+static gboolean
+row_appender_end (AgvizRecorder  *self,
+                  RowAppender    *appender,
+                  gint64          last_id,
+                  gboolean        append,
+                  GError        **error)
+{
+  if (append && sqlite3_last_insert_rowid (self->db) != last_id)
+    return fail_row_ids (self, error);
+  appender->next_id = MAX (appender->next_id, last_id + 1);
+  return TRUE;
+}
+
 static gboolean
 flush_pending_stacks (AgvizRecorder  *self,
                       GError        **error)
 {
+  RowAppender appender = { STMT_MAX_STACK_ID, 0 };
   guint n_rows = self->pending_stacks->len;
   guint row = 0;
 
   while (row < n_rows)
     {
       guint batch = n_rows - row >= BULK_ROWS ? BULK_ROWS : 1;
-      sqlite3_stmt *stmt = bulk_statement (self, BULK_STACKS, batch, error);
+      PendingStack *entries = &g_array_index (self->pending_stacks, PendingStack, row);
+      sqlite3_stmt *stmt;
+      gboolean append;
 
-      if (stmt == NULL)
+      if (!row_appender_begin (self, &appender, entries[0].id, entries[batch - 1].id, batch,
+                               &append, error) ||
+          (stmt = bulk_statement (self, BULK_STACKS, batch, error)) == NULL)
         return FALSE;
       for (guint i = 0; i < batch; i++)
         {
-          PendingStack *entry = &g_array_index (self->pending_stacks, PendingStack, row + i);
-
-          sqlite3_bind_int64 (stmt, 1 + i * 3, entry->id);
-          sqlite3_bind_int64 (stmt, 2 + i * 3, entry->parent_id);
-          sqlite3_bind_int64 (stmt, 3 + i * 3, entry->frame_id);
+          if (append)
+            sqlite3_bind_null (stmt, 1 + i * 3);
+          else
+            sqlite3_bind_int64 (stmt, 1 + i * 3, entries[i].id);
+          sqlite3_bind_int64 (stmt, 2 + i * 3, entries[i].parent_id);
+          sqlite3_bind_int64 (stmt, 3 + i * 3, entries[i].frame_id);
         }
-      if (!run_update (self, stmt, "cannot store stacks", error))
+      if (!run_update (self, stmt, "cannot store stacks", error) ||
+          !row_appender_end (self, &appender, entries[batch - 1].id, append, error))
         return FALSE;
       row += batch;
     }
@@ -1990,26 +2065,52 @@ write_rows (AgvizRecorder  *self,
             BulkTable       table,
             guint           n_rows,
             void          (*bind_row) (OpenTrace *, gpointer, sqlite3_stmt *, int, guint),
+            gint64        (*row_id) (OpenTrace *, guint),
             gpointer        data,
             GError        **error)
 {
+  RowAppender appender = { table == BULK_SCOPES ? STMT_MAX_SCOPE_ID : STMT_MAX_NODE_ID, 0 };
   guint n_columns = bulk_tables[table].n_columns;
   guint row = 0;
 
   while (row < n_rows)
     {
       guint batch = n_rows - row >= BULK_ROWS ? BULK_ROWS : 1;
-      sqlite3_stmt *stmt = bulk_statement (self, table, batch, error);
+      gint64 last_id = row_id (trace, row + batch - 1);
+      sqlite3_stmt *stmt;
+      gboolean append;
 
-      if (stmt == NULL)
+      if (!row_appender_begin (self, &appender, row_id (trace, row), last_id, batch, &append,
+                               error) ||
+          (stmt = bulk_statement (self, table, batch, error)) == NULL)
         return FALSE;
       for (guint i = 0; i < batch; i++)
-        bind_row (trace, data, stmt, 1 + i * n_columns, row + i);
-      if (!run_update (self, stmt, "cannot store a trace", error))
+        {
+          /* The id is every table's first column. */
+          bind_row (trace, data, stmt, 1 + i * n_columns, row + i);
+          if (append)
+            sqlite3_bind_null (stmt, 1 + i * n_columns);
+        }
+      if (!run_update (self, stmt, "cannot store a trace", error) ||
+          !row_appender_end (self, &appender, last_id, append, error))
         return FALSE;
       row += batch;
     }
   return TRUE;
+}
+
+static gint64
+scope_row_id (OpenTrace *trace,
+              guint      index)
+{
+  return g_array_index (trace->scopes, PendingScope, index).id;
+}
+
+static gint64
+node_row_id (OpenTrace *trace,
+             guint      index)
+{
+  return g_array_index (trace->nodes, PendingNode, index).id;
 }
 
 /* The index in trace->nodes of node @node_id (which belongs to the trace): node ids only grow,
@@ -2321,8 +2422,10 @@ write_open_trace (AgvizRecorder  *self,
   encode_edge_lists (trace, _AGVIZ_EDGE_LIST_INPUTS, encoded.bytes, encoded.inputs);
   encode_edge_lists (trace, _AGVIZ_EDGE_LIST_CONSUMERS, encoded.bytes, encoded.consumers);
 
-  ok = write_rows (self, trace, BULK_SCOPES, trace->scopes->len, bind_scope_row, NULL, error) &&
-       write_rows (self, trace, BULK_NODES, trace->nodes->len, bind_node_row, &encoded, error);
+  ok = write_rows (self, trace, BULK_SCOPES, trace->scopes->len, bind_scope_row, scope_row_id,
+                   NULL, error) &&
+       write_rows (self, trace, BULK_NODES, trace->nodes->len, bind_node_row, node_row_id,
+                   &encoded, error);
 
   g_byte_array_unref (encoded.bytes);
   g_array_unref (encoded.inputs);

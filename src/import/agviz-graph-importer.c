@@ -885,11 +885,28 @@ attrs_make_calls (const AgvizTf__NodeDef *node)
 /* Splits the encoded NodeDef @data into its attribute fields (attr, experimental_debug_info:
  * what node_attrs() turns into the dictionary) and the others, each kept as whole records.
  * FALSE when it does not parse: the caller unpacks it whole, which says why. */
+/* A string field as it lies on the wire. */
+typedef struct
+{
+  const guint8 *data;
+  gsize         length;
+} WireString;
+
+/* What split_node_def() saw of the fields that are not attributes: when they are only name,
+ * op, input and device (as nearly always), the node needs no unpacking at all. */
+typedef struct
+{
+  gboolean   plain;
+  WireString name, op, device;
+  GArray    *inputs;      /* WireString, in order */
+} PlainFields;
+
 static gboolean
 split_node_def (const guint8 *data,
                 gsize         length,
                 GByteArray   *attr_records,
-                GByteArray   *other_records)
+                GByteArray   *other_records,
+                PlainFields  *fields)
 {
   const guint8 *p = data, *end = data + length;
   /* Fields come in number order, so each kind is mostly one run of records: copied by runs. */
@@ -898,6 +915,9 @@ split_node_def (const guint8 *data,
 
   g_byte_array_set_size (attr_records, 0);
   g_byte_array_set_size (other_records, 0);
+  fields->plain = TRUE;
+  fields->name = fields->op = fields->device = (WireString) { NULL, 0 };
+  g_array_set_size (fields->inputs, 0);
   while (p < end)
     {
       const guint8 *record = p;
@@ -921,11 +941,27 @@ split_node_def (const guint8 *data,
         case 2:
           if (!agviz_proto_read_varint (&p, end, &value) || value > (guint64) (end - p))
             return FALSE;
+          {
+            /* The last of a singular field wins, as when unpacking. */
+            WireString string = { p, (gsize) value };
+
+            switch (tag)
+              {
+              case (1 << 3) | 2: fields->name = string; break;
+              case (2 << 3) | 2: fields->op = string; break;
+              case (3 << 3) | 2: g_array_append_val (fields->inputs, string); break;
+              case (4 << 3) | 2: fields->device = string; break;
+              case (5 << 3) | 2: case (6 << 3) | 2: break;
+              default: fields->plain = FALSE;
+              }
+          }
           p += value;
           break;
         default:
           return FALSE;
         }
+      if ((tag & 7) != 2)
+        fields->plain = FALSE;
       is_attr = tag == ((5 << 3) | 2) || tag == ((6 << 3) | 2);
       if (is_attr != run_is_attr)
         {
@@ -956,6 +992,9 @@ add_encoded_nodes (GraphState          *state,
   g_autoptr(GString) input_text = g_string_new (NULL);
   g_autoptr(GByteArray) attr_records = g_byte_array_new ();
   g_autoptr(GByteArray) other_records = g_byte_array_new ();
+  g_autoptr(GArray) inputs = g_array_new (FALSE, FALSE, sizeof (WireString));
+  g_autoptr(GString) field_text = g_string_new (NULL);
+  PlainFields fields = { .inputs = inputs };
 
   /* The stacks come last: a GraphDebugInfo may still be read on another thread meanwhile. */
   if (self->debug_info != NULL)
@@ -975,7 +1014,8 @@ add_encoded_nodes (GraphState          *state,
       gboolean known_attrs = FALSE;
       gint64 id;
 
-      if (split_node_def (data, length, attr_records, other_records) && attr_records->len > 0)
+      if (split_node_def (data, length, attr_records, other_records, &fields) &&
+          attr_records->len > 0)
         {
           AttrKey key = { attr_records->data, attr_records->len, attr_records->len };
 
@@ -986,6 +1026,45 @@ add_encoded_nodes (GraphState          *state,
               data = other_records->data;
               length = other_records->len;
             }
+        }
+
+      /* Known attributes and nothing but strings besides: the strings are all there is to
+       * take, NUL-terminated, straight from the wire. */
+      if (known_attrs && fields.plain)
+        {
+          AgvizTf__NodeDef plain_node = AGVIZ_TF__NODE_DEF__INIT;
+          gsize op_at, device_at;
+
+          g_string_truncate (field_text, 0);
+          g_string_append_len (field_text, (const char *) fields.name.data, fields.name.length);
+          g_string_append_c (field_text, '\0');
+          op_at = field_text->len;
+          g_string_append_len (field_text, (const char *) fields.op.data, fields.op.length);
+          g_string_append_c (field_text, '\0');
+          device_at = field_text->len;
+          g_string_append_len (field_text, (const char *) fields.device.data,
+                               fields.device.length);
+          /* Embedded NULs end a string here as they do when protobuf-c unpacks it. */
+          plain_node.name = field_text->str;
+          plain_node.op = field_text->str + op_at;
+          plain_node.device = field_text->str + device_at;
+
+          id = add_node_def (state, &plain_node, g_variant_ref (attrs), error);
+          if (id == 0 || !add_calls (state, id, &plain_node, error))
+            return FALSE;
+          g_array_append_val (ids, id);
+          g_array_append_val (input_starts, input_text->len);
+          for (guint j = 0; j < inputs->len; j++)
+            {
+              const WireString *input = &g_array_index (inputs, WireString, j);
+              const char *nul = memchr (input->data, '\0', input->length);
+              gsize length = nul != NULL ? (gsize) (nul - (const char *) input->data)
+                                         : input->length;
+
+              g_string_append_len (input_text, (const char *) input->data, length);
+              g_string_append_c (input_text, '\0');
+            }
+          continue;
         }
 
       /* Depth 1: a NodeDef sits right inside the GraphDef. */
