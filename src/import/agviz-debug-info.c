@@ -280,10 +280,18 @@ local_frame_for (AgvizDebugInfo            *self,
 /* The innermost LocalStack of the encoded StackTrace @trace (frames innermost first on the
  * wire), NO_FRAMES for none, BROKEN when its framing or a frame does not parse.  @slices is
  * scratch; @stack_by_entry maps a packed (parent + 1, frame) to a LocalStack index + 1. */
+/* The frames (outermost first) of the stack resolved last and its LocalStack per depth. */
+typedef struct
+{
+  GArray *frames;     /* ProtobufCBinaryData, borrowed from the message */
+  GArray *stacks;     /* guint32 */
+} PreviousStack;
+
 static gint32
 resolve_encoded_trace (AgvizDebugInfo            *self,
                        const ProtobufCBinaryData *trace,
                        GArray                    *slices,
+                       PreviousStack             *previous,
                        GHashTable                *frame_by_bytes,
                        GHashTable                *stack_by_entry)
 {
@@ -332,7 +340,25 @@ resolve_encoded_trace (AgvizDebugInfo            *self,
       p += length;
     }
 
-  /* Innermost first on the wire: walk it backwards, outermost first. */
+  /* Innermost first on the wire: walk it backwards, outermost first.  Entries come mostly in
+   * the order the nodes were made, so the outer frames are those of the entry before: those
+   * are found by comparing bytes, not by hashing them. */
+  {
+    guint depth = 0, n_previous = previous->frames->len;
+    const ProtobufCBinaryData *previous_frames = (const ProtobufCBinaryData *) previous->frames->data;
+
+    while (depth < n_slices && depth < n_previous &&
+           slice_at[n_slices - 1 - depth].len == previous_frames[depth].len &&
+           memcmp (slice_at[n_slices - 1 - depth].data, previous_frames[depth].data,
+                   previous_frames[depth].len) == 0)
+      {
+        parent = g_array_index (previous->stacks, guint32, depth);
+        depth++;
+      }
+    g_array_set_size (previous->frames, depth);
+    g_array_set_size (previous->stacks, depth);
+    n_slices -= depth;
+  }
   for (guint i = n_slices; i-- > 0;)
     {
       gint64 frame = local_frame_for (self, frame_by_bytes, &slice_at[i]);
@@ -353,8 +379,10 @@ resolve_encoded_trace (AgvizDebugInfo            *self,
           g_hash_table_insert (stack_by_entry, (gpointer) (guintptr) key,
                                GUINT_TO_POINTER (parent + 1));
         }
+      g_array_append_val (previous->frames, slice_at[i]);
+      g_array_append_val (previous->stacks, parent);
     }
-  return n_slices == 0 ? NO_FRAMES : (gint32) parent;
+  return parent == NO_PARENT ? NO_FRAMES : (gint32) parent;
 }
 
 static guint
@@ -380,6 +408,9 @@ debug_info_set_encoded (AgvizDebugInfo                       *self,
                                                                 encoded_frame_equal, g_free, NULL);
   g_autoptr(GHashTable) stack_by_entry = g_hash_table_new (hash_packed_u64, g_direct_equal);
   g_autoptr(GArray) slices = g_array_new (FALSE, FALSE, sizeof (ProtobufCBinaryData));
+  g_autoptr(GArray) previous_frames = g_array_new (FALSE, FALSE, sizeof (ProtobufCBinaryData));
+  g_autoptr(GArray) previous_stacks = g_array_new (FALSE, FALSE, sizeof (guint32));
+  PreviousStack previous = { previous_frames, previous_stacks };
 
   debug_info_set_message (self, &info->base, info->files, info->n_files, source_dir);
   self->traces_encoded = TRUE;
@@ -394,8 +425,8 @@ debug_info_set_encoded (AgvizDebugInfo                       *self,
           self->entry_stacks[i] = NO_FRAMES;
           continue;
         }
-      self->entry_stacks[i] = resolve_encoded_trace (self, trace, slices, frame_by_bytes,
-                                                     stack_by_entry);
+      self->entry_stacks[i] = resolve_encoded_trace (self, trace, slices, &previous,
+                                                     frame_by_bytes, stack_by_entry);
       g_hash_table_insert (self->old_traces, info->traces[i]->key, GSIZE_TO_POINTER (i + 1));
     }
   INDEX_NEW_LAYOUT (self, info);
