@@ -131,6 +131,73 @@ test_batch_rollback (TempFile      *fx,
   g_assert_cmpuint (functions->len, ==, 2);
 }
 
+/* Records @n distinct two-frame stacks; returns the last one's id. */
+static gint64
+record_stacks (AgvizRecorder *recorder,
+               guint          n)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 file = agviz_recorder_add_file (recorder, NULL, "/src/many.py", &error);
+  gint64 outer = agviz_recorder_add_frame (recorder, file, 1, 0, "<module>", &error);
+  gint64 stack = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 frames[2] = { outer, agviz_recorder_add_frame (recorder, file, 10 + i, 0, "f",
+                                                             &error) };
+
+      g_assert_no_error (error);
+      stack = agviz_recorder_add_stack (recorder, frames, 2, &error);
+      g_assert_no_error (error);
+    }
+  return stack;
+}
+
+/* Stack rows written on another thread while the batch goes on land with it, and a rollback
+ * drops them too. */
+static void
+test_batch_background_stacks (TempFile      *fx,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizRecorder) recorder = agviz_recorder_open (fx->path, &error);
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(GPtrArray) frames = NULL;
+  AgvizStoreTotals totals;
+  gint64 last;
+
+  g_assert_no_error (error);
+  g_assert_true (agviz_recorder_begin_batch (recorder, &error));
+  record_stacks (recorder, 5000);
+  agviz_recorder_write_stacks_in_background (recorder);
+  g_assert_true (agviz_recorder_rollback_batch (recorder, &error));
+  g_assert_no_error (error);
+  totals = read_totals (fx->path);
+  g_assert_cmpint (totals.traces, ==, 0);
+
+  g_assert_true (agviz_recorder_begin_batch (recorder, &error));
+  last = record_stacks (recorder, 6000);
+  agviz_recorder_write_stacks_in_background (recorder);
+  /* More stacks and a trace while the writer may still run: every use of the file waits. */
+  record_stacks (recorder, 10);
+  record_small_trace (recorder, "during");
+  agviz_recorder_write_stacks_in_background (recorder);
+  g_assert_true (agviz_recorder_commit_batch (recorder, &error));
+  g_assert_no_error (error);
+  g_assert_true (agviz_recorder_close (recorder, &error));
+
+  totals = read_totals (fx->path);
+  g_assert_cmpint (totals.traces, ==, 1);
+  store = agviz_store_open (fx->path, AGVIZ_STORE_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  frames = agviz_store_get_stack (store, last, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (frames->len, ==, 2);
+  g_assert_cmpint (((AgvizFrame *) g_ptr_array_index (frames, 1))->line, ==, 10 + 5999);
+  g_assert_cmpstr (((AgvizFrame *) g_ptr_array_index (frames, 0))->function, ==, "<module>");
+}
+
 static void
 test_batch_close_rolls_back (TempFile      *fx,
                              gconstpointer  data)
@@ -257,6 +324,8 @@ main (int    argc,
               test_batch_invisible_until_commit, temp_file_teardown);
   g_test_add ("/agviz/recorder/batch/rollback", TempFile, NULL, temp_file_setup,
               test_batch_rollback, temp_file_teardown);
+  g_test_add ("/agviz/recorder/batch/background-stacks", TempFile, NULL, temp_file_setup,
+              test_batch_background_stacks, temp_file_teardown);
   g_test_add ("/agviz/recorder/batch/close-rolls-back", TempFile, NULL, temp_file_setup,
               test_batch_close_rolls_back, temp_file_teardown);
   g_test_add ("/agviz/recorder/batch/rollback-shared-attrs", TempFile, NULL, temp_file_setup,

@@ -266,6 +266,10 @@ struct _AgvizRecorder
   guint         scope_edges_min_nodes;
   gint64        next_stack_id;
   GArray       *pending_stacks;       /* PendingStack */
+  /* Stack rows being written on another thread (agviz_recorder_write_stacks_in_background()):
+   * while it runs, nothing else uses the connection; every use of it first waits here. */
+  GThread      *stack_writer;
+  struct _StackWriterJob *stack_writer_job;
 
   GString      *scratch;
 };
@@ -510,12 +514,18 @@ check_usable (AgvizRecorder  *self,
 
 /* Every caller binds every parameter it uses and the rest default to NULL once cleared, so
  * clearing is needed only for statements with optional parameters. */
+static void join_stack_writer (AgvizRecorder *self);
+
+/* Every use of the connection starts with one of these (statement(), bulk_statement(), or
+ * join_stack_writer() before a direct call), so none overlaps the stack writer's. */
 static sqlite3_stmt *
 statement (AgvizRecorder *self,
            StatementId    id)
 {
-  sqlite3_stmt *stmt = self->stmts[id];
+  sqlite3_stmt *stmt;
 
+  join_stack_writer (self);
+  stmt = self->stmts[id];
   sqlite3_reset (stmt);
   if (id == STMT_INSERT_TENSOR_SUMMARY || id == STMT_INSERT_EVENT || id == STMT_INSERT_ERROR)
     sqlite3_clear_bindings (stmt);
@@ -815,6 +825,7 @@ agviz_recorder_close (AgvizRecorder  *self,
   if (self->db == NULL)
     return TRUE;
 
+  join_stack_writer (self);
   /* A batch that was never committed is abandoned whole, as if the process had died. */
   if (self->stopped_reason == NULL && !self->in_batch)
     ok = commit (self, error);
@@ -915,6 +926,7 @@ agviz_recorder_rollback_batch (AgvizRecorder  *self,
   if (!self->in_batch)
     return fail_invalid (error, AGVIZ_RECORDER_ERROR_INVALID, "no batch is open");
 
+  join_stack_writer (self);
   self->in_batch = FALSE;
   if (self->in_transaction)
     {
@@ -1844,6 +1856,9 @@ agviz_recorder_add_call (AgvizRecorder  *self,
   return TRUE;
 }
 
+/* Fewer pending stack rows than this are not worth a thread. */
+#define STACK_WRITER_MIN_ROWS 4096
+
 /* Bulk writing: one multi-row INSERT per BULK_ROWS rows, the remainder one row at a time. */
 #define BULK_ROWS 64
 
@@ -1876,11 +1891,12 @@ typedef struct
   GArray     *consumers;     /* likewise */
 } EncodedEdges;
 
+/* bulk_statement() without waiting for the stack writer: for the stack writer itself. */
 static sqlite3_stmt *
-bulk_statement (AgvizRecorder  *self,
-                BulkTable       table,
-                guint           n_rows,
-                GError        **error)
+prepared_bulk_statement (AgvizRecorder  *self,
+                         BulkTable       table,
+                         guint           n_rows,
+                         GError        **error)
 {
   sqlite3_stmt **slot = &self->bulk_stmts[table][n_rows == 1 ? 1 : 0];
 
@@ -1904,6 +1920,16 @@ bulk_statement (AgvizRecorder  *self,
   return *slot;
 }
 
+static sqlite3_stmt *
+bulk_statement (AgvizRecorder  *self,
+                BulkTable       table,
+                guint           n_rows,
+                GError        **error)
+{
+  join_stack_writer (self);
+  return prepared_bulk_statement (self, table, n_rows, error);
+}
+
 /* Rows whose ids continue the table's (the recorder assigns ids itself, one after the other)
  * are inserted with a NULL id: SQLite then appends them without first searching the table for
  * the id, about a sixth of the cost of a row.  What it assigned is checked against what the
@@ -1919,6 +1945,7 @@ static gboolean
 fail_row_ids (AgvizRecorder  *self,
               GError        **error)
 {
+  join_stack_writer (self);
   if (self->in_transaction)
     {
       sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
@@ -1966,25 +1993,43 @@ row_appender_end (AgvizRecorder  *self,
   return TRUE;
 }
 
-static gboolean
-flush_pending_stacks (AgvizRecorder  *self,
-                      GError        **error)
+/* What insert_stack_rows() returns when SQLite gave other ids than the recorder's. */
+#define STACK_ROW_IDS_DIFFER (-1)
+
+/* Inserts @n_rows stack rows (ids ascending, one after the other), appended where their ids
+ * continue the table's (see RowAppender).  Returns SQLITE_OK, SQLite's error code (its message
+ * is the connection's) or STACK_ROW_IDS_DIFFER.  Uses the connection without waiting for the
+ * stack writer: the caller has it to itself. */
+static int
+insert_stack_rows (AgvizRecorder      *self,
+                   const PendingStack *rows,
+                   guint               n_rows)
 {
-  RowAppender appender = { STMT_MAX_STACK_ID, 0 };
-  guint n_rows = self->pending_stacks->len;
+  sqlite3_stmt *max_id = self->stmts[STMT_MAX_STACK_ID];
+  gint64 next_id;
   guint row = 0;
+  int rc;
+
+  sqlite3_reset (max_id);
+  rc = sqlite3_step (max_id);
+  if (rc != SQLITE_ROW)
+    {
+      sqlite3_reset (max_id);
+      return rc;
+    }
+  next_id = sqlite3_column_int64 (max_id, 0) + 1;
+  sqlite3_reset (max_id);
 
   while (row < n_rows)
     {
       guint batch = n_rows - row >= BULK_ROWS ? BULK_ROWS : 1;
-      PendingStack *entries = &g_array_index (self->pending_stacks, PendingStack, row);
-      sqlite3_stmt *stmt;
-      gboolean append;
+      const PendingStack *entries = rows + row;
+      gboolean append = entries[0].id == next_id &&
+                        entries[batch - 1].id - entries[0].id == (gint64) batch - 1;
+      sqlite3_stmt *stmt = prepared_bulk_statement (self, BULK_STACKS, batch, NULL);
 
-      if (!row_appender_begin (self, &appender, entries[0].id, entries[batch - 1].id, batch,
-                               &append, error) ||
-          (stmt = bulk_statement (self, BULK_STACKS, batch, error)) == NULL)
-        return FALSE;
+      if (stmt == NULL)
+        return sqlite3_errcode (self->db) != SQLITE_OK ? sqlite3_errcode (self->db) : SQLITE_ERROR;
       for (guint i = 0; i < batch; i++)
         {
           if (append)
@@ -1994,13 +2039,132 @@ flush_pending_stacks (AgvizRecorder  *self,
           sqlite3_bind_int64 (stmt, 2 + i * 3, entries[i].parent_id);
           sqlite3_bind_int64 (stmt, 3 + i * 3, entries[i].frame_id);
         }
-      if (!run_update (self, stmt, "cannot store stacks", error) ||
-          !row_appender_end (self, &appender, entries[batch - 1].id, append, error))
-        return FALSE;
+      rc = sqlite3_step (stmt);
+      if (rc != SQLITE_DONE)
+        return rc;     /* reset by the caller, after it read the message */
+      sqlite3_reset (stmt);
+      if (append && sqlite3_last_insert_rowid (self->db) != entries[batch - 1].id)
+        return STACK_ROW_IDS_DIFFER;
+      next_id = MAX (next_id, entries[batch - 1].id + 1);
       row += batch;
+    }
+  return SQLITE_OK;
+}
+
+static void
+reset_bulk_stacks (AgvizRecorder *self)
+{
+  for (guint i = 0; i < 2; i++)
+    if (self->bulk_stmts[BULK_STACKS][i] != NULL)
+      sqlite3_reset (self->bulk_stmts[BULK_STACKS][i]);
+}
+
+static gboolean
+flush_pending_stacks (AgvizRecorder  *self,
+                      GError        **error)
+{
+  int rc;
+
+  join_stack_writer (self);
+  if (self->pending_stacks->len == 0)
+    return TRUE;
+  rc = insert_stack_rows (self, (const PendingStack *) self->pending_stacks->data,
+                          self->pending_stacks->len);
+  if (rc == STACK_ROW_IDS_DIFFER)
+    return fail_row_ids (self, error);
+  if (rc != SQLITE_OK)
+    {
+      gboolean ok = (rc & 0xff) == SQLITE_CONSTRAINT
+        ? fail_invalid (error, AGVIZ_RECORDER_ERROR_DUPLICATE, "cannot store stacks: %s",
+                        sqlite3_errmsg (self->db))
+        : fail_sqlite (self, rc, "cannot store stacks", error);
+
+      reset_bulk_stacks (self);
+      return ok;
     }
   g_array_set_size (self->pending_stacks, 0);
   return TRUE;
+}
+
+/* ---- the stack writer --------------------------------------------------------------------- */
+
+typedef struct _StackWriterJob
+{
+  AgvizRecorder *recorder;
+  GArray        *rows;        /* PendingStack */
+  int            rc;
+  char          *message;     /* when rc is not SQLITE_OK */
+} StackWriterJob;
+
+static gpointer
+run_stack_writer (gpointer data)
+{
+  StackWriterJob *job = data;
+  AgvizRecorder *self = job->recorder;
+
+  job->rc = insert_stack_rows (self, (const PendingStack *) job->rows->data, job->rows->len);
+  if (job->rc == STACK_ROW_IDS_DIFFER)
+    job->message = g_strdup ("another program wrote into the trace file meanwhile");
+  else if (job->rc != SQLITE_OK)
+    job->message = g_strdup (sqlite3_errmsg (self->db));
+  reset_bulk_stacks (self);
+  return NULL;
+}
+
+/* Waits for the stack writer.  When it failed, its rows are not in the file: recording stops
+ * (stopped_reason), the batch can only be rolled back, and where SQLite rolled the transaction
+ * back already a new one is begun, so that nothing written until the caller notices reaches the
+ * file on its own. */
+static void
+join_stack_writer (AgvizRecorder *self)
+{
+  StackWriterJob *job = self->stack_writer_job;
+
+  if (G_LIKELY (self->stack_writer == NULL))
+    return;
+  g_thread_join (self->stack_writer);
+  self->stack_writer = NULL;
+  self->stack_writer_job = NULL;
+  if (job->rc != SQLITE_OK)
+    {
+      g_free (self->stopped_reason);
+      self->stopped_reason = g_strdup_printf ("cannot store stacks: %s", job->message);
+      if (self->in_transaction && sqlite3_get_autocommit (self->db))
+        sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+      self->in_transaction = !sqlite3_get_autocommit (self->db);
+    }
+  g_array_unref (job->rows);
+  g_free (job->message);
+  g_free (job);
+}
+
+void
+agviz_recorder_write_stacks_in_background (AgvizRecorder *self)
+{
+  StackWriterJob *job;
+
+  g_return_if_fail (AGVIZ_IS_RECORDER (self));
+
+  /* Only inside a batch: a failure then fails the batch as a whole, whenever it is noticed. */
+  if (self->db == NULL || self->stopped_reason != NULL || !self->in_batch ||
+      !self->in_transaction || self->stack_writer != NULL ||
+      self->pending_stacks->len < STACK_WRITER_MIN_ROWS)
+    return;
+
+  job = g_new0 (StackWriterJob, 1);
+  job->recorder = self;
+  job->rows = self->pending_stacks;
+  self->pending_stacks = g_array_new (FALSE, FALSE, sizeof (PendingStack));
+  self->stack_writer_job = job;
+  self->stack_writer = g_thread_try_new ("agviz-stack-writer", run_stack_writer, job, NULL);
+  if (self->stack_writer == NULL)
+    {
+      /* No thread to be had: the rows wait for the next commit, as usual. */
+      g_array_unref (self->pending_stacks);
+      self->pending_stacks = job->rows;
+      self->stack_writer_job = NULL;
+      g_free (job);
+    }
 }
 
 static void
@@ -2391,16 +2555,11 @@ write_scope_edges (AgvizRecorder  *self,
   return TRUE;
 }
 
-/* Writes a finished trace's scopes, nodes (with their edges) and calls, inside the current
- * transaction. */
-static gboolean
-write_open_trace (AgvizRecorder  *self,
-                  OpenTrace      *trace,
-                  GError        **error)
+/* The in-memory part of ending a trace, before any SQL: subtree counts and edge lists. */
+static void
+prepare_open_trace (OpenTrace    *trace,
+                    EncodedEdges *encoded)
 {
-  EncodedEdges encoded;
-  gboolean ok;
-
   /* Children come after their parents in the array, so one backward pass sums every subtree. */
   for (guint i = 0; i < trace->scopes->len; i++)
     {
@@ -2416,20 +2575,38 @@ write_open_trace (AgvizRecorder  *self,
         scope->descendant_count;
     }
 
-  encoded.bytes = g_byte_array_sized_new (trace->edges->len * 8);
-  encoded.inputs = g_array_sized_new (FALSE, FALSE, sizeof (guint), trace->nodes->len + 1);
-  encoded.consumers = g_array_sized_new (FALSE, FALSE, sizeof (guint), trace->nodes->len + 1);
-  encode_edge_lists (trace, _AGVIZ_EDGE_LIST_INPUTS, encoded.bytes, encoded.inputs);
-  encode_edge_lists (trace, _AGVIZ_EDGE_LIST_CONSUMERS, encoded.bytes, encoded.consumers);
+  encoded->bytes = g_byte_array_sized_new (trace->edges->len * 8);
+  encoded->inputs = g_array_sized_new (FALSE, FALSE, sizeof (guint), trace->nodes->len + 1);
+  encoded->consumers = g_array_sized_new (FALSE, FALSE, sizeof (guint), trace->nodes->len + 1);
+  encode_edge_lists (trace, _AGVIZ_EDGE_LIST_INPUTS, encoded->bytes, encoded->inputs);
+  encode_edge_lists (trace, _AGVIZ_EDGE_LIST_CONSUMERS, encoded->bytes, encoded->consumers);
+}
+
+static void
+encoded_edges_clear (EncodedEdges *encoded)
+{
+  g_clear_pointer (&encoded->bytes, g_byte_array_unref);
+  g_clear_pointer (&encoded->inputs, g_array_unref);
+  g_clear_pointer (&encoded->consumers, g_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (EncodedEdges, encoded_edges_clear)
+
+/* Writes a finished trace's scopes, nodes (with the edge lists @encoded) and calls, inside the
+ * current transaction. */
+static gboolean
+write_open_trace (AgvizRecorder  *self,
+                  OpenTrace      *trace,
+                  EncodedEdges   *encoded,
+                  GError        **error)
+{
+  gboolean ok;
 
   ok = write_rows (self, trace, BULK_SCOPES, trace->scopes->len, bind_scope_row, scope_row_id,
                    NULL, error) &&
        write_rows (self, trace, BULK_NODES, trace->nodes->len, bind_node_row, node_row_id,
-                   &encoded, error);
+                   encoded, error);
 
-  g_byte_array_unref (encoded.bytes);
-  g_array_unref (encoded.inputs);
-  g_array_unref (encoded.consumers);
   if (!ok || (trace->nodes->len >= self->scope_edges_min_nodes &&
               !write_scope_edges (self, trace, error)))
     return FALSE;
@@ -2455,6 +2632,7 @@ agviz_recorder_end_trace (AgvizRecorder     *self,
                           gint64             wall_ns,
                           GError           **error)
 {
+  g_auto(EncodedEdges) encoded = { NULL };
   OpenTrace *trace;
   sqlite3_stmt *stmt;
 
@@ -2469,14 +2647,17 @@ agviz_recorder_end_trace (AgvizRecorder     *self,
                          "a trace ends as complete or failed");
   if (wall_ns < 0)
     wall_ns = (g_get_monotonic_time () - trace->started_usec) * 1000;
+  /* Before the first SQL: a stack writer may still have the connection. */
+  prepare_open_trace (trace, &encoded);
   if (!ensure_transaction (self, error))
     return FALSE;
 
   /* A savepoint, so a failure half-way leaves none of this trace's rows behind. */
+  join_stack_writer (self);
   if (!_agviz_sqlite_exec (self->db, "SAVEPOINT end_trace", error))
     return FALSE;
 
-  if (!write_open_trace (self, trace, error))
+  if (!write_open_trace (self, trace, &encoded, error))
     goto rollback;
 
   stmt = statement (self, STMT_END_TRACE);

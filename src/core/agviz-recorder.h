@@ -150,6 +150,12 @@ gint64         agviz_recorder_find_node        (AgvizRecorder       *self,
                                                 const char          *name,
                                                 GError             **error);
 
+/* Starts writing the stack entries made so far into the file on another thread, inside the
+ * open batch, while the caller goes on with work that needs no SQL (adding edges, ending a
+ * trace's in-memory part); whatever next needs the file waits for it.  Does nothing outside a
+ * batch or for a few entries.  A failure fails the batch, reported by a later call. */
+void           agviz_recorder_write_stacks_in_background (AgvizRecorder *self);
+
 /* Sets (or replaces) the creation stack of node @node_id of open trace @trace_id: importers
  * that learn stacks after the nodes (from a file read on another thread) fill them in before
  * the trace ends.  @stack_id may be 0 (none). */

@@ -1116,6 +1116,18 @@ add_encoded_nodes (GraphState          *state,
     }
   g_array_append_val (input_starts, input_text->len);
 
+  /* The stacks first, then the edges while their rows are written on another thread. */
+  if (state->deferred_stacks != NULL)
+    {
+      gboolean ok = add_deferred_stacks (state, error);
+
+      g_clear_pointer (&state->deferred_stacks, g_array_unref);
+      g_string_free (g_steal_pointer (&state->deferred_names), TRUE);
+      if (!ok)
+        return FALSE;
+      agviz_recorder_write_stacks_in_background (self->recorder);
+    }
+
   for (guint i = 0; i < ids->len; i++)
     {
       gsize at = g_array_index (input_starts, gsize, i);
@@ -1129,14 +1141,6 @@ add_encoded_nodes (GraphState          *state,
             return FALSE;
           at += strlen (input) + 1;
         }
-    }
-  if (state->deferred_stacks != NULL)
-    {
-      gboolean ok = add_deferred_stacks (state, error);
-
-      g_clear_pointer (&state->deferred_stacks, g_array_unref);
-      g_string_free (g_steal_pointer (&state->deferred_names), TRUE);
-      return ok;
     }
   return TRUE;
 }
