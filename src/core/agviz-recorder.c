@@ -255,6 +255,8 @@ struct _AgvizRecorder
    * interned id and output size are found by the pointer (a reference is held, so the address
    * cannot be reused) instead of serialising it and searching it per node. */
   GHashTable   *attrs_by_instance;    /* GVariant (ref) -> AttrsInfo */
+  GVariant     *last_attrs;           /* the key of attrs_by_instance found last, or NULL */
+  AttrsInfo    *last_attrs_info;
   GHashTable   *function_ids;         /* "file_id:line:name" -> id */
 
   sqlite3_stmt *bulk_stmts[4][2];     /* per BulkTable: [0] BULK_ROWS rows, [1] one row */
@@ -951,6 +953,7 @@ agviz_recorder_rollback_batch (AgvizRecorder  *self,
   g_hash_table_remove_all (self->known_traces);
   g_hash_table_remove_all (self->attr_set_ids);
   g_hash_table_remove_all (self->attrs_by_instance);
+  self->last_attrs = NULL;
   g_hash_table_remove_all (self->function_ids);
   self->next_scope_id = max_of (self->db, "SELECT coalesce(max(id), 0) FROM scopes") + 1;
   /* Rows made before the batch are in the file now: look for them again. */
@@ -1606,6 +1609,7 @@ agviz_recorder_add_node (AgvizRecorder  *self,
                          GError        **error)
 {
   g_autoptr(GVariant) owned_attrs = attrs != NULL ? g_variant_ref_sink (attrs) : NULL;
+  AttrsInfo *known_attrs = NULL;
   PendingNode node = { .output_elements = -1 };
   gboolean hash_taken;
   OpenTrace *trace;
@@ -1626,7 +1630,12 @@ agviz_recorder_add_node (AgvizRecorder  *self,
                          "node name \"%s\" ends with '/': that names a scope, not a node", name);
   if (op_type == NULL || *op_type == '\0')
     return fail_invalid (error, AGVIZ_RECORDER_ERROR_INVALID, "node %s needs an op type", name);
-  if (attrs != NULL && !g_variant_is_of_type (attrs, G_VARIANT_TYPE_VARDICT))
+  /* Nodes mostly come with the instance the one before had: checked and interned already. */
+  if (attrs != NULL && attrs == self->last_attrs)
+    known_attrs = self->last_attrs_info;
+  else if (attrs != NULL)
+    known_attrs = g_hash_table_lookup (self->attrs_by_instance, attrs);
+  if (attrs != NULL && known_attrs == NULL && !g_variant_is_of_type (attrs, G_VARIANT_TYPE_VARDICT))
     return fail_invalid (error, AGVIZ_RECORDER_ERROR_INVALID,
                          "node %s: attributes must be a{sv}, not %s", name,
                          g_variant_get_type_string (attrs));
@@ -1661,7 +1670,7 @@ agviz_recorder_add_node (AgvizRecorder  *self,
     }
   if (attrs != NULL)
     {
-      AttrsInfo *info = g_hash_table_lookup (self->attrs_by_instance, attrs);
+      AttrsInfo *info = known_attrs;
 
       if (info == NULL)
         {
@@ -1687,6 +1696,8 @@ agviz_recorder_add_node (AgvizRecorder  *self,
             g_hash_table_remove_all (self->attrs_by_instance);
           g_hash_table_insert (self->attrs_by_instance, g_variant_ref (attrs), info);
         }
+      self->last_attrs = attrs;
+      self->last_attrs_info = info;
       node.attr_set_id = info->attr_set_id;
       node.output_elements = info->output_elements;
     }

@@ -995,6 +995,8 @@ add_encoded_nodes (GraphState          *state,
   g_autoptr(GArray) inputs = g_array_new (FALSE, FALSE, sizeof (WireString));
   g_autoptr(GString) field_text = g_string_new (NULL);
   PlainFields fields = { .inputs = inputs };
+  const AttrKey *last_key = NULL;     /* a key of raw_attr_cache, and its value */
+  GVariant *last_attrs = NULL;
 
   /* The stacks come last: a GraphDebugInfo may still be read on another thread meanwhile. */
   if (self->debug_info != NULL)
@@ -1019,7 +1021,13 @@ add_encoded_nodes (GraphState          *state,
         {
           AttrKey key = { attr_records->data, attr_records->len, attr_records->len };
 
-          attrs = g_hash_table_lookup (self->raw_attr_cache, &key);
+          /* Runs of nodes share their attributes: the set found last is compared first. */
+          if (last_key != NULL && last_key->length == key.length &&
+              memcmp (last_key->data, key.data, key.length) == 0)
+            attrs = last_attrs;
+          else if (g_hash_table_lookup_extended (self->raw_attr_cache, &key,
+                                                 (gpointer *) &last_key, (gpointer *) &attrs))
+            last_attrs = attrs;
           if (attrs != NULL)
             {
               known_attrs = TRUE;
