@@ -882,9 +882,6 @@ attrs_make_calls (const AgvizTf__NodeDef *node)
   return FALSE;
 }
 
-/* Splits the encoded NodeDef @data into its attribute fields (attr, experimental_debug_info:
- * what node_attrs() turns into the dictionary) and the others, each kept as whole records.
- * FALSE when it does not parse: the caller unpacks it whole, which says why. */
 /* A string field as it lies on the wire. */
 typedef struct
 {
@@ -901,11 +898,14 @@ typedef struct
   GArray    *inputs;      /* WireString, in order */
 } PlainFields;
 
+/* Splits the encoded NodeDef @data into its attribute fields (attr, experimental_debug_info:
+ * what node_attrs() turns into the dictionary) and the others, each kept as whole records.
+ * FALSE when it does not parse: the caller unpacks it whole, which says why. */
 static gboolean
 split_node_def (const guint8 *data,
                 gsize         length,
                 GByteArray   *attr_records,
-                GByteArray   *other_records,
+                GByteArray   *other_records,    /* NULL: not wanted */
                 PlainFields  *fields)
 {
   const guint8 *p = data, *end = data + length;
@@ -914,7 +914,8 @@ split_node_def (const guint8 *data,
   gboolean run_is_attr = FALSE;
 
   g_byte_array_set_size (attr_records, 0);
-  g_byte_array_set_size (other_records, 0);
+  if (other_records != NULL)
+    g_byte_array_set_size (other_records, 0);
   fields->plain = TRUE;
   fields->name = fields->op = fields->device = (WireString) { NULL, 0 };
   g_array_set_size (fields->inputs, 0);
@@ -965,12 +966,14 @@ split_node_def (const guint8 *data,
       is_attr = tag == ((5 << 3) | 2) || tag == ((6 << 3) | 2);
       if (is_attr != run_is_attr)
         {
-          g_byte_array_append (run_is_attr ? attr_records : other_records, run, record - run);
+          if (run_is_attr || other_records != NULL)
+            g_byte_array_append (run_is_attr ? attr_records : other_records, run, record - run);
           run = record;
           run_is_attr = is_attr;
         }
     }
-  g_byte_array_append (run_is_attr ? attr_records : other_records, run, end - run);
+  if (run_is_attr || other_records != NULL)
+    g_byte_array_append (run_is_attr ? attr_records : other_records, run, end - run);
   return TRUE;
 }
 
@@ -1016,8 +1019,8 @@ add_encoded_nodes (GraphState          *state,
       gboolean known_attrs = FALSE;
       gint64 id;
 
-      if (split_node_def (data, length, attr_records, other_records, &fields) &&
-          attr_records->len > 0)
+      /* The other fields' records are copied out only for a node that needs unpacking. */
+      if (split_node_def (data, length, attr_records, NULL, &fields) && attr_records->len > 0)
         {
           AttrKey key = { attr_records->data, attr_records->len, attr_records->len };
 
@@ -1028,12 +1031,13 @@ add_encoded_nodes (GraphState          *state,
           else if (g_hash_table_lookup_extended (self->raw_attr_cache, &key,
                                                  (gpointer *) &last_key, (gpointer *) &attrs))
             last_attrs = attrs;
-          if (attrs != NULL)
+          if (attrs != NULL && !fields.plain)
             {
-              known_attrs = TRUE;
+              split_node_def (data, length, attr_records, other_records, &fields);
               data = other_records->data;
               length = other_records->len;
             }
+          known_attrs = attrs != NULL;
         }
 
       /* Known attributes and nothing but strings besides: the strings are all there is to
