@@ -2105,6 +2105,7 @@ typedef struct _StackWriterJob
   GArray        *rows;        /* PendingStack */
   int            rc;
   char          *message;     /* when rc is not SQLITE_OK */
+  gint           done;        /* atomic: set when the thread is about to end */
 } StackWriterJob;
 
 static gpointer
@@ -2119,6 +2120,7 @@ run_stack_writer (gpointer data)
   else if (job->rc != SQLITE_OK)
     job->message = g_strdup (sqlite3_errmsg (self->db));
   reset_bulk_stacks (self);
+  g_atomic_int_set (&job->done, TRUE);
   return NULL;
 }
 
@@ -2156,6 +2158,9 @@ agviz_recorder_write_stacks_in_background (AgvizRecorder *self)
 
   g_return_if_fail (AGVIZ_IS_RECORDER (self));
 
+  /* A writer still at work keeps its rows; the next call hands on what came meanwhile. */
+  if (self->stack_writer != NULL && g_atomic_int_get (&self->stack_writer_job->done))
+    join_stack_writer (self);
   /* Only inside a batch: a failure then fails the batch as a whole, whenever it is noticed. */
   if (self->db == NULL || self->stopped_reason != NULL || !self->in_batch ||
       !self->in_transaction || self->stack_writer != NULL ||

@@ -51,6 +51,7 @@ struct _AgvizDebugInfo
   GArray        *file_ids;      /* gint64 per files[] index, 0 not yet added */
   GArray        *local_frame_ids;     /* gint64 per LocalFrame, 0 not yet recorded */
   GArray        *local_stack_ids;     /* gint64 per LocalStack, 0 not yet recorded */
+  GArray        *local_frames_done;   /* guint8 per LocalStack: its frame recorded */
   GHashTable    *stack_by_trace_id;   /* guint64 trace id -> gint64 stack id */
   GHashTable    *frame_cache;         /* FrameKey -> gint64 frame id */
   GHashTable    *stack_cache;         /* CachedStack (its own key) */
@@ -191,6 +192,7 @@ debug_info_alloc (void)
   self->file_ids = g_array_new (FALSE, TRUE, sizeof (gint64));
   self->local_frame_ids = g_array_new (FALSE, TRUE, sizeof (gint64));
   self->local_stack_ids = g_array_new (FALSE, TRUE, sizeof (gint64));
+  self->local_frames_done = g_array_new (FALSE, TRUE, sizeof (guint8));
   self->frame_scratch = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->chain_scratch = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->key = g_string_new (NULL);
@@ -585,6 +587,7 @@ agviz_debug_info_free (AgvizDebugInfo *self)
   g_array_unref (self->file_ids);
   g_array_unref (self->local_frame_ids);
   g_array_unref (self->local_stack_ids);
+  g_array_unref (self->local_frames_done);
   g_array_unref (self->frame_scratch);
   g_array_unref (self->chain_scratch);
   g_string_free (self->key, TRUE);
@@ -781,6 +784,37 @@ record_local_stack (AgvizDebugInfo  *self,
   return stack_id;
 }
 
+/* Records the frames of LocalStack @index that no stack asked for before, outermost first: the
+ * frames record_local_stack() would record, in the same order, so that it then needs none. */
+static gboolean
+record_local_frames (AgvizDebugInfo  *self,
+                     AgvizRecorder   *recorder,
+                     guint32          index,
+                     GError         **error)
+{
+  GArray *chain = self->chain_scratch;
+  guint8 *done = (guint8 *) self->local_frames_done->data;
+  const gint64 *ids = (const gint64 *) self->local_stack_ids->data;
+
+  g_array_set_size (chain, 0);
+  while (index != NO_PARENT && !done[index] && ids[index] == 0)
+    {
+      g_array_append_val (chain, index);
+      index = g_array_index (self->local_stacks, LocalStack, index).parent;
+    }
+  for (guint i = chain->len; i-- > 0;)
+    {
+      guint32 entry = g_array_index (chain, guint32, i);
+
+      if (record_local_frame (self, recorder,
+                              g_array_index (self->local_stacks, LocalStack, entry).frame,
+                              error) == 0)
+        return FALSE;
+      done[entry] = 1;
+    }
+  return TRUE;
+}
+
 /* Drops caches made for another recorder (or before a rollback of the same one). */
 static void
 bind_recorder (AgvizDebugInfo *self,
@@ -795,18 +829,25 @@ bind_recorder (AgvizDebugInfo *self,
   g_array_set_size (self->local_frame_ids, self->local_frames->len);
   g_array_set_size (self->local_stack_ids, 0);
   g_array_set_size (self->local_stack_ids, self->local_stacks->len);
+  g_array_set_size (self->local_frames_done, 0);
+  g_array_set_size (self->local_frames_done, self->local_stacks->len);
   g_hash_table_remove_all (self->stack_by_trace_id);
   g_hash_table_remove_all (self->frame_cache);
   g_hash_table_remove_all (self->stack_cache);
   self->n_texts = 0;
 }
 
-gint64
-agviz_debug_info_get_stack (AgvizDebugInfo  *self,
-                            AgvizRecorder   *recorder,
-                            const char      *node,
-                            const char      *function,
-                            GError         **error)
+/* Handles of agviz_debug_info_find_stack() with this bit name a LocalStack, others a stack. */
+#define LOCAL_STACK_HANDLE (G_GINT64_CONSTANT (1) << 62)
+
+/* agviz_debug_info_get_stack(), or with @find_only the first half of it, returning a handle. */
+static gint64
+get_stack (AgvizDebugInfo  *self,
+           AgvizRecorder   *recorder,
+           const char      *node,
+           const char      *function,
+           gboolean         find_only,
+           GError         **error)
 {
   AgvizTf__GraphDebugInfo__StackTrace *trace;
   gpointer old_trace;
@@ -849,6 +890,9 @@ agviz_debug_info_get_stack (AgvizDebugInfo  *self,
                        self->path != NULL ? self->path : "GraphDebugInfo", self->key->str);
           return 0;
         }
+      if (find_only)
+        return record_local_frames (self, recorder, (guint32) local, error)
+               ? LOCAL_STACK_HANDLE | local : 0;
       return record_local_stack (self, recorder, (guint32) local, error);
     }
   else if (old_trace != NULL)
@@ -919,4 +963,38 @@ agviz_debug_info_get_stack (AgvizDebugInfo  *self,
     g_hash_table_insert (self->stack_by_trace_id, g_memdup2 (trace_id, sizeof *trace_id),
                          (gpointer) (gintptr) stack_id);
   return stack_id;
+}
+
+gint64
+agviz_debug_info_get_stack (AgvizDebugInfo  *self,
+                            AgvizRecorder   *recorder,
+                            const char      *node,
+                            const char      *function,
+                            GError         **error)
+{
+  return get_stack (self, recorder, node, function, FALSE, error);
+}
+
+gint64
+agviz_debug_info_find_stack (AgvizDebugInfo  *self,
+                             AgvizRecorder   *recorder,
+                             const char      *node,
+                             const char      *function,
+                             GError         **error)
+{
+  return get_stack (self, recorder, node, function, TRUE, error);
+}
+
+gint64
+agviz_debug_info_record_stack (AgvizDebugInfo  *self,
+                               AgvizRecorder   *recorder,
+                               gint64           handle,
+                               GError         **error)
+{
+  g_return_val_if_fail (self != NULL && handle > 0, 0);
+  g_return_val_if_fail (self->recorder == recorder, 0);
+
+  if ((handle & LOCAL_STACK_HANDLE) == 0)
+    return handle;
+  return record_local_stack (self, recorder, (guint32) (handle & ~LOCAL_STACK_HANDLE), error);
 }

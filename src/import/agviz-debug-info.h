@@ -43,6 +43,23 @@ gint64          agviz_debug_info_get_stack  (AgvizDebugInfo           *self,
                                              const char               *function,
                                              GError                  **error);
 
+/* agviz_debug_info_get_stack() in two halves, for many nodes: the first finds @node's stack
+ * and records the frames it needs (where SQL may be needed); it returns a handle (0 without an
+ * error: none).  The second records the stack itself from the handle, which for stacks read
+ * from a binary GraphDebugInfo into a new part of the file needs no SQL, so it can go on while
+ * agviz_recorder_write_stacks_in_background() writes.  Call the second in the same order as the
+ * first, with nothing else recorded through @self between the first calls and the last second
+ * one; the ids are those agviz_debug_info_get_stack() node by node would give. */
+gint64          agviz_debug_info_find_stack (AgvizDebugInfo           *self,
+                                             AgvizRecorder            *recorder,
+                                             const char               *node,
+                                             const char               *function,
+                                             GError                  **error);
+gint64          agviz_debug_info_record_stack (AgvizDebugInfo         *self,
+                                               AgvizRecorder          *recorder,
+                                               gint64                  handle,
+                                               GError                **error);
+
 /* Source files whose text was stored so far. */
 guint           agviz_debug_info_get_n_texts (AgvizDebugInfo          *self);
 

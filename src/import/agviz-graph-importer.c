@@ -776,30 +776,48 @@ add_node_def (GraphState              *state,
 }
 
 /* Gives the nodes added while their stacks were deferred their stacks, in the order they were
- * added (so stacks, frames and files get the ids they would have had). */
+ * added (so stacks, frames and files get the ids they would have had): first what needs SQL
+ * (finding each stack, recording its new frames), then the stacks themselves, handed in runs to
+ * a thread that writes them while the rest goes on. */
+#define STACKS_PER_RUN 8192
+
 static gboolean
 add_deferred_stacks (GraphState  *state,
                      GError     **error)
 {
   AgvizGraphImporter *self = state->importer;
+  AgvizDebugInfo *info = self->debug_info;
+  guint n = state->deferred_stacks->len;
+  g_autofree gint64 *handles = g_new (gint64, MAX (n, 1));
 
-  for (guint i = 0; i < state->deferred_stacks->len; i++)
+  for (guint i = 0; i < n; i++)
     {
       const DeferredStack *deferred = &g_array_index (state->deferred_stacks, DeferredStack, i);
-      gint64 stack_id = stack_for (state, state->deferred_names->str + deferred->name_offset,
-                                   error);
 
-      if (stack_id == 0)
-        {
-          if (error != NULL && *error != NULL)
-            return FALSE;
-          continue;
-        }
-      if (!agviz_recorder_set_node_stack (self->recorder, state->trace_id, deferred->node_id,
+      handles[i] = agviz_debug_info_find_stack (info, self->recorder,
+                                                state->deferred_names->str +
+                                                deferred->name_offset, state->function, error);
+      if (handles[i] == 0 && error != NULL && *error != NULL)
+        return FALSE;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      const DeferredStack *deferred = &g_array_index (state->deferred_stacks, DeferredStack, i);
+      gint64 stack_id;
+
+      if (i % STACKS_PER_RUN == STACKS_PER_RUN - 1)
+        agviz_recorder_write_stacks_in_background (self->recorder);
+      if (handles[i] == 0)
+        continue;
+      stack_id = agviz_debug_info_record_stack (info, self->recorder, handles[i], error);
+      if (stack_id == 0 ||
+          !agviz_recorder_set_node_stack (self->recorder, state->trace_id, deferred->node_id,
                                           stack_id, error))
         return FALSE;
       self->stats->nodes_with_stacks++;
     }
+  agviz_recorder_write_stacks_in_background (self->recorder);
   return TRUE;
 }
 
@@ -1137,7 +1155,6 @@ add_encoded_nodes (GraphState          *state,
       g_string_free (g_steal_pointer (&state->deferred_names), TRUE);
       if (!ok)
         return FALSE;
-      agviz_recorder_write_stacks_in_background (self->recorder);
     }
 
   for (guint i = 0; i < ids->len; i++)
