@@ -162,15 +162,20 @@ cached_stack_equal (gconstpointer a,
          memcmp (sa->frames, sb->frames, sa->n_frames * sizeof (gint64)) == 0;
 }
 
-static guint
-hash_u64 (gconstpointer key)
+/* MurmurHash3's finaliser: every bit of @v reaches the low half that GHashTable uses. */
+static inline guint
+mix_u64 (guint64 v)
 {
-  guint64 v = *(const guint64 *) key;
-
   v ^= v >> 33;
   v *= G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
   v ^= v >> 33;
   return (guint) v;
+}
+
+static guint
+hash_u64 (gconstpointer key)
+{
+  return mix_u64 (*(const guint64 *) key);
 }
 
 /* The fields every way of making one fills in later; only the caches exist yet. */
@@ -390,12 +395,7 @@ resolve_encoded_trace (AgvizDebugInfo            *self,
 static guint
 hash_packed_u64 (gconstpointer key)
 {
-  guint64 v = (guint64) (guintptr) key;
-
-  v ^= v >> 33;
-  v *= G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
-  v ^= v >> 33;
-  return (guint) v;
+  return mix_u64 ((guint64) (guintptr) key);
 }
 
 /* Takes ownership of @info, whose bytes were checked as a whole GraphDebugInfo.  Every stack of
