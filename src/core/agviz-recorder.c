@@ -514,12 +514,12 @@ check_usable (AgvizRecorder  *self,
   return TRUE;
 }
 
-/* Every caller binds every parameter it uses and the rest default to NULL once cleared, so
- * clearing is needed only for statements with optional parameters. */
 static void join_stack_writer (AgvizRecorder *self);
 
 /* Every use of the connection starts with one of these (statement(), bulk_statement(), or
- * join_stack_writer() before a direct call), so none overlaps the stack writer's. */
+ * join_stack_writer() before a direct call), so none overlaps the stack writer's.
+ * Every caller binds every parameter it uses and the rest default to NULL once cleared, so
+ * clearing is needed only for statements with optional parameters. */
 static sqlite3_stmt *
 statement (AgvizRecorder *self,
            StatementId    id)
@@ -701,6 +701,24 @@ stack_is_known (AgvizRecorder *self,
 {
   return (stack_id > self->max_stack_id_at_open && stack_id < self->next_stack_id) ||
          g_hash_table_contains (self->known_stacks, id_to_value (stack_id));
+}
+
+/* Whether @stack_id is 0 (none) or names a stack, looked for in the file only the first time. */
+static gboolean
+check_stack (AgvizRecorder  *self,
+             gint64          stack_id,
+             GError        **error)
+{
+  if (stack_id < 0)
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_UNKNOWN_ID,
+                         "no stack with id %" G_GINT64_FORMAT, stack_id);
+  if (stack_id > 0 && !stack_is_known (self, stack_id))
+    {
+      if (!row_exists (self, STMT_STACK_EXISTS, stack_id, "stack", error))
+        return FALSE;
+      g_hash_table_add (self->known_stacks, id_to_value (stack_id));
+    }
+  return TRUE;
 }
 
 static gint64
@@ -1291,17 +1309,8 @@ agviz_recorder_extend_stack (AgvizRecorder  *self,
     return 0;
   if (n_frames == 0)
     return fail_invalid (error, AGVIZ_RECORDER_ERROR_INVALID, "a stack needs at least one frame");
-  if (parent_stack_id < 0)
-    return fail_invalid (error, AGVIZ_RECORDER_ERROR_UNKNOWN_ID,
-                         "no stack with id %" G_GINT64_FORMAT, parent_stack_id);
-  if (!ensure_transaction (self, error))
+  if (!check_stack (self, parent_stack_id, error) || !ensure_transaction (self, error))
     return 0;
-  if (parent_stack_id > 0 && !stack_is_known (self, parent_stack_id))
-    {
-      if (!row_exists (self, STMT_STACK_EXISTS, parent_stack_id, "stack", error))
-        return 0;
-      g_hash_table_add (self->known_stacks, id_to_value (parent_stack_id));
-    }
 
   for (guint i = 0; i < n_frames; i++)
     {
@@ -1639,15 +1648,8 @@ agviz_recorder_add_node (AgvizRecorder  *self,
     return fail_invalid (error, AGVIZ_RECORDER_ERROR_INVALID,
                          "node %s: attributes must be a{sv}, not %s", name,
                          g_variant_get_type_string (attrs));
-  if (stack_id < 0)
-    return fail_invalid (error, AGVIZ_RECORDER_ERROR_UNKNOWN_ID,
-                         "no stack with id %" G_GINT64_FORMAT, stack_id);
-  if (stack_id > 0 && !stack_is_known (self, stack_id))
-    {
-      if (!row_exists (self, STMT_STACK_EXISTS, stack_id, "stack", error))
-        return 0;
-      g_hash_table_add (self->known_stacks, id_to_value (stack_id));
-    }
+  if (!check_stack (self, stack_id, error))
+    return 0;
 
   slash = strrchr (name, '/');
   local_name = slash != NULL ? slash + 1 : name;
@@ -1781,15 +1783,8 @@ agviz_recorder_set_node_stack (AgvizRecorder  *self,
     return FALSE;
   if (!check_node_in_trace (self, trace_id, node_id, error))
     return FALSE;
-  if (stack_id < 0)
-    return fail_invalid (error, AGVIZ_RECORDER_ERROR_UNKNOWN_ID,
-                         "no stack with id %" G_GINT64_FORMAT, stack_id);
-  if (stack_id > 0 && !stack_is_known (self, stack_id))
-    {
-      if (!row_exists (self, STMT_STACK_EXISTS, stack_id, "stack", error))
-        return FALSE;
-      g_hash_table_add (self->known_stacks, id_to_value (stack_id));
-    }
+  if (!check_stack (self, stack_id, error))
+    return FALSE;
   g_array_index (trace->nodes, PendingNode, node_index_of (trace, node_id)).stack_id = stack_id;
   return TRUE;
 }
@@ -1969,6 +1964,34 @@ fail_row_ids (AgvizRecorder  *self,
                        "had it open; what it was recording was rolled back", self->path);
 }
 
+/* The largest id in the table of @max_id (a STMT_MAX_*_ID) into @id, without waiting for the
+ * stack writer (which uses it too); SQLITE_ROW, or SQLite's error code. */
+static int
+read_max_id (AgvizRecorder *self,
+             StatementId    max_id,
+             gint64        *id)
+{
+  sqlite3_stmt *stmt = self->stmts[max_id];
+  int rc;
+
+  sqlite3_reset (stmt);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return rc;
+}
+
+/* Whether rows @first_id to @last_id, @n_rows of them, are the next ids from @next_id on. */
+static inline gboolean
+ids_continue (gint64 next_id,
+              gint64 first_id,
+              gint64 last_id,
+              guint  n_rows)
+{
+  return first_id == next_id && last_id - first_id == (gint64) n_rows - 1;
+}
+
 /* Whether the @n_rows rows with ids @first_id, @first_id + 1, ... go in as appended rows. */
 static gboolean
 row_appender_begin (AgvizRecorder  *self,
@@ -1979,15 +2002,19 @@ row_appender_begin (AgvizRecorder  *self,
                     gboolean       *append,
                     GError        **error)
 {
+  *append = FALSE;
   if (appender->next_id == 0)
     {
-      gint64 max_id = run_select_id (self, statement (self, appender->max_id), error);
+      gint64 max_id = 0;
+      int rc;
 
-      if (max_id < 0)
-        return FALSE;
+      join_stack_writer (self);
+      rc = read_max_id (self, appender->max_id, &max_id);
+      if (rc != SQLITE_ROW)
+        return fail_sqlite (self, rc, "cannot read the trace file", error);
       appender->next_id = max_id + 1;
     }
-  *append = first_id == appender->next_id && last_id - first_id == (gint64) n_rows - 1;
+  *append = ids_continue (appender->next_id, first_id, last_id, n_rows);
   return TRUE;
 }
 
@@ -2016,27 +2043,19 @@ insert_stack_rows (AgvizRecorder      *self,
                    const PendingStack *rows,
                    guint               n_rows)
 {
-  sqlite3_stmt *max_id = self->stmts[STMT_MAX_STACK_ID];
-  gint64 next_id;
+  gint64 next_id = 0;
   guint row = 0;
-  int rc;
+  int rc = read_max_id (self, STMT_MAX_STACK_ID, &next_id);
 
-  sqlite3_reset (max_id);
-  rc = sqlite3_step (max_id);
   if (rc != SQLITE_ROW)
-    {
-      sqlite3_reset (max_id);
-      return rc;
-    }
-  next_id = sqlite3_column_int64 (max_id, 0) + 1;
-  sqlite3_reset (max_id);
+    return rc;
+  next_id++;
 
   while (row < n_rows)
     {
       guint batch = n_rows - row >= BULK_ROWS ? BULK_ROWS : 1;
       const PendingStack *entries = rows + row;
-      gboolean append = entries[0].id == next_id &&
-                        entries[batch - 1].id - entries[0].id == (gint64) batch - 1;
+      gboolean append = ids_continue (next_id, entries[0].id, entries[batch - 1].id, batch);
       sqlite3_stmt *stmt = prepared_bulk_statement (self, BULK_STACKS, batch, NULL);
 
       if (stmt == NULL)
