@@ -284,9 +284,6 @@ local_frame_for (AgvizDebugInfo            *self,
   return known->frame_id;
 }
 
-/* The innermost LocalStack of the encoded StackTrace @trace (frames innermost first on the
- * wire), NO_FRAMES for none, BROKEN when its framing or a frame does not parse.  @slices is
- * scratch; @stack_by_entry maps a packed (parent + 1, frame) to a LocalStack index + 1. */
 /* The frames (outermost first) of the stack resolved last and its LocalStack per depth. */
 typedef struct
 {
@@ -294,6 +291,9 @@ typedef struct
   GArray *stacks;     /* guint32 */
 } PreviousStack;
 
+/* The innermost LocalStack of the encoded StackTrace @trace (frames innermost first on the
+ * wire), NO_FRAMES for none, BROKEN when its framing or a frame does not parse.  @slices is
+ * scratch; @stack_by_entry maps a packed (parent + 1, frame) to a LocalStack index + 1. */
 static gint32
 resolve_encoded_trace (AgvizDebugInfo            *self,
                        const ProtobufCBinaryData *trace,
@@ -536,6 +536,7 @@ AgvizDebugInfo *
 agviz_debug_info_load_in_background (const char *path)
 {
   AgvizDebugInfo *self;
+
   g_return_val_if_fail (path != NULL, NULL);
 
   self = debug_info_alloc ();
@@ -748,6 +749,25 @@ record_local_frame (AgvizDebugInfo  *self,
   return *id;
 }
 
+/* Fills chain_scratch with LocalStack @index and its ancestors, innermost first, up to the
+ * first one recorded already (or, with @done, whose frame is); returns where it stopped
+ * (NO_PARENT: at the outermost frame). */
+static guint32
+unrecorded_chain (AgvizDebugInfo *self,
+                  guint32         index,
+                  const guint8   *done)
+{
+  const gint64 *ids = (const gint64 *) self->local_stack_ids->data;
+
+  g_array_set_size (self->chain_scratch, 0);
+  while (index != NO_PARENT && ids[index] == 0 && (done == NULL || !done[index]))
+    {
+      g_array_append_val (self->chain_scratch, index);
+      index = g_array_index (self->local_stacks, LocalStack, index).parent;
+    }
+  return index;
+}
+
 /* The recorder's id of LocalStack @index: its entries that no stack asked for before are
  * recorded, outermost first, onto the innermost one that was. */
 static gint64
@@ -760,12 +780,7 @@ record_local_stack (AgvizDebugInfo  *self,
   gint64 *ids = (gint64 *) self->local_stack_ids->data;
   gint64 stack_id;
 
-  g_array_set_size (chain, 0);
-  while (index != NO_PARENT && ids[index] == 0)
-    {
-      g_array_append_val (chain, index);
-      index = g_array_index (self->local_stacks, LocalStack, index).parent;
-    }
+  index = unrecorded_chain (self, index, NULL);
   stack_id = index != NO_PARENT ? ids[index] : 0;
   for (guint i = chain->len; i-- > 0;)
     {
@@ -794,14 +809,8 @@ record_local_frames (AgvizDebugInfo  *self,
 {
   GArray *chain = self->chain_scratch;
   guint8 *done = (guint8 *) self->local_frames_done->data;
-  const gint64 *ids = (const gint64 *) self->local_stack_ids->data;
 
-  g_array_set_size (chain, 0);
-  while (index != NO_PARENT && !done[index] && ids[index] == 0)
-    {
-      g_array_append_val (chain, index);
-      index = g_array_index (self->local_stacks, LocalStack, index).parent;
-    }
+  unrecorded_chain (self, index, done);
   for (guint i = chain->len; i-- > 0;)
     {
       guint32 entry = g_array_index (chain, guint32, i);
