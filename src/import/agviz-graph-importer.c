@@ -39,7 +39,8 @@ struct _AgvizGraphImporter
   /* The node tables' values, carved out of large blocks: a graph's nodes are never freed one by
    * one, and freeing 100,000 small blocks took longer than writing a tenth of their rows. */
   GPtrArray        *node_info_blocks;
-  gsize             node_info_left;    /* bytes free at the end of the last block */
+  guint8           *node_info_at;      /* the free end of the block being filled */
+  gsize             node_info_left;    /* bytes free there */
 };
 
 #define NODE_INFO_BLOCK (256 * 1024)
@@ -178,26 +179,26 @@ static gpointer
 node_info_alloc (AgvizGraphImporter *self,
                  gsize               size)
 {
-  guint8 *block;
+  guint8 *at;
 
   size = (size + 7) & ~(gsize) 7;
   if (size > NODE_INFO_BLOCK / 4)
     {
-      /* A huge name gets a block of its own, kept before the current one. */
-      block = g_malloc (size);
-      g_ptr_array_insert (self->node_info_blocks, MAX ((int) self->node_info_blocks->len - 1, 0),
-                          block);
-      return block;
+      /* A huge name gets a block of its own. */
+      at = g_malloc (size);
+      g_ptr_array_add (self->node_info_blocks, at);
+      return at;
     }
   if (self->node_info_left < size)
     {
-      g_ptr_array_add (self->node_info_blocks, g_malloc (NODE_INFO_BLOCK));
+      self->node_info_at = g_malloc (NODE_INFO_BLOCK);
       self->node_info_left = NODE_INFO_BLOCK;
+      g_ptr_array_add (self->node_info_blocks, self->node_info_at);
     }
-  block = g_ptr_array_index (self->node_info_blocks, self->node_info_blocks->len - 1);
-  block += NODE_INFO_BLOCK - self->node_info_left;
+  at = self->node_info_at;
+  self->node_info_at += size;
   self->node_info_left -= size;
-  return block;
+  return at;
 }
 
 void
@@ -579,7 +580,7 @@ add_node (GraphState  *state,
                                 stack_id, error);
   if (id != 0)
     {
-      /* The info and its name in one block: the node tables free values only. */
+      /* The info and its name in one block, freed with the importer's blocks. */
       gsize name_size = strlen (name) + 1;
       AgvizGraphNodeInfo *info = node_info_alloc (self, sizeof (AgvizGraphNodeInfo) + name_size);
       char *key = (char *) (info + 1);
@@ -1067,9 +1068,10 @@ add_encoded_nodes (GraphState          *state,
       const NodeSlice *slice = &g_array_index (nodes->slices, NodeSlice, i);
       const guint8 *data = nodes->data + slice->offset;
       gsize length = slice->length;
+      AgvizTf__NodeDef plain_node;
       const AgvizTf__NodeDef *node;
       GVariant *attrs = NULL;
-      gboolean known_attrs = FALSE;
+      gboolean known_attrs = FALSE, from_wire;
       gint64 id;
 
       /* The other fields' records are copied out only for a node that needs unpacking. */
@@ -1095,9 +1097,9 @@ add_encoded_nodes (GraphState          *state,
 
       /* Known attributes and nothing but strings besides: the strings are all there is to
        * take, NUL-terminated, straight from the wire. */
-      if (known_attrs && fields.plain)
+      from_wire = known_attrs && fields.plain;
+      if (from_wire)
         {
-          AgvizTf__NodeDef plain_node = AGVIZ_TF__NODE_DEF__INIT;
           gsize op_at, device_at;
 
           g_string_truncate (field_text, 0);
@@ -1110,64 +1112,52 @@ add_encoded_nodes (GraphState          *state,
           g_string_append_len (field_text, (const char *) fields.device.data,
                                fields.device.length);
           /* Embedded NULs end a string here as they do when protobuf-c unpacks it. */
+          agviz_tf__node_def__init (&plain_node);
           plain_node.name = field_text->str;
           plain_node.op = field_text->str + op_at;
           plain_node.device = field_text->str + device_at;
-
-          id = add_node_def (state, &plain_node, g_variant_ref (attrs), error);
-          if (id == 0 || !add_calls (state, id, &plain_node, error))
-            return FALSE;
-          g_array_append_val (ids, id);
-          g_array_append_val (input_starts, input_text->len);
-          for (guint j = 0; j < inputs->len; j++)
-            {
-              const WireString *input = &g_array_index (inputs, WireString, j);
-              const char *nul = memchr (input->data, '\0', input->length);
-              gsize length = nul != NULL ? (gsize) (nul - (const char *) input->data)
-                                         : input->length;
-
-              g_string_append_len (input_text, (const char *) input->data, length);
-              g_string_append_c (input_text, '\0');
-            }
-          continue;
+          node = &plain_node;
+          attrs = g_variant_ref (attrs);
         }
-
-      /* Depth 1: a NodeDef sits right inside the GraphDef. */
-      node = (const AgvizTf__NodeDef *)
-        agviz_proto_arena_decode (arena, &agviz_tf__node_def__descriptor, data, length, 1,
-                                  nodes->what, error);
-      if (node == NULL)
-        {
-          /* Name the place in the whole file, as checking it whole up front would have. */
-          g_autoptr(GError) whole_error = NULL;
-
-          if (!agviz_proto_check (&agviz_tf__graph_def__descriptor, nodes->data, nodes->length,
-                                  nodes->what, &whole_error) && error != NULL)
-            {
-              g_clear_error (error);
-              g_propagate_error (error, g_steal_pointer (&whole_error));
-            }
-          return FALSE;
-        }
-
-      if (known_attrs)
-        attrs = g_variant_ref (attrs);
       else
         {
-          attrs = node_attrs (self, node);
-          /* Remembered by its records, unless it makes calls (add_calls() reads those from the
-           * unpacked node) or is too large to be worth keeping (tensors of constants). */
-          if (attrs != NULL && attr_records->len > 0 && attr_records->len <= RAW_ATTR_KEY_MAX &&
-              g_hash_table_size (self->raw_attr_cache) < ATTR_CACHE_MAX &&
-              !attrs_make_calls (node))
+          /* Depth 1: a NodeDef sits right inside the GraphDef. */
+          node = (const AgvizTf__NodeDef *)
+            agviz_proto_arena_decode (arena, &agviz_tf__node_def__descriptor, data, length, 1,
+                                      nodes->what, error);
+          if (node == NULL)
             {
-              AttrKey *stored = g_malloc (sizeof (AttrKey) + attr_records->len);
+              /* Name the place in the whole file, as checking it whole up front would have. */
+              g_autoptr(GError) whole_error = NULL;
 
-              stored->data = (guint8 *) (stored + 1);
-              stored->length = stored->size = attr_records->len;
-              memcpy (stored->data, attr_records->data, attr_records->len);
-              g_hash_table_insert (self->raw_attr_cache, stored,
-                                   g_variant_ref (attrs));
+              if (!agviz_proto_check (&agviz_tf__graph_def__descriptor, nodes->data,
+                                      nodes->length, nodes->what, &whole_error) && error != NULL)
+                {
+                  g_clear_error (error);
+                  g_propagate_error (error, g_steal_pointer (&whole_error));
+                }
+              return FALSE;
+            }
+
+          if (known_attrs)
+            attrs = g_variant_ref (attrs);
+          else
+            {
+              attrs = node_attrs (self, node);
+              /* Remembered by its records, unless it makes calls (add_calls() reads those from
+               * the unpacked node) or is too large to be worth keeping (tensors of constants). */
+              if (attrs != NULL && attr_records->len > 0 &&
+                  attr_records->len <= RAW_ATTR_KEY_MAX &&
+                  g_hash_table_size (self->raw_attr_cache) < ATTR_CACHE_MAX &&
+                  !attrs_make_calls (node))
+                {
+                  AttrKey *stored = g_malloc (sizeof (AttrKey) + attr_records->len);
+
+                  stored->data = (guint8 *) (stored + 1);
+                  stored->length = stored->size = attr_records->len;
+                  memcpy (stored->data, attr_records->data, attr_records->len);
+                  g_hash_table_insert (self->raw_attr_cache, stored, g_variant_ref (attrs));
+                }
             }
         }
 
@@ -1176,21 +1166,26 @@ add_encoded_nodes (GraphState          *state,
         return FALSE;
       g_array_append_val (ids, id);
       g_array_append_val (input_starts, input_text->len);
-      for (gsize j = 0; j < node->n_input; j++)
-        g_string_append_len (input_text, node->input[j], strlen (node->input[j]) + 1);
+      if (from_wire)
+        for (guint j = 0; j < inputs->len; j++)
+          {
+            const WireString *input = &g_array_index (inputs, WireString, j);
+            const char *nul = memchr (input->data, '\0', input->length);
+
+            g_string_append_len (input_text, (const char *) input->data,
+                                 nul != NULL ? (gsize) (nul - (const char *) input->data)
+                                             : input->length);
+            g_string_append_c (input_text, '\0');
+          }
+      else
+        for (gsize j = 0; j < node->n_input; j++)
+          g_string_append_len (input_text, node->input[j], strlen (node->input[j]) + 1);
     }
   g_array_append_val (input_starts, input_text->len);
 
   /* The stacks first, then the edges while their rows are written on another thread. */
-  if (state->deferred_stacks != NULL)
-    {
-      gboolean ok = add_deferred_stacks (state, error);
-
-      g_clear_pointer (&state->deferred_stacks, g_array_unref);
-      g_string_free (g_steal_pointer (&state->deferred_names), TRUE);
-      if (!ok)
-        return FALSE;
-    }
+  if (state->deferred_stacks != NULL && !add_deferred_stacks (state, error))
+    return FALSE;
 
   for (guint i = 0; i < ids->len; i++)
     {

@@ -205,7 +205,6 @@ read_whole_file (const char *path,
 {
   gsize page = (gsize) sysconf (_SC_PAGESIZE), done = 0;
   char *contents;
-  guintptr first_page;
   int fd;
 
   if (size <= 0 || (guint64) size >= G_MAXSIZE - page)
@@ -215,14 +214,15 @@ read_whole_file (const char *path,
     return NULL;
   contents = g_malloc ((gsize) size + 1);
 #ifdef MADV_POPULATE_WRITE
-  /* Whole pages inside the block only; kernels before 5.14 refuse, which costs nothing. */
-  first_page = ((guintptr) contents + page - 1) & ~(guintptr) (page - 1);
-  if (first_page + page <= (guintptr) contents + (gsize) size)
-    madvise ((void *) first_page,
-             (((guintptr) contents + (gsize) size) & ~(guintptr) (page - 1)) - first_page,
-             MADV_POPULATE_WRITE);
-#else
-  (void) first_page;
+  {
+    /* Whole pages inside the block only; kernels before 5.14 refuse, which costs nothing. */
+    guintptr first_page = ((guintptr) contents + page - 1) & ~(guintptr) (page - 1);
+
+    if (first_page + page <= (guintptr) contents + (gsize) size)
+      madvise ((void *) first_page,
+               (((guintptr) contents + (gsize) size) & ~(guintptr) (page - 1)) - first_page,
+               MADV_POPULATE_WRITE);
+  }
 #endif
   while (done < (gsize) size)
     {
@@ -806,13 +806,15 @@ import_graph_def_file (AgvizImportContext  *ctx,
 
   if (contents != NULL)
     {
+      g_autoptr(GError) load_error = NULL;
+
       ok = agviz_graph_importer_add_graph_bytes (graphs, (const guint8 *) contents, length, path,
                                                  label, &local_error) != 0 ||
            local_error == NULL;
-      if (debug_info != NULL && !agviz_debug_info_wait (debug_info, NULL))
+      if (debug_info != NULL && !agviz_debug_info_wait (debug_info, &load_error))
         {
           g_clear_error (&local_error);
-          agviz_debug_info_wait (debug_info, &local_error);
+          local_error = g_steal_pointer (&load_error);
           ok = FALSE;
         }
     }
