@@ -1024,25 +1024,62 @@ import_source (AgvizImportContext  *ctx,
     }
 }
 
-gboolean
-agviz_importer_import (AgvizImporter  *self,
-                       const char     *path,
-                       GError        **error)
+/* The bytes a source's import will read: the file (and its GraphDebugInfo beside it), or the
+ * regular files of a directory, looked for a few levels down and no further than
+ * @entries_left entries: an estimate for readying memory, not a promise. */
+static guint64
+source_bytes_below (const char *path,
+                    guint       depth,
+                    guint      *entries_left)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+  GStatBuf st;
+  guint64 bytes = 0;
+
+  if (g_stat (path, &st) != 0)
+    return 0;
+  if (S_ISREG (st.st_mode))
+    return (guint64) st.st_size;
+  if (!S_ISDIR (st.st_mode) || depth == 0 || (dir = g_dir_open (path, 0, NULL)) == NULL)
+    return 0;
+  while (*entries_left > 0 && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      (*entries_left)--;
+      bytes += source_bytes_below (child, depth - 1, entries_left);
+    }
+  return bytes;
+}
+
+static guint64
+estimate_source_bytes (const char *path,
+                       const char *debug_info_path)
+{
+  g_autofree char *beside = g_strconcat (path, ".debug", NULL);
+  guint entries_left = 10000;
+  guint64 bytes = source_bytes_below (path, 4, &entries_left);
+
+  if (debug_info_path != NULL)
+    bytes += source_bytes_below (debug_info_path, 0, &entries_left);
+  else if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    bytes += source_bytes_below (beside, 0, &entries_left);
+  return bytes;
+}
+
+static gboolean
+import_in_batch (AgvizImporter      *self,
+                 const char         *path,
+                 AgvizSourceFormat   format,
+                 GError            **error)
 {
   g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *absolute = NULL;
   g_autofree char *metadata_key = NULL;
   g_autofree char *metadata_value = NULL;
   AgvizImportContext ctx = { 0 };
-  AgvizSourceFormat format;
   gboolean ok;
-
-  g_return_val_if_fail (AGVIZ_IS_IMPORTER (self), FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-
-  format = agviz_importer_detect_format (path, error);
-  if (format == AGVIZ_SOURCE_FORMAT_UNKNOWN)
-    return FALSE;
 
   ctx.importer = self;
   ctx.recorder = self->recorder;
@@ -1093,4 +1130,27 @@ agviz_importer_import (AgvizImporter  *self,
   for (guint i = 0; i < warnings->len; i++)
     g_ptr_array_add (self->warnings, g_strdup (g_ptr_array_index (warnings, i)));
   return TRUE;
+}
+
+gboolean
+agviz_importer_import (AgvizImporter  *self,
+                       const char     *path,
+                       GError        **error)
+{
+  AgvizSourceFormat format;
+  gboolean memory_prepared, ok;
+
+  g_return_val_if_fail (AGVIZ_IS_IMPORTER (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  format = agviz_importer_detect_format (path, error);
+  if (format == AGVIZ_SOURCE_FORMAT_UNKNOWN)
+    return FALSE;
+
+  memory_prepared = _agviz_import_memory_prepare (estimate_source_bytes (path,
+                                                                         self->debug_info_path));
+  ok = import_in_batch (self, path, format, error);
+  if (memory_prepared)
+    _agviz_import_memory_release ();
+  return ok;
 }
