@@ -34,15 +34,6 @@
 
 #include "agviz-importer-private.h"
 
-/* AddressSanitizer's allocator is not glibc's: nothing to ready there. */
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
-
 /* Sources smaller than this fault in too few pages to be worth a change to the heap. */
 #define MIN_SOURCE_BYTES (((guint64) 8) << 20)
 
@@ -82,7 +73,7 @@ region_bytes_for (guint64 source_bytes)
 gboolean
 _agviz_import_memory_prepare (guint64 source_bytes)
 {
-#if defined(__GLIBC__) && defined(MADV_HUGEPAGE) && !defined(UNDER_ASAN)
+#if defined(__GLIBC__) && defined(MADV_HUGEPAGE) && !AGVIZ_IMPORT_UNDER_ASAN
   guint64 region_bytes;
 
   if (source_bytes < MIN_SOURCE_BYTES)
@@ -126,7 +117,7 @@ _agviz_import_memory_prepare (guint64 source_bytes)
 void
 _agviz_import_memory_release (void)
 {
-#if defined(__GLIBC__) && defined(MADV_HUGEPAGE) && !defined(UNDER_ASAN)
+#if defined(__GLIBC__) && defined(MADV_HUGEPAGE) && !AGVIZ_IMPORT_UNDER_ASAN
   G_LOCK (import_memory);
   g_assert (n_prepared_imports > 0);
   if (--n_prepared_imports == 0)

@@ -14,17 +14,6 @@
 
 #define MiB (((gsize) 1) << 20)
 
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
-#ifndef UNDER_ASAN
-#define UNDER_ASAN 0
-#endif
-
 typedef struct
 {
   gboolean found;
@@ -73,7 +62,7 @@ can_check (void)
 {
   g_autofree char *thp = NULL;
 
-  if (UNDER_ASAN || g_getenv ("AGVIZ_UNDER_VALGRIND") != NULL)
+  if (AGVIZ_IMPORT_UNDER_ASAN || g_getenv ("AGVIZ_UNDER_VALGRIND") != NULL)
     {
       g_test_skip ("valgrind and AddressSanitizer replace malloc");
       return FALSE;
