@@ -314,6 +314,126 @@ test_batch_misuse (TempFile      *fx,
   g_assert_false (agviz_recorder_in_batch (recorder));
 }
 
+/* One node's tensor summaries as the file has them. */
+static GPtrArray *
+read_summaries (const char *path,
+                gint64      node_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizStore) store = agviz_store_open (path, AGVIZ_STORE_FLAGS_NONE, &error);
+  GPtrArray *summaries;
+
+  g_assert_no_error (error);
+  summaries = agviz_store_list_tensor_summaries (store, node_id, 0, &error);
+  g_assert_no_error (error);
+  return summaries;
+}
+
+/* Tensor summaries reach the file in multi-row inserts (a dump holds one per op per step): the
+ * ids handed out are the rows' ids, more rows than wait at once still land whole, a rollback
+ * takes the waiting ones with it, and every field reads back. */
+static void
+test_batch_tensor_summaries (TempFile      *fx,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizRecorder) recorder = agviz_recorder_open (fx->path, &error);
+  g_autoptr(GPtrArray) summaries = NULL;
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(AgvizNode) x = NULL;
+  const AgvizTensorSummary *first, *last;
+  AgvizTensorSummary summary;
+  const guint n = 10000;
+  gint64 id = 0;
+
+  g_assert_no_error (error);
+  record_small_trace (recorder, "step");
+  store = agviz_store_open (fx->path, AGVIZ_STORE_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  x = agviz_store_find_node (store, 1, "scope/x", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (x);
+  g_clear_object (&store);
+
+  /* Rolled back: none of them, though some had been written already. */
+  g_assert_true (agviz_recorder_begin_batch (recorder, &error));
+  agviz_tensor_summary_init (&summary);
+  summary.node_id = x->id;
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpint (agviz_recorder_add_tensor_summary (recorder, &summary, &error), ==, i + 1);
+  g_assert_true (agviz_recorder_rollback_batch (recorder, &error));
+  summaries = read_summaries (fx->path, x->id);
+  g_assert_cmpuint (summaries->len, ==, 0);
+  g_clear_pointer (&summaries, g_ptr_array_unref);
+
+  /* Committed: all of them, in order, the ids as handed out (from 1 again). */
+  g_assert_true (agviz_recorder_begin_batch (recorder, &error));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *shape = g_strdup_printf ("[%u,2]", i % 3);
+
+      agviz_tensor_summary_init (&summary);
+      summary.node_id = x->id;
+      summary.output_slot = (int) (i % 2);
+      summary.debug_mode = 4;
+      summary.dtype = (char *) (i % 2 ? "float32" : "float64");
+      summary.shape = i % 5 == 0 ? NULL : shape;
+      summary.element_count = i;
+      summary.nan_count = i % 7 == 0 ? 1 : 0;
+      summary.zero_count = i % 3;
+      summary.has_range = i % 4 == 0;
+      summary.min = -1.0 * i;
+      summary.max = 2.0 * i;
+      summary.mean = 0.5 * i;
+      id = agviz_recorder_add_tensor_summary (recorder, &summary, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (id, ==, i + 1);
+    }
+  g_assert_true (agviz_recorder_commit_batch (recorder, &error));
+  g_assert_no_error (error);
+
+  summaries = read_summaries (fx->path, x->id);
+  g_assert_cmpuint (summaries->len, ==, n);
+  first = g_ptr_array_index (summaries, 0);
+  last = g_ptr_array_index (summaries, n - 1);
+  g_assert_cmpint (first->id, ==, 1);
+  g_assert_cmpint (first->output_slot, ==, 0);
+  g_assert_cmpint (first->debug_mode, ==, 4);
+  g_assert_cmpstr (first->dtype, ==, "float64");
+  g_assert_null (first->shape);
+  g_assert_cmpint (first->nan_count, ==, 1);
+  g_assert_cmpint (first->neg_inf_count, ==, -1);
+  g_assert_true (first->has_range);
+  g_assert_cmpint (last->id, ==, n);
+  g_assert_cmpint (last->output_slot, ==, 1);
+  g_assert_cmpstr (last->dtype, ==, "float32");
+  g_assert_cmpstr (last->shape, ==, "[0,2]");
+  g_assert_cmpint (last->element_count, ==, n - 1);
+  g_assert_cmpint (last->zero_count, ==, (n - 1) % 3);
+  g_assert_cmpint (last->pos_finite_count, ==, -1);
+  g_assert_false (last->has_range);
+  for (guint i = 0; i < n; i++)
+    {
+      const AgvizTensorSummary *read = g_ptr_array_index (summaries, i);
+
+      g_assert_cmpint (read->id, ==, i + 1);
+      g_assert_cmpint (read->element_count, ==, i);
+      g_assert_true (read->has_range == (i % 4 == 0));
+      if (read->has_range)
+        g_assert_cmpfloat (read->max, ==, 2.0 * i);
+    }
+
+  /* Outside a batch too: in the file once the recorder commits (here, at close). */
+  agviz_tensor_summary_init (&summary);
+  summary.node_id = x->id;
+  g_assert_cmpint (agviz_recorder_add_tensor_summary (recorder, &summary, &error), ==, n + 1);
+  g_assert_true (agviz_recorder_close (recorder, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&summaries, g_ptr_array_unref);
+  summaries = read_summaries (fx->path, x->id);
+  g_assert_cmpuint (summaries->len, ==, n + 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -326,6 +446,8 @@ main (int    argc,
               test_batch_rollback, temp_file_teardown);
   g_test_add ("/agviz/recorder/batch/background-stacks", TempFile, NULL, temp_file_setup,
               test_batch_background_stacks, temp_file_teardown);
+  g_test_add ("/agviz/recorder/batch/tensor-summaries", TempFile, NULL, temp_file_setup,
+              test_batch_tensor_summaries, temp_file_teardown);
   g_test_add ("/agviz/recorder/batch/close-rolls-back", TempFile, NULL, temp_file_setup,
               test_batch_close_rolls_back, temp_file_teardown);
   g_test_add ("/agviz/recorder/batch/rollback-shared-attrs", TempFile, NULL, temp_file_setup,

@@ -60,12 +60,12 @@ typedef enum
   STMT_INSERT_ATTR_SET,
   STMT_INSERT_CALL,
   STMT_INSERT_EXECUTION,
-  STMT_INSERT_TENSOR_SUMMARY,
   STMT_INSERT_EVENT,
   STMT_INSERT_ERROR,
   STMT_MAX_SCOPE_ID,
   STMT_MAX_NODE_ID,
   STMT_MAX_STACK_ID,
+  STMT_MAX_TENSOR_SUMMARY_ID,
   N_STMTS
 } StatementId;
 
@@ -108,12 +108,6 @@ static const char *const statement_sql[N_STMTS] = {
   [STMT_INSERT_EXECUTION] = "INSERT INTO executions (seq, trace_id, op_type_id, device_id,"
                             " start_ns, duration_ns, status, stack_id)"
                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-  [STMT_INSERT_TENSOR_SUMMARY] = "INSERT INTO tensor_summaries (execution_id, node_id,"
-                                 " output_slot, debug_mode, dtype, shape, element_count,"
-                                 " nan_count, neg_inf_count, pos_inf_count, neg_finite_count,"
-                                 " zero_count, pos_finite_count, min, max, mean)"
-                                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-                                 " ?13, ?14, ?15, ?16)",
   [STMT_INSERT_EVENT] = "INSERT INTO events (kind, wall_ns, function_id, trace_id, node_id,"
                         " execution_id, stack_id, message, detail)"
                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -123,6 +117,7 @@ static const char *const statement_sql[N_STMTS] = {
   [STMT_MAX_SCOPE_ID] = "SELECT coalesce(max(id), 0) FROM scopes",
   [STMT_MAX_NODE_ID] = "SELECT coalesce(max(id), 0) FROM nodes",
   [STMT_MAX_STACK_ID] = "SELECT coalesce(max(id), 0) FROM stacks",
+  [STMT_MAX_TENSOR_SUMMARY_ID] = "SELECT coalesce(max(id), 0) FROM tensor_summaries",
 };
 
 typedef struct
@@ -175,6 +170,24 @@ typedef struct
   gint64 parent_id;
   gint64 frame_id;
 } PendingStack;
+
+/* A tensor summary waiting for its multi-row insert; its texts live in
+ * pending_summary_texts. */
+typedef struct
+{
+  gint64      id;
+  gint64      execution_id;
+  gint64      node_id;
+  int         output_slot;
+  int         debug_mode;
+  const char *dtype;
+  const char *shape;
+  gint64      counts[7];      /* element, NaN, -Inf, +Inf, negative, zero, positive; -1 unknown */
+  gboolean    has_range;
+  double      min;
+  double      max;
+  double      mean;
+} PendingSummary;
 
 /* A trace between begin and end lives here, validated as it grows, and reaches the file in one
  * go when it ends: readers and crashes never see half a trace, duplicate names are caught at the
@@ -259,7 +272,7 @@ struct _AgvizRecorder
   AttrsInfo    *last_attrs_info;
   GHashTable   *function_ids;         /* "file_id:line:name" -> id */
 
-  sqlite3_stmt *bulk_stmts[4][2];     /* per BulkTable: [0] BULK_ROWS rows, [1] one row */
+  sqlite3_stmt *bulk_stmts[5][2];     /* per BulkTable: [0] BULK_ROWS rows, [1] one row */
 
   /* New stack entries get their ids here and reach the file in multi-row inserts before the
    * next commit (importers make one per frame of every distinct stack: single-row inserts were
@@ -268,6 +281,12 @@ struct _AgvizRecorder
   guint         scope_edges_min_nodes;
   gint64        next_stack_id;
   GArray       *pending_stacks;       /* PendingStack */
+  /* Tensor summaries likewise (a tfdbg2 dump holds one per op per step): ids given here, from
+   * the file's largest on (read when the first one comes, 0 until then), rows written, sorted
+   * for the indexes, before the next commit or when PENDING_SUMMARIES_MAX wait. */
+  gint64        next_summary_id;
+  GArray       *pending_summaries;    /* PendingSummary */
+  GStringChunk *pending_summary_texts;
   /* Stack rows being written on another thread (agviz_recorder_write_stacks_in_background()):
    * while it runs, nothing else uses the connection; every use of it first waits here. */
   GThread      *stack_writer;
@@ -529,7 +548,7 @@ statement (AgvizRecorder *self,
   join_stack_writer (self);
   stmt = self->stmts[id];
   sqlite3_reset (stmt);
-  if (id == STMT_INSERT_TENSOR_SUMMARY || id == STMT_INSERT_EVENT || id == STMT_INSERT_ERROR)
+  if (id == STMT_INSERT_EVENT || id == STMT_INSERT_ERROR)
     sqlite3_clear_bindings (stmt);
   return stmt;
 }
@@ -554,6 +573,8 @@ ensure_transaction (AgvizRecorder  *self,
 
 static gboolean flush_pending_stacks (AgvizRecorder  *self,
                                       GError        **error);
+static gboolean flush_pending_summaries (AgvizRecorder  *self,
+                                         GError        **error);
 
 static gboolean
 commit_now (AgvizRecorder  *self,
@@ -563,7 +584,7 @@ commit_now (AgvizRecorder  *self,
 
   if (!self->in_transaction)
     return TRUE;
-  if (!flush_pending_stacks (self, error))
+  if (!flush_pending_stacks (self, error) || !flush_pending_summaries (self, error))
     return FALSE;
 
   rc = sqlite3_step (statement (self, STMT_COMMIT));
@@ -755,6 +776,8 @@ agviz_recorder_finalize (GObject *object)
   g_clear_pointer (&self->known_stacks, g_hash_table_unref);
   g_clear_pointer (&self->known_traces, g_hash_table_unref);
   g_clear_pointer (&self->pending_stacks, g_array_unref);
+  g_clear_pointer (&self->pending_summaries, g_array_unref);
+  g_clear_pointer (&self->pending_summary_texts, g_string_chunk_free);
   g_clear_pointer (&self->attr_set_ids, g_hash_table_unref);
   g_clear_pointer (&self->attrs_by_instance, g_hash_table_unref);
   g_clear_pointer (&self->function_ids, g_hash_table_unref);
@@ -784,6 +807,8 @@ agviz_recorder_init (AgvizRecorder *self)
   self->known_stacks = g_hash_table_new (hash_u64_key, g_direct_equal);
   self->known_traces = g_hash_table_new (hash_u64_key, g_direct_equal);
   self->pending_stacks = g_array_new (FALSE, FALSE, sizeof (PendingStack));
+  self->pending_summaries = g_array_new (FALSE, FALSE, sizeof (PendingSummary));
+  self->pending_summary_texts = g_string_chunk_new (4096);
   self->scope_edges_min_nodes = AGVIZ_SCOPE_EDGES_MIN_NODES;
   self->attr_set_ids = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
                                               (GDestroyNotify) g_bytes_unref, NULL);
@@ -980,6 +1005,9 @@ agviz_recorder_rollback_batch (AgvizRecorder  *self,
   self->max_stack_id_at_open = max_of (self->db, "SELECT coalesce(max(id), 0) FROM stacks");
   self->next_stack_id = self->max_stack_id_at_open + 1;
   g_array_set_size (self->pending_stacks, 0);
+  g_array_set_size (self->pending_summaries, 0);
+  g_string_chunk_clear (self->pending_summary_texts);
+  self->next_summary_id = 0;
   self->max_session_file_id = 0;
   self->max_session_frame_id = 0;
   self->next_node_id = max_of (self->db, "SELECT coalesce(max(id), 0) FROM nodes") + 1;
@@ -1868,25 +1896,39 @@ agviz_recorder_add_call (AgvizRecorder  *self,
 /* Bulk writing: one multi-row INSERT per BULK_ROWS rows, the remainder one row at a time. */
 #define BULK_ROWS 64
 
+/* Tensor summaries waiting for their insert: about 1 MiB at most (more sorts better but
+ * spreads the table's new rows over more pages: 8,192 was the fastest of 4,096 to 65,536). */
+#define PENDING_SUMMARIES_MAX 8192
+
 typedef enum
 {
   BULK_SCOPES,
   BULK_NODES,
   BULK_STACKS,
   BULK_SCOPE_EDGES,
+  BULK_TENSOR_SUMMARIES,
 } BulkTable;
 
 static const struct
 {
-  const char *table_and_columns;
-  guint       n_columns;
+  const char  *table_and_columns;
+  guint        n_columns;
+  StatementId  max_id;        /* of tables whose rows the recorder gives ids (see RowAppender) */
+  const char  *what;          /* for errors: "cannot store ..." */
 } bulk_tables[] = {
-  [BULK_SCOPES] = { "scopes (id, trace_id, parent_id, name, node_count, descendant_count)", 6 },
+  [BULK_SCOPES] = { "scopes (id, trace_id, parent_id, name, node_count, descendant_count)", 6,
+                    STMT_MAX_SCOPE_ID, "cannot store a trace" },
   [BULK_NODES] = { "nodes (id, scope_id, name, op_type_id, device_id, stack_id, attr_set_id,"
-                   " inputs, consumers)", 9 },
-  [BULK_STACKS] = { "stacks (id, parent_id, frame_id)", 3 },
+                   " inputs, consumers)", 9, STMT_MAX_NODE_ID, "cannot store a trace" },
+  [BULK_STACKS] = { "stacks (id, parent_id, frame_id)", 3, STMT_MAX_STACK_ID,
+                    "cannot store stacks" },
   [BULK_SCOPE_EDGES] = { "scope_edges (scope_id, src, dst, count, control_count, reference_count,"
-                         " tensor_elements)", 7 },
+                         " tensor_elements)", 7, N_STMTS, "cannot store a trace" },
+  [BULK_TENSOR_SUMMARIES] = { "tensor_summaries (id, execution_id, node_id, output_slot,"
+                              " debug_mode, dtype, shape, element_count, nan_count,"
+                              " neg_inf_count, pos_inf_count, neg_finite_count, zero_count,"
+                              " pos_finite_count, min, max, mean)", 17,
+                              STMT_MAX_TENSOR_SUMMARY_ID, "cannot store tensor summaries" },
 };
 
 /* The edge lists of a finished trace's nodes, encoded once before the rows are written. */
@@ -2264,23 +2306,23 @@ write_rows (AgvizRecorder  *self,
             BulkTable       table,
             guint           n_rows,
             void          (*bind_row) (OpenTrace *, gpointer, sqlite3_stmt *, int, guint),
-            gint64        (*row_id) (OpenTrace *, guint),
+            gint64        (*row_id) (OpenTrace *, gpointer, guint),
             gpointer        data,
             GError        **error)
 {
-  RowAppender appender = { table == BULK_SCOPES ? STMT_MAX_SCOPE_ID : STMT_MAX_NODE_ID, 0 };
+  RowAppender appender = { bulk_tables[table].max_id, 0 };
   guint n_columns = bulk_tables[table].n_columns;
   guint row = 0;
 
   while (row < n_rows)
     {
       guint batch = n_rows - row >= BULK_ROWS ? BULK_ROWS : 1;
-      gint64 last_id = row_id (trace, row + batch - 1);
+      gint64 last_id = row_id (trace, data, row + batch - 1);
       sqlite3_stmt *stmt;
       gboolean append;
 
-      if (!row_appender_begin (self, &appender, row_id (trace, row), last_id, batch, &append,
-                               error) ||
+      if (!row_appender_begin (self, &appender, row_id (trace, data, row), last_id, batch,
+                               &append, error) ||
           (stmt = bulk_statement (self, table, batch, error)) == NULL)
         return FALSE;
       for (guint i = 0; i < batch; i++)
@@ -2290,7 +2332,7 @@ write_rows (AgvizRecorder  *self,
           if (append)
             sqlite3_bind_null (stmt, 1 + i * n_columns);
         }
-      if (!run_update (self, stmt, "cannot store a trace", error) ||
+      if (!run_update (self, stmt, bulk_tables[table].what, error) ||
           !row_appender_end (self, &appender, last_id, append, error))
         return FALSE;
       row += batch;
@@ -2300,6 +2342,7 @@ write_rows (AgvizRecorder  *self,
 
 static gint64
 scope_row_id (OpenTrace *trace,
+              gpointer   data,
               guint      index)
 {
   return g_array_index (trace->scopes, PendingScope, index).id;
@@ -2307,9 +2350,84 @@ scope_row_id (OpenTrace *trace,
 
 static gint64
 node_row_id (OpenTrace *trace,
+             gpointer   data,
              guint      index)
 {
   return g_array_index (trace->nodes, PendingNode, index).id;
+}
+
+/* Tensor summaries go through write_rows() too, with no trace: @data is the pending array. */
+static void
+bind_summary_row (OpenTrace    *trace,
+                  gpointer      data,
+                  sqlite3_stmt *stmt,
+                  int           first,
+                  guint         index)
+{
+  const PendingSummary *row = &g_array_index ((GArray *) data, PendingSummary, index);
+
+  sqlite3_bind_int64 (stmt, first, row->id);
+  sqlite3_bind_int64 (stmt, first + 1, row->execution_id);
+  sqlite3_bind_int64 (stmt, first + 2, row->node_id);
+  sqlite3_bind_int (stmt, first + 3, row->output_slot);
+  sqlite3_bind_int (stmt, first + 4, row->debug_mode);
+  sqlite3_bind_text (stmt, first + 5, row->dtype, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, first + 6, row->shape, -1, SQLITE_STATIC);
+  for (guint c = 0; c < G_N_ELEMENTS (row->counts); c++)
+    if (row->counts[c] >= 0)
+      sqlite3_bind_int64 (stmt, first + 7 + (int) c, row->counts[c]);
+    else
+      sqlite3_bind_null (stmt, first + 7 + (int) c);
+  if (row->has_range)
+    {
+      sqlite3_bind_double (stmt, first + 14, row->min);
+      sqlite3_bind_double (stmt, first + 15, row->max);
+      sqlite3_bind_double (stmt, first + 16, row->mean);
+    }
+  else
+    for (int c = 14; c <= 16; c++)
+      sqlite3_bind_null (stmt, first + c);
+}
+
+static gint64
+summary_row_id (OpenTrace *trace,
+                gpointer   data,
+                guint      index)
+{
+  return g_array_index ((GArray *) data, PendingSummary, index).id;
+}
+
+/* Rows in the order of the table's indexes (by node, by execution), not of their ids: a dump
+ * gives one summary per op per step, so in id order every row would go into the middle of the
+ * node index, each to another page (a 1,000,000-row import spent a quarter of its time moving
+ * index cells about); sorted, a node's rows of several steps go in one after the other.  The
+ * table's own B-tree only grows at its end either way. */
+static gint
+compare_summary_rows (gconstpointer a,
+                      gconstpointer b)
+{
+  const PendingSummary *x = a, *y = b;
+
+  if (x->node_id != y->node_id)
+    return x->node_id < y->node_id ? -1 : 1;
+  if (x->execution_id != y->execution_id)
+    return x->execution_id < y->execution_id ? -1 : 1;
+  return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static gboolean
+flush_pending_summaries (AgvizRecorder  *self,
+                         GError        **error)
+{
+  if (self->pending_summaries->len == 0)
+    return TRUE;
+  g_array_sort (self->pending_summaries, compare_summary_rows);
+  if (!write_rows (self, NULL, BULK_TENSOR_SUMMARIES, self->pending_summaries->len,
+                   bind_summary_row, summary_row_id, self->pending_summaries, error))
+    return FALSE;
+  g_array_set_size (self->pending_summaries, 0);
+  g_string_chunk_clear (self->pending_summary_texts);
+  return TRUE;
 }
 
 /* The index in trace->nodes of node @node_id (which belongs to the trace): node ids only grow,
@@ -2781,17 +2899,6 @@ agviz_recorder_add_execution (AgvizRecorder         *self,
   return id;
 }
 
-static void
-bind_count (sqlite3_stmt *stmt,
-            int           column,
-            gint64        count)
-{
-  if (count >= 0)
-    sqlite3_bind_int64 (stmt, column, count);
-  else
-    sqlite3_bind_null (stmt, column);
-}
-
 /* Checks the rows an event, error or summary refers to (0: none).  What this recorder made is
  * known without asking the file: the nodes of this session (written or in an open trace), and the
  * traces and stacks it handed out; the rest is one prepared look-up each. */
@@ -2834,8 +2941,7 @@ agviz_recorder_add_tensor_summary (AgvizRecorder             *self,
                                    const AgvizTensorSummary  *summary,
                                    GError                   **error)
 {
-  sqlite3_stmt *stmt;
-  gint64 id;
+  PendingSummary row;
 
   g_return_val_if_fail (AGVIZ_IS_RECORDER (self), 0);
   g_return_val_if_fail (summary != NULL, 0);
@@ -2853,30 +2959,47 @@ agviz_recorder_add_tensor_summary (AgvizRecorder             *self,
   if (!check_optional_ids (self, summary->execution_id, summary->node_id, 0, 0, 0, error))
     return 0;
 
-  stmt = statement (self, STMT_INSERT_TENSOR_SUMMARY);
-  sqlite3_bind_int64 (stmt, 1, summary->execution_id);
-  sqlite3_bind_int64 (stmt, 2, summary->node_id);
-  sqlite3_bind_int (stmt, 3, summary->output_slot);
-  sqlite3_bind_int (stmt, 4, summary->debug_mode);
-  sqlite3_bind_text (stmt, 5, summary->dtype, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 6, summary->shape, -1, SQLITE_STATIC);
-  bind_count (stmt, 7, summary->element_count);
-  bind_count (stmt, 8, summary->nan_count);
-  bind_count (stmt, 9, summary->neg_inf_count);
-  bind_count (stmt, 10, summary->pos_inf_count);
-  bind_count (stmt, 11, summary->neg_finite_count);
-  bind_count (stmt, 12, summary->zero_count);
-  bind_count (stmt, 13, summary->pos_finite_count);
-  if (summary->has_range)
+  if (self->next_summary_id == 0)
     {
-      sqlite3_bind_double (stmt, 14, summary->min);
-      sqlite3_bind_double (stmt, 15, summary->max);
-      sqlite3_bind_double (stmt, 16, summary->mean);
+      gint64 max_id = 0;
+      int rc;
+
+      join_stack_writer (self);
+      rc = read_max_id (self, STMT_MAX_TENSOR_SUMMARY_ID, &max_id);
+      if (rc != SQLITE_ROW)
+        return fail_sqlite (self, rc, "cannot read the trace file", error);
+      self->next_summary_id = max_id + 1;
     }
-  id = run_insert (self, stmt, "cannot store a tensor summary", error);
-  if (id == 0 || !maybe_commit (self, error))
+  row.id = self->next_summary_id;
+  row.execution_id = summary->execution_id;
+  row.node_id = summary->node_id;
+  row.output_slot = summary->output_slot;
+  row.debug_mode = summary->debug_mode;
+  /* Few distinct dtypes; shapes are mostly alike too. */
+  row.dtype = summary->dtype != NULL
+                ? g_string_chunk_insert_const (self->pending_summary_texts, summary->dtype) : NULL;
+  row.shape = summary->shape != NULL
+                ? g_string_chunk_insert_const (self->pending_summary_texts, summary->shape) : NULL;
+  row.counts[0] = summary->element_count;
+  row.counts[1] = summary->nan_count;
+  row.counts[2] = summary->neg_inf_count;
+  row.counts[3] = summary->pos_inf_count;
+  row.counts[4] = summary->neg_finite_count;
+  row.counts[5] = summary->zero_count;
+  row.counts[6] = summary->pos_finite_count;
+  row.has_range = summary->has_range;
+  row.min = summary->min;
+  row.max = summary->max;
+  row.mean = summary->mean;
+  g_array_append_val (self->pending_summaries, row);
+  self->next_summary_id++;
+
+  if (self->pending_summaries->len >= PENDING_SUMMARIES_MAX &&
+      !flush_pending_summaries (self, error))
     return 0;
-  return id;
+  if (!maybe_commit (self, error))
+    return 0;
+  return row.id;
 }
 
 gint64
