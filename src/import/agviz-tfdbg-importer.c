@@ -47,6 +47,7 @@ typedef struct
   GHashTable         *interned;
   GHashTable         *warned;            /* "graph/op:slot" warned about bad values */
   GArray             *scratch;
+  GArray             *values;            /* double: the summary array decoded last */
 } Dump;
 
 static void
@@ -492,7 +493,8 @@ count_at (GArray *values,
   return (gint64) v;
 }
 
-/* Fills @summary from a tfdbg2 summary array (layouts in FORMATS.md) or a full tensor. */
+/* Fills @summary from a tfdbg2 summary array (layouts in FORMATS.md) or a full tensor, whose
+ * values are left in dump->values (one GraphExecutionTrace per op per step: no array each). */
 static void
 decode_summary (Dump                        *dump,
                 int                          mode,
@@ -500,8 +502,9 @@ decode_summary (Dump                        *dump,
                 AgvizTensorSummary          *summary,
                 char                       **shape_out)
 {
-  g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
+  GArray *values = dump->values;
 
+  g_array_set_size (values, 0);
   summary->debug_mode = mode;
   if (tensor == NULL)
     return;
@@ -610,34 +613,31 @@ decode_summary (Dump                        *dump,
     }
 }
 
+/* Whether the summary decode_summary() made of @values says NaN or Inf. */
 static gboolean
 has_bad_values (int                        mode,
-                const AgvizTf__TensorProto *tensor,
-                const AgvizTensorSummary   *summary)
+                const GArray              *values,
+                const AgvizTensorSummary  *summary)
 {
   if (summary->nan_count > 0 || summary->neg_inf_count > 0 || summary->pos_inf_count > 0)
     return TRUE;
-  if (tensor != NULL && (mode == AGVIZ_TF__TENSOR_DEBUG_MODE__CURT_HEALTH ||
-                         mode == AGVIZ_TF__TENSOR_DEBUG_MODE__REDUCE_INF_NAN_THREE_SLOTS))
-    {
-      g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
-
-      agviz_tf_tensor_get_doubles (tensor, 3, values);
-      if (mode == AGVIZ_TF__TENSOR_DEBUG_MODE__CURT_HEALTH)
-        return values->len >= 2 && g_array_index (values, double, 1) != 0;
-      for (guint i = 0; i < values->len; i++)
-        if (g_array_index (values, double, i) != 0)
-          return TRUE;
-    }
+  if (mode == AGVIZ_TF__TENSOR_DEBUG_MODE__CURT_HEALTH)
+    return values->len >= 2 && g_array_index (values, double, 1) != 0;
+  if (mode == AGVIZ_TF__TENSOR_DEBUG_MODE__REDUCE_INF_NAN_THREE_SLOTS)
+    for (guint i = 0; i < values->len && i < 3; i++)
+      if (g_array_index (values, double, i) != 0)
+        return TRUE;
   return FALSE;
 }
 
+/* Stores a summary of output @slot of @op (in @graph_name, NULL for an eager op). */
 static gboolean
 store_summary (Dump                        *dump,
                gint64                       execution_id,
                gint64                       node_id,
                gint64                       trace_id,
-               const char                  *what,
+               const char                  *op,
+               const char                  *graph_name,
                int                          slot,
                int                          mode,
                const AgvizTf__TensorProto  *tensor,
@@ -656,8 +656,10 @@ store_summary (Dump                        *dump,
   dump->ctx->stats.tensor_summaries++;
 
   /* NaN and Inf are what people look for: one warning event per output that first shows it. */
-  if (has_bad_values (mode, tensor, &summary))
+  if (has_bad_values (mode, dump->values, &summary))
     {
+      g_autofree char *what = graph_name != NULL ? g_strdup_printf ("%s in %s", op, graph_name)
+                                                 : g_strdup (op);
       g_autofree char *key = g_strdup_printf ("%s:%d", what, slot);
 
       if (!g_hash_table_contains (dump->warned, key))
@@ -720,7 +722,7 @@ on_execution (Dump                      *dump,
 
   for (gsize i = 0; i < execution->n_tensor_protos; i++)
     if (!store_summary (dump, execution_id, 0, record.trace_id,
-                        graph != NULL ? graph->graph_name : record.op_type, (int) i,
+                        graph != NULL ? graph->graph_name : record.op_type, NULL, (int) i,
                         execution->tensor_debug_mode, execution->tensor_protos[i], error))
       return FALSE;
   return TRUE;
@@ -734,7 +736,6 @@ on_graph_execution_trace (Dump                      *dump,
   const AgvizTf__GraphExecutionTrace *trace;
   const gint64 *node_id;
   DumpGraph *graph;
-  g_autofree char *what = NULL;
 
   if (event->what_case != AGVIZ_TF__DEBUG_EVENT__WHAT_GRAPH_EXECUTION_TRACE)
     return TRUE;
@@ -745,9 +746,8 @@ on_graph_execution_trace (Dump                      *dump,
               ? g_hash_table_lookup (graph->nodes, trace->op_name) : NULL;
   if (node_id == NULL)
     return TRUE;
-  what = g_strdup_printf ("%s in %s", trace->op_name, graph->graph_name);
-  return store_summary (dump, 0, *node_id, graph->trace_id, what, trace->output_slot,
-                        trace->tensor_debug_mode, trace->tensor_proto, error);
+  return store_summary (dump, 0, *node_id, graph->trace_id, trace->op_name, graph->graph_name,
+                        trace->output_slot, trace->tensor_debug_mode, trace->tensor_proto, error);
 }
 
 /* ---- the dump ---------------------------------------------------------------------------- */
@@ -806,6 +806,7 @@ _agviz_import_tfdbg_dump (AgvizImportContext *ctx,
   dump.interned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   dump.warned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   dump.scratch = g_array_new (FALSE, FALSE, sizeof (gint64));
+  dump.values = g_array_new (FALSE, FALSE, sizeof (double));
 
   /* Every host's files of one kind before the next kind: later kinds refer to earlier ones. */
   for (guint p = 0; ok && p < G_N_ELEMENTS (passes); p++)
@@ -838,6 +839,7 @@ _agviz_import_tfdbg_dump (AgvizImportContext *ctx,
   g_hash_table_unref (dump.interned);
   g_hash_table_unref (dump.warned);
   g_array_unref (dump.scratch);
+  g_array_unref (dump.values);
 
   if (ok && ctx->stats.traces == 0 && ctx->stats.executions == 0)
     {

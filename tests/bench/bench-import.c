@@ -5,7 +5,8 @@
  * 1. A NODES-node binary GraphDef (scoped names, attributes, _output_shapes, two inputs each)
  *    with a GraphDebugInfo of 10 frames per node beside it (graph.pb.debug, old layout).
  * 2. A TensorBoard event file of RECORDS scalar summaries (what long trainings write most).
- * 3. A tfdbg2 dump whose execution file holds RECORDS / 10 eager executions.
+ * 3. A tfdbg2 dump of RECORDS records: a tf.function's graph of 1,000 ops and, per step, its
+ *    execution and a CURT_HEALTH GraphExecutionTrace per op (what a training loop dumps most).
  * Each import runs in its own process so its peak RSS is its own.  Prints a table; never fails
  * because a machine is slow (goal on the 2-core CI machine: 300,000 nodes/s and 100 MB/s).
  */
@@ -166,74 +167,54 @@ write_graph (const char *dir,
   g_free (frame_ptrs);
 }
 
-/* A stream of @n records, written in chunks so the writer's memory stays small too. */
+/* An event file of @n scalar summaries after its graph, written in chunks so the writer's memory
+ * stays small too. */
 static void
-write_stream (const char *path,
-              guint       n,
-              gboolean    tfdbg)
+write_events (const char *path,
+              guint       n)
 {
   FILE *file = g_fopen (path, "wb");
   g_autoptr(GByteArray) chunk = g_byte_array_new ();
 
   /* Event files start with the graph, then summaries follow for the rest of the training. */
-  if (!tfdbg)
-    {
-      AgvizTf__NodeDef node = AGVIZ_TF__NODE_DEF__INIT;
-      AgvizTf__NodeDef *node_ptrs[1] = { &node };
-      AgvizTf__GraphDef graph = AGVIZ_TF__GRAPH_DEF__INIT;
-      AgvizTf__Event event = AGVIZ_TF__EVENT__INIT;
-      guint8 graph_bytes[256], buffer[512];
-      gsize size;
+  {
+    AgvizTf__NodeDef node = AGVIZ_TF__NODE_DEF__INIT;
+    AgvizTf__NodeDef *node_ptrs[1] = { &node };
+    AgvizTf__GraphDef graph = AGVIZ_TF__GRAPH_DEF__INIT;
+    AgvizTf__Event event = AGVIZ_TF__EVENT__INIT;
+    guint8 graph_bytes[256], buffer[512];
+    gsize size;
 
-      node.name = (char *) "x";
-      node.op = (char *) "Placeholder";
-      graph.n_node = 1;
-      graph.node = node_ptrs;
-      event.what_case = AGVIZ_TF__EVENT__WHAT_GRAPH_DEF;
-      event.graph_def.data = graph_bytes;
-      event.graph_def.len = agviz_tf__graph_def__pack (&graph, graph_bytes);
-      size = agviz_tf__event__pack (&event, buffer);
-      agviz_tfrecord_append (chunk, buffer, size);
-    }
+    node.name = (char *) "x";
+    node.op = (char *) "Placeholder";
+    graph.n_node = 1;
+    graph.node = node_ptrs;
+    event.what_case = AGVIZ_TF__EVENT__WHAT_GRAPH_DEF;
+    event.graph_def.data = graph_bytes;
+    event.graph_def.len = agviz_tf__graph_def__pack (&graph, graph_bytes);
+    size = agviz_tf__event__pack (&event, buffer);
+    agviz_tfrecord_append (chunk, buffer, size);
+  }
 
   for (guint i = 0; i < n; i++)
     {
+      AgvizTf__Event event = AGVIZ_TF__EVENT__INIT;
+      AgvizTf__Summary summary = AGVIZ_TF__SUMMARY__INIT;
+      AgvizTf__Summary__Value value = AGVIZ_TF__SUMMARY__VALUE__INIT;
+      AgvizTf__Summary__Value *values[1] = { &value };
       guint8 buffer[256];
       gsize size;
 
-      if (tfdbg)
-        {
-          AgvizTf__DebugEvent event = AGVIZ_TF__DEBUG_EVENT__INIT;
-          AgvizTf__Execution execution = AGVIZ_TF__EXECUTION__INIT;
-          gint64 outputs[1] = { i };
-
-          execution.op_type = (char *) op_types[i % G_N_ELEMENTS (op_types)];
-          execution.num_outputs = 1;
-          execution.n_output_tensor_ids = 1;
-          execution.output_tensor_ids = outputs;
-          event.wall_time = 1700000000.0 + i * 1e-4;
-          event.what_case = AGVIZ_TF__DEBUG_EVENT__WHAT_EXECUTION;
-          event.execution = &execution;
-          size = agviz_tf__debug_event__pack (&event, buffer);
-        }
-      else
-        {
-          AgvizTf__Event event = AGVIZ_TF__EVENT__INIT;
-          AgvizTf__Summary summary = AGVIZ_TF__SUMMARY__INIT;
-          AgvizTf__Summary__Value value = AGVIZ_TF__SUMMARY__VALUE__INIT;
-          AgvizTf__Summary__Value *values[1] = { &value };
-
-          value.tag = (char *) (i % 2 ? "epoch_loss" : "epoch_accuracy");
-          value.value_case = AGVIZ_TF__SUMMARY__VALUE__VALUE_SIMPLE_VALUE;
-          value.simple_value = 1.0f / (1 + i);
-          summary.n_value = 1;
-          summary.value = values;
-          event.wall_time = 1700000000.0 + i;
-          event.step = i;
-          event.what_case = AGVIZ_TF__EVENT__WHAT_SUMMARY;
-          event.summary = &summary;
-          size = agviz_tf__event__pack (&event, buffer);
-        }
+      value.tag = (char *) (i % 2 ? "epoch_loss" : "epoch_accuracy");
+      value.value_case = AGVIZ_TF__SUMMARY__VALUE__VALUE_SIMPLE_VALUE;
+      value.simple_value = 1.0f / (1 + i);
+      summary.n_value = 1;
+      summary.value = values;
+      event.wall_time = 1700000000.0 + i;
+      event.step = i;
+      event.what_case = AGVIZ_TF__EVENT__WHAT_SUMMARY;
+      event.summary = &summary;
+      size = agviz_tf__event__pack (&event, buffer);
       agviz_tfrecord_append (chunk, buffer, size);
       if (chunk->len > (1 << 20))
         {
@@ -245,23 +226,157 @@ write_stream (const char *path,
   fclose (file);
 }
 
+/* TFRecord-framed DebugEvents into one file of a dump, written in chunks. */
+typedef struct
+{
+  FILE       *file;
+  GByteArray *chunk;
+} DumpFile;
+
+static void
+dump_file_open (DumpFile   *out,
+                const char *dir,
+                const char *suffix)
+{
+  g_autofree char *path = g_strdup_printf ("%s/tfdbg_events.1700000000.host.%s", dir, suffix);
+
+  out->file = g_fopen (path, "wb");
+  out->chunk = g_byte_array_new ();
+}
+
+static void
+dump_file_append (DumpFile                  *out,
+                  const AgvizTf__DebugEvent *event)
+{
+  guint8 buffer[512];
+  gsize size = agviz_tf__debug_event__get_packed_size (event);
+
+  g_assert (size <= sizeof buffer);
+  agviz_tf__debug_event__pack (event, buffer);
+  agviz_tfrecord_append (out->chunk, buffer, size);
+  if (out->chunk->len > (1 << 20))
+    {
+      fwrite (out->chunk->data, 1, out->chunk->len, out->file);
+      g_byte_array_set_size (out->chunk, 0);
+    }
+}
+
+static void
+dump_file_close (DumpFile *out)
+{
+  fwrite (out->chunk->data, 1, out->chunk->len, out->file);
+  fclose (out->file);
+  g_byte_array_free (out->chunk, TRUE);
+}
+
+/* What a training loop's tf.function writes with tensor_debug_mode CURT_HEALTH: its graph of
+ * DUMP_GRAPH_NODES ops once, then per step one execution and one GraphExecutionTrace per op:
+ * @n_records of those in all. */
+#define DUMP_GRAPH_NODES 1000
+
 static void
 write_dump (const char *dir,
-            guint       n)
+            guint       n_records)
 {
-  static const char *const suffixes[] = {
-    "metadata", "source_files", "stack_frames", "graphs", "graph_execution_traces",
-  };
-  g_autofree char *execution = g_strdup_printf ("%s/tfdbg_events.1700000000.host.execution", dir);
+  static const char *const empty[] = { "source_files", "stack_frames" };
+  guint n_steps = MAX (n_records / DUMP_GRAPH_NODES, 1);
+  char *op_names[DUMP_GRAPH_NODES];
+  DumpFile out;
 
   g_mkdir_with_parents (dir, 0755);
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (empty); i++)
     {
-      g_autofree char *path = g_strdup_printf ("%s/tfdbg_events.1700000000.host.%s", dir,
-                                               suffixes[i]);
-      write_bytes (path, (const guint8 *) "", 0);
+      dump_file_open (&out, dir, empty[i]);
+      dump_file_close (&out);
     }
-  write_stream (execution, n, TRUE);
+  {
+    AgvizTf__DebugEvent event = AGVIZ_TF__DEBUG_EVENT__INIT;
+    AgvizTf__DebugMetadata metadata = AGVIZ_TF__DEBUG_METADATA__INIT;
+
+    metadata.tensorflow_version = (char *) "2.15.0";
+    metadata.file_version = (char *) "debug.Event:1";
+    event.wall_time = 1700000000.0;
+    event.what_case = AGVIZ_TF__DEBUG_EVENT__WHAT_DEBUG_METADATA;
+    event.debug_metadata = &metadata;
+    dump_file_open (&out, dir, "metadata");
+    dump_file_append (&out, &event);
+    dump_file_close (&out);
+  }
+
+  dump_file_open (&out, dir, "graphs");
+  {
+    AgvizTf__DebugEvent event = AGVIZ_TF__DEBUG_EVENT__INIT;
+    AgvizTf__DebuggedGraph graph = AGVIZ_TF__DEBUGGED_GRAPH__INIT;
+
+    graph.graph_id = (char *) "g1";
+    graph.graph_name = (char *) "__inference_train_step_11";
+    event.what_case = AGVIZ_TF__DEBUG_EVENT__WHAT_DEBUGGED_GRAPH;
+    event.debugged_graph = &graph;
+    dump_file_append (&out, &event);
+  }
+  for (guint i = 0; i < DUMP_GRAPH_NODES; i++)
+    {
+      AgvizTf__DebugEvent event = AGVIZ_TF__DEBUG_EVENT__INIT;
+      AgvizTf__GraphOpCreation op = AGVIZ_TF__GRAPH_OP_CREATION__INIT;
+      g_autofree char *input = i > 0 ? g_strdup_printf ("%s:0", op_names[i - 1]) : NULL;
+      char *inputs[1] = { input };
+
+      op_names[i] = g_strdup_printf ("model/dense_%u/%s_%u", i / 10,
+                                     op_types[i % G_N_ELEMENTS (op_types)], i);
+      op.op_type = (char *) op_types[i % G_N_ELEMENTS (op_types)];
+      op.op_name = op_names[i];
+      op.graph_id = (char *) "g1";
+      op.num_outputs = 1;
+      op.n_input_names = i > 0 ? 1 : 0;
+      op.input_names = inputs;
+      event.what_case = AGVIZ_TF__DEBUG_EVENT__WHAT_GRAPH_OP_CREATION;
+      event.graph_op_creation = &op;
+      dump_file_append (&out, &event);
+    }
+  dump_file_close (&out);
+
+  dump_file_open (&out, dir, "execution");
+  for (guint step = 0; step < n_steps; step++)
+    {
+      AgvizTf__DebugEvent event = AGVIZ_TF__DEBUG_EVENT__INIT;
+      AgvizTf__Execution execution = AGVIZ_TF__EXECUTION__INIT;
+
+      execution.op_type = (char *) "__inference_train_step_11";
+      execution.graph_id = (char *) "g1";
+      execution.num_outputs = 1;
+      execution.tensor_debug_mode = AGVIZ_TF__TENSOR_DEBUG_MODE__CURT_HEALTH;
+      event.wall_time = 1700000000.0 + step * 1e-2;
+      event.what_case = AGVIZ_TF__DEBUG_EVENT__WHAT_EXECUTION;
+      event.execution = &execution;
+      dump_file_append (&out, &event);
+    }
+  dump_file_close (&out);
+
+  dump_file_open (&out, dir, "graph_execution_traces");
+  for (guint step = 0; step < n_steps; step++)
+    for (guint i = 0; i < DUMP_GRAPH_NODES && (gsize) step * DUMP_GRAPH_NODES + i < n_records; i++)
+      {
+        AgvizTf__DebugEvent event = AGVIZ_TF__DEBUG_EVENT__INIT;
+        AgvizTf__GraphExecutionTrace trace = AGVIZ_TF__GRAPH_EXECUTION_TRACE__INIT;
+        AgvizTf__TensorProto health = AGVIZ_TF__TENSOR_PROTO__INIT;
+        /* CURT_HEALTH: the tensor's id and whether it holds any NaN or Inf. */
+        double values[2] = { i, 0 };
+
+        health.dtype = AGVIZ_TF__DATA_TYPE__DT_DOUBLE;
+        health.n_double_val = 2;
+        health.double_val = values;
+        trace.tfdbg_context_id = (char *) "g1";
+        trace.op_name = op_names[i];
+        trace.tensor_debug_mode = AGVIZ_TF__TENSOR_DEBUG_MODE__CURT_HEALTH;
+        trace.tensor_proto = &health;
+        event.wall_time = 1700000000.0 + step * 1e-2 + i * 1e-6;
+        event.what_case = AGVIZ_TF__DEBUG_EVENT__WHAT_GRAPH_EXECUTION_TRACE;
+        event.graph_execution_trace = &trace;
+        dump_file_append (&out, &event);
+      }
+  dump_file_close (&out);
+  for (guint i = 0; i < DUMP_GRAPH_NODES; i++)
+    g_free (op_names[i]);
 }
 
 static goffset
@@ -430,8 +545,8 @@ main (int    argc,
   printf ("writing inputs in %s ...\n", dir);
   fflush (stdout);
   write_graph (dir, n_nodes);
-  write_stream (events, n_records, FALSE);
-  write_dump (dump, n_records / 10);
+  write_events (events, n_records);
+  write_dump (dump, n_records);
 
   printf ("fastest of %u runs each (AGVIZ_BENCH_RUNS)\n", n_runs ());
   printf ("%-34s %11s %14s %19s %21s %12s %9s\n", "import", "time", "throughput", "nodes",
@@ -445,7 +560,7 @@ main (int    argc,
     run_import (self_path, label, events, NULL, db2);
   }
   {
-    g_autofree char *label = g_strdup_printf ("tfdbg2 dump, %u executions", n_records / 10);
+    g_autofree char *label = g_strdup_printf ("tfdbg2 dump, %u records", n_records);
     run_import (self_path, label, dump, NULL, db3);
   }
 
