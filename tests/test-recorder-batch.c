@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 
 #include "agviz-core.h"
 #include "temp-trace-file.h"
@@ -434,6 +435,40 @@ test_batch_tensor_summaries (TempFile      *fx,
   g_assert_cmpuint (summaries->len, ==, n + 1);
 }
 
+/* Between two transactions another program may add tensor summaries (one recorder at a time is
+ * the rule, but a file is not locked between commits): ids are handed out afresh in each. */
+static void
+test_tensor_summaries_after_other_writer (TempFile      *fx,
+                                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizRecorder) recorder = agviz_recorder_open (fx->path, &error);
+  g_autoptr(GPtrArray) summaries = NULL;
+  AgvizTensorSummary summary;
+  sqlite3 *db = NULL;
+
+  g_assert_no_error (error);
+  record_small_trace (recorder, "step");
+  agviz_tensor_summary_init (&summary);
+  summary.node_id = 1;
+  g_assert_cmpint (agviz_recorder_add_tensor_summary (recorder, &summary, &error), ==, 1);
+  g_assert_true (agviz_recorder_flush (recorder, &error));
+
+  g_assert_cmpint (sqlite3_open (fx->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "INSERT INTO tensor_summaries (node_id, output_slot)"
+                                     " VALUES (1, 5)", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  g_assert_cmpint (agviz_recorder_add_tensor_summary (recorder, &summary, &error), ==, 3);
+  g_assert_no_error (error);
+  g_assert_true (agviz_recorder_close (recorder, &error));
+  g_assert_no_error (error);
+  summaries = read_summaries (fx->path, 1);
+  g_assert_cmpuint (summaries->len, ==, 3);
+  g_assert_cmpint (((AgvizTensorSummary *) g_ptr_array_index (summaries, 1))->output_slot, ==, 5);
+  g_assert_cmpint (((AgvizTensorSummary *) g_ptr_array_index (summaries, 2))->id, ==, 3);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -448,6 +483,8 @@ main (int    argc,
               test_batch_background_stacks, temp_file_teardown);
   g_test_add ("/agviz/recorder/batch/tensor-summaries", TempFile, NULL, temp_file_setup,
               test_batch_tensor_summaries, temp_file_teardown);
+  g_test_add ("/agviz/recorder/batch/tensor-summaries-after-other-writer", TempFile, NULL,
+              temp_file_setup, test_tensor_summaries_after_other_writer, temp_file_teardown);
   g_test_add ("/agviz/recorder/batch/close-rolls-back", TempFile, NULL, temp_file_setup,
               test_batch_close_rolls_back, temp_file_teardown);
   g_test_add ("/agviz/recorder/batch/rollback-shared-attrs", TempFile, NULL, temp_file_setup,

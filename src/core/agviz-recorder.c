@@ -282,8 +282,9 @@ struct _AgvizRecorder
   gint64        next_stack_id;
   GArray       *pending_stacks;       /* PendingStack */
   /* Tensor summaries likewise (a tfdbg2 dump holds one per op per step): ids given here, from
-   * the file's largest on (read when the first one comes, 0 until then), rows written, sorted
-   * for the indexes, before the next commit or when PENDING_SUMMARIES_MAX wait. */
+   * the file's largest on (read in each transaction when its first one comes, 0 until then:
+   * the transaction holds the write lock, so no other program can take them), rows written,
+   * sorted for the indexes, before the commit or when PENDING_SUMMARIES_MAX wait. */
   gint64        next_summary_id;
   GArray       *pending_summaries;    /* PendingSummary */
   GStringChunk *pending_summary_texts;
@@ -601,6 +602,8 @@ commit_now (AgvizRecorder  *self,
   self->in_transaction = FALSE;
   self->pending_rows = 0;
   self->last_commit_usec = g_get_monotonic_time ();
+  /* Read again in the next transaction: between two, another program may have added rows. */
+  self->next_summary_id = 0;
   return TRUE;
 }
 
@@ -1909,12 +1912,17 @@ typedef enum
   BULK_TENSOR_SUMMARIES,
 } BulkTable;
 
+/* Tensor summaries go in with OR FAIL: their explicit ids could clash (another program writing
+ * into the file), so plain inserts would keep a statement journal to undo a part-done statement,
+ * a sixth of their cost; instead a failed flush rolls back the whole transaction (see
+ * flush_pending_summaries()). */
 static const struct
 {
   const char  *table_and_columns;
   guint        n_columns;
   StatementId  max_id;        /* of tables whose rows the recorder gives ids (see RowAppender) */
   const char  *what;          /* for errors: "cannot store ..." */
+  gboolean     or_fail;
 } bulk_tables[] = {
   [BULK_SCOPES] = { "scopes (id, trace_id, parent_id, name, node_count, descendant_count)", 6,
                     STMT_MAX_SCOPE_ID, "cannot store a trace" },
@@ -1928,7 +1936,7 @@ static const struct
                               " debug_mode, dtype, shape, element_count, nan_count,"
                               " neg_inf_count, pos_inf_count, neg_finite_count, zero_count,"
                               " pos_finite_count, min, max, mean)", 17,
-                              STMT_MAX_TENSOR_SUMMARY_ID, "cannot store tensor summaries" },
+                              STMT_MAX_TENSOR_SUMMARY_ID, "cannot store tensor summaries", TRUE },
 };
 
 /* The edge lists of a finished trace's nodes, encoded once before the rows are written. */
@@ -1950,7 +1958,8 @@ prepared_bulk_statement (AgvizRecorder  *self,
 
   if (*slot == NULL)
     {
-      g_autoptr(GString) sql = g_string_new ("INSERT INTO ");
+      g_autoptr(GString) sql = g_string_new (bulk_tables[table].or_fail ? "INSERT OR FAIL INTO "
+                                                                        : "INSERT INTO ");
 
       g_string_append_printf (sql, "%s VALUES ", bulk_tables[table].table_and_columns);
       for (guint row = 0; row < n_rows; row++)
@@ -2419,15 +2428,24 @@ static gboolean
 flush_pending_summaries (AgvizRecorder  *self,
                          GError        **error)
 {
+  gboolean ok;
+
   if (self->pending_summaries->len == 0)
     return TRUE;
   g_array_sort (self->pending_summaries, compare_summary_rows);
-  if (!write_rows (self, NULL, BULK_TENSOR_SUMMARIES, self->pending_summaries->len,
-                   bind_summary_row, summary_row_id, self->pending_summaries, error))
-    return FALSE;
+  ok = write_rows (self, NULL, BULK_TENSOR_SUMMARIES, self->pending_summaries->len,
+                   bind_summary_row, summary_row_id, self->pending_summaries, error);
   g_array_set_size (self->pending_summaries, 0);
   g_string_chunk_clear (self->pending_summary_texts);
-  return TRUE;
+  if (!ok && self->in_transaction)
+    {
+      /* Some of the rows went in (OR FAIL): a transaction like that must not be committed. */
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      self->in_transaction = FALSE;
+      if (self->stopped_reason == NULL)
+        self->stopped_reason = g_strdup ("tensor summaries could not be stored");
+    }
+  return ok;
 }
 
 /* The index in trace->nodes of node @node_id (which belongs to the trace): node ids only grow,
