@@ -1912,10 +1912,11 @@ typedef enum
   BULK_TENSOR_SUMMARIES,
 } BulkTable;
 
-/* Tensor summaries go in with OR FAIL: their explicit ids could clash (another program writing
- * into the file), so plain inserts would keep a statement journal to undo a part-done statement,
- * a sixth of their cost; instead a failed flush rolls back the whole transaction (see
- * flush_pending_summaries()). */
+/* Tensor summaries go in with OR FAIL: for rows with explicit ids SQLite otherwise keeps a
+ * statement journal, to undo a statement's earlier rows should a later id clash (a sixth of their
+ * cost).  None can clash (the recorder hands the ids out inside a transaction, which holds the
+ * write lock), and a failure of another kind (a full disk) rolls back the whole transaction
+ * instead (see flush_pending_summaries()). */
 static const struct
 {
   const char  *table_and_columns;
