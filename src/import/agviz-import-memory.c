@@ -42,7 +42,7 @@
  * past the region come from the heap as usual. */
 #define BYTES_PER_SOURCE_BYTE 4
 #define EXTRA_BYTES           (((guint64) 32) << 20)
-#define MAX_REGION_BYTES      (((guint64) 2) << 30)
+#define MAX_REGION_BYTES      (((guint64) 1) << 30)
 
 #define HUGE_PAGE (((guintptr) 2) << 20)
 
@@ -51,8 +51,9 @@
 #define DEFAULT_MMAP_THRESHOLD (128 * 1024)
 
 G_LOCK_DEFINE_STATIC (import_memory);
-static guint  n_prepared_imports;
-static guint64 prepared_region_bytes;
+static guint    n_prepared_imports;
+static gboolean heap_takes_region;      /* malloc let the mmap threshold be raised */
+static guint64  prepared_region_bytes;
 
 static guint64
 region_bytes_for (guint64 source_bytes)
@@ -87,10 +88,12 @@ _agviz_import_memory_prepare (guint64 source_bytes)
       /* Settings first: the region must come from the heap (not a mapping of its own), stay
        * there once freed, and serve every thread. */
       mallopt (M_ARENA_MAX, 1);
-      mallopt (M_MMAP_THRESHOLD, (int) MIN (region_bytes + HUGE_PAGE, (guint64) G_MAXINT / 2));
+      heap_takes_region = mallopt (M_MMAP_THRESHOLD, (int) (MAX_REGION_BYTES + HUGE_PAGE)) == 1;
       mallopt (M_TRIM_THRESHOLD, G_MAXINT);
     }
-  if (region_bytes > prepared_region_bytes)
+  /* A malloc that keeps big blocks in mappings of their own would map the region and unmap it
+   * again: nothing gained. */
+  if (heap_takes_region && region_bytes > prepared_region_bytes)
     {
       guint8 *block = malloc ((gsize) region_bytes);
 
