@@ -15,6 +15,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "agviz-execution-trace-view.h"
 #include "agviz-importer-private.h"
 #include "agviz-proto-decoder.h"
 #include "agviz-tf-debug-event.pb-c.h"
@@ -80,6 +81,10 @@ typedef gboolean (*RecordFunc) (Dump                       *dump,
                                 const AgvizTf__DebugEvent  *event,
                                 GError                    **error);
 
+static gboolean on_graph_execution_trace (Dump                      *dump,
+                                          const AgvizTf__DebugEvent *event,
+                                          GError                   **error);
+
 static gboolean
 for_each_record (Dump        *dump,
                  const char  *path,
@@ -88,10 +93,14 @@ for_each_record (Dump        *dump,
 {
   g_autoptr(AgvizTfrecordReader) reader = agviz_tfrecord_reader_new_for_path (path, error);
   g_autoptr(AgvizProtoArena) arena = agviz_proto_arena_new ();
+  g_auto(AgvizExecutionTraceView) view;
+  /* The file of one event per op per step: its plain events are read off the wire. */
+  gboolean traces = func == on_graph_execution_trace;
   const guint8 *data;
   gsize length;
   GPtrArray *warnings;
 
+  _agviz_execution_trace_view_init (&view);
   if (reader == NULL)
     return FALSE;
   agviz_tfrecord_reader_set_force (reader, dump->ctx->force);
@@ -102,9 +111,12 @@ for_each_record (Dump        *dump,
       gboolean ok;
 
       /* One arena for all events; the name for errors is made only when there is one. */
-      event = (AgvizTf__DebugEvent *)
-        agviz_proto_arena_decode (arena, &agviz_tf__debug_event__descriptor, data, length, 0,
-                                  NULL, NULL);
+      if (traces && _agviz_execution_trace_view_read (&view, data, length))
+        event = &view.event;
+      else
+        event = (AgvizTf__DebugEvent *)
+          agviz_proto_arena_decode (arena, &agviz_tf__debug_event__descriptor, data, length, 0,
+                                    NULL, NULL);
       if (event == NULL)
         {
           g_autofree char *what = g_strdup_printf ("%s: the DebugEvent at byte offset %"

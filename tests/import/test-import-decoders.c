@@ -5,10 +5,12 @@
 #include <string.h>
 
 #include "agviz-crc32c.h"
+#include "agviz-execution-trace-view.h"
 #include "agviz-import-error.h"
 #include "agviz-proto-decoder.h"
 #include "agviz-tf-values.h"
 #include "agviz-text-format.h"
+#include "agviz-tf-debug-event.pb-c.h"
 #include "agviz-tf-graph.pb-c.h"
 #include "agviz-tf-summary.pb-c.h"
 #include "agviz-tfrecord-reader.h"
@@ -363,6 +365,225 @@ test_empty_message (void)
   agviz_proto_free (message);
 }
 
+/* ---- GraphExecutionTrace events read off the wire: the same as protobuf-c's, or refused ---- */
+
+static void
+assert_same_tensor (const AgvizTf__TensorProto *view,
+                    const AgvizTf__TensorProto *unpacked)
+{
+  g_assert_cmpint (view->dtype, ==, unpacked->dtype);
+  g_assert_cmpint (view->version_number, ==, unpacked->version_number);
+  g_assert_cmpmem (view->tensor_content.data, view->tensor_content.len,
+                   unpacked->tensor_content.data, unpacked->tensor_content.len);
+  g_assert_cmpmem (view->float_val, view->n_float_val * sizeof (float),
+                   unpacked->float_val, unpacked->n_float_val * sizeof (float));
+  g_assert_cmpmem (view->double_val, view->n_double_val * sizeof (double),
+                   unpacked->double_val, unpacked->n_double_val * sizeof (double));
+  /* The fields the view does not read were not there. */
+  g_assert_cmpuint (unpacked->n_int_val + unpacked->n_string_val + unpacked->n_scomplex_val +
+                    unpacked->n_int64_val + unpacked->n_bool_val + unpacked->n_dcomplex_val +
+                    unpacked->n_half_val + unpacked->n_uint32_val + unpacked->n_uint64_val, ==, 0);
+  g_assert_true ((view->tensor_shape == NULL) == (unpacked->tensor_shape == NULL));
+  if (view->tensor_shape != NULL)
+    {
+      g_assert_cmpuint (view->tensor_shape->n_dim, ==, unpacked->tensor_shape->n_dim);
+      g_assert_cmpint (view->tensor_shape->unknown_rank, ==, unpacked->tensor_shape->unknown_rank);
+      for (gsize d = 0; d < view->tensor_shape->n_dim; d++)
+        {
+          g_assert_cmpint (view->tensor_shape->dim[d]->size, ==,
+                           unpacked->tensor_shape->dim[d]->size);
+          g_assert_cmpstr (view->tensor_shape->dim[d]->name, ==,
+                           unpacked->tensor_shape->dim[d]->name);
+        }
+    }
+}
+
+/* Whenever the view takes @data, protobuf-c unpacks it to the same event. */
+static gboolean
+view_agrees (AgvizExecutionTraceView *view,
+             const guint8            *data,
+             gsize                    length)
+{
+  AgvizTf__DebugEvent *unpacked;
+  const AgvizTf__GraphExecutionTrace *a, *b;
+
+  if (!_agviz_execution_trace_view_read (view, data, length))
+    return FALSE;
+  unpacked = agviz_tf__debug_event__unpack (NULL, length, data);
+  g_assert_nonnull (unpacked);
+  g_assert_cmpmem (&view->event.wall_time, sizeof (double), &unpacked->wall_time, sizeof (double));
+  g_assert_cmpint (view->event.step, ==, unpacked->step);
+  g_assert_cmpint (view->event.what_case, ==, unpacked->what_case);
+  a = view->event.graph_execution_trace;
+  b = unpacked->graph_execution_trace;
+  g_assert_cmpstr (a->tfdbg_context_id, ==, b->tfdbg_context_id);
+  g_assert_cmpstr (a->op_name, ==, b->op_name);
+  g_assert_cmpstr (a->device_name, ==, b->device_name);
+  g_assert_cmpint (a->output_slot, ==, b->output_slot);
+  g_assert_cmpint (a->tensor_debug_mode, ==, b->tensor_debug_mode);
+  g_assert_true ((a->tensor_proto == NULL) == (b->tensor_proto == NULL));
+  if (a->tensor_proto != NULL)
+    assert_same_tensor (a->tensor_proto, b->tensor_proto);
+  agviz_tf__debug_event__free_unpacked (unpacked, NULL);
+  return TRUE;
+}
+
+static GBytes *
+pack_trace_event (const AgvizTf__GraphExecutionTrace *trace,
+                  double                              wall_time,
+                  gint64                              step)
+{
+  AgvizTf__DebugEvent event = AGVIZ_TF__DEBUG_EVENT__INIT;
+  guint8 *data;
+  gsize size;
+
+  event.wall_time = wall_time;
+  event.step = step;
+  event.what_case = AGVIZ_TF__DEBUG_EVENT__WHAT_GRAPH_EXECUTION_TRACE;
+  event.graph_execution_trace = (AgvizTf__GraphExecutionTrace *) trace;
+  size = agviz_tf__debug_event__get_packed_size (&event);
+  data = g_malloc (size);
+  agviz_tf__debug_event__pack (&event, data);
+  return g_bytes_new_take (data, size);
+}
+
+static void
+test_execution_trace_view (void)
+{
+  g_auto(AgvizExecutionTraceView) view;
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  double health[2] = { 17, 0 }, full[11] = { 7, 0, 1, 1, 2, 0, 0, 1, 0, 0, 1 };
+  float values[3] = { 1.5f, -2, INFINITY };
+  double content[2] = { 3, 1 };
+  AgvizTf__TensorShapeProto__Dim dims[2] = { AGVIZ_TF__TENSOR_SHAPE_PROTO__DIM__INIT,
+                                             AGVIZ_TF__TENSOR_SHAPE_PROTO__DIM__INIT };
+  AgvizTf__TensorShapeProto__Dim *dim_pointers[2] = { &dims[0], &dims[1] };
+  AgvizTf__TensorShapeProto shape = AGVIZ_TF__TENSOR_SHAPE_PROTO__INIT;
+  guint n_plain;
+
+  _agviz_execution_trace_view_init (&view);
+  dims[0].size = 2;
+  dims[1].size = -1;
+  shape.n_dim = 2;
+  shape.dim = dim_pointers;
+
+  /* The forms tfdbg2 writes, each taken. */
+  for (guint form = 0; form < 7; form++)
+    {
+      AgvizTf__GraphExecutionTrace trace = AGVIZ_TF__GRAPH_EXECUTION_TRACE__INIT;
+      AgvizTf__TensorProto tensor = AGVIZ_TF__TENSOR_PROTO__INIT;
+
+      trace.tfdbg_context_id = (char *) "g1";
+      trace.op_name = (char *) "model/dense_3/MatMul";
+      trace.output_slot = form;
+      trace.tensor_debug_mode = AGVIZ_TF__TENSOR_DEBUG_MODE__CURT_HEALTH;
+      trace.tensor_proto = &tensor;
+      tensor.dtype = AGVIZ_TF__DATA_TYPE__DT_DOUBLE;
+      switch (form)
+        {
+        case 0:   /* values as a packed double_val */
+          tensor.n_double_val = 2;
+          tensor.double_val = health;
+          break;
+        case 1:   /* as TensorFlow's C++ writes it: shape and tensor_content */
+          tensor.tensor_shape = &shape;
+          tensor.tensor_content.data = (guint8 *) content;
+          tensor.tensor_content.len = sizeof content;
+          tensor.version_number = 3;
+          break;
+        case 2:   /* a full tensor of floats, on a device */
+          trace.tensor_debug_mode = AGVIZ_TF__TENSOR_DEBUG_MODE__FULL_TENSOR;
+          trace.device_name = (char *) "/job:localhost/replica:0/task:0/device:GPU:0";
+          tensor.dtype = AGVIZ_TF__DATA_TYPE__DT_FLOAT;
+          tensor.n_float_val = 3;
+          tensor.float_val = values;
+          shape.unknown_rank = TRUE;
+          tensor.tensor_shape = &shape;
+          break;
+        case 3:   /* FULL_HEALTH */
+          trace.tensor_debug_mode = AGVIZ_TF__TENSOR_DEBUG_MODE__FULL_HEALTH;
+          tensor.n_double_val = G_N_ELEMENTS (full);
+          tensor.double_val = full;
+          break;
+        case 4:   /* no tensor (NO_TENSOR), an empty op name */
+          trace.tensor_debug_mode = AGVIZ_TF__TENSOR_DEBUG_MODE__NO_TENSOR;
+          trace.op_name = (char *) "";
+          trace.tensor_proto = NULL;
+          break;
+        case 5:   /* an empty tensor message, a negative slot */
+          trace.output_slot = -1;
+          tensor.dtype = AGVIZ_TF__DATA_TYPE__DT_INVALID;
+          break;
+        default:  /* every field at its default but the op name */
+          trace = (AgvizTf__GraphExecutionTrace) AGVIZ_TF__GRAPH_EXECUTION_TRACE__INIT;
+          trace.op_name = (char *) "x";
+          break;
+        }
+      g_ptr_array_add (events, pack_trace_event (&trace, form == 6 ? 0 : 1700000000.25 + form,
+                                                 form == 6 ? 0 : -form));
+    }
+  n_plain = events->len;
+  for (guint i = 0; i < n_plain; i++)
+    {
+      gsize length;
+      const guint8 *data = g_bytes_get_data (g_ptr_array_index (events, i), &length);
+
+      g_assert_true (view_agrees (&view, data, length));
+    }
+
+  /* Other forms are left to protobuf-c. */
+  {
+    static const guint8 unknown_field[] = { 0x52, 0x03, 0x12, 0x01, 'x', 0x78, 0x01 };
+    static const guint8 unknown_inner[] = { 0x52, 0x05, 0x12, 0x01, 'x', 0x78, 0x01 };
+    static const guint8 twice[] = { 0x52, 0x06, 0x12, 0x01, 'x', 0x12, 0x01, 'y' };
+    /* double_val not packed: one fixed64 field per value */
+    static const guint8 unpacked_doubles[] = { 0x52, 0x0b, 0x2a, 0x09, 0x31,
+                                               0, 0, 0, 0, 0, 0, 0xf0, 0x3f };
+    /* a dim with a name */
+    static const guint8 named_dim[] = { 0x52, 0x0a, 0x2a, 0x08, 0x12, 0x06, 0x12, 0x04,
+                                        0x12, 0x02, 'b', 'z' };
+    static const guint8 execution[] = { 0x4a, 0x02, 0x0a, 0x00 };
+    static const guint8 nothing[] = { 0x09, 0, 0, 0, 0, 0, 0, 0, 0 };
+    const struct { const guint8 *data; gsize length; } refused[] = {
+      { unknown_field, sizeof unknown_field }, { unknown_inner, sizeof unknown_inner },
+      { twice, sizeof twice }, { unpacked_doubles, sizeof unpacked_doubles },
+      { named_dim, sizeof named_dim }, { execution, sizeof execution },
+      { nothing, sizeof nothing },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+      g_assert_false (_agviz_execution_trace_view_read (&view, refused[i].data,
+                                                        refused[i].length));
+  }
+
+  /* Damaged bytes: every prefix and every byte changed in a few ways.  What the view takes,
+   * protobuf-c reads the same; most of it the view refuses. */
+  for (guint i = 0; i < n_plain; i++)
+    {
+      gsize length;
+      const guint8 *data = g_bytes_get_data (g_ptr_array_index (events, i), &length);
+      g_autofree guint8 *copy = g_memdup2 (data, length);
+      static const guint8 replacements[] = { 0x00, 0x01, 0x7f, 0x80, 0xff };
+
+      for (gsize prefix = 0; prefix < length; prefix++)
+        view_agrees (&view, data, prefix);
+      for (gsize at = 0; at < length; at++)
+        for (guint r = 0; r < G_N_ELEMENTS (replacements); r++)
+          {
+            copy[at] = replacements[r];
+            view_agrees (&view, copy, length);
+            copy[at] = data[at];
+          }
+      for (gsize at = 0; at < length; at++)
+        for (guint bit = 0; bit < 8; bit++)
+          {
+            copy[at] ^= (guint8) (1u << bit);
+            view_agrees (&view, copy, length);
+            copy[at] = data[at];
+          }
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -382,5 +603,6 @@ main (int    argc,
   g_test_add_func ("/agviz/import/text-format/print-round-trip", test_text_format_print_round_trip);
   g_test_add_func ("/agviz/import/time-conversions", test_time_conversions);
   g_test_add_func ("/agviz/import/empty-message", test_empty_message);
+  g_test_add_func ("/agviz/import/execution-trace-view", test_execution_trace_view);
   return g_test_run ();
 }
