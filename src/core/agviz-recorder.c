@@ -2034,6 +2034,25 @@ read_max_id (AgvizRecorder *self,
   return rc;
 }
 
+/* The id after the largest in the table of @max_id into @next_id, waiting for the stack writer
+ * first; FALSE (the recorder's error) when it cannot be read. */
+static gboolean
+read_next_id (AgvizRecorder  *self,
+              StatementId     max_id,
+              gint64         *next_id,
+              GError        **error)
+{
+  gint64 largest = 0;
+  int rc;
+
+  join_stack_writer (self);
+  rc = read_max_id (self, max_id, &largest);
+  if (rc != SQLITE_ROW)
+    return fail_sqlite (self, rc, "cannot read the trace file", error);
+  *next_id = largest + 1;
+  return TRUE;
+}
+
 /* Whether rows @first_id to @last_id, @n_rows of them, are the next ids from @next_id on. */
 static inline gboolean
 ids_continue (gint64 next_id,
@@ -2055,17 +2074,8 @@ row_appender_begin (AgvizRecorder  *self,
                     GError        **error)
 {
   *append = FALSE;
-  if (appender->next_id == 0)
-    {
-      gint64 max_id = 0;
-      int rc;
-
-      join_stack_writer (self);
-      rc = read_max_id (self, appender->max_id, &max_id);
-      if (rc != SQLITE_ROW)
-        return fail_sqlite (self, rc, "cannot read the trace file", error);
-      appender->next_id = max_id + 1;
-    }
+  if (appender->next_id == 0 && !read_next_id (self, appender->max_id, &appender->next_id, error))
+    return FALSE;
   *append = ids_continue (appender->next_id, first_id, last_id, n_rows);
   return TRUE;
 }
@@ -2978,17 +2988,9 @@ agviz_recorder_add_tensor_summary (AgvizRecorder             *self,
   if (!check_optional_ids (self, summary->execution_id, summary->node_id, 0, 0, 0, error))
     return 0;
 
-  if (self->next_summary_id == 0)
-    {
-      gint64 max_id = 0;
-      int rc;
-
-      join_stack_writer (self);
-      rc = read_max_id (self, STMT_MAX_TENSOR_SUMMARY_ID, &max_id);
-      if (rc != SQLITE_ROW)
-        return fail_sqlite (self, rc, "cannot read the trace file", error);
-      self->next_summary_id = max_id + 1;
-    }
+  if (self->next_summary_id == 0 &&
+      !read_next_id (self, STMT_MAX_TENSOR_SUMMARY_ID, &self->next_summary_id, error))
+    return 0;
   row.id = self->next_summary_id;
   row.execution_id = summary->execution_id;
   row.node_id = summary->node_id;
