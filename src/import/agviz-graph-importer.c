@@ -266,25 +266,37 @@ trailing_number (const char *name,
 char *
 agviz_function_name_for_graph (const char *graph_name)
 {
-  const char *start = graph_name;
+  /* Only the names TensorFlow gives concrete functions carry its uids: __inference_f_12
+   * (f's trace), __forward_f_12, __backward_f_12_34.  Any other name is a function of its own
+   * (cond_true_12 is one branch's body, block_1 one layer's), and stripping its number would
+   * merge distinct functions into one "traced N times". */
+  static const struct { const char *prefix; guint numbers; gboolean keep_prefix; } uids[] = {
+    { "__inference_", 1, FALSE }, { "__forward_", 1, TRUE }, { "__backward_", 2, TRUE },
+  };
   g_autofree char *name = NULL;
   gsize cut;
 
   g_return_val_if_fail (graph_name != NULL, NULL);
 
-  if (g_str_has_prefix (start, "__inference_"))
-    start += strlen ("__inference_");
-  name = g_strdup (start);
-  /* __backward_f_12_34 carries two numbers. */
-  for (guint round = 0; round < 2; round++)
+  for (guint u = 0; u < G_N_ELEMENTS (uids); u++)
     {
-      if (trailing_number (name, &cut) < 0 || cut == 0)
+      gsize prefix_length = strlen (uids[u].prefix);
+
+      if (!g_str_has_prefix (graph_name, uids[u].prefix))
+        continue;
+      name = g_strdup (graph_name + (uids[u].keep_prefix ? 0 : prefix_length));
+      for (guint round = 0; round < uids[u].numbers; round++)
+        {
+          if (trailing_number (name, &cut) < 0 ||
+              cut <= (uids[u].keep_prefix ? prefix_length : 0))
+            break;
+          name[cut] = '\0';
+        }
+      if (*name == '\0')
         break;
-      name[cut] = '\0';
+      return g_steal_pointer (&name);
     }
-  if (*name == '\0')
-    return g_strdup (graph_name);
-  return g_steal_pointer (&name);
+  return g_strdup (graph_name);
 }
 
 static void

@@ -70,7 +70,8 @@ GHashTable         *agviz_graph_importer_get_nodes     (AgvizGraphImporter *self
 gint64              agviz_graph_importer_find_function (AgvizGraphImporter *self,
                                                         const char         *graph_name);
 
-/* "f" for "__inference_f_123", "cond_true" for "cond_true_45" (transfer full). */
+/* The Python function a graph traces: "f" for "__inference_f_123", "__backward_f" for
+ * "__backward_f_12_34"; any other name whole ("cond_true_45", "block_1") (transfer full). */
 char               *agviz_function_name_for_graph      (const char         *graph_name);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AgvizGraphImporter, agviz_graph_importer_free)

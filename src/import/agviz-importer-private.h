@@ -21,6 +21,9 @@ typedef struct
   const char       *debug_info_path;   /* --debug-info, or NULL */
   const char       *source;            /* what progress reports name */
   gint64            crashed_trace_id;  /* a trace the program was in when it died, or 0 */
+  /* The functions named by the frames of the error the program died of (from the error log),
+   * NULL when there is none: a trace of one of them that never ran is where it died. */
+  GHashTable       *failing_functions;
 } AgvizImportContext;
 
 void      _agviz_import_warn             (AgvizImportContext *ctx,
@@ -87,9 +90,6 @@ gboolean  _agviz_import_saved_model      (AgvizImportContext *ctx,
 gboolean  _agviz_import_tfdbg_dump       (AgvizImportContext *ctx,
                                           const char         *path,
                                           GError            **error);
-
-/* Whether a captured stderr/traceback comes with the source (the program failed). */
-gboolean  _agviz_importer_has_error_log  (AgvizImporter      *self);
 
 /* Whether @dir holds tfdbg_events.* files / event files (searched @depth folders deep). */
 gboolean  _agviz_import_is_tfdbg_dump    (const char         *dir);

@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "agviz-crc32c.h"
+#include "agviz-error-text.h"
 #include "agviz-importer-private.h"
 #include "agviz-proto-decoder.h"
 #include "agviz-text-format.h"
@@ -118,13 +119,6 @@ agviz_importer_set_progress_func (AgvizImporter           *self,
   self->progress_func = func;
   self->progress_data = user_data;
   self->progress_destroy = destroy;
-}
-
-gboolean
-_agviz_importer_has_error_log (AgvizImporter *self)
-{
-  g_return_val_if_fail (AGVIZ_IS_IMPORTER (self), FALSE);
-  return self->error_log_path != NULL;
 }
 
 const AgvizImportStats *
@@ -870,9 +864,7 @@ import_run_metadata_file (AgvizImportContext  *ctx,
 
 /* "ValueError: message" at the start of a line: the exception a traceback ends with. */
 static gboolean
-parse_exception_line (const char  *line,
-                      char       **type,
-                      char       **message)
+is_exception_line (const char *line)
 {
   const char *colon = strstr (line, ": ");
   g_autofree char *name = NULL;
@@ -884,19 +876,68 @@ parse_exception_line (const char  *line,
     if (!g_ascii_isalnum (*p) && *p != '_' && *p != '.')
       return FALSE;
   name = g_strndup (line, colon - line);
-  if (!g_str_has_suffix (name, "Error") && !g_str_has_suffix (name, "Exception") &&
-      !g_str_has_suffix (name, "Interrupt"))
-    return FALSE;
-  *type = g_steal_pointer (&name);
-  *message = g_strdup (colon + 2);
-  return TRUE;
+  return g_str_has_suffix (name, "Error") || g_str_has_suffix (name, "Exception") ||
+         g_str_has_suffix (name, "Interrupt");
 }
 
-static gboolean
-store_error_log (AgvizImportContext  *ctx,
-                 const char          *path,
-                 GError             **error)
+/* An error the program printed: a traceback with its exception and, for errors raised in
+ * converted code, the indented "in user code:" block that follows the exception line. */
+typedef struct
 {
+  char      *type;
+  char      *message;
+  char      *traceback;
+  GPtrArray *functions;          /* char *: the functions its frames name */
+} ProgramError;
+
+static void
+program_error_free (ProgramError *program_error)
+{
+  g_free (program_error->type);
+  g_free (program_error->message);
+  g_free (program_error->traceback);
+  g_ptr_array_unref (program_error->functions);
+  g_free (program_error);
+}
+
+static ProgramError *
+program_error_new (const char *traceback)
+{
+  g_autoptr(AgvizErrorText) parsed = agviz_error_text_parse (traceback, -1);
+  ProgramError *program_error = g_new0 (ProgramError, 1);
+  const char *message = parsed->message != NULL ? parsed->message : "";
+
+  program_error->type = g_strdup (agviz_error_text_get_short_type (parsed));
+  if (program_error->type == NULL)
+    program_error->type = g_strdup ("Error");
+  /* "ValueError: in user code:" says where; the error itself ends the block. */
+  if (g_str_has_prefix (message, "in user code") && parsed->detail != NULL)
+    {
+      message = parsed->detail;
+      if (g_str_has_prefix (message, program_error->type) &&
+          g_str_has_prefix (message + strlen (program_error->type), ": "))
+        message += strlen (program_error->type) + 2;
+    }
+  program_error->message = g_strdup (message);
+  program_error->traceback = g_strdup (traceback);
+  program_error->functions = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < parsed->frames->len; i++)
+    {
+      const AgvizErrorFrame *frame = g_ptr_array_index (parsed->frames, i);
+
+      if (frame->function != NULL)
+        g_ptr_array_add (program_error->functions, g_strdup (frame->function));
+    }
+  return program_error;
+}
+
+/* The errors of a captured stderr, in order; its warnings are stored as events at once. */
+static GPtrArray *
+read_error_log (AgvizImportContext  *ctx,
+                const char          *path,
+                GError             **error)
+{
+  g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func ((GDestroyNotify) program_error_free);
   g_autofree char *text = NULL;
   g_auto(GStrv) lines = NULL;
   gsize length;
@@ -905,13 +946,12 @@ store_error_log (AgvizImportContext  *ctx,
 
   text = _agviz_import_read_file (path, 64 << 20, &length, error);
   if (text == NULL)
-    return FALSE;
+    return NULL;
   lines = g_strsplit (text, "\n", -1);
 
   for (gsize i = 0; lines[i] != NULL; i++)
     {
       const char *line = lines[i];
-      char *type = NULL, *message = NULL;
 
       if (g_str_has_prefix (line, "Traceback (most recent call last):"))
         {
@@ -929,30 +969,51 @@ store_error_log (AgvizImportContext  *ctx,
                                                           : AGVIZ_EVENT_WARNING;
           event.message = (char *) line;
           if (agviz_recorder_add_event (ctx->recorder, &event, error) == 0)
-            return FALSE;
+            return NULL;
           continue;
         }
-      if (in_traceback && parse_exception_line (line, &type, &message))
+      if (in_traceback && is_exception_line (line))
         {
-          g_autofree char *owned_type = type;
-          g_autofree char *owned_message = message;
           g_autoptr(GString) traceback = g_string_new (NULL);
-          AgvizRecordedError recorded = { 0 };
+          gsize end = i;
 
-          for (gsize j = traceback_start; j <= i; j++)
+          /* The exception's own lines: indented or blank, up to the next plain line. */
+          while (lines[end + 1] != NULL &&
+                 (lines[end + 1][0] == '\0' || g_ascii_isspace (lines[end + 1][0])))
+            end++;
+          while (end > i && lines[end][0] == '\0')
+            end--;
+          for (gsize j = traceback_start; j <= end; j++)
             {
               g_string_append (traceback, lines[j]);
               g_string_append_c (traceback, '\n');
             }
-          recorded.origin = AGVIZ_ERROR_ORIGIN_PROGRAM;
-          recorded.type = type;
-          recorded.message = message;
-          recorded.traceback = traceback->str;
-          recorded.trace_id = ctx->crashed_trace_id;
-          if (agviz_recorder_add_error (ctx->recorder, &recorded, error) == 0)
-            return FALSE;
+          g_ptr_array_add (errors, program_error_new (traceback->str));
           in_traceback = FALSE;
+          i = end;
         }
+    }
+  return g_steal_pointer (&errors);
+}
+
+/* Stores @errors; the last one, the error the program died of, with the trace it died in. */
+static gboolean
+store_program_errors (AgvizImportContext  *ctx,
+                      GPtrArray           *errors,
+                      GError             **error)
+{
+  for (guint i = 0; i < errors->len; i++)
+    {
+      const ProgramError *program_error = g_ptr_array_index (errors, i);
+      AgvizRecordedError recorded = { 0 };
+
+      recorded.origin = AGVIZ_ERROR_ORIGIN_PROGRAM;
+      recorded.type = program_error->type;
+      recorded.message = program_error->message;
+      recorded.traceback = program_error->traceback;
+      recorded.trace_id = i == errors->len - 1 ? ctx->crashed_trace_id : 0;
+      if (agviz_recorder_add_error (ctx->recorder, &recorded, error) == 0)
+        return FALSE;
     }
   return TRUE;
 }
@@ -1075,6 +1136,7 @@ import_in_batch (AgvizImporter      *self,
                  GError            **error)
 {
   g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) program_errors = NULL;
   g_autofree char *absolute = NULL;
   g_autofree char *metadata_key = NULL;
   g_autofree char *metadata_value = NULL;
@@ -1091,7 +1153,21 @@ import_in_batch (AgvizImporter      *self,
   if (!agviz_recorder_begin_batch (self->recorder, error))
     return FALSE;
 
-  ok = import_source (&ctx, path, format, error);
+  ok = TRUE;
+  if (self->error_log_path != NULL)
+    {
+      program_errors = read_error_log (&ctx, self->error_log_path, error);
+      ok = program_errors != NULL;
+    }
+  if (ok && program_errors != NULL && program_errors->len > 0)
+    {
+      const ProgramError *last = g_ptr_array_index (program_errors, program_errors->len - 1);
+
+      ctx.failing_functions = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i < last->functions->len; i++)
+        g_hash_table_add (ctx.failing_functions, g_ptr_array_index (last->functions, i));
+    }
+  ok = ok && import_source (&ctx, path, format, error);
 
   /* What was tolerated is part of the record: stored with the import. */
   for (guint i = 0; ok && i < warnings->len; i++)
@@ -1103,8 +1179,9 @@ import_in_batch (AgvizImporter      *self,
       recorded.message = g_ptr_array_index (warnings, i);
       ok = agviz_recorder_add_error (self->recorder, &recorded, error) != 0;
     }
-  if (ok && self->error_log_path != NULL)
-    ok = store_error_log (&ctx, self->error_log_path, error);
+  if (ok && program_errors != NULL)
+    ok = store_program_errors (&ctx, program_errors, error);
+  g_clear_pointer (&ctx.failing_functions, g_hash_table_unref);
 
   if (ok)
     {

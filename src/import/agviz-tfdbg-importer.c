@@ -29,6 +29,7 @@ typedef struct
   char       *outer_id;
   gint64      trace_id;
   gboolean    open;
+  gboolean    top_level;         /* a tf.function's own graph, not a cond/while body */
   gboolean    has_variable_op;
   guint       ordinal;
   GHashTable *nodes;             /* op name -> node id */
@@ -40,7 +41,11 @@ typedef struct
   AgvizImportContext *ctx;
   const char         *dir;
   GArray             *file_ids;          /* gint64 per SourceFile, in order of appearance */
-  GHashTable         *frames;            /* stack frame id -> gint64 frame id */
+  GHashTable         *file_texts;        /* file id -> GStrv of the file's lines */
+  GHashTable         *frames;            /* stack frame id -> DumpFrame */
+  GHashTable         *graph_sites;       /* graph id -> GraphSite, from the graphs' prescan */
+  GHashTable         *contexts;          /* ids of the eager contexts graphs are traced in */
+  GHashTable         *located;           /* Python name -> GraphSite of its last located graph */
   GHashTable         *graphs;            /* graph id -> DumpGraph */
   GPtrArray          *graph_order;       /* DumpGraph, in creation order */
   GHashTable         *executed;          /* graph id -> op type of its first execution */
@@ -50,6 +55,23 @@ typedef struct
   GArray             *scratch;
   GArray             *values;            /* double: the summary array decoded last */
 } Dump;
+
+typedef struct
+{
+  gint64      frame_id;
+  gint64      file_id;
+  int         line;
+  const char *function;          /* interned */
+} DumpFrame;
+
+/* Where a graph's Python function is: the innermost frame of its ops' stacks that runs a
+ * function of the graph's name (tfdbg2 records no def line; the source file gives it). */
+typedef struct
+{
+  const char *python_name;       /* interned */
+  gint64      file_id;           /* 0 until an op's stack shows the function */
+  int         body_line;
+} GraphSite;
 
 static void
 dump_graph_free (DumpGraph *graph)
@@ -84,6 +106,12 @@ typedef gboolean (*RecordFunc) (Dump                       *dump,
 static gboolean on_graph_execution_trace (Dump                      *dump,
                                           const AgvizTf__DebugEvent *event,
                                           GError                   **error);
+static gboolean on_execution_prescan     (Dump                      *dump,
+                                          const AgvizTf__DebugEvent *event,
+                                          GError                   **error);
+static gboolean on_graph_prescan         (Dump                      *dump,
+                                          const AgvizTf__DebugEvent *event,
+                                          GError                   **error);
 
 static gboolean
 for_each_record (Dump        *dump,
@@ -96,6 +124,8 @@ for_each_record (Dump        *dump,
   g_auto(AgvizExecutionTraceView) view;
   /* The file of one event per op per step: its plain events are read off the wire. */
   gboolean traces = func == on_graph_execution_trace;
+  /* A prescan reads a file the import reads again: its records count once. */
+  gboolean prescan = func == on_execution_prescan || func == on_graph_prescan;
   const guint8 *data;
   gsize length;
   GPtrArray *warnings;
@@ -130,12 +160,16 @@ for_each_record (Dump        *dump,
       ok = func (dump, event, error);
       if (!ok)
         return FALSE;
+      if (prescan)
+        continue;
       dump->ctx->stats.records++;
       _agviz_import_progress (dump->ctx, agviz_tfrecord_reader_get_position (reader),
                               agviz_tfrecord_reader_get_size (reader), dump->ctx->stats.records);
     }
   if (error != NULL && *error != NULL)
     return FALSE;
+  if (prescan)
+    return TRUE;
   dump->ctx->stats.bytes += agviz_tfrecord_reader_get_position (reader);
   warnings = agviz_tfrecord_reader_get_warnings (reader);
   for (guint i = 0; i < warnings->len; i++)
@@ -182,13 +216,27 @@ on_source_file (Dump                      *dump,
                                        ? source->file_path : "<unknown>", error);
   if (file_id == 0)
     return FALSE;
+  /* TensorFlow splits the file at each newline, so a file ending in one ends in "": joined
+   * back with newlines between, the text is the file as it ran (its SHA-256 is compared with
+   * the file on disk). */
   for (gsize i = 0; i < source->n_lines; i++)
     {
+      if (i > 0)
+        g_string_append_c (text, '\n');
       g_string_append (text, source->lines[i]);
-      g_string_append_c (text, '\n');
     }
   if (!agviz_recorder_set_file_text (dump->ctx->recorder, file_id, text->str, text->len, error))
     return FALSE;
+  if (!g_hash_table_contains (dump->file_texts, &file_id))
+    {
+      GStrvBuilder *lines = g_strv_builder_new ();
+
+      for (gsize i = 0; i < source->n_lines; i++)
+        g_strv_builder_add (lines, source->lines[i]);
+      g_hash_table_insert (dump->file_texts, g_memdup2 (&file_id, sizeof file_id),
+                           g_strv_builder_end (lines));
+      g_strv_builder_unref (lines);
+    }
   g_array_append_val (dump->file_ids, file_id);
   dump->ctx->stats.source_files++;
   return TRUE;
@@ -201,6 +249,7 @@ on_stack_frame (Dump                      *dump,
 {
   const AgvizTf__StackFrameWithId *frame;
   const AgvizTf__GraphDebugInfo__FileLineCol *location;
+  DumpFrame *site;
   gint64 file_id, frame_id;
 
   if (event->what_case != AGVIZ_TF__DEBUG_EVENT__WHAT_STACK_FRAME_WITH_ID)
@@ -221,7 +270,12 @@ on_stack_frame (Dump                      *dump,
                                        MAX (location->col, 0), location->func, error);
   if (frame_id == 0)
     return FALSE;
-  g_hash_table_insert (dump->frames, g_strdup (frame->id), g_memdup2 (&frame_id, sizeof frame_id));
+  site = g_new (DumpFrame, 1);
+  site->frame_id = frame_id;
+  site->file_id = file_id;
+  site->line = MAX (location->line, 0);
+  site->function = intern (dump, location->func != NULL ? location->func : "");
+  g_hash_table_insert (dump->frames, g_strdup (frame->id), site);
   return TRUE;
 }
 
@@ -235,10 +289,10 @@ stack_for (Dump                       *dump,
   g_array_set_size (dump->scratch, 0);
   for (gsize i = 0; i < location->n_stack_frame_ids; i++)
     {
-      const gint64 *frame_id = g_hash_table_lookup (dump->frames, location->stack_frame_ids[i]);
+      const DumpFrame *frame = g_hash_table_lookup (dump->frames, location->stack_frame_ids[i]);
 
-      if (frame_id != NULL)
-        g_array_append_val (dump->scratch, *frame_id);
+      if (frame != NULL)
+        g_array_append_val (dump->scratch, frame->frame_id);
     }
   if (dump->scratch->len == 0)
     return 0;
@@ -265,6 +319,88 @@ on_execution_prescan (Dump                      *dump,
   return TRUE;
 }
 
+/* Finds where each graph's Python function lives before the graphs are recorded, since a
+ * function is known by its name, file and def line. */
+static gboolean
+on_graph_prescan (Dump                      *dump,
+                  const AgvizTf__DebugEvent *event,
+                  GError                   **error)
+{
+  if (event->what_case == AGVIZ_TF__DEBUG_EVENT__WHAT_DEBUGGED_GRAPH)
+    {
+      const AgvizTf__DebuggedGraph *debugged = event->debugged_graph;
+      g_autofree char *name = NULL;
+      GraphSite *site;
+
+      if (debugged->graph_id == NULL || *debugged->graph_id == '\0' ||
+          g_hash_table_contains (dump->graph_sites, debugged->graph_id))
+        return TRUE;
+      name = agviz_function_name_for_graph (debugged->graph_name != NULL ? debugged->graph_name
+                                                                         : "");
+      site = g_new0 (GraphSite, 1);
+      site->python_name = intern (dump, name);
+      g_hash_table_insert (dump->graph_sites, g_strdup (debugged->graph_id), site);
+      return TRUE;
+    }
+
+  if (event->what_case == AGVIZ_TF__DEBUG_EVENT__WHAT_GRAPH_OP_CREATION)
+    {
+      const AgvizTf__GraphOpCreation *op = event->graph_op_creation;
+      GraphSite *site = g_hash_table_lookup (dump->graph_sites,
+                                             op->graph_id != NULL ? op->graph_id : "");
+
+      if (site == NULL || site->file_id != 0 || *site->python_name == '\0' ||
+          op->code_location == NULL)
+        return TRUE;
+      for (gsize i = op->code_location->n_stack_frame_ids; i-- > 0;)
+        {
+          const DumpFrame *frame = g_hash_table_lookup (dump->frames,
+                                                        op->code_location->stack_frame_ids[i]);
+
+          if (frame != NULL && frame->function == site->python_name)
+            {
+              site->file_id = frame->file_id;
+              site->body_line = frame->line;
+              break;
+            }
+        }
+    }
+  return TRUE;
+}
+
+/* The line of `def NAME` at or above @body_line in the text the dump captured of @file_id;
+ * 0 when the dump holds no text for the file or no such line. */
+static int
+def_line_above (Dump       *dump,
+                gint64      file_id,
+                int         body_line,
+                const char *name)
+{
+  GStrv lines = g_hash_table_lookup (dump->file_texts, &file_id);
+  gsize name_length = strlen (name);
+
+  if (lines == NULL)
+    return 0;
+  for (int line = MIN (body_line, (int) g_strv_length (lines)); line >= 1; line--)
+    {
+      const char *text = lines[line - 1];
+
+      while (*text == ' ' || *text == '\t')
+        text++;
+      if (g_str_has_prefix (text, "async "))
+        text += strlen ("async ");
+      if (!g_str_has_prefix (text, "def "))
+        continue;
+      text += strlen ("def ");
+      while (*text == ' ')
+        text++;
+      if (strncmp (text, name, name_length) == 0 &&
+          !g_ascii_isalnum (text[name_length]) && text[name_length] != '_')
+        return line;
+    }
+  return 0;
+}
+
 static gboolean
 on_graph_event (Dump                      *dump,
                 const AgvizTf__DebugEvent *event,
@@ -277,19 +413,30 @@ on_graph_event (Dump                      *dump,
       const AgvizTf__DebuggedGraph *debugged = event->debugged_graph;
       const char *executed_as;
       g_autofree char *function_name = NULL;
+      const GraphSite *site;
       DumpGraph *graph;
       gint64 function_id;
 
       if (debugged->graph_id == NULL || *debugged->graph_id == '\0' ||
-          g_hash_table_contains (dump->graphs, debugged->graph_id))
+          g_hash_table_contains (dump->graphs, debugged->graph_id) ||
+          g_hash_table_contains (dump->contexts, debugged->graph_id))
         return TRUE;
+      /* The concrete function's name (__inference_f_12) comes with its executions; the graph
+       * itself may carry only the Python name. */
+      executed_as = g_hash_table_lookup (dump->executed, debugged->graph_id);
+      /* A graph with no name that never ran is the eager context tf.functions are traced
+       * from (variables lifted by init_scope are made there): not a function. */
+      if ((debugged->graph_name == NULL || *debugged->graph_name == '\0') && executed_as == NULL)
+        {
+          g_hash_table_add (dump->contexts, g_strdup (debugged->graph_id));
+          return TRUE;
+        }
       graph = g_new0 (DumpGraph, 1);
       graph->graph_id = g_strdup (debugged->graph_id);
       graph->outer_id = debugged->outer_context_id != NULL && *debugged->outer_context_id != '\0'
                           ? g_strdup (debugged->outer_context_id) : NULL;
-      /* The concrete function's name (__inference_f_12) comes with its executions; the graph
-       * itself may carry only the Python name. */
-      executed_as = g_hash_table_lookup (dump->executed, debugged->graph_id);
+      graph->top_level = graph->outer_id == NULL ||
+                         !g_hash_table_contains (dump->graphs, graph->outer_id);
       if (debugged->graph_name != NULL && g_str_has_prefix (debugged->graph_name, "__inference_"))
         graph->graph_name = g_strdup (debugged->graph_name);
       else if (executed_as != NULL && g_str_has_prefix (executed_as, "__inference_"))
@@ -304,7 +451,21 @@ on_graph_event (Dump                      *dump,
       g_ptr_array_add (dump->graph_order, graph);
 
       function_name = agviz_function_name_for_graph (graph->graph_name);
-      function_id = agviz_recorder_add_function (ctx->recorder, function_name, 0, 0, error);
+      site = g_hash_table_lookup (dump->graph_sites, graph->graph_id);
+      /* A retrace that stopped before its body ran holds only placeholders: it belongs to
+       * the function of that name seen last. */
+      if (site != NULL && site->file_id == 0)
+        site = g_hash_table_lookup (dump->located, site->python_name);
+      else if (graph->top_level && site != NULL)
+        g_hash_table_insert (dump->located, (gpointer) site->python_name, (gpointer) site);
+      if (graph->top_level && site != NULL && site->file_id != 0)
+        function_id = agviz_recorder_add_function (ctx->recorder, function_name, site->file_id,
+                                                   def_line_above (dump, site->file_id,
+                                                                   site->body_line,
+                                                                   site->python_name),
+                                                   error);
+      else
+        function_id = agviz_recorder_add_function (ctx->recorder, function_name, 0, 0, error);
       if (function_id == 0)
         return FALSE;
       graph->trace_id = agviz_recorder_begin_trace (ctx->recorder, function_id, graph->graph_name,
@@ -327,6 +488,9 @@ on_graph_event (Dump                      *dump,
       gint64 stack_id, node_id;
       GVariantBuilder attrs;
 
+      if (graph == NULL && g_hash_table_contains (dump->contexts,
+                                                  op->graph_id != NULL ? op->graph_id : ""))
+        return TRUE;
       if (graph == NULL || !graph->open)
         {
           _agviz_import_warn (ctx, "%s: op %s belongs to graph %s, which the dump never "
@@ -444,21 +608,24 @@ link_inner_graph (Dump       *dump,
 
 static gboolean
 end_graphs (Dump      *dump,
-            gboolean   program_failed,
             GError   **error)
 {
+  GHashTable *failing = dump->ctx->failing_functions;
   DumpGraph *crashed = NULL;
 
-  /* The program died tracing the last top-level graph if it never ran: known for sure with a
-   * traceback, or seen in a retrace that creates variables (the non-first-call error). */
+  /* The program died tracing the last top-level graph if it never ran and the traceback it
+   * died with runs through its function, or if it creates variables in its graph. */
   for (guint i = dump->graph_order->len; i-- > 0;)
     {
       DumpGraph *graph = g_ptr_array_index (dump->graph_order, i);
+      g_autofree char *python_name = NULL;
 
-      if (graph->outer_id != NULL)
+      if (!graph->top_level)
         continue;
+      python_name = agviz_function_name_for_graph (graph->graph_name);
       if (!g_hash_table_contains (dump->executed, graph->graph_id) &&
-          (program_failed || graph->has_variable_op))
+          ((failing != NULL && g_hash_table_contains (failing, python_name)) ||
+           graph->has_variable_op))
         crashed = graph;
       break;
     }
@@ -781,6 +948,7 @@ _agviz_import_tfdbg_dump (AgvizImportContext *ctx,
     { ".source_files", on_source_file },
     { ".stack_frames", on_stack_frame },
     { ".execution", on_execution_prescan },
+    { ".graphs", on_graph_prescan },
     { ".graphs", on_graph_event },
     { ".execution", on_execution },
     { ".graph_execution_traces", on_graph_execution_trace },
@@ -810,6 +978,11 @@ _agviz_import_tfdbg_dump (AgvizImportContext *ctx,
   dump.dir = path;
   dump.file_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   dump.frames = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  dump.file_texts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                           (GDestroyNotify) g_strfreev);
+  dump.graph_sites = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  dump.contexts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  dump.located = g_hash_table_new (g_str_hash, g_str_equal);
   dump.graphs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                        (GDestroyNotify) dump_graph_free);
   dump.graph_order = g_ptr_array_new ();
@@ -824,8 +997,7 @@ _agviz_import_tfdbg_dump (AgvizImportContext *ctx,
   for (guint p = 0; ok && p < G_N_ELEMENTS (passes); p++)
     {
       if (passes[p].func == on_execution)
-        ok = end_graphs (&dump, ctx->importer != NULL &&
-                                _agviz_importer_has_error_log (ctx->importer), error);
+        ok = end_graphs (&dump, error);
       for (guint h = 0; ok && h < prefixes->len; h++)
         {
           g_autofree char *file = g_strconcat (path, G_DIR_SEPARATOR_S,
@@ -834,7 +1006,8 @@ _agviz_import_tfdbg_dump (AgvizImportContext *ctx,
 
           if (!g_file_test (file, G_FILE_TEST_IS_REGULAR))
             {
-              if (passes[p].func != on_execution_prescan && passes[p].func != on_metadata)
+              if (passes[p].func != on_execution_prescan && passes[p].func != on_graph_prescan &&
+                  passes[p].func != on_metadata)
                 _agviz_import_warn (ctx, "%s is missing; the dump is incomplete", file);
               continue;
             }
@@ -844,6 +1017,10 @@ _agviz_import_tfdbg_dump (AgvizImportContext *ctx,
 
   g_array_unref (dump.file_ids);
   g_hash_table_unref (dump.frames);
+  g_hash_table_unref (dump.file_texts);
+  g_hash_table_unref (dump.graph_sites);
+  g_hash_table_unref (dump.contexts);
+  g_hash_table_unref (dump.located);
   g_ptr_array_unref (dump.graph_order);
   g_hash_table_unref (dump.graphs);
   g_hash_table_unref (dump.executed);
