@@ -21,8 +21,11 @@
 /* Function bodies longer than this are not scanned for side effects. */
 #define MAX_BODY_LINES 2000
 
+/* Ops that create a tf.Variable in a tf.function's graph.  Reference variables (VariableV2,
+ * Variable) belong to TF1 graphs, which are built once and never retraced: a TF1 eval graph
+ * beside its train graph is no second trace. */
 static const char *const variable_op_types[] = {
-  "VarHandleOp", "VariableV2", "Variable", "TemporaryVariable",
+  "VarHandleOp",
 };
 
 struct _AgvizChecker
@@ -279,9 +282,17 @@ is_variable_op (const char *op_type)
   return FALSE;
 }
 
-/* Whether any frame of @stack_id lies in @function's file after its def line: the eager op ran
- * while the body was executing (body ends are unknown without source: any later line counts,
- * since the time window already ties the op to one trace). */
+/* The bare name a frame shows for @function ("train_step" for "Model.train_step"). */
+static const char *
+code_name (AgvizFunction *function)
+{
+  const char *dot = strrchr (function->name, '.');
+
+  return dot != NULL ? dot + 1 : function->name;
+}
+
+/* Whether @stack_id runs through @function's body: a frame of its name (in its file, where
+ * that is known).  An eager op with such a stack ran while the body was being traced. */
 static gboolean
 stack_inside_function (AgvizChecker  *self,
                        gint64         stack_id,
@@ -289,20 +300,23 @@ stack_inside_function (AgvizChecker  *self,
 {
   g_autoptr(GPtrArray) frames = NULL;
 
-  if (stack_id == 0 || function->file == NULL)
+  if (stack_id == 0)
     return FALSE;
   frames = agviz_store_get_stack (self->store, stack_id, NULL);
   for (guint i = 0; frames != NULL && i < frames->len; i++)
     {
       AgvizFrame *frame = g_ptr_array_index (frames, i);
-      if (g_strcmp0 (frame->file, function->file) == 0 && frame->line > function->line)
+
+      if (g_strcmp0 (frame->function, code_name (function)) == 0 &&
+          (function->file == NULL || g_strcmp0 (frame->file, function->file) == 0))
         return TRUE;
     }
   return FALSE;
 }
 
-/* The trace of @function being built at @time_ns: the last one begun before it, as long as it
- * had not finished (an unfinished or failed trace has no known end). */
+/* The trace of @function being built at @time_ns by an op whose stack runs through the
+ * function's body: the last one begun before it (the body runs only while tracing), unless a
+ * recorded duration says that trace had ended. */
 static AgvizTrace *
 trace_building_at (AgvizFunction *function,
                    gint64         time_ns)
@@ -500,19 +514,18 @@ check_variables (AgvizChecker  *self,
               found.strong = TRUE;
             }
 
-          /* A retrace that never finished, never ran, right after a new signature, in a
-           * function whose first trace made variables: the program most likely died there. */
+          /* A retrace that never finished and never ran, in a function whose first trace made
+           * variables: the program most likely died there. */
           stopped = trace->status != AGVIZ_TRACE_STATUS_COMPLETE && trace->execution_count == 0 &&
                     first.evidence->len > 0;
           if (!found.strong && !stopped)
             continue;
           if (stopped)
             g_ptr_array_add (found.evidence,
-                             g_strdup_printf ("trace %d (%s) stopped %s, with no execution, right "
-                                              "after its new signature",
+                             g_strdup_printf ("trace %d (%s) stopped %s before it ever ran",
                                               trace->ordinal, trace->graph_name,
                                               trace->status == AGVIZ_TRACE_STATUS_FAILED
-                                              ? "with an error" : "before it ended"));
+                                              ? "with an error" : "unfinished"));
 
           if (found.strong)
             message = g_strdup_printf ("%s creates a tf.Variable on trace %d; TensorFlow allows "
@@ -544,6 +557,14 @@ check_variables (AgvizChecker  *self,
           else if (*trace->reason != '\0')
             agviz_diagnostic_add_evidence (diagnostic, "trace %d was made because: %s",
                                            trace->ordinal, trace->reason);
+          else if (t == 1 && trace1->execution_count == 0 && first.evidence->len > 0)
+            /* TF 2's first call of a function that made variables traces it once more with
+             * variable creation forbidden, before anything runs. */
+            agviz_diagnostic_add_evidence (diagnostic, "trace 1 never ran: on the first call of "
+                                           "a function that creates variables, TensorFlow "
+                                           "traces it a second time with variable creation "
+                                           "forbidden, so code that creates a variable on "
+                                           "every trace fails on the very first call");
           for (guint i = 0; i < found.evidence->len; i++)
             agviz_diagnostic_add_evidence (diagnostic, "%s",
                                            (const char *) g_ptr_array_index (found.evidence, i));
@@ -636,6 +657,30 @@ matches_warning_rule (AgvizChecker  *self,
   return *max_traced >= RETRACE_WARNING_TRACES;
 }
 
+/* Whether TensorFlow's retracing warning named @function in the recorded output. */
+static gboolean
+has_retrace_warning (AgvizChecker  *self,
+                     AgvizFunction *function)
+{
+  for (guint i = 0; i < self->events->len; i++)
+    {
+      AgvizEvent *event = g_ptr_array_index (self->events, i);
+      g_autoptr(AgvizErrorText) parsed = NULL;
+      const char *named;
+
+      if (event->kind != AGVIZ_EVENT_RETRACE || event->message == NULL)
+        continue;
+      parsed = agviz_error_text_parse (event->message, -1);
+      if (parsed->function == NULL)
+        continue;
+      named = strrchr (parsed->function, '.');
+      named = named != NULL ? named + 1 : parsed->function;
+      if (g_str_equal (named, code_name (function)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 check_retracing (AgvizChecker *self)
 {
@@ -644,11 +689,15 @@ check_retracing (AgvizChecker *self)
       AgvizFunction *function = g_ptr_array_index (self->functions, f);
       g_autoptr(AgvizDiagnostic) diagnostic = NULL;
       g_autofree char *message = NULL, *fix = NULL, *varying = NULL;
-      gboolean python_value = FALSE, rule;
+      gboolean python_value = FALSE, rule, signatures_missing = FALSE;
       guint n_calls, max_traced;
       AgvizTrace *trace1;
 
       if (function->traces->len < RETRACE_REPORT_MIN)
+        continue;
+      /* Retracing is about calls.  How many concrete functions a file keeps is not: a
+       * SavedModel holds one per signature it was saved with and no call history at all. */
+      if (function_execution_count (function) == 0 && !has_retrace_warning (self, function))
         continue;
       trace1 = g_ptr_array_index (function->traces, 0);
       rule = matches_warning_rule (self, function, &n_calls, &max_traced);
@@ -662,7 +711,10 @@ check_retracing (AgvizChecker *self)
       set_function_location (self, diagnostic, function);
 
       agviz_diagnostic_add_evidence (diagnostic, "trace 1 (%s): %s", trace1->graph_name,
-                                     *trace1->signature != '\0' ? trace1->signature : "(no signature)");
+                                     *trace1->signature != '\0' ? trace1->signature
+                                                                : "signature not recorded");
+      if (*trace1->signature == '\0')
+        signatures_missing = TRUE;
       for (guint t = 1; t < function->traces->len; t++)
         {
           AgvizTrace *trace = g_ptr_array_index (function->traces, t);
@@ -680,6 +732,14 @@ check_retracing (AgvizChecker *self)
                   python_value = strstr (value1, "Spec(") == NULL &&
                                  strstr (value_k, "Spec(") == NULL;
                 }
+            }
+          else if (*trace->signature == '\0' || *trace1->signature == '\0')
+            {
+              signatures_missing = TRUE;
+              agviz_diagnostic_add_evidence (diagnostic, "trace %d (%s): %s", trace->ordinal,
+                                             trace->graph_name,
+                                             *trace->reason != '\0' ? trace->reason
+                                                                    : "signature not recorded");
             }
           else
             agviz_diagnostic_add_evidence (diagnostic, "trace %d (%s): same signature as trace "
@@ -708,6 +768,12 @@ check_retracing (AgvizChecker *self)
                                "input_signature=[tf.TensorSpec(shape=[None, ...], ...)] with None "
                                "for the dimension that varies, or use "
                                "@tf.function(reduce_retracing=True).", varying);
+      else if (signatures_missing)
+        fix = g_strdup ("The trace file does not record what each trace was made for (a tfdbg2 "
+                        "dump keeps no input signatures): record the program with `agviz record` "
+                        "to see which argument changes.  Usual causes: Python numbers or new "
+                        "shapes as arguments (pass tensors, or declare input_signature), or a "
+                        "tf.function created anew in a loop (define it once).");
       else
         fix = g_strdup ("The signatures agree, so the function object or its closure changed: "
                         "define the tf.function once, outside loops, and pass tensors.");

@@ -115,7 +115,7 @@ test_variable_stopped_retrace (void)
   g_assert_cmpuint (found->len, ==, 1);
   diagnostic = g_ptr_array_index (found, 0);
   g_assert_cmpint (agviz_diagnostic_get_severity (diagnostic), ==, AGVIZ_DIAGNOSTIC_SEVERITY_WARNING);
-  g_assert_true (has_evidence (diagnostic, "stopped with an error, with no execution"));
+  g_assert_true (has_evidence (diagnostic, "stopped with an error before it ever ran"));
   /* Where trace 2 stopped is unknown: the line trace 1 created its variable at is shown. */
   g_assert_cmpint (agviz_diagnostic_get_line (diagnostic), ==, 5);
   trace_builder_clear (&b);
