@@ -607,6 +607,30 @@ compare_calls (gconstpointer a,
   return (int) y->traced - (int) x->traced;
 }
 
+/* Whether trace @index of @function is the extra pass TF 2 makes on the first call of a
+ * function that creates variables (traced again at once with variable creation forbidden):
+ * a complete trace that never ran, followed by another.  It is no call of the user's. */
+static gboolean
+is_variable_lifting_pass (AgvizFunction *function,
+                          guint          index)
+{
+  AgvizTrace *trace = g_ptr_array_index (function->traces, index);
+
+  return index + 1 < function->traces->len && trace->execution_count == 0 &&
+         trace->status == AGVIZ_TRACE_STATUS_COMPLETE;
+}
+
+/* Traces made for calls: all but the variable-lifting passes. */
+static guint
+count_call_traces (AgvizFunction *function)
+{
+  guint count = 0;
+
+  for (guint t = 0; t < function->traces->len; t++)
+    count += !is_variable_lifting_pass (function, t);
+  return count;
+}
+
 /* Whether the calls, in time order, ever had RETRACE_WARNING_TRACES traces within the last
  * RETRACE_WARNING_WINDOW calls; *@max_traced is the most traces any window saw. */
 static gboolean
@@ -622,6 +646,8 @@ matches_warning_rule (AgvizChecker  *self,
       AgvizTrace *trace = g_ptr_array_index (function->traces, t);
       gboolean first = TRUE;
 
+      if (is_variable_lifting_pass (function, t))
+        continue;
       for (guint i = 0; i < self->executions->len; i++)
         {
           AgvizExecution *execution = g_ptr_array_index (self->executions, i);
@@ -693,7 +719,7 @@ check_retracing (AgvizChecker *self)
       guint n_calls, max_traced;
       AgvizTrace *trace1;
 
-      if (function->traces->len < RETRACE_REPORT_MIN)
+      if (count_call_traces (function) < RETRACE_REPORT_MIN)
         continue;
       /* Retracing is about calls.  How many concrete functions a file keeps is not: a
        * SavedModel holds one per signature it was saved with and no call history at all. */
@@ -703,7 +729,7 @@ check_retracing (AgvizChecker *self)
       rule = matches_warning_rule (self, function, &n_calls, &max_traced);
 
       message = g_strdup_printf ("%s was traced %u times", function->name, function->traces->len);
-      diagnostic = agviz_diagnostic_new (rule || function->traces->len >= RETRACE_WARNING_TRACES
+      diagnostic = agviz_diagnostic_new (rule || count_call_traces (function) >= RETRACE_WARNING_TRACES
                                          ? AGVIZ_DIAGNOSTIC_SEVERITY_WARNING
                                          : AGVIZ_DIAGNOSTIC_SEVERITY_NOTE,
                                          AGVIZ_DIAGNOSTIC_KIND_RETRACING, message);

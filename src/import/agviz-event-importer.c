@@ -341,7 +341,11 @@ import_summary (EventState               *state,
             return FALSE;
         }
       else
-        state->summaries_skipped++;
+        {
+          if (plugin != NULL && strcmp (plugin, "graph_keras_model") == 0)
+            state->ctx->keras_model_configs++;
+          state->summaries_skipped++;
+        }
     }
   return TRUE;
 }
@@ -522,8 +526,9 @@ _agviz_import_log_dir (AgvizImportContext *ctx,
     {
       g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_NOTHING,
                    "%s: %u event file%s, but no graph in any (only scalars, histograms and "
-                   "the like, which agviz does not show)", path, files->len,
-                   files->len == 1 ? "" : "s");
+                   "the like, which agviz does not show)%s", path, files->len,
+                   files->len == 1 ? "" : "s",
+                   ctx->keras_model_configs > 0 ? AGVIZ_IMPORT_KERAS_CONFIG_HINT : "");
       return FALSE;
     }
   return TRUE;

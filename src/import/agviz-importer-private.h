@@ -24,7 +24,16 @@ typedef struct
   /* The functions named by the frames of the error the program died of (from the error log),
    * NULL when there is none: a trace of one of them that never ran is where it died. */
   GHashTable       *failing_functions;
+  /* Keras model configs seen in event files (Keras 3's TensorBoard callback writes one, the
+   * "conceptual graph", instead of a GraphDef). */
+  guint             keras_model_configs;
 } AgvizImportContext;
+
+/* What to add to "no graph" for a source whose event files held only a Keras model config. */
+#define AGVIZ_IMPORT_KERAS_CONFIG_HINT \
+  "; it holds a Keras model config (TensorBoard's conceptual graph, which Keras 3's " \
+  "TensorBoard callback writes instead of a graph): agviz does not read those; " \
+  "tf.summary.trace_on(graph=True) and trace_export() write the traced graph"
 
 void      _agviz_import_warn             (AgvizImportContext *ctx,
                                           const char         *format,

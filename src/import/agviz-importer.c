@@ -1070,8 +1070,9 @@ import_source (AgvizImportContext  *ctx,
         {
           g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_NOTHING,
                        "%s: %" G_GUINT64_FORMAT " records, but no graph (only scalars, "
-                       "histograms and the like, which agviz does not show)", path,
-                       ctx->stats.records);
+                       "histograms and the like, which agviz does not show)%s", path,
+                       ctx->stats.records,
+                       ctx->keras_model_configs > 0 ? AGVIZ_IMPORT_KERAS_CONFIG_HINT : "");
           return FALSE;
         }
       return TRUE;

@@ -18,6 +18,7 @@
 #include "agviz-execution-trace-view.h"
 #include "agviz-importer-private.h"
 #include "agviz-proto-decoder.h"
+#include "agviz-source-map.h"
 #include "agviz-tf-debug-event.pb-c.h"
 #include "agviz-tf-values.h"
 #include "agviz-tfrecord-reader.h"
@@ -41,6 +42,7 @@ typedef struct
   AgvizImportContext *ctx;
   const char         *dir;
   GArray             *file_ids;          /* gint64 per SourceFile, in order of appearance */
+  GArray             *file_is_user;      /* gboolean per SourceFile: the user's code */
   GHashTable         *file_texts;        /* file id -> GStrv of the file's lines */
   GHashTable         *frames;            /* stack frame id -> DumpFrame */
   GHashTable         *graph_sites;       /* graph id -> GraphSite, from the graphs' prescan */
@@ -62,6 +64,7 @@ typedef struct
   gint64      file_id;
   int         line;
   const char *function;          /* interned */
+  gboolean    user;              /* in the user's code, not TensorFlow's or Python's */
 } DumpFrame;
 
 /* Where a graph's Python function is: the innermost frame of its ops' stacks that runs a
@@ -206,6 +209,7 @@ on_source_file (Dump                      *dump,
 {
   const AgvizTf__SourceFile *source;
   g_autoptr(GString) text = g_string_new (NULL);
+  gboolean user;
   gint64 file_id;
 
   if (event->what_case != AGVIZ_TF__DEBUG_EVENT__WHAT_SOURCE_FILE)
@@ -238,6 +242,8 @@ on_source_file (Dump                      *dump,
       g_strv_builder_unref (lines);
     }
   g_array_append_val (dump->file_ids, file_id);
+  user = agviz_source_map_classify_path (source->file_path) == AGVIZ_FRAME_ORIGIN_USER;
+  g_array_append_val (dump->file_is_user, user);
   dump->ctx->stats.source_files++;
   return TRUE;
 }
@@ -250,6 +256,7 @@ on_stack_frame (Dump                      *dump,
   const AgvizTf__StackFrameWithId *frame;
   const AgvizTf__GraphDebugInfo__FileLineCol *location;
   DumpFrame *site;
+  gboolean user;
   gint64 file_id, frame_id;
 
   if (event->what_case != AGVIZ_TF__DEBUG_EVENT__WHAT_STACK_FRAME_WITH_ID)
@@ -258,8 +265,12 @@ on_stack_frame (Dump                      *dump,
   location = frame->file_line_col;
   if (location == NULL || frame->id == NULL)
     return TRUE;
+  user = FALSE;
   if (location->file_index >= 0 && (guint) location->file_index < dump->file_ids->len)
-    file_id = g_array_index (dump->file_ids, gint64, location->file_index);
+    {
+      file_id = g_array_index (dump->file_ids, gint64, location->file_index);
+      user = g_array_index (dump->file_is_user, gboolean, location->file_index);
+    }
   else
     {
       file_id = agviz_recorder_add_file (dump->ctx->recorder, NULL, "<unknown>", error);
@@ -275,6 +286,7 @@ on_stack_frame (Dump                      *dump,
   site->file_id = file_id;
   site->line = MAX (location->line, 0);
   site->function = intern (dump, location->func != NULL ? location->func : "");
+  site->user = user;
   g_hash_table_insert (dump->frames, g_strdup (frame->id), site);
   return TRUE;
 }
@@ -357,7 +369,8 @@ on_graph_prescan (Dump                      *dump,
           const DumpFrame *frame = g_hash_table_lookup (dump->frames,
                                                         op->code_location->stack_frame_ids[i]);
 
-          if (frame != NULL && frame->function == site->python_name)
+          /* TensorFlow's own Function.__call__ is on every stack: only the user's counts. */
+          if (frame != NULL && frame->user && frame->function == site->python_name)
             {
               site->file_id = frame->file_id;
               site->body_line = frame->line;
@@ -977,6 +990,7 @@ _agviz_import_tfdbg_dump (AgvizImportContext *ctx,
   dump.ctx = ctx;
   dump.dir = path;
   dump.file_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  dump.file_is_user = g_array_new (FALSE, FALSE, sizeof (gboolean));
   dump.frames = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   dump.file_texts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                            (GDestroyNotify) g_strfreev);
@@ -1016,6 +1030,7 @@ _agviz_import_tfdbg_dump (AgvizImportContext *ctx,
     }
 
   g_array_unref (dump.file_ids);
+  g_array_unref (dump.file_is_user);
   g_hash_table_unref (dump.frames);
   g_hash_table_unref (dump.file_texts);
   g_hash_table_unref (dump.graph_sites);

@@ -1,0 +1,20 @@
+"""A NaN made inside a module's name scope: the log of a negative number."""
+# expect: error nan-inf __call__ nan_in_module.py:15
+import tensorflow as tf
+
+
+class Model(tf.Module):
+    def __init__(self):
+        super().__init__(name="model")
+        self.shift = tf.Variable([1.0, -3.0], name="shift")
+
+    @tf.function(input_signature=[tf.TensorSpec([2], tf.float32)])
+    def __call__(self, x):
+        with tf.name_scope("loss"):
+            shifted = x + self.shift
+            return tf.reduce_sum(tf.math.log(shifted))
+
+
+model = Model()
+for _ in range(3):
+    model(tf.constant([1.0, 1.0]))

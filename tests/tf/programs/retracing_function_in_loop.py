@@ -1,0 +1,12 @@
+"""A tf.function made anew inside a loop: every new function object traces again."""
+# expect: warning retracing scale retracing_function_in_loop.py:9
+import tensorflow as tf
+
+x = tf.constant([1.0, 2.0, 3.0])
+for factor in range(8):
+
+    @tf.function
+    def scale(t):
+        return t * 2.0
+
+    scale(x)

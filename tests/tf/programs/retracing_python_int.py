@@ -1,0 +1,12 @@
+"""A retracing storm: a Python int argument makes a new trace for every value."""
+# expect: warning retracing step retracing_python_int.py:7
+import tensorflow as tf
+
+
+@tf.function
+def step(n):
+    return tf.reduce_sum(tf.range(n))
+
+
+for i in range(12):
+    step(i)

@@ -1,0 +1,216 @@
+#!/usr/bin/env python3
+"""Runs one real TensorFlow program under `agviz record` and checks what agviz makes of it.
+
+Usage: run-program.py AGVIZ PROGRAM.py
+
+The program says what must come out in comment lines of its own:
+  # exit: N                      the program's exit status (default 0), which agviz must keep
+  # expect: SEVERITY KIND FUNCTION FILE:LINE
+                                 one finding of `agviz check` on the recording; the set found
+                                 must be exactly the set expected (`# expect: none`: no finding)
+  # explain: FILE:LINE           `agviz explain --recorded` marks this frame as the defining one
+  # where: QUERY -> FILE:LINE    `agviz where` resolves the node to this line
+  # artifact: PATH               a file or folder the program wrote (relative to its working
+                                 folder): imported into a trace file of its own, checked (no
+                                 error, no warning unless listed with `# expect-artifact:`),
+                                 drawn with --svg and with --svg --all; PATH.counts.json, when
+                                 the program wrote one, holds TensorFlow's own node and function
+                                 counts ({"nodes": N, "functions": M}), compared with agviz's
+  # expect-artifact: SEVERITY KIND FUNCTION FILE:LINE   (as # expect, for the artifacts)
+  # artifact-refused: PATH TEXT  an artifact agviz must refuse (a plain non-zero exit, no
+                                 crash), saying TEXT
+FILE is the file's base name; FUNCTION is `-` for findings without one.
+
+The TensorFlow interpreter is AGVIZ_TF_PYTHON, else AGVIZ_TF_PYTHON_DEFAULT (set by meson).
+Without one the test is skipped (exit 77), except under CI (CI=true), where it must run.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ElementTree
+
+SKIP = 77
+
+
+def directives(program):
+    found = {"exit": 0, "expect": set(), "expect-artifact": set(), "explain": [], "where": [],
+             "artifact": [], "artifact-refused": []}
+    for line in open(program, encoding="utf-8"):
+        match = re.match(r"#\s*(exit|expect|expect-artifact|explain|where|artifact|"
+                         r"artifact-refused):\s*(.*\S)", line)
+        if not match:
+            continue
+        key, value = match.groups()
+        if key == "exit":
+            found["exit"] = int(value)
+        elif key in ("expect", "expect-artifact"):
+            if value != "none":
+                found[key].add(tuple(value.split()))
+        else:
+            found[key].append(value)
+    return found
+
+
+def findings(agviz, trace_file):
+    result = subprocess.run([agviz, "check", "--json", trace_file], capture_output=True,
+                            text=True)
+    if result.returncode not in (0, 1):
+        raise AssertionError(f"agviz check {trace_file} exited {result.returncode}:\n"
+                             f"{result.stderr}")
+    found = set()
+    for diagnostic in json.loads(result.stdout)["diagnostics"]:
+        where = "-"
+        if diagnostic.get("file"):
+            where = f"{os.path.basename(diagnostic['file'])}:{diagnostic['line']}"
+        found.add((diagnostic["severity"], diagnostic["kind"], diagnostic.get("function") or "-",
+                   where))
+    return found, result.stdout
+
+
+def compare(what, expected, found, report, failures):
+    if expected == found:
+        return
+    lines = [f"{what}: findings differ"]
+    lines += [f"  missing:  {' '.join(item)}" for item in sorted(expected - found)]
+    lines += [f"  extra:    {' '.join(item)}" for item in sorted(found - expected)]
+    failures.append("\n".join(lines) + "\n" + report)
+
+
+def totals(agviz, trace_file):
+    summary = subprocess.run([agviz, "info", trace_file], capture_output=True, text=True,
+                             check=True).stdout
+    counts = {}
+    for key in ("functions", "traces", "nodes", "edges"):
+        match = re.search(r"(\d+) " + key + r"\b", summary)
+        counts[key] = int(match.group(1)) if match else 0
+    return counts, summary
+
+
+def check_svg(agviz, trace_file, out, extra, failures):
+    result = subprocess.run([agviz, trace_file, "--svg", out] + extra, capture_output=True,
+                            text=True)
+    if result.returncode != 0:
+        failures.append(f"agviz {trace_file} --svg {' '.join(extra)} exited "
+                        f"{result.returncode}:\n{result.stderr}")
+        return
+    try:
+        root = ElementTree.parse(out).getroot()
+    except ElementTree.ParseError as error:
+        failures.append(f"{out}: not well-formed SVG: {error}")
+        return
+    if not root.tag.endswith("svg") or not list(root.iter()):
+        failures.append(f"{out}: no drawing")
+
+
+def check_artifact(agviz, scratch, path, expected, failures):
+    source = os.path.join(scratch, path)
+    trace_file = os.path.join(scratch, re.sub(r"\W", "_", path) + ".db")
+    result = subprocess.run([agviz, "import", "-q", "-o", trace_file, source],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        failures.append(f"agviz import {path} exited {result.returncode}:\n{result.stderr}")
+        return
+    found, report = findings(agviz, trace_file)
+    # Notes are facts, not alarms: an artifact of a clean program may carry some.
+    found = {item for item in found if item[0] != "note"}
+    compare(f"artifact {path}", expected, found, report, failures)
+    check_svg(agviz, trace_file, trace_file + ".svg", [], failures)
+    check_svg(agviz, trace_file, trace_file + ".all.svg", ["--all"], failures)
+    counts_file = source.rstrip("/") + ".counts.json"
+    if os.path.exists(counts_file):
+        tf_counts = json.load(open(counts_file))
+        ours, summary = totals(agviz, trace_file)
+        for key, value in tf_counts.items():
+            if ours.get(key) != value:
+                failures.append(f"artifact {path}: TensorFlow counts {value} {key}, agviz "
+                                f"{ours.get(key)}\n{summary}")
+
+
+def main():
+    agviz, program = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    python = os.environ.get("AGVIZ_TF_PYTHON") or os.environ.get("AGVIZ_TF_PYTHON_DEFAULT", "")
+    if not python or not os.access(python, os.X_OK):
+        message = (f"no TensorFlow interpreter (AGVIZ_TF_PYTHON={python!r}); "
+                   "build-aux/setup-tf makes one")
+        if os.environ.get("CI") == "true":
+            print(f"FAIL: {message}, and CI must run the tf suite")
+            return 1
+        print(f"SKIP: {message}")
+        return SKIP
+
+    wanted = directives(program)
+    scratch = tempfile.mkdtemp(prefix="agviz-tf-")
+    failures = []
+    try:
+        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="1", CUDA_VISIBLE_DEVICES="",
+                   PYTHONHASHSEED="0", TMPDIR=scratch)
+        trace_file = os.path.join(scratch, "recorded.db")
+        run = subprocess.run([agviz, "record", "-o", trace_file, "--", python, program],
+                             cwd=scratch, env=env, capture_output=True, text=True,
+                             timeout=600)
+        if run.returncode != wanted["exit"]:
+            failures.append(f"agviz record exited {run.returncode}, the program should exit "
+                            f"{wanted['exit']}\n--- stdout\n{run.stdout}\n--- stderr\n"
+                            f"{run.stderr}")
+        leftovers = [name for name in os.listdir(scratch) if name.startswith("agviz-record-")]
+        if leftovers:
+            failures.append(f"agviz record left its temporary folder behind: {leftovers}")
+        if os.path.exists(trace_file):
+            found, report = findings(agviz, trace_file)
+            compare("recording", wanted["expect"], found, report, failures)
+            for expected in wanted["explain"]:
+                explained = subprocess.run([agviz, "explain", "--recorded", "--json",
+                                            trace_file], capture_output=True, text=True)
+                frames = []
+                for item in json.loads(explained.stdout or "[]"):
+                    marked = [frame for frame in item.get("frames", []) if frame.get("defining")]
+                    if not marked:
+                        user = [frame for frame in item.get("frames", [])
+                                if frame.get("origin") == "user"]
+                        marked = user[-1:]
+                    frames += [f"{os.path.basename(frame['file'])}:{frame['line']}"
+                               for frame in marked]
+                if expected not in frames:
+                    failures.append(f"explain: defining frame {expected} not among {frames}\n"
+                                    f"{explained.stdout[:4000]}")
+            for query in wanted["where"]:
+                node, _, expected = (part.strip() for part in query.partition("->"))
+                resolved = subprocess.run([agviz, "where", trace_file, node],
+                                          capture_output=True, text=True)
+                match = re.search(r"defined at (\S+):(\d+)", resolved.stdout)
+                got = f"{os.path.basename(match.group(1))}:{match.group(2)}" if match else None
+                if got != expected:
+                    failures.append(f"where {node}: {got}, expected {expected}\n"
+                                    f"{resolved.stdout}{resolved.stderr}")
+            check_svg(agviz, trace_file, trace_file + ".svg", ["--all"], failures)
+        else:
+            failures.append(f"agviz record wrote no trace file\n{run.stderr}")
+        for path in wanted["artifact"]:
+            check_artifact(agviz, scratch, path, wanted["expect-artifact"], failures)
+        for refused in wanted["artifact-refused"]:
+            path, _, text = refused.partition(" ")
+            result = subprocess.run([agviz, "import", "-q", "-o",
+                                     os.path.join(scratch, "refused.db"),
+                                     os.path.join(scratch, path)], capture_output=True,
+                                    text=True)
+            if not 0 < result.returncode < 64 or text not in result.stderr:
+                failures.append(f"agviz import {path}: exit {result.returncode}, expected a "
+                                f"refusal saying {text!r}\n{result.stderr}")
+    finally:
+        if failures:
+            print(f"(scratch folder kept: {scratch})")
+        else:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    for failure in failures:
+        print("FAIL:", failure)
+    print(f"{os.path.basename(program)}: {'ok' if not failures else 'FAILED'}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
