@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "agviz-crc32c.h"
+#include "agviz-graph-importer.h"
 #include "execution-trace-view-check.h"
 #include "agviz-import-error.h"
 #include "agviz-proto-decoder.h"
@@ -523,6 +524,31 @@ test_execution_trace_view (void)
     }
 }
 
+/* Only TensorFlow's uids are taken off: distinct functions whose own names end in numbers
+ * (one branch per tf.cond, one block per layer) must never merge into one "retraced" one. */
+static void
+test_function_names (void)
+{
+  static const char *const cases[][2] = {
+    { "__inference_train_step_1234", "train_step" },
+    { "__inference_block_1_99", "block_1" },
+    { "__inference___call___16950", "__call__" },
+    { "__backward_f_12_34", "__backward_f" },
+    { "__forward_f_12", "__forward_f" },
+    { "block_1", "block_1" },
+    { "cond_true_29", "cond_true_29" },
+    { "Variable_cond_true_14", "Variable_cond_true_14" },
+    { "make_var", "make_var" },
+    { "", "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *name = agviz_function_name_for_graph (cases[i][0]);
+      g_assert_cmpstr (name, ==, cases[i][1]);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -530,6 +556,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/agviz/import/crc32c/vectors", test_crc32c_vectors);
+  g_test_add_func ("/agviz/import/function-names", test_function_names);
   g_test_add_func ("/agviz/import/tfrecord/round-trip", test_tfrecord_round_trip);
   g_test_add_func ("/agviz/import/tfrecord/truncated", test_tfrecord_truncated);
   g_test_add_func ("/agviz/import/tfrecord/crc-mismatch", test_tfrecord_crc_mismatch);
