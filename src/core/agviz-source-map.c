@@ -138,7 +138,7 @@ agviz_source_map_classify_path (const char *path)
 {
   static const char *const framework_parts[] = {
     "/site-packages/", "/dist-packages/", "/tensorflow/", "/keras/", "/tf_keras/",
-    "/tensorflow_core/", "/absl/", "/numpy/",
+    "/tensorflow_core/", "/absl/", "/numpy/", "/torch/", "/jax/_src/", "/jaxlib/",
   };
   g_autofree char *normalized = NULL;
   const char *base;
