@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "agviz-error-cause.h"
+#include "agviz-source-map.h"
 
 void
 agviz_error_cause_free (AgvizErrorCause *self)
@@ -194,12 +195,26 @@ find_variable (AgvizErrorCause      *self,
     place = "layer";
   else if (defining != NULL && g_strcmp0 (defining->function, "call") == 0)
     place = "layer";
-  else if (defining != NULL && (contains_word (defining->function, "loss") ||
-                                contains_word (defining->code, "loss")))
-    place = "loss";
-  else if (defining != NULL && (contains_word (defining->function, "metric") ||
-                                contains_word (defining->code, "metric")))
-    place = "metric";
+  /* The user's functions on the way to the variable say what Keras was calling. */
+  for (guint i = 0; place == NULL && i < text->frames->len; i++)
+    {
+      AgvizErrorFrame *frame = g_ptr_array_index (text->frames, i);
+      const char *function = frame->function;
+
+      if (frame->section != AGVIZ_ERROR_FRAME_USER_CODE ||
+          agviz_source_map_classify_path (frame->file) != AGVIZ_FRAME_ORIGIN_USER)
+        continue;
+      if (contains_word (function, "loss") || contains_word (function, "crossentropy"))
+        {
+          place = "loss";
+          add_evidence (self, "the call goes through %s, a loss function", function);
+        }
+      else if (contains_word (function, "metric"))
+        {
+          place = "metric";
+          add_evidence (self, "the call goes through %s, a metric", function);
+        }
+    }
 
   if (place != NULL)
     {

@@ -789,6 +789,14 @@ read_frame (Parser     *parser,
     }
   number = match_group (match, 3);
   mark = match_group (match, 5);
+  /* Only AutoGraph marks frames: a marked frame with no "in user code:" before it is that
+   * block pasted without its header. */
+  if (mark != NULL && section == AGVIZ_ERROR_FRAME_TRACEBACK)
+    {
+      section = AGVIZ_ERROR_FRAME_USER_CODE;
+      parser->state = STATE_USER_CODE;
+      parser->tf_user_code = TRUE;
+    }
   frame = add_frame (parser, g_match_info_fetch (match, 2),
                      number != NULL ? parse_line_number (number) : 0, match_group (match, 4),
                      section, indent);
