@@ -314,9 +314,12 @@ is_exception_line (const char *line)
   return type == NULL || looks_like_exception_type (type);
 }
 
-/* Whether @line starts something of its own, so that it cannot be the tail of a wrapped line. */
+/* Whether @line starts something of its own, so that it cannot be the tail of a wrapped line.
+ * A terminal cuts anywhere, even into "Tracer|Warning: ...", so only structure words count
+ * after a cut at the terminal's width (@with_exceptions FALSE). */
 static gboolean
-starts_record (const char *line)
+starts_record (const char *line,
+               gboolean    with_exceptions)
 {
   static const char *const starts[] = {
     "Traceback", "File \"", "During handling", "The above exception", "Node:", "[[",
@@ -326,7 +329,7 @@ starts_record (const char *line)
   for (guint i = 0; i < G_N_ELEMENTS (starts); i++)
     if (g_str_has_prefix (line, starts[i]))
       return TRUE;
-  return is_exception_line (line);
+  return with_exceptions && is_exception_line (line);
 }
 
 typedef struct
@@ -361,7 +364,7 @@ find_wrap_width (char **raw)
 
       if (g_utf8_strlen (raw[i], -1) != widest)
         continue;
-      if (next == NULL || next[0] == '\0' || starts_record (next + indentation (next)))
+      if (next == NULL || next[0] == '\0' || starts_record (next + indentation (next), FALSE))
         return 0;
       at_width++;
     }
@@ -403,10 +406,10 @@ make_logical_lines (char **raw)
           glong width = g_utf8_strlen (current, -1);
           gsize length = strlen (current);
           gboolean cut_at_width = wrap_width > 0 && width == wrap_width &&
-                                  !starts_record (next + indentation (next));
+                                  !starts_record (next + indentation (next), FALSE);
           gboolean cut_at_space = width >= MIN_WRAP_WIDTH && length > 0 &&
                                   (current[length - 1] == ' ' || current[length - 1] == '\t') &&
-                                  next[0] != ' ' && next[0] != '\t' && !starts_record (next);
+                                  next[0] != ' ' && next[0] != '\t' && !starts_record (next, TRUE);
 
           if (!cut_at_width && !cut_at_space)
             break;
@@ -743,7 +746,11 @@ is_traceback_header (const char *line)
     }
   /* IPython's "TypeError      Traceback (most recent call last)": one word before it. */
   found = strstr (p, ipython);
-  return found != NULL && found[strlen (ipython)] == '\0' && memchr (p, ' ', found - p) == NULL;
+  if (found == NULL || found[strlen (ipython)] != '\0')
+    return FALSE;
+  while (found > p && found[-1] == ' ')
+    found--;
+  return found > p && memchr (p, ' ', found - p) == NULL;
 }
 
 static gboolean

@@ -268,6 +268,36 @@ assert_nothing_lost (const char     *name,
     }
 }
 
+/* IPython's one-line header names the type, not a message; a terminal may cut a line inside
+ * the warning's category. */
+static void
+test_ipython_header_and_cut_word (void)
+{
+  g_autoptr(AgvizErrorText) ipython = agviz_error_text_parse (
+    "InvalidArgumentError                      Traceback (most recent call last)\n"
+    "<ipython-input-3-0a1b2c3d4e5f> in <module>()\n"
+    "      1 for x, y in data:\n"
+    "----> 2     step(x, y)\n"
+    "\n"
+    "InvalidArgumentError:  Received a label value of 5 which is outside the valid range of [0, 5).\n", -1);
+  g_autoptr(AgvizErrorText) cut = agviz_error_text_parse (
+    "test_x (__main__.T) ... /home/user/project/a_very_long_directory_name_for_wrapping/models/b.py:12: T\n"
+    "racerWarning: Converting a tensor to a Python boolean might cause the trace to be incorrect. We can'\n"
+    "t record the data flow of Python values.\n"
+    "  if x:\n", -1);
+
+  g_assert_cmpuint (ipython->messages->len, ==, 1);
+  g_assert_cmpstr (ipython->exception_type, ==, "InvalidArgumentError");
+  g_assert_cmpuint (ipython->frames->len, ==, 1);
+  g_assert_cmpint (frame_at (ipython, 0)->line, ==, 2);
+  g_assert_cmpstr (frame_at (ipython, 0)->code, ==, "step(x, y)");
+
+  g_assert_cmpint (cut->kind, ==, AGVIZ_ERROR_TEXT_PYTHON_WARNING);
+  g_assert_cmpstr (cut->warning_type, ==, "TracerWarning");
+  g_assert_cmpint (frame_at (cut, 0)->line, ==, 12);
+  g_assert_cmpstr (frame_at (cut, 0)->code, ==, "if x:");
+}
+
 /* The project's own texts keep all their words too. */
 static void
 test_texts_nothing_lost (void)
@@ -738,6 +768,7 @@ main (int    argc,
   g_test_add_func ("/agviz/error-text/log-prefixes", test_log_prefixes);
   g_test_add_func ("/agviz/error-text/chained", test_chained);
   g_test_add_func ("/agviz/error-text/texts-nothing-lost", test_texts_nothing_lost);
+  g_test_add_func ("/agviz/error-text/ipython-header-and-cut-word", test_ipython_header_and_cut_word);
   g_test_add_func ("/agviz/error-text/corpus/complete", test_corpus_complete);
   g_test_add_func ("/agviz/error-text/corpus/details", test_corpus_details);
   for (guint i = 0; i < G_N_ELEMENTS (corpus_texts); i++)
