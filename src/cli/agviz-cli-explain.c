@@ -146,15 +146,25 @@ related_diagnostics (Explainer            *explainer,
   return related;
 }
 
+/* @text's lines under @indent, their common indentation removed (the first line aside: it
+ * follows the exception's type), the indentation within kept. */
 static void
 print_indented (const char *text,
                 const char *first_indent,
                 const char *indent)
 {
   g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  gsize common = G_MAXSIZE;
 
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      gsize spaces = strspn (lines[i], " \t");
+      if (lines[i][spaces] != '\0')
+        common = MIN (common, spaces);
+    }
   for (guint i = 0; lines[i] != NULL; i++)
-    printf ("%s%s\n", i == 0 ? first_indent : indent, lines[i]);
+    printf ("%s%s\n", i == 0 ? first_indent : indent,
+            i == 0 || common == G_MAXSIZE ? lines[i] : lines[i] + MIN (common, strlen (lines[i])));
 }
 
 static const char *

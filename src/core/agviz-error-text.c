@@ -676,6 +676,7 @@ read_ipython_line (Parser     *parser,
 
 static void
 read_exception (Parser     *parser,
+                const char *line,
                 const char *type,
                 const char *message,
                 gboolean    nested)
@@ -686,7 +687,6 @@ read_exception (Parser     *parser,
    * the outer line was a log record rather than an exception. */
   if (nested && parser->main >= 0)
     {
-      g_autofree char *line = g_strdup_printf ("%s: %s", type, message);
       append_to_message (parser, line);
       parser->state = STATE_MESSAGE;
       return;
@@ -1199,7 +1199,7 @@ agviz_error_text_parse (const char *text,
 
           if (type != NULL && (class_repr != NULL || looks_like_exception_type (type)))
             {
-              read_exception (&parser, type, g_strstrip (message), indent > 0);
+              read_exception (&parser, line, type, g_strstrip (message), indent > 0);
               if (match_line (patterns->root_count, line, &match))
                 {
                   g_autofree char *count = match_group (match, 1);
