@@ -1,8 +1,11 @@
-/* agviz-cli-explain.c: `agviz explain FILE [ERROR_TEXT_FILE | -]`, TF errors rewritten for people
+/* agviz-cli-explain.c: `agviz explain [TRACE_FILE] [ERROR_TEXT_FILE | -]`, errors rewritten for
+ * people
  *
- * The text is parsed by the core (agviz-error-text.c); nodes it names are resolved in the trace
- * file to their creation stacks, and what the checker knows about the same mistake is added.
- * Text it does not recognise is printed back unchanged, with a note on stderr.
+ * The text is parsed by the core (agviz-error-text.c) and its known cause found there
+ * (agviz-error-cause.c); with a trace file, the nodes it names are resolved to their creation
+ * stacks and the checker's findings about the same error (same node, function or source line)
+ * are added.  Every message of the text is printed; text with nothing recognised is printed
+ * back unchanged, with a note on stderr.
  */
 #define G_LOG_DOMAIN "agviz-explain"
 
@@ -20,72 +23,107 @@
 typedef struct
 {
   AgvizSourceMap *map;
+  gboolean        has_trace;     /* FALSE: an error text alone, sources read from disk */
   GListModel     *diagnostics;   /* the checker's findings, loaded when a text needs them */
   gboolean        all_frames;
   int             context;
 } Explainer;
 
-static const char *
-what_happened (AgvizErrorTextKind kind)
+static gboolean
+has_related_kind (AgvizErrorTextKind   kind,
+                  AgvizDiagnosticKind *related)
 {
   switch (kind)
     {
     case AGVIZ_ERROR_TEXT_VARIABLE_NON_FIRST_CALL:
-      return "The function was traced again (a new input signature) and the new trace ran the "
-             "line that creates a tf.Variable; TensorFlow allows variables only on the first "
-             "trace.";
-    case AGVIZ_ERROR_TEXT_GRAPH_RUNTIME:
-      return "An op failed while the graph ran; the node sections above show the line of your "
-             "code that created it.";
-    case AGVIZ_ERROR_TEXT_AUTOGRAPH_USER_CODE:
-      return "Your function raised while it was being traced (converted by AutoGraph); the "
-             "frames marked * are your lines.";
+      *related = AGVIZ_DIAGNOSTIC_KIND_VARIABLE_NON_FIRST_TRACE;
+      return TRUE;
     case AGVIZ_ERROR_TEXT_RETRACING_WARNING:
-      return "The function was traced again and again: every trace runs the Python body and "
-             "builds a new graph.";
+      *related = AGVIZ_DIAGNOSTIC_KIND_RETRACING;
+      return TRUE;
     case AGVIZ_ERROR_TEXT_AUTOGRAPH_TRANSFORM:
-      return "AutoGraph could not convert the function, so its Python if/for/while ran once, "
-             "at trace time, instead of becoming graph ops.";
-    case AGVIZ_ERROR_TEXT_PYTHON_EXCEPTION:
-      return "A Python exception; your frames are shown above.";
-    case AGVIZ_ERROR_TEXT_UNKNOWN:
+      *related = AGVIZ_DIAGNOSTIC_KIND_AUTOGRAPH_CONVERSION;
+      return TRUE;
+    case AGVIZ_ERROR_TEXT_GRAPH_RUNTIME:
+      *related = AGVIZ_DIAGNOSTIC_KIND_NAN_INF;
+      return TRUE;
     default:
-      return NULL;
+      return FALSE;
     }
 }
 
-static AgvizDiagnosticKind
-related_kind (AgvizErrorTextKind kind,
-              gboolean          *has_kind)
+/* "Model.make_predict_function.<locals>.predict_function" and "predict_function" name the same
+ * function; so do "Demo.__call__" and "__call__". */
+static gboolean
+same_function (const char *a,
+               const char *b)
 {
-  *has_kind = TRUE;
-  switch (kind)
-    {
-    case AGVIZ_ERROR_TEXT_VARIABLE_NON_FIRST_CALL:
-      return AGVIZ_DIAGNOSTIC_KIND_VARIABLE_NON_FIRST_TRACE;
-    case AGVIZ_ERROR_TEXT_RETRACING_WARNING:
-      return AGVIZ_DIAGNOSTIC_KIND_RETRACING;
-    case AGVIZ_ERROR_TEXT_AUTOGRAPH_TRANSFORM:
-      return AGVIZ_DIAGNOSTIC_KIND_AUTOGRAPH_CONVERSION;
-    case AGVIZ_ERROR_TEXT_GRAPH_RUNTIME:
-      return AGVIZ_DIAGNOSTIC_KIND_NAN_INF;
-    default:
-      *has_kind = FALSE;
-      return AGVIZ_DIAGNOSTIC_KIND_VARIABLE_NON_FIRST_TRACE;
-    }
+  const char *a_last, *b_last;
+
+  if (a == NULL || b == NULL)
+    return FALSE;
+  if (g_str_equal (a, b))
+    return TRUE;
+  a_last = strrchr (a, '.');
+  b_last = strrchr (b, '.');
+  return g_str_equal (a_last != NULL ? a_last + 1 : a, b_last != NULL ? b_last + 1 : b);
 }
 
-/* The checker's findings of the kind this text is about (and of its function, when named). */
+static gboolean
+same_file (const char *a,
+           const char *b)
+{
+  g_autofree char *a_base = NULL, *b_base = NULL;
+
+  if (a == NULL || b == NULL)
+    return FALSE;
+  if (g_str_equal (a, b))
+    return TRUE;
+  /* The text may come from another machine: the same file name is enough beside a line. */
+  a_base = g_path_get_basename (a);
+  b_base = g_path_get_basename (b);
+  return g_str_equal (a_base, b_base);
+}
+
+/* Whether a finding is about this error: the same node, function or source line. */
+static gboolean
+matches_error (AgvizDiagnostic      *diagnostic,
+               const AgvizErrorText *parsed)
+{
+  AgvizErrorFrame *defining = agviz_error_text_get_defining_frame (parsed);
+  const char *node = agviz_diagnostic_get_node (diagnostic);
+  const char *function = agviz_diagnostic_get_function (diagnostic);
+  const char *file = agviz_diagnostic_get_file (diagnostic);
+  int line = agviz_diagnostic_get_line (diagnostic);
+
+  for (guint i = 0; node != NULL && i < parsed->nodes->len; i++)
+    if (g_strcmp0 (((AgvizErrorNode *) g_ptr_array_index (parsed->nodes, i))->name, node) == 0)
+      return TRUE;
+  if (same_function (parsed->function, function))
+    return TRUE;
+  if (defining != NULL && same_function (defining->function, function))
+    return TRUE;
+  for (guint i = 0; file != NULL && i < parsed->frames->len; i++)
+    {
+      AgvizErrorFrame *frame = g_ptr_array_index (parsed->frames, i);
+      if (frame->line == line && agviz_source_map_classify_path (frame->file) == AGVIZ_FRAME_ORIGIN_USER &&
+          same_file (frame->file, file))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The checker's findings about the same mistake as this text; an empty array when there is no
+ * trace file or nothing matches. */
 static GPtrArray *
 related_diagnostics (Explainer            *explainer,
                      const AgvizErrorText *parsed,
                      GError              **error)
 {
   GPtrArray *related = g_ptr_array_new_with_free_func (g_object_unref);
-  gboolean has_kind;
-  AgvizDiagnosticKind kind = related_kind (parsed->kind, &has_kind);
+  AgvizDiagnosticKind kind;
 
-  if (!has_kind)
+  if (!explainer->has_trace || !has_related_kind (parsed->kind, &kind))
     return related;
   if (explainer->diagnostics == NULL)
     {
@@ -101,68 +139,173 @@ related_diagnostics (Explainer            *explainer,
   for (guint i = 0; i < g_list_model_get_n_items (explainer->diagnostics); i++)
     {
       g_autoptr(AgvizDiagnostic) diagnostic = g_list_model_get_item (explainer->diagnostics, i);
-      const char *function = agviz_diagnostic_get_function (diagnostic);
 
-      if (agviz_diagnostic_get_kind (diagnostic) != kind)
-        continue;
-      /* A runtime error is about the nodes it names: another node's NaN is another story. */
-      if (parsed->kind == AGVIZ_ERROR_TEXT_GRAPH_RUNTIME)
-        {
-          gboolean named = FALSE;
-
-          for (guint n = 0; n < parsed->nodes->len; n++)
-            named |= g_strcmp0 (((AgvizErrorNode *) g_ptr_array_index (parsed->nodes, n))->name,
-                                agviz_diagnostic_get_node (diagnostic)) == 0;
-          if (!named)
-            continue;
-        }
-      /* A warning names its function: "<function step at 0x..>" or "Demo.__call__". */
-      if (parsed->function != NULL && function != NULL &&
-          !g_str_equal (parsed->function, function) &&
-          !g_str_has_suffix (function, parsed->function) &&
-          !g_str_has_suffix (parsed->function, function))
-        continue;
-      g_ptr_array_add (related, g_steal_pointer (&diagnostic));
+      if (agviz_diagnostic_get_kind (diagnostic) == kind && matches_error (diagnostic, parsed))
+        g_ptr_array_add (related, g_steal_pointer (&diagnostic));
     }
   return related;
+}
+
+/* @text's lines under @indent, their common indentation removed (the first line aside: it
+ * follows the exception's type), the indentation within kept. */
+static void
+print_indented (const char *text,
+                const char *first_indent,
+                const char *indent)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  gsize common = G_MAXSIZE;
+
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      gsize spaces = strspn (lines[i], " \t");
+      if (lines[i][spaces] != '\0')
+        common = MIN (common, spaces);
+    }
+  for (guint i = 0; lines[i] != NULL; i++)
+    printf ("%s%s\n", i == 0 ? first_indent : indent,
+            i == 0 || common == G_MAXSIZE ? lines[i] : lines[i] + MIN (common, strlen (lines[i])));
+}
+
+static const char *
+tf_mark_text (AgvizErrorFrameMark mark)
+{
+  switch (mark)
+    {
+    case AGVIZ_ERROR_FRAME_MARK_CONVERTED:
+      return "   [* converted code]";
+    case AGVIZ_ERROR_FRAME_MARK_ALLOWLISTED:
+      return "   [** entered TensorFlow]";
+    case AGVIZ_ERROR_FRAME_MARK_NONE:
+    default:
+      return "";
+    }
+}
+
+/* One frame of the text: its source from the trace file or disk when there, else the code
+ * line the text printed. */
+static void
+print_text_frame (Explainer       *explainer,
+                  AgvizErrorFrame *frame)
+{
+  AgvizFrameOrigin origin = agviz_source_map_classify_path (frame->file);
+  g_autoptr(GPtrArray) lines = NULL;
+  g_autofree char *note = NULL;
+  int first = 0;
+
+  printf ("%s %s:%d%s%s%s%s%s\n", frame->defining ? "=>" : "  ", frame->file, frame->line,
+          frame->function != NULL ? ", in " : "", frame->function != NULL ? frame->function : "",
+          tf_mark_text (frame->mark), origin == AGVIZ_FRAME_ORIGIN_FRAMEWORK ? "   (framework)" : "",
+          frame->defining ? "   <- defining frame" : "");
+  if (origin == AGVIZ_FRAME_ORIGIN_USER && frame->line > 0)
+    agviz_source_map_get_lines (explainer->map, frame->file, frame->line - explainer->context,
+                                frame->line + explainer->context, &lines, &first, &note);
+  if (lines != NULL && lines->len > 0)
+    {
+      agviz_cli_report_print_source (explainer->map, frame->file, frame->line, explainer->context,
+                                     "    ");
+      return;
+    }
+  if (frame->context != NULL)
+    print_indented (frame->context, "    ", "    ");
+  else if (frame->code != NULL)
+    printf ("      %s\n", frame->code);
+  /* Notebook cells ("<ipython-input-3-ab>") are never files: nothing to locate. */
+  if (frame->defining && note != NULL && frame->file[0] != '<')
+    printf ("      (%s)\n", note);
+}
+
+static const char *
+section_heading (AgvizErrorFrameSection section,
+                 gboolean               tf_user_code)
+{
+  switch (section)
+    {
+    case AGVIZ_ERROR_FRAME_USER_CODE:
+      return tf_user_code ? "in user code, as AutoGraph reports it (most recent call last):"
+                          : "from user code (most recent call last):";
+    case AGVIZ_ERROR_FRAME_WARNING:
+      return "warned at:";
+    case AGVIZ_ERROR_FRAME_TRACEBACK:
+    case AGVIZ_ERROR_FRAME_NODE_DEFINITION:
+    default:
+      return "traceback (most recent call last):";
+    }
+}
+
+static void
+print_folded (guint folded)
+{
+  if (folded > 0)
+    printf ("  (%u framework frame%s folded; --all-frames shows %s)\n", folded,
+            folded == 1 ? "" : "s", folded == 1 ? "it" : "them");
 }
 
 static void
 print_frames (Explainer            *explainer,
               const AgvizErrorText *parsed)
 {
-  guint folded = 0, shown = 0;
+  gboolean converted = FALSE, allowlisted = FALSE, tf_user_code = FALSE;
+  int chains = 0, last_chain = -1;
+  AgvizErrorFrameSection last_section = AGVIZ_ERROR_FRAME_NODE_DEFINITION;
+  guint folded = 0, listed = 0;
 
   for (guint i = 0; i < parsed->frames->len; i++)
     {
       AgvizErrorFrame *frame = g_ptr_array_index (parsed->frames, i);
-      AgvizFrameOrigin origin = agviz_source_map_classify_path (frame->file);
-      g_autofree char *line_text = NULL;
 
       if (frame->section == AGVIZ_ERROR_FRAME_NODE_DEFINITION)
         continue;
-      if (origin == AGVIZ_FRAME_ORIGIN_FRAMEWORK && !explainer->all_frames)
+      converted |= frame->mark == AGVIZ_ERROR_FRAME_MARK_CONVERTED;
+      allowlisted |= frame->mark == AGVIZ_ERROR_FRAME_MARK_ALLOWLISTED;
+      if (frame->chain != last_chain)
+        chains++;
+      last_chain = frame->chain;
+      listed++;
+    }
+  if (listed == 0)
+    return;
+  for (guint i = 0; i < parsed->messages->len; i++)
+    {
+      AgvizErrorMessage *message = g_ptr_array_index (parsed->messages, i);
+      tf_user_code |= g_str_has_suffix (message->text, "in user code:") ||
+                      g_strcmp0 (parsed->message, "in user code:") == 0;
+    }
+  tf_user_code |= converted || allowlisted;
+
+  printf ("\nframes of the text (=> marks the defining frame, where the error comes from%s%s):\n",
+          converted ? "; [*] is TensorFlow's mark for a line of your converted code" : "",
+          allowlisted ? "; [**] its mark for the call that entered TensorFlow" : "");
+  last_chain = -1;
+  for (guint i = 0; i < parsed->frames->len; i++)
+    {
+      AgvizErrorFrame *frame = g_ptr_array_index (parsed->frames, i);
+      AgvizFrameOrigin origin = agviz_source_map_classify_path (frame->file);
+
+      if (frame->section == AGVIZ_ERROR_FRAME_NODE_DEFINITION)
+        continue;
+      if (frame->chain != last_chain || frame->section != last_section)
+        {
+          print_folded (folded);
+          folded = 0;
+          if (frame->chain != last_chain && chains > 1 && frame->section != AGVIZ_ERROR_FRAME_WARNING)
+            printf ("%s (chained exception %d of %d):\n", section_heading (frame->section, tf_user_code),
+                    frame->chain + 1, parsed->frames->len > 0 ? chains : 0);
+          else
+            printf ("%s\n", section_heading (frame->section, tf_user_code));
+          last_chain = frame->chain;
+          last_section = frame->section;
+        }
+      /* The line a warning names is the warning's place, whoever's code it is. */
+      if (origin == AGVIZ_FRAME_ORIGIN_FRAMEWORK && !explainer->all_frames && !frame->defining &&
+          frame->section != AGVIZ_ERROR_FRAME_WARNING)
         {
           folded++;
           continue;
         }
-      if (shown++ == 0)
-        printf ("\nyour code (most recent call last):\n");
-      printf ("%s %s:%d, in %s%s\n",
-              frame->mark == AGVIZ_ERROR_FRAME_MARK_CONVERTED ? "*"
-              : frame->mark == AGVIZ_ERROR_FRAME_MARK_ALLOWLISTED ? "**" : " ",
-              frame->file, frame->line, frame->function != NULL ? frame->function : "?",
-              origin == AGVIZ_FRAME_ORIGIN_FRAMEWORK ? "   (framework)" : "");
-      line_text = agviz_source_map_get_line (explainer->map, frame->file, frame->line);
-      if (origin == AGVIZ_FRAME_ORIGIN_USER && line_text != NULL)
-        agviz_cli_report_print_source (explainer->map, frame->file, frame->line,
-                                       explainer->context, "    ");
-      else if (frame->code != NULL)
-        printf ("      %s\n", frame->code);
+      print_text_frame (explainer, frame);
     }
-  if (folded > 0)
-    printf ("  (%u framework frame%s folded; --all-frames shows %s)\n", folded,
-            folded == 1 ? "" : "s", folded == 1 ? "it" : "them");
+  print_folded (folded);
 }
 
 /* Resolves a node named by the error: in the graph it names first, then anywhere. */
@@ -186,40 +329,153 @@ resolve_node (Explainer            *explainer,
   return agviz_source_map_find_node (explainer->map, name, error);
 }
 
+/* The frames the text itself gives for @name ("Detected at node", "(defined at f:l)"). */
+static gboolean
+print_text_definition (Explainer            *explainer,
+                       const AgvizErrorText *parsed,
+                       const char           *name)
+{
+  AgvizErrorFrame *first = NULL;
+  guint folded = 0;
+
+  for (guint i = 0; i < parsed->frames->len; i++)
+    {
+      AgvizErrorFrame *frame = g_ptr_array_index (parsed->frames, i);
+
+      if (frame->section != AGVIZ_ERROR_FRAME_NODE_DEFINITION || g_strcmp0 (frame->node, name) != 0)
+        {
+          if (first != NULL)
+            break;
+          continue;
+        }
+      /* TF prints the block once per mention: once is enough. */
+      if (first != NULL && frame->line == first->line && g_str_equal (frame->file, first->file))
+        break;
+      if (first == NULL)
+        printf ("  defined at, as the text says (most recent call last):\n");
+      if (first == NULL)
+        first = frame;
+      if (agviz_source_map_classify_path (frame->file) == AGVIZ_FRAME_ORIGIN_FRAMEWORK &&
+          !explainer->all_frames && !frame->defining)
+        {
+          folded++;
+          continue;
+        }
+      print_text_frame (explainer, frame);
+    }
+  print_folded (folded);
+  return first != NULL;
+}
+
 static void
 print_nodes (Explainer            *explainer,
              const AgvizErrorText *parsed)
 {
+  gboolean any_input = FALSE;
+
   for (guint i = 0; i < parsed->nodes->len; i++)
     {
       AgvizErrorNode *mention = g_ptr_array_index (parsed->nodes, i);
       g_autoptr(GError) error = NULL;
-      g_autoptr(AgvizNode) node = resolve_node (explainer, parsed, mention->name, &error);
+      g_autoptr(AgvizNode) node = NULL;
       g_autoptr(GPtrArray) frames = NULL;
 
+      if (mention->role == AGVIZ_ERROR_NODE_INPUT_SOURCE)
+        {
+          any_input = TRUE;
+          continue;
+        }
       printf ("\nnode %s", mention->name);
-      if (node == NULL)
+      if (mention->op_type != NULL)
+        printf (" (%s)", mention->op_type);
+      if (mention->root_error >= 0)
+        printf (", in root error (%d)", mention->root_error);
+      printf ("\n");
+      if (mention->definition != NULL)
+        printf ("  as TensorFlow printed it: %s = %s\n", mention->name, mention->definition);
+
+      if (explainer->has_trace)
+        node = resolve_node (explainer, parsed, mention->name, &error);
+      if (node != NULL)
         {
-          printf (": not resolved in the trace file (%s)\n", error->message);
-          if (mention->defined_file != NULL)
-            {
-              printf ("  the error says it was defined at %s:%d\n", mention->defined_file,
-                      mention->defined_line);
-              agviz_cli_report_print_source (explainer->map, mention->defined_file,
-                                             mention->defined_line, explainer->context, "    ");
-            }
+          printf ("  %s in the trace file, created at (most recent call last):\n", node->op_type);
+          if (node->stack_id == 0 ||
+              (frames = agviz_source_map_get_stack (explainer->map, node->stack_id, &error)) == NULL)
+            printf ("  no creation stack was recorded\n");
+          else
+            agviz_cli_report_print_stack (explainer->map, frames, explainer->all_frames,
+                                          explainer->context);
           continue;
         }
-      printf (" (%s) was created at (most recent call last):\n", node->op_type);
-      if (node->stack_id == 0 ||
-          (frames = agviz_source_map_get_stack (explainer->map, node->stack_id, &error)) == NULL)
-        {
-          printf ("  no creation stack was recorded\n");
-          continue;
-        }
-      agviz_cli_report_print_stack (explainer->map, frames, explainer->all_frames,
-                                    explainer->context);
+      if (error != NULL)
+        printf ("  not found in the trace file (%s)\n", error->message);
+      if (!print_text_definition (explainer, parsed, mention->name) && !explainer->has_trace)
+        printf ("  the text does not say where it was created; a trace file would\n");
     }
+
+  if (parsed->input_operation_hint || any_input)
+    {
+      printf ("\ninput operations%s:\n", parsed->input_operation_hint
+                                         ? " (TensorFlow: \"Errors may have originated from an "
+                                           "input operation\")" : "");
+      for (guint i = 0; i < parsed->nodes->len; i++)
+        {
+          AgvizErrorNode *input = g_ptr_array_index (parsed->nodes, i);
+
+          if (input->role != AGVIZ_ERROR_NODE_INPUT_SOURCE)
+            continue;
+          printf ("  %s feeds %s", input->name, input->input_of != NULL ? input->input_of : "?");
+          if (input->defined_file != NULL)
+            printf (", defined at %s:%d", input->defined_file, input->defined_line);
+          printf ("\n");
+        }
+      if (!any_input)
+        printf ("  (the text names none)\n");
+    }
+  if (parsed->call_stack->len > 0)
+    {
+      printf ("\nFunction call stack:");
+      for (guint i = 0; i < parsed->call_stack->len; i++)
+        printf ("%s%s", i == 0 ? " " : " -> ", (const char *) g_ptr_array_index (parsed->call_stack, i));
+      printf ("\n");
+    }
+}
+
+/* The message the headline is made of: the raised exception, else the first warning, else the
+ * first message. */
+static AgvizErrorMessage *
+headline_message (const AgvizErrorText *parsed)
+{
+  AgvizErrorMessage *first_warning = NULL;
+
+  for (guint i = parsed->messages->len; i > 0; i--)
+    {
+      AgvizErrorMessage *message = g_ptr_array_index (parsed->messages, i - 1);
+
+      if (message->kind == AGVIZ_ERROR_MESSAGE_EXCEPTION && parsed->exception_type != NULL &&
+          g_strcmp0 (message->type, parsed->exception_type) == 0 &&
+          g_str_has_prefix (message->text, parsed->message))
+        return message;
+      if (message->kind == AGVIZ_ERROR_MESSAGE_WARNING)
+        first_warning = message;
+    }
+  if (first_warning != NULL)
+    return first_warning;
+  return parsed->messages->len > 0 ? g_ptr_array_index (parsed->messages, 0) : NULL;
+}
+
+static void
+print_message (AgvizErrorMessage *message,
+               const char        *first_indent,
+               const char        *indent)
+{
+  g_autofree char *first = message->type != NULL
+                           ? g_strdup_printf ("%s%s: ", first_indent, message->type)
+                           : message->kind == AGVIZ_ERROR_MESSAGE_WARNING
+                           ? g_strdup_printf ("%swarning: ", first_indent)
+                           : g_strdup (first_indent);
+
+  print_indented (message->text, first, indent);
 }
 
 static gboolean
@@ -229,75 +485,93 @@ explain_text (Explainer   *explainer,
               GError     **error)
 {
   g_autoptr(AgvizErrorText) parsed = agviz_error_text_parse (text, length);
+  g_autoptr(AgvizErrorCause) cause = NULL;
   g_autoptr(GPtrArray) related = NULL;
-  const char *happened;
+  AgvizErrorMessage *headline;
+  gboolean others = FALSE;
 
   if (parsed->kind == AGVIZ_ERROR_TEXT_UNKNOWN)
     {
       fwrite (text, 1, length, stdout);
       if (length > 0 && text[length - 1] != '\n')
         fputc ('\n', stdout);
-      fprintf (stderr, "agviz: note: no TensorFlow error, traceback or warning recognised; "
-                       "the text is printed unchanged\n");
+      fprintf (stderr, "agviz: note: no error, traceback or warning recognised (JAX and PyTorch "
+                       "logs are not read yet); the text is printed unchanged\n");
       return TRUE;
     }
 
   related = related_diagnostics (explainer, parsed, error);
   if (related == NULL)
     return FALSE;
+  cause = agviz_error_cause_find (parsed);
 
-  if (parsed->exception_type != NULL)
-    printf ("%s: %s\n", parsed->exception_type, parsed->message);
-  else if (parsed->kind == AGVIZ_ERROR_TEXT_RETRACING_WARNING)
-    printf ("WARNING: %d out of the last %d calls to %s triggered tf.function retracing\n",
-            parsed->retrace_count, parsed->retrace_calls, parsed->function);
-  else if (parsed->kind == AGVIZ_ERROR_TEXT_AUTOGRAPH_TRANSFORM)
-    printf ("WARNING: AutoGraph could not transform %s and ran it as-is\n",
-            parsed->function != NULL ? parsed->function : "a function");
-  if (parsed->detail != NULL)
+  headline = headline_message (parsed);
+  if (headline != NULL)
+    print_message (headline, "", "  ");
+  else if (parsed->exception_type == NULL)
+    printf ("a traceback without its exception line\n");
+  for (guint i = 0; i < parsed->messages->len; i++)
     {
-      g_auto(GStrv) lines = g_strsplit (parsed->detail, "\n", -1);
-      for (guint i = 0; lines[i] != NULL; i++)
-        printf ("  %s\n", lines[i]);
+      AgvizErrorMessage *message = g_ptr_array_index (parsed->messages, i);
+
+      if (message == headline)
+        continue;
+      if (!others)
+        printf ("\nthe text also says:\n");
+      others = TRUE;
+      if (message->link == AGVIZ_ERROR_CHAIN_DURING_HANDLING)
+        printf ("  (raised while handling the exception before)\n");
+      else if (message->link == AGVIZ_ERROR_CHAIN_DIRECT_CAUSE)
+        printf ("  (raised from the exception before, its direct cause)\n");
+      print_message (message, "  ", "    ");
     }
-  if (parsed->cause != NULL)
-    printf ("  Cause: %s\n", parsed->cause);
 
   print_frames (explainer, parsed);
   print_nodes (explainer, parsed);
 
-  happened = what_happened (parsed->kind);
-  printf ("\nwhat happened: %s\n", happened);
+  if (cause->what_happened != NULL)
+    printf ("\nwhat happened: %s\n", cause->what_happened);
+  if (cause->evidence->len > 0)
+    printf ("evidence in the text:\n");
+  for (guint i = 0; i < cause->evidence->len; i++)
+    printf ("  - %s\n", (const char *) g_ptr_array_index (cause->evidence, i));
+  if (cause->fixes->len > 0)
+    printf ("\nwhat to do:\n");
+  for (guint i = 0; i < cause->fixes->len; i++)
+    printf ("  - %s\n", (const char *) g_ptr_array_index (cause->fixes, i));
+
   if (related->len > 0)
     printf ("\nwhat the trace file shows:\n");
   for (guint i = 0; i < related->len; i++)
-    {
-      agviz_cli_report_print_diagnostic (explainer->map, g_ptr_array_index (related, i),
-                                         explainer->context);
-    }
-  if (related->len == 0 && parsed->kind == AGVIZ_ERROR_TEXT_VARIABLE_NON_FIRST_CALL)
-    printf ("\nwhat to do: create the variable once, outside the function or in "
-            "tf.Module.__init__ / build, and use it inside.\n");
-  else if (related->len == 0 && parsed->kind == AGVIZ_ERROR_TEXT_RETRACING_WARNING)
-    printf ("\nwhat to do: pass tensors instead of Python values, declare input_signature, or "
-            "use reduce_retracing=True.\n");
-  else if (related->len == 0 && parsed->kind == AGVIZ_ERROR_TEXT_AUTOGRAPH_TRANSFORM)
-    printf ("\nwhat to do: fix the cause, or decorate the function with "
-            "@tf.autograph.experimental.do_not_convert if it should run as plain Python.\n");
-  else if (related->len == 0 && parsed->kind == AGVIZ_ERROR_TEXT_GRAPH_RUNTIME)
-    printf ("\nwhat to do: look at the inputs of the node at your line above; "
-            "tf.debugging.enable_check_numerics() stops at the first bad value.\n");
+    agviz_cli_report_print_diagnostic (explainer->map, g_ptr_array_index (related, i),
+                                       explainer->context);
+  if (explainer->has_trace && related->len == 0)
+    printf ("\nthe trace file has no record of this error (no finding on the same function, "
+            "node or source line)\n");
   return TRUE;
 }
 
 static void
-write_text_json (Explainer       *explainer,
-                 AgvizJsonWriter *json,
-                 const char      *text,
-                 gsize            length,
-                 GPtrArray       *related,
+write_strings (AgvizJsonWriter *json,
+               const char      *key,
+               GPtrArray       *strings)
+{
+  agviz_json_writer_key (json, key);
+  agviz_json_writer_begin_array (json);
+  for (guint i = 0; i < strings->len; i++)
+    agviz_json_writer_string (json, g_ptr_array_index (strings, i));
+  agviz_json_writer_end_array (json);
+}
+
+static void
+write_text_json (Explainer            *explainer,
+                 AgvizJsonWriter      *json,
+                 const char           *text,
+                 GPtrArray            *related,
                  const AgvizErrorText *parsed)
 {
+  g_autoptr(AgvizErrorCause) cause = agviz_error_cause_find (parsed);
+
   agviz_json_writer_begin_object (json);
   agviz_json_writer_key (json, "kind");
   agviz_json_writer_string (json, agviz_error_text_kind_to_string (parsed->kind));
@@ -313,6 +587,8 @@ write_text_json (Explainer       *explainer,
   agviz_json_writer_string (json, parsed->function);
   agviz_json_writer_key (json, "cause");
   agviz_json_writer_string (json, parsed->cause);
+  agviz_json_writer_key (json, "warning_type");
+  agviz_json_writer_string (json, parsed->warning_type);
   if (parsed->kind == AGVIZ_ERROR_TEXT_RETRACING_WARNING)
     {
       agviz_json_writer_key (json, "retrace_count");
@@ -320,12 +596,41 @@ write_text_json (Explainer       *explainer,
       agviz_json_writer_key (json, "retrace_calls");
       agviz_json_writer_int (json, parsed->retrace_calls);
     }
+  agviz_json_writer_key (json, "root_error_count");
+  agviz_json_writer_int (json, parsed->root_error_count);
+  agviz_json_writer_key (json, "input_operation_hint");
+  agviz_json_writer_boolean (json, parsed->input_operation_hint);
+  write_strings (json, "call_stack", parsed->call_stack);
 
+  agviz_json_writer_key (json, "messages");
+  agviz_json_writer_begin_array (json);
+  for (guint i = 0; i < parsed->messages->len; i++)
+    {
+      static const char *const kinds[] = { "exception", "warning", "text" };
+      static const char *const links[] = { NULL, "during-handling", "direct-cause" };
+      AgvizErrorMessage *message = g_ptr_array_index (parsed->messages, i);
+
+      agviz_json_writer_begin_object (json);
+      agviz_json_writer_key (json, "kind");
+      agviz_json_writer_string (json, kinds[message->kind]);
+      agviz_json_writer_key (json, "type");
+      agviz_json_writer_string (json, message->type);
+      agviz_json_writer_key (json, "text");
+      agviz_json_writer_string (json, message->text);
+      agviz_json_writer_key (json, "chain");
+      agviz_json_writer_int (json, message->chain);
+      agviz_json_writer_key (json, "link");
+      agviz_json_writer_string (json, links[message->link]);
+      agviz_json_writer_end_object (json);
+    }
+  agviz_json_writer_end_array (json);
+
+  agviz_json_writer_key (json, "defining_frame");
+  agviz_json_writer_int (json, parsed->defining_frame);
   agviz_json_writer_key (json, "frames");
   agviz_json_writer_begin_array (json);
   for (guint i = 0; i < parsed->frames->len; i++)
     {
-      static const char *const sections[] = { "traceback", "user-code", "node-definition" };
       static const char *const marks[] = { "", "*", "**" };
       AgvizErrorFrame *frame = g_ptr_array_index (parsed->frames, i);
 
@@ -339,11 +644,17 @@ write_text_json (Explainer       *explainer,
       agviz_json_writer_key (json, "code");
       agviz_json_writer_string (json, frame->code);
       agviz_json_writer_key (json, "section");
-      agviz_json_writer_string (json, sections[frame->section]);
+      agviz_json_writer_string (json, agviz_error_frame_section_to_string (frame->section));
       agviz_json_writer_key (json, "mark");
       agviz_json_writer_string (json, marks[frame->mark]);
+      agviz_json_writer_key (json, "defining");
+      agviz_json_writer_boolean (json, frame->defining);
+      agviz_json_writer_key (json, "chain");
+      agviz_json_writer_int (json, frame->chain);
       agviz_json_writer_key (json, "node");
       agviz_json_writer_string (json, frame->node);
+      agviz_json_writer_key (json, "context");
+      agviz_json_writer_string (json, frame->context);
       agviz_json_writer_key (json, "origin");
       agviz_json_writer_string (json, agviz_frame_origin_to_string (agviz_source_map_classify_path (frame->file)));
       agviz_json_writer_key (json, "source");
@@ -359,12 +670,25 @@ write_text_json (Explainer       *explainer,
     {
       AgvizErrorNode *mention = g_ptr_array_index (parsed->nodes, i);
       g_autoptr(GError) error = NULL;
-      g_autoptr(AgvizNode) node = resolve_node (explainer, parsed, mention->name, &error);
+      g_autoptr(AgvizNode) node = NULL;
       g_autoptr(GPtrArray) frames = NULL;
 
+      if (explainer->has_trace)
+        node = resolve_node (explainer, parsed, mention->name, &error);
       agviz_json_writer_begin_object (json);
       agviz_json_writer_key (json, "name");
       agviz_json_writer_string (json, mention->name);
+      agviz_json_writer_key (json, "role");
+      agviz_json_writer_string (json, mention->role == AGVIZ_ERROR_NODE_INPUT_SOURCE
+                                      ? "input-source" : "failed");
+      agviz_json_writer_key (json, "input_of");
+      agviz_json_writer_string (json, mention->input_of);
+      agviz_json_writer_key (json, "op_type_in_text");
+      agviz_json_writer_string (json, mention->op_type);
+      agviz_json_writer_key (json, "definition");
+      agviz_json_writer_string (json, mention->definition);
+      agviz_json_writer_key (json, "root_error");
+      agviz_json_writer_int (json, mention->root_error);
       agviz_json_writer_key (json, "defined_file");
       agviz_json_writer_string (json, mention->defined_file);
       agviz_json_writer_key (json, "defined_line");
@@ -374,7 +698,7 @@ write_text_json (Explainer       *explainer,
       if (node == NULL)
         {
           agviz_json_writer_key (json, "error");
-          agviz_json_writer_string (json, error->message);
+          agviz_json_writer_string (json, error != NULL ? error->message : "no trace file");
         }
       else
         {
@@ -394,7 +718,13 @@ write_text_json (Explainer       *explainer,
   agviz_json_writer_end_array (json);
 
   agviz_json_writer_key (json, "what_happened");
-  agviz_json_writer_string (json, what_happened (parsed->kind));
+  agviz_json_writer_string (json, cause->what_happened);
+  agviz_json_writer_key (json, "known_cause");
+  agviz_json_writer_string (json, agviz_error_cause_kind_to_string (cause->kind));
+  write_strings (json, "evidence", cause->evidence);
+  write_strings (json, "fixes", cause->fixes);
+  agviz_json_writer_key (json, "trace_file");
+  agviz_json_writer_boolean (json, explainer->has_trace);
   agviz_json_writer_key (json, "diagnostics");
   agviz_json_writer_begin_array (json);
   for (guint i = 0; related != NULL && i < related->len; i++)
@@ -406,7 +736,7 @@ write_text_json (Explainer       *explainer,
       agviz_json_writer_key (json, "text");
       agviz_json_writer_string (json, text);
       agviz_json_writer_key (json, "note");
-      agviz_json_writer_string (json, "no TensorFlow error, traceback or warning recognised");
+      agviz_json_writer_string (json, "no error, traceback or warning recognised");
     }
   agviz_json_writer_end_object (json);
 }
@@ -425,7 +755,7 @@ explain_text_json (Explainer        *explainer,
   related = related_diagnostics (explainer, parsed, error);
   if (related == NULL)
     return FALSE;
-  write_text_json (explainer, json, terminated, length, related, parsed);
+  write_text_json (explainer, json, terminated, related, parsed);
   return TRUE;
 }
 
@@ -517,35 +847,55 @@ agviz_cli_explain (int    argc,
     { NULL }
   };
   g_autoptr(GOptionContext) option_context =
-    g_option_context_new ("TRACE_FILE [ERROR_TEXT_FILE | -]");
+    g_option_context_new ("[TRACE_FILE] [ERROR_TEXT_FILE | -]");
   g_autoptr(GError) error = NULL;
   g_autoptr(AgvizStore) store = NULL;
   g_autoptr(AgvizSourceMap) map = NULL;
   g_autoptr(AgvizJsonWriter) json = NULL;
   Explainer explainer = { 0 };
+  const char *trace_path = NULL, *text_path = NULL;
 
   g_option_context_set_summary (option_context,
-                                "Read a TensorFlow error, traceback or warning (from a file, or "
-                                "standard\ninput) and rewrite it with your source lines, the "
-                                "nodes it names resolved\nin the trace file, and what to do.");
+                                "Read an error, traceback or warning (from a file, or standard "
+                                "input) and\nrewrite it with your source lines, the nodes it "
+                                "names, what happened\nand what to do. With a trace file, the "
+                                "nodes are resolved in it and its\nfindings about the same "
+                                "error are added; without one, sources are read\nfrom disk "
+                                "(--source-root maps the folders of another machine).");
   g_option_context_add_main_entries (option_context, entries, NULL);
   g_set_prgname ("agviz explain");
 
   if (!g_option_context_parse (option_context, &argc, &argv, &error))
     return agviz_cli_usage_error ("%s (see agviz explain --help)", error->message);
   if (argc < 2 || argc > 3 || (recorded && argc != 2))
-    return agviz_cli_usage_error ("explain needs a trace file and an error text, or --recorded "
-                                  "(see agviz explain --help)");
+    return agviz_cli_usage_error ("explain needs an error text, a trace file and an error "
+                                  "text, or a trace file and --recorded (see agviz explain "
+                                  "--help)");
   if (context < 0 || context > 100)
     return agviz_cli_usage_error ("--context must be between 0 and 100");
 
-  store = agviz_store_open (argv[1], AGVIZ_STORE_FLAGS_NONE, &error);
-  if (store == NULL)
-    return agviz_cli_fail (error);
+  /* One argument is a trace file (the text then comes on standard input) or the text itself. */
+  if (argc == 3)
+    {
+      trace_path = argv[1];
+      text_path = argv[2];
+    }
+  else if (recorded || (!g_str_equal (argv[1], "-") && agviz_trace_file_is_sqlite (argv[1])))
+    trace_path = argv[1];
+  else
+    text_path = argv[1];
+
+  if (trace_path != NULL)
+    {
+      store = agviz_store_open (trace_path, AGVIZ_STORE_FLAGS_NONE, &error);
+      if (store == NULL)
+        return agviz_cli_fail (error);
+    }
   map = agviz_source_map_new (store);
   if (!agviz_cli_report_add_roots (map, roots, &error))
     return agviz_cli_usage_error ("%s", error->message);
   explainer.map = map;
+  explainer.has_trace = store != NULL;
   explainer.all_frames = all_frames;
   explainer.context = context;
 
@@ -585,7 +935,7 @@ agviz_cli_explain (int    argc,
   else
     {
       gsize length = 0;
-      g_autofree char *text = read_error_text (argc == 3 ? argv[2] : NULL, &length, &status);
+      g_autofree char *text = read_error_text (text_path, &length, &status);
       gboolean ok;
 
       if (text == NULL)

@@ -61,7 +61,8 @@ agviz_cli_report_print_stack (AgvizSourceMap *map,
           folded++;
           continue;
         }
-      printf ("%s %s:%d, in %s%s\n", frame->defining ? "*" : " ", frame->frame->file,
+      /* "=>": TensorFlow's tracebacks already use "*" and "**" for marks of their own. */
+      printf ("%s %s:%d, in %s%s\n", frame->defining ? "=>" : "  ", frame->frame->file,
               frame->frame->line, frame->frame->function,
               frame->defining ? "   <- defined here"
               : frame->origin == AGVIZ_FRAME_ORIGIN_FRAMEWORK ? "   (framework)" : "");

@@ -101,10 +101,10 @@ agviz_source_map_new (AgvizStore *store)
 {
   AgvizSourceMap *self;
 
-  g_return_val_if_fail (AGVIZ_IS_STORE (store), NULL);
+  g_return_val_if_fail (store == NULL || AGVIZ_IS_STORE (store), NULL);
 
   self = g_object_new (AGVIZ_TYPE_SOURCE_MAP, NULL);
-  self->store = g_object_ref (store);
+  self->store = store != NULL ? g_object_ref (store) : NULL;
   return self;
 }
 
@@ -138,7 +138,7 @@ agviz_source_map_classify_path (const char *path)
 {
   static const char *const framework_parts[] = {
     "/site-packages/", "/dist-packages/", "/tensorflow/", "/keras/", "/tf_keras/",
-    "/tensorflow_core/", "/absl/", "/numpy/",
+    "/tensorflow_core/", "/absl/", "/numpy/", "/torch/", "/jax/_src/", "/jaxlib/",
   };
   g_autofree char *normalized = NULL;
   const char *base;
@@ -242,7 +242,8 @@ ensure_files (AgvizSourceMap  *self,
   if (self->files != NULL)
     return TRUE;
 
-  self->files = agviz_store_list_source_files (self->store, error);
+  self->files = self->store != NULL ? agviz_store_list_source_files (self->store, error)
+                                    : g_ptr_array_new ();
   if (self->files == NULL)
     return FALSE;
   self->files_by_path = g_hash_table_new (g_str_hash, g_str_equal);
@@ -343,7 +344,13 @@ lookup_source (AgvizSourceMap *self,
     }
 
   entry->status = AGVIZ_SOURCE_STATUS_MISSING;
-  if (g_str_equal (disk_path, recorded_path))
+  if (self->store == NULL)
+    entry->note = g_str_equal (disk_path, recorded_path)
+                  ? g_strdup_printf ("%s is not on this machine (map its folder with "
+                                     "--source-root OLD=NEW)", recorded_path)
+                  : g_strdup_printf ("%s does not exist (mapped from %s)", disk_path,
+                                     recorded_path);
+  else if (g_str_equal (disk_path, recorded_path))
     entry->note = g_strdup_printf ("%s was not captured in the trace file and is not on this "
                                    "machine (map its folder with --source-root OLD=NEW)",
                                    recorded_path);
@@ -457,6 +464,7 @@ agviz_source_map_get_stack (AgvizSourceMap  *self,
   int defining;
 
   g_return_val_if_fail (AGVIZ_IS_SOURCE_MAP (self), NULL);
+  g_return_val_if_fail (self->store != NULL, NULL);
 
   raw = agviz_store_get_stack (self->store, stack_id, error);
   if (raw == NULL)

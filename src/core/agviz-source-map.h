@@ -50,6 +50,8 @@ AgvizFrameOrigin   agviz_source_map_classify_path      (const char        *path)
 const char        *agviz_frame_origin_to_string        (AgvizFrameOrigin   origin);
 const char        *agviz_source_status_to_string       (AgvizSourceStatus  status);
 
+/* @store may be NULL: sources are then read from disk only (an error text without a trace
+ * file), and nothing that needs the trace file (stacks, nodes) may be asked. */
 AgvizSourceMap    *agviz_source_map_new                (AgvizStore        *store);
 AgvizStore        *agviz_source_map_get_store          (AgvizSourceMap    *self);
 

@@ -38,6 +38,13 @@ static const GoldenCase cases[] = {
   { "explain-no-text-file", NULL, { "explain", "example.db", "no-such-error.txt" } },
   { "explain-recorded", NULL, { "explain", "--recorded", "example.db" } },
   { "explain-recorded-json", NULL, { "explain", "--recorded", "--json", "--context", "0", "example.db" } },
+  /* Issue 14: texts as users paste them. */
+  { "explain-keras-loss-unrelated-trace", "keras-loss-variable.txt", { "explain", "--context", "0", "example.db", "-" } },
+  { "explain-keras-loss-no-trace", "keras-loss-variable.txt", { "explain", "-" } },
+  { "explain-headerless-no-trace", "headerless-user-code.txt", { "explain", "-" } },
+  { "explain-headerless-source-root", "headerless-user-code.txt", { "explain", "--source-root", "/home/alice/project=@SRCDIR@/texts/sources", "-" } },
+  { "explain-localised-header-file", NULL, { "explain", "--context", "0", "--source-root", "/home/alice/project=@SRCDIR@/texts/sources", "@SRCDIR@/texts/localised-header.txt" } },
+  { "explain-localised-header-json", "localised-header.txt", { "explain", "--json", "--context", "0", "-" } },
 };
 
 static void
@@ -59,9 +66,14 @@ run_case (gconstpointer data)
       return;
     }
 
-  g_ptr_array_add (argv, (char *) agviz);
+  g_ptr_array_set_free_func (argv, g_free);
+  g_ptr_array_add (argv, g_strdup (agviz));
+  /* @SRCDIR@ is this folder (tests/diagnose), for sources and texts given by path. */
   for (guint i = 0; golden->args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) golden->args[i]);
+    {
+      g_auto(GStrv) parts = g_strsplit (golden->args[i], "@SRCDIR@", -1);
+      g_ptr_array_add (argv, g_strjoinv (g_test_get_dir (G_TEST_DIST), parts));
+    }
   g_ptr_array_add (argv, NULL);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
