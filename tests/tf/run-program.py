@@ -5,6 +5,8 @@ Usage: run-program.py AGVIZ PROGRAM.py
 
 The program says what must come out in comment lines of its own:
   # exit: N                      the program's exit status (default 0), which agviz must keep
+  # modes: MODE...               record once in each of these tfdbg2 tensor debug modes (default:
+                                 agviz record's own), each recording checked the same way
   # expect: SEVERITY KIND FUNCTION FILE:LINE
                                  one finding of `agviz check` on the recording; the set found
                                  must be exactly the set expected (`# expect: none`: no finding)
@@ -38,15 +40,17 @@ SKIP = 77
 
 def directives(program):
     found = {"exit": 0, "expect": set(), "expect-artifact": set(), "explain": [], "where": [],
-             "artifact": [], "artifact-refused": []}
+             "artifact": [], "artifact-refused": [], "modes": [None]}
     for line in open(program, encoding="utf-8"):
         match = re.match(r"#\s*(exit|expect|expect-artifact|explain|where|artifact|"
-                         r"artifact-refused):\s*(.*\S)", line)
+                         r"artifact-refused|modes):\s*(.*\S)", line)
         if not match:
             continue
         key, value = match.groups()
         if key == "exit":
             found["exit"] = int(value)
+        elif key == "modes":
+            found["modes"] = value.split()
         elif key in ("expect", "expect-artifact"):
             if value != "none":
                 found[key].add(tuple(value.split()))
@@ -130,6 +134,53 @@ def check_artifact(agviz, scratch, path, expected, failures):
                                 f"{ours.get(key)}\n{summary}")
 
 
+def record(agviz, python, program, scratch, env, mode, wanted, failures):
+    """Records @program in tensor debug @mode (None: the default) and checks the recording."""
+    name = mode or "default"
+    trace_file = os.path.join(scratch, f"recorded-{name}.db")
+    options = ["--tensor-debug-mode", mode] if mode else []
+    run = subprocess.run([agviz, "record", "-o", trace_file] + options + ["--", python, program],
+                         cwd=scratch, env=env, capture_output=True, text=True,
+                         timeout=600)
+    if run.returncode != wanted["exit"]:
+        failures.append(f"agviz record exited {run.returncode}, the program should exit "
+                        f"{wanted['exit']}\n--- stdout\n{run.stdout}\n--- stderr\n"
+                        f"{run.stderr}")
+    leftovers = [entry for entry in os.listdir(scratch) if entry.startswith("agviz-record-")]
+    if leftovers:
+        failures.append(f"agviz record left its temporary folder behind: {leftovers}")
+    if os.path.exists(trace_file):
+        found, report = findings(agviz, trace_file)
+        compare(f"recording ({name})", wanted["expect"], found, report, failures)
+        for expected in wanted["explain"]:
+            explained = subprocess.run([agviz, "explain", "--recorded", "--json",
+                                        trace_file], capture_output=True, text=True)
+            frames = []
+            for item in json.loads(explained.stdout or "[]"):
+                marked = [frame for frame in item.get("frames", []) if frame.get("defining")]
+                if not marked:
+                    user = [frame for frame in item.get("frames", [])
+                            if frame.get("origin") == "user"]
+                    marked = user[-1:]
+                frames += [f"{os.path.basename(frame['file'])}:{frame['line']}"
+                           for frame in marked]
+            if expected not in frames:
+                failures.append(f"explain: defining frame {expected} not among {frames}\n"
+                                f"{explained.stdout[:4000]}")
+        for query in wanted["where"]:
+            node, _, expected = (part.strip() for part in query.partition("->"))
+            resolved = subprocess.run([agviz, "where", trace_file, node],
+                                      capture_output=True, text=True)
+            match = re.search(r"defined at (\S+):(\d+)", resolved.stdout)
+            got = f"{os.path.basename(match.group(1))}:{match.group(2)}" if match else None
+            if got != expected:
+                failures.append(f"where {node}: {got}, expected {expected}\n"
+                                f"{resolved.stdout}{resolved.stderr}")
+        check_svg(agviz, trace_file, trace_file + ".svg", ["--all"], failures)
+    else:
+        failures.append(f"agviz record wrote no trace file\n{run.stderr}")
+
+
 def main():
     agviz, program = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     python = os.environ.get("AGVIZ_TF_PYTHON") or os.environ.get("AGVIZ_TF_PYTHON_DEFAULT", "")
@@ -148,47 +199,8 @@ def main():
     try:
         env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="1", CUDA_VISIBLE_DEVICES="",
                    PYTHONHASHSEED="0", TMPDIR=scratch)
-        trace_file = os.path.join(scratch, "recorded.db")
-        run = subprocess.run([agviz, "record", "-o", trace_file, "--", python, program],
-                             cwd=scratch, env=env, capture_output=True, text=True,
-                             timeout=600)
-        if run.returncode != wanted["exit"]:
-            failures.append(f"agviz record exited {run.returncode}, the program should exit "
-                            f"{wanted['exit']}\n--- stdout\n{run.stdout}\n--- stderr\n"
-                            f"{run.stderr}")
-        leftovers = [name for name in os.listdir(scratch) if name.startswith("agviz-record-")]
-        if leftovers:
-            failures.append(f"agviz record left its temporary folder behind: {leftovers}")
-        if os.path.exists(trace_file):
-            found, report = findings(agviz, trace_file)
-            compare("recording", wanted["expect"], found, report, failures)
-            for expected in wanted["explain"]:
-                explained = subprocess.run([agviz, "explain", "--recorded", "--json",
-                                            trace_file], capture_output=True, text=True)
-                frames = []
-                for item in json.loads(explained.stdout or "[]"):
-                    marked = [frame for frame in item.get("frames", []) if frame.get("defining")]
-                    if not marked:
-                        user = [frame for frame in item.get("frames", [])
-                                if frame.get("origin") == "user"]
-                        marked = user[-1:]
-                    frames += [f"{os.path.basename(frame['file'])}:{frame['line']}"
-                               for frame in marked]
-                if expected not in frames:
-                    failures.append(f"explain: defining frame {expected} not among {frames}\n"
-                                    f"{explained.stdout[:4000]}")
-            for query in wanted["where"]:
-                node, _, expected = (part.strip() for part in query.partition("->"))
-                resolved = subprocess.run([agviz, "where", trace_file, node],
-                                          capture_output=True, text=True)
-                match = re.search(r"defined at (\S+):(\d+)", resolved.stdout)
-                got = f"{os.path.basename(match.group(1))}:{match.group(2)}" if match else None
-                if got != expected:
-                    failures.append(f"where {node}: {got}, expected {expected}\n"
-                                    f"{resolved.stdout}{resolved.stderr}")
-            check_svg(agviz, trace_file, trace_file + ".svg", ["--all"], failures)
-        else:
-            failures.append(f"agviz record wrote no trace file\n{run.stderr}")
+        for mode in wanted["modes"]:
+            record(agviz, python, program, scratch, env, mode, wanted, failures)
         for path in wanted["artifact"]:
             check_artifact(agviz, scratch, path, wanted["expect-artifact"], failures)
         for refused in wanted["artifact-refused"]:

@@ -1,5 +1,6 @@
 """Nested tf.Modules with name scopes, called with one signature: nothing to report."""
 # expect: none
+# modes: NO_TENSOR CURT_HEALTH CONCISE_HEALTH FULL_HEALTH SHAPE FULL_TENSOR
 import tensorflow as tf
 
 
