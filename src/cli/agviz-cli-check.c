@@ -21,19 +21,55 @@ static const struct
   { AGVIZ_DIAGNOSTIC_KIND_AUTOGRAPH_CONVERSION, "AutoGraph could not convert a function" },
 };
 
-static char *
-artifact_uri (AgvizSourceMap *map,
-              const char     *recorded_path)
+static int
+rule_index (AgvizDiagnosticKind kind)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (rule_summaries); i++)
+    if (rule_summaries[i].kind == kind)
+      return (int) i;
+  g_assert_not_reached ();
+  return -1;
+}
+
+/* A recorded path as a SARIF artifactLocation (SARIF 2.1.0 3.4, RFC 3986): an absolute path
+ * is a file: URI; a relative one (Python records the path it was given, relative to the
+ * program's working folder) a percent-encoded relative reference against %SRCROOT%; a name
+ * like <ipython-input-3-1a2b> or <string> is Python source that was never a file, written as
+ * a relative reference with no base and said to be so. */
+static void
+write_artifact_location (AgvizJsonWriter *json,
+                         AgvizSourceMap  *map,
+                         const char      *recorded_path)
 {
   g_autofree char *path = agviz_source_map_remap_path (map, recorded_path);
+  g_autofree char *uri = NULL;
+  gboolean pseudo = g_str_has_prefix (path, "<") && g_str_has_suffix (path, ">");
 
   if (g_path_is_absolute (path))
+    uri = g_filename_to_uri (path, NULL, NULL);
+  /* ':' is escaped too: in a relative reference's first segment it would read as a scheme. */
+  if (uri == NULL)
+    uri = g_uri_escape_string (path, "!$&'()*+,;=@/", FALSE);
+
+  agviz_json_writer_key (json, "artifactLocation");
+  agviz_json_writer_begin_object (json);
+  agviz_json_writer_key (json, "uri");
+  agviz_json_writer_string (json, uri);
+  if (!g_path_is_absolute (path) && !pseudo)
     {
-      g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
-      if (uri != NULL)
-        return g_steal_pointer (&uri);
+      agviz_json_writer_key (json, "uriBaseId");
+      agviz_json_writer_string (json, "%SRCROOT%");
     }
-  return g_steal_pointer (&path);
+  if (pseudo)
+    {
+      agviz_json_writer_key (json, "description");
+      agviz_json_writer_begin_object (json);
+      agviz_json_writer_key (json, "text");
+      agviz_json_writer_string (json, "Python source that is not a file (a notebook cell or "
+                                      "a string given to exec/compile)");
+      agviz_json_writer_end_object (json);
+    }
+  agviz_json_writer_end_object (json);
 }
 
 /* SARIF 2.1.0, the format code-scanning services read to annotate source lines. */
@@ -96,7 +132,7 @@ diagnostics_to_sarif (AgvizSourceMap *map,
       agviz_json_writer_key (json, "ruleId");
       agviz_json_writer_string (json, agviz_diagnostic_kind_to_string (kind));
       agviz_json_writer_key (json, "ruleIndex");
-      agviz_json_writer_int (json, kind);
+      agviz_json_writer_int (json, rule_index (kind));
       agviz_json_writer_key (json, "level");
       agviz_json_writer_string (json, agviz_diagnostic_severity_to_string (agviz_diagnostic_get_severity (diagnostic)));
       agviz_json_writer_key (json, "message");
@@ -106,18 +142,12 @@ diagnostics_to_sarif (AgvizSourceMap *map,
       agviz_json_writer_end_object (json);
       if (agviz_diagnostic_get_file (diagnostic) != NULL)
         {
-          g_autofree char *uri = artifact_uri (map, agviz_diagnostic_get_file (diagnostic));
-
           agviz_json_writer_key (json, "locations");
           agviz_json_writer_begin_array (json);
           agviz_json_writer_begin_object (json);
           agviz_json_writer_key (json, "physicalLocation");
           agviz_json_writer_begin_object (json);
-          agviz_json_writer_key (json, "artifactLocation");
-          agviz_json_writer_begin_object (json);
-          agviz_json_writer_key (json, "uri");
-          agviz_json_writer_string (json, uri);
-          agviz_json_writer_end_object (json);
+          write_artifact_location (json, map, agviz_diagnostic_get_file (diagnostic));
           if (agviz_diagnostic_get_line (diagnostic) > 0)
             {
               agviz_json_writer_key (json, "region");

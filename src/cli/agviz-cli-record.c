@@ -6,14 +6,25 @@
  * output passes through; its stderr is also captured (tracebacks, retracing and AutoGraph
  * warnings are stored as errors and events).  When it exits, crashed or not, the dump is
  * imported and agviz exits with the program's status.
+ *
+ * The hook (agviz-record-hook.py, compiled in as a resource) also writes, for each tf.function
+ * trace, what TensorFlow knows and tfdbg2 does not write (input signature, tracing count, the
+ * Python function and Function object) as JSON lines into agviz-hook.jsonl inside the dump.
+ *
+ * SIGINT, SIGTERM and SIGHUP sent to agviz are passed on to the program; agviz then waits for
+ * it, imports what the dump holds, removes its temporary folder and exits with the program's
+ * status (128 + N for a program killed by signal N).
  */
 #define G_LOG_DOMAIN "agviz-record"
 
 #include "config.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 
@@ -21,46 +32,8 @@
 #include "agviz-core.h"
 #include "agviz-importer.h"
 
-/* The hook.  It is exercised against real TensorFlow by users: the tests use stand-ins. */
-static const char sitecustomize[] =
-  "# Written by `agviz record`: switches tfdbg2 dumping on once the program imports TensorFlow.\n"
-  "import atexit\n"
-  "import importlib.abc\n"
-  "import importlib.util\n"
-  "import os\n"
-  "import sys\n"
-  "\n"
-  "_DUMP_DIR = os.environ.get('AGVIZ_DUMP_DIR')\n"
-  "\n"
-  "\n"
-  "class _AgvizTensorFlowHook(importlib.abc.MetaPathFinder):\n"
-  "    def find_spec(self, name, path, target=None):\n"
-  "        if name != 'tensorflow' or _DUMP_DIR is None:\n"
-  "            return None\n"
-  "        sys.meta_path.remove(self)\n"
-  "        spec = importlib.util.find_spec(name)\n"
-  "        if spec is None or spec.loader is None:\n"
-  "            return spec\n"
-  "        exec_module = spec.loader.exec_module\n"
-  "\n"
-  "        def exec_and_enable(module):\n"
-  "            exec_module(module)\n"
-  "            try:\n"
-  "                experimental = module.debugging.experimental\n"
-  "                experimental.enable_dump_debug_info(\n"
-  "                    _DUMP_DIR,\n"
-  "                    tensor_debug_mode=os.environ.get('AGVIZ_TENSOR_DEBUG_MODE', 'FULL_HEALTH'),\n"
-  "                    circular_buffer_size=int(os.environ.get('AGVIZ_CIRCULAR_BUFFER_SIZE', '1000')))\n"
-  "                # Flushes the circular buffers when the program ends, also by an exception.\n"
-  "                atexit.register(experimental.disable_dump_debug_info)\n"
-  "            except Exception as error:  # never break the program being recorded\n"
-  "                sys.stderr.write('agviz record: cannot switch tfdbg2 dumping on: %s\\n' % error)\n"
-  "\n"
-  "        spec.loader.exec_module = exec_and_enable\n"
-  "        return spec\n"
-  "\n"
-  "\n"
-  "sys.meta_path.insert(0, _AgvizTensorFlowHook())\n";
+#define HOOK_RESOURCE "/org/agviz/Agviz/cli/agviz-record-hook.py"
+#define HOOK_LOG_NAME "agviz-hook.jsonl"
 
 static const char *const debug_modes[] = {
   "NO_TENSOR", "CURT_HEALTH", "CONCISE_HEALTH", "FULL_HEALTH", "SHAPE", "FULL_TENSOR",
@@ -84,20 +57,109 @@ remove_tree (const char *path)
   g_rmdir (path);
 }
 
+/* The running program, while agviz may still signal it: set once it is spawned, cleared
+ * while it is a zombie (a zombie's pid cannot be reused) before it is reaped. */
+static volatile sig_atomic_t forward_pid;
+static volatile sig_atomic_t received_signal;
+
+static const int forwarded_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+static void
+forward_signal (int        signo,
+                siginfo_t *info,
+                void      *unused)
+{
+  int saved_errno = errno;
+
+  received_signal = signo;
+  /* Ctrl-C and a hangup from the terminal reach the whole foreground process group, the
+   * program included (si_code > 0: sent by the kernel); passing them on would interrupt it
+   * twice.  What a process sent to agviz alone (kill, timeout, a CI runner) is passed on. */
+  if (info->si_code <= 0 && forward_pid > 0)
+    kill (forward_pid, signo);
+  errno = saved_errno;
+}
+
+/* Installs forward_signal() for each forwarded signal that agviz does not ignore: a shell
+ * that started agviz with SIGINT ignored (a background job) meant the program to ignore it
+ * too, and it inherits that. */
+static void
+catch_signals (struct sigaction *previous)
+{
+  struct sigaction action = { 0 };
+
+  action.sa_sigaction = forward_signal;
+  action.sa_flags = SA_SIGINFO | SA_RESTART;
+  sigemptyset (&action.sa_mask);
+  for (guint i = 0; i < G_N_ELEMENTS (forwarded_signals); i++)
+    {
+      sigaction (forwarded_signals[i], NULL, &previous[i]);
+      if (previous[i].sa_handler != SIG_IGN)
+        sigaction (forwarded_signals[i], &action, NULL);
+    }
+}
+
+static void
+restore_signals (const struct sigaction *previous)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (forwarded_signals); i++)
+    sigaction (forwarded_signals[i], &previous[i], NULL);
+}
+
 /* Copies the child's stderr to ours and to @capture until it closes. */
 static void
-pass_stderr_through (GInputStream *stream,
-                     FILE         *capture)
+pass_stderr_through (int   fd,
+                     FILE *capture)
 {
   char buffer[8192];
   gssize n;
 
-  while ((n = g_input_stream_read (stream, buffer, sizeof buffer, NULL, NULL)) > 0)
+  for (;;)
     {
+      n = read (fd, buffer, sizeof buffer);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
       fwrite (buffer, 1, n, stderr);
       fflush (stderr);
-      fwrite (buffer, 1, n, capture);
+      if (capture != NULL)
+        fwrite (buffer, 1, n, capture);
     }
+}
+
+/* Waits for @pid to end and returns its status the shell's way: the exit code, or 128 + N
+ * when signal N killed it. */
+static int
+wait_for_program (GPid pid)
+{
+  siginfo_t info = { 0 };
+  int status;
+
+  while (waitid (P_PID, pid, &info, WEXITED | WNOWAIT) < 0 && errno == EINTR)
+    ;
+  forward_pid = 0;
+  while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
+    ;
+  if (WIFEXITED (status))
+    return WEXITSTATUS (status);
+  if (WIFSIGNALED (status))
+    return 128 + WTERMSIG (status);
+  return AGVIZ_EXIT_FAILURE;
+}
+
+static char *
+hook_text (GError **error)
+{
+  g_autoptr(GBytes) bytes = g_resources_lookup_data (HOOK_RESOURCE,
+                                                     G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  gsize size;
+  const char *data;
+
+  if (bytes == NULL)
+    return NULL;
+  data = g_bytes_get_data (bytes, &size);
+  return g_strndup (data, size);
 }
 
 int
@@ -106,8 +168,6 @@ agviz_cli_record (int    argc,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) child = NULL;
   g_autoptr(AgvizRecorder) recorder = NULL;
   g_autoptr(AgvizImporter) importer = NULL;
   g_autofree char *output = NULL;
@@ -116,15 +176,19 @@ agviz_cli_record (int    argc,
   g_autofree char *work = NULL;
   g_autofree char *hook_dir = NULL;
   g_autofree char *hook_file = NULL;
+  g_autofree char *hook = NULL;
+  g_autofree char *hook_log = NULL;
   g_autofree char *dump_dir = NULL;
   g_autofree char *stderr_path = NULL;
   g_autofree char *python_path = NULL;
   g_autofree char *buffer_text = NULL;
   g_auto(GStrv) command = NULL;
+  g_auto(GStrv) environment = NULL;
+  struct sigaction previous[G_N_ELEMENTS (forwarded_signals)];
   gint buffer_size = 1000;
-  int status, exit_status;
+  int status, exit_status, stderr_fd = -1;
+  GPid pid = 0;
   FILE *capture;
-  void (*previous_int) (int);
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Trace file to write or append to "
       "(default: agviz-record.db)", "FILE" },
@@ -134,7 +198,7 @@ agviz_cli_record (int    argc,
     { "buffer-size", 0, 0, G_OPTION_ARG_INT, &buffer_size, "tfdbg2 circular buffer size "
       "(executions kept; -1: all; default 1000)", "N" },
     { "keep-dump", 0, 0, G_OPTION_ARG_FILENAME, &keep_dump, "Write the tfdbg2 dump into DIR "
-      "and keep it", "DIR" },
+      "and keep it (with the hook's " HOOK_LOG_NAME ")", "DIR" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &command, NULL,
       "-- PROGRAM [ARG...]" },
     { NULL }
@@ -144,7 +208,8 @@ agviz_cli_record (int    argc,
   g_option_context_set_summary (context,
     "Runs a Python program with TensorFlow's tfdbg2 dumping switched on (no edits to the\n"
     "program), passes its output through, and imports the dump when it exits, also when it\n"
-    "crashed. agviz exits with the program's status.");
+    "crashed or was interrupted. SIGINT, SIGTERM and SIGHUP sent to agviz go to the program.\n"
+    "agviz exits with the program's status (128 + N when signal N ended it).");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return agviz_cli_usage_error ("%s", error->message);
@@ -158,47 +223,65 @@ agviz_cli_record (int    argc,
   if (output == NULL)
     output = g_strdup ("agviz-record.db");
 
+  hook = hook_text (&error);
+  if (hook == NULL)
+    return agviz_cli_fail (error);
   work = g_dir_make_tmp ("agviz-record-XXXXXX", &error);
   if (work == NULL)
     return agviz_cli_fail (error);
   hook_dir = g_build_filename (work, "hook", NULL);
   hook_file = g_build_filename (hook_dir, "sitecustomize.py", NULL);
   dump_dir = keep_dump != NULL ? g_strdup (keep_dump) : g_build_filename (work, "dump", NULL);
+  hook_log = g_build_filename (dump_dir, HOOK_LOG_NAME, NULL);
   stderr_path = g_build_filename (work, "stderr.txt", NULL);
   g_mkdir_with_parents (hook_dir, 0700);
   g_mkdir_with_parents (dump_dir, 0700);
-  if (!g_file_set_contents (hook_file, sitecustomize, -1, &error))
-    return agviz_cli_fail (error);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  python_path = g_getenv ("PYTHONPATH") != NULL && *g_getenv ("PYTHONPATH") != '\0'
-                  ? g_strconcat (hook_dir, G_SEARCHPATH_SEPARATOR_S, g_getenv ("PYTHONPATH"), NULL)
-                  : g_strdup (hook_dir);
-  buffer_text = g_strdup_printf ("%d", buffer_size);
-  g_subprocess_launcher_setenv (launcher, "PYTHONPATH", python_path, TRUE);
-  g_subprocess_launcher_setenv (launcher, "AGVIZ_DUMP_DIR", dump_dir, TRUE);
-  g_subprocess_launcher_setenv (launcher, "AGVIZ_TENSOR_DEBUG_MODE", mode, TRUE);
-  g_subprocess_launcher_setenv (launcher, "AGVIZ_CIRCULAR_BUFFER_SIZE", buffer_text, TRUE);
-  child = g_subprocess_launcher_spawnv (launcher, (const char *const *) command, &error);
-  if (child == NULL)
+  /* The first process to create the log owns the dump: one left by an earlier run into the
+   * same --keep-dump folder would keep this run's program from recording. */
+  g_remove (hook_log);
+  if (!g_file_set_contents (hook_file, hook, -1, &error))
     {
       remove_tree (work);
       return agviz_cli_fail (error);
     }
 
-  /* Ctrl-C goes to the program; agviz stays to import what it wrote. */
-  previous_int = signal (SIGINT, SIG_IGN);
+  python_path = g_getenv ("PYTHONPATH") != NULL && *g_getenv ("PYTHONPATH") != '\0'
+                  ? g_strconcat (hook_dir, G_SEARCHPATH_SEPARATOR_S, g_getenv ("PYTHONPATH"), NULL)
+                  : g_strdup (hook_dir);
+  buffer_text = g_strdup_printf ("%d", buffer_size);
+  environment = g_get_environ ();
+  environment = g_environ_setenv (environment, "PYTHONPATH", python_path, TRUE);
+  environment = g_environ_setenv (environment, "AGVIZ_DUMP_DIR", dump_dir, TRUE);
+  environment = g_environ_setenv (environment, "AGVIZ_HOOK_LOG", hook_log, TRUE);
+  environment = g_environ_setenv (environment, "AGVIZ_TENSOR_DEBUG_MODE", mode, TRUE);
+  environment = g_environ_setenv (environment, "AGVIZ_CIRCULAR_BUFFER_SIZE", buffer_text, TRUE);
+
+  /* Caught before the program exists, so that no signal in between ends agviz and leaves
+   * the temporary folder behind; one that came in that moment is passed on below. */
+  received_signal = 0;
+  catch_signals (previous);
+  if (!g_spawn_async_with_pipes (NULL, command, environment,
+                                 G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
+                                 G_SPAWN_CHILD_INHERITS_STDIN,
+                                 NULL, NULL, &pid, NULL, NULL, &stderr_fd, &error))
+    {
+      restore_signals (previous);
+      remove_tree (work);
+      return agviz_cli_fail (error);
+    }
+  forward_pid = pid;
+  if (received_signal != 0)
+    kill (pid, received_signal);
+
   capture = g_fopen (stderr_path, "wb");
-  pass_stderr_through (g_subprocess_get_stderr_pipe (child), capture);
-  fclose (capture);
-  g_subprocess_wait (child, NULL, NULL);
-  signal (SIGINT, previous_int);
+  pass_stderr_through (stderr_fd, capture);
+  if (capture != NULL)
+    fclose (capture);
+  close (stderr_fd);
+  exit_status = wait_for_program (pid);
 
-  if (g_subprocess_get_if_exited (child))
-    exit_status = g_subprocess_get_exit_status (child);
-  else
-    exit_status = 128 + g_subprocess_get_term_sig (child);
-
+  /* Signals now only wait for the import to end: it writes the trace in one transaction and
+   * the temporary folder is removed after it. */
   status = AGVIZ_EXIT_OK;
   if (agviz_importer_detect_format (dump_dir, NULL) != AGVIZ_SOURCE_FORMAT_TFDBG_DUMP)
     fprintf (stderr, "agviz: the program wrote no tfdbg2 dump (did it import TensorFlow?); "
@@ -236,5 +319,6 @@ agviz_cli_record (int    argc,
       g_remove (stderr_path);
       g_rmdir (work);
     }
+  restore_signals (previous);
   return exit_status != 0 ? exit_status : status;
 }

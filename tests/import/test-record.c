@@ -1,14 +1,15 @@
 /* test-record.c: `agviz record` with stand-ins for TensorFlow programs
  *
- * TensorFlow cannot be installed on the build machines, so the programs here write dumps with
- * agviz-write-tf-fixtures: a shell stand-in that crashes with the non-first-call variable
- * error, and a Python program importing a fake `tensorflow` package, which checks that the
- * sitecustomize hook switches dumping on (the hook is exercised against real TensorFlow by
- * users). */
+ * These run without TensorFlow: the programs write dumps with agviz-write-tf-fixtures (a shell
+ * stand-in that crashes with the non-first-call variable error, one stopped by SIGTERM, and a
+ * Python program importing a fake `tensorflow` package, which checks that the sitecustomize
+ * hook switches dumping on).  tests/tf/test_record.py runs the hook against real TensorFlow. */
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include "agviz-core.h"
@@ -183,6 +184,61 @@ test_record_no_dump (TempDir       *fx,
   g_assert_nonnull (strstr (err, "wrote no tfdbg2 dump"));
 }
 
+/* SIGTERM sent to agviz alone reaches the program; agviz still imports the dump, removes its
+ * temporary folder and exits as the program did (128 + 15). */
+static void
+test_record_terminated (TempDir       *fx,
+                        gconstpointer  data)
+{
+  g_autofree char *script = g_build_filename (fx->dir, "serve.sh", NULL);
+  g_autofree char *tmp = g_build_filename (fx->dir, "tmp", NULL);
+  g_autofree char *db = g_build_filename (fx->dir, "term.db", NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) env = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) left = NULL;
+  g_autoptr(AgvizStore) store = NULL;
+  AgvizStoreTotals totals;
+  const char *argv[] = { g_getenv ("AGVIZ"), "record", "-o", "term.db", "--", "./serve.sh",
+                         NULL };
+  char ready[7] = { 0 };
+  GPid pid;
+  int out_fd, status;
+
+  text = g_strdup_printf (
+    "#!/bin/sh\n"
+    "# A stand-in for a training program that wrote its dump and runs until stopped.\n"
+    "tmp=$(mktemp -d)\n"
+    "'%s' \"$tmp\"\n"
+    "cp \"$tmp\"/tfdbg/ok/* \"$AGVIZ_DUMP_DIR\"/\n"
+    "rm -rf \"$tmp\"\n"
+    "echo READY\n"
+    "exec sleep 60\n", g_getenv ("AGVIZ_WRITE_TF_FIXTURES"));
+  write_script (script, text);
+  g_mkdir (tmp, 0700);
+  env = g_environ_setenv (g_get_environ (), "TMPDIR", tmp, TRUE);
+
+  g_assert_true (g_spawn_async_with_pipes (fx->dir, (char **) argv, env,
+                                           G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, NULL,
+                                           &out_fd, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (read (out_fd, ready, 6), ==, 6);
+  g_assert_cmpstr (ready, ==, "READY\n");
+  kill (pid, SIGTERM);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  close (out_fd);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 128 + SIGTERM);
+
+  store = agviz_store_open (db, AGVIZ_STORE_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_true (agviz_store_get_totals (store, &totals, &error));
+  g_assert_cmpint (totals.traces, ==, 12);
+  left = g_dir_open (tmp, 0, &error);
+  g_assert_no_error (error);
+  g_assert_null (g_dir_read_name (left));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -193,6 +249,8 @@ main (int    argc,
               test_record_crashing_program, temp_dir_teardown);
   g_test_add ("/agviz/record/python-hook", TempDir, NULL, temp_dir_setup,
               test_record_python_hook, temp_dir_teardown);
+  g_test_add ("/agviz/record/terminated", TempDir, NULL, temp_dir_setup,
+              test_record_terminated, temp_dir_teardown);
   g_test_add ("/agviz/record/no-dump", TempDir, NULL, temp_dir_setup, test_record_no_dump,
               temp_dir_teardown);
   return g_test_run ();
