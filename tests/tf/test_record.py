@@ -2,8 +2,9 @@
 """`agviz record` against real TensorFlow.
 
 Usage: test_record.py AGVIZ SCRATCH_DIR
-The Python that runs the programs comes from $AGVIZ_TF_PYTHON (default
-/tmp/probe-venv/bin/python) and must import tensorflow.  Without it the test is skipped
+The Python that runs the programs comes from $AGVIZ_TF_PYTHON (else
+$AGVIZ_TF_PYTHON_DEFAULT, set by meson, else the source tree's .venv-tf) and must import
+tensorflow.  Without it the test is skipped
 (exit 77), except under CI=true, where it fails.
 
 Each case writes a small TensorFlow program into SCRATCH_DIR, runs it under
@@ -22,7 +23,9 @@ import traceback
 
 AGVIZ = os.path.abspath(sys.argv[1]) if len(sys.argv) == 3 else None
 SCRATCH = os.path.abspath(sys.argv[2]) if len(sys.argv) == 3 else None
-PYTHON = os.environ.get('AGVIZ_TF_PYTHON', '/tmp/probe-venv/bin/python')
+PYTHON = (os.environ.get('AGVIZ_TF_PYTHON') or os.environ.get('AGVIZ_TF_PYTHON_DEFAULT') or
+          os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
+              __file__)))), '.venv-tf', 'bin', 'python'))
 TIMEOUT = 300
 
 # Shared by the programs: one traced function and one call of it, so the trace file must hold
