@@ -295,8 +295,17 @@ agviz_cli_record (int    argc,
         {
           importer = agviz_importer_new (recorder);
           agviz_importer_set_error_log (importer, stderr_path);
-          if (!agviz_importer_import (importer, dump_dir, &error) ||
-              !agviz_recorder_close (recorder, &error))
+          if (!agviz_importer_import (importer, dump_dir, &error) &&
+              g_error_matches (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_NOTHING))
+            {
+              /* A program that traced nothing (TF1 graph mode stops dumping) ran as it should:
+               * its status stands. */
+              fprintf (stderr, "agviz: nothing recorded: %s\n", error->message);
+              g_clear_error (&error);
+              if (!agviz_recorder_close (recorder, &error))
+                status = agviz_cli_fail (error);
+            }
+          else if (error != NULL || !agviz_recorder_close (recorder, &error))
             status = agviz_cli_fail (error);
           else
             {

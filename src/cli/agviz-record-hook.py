@@ -570,6 +570,29 @@ def _claim_dump():
     return True
 
 
+def _stop_dumping_for_graph_mode(module):
+    """tfdbg2's op callbacks break TF1 graph building (`tf.compat.v1.disable_eager_execution()`
+    then makes variables fail with "'SymbolicTensor' object has no attribute 'assign'"), so
+    dumping stops when a program switches eager execution off; its graphs reach agviz through
+    what it writes (event files, GraphDefs)."""
+    from tensorflow.python.framework import ops
+
+    original = ops.disable_eager_execution
+
+    def disable_eager_execution(*args, **kwargs):
+        if _State.disable_dump is not None:
+            _State.disable_dump()
+            _State.disable_dump = None
+            sys.stderr.write('agviz record: the program switched eager execution off (TF1 graph '
+                             'mode), where tfdbg2 cannot dump; dumping stopped\n')
+        return original(*args, **kwargs)
+
+    ops.disable_eager_execution = disable_eager_execution
+    v1 = getattr(getattr(module, 'compat', None), 'v1', None)
+    if v1 is not None and getattr(v1, 'disable_eager_execution', None) is original:
+        v1.disable_eager_execution = disable_eager_execution
+
+
 def _enable(module):
     if not _claim_dump():
         return
@@ -581,6 +604,7 @@ def _enable(module):
         circular_buffer_size=int(os.environ.get('AGVIZ_CIRCULAR_BUFFER_SIZE', '1000')))
     _State.disable_dump = experimental.disable_dump_debug_info
     _safely('installing the flushes', _install_flushes)
+    _safely('watching for TF1 graph mode', _stop_dumping_for_graph_mode, module)
     recording = _safely('installing the trace recorder', _install_trace_recorder) or {
         'traces': False, 'reason': 'the hook failed'}
     _write({'record': 'session', 'schema': _SCHEMA, 'pid': os.getpid(),

@@ -5,6 +5,8 @@ Usage: run-program.py AGVIZ PROGRAM.py
 
 The program says what must come out in comment lines of its own:
   # exit: N                      the program's exit status (default 0), which agviz must keep
+  # recorded: nothing             the recording holds no trace (a TF1 graph-mode program: tfdbg2
+                                 cannot dump there), and agviz record says so
   # modes: MODE...               record once in each of these tfdbg2 tensor debug modes (default:
                                  agviz record's own), each recording checked the same way
   # expect: SEVERITY KIND FUNCTION FILE:LINE
@@ -40,10 +42,10 @@ SKIP = 77
 
 def directives(program):
     found = {"exit": 0, "expect": set(), "expect-artifact": set(), "explain": [], "where": [],
-             "artifact": [], "artifact-refused": [], "modes": [None]}
+             "artifact": [], "artifact-refused": [], "modes": [None], "recorded": []}
     for line in open(program, encoding="utf-8"):
         match = re.match(r"#\s*(exit|expect|expect-artifact|explain|where|artifact|"
-                         r"artifact-refused|modes):\s*(.*\S)", line)
+                         r"artifact-refused|modes|recorded):\s*(.*\S)", line)
         if not match:
             continue
         key, value = match.groups()
@@ -176,7 +178,11 @@ def record(agviz, python, program, scratch, env, mode, wanted, failures):
             if got != expected:
                 failures.append(f"where {node}: {got}, expected {expected}\n"
                                 f"{resolved.stdout}{resolved.stderr}")
-        check_svg(agviz, trace_file, trace_file + ".svg", ["--all"], failures)
+        if "nothing" in wanted["recorded"]:
+            if "nothing recorded" not in run.stderr:
+                failures.append(f"agviz record did not say it recorded nothing:\n{run.stderr}")
+        else:
+            check_svg(agviz, trace_file, trace_file + ".svg", ["--all"], failures)
     else:
         failures.append(f"agviz record wrote no trace file\n{run.stderr}")
 

@@ -4,6 +4,7 @@ Both graphs create their variables (VariableV2): that is how TF1 graphs are, not
 """
 # expect: none
 # artifact: logs
+# recorded: nothing
 import json
 import os
 
