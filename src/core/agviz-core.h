@@ -8,6 +8,7 @@
 #include "agviz-json-writer.h"
 #include "agviz-source-map.h"
 #include "agviz-error-text.h"
+#include "agviz-python-scan.h"
 #include "agviz-diagnostic.h"
 #include "agviz-checker.h"
 #include "agviz-scene.h"
