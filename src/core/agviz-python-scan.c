@@ -1047,6 +1047,7 @@ typedef struct
   GArray          *scopes;         /* Scope; [0] is the function's own */
   int             *scope_of;       /* per token of [start, end) */
   GArray          *events;         /* Event */
+  GHashTable      *imported;       /* names the function binds by importing: modules */
   AgvizPythonScan *result;
 } Scanner;
 
@@ -1384,6 +1385,7 @@ collect_imports (Scanner   *sc,
           k += 2;
         }
       g_hash_table_add (scope_get (sc, scope_at (sc, bound))->locals, tok_dup (src, bound));
+      g_hash_table_add (sc->imported, tok_dup (src, bound));
     }
 }
 
@@ -1780,7 +1782,7 @@ check_value (Scanner *sc,
     return;
   head = tok_dup (src, k);
   local = resolves_local (sc, head, scope_at (sc, k)) &&
-          !g_hash_table_contains (sc->module->imports, head);
+          !g_hash_table_contains (sc->imported, head);
   if (local)
     {
       if (call_end == k + 1)
@@ -1940,6 +1942,7 @@ scan_site (Module        *module,
   g_array_set_clear_func (sc.scopes, scope_clear);
   sc.events = g_array_new (FALSE, TRUE, sizeof (Event));
   g_array_set_clear_func (sc.events, event_clear);
+  sc.imported = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   if (site->body_first < site->body_end &&
       site->body_first > g_array_index (src->lines, LogicalLine, site->logical).first &&
@@ -1978,6 +1981,7 @@ scan_site (Module        *module,
   g_array_unref (sc.statements);
   g_array_unref (sc.scopes);
   g_array_unref (sc.events);
+  g_hash_table_unref (sc.imported);
   g_free (sc.scope_of);
   return result;
 }
