@@ -501,6 +501,20 @@ test_tokens (void)
     "mutating-call 27 seen", "print 29 print", NULL });
   g_assert_cmpint (tabs->definition.body_last_line, ==, 29);
 
+  /* Both ways of nesting strings in an f-string: other quotes (every Python 3), the same
+   * quotes (3.12 and later). */
+  {
+    static const char *const fstrings[] = {
+      "def g(x):",                                                       /* 1 */
+      "    a = f'{x!r:>{len(\"}\")}} {\"print(y)\"}'; seen.append(a)", /* 2 */
+      "    b = f\"{x!r:>{len('}')}} {\"print(y)\"}\"; seen.append(b)", /* 3 */
+      "    return a",                                                    /* 4 */
+      NULL,
+    };
+    g_autoptr(AgvizPythonScan) scan = scan_expecting (fstrings, 1, (const char *const[]) {
+      "mutating-call 2 seen", "mutating-call 3 seen", NULL });
+  }
+
   /* A line inside a body, or outside any function, names no function. */
   {
     g_autofree char *text = join_lines (token_program);
