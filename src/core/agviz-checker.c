@@ -747,7 +747,8 @@ short_function_name (const char *name)
 
 /* The lines at which @function's own frames (frames of a user file named like the function) ran
  * while its traces' nodes were created, into @lines; in *@file, unless already set, the file
- * of the first such frame.  FALSE only when the store fails. */
+ * of the first such frame, or when there is none (every node was made after the body returned,
+ * from its value), the user file the nodes were made from.  FALSE only when the store fails. */
 static gboolean
 collect_function_frames (AgvizChecker   *self,
                          AgvizFunction  *function,
@@ -757,6 +758,7 @@ collect_function_frames (AgvizChecker   *self,
 {
   const char *name = short_function_name (function->name);
   g_autoptr(GHashTable) read = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autofree char *calling_file = NULL;
 
   for (guint t = 0; t < function->traces->len && g_hash_table_size (read) < MAX_STACKS_READ; t++)
     {
@@ -779,8 +781,11 @@ collect_function_frames (AgvizChecker   *self,
             {
               AgvizFrame *frame = g_ptr_array_index (frames, f);
 
-              if (g_strcmp0 (frame->function, name) != 0 ||
-                  agviz_source_map_classify_path (frame->file) != AGVIZ_FRAME_ORIGIN_USER)
+              if (agviz_source_map_classify_path (frame->file) != AGVIZ_FRAME_ORIGIN_USER)
+                continue;
+              if (calling_file == NULL)
+                calling_file = g_strdup (frame->file);
+              if (g_strcmp0 (frame->function, name) != 0)
                 continue;
               if (*file == NULL)
                 *file = g_strdup (frame->file);
@@ -789,6 +794,8 @@ collect_function_frames (AgvizChecker   *self,
             }
         }
     }
+  if (*file == NULL)
+    *file = g_steal_pointer (&calling_file);
   return TRUE;
 }
 
