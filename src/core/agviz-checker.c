@@ -800,7 +800,9 @@ collect_function_frames (AgvizChecker   *self,
 }
 
 /* The def of @function in @text: the one at its recorded line, else the first `def NAME` whose
- * body holds every line the function's frames ran at, else the first `def NAME`. */
+ * body holds every line the function's frames ran at, else, with no such lines to go by, the
+ * only `def NAME`.  NULL where that leaves a doubt: reading another function's body would report
+ * its mistakes as this one's. */
 static AgvizPythonScan *
 scan_function_definition (AgvizFunction *function,
                           const char    *text,
@@ -812,6 +814,11 @@ scan_function_definition (AgvizFunction *function,
   if (function->line > 0 && (scan = agviz_python_scan_new (text, -1, function->line)) != NULL)
     return scan;
   definitions = agviz_python_scan_list_definitions (text, -1, function->name);
+  if (frame_lines->len == 0)
+    return definitions->len == 1
+           ? agviz_python_scan_new (text, -1,
+                                    ((AgvizPythonDefinition *) g_ptr_array_index (definitions, 0))->def_line)
+           : NULL;
   for (guint d = 0; d < definitions->len && scan == NULL; d++)
     {
       AgvizPythonDefinition *definition = g_ptr_array_index (definitions, d);
@@ -825,9 +832,6 @@ scan_function_definition (AgvizFunction *function,
       if (holds_all)
         scan = agviz_python_scan_new (text, -1, definition->def_line);
     }
-  if (scan == NULL && definitions->len > 0)
-    scan = agviz_python_scan_new (text, -1,
-                                  ((AgvizPythonDefinition *) g_ptr_array_index (definitions, 0))->def_line);
   return scan;
 }
 

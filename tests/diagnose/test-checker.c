@@ -713,6 +713,45 @@ test_source_by_name (void)
   trace_builder_clear (&b);
 }
 
+static const char two_methods_program[] =
+  "import numpy as np\n"                                           /*  1 */
+  "import tensorflow as tf\n"                                      /*  2 */
+  "class A:\n"                                                     /*  3 */
+  "    @tf.function\n"                                             /*  4 */
+  "    def noisy(self):\n"                                         /*  5 */
+  "        return np.random.randn(2)\n"                            /*  6 */
+  "class B:\n"                                                     /*  7 */
+  "    @tf.function\n"                                             /*  8 */
+  "    def noisy(self):\n"                                         /*  9 */
+  "        return np.random.randn(3)\n"                            /* 10 */
+  "a, b = A(), B()\n"                                              /* 11 */
+  "for _ in range(3): a.noisy(); b.noisy()\n";                     /* 12 */
+
+/* No line recorded, no node made inside the body, two defs of the name: which one ran is not
+ * known, so nothing is said. */
+static void
+test_source_ambiguous (void)
+{
+  TraceBuilder b = { 0 };
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(GPtrArray) frozen = NULL;
+  gint64 fn, t, c, out;
+
+  trace_builder_init (&b, two_methods_program);
+  fn = trace_builder_function (&b, "noisy", 0);
+  t = trace_builder_begin (&b, fn, "__inference_noisy_1", "");
+  c = trace_builder_node (&b, t, "Const", "Const", module_stack (&b, 12));
+  out = trace_builder_node (&b, t, "Identity", "Identity", module_stack (&b, 12));
+  add_edge (&b, t, c, out);
+  trace_builder_end (&b, t, AGVIZ_TRACE_STATUS_COMPLETE);
+  trace_builder_call (&b, t, 3);
+  store = trace_builder_finish (&b);
+
+  frozen = check_kind (store, AGVIZ_DIAGNOSTIC_KIND_FROZEN_VALUE);
+  g_assert_cmpuint (frozen->len, ==, 0);
+  trace_builder_clear (&b);
+}
+
 static const char side_effect_shapes_program[] =
   "import tensorflow as tf\n"                                      /*  1 */
   "n = 0\n"                                                        /*  2 */
@@ -873,6 +912,7 @@ main (int    argc,
   g_test_add_func ("/agviz/checker/nan-inf-masking", test_nan_inf_masking);
   g_test_add_func ("/agviz/checker/frozen-values-flow", test_frozen_values_flow);
   g_test_add_func ("/agviz/checker/source-by-name", test_source_by_name);
+  g_test_add_func ("/agviz/checker/source-ambiguous", test_source_ambiguous);
   g_test_add_func ("/agviz/checker/side-effect-shapes", test_side_effect_shapes);
   g_test_add_func ("/agviz/checker/autograph-conversion", test_autograph_conversion);
   g_test_add_func ("/agviz/checker/signature-difference", test_signature_difference);
