@@ -517,7 +517,8 @@ typedef struct
   guint          value_start;  /* where it reads values: an assignment's right-hand side, a
                                 * for's iterable; else its first token */
   gboolean       augmented;
-  gboolean       variable_value; /* the value assigned is a tf.Variable(...) */
+  gboolean       variable_value; /* the value assigned is a new variable: tf.Variable(...),
+                                  * self.add_weight(...) */
   GPtrArray     *bound;        /* char *: plain names its targets bind */
 } Statement;
 
@@ -1058,6 +1059,9 @@ static const char *const mutating_methods[] = {
 static const char *const augmented_ops[] = {
   "+=", "-=", "*=", "/=", "//=", "%=", "**=", ">>=", "<<=", "&=", "|=", "^=", "@=", NULL,
 };
+/* Calls that make a variable: assigned to an attribute once, on the first trace, they are TF's
+ * documented way to create variables in a tf.function. */
+static const char *const variable_makers[] = { "Variable", "add_weight", "add_variable", NULL };
 /* Modules whose functions share names with mutating methods (np.add, os.remove, tf.add). */
 static const char *const module_names[] = {
   "tf", "np", "numpy", "tensorflow", "jnp", "jax", "torch", "keras", "os", "sys", "math",
@@ -1332,7 +1336,7 @@ collect_assignment (Scanner   *sc,
             {
               guint call_end = dotted_end (src, value, statement->end);
               statement->variable_value = tok_is (src, call_end, "(") &&
-                                          tok_is (src, call_end - 1, "Variable");
+                                          tok_in (src, call_end - 1, variable_makers);
             }
           parse_targets (sc, statement, segment, annotation < k ? annotation : k,
                          TARGET_RECORD | TARGET_BOUND, 0);

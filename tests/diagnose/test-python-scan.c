@@ -108,7 +108,7 @@ static const char *const side_effect_program[] = {
   "        if self.v is None:",                      /* 15 */
   "            self.v = tf.Variable(1.0)",           /* 16 */
   "        self.history.append(x)",                  /* 17 */
-  "        self.log(x)",                             /* 18 */
+  "        self.log(x); self.w = self.add_weight()", /* 18 */
   "        return x * self.v",                       /* 19 */
   "",                                                /* 20 */
   "@tf.function",                                    /* 21 */

@@ -15,7 +15,7 @@ class Counter(tf.Module):
         if self.v is None:
             self.v = tf.Variable(1.0)
         self.history.append(x)
-        self.log(x)
+        self.log(x); self.w = self.add_weight()
         return x * self.v
 
 @tf.function
