@@ -1013,8 +1013,8 @@ list_frozen_constants (AgvizChecker         *self,
   return g_steal_pointer (&found);
 }
 
-/* The Const that froze @value, and the statement that led to it (NULL for the returned value
- * converted after the body). */
+/* The Const that froze @value, and the statement that led to it.  Only a trace called twice or
+ * more shows a frozen value: a function traced anew for every call computes it every time. */
 static FrozenConstant *
 find_freezing_constant (const FunctionSource          *source,
                         GPtrArray                     *constants,
@@ -1025,6 +1025,8 @@ find_freezing_constant (const FunctionSource          *source,
     {
       FrozenConstant *constant = g_ptr_array_index (constants, c);
 
+      if (constant->trace->execution_count < 2)
+        continue;
       for (guint u = 0; u < value->uses->len; u++)
         {
           const AgvizPythonScanUse *use = g_ptr_array_index (value->uses, u);

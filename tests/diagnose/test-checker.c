@@ -675,6 +675,43 @@ test_frozen_values_flow (void)
   trace_builder_clear (&b);
 }
 
+static const char retraced_program[] =
+  "import numpy as np\n"                                           /* 1 */
+  "import tensorflow as tf\n"                                      /* 2 */
+  "@tf.function\n"                                                 /* 3 */
+  "def step(n):\n"                                                 /* 4 */
+  "    noise = np.random.rand()\n"                                 /* 5 */
+  "    return tf.range(n) + tf.constant(noise)\n"                  /* 6 */
+  "for i in range(3): step(i)\n";                                  /* 7 */
+
+/* A new trace for every call: each call computed its own value, nothing was frozen. */
+static void
+test_frozen_values_retraced (void)
+{
+  TraceBuilder b = { 0 };
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  gint64 fn;
+
+  trace_builder_init (&b, retraced_program);
+  fn = trace_builder_function (&b, "step", 3);
+  for (int i = 0; i < 3; i++)
+    {
+      g_autofree char *graph = g_strdup_printf ("__inference_step_%d", i);
+      g_autofree char *signature = g_strdup_printf ("n=%d", i);
+      gint64 t = trace_builder_begin (&b, fn, graph, signature);
+
+      trace_builder_node (&b, t, "Const", "Const", trace_builder_stack (&b, 6, "step"));
+      trace_builder_end (&b, t, AGVIZ_TRACE_STATUS_COMPLETE);
+      trace_builder_call (&b, t, 1);
+    }
+  store = trace_builder_finish (&b);
+
+  found = check_kind (store, AGVIZ_DIAGNOSTIC_KIND_FROZEN_VALUE);
+  g_assert_cmpuint (found->len, ==, 0);
+  trace_builder_clear (&b);
+}
+
 /* Two defs named step: the recorded def line picks one; without it, the lines the nodes ran. */
 static const char two_steps_program[] =
   "import numpy as np\n"                                           /*  1 */
@@ -911,6 +948,7 @@ main (int    argc,
   g_test_add_func ("/agviz/checker/nan-inf", test_nan_inf);
   g_test_add_func ("/agviz/checker/nan-inf-masking", test_nan_inf_masking);
   g_test_add_func ("/agviz/checker/frozen-values-flow", test_frozen_values_flow);
+  g_test_add_func ("/agviz/checker/frozen-values-retraced", test_frozen_values_retraced);
   g_test_add_func ("/agviz/checker/source-by-name", test_source_by_name);
   g_test_add_func ("/agviz/checker/source-ambiguous", test_source_ambiguous);
   g_test_add_func ("/agviz/checker/side-effect-shapes", test_side_effect_shapes);
