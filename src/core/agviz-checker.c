@@ -12,14 +12,13 @@
 
 #include "agviz-checker.h"
 #include "agviz-error-text.h"
+#include "agviz-python-scan.h"
 
 /* TF's retracing warning fires when this many calls out of the last WINDOW traced. */
 #define RETRACE_WARNING_TRACES 5
 #define RETRACE_WARNING_WINDOW 10
 /* Fewer traces than this are normal (a float and a double call, say): not reported. */
 #define RETRACE_REPORT_MIN 3
-/* Function bodies longer than this are not scanned for side effects. */
-#define MAX_BODY_LINES 2000
 
 /* Ops that create a tf.Variable in a tf.function's graph.  Reference variables (VariableV2,
  * Variable) belong to TF1 graphs, which are built once and never retraced: a TF1 eval graph
@@ -808,237 +807,440 @@ check_retracing (AgvizChecker *self)
     }
 }
 
-/* ---- 3. values frozen at trace time ------------------------------------------------------ */
+/* ---- reading a function's source (for 3 and 4) ------------------------------------------- */
+
+/* Stacks read per function to find the lines it ran, when the importer left its file or def
+ * line unknown: enough to tell two defs of one name apart, bounded for graphs of 100k nodes. */
+#define MAX_STACKS_READ 64
 
 typedef struct
 {
-  const char *pattern;
-  const char *what;
-  const char *fix;
-} FrozenSource;
+  char            *file;        /* recorded path of the file defining the function */
+  GPtrArray       *lines;       /* its text: line N at index N - 1 */
+  AgvizPythonScan *scan;
+} FunctionSource;
 
-static const FrozenSource frozen_sources[] = {
-  { "\\b(np|numpy)\\.random\\.\\w+\\s*\\(", "NumPy randomness",
+static void
+function_source_clear (FunctionSource *source)
+{
+  g_clear_pointer (&source->file, g_free);
+  g_clear_pointer (&source->lines, g_ptr_array_unref);
+  g_clear_pointer (&source->scan, agviz_python_scan_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FunctionSource, function_source_clear)
+
+static const char *
+short_function_name (const char *name)
+{
+  const char *dot = strrchr (name, '.');
+  return dot != NULL ? dot + 1 : name;
+}
+
+/* The lines at which @function's own frames (frames of a user file named like the function) ran
+ * while its traces' nodes were created, into @lines; in *@file, unless already set, the file
+ * of the first such frame, or when there is none (every node was made after the body returned,
+ * from its value), the user file the nodes were made from.  FALSE only when the store fails. */
+static gboolean
+collect_function_frames (AgvizChecker   *self,
+                         AgvizFunction  *function,
+                         char          **file,
+                         GArray         *lines,
+                         GError        **error)
+{
+  const char *name = short_function_name (function->name);
+  g_autoptr(GHashTable) read = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autofree char *calling_file = NULL;
+
+  for (guint t = 0; t < function->traces->len && g_hash_table_size (read) < MAX_STACKS_READ; t++)
+    {
+      AgvizTrace *trace = g_ptr_array_index (function->traces, t);
+      g_autoptr(GArray) stacks = agviz_store_list_trace_node_stacks (self->store, trace->id, error);
+
+      if (stacks == NULL)
+        return FALSE;
+      for (guint i = 0; i < stacks->len && g_hash_table_size (read) < MAX_STACKS_READ; i++)
+        {
+          AgvizNodeStack *pair = &g_array_index (stacks, AgvizNodeStack, i);
+          g_autoptr(GPtrArray) frames = NULL;
+
+          if (!g_hash_table_add (read, &pair->stack_id))
+            continue;
+          frames = agviz_store_get_stack_frames (self->store, pair->stack_id, error);
+          if (frames == NULL)
+            return FALSE;
+          for (guint f = 0; f < frames->len; f++)
+            {
+              AgvizFrame *frame = g_ptr_array_index (frames, f);
+
+              if (agviz_source_map_classify_path (frame->file) != AGVIZ_FRAME_ORIGIN_USER)
+                continue;
+              if (calling_file == NULL)
+                calling_file = g_strdup (frame->file);
+              if (g_strcmp0 (frame->function, name) != 0)
+                continue;
+              if (*file == NULL)
+                *file = g_strdup (frame->file);
+              if (g_str_equal (frame->file, *file))
+                g_array_append_val (lines, frame->line);
+            }
+        }
+    }
+  if (*file == NULL)
+    *file = g_steal_pointer (&calling_file);
+  return TRUE;
+}
+
+/* The def of @function in @text: the one at its recorded line, else the first `def NAME` whose
+ * body holds every line the function's frames ran at, else, with no such lines to go by, the
+ * only `def NAME`.  NULL where that leaves a doubt: reading another function's body would report
+ * its mistakes as this one's. */
+static AgvizPythonScan *
+scan_function_definition (AgvizFunction *function,
+                          const char    *text,
+                          GArray        *frame_lines)
+{
+  g_autoptr(GPtrArray) definitions = NULL;
+  AgvizPythonScan *scan = NULL;
+
+  if (function->line > 0 && (scan = agviz_python_scan_new (text, -1, function->line)) != NULL)
+    return scan;
+  definitions = agviz_python_scan_list_definitions (text, -1, function->name);
+  if (frame_lines->len == 0)
+    return definitions->len == 1
+           ? agviz_python_scan_new (text, -1,
+                                    ((AgvizPythonDefinition *) g_ptr_array_index (definitions, 0))->def_line)
+           : NULL;
+  for (guint d = 0; d < definitions->len && scan == NULL; d++)
+    {
+      AgvizPythonDefinition *definition = g_ptr_array_index (definitions, d);
+      gboolean holds_all = TRUE;
+
+      for (guint i = 0; i < frame_lines->len; i++)
+        {
+          int line = g_array_index (frame_lines, int, i);
+          holds_all &= line >= definition->def_line && line <= definition->body_last_line;
+        }
+      if (holds_all)
+        scan = agviz_python_scan_new (text, -1, definition->def_line);
+    }
+  return scan;
+}
+
+/* Reads and scans @function's source.  FALSE with @error unset when the source is not there (no
+ * file known, or the file missing or changed): the source rules then say nothing. */
+static gboolean
+read_function_source (AgvizChecker    *self,
+                      AgvizFunction   *function,
+                      FunctionSource  *source,
+                      GError         **error)
+{
+  g_autoptr(GArray) frame_lines = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autoptr(GString) text = g_string_new (NULL);
+  int first = 0;
+
+  source->file = g_strdup (function->file);
+  /* The frames find the file when the importer did not say it, and tell several defs of one
+   * name apart when it did not say the line. */
+  if ((source->file == NULL || function->line <= 0) &&
+      !collect_function_frames (self, function, &source->file, frame_lines, error))
+    return FALSE;
+  if (source->file == NULL)
+    return FALSE;
+
+  agviz_source_map_get_lines (self->source_map, source->file, 1, G_MAXINT, &source->lines, &first,
+                              NULL);
+  if (source->lines->len == 0 || first != 1)
+    return FALSE;
+  for (guint i = 0; i < source->lines->len; i++)
+    {
+      g_string_append (text, g_ptr_array_index (source->lines, i));
+      g_string_append_c (text, '\n');
+    }
+  source->scan = scan_function_definition (function, text->str, frame_lines);
+  return source->scan != NULL;
+}
+
+static char *
+source_line_text (const FunctionSource *source,
+                  int                   line)
+{
+  if (line < 1 || (guint) line > source->lines->len)
+    return NULL;
+  return g_strstrip (g_strdup (g_ptr_array_index (source->lines, line - 1)));
+}
+
+/* ---- 3. values frozen at trace time ------------------------------------------------------ */
+
+/* Indexed by AgvizPythonValueSource. */
+static const char *const frozen_fixes[] = {
+  [AGVIZ_PYTHON_VALUE_NUMPY_RANDOM] =
     "Use tf.random.normal / tf.random.uniform (or a tf.random.Generator): a random op draws new "
-    "numbers on every call, NumPy only once while tracing." },
-  { "(?<![\\w.])random\\.\\w+\\s*\\(", "Python's random module",
-    "Use tf.random.uniform / tf.random.Generator: Python's random runs only while tracing." },
-  { "(?<![\\w.])time\\.(time|time_ns|perf_counter|monotonic|process_time)\\s*\\(",
-    "the time module", "Use tf.timestamp(): time.time() runs only while tracing." },
-  { "\\bdatetime\\.(datetime\\.)?(now|utcnow|today)\\s*\\(", "datetime",
-    "Use tf.timestamp(): datetime runs only while tracing." },
+    "numbers on every call, NumPy only once while tracing.",
+  [AGVIZ_PYTHON_VALUE_PYTHON_RANDOM] =
+    "Use tf.random.uniform / tf.random.Generator: Python's random runs only while tracing.",
+  [AGVIZ_PYTHON_VALUE_TIME] = "Use tf.timestamp(): time.time() runs only while tracing.",
+  [AGVIZ_PYTHON_VALUE_DATETIME] = "Use tf.timestamp(): datetime runs only while tracing.",
 };
+
+/* A Const node of one of the function's traces, and where it was created. */
+typedef struct
+{
+  AgvizTrace *trace;
+  AgvizNode  *node;
+  Location    where;           /* its defining frame */
+  gboolean    after_body;      /* no frame of its stack is in the body: TF made it from the
+                                * returned value, after the body had ended */
+  gboolean    feeds_output;    /* an output of the trace takes it as it is */
+} FrozenConstant;
+
+static void
+frozen_constant_free (FrozenConstant *constant)
+{
+  agviz_node_free (constant->node);
+  location_clear (&constant->where);
+  g_free (constant);
+}
+
+static gboolean
+is_trace_output (AgvizChecker  *self,
+                 AgvizNode     *node,
+                 GError       **error,
+                 gboolean      *failed)
+{
+  g_autoptr(GArray) inputs = NULL, outputs = NULL;
+
+  if (g_strcmp0 (node->op_type, "_Retval") == 0)
+    return TRUE;
+  if (g_strcmp0 (node->op_type, "Identity") != 0 && g_strcmp0 (node->op_type, "IdentityN") != 0)
+    return FALSE;
+  if (!agviz_store_list_node_edges (self->store, node->id, &inputs, &outputs, error))
+    {
+      *failed = TRUE;
+      return FALSE;
+    }
+  for (guint i = 0; i < outputs->len; i++)
+    if (g_array_index (outputs, AgvizEdge, i).src_output >= 0)
+      return FALSE;
+  return TRUE;
+}
+
+/* Whether @node's value goes straight into an output of its trace. */
+static gboolean
+feeds_trace_output (AgvizChecker  *self,
+                    AgvizNode     *node,
+                    GError       **error,
+                    gboolean      *failed)
+{
+  g_autoptr(GArray) inputs = NULL, outputs = NULL;
+
+  if (!agviz_store_list_node_edges (self->store, node->id, &inputs, &outputs, error))
+    {
+      *failed = TRUE;
+      return FALSE;
+    }
+  for (guint i = 0; i < outputs->len && !*failed; i++)
+    {
+      AgvizEdge *edge = &g_array_index (outputs, AgvizEdge, i);
+      g_autoptr(AgvizNode) consumer = NULL;
+
+      if (edge->src_output < 0)
+        continue;
+      consumer = agviz_store_get_node (self->store, edge->dst_node_id, error);
+      if (consumer == NULL)
+        *failed = TRUE;
+      else if (is_trace_output (self, consumer, error, failed))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Every Const of @function's traces with where it was created (element-type FrozenConstant). */
+static GPtrArray *
+list_frozen_constants (AgvizChecker         *self,
+                       AgvizFunction        *function,
+                       const FunctionSource *source,
+                       GError              **error)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) frozen_constant_free);
+  const AgvizPythonDefinition *definition = &source->scan->definition;
+
+  for (guint t = 0; t < function->traces->len; t++)
+    {
+      AgvizTrace *trace = g_ptr_array_index (function->traces, t);
+      g_autoptr(GPtrArray) constants = agviz_store_list_trace_nodes_of_type (self->store, trace->id,
+                                                                             "Const", error);
+      if (constants == NULL)
+        return NULL;
+      for (guint n = 0; n < constants->len; n++)
+        {
+          FrozenConstant *constant = g_new0 (FrozenConstant, 1);
+          g_autoptr(GPtrArray) frames = NULL;
+          gboolean failed = FALSE;
+
+          constant->trace = trace;
+          constant->node = g_steal_pointer (&constants->pdata[n]);
+          g_ptr_array_add (found, constant);
+          if (constant->node->stack_id == 0)
+            continue;
+          locate_stack (self, constant->node->stack_id, &constant->where);
+          frames = agviz_store_get_stack_frames (self->store, constant->node->stack_id, error);
+          if (frames == NULL)
+            return NULL;
+          constant->after_body = TRUE;
+          for (guint f = 0; f < frames->len; f++)
+            {
+              AgvizFrame *frame = g_ptr_array_index (frames, f);
+              if (g_strcmp0 (frame->file, source->file) == 0 &&
+                  frame->line >= definition->body_first_line &&
+                  frame->line <= definition->body_last_line)
+                constant->after_body = FALSE;
+            }
+          if (constant->after_body)
+            constant->feeds_output = feeds_trace_output (self, constant->node, error, &failed);
+          if (failed)
+            return NULL;
+        }
+    }
+  return g_steal_pointer (&found);
+}
+
+/* The Const that froze @value, and the statement that led to it.  Only a trace called twice or
+ * more shows a frozen value: a function traced anew for every call computes it every time. */
+static FrozenConstant *
+find_freezing_constant (const FunctionSource          *source,
+                        GPtrArray                     *constants,
+                        const AgvizPythonScanFinding  *value,
+                        const AgvizPythonScanUse     **use_out)
+{
+  for (guint c = 0; c < constants->len; c++)
+    {
+      FrozenConstant *constant = g_ptr_array_index (constants, c);
+
+      if (constant->trace->execution_count < 2)
+        continue;
+      for (guint u = 0; u < value->uses->len; u++)
+        {
+          const AgvizPythonScanUse *use = g_ptr_array_index (value->uses, u);
+
+          if (constant->where.file != NULL && g_str_equal (constant->where.file, source->file) &&
+              constant->where.line >= use->first_line && constant->where.line <= use->last_line)
+            {
+              *use_out = use;
+              return constant;
+            }
+          if (use->returned && constant->after_body && constant->feeds_output)
+            {
+              *use_out = use;
+              return constant;
+            }
+        }
+    }
+  return NULL;
+}
 
 static gboolean
 check_frozen_values (AgvizChecker  *self,
                      GError       **error)
 {
-  GRegex *regexes[G_N_ELEMENTS (frozen_sources)];
-  gboolean ok = TRUE;
-
-  for (guint i = 0; i < G_N_ELEMENTS (frozen_sources); i++)
-    regexes[i] = g_regex_new (frozen_sources[i].pattern, 0, 0, NULL);
-
-  for (guint f = 0; ok && f < self->functions->len; f++)
+  for (guint f = 0; f < self->functions->len; f++)
     {
       AgvizFunction *function = g_ptr_array_index (self->functions, f);
-      g_autoptr(GHashTable) reported = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_auto(FunctionSource) source = { 0 };
+      g_autoptr(GPtrArray) constants = NULL;
       gint64 executions = function_execution_count (function);
+      gboolean has_values = FALSE;
 
+      /* Called once, a frozen value cannot show: every call saw the value of its own trace. */
       if (executions < 2)
         continue;
-
-      for (guint t = 0; ok && t < function->traces->len; t++)
+      if (!read_function_source (self, function, &source, error))
         {
-          AgvizTrace *trace = g_ptr_array_index (function->traces, t);
-          g_autoptr(GPtrArray) constants = agviz_store_list_trace_nodes_of_type (self->store,
-                                                                                 trace->id,
-                                                                                 "Const", error);
-          if (constants == NULL)
-            {
-              ok = FALSE;
-              break;
-            }
-          for (guint n = 0; n < constants->len; n++)
-            {
-              AgvizNode *node = g_ptr_array_index (constants, n);
-              g_auto(Location) where = { 0 };
-              g_autofree char *key = NULL;
-              g_autoptr(AgvizDiagnostic) diagnostic = NULL;
-              g_autofree char *message = NULL;
-              const FrozenSource *source = NULL;
-
-              if (!locate_stack (self, node->stack_id, &where) || where.source_line == NULL)
-                continue;
-              for (guint i = 0; i < G_N_ELEMENTS (frozen_sources) && source == NULL; i++)
-                if (g_regex_match (regexes[i], where.source_line, 0, NULL))
-                  source = &frozen_sources[i];
-              if (source == NULL)
-                continue;
-
-              key = g_strdup_printf ("%s:%d", where.file, where.line);
-              if (!g_hash_table_add (reported, g_steal_pointer (&key)))
-                continue;
-
-              message = g_strdup_printf ("%s uses %s at trace time: its value is frozen into "
-                                         "a constant", function->name, source->what);
-              diagnostic = agviz_diagnostic_new (AGVIZ_DIAGNOSTIC_SEVERITY_WARNING,
-                                                 AGVIZ_DIAGNOSTIC_KIND_FROZEN_VALUE, message);
-              agviz_diagnostic_set_function (diagnostic, function->id, function->name);
-              agviz_diagnostic_set_trace (diagnostic, trace->id, trace->ordinal);
-              agviz_diagnostic_set_node (diagnostic, node->id, node->name);
-              set_location (diagnostic, &where);
-              agviz_diagnostic_add_evidence (diagnostic, "Const node '%s' in trace %d (%s) was "
-                                             "created by line %d while tracing", node->name,
-                                             trace->ordinal, trace->graph_name, where.line);
-              agviz_diagnostic_add_evidence (diagnostic, "%s ran %" G_GINT64_FORMAT " time%s "
-                                             "from %u trace%s: each call returned the value "
-                                             "computed while tracing", function->name, executions,
-                                             plural (executions), function->traces->len,
-                                             plural (function->traces->len));
-              agviz_diagnostic_set_fix (diagnostic, source->fix);
-              g_list_store_append (self->diagnostics, diagnostic);
-            }
+          if (error != NULL && *error != NULL)
+            return FALSE;
+          continue;
         }
-    }
-
-  for (guint i = 0; i < G_N_ELEMENTS (frozen_sources); i++)
-    g_clear_pointer (&regexes[i], g_regex_unref);
-  return ok;
-}
-
-/* ---- 4. Python side effects at trace time ------------------------------------------------ */
-
-typedef struct
-{
-  int         def_line;
-  GPtrArray  *lines;          /* body lines, the first is def_line + 1 */
-  GHashTable *local_names;    /* parameters and names assigned in the body */
-} FunctionBody;
-
-static void
-function_body_clear (FunctionBody *body)
-{
-  g_clear_pointer (&body->lines, g_ptr_array_unref);
-  g_clear_pointer (&body->local_names, g_hash_table_unref);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FunctionBody, function_body_clear)
-
-static gsize
-indent_of (const char *line)
-{
-  return strspn (line, " \t");
-}
-
-static void
-add_identifiers (GHashTable *names,
-                 GRegex     *identifier,
-                 const char *text)
-{
-  GMatchInfo *match = NULL;
-
-  g_regex_match (identifier, text, 0, &match);
-  while (g_match_info_matches (match))
-    {
-      g_hash_table_add (names, g_match_info_fetch (match, 1));
-      g_match_info_next (match, NULL);
-    }
-  g_match_info_free (match);
-}
-
-/* Reads @function's def line and body from its source; FALSE when the source is not there. */
-static gboolean
-read_function_body (AgvizChecker  *self,
-                    AgvizFunction *function,
-                    FunctionBody  *body)
-{
-  g_autoptr(GPtrArray) lines = NULL;
-  g_autoptr(GRegex) param = NULL, assignment = NULL, loop = NULL, alias = NULL;
-  g_autoptr(GString) header = g_string_new (NULL);
-  int first = 0;
-  guint def_index = G_MAXUINT, body_start;
-  gsize def_indent;
-
-  if (function->file == NULL || function->line <= 0)
-    return FALSE;
-  agviz_source_map_get_lines (self->source_map, function->file, function->line,
-                              function->line + MAX_BODY_LINES, &lines, &first, NULL);
-  if (lines->len == 0 || first != function->line)
-    return FALSE;
-
-  /* The recorded line may be a decorator's: the def follows it. */
-  for (guint i = 0; i < lines->len && i < 20; i++)
-    {
-      const char *text = g_ptr_array_index (lines, i);
-      const char *code = text + indent_of (text);
-
-      if (g_str_has_prefix (code, "def ") || g_str_has_prefix (code, "async def "))
-        {
-          def_index = i;
-          break;
-        }
-      if (*code != '@' && *code != '\0' && *code != '#')
+      for (guint i = 0; i < source.scan->findings->len; i++)
+        has_values |= ((AgvizPythonScanFinding *) g_ptr_array_index (source.scan->findings, i))->kind ==
+                      AGVIZ_PYTHON_SCAN_TRACE_TIME_VALUE;
+      if (!has_values)
+        continue;
+      constants = list_frozen_constants (self, function, &source, error);
+      if (constants == NULL)
         return FALSE;
-    }
-  if (def_index == G_MAXUINT)
-    return FALSE;
-  def_indent = indent_of (g_ptr_array_index (lines, def_index));
 
-  /* The header may span lines: up to the line ending in ':'. */
-  body_start = def_index;
-  for (; body_start < lines->len; body_start++)
-    {
-      const char *text = g_ptr_array_index (lines, body_start);
-      g_autofree char *trimmed = g_strstrip (g_strdup (text));
+      for (guint i = 0; i < source.scan->findings->len; i++)
+        {
+          const AgvizPythonScanFinding *value = g_ptr_array_index (source.scan->findings, i);
+          const AgvizPythonScanUse *use = NULL;
+          g_autoptr(AgvizDiagnostic) diagnostic = NULL;
+          g_autofree char *message = NULL, *text = NULL;
+          FrozenConstant *constant;
+          AgvizTrace *trace;
 
-      g_string_append (header, trimmed);
-      g_string_append_c (header, ' ');
-      if (g_str_has_suffix (trimmed, ":"))
-        break;
-    }
-  body_start++;
+          if (value->kind != AGVIZ_PYTHON_SCAN_TRACE_TIME_VALUE ||
+              (constant = find_freezing_constant (&source, constants, value, &use)) == NULL)
+            continue;
+          trace = constant->trace;
 
-  body->def_line = function->line + (int) def_index;
-  body->lines = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = body_start; i < lines->len; i++)
-    {
-      const char *text = g_ptr_array_index (lines, i);
-      const char *code = text + indent_of (text);
+          message = g_strdup_printf ("%s uses %s at trace time: its value is frozen into a "
+                                     "constant", function->name,
+                                     agviz_python_value_source_to_string (value->source));
+          diagnostic = agviz_diagnostic_new (AGVIZ_DIAGNOSTIC_SEVERITY_WARNING,
+                                             AGVIZ_DIAGNOSTIC_KIND_FROZEN_VALUE, message);
+          agviz_diagnostic_set_function (diagnostic, function->id, function->name);
+          agviz_diagnostic_set_trace (diagnostic, trace->id, trace->ordinal);
+          agviz_diagnostic_set_node (diagnostic, constant->node->id, constant->node->name);
+          text = source_line_text (&source, value->line);
+          agviz_diagnostic_set_location (diagnostic, source.file, value->line, text);
 
-      if (*code != '\0' && *code != '#' && indent_of (text) <= def_indent)
-        break;
-      g_ptr_array_add (body->lines, g_strdup (text));
-    }
-  /* body->lines[0] is the line after the header: keep line numbers right. */
-  body->def_line = function->line + (int) body_start - 1;
-
-  body->local_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  param = g_regex_new ("[(,]\\s*\\**([A-Za-z_]\\w*)", 0, 0, NULL);
-  {
-    const char *open = strchr (header->str, '(');
-    if (open != NULL)
-      add_identifiers (body->local_names, param, open);
-  }
-  assignment = g_regex_new ("^\\s*([A-Za-z_]\\w*)\\s*(?::[^=]*)?(?:[-+*/%&|^]|//|\\*\\*|>>|<<)?=(?!=)",
-                            0, 0, NULL);
-  loop = g_regex_new ("\\bfor\\s+([A-Za-z_]\\w*)", 0, 0, NULL);
-  alias = g_regex_new ("\\bas\\s+([A-Za-z_]\\w*)", 0, 0, NULL);
-  for (guint i = 0; i < body->lines->len; i++)
-    {
-      const char *text = g_ptr_array_index (body->lines, i);
-
-      add_identifiers (body->local_names, assignment, text);
-      add_identifiers (body->local_names, loop, text);
-      add_identifiers (body->local_names, alias, text);
+          if (value->helper != NULL)
+            agviz_diagnostic_add_evidence (diagnostic, "line %d calls %s(), which returns the "
+                                           "value of %s() (line %d) while tracing", value->line,
+                                           value->helper, value->call, value->call_line);
+          else
+            agviz_diagnostic_add_evidence (diagnostic, "line %d calls %s() while tracing",
+                                           value->line, value->call);
+          if (use->returned && constant->after_body && !(constant->where.file != NULL &&
+                                                         g_str_equal (constant->where.file, source.file) &&
+                                                         constant->where.line >= use->first_line &&
+                                                         constant->where.line <= use->last_line))
+            agviz_diagnostic_add_evidence (diagnostic, "line %d returns the value%s%s: Const "
+                                           "node '%s' in trace %d (%s), an output of the trace, "
+                                           "was made from it when the body returned", use->line,
+                                           use->name != NULL ? " through " : "",
+                                           use->name != NULL ? use->name : "",
+                                           constant->node->name, trace->ordinal, trace->graph_name);
+          else if (use->name != NULL)
+            agviz_diagnostic_add_evidence (diagnostic, "the value reaches line %d through %s: "
+                                           "Const node '%s' in trace %d (%s) was created by "
+                                           "line %d while tracing", use->line, use->name,
+                                           constant->node->name, trace->ordinal,
+                                           trace->graph_name, constant->where.line);
+          else
+            agviz_diagnostic_add_evidence (diagnostic, "Const node '%s' in trace %d (%s) was "
+                                           "created by line %d while tracing",
+                                           constant->node->name, trace->ordinal,
+                                           trace->graph_name, constant->where.line);
+          agviz_diagnostic_add_evidence (diagnostic, "%s ran %" G_GINT64_FORMAT " time%s "
+                                         "from %u trace%s: each call returned the value "
+                                         "computed while tracing", function->name, executions,
+                                         plural (executions), function->traces->len,
+                                         plural (function->traces->len));
+          agviz_diagnostic_set_fix (diagnostic, frozen_fixes[value->source]);
+          g_list_store_append (self->diagnostics, diagnostic);
+        }
     }
   return TRUE;
 }
 
-/* Whether some PrintV2 node of @function was created by @line. */
+/* ---- 4. Python side effects at trace time ------------------------------------------------ */
+
+/* Whether some PrintV2 node of @function was created by @line of @file. */
 static gboolean
 line_has_print_op (AgvizChecker   *self,
                    AgvizFunction  *function,
+                   const char     *file,
                    int             line,
                    GError        **error,
                    gboolean       *failed)
@@ -1059,7 +1261,7 @@ line_has_print_op (AgvizChecker   *self,
           g_auto(Location) where = { 0 };
 
           if (locate_stack (self, node->stack_id, &where) &&
-              g_strcmp0 (where.file, function->file) == 0 && where.line == line)
+              g_strcmp0 (where.file, file) == 0 && where.line == line)
             return TRUE;
         }
     }
@@ -1069,6 +1271,7 @@ line_has_print_op (AgvizChecker   *self,
 static void
 add_side_effect (AgvizChecker  *self,
                  AgvizFunction *function,
+                 const char    *file,
                  int            line,
                  const char    *code,
                  const char    *message,
@@ -1077,12 +1280,11 @@ add_side_effect (AgvizChecker  *self,
   g_autoptr(AgvizDiagnostic) diagnostic = agviz_diagnostic_new (AGVIZ_DIAGNOSTIC_SEVERITY_WARNING,
                                                                 AGVIZ_DIAGNOSTIC_KIND_TRACE_TIME_SIDE_EFFECT,
                                                                 message);
-  g_autofree char *stripped = code != NULL ? g_strstrip (g_strdup (code)) : NULL;
   gint64 executions = function_execution_count (function);
   gint64 skipped = MAX (executions - (gint64) function->traces->len, 0);
 
   agviz_diagnostic_set_function (diagnostic, function->id, function->name);
-  agviz_diagnostic_set_location (diagnostic, function->file, line, stripped);
+  agviz_diagnostic_set_location (diagnostic, file, line, code);
   agviz_diagnostic_add_evidence (diagnostic, "%s was traced %u time%s and ran %" G_GINT64_FORMAT
                                  " time%s: the line ran once per trace, and was skipped on %"
                                  G_GINT64_FORMAT " call%s", function->name, function->traces->len,
@@ -1109,74 +1311,82 @@ static gboolean
 check_side_effects (AgvizChecker  *self,
                     GError       **error)
 {
-  g_autoptr(GRegex) print_call = g_regex_new ("(?<![\\w.])print\\s*\\(", 0, 0, NULL);
-  g_autoptr(GRegex) mutation = g_regex_new ("(?<![\\w.])([A-Za-z_]\\w*)((?:\\.\\w+)*)\\."
-                                            "(append|extend|insert|add|update|setdefault)\\s*\\(",
-                                            0, 0, NULL);
-  g_autoptr(GRegex) item_store = g_regex_new ("^\\s*([A-Za-z_]\\w*)((?:\\.\\w+)*)\\[[^\\]]*\\]\\s*"
-                                              "(?:[-+*/]|//)?=(?!=)", 0, 0, NULL);
-
   for (guint f = 0; f < self->functions->len; f++)
     {
       AgvizFunction *function = g_ptr_array_index (self->functions, f);
-      g_auto(FunctionBody) body = { 0 };
+      g_auto(FunctionSource) source = { 0 };
       g_autoptr(GHashTable) reported_lines = g_hash_table_new (NULL, NULL);
 
-      if (function->traces->len == 0 || !read_function_body (self, function, &body))
+      if (function->traces->len == 0)
         continue;
-
-      for (guint i = 0; i < body.lines->len; i++)
+      if (!read_function_source (self, function, &source, error))
         {
-          const char *text = g_ptr_array_index (body.lines, i);
-          const char *code = text + indent_of (text);
-          int line = body.def_line + 1 + (int) i;
-          g_autoptr(GMatchInfo) match = NULL;
+          if (error != NULL && *error != NULL)
+            return FALSE;
+          continue;
+        }
+
+      for (guint i = 0; i < source.scan->findings->len; i++)
+        {
+          const AgvizPythonScanFinding *finding = g_ptr_array_index (source.scan->findings, i);
+          g_autofree char *text = NULL, *message = NULL, *fix = NULL;
           gboolean failed = FALSE;
 
-          if (*code == '#')
+          if (finding->kind == AGVIZ_PYTHON_SCAN_TRACE_TIME_VALUE ||
+              g_hash_table_contains (reported_lines, GINT_TO_POINTER (finding->line)))
             continue;
 
-          if (g_regex_match (print_call, text, 0, NULL))
+          switch (finding->kind)
             {
-              gboolean has_op = line_has_print_op (self, function, line, error, &failed);
-
-              if (failed)
-                return FALSE;
-              if (!has_op)
+            case AGVIZ_PYTHON_SCAN_PRINT:
+              /* A print that AutoGraph turned into a PrintV2 op runs on every call. */
+              if (line_has_print_op (self, function, source.file, finding->line, error, &failed) ||
+                  failed)
                 {
-                  g_autofree char *message = g_strdup_printf ("%s calls Python's print at line "
-                                                              "%d: it prints while tracing only",
-                                                              function->name, line);
-                  add_side_effect (self, function, line, text, message,
-                                   "Use tf.print(...): it becomes a PrintV2 op and prints on "
-                                   "every call.");
-                  g_hash_table_add (reported_lines, GINT_TO_POINTER (line));
+                  if (failed)
+                    return FALSE;
                   continue;
                 }
-            }
+              message = g_strdup_printf ("%s calls Python's print at line %d: it prints while "
+                                         "tracing only", function->name, finding->line);
+              fix = g_strdup ("Use tf.print(...): it becomes a PrintV2 op and prints on every "
+                              "call.");
+              break;
 
-          if (g_regex_match (mutation, text, 0, &match) ||
-              (g_match_info_free (g_steal_pointer (&match)),
-               g_regex_match (item_store, text, 0, &match)))
-            {
-              g_autofree char *base = g_match_info_fetch (match, 1);
-              g_autofree char *attributes = g_match_info_fetch (match, 2);
-              gboolean outer = !g_hash_table_contains (body.local_names, base) ||
-                               ((g_str_equal (base, "self") || g_str_equal (base, "cls")) &&
-                                *attributes != '\0');
-              g_autofree char *target = g_strconcat (base, attributes, NULL);
-              g_autofree char *message = NULL, *fix = NULL;
-
-              if (!outer || g_str_equal (base, "tf") || g_str_equal (base, "np"))
-                continue;
+            case AGVIZ_PYTHON_SCAN_MUTATING_CALL:
+            case AGVIZ_PYTHON_SCAN_ITEM_STORE:
               message = g_strdup_printf ("%s mutates %s, defined outside it, at trace time",
-                                         function->name, target);
+                                         function->name, finding->name);
               fix = g_strdup_printf ("%s changes once per trace, not per call, and holds "
                                      "symbolic tensors: return the values instead, or keep "
-                                     "them in a tf.Variable or tf.TensorArray.", target);
-              add_side_effect (self, function, line, text, message, fix);
-              g_hash_table_add (reported_lines, GINT_TO_POINTER (line));
+                                     "them in a tf.Variable or tf.TensorArray.", finding->name);
+              break;
+
+            case AGVIZ_PYTHON_SCAN_ATTRIBUTE_STORE:
+              message = g_strdup_printf ("%s sets %s, on an object defined outside it, at trace "
+                                         "time", function->name, finding->name);
+              fix = g_strdup_printf ("%s changes once per trace, not per call: keep the value in "
+                                     "a tf.Variable made once (in __init__ or build) and change "
+                                     "it with .assign() / .assign_add(), or return it.",
+                                     finding->name);
+              break;
+
+            case AGVIZ_PYTHON_SCAN_GLOBAL_STORE:
+              message = g_strdup_printf ("%s assigns %s, a variable outside it, at trace time",
+                                         function->name, finding->name);
+              fix = g_strdup_printf ("%s changes once per trace, not per call: keep it in a "
+                                     "tf.Variable made outside the function and change it with "
+                                     ".assign() / .assign_add(), or return the value.",
+                                     finding->name);
+              break;
+
+            case AGVIZ_PYTHON_SCAN_TRACE_TIME_VALUE:
+              g_assert_not_reached ();
             }
+
+          text = source_line_text (&source, finding->line);
+          add_side_effect (self, function, source.file, finding->line, text, message, fix);
+          g_hash_table_add (reported_lines, GINT_TO_POINTER (finding->line));
         }
     }
   return TRUE;
@@ -1184,57 +1394,199 @@ check_side_effects (AgvizChecker  *self,
 
 /* ---- 5. NaN and infinities --------------------------------------------------------------- */
 
+/* Nodes looked at when following an -inf towards a loss or an output. */
+#define MAX_INF_WALK 256
+
+/* Ops whose output holds their input's values: an -inf goes through them unchanged. */
+static const char *const value_preserving_ops[] = {
+  "Identity", "IdentityN", "Snapshot", "StopGradient", "PreventGradient", "Reshape", "Squeeze",
+  "ExpandDims", "EnsureShape", "_Retval",
+};
+
+static gboolean
+is_value_preserving_op (const char *op_type)
+{
+  for (guint i = 0; op_type != NULL && i < G_N_ELEMENTS (value_preserving_ops); i++)
+    if (g_str_equal (op_type, value_preserving_ops[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+names_a_loss (const char *name)
+{
+  g_autofree char *lower = g_ascii_strdown (name, -1);
+  return strstr (lower, "loss") != NULL;
+}
+
+/* Whether the -inf that @node_id produced reaches a loss or an output of its trace: the node is
+ * one (by its name or scope, or as an output), or feeds one through ops that keep values as they
+ * are.  *@reached names the node.  FALSE with @error set when the store fails. */
+static gboolean
+infinity_reaches_result (AgvizChecker  *self,
+                         gint64         node_id,
+                         char         **reached,
+                         GError       **error)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GArray) queue = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 *first = g_new (gint64, 1);
+
+  *first = node_id;
+  g_hash_table_add (seen, first);
+  g_array_append_val (queue, node_id);
+  for (guint q = 0; q < queue->len && q < MAX_INF_WALK; q++)
+    {
+      gint64 id = g_array_index (queue, gint64, q);
+      g_autoptr(AgvizNode) node = agviz_store_get_node (self->store, id, error);
+      g_autoptr(GArray) inputs = NULL, outputs = NULL;
+      gboolean failed = FALSE;
+
+      if (node == NULL)
+        return FALSE;
+      if (names_a_loss (node->name) || is_trace_output (self, node, error, &failed))
+        {
+          *reached = g_strdup (node->name);
+          return TRUE;
+        }
+      if (failed)
+        return FALSE;
+      if (q > 0 && !is_value_preserving_op (node->op_type))
+        continue;
+      if (!agviz_store_list_node_edges (self->store, id, &inputs, &outputs, error))
+        return FALSE;
+      for (guint i = 0; i < outputs->len; i++)
+        {
+          AgvizEdge *edge = &g_array_index (outputs, AgvizEdge, i);
+          gint64 *next;
+
+          if (edge->src_output < 0 || g_hash_table_contains (seen, &edge->dst_node_id))
+            continue;
+          next = g_new (gint64, 1);
+          *next = edge->dst_node_id;
+          g_hash_table_add (seen, next);
+          g_array_append_val (queue, edge->dst_node_id);
+        }
+    }
+  return FALSE;
+}
+
+/* The node of @summary, where it was created, and its function and trace (any may stay NULL). */
+static gboolean
+locate_summary (AgvizChecker        *self,
+                AgvizTensorSummary  *summary,
+                AgvizNode          **node,
+                Location            *where,
+                AgvizFunction      **function,
+                AgvizTrace         **trace,
+                GError             **error)
+{
+  if (summary->node_id != 0)
+    {
+      *node = agviz_store_get_node (self->store, summary->node_id, error);
+      if (*node == NULL)
+        return FALSE;
+      locate_stack (self, (*node)->stack_id, where);
+      *function = g_hash_table_lookup (self->trace_functions, &(*node)->trace_id);
+      *trace = g_hash_table_lookup (self->traces, &(*node)->trace_id);
+      return TRUE;
+    }
+  for (guint i = 0; i < self->executions->len; i++)
+    {
+      AgvizExecution *execution = g_ptr_array_index (self->executions, i);
+      if (execution->id == summary->execution_id)
+        locate_stack (self, execution->stack_id, where);
+    }
+  return TRUE;
+}
+
+static char *
+describe_producer (AgvizNode *node)
+{
+  if (node == NULL)
+    return g_strdup ("an eager op");
+  if (node->op_type != NULL)
+    return g_strdup_printf ("%s (%s)", node->name, node->op_type);
+  return g_strdup (node->name);
+}
+
+/* NaN is always an error, and so is +inf.  -inf alone is routine as a mask (before a softmax,
+ * a max or a top-k): an error only where it reaches a loss or an output, else a note. */
 static gboolean
 check_nan_inf (AgvizChecker  *self,
                GError       **error)
 {
   g_autoptr(GPtrArray) summaries = agviz_store_list_unhealthy_summaries (self->store, error);
-  g_autoptr(AgvizDiagnostic) diagnostic = NULL;
-  g_autoptr(AgvizNode) node = NULL;
+  g_autoptr(GHashTable) reaches = NULL;
   g_autoptr(GHashTable) nodes = NULL;
+  g_autoptr(AgvizDiagnostic) diagnostic = NULL;
+  g_autoptr(AgvizNode) node = NULL, mask_node = NULL;
   g_auto(Location) where = { 0 };
-  g_autofree char *message = NULL, *values = NULL, *fix = NULL;
-  AgvizTensorSummary *first;
+  g_autofree char *message = NULL, *values = NULL, *fix = NULL, *producer = NULL;
+  g_autofree char *reached = NULL;
+  AgvizTensorSummary *chosen = NULL, *first_mask = NULL;
   AgvizFunction *function = NULL;
   AgvizTrace *trace = NULL;
-  const char *producer;
+  gboolean serious = FALSE;
 
   if (summaries == NULL)
     return FALSE;
   if (summaries->len == 0)
     return TRUE;
 
-  first = g_ptr_array_index (summaries, 0);
-  if (first->node_id != 0)
+  /* node id -> the loss or output its -inf reaches ("" for none), each walked once. */
+  reaches = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+  for (guint i = 0; i < summaries->len && !serious; i++)
     {
-      node = agviz_store_get_node (self->store, first->node_id, error);
-      if (node == NULL)
-        return FALSE;
-      locate_stack (self, node->stack_id, &where);
-      function = g_hash_table_lookup (self->trace_functions, &node->trace_id);
-      trace = g_hash_table_lookup (self->traces, &node->trace_id);
-    }
-  else
-    {
-      for (guint i = 0; i < self->executions->len; i++)
+      AgvizTensorSummary *summary = g_ptr_array_index (summaries, i);
+      const char *target;
+
+      if (summary->nan_count > 0 || summary->pos_inf_count > 0)
         {
-          AgvizExecution *execution = g_ptr_array_index (self->executions, i);
-          if (execution->id == first->execution_id)
-            locate_stack (self, execution->stack_id, &where);
+          chosen = summary;
+          serious = TRUE;
+          break;
         }
+      if (summary->neg_inf_count <= 0)
+        continue;
+      if (summary->node_id != 0 && !g_hash_table_contains (reaches, &summary->node_id))
+        {
+          g_autofree char *name = NULL;
+
+          if (!infinity_reaches_result (self, summary->node_id, &name, error) && error != NULL &&
+              *error != NULL)
+            return FALSE;
+          g_hash_table_insert (reaches, &summary->node_id, name != NULL ? g_steal_pointer (&name)
+                                                                        : g_strdup (""));
+        }
+      target = summary->node_id != 0 ? g_hash_table_lookup (reaches, &summary->node_id) : "";
+      if (*target != '\0')
+        {
+          chosen = summary;
+          serious = TRUE;
+          reached = g_strdup (target);
+        }
+      else if (first_mask == NULL)
+        first_mask = summary;
     }
-  producer = node != NULL ? node->name : "an eager op";
+  if (chosen == NULL)
+    chosen = first_mask;
+
+  if (!locate_summary (self, chosen, &node, &where, &function, &trace, error))
+    return FALSE;
+  producer = describe_producer (node);
 
   values = g_strdup_printf ("%" G_GINT64_FORMAT " NaN, %" G_GINT64_FORMAT " -inf, %"
-                            G_GINT64_FORMAT " +inf", MAX (first->nan_count, 0),
-                            MAX (first->neg_inf_count, 0), MAX (first->pos_inf_count, 0));
-  if (node != NULL && node->op_type != NULL)
-    message = g_strdup_printf ("%s (%s) produced %s first", producer, node->op_type,
-                               first->nan_count > 0 ? "NaN" : "an infinity");
-  else
+                            G_GINT64_FORMAT " +inf", MAX (chosen->nan_count, 0),
+                            MAX (chosen->neg_inf_count, 0), MAX (chosen->pos_inf_count, 0));
+  if (serious)
     message = g_strdup_printf ("%s produced %s first", producer,
-                               first->nan_count > 0 ? "NaN" : "an infinity");
-  diagnostic = agviz_diagnostic_new (AGVIZ_DIAGNOSTIC_SEVERITY_ERROR,
+                               chosen->nan_count > 0 ? "NaN" : "an infinity");
+  else
+    message = g_strdup_printf ("%s produced -inf, which reaches no loss and no output",
+                               producer);
+  diagnostic = agviz_diagnostic_new (serious ? AGVIZ_DIAGNOSTIC_SEVERITY_ERROR
+                                             : AGVIZ_DIAGNOSTIC_SEVERITY_NOTE,
                                      AGVIZ_DIAGNOSTIC_KIND_NAN_INF, message);
   if (function != NULL)
     agviz_diagnostic_set_function (diagnostic, function->id, function->name);
@@ -1246,12 +1598,29 @@ check_nan_inf (AgvizChecker  *self,
     set_location (diagnostic, &where);
 
   agviz_diagnostic_add_evidence (diagnostic, "tensor summary of output %d%s: %s out of %"
-                                 G_GINT64_FORMAT " element%s%s%s", first->output_slot,
-                                 first->execution_id != 0 ? " in the first bad call" : "",
-                                 values, MAX (first->element_count, 0),
-                                 plural (MAX (first->element_count, 0)),
-                                 first->shape != NULL ? ", shape " : "",
-                                 first->shape != NULL ? first->shape : "");
+                                 G_GINT64_FORMAT " element%s%s%s", chosen->output_slot,
+                                 chosen->execution_id != 0 ? " in the first bad call" : "",
+                                 values, MAX (chosen->element_count, 0),
+                                 plural (MAX (chosen->element_count, 0)),
+                                 chosen->shape != NULL ? ", shape " : "",
+                                 chosen->shape != NULL ? chosen->shape : "");
+  if (reached != NULL)
+    agviz_diagnostic_add_evidence (diagnostic, "the -inf reaches %s, %s", reached,
+                                   names_a_loss (reached) ? "a loss" : "an output of the trace");
+  if (serious && first_mask != NULL && first_mask != chosen)
+    {
+      g_auto(Location) mask_where = { 0 };
+      AgvizFunction *mask_function = NULL;
+      AgvizTrace *mask_trace = NULL;
+      g_autofree char *mask_producer = NULL;
+
+      if (!locate_summary (self, first_mask, &mask_node, &mask_where, &mask_function, &mask_trace,
+                           error))
+        return FALSE;
+      mask_producer = describe_producer (mask_node);
+      agviz_diagnostic_add_evidence (diagnostic, "before it, %s produced -inf that reaches no "
+                                     "loss and no output", mask_producer);
+    }
   nodes = g_hash_table_new (g_int64_hash, g_int64_equal);
   for (guint i = 0; i < summaries->len; i++)
     {
@@ -1260,14 +1629,21 @@ check_nan_inf (AgvizChecker  *self,
         g_hash_table_add (nodes, &summary->node_id);
     }
   agviz_diagnostic_add_evidence (diagnostic, "%u unhealthy tensor summar%s in all, from %u "
-                                 "node%s; this is the first in execution order", summaries->len,
+                                 "node%s; this is the first %sin execution order", summaries->len,
                                  summaries->len == 1 ? "y" : "ies", g_hash_table_size (nodes),
-                                 plural (g_hash_table_size (nodes)));
+                                 plural (g_hash_table_size (nodes)),
+                                 serious ? "" : "-inf ");
 
-  fix = g_strdup_printf ("Look at the inputs of %s: guard the operation (for example add a small "
-                         "epsilon before a log or a division, or clip), and run with "
-                         "tf.debugging.enable_check_numerics() to stop at the first bad value.",
-                         producer);
+  if (serious)
+    fix = g_strdup_printf ("Look at the inputs of %s: guard the operation (for example add a "
+                           "small epsilon before a log or a division, or clip), and run with "
+                           "tf.debugging.enable_check_numerics() to stop at the first bad value.",
+                           node != NULL ? node->name : "an eager op");
+  else
+    fix = g_strdup_printf ("-inf is routine as a mask (before a softmax, a max or a top-k), and "
+                           "this one goes no further.  If %s is not meant to mask, guard it (an "
+                           "epsilon before a log, or a clip).", node != NULL ? node->name
+                                                                             : "the eager op");
   agviz_diagnostic_set_fix (diagnostic, fix);
   g_list_store_append (self->diagnostics, diagnostic);
   return TRUE;

@@ -9,6 +9,7 @@
 #include "agviz-source-map.h"
 #include "agviz-error-text.h"
 #include "agviz-error-cause.h"
+#include "agviz-python-scan.h"
 #include "agviz-diagnostic.h"
 #include "agviz-checker.h"
 #include "agviz-scene.h"

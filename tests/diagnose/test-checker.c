@@ -385,13 +385,17 @@ test_nan_inf (void)
   add_summary (&b, first_call, div, 0, 0);
   store = trace_builder_finish (&b);
 
+  /* The -inf of the first call reaches nothing (Log feeds no node here): the later NaN is the
+   * error, and the -inf its evidence. */
   found = check_kind (store, AGVIZ_DIAGNOSTIC_KIND_NAN_INF);
   g_assert_cmpuint (found->len, ==, 1);
   diagnostic = g_ptr_array_index (found, 0);
-  g_assert_cmpstr (agviz_diagnostic_get_node (diagnostic), ==, "Log");
-  g_assert_cmpstr (agviz_diagnostic_get_message (diagnostic), ==, "Log (Log) produced an infinity first");
-  g_assert_cmpint (agviz_diagnostic_get_line (diagnostic), ==, 5);
-  g_assert_true (has_evidence (diagnostic, "0 NaN, 1 -inf, 0 +inf out of 4 elements"));
+  g_assert_cmpint (agviz_diagnostic_get_severity (diagnostic), ==, AGVIZ_DIAGNOSTIC_SEVERITY_ERROR);
+  g_assert_cmpstr (agviz_diagnostic_get_node (diagnostic), ==, "truediv");
+  g_assert_cmpstr (agviz_diagnostic_get_message (diagnostic), ==, "truediv (RealDiv) produced NaN first");
+  g_assert_cmpint (agviz_diagnostic_get_line (diagnostic), ==, 6);
+  g_assert_true (has_evidence (diagnostic, "2 NaN, 0 -inf, 0 +inf out of 4 elements"));
+  g_assert_true (has_evidence (diagnostic, "before it, Log (Log) produced -inf that reaches no loss"));
   g_assert_true (has_evidence (diagnostic, "2 unhealthy tensor summaries in all, from 2 nodes"));
 
   trace_builder_init (&c, variable_program);
@@ -406,6 +410,439 @@ test_nan_inf (void)
 
   trace_builder_clear (&b);
   trace_builder_clear (&c);
+}
+
+static void
+add_summary_inf (TraceBuilder *b,
+                 gint64        execution,
+                 gint64        node,
+                 gint64        neg_inf,
+                 gint64        pos_inf)
+{
+  g_autoptr(GError) error = NULL;
+  AgvizTensorSummary summary;
+
+  agviz_tensor_summary_init (&summary);
+  summary.execution_id = execution;
+  summary.node_id = node;
+  summary.element_count = 4;
+  summary.neg_inf_count = neg_inf;
+  summary.pos_inf_count = pos_inf;
+  agviz_recorder_add_tensor_summary (b->recorder, &summary, &error);
+  g_assert_no_error (error);
+}
+
+static void
+add_edge (TraceBuilder *b,
+          gint64        trace,
+          gint64        src,
+          gint64        dst)
+{
+  g_autoptr(GError) error = NULL;
+
+  agviz_recorder_add_edge (b->recorder, trace, src, 0, dst, 0, &error);
+  g_assert_no_error (error);
+}
+
+static const char masking_program[] =
+  "import tensorflow as tf\n"                                      /* 1 */
+  "\n"                                                             /* 2 */
+  "@tf.function\n"                                                 /* 3 */
+  "def attend(scores, mask):\n"                                    /* 4 */
+  "    masked = tf.where(mask, scores, float('-inf'))\n"           /* 5 */
+  "    weights = tf.nn.softmax(masked)\n"                          /* 6 */
+  "    return tf.reshape(masked, [-1])\n";                         /* 7 */
+
+/* Runs one trace of attend: Select (-inf) -> Softmax, and Select -> Reshape -> Identity when
+ * @to_output; @name is the Select node's name.  Returns the diagnostics of kind nan-inf. */
+static GPtrArray *
+check_masking (const char *name,
+               gboolean    to_output,
+               gint64      pos_inf)
+{
+  TraceBuilder b = { 0 };
+  g_autoptr(AgvizStore) store = NULL;
+  gint64 fn, t, select, softmax, reshape, out, call;
+  GPtrArray *found;
+
+  trace_builder_init (&b, masking_program);
+  fn = trace_builder_function (&b, "attend", 3);
+  t = trace_builder_begin (&b, fn, "__inference_attend_1", "");
+  select = trace_builder_node (&b, t, name, "SelectV2", trace_builder_stack (&b, 5, "attend"));
+  softmax = trace_builder_node (&b, t, "Softmax", "Softmax", trace_builder_stack (&b, 6, "attend"));
+  add_edge (&b, t, select, softmax);
+  if (to_output)
+    {
+      reshape = trace_builder_node (&b, t, "Reshape", "Reshape", trace_builder_stack (&b, 7, "attend"));
+      out = trace_builder_node (&b, t, "Identity", "Identity", 0);
+      add_edge (&b, t, select, reshape);
+      add_edge (&b, t, reshape, out);
+    }
+  else
+    {
+      /* An Identity that feeds a node is no output. */
+      out = trace_builder_node (&b, t, "Identity", "Identity", 0);
+      add_edge (&b, t, softmax, out);
+      add_edge (&b, t, out, trace_builder_node (&b, t, "Mul", "Mul", 0));
+    }
+  trace_builder_end (&b, t, AGVIZ_TRACE_STATUS_COMPLETE);
+  call = trace_builder_call (&b, t, 1);
+  add_summary_inf (&b, call, select, 2, pos_inf);
+  add_summary_inf (&b, call, softmax, 0, 0);
+  store = trace_builder_finish (&b);
+  found = check_kind (store, AGVIZ_DIAGNOSTIC_KIND_NAN_INF);
+  trace_builder_clear (&b);
+  return found;
+}
+
+/* -inf is routine as a mask: a note, unless it reaches a loss or an output. */
+static void
+test_nan_inf_masking (void)
+{
+  g_autoptr(GPtrArray) mask = check_masking ("SelectV2", FALSE, 0);
+  g_autoptr(GPtrArray) output = check_masking ("SelectV2", TRUE, 0);
+  g_autoptr(GPtrArray) loss = check_masking ("loss/SelectV2", FALSE, 0);
+  g_autoptr(GPtrArray) positive = check_masking ("SelectV2", FALSE, 1);
+  AgvizDiagnostic *diagnostic;
+
+  g_assert_cmpuint (mask->len, ==, 1);
+  diagnostic = g_ptr_array_index (mask, 0);
+  g_assert_cmpint (agviz_diagnostic_get_severity (diagnostic), ==, AGVIZ_DIAGNOSTIC_SEVERITY_NOTE);
+  g_assert_cmpstr (agviz_diagnostic_get_message (diagnostic), ==,
+                   "SelectV2 (SelectV2) produced -inf, which reaches no loss and no output");
+  g_assert_cmpint (agviz_diagnostic_get_line (diagnostic), ==, 5);
+  g_assert_true (has_evidence (diagnostic, "0 NaN, 2 -inf, 0 +inf out of 4 elements"));
+  g_assert_nonnull (strstr (agviz_diagnostic_get_fix (diagnostic), "routine as a mask"));
+
+  g_assert_cmpuint (output->len, ==, 1);
+  diagnostic = g_ptr_array_index (output, 0);
+  g_assert_cmpint (agviz_diagnostic_get_severity (diagnostic), ==, AGVIZ_DIAGNOSTIC_SEVERITY_ERROR);
+  g_assert_cmpstr (agviz_diagnostic_get_message (diagnostic), ==, "SelectV2 (SelectV2) produced an infinity first");
+  g_assert_true (has_evidence (diagnostic, "the -inf reaches Identity, an output of the trace"));
+
+  g_assert_cmpuint (loss->len, ==, 1);
+  diagnostic = g_ptr_array_index (loss, 0);
+  g_assert_cmpint (agviz_diagnostic_get_severity (diagnostic), ==, AGVIZ_DIAGNOSTIC_SEVERITY_ERROR);
+  g_assert_true (has_evidence (diagnostic, "the -inf reaches loss/SelectV2, a loss"));
+
+  /* +inf is not a mask. */
+  g_assert_cmpuint (positive->len, ==, 1);
+  diagnostic = g_ptr_array_index (positive, 0);
+  g_assert_cmpint (agviz_diagnostic_get_severity (diagnostic), ==, AGVIZ_DIAGNOSTIC_SEVERITY_ERROR);
+}
+
+/* A stack of the module-level call line only, as TF records an op made after the body ended. */
+static gint64
+module_stack (TraceBuilder *b,
+              int           module_line)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 frames[2];
+  gint64 stack;
+
+  frames[0] = agviz_recorder_add_frame (b->recorder, b->file_id, module_line, 0, "<module>", &error);
+  g_assert_no_error (error);
+  frames[1] = agviz_recorder_add_frame (b->recorder, b->tf_file_id, 700, 0, "convert", &error);
+  g_assert_no_error (error);
+  stack = agviz_recorder_add_stack (b->recorder, frames, 2, &error);
+  g_assert_no_error (error);
+  return stack;
+}
+
+static const char frozen_flow_program[] =
+  "import random\n"                                                /*  1 */
+  "import numpy as np\n"                                           /*  2 */
+  "import tensorflow as tf\n"                                      /*  3 */
+  "np.random.seed(0)\n"                                            /*  4 */
+  "rng = np.random.default_rng(42)\n"                              /*  5 */
+  "\n"                                                             /*  6 */
+  "def jitter():\n"                                                /*  7 */
+  "    return random.uniform(0, 1)\n"                              /*  8 */
+  "\n"                                                             /*  9 */
+  "@tf.function\n"                                                 /* 10 */
+  "def through_local(x):\n"                                        /* 11 */
+  "    noise = np.random.randn(3, 3)\n"                            /* 12 */
+  "    return tf.constant(noise) * 2.0 + x\n"                      /* 13 */
+  "\n"                                                             /* 14 */
+  "@tf.function\n"                                                 /* 15 */
+  "def through_helper(x):\n"                                       /* 16 */
+  "    return x + jitter()\n"                                      /* 17 */
+  "\n"                                                             /* 18 */
+  "@tf.function\n"                                                 /* 19 */
+  "def returned():\n"                                              /* 20 */
+  "    return np.random.randn(3, 3)\n"                             /* 21 */
+  "\n"                                                             /* 22 */
+  "@tf.function\n"                                                 /* 23 */
+  "def clean(x):\n"                                                /* 24 */
+  "    np.random.seed(1)\n"                                        /* 25 */
+  "    y = x * 2.0  # np.random.randn(3)\n"                        /* 26 */
+  "    s = tf.constant(\"np.random.randn(3)\")\n"                  /* 27 */
+  "    if random.random() > 2.0:\n"                                /* 28 */
+  "        y = y + 1.0\n"                                          /* 29 */
+  "    return y + tf.random.normal([3])\n"                         /* 30 */
+  "\n"                                                             /* 31 */
+  "for _ in range(3):\n"                                           /* 32 */
+  "    through_local(tf.ones((3, 3))); through_helper(1.0); returned(); clean(1.0)\n"; /* 33 */
+
+/* The shapes TF 2.21 gives (tests/tf/frozen_locals.py): the Const on the line that converts the
+ * value, inside the body or, for a returned value, after it. */
+static void
+test_frozen_values_flow (void)
+{
+  TraceBuilder b = { 0 };
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  AgvizDiagnostic *diagnostic;
+  gint64 fn, t, c, out;
+
+  trace_builder_init (&b, frozen_flow_program);
+  fn = trace_builder_function (&b, "through_local", 10);
+  t = trace_builder_begin (&b, fn, "__inference_through_local_1", "");
+  trace_builder_node (&b, t, "Const", "Const", trace_builder_stack (&b, 13, "through_local"));
+  trace_builder_node (&b, t, "mul/y", "Const", trace_builder_stack (&b, 13, "through_local"));
+  trace_builder_end (&b, t, AGVIZ_TRACE_STATUS_COMPLETE);
+  trace_builder_call (&b, t, 3);
+
+  /* No file and no line from the importer: found from the frames named like the function. */
+  {
+    g_autoptr(GError) error = NULL;
+    fn = agviz_recorder_add_function (b.recorder, "through_helper", 0, 0, &error);
+    g_assert_no_error (error);
+  }
+  t = trace_builder_begin (&b, fn, "__inference_through_helper_2", "");
+  trace_builder_node (&b, t, "add/y", "Const", trace_builder_stack (&b, 17, "through_helper"));
+  trace_builder_end (&b, t, AGVIZ_TRACE_STATUS_COMPLETE);
+  trace_builder_call (&b, t, 3);
+
+  /* Neither file nor line, and no node made inside the body: the file is the one the nodes
+   * were made from, after the body returned. */
+  {
+    g_autoptr(GError) error = NULL;
+    fn = agviz_recorder_add_function (b.recorder, "returned", 0, 0, &error);
+    g_assert_no_error (error);
+  }
+  t = trace_builder_begin (&b, fn, "__inference_returned_3", "");
+  c = trace_builder_node (&b, t, "Const", "Const", module_stack (&b, 33));
+  out = trace_builder_node (&b, t, "Identity", "Identity", module_stack (&b, 33));
+  add_edge (&b, t, c, out);
+  trace_builder_end (&b, t, AGVIZ_TRACE_STATUS_COMPLETE);
+  trace_builder_call (&b, t, 3);
+
+  /* Consts on the lines of clean's body that mention a trace-time call in a comment or a
+   * string, or seed; line 28's value decides a Python if, which makes no Const: no evidence. */
+  fn = trace_builder_function (&b, "clean", 23);
+  t = trace_builder_begin (&b, fn, "__inference_clean_4", "");
+  for (int line = 25; line <= 30; line++)
+    {
+      g_autofree char *name = g_strdup_printf ("Const_%d", line);
+      if (line != 28)
+        trace_builder_node (&b, t, name, "Const", trace_builder_stack (&b, line, "clean"));
+    }
+  trace_builder_end (&b, t, AGVIZ_TRACE_STATUS_COMPLETE);
+  trace_builder_call (&b, t, 3);
+  store = trace_builder_finish (&b);
+
+  found = check_kind (store, AGVIZ_DIAGNOSTIC_KIND_FROZEN_VALUE);
+  g_assert_cmpuint (found->len, ==, 3);
+  diagnostic = g_ptr_array_index (found, 0);
+  g_assert_cmpstr (agviz_diagnostic_get_function (diagnostic), ==, "through_local");
+  g_assert_cmpint (agviz_diagnostic_get_line (diagnostic), ==, 12);
+  g_assert_cmpstr (agviz_diagnostic_get_source_line (diagnostic), ==, "noise = np.random.randn(3, 3)");
+  g_assert_cmpstr (agviz_diagnostic_get_node (diagnostic), ==, "Const");
+  g_assert_true (has_evidence (diagnostic, "line 12 calls np.random.randn() while tracing"));
+  g_assert_true (has_evidence (diagnostic, "the value reaches line 13 through noise: Const node "
+                                           "'Const' in trace 1 (__inference_through_local_1) was "
+                                           "created by line 13 while tracing"));
+  g_assert_true (has_evidence (diagnostic, "through_local ran 3 times from 1 trace"));
+
+  diagnostic = g_ptr_array_index (found, 1);
+  g_assert_cmpstr (agviz_diagnostic_get_function (diagnostic), ==, "through_helper");
+  g_assert_cmpstr (agviz_diagnostic_get_file (diagnostic), ==, PROGRAM_PATH);
+  g_assert_cmpint (agviz_diagnostic_get_line (diagnostic), ==, 17);
+  g_assert_cmpstr (agviz_diagnostic_get_node (diagnostic), ==, "add/y");
+  g_assert_nonnull (strstr (agviz_diagnostic_get_message (diagnostic), "Python's random module"));
+  g_assert_true (has_evidence (diagnostic, "line 17 calls jitter(), which returns the value of "
+                                           "random.uniform() (line 8) while tracing"));
+  g_assert_nonnull (strstr (agviz_diagnostic_get_fix (diagnostic), "tf.random.uniform"));
+
+  diagnostic = g_ptr_array_index (found, 2);
+  g_assert_cmpstr (agviz_diagnostic_get_function (diagnostic), ==, "returned");
+  g_assert_cmpint (agviz_diagnostic_get_line (diagnostic), ==, 21);
+  g_assert_cmpstr (agviz_diagnostic_get_node (diagnostic), ==, "Const");
+  g_assert_true (has_evidence (diagnostic, "line 21 returns the value: Const node 'Const' in "
+                                           "trace 1 (__inference_returned_3), an output of the "
+                                           "trace, was made from it when the body returned"));
+  trace_builder_clear (&b);
+}
+
+static const char retraced_program[] =
+  "import numpy as np\n"                                           /* 1 */
+  "import tensorflow as tf\n"                                      /* 2 */
+  "@tf.function\n"                                                 /* 3 */
+  "def step(n):\n"                                                 /* 4 */
+  "    noise = np.random.rand()\n"                                 /* 5 */
+  "    return tf.range(n) + tf.constant(noise)\n"                  /* 6 */
+  "for i in range(3): step(i)\n";                                  /* 7 */
+
+/* A new trace for every call: each call computed its own value, nothing was frozen. */
+static void
+test_frozen_values_retraced (void)
+{
+  TraceBuilder b = { 0 };
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  gint64 fn;
+
+  trace_builder_init (&b, retraced_program);
+  fn = trace_builder_function (&b, "step", 3);
+  for (int i = 0; i < 3; i++)
+    {
+      g_autofree char *graph = g_strdup_printf ("__inference_step_%d", i);
+      g_autofree char *signature = g_strdup_printf ("n=%d", i);
+      gint64 t = trace_builder_begin (&b, fn, graph, signature);
+
+      trace_builder_node (&b, t, "Const", "Const", trace_builder_stack (&b, 6, "step"));
+      trace_builder_end (&b, t, AGVIZ_TRACE_STATUS_COMPLETE);
+      trace_builder_call (&b, t, 1);
+    }
+  store = trace_builder_finish (&b);
+
+  found = check_kind (store, AGVIZ_DIAGNOSTIC_KIND_FROZEN_VALUE);
+  g_assert_cmpuint (found->len, ==, 0);
+  trace_builder_clear (&b);
+}
+
+/* Two defs named step: the recorded def line picks one; without it, the lines the nodes ran. */
+static const char two_steps_program[] =
+  "import numpy as np\n"                                           /*  1 */
+  "import tensorflow as tf\n"                                      /*  2 */
+  "class Old:\n"                                                   /*  3 */
+  "    def step(self, x):\n"                                       /*  4 */
+  "        return tf.constant(np.random.randn(2)) + x\n"           /*  5 */
+  "\n"                                                             /*  6 */
+  "@tf.function\n"                                                 /*  7 */
+  "def step(x):\n"                                                 /*  8 */
+  "    seen.append(x)\n"                                           /*  9 */
+  "    return x + np.random.rand()\n";                             /* 10 */
+
+static void
+test_source_by_name (void)
+{
+  TraceBuilder b = { 0 };
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(GPtrArray) frozen = NULL, effects = NULL;
+  gint64 fn, t;
+
+  trace_builder_init (&b, two_steps_program);
+  fn = trace_builder_function (&b, "step", 0);
+  t = trace_builder_begin (&b, fn, "__inference_step_1", "");
+  trace_builder_node (&b, t, "add/y", "Const", trace_builder_stack (&b, 10, "step"));
+  trace_builder_end (&b, t, AGVIZ_TRACE_STATUS_COMPLETE);
+  trace_builder_call (&b, t, 2);
+  store = trace_builder_finish (&b);
+
+  frozen = check_kind (store, AGVIZ_DIAGNOSTIC_KIND_FROZEN_VALUE);
+  g_assert_cmpuint (frozen->len, ==, 1);
+  g_assert_cmpint (agviz_diagnostic_get_line (g_ptr_array_index (frozen, 0)), ==, 10);
+  effects = check_kind (store, AGVIZ_DIAGNOSTIC_KIND_TRACE_TIME_SIDE_EFFECT);
+  g_assert_cmpuint (effects->len, ==, 1);
+  g_assert_cmpint (agviz_diagnostic_get_line (g_ptr_array_index (effects, 0)), ==, 9);
+  trace_builder_clear (&b);
+}
+
+static const char two_methods_program[] =
+  "import numpy as np\n"                                           /*  1 */
+  "import tensorflow as tf\n"                                      /*  2 */
+  "class A:\n"                                                     /*  3 */
+  "    @tf.function\n"                                             /*  4 */
+  "    def noisy(self):\n"                                         /*  5 */
+  "        return np.random.randn(2)\n"                            /*  6 */
+  "class B:\n"                                                     /*  7 */
+  "    @tf.function\n"                                             /*  8 */
+  "    def noisy(self):\n"                                         /*  9 */
+  "        return np.random.randn(3)\n"                            /* 10 */
+  "a, b = A(), B()\n"                                              /* 11 */
+  "for _ in range(3): a.noisy(); b.noisy()\n";                     /* 12 */
+
+/* No line recorded, no node made inside the body, two defs of the name: which one ran is not
+ * known, so nothing is said. */
+static void
+test_source_ambiguous (void)
+{
+  TraceBuilder b = { 0 };
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(GPtrArray) frozen = NULL;
+  gint64 fn, t, c, out;
+
+  trace_builder_init (&b, two_methods_program);
+  fn = trace_builder_function (&b, "noisy", 0);
+  t = trace_builder_begin (&b, fn, "__inference_noisy_1", "");
+  c = trace_builder_node (&b, t, "Const", "Const", module_stack (&b, 12));
+  out = trace_builder_node (&b, t, "Identity", "Identity", module_stack (&b, 12));
+  add_edge (&b, t, c, out);
+  trace_builder_end (&b, t, AGVIZ_TRACE_STATUS_COMPLETE);
+  trace_builder_call (&b, t, 3);
+  store = trace_builder_finish (&b);
+
+  frozen = check_kind (store, AGVIZ_DIAGNOSTIC_KIND_FROZEN_VALUE);
+  g_assert_cmpuint (frozen->len, ==, 0);
+  trace_builder_clear (&b);
+}
+
+static const char side_effect_shapes_program[] =
+  "import tensorflow as tf\n"                                      /*  1 */
+  "n = 0\n"                                                        /*  2 */
+  "\n"                                                             /*  3 */
+  "class Counter(tf.Module):\n"                                    /*  4 */
+  "    @tf.function\n"                                             /*  5 */
+  "    def __call__(self, x):\n"                                   /*  6 */
+  "        self.calls += 1\n"                                      /*  7 */
+  "        return x\n"                                             /*  8 */
+  "\n"                                                             /*  9 */
+  "@tf.function\n"                                                 /* 10 */
+  "def g(x):\n"                                                    /* 11 */
+  "    global n\n"                                                 /* 12 */
+  "    outs, logs = [], []\n"                                      /* 13 */
+  "    logs.append(x)\n"                                           /* 14 */
+  "    y = x + 1  # was: print(y)\n"                               /* 15 */
+  "    s = \"print(x)\"\n"                                         /* 16 */
+  "    n += 1\n"                                                   /* 17 */
+  "    return y\n";                                                /* 18 */
+
+static void
+test_side_effect_shapes (void)
+{
+  TraceBuilder b = { 0 };
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  AgvizDiagnostic *diagnostic;
+  gint64 fn, t;
+
+  trace_builder_init (&b, side_effect_shapes_program);
+  fn = trace_builder_function (&b, "Counter.__call__", 5);
+  t = trace_builder_begin (&b, fn, "__inference___call___1", "");
+  trace_builder_end (&b, t, AGVIZ_TRACE_STATUS_COMPLETE);
+  trace_builder_call (&b, t, 3);
+  fn = trace_builder_function (&b, "g", 10);
+  t = trace_builder_begin (&b, fn, "__inference_g_2", "");
+  trace_builder_end (&b, t, AGVIZ_TRACE_STATUS_COMPLETE);
+  trace_builder_call (&b, t, 3);
+  store = trace_builder_finish (&b);
+
+  found = check_kind (store, AGVIZ_DIAGNOSTIC_KIND_TRACE_TIME_SIDE_EFFECT);
+  g_assert_cmpuint (found->len, ==, 2);
+  diagnostic = g_ptr_array_index (found, 0);
+  g_assert_cmpint (agviz_diagnostic_get_line (diagnostic), ==, 7);
+  g_assert_cmpstr (agviz_diagnostic_get_message (diagnostic), ==,
+                   "Counter.__call__ sets self.calls, on an object defined outside it, at trace time");
+  g_assert_cmpstr (agviz_diagnostic_get_source_line (diagnostic), ==, "self.calls += 1");
+  g_assert_nonnull (strstr (agviz_diagnostic_get_fix (diagnostic), "assign_add"));
+  g_assert_true (has_evidence (diagnostic, "skipped on 2 calls"));
+  diagnostic = g_ptr_array_index (found, 1);
+  g_assert_cmpint (agviz_diagnostic_get_line (diagnostic), ==, 17);
+  g_assert_cmpstr (agviz_diagnostic_get_message (diagnostic), ==,
+                   "g assigns n, a variable outside it, at trace time");
+  trace_builder_clear (&b);
 }
 
 static void
@@ -509,6 +946,12 @@ main (int    argc,
   g_test_add_func ("/agviz/checker/frozen-values", test_frozen_values);
   g_test_add_func ("/agviz/checker/side-effects", test_side_effects);
   g_test_add_func ("/agviz/checker/nan-inf", test_nan_inf);
+  g_test_add_func ("/agviz/checker/nan-inf-masking", test_nan_inf_masking);
+  g_test_add_func ("/agviz/checker/frozen-values-flow", test_frozen_values_flow);
+  g_test_add_func ("/agviz/checker/frozen-values-retraced", test_frozen_values_retraced);
+  g_test_add_func ("/agviz/checker/source-by-name", test_source_by_name);
+  g_test_add_func ("/agviz/checker/source-ambiguous", test_source_ambiguous);
+  g_test_add_func ("/agviz/checker/side-effect-shapes", test_side_effect_shapes);
   g_test_add_func ("/agviz/checker/autograph-conversion", test_autograph_conversion);
   g_test_add_func ("/agviz/checker/signature-difference", test_signature_difference);
   g_test_add_func ("/agviz/checker/example-trace", test_example_trace);
