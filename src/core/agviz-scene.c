@@ -771,12 +771,22 @@ is_annotation_type (const AgvizSceneItem *item,
   return TRUE;
 }
 
-/* Notes @count edges between @end and @other_side (the edge's sides at their lowest common
- * ancestor: @end_side is @end's).  @end_is_src: @end is the edge's source. */
+/* Whether @item can have annotations drawn beside it: an op that always stays a box.  A scope,
+ * a series or a call op would lose them when opened, since an open box is drawn as a frame
+ * around its children (TensorBoard embeds into op nodes only, for the same reason). */
+static gboolean
+can_host_annotations (const AgvizSceneItem *item)
+{
+  return item->kind == AGVIZ_SCENE_ITEM_OP && item->callees == NULL;
+}
+
+/* Notes @count edges between @end and @other (@end_side and @other_side: the edge's sides at
+ * their lowest common ancestor).  @end_is_src: @end is the edge's source. */
 static void
 note_embedding (GHashTable     *embeddings,
                 AgvizSceneItem *end,
                 AgvizSceneItem *end_side,
+                AgvizSceneItem *other,
                 AgvizSceneItem *other_side,
                 gboolean        end_is_src,
                 guint           count)
@@ -793,12 +803,13 @@ note_embedding (GHashTable     *embeddings,
       g_hash_table_insert (embeddings, end, embedding);
     }
   embedding->count += count;
-  /* An edge leaving its container, or the wrong way (into a Const, out of a summary). */
-  if (end_side != end || end_is_src == out)
+  /* An edge leaving its container, the wrong way (into a Const, out of a summary), or to an op
+   * inside a sibling scope or series ("dense/Const" feeding "dense/BiasAdd/BiasAdd"). */
+  if (end_side != end || end_is_src == out || other_side != other || !can_host_annotations (other))
     embedding->mixed = TRUE;
   else if (embedding->host == NULL)
-    embedding->host = other_side;
-  else if (embedding->host != other_side)
+    embedding->host = other;
+  else if (embedding->host != other)
     embedding->mixed = TRUE;
 }
 
@@ -941,8 +952,8 @@ structure_subtree (AgvizScene     *self,
           AgvizSceneItem *a_side, *b_side;
 
           edge_container (edge->src, edge->dst, &a_side, &b_side);
-          note_embedding (embeddings, edge->src, a_side, b_side, TRUE, 1);
-          note_embedding (embeddings, edge->dst, b_side, a_side, FALSE, 1);
+          note_embedding (embeddings, edge->src, a_side, edge->dst, b_side, TRUE, 1);
+          note_embedding (embeddings, edge->dst, b_side, edge->src, a_side, FALSE, 1);
         }
     }
 
@@ -1023,8 +1034,8 @@ find_lazy_annotations (AgvizScene      *self,
       AgvizSceneItem *a_side, *b_side;
 
       edge_container (edge->src, edge->dst, &a_side, &b_side);
-      note_embedding (embeddings, edge->src, a_side, b_side, TRUE, (guint) edge->count);
-      note_embedding (embeddings, edge->dst, b_side, a_side, FALSE, (guint) edge->count);
+      note_embedding (embeddings, edge->src, a_side, edge->dst, b_side, TRUE, (guint) edge->count);
+      note_embedding (embeddings, edge->dst, b_side, edge->src, a_side, FALSE, (guint) edge->count);
     }
   g_hash_table_iter_init (&iter, embeddings);
   while (g_hash_table_iter_next (&iter, &key, &value))
@@ -2037,6 +2048,8 @@ _agviz_scene_check_tree (AgvizScene *self)
             return g_strdup_printf ("annotation %s is a child of %s", child->name, path);
           g_ptr_array_add (stack, child);
         }
+      if (item->annotations != NULL && !can_host_annotations (item))
+        return g_strdup_printf ("%s has annotations, which its box would lose when opened", path);
       for (guint a = 0; item->annotations != NULL && a < item->annotations->len; a++)
         {
           AgvizSceneItem *annotation = g_ptr_array_index (item->annotations, a);

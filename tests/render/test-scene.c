@@ -876,6 +876,75 @@ test_annotations_in_sections (TempFile      *fx,
   assert_same_views (fx->path, trace, &options);
 }
 
+/* Annotations hang beside ops that always stay boxes.  Keras names put a Const beside an op
+ * named like a sibling scope ("dropout_1/Const" feeding "dropout_1/Add", which moves inside the
+ * scope "dropout_1/Add" of "dropout_1/Add/ReadVariableOp"), or feeding ops inside a scope from
+ * outside ("ones" into two ops of "gradient_tape").  Embedded in the scope's box, such a Const
+ * vanished with its edge from a drawing where the scope is open. */
+static void
+test_annotation_hosts (TempFile      *fx,
+                       gconstpointer  data)
+{
+  static const FixtureNode nodes[] = {
+    { "dropout_1/Add/ReadVariableOp", "ReadVariableOp" },
+    { "dropout_1/Add", "AddV2" },
+    { "dropout_1/Const", "Const" },
+    { "dropout_1/Cast", "Cast" },
+    { "ones", "Const" },
+    { "gradient_tape/div_no_nan", "DivNoNan" },
+    { "gradient_tape/mul", "Mul" },
+    { "call", "StatefulPartitionedCall" },
+    { "call_input", "Const" },
+  };
+  static const FixtureEdge edges[] = {
+    { "dropout_1/Add/ReadVariableOp", 0, "dropout_1/Add" },
+    { "dropout_1/Const", 0, "dropout_1/Add" },
+    { "dropout_1/Add", 0, "dropout_1/Cast" },
+    { "ones", 0, "gradient_tape/div_no_nan" },
+    { "ones", 0, "gradient_tape/mul" },
+    { "call_input", 0, "call" },
+  };
+  gint64 trace = render_fixture_write (fx->path, nodes, G_N_ELEMENTS (nodes), edges, G_N_ELEMENTS (edges));
+  g_autoptr(AgvizScene) scene = NULL;
+  AgvizSceneItem *root, *dropout, *scope_add;
+
+  /* The call op is made a caller by hand: the fixture writer records no calls. */
+  {
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint (sqlite3_open (fx->path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "INSERT INTO calls (node_id, role, callee_graph_name) "
+                                   "SELECT id, 'f', '__inference_g_2' FROM nodes WHERE name = 'call'",
+                                   NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+  }
+  scene = open_scene (fx->path, trace, NULL);
+  root = agviz_scene_get_root (scene);
+  dropout = child_named (root, "dropout_1");
+  scope_add = child_named (dropout, "Add");
+  g_assert_cmpint (scope_add->kind, ==, AGVIZ_SCENE_ITEM_SCOPE);
+  g_assert_nonnull (child_named (dropout, "Const"));
+  g_assert_null (agviz_scene_item_get_annotations (scope_add));
+  g_assert_nonnull (child_named (root, "ones"));
+  g_assert_null (agviz_scene_item_get_annotations (child_named (root, "gradient_tape")));
+  g_assert_nonnull (child_named (root, "call_input"));
+  g_assert_null (agviz_scene_item_get_annotations (child_named (root, "call")));
+
+  /* Open, the scope draws the Const's edge into its own op, from outside. */
+  g_assert_true (agviz_scene_expand (scene, dropout, NULL));
+  g_assert_true (agviz_scene_expand (scene, scope_add, NULL));
+  {
+    g_autoptr(GArray) inside = agviz_scene_list_edges (scene, dropout, NULL);
+    gboolean seen = FALSE;
+
+    for (guint e = 0; e < inside->len; e++)
+      seen |= g_array_index (inside, AgvizSceneEdge, e).src == child_named (dropout, "Const") &&
+              g_array_index (inside, AgvizSceneEdge, e).dst == scope_add;
+    g_assert_true (seen);
+  }
+  assert_same_views (fx->path, trace, NULL);
+}
+
 static void
 test_lazy_same_example (void)
 {
@@ -917,6 +986,8 @@ main (int    argc,
   g_test_add ("/agviz/scene/annotations", TempFile, NULL, temp_setup, test_annotations, temp_teardown);
   g_test_add ("/agviz/scene/annotations-in-sections", TempFile, NULL, temp_setup,
               test_annotations_in_sections, temp_teardown);
+  g_test_add ("/agviz/scene/annotation-hosts", TempFile, NULL, temp_setup, test_annotation_hosts,
+              temp_teardown);
   g_test_add ("/agviz/layout/cache", TempFile, NULL, temp_setup, test_layout_cache, temp_teardown);
   g_test_add ("/agviz/schema/migrate-v1-layout-cache", TempFile, NULL, temp_setup, test_migrate_v1,
               temp_teardown);
