@@ -576,6 +576,8 @@ edge_container (AgvizSceneItem  *a,
     }
   while (a != b)
     {
+      /* Both ends are in one tree and at one depth: they meet at the root at the latest. */
+      g_assert (a->parent != NULL && b->parent != NULL);
       pa = a;
       a = a->parent;
       pb = b;
@@ -586,18 +588,36 @@ edge_container (AgvizSceneItem  *a,
   return a;
 }
 
+/* Sets the depth of every item under @root from its parent's, and each child's position.  Every
+ * item that has a parent is visited: the children, and the annotations, which hang beside their
+ * host but keep the scope they were taken out of as parent.  That scope is an ancestor of the
+ * host, so parents always come first in this walk, and after it every depth is its parent's plus
+ * one whatever moved where (edge_container() climbs by depth and relies on it).  Run after any
+ * step that moves items: a container cut into sections pushes everything below it one deeper,
+ * annotations taken out of it earlier included. */
 static void
 assign_depths (AgvizSceneItem *root)
 {
-  g_autoptr(GPtrArray) order = list_preorder (root, FALSE);
+  g_autoptr(GPtrArray) stack = g_ptr_array_new ();
 
-  for (guint i = 0; i < order->len; i++)
+  g_ptr_array_add (stack, root);
+  while (stack->len > 0)
     {
-      AgvizSceneItem *item = g_ptr_array_index (order, i);
+      AgvizSceneItem *item = g_ptr_array_steal_index_fast (stack, stack->len - 1);
+
       item->depth = item->parent != NULL ? item->parent->depth + 1 : 0;
+      if (item->annotations != NULL)
+        for (guint a = 0; a < item->annotations->len; a++)
+          g_ptr_array_add (stack, g_ptr_array_index (item->annotations, a));
       if (item->children != NULL)
-        for (guint c = 0; c < item->children->len; c++)
-          ((AgvizSceneItem *) g_ptr_array_index (item->children, c))->position = c;
+        for (guint c = item->children->len; c-- > 0;)
+          {
+            AgvizSceneItem *child = g_ptr_array_index (item->children, c);
+
+            g_assert (child->parent == item);
+            child->position = c;
+            g_ptr_array_add (stack, child);
+          }
     }
 }
 
@@ -751,12 +771,22 @@ is_annotation_type (const AgvizSceneItem *item,
   return TRUE;
 }
 
-/* Notes @count edges between @end and @other_side (the edge's sides at their lowest common
- * ancestor: @end_side is @end's).  @end_is_src: @end is the edge's source. */
+/* Whether @item can have annotations drawn beside it: an op that always stays a box.  A scope,
+ * a series or a call op would lose them when opened, since an open box is drawn as a frame
+ * around its children (TensorBoard embeds into op nodes only, for the same reason). */
+static gboolean
+can_host_annotations (const AgvizSceneItem *item)
+{
+  return item->kind == AGVIZ_SCENE_ITEM_OP && item->callees == NULL;
+}
+
+/* Notes @count edges between @end and @other (@end_side and @other_side: the edge's sides at
+ * their lowest common ancestor).  @end_is_src: @end is the edge's source. */
 static void
 note_embedding (GHashTable     *embeddings,
                 AgvizSceneItem *end,
                 AgvizSceneItem *end_side,
+                AgvizSceneItem *other,
                 AgvizSceneItem *other_side,
                 gboolean        end_is_src,
                 guint           count)
@@ -773,12 +803,13 @@ note_embedding (GHashTable     *embeddings,
       g_hash_table_insert (embeddings, end, embedding);
     }
   embedding->count += count;
-  /* An edge leaving its container, or the wrong way (into a Const, out of a summary). */
-  if (end_side != end || end_is_src == out)
+  /* An edge leaving its container, the wrong way (into a Const, out of a summary), or to an op
+   * inside a sibling scope or series ("dense/Const" feeding "dense/BiasAdd/BiasAdd"). */
+  if (end_side != end || end_is_src == out || other_side != other || !can_host_annotations (other))
     embedding->mixed = TRUE;
   else if (embedding->host == NULL)
-    embedding->host = other_side;
-  else if (embedding->host != other_side)
+    embedding->host = other;
+  else if (embedding->host != other)
     embedding->mixed = TRUE;
 }
 
@@ -921,8 +952,8 @@ structure_subtree (AgvizScene     *self,
           AgvizSceneItem *a_side, *b_side;
 
           edge_container (edge->src, edge->dst, &a_side, &b_side);
-          note_embedding (embeddings, edge->src, a_side, b_side, TRUE, 1);
-          note_embedding (embeddings, edge->dst, b_side, a_side, FALSE, 1);
+          note_embedding (embeddings, edge->src, a_side, edge->dst, b_side, TRUE, 1);
+          note_embedding (embeddings, edge->dst, b_side, edge->src, a_side, FALSE, 1);
         }
     }
 
@@ -1003,8 +1034,8 @@ find_lazy_annotations (AgvizScene      *self,
       AgvizSceneItem *a_side, *b_side;
 
       edge_container (edge->src, edge->dst, &a_side, &b_side);
-      note_embedding (embeddings, edge->src, a_side, b_side, TRUE, (guint) edge->count);
-      note_embedding (embeddings, edge->dst, b_side, a_side, FALSE, (guint) edge->count);
+      note_embedding (embeddings, edge->src, a_side, edge->dst, b_side, TRUE, (guint) edge->count);
+      note_embedding (embeddings, edge->dst, b_side, edge->src, a_side, FALSE, (guint) edge->count);
     }
   g_hash_table_iter_init (&iter, embeddings);
   while (g_hash_table_iter_next (&iter, &key, &value))
@@ -1543,7 +1574,6 @@ load_callees (AgvizScene      *self,
       if (is_on_call_path (item, trace->id))
         continue;
       callee = item_new (self, AGVIZ_SCENE_ITEM_ROOT, item, g_strdup (item->callees[i]));
-      callee->depth = item->depth + 1;
       callee->expanded = TRUE;
       if (!load_trace (self, trace, callee, error))
         return FALSE;
@@ -1969,4 +1999,77 @@ agviz_scene_list_expanded (AgvizScene *self)
         g_ptr_array_add (expanded, item);
     }
   return expanded;
+}
+
+/* Whether @ancestor is @item or above it, climbing by the depths already checked. */
+static gboolean
+is_ancestor_of (const AgvizSceneItem *ancestor,
+                const AgvizSceneItem *item)
+{
+  while (item != NULL && item->depth > ancestor->depth)
+    item = item->parent;
+  return item == ancestor;
+}
+
+char *
+_agviz_scene_check_tree (AgvizScene *self)
+{
+  g_autoptr(GHashTable) seen = NULL;
+  g_autoptr(GPtrArray) stack = NULL;
+
+  g_return_val_if_fail (AGVIZ_IS_SCENE (self), NULL);
+
+  if (self->root->parent != NULL || self->root->depth != 0)
+    return g_strdup ("the root has a parent or a depth");
+  seen = g_hash_table_new (NULL, NULL);
+  stack = g_ptr_array_new ();
+  g_hash_table_add (seen, self->root);
+  g_ptr_array_add (stack, self->root);
+  while (stack->len > 0)
+    {
+      AgvizSceneItem *item = g_ptr_array_steal_index_fast (stack, stack->len - 1);
+      g_autofree char *path = agviz_scene_item_dup_path (item);
+
+      for (guint c = 0; item->children != NULL && c < item->children->len; c++)
+        {
+          AgvizSceneItem *child = g_ptr_array_index (item->children, c);
+
+          if (!g_hash_table_add (seen, child))
+            return g_strdup_printf ("%s (%s) is in two places", child->name, path);
+          if (child->parent != item)
+            return g_strdup_printf ("child %u of %s, %s, has another parent", c, path, child->name);
+          if (child->depth != item->depth + 1)
+            return g_strdup_printf ("child %s of %s is at depth %u, its parent at %u", child->name,
+                                    path, child->depth, item->depth);
+          if (child->position != c)
+            return g_strdup_printf ("child %u of %s, %s, says it is at %u", c, path, child->name,
+                                    child->position);
+          if (child->annotation)
+            return g_strdup_printf ("annotation %s is a child of %s", child->name, path);
+          g_ptr_array_add (stack, child);
+        }
+      if (item->annotations != NULL && !can_host_annotations (item))
+        return g_strdup_printf ("%s has annotations, which its box would lose when opened", path);
+      for (guint a = 0; item->annotations != NULL && a < item->annotations->len; a++)
+        {
+          AgvizSceneItem *annotation = g_ptr_array_index (item->annotations, a);
+
+          if (!g_hash_table_add (seen, annotation))
+            return g_strdup_printf ("annotation %s of %s is in two places", annotation->name, path);
+          if (!annotation->annotation || annotation->annotated != item || annotation->children != NULL)
+            return g_strdup_printf ("annotation %s of %s is not marked as one of its", annotation->name,
+                                    path);
+          if (annotation->parent == NULL || !is_ancestor_of (annotation->parent, item->parent))
+            return g_strdup_printf ("annotation %s of %s belongs to no scope above it", annotation->name,
+                                    path);
+          if (annotation->depth != annotation->parent->depth + 1)
+            return g_strdup_printf ("annotation %s of %s is at depth %u, its parent %s at %u",
+                                    annotation->name, path, annotation->depth, annotation->parent->name,
+                                    annotation->parent->depth);
+        }
+    }
+  if (g_hash_table_size (seen) != self->n_items)
+    return g_strdup_printf ("%u of the scene's %" G_GUINT64_FORMAT " items are reachable from the root",
+                            g_hash_table_size (seen), self->n_items);
+  return NULL;
 }

@@ -16,8 +16,19 @@
 #include "agviz-core.h"
 #include "agviz-drawing.h"
 #include "agviz-layout.h"
+#include "agviz-scene-private.h"
 
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
+
+/* Parents, depths, positions and annotations agree (see _agviz_scene_check_tree()). */
+static void
+check_tree (AgvizScene *scene)
+{
+  g_autofree char *problem = _agviz_scene_check_tree (scene);
+
+  if (problem != NULL)
+    g_error ("scene tree: %s", problem);
+}
 
 /* Lays the scene out in its current state and writes it as SVG; every visible item has a box. */
 static void
@@ -66,7 +77,9 @@ exercise (const char *path,
   scene = agviz_scene_new (store, trace, &options, NULL);
   if (scene == NULL)
     return;
+  check_tree (scene);
   agviz_scene_expand_all (scene);
+  check_tree (scene);
   expanded = agviz_scene_list_expanded (scene);
   for (guint i = 0; i < expanded->len; i++)
     {
@@ -95,6 +108,7 @@ exercise (const char *path,
         }
     }
   agviz_scene_expand_to_depth (scene, 2, NULL);
+  check_tree (scene);
   g_ptr_array_unref (agviz_scene_list_expanded (scene));
   if (lay_out)
     draw (scene);

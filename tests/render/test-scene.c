@@ -35,6 +35,15 @@ temp_teardown (TempFile      *fx,
   g_free (fx->dir);
 }
 
+/* The tree's invariants (parents, depths, positions, annotations) hold. */
+static void
+assert_tree (AgvizScene *scene)
+{
+  g_autofree char *problem = _agviz_scene_check_tree (scene);
+
+  g_assert_cmpstr (problem, ==, NULL);
+}
+
 static AgvizScene *
 open_scene (const char              *path,
             gint64                   trace,
@@ -47,6 +56,7 @@ open_scene (const char              *path,
   g_assert_no_error (error);
   scene = agviz_scene_new (store, trace, options, &error);
   g_assert_no_error (error);
+  assert_tree (scene);
   return scene;
 }
 
@@ -555,6 +565,8 @@ assert_same_views (const char              *path,
       g_assert_no_error (error);
       steps[s] (whole);
       steps[s] (lazy);
+      assert_tree (whole);
+      assert_tree (lazy);
       whole_text = describe_view (whole);
       lazy_text = describe_view (lazy);
       g_assert_cmpstr (lazy_text, ==, whole_text);
@@ -789,6 +801,150 @@ test_annotations (TempFile      *fx,
   assert_same_views (fx->path, trace, &options);
 }
 
+/* A Keras model with more layers than a section holds (ResNet-152: 500-odd layer scopes under
+ * "resnet152_1"), where a layer's Const feeds one op only ("conv1_pad_1/Const" -> "Pad"): the
+ * model scope is cut into sections after the Const became an annotation of its layer's Pad, so
+ * the layer and everything in it moved one level deeper.  The annotation's depth has to follow,
+ * or the walk up from it to an edge's common ancestor runs past the root. */
+static void
+test_annotations_in_sections (TempFile      *fx,
+                              gconstpointer  data)
+{
+  g_autoptr(GStringChunk) strings = g_string_chunk_new (4096);
+  g_autoptr(GArray) nodes = g_array_new (FALSE, FALSE, sizeof (FixtureNode));
+  g_autoptr(GArray) edges = g_array_new (FALSE, FALSE, sizeof (FixtureEdge));
+  g_autoptr(AgvizScene) scene = NULL;
+  g_autoptr(GArray) top = NULL;
+  g_autoptr(GError) error = NULL;
+  AgvizSceneOptions options;
+  AgvizSceneItem *model, *pad, *constant;
+  const char *previous = "images";
+  FixtureNode node = { "images", "Placeholder" };
+  guint n_layers;
+  gint64 trace;
+
+  agviz_scene_options_init (&options);
+  n_layers = options.section_max_children + 1;
+  g_array_append_val (nodes, node);
+  /* Layer names end in a word, not a number, so they do not fold into a series. */
+  for (guint i = 0; i < n_layers; i++)
+    {
+      g_autofree char *constant_name = g_strdup_printf ("resnet152_1/conv%u_pad_1/Const", i);
+      g_autofree char *pad_name = g_strdup_printf ("resnet152_1/conv%u_pad_1/Pad", i);
+      FixtureEdge edge;
+
+      node = (FixtureNode) { g_string_chunk_insert_const (strings, constant_name), "Const" };
+      g_array_append_val (nodes, node);
+      node = (FixtureNode) { g_string_chunk_insert_const (strings, pad_name), "Pad" };
+      g_array_append_val (nodes, node);
+      edge = (FixtureEdge) { previous, 0, g_string_chunk_insert_const (strings, pad_name) };
+      g_array_append_val (edges, edge);
+      edge = (FixtureEdge) { g_string_chunk_insert_const (strings, constant_name), 1,
+                             g_string_chunk_insert_const (strings, pad_name) };
+      g_array_append_val (edges, edge);
+      previous = g_string_chunk_insert_const (strings, pad_name);
+    }
+  trace = render_fixture_write (fx->path, (FixtureNode *) nodes->data, nodes->len,
+                                (FixtureEdge *) edges->data, edges->len);
+
+  scene = open_scene (fx->path, trace, NULL);
+  model = child_named (agviz_scene_get_root (scene), "resnet152_1");
+  g_assert_nonnull (model);
+  g_assert_cmpuint (model->children->len, ==, 2);
+  g_assert_cmpint (((AgvizSceneItem *) g_ptr_array_index (model->children, 0))->kind, ==,
+                   AGVIZ_SCENE_ITEM_SECTION);
+  pad = agviz_scene_find_node (scene, "resnet152_1/conv7_pad_1/Pad", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (pad->annotations);
+  constant = g_ptr_array_index (pad->annotations, 0);
+  g_assert_cmpstr (constant->name, ==, "Const");
+  g_assert_cmpuint (pad->parent->depth, ==, 3);     /* root, resnet152_1, section, layer */
+  g_assert_cmpuint (constant->depth, ==, pad->depth);
+
+  /* What `agviz FILE --svg` and `--all` ask of the scene. */
+  top = agviz_scene_list_edges (scene, agviz_scene_get_root (scene), NULL);
+  g_assert_cmpuint (top->len, ==, 1);                /* images -> resnet152_1 */
+  agviz_scene_expand_all (scene);
+  assert_tree (scene);
+  {
+    g_autoptr(GArray) inside = agviz_scene_list_edges (scene, pad->parent, NULL);
+    g_assert_cmpuint (inside->len, ==, 0);           /* the Const's edge is its annotation */
+  }
+
+  options.section_max_children = 100;               /* nested sections: 501 layers, cap 100 */
+  assert_same_views (fx->path, trace, NULL);
+  assert_same_views (fx->path, trace, &options);
+}
+
+/* Annotations hang beside ops that always stay boxes.  Keras names put a Const beside an op
+ * named like a sibling scope ("dropout_1/Const" feeding "dropout_1/Add", which moves inside the
+ * scope "dropout_1/Add" of "dropout_1/Add/ReadVariableOp"), or feeding ops inside a scope from
+ * outside ("ones" into two ops of "gradient_tape").  Embedded in the scope's box, such a Const
+ * vanished with its edge from a drawing where the scope is open. */
+static void
+test_annotation_hosts (TempFile      *fx,
+                       gconstpointer  data)
+{
+  static const FixtureNode nodes[] = {
+    { "dropout_1/Add/ReadVariableOp", "ReadVariableOp" },
+    { "dropout_1/Add", "AddV2" },
+    { "dropout_1/Const", "Const" },
+    { "dropout_1/Cast", "Cast" },
+    { "ones", "Const" },
+    { "gradient_tape/div_no_nan", "DivNoNan" },
+    { "gradient_tape/mul", "Mul" },
+    { "call", "StatefulPartitionedCall" },
+    { "call_input", "Const" },
+  };
+  static const FixtureEdge edges[] = {
+    { "dropout_1/Add/ReadVariableOp", 0, "dropout_1/Add" },
+    { "dropout_1/Const", 0, "dropout_1/Add" },
+    { "dropout_1/Add", 0, "dropout_1/Cast" },
+    { "ones", 0, "gradient_tape/div_no_nan" },
+    { "ones", 0, "gradient_tape/mul" },
+    { "call_input", 0, "call" },
+  };
+  gint64 trace = render_fixture_write (fx->path, nodes, G_N_ELEMENTS (nodes), edges, G_N_ELEMENTS (edges));
+  g_autoptr(AgvizScene) scene = NULL;
+  AgvizSceneItem *root, *dropout, *scope_add;
+
+  /* The call op is made a caller by hand: the fixture writer records no calls. */
+  {
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint (sqlite3_open (fx->path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "INSERT INTO calls (node_id, role, callee_graph_name) "
+                                   "SELECT id, 'f', '__inference_g_2' FROM nodes WHERE name = 'call'",
+                                   NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+  }
+  scene = open_scene (fx->path, trace, NULL);
+  root = agviz_scene_get_root (scene);
+  dropout = child_named (root, "dropout_1");
+  scope_add = child_named (dropout, "Add");
+  g_assert_cmpint (scope_add->kind, ==, AGVIZ_SCENE_ITEM_SCOPE);
+  g_assert_nonnull (child_named (dropout, "Const"));
+  g_assert_null (agviz_scene_item_get_annotations (scope_add));
+  g_assert_nonnull (child_named (root, "ones"));
+  g_assert_null (agviz_scene_item_get_annotations (child_named (root, "gradient_tape")));
+  g_assert_nonnull (child_named (root, "call_input"));
+  g_assert_null (agviz_scene_item_get_annotations (child_named (root, "call")));
+
+  /* Open, the scope draws the Const's edge into its own op, from outside. */
+  g_assert_true (agviz_scene_expand (scene, dropout, NULL));
+  g_assert_true (agviz_scene_expand (scene, scope_add, NULL));
+  {
+    g_autoptr(GArray) inside = agviz_scene_list_edges (scene, dropout, NULL);
+    gboolean seen = FALSE;
+
+    for (guint e = 0; e < inside->len; e++)
+      seen |= g_array_index (inside, AgvizSceneEdge, e).src == child_named (dropout, "Const") &&
+              g_array_index (inside, AgvizSceneEdge, e).dst == scope_add;
+    g_assert_true (seen);
+  }
+  assert_same_views (fx->path, trace, NULL);
+}
+
 static void
 test_lazy_same_example (void)
 {
@@ -828,6 +984,10 @@ main (int    argc,
   g_test_add ("/agviz/scene/lazy-same", TempFile, NULL, temp_setup, test_lazy_same, temp_teardown);
   g_test_add_func ("/agviz/scene/lazy-same-example", test_lazy_same_example);
   g_test_add ("/agviz/scene/annotations", TempFile, NULL, temp_setup, test_annotations, temp_teardown);
+  g_test_add ("/agviz/scene/annotations-in-sections", TempFile, NULL, temp_setup,
+              test_annotations_in_sections, temp_teardown);
+  g_test_add ("/agviz/scene/annotation-hosts", TempFile, NULL, temp_setup, test_annotation_hosts,
+              temp_teardown);
   g_test_add ("/agviz/layout/cache", TempFile, NULL, temp_setup, test_layout_cache, temp_teardown);
   g_test_add ("/agviz/schema/migrate-v1-layout-cache", TempFile, NULL, temp_setup, test_migrate_v1,
               temp_teardown);
