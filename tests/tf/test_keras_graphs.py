@@ -135,8 +135,7 @@ def main():
     scratch = os.path.abspath(sys.argv[2])
     # Under meson this starts with the system's python3: go on in the TensorFlow one.
     python = os.environ.get("AGVIZ_TF_PYTHON") or os.environ.get("AGVIZ_TF_PYTHON_DEFAULT")
-    if python and os.access(python, os.X_OK) and os.path.realpath(sys.executable) != \
-            os.path.realpath(python) and os.environ.get("AGVIZ_KERAS_REEXEC") != "1":
+    if python and os.access(python, os.X_OK) and os.environ.get("AGVIZ_KERAS_REEXEC") != "1":
         os.environ["AGVIZ_KERAS_REEXEC"] = "1"
         os.execv(python, [python, os.path.abspath(__file__), agviz, scratch])
     try:
