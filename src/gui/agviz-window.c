@@ -1348,8 +1348,7 @@ _agviz_window_locate_sources (AgvizWindow *self,
         text = g_strdup_printf (_("The trace names no folder for %s, so it cannot be looked "
                                   "for in one."), base);
       else
-        /* Translators: %1$s is a source file's name, %2$s the folder chosen, %3$s the path the
-         * trace recorded */
+        /* Translators: %1$s is a file's name, %2$s the folder chosen, %3$s the recorded path */
         text = g_strdup_printf (_("No %1$s under %2$s fits the recorded path %3$s, so nothing "
                                   "was changed."), base, folder, self->source_path);
       show_locate_status (self, text);

@@ -592,6 +592,44 @@ test_live_refresh (void)
   }
 }
 
+static void save_window_png (Fixture *fx, const char *path);
+
+static gboolean
+count_frame (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       user_data)
+{
+  (*(guint *) user_data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* AGVIZ_SCREENSHOT_SOURCES=DIR saves the window at @name.png in DIR, for people judging it. */
+static void
+maybe_save_window_png (Fixture    *fx,
+                       const char *name)
+{
+  const char *dir = g_getenv ("AGVIZ_SCREENSHOT_SOURCES");
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+
+  if (dir == NULL)
+    return;
+  g_assert_true (wait_for (drawn, fx));
+  /* Panels just rebuilt (the inspector, the source pane) are laid out at the next frames. */
+  {
+    guint frames = 0;
+    guint tick = gtk_widget_add_tick_callback (GTK_WIDGET (fx->window), count_frame, &frames, NULL);
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    while (frames < 3 && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+    gtk_widget_remove_tick_callback (GTK_WIDGET (fx->window), tick);
+  }
+  file = g_strconcat (name, ".png", NULL);
+  path = g_build_filename (dir, file, NULL);
+  save_window_png (fx, path);
+}
+
 static gboolean
 rechecked (Fixture *fx)
 {
@@ -689,6 +727,7 @@ test_locate_sources (void)
   const char *argv[] = { g_getenv ("AGVIZ_FIXTURE_WRITER"), "--source-elsewhere", recorded,
                          trace_path, NULL };
   Fixture fx = { 0 };
+  guint n_problems;
   int status = 0;
 
   g_assert_no_error (error);
@@ -745,6 +784,7 @@ test_locate_sources (void)
   g_assert_nonnull (strstr (text->str, "=>\n"));
   g_assert_null (strstr (text->str, "★"));
   g_assert_null (variable_diagnostic_line (&fx));
+  maybe_save_window_png (&fx, "source-missing");
 
   /* A folder with nothing that fits: said, and nothing mapped or kept. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx.window), "win.locate-sources", "s", empty));
@@ -769,13 +809,21 @@ test_locate_sources (void)
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx.window), "win.locate-sources", "s", here));
     g_assert_cmpstr (gtk_stack_get_visible_child_name (fx.window->source_stack), ==, "missing");
     g_assert_cmpstr (gtk_label_get_text (fx.window->missing_title), ==, title);
+    maybe_save_window_png (&fx, "source-changed");
   }
 
-  /* The copy that ran: its text everywhere, the recorded project folder mapped to this one. */
+  /* The copy that ran: its text everywhere, the recorded project folder mapped to this one, and
+   * the findings that read the source (frozen values, side effects) found now. */
+  n_problems = g_list_model_get_n_items (agviz_document_get_diagnostics (fx.window->document));
   g_assert_true (g_file_set_contents (copy, demo_text, -1, &error));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx.window), "win.locate-sources", "s", here));
   g_assert_true (wait_for (rechecked, &fx));
   assert_shows_variable_source (&fx);
+  g_assert_cmpuint (g_list_model_get_n_items (agviz_document_get_diagnostics (fx.window->document)),
+                    >, n_problems);
+  maybe_save_window_png (&fx, "source-located");
+  gtk_stack_set_visible_child_name (fx.window->sidebar_stack, "diagnostics");
+  maybe_save_window_png (&fx, "problems-located");
   {
     GPtrArray *roots = agviz_document_get_source_roots (fx.window->document);
     AgvizSourceRoot *root;
@@ -1126,6 +1174,23 @@ snapshot_window (Fixture *fx,
         g_main_context_iteration (NULL, TRUE);
     }
   return node;
+}
+
+static void
+save_window_png (Fixture    *fx,
+                 const char *path)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (fx->window));
+  int height = gtk_widget_get_height (GTK_WIDGET (fx->window));
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+
+  wait_for (idle_done, fx);
+  node = snapshot_window (fx, width, height);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (fx->window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
 }
 
 /* What the window looks like: AGVIZ_SCREENSHOT=FILE.png keeps it for people judging it; without
