@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 
 #include "agviz-source-map.h"
@@ -176,7 +177,7 @@ agviz_source_map_add_root (AgvizSourceMap  *self,
                            GError         **error)
 {
   const char *equals;
-  RootMapping root;
+  g_autofree char *old_folder = NULL;
 
   g_return_val_if_fail (AGVIZ_IS_SOURCE_MAP (self), FALSE);
   g_return_val_if_fail (mapping != NULL, FALSE);
@@ -188,20 +189,55 @@ agviz_source_map_add_root (AgvizSourceMap  *self,
                    "--source-root wants OLD=NEW (two directories), not '%s'", mapping);
       return FALSE;
     }
+  old_folder = g_strndup (mapping, equals - mapping);
+  agviz_source_map_add_root_folders (self, old_folder, equals + 1);
+  return TRUE;
+}
+
+/* A copy of @folder without trailing slashes (but "/" stays "/"). */
+static char *
+strip_trailing_slashes (const char *folder)
+{
+  char *copy = g_strdup (folder);
+  gsize length = strlen (copy);
+
+  while (length > 1 && copy[length - 1] == '/')
+    copy[--length] = '\0';
+  return copy;
+}
+
+void
+agviz_source_map_add_root_folders (AgvizSourceMap *self,
+                                   const char     *old_folder,
+                                   const char     *new_folder)
+{
+  RootMapping root;
+
+  g_return_if_fail (AGVIZ_IS_SOURCE_MAP (self));
+  g_return_if_fail (old_folder != NULL && *old_folder != '\0');
+  g_return_if_fail (new_folder != NULL && *new_folder != '\0');
 
   /* Kept without trailing slashes, so "/home/user=/src" and "/home/user/=/src/" agree and
    * "/home/username" never matches "/home/user". */
-  root.old_prefix = g_strndup (mapping, equals - mapping);
-  root.new_prefix = g_strdup (equals + 1);
-  while (strlen (root.old_prefix) > 1 && g_str_has_suffix (root.old_prefix, "/"))
-    root.old_prefix[strlen (root.old_prefix) - 1] = '\0';
-  while (strlen (root.new_prefix) > 1 && g_str_has_suffix (root.new_prefix, "/"))
-    root.new_prefix[strlen (root.new_prefix) - 1] = '\0';
+  root.old_prefix = strip_trailing_slashes (old_folder);
+  root.new_prefix = strip_trailing_slashes (new_folder);
+
+  /* The same recorded folder mapped again (a folder located anew) replaces the old mapping:
+   * of two equally long prefixes the lookup would keep using the first. */
+  for (guint i = 0; i < self->roots->len; i++)
+    {
+      RootMapping *known = &g_array_index (self->roots, RootMapping, i);
+
+      if (g_str_equal (known->old_prefix, root.old_prefix))
+        {
+          g_array_remove_index (self->roots, i);
+          break;
+        }
+    }
   g_array_append_val (self->roots, root);
 
   /* Earlier lookups may have been answered from the old roots. */
   g_hash_table_remove_all (self->entries);
-  return TRUE;
 }
 
 char *
@@ -358,6 +394,113 @@ lookup_source (AgvizSourceMap *self,
     entry->note = g_strdup_printf ("%s was not captured in the trace file and %s does not exist",
                                    recorded_path, disk_path);
   return entry;
+}
+
+/* Whether @path has a ".." component: such a remainder would leave the folder it is looked for
+ * under. */
+static gboolean
+has_parent_component (const char *path)
+{
+  g_auto(GStrv) parts = g_strsplit (path, "/", -1);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      if (g_str_equal (parts[i], ".."))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Whether the regular file at @path has the SHA-256 @sha256 (hex). */
+static gboolean
+file_has_sha256 (const char *path,
+                 const char *sha256)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *computed = NULL;
+  gsize length = 0;
+
+  if (!read_regular_file (path, &contents, &length))
+    return FALSE;
+  computed = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+  return g_str_equal (computed, sha256);
+}
+
+gboolean
+agviz_source_map_find_root (AgvizSourceMap  *self,
+                            const char      *recorded_path,
+                            const char      *folder,
+                            char           **old_folder,
+                            char           **new_folder,
+                            GError         **error)
+{
+  g_autofree char *local = NULL;
+  const char *recorded_sha256 = NULL;
+  const char *best = NULL;
+  gboolean best_verified = FALSE;
+
+  g_return_val_if_fail (AGVIZ_IS_SOURCE_MAP (self), FALSE);
+  g_return_val_if_fail (recorded_path != NULL, FALSE);
+  g_return_val_if_fail (folder != NULL, FALSE);
+  g_return_val_if_fail (old_folder != NULL && new_folder != NULL, FALSE);
+
+  if (!g_file_test (folder, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY, "%s is not a folder", folder);
+      return FALSE;
+    }
+  if (strchr (recorded_path, '/') == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "%s names no folder to look for", recorded_path);
+      return FALSE;
+    }
+  local = strip_trailing_slashes (folder);
+
+  if (ensure_files (self, NULL))
+    {
+      AgvizSourceFile *file = g_hash_table_lookup (self->files_by_path, recorded_path);
+      if (file != NULL)
+        recorded_sha256 = file->sha256;
+    }
+
+  /* From the longest remainder to the shortest: the more of the recorded path agrees with what
+   * is under @folder, the likelier it is the same tree.  A copy with the recorded SHA-256 is
+   * certainly the file that ran and wins over any other. */
+  for (const char *slash = strchr (recorded_path, '/'); slash != NULL;
+       slash = strchr (slash + 1, '/'))
+    {
+      const char *remainder = slash + 1;
+      g_autofree char *candidate = NULL;
+      GStatBuf st;
+      gboolean verified;
+
+      if (*remainder == '\0' || *remainder == '/' || has_parent_component (remainder))
+        continue;
+      candidate = g_build_filename (local, remainder, NULL);
+      if (g_stat (candidate, &st) != 0 || !S_ISREG (st.st_mode))
+        continue;
+      verified = recorded_sha256 != NULL && file_has_sha256 (candidate, recorded_sha256);
+      if (best == NULL || (verified && !best_verified))
+        {
+          best = slash;
+          best_verified = verified;
+        }
+      if (best_verified)
+        break;
+    }
+
+  if (best == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "no file under %s has the name of %s or of its last folders", local,
+                   recorded_path);
+      return FALSE;
+    }
+  *old_folder = best == recorded_path ? g_strdup ("/") : g_strndup (recorded_path,
+                                                                       best - recorded_path);
+  *new_folder = g_steal_pointer (&local);
+  return TRUE;
 }
 
 /* Splits @text at line @first and copies lines up to @last into @lines. */

@@ -60,6 +60,24 @@ AgvizStore        *agviz_source_map_get_store          (AgvizSourceMap    *self)
 gboolean           agviz_source_map_add_root           (AgvizSourceMap    *self,
                                                         const char        *mapping,
                                                         GError           **error);
+/* The same with the two folders given apart ("=" may then be part of a name).  Mapping a
+ * recorded folder again replaces its earlier mapping. */
+void               agviz_source_map_add_root_folders   (AgvizSourceMap    *self,
+                                                        const char        *old_folder,
+                                                        const char        *new_folder);
+/* The remapping that makes @recorded_path readable under @folder, a folder on this machine that
+ * holds a copy of its tree: the recorded directory whose remainder of @recorded_path names a
+ * regular file under @folder.  Of several, one with the recorded SHA-256 wins, else the longest
+ * remainder (most path components agree).  Sets *@old_folder and *@new_folder (transfer full)
+ * for agviz_source_map_add_root_folders(); adds nothing itself.  Errors (G_IO_ERROR):
+ * NOT_DIRECTORY when @folder is not one, INVALID_ARGUMENT when @recorded_path has no folder
+ * part, NOT_FOUND when no remainder is under @folder. */
+gboolean           agviz_source_map_find_root          (AgvizSourceMap    *self,
+                                                        const char        *recorded_path,
+                                                        const char        *folder,
+                                                        char             **old_folder,
+                                                        char             **new_folder,
+                                                        GError           **error);
 /* Where @recorded_path is looked for on this machine (transfer full). */
 char              *agviz_source_map_remap_path         (AgvizSourceMap    *self,
                                                         const char        *recorded_path);

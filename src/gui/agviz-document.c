@@ -11,6 +11,7 @@
 
 #include "agviz-document.h"
 #include "agviz-importer.h"
+#include "agviz-source-roots.h"
 
 struct _AgvizDocument
 {
@@ -21,6 +22,7 @@ struct _AgvizDocument
   char           *imported_path;    /* a trace file imported for this document, removed with it */
   AgvizStore     *store;
   AgvizSourceMap *source_map;
+  GPtrArray      *source_roots;     /* AgvizSourceRoot applied to source_map, in order */
   GPtrArray      *functions;
   GListModel     *diagnostics;
   GPtrArray      *executions;       /* AgvizExecution of traces (not eager ops), in call order */
@@ -47,6 +49,7 @@ agviz_document_finalize (GObject *object)
   g_clear_pointer (&self->unhealthy, g_hash_table_unref);
   g_clear_pointer (&self->op_timings, g_hash_table_unref);
   g_clear_object (&self->source_map);
+  g_clear_pointer (&self->source_roots, g_ptr_array_unref);
   g_clear_object (&self->store);
   if (self->imported_path != NULL)
     agviz_trace_file_remove (self->imported_path);
@@ -226,7 +229,21 @@ agviz_document_load (GFile         *file,
   if (!load_executions (self, error))
     return NULL;
 
+  /* The folders located for this file before, applied before the checker reads any source:
+   * some findings need the text. */
   self->source_map = agviz_source_map_new (self->store);
+  self->source_roots = agviz_source_roots_load (file, &local_error);
+  if (self->source_roots == NULL)
+    {
+      g_warning ("%s", local_error->message);
+      g_clear_error (&local_error);
+      self->source_roots = g_ptr_array_new_with_free_func ((GDestroyNotify) agviz_source_root_free);
+    }
+  for (guint i = 0; i < self->source_roots->len; i++)
+    {
+      AgvizSourceRoot *root = g_ptr_array_index (self->source_roots, i);
+      agviz_source_map_add_root_folders (self->source_map, root->recorded_folder, root->local_folder);
+    }
   checker = agviz_checker_new (self->source_map);
   self->diagnostics = agviz_checker_run (checker, error);
   if (self->diagnostics == NULL)
@@ -301,6 +318,141 @@ agviz_document_get_source_map (AgvizDocument *self)
 {
   g_return_val_if_fail (AGVIZ_IS_DOCUMENT (self), NULL);
   return self->source_map;
+}
+
+gboolean
+agviz_document_add_source_root (AgvizDocument  *self,
+                                const char     *recorded_folder,
+                                const char     *local_folder,
+                                GError        **error)
+{
+  AgvizSourceRoot *root;
+
+  g_return_val_if_fail (AGVIZ_IS_DOCUMENT (self), FALSE);
+  g_return_val_if_fail (recorded_folder != NULL && *recorded_folder != '\0', FALSE);
+  g_return_val_if_fail (local_folder != NULL && *local_folder != '\0', FALSE);
+
+  agviz_source_map_add_root_folders (self->source_map, recorded_folder, local_folder);
+  for (guint i = 0; i < self->source_roots->len; i++)
+    {
+      root = g_ptr_array_index (self->source_roots, i);
+      if (g_str_equal (root->recorded_folder, recorded_folder))
+        {
+          g_ptr_array_remove_index (self->source_roots, i);
+          break;
+        }
+    }
+  root = g_new0 (AgvizSourceRoot, 1);
+  root->recorded_folder = g_strdup (recorded_folder);
+  root->local_folder = g_strdup (local_folder);
+  g_ptr_array_add (self->source_roots, root);
+  return agviz_source_roots_remember (self->file, recorded_folder, local_folder, error);
+}
+
+GPtrArray *
+agviz_document_get_source_roots (AgvizDocument *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_DOCUMENT (self), NULL);
+  return self->source_roots;
+}
+
+/* ---- checking again with other source folders ---------------------------------------------- */
+
+typedef struct
+{
+  char      *path;     /* the trace file the document reads */
+  GPtrArray *roots;    /* AgvizSourceRoot, copied: the worker never touches the document */
+} RecheckRequest;
+
+static void
+recheck_request_free (RecheckRequest *request)
+{
+  g_free (request->path);
+  g_ptr_array_unref (request->roots);
+  g_free (request);
+}
+
+static void
+recheck_in_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  RecheckRequest *request = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(AgvizSourceMap) source_map = NULL;
+  g_autoptr(AgvizChecker) checker = NULL;
+  GListModel *diagnostics;
+
+  /* A connection of its own: the document's store belongs to the main thread. */
+  store = agviz_store_open (request->path, AGVIZ_STORE_FLAGS_NONE, &error);
+  if (store == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  source_map = agviz_source_map_new (store);
+  for (guint i = 0; i < request->roots->len; i++)
+    {
+      AgvizSourceRoot *root = g_ptr_array_index (request->roots, i);
+      agviz_source_map_add_root_folders (source_map, root->recorded_folder, root->local_folder);
+    }
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  checker = agviz_checker_new (source_map);
+  diagnostics = agviz_checker_run (checker, &error);
+  if (diagnostics == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, diagnostics, g_object_unref);
+}
+
+void
+agviz_document_recheck_async (AgvizDocument       *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  RecheckRequest *request;
+
+  g_return_if_fail (AGVIZ_IS_DOCUMENT (self));
+
+  request = g_new0 (RecheckRequest, 1);
+  request->path = g_strdup (agviz_store_get_path (self->store));
+  request->roots = g_ptr_array_new_with_free_func ((GDestroyNotify) agviz_source_root_free);
+  for (guint i = 0; i < self->source_roots->len; i++)
+    {
+      AgvizSourceRoot *root = g_ptr_array_index (self->source_roots, i);
+      AgvizSourceRoot *copy = g_new0 (AgvizSourceRoot, 1);
+
+      copy->recorded_folder = g_strdup (root->recorded_folder);
+      copy->local_folder = g_strdup (root->local_folder);
+      g_ptr_array_add (request->roots, copy);
+    }
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, agviz_document_recheck_async);
+  g_task_set_task_data (task, request, (GDestroyNotify) recheck_request_free);
+  g_task_run_in_thread (task, recheck_in_thread);
+}
+
+gboolean
+agviz_document_recheck_finish (AgvizDocument  *self,
+                               GAsyncResult   *result,
+                               GError        **error)
+{
+  GListModel *diagnostics;
+
+  g_return_val_if_fail (AGVIZ_IS_DOCUMENT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  diagnostics = g_task_propagate_pointer (G_TASK (result), error);
+  if (diagnostics == NULL)
+    return FALSE;
+  g_clear_object (&self->diagnostics);
+  self->diagnostics = diagnostics;
+  return TRUE;
 }
 
 GPtrArray *

@@ -42,6 +42,27 @@ GFile          *agviz_document_get_file          (AgvizDocument        *self);
 const char     *agviz_document_get_title         (AgvizDocument        *self);
 AgvizStore     *agviz_document_get_store         (AgvizDocument        *self);
 AgvizSourceMap *agviz_document_get_source_map    (AgvizDocument        *self);
+/* Maps @recorded_folder (as the recording machine named it) to @local_folder for every source
+ * the document shows, and keeps the mapping for the next time this file is opened
+ * (agviz-source-roots.h).  The mapping is used either way: FALSE only says it could not be kept.
+ * The diagnostics were made before it: agviz_document_recheck_async() makes them again. */
+gboolean        agviz_document_add_source_root   (AgvizDocument        *self,
+                                                  const char           *recorded_folder,
+                                                  const char           *local_folder,
+                                                  GError              **error);
+/* The source folder mappings in use, kept ones first (element-type AgvizSourceRoot, transfer
+ * none). */
+GPtrArray      *agviz_document_get_source_roots  (AgvizDocument        *self);
+/* Runs the checks again, with the source folders mapped now, on a worker thread with a store of
+ * its own; finishing (on the calling thread) replaces the diagnostics model, so a list bound to
+ * the old one must be bound again. */
+void            agviz_document_recheck_async     (AgvizDocument        *self,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+gboolean        agviz_document_recheck_finish    (AgvizDocument        *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
 /* Element-type AgvizFunction, each with its traces (transfer none). */
 GPtrArray      *agviz_document_get_functions     (AgvizDocument        *self);
 /* The trace with @trace_id among the functions, or NULL (transfer none). */

@@ -201,15 +201,28 @@ frame_button (AgvizInspector   *self,
 {
   AgvizFrame *frame = source_frame->frame;
   g_autofree char *base = g_path_get_basename (frame->file);
-  g_autofree char *where = g_strdup_printf ("%s:%d  %s%s", base, frame->line, frame->function,
-                                            source_frame->defining ? "  ★" : "");
+  g_autofree char *where = g_strdup_printf ("%s:%d  %s", base, frame->line, frame->function);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *where_label = gtk_label_new (where);
+  GtkWidget *first_row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *where_label = agviz_label_new_for_text (where);
   GtkWidget *button = gtk_button_new ();
 
+  /* "=>" as `agviz where` prints it: TensorFlow's tracebacks already use "*" and "**" for marks
+   * of their own.  A label apart from the location, so that ellipsizing never cuts it off. */
+  if (source_frame->defining)
+    {
+      GtkWidget *mark = gtk_label_new ("=>");
+
+      gtk_widget_add_css_class (mark, "defining-frame");
+      gtk_widget_add_css_class (mark, "monospace");
+      gtk_widget_set_tooltip_text (mark, _("Defined here: the innermost frame of your own code"));
+      gtk_box_append (GTK_BOX (first_row), mark);
+    }
   gtk_label_set_xalign (GTK_LABEL (where_label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (where_label), PANGO_ELLIPSIZE_START);
-  gtk_box_append (GTK_BOX (box), where_label);
+  gtk_widget_set_hexpand (where_label, TRUE);
+  gtk_box_append (GTK_BOX (first_row), where_label);
+  gtk_box_append (GTK_BOX (box), first_row);
   if (frame->source_line != NULL)
     {
       g_autofree char *stripped = g_strstrip (g_strdup (frame->source_line));
@@ -223,7 +236,10 @@ frame_button (AgvizInspector   *self,
     }
   gtk_button_set_child (GTK_BUTTON (button), box);
   gtk_widget_add_css_class (button, "flat");
-  gtk_widget_set_tooltip_text (button, frame->file);
+  {
+    g_autofree char *tooltip = agviz_label_text (frame->file, AGVIZ_LABEL_TEXT_MAX_CHARS);
+    gtk_widget_set_tooltip_text (button, tooltip);
+  }
   g_object_set_data_full (G_OBJECT (button), "agviz-file", g_strdup (frame->file), g_free);
   g_object_set_data (G_OBJECT (button), "agviz-line", GINT_TO_POINTER (frame->line));
   g_signal_connect (button, "clicked", G_CALLBACK (on_frame_button_clicked), self);

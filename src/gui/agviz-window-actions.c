@@ -246,6 +246,115 @@ focus_executions_action (GtkWidget  *widget,
     gtk_widget_grab_focus (GTK_WIDGET (self->timeline));
 }
 
+static void
+locate_sources_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  _agviz_window_locate_sources (AGVIZ_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+/* The folder chosen in the dialog goes through win.locate-sources, the same way the tests go. */
+static void
+locate_chosen_folder (AgvizWindow *self,
+                      GFile       *folder)
+{
+  g_autofree char *path = g_file_get_path (folder);
+
+  if (path == NULL)
+    {
+      g_warning ("Only local folders can hold sources: %s", g_file_peek_path (folder));
+      return;
+    }
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.locate-sources", "s", path);
+}
+
+/* Where the folder chooser starts: beside the trace file, where a project's sources often are. */
+static GFile *
+source_folder_to_start_in (AgvizWindow *self)
+{
+  return self->document != NULL ? g_file_get_parent (agviz_document_get_file (self->document))
+                                 : NULL;
+}
+
+#if GTK_CHECK_VERSION (4, 10, 0)
+/* GtkFileDialog is newer than the API level agviz pins (GTK 4.8, which lacks it), so the pin
+ * marks it unavailable; this code is built only against a GTK that has it. */
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+
+static void
+source_folder_chosen (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(AgvizWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) folder = gtk_file_dialog_select_folder_finish (GTK_FILE_DIALOG (source), result,
+                                                                  &error);
+
+  if (folder != NULL)
+    locate_chosen_folder (self, folder);
+  else if (!g_error_matches (error, GTK_DIALOG_ERROR, GTK_DIALOG_ERROR_DISMISSED) &&
+           !g_error_matches (error, GTK_DIALOG_ERROR, GTK_DIALOG_ERROR_CANCELLED))
+    g_warning ("Could not choose a folder: %s", error->message);
+}
+
+static void
+choose_source_folder_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  AgvizWindow *self = AGVIZ_WINDOW (widget);
+  g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
+  g_autoptr(GFile) start = source_folder_to_start_in (self);
+
+  gtk_file_dialog_set_title (dialog, _("Locate Source Folder"));
+  gtk_file_dialog_set_accept_label (dialog, _("_Select"));
+  gtk_file_dialog_set_modal (dialog, TRUE);
+  if (start != NULL)
+    gtk_file_dialog_set_initial_folder (dialog, start);
+  gtk_file_dialog_select_folder (dialog, GTK_WINDOW (self), NULL, source_folder_chosen,
+                                 g_object_ref (self));
+}
+
+G_GNUC_END_IGNORE_DEPRECATIONS
+#else
+static void
+source_folder_response (GtkNativeDialog *dialog,
+                        int              response,
+                        AgvizWindow     *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      if (folder != NULL)
+        locate_chosen_folder (self, folder);
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+static void
+choose_source_folder_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  AgvizWindow *self = AGVIZ_WINDOW (widget);
+  g_autoptr(GFile) start = source_folder_to_start_in (self);
+  GtkFileChooserNative *dialog;
+
+  dialog = gtk_file_chooser_native_new (_("Locate Source Folder"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Select"),
+                                        _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  if (start != NULL)
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), start, NULL);
+  g_signal_connect (dialog, "response", G_CALLBACK (source_folder_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+#endif
+
 void
 _agviz_window_update_actions (AgvizWindow *self)
 {
@@ -264,6 +373,8 @@ _agviz_window_update_actions (AgvizWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-fit", has_graph);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.color-by", has_graph);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.trace-inputs", has_graph);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.choose-source-folder", self->document != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.locate-sources", self->document != NULL);
 }
 
 void
@@ -284,6 +395,9 @@ _agviz_window_class_add_actions (AgvizWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.zoom-fit", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.show-inspector", NULL, show_inspector_action);
   gtk_widget_class_install_action (widget_class, "win.focus-executions", NULL, focus_executions_action);
+  gtk_widget_class_install_action (widget_class, "win.choose-source-folder", NULL,
+                                   choose_source_folder_action);
+  gtk_widget_class_install_action (widget_class, "win.locate-sources", "s", locate_sources_action);
   gtk_widget_class_install_property_action (widget_class, "win.color-by", "color-by");
   gtk_widget_class_install_property_action (widget_class, "win.trace-inputs", "trace-inputs");
 }

@@ -36,6 +36,8 @@ struct _AgvizWindow
   gboolean              refresh_again; /* the file changed during that load */
   guint                 n_refreshes;   /* finished refreshes, for tests */
   gint64                comparison_trace_id; /* trace k shown in the comparison, 0 none */
+  GCancellable         *rechecking;    /* set while diagnostics are made again for new sources */
+  guint                 n_rechecks;    /* finished rechecks, for tests */
 
   /* template children */
   GtkLabel             *title_label;
@@ -68,7 +70,12 @@ struct _AgvizWindow
   GtkLabel             *executions_label;
   AgvizTimeline        *timeline;
   GtkLabel             *source_label;
+  GtkStack             *source_stack;  /* "text", or "missing" when the file cannot be shown */
   GtkSourceView        *source_view;
+  GtkLabel             *missing_title;
+  GtkLabel             *missing_details;
+  GtkWidget            *locate_button;
+  GtkLabel             *locate_status; /* what the last folder located gave, when it failed */
 };
 
 void     _agviz_window_class_add_actions (AgvizWindowClass *klass);
@@ -91,6 +98,13 @@ void     _agviz_window_select_diagnostic (AgvizWindow      *self,
 /* Shows trace @trace_id next to the first trace of its function in the comparison view. */
 void     _agviz_window_show_comparison   (AgvizWindow      *self,
                                           gint64            trace_id);
+/* Maps the source folders of the file in the source view to @folder, a folder on this machine
+ * that holds a copy of its tree (agviz_source_map_find_root()), keeps the mapping for this trace
+ * file and shows the sources again everywhere; behind win.locate-sources, which the Locate
+ * Folder button's dialog activates.  FALSE, saying why in the source pane, when nothing under
+ * @folder matches: then nothing is mapped. */
+gboolean _agviz_window_locate_sources    (AgvizWindow      *self,
+                                          const char       *folder);
 /* Searches for the nodes created on @line of the file in the source view and selects the first
  * when the search ends. */
 void     _agviz_window_select_source_line (AgvizWindow     *self,

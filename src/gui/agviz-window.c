@@ -432,15 +432,71 @@ scroll_source_to_line (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* The source pane's page for a file whose lines cannot be shown: said plainly, with the path the
+ * trace recorded and where it was looked for, and the Locate Folder button when a folder could
+ * help. */
+static void
+show_missing_source (AgvizWindow       *self,
+                     const char        *recorded_path,
+                     AgvizSourceStatus  status)
+{
+  AgvizSourceMap *source_map = agviz_document_get_source_map (self->document);
+  g_autofree char *base = g_path_get_basename (recorded_path);
+  g_autofree char *looked_at = agviz_source_map_remap_path (source_map, recorded_path);
+  g_autofree char *title = NULL;
+  g_autoptr(GString) details = g_string_new (NULL);
+  /* A name with no folder ("<stdin>", "<ipython-input-3-…>") cannot be found in one. */
+  gboolean can_locate = strchr (recorded_path, '/') != NULL;
+
+  if (status == AGVIZ_SOURCE_STATUS_CHANGED)
+    {
+      /* Translators: %s is a source file's name, such as model.py */
+      title = g_strdup_printf (_("%s has changed since the trace was recorded"), base);
+      /* Translators: %s is a path; SHA-256 is the checksum recorded with the trace */
+      g_string_append_printf (details, _("The file at %s is not the one that ran (its SHA-256 "
+                                         "differs from the recorded one), so its lines are not "
+                                         "shown."), looked_at);
+      g_string_append (details, "\n\n");
+      /* Translators: %s is the path of a source file as the trace recorded it */
+      g_string_append_printf (details, _("Recorded path: %s"), recorded_path);
+    }
+  else
+    {
+      /* Translators: %s is a source file's name, such as model.py */
+      title = g_strdup_printf (_("%s is not on this machine and was not recorded"), base);
+      /* Translators: %s is the path of a source file as the trace recorded it */
+      g_string_append_printf (details, _("Recorded path: %s"), recorded_path);
+      if (!g_str_equal (looked_at, recorded_path))
+        {
+          g_string_append_c (details, '\n');
+          /* Translators: %s is where a source file was looked for, after mapping its folder */
+          g_string_append_printf (details, _("Looked for at: %s"), looked_at);
+        }
+    }
+  if (can_locate)
+    {
+      g_string_append (details, "\n\n");
+      g_string_append (details, _("If you have a copy of the program here, locate its folder to "
+                                  "see the code."));
+    }
+  agviz_label_set_from_text (self->missing_title, title);
+  agviz_label_set_from_text (self->missing_details, details->str);
+  gtk_widget_set_visible (self->locate_button, can_locate);
+  gtk_stack_set_visible_child_name (self->source_stack, "missing");
+}
+
 void
 _agviz_window_show_source (AgvizWindow *self,
                            const char  *recorded_path,
                            int          line)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->source_view));
+  AgvizSourceMap *source_map = agviz_document_get_source_map (self->document);
   g_autoptr(GPtrArray) lines = NULL;
   g_autofree char *note = NULL;
   g_autofree char *label = NULL;
+  g_autofree char *read_from = NULL;
+  g_autoptr(GString) tooltip = NULL;
   AgvizSourceStatus status;
   int first = 1;
   GtkTextIter start, end;
@@ -451,16 +507,21 @@ _agviz_window_show_source (AgvizWindow *self,
     {
       g_autoptr(GString) text = g_string_new (NULL);
 
-      status = agviz_source_map_get_lines (agviz_document_get_source_map (self->document),
-                                           recorded_path, 1, G_MAXINT / 2, &lines, &first, &note);
-      for (guint i = 0; lines != NULL && i < lines->len; i++)
-        {
-          g_string_append (text, g_ptr_array_index (lines, i));
-          g_string_append_c (text, '\n');
-        }
+      status = agviz_source_map_get_lines (source_map, recorded_path, 1, G_MAXINT / 2, &lines,
+                                           &first, &note);
       if (status == AGVIZ_SOURCE_STATUS_CHANGED || status == AGVIZ_SOURCE_STATUS_MISSING)
-        g_string_assign (text, note != NULL ? note : _("The source of this file was not recorded"));
+        show_missing_source (self, recorded_path, status);
+      else
+        {
+          for (guint i = 0; i < lines->len; i++)
+            {
+              g_string_append (text, g_ptr_array_index (lines, i));
+              g_string_append_c (text, '\n');
+            }
+          gtk_stack_set_visible_child_name (self->source_stack, "text");
+        }
       gtk_text_buffer_set_text (buffer, text->str, (int) text->len);
+      gtk_widget_set_visible (GTK_WIDGET (self->locate_status), FALSE);
       g_free (self->source_path);
       self->source_path = g_strdup (recorded_path);
     }
@@ -469,7 +530,8 @@ _agviz_window_show_source (AgvizWindow *self,
   gtk_source_buffer_remove_source_marks (GTK_SOURCE_BUFFER (buffer), &start, &end,
                                          DEFINING_LINE_CATEGORY);
   self->source_line = line;
-  if (line > 0 && line <= gtk_text_buffer_get_line_count (buffer))
+  if (line > 0 && line <= gtk_text_buffer_get_line_count (buffer) &&
+      g_str_equal (gtk_stack_get_visible_child_name (self->source_stack), "text"))
     {
       GtkTextIter at;
 
@@ -482,7 +544,18 @@ _agviz_window_show_source (AgvizWindow *self,
     }
   label = g_strdup_printf ("%s:%d", recorded_path, line);
   agviz_label_set_from_text (self->source_label, label);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->source_label), label);
+  tooltip = g_string_new (label);
+  read_from = agviz_source_map_remap_path (source_map, recorded_path);
+  if (!g_str_equal (read_from, recorded_path))
+    {
+      g_string_append_c (tooltip, '\n');
+      /* Translators: %s is the path on this machine a recorded source file is read from */
+      g_string_append_printf (tooltip, _("Read from %s"), read_from);
+    }
+  {
+    g_autofree char *safe = agviz_label_text (tooltip->str, AGVIZ_LABEL_TEXT_MAX_CHARS);
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->source_label), safe);
+  }
 }
 
 /* ---- diagnostics -------------------------------------------------------------------------- */
@@ -496,6 +569,7 @@ setup_diagnostic_row (GtkSignalListItemFactory *factory,
   GtkWidget *icon = gtk_image_new ();
   GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *message = gtk_label_new (NULL);
+  GtkWidget *code = gtk_label_new (NULL);
   GtkWidget *where = gtk_label_new (NULL);
 
   gtk_widget_set_valign (icon, GTK_ALIGN_START);
@@ -506,7 +580,12 @@ setup_diagnostic_row (GtkSignalListItemFactory *factory,
   gtk_label_set_ellipsize (GTK_LABEL (where), PANGO_ELLIPSIZE_START);
   gtk_widget_add_css_class (where, "dim-label");
   gtk_widget_add_css_class (where, "caption");
+  gtk_label_set_xalign (GTK_LABEL (code), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (code), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (code, "monospace");
+  gtk_widget_add_css_class (code, "caption");
   gtk_box_append (GTK_BOX (text), message);
+  gtk_box_append (GTK_BOX (text), code);
   gtk_box_append (GTK_BOX (text), where);
   gtk_widget_set_hexpand (text, TRUE);
   gtk_box_append (GTK_BOX (box), icon);
@@ -526,7 +605,9 @@ bind_diagnostic_row (GtkSignalListItemFactory *factory,
   GtkWidget *icon = gtk_widget_get_first_child (box);
   GtkWidget *text = gtk_widget_get_next_sibling (icon);
   GtkWidget *message = gtk_widget_get_first_child (text);
-  GtkWidget *where = gtk_widget_get_next_sibling (message);
+  GtkWidget *code = gtk_widget_get_next_sibling (message);
+  GtkWidget *where = gtk_widget_get_next_sibling (code);
+  const char *source_line = agviz_diagnostic_get_source_line (diagnostic);
   g_autoptr(GString) location = g_string_new (NULL);
   const char *icon_name;
 
@@ -539,6 +620,9 @@ bind_diagnostic_row (GtkSignalListItemFactory *factory,
     }
   gtk_image_set_from_icon_name (GTK_IMAGE (icon), icon_name);
   agviz_label_set_from_text (GTK_LABEL (message), agviz_diagnostic_get_message (diagnostic));
+  /* The line itself, read through the source folders mapped when the checks ran. */
+  agviz_label_set_from_text (GTK_LABEL (code), source_line != NULL ? source_line : "");
+  gtk_widget_set_visible (code, source_line != NULL && source_line[0] != '\0');
   if (agviz_diagnostic_get_file (diagnostic) != NULL)
     {
       g_autofree char *base = g_path_get_basename (agviz_diagnostic_get_file (diagnostic));
@@ -1172,6 +1256,121 @@ watch_file (AgvizWindow *self)
     }
 }
 
+/* ---- locating source folders ---------------------------------------------------------------- */
+
+static void
+show_locate_status (AgvizWindow *self,
+                    const char  *text)
+{
+  agviz_label_set_from_text (self->locate_status, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->locate_status), text != NULL);
+}
+
+static void
+on_rechecked (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(AgvizWindow) self = user_data;
+  AgvizDocument *document = AGVIZ_DOCUMENT (source);
+  g_autoptr(GError) error = NULL;
+  gboolean done = agviz_document_recheck_finish (document, result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->rechecking);
+  if (!done)
+    {
+      g_warning ("Could not check the trace file again: %s", error->message);
+      return;
+    }
+  /* A live refresh may have swapped in a newer document, made with the same folders. */
+  if (document == self->document)
+    {
+      populate_sidebar (self);
+      bind_diagnostics (self);
+      if (self->trace_id != 0)
+        select_trace_row (self, self->trace_id);
+    }
+  self->n_rechecks++;
+}
+
+/* Every place that shows source text reads it again, through the source map as it is now. */
+static void
+show_sources_again (AgvizWindow *self)
+{
+  g_autofree char *path = g_steal_pointer (&self->source_path);
+  AgvizSceneItem *selected = agviz_graph_view_get_selected (self->graph_view);
+
+  if (path != NULL)
+    _agviz_window_show_source (self, path, self->source_line);
+  if (selected != NULL)
+    agviz_inspector_show_item (self->inspector, self->document, selected);
+  if (self->comparison_trace_id != 0 &&
+      g_str_equal (gtk_stack_get_visible_child_name (self->inspector_stack), "comparison"))
+    _agviz_window_show_comparison (self, self->comparison_trace_id);
+
+  /* The problems' source lines, and the findings that need the source text at all. */
+  if (self->rechecking != NULL)
+    g_cancellable_cancel (self->rechecking);
+  g_clear_object (&self->rechecking);
+  self->rechecking = g_cancellable_new ();
+  agviz_document_recheck_async (self->document, self->rechecking, on_rechecked,
+                                g_object_ref (self));
+}
+
+gboolean
+_agviz_window_locate_sources (AgvizWindow *self,
+                              const char  *folder)
+{
+  AgvizSourceMap *source_map;
+  g_autofree char *recorded_folder = NULL;
+  g_autofree char *local_folder = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (AGVIZ_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (folder != NULL, FALSE);
+
+  if (self->document == NULL || self->source_path == NULL)
+    return FALSE;
+  source_map = agviz_document_get_source_map (self->document);
+  if (!agviz_source_map_find_root (source_map, self->source_path, folder, &recorded_folder,
+                                   &local_folder, &error))
+    {
+      g_autofree char *base = g_path_get_basename (self->source_path);
+      g_autofree char *text = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY))
+        /* Translators: %s is a path that was chosen as a folder */
+        text = g_strdup_printf (_("%s is not a folder."), folder);
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT))
+        /* Translators: %s is a source file's name as the trace recorded it */
+        text = g_strdup_printf (_("The trace names no folder for %s, so it cannot be looked "
+                                  "for in one."), base);
+      else
+        /* Translators: %1$s is a file's name, %2$s the folder chosen, %3$s the recorded path */
+        text = g_strdup_printf (_("No %1$s under %2$s fits the recorded path %3$s, so nothing "
+                                  "was changed."), base, folder, self->source_path);
+      show_locate_status (self, text);
+      return FALSE;
+    }
+
+  if (!agviz_document_add_source_root (self->document, recorded_folder, local_folder, &error))
+    {
+      /* Translators: %s says why the folder could not be saved */
+      g_autofree char *text = g_strdup_printf (_("The folder is used now but will not be "
+                                                 "remembered: %s"), error->message);
+
+      show_sources_again (self);
+      /* Not in the source pane: with the text shown, its page of explanations is hidden. */
+      set_subtitle (self, text);
+      return TRUE;
+    }
+  g_debug ("sources: %s -> %s", recorded_folder, local_folder);
+  show_sources_again (self);
+  return TRUE;
+}
+
 /* ---- opening ------------------------------------------------------------------------------ */
 
 static void
@@ -1340,6 +1539,9 @@ agviz_window_dispose (GObject *object)
   if (self->searching != NULL)
     g_cancellable_cancel (self->searching);
   g_clear_object (&self->searching);
+  if (self->rechecking != NULL)
+    g_cancellable_cancel (self->rechecking);
+  g_clear_object (&self->rechecking);
   g_clear_pointer (&self->search_query, g_free);
   g_clear_pointer (&self->source_path, g_free);
 
@@ -1468,7 +1670,12 @@ agviz_window_class_init (AgvizWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, executions_label);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, timeline);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, source_label);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, source_stack);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, source_view);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, missing_title);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, missing_details);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, locate_button);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, locate_status);
   gtk_widget_class_bind_template_callback (widget_class, on_trace_row_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_search_activate);

@@ -204,6 +204,139 @@ test_captured_beats_disk (void)
   trace_builder_clear (&b);
 }
 
+/* Makes the folders above @path and writes @text there. */
+static void
+write_file_in_tree (const char *path,
+                    const char *text)
+{
+  g_autofree char *parent = g_path_get_dirname (path);
+
+  g_assert_cmpint (g_mkdir_with_parents (parent, 0700), ==, 0);
+  write_file (path, text);
+}
+
+/* The remapping a folder chosen in the app gives: the recorded directory whose rest of the path
+ * is a file under the folder, the longest such rest first, a copy with the recorded hash before
+ * any other; nothing when no rest is there. */
+static void
+test_find_root (void)
+{
+  static const char recorded[] = "w = 1\n";
+  static const char recorded_path[] = "/home/alice/proj/src/model.py";
+  TraceBuilder b = { 0 };
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(AgvizSourceMap) map = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *checksum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, recorded, -1);
+  g_autofree char *proj = NULL, *with_slash = NULL, *old_folder = NULL, *new_folder = NULL;
+  g_autofree char *flat = NULL, *file = NULL;
+  g_autofree char *line = NULL;
+  gint64 id;
+
+  trace_builder_init (&b, NULL);
+  id = agviz_recorder_add_file (b.recorder, "laptop", recorded_path, &error);
+  g_assert_no_error (error);
+  g_assert_true (agviz_recorder_set_file_sha256 (b.recorder, id, checksum, &error));
+  store = trace_builder_finish (&b);
+  map = agviz_source_map_new (store);
+  g_assert_null (agviz_source_map_get_line (map, recorded_path, 1));
+
+  /* The example of the app: the project's folder here holds src/model.py. */
+  proj = g_build_filename (b.dir, "work", "proj", NULL);
+  file = g_build_filename (proj, "src", "model.py", NULL);
+  write_file_in_tree (file, recorded);
+  with_slash = g_strconcat (proj, "/", NULL);
+  g_assert_true (agviz_source_map_find_root (map, recorded_path, with_slash, &old_folder,
+                                             &new_folder, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (old_folder, ==, "/home/alice/proj");
+  g_assert_cmpstr (new_folder, ==, proj);
+  /* Finding adds nothing; adding makes the file readable, checked against its hash. */
+  g_assert_null (agviz_source_map_get_line (map, recorded_path, 1));
+  agviz_source_map_add_root_folders (map, old_folder, new_folder);
+  line = agviz_source_map_get_line (map, recorded_path, 1);
+  g_assert_cmpstr (line, ==, "w = 1");
+  g_assert_cmpint (agviz_source_map_get_lines (map, recorded_path, 1, 1, NULL, NULL, NULL), ==,
+                   AGVIZ_SOURCE_STATUS_DISK_VERIFIED);
+  g_clear_pointer (&old_folder, g_free);
+  g_clear_pointer (&new_folder, g_free);
+
+  /* Another model.py right in the folder: the longer agreeing path still wins. */
+  flat = g_build_filename (proj, "model.py", NULL);
+  write_file (flat, "unrelated = True\n");
+  g_assert_true (agviz_source_map_find_root (map, recorded_path, proj, &old_folder, &new_folder,
+                                             &error));
+  g_assert_cmpstr (old_folder, ==, "/home/alice/proj");
+  g_clear_pointer (&old_folder, g_free);
+  g_clear_pointer (&new_folder, g_free);
+
+  /* ... unless only the shorter one is the file that ran. */
+  write_file (file, "w = 2\n");
+  write_file (flat, recorded);
+  g_assert_true (agviz_source_map_find_root (map, recorded_path, proj, &old_folder, &new_folder,
+                                             &error));
+  g_assert_cmpstr (old_folder, ==, "/home/alice/proj/src");
+  g_assert_cmpstr (new_folder, ==, proj);
+  g_clear_pointer (&old_folder, g_free);
+  g_clear_pointer (&new_folder, g_free);
+
+  /* Mapping the same recorded folder again replaces the first mapping. */
+  {
+    g_autofree char *src = g_build_filename (proj, "src", NULL);
+    g_autofree char *expected = g_build_filename (src, "src", "model.py", NULL);
+    g_autofree char *remapped = NULL;
+
+    agviz_source_map_add_root_folders (map, "/home/alice/proj", src);
+    remapped = agviz_source_map_remap_path (map, recorded_path);
+    g_assert_cmpstr (remapped, ==, expected);
+  }
+
+  /* Nothing under the folder: said, and nothing set. */
+  g_assert_false (agviz_source_map_find_root (map, "/home/alice/proj/src/other.py", proj,
+                                              &old_folder, &new_folder, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_null (old_folder);
+  g_assert_null (new_folder);
+  g_clear_error (&error);
+  /* A rest of the path that climbs out of the folder is not looked at. */
+  g_assert_false (agviz_source_map_find_root (map, "/x/../model.py", file, &old_folder,
+                                              &new_folder, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY);
+  g_clear_error (&error);
+  {
+    g_autofree char *src = g_build_filename (proj, "src", NULL);
+
+    /* "../model.py" under src/ is the folder's model.py; the rest "model.py" is src's own. */
+    g_assert_true (agviz_source_map_find_root (map, "/a/../model.py", src, &old_folder,
+                                               &new_folder, &error));
+    g_assert_cmpstr (old_folder, ==, "/a/..");
+    g_assert_cmpstr (new_folder, ==, src);
+    g_clear_pointer (&old_folder, g_free);
+    g_clear_pointer (&new_folder, g_free);
+  }
+  g_assert_false (agviz_source_map_find_root (map, "<ipython-input-3-f00>", proj, &old_folder,
+                                              &new_folder, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  /* A path recorded at the root maps "/" itself. */
+  g_assert_true (agviz_source_map_find_root (map, "/model.py", proj, &old_folder, &new_folder,
+                                             &error));
+  g_assert_cmpstr (old_folder, ==, "/");
+  g_assert_cmpstr (new_folder, ==, proj);
+
+  g_remove (file);
+  g_remove (flat);
+  {
+    g_autofree char *src = g_build_filename (proj, "src", NULL);
+    g_autofree char *work = g_build_filename (b.dir, "work", NULL);
+    g_rmdir (src);
+    g_rmdir (proj);
+    g_rmdir (work);
+  }
+  trace_builder_clear (&b);
+}
+
 static void
 test_find_node (void)
 {
@@ -309,6 +442,7 @@ main (int    argc,
   g_test_add_func ("/agviz/source-map/stack-and-defining-frame", test_stack_and_defining_frame);
   g_test_add_func ("/agviz/source-map/disk-sources", test_disk_sources);
   g_test_add_func ("/agviz/source-map/captured-beats-disk", test_captured_beats_disk);
+  g_test_add_func ("/agviz/source-map/find-root", test_find_root);
   g_test_add_func ("/agviz/source-map/find-node", test_find_node);
   g_test_add_func ("/agviz/source-map/special-files-not-read", test_special_files_not_read);
   return g_test_run ();

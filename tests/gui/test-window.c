@@ -22,6 +22,7 @@
 #include "agviz-drawing-private.h"
 #include "agviz-recorder.h"
 #include "agviz-label-text.h"
+#include "agviz-source-roots.h"
 #include "agviz-window-private.h"
 
 typedef struct
@@ -591,6 +592,267 @@ test_live_refresh (void)
   }
 }
 
+static void save_window_png (Fixture *fx, const char *path);
+
+static gboolean
+count_frame (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       user_data)
+{
+  (*(guint *) user_data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* AGVIZ_SCREENSHOT_SOURCES=DIR saves the window at @name.png in DIR, for people judging it. */
+static void
+maybe_save_window_png (Fixture    *fx,
+                       const char *name)
+{
+  const char *dir = g_getenv ("AGVIZ_SCREENSHOT_SOURCES");
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+
+  if (dir == NULL)
+    return;
+  g_assert_true (wait_for (drawn, fx));
+  /* Panels just rebuilt (the inspector, the source pane) are laid out at the next frames. */
+  {
+    guint frames = 0;
+    guint tick = gtk_widget_add_tick_callback (GTK_WIDGET (fx->window), count_frame, &frames, NULL);
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    while (frames < 3 && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+    gtk_widget_remove_tick_callback (GTK_WIDGET (fx->window), tick);
+  }
+  file = g_strconcat (name, ".png", NULL);
+  path = g_build_filename (dir, file, NULL);
+  save_window_png (fx, path);
+}
+
+static gboolean
+rechecked (Fixture *fx)
+{
+  return fx->window->n_rechecks > 0 && fx->window->rechecking == NULL;
+}
+
+/* A new window on @file, with make_var's second trace shown and its variable selected. */
+static void
+open_and_select_variable (Fixture *fx,
+                          GFile   *file)
+{
+  g_autoptr(GError) error = NULL;
+  AgvizSceneItem *variable;
+
+  fx->window = g_object_new (AGVIZ_TYPE_WINDOW, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (fx->window), 1400, 900);
+  gtk_window_present (GTK_WINDOW (fx->window));
+  agviz_window_open (fx->window, file);
+  g_assert_true (wait_for (loaded, fx));
+  g_assert_nonnull (fx->window->document);
+  g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_make_var_152"), &error));
+  variable = agviz_scene_find_node (fx->window->scene, "Variable", &error);
+  g_assert_no_error (error);
+  agviz_graph_view_select (fx->window->graph_view, variable, TRUE);
+  g_assert_cmpstr (agviz_inspector_get_op_type (fx->window->inspector), ==, "VarHandleOp");
+}
+
+/* The text of line @line of the source view. */
+static char *
+source_view_line (Fixture *fx,
+                  int      line)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (fx->window->source_view));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_iter_at_line (buffer, &start, line - 1);
+  end = start;
+  gtk_text_iter_forward_to_line_end (&end);
+  return gtk_text_iter_get_text (&start, &end);
+}
+
+/* The source line of make_var's "variable on a non-first trace" finding, or NULL. */
+static const char *
+variable_diagnostic_line (Fixture *fx)
+{
+  GListModel *diagnostics = agviz_document_get_diagnostics (fx->window->document);
+
+  for (guint i = 0; i < g_list_model_get_n_items (diagnostics); i++)
+    {
+      g_autoptr(AgvizDiagnostic) diagnostic = g_list_model_get_item (diagnostics, i);
+
+      /* The model keeps its own reference: the string outlives this one. */
+      if (agviz_diagnostic_get_kind (diagnostic) == AGVIZ_DIAGNOSTIC_KIND_VARIABLE_NON_FIRST_TRACE)
+        return agviz_diagnostic_get_source_line (diagnostic);
+    }
+  g_assert_not_reached ();
+}
+
+static void
+assert_shows_variable_source (Fixture *fx)
+{
+  g_autoptr(GString) inspector_text = g_string_new (NULL);
+  g_autofree char *line = NULL;
+
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (fx->window->source_stack), ==, "text");
+  g_assert_cmpint (fx->window->source_line, ==, 19);
+  line = source_view_line (fx, 19);
+  g_assert_cmpstr (line, ==, "    v = tf.Variable(1.0)");
+  collect_text (GTK_WIDGET (fx->window->inspector), inspector_text);
+  g_assert_nonnull (strstr (inspector_text->str, "v = tf.Variable(1.0)"));
+  g_assert_cmpstr (variable_diagnostic_line (fx), ==, "v = tf.Variable(1.0)");
+}
+
+/* A trace file made on another machine (the fixture writer's --source-elsewhere: demo.py at a
+ * path that does not exist here, only its SHA-256 recorded).  The source pane says that the file
+ * is not here instead of showing its path as text; locating a folder through win.locate-sources
+ * (which the Locate Folder button's dialog activates) that holds nothing fitting changes nothing,
+ * one with an edited copy says the file changed, one with the copy that ran shows its text in the
+ * source view, the inspector and the problems; a new window on the file has it all at once. */
+static void
+test_locate_sources (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("agviz-gui-sources-XXXXXX", &error);
+  g_autofree char *recorded = g_build_filename (dir, "elsewhere", "home", "alice", "proj", "src",
+                                                "demo.py", NULL);
+  g_autofree char *recorded_proj = g_build_filename (dir, "elsewhere", "home", "alice", "proj", NULL);
+  g_autofree char *trace_path = g_build_filename (dir, "made-elsewhere.db", NULL);
+  g_autofree char *here = g_build_filename (dir, "here", "proj", NULL);
+  g_autofree char *copy = g_build_filename (here, "src", "demo.py", NULL);
+  g_autofree char *empty = g_build_filename (dir, "empty", NULL);
+  g_autofree char *demo_text = NULL;
+  g_autoptr(GFile) trace_file = g_file_new_for_path (trace_path);
+  g_autoptr(GString) text = g_string_new (NULL);
+  const char *argv[] = { g_getenv ("AGVIZ_FIXTURE_WRITER"), "--source-elsewhere", recorded,
+                         trace_path, NULL };
+  Fixture fx = { 0 };
+  guint n_problems;
+  int status = 0;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (argv[0]);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL,
+                               &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_false (g_file_test (recorded, G_FILE_TEST_EXISTS));
+  /* The program's text, as the example trace captured it. */
+  {
+    g_autoptr(AgvizStore) example = agviz_store_open (g_getenv ("AGVIZ_EXAMPLE_TRACE"),
+                                                      AGVIZ_STORE_FLAGS_NONE, &error);
+    g_autoptr(GPtrArray) files = agviz_store_list_source_files (example, &error);
+    g_autoptr(GBytes) bytes = NULL;
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < files->len && bytes == NULL; i++)
+      {
+        AgvizSourceFile *file = g_ptr_array_index (files, i);
+        if (g_str_has_suffix (file->path, "/demo.py") && file->has_text)
+          bytes = agviz_store_get_file_text (example, file->id, &error);
+      }
+    g_assert_nonnull (bytes);
+    demo_text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  }
+  g_assert_cmpint (g_mkdir_with_parents (empty, 0700), ==, 0);
+
+  open_and_select_variable (&fx, trace_file);
+
+  /* Not on this machine: said so, with the recorded path, and nothing as source text. */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (fx.window->source_stack), ==, "missing");
+  g_assert_cmpstr (fx.window->source_path, ==, recorded);
+  g_assert_cmpint (fx.window->source_line, ==, 19);
+  {
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (fx.window->source_view));
+    g_autofree char *title = g_strdup_printf (_("%s is not on this machine and was not recorded"),
+                                              "demo.py");
+    GtkTextIter start, end;
+    g_autofree char *shown = NULL;
+
+    gtk_text_buffer_get_bounds (buffer, &start, &end);
+    shown = gtk_text_iter_get_text (&start, &end);
+    g_assert_cmpstr (shown, ==, "");
+    g_assert_cmpstr (gtk_label_get_text (fx.window->missing_title), ==, title);
+    g_assert_nonnull (strstr (gtk_label_get_text (fx.window->missing_details), recorded));
+    g_assert_true (gtk_widget_get_visible (fx.window->locate_button));
+    g_assert_true (gtk_widget_is_sensitive (fx.window->locate_button));
+    g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fx.window->locate_status)));
+  }
+  collect_text (GTK_WIDGET (fx.window->inspector), text);
+  g_assert_null (strstr (text->str, "v = tf.Variable(1.0)"));
+  /* The defining frame is marked as `agviz where` marks it, never with TF's own "*". */
+  g_assert_nonnull (strstr (text->str, "=>\n"));
+  g_assert_null (strstr (text->str, "★"));
+  g_assert_null (variable_diagnostic_line (&fx));
+  maybe_save_window_png (&fx, "source-missing");
+
+  /* A folder with nothing that fits: said, and nothing mapped or kept. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx.window), "win.locate-sources", "s", empty));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fx.window->locate_status)));
+  g_assert_nonnull (strstr (gtk_label_get_text (fx.window->locate_status), empty));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (fx.window->source_stack), ==, "missing");
+  g_assert_cmpuint (agviz_document_get_source_roots (fx.window->document)->len, ==, 0);
+  {
+    g_autofree char *key_file = agviz_source_roots_get_key_file ();
+    g_assert_false (g_file_test (key_file, G_FILE_TEST_EXISTS));
+  }
+
+  /* An edited copy: mapped, but not shown as the code that ran. */
+  {
+    g_autofree char *src = g_path_get_dirname (copy);
+    g_autofree char *edited = g_strconcat (demo_text, "# edited\n", NULL);
+    g_autofree char *title = g_strdup_printf (_("%s has changed since the trace was recorded"),
+                                              "demo.py");
+
+    g_assert_cmpint (g_mkdir_with_parents (src, 0700), ==, 0);
+    g_assert_true (g_file_set_contents (copy, edited, -1, &error));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx.window), "win.locate-sources", "s", here));
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (fx.window->source_stack), ==, "missing");
+    g_assert_cmpstr (gtk_label_get_text (fx.window->missing_title), ==, title);
+    maybe_save_window_png (&fx, "source-changed");
+  }
+
+  /* The copy that ran: its text everywhere, the recorded project folder mapped to this one, and
+   * the findings that read the source (frozen values, side effects) found now. */
+  n_problems = g_list_model_get_n_items (agviz_document_get_diagnostics (fx.window->document));
+  g_assert_true (g_file_set_contents (copy, demo_text, -1, &error));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx.window), "win.locate-sources", "s", here));
+  g_assert_true (wait_for (rechecked, &fx));
+  assert_shows_variable_source (&fx);
+  g_assert_cmpuint (g_list_model_get_n_items (agviz_document_get_diagnostics (fx.window->document)),
+                    >, n_problems);
+  maybe_save_window_png (&fx, "source-located");
+  gtk_stack_set_visible_child_name (fx.window->sidebar_stack, "diagnostics");
+  maybe_save_window_png (&fx, "problems-located");
+  {
+    GPtrArray *roots = agviz_document_get_source_roots (fx.window->document);
+    AgvizSourceRoot *root;
+
+    g_assert_cmpuint (roots->len, ==, 1);
+    root = g_ptr_array_index (roots, 0);
+    g_assert_cmpstr (root->recorded_folder, ==, recorded_proj);
+    g_assert_cmpstr (root->local_folder, ==, here);
+  }
+  /* The tooltip says where the text was read from. */
+  {
+    const char *tooltip = gtk_widget_get_tooltip_text (GTK_WIDGET (fx.window->source_label));
+    g_assert_nonnull (strstr (tooltip, copy));
+  }
+  fixture_teardown (&fx, NULL);
+
+  /* Opened again: the folder is remembered, and the problems have their lines from the start. */
+  fx.window = NULL;
+  open_and_select_variable (&fx, trace_file);
+  g_assert_cmpuint (fx.window->n_rechecks, ==, 0);
+  assert_shows_variable_source (&fx);
+  fixture_teardown (&fx, NULL);
+
+  {
+    g_autofree char *command = g_strdup_printf ("rm -rf '%s'", dir);
+    g_assert_cmpint (system (command), ==, 0);
+  }
+}
+
 /* In the zh_CN run: the translations are loaded and the window shows them.  Literal Chinese
  * here, not gettext, so that the test fails when no catalogue is found. */
 /* The first visible closed op that has inputs among its siblings (or any closed op). */
@@ -914,6 +1176,23 @@ snapshot_window (Fixture *fx,
   return node;
 }
 
+static void
+save_window_png (Fixture    *fx,
+                 const char *path)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (fx->window));
+  int height = gtk_widget_get_height (GTK_WIDGET (fx->window));
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+
+  wait_for (idle_done, fx);
+  node = snapshot_window (fx, width, height);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (fx->window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
 /* What the window looks like: AGVIZ_SCREENSHOT=FILE.png keeps it for people judging it; without
  * it, a scratch file that is checked and removed. */
 static void
@@ -1186,6 +1465,7 @@ main (int    argc,
 #undef ADD
   g_test_add_func ("/agviz/gui/open-saved-model", test_open_saved_model);
   g_test_add_func ("/agviz/gui/live-refresh", test_live_refresh);
+  g_test_add_func ("/agviz/gui/locate-sources", test_locate_sources);
   g_test_add_func ("/agviz/gui/search-big-trace", test_search_big_trace);
   g_test_add_func ("/agviz/gui/hostile-file", test_hostile_file);
 
