@@ -5,6 +5,7 @@
 #include "agviz-recorder.h"
 #include "agviz-store.h"
 #include "agviz-trace-file.h"
+#include "agviz-json-reader.h"
 #include "agviz-json-writer.h"
 #include "agviz-source-map.h"
 #include "agviz-error-text.h"
