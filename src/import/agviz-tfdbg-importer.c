@@ -48,6 +48,9 @@ typedef struct
   GHashTable         *graph_sites;       /* graph id -> GraphSite, from the graphs' prescan */
   GHashTable         *contexts;          /* ids of the eager contexts graphs are traced in */
   GHashTable         *located;           /* Python name -> GraphSite of its last located graph */
+  GHashTable         *hook_traces;       /* graph id -> HookTrace, from the hook's log */
+  GQueue              hook_failures;     /* HookTrace of traces that failed, oldest first */
+  GHashTable         *file_paths;        /* path -> gint64 file id of the dump's source files */
   GHashTable         *graphs;            /* graph id -> DumpGraph */
   GPtrArray          *graph_order;       /* DumpGraph, in creation order */
   GHashTable         *executed;          /* graph id -> op type of its first execution */
@@ -75,6 +78,27 @@ typedef struct
   gint64      file_id;           /* 0 until an op's stack shows the function */
   int         body_line;
 } GraphSite;
+
+/* One trace as `agviz record`'s hook saw it (agviz-hook.jsonl in the dump): what tfdbg2 does
+ * not write. */
+typedef struct
+{
+  char   *qualname;              /* "Scaler.__call__" */
+  char   *file;
+  int     def_line;
+  char   *signature;             /* "x: TensorSpec(shape=(2,), dtype=tf.float32)" */
+  char   *reason;
+} HookTrace;
+
+static void
+hook_trace_free (HookTrace *trace)
+{
+  g_free (trace->qualname);
+  g_free (trace->file);
+  g_free (trace->signature);
+  g_free (trace->reason);
+  g_free (trace);
+}
 
 static void
 dump_graph_free (DumpGraph *graph)
@@ -242,6 +266,9 @@ on_source_file (Dump                      *dump,
       g_strv_builder_unref (lines);
     }
   g_array_append_val (dump->file_ids, file_id);
+  if (source->file_path != NULL)
+    g_hash_table_insert (dump->file_paths, g_strdup (source->file_path),
+                         g_memdup2 (&file_id, sizeof file_id));
   user = agviz_source_map_classify_path (source->file_path) == AGVIZ_FRAME_ORIGIN_USER;
   g_array_append_val (dump->file_is_user, user);
   dump->ctx->stats.source_files++;
@@ -310,6 +337,107 @@ stack_for (Dump                       *dump,
     return 0;
   return agviz_recorder_add_stack (dump->ctx->recorder, (const gint64 *) dump->scratch->data,
                                    dump->scratch->len, error);
+}
+
+/* ---- the recording hook's log ------------------------------------------------------------ */
+
+/* Why a trace was made, in the user's words, from what the hook saw. */
+static char *
+hook_reason (GVariant *record)
+{
+  const char *scope = agviz_json_get_string (record, "scope");
+  const char *via = agviz_json_get_string (record, "via");
+
+  if (g_strcmp0 (scope, "no_variable_creation") == 0 && agviz_json_get_int (record, "trace", 0) == 2)
+    return g_strdup ("the first call's second pass: TensorFlow traces a function that created "
+                     "variables again, with variable creation forbidden");
+  if (g_strcmp0 (via, "get_concrete_function") == 0)
+    return g_strdup ("get_concrete_function()");
+  return NULL;
+}
+
+/* Reads DUMP/agviz-hook.jsonl, which `agviz record` has the program write beside the dump: the
+ * Python function, input signature and reason of each trace.  A line that is not JSON (the last
+ * one of a program killed mid-write) is reported and skipped. */
+static gboolean
+read_hook_log (Dump        *dump,
+               const char  *dir,
+               GError     **error)
+{
+  g_autofree char *path = g_build_filename (dir, "agviz-hook.jsonl", NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  gsize length;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return TRUE;
+  text = _agviz_import_read_file (path, 256 << 20, &length, error);
+  if (text == NULL)
+    return FALSE;
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(GVariant) record = NULL;
+      const char *kind, *graph_id, *qualname;
+      HookTrace *trace;
+
+      if (*lines[i] == '\0')
+        continue;
+      record = agviz_json_parse (lines[i], -1, &local_error);
+      if (record == NULL || !g_variant_is_of_type (record, G_VARIANT_TYPE_VARDICT))
+        {
+          _agviz_import_warn (dump->ctx, "%s:%u: %s; line skipped", path, i + 1,
+                              local_error != NULL ? local_error->message : "not a JSON object");
+          continue;
+        }
+      kind = agviz_json_get_string (record, "record");
+      qualname = agviz_json_get_string (record, "qualname");
+      if ((g_strcmp0 (kind, "trace") != 0 && g_strcmp0 (kind, "trace_error") != 0) ||
+          qualname == NULL || *qualname == '\0')
+        continue;
+      trace = g_new0 (HookTrace, 1);
+      trace->qualname = g_strdup (qualname);
+      trace->file = g_strdup (agviz_json_get_string (record, "file"));
+      trace->def_line = (int) CLAMP (agviz_json_get_int (record, "def_line", 0), 0, G_MAXINT);
+      trace->signature = g_strdup (agviz_json_get_string (record, "signature"));
+      trace->reason = hook_reason (record);
+      graph_id = agviz_json_get_string (record, "tfdbg_graph_id");
+      if (g_str_equal (kind, "trace") && graph_id != NULL && *graph_id != '\0')
+        g_hash_table_replace (dump->hook_traces, g_strdup (graph_id), trace);
+      else if (g_str_equal (kind, "trace_error"))
+        g_queue_push_tail (&dump->hook_failures, trace);
+      else
+        hook_trace_free (trace);
+    }
+  return TRUE;
+}
+
+/* What the hook saw of top-level graph @graph_id named @python_name: its own record, or for a
+ * graph it has none of (a trace that failed has no concrete function), the oldest failure of a
+ * function of that name not yet taken. */
+static const HookTrace *
+hook_trace_for (Dump       *dump,
+                const char *graph_id,
+                const char *python_name)
+{
+  const HookTrace *trace = g_hash_table_lookup (dump->hook_traces, graph_id);
+
+  if (trace != NULL)
+    return trace;
+  for (GList *link = dump->hook_failures.head; link != NULL; link = link->next)
+    {
+      HookTrace *failed = link->data;
+      const char *dot = strrchr (failed->qualname, '.');
+
+      if (g_strcmp0 (dot != NULL ? dot + 1 : failed->qualname, python_name) == 0)
+        {
+          g_queue_delete_link (&dump->hook_failures, link);
+          g_hash_table_replace (dump->hook_traces, g_strdup (graph_id), failed);
+          return failed;
+        }
+    }
+  return NULL;
 }
 
 /* ---- graphs ------------------------------------------------------------------------------ */
@@ -426,6 +554,7 @@ on_graph_event (Dump                      *dump,
       const AgvizTf__DebuggedGraph *debugged = event->debugged_graph;
       const char *executed_as;
       g_autofree char *function_name = NULL;
+      const HookTrace *hook;
       const GraphSite *site;
       DumpGraph *graph;
       gint64 function_id;
@@ -464,6 +593,7 @@ on_graph_event (Dump                      *dump,
       g_ptr_array_add (dump->graph_order, graph);
 
       function_name = agviz_function_name_for_graph (graph->graph_name);
+      hook = graph->top_level ? hook_trace_for (dump, graph->graph_id, function_name) : NULL;
       site = g_hash_table_lookup (dump->graph_sites, graph->graph_id);
       /* A retrace that stopped before its body ran holds only placeholders: it belongs to
        * the function of that name seen last. */
@@ -471,7 +601,14 @@ on_graph_event (Dump                      *dump,
         site = g_hash_table_lookup (dump->located, site->python_name);
       else if (graph->top_level && site != NULL)
         g_hash_table_insert (dump->located, (gpointer) site->python_name, (gpointer) site);
-      if (graph->top_level && site != NULL && site->file_id != 0)
+      if (hook != NULL && hook->file != NULL &&
+          g_hash_table_lookup (dump->file_paths, hook->file) != NULL)
+        /* The hook knows the function as Python does: its qualified name and def line. */
+        function_id = agviz_recorder_add_function (ctx->recorder, hook->qualname,
+                                                   *(gint64 *) g_hash_table_lookup (dump->file_paths,
+                                                                                    hook->file),
+                                                   hook->def_line, error);
+      else if (graph->top_level && site != NULL && site->file_id != 0)
         function_id = agviz_recorder_add_function (ctx->recorder, function_name, site->file_id,
                                                    def_line_above (dump, site->file_id,
                                                                    site->body_line,
@@ -482,7 +619,8 @@ on_graph_event (Dump                      *dump,
       if (function_id == 0)
         return FALSE;
       graph->trace_id = agviz_recorder_begin_trace (ctx->recorder, function_id, graph->graph_name,
-                                                    NULL, NULL, error);
+                                                    hook != NULL ? hook->signature : NULL,
+                                                    hook != NULL ? hook->reason : NULL, error);
       if (graph->trace_id == 0)
         return FALSE;
       if (event->wall_time > 0 &&
@@ -997,6 +1135,10 @@ _agviz_import_tfdbg_dump (AgvizImportContext *ctx,
   dump.graph_sites = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   dump.contexts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   dump.located = g_hash_table_new (g_str_hash, g_str_equal);
+  dump.hook_traces = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) hook_trace_free);
+  g_queue_init (&dump.hook_failures);
+  dump.file_paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   dump.graphs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                        (GDestroyNotify) dump_graph_free);
   dump.graph_order = g_ptr_array_new ();
@@ -1008,6 +1150,7 @@ _agviz_import_tfdbg_dump (AgvizImportContext *ctx,
   dump.values = g_array_new (FALSE, FALSE, sizeof (double));
 
   /* Every host's files of one kind before the next kind: later kinds refer to earlier ones. */
+  ok = read_hook_log (&dump, path, error);
   for (guint p = 0; ok && p < G_N_ELEMENTS (passes); p++)
     {
       if (passes[p].func == on_execution)
@@ -1036,6 +1179,9 @@ _agviz_import_tfdbg_dump (AgvizImportContext *ctx,
   g_hash_table_unref (dump.graph_sites);
   g_hash_table_unref (dump.contexts);
   g_hash_table_unref (dump.located);
+  g_hash_table_unref (dump.hook_traces);
+  g_queue_clear_full (&dump.hook_failures, (GDestroyNotify) hook_trace_free);
+  g_hash_table_unref (dump.file_paths);
   g_ptr_array_unref (dump.graph_order);
   g_hash_table_unref (dump.graphs);
   g_hash_table_unref (dump.executed);

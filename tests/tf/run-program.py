@@ -12,6 +12,7 @@ The program says what must come out in comment lines of its own:
   # expect: SEVERITY KIND FUNCTION FILE:LINE
                                  one finding of `agviz check` on the recording; the set found
                                  must be exactly the set expected (`# expect: none`: no finding)
+  # says: TEXT                   `agviz check` says TEXT (in a message, evidence line or fix)
   # explain: FILE:LINE           `agviz explain --recorded` marks this frame as the defining one
   # where: QUERY -> FILE:LINE    `agviz where` resolves the node to this line
   # artifact: PATH               a file or folder the program wrote (relative to its working
@@ -42,10 +43,11 @@ SKIP = 77
 
 def directives(program):
     found = {"exit": 0, "expect": set(), "expect-artifact": set(), "explain": [], "where": [],
-             "artifact": [], "artifact-refused": [], "modes": [None], "recorded": []}
+             "artifact": [], "artifact-refused": [], "modes": [None], "recorded": [],
+             "says": []}
     for line in open(program, encoding="utf-8"):
         match = re.match(r"#\s*(exit|expect|expect-artifact|explain|where|artifact|"
-                         r"artifact-refused|modes|recorded):\s*(.*\S)", line)
+                         r"artifact-refused|modes|recorded|says):\s*(.*\S)", line)
         if not match:
             continue
         key, value = match.groups()
@@ -154,6 +156,12 @@ def record(agviz, python, program, scratch, env, mode, wanted, failures):
     if os.path.exists(trace_file):
         found, report = findings(agviz, trace_file)
         compare(f"recording ({name})", wanted["expect"], found, report, failures)
+        said = json.loads(report)["diagnostics"]
+        texts = [text for d in said
+                 for text in [d["message"], d.get("fix") or ""] + d.get("evidence", [])]
+        for text in wanted["says"]:
+            if not any(text in said_text for said_text in texts):
+                failures.append(f"check ({name}) does not say {text!r}\n{report[:4000]}")
         for expected in wanted["explain"]:
             explained = subprocess.run([agviz, "explain", "--recorded", "--json",
                                         trace_file], capture_output=True, text=True)

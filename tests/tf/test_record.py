@@ -68,8 +68,9 @@ class Run:
         return json.loads(result.stdout)
 
     def function(self, name):
+        """The function Python calls @name, whatever it is nested in ("train.<locals>.f")."""
         for function in self.info()['functions']:
-            if function['name'] == name:
+            if function['name'] == name or function['name'].endswith('.' + name):
                 return function
         raise Failure('no function %r in %s (stderr: %s)' % (name, self.db, self.err[-2000:]))
 
@@ -248,6 +249,9 @@ def test_lazy_import():
     check(run.status == 0, 'status %d, stderr: %s' % (run.status, run.err[-2000:]))
     check(run.out == 'before False\n', 'stdout %r' % run.out)
     check_f_recorded(run)
+    # The hook names it as Python does.
+    check(run.function('f')['name'] == 'train.<locals>.f',
+          'the lazy f is named %r' % run.function('f')['name'])
 
 
 def test_compat_v1_import():

@@ -1,5 +1,5 @@
 """A NaN made inside a module's name scope: the log of a negative number."""
-# expect: error nan-inf __call__ nan_in_module.py:16
+# expect: error nan-inf Model.__call__ nan_in_module.py:16
 # modes: CONCISE_HEALTH FULL_HEALTH FULL_TENSOR
 import tensorflow as tf
 

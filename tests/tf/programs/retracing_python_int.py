@@ -1,5 +1,7 @@
 """A retracing storm: a Python int argument makes a new trace for every value."""
-# expect: warning retracing step retracing_python_int.py:7
+# expect: warning retracing step retracing_python_int.py:9
+# says: n is 11, trace 1 had 0
+# says: n is a Python value
 import tensorflow as tf
 
 

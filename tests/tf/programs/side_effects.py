@@ -2,7 +2,7 @@
 # Every function runs 3 times.  Locals (several targets at once), comments, strings, tf.print
 # and the variable made once on the first trace are fine and must not be reported.
 #
-# expect: warning trace-time-side-effect __call__ side_effects.py:25
+# expect: warning trace-time-side-effect Counter.__call__ side_effects.py:25
 # expect: warning trace-time-side-effect count side_effects.py:34
 # expect: warning trace-time-side-effect remember side_effects.py:40
 # expect: warning trace-time-side-effect remember side_effects.py:41

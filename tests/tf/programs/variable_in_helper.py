@@ -4,8 +4,9 @@ TensorFlow 2 traces a function that created variables a second time on its first
 variable creation forbidden, so this fails on the very first call.
 """
 # exit: 1
-# expect: error variable-non-first-trace make_var variable_in_helper.py:13
-# explain: variable_in_helper.py:13
+# expect: error variable-non-first-trace make_var variable_in_helper.py:14
+# explain: variable_in_helper.py:14
+# says: trace 2 was made because: the first call's second pass
 import tensorflow as tf
 
 

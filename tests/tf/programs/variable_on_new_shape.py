@@ -4,7 +4,8 @@ The first call is fine (its variable is made on trace 1); the call with a new ra
 and that trace creates a variable, which TensorFlow refuses.
 """
 # exit: 1
-# expect: error variable-non-first-trace __call__ variable_on_new_shape.py:20
+# expect: error variable-non-first-trace Scaler.__call__ variable_on_new_shape.py:21
+# says: x is TensorSpec(shape=(2, 2), dtype=tf.float32), trace 1 had TensorSpec(shape=(2,), dtype=tf.float32)
 import tensorflow as tf
 
 
