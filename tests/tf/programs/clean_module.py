@@ -1,6 +1,7 @@
 """Nested tf.Modules with name scopes, called with one signature: nothing to report."""
 # expect: none
 # modes: NO_TENSOR CURT_HEALTH CONCISE_HEALTH FULL_HEALTH SHAPE FULL_TENSOR
+# where: mlp/MatMul -> clean_module.py:15
 import tensorflow as tf
 
 

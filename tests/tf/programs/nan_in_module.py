@@ -1,6 +1,7 @@
 """A NaN made inside a module's name scope: the log of a negative number."""
-# expect: error nan-inf Model.__call__ nan_in_module.py:16
+# expect: error nan-inf Model.__call__ nan_in_module.py:17
 # modes: CONCISE_HEALTH FULL_HEALTH FULL_TENSOR
+# where: loss/Log -> nan_in_module.py:17
 import tensorflow as tf
 
 
