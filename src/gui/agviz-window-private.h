@@ -36,6 +36,7 @@ struct _AgvizWindow
   gboolean              refresh_again; /* the file changed during that load */
   guint                 n_refreshes;   /* finished refreshes, for tests */
   gint64                comparison_trace_id; /* trace k shown in the comparison, 0 none */
+  AgvizDiagnostic      *comparison_diagnostic; /* the finding it was opened from, or NULL */
   GCancellable         *rechecking;    /* set while diagnostics are made again for new sources */
   guint                 n_rechecks;    /* finished rechecks, for tests */
 

@@ -670,7 +670,10 @@ _agviz_window_select_diagnostic (AgvizWindow *self,
                                agviz_diagnostic_get_line (diagnostic));
   if (agviz_diagnostic_get_kind (diagnostic) == AGVIZ_DIAGNOSTIC_KIND_VARIABLE_NON_FIRST_TRACE &&
       trace_id != 0)
-    _agviz_window_show_comparison (self, trace_id);
+    {
+      g_set_object (&self->comparison_diagnostic, diagnostic);
+      _agviz_window_show_comparison (self, trace_id);
+    }
   else
     gtk_stack_set_visible_child_name (self->inspector_stack, "inspector");
 }
@@ -1048,6 +1051,46 @@ fill_comparison_column (AgvizWindow *self,
           g_signal_connect (button, "clicked", G_CALLBACK (on_comparison_location_clicked), self);
           gtk_grid_attach (self->comparison_grid, button, column, row++, 1, 1);
           n_variables++;
+        }
+    }
+  /* TF 2 makes a tf.Function's variables eagerly, outside its graph: what the finding knows of
+   * them (eager handle ops, the error raised) is listed under the trace it concerns, and the
+   * line that creates the variable under the trace the finding is about. */
+  if (self->comparison_diagnostic != NULL)
+    {
+      const char * const *evidence = agviz_diagnostic_get_evidence (self->comparison_diagnostic);
+      const char *trace_1_prefix = "trace 1 also created one: ";
+
+      if (column == 1 && agviz_diagnostic_get_file (self->comparison_diagnostic) != NULL)
+        {
+          const char *file = agviz_diagnostic_get_file (self->comparison_diagnostic);
+          int line = agviz_diagnostic_get_line (self->comparison_diagnostic);
+          const char *code = agviz_diagnostic_get_source_line (self->comparison_diagnostic);
+          g_autofree char *base = g_path_get_basename (file);
+          g_autofree char *text = g_strdup_printf ("%s:%d%s%s", base, line, code != NULL ? "\n" : "",
+                                                   code != NULL ? code : "");
+          GtkWidget *button = gtk_button_new ();
+
+          gtk_button_set_child (GTK_BUTTON (button), make_caption (text, "monospace"));
+          gtk_widget_add_css_class (button, "flat");
+          gtk_widget_set_tooltip_text (button, _("Show the line that created it"));
+          g_object_set_data_full (G_OBJECT (button), "agviz-file", g_strdup (file), g_free);
+          g_object_set_data (G_OBJECT (button), "agviz-line", GINT_TO_POINTER (line));
+          g_signal_connect (button, "clicked", G_CALLBACK (on_comparison_location_clicked), self);
+          gtk_grid_attach (self->comparison_grid, button, column, row++, 1, 1);
+          n_variables++;
+        }
+      for (guint i = 0; evidence != NULL && evidence[i] != NULL; i++)
+        {
+          gboolean about_trace_1 = g_str_has_prefix (evidence[i], trace_1_prefix);
+
+          if (about_trace_1 != (column == 0))
+            continue;
+          gtk_grid_attach (self->comparison_grid,
+                           make_caption (about_trace_1 ? evidence[i] + strlen (trace_1_prefix)
+                                                       : evidence[i], "dim-label"),
+                           column, row++, 1, 1);
+          n_variables += about_trace_1;
         }
     }
   /* Translators: the trace created no variables */
@@ -1536,6 +1579,7 @@ agviz_window_dispose (GObject *object)
   g_clear_object (&self->scene);
   g_clear_object (&self->document);
   g_clear_object (&self->settings);
+  g_clear_object (&self->comparison_diagnostic);
   if (self->searching != NULL)
     g_cancellable_cancel (self->searching);
   g_clear_object (&self->searching);

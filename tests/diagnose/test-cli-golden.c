@@ -16,7 +16,7 @@ typedef struct
 static const GoldenCase cases[] = {
   { "where-suffix", NULL, { "where", "example.db", "dense/MatMul" } },
   { "where-all-frames", NULL, { "where", "--all-frames", "--context", "0", "example.db", "remember:Log" } },
-  { "where-json", NULL, { "where", "--json", "example.db", "make_var#2:Variable" } },
+  { "where-json", NULL, { "where", "--json", "example.db", "make_var#1:Variable/11" } },
   { "where-ambiguous", NULL, { "where", "example.db", "range" } },
   { "where-no-node", NULL, { "where", "example.db", "no/such/node" } },
   { "where-no-file", NULL, { "where", "missing.db", "x" } },
