@@ -1307,6 +1307,49 @@ test_open_saved_model (void)
   }
 }
 
+/* The files the tf suite's real recordings and artefacts were written to (AGVIZ_GUI_OPEN_FILES,
+ * one per line): each opens, draws, and draws again with every scope opened. */
+static void
+test_open_files (void)
+{
+  const char *list = g_getenv ("AGVIZ_GUI_OPEN_FILES");
+  g_auto(GStrv) paths = NULL;
+
+  if (list == NULL || *list == '\0')
+    {
+      g_test_skip ("no AGVIZ_GUI_OPEN_FILES (the tf suite sets it)");
+      return;
+    }
+  paths = g_strsplit (list, "\n", -1);
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      g_autoptr(GFile) file = NULL;
+      Fixture fx = { 0 };
+
+      if (*paths[i] == '\0')
+        continue;
+      g_test_message ("opening %s", paths[i]);
+      file = g_file_new_for_path (paths[i]);
+      fx.window = g_object_new (AGVIZ_TYPE_WINDOW, NULL);
+      gtk_window_set_default_size (GTK_WINDOW (fx.window), 1400, 900);
+      gtk_window_present (GTK_WINDOW (fx.window));
+      agviz_window_open (fx.window, file);
+      g_assert_true (wait_for (loaded, &fx));
+      if (fx.window->document == NULL)
+        g_error ("%s did not open", paths[i]);
+      g_assert_true (wait_for (laid_out, &fx));
+      if (fx.window->scene != NULL)
+        {
+          g_assert_true (wait_for (drawn, &fx));
+          g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx.window), "win.expand-all",
+                                                     NULL));
+          g_assert_true (wait_for (laid_out, &fx));
+          g_assert_true (wait_for (drawn, &fx));
+        }
+      fixture_teardown (&fx, NULL);
+    }
+}
+
 /* The longest text any label under @widget holds, in characters. */
 static glong
 longest_label (GtkWidget *widget)
@@ -1468,6 +1511,7 @@ main (int    argc,
   ADD ("/agviz/gui/screenshot", test_screenshot);
 #undef ADD
   g_test_add_func ("/agviz/gui/open-saved-model", test_open_saved_model);
+  g_test_add_func ("/agviz/gui/open-files", test_open_files);
   g_test_add_func ("/agviz/gui/live-refresh", test_live_refresh);
   g_test_add_func ("/agviz/gui/locate-sources", test_locate_sources);
   g_test_add_func ("/agviz/gui/search-big-trace", test_search_big_trace);

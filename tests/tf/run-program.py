@@ -26,6 +26,10 @@ The program says what must come out in comment lines of its own:
                                  crash), saying TEXT
 FILE is the file's base name; FUNCTION is `-` for findings without one.
 
+Where the app is built (AGVIZ_GUI_OPEN_TEST: the window test program, run through
+AGVIZ_GUI_DISPLAY_WRAPPER), every recording and artefact is also opened in the app and drawn with
+every scope open.
+
 The TensorFlow interpreter is AGVIZ_TF_PYTHON, else AGVIZ_TF_PYTHON_DEFAULT (set by meson).
 Without one the test is skipped (exit 77), except under CI (CI=true), where it must run.
 """
@@ -138,8 +142,22 @@ def check_artifact(agviz, scratch, path, expected, failures):
                                 f"{ours.get(key)}\n{summary}")
 
 
-def record(agviz, python, program, scratch, env, mode, wanted, failures):
-    """Records @program in tensor debug @mode (None: the default) and checks the recording."""
+def open_in_app(trace_files, failures):
+    test = os.environ.get("AGVIZ_GUI_OPEN_TEST")
+    wrapper = os.environ.get("AGVIZ_GUI_DISPLAY_WRAPPER")
+    if not test or not wrapper or not trace_files:
+        return
+    env = dict(os.environ, AGVIZ_GUI_OPEN_FILES="\n".join(trace_files))
+    result = subprocess.run([wrapper, test, "-p", "/agviz/gui/open-files"], env=env,
+                            capture_output=True, text=True, timeout=600)
+    if result.returncode != 0:
+        failures.append(f"the app failed on {trace_files}:\n{result.stdout[-3000:]}"
+                        f"{result.stderr[-3000:]}")
+
+
+def record(agviz, python, program, scratch, env, mode, wanted, failures, opened):
+    """Records @program in tensor debug @mode (None: the default) and checks the recording;
+    the trace file, when there is one to draw, is added to @opened."""
     name = mode or "default"
     trace_file = os.path.join(scratch, f"recorded-{name}.db")
     options = ["--tensor-debug-mode", mode] if mode else []
@@ -191,6 +209,7 @@ def record(agviz, python, program, scratch, env, mode, wanted, failures):
                 failures.append(f"agviz record did not say it recorded nothing:\n{run.stderr}")
         else:
             check_svg(agviz, trace_file, trace_file + ".svg", ["--all"], failures)
+            opened.append(trace_file)
     else:
         failures.append(f"agviz record wrote no trace file\n{run.stderr}")
 
@@ -213,10 +232,13 @@ def main():
     try:
         env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="1", CUDA_VISIBLE_DEVICES="",
                    PYTHONHASHSEED="0", TMPDIR=scratch)
+        opened = []
         for mode in wanted["modes"]:
-            record(agviz, python, program, scratch, env, mode, wanted, failures)
+            record(agviz, python, program, scratch, env, mode, wanted, failures, opened)
         for path in wanted["artifact"]:
             check_artifact(agviz, scratch, path, wanted["expect-artifact"], failures)
+            opened.append(os.path.join(scratch, re.sub(r"\W", "_", path) + ".db"))
+        open_in_app([path for path in opened if os.path.exists(path)], failures)
         for refused in wanted["artifact-refused"]:
             path, _, text = refused.partition(" ")
             result = subprocess.run([agviz, "import", "-q", "-o",
