@@ -412,6 +412,7 @@ test_v2_is_upgraded (TempFile *fx, gconstpointer data)
   g_assert_cmpint (sqlite3_open (fx->path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "DROP TABLE scope_edges;"
                                  " ALTER TABLE traces DROP COLUMN scope_edges;"
+                                 " ALTER TABLE traces DROP COLUMN object;"
                                  " PRAGMA user_version = 2;", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
 

@@ -165,6 +165,8 @@ print_text (InfoReport *report,
             printf ("    signature: %s\n", trace->signature);
           if (*trace->reason != '\0')
             printf ("    reason: %s\n", trace->reason);
+          if (trace->object > 0)
+            printf ("    object: %" G_GINT64_FORMAT "\n", trace->object);
         }
     }
 
@@ -211,6 +213,11 @@ write_trace_json (AgvizJsonWriter  *json,
   agviz_json_writer_int (json, trace->edge_count);
   agviz_json_writer_key (json, "execution_count");
   agviz_json_writer_int (json, trace->execution_count);
+  agviz_json_writer_key (json, "object");
+  if (trace->object > 0)
+    agviz_json_writer_int (json, trace->object);
+  else
+    agviz_json_writer_null (json);
   agviz_json_writer_end_object (json);
 }
 

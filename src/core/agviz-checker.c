@@ -706,6 +706,88 @@ has_retrace_warning (AgvizChecker  *self,
   return FALSE;
 }
 
+/* TF keeps a tf.function per object (each tf.Module or layer instance has its own), so one
+ * method traced by several objects is no retracing: each object traces it once per input
+ * signature.  A new object for every call is (a tf.function or a module made inside a loop).
+ * Where the trace file knows each trace's object, judges @function by them and returns TRUE
+ * (with any finding added); FALSE leaves it to the per-function rule. */
+static gboolean
+check_retracing_by_object (AgvizChecker  *self,
+                           AgvizFunction *function)
+{
+  g_autoptr(GHashTable) traces_per_object = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GArray) objects = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(AgvizDiagnostic) diagnostic = NULL;
+  g_autofree char *message = NULL;
+  guint most_traces = 0, n_objects;
+  gint64 executions = 0;
+
+  for (guint t = 0; t < function->traces->len; t++)
+    {
+      AgvizTrace *trace = g_ptr_array_index (function->traces, t);
+      gpointer count;
+
+      if (is_variable_lifting_pass (function, t))
+        continue;
+      if (trace->object <= 0)
+        return FALSE;
+      count = g_hash_table_lookup (traces_per_object, &trace->object);
+      if (count == NULL)
+        g_array_append_val (objects, trace->object);
+      g_hash_table_insert (traces_per_object, &trace->object,
+                           GUINT_TO_POINTER (GPOINTER_TO_UINT (count) + 1));
+      most_traces = MAX (most_traces, GPOINTER_TO_UINT (count) + 1);
+      executions += trace->execution_count;
+    }
+  n_objects = objects->len;
+  if (n_objects < 2 || most_traces >= RETRACE_REPORT_MIN)
+    return FALSE;
+
+  if (executions >= 2 * (gint64) n_objects)
+    {
+      /* Objects that are reused: each traced once per signature, as it must. */
+      if (!has_retrace_warning (self, function))
+        return TRUE;
+      message = g_strdup_printf ("%s: TensorFlow's retracing warning counts the traces of %u "
+                                 "objects together", function->name, n_objects);
+      diagnostic = agviz_diagnostic_new (AGVIZ_DIAGNOSTIC_SEVERITY_NOTE,
+                                         AGVIZ_DIAGNOSTIC_KIND_RETRACING, message);
+      agviz_diagnostic_set_function (diagnostic, function->id, function->name);
+      set_function_location (self, diagnostic, function);
+      agviz_diagnostic_add_evidence (diagnostic, "%u objects (tf.Module or layer instances) "
+                                     "each have their own tf.function for %s and traced it at "
+                                     "most %u time%s; they ran %" G_GINT64_FORMAT " calls in "
+                                     "all", n_objects, function->name, most_traces,
+                                     plural (most_traces), executions);
+      agviz_diagnostic_set_fix (diagnostic, "Nothing to fix: every object traces its own "
+                                "tf.function once per input signature.  TensorFlow's warning "
+                                "counts calls by the function's code, across objects.");
+    }
+  else
+    {
+      message = g_strdup_printf ("%s is traced anew for each of %u new objects", function->name,
+                                 n_objects);
+      diagnostic = agviz_diagnostic_new (n_objects >= RETRACE_WARNING_TRACES
+                                         ? AGVIZ_DIAGNOSTIC_SEVERITY_WARNING
+                                         : AGVIZ_DIAGNOSTIC_SEVERITY_NOTE,
+                                         AGVIZ_DIAGNOSTIC_KIND_RETRACING, message);
+      agviz_diagnostic_set_function (diagnostic, function->id, function->name);
+      set_function_location (self, diagnostic, function);
+      agviz_diagnostic_add_evidence (diagnostic, "%u tf.function objects made from this code "
+                                     "each traced it and ran only %" G_GINT64_FORMAT " call%s "
+                                     "between them: a new object for (nearly) every call",
+                                     n_objects, executions, plural (executions));
+      if (has_retrace_warning (self, function))
+        agviz_diagnostic_add_evidence (diagnostic, "TensorFlow warned about retracing %s",
+                                       function->name);
+      agviz_diagnostic_set_fix (diagnostic, "Create the tf.function (or the tf.Module or layer "
+                                "that owns it) once, outside the loop, and call that one object "
+                                "with tensors.");
+    }
+  g_list_store_append (self->diagnostics, diagnostic);
+  return TRUE;
+}
+
 static void
 check_retracing (AgvizChecker *self)
 {
@@ -723,6 +805,8 @@ check_retracing (AgvizChecker *self)
       /* Retracing is about calls.  How many concrete functions a file keeps is not: a
        * SavedModel holds one per signature it was saved with and no call history at all. */
       if (function_execution_count (function) == 0 && !has_retrace_warning (self, function))
+        continue;
+      if (check_retracing_by_object (self, function))
         continue;
       trace1 = g_ptr_array_index (function->traces, 0);
       rule = matches_warning_rule (self, function, &n_calls, &max_traced);

@@ -48,6 +48,7 @@ typedef enum
   STMT_NEXT_ORDINAL,
   STMT_INSERT_TRACE,
   STMT_SET_TRACE_START,
+  STMT_SET_TRACE_OBJECT,
   STMT_END_TRACE,
   STMT_TRACE_EXISTS,
   STMT_EXECUTION_EXISTS,
@@ -93,6 +94,7 @@ static const char *const statement_sql[N_STMTS] = {
   [STMT_INSERT_TRACE] = "INSERT INTO traces (function_id, ordinal, graph_name, signature,"
                         " reason, started_ns, root_scope_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
   [STMT_SET_TRACE_START] = "UPDATE traces SET started_ns = ?2 WHERE id = ?1",
+  [STMT_SET_TRACE_OBJECT] = "UPDATE traces SET object = ?2 WHERE id = ?1",
   [STMT_END_TRACE] = "UPDATE traces SET status = ?2, wall_ns = ?3, node_count = ?4,"
                      " edge_count = ?5, scope_edges = ?6 WHERE id = ?1",
   [STMT_TRACE_EXISTS] = "SELECT 1 FROM traces WHERE id = ?1",
@@ -1516,6 +1518,30 @@ agviz_recorder_set_trace_start (AgvizRecorder  *self,
   stmt = statement (self, STMT_SET_TRACE_START);
   sqlite3_bind_int64 (stmt, 1, trace_id);
   sqlite3_bind_int64 (stmt, 2, started_ns);
+  return run_update (self, stmt, "cannot store a trace", error);
+}
+
+gboolean
+agviz_recorder_set_trace_object (AgvizRecorder  *self,
+                                 gint64          trace_id,
+                                 gint64          object,
+                                 GError        **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (AGVIZ_IS_RECORDER (self), FALSE);
+
+  if (!check_usable (self, error))
+    return FALSE;
+  if (lookup_open_trace (self, trace_id, error) == NULL)
+    return FALSE;
+  if (object <= 0)
+    return fail_invalid (error, AGVIZ_RECORDER_ERROR_INVALID,
+                         "an object is numbered from 1");
+
+  stmt = statement (self, STMT_SET_TRACE_OBJECT);
+  sqlite3_bind_int64 (stmt, 1, trace_id);
+  sqlite3_bind_int64 (stmt, 2, object);
   return run_update (self, stmt, "cannot store a trace", error);
 }
 

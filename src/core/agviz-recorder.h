@@ -132,6 +132,13 @@ gboolean       agviz_recorder_set_trace_start  (AgvizRecorder       *self,
                                                 gint64               started_ns,
                                                 GError             **error);
 
+/* Says which Python object's tf.function made @trace_id (numbered from 1 per recording): TF keeps
+ * a tf.function per tf.Module or layer instance.  Unknown unless set. */
+gboolean       agviz_recorder_set_trace_object (AgvizRecorder       *self,
+                                                gint64               trace_id,
+                                                gint64               object,
+                                                GError             **error);
+
 /* Adds a node named by its full scoped name ("model/dense/MatMul"): its scopes are created as
  * needed.  @device may be NULL, @attrs is a{sv} or NULL (floating references are sunk),
  * @stack_id may be 0.  Returns the node's id. */

@@ -47,6 +47,7 @@ typedef struct
   gint64            node_count;
   gint64            edge_count;
   gint64            execution_count;
+  gint64            object;           /* the Python object whose tf.function made it, 0 unknown */
 } AgvizTrace;
 
 /* A staged Python function (or a bare graph) and its traces in order. */

@@ -215,10 +215,17 @@ static const char migrate_to_v3[] =
   ") WITHOUT ROWID;"
   "ALTER TABLE traces ADD COLUMN scope_edges INTEGER NOT NULL DEFAULT 0;";
 
+/* Version 3 -> 4: which Python object's tf.function made a trace.  TF keeps one tf.function per
+ * object (every tf.Module or layer instance has its own), so traces of one method by six objects
+ * are no retracing; NULL where the source does not say. */
+static const char migrate_to_v4[] =
+  "ALTER TABLE traces ADD COLUMN object INTEGER;";
+
 static const char *const migrations[] = {
   migrate_to_v1,
   migrate_to_v2,
   migrate_to_v3,
+  migrate_to_v4,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AGVIZ_SCHEMA_VERSION);

@@ -74,7 +74,8 @@ typedef enum
 #define TRACE_COLUMNS \
   "t.id, t.function_id, t.ordinal, t.graph_name, t.signature, t.reason, t.status," \
   " t.started_ns, t.wall_ns, t.root_scope_id, t.node_count, t.edge_count," \
-  " (SELECT count(*) FROM executions e WHERE e.trace_id = t.id AND e.trace_id <> 0)"
+  " (SELECT count(*) FROM executions e WHERE e.trace_id = t.id AND e.trace_id <> 0)," \
+  " t.object"
 
 #define NODE_COLUMNS \
   "n.id, s.trace_id, n.scope_id, n.name, o.name, d.name, n.stack_id, a.value"
@@ -545,6 +546,7 @@ trace_from_row (sqlite3_stmt *stmt)
   trace->node_count = sqlite3_column_int64 (stmt, 10);
   trace->edge_count = sqlite3_column_int64 (stmt, 11);
   trace->execution_count = sqlite3_column_int64 (stmt, 12);
+  trace->object = sqlite3_column_int64 (stmt, 13);
   return trace;
 }
 

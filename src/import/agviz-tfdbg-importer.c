@@ -88,6 +88,7 @@ typedef struct
   int     def_line;
   char   *signature;             /* "x: TensorSpec(shape=(2,), dtype=tf.float32)" */
   char   *reason;
+  gint64  object;                /* the hook's number for the tf.function object, 0 unknown */
 } HookTrace;
 
 static void
@@ -402,6 +403,7 @@ read_hook_log (Dump        *dump,
       trace->def_line = (int) CLAMP (agviz_json_get_int (record, "def_line", 0), 0, G_MAXINT);
       trace->signature = g_strdup (agviz_json_get_string (record, "signature"));
       trace->reason = hook_reason (record);
+      trace->object = MAX (agviz_json_get_int (record, "function_id", 0), 0);
       graph_id = agviz_json_get_string (record, "tfdbg_graph_id");
       if (g_str_equal (kind, "trace") && graph_id != NULL && *graph_id != '\0')
         g_hash_table_replace (dump->hook_traces, g_strdup (graph_id), trace);
@@ -622,6 +624,9 @@ on_graph_event (Dump                      *dump,
                                                     hook != NULL ? hook->signature : NULL,
                                                     hook != NULL ? hook->reason : NULL, error);
       if (graph->trace_id == 0)
+        return FALSE;
+      if (hook != NULL && hook->object > 0 &&
+          !agviz_recorder_set_trace_object (ctx->recorder, graph->trace_id, hook->object, error))
         return FALSE;
       if (event->wall_time > 0 &&
           !agviz_recorder_set_trace_start (ctx->recorder, graph->trace_id,

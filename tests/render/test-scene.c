@@ -426,6 +426,7 @@ test_migrate_v1 (TempFile      *fx,
   g_assert_cmpint (sqlite3_open (fx->path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "DROP TABLE layout_cache; DROP TABLE scope_edges;"
                                  " ALTER TABLE traces DROP COLUMN scope_edges;"
+                                 " ALTER TABLE traces DROP COLUMN object;"
                                  " PRAGMA user_version = 1;", NULL, NULL, NULL),
                    ==, SQLITE_OK);
   sqlite3_close (db);
