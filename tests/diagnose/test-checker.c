@@ -218,6 +218,50 @@ test_retracing (void)
   trace_builder_clear (&b);
 }
 
+/* What a file does not record is said, not guessed: traces without signatures (a tfdbg2 dump
+ * records none) never read as "the signatures agree", and concrete functions kept in a file
+ * without any call (a SavedModel keeps one per layer object) are no retracing. */
+static void
+test_retracing_without_evidence (void)
+{
+  TraceBuilder b = { 0 };
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  AgvizDiagnostic *unknown;
+  gint64 fn, kept, t;
+
+  trace_builder_init (&b, step_program);
+  fn = trace_builder_function (&b, "step", 3);
+  for (int i = 0; i < 6; i++)
+    {
+      g_autofree char *graph = g_strdup_printf ("__inference_step_%d", i);
+
+      t = trace_builder_begin (&b, fn, graph, NULL);
+      trace_builder_end (&b, t, AGVIZ_TRACE_STATUS_COMPLETE);
+      trace_builder_call (&b, t, 1);
+    }
+  kept = trace_builder_function (&b, "__call__", 3);
+  for (int i = 0; i < 31; i++)
+    {
+      g_autofree char *graph = g_strdup_printf ("__inference___call___%d", 100 + i);
+      g_autofree char *signature = g_strdup_printf ("x: TensorSpec(shape=(%d,), dtype=tf.float32)", i + 1);
+
+      t = trace_builder_begin (&b, kept, graph, signature);
+      trace_builder_end (&b, t, AGVIZ_TRACE_STATUS_COMPLETE);
+    }
+  store = trace_builder_finish (&b);
+
+  found = check_kind (store, AGVIZ_DIAGNOSTIC_KIND_RETRACING);
+  g_assert_cmpuint (found->len, ==, 1);
+  unknown = g_ptr_array_index (found, 0);
+  g_assert_cmpstr (agviz_diagnostic_get_function (unknown), ==, "step");
+  g_assert_true (has_evidence (unknown, "trace 1 (__inference_step_0): signature not recorded"));
+  g_assert_false (has_evidence (unknown, "same signature"));
+  g_assert_null (strstr (agviz_diagnostic_get_fix (unknown), "signatures agree"));
+  g_assert_nonnull (strstr (agviz_diagnostic_get_fix (unknown), "does not record"));
+  trace_builder_clear (&b);
+}
+
 static const char frozen_program[] =
   "import numpy as np\n"                                 /* 1 */
   "import random, time\n"                                /* 2 */
@@ -943,6 +987,7 @@ main (int    argc,
   g_test_add_func ("/agviz/checker/variable-stopped-retrace", test_variable_stopped_retrace);
   g_test_add_func ("/agviz/checker/variable-clean-programs", test_variable_clean_programs);
   g_test_add_func ("/agviz/checker/retracing", test_retracing);
+  g_test_add_func ("/agviz/checker/retracing-without-evidence", test_retracing_without_evidence);
   g_test_add_func ("/agviz/checker/frozen-values", test_frozen_values);
   g_test_add_func ("/agviz/checker/side-effects", test_side_effects);
   g_test_add_func ("/agviz/checker/nan-inf", test_nan_inf);
