@@ -796,7 +796,7 @@ check_retracing (AgvizChecker *self)
       AgvizFunction *function = g_ptr_array_index (self->functions, f);
       g_autoptr(AgvizDiagnostic) diagnostic = NULL;
       g_autofree char *message = NULL, *fix = NULL, *varying = NULL;
-      gboolean python_value = FALSE, rule, signatures_missing = FALSE;
+      gboolean python_value = FALSE, python_object = FALSE, rule, signatures_missing = FALSE;
       guint n_calls, max_traced;
       AgvizTrace *trace1;
 
@@ -840,6 +840,8 @@ check_retracing (AgvizChecker *self)
                   varying = g_strdup (argument);
                   python_value = strstr (value1, "Spec(") == NULL &&
                                  strstr (value_k, "Spec(") == NULL;
+                  /* "<__main__.Config object at 0x7f...>": TF keys such arguments by identity. */
+                  python_object = python_value && strstr (value_k, " object at 0x") != NULL;
                 }
             }
           else if (*trace->signature == '\0' || *trace1->signature == '\0')
@@ -868,7 +870,12 @@ check_retracing (AgvizChecker *self)
                                        RETRACE_WARNING_WINDOW, RETRACE_WARNING_TRACES, n_calls,
                                        plural (n_calls));
 
-      if (varying != NULL && python_value)
+      if (varying != NULL && python_object)
+        fix = g_strdup_printf ("%s is a new Python object on every call, and TensorFlow traces "
+                               "again for every object it has not seen (it knows them by "
+                               "identity): pass the same object each time, or pass the values "
+                               "it carries as tensors.", varying);
+      else if (varying != NULL && python_value)
         fix = g_strdup_printf ("%s is a Python value, and every new value traces again: pass it "
                                "as a tensor (tf.constant(...)), or fix the signature with "
                                "input_signature=[tf.TensorSpec(...)].", varying);
