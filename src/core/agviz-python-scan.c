@@ -762,6 +762,8 @@ typedef struct
   GHashTable *imports;      /* name an import binds -> dotted path ("np" -> "numpy") */
   GHashTable *generators;   /* module-level name -> AgvizPythonValueSource of the generator */
   GHashTable *assigned;     /* names a module-level `NAME = ...` binds */
+  GHashTable *functions;    /* name -> def index + 1 of its def at module level, 0 when it has
+                             * several */
   GHashTable *helpers;      /* def index + 1 -> Helper, scanned when first called */
 } Module;
 
@@ -828,6 +830,7 @@ module_clear (Module *module)
   g_clear_pointer (&module->imports, g_hash_table_unref);
   g_clear_pointer (&module->generators, g_hash_table_unref);
   g_clear_pointer (&module->assigned, g_hash_table_unref);
+  g_clear_pointer (&module->functions, g_hash_table_unref);
   g_clear_pointer (&module->helpers, g_hash_table_unref);
 }
 
@@ -1000,6 +1003,7 @@ module_init (Module     *module,
   module->imports = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   module->generators = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   module->assigned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  module->functions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   module->helpers = g_hash_table_new_full (NULL, NULL, NULL, helper_free);
 }
 
@@ -1018,7 +1022,16 @@ module_read (Module *module)
       DefSite site;
 
       if (find_def_site (src, l, &site))
-        g_array_append_val (module->defs, site);
+        {
+          g_autofree char *name = tok_dup (src, site.name);
+          /* The index this def gets, + 1; 0 for a name defined twice. */
+          guint entry = g_hash_table_contains (module->functions, name) ? 0 : module->defs->len + 1;
+
+          g_array_append_val (module->defs, site);
+          if (site.indent == 0)
+            g_hash_table_insert (module->functions, g_steal_pointer (&name),
+                                 GUINT_TO_POINTER (entry));
+        }
 
       g_array_set_size (statements, 0);
       split_statements (src, line->first, line->end, l, statements);
@@ -2100,33 +2113,25 @@ runs_outside_trace (Module        *module,
 }
 
 /* The function of the file that a call of @name from module scope runs: its only def at module
- * level (with two, which one runs is not known), never the function scanned itself. */
+ * level (with two, which one runs is not known), never the function scanned itself nor one
+ * around it (its body is the function's own). */
 static const DefSite *
 find_module_function (const Scanner *sc,
                       const char    *name,
                       guint         *index)
 {
-  const DefSite *found = NULL;
+  guint found = GPOINTER_TO_UINT (g_hash_table_lookup (sc->module->functions, name));
+  const DefSite *site;
 
-  if (g_hash_table_contains (sc->module->assigned, name) ||
+  if (found == 0 || g_hash_table_contains (sc->module->assigned, name) ||
       g_hash_table_contains (sc->module->imports, name))
     return NULL;
-  for (guint i = 0; i < sc->module->defs->len; i++)
-    {
-      const DefSite *site = &g_array_index (sc->module->defs, DefSite, i);
-      g_autofree char *site_name = NULL;
-
-      if (site->indent != 0)
-        continue;
-      site_name = tok_dup (sc->src, site->name);
-      if (!g_str_equal (site_name, name))
-        continue;
-      if (found != NULL)
-        return NULL;
-      found = site;
-      *index = i;
-    }
-  return found != NULL && found->name != sc->site->name ? found : NULL;
+  site = &g_array_index (sc->module->defs, DefSite, found - 1);
+  if (site->name == sc->site->name ||
+      (sc->site->name >= site->body_first && sc->site->name < site->body_end))
+    return NULL;
+  *index = found - 1;
+  return site;
 }
 
 /* The argument the call whose '(' is @open gives @parameter (of @parameters): tokens

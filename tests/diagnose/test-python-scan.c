@@ -429,6 +429,15 @@ static const char *const helper_program[] = {
   "        pass",                                        /* 144 */
   "    count()",                                         /* 145 */
   "    return x",                                        /* 146 */
+  "",                                                    /* 147 */
+  "def make_step():",                                    /* 148 */
+  "    @tf.function",                                    /* 149 */
+  "    def inner_step(x):",                              /* 150 */
+  "        seen.append(x)",                              /* 151 */
+  "        make_step()",                                 /* 152 */
+  "        return x",                                    /* 153 */
+  "    cache[\"made\"] = 1",                             /* 154 */
+  "    return inner_step",                               /* 155 */
   NULL,
 };
 
@@ -436,7 +445,7 @@ static void
 test_helper_side_effects (void)
 {
   g_autoptr(AgvizPythonScan) step = NULL, model = NULL, shadowed = NULL, add_to = NULL;
-  g_autoptr(AgvizPythonScan) log_value = NULL;
+  g_autoptr(AgvizPythonScan) log_value = NULL, inner_step = NULL;
   static const char *const nothing[] = { NULL };
   AgvizPythonScanFinding *finding;
 
@@ -476,6 +485,9 @@ test_helper_side_effects (void)
   });
   /* A parameter and a nested def named like helpers are not the helpers. */
   shadowed = scan_expecting (helper_program, 141, nothing);
+  /* The function around the traced one is not a helper of it: its body is the function's. */
+  inner_step = scan_expecting (helper_program, 150, (const char *const[]) {
+    "mutating-call 151 seen", NULL });
 
   /* Scanned as the function itself, a helper changing its parameter changes nothing of its
    * own state, and its outer side effects carry no helper. */
