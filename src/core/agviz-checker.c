@@ -1359,6 +1359,68 @@ line_has_print_op (AgvizChecker   *self,
   return FALSE;
 }
 
+/* What a side effect does, as its own line says it: "appends to seen", "sets self.calls". */
+static char *
+describe_side_effect (AgvizPythonScanKind  kind,
+                      const char          *changed,
+                      const char          *method)
+{
+  static const struct { const char *method, *verb; } verbs[] = {
+    { "append", "appends to" }, { "extend", "extends" }, { "insert", "inserts into" },
+    { "update", "updates" }, { "add", "adds to" }, { "pop", "pops from" },
+    { "remove", "removes from" }, { "clear", "clears" }, { "discard", "discards from" },
+  };
+
+  switch (kind)
+    {
+    case AGVIZ_PYTHON_SCAN_PRINT:
+      return g_strdup ("calls Python's print");
+    case AGVIZ_PYTHON_SCAN_MUTATING_CALL:
+      for (guint i = 0; i < G_N_ELEMENTS (verbs); i++)
+        if (g_strcmp0 (method, verbs[i].method) == 0)
+          return g_strdup_printf ("%s %s", verbs[i].verb, changed);
+      return g_strdup_printf ("calls %s.%s()", changed, method != NULL ? method : "?");
+    case AGVIZ_PYTHON_SCAN_ITEM_STORE:
+      return g_strdup_printf ("changes an item of %s", changed);
+    case AGVIZ_PYTHON_SCAN_ATTRIBUTE_STORE:
+      return g_strdup_printf ("sets %s", changed);
+    case AGVIZ_PYTHON_SCAN_GLOBAL_STORE:
+      return g_strdup_printf ("assigns %s", changed);
+    case AGVIZ_PYTHON_SCAN_TRACE_TIME_VALUE:
+      break;
+    }
+  g_assert_not_reached ();
+}
+
+/* How a side effect of a helper the function called is the function's: the call and the
+ * helper's line. */
+static char *
+describe_helper_path (AgvizFunction                *function,
+                      const AgvizPythonScanFinding *finding)
+{
+  g_autofree char *effect = NULL, *changed = NULL;
+
+  if (finding->parameter == NULL)
+    {
+      effect = describe_side_effect (finding->kind, finding->name, finding->method);
+      return g_strdup_printf ("%s calls %s (line %d), which %s at line %d while tracing",
+                              function->name, finding->helper, finding->helper_call_line, effect,
+                              finding->helper_line);
+    }
+  /* The object as the helper names it: its parameter, then what the function's name for it
+   * has after the argument ("stats.items" passed as lst: lst; "stats" as obj, set: obj.count). */
+  changed = g_strconcat (finding->parameter,
+                         g_str_has_prefix (finding->name, finding->argument)
+                         ? finding->name + strlen (finding->argument) : "", NULL);
+  effect = describe_side_effect (finding->kind, changed, finding->method);
+  return g_strdup_printf ("%s passes %s to %s (line %d) as %s, which %s at line %d while "
+                          "tracing", function->name, finding->argument, finding->helper,
+                          finding->helper_call_line, finding->parameter, effect,
+                          finding->helper_line);
+}
+
+/* @how (may be NULL): the first evidence, for a side effect that is not on the function's own
+ * line. */
 static void
 add_side_effect (AgvizChecker  *self,
                  AgvizFunction *function,
@@ -1366,6 +1428,7 @@ add_side_effect (AgvizChecker  *self,
                  int            line,
                  const char    *code,
                  const char    *message,
+                 const char    *how,
                  const char    *fix)
 {
   g_autoptr(AgvizDiagnostic) diagnostic = agviz_diagnostic_new (AGVIZ_DIAGNOSTIC_SEVERITY_WARNING,
@@ -1376,6 +1439,8 @@ add_side_effect (AgvizChecker  *self,
 
   agviz_diagnostic_set_function (diagnostic, function->id, function->name);
   agviz_diagnostic_set_location (diagnostic, file, line, code);
+  if (how != NULL)
+    agviz_diagnostic_add_evidence (diagnostic, "%s", how);
   agviz_diagnostic_add_evidence (diagnostic, "%s was traced %u time%s and ran %" G_GINT64_FORMAT
                                  " time%s: the line ran once per trace, and was skipped on %"
                                  G_GINT64_FORMAT " call%s", function->name, function->traces->len,
@@ -1420,12 +1485,16 @@ check_side_effects (AgvizChecker  *self,
       for (guint i = 0; i < source.scan->findings->len; i++)
         {
           const AgvizPythonScanFinding *finding = g_ptr_array_index (source.scan->findings, i);
-          g_autofree char *text = NULL, *message = NULL, *fix = NULL;
+          g_autofree char *text = NULL, *message = NULL, *fix = NULL, *how = NULL;
+          g_autofree char *through = NULL;
           gboolean failed = FALSE;
 
           if (finding->kind == AGVIZ_PYTHON_SCAN_TRACE_TIME_VALUE ||
               g_hash_table_contains (reported_lines, GINT_TO_POINTER (finding->line)))
             continue;
+          /* A helper of the file ran inside the trace: its side effect is this function's. */
+          through = finding->helper != NULL ? g_strdup_printf (" through %s", finding->helper)
+                                            : g_strdup ("");
 
           switch (finding->kind)
             {
@@ -1438,24 +1507,24 @@ check_side_effects (AgvizChecker  *self,
                     return FALSE;
                   continue;
                 }
-              message = g_strdup_printf ("%s calls Python's print at line %d: it prints while "
-                                         "tracing only", function->name, finding->line);
+              message = g_strdup_printf ("%s calls Python's print%s at line %d: it prints while "
+                                         "tracing only", function->name, through, finding->line);
               fix = g_strdup ("Use tf.print(...): it becomes a PrintV2 op and prints on every "
                               "call.");
               break;
 
             case AGVIZ_PYTHON_SCAN_MUTATING_CALL:
             case AGVIZ_PYTHON_SCAN_ITEM_STORE:
-              message = g_strdup_printf ("%s mutates %s, defined outside it, at trace time",
-                                         function->name, finding->name);
+              message = g_strdup_printf ("%s mutates %s, defined outside it,%s at trace time",
+                                         function->name, finding->name, through);
               fix = g_strdup_printf ("%s changes once per trace, not per call, and holds "
                                      "symbolic tensors: return the values instead, or keep "
                                      "them in a tf.Variable or tf.TensorArray.", finding->name);
               break;
 
             case AGVIZ_PYTHON_SCAN_ATTRIBUTE_STORE:
-              message = g_strdup_printf ("%s sets %s, on an object defined outside it, at trace "
-                                         "time", function->name, finding->name);
+              message = g_strdup_printf ("%s sets %s, on an object defined outside it,%s at trace "
+                                         "time", function->name, finding->name, through);
               fix = g_strdup_printf ("%s changes once per trace, not per call: keep the value in "
                                      "a tf.Variable made once (in __init__ or build) and change "
                                      "it with .assign() / .assign_add(), or return it.",
@@ -1463,8 +1532,8 @@ check_side_effects (AgvizChecker  *self,
               break;
 
             case AGVIZ_PYTHON_SCAN_GLOBAL_STORE:
-              message = g_strdup_printf ("%s assigns %s, a variable outside it, at trace time",
-                                         function->name, finding->name);
+              message = g_strdup_printf ("%s assigns %s, a variable outside it,%s at trace time",
+                                         function->name, finding->name, through);
               fix = g_strdup_printf ("%s changes once per trace, not per call: keep it in a "
                                      "tf.Variable made outside the function and change it with "
                                      ".assign() / .assign_add(), or return the value.",
@@ -1476,7 +1545,9 @@ check_side_effects (AgvizChecker  *self,
             }
 
           text = source_line_text (&source, finding->line);
-          add_side_effect (self, function, source.file, finding->line, text, message, fix);
+          if (finding->helper != NULL)
+            how = describe_helper_path (function, finding);
+          add_side_effect (self, function, source.file, finding->line, text, message, how, fix);
           g_hash_table_add (reported_lines, GINT_TO_POINTER (finding->line));
         }
     }

@@ -24,6 +24,8 @@
 /* Values followed per function, and statements recorded per value. */
 #define MAX_VALUES 64
 #define MAX_USES 64
+/* Findings a function takes over from the helpers it calls. */
+#define MAX_HELPER_FINDINGS 256
 /* Names and calls in findings are cut at this many bytes. */
 #define MAX_NAME_BYTES 200
 
@@ -759,8 +761,66 @@ typedef struct
   GArray     *defs;         /* DefSite of every function in the file */
   GHashTable *imports;      /* name an import binds -> dotted path ("np" -> "numpy") */
   GHashTable *generators;   /* module-level name -> AgvizPythonValueSource of the generator */
-  GHashTable *helpers;      /* def index -> AgvizPythonScan (or NULL: not a value source) */
+  GHashTable *assigned;     /* names a module-level `NAME = ...` binds */
+  GHashTable *functions;    /* name -> def index + 1 of its def at module level, 0 when it has
+                             * several */
+  GHashTable *helpers;      /* def index + 1 -> Helper, scanned when first called */
 } Module;
+
+/* A side effect of a helper on one of its own parameters: a side effect of its caller when the
+ * caller passes an outer object there. */
+typedef struct
+{
+  AgvizPythonScanKind  kind;        /* MUTATING_CALL, ITEM_STORE or ATTRIBUTE_STORE */
+  int                  line;
+  char                *parameter;   /* "lst" */
+  char                *path;        /* what follows it in the changed object: "", ".items",
+                                     * ".count" (an attribute store: the attribute) */
+  char                *method;      /* MUTATING_CALL: "append" */
+} ParameterEffect;
+
+typedef struct
+{
+  char     *name;
+  gboolean  positional;             /* may be given by position */
+  gboolean  keyword;                /* may be given by keyword */
+} Parameter;
+
+/* A function of the file, scanned as a helper another function calls. */
+typedef struct
+{
+  AgvizPythonScan *scan;
+  GPtrArray       *parameter_effects; /* ParameterEffect */
+  GArray          *parameters;        /* Parameter, in order, * and ** ones left out */
+} Helper;
+
+static void
+parameter_effect_free (gpointer data)
+{
+  ParameterEffect *effect = data;
+
+  g_free (effect->parameter);
+  g_free (effect->path);
+  g_free (effect->method);
+  g_free (effect);
+}
+
+static void
+parameter_clear (gpointer data)
+{
+  g_clear_pointer (&((Parameter *) data)->name, g_free);
+}
+
+static void
+helper_free (gpointer data)
+{
+  Helper *helper = data;
+
+  agviz_python_scan_free (helper->scan);
+  g_ptr_array_unref (helper->parameter_effects);
+  g_array_unref (helper->parameters);
+  g_free (helper);
+}
 
 static void
 module_clear (Module *module)
@@ -769,6 +829,8 @@ module_clear (Module *module)
   g_clear_pointer (&module->defs, g_array_unref);
   g_clear_pointer (&module->imports, g_hash_table_unref);
   g_clear_pointer (&module->generators, g_hash_table_unref);
+  g_clear_pointer (&module->assigned, g_hash_table_unref);
+  g_clear_pointer (&module->functions, g_hash_table_unref);
   g_clear_pointer (&module->helpers, g_hash_table_unref);
 }
 
@@ -940,11 +1002,13 @@ module_init (Module     *module,
   module->defs = g_array_new (FALSE, TRUE, sizeof (DefSite));
   module->imports = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   module->generators = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  module->helpers = g_hash_table_new_full (NULL, NULL, NULL,
-                                           (GDestroyNotify) agviz_python_scan_free);
+  module->assigned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  module->functions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  module->helpers = g_hash_table_new_full (NULL, NULL, NULL, helper_free);
 }
 
-/* Reads the imports, module-level generators and function definitions of the whole file. */
+/* Reads the imports, module-level generators and assignments, and function definitions of the
+ * whole file. */
 static void
 module_read (Module *module)
 {
@@ -958,7 +1022,16 @@ module_read (Module *module)
       DefSite site;
 
       if (find_def_site (src, l, &site))
-        g_array_append_val (module->defs, site);
+        {
+          g_autofree char *name = tok_dup (src, site.name);
+          /* The index this def gets, + 1; 0 for a name defined twice. */
+          guint entry = g_hash_table_contains (module->functions, name) ? 0 : module->defs->len + 1;
+
+          g_array_append_val (module->defs, site);
+          if (site.indent == 0)
+            g_hash_table_insert (module->functions, g_steal_pointer (&name),
+                                 GUINT_TO_POINTER (entry));
+        }
 
       g_array_set_size (statements, 0);
       split_statements (src, line->first, line->end, l, statements);
@@ -970,8 +1043,10 @@ module_read (Module *module)
           if (statement->kind == STATEMENT_IMPORT || statement->kind == STATEMENT_FROM)
             read_import (module, statement);
           else if (line->indent == 0 && statement->kind == STATEMENT_SIMPLE &&
-                   tok_is_plain_name (src, k) && tok_is (src, k + 1, "=") &&
-                   tok_is_name (src, k + 2))
+                   tok_is_plain_name (src, k) && tok_is (src, k + 1, "="))
+            g_hash_table_add (module->assigned, tok_dup (src, k));
+          if (line->indent == 0 && statement->kind == STATEMENT_SIMPLE &&
+              tok_is_plain_name (src, k) && tok_is (src, k + 1, "=") && tok_is_name (src, k + 2))
             {
               guint call_end = dotted_end (src, k + 2, statement->end);
               g_autofree char *written = tokens_text (src, k + 2, call_end);
@@ -1049,6 +1124,11 @@ typedef struct
   int             *scope_of;       /* per token of [start, end) */
   GArray          *events;         /* Event */
   GHashTable      *imported;       /* names the function binds by importing: modules */
+  GHashTable      *rebound;        /* names the function's own scope binds in its body */
+  GPtrArray       *parameter_effects; /* ParameterEffect: scanned as a helper, its changes to
+                                    * its own parameters go here; NULL otherwise */
+  GHashTable      *followed;       /* def indexes of the helpers whose side effects are taken */
+  guint            helper_findings;
   AgvizPythonScan *result;
 } Scanner;
 
@@ -1189,6 +1269,18 @@ bind_parameters (Scanner   *sc,
     }
 }
 
+/* @name, bound at token @k: a rebinding of a parameter when the function's own scope binds it. */
+static void
+note_binding (Scanner *sc,
+              guint    k,
+              char    *name)
+{
+  if (scope_at (sc, k) == 0)
+    g_hash_table_add (sc->rebound, name);
+  else
+    g_free (name);
+}
+
 static void
 bind_name (Scanner     *sc,
            Statement   *statement,
@@ -1196,6 +1288,7 @@ bind_name (Scanner     *sc,
            TargetFlags  flags)
 {
   g_hash_table_add (scope_get (sc, scope_at (sc, k))->locals, tok_dup (sc->src, k));
+  note_binding (sc, k, tok_dup (sc->src, k));
   if (flags & TARGET_BOUND)
     g_ptr_array_add (statement->bound, tok_dup (sc->src, k));
   if (flags & TARGET_RECORD)
@@ -1394,6 +1487,7 @@ collect_imports (Scanner   *sc,
         }
       g_hash_table_add (scope_get (sc, scope_at (sc, bound))->locals, tok_dup (src, bound));
       g_hash_table_add (sc->imported, tok_dup (src, bound));
+      note_binding (sc, bound, tok_dup (src, bound));
     }
 }
 
@@ -1422,7 +1516,10 @@ collect_statement (Scanner   *sc,
     case STATEMENT_DEF:
     case STATEMENT_CLASS:
       if (tok_is_plain_name (src, keyword + 1))
-        g_hash_table_add (scope_get (sc, scope_at (sc, keyword))->locals, tok_dup (src, keyword + 1));
+        {
+          g_hash_table_add (scope_get (sc, scope_at (sc, keyword))->locals, tok_dup (src, keyword + 1));
+          note_binding (sc, keyword, tok_dup (src, keyword + 1));
+        }
       break;
 
     case STATEMENT_IMPORT:
@@ -1603,10 +1700,31 @@ finding_free (gpointer data)
   AgvizPythonScanFinding *finding = data;
 
   g_free (finding->name);
+  g_free (finding->method);
   g_free (finding->call);
   g_free (finding->helper);
   g_clear_pointer (&finding->uses, g_ptr_array_unref);
+  g_free (finding->argument);
+  g_free (finding->parameter);
   g_free (finding);
+}
+
+static AgvizPythonScanFinding *
+add_finding_at (Scanner             *sc,
+                AgvizPythonScanKind  kind,
+                int                  line,
+                int                  column,
+                char                *name)
+{
+  AgvizPythonScanFinding *finding = g_new0 (AgvizPythonScanFinding, 1);
+
+  finding->kind = kind;
+  finding->line = line;
+  finding->column = column;
+  finding->name = name;
+  finding->uses = g_ptr_array_new_with_free_func (use_free);
+  g_ptr_array_add (sc->result->findings, finding);
+  return finding;
 }
 
 static AgvizPythonScanFinding *
@@ -1615,15 +1733,54 @@ add_finding (Scanner             *sc,
              guint                k,
              char                *name)
 {
-  AgvizPythonScanFinding *finding = g_new0 (AgvizPythonScanFinding, 1);
+  return add_finding_at (sc, kind, tok (sc->src, k)->line, tok (sc->src, k)->column, name);
+}
 
-  finding->kind = kind;
-  finding->line = tok (sc->src, k)->line;
-  finding->column = tok (sc->src, k)->column;
-  finding->name = name;
-  finding->uses = g_ptr_array_new_with_free_func (use_free);
-  g_ptr_array_add (sc->result->findings, finding);
-  return finding;
+/* Whether @name, read at scope @index, is a parameter of the function scanned as a helper that
+ * its body never rebinds: what the helper changes there is what its caller passed. */
+static gboolean
+is_own_parameter (const Scanner *sc,
+                  const char    *name,
+                  int            index)
+{
+  if (sc->parameter_effects == NULL)
+    return FALSE;
+  for (; index > 0; index = scope_get (sc, index)->parent)
+    {
+      Scope *scope = scope_get (sc, index);
+
+      if (g_hash_table_contains (scope->globals, name) ||
+          (!g_hash_table_contains (scope->nonlocals, name) &&
+           g_hash_table_contains (scope->locals, name)))
+        return FALSE;
+    }
+  if (index < 0 || g_hash_table_contains (scope_get (sc, 0)->globals, name) ||
+      g_hash_table_contains (sc->rebound, name))
+    return FALSE;
+  for (guint i = 0; i < sc->result->parameters->len; i++)
+    if (g_str_equal (g_ptr_array_index (sc->result->parameters, i), name))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+add_parameter_effect (Scanner             *sc,
+                      AgvizPythonScanKind  kind,
+                      guint                k,
+                      const char          *parameter,
+                      const char          *changed,
+                      char                *method)
+{
+  ParameterEffect *effect = g_new0 (ParameterEffect, 1);
+  gsize length = strlen (parameter);
+
+  effect->kind = kind;
+  effect->line = tok (sc->src, k)->line;
+  effect->parameter = g_strdup (parameter);
+  /* @changed starts with the parameter, unless it was cut at MAX_NAME_BYTES. */
+  effect->path = g_strdup (strncmp (changed, parameter, length) == 0 ? changed + length : "");
+  effect->method = method;
+  g_ptr_array_add (sc->parameter_effects, effect);
 }
 
 static void
@@ -1721,7 +1878,74 @@ find_helper (const Scanner *sc,
   return NULL;
 }
 
-static AgvizPythonScan *scan_site (Module *module, const DefSite *site, gboolean follow_helpers);
+static AgvizPythonScan *scan_site (Module *module, const DefSite *site, gboolean follow_helpers,
+                                   GPtrArray *parameter_effects);
+
+/* The parameters of @site a call can name, in order: the * and ** ones (whatever reaches them
+ * is not followed) left out. */
+static void
+read_parameters (const Source  *src,
+                 const DefSite *site,
+                 GArray        *out)
+{
+  guint open = site->params_open, close = tok (src, open)->match, positional_only = 0;
+  int depth = tok (src, open)->depth + 1;
+  gboolean expect_name = TRUE, keyword_only = FALSE, starred = FALSE;
+
+  for (guint k = open + 1; k < close; k++)
+    {
+      if (tok (src, k)->depth != depth)
+        continue;
+      if (tok_is (src, k, ","))
+        {
+          expect_name = TRUE;
+          starred = FALSE;
+          continue;
+        }
+      if (!expect_name)
+        continue;
+      if (tok_is (src, k, "/"))
+        {
+          positional_only = out->len;
+          expect_name = FALSE;
+          continue;
+        }
+      if (tok_is (src, k, "*") || tok_is (src, k, "**"))
+        {
+          keyword_only = TRUE;
+          starred = TRUE;
+          continue;
+        }
+      if (tok_is_plain_name (src, k) && !starred)
+        {
+          Parameter parameter = { tok_dup (src, k), !keyword_only, TRUE };
+          g_array_append_val (out, parameter);
+        }
+      expect_name = FALSE;
+    }
+  for (guint i = 0; i < positional_only; i++)
+    g_array_index (out, Parameter, i).keyword = FALSE;
+}
+
+/* The def at @index of the file, scanned as a helper when first asked for. */
+static Helper *
+module_helper (Module *module,
+               guint   index)
+{
+  Helper *helper = g_hash_table_lookup (module->helpers, GUINT_TO_POINTER (index + 1));
+  const DefSite *site = &g_array_index (module->defs, DefSite, index);
+
+  if (helper != NULL)
+    return helper;
+  helper = g_new0 (Helper, 1);
+  helper->parameter_effects = g_ptr_array_new_with_free_func (parameter_effect_free);
+  helper->parameters = g_array_new (FALSE, TRUE, sizeof (Parameter));
+  g_array_set_clear_func (helper->parameters, parameter_clear);
+  helper->scan = scan_site (module, site, FALSE, helper->parameter_effects);
+  read_parameters (&module->src, site, helper->parameters);
+  g_hash_table_insert (module->helpers, GUINT_TO_POINTER (index + 1), helper);
+  return helper;
+}
 
 /* A value-returning helper called at @k: a finding for the call, or nothing. */
 static void
@@ -1738,11 +1962,8 @@ check_helper_call (Scanner    *sc,
 
   if (!sc->follow_helpers || (site = find_helper (sc, name, nested, &index)) == NULL)
     return;
-  if (!g_hash_table_contains (sc->module->helpers, GUINT_TO_POINTER (index + 1)))
-    g_hash_table_insert (sc->module->helpers, GUINT_TO_POINTER (index + 1),
-                         scan_site (sc->module, site, FALSE));
-  helper = g_hash_table_lookup (sc->module->helpers, GUINT_TO_POINTER (index + 1));
-  for (guint f = 0; helper != NULL && f < helper->findings->len && inner == NULL; f++)
+  helper = module_helper (sc->module, index)->scan;
+  for (guint f = 0; f < helper->findings->len && inner == NULL; f++)
     {
       const AgvizPythonScanFinding *candidate = g_ptr_array_index (helper->findings, f);
 
@@ -1845,10 +2066,197 @@ check_mutating_call (Scanner *sc,
   if (j >= sc->end)
     return;
   base = tok_dup (src, k);
+  if (is_own_parameter (sc, base, scope_at (sc, k)))
+    {
+      g_autofree char *changed = tokens_text (src, k, j);
+      add_parameter_effect (sc, AGVIZ_PYTHON_SCAN_MUTATING_CALL, k, base, changed,
+                            tok_dup (src, j + 1));
+      return;
+    }
   if (is_object_parameter (base) ? j == k + 1
       : resolves_local (sc, base, scope_at (sc, k)) || is_module_name (sc, base))
     return;
-  add_finding (sc, AGVIZ_PYTHON_SCAN_MUTATING_CALL, k, tokens_text (src, k, j));
+  add_finding (sc, AGVIZ_PYTHON_SCAN_MUTATING_CALL, k,
+               tokens_text (src, k, j))->method = tok_dup (src, j + 1);
+}
+
+/* Decorators after which a call does not run the body in the caller's trace: tf.function
+ * traces it on its own (its traces are checked as its own), py_function and numpy_function run
+ * it on every call. */
+static const char *const untraced_decorators[] = {
+  "function", "py_function", "numpy_function", "py_func", "eager_py_func", NULL,
+};
+
+static gboolean
+runs_outside_trace (Module        *module,
+                    const DefSite *site)
+{
+  const Source *src = &module->src;
+
+  for (guint l = site->first_logical; l < site->logical; l++)
+    {
+      const LogicalLine *line = &g_array_index (src->lines, LogicalLine, l);
+      guint k = line->first + 1;
+      g_autofree char *written = NULL, *canonical = NULL;
+      const char *last;
+
+      if (!tok_is_name (src, k) || k >= line->end)
+        continue;
+      written = tokens_text (src, k, dotted_end (src, k, line->end));
+      canonical = canonical_call (module, written);
+      last = strrchr (canonical, '.');
+      if (last != NULL && str_in (last + 1, untraced_decorators) &&
+          (g_str_has_prefix (canonical, "tensorflow.") || g_str_has_prefix (canonical, "tf.")))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The function of the file that a call of @name from module scope runs: its only def at module
+ * level (with two, which one runs is not known), never the function scanned itself nor one
+ * around it (its body is the function's own). */
+static const DefSite *
+find_module_function (const Scanner *sc,
+                      const char    *name,
+                      guint         *index)
+{
+  guint found = GPOINTER_TO_UINT (g_hash_table_lookup (sc->module->functions, name));
+  const DefSite *site;
+
+  if (found == 0 || g_hash_table_contains (sc->module->assigned, name) ||
+      g_hash_table_contains (sc->module->imports, name))
+    return NULL;
+  site = &g_array_index (sc->module->defs, DefSite, found - 1);
+  if (site->name == sc->site->name ||
+      (sc->site->name >= site->body_first && sc->site->name < site->body_end))
+    return NULL;
+  *index = found - 1;
+  return site;
+}
+
+/* The argument the call whose '(' is @open gives @parameter (of @parameters): tokens
+ * [*first, *end).  Positions after an unpacked *sequence are not known. */
+static gboolean
+find_argument (const Source *src,
+               guint         open,
+               const GArray *parameters,
+               const char   *parameter,
+               guint        *first,
+               guint        *end)
+{
+  guint close = tok (src, open)->match, element = open + 1, position = 0, wanted = G_MAXUINT;
+  int depth = tok (src, open)->depth + 1;
+  gboolean unpacked = FALSE;
+
+  for (guint i = 0; i < parameters->len && wanted == G_MAXUINT; i++)
+    if (g_str_equal (g_array_index (parameters, Parameter, i).name, parameter))
+      wanted = i;
+  if (wanted == G_MAXUINT || close >= src->tokens->len)
+    return FALSE;
+  for (guint k = open + 1; k <= close; k++)
+    {
+      const Parameter *given = &g_array_index (parameters, Parameter, wanted);
+
+      if (k < close && (tok (src, k)->depth != depth || !tok_is (src, k, ",")))
+        continue;
+      if (k > element)
+        {
+          if (tok_is (src, element, "*") || tok_is (src, element, "**"))
+            unpacked |= tok_is (src, element, "*");
+          else if (tok_is_plain_name (src, element) && tok_is (src, element + 1, "="))
+            {
+              g_autofree char *keyword = tok_dup (src, element);
+
+              if (given->keyword && g_str_equal (keyword, parameter) && element + 2 < k)
+                {
+                  *first = element + 2;
+                  *end = k;
+                  return TRUE;
+                }
+            }
+          else if (!unpacked && position++ == wanted && given->positional)
+            {
+              *first = element;
+              *end = k;
+              return TRUE;
+            }
+        }
+      element = k + 1;
+    }
+  return FALSE;
+}
+
+/* A call at @k of a function defined at module level in this file: TensorFlow runs its body
+ * while tracing the caller, so its side effects on outer state, taken once per helper, and its
+ * changes to outer objects the call passes it, taken per call, are the caller's. */
+static void
+check_helper_effects (Scanner *sc,
+                      guint    k)
+{
+  const Source *src = sc->src;
+  g_autofree char *name = NULL;
+  const DefSite *site;
+  Helper *helper;
+  guint index;
+  int call_line = tok (src, k)->line;
+
+  if (!sc->follow_helpers || !tok_is (src, k + 1, "(") ||
+      sc->helper_findings >= MAX_HELPER_FINDINGS)
+    return;
+  name = tok_dup (src, k);
+  if (resolves_local (sc, name, scope_at (sc, k)) ||
+      (site = find_module_function (sc, name, &index)) == NULL ||
+      runs_outside_trace (sc->module, site))
+    return;
+  helper = module_helper (sc->module, index);
+
+  if (g_hash_table_add (sc->followed, GUINT_TO_POINTER (index)))
+    for (guint f = 0; f < helper->scan->findings->len; f++)
+      {
+        const AgvizPythonScanFinding *inner = g_ptr_array_index (helper->scan->findings, f);
+        AgvizPythonScanFinding *finding;
+
+        if (inner->kind == AGVIZ_PYTHON_SCAN_TRACE_TIME_VALUE ||
+            sc->helper_findings >= MAX_HELPER_FINDINGS)
+          continue;
+        finding = add_finding_at (sc, inner->kind, inner->line, inner->column,
+                                  g_strdup (inner->name));
+        finding->method = g_strdup (inner->method);
+        finding->helper = g_strdup (name);
+        finding->helper_call_line = call_line;
+        finding->helper_line = inner->line;
+        sc->helper_findings++;
+      }
+
+  for (guint e = 0; e < helper->parameter_effects->len; e++)
+    {
+      const ParameterEffect *effect = g_ptr_array_index (helper->parameter_effects, e);
+      g_autofree char *base = NULL;
+      AgvizPythonScanFinding *finding;
+      guint first, end;
+
+      /* Only an object named outright (seen, self.history) is followed to where it lives. */
+      if (sc->helper_findings >= MAX_HELPER_FINDINGS ||
+          !find_argument (src, k + 1, helper->parameters, effect->parameter, &first, &end) ||
+          !tok_is_plain_name (src, first) || dotted_end (src, first, end) != end)
+        continue;
+      base = tok_dup (src, first);
+      /* The rules of check_mutating_call and check_events, for the object as passed. */
+      if (is_object_parameter (base)
+          ? effect->kind == AGVIZ_PYTHON_SCAN_MUTATING_CALL && end == first + 1 &&
+            effect->path[0] == '\0'
+          : resolves_local (sc, base, scope_at (sc, first)) || is_module_name (sc, base))
+        continue;
+      finding = add_finding (sc, effect->kind, k, NULL);
+      finding->argument = tokens_text (src, first, end);
+      finding->name = g_strconcat (finding->argument, effect->path, NULL);
+      finding->method = g_strdup (effect->method);
+      finding->helper = g_strdup (name);
+      finding->helper_call_line = call_line;
+      finding->helper_line = effect->line;
+      finding->parameter = g_strdup (effect->parameter);
+      sc->helper_findings++;
+    }
 }
 
 static void
@@ -1872,13 +2280,19 @@ check_events (Scanner *sc)
 
         case EVENT_ITEM_STORE:
         case EVENT_ATTRIBUTE_STORE:
-          if (event->documented ||
-              (!is_object_parameter (base) &&
-               (resolves_local (sc, base, index) || is_module_name (sc, base))))
-            break;
-          add_finding (sc, event->kind == EVENT_ITEM_STORE ? AGVIZ_PYTHON_SCAN_ITEM_STORE
-                                                           : AGVIZ_PYTHON_SCAN_ATTRIBUTE_STORE,
-                       event->token, g_strdup (event->name));
+          {
+            AgvizPythonScanKind kind = event->kind == EVENT_ITEM_STORE
+                                       ? AGVIZ_PYTHON_SCAN_ITEM_STORE
+                                       : AGVIZ_PYTHON_SCAN_ATTRIBUTE_STORE;
+
+            if (event->documented)
+              break;
+            if (is_own_parameter (sc, base, index))
+              add_parameter_effect (sc, kind, event->token, base, event->name, NULL);
+            else if (is_object_parameter (base) ||
+                     !(resolves_local (sc, base, index) || is_module_name (sc, base)))
+              add_finding (sc, kind, event->token, g_strdup (event->name));
+          }
           break;
         }
     }
@@ -1922,10 +2336,14 @@ add_sorted_keys (GPtrArray  *out,
   g_ptr_array_sort (out, compare_strings);
 }
 
+/* Scans the function of @site.  @follow_helpers: take over the findings of the helpers it
+ * calls; @parameter_effects (may be NULL): collect there its changes to its own parameters
+ * instead of reporting nothing for them. */
 static AgvizPythonScan *
 scan_site (Module        *module,
            const DefSite *site,
-           gboolean       follow_helpers)
+           gboolean       follow_helpers,
+           GPtrArray     *parameter_effects)
 {
   const Source *src = &module->src;
   AgvizPythonScan *result = g_new0 (AgvizPythonScan, 1);
@@ -1951,6 +2369,9 @@ scan_site (Module        *module,
   sc.events = g_array_new (FALSE, TRUE, sizeof (Event));
   g_array_set_clear_func (sc.events, event_clear);
   sc.imported = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  sc.rebound = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  sc.parameter_effects = parameter_effects;
+  sc.followed = g_hash_table_new (NULL, NULL);
 
   if (site->body_first < site->body_end &&
       site->body_first > g_array_index (src->lines, LogicalLine, site->logical).first &&
@@ -1978,6 +2399,7 @@ scan_site (Module        *module,
         add_finding (&sc, AGVIZ_PYTHON_SCAN_PRINT, k, g_strdup ("print"));
       check_mutating_call (&sc, k);
       check_value (&sc, k);
+      check_helper_effects (&sc, k);
     }
   check_events (&sc);
   g_ptr_array_sort (result->findings, compare_findings);
@@ -1990,6 +2412,8 @@ scan_site (Module        *module,
   g_array_unref (sc.scopes);
   g_array_unref (sc.events);
   g_hash_table_unref (sc.imported);
+  g_hash_table_unref (sc.rebound);
+  g_hash_table_unref (sc.followed);
   g_free (sc.scope_of);
   return result;
 }
@@ -2049,7 +2473,7 @@ agviz_python_scan_new (const char *text,
 
       if (line >= tok (&module.src, first->first)->line &&
           line <= tok (&module.src, site->colon)->line)
-        result = scan_site (&module, site, TRUE);
+        result = scan_site (&module, site, TRUE, NULL);
     }
   module_clear (&module);
   return result;

@@ -8,6 +8,12 @@
  * f-strings included, comments, brackets, continuations, indentation), so nothing in a comment
  * or a string ever matches, and scans one function with Python's scoping rules.
  *
+ * Helpers defined at module level in the same file are followed one level deep, as TensorFlow
+ * runs them while tracing too: their side effects on outer state (and on outer objects the
+ * function passes them) become findings of the function, and so do the trace-time values they
+ * return.  A helper that is itself a tf.function (it has traces of its own, checked on their
+ * own) or a py_function/numpy_function (it runs on every call) is not followed.
+ *
  * Pure text processing: any bytes give a result (possibly empty), never a crash.  Lines are
  * 1-based, columns 0-based byte offsets, as Python's ast reports them.
  */
@@ -55,16 +61,26 @@ typedef struct
   int                     column;
   /* What is involved, as written: "logs" (a mutating call or item store: the container),
    * "self.calls" (an attribute store: the attribute), "n" (a global), "print", and for a value
-   * the call "np.random.randn" or the helper's name "jitter". */
+   * the call "np.random.randn" or the helper's name "jitter".  When a helper changes an object
+   * the function passed it, the object as the function names it: "seen", "stats.count". */
   char                   *name;
+  char                   *method;      /* MUTATING_CALL only: "append" */
   /* TRACE_TIME_VALUE only (else NONE/NULL/0). */
   AgvizPythonValueSource  source;
   char                   *call;        /* the call that makes the value: "random.uniform" */
   int                     call_line;   /* its line: in the helper when the value came through one */
-  char                   *helper;      /* the helper of the same file it came through, or NULL */
+  char                   *helper;      /* the helper of the same file the value or the side
+                                        * effect came through, or NULL */
   GPtrArray              *uses;        /* AgvizPythonScanUse: the call's own statement first,
                                         * then the statements the value reaches through locals;
                                         * empty for the other kinds */
+  /* Side effects through a helper only (else 0/NULL).  The finding is on the helper's line
+   * (@line == @helper_line), or, when the helper changes an object the function passed it, on
+   * the function's call (@line == @helper_call_line). */
+  int                     helper_call_line; /* the function's line that calls the helper */
+  int                     helper_line;      /* the helper's line with the side effect */
+  char                   *argument;    /* the outer object the function passed: "seen" */
+  char                   *parameter;   /* the helper's parameter it was passed as: "lst" */
 } AgvizPythonScanFinding;
 
 /* Where a function is defined. */

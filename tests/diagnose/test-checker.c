@@ -382,6 +382,114 @@ test_side_effects (void)
   trace_builder_clear (&b);
 }
 
+static const char helper_side_effect_program[] =
+  "import tensorflow as tf\n"            /*  1 */
+  "seen = []\n"                          /*  2 */
+  "\n"                                   /*  3 */
+  "def log_value(x):\n"                  /*  4 */
+  "    print(\"value\", x)\n"            /*  5 */
+  "    seen.append(x)\n"                 /*  6 */
+  "\n"                                   /*  7 */
+  "def add_to(lst, x):\n"                /*  8 */
+  "    lst.append(x)\n"                  /*  9 */
+  "\n"                                   /* 10 */
+  "@tf.function\n"                       /* 11 */
+  "def step(x):\n"                       /* 12 */
+  "    log_value(x)\n"                   /* 13 */
+  "    add_to(seen, x)\n"                /* 14 */
+  "    return x * 2\n"                   /* 15 */
+  "\n"                                   /* 16 */
+  "@tf.function\n"                       /* 17 */
+  "def loud(x):\n"                       /* 18 */
+  "    local = []\n"                     /* 19 */
+  "    add_to(local, x)\n"               /* 20 */
+  "    log_value(x)\n"                   /* 21 */
+  "    return x\n";                      /* 22 */
+
+/* The diagnostic of @function at @line in @found, or NULL. */
+static AgvizDiagnostic *
+find_diagnostic (GPtrArray  *found,
+                 const char *function,
+                 int         line)
+{
+  for (guint i = 0; i < found->len; i++)
+    {
+      AgvizDiagnostic *diagnostic = g_ptr_array_index (found, i);
+
+      if (g_strcmp0 (agviz_diagnostic_get_function (diagnostic), function) == 0 &&
+          agviz_diagnostic_get_line (diagnostic) == line)
+        return diagnostic;
+    }
+  return NULL;
+}
+
+/* A helper of the file the traced function calls runs while tracing too: its side effects are
+ * the caller's, at the helper's line (or at the call, for an object the caller passed it), and
+ * its print only where no PrintV2 op of the caller's traces was made on that line. */
+static void
+test_helper_side_effects (void)
+{
+  TraceBuilder b = { 0 };
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  AgvizDiagnostic *diagnostic;
+  gint64 fn, t;
+
+  trace_builder_init (&b, helper_side_effect_program);
+  fn = trace_builder_function (&b, "step", 11);
+  t = trace_builder_begin (&b, fn, "__inference_step_1", "x: TensorSpec(shape=(), dtype=tf.float32)");
+  trace_builder_node (&b, t, "mul", "Mul", trace_builder_stack (&b, 15, "step"));
+  trace_builder_end (&b, t, AGVIZ_TRACE_STATUS_COMPLETE);
+  trace_builder_call (&b, t, 4);
+  /* loud's trace made a PrintV2 op on line 5: that print runs on every call of loud. */
+  fn = trace_builder_function (&b, "loud", 17);
+  t = trace_builder_begin (&b, fn, "__inference_loud_2", "x: TensorSpec(shape=(), dtype=tf.float32)");
+  trace_builder_node (&b, t, "PrintV2", "PrintV2", trace_builder_stack (&b, 5, "log_value"));
+  trace_builder_end (&b, t, AGVIZ_TRACE_STATUS_COMPLETE);
+  trace_builder_call (&b, t, 2);
+  store = trace_builder_finish (&b);
+
+  found = check_kind (store, AGVIZ_DIAGNOSTIC_KIND_TRACE_TIME_SIDE_EFFECT);
+  /* step: the print (5) and the append (6) in log_value, seen passed to add_to (14); loud: the
+   * append only; not the local list loud passes to add_to (20). */
+  g_assert_cmpuint (found->len, ==, 4);
+
+  diagnostic = find_diagnostic (found, "step", 5);
+  g_assert_nonnull (diagnostic);
+  g_assert_cmpstr (agviz_diagnostic_get_message (diagnostic), ==,
+                   "step calls Python's print through log_value at line 5: it prints while "
+                   "tracing only");
+  g_assert_cmpstr (agviz_diagnostic_get_source_line (diagnostic), ==, "print(\"value\", x)");
+  g_assert_true (has_evidence (diagnostic, "step calls log_value (line 13), which calls "
+                               "Python's print at line 5 while tracing"));
+  g_assert_true (has_evidence (diagnostic, "step was traced 1 time and ran 4 times"));
+
+  diagnostic = find_diagnostic (found, "step", 6);
+  g_assert_nonnull (diagnostic);
+  g_assert_cmpstr (agviz_diagnostic_get_message (diagnostic), ==,
+                   "step mutates seen, defined outside it, through log_value at trace time");
+  g_assert_cmpstr (agviz_diagnostic_get_source_line (diagnostic), ==, "seen.append(x)");
+  g_assert_true (has_evidence (diagnostic, "step calls log_value (line 13), which appends to "
+                               "seen at line 6 while tracing"));
+  g_assert_nonnull (strstr (agviz_diagnostic_get_fix (diagnostic), "tf.Variable"));
+
+  diagnostic = find_diagnostic (found, "step", 14);
+  g_assert_nonnull (diagnostic);
+  g_assert_cmpstr (agviz_diagnostic_get_message (diagnostic), ==,
+                   "step mutates seen, defined outside it, through add_to at trace time");
+  g_assert_cmpstr (agviz_diagnostic_get_source_line (diagnostic), ==, "add_to(seen, x)");
+  g_assert_true (has_evidence (diagnostic, "step passes seen to add_to (line 14) as lst, which "
+                               "appends to lst at line 9 while tracing"));
+
+  diagnostic = find_diagnostic (found, "loud", 6);
+  g_assert_nonnull (diagnostic);
+  g_assert_true (has_evidence (diagnostic, "loud calls log_value (line 21), which appends to "
+                               "seen at line 6 while tracing"));
+  g_assert_true (has_evidence (diagnostic, "loud was traced 1 time and ran 2 times"));
+  g_assert_null (find_diagnostic (found, "loud", 5));
+  trace_builder_clear (&b);
+}
+
 static void
 add_summary (TraceBuilder *b,
              gint64        execution,
@@ -990,6 +1098,7 @@ main (int    argc,
   g_test_add_func ("/agviz/checker/retracing-without-evidence", test_retracing_without_evidence);
   g_test_add_func ("/agviz/checker/frozen-values", test_frozen_values);
   g_test_add_func ("/agviz/checker/side-effects", test_side_effects);
+  g_test_add_func ("/agviz/checker/helper-side-effects", test_helper_side_effects);
   g_test_add_func ("/agviz/checker/nan-inf", test_nan_inf);
   g_test_add_func ("/agviz/checker/nan-inf-masking", test_nan_inf_masking);
   g_test_add_func ("/agviz/checker/frozen-values-flow", test_frozen_values_flow);

@@ -23,8 +23,10 @@ join_lines (const char *const *lines)
   return g_string_free (text, FALSE);
 }
 
-/* One finding as a line of text: "mutating-call 9 seen", or for a value
- * "trace-time-value 5 np.random.randn <- np.random.randn:5 uses 5 6(noise) 8r(scaled)". */
+/* One finding as a line of text: "mutating-call 9 seen", through a helper "mutating-call 5 seen
+ * via log_value:9" (the helper and the caller's line), an object passed to a helper
+ * "mutating-call 12 seen via add_to:12 as lst:6" (also the helper's parameter and line), or for
+ * a value "trace-time-value 5 np.random.randn <- np.random.randn:5 uses 5 6(noise) 8r(scaled)". */
 static char *
 describe (const AgvizPythonScanFinding *finding)
 {
@@ -32,11 +34,31 @@ describe (const AgvizPythonScanFinding *finding)
 
   g_string_printf (text, "%s %d %s", agviz_python_scan_kind_to_string (finding->kind),
                    finding->line, finding->name);
+  g_assert_true ((finding->method != NULL) == (finding->kind == AGVIZ_PYTHON_SCAN_MUTATING_CALL));
   if (finding->kind != AGVIZ_PYTHON_SCAN_TRACE_TIME_VALUE)
     {
       g_assert_cmpuint (finding->uses->len, ==, 0);
+      g_assert_true ((finding->argument != NULL) == (finding->parameter != NULL));
+      if (finding->helper == NULL)
+        {
+          g_assert_cmpint (finding->helper_call_line, ==, 0);
+          g_assert_cmpint (finding->helper_line, ==, 0);
+          g_assert_null (finding->parameter);
+          return g_string_free (text, FALSE);
+        }
+      g_string_append_printf (text, " via %s:%d", finding->helper, finding->helper_call_line);
+      if (finding->parameter == NULL)
+        g_assert_cmpint (finding->helper_line, ==, finding->line);
+      else
+        {
+          g_assert_cmpint (finding->helper_call_line, ==, finding->line);
+          g_assert_true (g_str_has_prefix (finding->name, finding->argument));
+          g_string_append_printf (text, " as %s:%d", finding->parameter, finding->helper_line);
+        }
       return g_string_free (text, FALSE);
     }
+  g_assert_cmpint (finding->helper_call_line, ==, 0);
+  g_assert_null (finding->parameter);
   g_string_append_printf (text, " <- %s:%d uses", finding->call, finding->call_line);
   for (guint u = 0; u < finding->uses->len; u++)
     {
@@ -253,6 +275,225 @@ test_false_alarms (void)
     {
       g_autoptr(AgvizPythonScan) scan = scan_expecting (false_alarm_program, functions[i], nothing);
     }
+}
+
+/* ---- side effects of helpers ------------------------------------------------------------ */
+
+/* Helpers of the file the traced functions call: what they change outside them is the caller's
+ * side effect; what they change of their own is not, nor is a tf.function's (checked as its
+ * own), a numpy_function's (it runs every call), or what a helper's helper does. */
+static const char *const helper_program[] = {
+  "import numpy as np",                                  /*   1 */
+  "import tensorflow as tf",                             /*   2 */
+  "seen = []",                                           /*   3 */
+  "cache = {}",                                          /*   4 */
+  "n = 0",                                               /*   5 */
+  "stats = Stats()",                                     /*   6 */
+  "",                                                    /*   7 */
+  "def log_value(x):",                                   /*   8 */
+  "    print(\"value\", x)",                             /*   9 */
+  "    seen.append(x)",                                  /*  10 */
+  "",                                                    /*  11 */
+  "def count():",                                        /*  12 */
+  "    global n",                                        /*  13 */
+  "    n += 1",                                          /*  14 */
+  "",                                                    /*  15 */
+  "def remember(k, x):",                                 /*  16 */
+  "    cache[k] = x",                                    /*  17 */
+  "",                                                    /*  18 */
+  "def tag(x):",                                         /*  19 */
+  "    stats.last = x",                                  /*  20 */
+  "",                                                    /*  21 */
+  "def reads_only(x):",                                  /*  22 */
+  "    return x * len(seen) + n + cache.get(\"k\", 0) + stats.last", /*  23 */
+  "",                                                    /*  24 */
+  "def own_locals(x, *args, **kw):",                     /*  25 */
+  "    out, d = [], {}",                                 /*  26 */
+  "    out.append(x)",                                   /*  27 */
+  "    d[\"k\"] = x",                                    /*  28 */
+  "    box = Box()",                                     /*  29 */
+  "    box.value = x",                                   /*  30 */
+  "    total = 0",                                       /*  31 */
+  "    total += 1",                                      /*  32 */
+  "    args[0].append(x)",                               /*  33 */
+  "    kw[\"k\"] = x",                                   /*  34 */
+  "    tf.print(x)",                                     /*  35 */
+  "    np.add(x, 1)",                                    /*  36 */
+  "    return out",                                      /*  37 */
+  "",                                                    /*  38 */
+  "def add_to(lst, x):",                                 /*  39 */
+  "    lst.append(x)",                                   /*  40 */
+  "",                                                    /*  41 */
+  "def set_item(d, k, v):",                              /*  42 */
+  "    d[k] = v",                                        /*  43 */
+  "",                                                    /*  44 */
+  "def set_count(obj, /, *rest, flag=False):",           /*  45 */
+  "    obj.count = 1",                                   /*  46 */
+  "",                                                    /*  47 */
+  "def copies(lst, x):",                                 /*  48 */
+  "    lst = list(lst)",                                 /*  49 */
+  "    lst.append(x)",                                   /*  50 */
+  "    return lst",                                      /*  51 */
+  "",                                                    /*  52 */
+  "def record(model, x):",                               /*  53 */
+  "    model.calls += 1",                                /*  54 */
+  "    model.history.append(x)",                         /*  55 */
+  "    model.append(x)",                                 /*  56 */
+  "",                                                    /*  57 */
+  "@tf.function",                                        /*  58 */
+  "def traced_helper(x):",                               /*  59 */
+  "    seen.append(x)",                                  /*  60 */
+  "    return x",                                        /*  61 */
+  "",                                                    /*  62 */
+  "@tf.function(jit_compile=True)",                      /*  63 */
+  "def traced_jit(x):",                                  /*  64 */
+  "    print(x)",                                        /*  65 */
+  "    return x",                                        /*  66 */
+  "",                                                    /*  67 */
+  "@tf.numpy_function(Tout=tf.float32)",                 /*  68 */
+  "def eager_each_call(x):",                             /*  69 */
+  "    seen.append(x)",                                  /*  70 */
+  "    return x",                                        /*  71 */
+  "",                                                    /*  72 */
+  "def inner_helper(x):",                                /*  73 */
+  "    seen.append(x)",                                  /*  74 */
+  "",                                                    /*  75 */
+  "def outer_helper(x):",                                /*  76 */
+  "    inner_helper(x)",                                 /*  77 */
+  "    return x",                                        /*  78 */
+  "",                                                    /*  79 */
+  "def recurse(x, depth):",                              /*  80 */
+  "    if depth:",                                       /*  81 */
+  "        return recurse(x, depth - 1)",                /*  82 */
+  "    return x",                                        /*  83 */
+  "",                                                    /*  84 */
+  "def ping(x):",                                        /*  85 */
+  "    return pong(x)",                                  /*  86 */
+  "",                                                    /*  87 */
+  "def pong(x):",                                        /*  88 */
+  "    seen.append(x)",                                  /*  89 */
+  "    return ping(x)",                                  /*  90 */
+  "",                                                    /*  91 */
+  "def twice(x):",                                       /*  92 */
+  "    seen.append(x)",                                  /*  93 */
+  "",                                                    /*  94 */
+  "def twice(x):",                                       /*  95 */
+  "    return x",                                        /*  96 */
+  "",                                                    /*  97 */
+  "def rebound_later(x):",                               /*  98 */
+  "    seen.append(x)",                                  /*  99 */
+  "rebound_later = tf.function(rebound_later)",          /* 100 */
+  "",                                                    /* 101 */
+  "@tf.function",                                        /* 102 */
+  "def step(x, k):",                                     /* 103 */
+  "    local = []",                                      /* 104 */
+  "    log_value(x)",                                    /* 105 */
+  "    log_value(x + 1)",                                /* 106 */
+  "    count()",                                         /* 107 */
+  "    remember(k, x)",                                  /* 108 */
+  "    tag(x)",                                          /* 109 */
+  "    y = reads_only(x) + own_locals(x, seen, k=cache)", /* 110 */
+  "    add_to(seen, x)",                                 /* 111 */
+  "    add_to(local, x)",                                /* 112 */
+  "    add_to(k, x)",                                    /* 113 */
+  "    add_to(x=x, lst=seen)",                           /* 114 */
+  "    add_to(*local, seen)",                            /* 115 */
+  "    add_to(stats.items, x)",                          /* 116 */
+  "    add_to(seen[0], x)",                              /* 117 */
+  "    set_item(cache, \"a\", x)",                       /* 118 */
+  "    set_count(stats, 1, 2)",                          /* 119 */
+  "    set_count(local)",                                /* 120 */
+  "    set_count(obj=stats)",                            /* 121 */
+  "    copies(seen, x)",                                 /* 122 */
+  "    traced_helper(x); traced_jit(x); eager_each_call(x)", /* 123 */
+  "    outer_helper(x)",                                 /* 124 */
+  "    recurse(x, 2)",                                   /* 125 */
+  "    ping(x)",                                         /* 126 */
+  "    twice(x)",                                        /* 127 */
+  "    rebound_later(x)",                                /* 128 */
+  "    step(x, k)",                                      /* 129 */
+  "    tf.print(x)",                                     /* 130 */
+  "    return x",                                        /* 131 */
+  "",                                                    /* 132 */
+  "class Model(tf.Module):",                             /* 133 */
+  "    @tf.function",                                    /* 134 */
+  "    def __call__(self, x):",                          /* 135 */
+  "        self.log_value(x)",                           /* 136 */
+  "        record(self, x)",                             /* 137 */
+  "        return x",                                    /* 138 */
+  "",                                                    /* 139 */
+  "@tf.function",                                        /* 140 */
+  "def shadowed(x, log_value):",                         /* 141 */
+  "    log_value(x)",                                    /* 142 */
+  "    def count():",                                    /* 143 */
+  "        pass",                                        /* 144 */
+  "    count()",                                         /* 145 */
+  "    return x",                                        /* 146 */
+  "",                                                    /* 147 */
+  "def make_step():",                                    /* 148 */
+  "    @tf.function",                                    /* 149 */
+  "    def inner_step(x):",                              /* 150 */
+  "        seen.append(x)",                              /* 151 */
+  "        make_step()",                                 /* 152 */
+  "        return x",                                    /* 153 */
+  "    cache[\"made\"] = 1",                             /* 154 */
+  "    return inner_step",                               /* 155 */
+  NULL,
+};
+
+static void
+test_helper_side_effects (void)
+{
+  g_autoptr(AgvizPythonScan) step = NULL, model = NULL, shadowed = NULL, add_to = NULL;
+  g_autoptr(AgvizPythonScan) log_value = NULL, inner_step = NULL;
+  static const char *const nothing[] = { NULL };
+  AgvizPythonScanFinding *finding;
+
+  /* The helper's own lines, with the first call as evidence, once however often it is called;
+   * objects passed in, on the call's line, per call.  Not: the helpers that only read (22) or
+   * change their own locals, * and ** parameters (25); a local (112), a parameter (113), an
+   * unpacked sequence before the object (115), a subscription (117) passed; a positional-only
+   * parameter given by keyword (121); a parameter the helper rebinds first (122); tf.function
+   * and numpy_function helpers (123); a helper's helper (124, 126); recursion (125, 129); a
+   * name defined twice (127) or rebound at module level (128). */
+  step = scan_expecting (helper_program, 103, (const char *const[]) {
+    "print 9 print via log_value:105",
+    "mutating-call 10 seen via log_value:105",
+    "global-store 14 n via count:107",
+    "item-store 17 cache via remember:108",
+    "attribute-store 20 stats.last via tag:109",
+    "mutating-call 111 seen via add_to:111 as lst:40",
+    "mutating-call 114 seen via add_to:114 as lst:40",
+    "mutating-call 116 stats.items via add_to:116 as lst:40",
+    "item-store 118 cache via set_item:118 as d:43",
+    "attribute-store 119 stats.count via set_count:119 as obj:46",
+    NULL,
+  });
+  finding = g_ptr_array_index (step->findings, 1);
+  g_assert_cmpstr (finding->method, ==, "append");
+  g_assert_cmpint (finding->column, ==, 4);
+  finding = g_ptr_array_index (step->findings, 7);
+  g_assert_cmpstr (finding->argument, ==, "stats.items");
+  g_assert_cmpint (finding->column, ==, 4);
+
+  /* self passed to a helper: its attributes are the object's state, as in a method, and a
+   * method called on the object itself changes nothing visible; self.log_value is a method. */
+  model = scan_expecting (helper_program, 135, (const char *const[]) {
+    "mutating-call 137 self.history via record:137 as model:55",
+    "attribute-store 137 self.calls via record:137 as model:54",
+    NULL,
+  });
+  /* A parameter and a nested def named like helpers are not the helpers. */
+  shadowed = scan_expecting (helper_program, 141, nothing);
+  /* The function around the traced one is not a helper of it: its body is the function's. */
+  inner_step = scan_expecting (helper_program, 150, (const char *const[]) {
+    "mutating-call 151 seen", NULL });
+
+  /* Scanned as the function itself, a helper changing its parameter changes nothing of its
+   * own state, and its outer side effects carry no helper. */
+  add_to = scan_expecting (helper_program, 39, nothing);
+  log_value = scan_expecting (helper_program, 8, (const char *const[]) {
+    "print 9 print", "mutating-call 10 seen", NULL });
 }
 
 /* ---- trace-time values ------------------------------------------------------------------- */
@@ -627,6 +868,7 @@ main (int    argc,
 
   g_test_add_func ("/agviz/python-scan/side-effects", test_side_effects);
   g_test_add_func ("/agviz/python-scan/false-alarms", test_false_alarms);
+  g_test_add_func ("/agviz/python-scan/helper-side-effects", test_helper_side_effects);
   g_test_add_func ("/agviz/python-scan/values", test_values);
   g_test_add_func ("/agviz/python-scan/imports", test_imports);
   g_test_add_func ("/agviz/python-scan/scopes", test_scopes);

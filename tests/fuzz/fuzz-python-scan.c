@@ -37,16 +37,28 @@ check_scan (AgvizPythonScan             *scan,
     {
       const AgvizPythonScanFinding *finding = g_ptr_array_index (scan->findings, i);
 
+      /* The function's own line; for a side effect of a helper it calls, the helper's line,
+       * or the call's for an object the function passed the helper. */
+      int own_line = finding->helper != NULL && finding->helper_call_line > 0
+                     ? finding->helper_call_line : finding->line;
+
       g_assert_nonnull (finding->name);
-      g_assert_cmpint (finding->line, >=, scan->definition.body_first_line);
-      g_assert_cmpint (finding->line, <=, scan->definition.body_last_line);
+      g_assert_cmpint (own_line, >=, scan->definition.body_first_line);
+      g_assert_cmpint (own_line, <=, scan->definition.body_last_line);
       g_assert_cmpint (finding->column, >=, 0);
+      g_assert_true ((finding->method != NULL) == (finding->kind == AGVIZ_PYTHON_SCAN_MUTATING_CALL));
       (void) agviz_python_scan_kind_to_string (finding->kind);
       if (finding->kind != AGVIZ_PYTHON_SCAN_TRACE_TIME_VALUE)
         {
           g_assert_cmpuint (finding->uses->len, ==, 0);
+          g_assert_true ((finding->helper != NULL) == (finding->helper_call_line > 0));
+          g_assert_true ((finding->argument != NULL) == (finding->parameter != NULL));
+          if (finding->helper != NULL)
+            g_assert_cmpint (finding->parameter != NULL ? finding->helper_call_line
+                                                        : finding->helper_line, ==, finding->line);
           continue;
         }
+      g_assert_cmpint (finding->helper_call_line, ==, 0);
       g_assert_cmpint (finding->source, !=, AGVIZ_PYTHON_VALUE_NONE);
       g_assert_nonnull (finding->call);
       g_assert_cmpint (finding->call_line, >, 0);
