@@ -1272,18 +1272,48 @@ append_arg_type (GString                        *out,
     g_string_append_printf (out, " * %s", arg->number_attr);
 }
 
-/* "(x: float32, n: int32) -> (identity: float32)" */
+/* The shape TensorFlow traced input @index of @function with (its `_output_shapes` argument
+ * attribute: "[?,3]"), or NULL when the function does not say. */
 static char *
-signature_text (const AgvizTf__OpDef *signature)
+input_shape (const AgvizTf__FunctionDef *function,
+             guint                       index)
+{
+  for (gsize i = 0; function != NULL && i < function->n_arg_attr; i++)
+    {
+      const AgvizTf__FunctionDef__ArgAttrs *attrs = function->arg_attr[i]->value;
+
+      if (function->arg_attr[i]->key != index || attrs == NULL)
+        continue;
+      for (gsize a = 0; a < attrs->n_attr; a++)
+        {
+          const AgvizTf__AttrValue *value = attrs->attr[a]->value;
+
+          if (g_strcmp0 (attrs->attr[a]->key, "_output_shapes") == 0 && value != NULL &&
+              value->value_case == AGVIZ_TF__ATTR_VALUE__VALUE_LIST &&
+              value->list != NULL && value->list->n_shape == 1)
+            return agviz_tf_shape_to_string (value->list->shape[0]);
+        }
+    }
+  return NULL;
+}
+
+/* "(x: float32[?,3], n: int32[]) -> (identity: float32)": shapes where the function says. */
+static char *
+signature_text (const AgvizTf__OpDef       *signature,
+                const AgvizTf__FunctionDef *function)
 {
   GString *out = g_string_new ("(");
 
   for (gsize i = 0; i < signature->n_input_arg; i++)
     {
+      g_autofree char *shape = input_shape (function, (guint) i);
+
       if (i > 0)
         g_string_append (out, ", ");
       g_string_append_printf (out, "%s: ", signature->input_arg[i]->name);
       append_arg_type (out, signature->input_arg[i]);
+      if (shape != NULL)
+        g_string_append (out, shape);
     }
   g_string_append (out, ") -> (");
   for (gsize i = 0; i < signature->n_output_arg; i++)
@@ -1341,7 +1371,7 @@ add_function (AgvizGraphImporter                *self,
   if (known_name == NULL)
     known_name = derived_name = agviz_function_name_for_graph (graph_name);
   if (known_signature == NULL)
-    known_signature = derived_signature = signature_text (signature);
+    known_signature = derived_signature = signature_text (signature, function);
 
   state.importer = self;
   state.library = library;

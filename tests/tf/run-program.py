@@ -22,6 +22,7 @@ The program says what must come out in comment lines of its own:
                                  the program wrote one, holds TensorFlow's own node and function
                                  counts ({"nodes": N, "functions": M}), compared with agviz's
   # expect-artifact: SEVERITY KIND FUNCTION FILE:LINE   (as # expect, for the artifacts)
+  # artifact-info: PATH TEXT     `agviz info` of artefact PATH says TEXT
   # artifact-refused: PATH TEXT  an artifact agviz must refuse (a plain non-zero exit, no
                                  crash), saying TEXT
 FILE is the file's base name; FUNCTION is `-` for findings without one.
@@ -48,10 +49,10 @@ SKIP = 77
 def directives(program):
     found = {"exit": 0, "expect": set(), "expect-artifact": set(), "explain": [], "where": [],
              "artifact": [], "artifact-refused": [], "modes": [None], "recorded": [],
-             "says": []}
+             "says": [], "artifact-info": []}
     for line in open(program, encoding="utf-8"):
         match = re.match(r"#\s*(exit|expect|expect-artifact|explain|where|artifact|"
-                         r"artifact-refused|modes|recorded|says):\s*(.*\S)", line)
+                         r"artifact-refused|artifact-info|modes|recorded|says):\s*(.*\S)", line)
         if not match:
             continue
         key, value = match.groups()
@@ -239,6 +240,12 @@ def main():
             check_artifact(agviz, scratch, path, wanted["expect-artifact"], failures)
             opened.append(os.path.join(scratch, re.sub(r"\W", "_", path) + ".db"))
         open_in_app([path for path in opened if os.path.exists(path)], failures)
+        for said in wanted["artifact-info"]:
+            path, _, text = said.partition(" ")
+            trace_file = os.path.join(scratch, re.sub(r"\W", "_", path) + ".db")
+            summary = subprocess.run([agviz, "info", trace_file], capture_output=True, text=True)
+            if text not in summary.stdout:
+                failures.append(f"agviz info {path} does not say {text!r}\n{summary.stdout[:3000]}")
         for refused in wanted["artifact-refused"]:
             path, _, text = refused.partition(" ")
             result = subprocess.run([agviz, "import", "-q", "-o",

@@ -4,6 +4,7 @@ weights=None, and a nested tf.Module.  Clean models: no error, no warning.
 # expect: none
 # artifact: mobilenet
 # artifact: nested_module
+# artifact-info: nested_module (x: float32[?,3], matmul_readvariableop_resource: resource) -> (identity: float32)
 import json
 
 import tensorflow as tf
