@@ -1497,28 +1497,39 @@ lookup_open_trace (AgvizRecorder  *self,
   return trace;
 }
 
+/* Sets one column (statement @which: ?1 the trace, ?2 the value) of a trace still being
+ * recorded. */
+static gboolean
+update_open_trace (AgvizRecorder  *self,
+                   gint64          trace_id,
+                   StatementId     which,
+                   gint64          value,
+                   GError        **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (lookup_open_trace (self, trace_id, error) == NULL)
+    return FALSE;
+  stmt = statement (self, which);
+  sqlite3_bind_int64 (stmt, 1, trace_id);
+  sqlite3_bind_int64 (stmt, 2, value);
+  return run_update (self, stmt, "cannot store a trace", error);
+}
+
 gboolean
 agviz_recorder_set_trace_start (AgvizRecorder  *self,
                                 gint64          trace_id,
                                 gint64          started_ns,
                                 GError        **error)
 {
-  sqlite3_stmt *stmt;
-
   g_return_val_if_fail (AGVIZ_IS_RECORDER (self), FALSE);
 
   if (!check_usable (self, error))
     return FALSE;
-  if (lookup_open_trace (self, trace_id, error) == NULL)
-    return FALSE;
   if (started_ns < 0)
     return fail_invalid (error, AGVIZ_RECORDER_ERROR_INVALID,
                          "a trace cannot start before 1970");
-
-  stmt = statement (self, STMT_SET_TRACE_START);
-  sqlite3_bind_int64 (stmt, 1, trace_id);
-  sqlite3_bind_int64 (stmt, 2, started_ns);
-  return run_update (self, stmt, "cannot store a trace", error);
+  return update_open_trace (self, trace_id, STMT_SET_TRACE_START, started_ns, error);
 }
 
 gboolean
@@ -1527,22 +1538,14 @@ agviz_recorder_set_trace_object (AgvizRecorder  *self,
                                  gint64          object,
                                  GError        **error)
 {
-  sqlite3_stmt *stmt;
-
   g_return_val_if_fail (AGVIZ_IS_RECORDER (self), FALSE);
 
   if (!check_usable (self, error))
     return FALSE;
-  if (lookup_open_trace (self, trace_id, error) == NULL)
-    return FALSE;
   if (object <= 0)
     return fail_invalid (error, AGVIZ_RECORDER_ERROR_INVALID,
                          "an object is numbered from 1");
-
-  stmt = statement (self, STMT_SET_TRACE_OBJECT);
-  sqlite3_bind_int64 (stmt, 1, trace_id);
-  sqlite3_bind_int64 (stmt, 2, object);
-  return run_update (self, stmt, "cannot store a trace", error);
+  return update_open_trace (self, trace_id, STMT_SET_TRACE_OBJECT, object, error);
 }
 
 /* Returns the index in trace->scopes of the scope named by the first @length bytes of @path,
