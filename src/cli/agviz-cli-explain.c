@@ -335,26 +335,15 @@ print_text_definition (Explainer            *explainer,
                        const AgvizErrorText *parsed,
                        const char           *name)
 {
-  AgvizErrorFrame *first = NULL;
-  guint folded = 0;
+  guint folded = 0, start, end;
 
-  for (guint i = 0; i < parsed->frames->len; i++)
+  if (!agviz_error_text_get_node_frames (parsed, name, &start, &end))
+    return FALSE;
+  printf ("  defined at, as the text says (most recent call last):\n");
+  for (guint i = start; i < end; i++)
     {
       AgvizErrorFrame *frame = g_ptr_array_index (parsed->frames, i);
 
-      if (frame->section != AGVIZ_ERROR_FRAME_NODE_DEFINITION || g_strcmp0 (frame->node, name) != 0)
-        {
-          if (first != NULL)
-            break;
-          continue;
-        }
-      /* TF prints the block once per mention: once is enough. */
-      if (first != NULL && frame->line == first->line && g_str_equal (frame->file, first->file))
-        break;
-      if (first == NULL)
-        printf ("  defined at, as the text says (most recent call last):\n");
-      if (first == NULL)
-        first = frame;
       if (agviz_source_map_classify_path (frame->file) == AGVIZ_FRAME_ORIGIN_FRAMEWORK &&
           !explainer->all_frames && !frame->defining)
         {
@@ -364,7 +353,7 @@ print_text_definition (Explainer            *explainer,
       print_text_frame (explainer, frame);
     }
   print_folded (folded);
-  return first != NULL;
+  return TRUE;
 }
 
 static void

@@ -893,6 +893,40 @@ read_tf_warning (Parser     *parser,
   return FALSE;
 }
 
+gboolean
+agviz_error_text_get_node_frames (const AgvizErrorText *self,
+                                  const char           *name,
+                                  guint                *start,
+                                  guint                *end)
+{
+  AgvizErrorFrame *first = NULL;
+  guint i;
+
+  g_return_val_if_fail (self != NULL && name != NULL, FALSE);
+
+  for (i = 0; i < self->frames->len; i++)
+    {
+      AgvizErrorFrame *frame = g_ptr_array_index (self->frames, i);
+
+      if (frame->section != AGVIZ_ERROR_FRAME_NODE_DEFINITION || g_strcmp0 (frame->node, name) != 0)
+        {
+          if (first != NULL)
+            break;
+          continue;
+        }
+      /* TF repeats the block once per mention: the first copy is enough. */
+      if (first != NULL && frame->line == first->line && g_str_equal (frame->file, first->file))
+        break;
+      if (first == NULL)
+        {
+          first = frame;
+          *start = i;
+        }
+    }
+  *end = i;
+  return first != NULL;
+}
+
 /* Chooses the frame the error comes from: the innermost user frame of the first failing
  * node's definition, else the first warning's line, else the innermost user frame of the
  * raised exception's traceback. */
@@ -905,32 +939,15 @@ choose_defining_frame (AgvizErrorText *self,
   for (guint n = 0; n < self->nodes->len; n++)
     {
       AgvizErrorNode *node = g_ptr_array_index (self->nodes, n);
-      int found = -1;
-      AgvizErrorFrame *first = NULL;
+      guint start, end;
 
-      if (node->role != AGVIZ_ERROR_NODE_FAILED)
+      if (node->role != AGVIZ_ERROR_NODE_FAILED ||
+          !agviz_error_text_get_node_frames (self, node->name, &start, &end))
         continue;
-      for (guint i = 0; i < frames->len; i++)
-        {
-          AgvizErrorFrame *frame = g_ptr_array_index (frames, i);
-
-          if (frame->section != AGVIZ_ERROR_FRAME_NODE_DEFINITION ||
-              g_strcmp0 (frame->node, node->name) != 0)
-            {
-              if (first != NULL)
-                break;
-              continue;
-            }
-          /* TF repeats the block: the first copy is enough. */
-          if (first != NULL && frame->line == first->line && g_str_equal (frame->file, first->file))
-            break;
-          if (first == NULL)
-            first = frame;
-          if (agviz_source_map_classify_path (frame->file) == AGVIZ_FRAME_ORIGIN_USER)
-            found = (int) i;
-        }
-      if (found >= 0)
-        return found;
+      for (guint i = end; i-- > start;)
+        if (agviz_source_map_classify_path (((AgvizErrorFrame *) g_ptr_array_index (frames, i))->file)
+            == AGVIZ_FRAME_ORIGIN_USER)
+          return (int) i;
     }
 
   if (self->kind == AGVIZ_ERROR_TEXT_PYTHON_WARNING)

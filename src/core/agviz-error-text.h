@@ -143,6 +143,13 @@ const char     *agviz_error_text_kind_to_string     (AgvizErrorTextKind   kind);
 const char     *agviz_error_frame_section_to_string (AgvizErrorFrameSection section);
 /* The frame chosen as the one the error comes from, or NULL (transfer none). */
 AgvizErrorFrame *agviz_error_text_get_defining_frame (const AgvizErrorText *self);
+/* The frames the text gives for node @name's definition ("Detected at node ... defined at"):
+ * indices [*@start, *@end) of the first copy of its block (TF prints it once per mention).
+ * FALSE when the text has none. */
+gboolean         agviz_error_text_get_node_frames   (const AgvizErrorText *self,
+                                                     const char           *name,
+                                                     guint                *start,
+                                                     guint                *end);
 
 /* Whether @message is TF's non-first-call variable ValueError, in any of its wordings. */
 gboolean        agviz_error_text_is_variable_message (const char         *message);
