@@ -281,13 +281,13 @@ is_variable_op (const char *op_type)
   return FALSE;
 }
 
-/* The bare name a frame shows for @function ("train_step" for "Model.train_step"). */
+/* The bare name a frame shows for a qualified one ("train_step" for "Model.train_step"). */
 static const char *
-code_name (AgvizFunction *function)
+code_name (const char *qualified_name)
 {
-  const char *dot = strrchr (function->name, '.');
+  const char *dot = strrchr (qualified_name, '.');
 
-  return dot != NULL ? dot + 1 : function->name;
+  return dot != NULL ? dot + 1 : qualified_name;
 }
 
 /* Whether @stack_id runs through @function's body: a frame of its name (in its file, where
@@ -306,7 +306,7 @@ stack_inside_function (AgvizChecker  *self,
     {
       AgvizFrame *frame = g_ptr_array_index (frames, i);
 
-      if (g_strcmp0 (frame->function, code_name (function)) == 0 &&
+      if (g_strcmp0 (frame->function, code_name (function->name)) == 0 &&
           (function->file == NULL || g_strcmp0 (frame->file, function->file) == 0))
         return TRUE;
     }
@@ -691,16 +691,13 @@ has_retrace_warning (AgvizChecker  *self,
     {
       AgvizEvent *event = g_ptr_array_index (self->events, i);
       g_autoptr(AgvizErrorText) parsed = NULL;
-      const char *named;
 
       if (event->kind != AGVIZ_EVENT_RETRACE || event->message == NULL)
         continue;
       parsed = agviz_error_text_parse (event->message, -1);
       if (parsed->function == NULL)
         continue;
-      named = strrchr (parsed->function, '.');
-      named = named != NULL ? named + 1 : parsed->function;
-      if (g_str_equal (named, code_name (function)))
+      if (g_str_equal (code_name (parsed->function), code_name (function->name)))
         return TRUE;
     }
   return FALSE;
@@ -709,14 +706,15 @@ has_retrace_warning (AgvizChecker  *self,
 /* TF keeps a tf.function per object (each tf.Module or layer instance has its own), so one
  * method traced by several objects is no retracing: each object traces it once per input
  * signature.  A new object for every call is (a tf.function or a module made inside a loop).
- * Where the trace file knows each trace's object, judges @function by them and returns TRUE
- * (with any finding added); FALSE leaves it to the per-function rule. */
+ * Where the trace file knows each trace's object, judges @function by them (@tf_warned: TF's
+ * retracing warning named it) and returns TRUE, with any finding added; FALSE leaves it to the
+ * per-function rule. */
 static gboolean
 check_retracing_by_object (AgvizChecker  *self,
-                           AgvizFunction *function)
+                           AgvizFunction *function,
+                           gboolean       tf_warned)
 {
   g_autoptr(GHashTable) traces_per_object = g_hash_table_new (g_int64_hash, g_int64_equal);
-  g_autoptr(GArray) objects = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(AgvizDiagnostic) diagnostic = NULL;
   g_autofree char *message = NULL;
   guint most_traces = 0, n_objects;
@@ -732,21 +730,19 @@ check_retracing_by_object (AgvizChecker  *self,
       if (trace->object <= 0)
         return FALSE;
       count = g_hash_table_lookup (traces_per_object, &trace->object);
-      if (count == NULL)
-        g_array_append_val (objects, trace->object);
       g_hash_table_insert (traces_per_object, &trace->object,
                            GUINT_TO_POINTER (GPOINTER_TO_UINT (count) + 1));
       most_traces = MAX (most_traces, GPOINTER_TO_UINT (count) + 1);
       executions += trace->execution_count;
     }
-  n_objects = objects->len;
+  n_objects = g_hash_table_size (traces_per_object);
   if (n_objects < 2 || most_traces >= RETRACE_REPORT_MIN)
     return FALSE;
 
   if (executions >= 2 * (gint64) n_objects)
     {
       /* Objects that are reused: each traced once per signature, as it must. */
-      if (!has_retrace_warning (self, function))
+      if (!tf_warned)
         return TRUE;
       message = g_strdup_printf ("%s: TensorFlow's retracing warning counts the traces of %u "
                                  "objects together", function->name, n_objects);
@@ -777,7 +773,7 @@ check_retracing_by_object (AgvizChecker  *self,
                                      "each traced it and ran only %" G_GINT64_FORMAT " call%s "
                                      "between them: a new object for (nearly) every call",
                                      n_objects, executions, plural (executions));
-      if (has_retrace_warning (self, function))
+      if (tf_warned)
         agviz_diagnostic_add_evidence (diagnostic, "TensorFlow warned about retracing %s",
                                        function->name);
       agviz_diagnostic_set_fix (diagnostic, "Create the tf.function (or the tf.Module or layer "
@@ -797,6 +793,7 @@ check_retracing (AgvizChecker *self)
       g_autoptr(AgvizDiagnostic) diagnostic = NULL;
       g_autofree char *message = NULL, *fix = NULL, *varying = NULL;
       gboolean python_value = FALSE, python_object = FALSE, rule, signatures_missing = FALSE;
+      gboolean tf_warned;
       guint n_calls, max_traced;
       AgvizTrace *trace1;
 
@@ -804,9 +801,10 @@ check_retracing (AgvizChecker *self)
         continue;
       /* Retracing is about calls.  How many concrete functions a file keeps is not: a
        * SavedModel holds one per signature it was saved with and no call history at all. */
-      if (function_execution_count (function) == 0 && !has_retrace_warning (self, function))
+      tf_warned = has_retrace_warning (self, function);
+      if (function_execution_count (function) == 0 && !tf_warned)
         continue;
-      if (check_retracing_by_object (self, function))
+      if (check_retracing_by_object (self, function, tf_warned))
         continue;
       trace1 = g_ptr_array_index (function->traces, 0);
       rule = matches_warning_rule (self, function, &n_calls, &max_traced);
