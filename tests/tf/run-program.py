@@ -119,9 +119,14 @@ def check_svg(agviz, trace_file, out, extra, failures):
         failures.append(f"{out}: no drawing")
 
 
+def artifact_trace_file(scratch, path):
+    """The trace file artefact @path is imported into."""
+    return os.path.join(scratch, re.sub(r"\W", "_", path) + ".db")
+
+
 def check_artifact(agviz, scratch, path, expected, failures):
     source = os.path.join(scratch, path)
-    trace_file = os.path.join(scratch, re.sub(r"\W", "_", path) + ".db")
+    trace_file = artifact_trace_file(scratch, path)
     result = subprocess.run([agviz, "import", "-q", "-o", trace_file, source],
                             capture_output=True, text=True)
     if result.returncode != 0:
@@ -238,11 +243,11 @@ def main():
             record(agviz, python, program, scratch, env, mode, wanted, failures, opened)
         for path in wanted["artifact"]:
             check_artifact(agviz, scratch, path, wanted["expect-artifact"], failures)
-            opened.append(os.path.join(scratch, re.sub(r"\W", "_", path) + ".db"))
+            opened.append(artifact_trace_file(scratch, path))
         open_in_app([path for path in opened if os.path.exists(path)], failures)
         for said in wanted["artifact-info"]:
             path, _, text = said.partition(" ")
-            trace_file = os.path.join(scratch, re.sub(r"\W", "_", path) + ".db")
+            trace_file = artifact_trace_file(scratch, path)
             summary = subprocess.run([agviz, "info", trace_file], capture_output=True, text=True)
             if text not in summary.stdout:
                 failures.append(f"agviz info {path} does not say {text!r}\n{summary.stdout[:3000]}")
