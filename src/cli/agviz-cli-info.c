@@ -157,7 +157,7 @@ print_text (InfoReport *report,
                   calls, trace->execution_count == 1 ? "" : "s");
           if (trace->wall_ns > 0)
             {
-              g_autofree char *took = agviz_cli_format_duration (trace->wall_ns);
+              g_autofree char *took = agviz_format_duration (trace->wall_ns, AGVIZ_DURATION_ASCII);
               printf (", traced in %s", took);
             }
           printf ("\n");

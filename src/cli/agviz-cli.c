@@ -86,14 +86,3 @@ agviz_cli_format_count (gint64 count)
   return g_string_free (out, FALSE);
 }
 
-char *
-agviz_cli_format_duration (gint64 nanoseconds)
-{
-  if (nanoseconds < 1000)
-    return g_strdup_printf ("%" G_GINT64_FORMAT " ns", nanoseconds);
-  if (nanoseconds < 1000000)
-    return g_strdup_printf ("%.1f us", nanoseconds / 1e3);
-  if (nanoseconds < G_GINT64_CONSTANT (1000000000))
-    return g_strdup_printf ("%.1f ms", nanoseconds / 1e6);
-  return g_strdup_printf ("%.2f s", nanoseconds / 1e9);
-}

@@ -37,7 +37,6 @@ int   agviz_cli_usage_error   (const char   *format,
 /* "1,234,567": long counts are read at a glance. */
 char *agviz_cli_format_count  (gint64        count);
 /* "4.2 ms", "1.35 s": a duration for people. */
-char *agviz_cli_format_duration (gint64      nanoseconds);
 
 int   agviz_cli_info          (int           argc,
                                char        **argv);

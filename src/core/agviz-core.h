@@ -15,3 +15,4 @@
 #include "agviz-checker.h"
 #include "agviz-scene.h"
 #include "agviz-search.h"
+#include "agviz-text.h"

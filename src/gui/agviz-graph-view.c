@@ -24,6 +24,7 @@
 #include "agviz-drawing-private.h"
 #include "agviz-graph-view.h"
 #include "agviz-label-text.h"
+#include "agviz-text.h"
 
 /* Label size in layout points (the same 10 px the SVG writer uses). */
 #define LABEL_POINTS 10.0
@@ -503,14 +504,6 @@ compare_legend_keys (gconstpointer a,
   return g_strcmp0 (ka->key, kb->key);
 }
 
-static char *
-format_duration (gint64 ns)
-{
-  if (ns >= 1000000)
-    return g_strdup_printf (_("%.3g ms"), ns / 1e6);
-  return g_strdup_printf (_("%.3g µs"), ns / 1e3);
-}
-
 /* The legend lists the keys of the boxes laid out now (most common first), so it stays short and
  * says what the visible colours mean. */
 static void
@@ -540,8 +533,10 @@ update_legend (AgvizGraphView *self)
         }
       else
         {
-          g_autofree char *fastest = format_duration ((gint64) exp (self->log_time_min));
-          g_autofree char *slowest = format_duration ((gint64) exp (self->log_time_max));
+          g_autofree char *fastest = agviz_format_duration ((gint64) exp (self->log_time_min),
+                                                            AGVIZ_DURATION_DISPLAY);
+          g_autofree char *slowest = agviz_format_duration ((gint64) exp (self->log_time_max),
+                                                            AGVIZ_DURATION_DISPLAY);
           GdkRGBA fast = time_color (self, (gint64) exp (self->log_time_min));
           GdkRGBA slow = time_color (self, (gint64) exp (self->log_time_max));
           GdkRGBA none = { 1, 1, 1, 1 };

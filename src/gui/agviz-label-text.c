@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "agviz-label-text.h"
+#include "agviz-text.h"
 
 /**
  * agviz_label_text:
@@ -25,16 +26,11 @@ char *
 agviz_label_text (const char *text,
                   gsize       max_chars)
 {
-  g_autofree char *valid = NULL;
-  GString *shown;
-  const char *p;
-  gsize n_chars = 0;
+  gsize rest_bytes;
+  g_autofree char *valid = agviz_text_valid_prefix (text, -1, max_chars, &rest_bytes);
+  GString *shown = g_string_sized_new (strlen (valid) + 32);
 
-  if (text == NULL)
-    return g_strdup ("");
-  valid = g_utf8_make_valid (text, -1);
-  shown = g_string_sized_new (MIN (strlen (valid), max_chars * 4) + 32);
-  for (p = valid; *p != '\0' && n_chars < max_chars; p = g_utf8_next_char (p), n_chars++)
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
     {
       gunichar c = g_utf8_get_char (p);
 
@@ -43,9 +39,9 @@ agviz_label_text (const char *text,
       else
         g_string_append_len (shown, p, g_utf8_next_char (p) - p);
     }
-  if (*p != '\0')
+  if (rest_bytes > 0)
     {
-      g_autofree char *rest = g_format_size (strlen (p));
+      g_autofree char *rest = g_format_size (rest_bytes);
       /* Translators: after the start of a very long name or value; %s is a size, "3.2 MB" */
       g_string_append_printf (shown, _("… (%s more)"), rest);
     }

@@ -7,6 +7,7 @@
 
 #include "agviz-timeline.h"
 #include "agviz-label-text.h"
+#include "agviz-text.h"
 
 #define LABEL_WIDTH   130.0
 #define LANE_HEIGHT    22.0
@@ -158,16 +159,6 @@ append_text (AgvizTimeline *self,
   gtk_snapshot_restore (snapshot);
 }
 
-static char *
-format_span (gint64 ns)
-{
-  if (ns >= G_GINT64_CONSTANT (1000000000))
-    return g_strdup_printf (_("%.2f s"), ns / 1e9);
-  if (ns >= 1000000)
-    return g_strdup_printf (_("%.1f ms"), ns / 1e6);
-  return g_strdup_printf (_("%.0f µs"), ns / 1e3);
-}
-
 static void
 agviz_timeline_snapshot (GtkWidget   *widget,
                          GtkSnapshot *snapshot)
@@ -222,7 +213,7 @@ agviz_timeline_snapshot (GtkWidget   *widget,
 
   if (self->lanes->len > 0)
     {
-      g_autofree char *end = format_span (self->span_ns);
+      g_autofree char *end = agviz_format_duration (self->span_ns, AGVIZ_DURATION_DISPLAY);
 
       gtk_snapshot_append_color (snapshot, &faint,
                                  &GRAPHENE_RECT_INIT (LABEL_WIDTH, axis_y + 1, chart_width (self), 1));
@@ -322,7 +313,7 @@ on_query_tooltip (GtkWidget     *widget,
   text = g_string_new (g_array_index (self->lanes, Lane, lane).label);
   g_string_append_c (text, '\n');
   {
-    g_autofree char *time = format_span (total);
+    g_autofree char *time = agviz_format_duration (total, AGVIZ_DURATION_DISPLAY);
     /* Translators: tooltip of a timeline lane, "3 calls, 1.2 ms in all" */
     g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u call, %s in all",
                                                "%u calls, %s in all", calls), calls, time);

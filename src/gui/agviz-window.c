@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "agviz-label-text.h"
+#include "agviz-text.h"
 #include "agviz-window-private.h"
 
 #define DEFINING_LINE_CATEGORY "agviz-defining-line"
@@ -50,16 +51,6 @@ show_start_error (AgvizWindow  *self,
 }
 
 /* ---- sidebar: functions and their traces -------------------------------------------------- */
-
-static char *
-format_duration (gint64 ns)
-{
-  if (ns >= G_GINT64_CONSTANT (1000000000))
-    return g_strdup_printf (_("%.2f s"), ns / 1e9);
-  if (ns >= 1000000)
-    return g_strdup_printf (_("%.1f ms"), ns / 1e6);
-  return g_strdup_printf (_("%.0f µs"), ns / 1e3);
-}
 
 static GtkWidget *
 make_badge (const char *text,
@@ -133,7 +124,7 @@ make_trace_row (AgvizWindow   *self,
     }
   if (trace->wall_ns > 0)
     {
-      g_autofree char *traced = format_duration (trace->wall_ns);
+      g_autofree char *traced = agviz_format_duration (trace->wall_ns, AGVIZ_DURATION_DISPLAY);
       g_string_append (details, " · ");
       /* Translators: %s is how long tracing took, "3.1 ms" */
       g_string_append_printf (details, _("traced in %s"), traced);
@@ -307,14 +298,14 @@ update_executions_label (AgvizWindow *self)
         }
     }
   {
-    g_autofree char *time = format_duration (total);
+    g_autofree char *time = agviz_format_duration (total, AGVIZ_DURATION_DISPLAY);
     /* Translators: executions panel heading, "12 calls · 1.2 ms" */
     g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u call · %s", "%u calls · %s",
                                                executions->len), executions->len, time);
   }
   if (self->trace_id != 0)
     {
-      g_autofree char *time = format_duration (trace_total);
+      g_autofree char *time = agviz_format_duration (trace_total, AGVIZ_DURATION_DISPLAY);
       g_string_append (text, "  —  ");
       /* Translators: the shown trace's share, "this trace: 2 calls · 78 µs" */
       g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "this trace: %u call · %s",

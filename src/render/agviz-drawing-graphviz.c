@@ -10,6 +10,7 @@
 
 #include "agviz-graphviz-private.h"
 #include "agviz-drawing-private.h"
+#include "agviz-text.h"
 
 static void
 set_attr (void       *object,
@@ -25,19 +26,14 @@ static char *
 graphviz_text (const char *text,
                guint       max_chars)
 {
-  g_autofree char *valid = g_utf8_make_valid (text, -1);
+  gsize rest_bytes;
+  g_autofree char *valid = agviz_text_valid_prefix (text, -1, max_chars, &rest_bytes);
   GString *out = g_string_new (NULL);
-  guint chars = 0;
 
   for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
     {
       gunichar c = g_utf8_get_char (p);
 
-      if (max_chars > 0 && chars++ >= max_chars)
-        {
-          g_string_append (out, "…");
-          break;
-        }
       if (c == '\\')
         g_string_append (out, "\\\\");
       else if (c < 0x20 || c == 0x7f || c == 0xfffe || c == 0xffff)
@@ -45,6 +41,8 @@ graphviz_text (const char *text,
       else
         g_string_append_unichar (out, c);
     }
+  if (rest_bytes > 0)
+    g_string_append (out, "…");
   return g_string_free (out, FALSE);
 }
 

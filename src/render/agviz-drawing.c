@@ -14,6 +14,7 @@
 
 #include "agviz-drawing.h"
 #include "agviz-drawing-private.h"
+#include "agviz-text.h"
 
 #define FLUSH_SIZE     (64 * 1024)
 #define LEGEND_WIDTH   230.0
@@ -47,18 +48,13 @@ agviz_drawing_append_xml_text (GString    *buffer,
                                gssize      length,
                                guint       max_chars)
 {
-  g_autofree char *valid = g_utf8_make_valid (text, length);
-  guint chars = 0;
+  gsize rest_bytes;
+  g_autofree char *valid = agviz_text_valid_prefix (text, length, max_chars, &rest_bytes);
 
   for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
     {
       gunichar c = g_utf8_get_char (p);
 
-      if (max_chars > 0 && chars++ >= max_chars)
-        {
-          g_string_append (buffer, "…");
-          return;
-        }
       switch (c)
         {
         case '<': g_string_append (buffer, "&lt;"); break;
@@ -76,6 +72,8 @@ agviz_drawing_append_xml_text (GString    *buffer,
             g_string_append_unichar (buffer, c);
         }
     }
+  if (rest_bytes > 0)
+    g_string_append (buffer, "…");
 }
 
 const char *

@@ -12,6 +12,7 @@
 #include "agviz-drawing-private.h"
 #include "agviz-graphviz-private.h"
 #include "agviz-layout.h"
+#include "agviz-text.h"
 
 #define PADDING        10.0   /* inside an expanded box, around its children */
 #define HEADER         22.0   /* an expanded box's title row */
@@ -165,7 +166,7 @@ agviz_layout_dup_label (const AgvizSceneItem *item,
 {
   g_autofree char *valid = NULL;
   g_autofree char *text = NULL;
-  glong length;
+  gsize rest_bytes;
 
   g_return_val_if_fail (item != NULL, NULL);
 
@@ -175,9 +176,9 @@ agviz_layout_dup_label (const AgvizSceneItem *item,
     text = g_strdup ("(unnamed)");
   else
     text = g_strdup (item->name);
-  valid = g_utf8_make_valid (text, -1);
-  length = g_utf8_strlen (valid, -1);
-  if (max_chars > 1 && length > (glong) max_chars)
+  /* A cut label keeps room for its "…" within max_chars. */
+  valid = agviz_text_valid_prefix (text, -1, max_chars > 1 ? max_chars : 0, &rest_bytes);
+  if (rest_bytes > 0)
     {
       const char *cut = g_utf8_offset_to_pointer (valid, max_chars - 1);
       return g_strdup_printf ("%.*s…", (int) (cut - valid), valid);
