@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "agviz-cli.h"
+#include "agviz-cli-diagnose.h"
 #include "agviz-cli-report.h"
 
 static const struct
@@ -195,47 +196,37 @@ int
 agviz_cli_check (int    argc,
                  char **argv)
 {
-  gboolean as_json = FALSE, as_sarif = FALSE;
-  int context = 1;
+  gboolean as_sarif = FALSE;
   g_autofree char *fail_on = NULL;
-  g_auto(GStrv) roots = NULL;
   const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, "Print the diagnostics as JSON", NULL },
     { "sarif", 0, 0, G_OPTION_ARG_NONE, &as_sarif, "Print them as SARIF 2.1.0", NULL },
     { "fail-on", 0, 0, G_OPTION_ARG_STRING, &fail_on,
       "Exit with 11 when a finding is this severe: error, warning or never (default)", "LEVEL" },
-    { "context", 'C', 0, G_OPTION_ARG_INT, &context, "Source lines around each line (1)", "N" },
-    { "source-root", 0, 0, G_OPTION_ARG_STRING_ARRAY, &roots,
-      "Read sources recorded under OLD from NEW (repeatable)", "OLD=NEW" },
     { NULL }
   };
-  g_autoptr(GOptionContext) option_context = g_option_context_new ("TRACE_FILE");
+  g_auto(AgvizCliDiagnose) setup = { 0 };
+  g_autoptr(GOptionContext) option_context =
+    agviz_cli_diagnose_new_options (&setup, "check", "TRACE_FILE",
+                                    "Look for the classic tf.function mistakes: variables made on "
+                                    "a retrace,\nretracing storms, values frozen at trace time, "
+                                    "Python side effects,\nNaN/Inf, and functions AutoGraph could "
+                                    "not convert.",
+                                    "Print the diagnostics as JSON", 1, entries);
   g_autoptr(GError) error = NULL;
-  g_autoptr(AgvizStore) store = NULL;
-  g_autoptr(AgvizSourceMap) map = NULL;
   g_autoptr(AgvizChecker) checker = NULL;
   g_autoptr(GListModel) diagnostics = NULL;
   guint counts[3] = { 0, 0, 0 };
   AgvizDiagnosticSeverity threshold = AGVIZ_DIAGNOSTIC_SEVERITY_ERROR;
   gboolean never = TRUE, failing = FALSE;
+  int status;
   guint n;
 
-  g_option_context_set_summary (option_context,
-                                "Look for the classic tf.function mistakes: variables made on a "
-                                "retrace,\nretracing storms, values frozen at trace time, Python "
-                                "side effects,\nNaN/Inf, and functions AutoGraph could not "
-                                "convert.");
-  g_option_context_add_main_entries (option_context, entries, NULL);
-  g_set_prgname ("agviz check");
-
-  if (!g_option_context_parse (option_context, &argc, &argv, &error))
-    return agviz_cli_usage_error ("%s (see agviz check --help)", error->message);
+  if ((status = agviz_cli_diagnose_parse (&setup, option_context, &argc, &argv)) != AGVIZ_EXIT_OK)
+    return status;
   if (argc != 2)
     return agviz_cli_usage_error ("check needs exactly one trace file (see agviz check --help)");
-  if (as_json && as_sarif)
+  if (setup.as_json && as_sarif)
     return agviz_cli_usage_error ("--json and --sarif exclude each other");
-  if (context < 0 || context > 100)
-    return agviz_cli_usage_error ("--context must be between 0 and 100");
   if (fail_on != NULL && !g_str_equal (fail_on, "never"))
     {
       if ((!g_str_equal (fail_on, "error") && !g_str_equal (fail_on, "warning")) ||
@@ -245,13 +236,9 @@ agviz_cli_check (int    argc,
       never = FALSE;
     }
 
-  store = agviz_store_open (argv[1], AGVIZ_STORE_FLAGS_NONE, &error);
-  if (store == NULL)
-    return agviz_cli_fail (error);
-  map = agviz_source_map_new (store);
-  if (!agviz_cli_report_add_roots (map, roots, &error))
-    return agviz_cli_usage_error ("%s", error->message);
-  checker = agviz_checker_new (map);
+  if ((status = agviz_cli_diagnose_open (&setup, argv[1])) != AGVIZ_EXIT_OK)
+    return status;
+  checker = agviz_checker_new (setup.map);
   diagnostics = agviz_checker_run (checker, &error);
   if (diagnostics == NULL)
     return agviz_cli_fail (error);
@@ -268,10 +255,10 @@ agviz_cli_check (int    argc,
 
   if (as_sarif)
     {
-      g_autofree char *text = diagnostics_to_sarif (map, diagnostics);
+      g_autofree char *text = diagnostics_to_sarif (setup.map, diagnostics);
       fputs (text, stdout);
     }
-  else if (as_json)
+  else if (setup.as_json)
     {
       g_autoptr(AgvizJsonWriter) json = agviz_json_writer_new ();
       g_autofree char *text = NULL;
@@ -288,7 +275,7 @@ agviz_cli_check (int    argc,
       for (guint i = 0; i < n; i++)
         {
           g_autoptr(AgvizDiagnostic) diagnostic = g_list_model_get_item (diagnostics, i);
-          agviz_cli_report_write_diagnostic (json, map, diagnostic, context);
+          agviz_cli_report_write_diagnostic (json, setup.map, diagnostic, setup.context);
         }
       agviz_json_writer_end_array (json);
       agviz_json_writer_end_object (json);
@@ -301,7 +288,7 @@ agviz_cli_check (int    argc,
         {
           g_autoptr(AgvizDiagnostic) diagnostic = g_list_model_get_item (diagnostics, i);
 
-          agviz_cli_report_print_diagnostic (map, diagnostic, context);
+          agviz_cli_report_print_diagnostic (setup.map, diagnostic, setup.context);
           printf ("\n");
         }
       if (n == 0)

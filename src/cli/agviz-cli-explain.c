@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "agviz-cli.h"
+#include "agviz-cli-diagnose.h"
 #include "agviz-cli-report.h"
 
 /* Error texts are a few kilobytes; anything far larger is a log or the wrong file. */
@@ -822,46 +823,36 @@ int
 agviz_cli_explain (int    argc,
                    char **argv)
 {
-  gboolean as_json = FALSE, recorded = FALSE, all_frames = FALSE;
-  int context = 1, status = AGVIZ_EXIT_OK;
-  g_auto(GStrv) roots = NULL;
+  gboolean recorded = FALSE, all_frames = FALSE;
   const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, "Print the explanation as JSON", NULL },
     { "recorded", 0, 0, G_OPTION_ARG_NONE, &recorded,
       "Explain the errors recorded in the trace file", NULL },
     { "all-frames", 0, 0, G_OPTION_ARG_NONE, &all_frames, "Also show framework frames", NULL },
-    { "context", 'C', 0, G_OPTION_ARG_INT, &context, "Source lines around each line (1)", "N" },
-    { "source-root", 0, 0, G_OPTION_ARG_STRING_ARRAY, &roots,
-      "Read sources recorded under OLD from NEW (repeatable)", "OLD=NEW" },
     { NULL }
   };
+  g_auto(AgvizCliDiagnose) setup = { 0 };
   g_autoptr(GOptionContext) option_context =
-    g_option_context_new ("[TRACE_FILE] [ERROR_TEXT_FILE | -]");
+    agviz_cli_diagnose_new_options (&setup, "explain", "[TRACE_FILE] [ERROR_TEXT_FILE | -]",
+                                    "Read an error, traceback or warning (from a file, or "
+                                    "standard input) and\nrewrite it with your source lines, the "
+                                    "nodes it names, what happened\nand what to do. With a trace "
+                                    "file, the nodes are resolved in it and its\nfindings about "
+                                    "the same error are added; without one, sources are read\n"
+                                    "from disk (--source-root maps the folders of another "
+                                    "machine).",
+                                    "Print the explanation as JSON", 1, entries);
   g_autoptr(GError) error = NULL;
-  g_autoptr(AgvizStore) store = NULL;
-  g_autoptr(AgvizSourceMap) map = NULL;
   g_autoptr(AgvizJsonWriter) json = NULL;
   Explainer explainer = { 0 };
   const char *trace_path = NULL, *text_path = NULL;
+  int status;
 
-  g_option_context_set_summary (option_context,
-                                "Read an error, traceback or warning (from a file, or standard "
-                                "input) and\nrewrite it with your source lines, the nodes it "
-                                "names, what happened\nand what to do. With a trace file, the "
-                                "nodes are resolved in it and its\nfindings about the same "
-                                "error are added; without one, sources are read\nfrom disk "
-                                "(--source-root maps the folders of another machine).");
-  g_option_context_add_main_entries (option_context, entries, NULL);
-  g_set_prgname ("agviz explain");
-
-  if (!g_option_context_parse (option_context, &argc, &argv, &error))
-    return agviz_cli_usage_error ("%s (see agviz explain --help)", error->message);
+  if ((status = agviz_cli_diagnose_parse (&setup, option_context, &argc, &argv)) != AGVIZ_EXIT_OK)
+    return status;
   if (argc < 2 || argc > 3 || (recorded && argc != 2))
     return agviz_cli_usage_error ("explain needs an error text, a trace file and an error "
                                   "text, or a trace file and --recorded (see agviz explain "
                                   "--help)");
-  if (context < 0 || context > 100)
-    return agviz_cli_usage_error ("--context must be between 0 and 100");
 
   /* One argument is a trace file (the text then comes on standard input) or the text itself. */
   if (argc == 3)
@@ -874,26 +865,19 @@ agviz_cli_explain (int    argc,
   else
     text_path = argv[1];
 
-  if (trace_path != NULL)
-    {
-      store = agviz_store_open (trace_path, AGVIZ_STORE_FLAGS_NONE, &error);
-      if (store == NULL)
-        return agviz_cli_fail (error);
-    }
-  map = agviz_source_map_new (store);
-  if (!agviz_cli_report_add_roots (map, roots, &error))
-    return agviz_cli_usage_error ("%s", error->message);
-  explainer.map = map;
-  explainer.has_trace = store != NULL;
+  if ((status = agviz_cli_diagnose_open (&setup, trace_path)) != AGVIZ_EXIT_OK)
+    return status;
+  explainer.map = setup.map;
+  explainer.has_trace = setup.store != NULL;
   explainer.all_frames = all_frames;
-  explainer.context = context;
+  explainer.context = setup.context;
 
-  if (as_json)
+  if (setup.as_json)
     json = agviz_json_writer_new ();
 
   if (recorded)
     {
-      g_autoptr(GPtrArray) errors = agviz_store_list_errors (store, &error);
+      g_autoptr(GPtrArray) errors = agviz_store_list_errors (setup.store, &error);
 
       if (errors == NULL)
         return agviz_cli_fail (error);

@@ -7,19 +7,6 @@
 
 #include "agviz-cli-report.h"
 
-gboolean
-agviz_cli_report_add_roots (AgvizSourceMap  *map,
-                            char           **roots,
-                            GError         **error)
-{
-  for (guint i = 0; roots != NULL && roots[i] != NULL; i++)
-    {
-      if (!agviz_source_map_add_root (map, roots[i], error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
 void
 agviz_cli_report_print_source (AgvizSourceMap *map,
                                const char     *file,

@@ -5,11 +5,6 @@
 
 G_BEGIN_DECLS
 
-/* Applies every --source-root OLD=NEW of @roots (may be NULL). */
-gboolean agviz_cli_report_add_roots       (AgvizSourceMap   *map,
-                                           char            **roots,
-                                           GError          **error);
-
 /* Lines around @line of @file, the line itself marked with '>', each line prefixed by @indent;
  * or the note saying why the source cannot be shown. */
 void     agviz_cli_report_print_source    (AgvizSourceMap   *map,

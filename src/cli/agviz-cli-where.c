@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "agviz-cli.h"
+#include "agviz-cli-diagnose.h"
 #include "agviz-cli-report.h"
 
 /* "Demo.__call__, trace 1 (__inference___call___41)" for the node's trace. */
@@ -39,60 +40,44 @@ int
 agviz_cli_where (int    argc,
                  char **argv)
 {
-  gboolean as_json = FALSE, all_frames = FALSE;
-  int context = 2;
-  g_auto(GStrv) roots = NULL;
+  gboolean all_frames = FALSE;
   const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, "Print the stack as JSON", NULL },
     { "all-frames", 0, 0, G_OPTION_ARG_NONE, &all_frames, "Also show framework frames", NULL },
-    { "context", 'C', 0, G_OPTION_ARG_INT, &context, "Source lines around each line (2)", "N" },
-    { "source-root", 0, 0, G_OPTION_ARG_STRING_ARRAY, &roots,
-      "Read sources recorded under OLD from NEW (repeatable)", "OLD=NEW" },
     { NULL }
   };
-  g_autoptr(GOptionContext) option_context = g_option_context_new ("TRACE_FILE NODE");
+  g_auto(AgvizCliDiagnose) setup = { 0 };
+  g_autoptr(GOptionContext) option_context =
+    agviz_cli_diagnose_new_options (&setup, "where", "TRACE_FILE NODE",
+                                    "Show the stack that created NODE, innermost user frame "
+                                    "marked,\neach frame with source lines.  NODE is a full name, "
+                                    "a unique suffix\n(dense/MatMul) or FUNCTION:NODE, where "
+                                    "FUNCTION may be name#TRACE or a graph name.",
+                                    "Print the stack as JSON", 2, entries);
   g_autoptr(GError) error = NULL;
-  g_autoptr(AgvizStore) store = NULL;
-  g_autoptr(AgvizSourceMap) map = NULL;
   g_autoptr(AgvizNode) node = NULL;
   g_autoptr(GPtrArray) functions = NULL;
   g_autoptr(GPtrArray) frames = NULL;
   g_autofree char *trace_text = NULL, *function_name = NULL, *graph_name = NULL;
-  int ordinal = 0, defining;
+  int ordinal = 0, defining, status;
 
-  g_option_context_set_summary (option_context,
-                                "Show the stack that created NODE, innermost user frame marked,\n"
-                                "each frame with source lines.  NODE is a full name, a unique "
-                                "suffix\n(dense/MatMul) or FUNCTION:NODE, where FUNCTION may be "
-                                "name#TRACE or a graph name.");
-  g_option_context_add_main_entries (option_context, entries, NULL);
-  g_set_prgname ("agviz where");
-
-  if (!g_option_context_parse (option_context, &argc, &argv, &error))
-    return agviz_cli_usage_error ("%s (see agviz where --help)", error->message);
+  if ((status = agviz_cli_diagnose_parse (&setup, option_context, &argc, &argv)) != AGVIZ_EXIT_OK)
+    return status;
   if (argc != 3)
     return agviz_cli_usage_error ("where needs a trace file and a node (see agviz where --help)");
-  if (context < 0 || context > 100)
-    return agviz_cli_usage_error ("--context must be between 0 and 100");
+  if ((status = agviz_cli_diagnose_open (&setup, argv[1])) != AGVIZ_EXIT_OK)
+    return status;
 
-  store = agviz_store_open (argv[1], AGVIZ_STORE_FLAGS_NONE, &error);
-  if (store == NULL)
-    return agviz_cli_fail (error);
-  map = agviz_source_map_new (store);
-  if (!agviz_cli_report_add_roots (map, roots, &error))
-    return agviz_cli_usage_error ("%s", error->message);
-
-  node = agviz_source_map_find_node (map, argv[2], &error);
+  node = agviz_source_map_find_node (setup.map, argv[2], &error);
   if (node == NULL)
     return agviz_cli_fail (error);
-  functions = agviz_store_list_functions (store, &error);
+  functions = agviz_store_list_functions (setup.store, &error);
   if (functions == NULL)
     return agviz_cli_fail (error);
   trace_text = describe_trace (functions, node->trace_id, &ordinal, &function_name, &graph_name);
 
   if (node->stack_id != 0)
     {
-      frames = agviz_source_map_get_stack (map, node->stack_id, &error);
+      frames = agviz_source_map_get_stack (setup.map, node->stack_id, &error);
       if (frames == NULL)
         return agviz_cli_fail (error);
     }
@@ -100,7 +85,7 @@ agviz_cli_where (int    argc,
     frames = g_ptr_array_new_with_free_func ((GDestroyNotify) agviz_source_frame_free);
   defining = agviz_source_map_find_defining_frame (frames);
 
-  if (as_json)
+  if (setup.as_json)
     {
       g_autoptr(AgvizJsonWriter) json = agviz_json_writer_new ();
       g_autofree char *text = NULL;
@@ -121,7 +106,7 @@ agviz_cli_where (int    argc,
       agviz_json_writer_key (json, "defining_frame");
       agviz_json_writer_int (json, defining);
       agviz_json_writer_key (json, "frames");
-      agviz_cli_report_write_stack (json, map, frames, context);
+      agviz_cli_report_write_stack (json, setup.map, frames, setup.context);
       agviz_json_writer_end_object (json);
       text = agviz_json_writer_finish (g_steal_pointer (&json));
       fputs (text, stdout);
@@ -143,6 +128,6 @@ agviz_cli_where (int    argc,
   else
     printf ("no frame of its stack is user code; --all-frames shows the framework frames\n");
   printf ("\ncreated at (most recent call last):\n");
-  agviz_cli_report_print_stack (map, frames, all_frames, context);
+  agviz_cli_report_print_stack (setup.map, frames, all_frames, setup.context);
   return AGVIZ_EXIT_OK;
 }
