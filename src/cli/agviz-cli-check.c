@@ -54,20 +54,18 @@ write_artifact_location (AgvizJsonWriter *json,
 
   agviz_json_writer_key (json, "artifactLocation");
   agviz_json_writer_begin_object (json);
-  agviz_json_writer_key (json, "uri");
-  agviz_json_writer_string (json, uri);
+  agviz_json_writer_member_string (json, "uri", uri);
   if (!g_path_is_absolute (path) && !pseudo)
     {
-      agviz_json_writer_key (json, "uriBaseId");
-      agviz_json_writer_string (json, "%SRCROOT%");
+      agviz_json_writer_member_string (json, "uriBaseId", "%SRCROOT%");
     }
   if (pseudo)
     {
       agviz_json_writer_key (json, "description");
       agviz_json_writer_begin_object (json);
-      agviz_json_writer_key (json, "text");
-      agviz_json_writer_string (json, "Python source that is not a file (a notebook cell or "
-                                      "a string given to exec/compile)");
+      agviz_json_writer_member_string (json, "text",
+                                       "Python source that is not a file (a notebook cell or "
+                                       "a string given to exec/compile)");
       agviz_json_writer_end_object (json);
     }
   agviz_json_writer_end_object (json);
@@ -81,10 +79,9 @@ diagnostics_to_sarif (AgvizSourceMap *map,
   g_autoptr(AgvizJsonWriter) json = agviz_json_writer_new ();
 
   agviz_json_writer_begin_object (json);
-  agviz_json_writer_key (json, "$schema");
-  agviz_json_writer_string (json, "https://json.schemastore.org/sarif-2.1.0.json");
-  agviz_json_writer_key (json, "version");
-  agviz_json_writer_string (json, "2.1.0");
+  agviz_json_writer_member_string (json, "$schema",
+                                   "https://json.schemastore.org/sarif-2.1.0.json");
+  agviz_json_writer_member_string (json, "version", "2.1.0");
   agviz_json_writer_key (json, "runs");
   agviz_json_writer_begin_array (json);
   agviz_json_writer_begin_object (json);
@@ -93,21 +90,18 @@ diagnostics_to_sarif (AgvizSourceMap *map,
   agviz_json_writer_begin_object (json);
   agviz_json_writer_key (json, "driver");
   agviz_json_writer_begin_object (json);
-  agviz_json_writer_key (json, "name");
-  agviz_json_writer_string (json, "agviz");
-  agviz_json_writer_key (json, "version");
-  agviz_json_writer_string (json, PACKAGE_VERSION);
+  agviz_json_writer_member_string (json, "name", "agviz");
+  agviz_json_writer_member_string (json, "version", PACKAGE_VERSION);
   agviz_json_writer_key (json, "rules");
   agviz_json_writer_begin_array (json);
   for (guint i = 0; i < G_N_ELEMENTS (rule_summaries); i++)
     {
       agviz_json_writer_begin_object (json);
-      agviz_json_writer_key (json, "id");
-      agviz_json_writer_string (json, agviz_diagnostic_kind_to_string (rule_summaries[i].kind));
+      agviz_json_writer_member_string (json, "id",
+                                       agviz_diagnostic_kind_to_string (rule_summaries[i].kind));
       agviz_json_writer_key (json, "shortDescription");
       agviz_json_writer_begin_object (json);
-      agviz_json_writer_key (json, "text");
-      agviz_json_writer_string (json, rule_summaries[i].summary);
+      agviz_json_writer_member_string (json, "text", rule_summaries[i].summary);
       agviz_json_writer_end_object (json);
       agviz_json_writer_end_object (json);
     }
@@ -122,6 +116,7 @@ diagnostics_to_sarif (AgvizSourceMap *map,
       g_autoptr(AgvizDiagnostic) diagnostic = g_list_model_get_item (diagnostics, i);
       const char * const *evidence = agviz_diagnostic_get_evidence (diagnostic);
       AgvizDiagnosticKind kind = agviz_diagnostic_get_kind (diagnostic);
+      AgvizDiagnosticSeverity severity = agviz_diagnostic_get_severity (diagnostic);
       g_autofree char *text = NULL;
 
       text = g_strdup_printf ("%s%s%s", agviz_diagnostic_get_message (diagnostic),
@@ -130,16 +125,13 @@ diagnostics_to_sarif (AgvizSourceMap *map,
                               ? agviz_diagnostic_get_fix (diagnostic) : "");
 
       agviz_json_writer_begin_object (json);
-      agviz_json_writer_key (json, "ruleId");
-      agviz_json_writer_string (json, agviz_diagnostic_kind_to_string (kind));
-      agviz_json_writer_key (json, "ruleIndex");
-      agviz_json_writer_int (json, rule_index (kind));
-      agviz_json_writer_key (json, "level");
-      agviz_json_writer_string (json, agviz_diagnostic_severity_to_string (agviz_diagnostic_get_severity (diagnostic)));
+      agviz_json_writer_member_string (json, "ruleId", agviz_diagnostic_kind_to_string (kind));
+      agviz_json_writer_member_int (json, "ruleIndex", rule_index (kind));
+      agviz_json_writer_member_string (json, "level",
+                                       agviz_diagnostic_severity_to_string (severity));
       agviz_json_writer_key (json, "message");
       agviz_json_writer_begin_object (json);
-      agviz_json_writer_key (json, "text");
-      agviz_json_writer_string (json, text);
+      agviz_json_writer_member_string (json, "text", text);
       agviz_json_writer_end_object (json);
       if (agviz_diagnostic_get_file (diagnostic) != NULL)
         {
@@ -153,14 +145,14 @@ diagnostics_to_sarif (AgvizSourceMap *map,
             {
               agviz_json_writer_key (json, "region");
               agviz_json_writer_begin_object (json);
-              agviz_json_writer_key (json, "startLine");
-              agviz_json_writer_int (json, agviz_diagnostic_get_line (diagnostic));
+              agviz_json_writer_member_int (json, "startLine",
+                                            agviz_diagnostic_get_line (diagnostic));
               if (agviz_diagnostic_get_source_line (diagnostic) != NULL)
                 {
                   agviz_json_writer_key (json, "snippet");
                   agviz_json_writer_begin_object (json);
-                  agviz_json_writer_key (json, "text");
-                  agviz_json_writer_string (json, agviz_diagnostic_get_source_line (diagnostic));
+                  agviz_json_writer_member_string (json, "text",
+                                                   agviz_diagnostic_get_source_line (diagnostic));
                   agviz_json_writer_end_object (json);
                 }
               agviz_json_writer_end_object (json);
@@ -171,12 +163,10 @@ diagnostics_to_sarif (AgvizSourceMap *map,
         }
       agviz_json_writer_key (json, "properties");
       agviz_json_writer_begin_object (json);
-      agviz_json_writer_key (json, "function");
-      agviz_json_writer_string (json, agviz_diagnostic_get_function (diagnostic));
-      agviz_json_writer_key (json, "trace");
-      agviz_json_writer_int (json, agviz_diagnostic_get_trace_ordinal (diagnostic));
-      agviz_json_writer_key (json, "node");
-      agviz_json_writer_string (json, agviz_diagnostic_get_node (diagnostic));
+      agviz_json_writer_member_string (json, "function",
+                                       agviz_diagnostic_get_function (diagnostic));
+      agviz_json_writer_member_int (json, "trace", agviz_diagnostic_get_trace_ordinal (diagnostic));
+      agviz_json_writer_member_string (json, "node", agviz_diagnostic_get_node (diagnostic));
       agviz_json_writer_key (json, "evidence");
       agviz_json_writer_begin_array (json);
       for (guint e = 0; evidence[e] != NULL; e++)
@@ -264,12 +254,9 @@ agviz_cli_check (int    argc,
       g_autofree char *text = NULL;
 
       agviz_json_writer_begin_object (json);
-      agviz_json_writer_key (json, "errors");
-      agviz_json_writer_int (json, counts[AGVIZ_DIAGNOSTIC_SEVERITY_ERROR]);
-      agviz_json_writer_key (json, "warnings");
-      agviz_json_writer_int (json, counts[AGVIZ_DIAGNOSTIC_SEVERITY_WARNING]);
-      agviz_json_writer_key (json, "notes");
-      agviz_json_writer_int (json, counts[AGVIZ_DIAGNOSTIC_SEVERITY_NOTE]);
+      agviz_json_writer_member_int (json, "errors", counts[AGVIZ_DIAGNOSTIC_SEVERITY_ERROR]);
+      agviz_json_writer_member_int (json, "warnings", counts[AGVIZ_DIAGNOSTIC_SEVERITY_WARNING]);
+      agviz_json_writer_member_int (json, "notes", counts[AGVIZ_DIAGNOSTIC_SEVERITY_NOTE]);
       agviz_json_writer_key (json, "diagnostics");
       agviz_json_writer_begin_array (json);
       for (guint i = 0; i < n; i++)

@@ -563,33 +563,21 @@ write_text_json (Explainer            *explainer,
   g_autoptr(AgvizErrorCause) cause = agviz_error_cause_find (parsed);
 
   agviz_json_writer_begin_object (json);
-  agviz_json_writer_key (json, "kind");
-  agviz_json_writer_string (json, agviz_error_text_kind_to_string (parsed->kind));
-  agviz_json_writer_key (json, "exception_type");
-  agviz_json_writer_string (json, parsed->exception_type);
-  agviz_json_writer_key (json, "message");
-  agviz_json_writer_string (json, parsed->message);
-  agviz_json_writer_key (json, "detail");
-  agviz_json_writer_string (json, parsed->detail);
-  agviz_json_writer_key (json, "graph_name");
-  agviz_json_writer_string (json, parsed->graph_name);
-  agviz_json_writer_key (json, "function");
-  agviz_json_writer_string (json, parsed->function);
-  agviz_json_writer_key (json, "cause");
-  agviz_json_writer_string (json, parsed->cause);
-  agviz_json_writer_key (json, "warning_type");
-  agviz_json_writer_string (json, parsed->warning_type);
+  agviz_json_writer_member_string (json, "kind", agviz_error_text_kind_to_string (parsed->kind));
+  agviz_json_writer_member_string (json, "exception_type", parsed->exception_type);
+  agviz_json_writer_member_string (json, "message", parsed->message);
+  agviz_json_writer_member_string (json, "detail", parsed->detail);
+  agviz_json_writer_member_string (json, "graph_name", parsed->graph_name);
+  agviz_json_writer_member_string (json, "function", parsed->function);
+  agviz_json_writer_member_string (json, "cause", parsed->cause);
+  agviz_json_writer_member_string (json, "warning_type", parsed->warning_type);
   if (parsed->kind == AGVIZ_ERROR_TEXT_RETRACING_WARNING)
     {
-      agviz_json_writer_key (json, "retrace_count");
-      agviz_json_writer_int (json, parsed->retrace_count);
-      agviz_json_writer_key (json, "retrace_calls");
-      agviz_json_writer_int (json, parsed->retrace_calls);
+      agviz_json_writer_member_int (json, "retrace_count", parsed->retrace_count);
+      agviz_json_writer_member_int (json, "retrace_calls", parsed->retrace_calls);
     }
-  agviz_json_writer_key (json, "root_error_count");
-  agviz_json_writer_int (json, parsed->root_error_count);
-  agviz_json_writer_key (json, "input_operation_hint");
-  agviz_json_writer_boolean (json, parsed->input_operation_hint);
+  agviz_json_writer_member_int (json, "root_error_count", parsed->root_error_count);
+  agviz_json_writer_member_boolean (json, "input_operation_hint", parsed->input_operation_hint);
   write_strings (json, "call_stack", parsed->call_stack);
 
   agviz_json_writer_key (json, "messages");
@@ -601,22 +589,16 @@ write_text_json (Explainer            *explainer,
       AgvizErrorMessage *message = g_ptr_array_index (parsed->messages, i);
 
       agviz_json_writer_begin_object (json);
-      agviz_json_writer_key (json, "kind");
-      agviz_json_writer_string (json, kinds[message->kind]);
-      agviz_json_writer_key (json, "type");
-      agviz_json_writer_string (json, message->type);
-      agviz_json_writer_key (json, "text");
-      agviz_json_writer_string (json, message->text);
-      agviz_json_writer_key (json, "chain");
-      agviz_json_writer_int (json, message->chain);
-      agviz_json_writer_key (json, "link");
-      agviz_json_writer_string (json, links[message->link]);
+      agviz_json_writer_member_string (json, "kind", kinds[message->kind]);
+      agviz_json_writer_member_string (json, "type", message->type);
+      agviz_json_writer_member_string (json, "text", message->text);
+      agviz_json_writer_member_int (json, "chain", message->chain);
+      agviz_json_writer_member_string (json, "link", links[message->link]);
       agviz_json_writer_end_object (json);
     }
   agviz_json_writer_end_array (json);
 
-  agviz_json_writer_key (json, "defining_frame");
-  agviz_json_writer_int (json, parsed->defining_frame);
+  agviz_json_writer_member_int (json, "defining_frame", parsed->defining_frame);
   agviz_json_writer_key (json, "frames");
   agviz_json_writer_begin_array (json);
   for (guint i = 0; i < parsed->frames->len; i++)
@@ -625,28 +607,20 @@ write_text_json (Explainer            *explainer,
       AgvizErrorFrame *frame = g_ptr_array_index (parsed->frames, i);
 
       agviz_json_writer_begin_object (json);
-      agviz_json_writer_key (json, "file");
-      agviz_json_writer_string (json, frame->file);
-      agviz_json_writer_key (json, "line");
-      agviz_json_writer_int (json, frame->line);
-      agviz_json_writer_key (json, "function");
-      agviz_json_writer_string (json, frame->function);
-      agviz_json_writer_key (json, "code");
-      agviz_json_writer_string (json, frame->code);
-      agviz_json_writer_key (json, "section");
-      agviz_json_writer_string (json, agviz_error_frame_section_to_string (frame->section));
-      agviz_json_writer_key (json, "mark");
-      agviz_json_writer_string (json, marks[frame->mark]);
-      agviz_json_writer_key (json, "defining");
-      agviz_json_writer_boolean (json, frame->defining);
-      agviz_json_writer_key (json, "chain");
-      agviz_json_writer_int (json, frame->chain);
-      agviz_json_writer_key (json, "node");
-      agviz_json_writer_string (json, frame->node);
-      agviz_json_writer_key (json, "context");
-      agviz_json_writer_string (json, frame->context);
-      agviz_json_writer_key (json, "origin");
-      agviz_json_writer_string (json, agviz_frame_origin_to_string (agviz_source_map_classify_path (frame->file)));
+      agviz_json_writer_member_string (json, "file", frame->file);
+      agviz_json_writer_member_int (json, "line", frame->line);
+      agviz_json_writer_member_string (json, "function", frame->function);
+      agviz_json_writer_member_string (json, "code", frame->code);
+      agviz_json_writer_member_string (json, "section",
+                                       agviz_error_frame_section_to_string (frame->section));
+      agviz_json_writer_member_string (json, "mark", marks[frame->mark]);
+      agviz_json_writer_member_boolean (json, "defining", frame->defining);
+      agviz_json_writer_member_int (json, "chain", frame->chain);
+      agviz_json_writer_member_string (json, "node", frame->node);
+      agviz_json_writer_member_string (json, "context", frame->context);
+      agviz_json_writer_member_string (json, "origin",
+                                       agviz_frame_origin_to_string (
+                                         agviz_source_map_classify_path (frame->file)));
       agviz_json_writer_key (json, "source");
       agviz_cli_report_write_source (json, explainer->map, frame->file, frame->line,
                                      explainer->context);
@@ -666,36 +640,26 @@ write_text_json (Explainer            *explainer,
       if (explainer->has_trace)
         node = resolve_node (explainer, parsed, mention->name, &error);
       agviz_json_writer_begin_object (json);
-      agviz_json_writer_key (json, "name");
-      agviz_json_writer_string (json, mention->name);
-      agviz_json_writer_key (json, "role");
-      agviz_json_writer_string (json, mention->role == AGVIZ_ERROR_NODE_INPUT_SOURCE
-                                      ? "input-source" : "failed");
-      agviz_json_writer_key (json, "input_of");
-      agviz_json_writer_string (json, mention->input_of);
-      agviz_json_writer_key (json, "op_type_in_text");
-      agviz_json_writer_string (json, mention->op_type);
-      agviz_json_writer_key (json, "definition");
-      agviz_json_writer_string (json, mention->definition);
-      agviz_json_writer_key (json, "root_error");
-      agviz_json_writer_int (json, mention->root_error);
-      agviz_json_writer_key (json, "defined_file");
-      agviz_json_writer_string (json, mention->defined_file);
-      agviz_json_writer_key (json, "defined_line");
-      agviz_json_writer_int (json, mention->defined_line);
-      agviz_json_writer_key (json, "resolved");
-      agviz_json_writer_boolean (json, node != NULL);
+      agviz_json_writer_member_string (json, "name", mention->name);
+      agviz_json_writer_member_string (json, "role",
+                                       mention->role == AGVIZ_ERROR_NODE_INPUT_SOURCE
+                                       ? "input-source" : "failed");
+      agviz_json_writer_member_string (json, "input_of", mention->input_of);
+      agviz_json_writer_member_string (json, "op_type_in_text", mention->op_type);
+      agviz_json_writer_member_string (json, "definition", mention->definition);
+      agviz_json_writer_member_int (json, "root_error", mention->root_error);
+      agviz_json_writer_member_string (json, "defined_file", mention->defined_file);
+      agviz_json_writer_member_int (json, "defined_line", mention->defined_line);
+      agviz_json_writer_member_boolean (json, "resolved", node != NULL);
       if (node == NULL)
         {
-          agviz_json_writer_key (json, "error");
-          agviz_json_writer_string (json, error != NULL ? error->message : "no trace file");
+          agviz_json_writer_member_string (json, "error",
+                                           error != NULL ? error->message : "no trace file");
         }
       else
         {
-          agviz_json_writer_key (json, "node_id");
-          agviz_json_writer_int (json, node->id);
-          agviz_json_writer_key (json, "op_type");
-          agviz_json_writer_string (json, node->op_type);
+          agviz_json_writer_member_int (json, "node_id", node->id);
+          agviz_json_writer_member_string (json, "op_type", node->op_type);
           agviz_json_writer_key (json, "frames");
           if (node->stack_id != 0 &&
               (frames = agviz_source_map_get_stack (explainer->map, node->stack_id, NULL)) != NULL)
@@ -707,14 +671,12 @@ write_text_json (Explainer            *explainer,
     }
   agviz_json_writer_end_array (json);
 
-  agviz_json_writer_key (json, "what_happened");
-  agviz_json_writer_string (json, cause->what_happened);
-  agviz_json_writer_key (json, "known_cause");
-  agviz_json_writer_string (json, agviz_error_cause_kind_to_string (cause->kind));
+  agviz_json_writer_member_string (json, "what_happened", cause->what_happened);
+  agviz_json_writer_member_string (json, "known_cause",
+                                   agviz_error_cause_kind_to_string (cause->kind));
   write_strings (json, "evidence", cause->evidence);
   write_strings (json, "fixes", cause->fixes);
-  agviz_json_writer_key (json, "trace_file");
-  agviz_json_writer_boolean (json, explainer->has_trace);
+  agviz_json_writer_member_boolean (json, "trace_file", explainer->has_trace);
   agviz_json_writer_key (json, "diagnostics");
   agviz_json_writer_begin_array (json);
   for (guint i = 0; related != NULL && i < related->len; i++)
@@ -723,10 +685,8 @@ write_text_json (Explainer            *explainer,
   agviz_json_writer_end_array (json);
   if (parsed->kind == AGVIZ_ERROR_TEXT_UNKNOWN)
     {
-      agviz_json_writer_key (json, "text");
-      agviz_json_writer_string (json, text);
-      agviz_json_writer_key (json, "note");
-      agviz_json_writer_string (json, "no error, traceback or warning recognised");
+      agviz_json_writer_member_string (json, "text", text);
+      agviz_json_writer_member_string (json, "note", "no error, traceback or warning recognised");
     }
   agviz_json_writer_end_object (json);
 }

@@ -191,28 +191,17 @@ write_trace_json (AgvizJsonWriter  *json,
                   const AgvizTrace *trace)
 {
   agviz_json_writer_begin_object (json);
-  agviz_json_writer_key (json, "id");
-  agviz_json_writer_int (json, trace->id);
-  agviz_json_writer_key (json, "ordinal");
-  agviz_json_writer_int (json, trace->ordinal);
-  agviz_json_writer_key (json, "graph_name");
-  agviz_json_writer_string (json, trace->graph_name);
-  agviz_json_writer_key (json, "status");
-  agviz_json_writer_string (json, agviz_trace_status_to_string (trace->status));
-  agviz_json_writer_key (json, "signature");
-  agviz_json_writer_string (json, trace->signature);
-  agviz_json_writer_key (json, "reason");
-  agviz_json_writer_string (json, trace->reason);
-  agviz_json_writer_key (json, "started_ns");
-  agviz_json_writer_int (json, trace->started_ns);
-  agviz_json_writer_key (json, "wall_ns");
-  agviz_json_writer_int (json, trace->wall_ns);
-  agviz_json_writer_key (json, "node_count");
-  agviz_json_writer_int (json, trace->node_count);
-  agviz_json_writer_key (json, "edge_count");
-  agviz_json_writer_int (json, trace->edge_count);
-  agviz_json_writer_key (json, "execution_count");
-  agviz_json_writer_int (json, trace->execution_count);
+  agviz_json_writer_member_int (json, "id", trace->id);
+  agviz_json_writer_member_int (json, "ordinal", trace->ordinal);
+  agviz_json_writer_member_string (json, "graph_name", trace->graph_name);
+  agviz_json_writer_member_string (json, "status", agviz_trace_status_to_string (trace->status));
+  agviz_json_writer_member_string (json, "signature", trace->signature);
+  agviz_json_writer_member_string (json, "reason", trace->reason);
+  agviz_json_writer_member_int (json, "started_ns", trace->started_ns);
+  agviz_json_writer_member_int (json, "wall_ns", trace->wall_ns);
+  agviz_json_writer_member_int (json, "node_count", trace->node_count);
+  agviz_json_writer_member_int (json, "edge_count", trace->edge_count);
+  agviz_json_writer_member_int (json, "execution_count", trace->execution_count);
   agviz_json_writer_key (json, "object");
   if (trace->object > 0)
     agviz_json_writer_int (json, trace->object);
@@ -229,37 +218,27 @@ report_to_json (InfoReport *report,
   g_autoptr(GPtrArray) keys = sorted_keys (report->metadata);
 
   agviz_json_writer_begin_object (json);
-  agviz_json_writer_key (json, "file");
-  agviz_json_writer_string (json, path);
-  agviz_json_writer_key (json, "schema_version");
-  agviz_json_writer_int (json, AGVIZ_SCHEMA_VERSION);
+  agviz_json_writer_member_string (json, "file", path);
+  agviz_json_writer_member_int (json, "schema_version", AGVIZ_SCHEMA_VERSION);
 
   agviz_json_writer_key (json, "metadata");
   agviz_json_writer_begin_object (json);
   for (guint i = 0; i < keys->len; i++)
     {
       const char *key = g_ptr_array_index (keys, i);
-      agviz_json_writer_key (json, key);
-      agviz_json_writer_string (json, g_hash_table_lookup (report->metadata, key));
+      agviz_json_writer_member_string (json, key, g_hash_table_lookup (report->metadata, key));
     }
   agviz_json_writer_end_object (json);
 
   agviz_json_writer_key (json, "totals");
   agviz_json_writer_begin_object (json);
-  agviz_json_writer_key (json, "functions");
-  agviz_json_writer_int (json, report->totals.functions);
-  agviz_json_writer_key (json, "traces");
-  agviz_json_writer_int (json, report->totals.traces);
-  agviz_json_writer_key (json, "nodes");
-  agviz_json_writer_int (json, report->totals.nodes);
-  agviz_json_writer_key (json, "edges");
-  agviz_json_writer_int (json, report->totals.edges);
-  agviz_json_writer_key (json, "executions");
-  agviz_json_writer_int (json, report->totals.executions);
-  agviz_json_writer_key (json, "events");
-  agviz_json_writer_int (json, report->totals.events);
-  agviz_json_writer_key (json, "errors");
-  agviz_json_writer_int (json, report->totals.errors);
+  agviz_json_writer_member_int (json, "functions", report->totals.functions);
+  agviz_json_writer_member_int (json, "traces", report->totals.traces);
+  agviz_json_writer_member_int (json, "nodes", report->totals.nodes);
+  agviz_json_writer_member_int (json, "edges", report->totals.edges);
+  agviz_json_writer_member_int (json, "executions", report->totals.executions);
+  agviz_json_writer_member_int (json, "events", report->totals.events);
+  agviz_json_writer_member_int (json, "errors", report->totals.errors);
   agviz_json_writer_end_object (json);
 
   agviz_json_writer_key (json, "functions");
@@ -269,14 +248,10 @@ report_to_json (InfoReport *report,
       AgvizFunction *function = g_ptr_array_index (report->functions, i);
 
       agviz_json_writer_begin_object (json);
-      agviz_json_writer_key (json, "id");
-      agviz_json_writer_int (json, function->id);
-      agviz_json_writer_key (json, "name");
-      agviz_json_writer_string (json, function->name);
-      agviz_json_writer_key (json, "file");
-      agviz_json_writer_string (json, function->file);
-      agviz_json_writer_key (json, "line");
-      agviz_json_writer_int (json, function->line);
+      agviz_json_writer_member_int (json, "id", function->id);
+      agviz_json_writer_member_string (json, "name", function->name);
+      agviz_json_writer_member_string (json, "file", function->file);
+      agviz_json_writer_member_int (json, "line", function->line);
       agviz_json_writer_key (json, "traces");
       agviz_json_writer_begin_array (json);
       for (guint j = 0; j < function->traces->len; j++)
@@ -293,22 +268,15 @@ report_to_json (InfoReport *report,
       AgvizRecordedError *recorded = g_ptr_array_index (report->errors, i);
 
       agviz_json_writer_begin_object (json);
-      agviz_json_writer_key (json, "id");
-      agviz_json_writer_int (json, recorded->id);
-      agviz_json_writer_key (json, "origin");
-      agviz_json_writer_string (json, agviz_error_origin_to_string (recorded->origin));
-      agviz_json_writer_key (json, "type");
-      agviz_json_writer_string (json, recorded->type);
-      agviz_json_writer_key (json, "message");
-      agviz_json_writer_string (json, recorded->message);
-      agviz_json_writer_key (json, "function_id");
-      agviz_json_writer_int (json, recorded->function_id);
-      agviz_json_writer_key (json, "trace_id");
-      agviz_json_writer_int (json, recorded->trace_id);
-      agviz_json_writer_key (json, "node_id");
-      agviz_json_writer_int (json, recorded->node_id);
-      agviz_json_writer_key (json, "traceback");
-      agviz_json_writer_string (json, recorded->traceback);
+      agviz_json_writer_member_int (json, "id", recorded->id);
+      agviz_json_writer_member_string (json, "origin",
+                                       agviz_error_origin_to_string (recorded->origin));
+      agviz_json_writer_member_string (json, "type", recorded->type);
+      agviz_json_writer_member_string (json, "message", recorded->message);
+      agviz_json_writer_member_int (json, "function_id", recorded->function_id);
+      agviz_json_writer_member_int (json, "trace_id", recorded->trace_id);
+      agviz_json_writer_member_int (json, "node_id", recorded->node_id);
+      agviz_json_writer_member_string (json, "traceback", recorded->traceback);
       agviz_json_writer_end_object (json);
     }
   agviz_json_writer_end_array (json);

@@ -87,17 +87,14 @@ agviz_cli_report_write_source (AgvizJsonWriter *json,
   status = agviz_source_map_get_lines (map, file, line - context, line + context, &lines, &first,
                                        &note);
   agviz_json_writer_begin_object (json);
-  agviz_json_writer_key (json, "status");
-  agviz_json_writer_string (json, agviz_source_status_to_string (status));
-  agviz_json_writer_key (json, "first_line");
-  agviz_json_writer_int (json, first);
+  agviz_json_writer_member_string (json, "status", agviz_source_status_to_string (status));
+  agviz_json_writer_member_int (json, "first_line", first);
   agviz_json_writer_key (json, "lines");
   agviz_json_writer_begin_array (json);
   for (guint i = 0; i < lines->len; i++)
     agviz_json_writer_string (json, g_ptr_array_index (lines, i));
   agviz_json_writer_end_array (json);
-  agviz_json_writer_key (json, "note");
-  agviz_json_writer_string (json, note);
+  agviz_json_writer_member_string (json, "note", note);
   agviz_json_writer_end_object (json);
 }
 
@@ -113,22 +110,15 @@ agviz_cli_report_write_stack (AgvizJsonWriter *json,
       AgvizSourceFrame *frame = g_ptr_array_index (frames, i);
 
       agviz_json_writer_begin_object (json);
-      agviz_json_writer_key (json, "file");
-      agviz_json_writer_string (json, frame->frame->file);
-      agviz_json_writer_key (json, "line");
-      agviz_json_writer_int (json, frame->frame->line);
-      agviz_json_writer_key (json, "column");
-      agviz_json_writer_int (json, frame->frame->column);
-      agviz_json_writer_key (json, "function");
-      agviz_json_writer_string (json, frame->frame->function);
-      agviz_json_writer_key (json, "host");
-      agviz_json_writer_string (json, frame->frame->host);
-      agviz_json_writer_key (json, "origin");
-      agviz_json_writer_string (json, agviz_frame_origin_to_string (frame->origin));
-      agviz_json_writer_key (json, "defining");
-      agviz_json_writer_boolean (json, frame->defining);
-      agviz_json_writer_key (json, "code");
-      agviz_json_writer_string (json, frame->frame->source_line);
+      agviz_json_writer_member_string (json, "file", frame->frame->file);
+      agviz_json_writer_member_int (json, "line", frame->frame->line);
+      agviz_json_writer_member_int (json, "column", frame->frame->column);
+      agviz_json_writer_member_string (json, "function", frame->frame->function);
+      agviz_json_writer_member_string (json, "host", frame->frame->host);
+      agviz_json_writer_member_string (json, "origin",
+                                       agviz_frame_origin_to_string (frame->origin));
+      agviz_json_writer_member_boolean (json, "defining", frame->defining);
+      agviz_json_writer_member_string (json, "code", frame->frame->source_line);
       agviz_json_writer_key (json, "source");
       agviz_cli_report_write_source (json, map, frame->frame->file, frame->frame->line, context);
       agviz_json_writer_end_object (json);
@@ -169,32 +159,22 @@ agviz_cli_report_write_diagnostic (AgvizJsonWriter *json,
                                    int              context)
 {
   const char * const *evidence = agviz_diagnostic_get_evidence (diagnostic);
+  AgvizDiagnosticSeverity severity = agviz_diagnostic_get_severity (diagnostic);
+  AgvizDiagnosticKind kind = agviz_diagnostic_get_kind (diagnostic);
 
   agviz_json_writer_begin_object (json);
-  agviz_json_writer_key (json, "severity");
-  agviz_json_writer_string (json, agviz_diagnostic_severity_to_string (agviz_diagnostic_get_severity (diagnostic)));
-  agviz_json_writer_key (json, "kind");
-  agviz_json_writer_string (json, agviz_diagnostic_kind_to_string (agviz_diagnostic_get_kind (diagnostic)));
-  agviz_json_writer_key (json, "message");
-  agviz_json_writer_string (json, agviz_diagnostic_get_message (diagnostic));
-  agviz_json_writer_key (json, "function");
-  agviz_json_writer_string (json, agviz_diagnostic_get_function (diagnostic));
-  agviz_json_writer_key (json, "function_id");
-  agviz_json_writer_int (json, agviz_diagnostic_get_function_id (diagnostic));
-  agviz_json_writer_key (json, "trace_id");
-  agviz_json_writer_int (json, agviz_diagnostic_get_trace_id (diagnostic));
-  agviz_json_writer_key (json, "trace");
-  agviz_json_writer_int (json, agviz_diagnostic_get_trace_ordinal (diagnostic));
-  agviz_json_writer_key (json, "node_id");
-  agviz_json_writer_int (json, agviz_diagnostic_get_node_id (diagnostic));
-  agviz_json_writer_key (json, "node");
-  agviz_json_writer_string (json, agviz_diagnostic_get_node (diagnostic));
-  agviz_json_writer_key (json, "file");
-  agviz_json_writer_string (json, agviz_diagnostic_get_file (diagnostic));
-  agviz_json_writer_key (json, "line");
-  agviz_json_writer_int (json, agviz_diagnostic_get_line (diagnostic));
-  agviz_json_writer_key (json, "code");
-  agviz_json_writer_string (json, agviz_diagnostic_get_source_line (diagnostic));
+  agviz_json_writer_member_string (json, "severity", agviz_diagnostic_severity_to_string (severity));
+  agviz_json_writer_member_string (json, "kind", agviz_diagnostic_kind_to_string (kind));
+  agviz_json_writer_member_string (json, "message", agviz_diagnostic_get_message (diagnostic));
+  agviz_json_writer_member_string (json, "function", agviz_diagnostic_get_function (diagnostic));
+  agviz_json_writer_member_int (json, "function_id", agviz_diagnostic_get_function_id (diagnostic));
+  agviz_json_writer_member_int (json, "trace_id", agviz_diagnostic_get_trace_id (diagnostic));
+  agviz_json_writer_member_int (json, "trace", agviz_diagnostic_get_trace_ordinal (diagnostic));
+  agviz_json_writer_member_int (json, "node_id", agviz_diagnostic_get_node_id (diagnostic));
+  agviz_json_writer_member_string (json, "node", agviz_diagnostic_get_node (diagnostic));
+  agviz_json_writer_member_string (json, "file", agviz_diagnostic_get_file (diagnostic));
+  agviz_json_writer_member_int (json, "line", agviz_diagnostic_get_line (diagnostic));
+  agviz_json_writer_member_string (json, "code", agviz_diagnostic_get_source_line (diagnostic));
   agviz_json_writer_key (json, "source");
   agviz_cli_report_write_source (json, map, agviz_diagnostic_get_file (diagnostic),
                                  agviz_diagnostic_get_line (diagnostic), context);
@@ -203,7 +183,6 @@ agviz_cli_report_write_diagnostic (AgvizJsonWriter *json,
   for (guint i = 0; evidence[i] != NULL; i++)
     agviz_json_writer_string (json, evidence[i]);
   agviz_json_writer_end_array (json);
-  agviz_json_writer_key (json, "fix");
-  agviz_json_writer_string (json, agviz_diagnostic_get_fix (diagnostic));
+  agviz_json_writer_member_string (json, "fix", agviz_diagnostic_get_fix (diagnostic));
   agviz_json_writer_end_object (json);
 }

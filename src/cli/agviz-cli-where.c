@@ -91,20 +91,13 @@ agviz_cli_where (int    argc,
       g_autofree char *text = NULL;
 
       agviz_json_writer_begin_object (json);
-      agviz_json_writer_key (json, "node");
-      agviz_json_writer_string (json, node->name);
-      agviz_json_writer_key (json, "node_id");
-      agviz_json_writer_int (json, node->id);
-      agviz_json_writer_key (json, "op_type");
-      agviz_json_writer_string (json, node->op_type);
-      agviz_json_writer_key (json, "function");
-      agviz_json_writer_string (json, function_name);
-      agviz_json_writer_key (json, "trace");
-      agviz_json_writer_int (json, ordinal);
-      agviz_json_writer_key (json, "graph_name");
-      agviz_json_writer_string (json, graph_name);
-      agviz_json_writer_key (json, "defining_frame");
-      agviz_json_writer_int (json, defining);
+      agviz_json_writer_member_string (json, "node", node->name);
+      agviz_json_writer_member_int (json, "node_id", node->id);
+      agviz_json_writer_member_string (json, "op_type", node->op_type);
+      agviz_json_writer_member_string (json, "function", function_name);
+      agviz_json_writer_member_int (json, "trace", ordinal);
+      agviz_json_writer_member_string (json, "graph_name", graph_name);
+      agviz_json_writer_member_int (json, "defining_frame", defining);
       agviz_json_writer_key (json, "frames");
       agviz_cli_report_write_stack (json, setup.map, frames, setup.context);
       agviz_json_writer_end_object (json);

@@ -214,3 +214,31 @@ agviz_json_writer_null (AgvizJsonWriter *self)
   begin_value (self);
   g_string_append (self->out, "null");
 }
+
+/* The members of an object, key and value in one call: most objects are written field by field. */
+void
+agviz_json_writer_member_string (AgvizJsonWriter *self,
+                                 const char      *key,
+                                 const char      *value)
+{
+  agviz_json_writer_key (self, key);
+  agviz_json_writer_string (self, value);
+}
+
+void
+agviz_json_writer_member_int (AgvizJsonWriter *self,
+                              const char      *key,
+                              gint64           value)
+{
+  agviz_json_writer_key (self, key);
+  agviz_json_writer_int (self, value);
+}
+
+void
+agviz_json_writer_member_boolean (AgvizJsonWriter *self,
+                                  const char      *key,
+                                  gboolean         value)
+{
+  agviz_json_writer_key (self, key);
+  agviz_json_writer_boolean (self, value);
+}

@@ -32,6 +32,16 @@ void             agviz_json_writer_double        (AgvizJsonWriter *self,
 void             agviz_json_writer_boolean       (AgvizJsonWriter *self,
                                                   gboolean         value);
 void             agviz_json_writer_null          (AgvizJsonWriter *self);
+/* A key and its value in one call. */
+void             agviz_json_writer_member_string  (AgvizJsonWriter *self,
+                                                   const char      *key,
+                                                   const char      *value);  /* NULL: null */
+void             agviz_json_writer_member_int     (AgvizJsonWriter *self,
+                                                   const char      *key,
+                                                   gint64           value);
+void             agviz_json_writer_member_boolean (AgvizJsonWriter *self,
+                                                   const char      *key,
+                                                   gboolean         value);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AgvizJsonWriter, agviz_json_writer_free)
 
