@@ -9,44 +9,14 @@
 #include "agviz-cli.h"
 #include "agviz-core.h"
 
+/* What a summary is made of, read from the file up front (the fields are borrowed). */
 typedef struct
 {
-  AgvizStore       *store;
   GHashTable       *metadata;
   AgvizStoreTotals  totals;
   GPtrArray        *functions;
   GPtrArray        *errors;
 } InfoReport;
-
-static void
-info_report_clear (InfoReport *report)
-{
-  g_clear_object (&report->store);
-  g_clear_pointer (&report->metadata, g_hash_table_unref);
-  g_clear_pointer (&report->functions, g_ptr_array_unref);
-  g_clear_pointer (&report->errors, g_ptr_array_unref);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (InfoReport, info_report_clear)
-
-static gboolean
-info_report_load (InfoReport  *report,
-                  const char  *path,
-                  GError     **error)
-{
-  report->store = agviz_store_open (path, AGVIZ_STORE_FLAGS_NONE, error);
-  if (report->store == NULL)
-    return FALSE;
-  report->metadata = agviz_store_list_metadata (report->store, error);
-  if (report->metadata == NULL ||
-      !agviz_store_get_totals (report->store, &report->totals, error))
-    return FALSE;
-  report->functions = agviz_store_list_functions (report->store, error);
-  if (report->functions == NULL)
-    return FALSE;
-  report->errors = agviz_store_list_errors (report->store, error);
-  return report->errors != NULL;
-}
 
 static int compare_key_pointers (gconstpointer a, gconstpointer b);
 
@@ -298,8 +268,12 @@ agviz_cli_info (int    argc,
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("TRACE_FILE");
-  g_auto(InfoReport) report = { 0 };
   g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(GHashTable) metadata = NULL;
+  g_autoptr(GPtrArray) functions = NULL;
+  g_autoptr(GPtrArray) errors = NULL;
+  InfoReport report = { 0 };
 
   g_option_context_set_summary (context,
                                 "Summarise a trace file: its functions, every trace of each "
@@ -314,10 +288,17 @@ agviz_cli_info (int    argc,
   if (argc != 2)
     return agviz_cli_usage_error ("info needs exactly one trace file (see agviz info --help)");
 
-  if (!info_report_load (&report, argv[1], &error))
+  if ((store = agviz_store_open (argv[1], AGVIZ_STORE_FLAGS_NONE, &error)) == NULL ||
+      (metadata = agviz_store_list_metadata (store, &error)) == NULL ||
+      !agviz_store_get_totals (store, &report.totals, &error) ||
+      (functions = agviz_store_list_functions (store, &error)) == NULL ||
+      (errors = agviz_store_list_errors (store, &error)) == NULL)
     return agviz_cli_fail (error);
-  if (check && !agviz_store_check_integrity (report.store, &error))
+  if (check && !agviz_store_check_integrity (store, &error))
     return agviz_cli_fail (error);
+  report.metadata = metadata;
+  report.functions = functions;
+  report.errors = errors;
 
   if (as_json)
     {
