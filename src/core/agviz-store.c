@@ -332,6 +332,52 @@ not_found (GError     **error,
   return FALSE;
 }
 
+/* Steps @stmt to the one row a lookup wants; FALSE with @error set when reading fails or, in the
+ * words of @format, when there is no such row. */
+static gboolean
+expect_row (AgvizStore    *self,
+            sqlite3_stmt  *stmt,
+            GError       **error,
+            const char    *format,
+            ...) G_GNUC_PRINTF (4, 5);
+
+static gboolean
+expect_row (AgvizStore    *self,
+            sqlite3_stmt  *stmt,
+            GError       **error,
+            const char    *format,
+            ...)
+{
+  g_autoptr(GError) local_error = NULL;
+  va_list args;
+
+  if (next_row (self, stmt, &local_error))
+    return TRUE;
+  if (local_error == NULL)
+    {
+      va_start (args, format);
+      local_error = g_error_new_valist (AGVIZ_STORE_ERROR, AGVIZ_STORE_ERROR_NOT_FOUND, format,
+                                        args);
+      va_end (args);
+    }
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
+/* Resets @stmt once its rows are read and hands on @row_error (transfer full), the error that
+ * ended them if any: FALSE when there was one. */
+static gboolean
+finish_rows (sqlite3_stmt  *stmt,
+             GError        *row_error,
+             GError       **error)
+{
+  sqlite3_reset (stmt);
+  if (row_error == NULL)
+    return TRUE;
+  g_propagate_error (error, row_error);
+  return FALSE;
+}
+
 static char *
 column_text (sqlite3_stmt *stmt,
              int           column)
@@ -367,6 +413,32 @@ column_count (sqlite3_stmt *stmt,
 {
   return sqlite3_column_type (stmt, column) == SQLITE_NULL ? -1
                                                            : sqlite3_column_int64 (stmt, column);
+}
+
+/* A key -> value table of a query whose rows are (key, value). */
+static GHashTable *
+collect_string_pairs (AgvizStore    *self,
+                      sqlite3_stmt  *stmt,
+                      GError       **error)
+{
+  g_autoptr(GHashTable) pairs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GError) local_error = NULL;
+
+  while (next_row (self, stmt, &local_error))
+    g_hash_table_insert (pairs, column_text_nonnull (stmt, 0), column_text_nonnull (stmt, 1));
+  if (!finish_rows (stmt, g_steal_pointer (&local_error), error))
+    return NULL;
+  return g_steal_pointer (&pairs);
+}
+
+/* A node's full name: its scope's full name and its own ("" is the root scope). */
+static char *
+join_scope_name (const char *scope_name,
+                 const char *local_name)
+{
+  if (*scope_name == '\0')
+    return g_strdup (local_name);
+  return g_strconcat (scope_name, "/", local_name, NULL);
 }
 
 static AgvizStore *
@@ -451,21 +523,9 @@ GHashTable *
 agviz_store_list_metadata (AgvizStore  *self,
                            GError     **error)
 {
-  g_autoptr(GHashTable) pairs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GError) local_error = NULL;
-  sqlite3_stmt *stmt;
-
   g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
 
-  stmt = query (self, Q_LIST_METADATA);
-  while (next_row (self, stmt, &local_error))
-    g_hash_table_insert (pairs, column_text_nonnull (stmt, 0), column_text_nonnull (stmt, 1));
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  return g_steal_pointer (&pairs);
+  return collect_string_pairs (self, query (self, Q_LIST_METADATA), error);
 }
 
 gboolean
@@ -511,12 +571,8 @@ agviz_store_check_integrity (AgvizStore  *self,
       if (g_strcmp0 (line, "ok") != 0)
         g_string_append_printf (problems, "%s%s", problems->len > 0 ? "; " : "", line);
     }
-  sqlite3_reset (stmt);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
+  if (!finish_rows (stmt, g_steal_pointer (&local_error), error))
+    return FALSE;
   if (problems->len > 0)
     {
       g_set_error (error, AGVIZ_TRACE_FILE_ERROR, AGVIZ_TRACE_FILE_ERROR_CORRUPT,
@@ -526,8 +582,16 @@ agviz_store_check_integrity (AgvizStore  *self,
   return TRUE;
 }
 
+/* Row readers turn the current row of a statement into a record; NULL (with @error) only for
+ * the ones that run other queries to name what they read. */
+typedef gpointer (*RowReader) (AgvizStore    *self,
+                               sqlite3_stmt  *stmt,
+                               GError       **error);
+
 static AgvizTrace *
-trace_from_row (sqlite3_stmt *stmt)
+trace_from_row (AgvizStore    *self,
+                sqlite3_stmt  *stmt,
+                GError       **error)
 {
   AgvizTrace *trace = g_new0 (AgvizTrace, 1);
   const char *status = (const char *) sqlite3_column_text (stmt, 6);
@@ -554,7 +618,7 @@ trace_from_row (sqlite3_stmt *stmt)
 static GPtrArray *
 collect_rows (AgvizStore      *self,
               sqlite3_stmt    *stmt,
-              gpointer       (*from_row) (sqlite3_stmt *stmt),
+              RowReader        from_row,
               GDestroyNotify   free_func,
               GError         **error)
 {
@@ -562,13 +626,15 @@ collect_rows (AgvizStore      *self,
   g_autoptr(GError) local_error = NULL;
 
   while (next_row (self, stmt, &local_error))
-    g_ptr_array_add (rows, from_row (stmt));
-  sqlite3_reset (stmt);
-  if (local_error != NULL)
     {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
+      gpointer row = from_row (self, stmt, &local_error);
+
+      if (row == NULL)
+        break;
+      g_ptr_array_add (rows, row);
     }
+  if (!finish_rows (stmt, g_steal_pointer (&local_error), error))
+    return NULL;
   return g_steal_pointer (&rows);
 }
 
@@ -593,11 +659,8 @@ agviz_store_list_functions (AgvizStore  *self,
       function->line = sqlite3_column_int (stmt, 3);
       g_ptr_array_add (functions, function);
     }
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
+  if (!finish_rows (stmt, g_steal_pointer (&local_error), error))
+    return NULL;
 
   for (guint i = 0; i < functions->len; i++)
     {
@@ -605,7 +668,7 @@ agviz_store_list_functions (AgvizStore  *self,
 
       stmt = query (self, Q_LIST_TRACES_OF_FUNCTION);
       sqlite3_bind_int64 (stmt, 1, function->id);
-      function->traces = collect_rows (self, stmt, (gpointer) trace_from_row,
+      function->traces = collect_rows (self, stmt, (RowReader) trace_from_row,
                                        (GDestroyNotify) agviz_trace_free, error);
       if (function->traces == NULL)
         return NULL;
@@ -619,20 +682,15 @@ agviz_store_get_trace (AgvizStore  *self,
                        gint64       trace_id,
                        GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
 
   stmt = query (self, Q_GET_TRACE);
   sqlite3_bind_int64 (stmt, 1, trace_id);
-  if (next_row (self, stmt, &local_error))
-    return trace_from_row (stmt);
-  if (local_error != NULL)
-    g_propagate_error (error, g_steal_pointer (&local_error));
-  else
-    not_found (error, "no trace %" G_GINT64_FORMAT, trace_id);
-  return NULL;
+  if (!expect_row (self, stmt, error, "no trace %" G_GINT64_FORMAT, trace_id))
+    return NULL;
+  return trace_from_row (self, stmt, error);
 }
 
 AgvizTrace *
@@ -640,7 +698,6 @@ agviz_store_find_trace (AgvizStore  *self,
                         const char  *graph_name,
                         GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
@@ -648,17 +705,15 @@ agviz_store_find_trace (AgvizStore  *self,
 
   stmt = query (self, Q_FIND_TRACE);
   sqlite3_bind_text (stmt, 1, graph_name, -1, SQLITE_STATIC);
-  if (next_row (self, stmt, &local_error))
-    return trace_from_row (stmt);
-  if (local_error != NULL)
-    g_propagate_error (error, g_steal_pointer (&local_error));
-  else
-    not_found (error, "no trace with graph name %s", graph_name);
-  return NULL;
+  if (!expect_row (self, stmt, error, "no trace with graph name %s", graph_name))
+    return NULL;
+  return trace_from_row (self, stmt, error);
 }
 
 static AgvizExecution *
-execution_from_row (sqlite3_stmt *stmt)
+execution_from_row (AgvizStore    *self,
+                    sqlite3_stmt  *stmt,
+                    GError       **error)
 {
   AgvizExecution *execution = g_new0 (AgvizExecution, 1);
 
@@ -699,7 +754,7 @@ agviz_store_list_executions (AgvizStore  *self,
       sqlite3_bind_int64 (stmt, 1, after_seq);
       sqlite3_bind_int64 (stmt, 2, limit);
     }
-  return collect_rows (self, stmt, (gpointer) execution_from_row,
+  return collect_rows (self, stmt, (RowReader) execution_from_row,
                        (GDestroyNotify) agviz_execution_free, error);
 }
 
@@ -766,12 +821,8 @@ scope_full_name (AgvizStore  *self,
         }
       stmt = query (self, Q_GET_SCOPE);
       sqlite3_bind_int64 (stmt, 1, id);
-      if (!next_row (self, stmt, error))
-        {
-          if (error == NULL || *error == NULL)
-            not_found (error, "no scope %" G_GINT64_FORMAT, id);
-          return NULL;
-        }
+      if (!expect_row (self, stmt, error, "no scope %" G_GINT64_FORMAT, id))
+        return NULL;
       link.id = id;
       link.name = column_text_nonnull (stmt, 3);
       id = sqlite3_column_int64 (stmt, 2);
@@ -825,11 +876,18 @@ node_from_row (AgvizStore    *self,
   scope_name = scope_full_name (self, node->scope_id, error);
   if (scope_name == NULL)
     return NULL;
-  if (*scope_name == '\0')
-    node->name = column_text_nonnull (stmt, 3);
-  else
-    node->name = g_strconcat (scope_name, "/", column_text_static_nonnull (stmt, 3), NULL);
+  node->name = join_scope_name (scope_name, column_text_static_nonnull (stmt, 3));
   return g_steal_pointer (&node);
+}
+
+/* Runs a NODE_COLUMNS query into an array of nodes. */
+static GPtrArray *
+collect_nodes (AgvizStore    *self,
+               sqlite3_stmt  *stmt,
+               GError       **error)
+{
+  return collect_rows (self, stmt, (RowReader) node_from_row, (GDestroyNotify) agviz_node_free,
+                       error);
 }
 
 AgvizNode *
@@ -837,7 +895,6 @@ agviz_store_get_node (AgvizStore  *self,
                       gint64       node_id,
                       GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
   sqlite3_stmt *stmt;
   AgvizNode *node;
 
@@ -845,14 +902,8 @@ agviz_store_get_node (AgvizStore  *self,
 
   stmt = query (self, Q_GET_NODE);
   sqlite3_bind_int64 (stmt, 1, node_id);
-  if (!next_row (self, stmt, &local_error))
-    {
-      if (local_error != NULL)
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      else
-        not_found (error, "no node %" G_GINT64_FORMAT, node_id);
-      return NULL;
-    }
+  if (!expect_row (self, stmt, error, "no node %" G_GINT64_FORMAT, node_id))
+    return NULL;
   node = node_from_row (self, stmt, error);
   sqlite3_reset (stmt);
   return node;
@@ -884,13 +935,9 @@ resolve_scope_path (AgvizStore   *self,
       sqlite3_bind_int64 (stmt, 1, trace_id);
       sqlite3_bind_int64 (stmt, 2, scope_id);
       sqlite3_bind_text (stmt, 3, start, (int) (stop - start), SQLITE_STATIC);
-      if (!next_row (self, stmt, error))
-        {
-          if (error == NULL || *error == NULL)
-            not_found (error, "trace %" G_GINT64_FORMAT " has no scope %.*s", trace_id,
-                       (int) (stop - path), path);
-          return 0;
-        }
+      if (!expect_row (self, stmt, error, "trace %" G_GINT64_FORMAT " has no scope %.*s",
+                       trace_id, (int) (stop - path), path))
+        return 0;
       scope_id = sqlite3_column_int64 (stmt, 0);
       sqlite3_reset (stmt);
       start = stop + 1;
@@ -930,14 +977,9 @@ agviz_store_find_node (AgvizStore  *self,
   stmt = query (self, Q_FIND_NODE_IN_SCOPE);
   sqlite3_bind_int64 (stmt, 1, scope_id);
   sqlite3_bind_text (stmt, 2, slash != NULL ? slash + 1 : name, -1, SQLITE_STATIC);
-  if (!next_row (self, stmt, &local_error))
-    {
-      if (local_error != NULL)
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      else
-        not_found (error, "trace %" G_GINT64_FORMAT " has no node %s", trace_id, name);
-      return NULL;
-    }
+  if (!expect_row (self, stmt, error, "trace %" G_GINT64_FORMAT " has no node %s", trace_id,
+                   name))
+    return NULL;
   node_id = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
   return agviz_store_get_node (self, node_id, error);
@@ -970,7 +1012,6 @@ agviz_store_get_scope (AgvizStore  *self,
                        gint64       scope_id,
                        GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
   sqlite3_stmt *stmt;
   AgvizScope *scope;
 
@@ -982,14 +1023,8 @@ agviz_store_get_scope (AgvizStore  *self,
 
   stmt = query (self, Q_GET_SCOPE);
   sqlite3_bind_int64 (stmt, 1, scope_id);
-  if (!next_row (self, stmt, &local_error))
-    {
-      if (local_error != NULL)
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      else
-        not_found (error, "no scope %" G_GINT64_FORMAT, scope_id);
-      return NULL;
-    }
+  if (!expect_row (self, stmt, error, "no scope %" G_GINT64_FORMAT, scope_id))
+    return NULL;
   scope = scope_from_row (self, stmt, error);
   sqlite3_reset (stmt);
   return scope;
@@ -1022,7 +1057,6 @@ agviz_store_list_scope_children (AgvizStore  *self,
   g_autoptr(AgvizScope) parent = NULL;
   g_autoptr(GPtrArray) child_scopes = NULL;
   g_autoptr(GPtrArray) child_nodes = NULL;
-  g_autoptr(GError) local_error = NULL;
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (AGVIZ_IS_STORE (self), FALSE);
@@ -1033,44 +1067,23 @@ agviz_store_list_scope_children (AgvizStore  *self,
 
   if (scopes != NULL)
     {
-      child_scopes = g_ptr_array_new_with_free_func ((GDestroyNotify) agviz_scope_free);
       stmt = query (self, Q_LIST_CHILD_SCOPES);
       sqlite3_bind_int64 (stmt, 1, parent->trace_id);
       sqlite3_bind_int64 (stmt, 2, scope_id);
-      while (next_row (self, stmt, &local_error))
-        {
-          /* The parent's name is cached already, so naming a child runs no other query. */
-          AgvizScope *child = scope_from_row (self, stmt, &local_error);
-          if (child == NULL)
-            break;
-          g_ptr_array_add (child_scopes, child);
-        }
-      sqlite3_reset (stmt);
-      if (local_error != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
+      /* The parent's name is cached already, so naming a child runs no other query. */
+      child_scopes = collect_rows (self, stmt, (RowReader) scope_from_row,
+                                   (GDestroyNotify) agviz_scope_free, error);
+      if (child_scopes == NULL)
+        return FALSE;
     }
 
   if (nodes != NULL)
     {
-      child_nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) agviz_node_free);
       stmt = query (self, Q_LIST_SCOPE_NODES);
       sqlite3_bind_int64 (stmt, 1, scope_id);
-      while (next_row (self, stmt, &local_error))
-        {
-          AgvizNode *node = node_from_row (self, stmt, &local_error);
-          if (node == NULL)
-            break;
-          g_ptr_array_add (child_nodes, node);
-        }
-      sqlite3_reset (stmt);
-      if (local_error != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
+      child_nodes = collect_nodes (self, stmt, error);
+      if (child_nodes == NULL)
+        return FALSE;
     }
 
   if (scopes != NULL)
@@ -1101,12 +1114,8 @@ collect_edges (AgvizStore    *self,
   if (next_row (self, stmt, &local_error))
     valid = _agviz_edge_list_decode (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0),
                                      kind, node_id, edges);
-  sqlite3_reset (stmt);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
+  if (!finish_rows (stmt, g_steal_pointer (&local_error), error))
+    return FALSE;
   if (!valid)
     {
       g_set_error (error, AGVIZ_TRACE_FILE_ERROR, AGVIZ_TRACE_FILE_ERROR_CORRUPT,
@@ -1184,23 +1193,13 @@ agviz_store_list_node_calls (AgvizStore  *self,
                              gint64       node_id,
                              GError     **error)
 {
-  g_autoptr(GHashTable) calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GError) local_error = NULL;
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
 
   stmt = query (self, Q_NODE_CALLS);
   sqlite3_bind_int64 (stmt, 1, node_id);
-  while (next_row (self, stmt, &local_error))
-    g_hash_table_insert (calls, column_text_nonnull (stmt, 0), column_text_nonnull (stmt, 1));
-  sqlite3_reset (stmt);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  return g_steal_pointer (&calls);
+  return collect_string_pairs (self, stmt, error);
 }
 
 gboolean
@@ -1218,9 +1217,7 @@ agviz_store_trace_has_scope_edges (AgvizStore  *self,
   sqlite3_bind_int64 (stmt, 1, trace_id);
   if (next_row (self, stmt, &local_error))
     has = sqlite3_column_int64 (stmt, 0) != 0;
-  sqlite3_reset (stmt);
-  if (local_error != NULL)
-    g_propagate_error (error, g_steal_pointer (&local_error));
+  finish_rows (stmt, g_steal_pointer (&local_error), error);
   return has;
 }
 
@@ -1250,12 +1247,8 @@ agviz_store_list_scope_edges (AgvizStore  *self,
 
       g_array_append_val (rows, row);
     }
-  sqlite3_reset (stmt);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
+  if (!finish_rows (stmt, g_steal_pointer (&local_error), error))
+    return NULL;
   return g_steal_pointer (&rows);
 }
 
@@ -1351,29 +1344,17 @@ read_stack (AgvizStore  *self,
         }
 
       sqlite3_bind_int64 (stmt, 1, entry);
-      if (!next_row (self, stmt, &local_error))
-        {
-          if (local_error != NULL)
-            g_propagate_error (error, g_steal_pointer (&local_error));
-          else
-            not_found (error, "no stack %" G_GINT64_FORMAT, stack_id);
-          return NULL;
-        }
+      if (!expect_row (self, stmt, error, "no stack %" G_GINT64_FORMAT, stack_id))
+        return NULL;
       entry = sqlite3_column_int64 (stmt, 0);
       frame_id = sqlite3_column_int64 (stmt, 1);
       sqlite3_reset (stmt);
 
       stmt = query (self, Q_FRAME);
       sqlite3_bind_int64 (stmt, 1, frame_id);
-      if (!next_row (self, stmt, &local_error))
-        {
-          if (local_error != NULL)
-            g_propagate_error (error, g_steal_pointer (&local_error));
-          else
-            not_found (error, "stack %" G_GINT64_FORMAT " refers to a missing frame %"
-                       G_GINT64_FORMAT, stack_id, frame_id);
-          return NULL;
-        }
+      if (!expect_row (self, stmt, error, "stack %" G_GINT64_FORMAT " refers to a missing frame %"
+                       G_GINT64_FORMAT, stack_id, frame_id))
+        return NULL;
       frame = g_new0 (AgvizFrame, 1);
       frame->id = sqlite3_column_int64 (stmt, 0);
       frame->file_id = sqlite3_column_int64 (stmt, 1);
@@ -1433,7 +1414,9 @@ agviz_store_get_stack_frames (AgvizStore  *self,
 }
 
 static AgvizEvent *
-event_from_row (sqlite3_stmt *stmt)
+event_from_row (AgvizStore    *self,
+                sqlite3_stmt  *stmt,
+                GError       **error)
 {
   AgvizEvent *event = g_new0 (AgvizEvent, 1);
 
@@ -1467,12 +1450,14 @@ agviz_store_list_events (AgvizStore  *self,
     }
   else
     stmt = query (self, Q_LIST_EVENTS);
-  return collect_rows (self, stmt, (gpointer) event_from_row, (GDestroyNotify) agviz_event_free,
+  return collect_rows (self, stmt, (RowReader) event_from_row, (GDestroyNotify) agviz_event_free,
                        error);
 }
 
 static AgvizRecordedError *
-recorded_error_from_row (sqlite3_stmt *stmt)
+recorded_error_from_row (AgvizStore    *self,
+                         sqlite3_stmt  *stmt,
+                         GError       **error)
 {
   AgvizRecordedError *recorded = g_new0 (AgvizRecordedError, 1);
 
@@ -1498,12 +1483,14 @@ agviz_store_list_errors (AgvizStore  *self,
 {
   g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
 
-  return collect_rows (self, query (self, Q_LIST_ERRORS), (gpointer) recorded_error_from_row,
+  return collect_rows (self, query (self, Q_LIST_ERRORS), (RowReader) recorded_error_from_row,
                        (GDestroyNotify) agviz_recorded_error_free, error);
 }
 
 static AgvizTensorSummary *
-summary_from_row (sqlite3_stmt *stmt)
+summary_from_row (AgvizStore    *self,
+                  sqlite3_stmt  *stmt,
+                  GError       **error)
 {
   AgvizTensorSummary *summary = g_new0 (AgvizTensorSummary, 1);
 
@@ -1548,12 +1535,14 @@ agviz_store_list_tensor_summaries (AgvizStore  *self,
       stmt = query (self, Q_EXECUTION_SUMMARIES);
       sqlite3_bind_int64 (stmt, 1, execution_id);
     }
-  return collect_rows (self, stmt, (gpointer) summary_from_row,
+  return collect_rows (self, stmt, (RowReader) summary_from_row,
                        (GDestroyNotify) agviz_tensor_summary_free, error);
 }
 
 static AgvizSourceFile *
-source_file_from_row (sqlite3_stmt *stmt)
+source_file_from_row (AgvizStore    *self,
+                      sqlite3_stmt  *stmt,
+                      GError       **error)
 {
   AgvizSourceFile *file = g_new0 (AgvizSourceFile, 1);
 
@@ -1571,33 +1560,8 @@ agviz_store_list_source_files (AgvizStore  *self,
 {
   g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
 
-  return collect_rows (self, query (self, Q_LIST_SOURCE_FILES), (gpointer) source_file_from_row,
+  return collect_rows (self, query (self, Q_LIST_SOURCE_FILES), (RowReader) source_file_from_row,
                        (GDestroyNotify) agviz_source_file_free, error);
-}
-
-/* Runs a NODE_COLUMNS query into an array of nodes. */
-static GPtrArray *
-collect_nodes (AgvizStore    *self,
-               sqlite3_stmt  *stmt,
-               GError       **error)
-{
-  g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) agviz_node_free);
-  g_autoptr(GError) local_error = NULL;
-
-  while (next_row (self, stmt, &local_error))
-    {
-      AgvizNode *node = node_from_row (self, stmt, &local_error);
-      if (node == NULL)
-        break;
-      g_ptr_array_add (nodes, node);
-    }
-  sqlite3_reset (stmt);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  return g_steal_pointer (&nodes);
 }
 
 GPtrArray *
@@ -1639,7 +1603,7 @@ agviz_store_list_unhealthy_summaries (AgvizStore  *self,
   g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
 
   return collect_rows (self, query (self, Q_LIST_UNHEALTHY_SUMMARIES),
-                       (gpointer) summary_from_row, (GDestroyNotify) agviz_tensor_summary_free,
+                       (RowReader) summary_from_row, (GDestroyNotify) agviz_tensor_summary_free,
                        error);
 }
 
@@ -1692,12 +1656,8 @@ agviz_store_find_op_type (AgvizStore  *self,
   while (found == 0 && next_row (self, stmt, &local_error))
     if (g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 1), name) == 0)
       found = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return -1;
-    }
+  if (!finish_rows (stmt, g_steal_pointer (&local_error), error))
+    return -1;
   return found;
 }
 
@@ -1729,9 +1689,7 @@ collect_node_ids (AgvizStore    *self,
 
           if (scope_name == NULL)
             break;
-          full_name = *scope_name == '\0'
-                        ? g_strdup ((const char *) sqlite3_column_text (stmt, 2))
-                        : g_strconcat (scope_name, "/", (const char *) sqlite3_column_text (stmt, 2), NULL);
+          full_name = join_scope_name (scope_name, column_text_static_nonnull (stmt, 2));
           if (!contains_ignoring_case (full_name, path_part))
             continue;
         }
@@ -1743,12 +1701,8 @@ collect_node_ids (AgvizStore    *self,
       g_array_append_val (ids, id);
       g_hash_table_add (seen, &g_array_index (ids, gint64, ids->len - 1));
     }
-  sqlite3_reset (stmt);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
+  if (!finish_rows (stmt, g_steal_pointer (&local_error), error))
+    return FALSE;
   return TRUE;
 }
 
@@ -1836,12 +1790,8 @@ agviz_store_find_frames_at (AgvizStore  *self,
           gint64 id = sqlite3_column_int64 (stmt, 0);
           g_array_append_val (frame_ids, id);
         }
-      sqlite3_reset (stmt);
-      if (local_error != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
-        }
+      if (!finish_rows (stmt, g_steal_pointer (&local_error), error))
+        return NULL;
     }
   return g_steal_pointer (&frame_ids);
 }
@@ -1884,12 +1834,8 @@ agviz_store_search_trace_scopes (AgvizStore  *self,
         }
       g_ptr_array_add (scopes, g_steal_pointer (&scope));
     }
-  sqlite3_reset (stmt);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
+  if (!finish_rows (stmt, g_steal_pointer (&local_error), error))
+    return NULL;
   if (more != NULL)
     *more = found_more;
   return g_steal_pointer (&scopes);
@@ -1913,12 +1859,8 @@ agviz_store_list_trace_node_stacks (AgvizStore  *self,
       AgvizNodeStack row = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1) };
       g_array_append_val (rows, row);
     }
-  sqlite3_reset (stmt);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
+  if (!finish_rows (stmt, g_steal_pointer (&local_error), error))
+    return NULL;
   return g_steal_pointer (&rows);
 }
 
@@ -1961,11 +1903,8 @@ _agviz_store_explain_query (AgvizStore  *self,
     return NULL;
   while (next_row (self, stmt, &local_error))
     g_string_append_printf (plan, "%s\n", (const char *) sqlite3_column_text (stmt, 3));
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
+  if (!finish_rows (stmt, g_steal_pointer (&local_error), error))
+    return NULL;
   return g_string_free (g_steal_pointer (&plan), FALSE);
 }
 
@@ -1988,12 +1927,8 @@ foreach_row (AgvizStore  *self,
       if (!row_func (stmt, func, user_data))
         break;
     }
-  sqlite3_reset (stmt);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
+  if (!finish_rows (stmt, g_steal_pointer (&local_error), error))
+    return FALSE;
   return TRUE;
 }
 
@@ -2109,12 +2044,8 @@ agviz_store_foreach_trace_edge (AgvizStore          *self,
       for (guint i = 0; go_on && i < edges->len; i++)
         go_on = func (&g_array_index (edges, AgvizEdge, i), user_data);
     }
-  sqlite3_reset (stmt);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
+  if (!finish_rows (stmt, g_steal_pointer (&local_error), error))
+    return FALSE;
   return TRUE;
 }
 
