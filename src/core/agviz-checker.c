@@ -919,13 +919,6 @@ function_source_clear (FunctionSource *source)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FunctionSource, function_source_clear)
 
-static const char *
-short_function_name (const char *name)
-{
-  const char *dot = strrchr (name, '.');
-  return dot != NULL ? dot + 1 : name;
-}
-
 /* The lines at which @function's own frames (frames of a user file named like the function) ran
  * while its traces' nodes were created, into @lines; in *@file, unless already set, the file
  * of the first such frame, or when there is none (every node was made after the body returned,
@@ -937,7 +930,7 @@ collect_function_frames (AgvizChecker   *self,
                          GArray         *lines,
                          GError        **error)
 {
-  const char *name = short_function_name (function->name);
+  const char *name = code_name (function->name);
   g_autoptr(GHashTable) read = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autofree char *calling_file = NULL;
 

@@ -58,6 +58,25 @@ stack_defined_at (AgvizStore  *store,
   return FALSE;
 }
 
+/* Appends a hit that takes over @path and @op_type (may be NULL) from the record they were read
+ * into. */
+static void
+add_hit (GPtrArray           *hits,
+         AgvizSearchHitKind   kind,
+         gint64               id,
+         char               **path,
+         char               **op_type)
+{
+  AgvizSearchHit *hit = g_new0 (AgvizSearchHit, 1);
+
+  hit->kind = kind;
+  hit->id = id;
+  hit->path = g_steal_pointer (path);
+  if (op_type != NULL)
+    hit->op_type = g_steal_pointer (op_type);
+  g_ptr_array_add (hits, hit);
+}
+
 static gboolean
 search_location (AgvizStore    *store,
                  gint64         trace_id,
@@ -91,7 +110,6 @@ search_location (AgvizStore    *store,
       const AgvizNodeStack *row = &g_array_index (stacks, AgvizNodeStack, i);
       gpointer matched;
       g_autoptr(AgvizNode) node = NULL;
-      AgvizSearchHit *hit;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
@@ -117,12 +135,7 @@ search_location (AgvizStore    *store,
       node = agviz_store_get_node (store, row->node_id, error);
       if (node == NULL)
         return FALSE;
-      hit = g_new0 (AgvizSearchHit, 1);
-      hit->kind = AGVIZ_SEARCH_HIT_OP;
-      hit->id = node->id;
-      hit->path = g_steal_pointer (&node->name);
-      hit->op_type = g_steal_pointer (&node->op_type);
-      g_ptr_array_add (hits, hit);
+      add_hit (hits, AGVIZ_SEARCH_HIT_OP, node->id, &node->name, &node->op_type);
     }
   return TRUE;
 }
@@ -158,12 +171,8 @@ search_names (AgvizStore    *store,
   for (guint i = 0; i < scopes->len; i++)
     {
       AgvizScope *scope = g_ptr_array_index (scopes, i);
-      AgvizSearchHit *hit = g_new0 (AgvizSearchHit, 1);
 
-      hit->kind = AGVIZ_SEARCH_HIT_SCOPE;
-      hit->id = scope->id;
-      hit->path = g_steal_pointer (&scope->full_name);
-      g_ptr_array_add (hits, hit);
+      add_hit (hits, AGVIZ_SEARCH_HIT_SCOPE, scope->id, &scope->full_name, NULL);
     }
   if (more)
     {
@@ -180,13 +189,8 @@ search_names (AgvizStore    *store,
   for (guint i = 0; i < nodes->len; i++)
     {
       AgvizNode *node = g_ptr_array_index (nodes, i);
-      AgvizSearchHit *hit = g_new0 (AgvizSearchHit, 1);
 
-      hit->kind = AGVIZ_SEARCH_HIT_OP;
-      hit->id = node->id;
-      hit->path = g_steal_pointer (&node->name);
-      hit->op_type = g_steal_pointer (&node->op_type);
-      g_ptr_array_add (hits, hit);
+      add_hit (hits, AGVIZ_SEARCH_HIT_OP, node->id, &node->name, &node->op_type);
     }
   *truncated = more;
   return TRUE;
