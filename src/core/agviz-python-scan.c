@@ -531,43 +531,51 @@ statement_clear (gpointer data)
   g_clear_pointer (&statement->bound, g_ptr_array_unref);
 }
 
+/* The words a statement's kind is told by; the first N_ASYNC_KEYWORDS may follow an `async`. */
+static const struct
+{
+  const char    *word;
+  StatementKind  kind;
+} statement_keywords[] = {
+  { "for", STATEMENT_FOR },
+  { "with", STATEMENT_WITH },
+  { "def", STATEMENT_DEF },
+  { "class", STATEMENT_CLASS },
+  { "except", STATEMENT_EXCEPT },
+  { "import", STATEMENT_IMPORT },
+  { "from", STATEMENT_FROM },
+  { "global", STATEMENT_GLOBAL },
+  { "nonlocal", STATEMENT_NONLOCAL },
+  { "del", STATEMENT_DEL },
+  { "return", STATEMENT_RETURN },
+  { "yield", STATEMENT_RETURN },
+  { "if", STATEMENT_HEADER },
+  { "elif", STATEMENT_HEADER },
+  { "else", STATEMENT_HEADER },
+  { "while", STATEMENT_HEADER },
+  { "try", STATEMENT_HEADER },
+  { "finally", STATEMENT_HEADER },
+};
+#define N_ASYNC_KEYWORDS 3
+
 static StatementKind
 statement_kind (const Source *src,
                 guint         first,
                 guint        *keyword)
 {
-  guint k = first;
+  guint after_async = tok_is (src, first, "async") ? first + 1 : first;
 
-  if (tok_is (src, k, "async"))
-    k++;
-  *keyword = k;
-  if (tok_is (src, k, "for"))
-    return STATEMENT_FOR;
-  if (tok_is (src, k, "with"))
-    return STATEMENT_WITH;
-  if (tok_is (src, k, "def"))
-    return STATEMENT_DEF;
+  for (guint i = 0; i < G_N_ELEMENTS (statement_keywords); i++)
+    {
+      guint k = i < N_ASYNC_KEYWORDS ? after_async : first;
+
+      if (tok_is (src, k, statement_keywords[i].word))
+        {
+          *keyword = k;
+          return statement_keywords[i].kind;
+        }
+    }
   *keyword = first;
-  if (tok_is (src, first, "class"))
-    return STATEMENT_CLASS;
-  if (tok_is (src, first, "except"))
-    return STATEMENT_EXCEPT;
-  if (tok_is (src, first, "import"))
-    return STATEMENT_IMPORT;
-  if (tok_is (src, first, "from"))
-    return STATEMENT_FROM;
-  if (tok_is (src, first, "global"))
-    return STATEMENT_GLOBAL;
-  if (tok_is (src, first, "nonlocal"))
-    return STATEMENT_NONLOCAL;
-  if (tok_is (src, first, "del"))
-    return STATEMENT_DEL;
-  if (tok_is (src, first, "return") || tok_is (src, first, "yield"))
-    return STATEMENT_RETURN;
-  if (tok_is (src, first, "if") || tok_is (src, first, "elif") || tok_is (src, first, "else") ||
-      tok_is (src, first, "while") || tok_is (src, first, "try") ||
-      tok_is (src, first, "finally"))
-    return STATEMENT_HEADER;
   return STATEMENT_SIMPLE;
 }
 
