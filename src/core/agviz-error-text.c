@@ -159,50 +159,69 @@ patterns_get (void)
   if (g_once_init_enter (&initialized))
     {
 #define LEVELS "(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL)"
-      patterns.log_prefix = g_regex_new (
-        "^(?:\\((?:\\w+ )?pid=\\d+(?:, ip=[0-9.]+)?\\) ?"
-        "|" LEVELS ":(?:\\d{4}-\\d\\d-\\d\\d [0-9:,.]+:)?[A-Za-z_][\\w.]*:(?:\\d+:)? ?"
-        "|" LEVELS ": "
-        "|[IWEFDV]\\d{4} \\d\\d:\\d\\d:\\d\\d\\.\\d+ +\\d+ \\S+:\\d+\\](?: \\[[\\d/]+\\])?(?: \\[__\\w+\\])?(?: |$)"
-        "|[IWEF] \\S+:\\d+\\] "
-        "|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d+: [IWEF] \\S+:\\d+\\] "
-        "|\\[\\d{4}-\\d\\d-\\d\\d [0-9:,.]+\\] [\\w.]+: \\[" LEVELS "\\] "
-        "|\\d{4}-\\d\\d-\\d\\d[ T]\\d\\d:\\d\\d:\\d\\d(?:[,.]\\d+)?(?: - [^ ]+)* - )",
-        0, 0, NULL);
+      /* Each pattern with the field it is compiled into. */
+      static const struct
+      {
+        gsize       offset;
+        const char *source;
+      } sources[] = {
+        { G_STRUCT_OFFSET (Patterns, log_prefix),
+          "^(?:\\((?:\\w+ )?pid=\\d+(?:, ip=[0-9.]+)?\\) ?"
+          "|" LEVELS ":(?:\\d{4}-\\d\\d-\\d\\d [0-9:,.]+:)?[A-Za-z_][\\w.]*:(?:\\d+:)? ?"
+          "|" LEVELS ": "
+          "|[IWEFDV]\\d{4} \\d\\d:\\d\\d:\\d\\d\\.\\d+ +\\d+ \\S+:\\d+\\](?: \\[[\\d/]+\\])?(?: \\[__\\w+\\])?(?: |$)"
+          "|[IWEF] \\S+:\\d+\\] "
+          "|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d+: [IWEF] \\S+:\\d+\\] "
+          "|\\[\\d{4}-\\d\\d-\\d\\d [0-9:,.]+\\] [\\w.]+: \\[" LEVELS "\\] "
+          "|\\d{4}-\\d\\d-\\d\\d[ T]\\d\\d:\\d\\d:\\d\\d(?:[,.]\\d+)?(?: - [^ ]+)* - )" },
+        { G_STRUCT_OFFSET (Patterns, frame),
+          "^(\\s*)File \"([^\"]*)\", line (\\d+)(?:, in (.*?))?(?:\\s+(\\*\\*?))?\\s*$" },
+        { G_STRUCT_OFFSET (Patterns, old_frame),
+          "^(\\s+)(\\S+\\.py|<[^>]+>):(\\d+) (\\S+)(?:\\s+(\\*\\*?))?\\s*$" },
+        { G_STRUCT_OFFSET (Patterns, ipython_frame),
+          "^(\\S(?:.*?\\.py|[^>]*>)) in ([\\w<>.]+)\\(.*$" },
+        { G_STRUCT_OFFSET (Patterns, ipython_arrow),
+          "^-+> ?(\\d+)(?: (.*))?$" },
+        { G_STRUCT_OFFSET (Patterns, ipython_context),
+          "^\\s+\\d+(?: .*)?$" },
+        { G_STRUCT_OFFSET (Patterns, python_warning),
+          "(?:^|\\s)((?:[A-Za-z]:)?[^\\s:]*\\.py|<[^>\\s]+>):(\\d+): ([A-Z]\\w*Warning): (.*)$" },
+        { G_STRUCT_OFFSET (Patterns, exception),
+          "^(?:<class '([A-Za-z_][\\w.]*)'>|([A-Za-z_]\\w*(?:\\.[A-Za-z_]\\w*)*))(?: \\(see above for traceback\\))?:(?: (.*)|)$" },
+        { G_STRUCT_OFFSET (Patterns, root_error),
+          "^\\s*\\((\\d+)\\) [A-Z][\\w ]*: " },
+        { G_STRUCT_OFFSET (Patterns, root_count),
+          "(\\d+) root error\\(s\\) found" },
+        { G_STRUCT_OFFSET (Patterns, detected),
+          "Detected at node '?([^'\\s]+)'? defined at \\(most recent call last\\):" },
+        { G_STRUCT_OFFSET (Patterns, node_line),
+          "^\\s*Node: '([^']+)'\\s*$" },
+        { G_STRUCT_OFFSET (Patterns, node_tag),
+          "\\{\\{node ([^}\\s]+)\\s*\\}\\}" },
+        { G_STRUCT_OFFSET (Patterns, function_tag),
+          "\\{\\{function_node ([^}\\s]+)\\s*\\}\\}" },
+        { G_STRUCT_OFFSET (Patterns, bracket_node),
+          "\\[\\[node ([^\\s\\]{}]+)(?: \\(defined at (.+?):(\\d+)\\))?\\s*\\]\\]" },
+        { G_STRUCT_OFFSET (Patterns, nodedef_node),
+          "\\[\\[Node: ([^\\s=\\]]+) = (([A-Za-z0-9_]+).*?)\\]\\](?=\\s*$|\\s*\\[\\[|\\s*\\[Op:)" },
+        { G_STRUCT_OFFSET (Patterns, plain_node),
+          "^\\s*\\[\\[([A-Za-z0-9_.][^\\s\\[\\]{}:]*)\\]\\]" },
+        { G_STRUCT_OFFSET (Patterns, input_source),
+          "^\\s*Input Source operations connected to node (\\S+?):\\s*$" },
+        { G_STRUCT_OFFSET (Patterns, input_entry),
+          "^\\s*(\\S+) \\(defined at (.+):(\\d+)\\)\\s*$" },
+        { G_STRUCT_OFFSET (Patterns, op_suffix),
+          "\\[Op:([A-Za-z0-9_.]+)" },
+        { G_STRUCT_OFFSET (Patterns, retracing),
+          "(\\d+) out of the last (\\d+) calls to <(?:function|bound method|method) ((?:[^\\s<>]|<[^<>\\s]*>)+)(?:[^<>]|<[^<>]*>)*> triggered tf\\.function retracing" },
+        { G_STRUCT_OFFSET (Patterns, transform),
+          "(?:AutoGraph could not transform|Entity) <(?:function|bound method|method|class) ((?:[^\\s<>]|<[^<>\\s]*>)+)(?:[^<>]|<[^<>]*>)*> (?:and will run it as-is|could not be transformed)" },
+      };
 #undef LEVELS
-      patterns.frame = g_regex_new ("^(\\s*)File \"([^\"]*)\", line (\\d+)(?:, in (.*?))?(?:\\s+(\\*\\*?))?\\s*$",
-                                    0, 0, NULL);
-      patterns.old_frame = g_regex_new ("^(\\s+)(\\S+\\.py|<[^>]+>):(\\d+) (\\S+)(?:\\s+(\\*\\*?))?\\s*$",
-                                        0, 0, NULL);
-      patterns.ipython_frame = g_regex_new ("^(\\S(?:.*?\\.py|[^>]*>)) in ([\\w<>.]+)\\(.*$",
-                                            0, 0, NULL);
-      patterns.ipython_arrow = g_regex_new ("^-+> ?(\\d+)(?: (.*))?$", 0, 0, NULL);
-      patterns.ipython_context = g_regex_new ("^\\s+\\d+(?: .*)?$", 0, 0, NULL);
-      patterns.python_warning = g_regex_new ("(?:^|\\s)((?:[A-Za-z]:)?[^\\s:]*\\.py|<[^>\\s]+>):(\\d+): ([A-Z]\\w*Warning): (.*)$",
-                                             0, 0, NULL);
-      patterns.exception = g_regex_new ("^(?:<class '([A-Za-z_][\\w.]*)'>|([A-Za-z_]\\w*(?:\\.[A-Za-z_]\\w*)*))(?: \\(see above for traceback\\))?:(?: (.*)|)$",
-                                        0, 0, NULL);
-      patterns.root_error = g_regex_new ("^\\s*\\((\\d+)\\) [A-Z][\\w ]*: ", 0, 0, NULL);
-      patterns.root_count = g_regex_new ("(\\d+) root error\\(s\\) found", 0, 0, NULL);
-      patterns.detected = g_regex_new ("Detected at node '?([^'\\s]+)'? defined at \\(most recent call last\\):",
-                                       0, 0, NULL);
-      patterns.node_line = g_regex_new ("^\\s*Node: '([^']+)'\\s*$", 0, 0, NULL);
-      patterns.node_tag = g_regex_new ("\\{\\{node ([^}\\s]+)\\s*\\}\\}", 0, 0, NULL);
-      patterns.function_tag = g_regex_new ("\\{\\{function_node ([^}\\s]+)\\s*\\}\\}",
-                                           0, 0, NULL);
-      patterns.bracket_node = g_regex_new ("\\[\\[node ([^\\s\\]{}]+)(?: \\(defined at (.+?):(\\d+)\\))?\\s*\\]\\]",
-                                           0, 0, NULL);
-      patterns.nodedef_node = g_regex_new ("\\[\\[Node: ([^\\s=\\]]+) = (([A-Za-z0-9_]+).*?)\\]\\](?=\\s*$|\\s*\\[\\[|\\s*\\[Op:)",
-                                           0, 0, NULL);
-      patterns.plain_node = g_regex_new ("^\\s*\\[\\[([A-Za-z0-9_.][^\\s\\[\\]{}:]*)\\]\\]", 0, 0, NULL);
-      patterns.input_source = g_regex_new ("^\\s*Input Source operations connected to node (\\S+?):\\s*$",
-                                           0, 0, NULL);
-      patterns.input_entry = g_regex_new ("^\\s*(\\S+) \\(defined at (.+):(\\d+)\\)\\s*$", 0, 0, NULL);
-      patterns.op_suffix = g_regex_new ("\\[Op:([A-Za-z0-9_.]+)", 0, 0, NULL);
-      patterns.retracing = g_regex_new ("(\\d+) out of the last (\\d+) calls to <(?:function|bound method|method) ((?:[^\\s<>]|<[^<>\\s]*>)+)(?:[^<>]|<[^<>]*>)*> triggered tf\\.function retracing",
-                                        0, 0, NULL);
-      patterns.transform = g_regex_new ("(?:AutoGraph could not transform|Entity) <(?:function|bound method|method|class) ((?:[^\\s<>]|<[^<>\\s]*>)+)(?:[^<>]|<[^<>]*>)*> (?:and will run it as-is|could not be transformed)",
-                                        0, 0, NULL);
+
+      for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+        G_STRUCT_MEMBER (GRegex *, &patterns, sources[i].offset) =
+          g_regex_new (sources[i].source, 0, 0, NULL);
       g_once_init_leave (&initialized, 1);
     }
   return &patterns;
