@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "agviz-diagnostic.h"
+#include "agviz-records-private.h"
 
 struct _AgvizDiagnostic
 {
@@ -60,15 +61,12 @@ gboolean
 agviz_diagnostic_severity_from_string (const char              *text,
                                        AgvizDiagnosticSeverity *severity)
 {
-  for (guint i = 0; text != NULL && i < G_N_ELEMENTS (severity_names); i++)
-    {
-      if (g_str_equal (text, severity_names[i]))
-        {
-          *severity = (AgvizDiagnosticSeverity) i;
-          return TRUE;
-        }
-    }
-  return FALSE;
+  int value;
+
+  if (!_agviz_enum_from_name (severity_names, G_N_ELEMENTS (severity_names), text, &value))
+    return FALSE;
+  *severity = (AgvizDiagnosticSeverity) value;
+  return TRUE;
 }
 
 const char *

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "agviz-records.h"
+#include "agviz-records-private.h"
 
 static const char *const trace_status_names[] = { "recording", "complete", "failed" };
 static const char *const event_kind_names[] = {
@@ -11,11 +12,11 @@ static const char *const event_kind_names[] = {
 };
 static const char *const error_origin_names[] = { "program", "importer" };
 
-static gboolean
-lookup_name (const char *const *names,
-             guint               n_names,
-             const char         *text,
-             int                *value)
+gboolean
+_agviz_enum_from_name (const char *const *names,
+                       guint               n_names,
+                       const char         *text,
+                       int                *value)
 {
   for (guint i = 0; text != NULL && i < n_names; i++)
     {
@@ -41,7 +42,7 @@ agviz_trace_status_from_string (const char       *text,
 {
   int value;
 
-  if (!lookup_name (trace_status_names, G_N_ELEMENTS (trace_status_names), text, &value))
+  if (!_agviz_enum_from_name (trace_status_names, G_N_ELEMENTS (trace_status_names), text, &value))
     return FALSE;
   *status = (AgvizTraceStatus) value;
   return TRUE;
@@ -60,7 +61,7 @@ agviz_event_kind_from_string (const char     *text,
 {
   int value;
 
-  if (!lookup_name (event_kind_names, G_N_ELEMENTS (event_kind_names), text, &value))
+  if (!_agviz_enum_from_name (event_kind_names, G_N_ELEMENTS (event_kind_names), text, &value))
     return FALSE;
   *kind = (AgvizEventKind) value;
   return TRUE;
@@ -79,7 +80,7 @@ agviz_error_origin_from_string (const char       *text,
 {
   int value;
 
-  if (!lookup_name (error_origin_names, G_N_ELEMENTS (error_origin_names), text, &value))
+  if (!_agviz_enum_from_name (error_origin_names, G_N_ELEMENTS (error_origin_names), text, &value))
     return FALSE;
   *origin = (AgvizErrorOrigin) value;
   return TRUE;
