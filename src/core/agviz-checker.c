@@ -703,6 +703,21 @@ has_retrace_warning (AgvizChecker  *self,
   return FALSE;
 }
 
+/* A retracing finding about @function, at its def line. */
+static AgvizDiagnostic *
+retracing_diagnostic (AgvizChecker            *self,
+                      AgvizFunction           *function,
+                      AgvizDiagnosticSeverity  severity,
+                      const char              *message)
+{
+  AgvizDiagnostic *diagnostic = agviz_diagnostic_new (severity, AGVIZ_DIAGNOSTIC_KIND_RETRACING,
+                                                      message);
+
+  agviz_diagnostic_set_function (diagnostic, function->id, function->name);
+  set_function_location (self, diagnostic, function);
+  return diagnostic;
+}
+
 /* TF keeps a tf.function per object (each tf.Module or layer instance has its own), so one
  * method traced by several objects is no retracing: each object traces it once per input
  * signature.  A new object for every call is (a tf.function or a module made inside a loop).
@@ -746,10 +761,7 @@ check_retracing_by_object (AgvizChecker  *self,
         return TRUE;
       message = g_strdup_printf ("%s: TensorFlow's retracing warning counts the traces of %u "
                                  "objects together", function->name, n_objects);
-      diagnostic = agviz_diagnostic_new (AGVIZ_DIAGNOSTIC_SEVERITY_NOTE,
-                                         AGVIZ_DIAGNOSTIC_KIND_RETRACING, message);
-      agviz_diagnostic_set_function (diagnostic, function->id, function->name);
-      set_function_location (self, diagnostic, function);
+      diagnostic = retracing_diagnostic (self, function, AGVIZ_DIAGNOSTIC_SEVERITY_NOTE, message);
       agviz_diagnostic_add_evidence (diagnostic, "%u objects (tf.Module or layer instances) "
                                      "each have their own tf.function for %s and traced it at "
                                      "most %u time%s; they ran %" G_GINT64_FORMAT " calls in "
@@ -763,12 +775,10 @@ check_retracing_by_object (AgvizChecker  *self,
     {
       message = g_strdup_printf ("%s is traced anew for each of %u new objects", function->name,
                                  n_objects);
-      diagnostic = agviz_diagnostic_new (n_objects >= RETRACE_WARNING_TRACES
+      diagnostic = retracing_diagnostic (self, function,
+                                         n_objects >= RETRACE_WARNING_TRACES
                                          ? AGVIZ_DIAGNOSTIC_SEVERITY_WARNING
-                                         : AGVIZ_DIAGNOSTIC_SEVERITY_NOTE,
-                                         AGVIZ_DIAGNOSTIC_KIND_RETRACING, message);
-      agviz_diagnostic_set_function (diagnostic, function->id, function->name);
-      set_function_location (self, diagnostic, function);
+                                         : AGVIZ_DIAGNOSTIC_SEVERITY_NOTE, message);
       agviz_diagnostic_add_evidence (diagnostic, "%u tf.function objects made from this code "
                                      "each traced it and ran only %" G_GINT64_FORMAT " call%s "
                                      "between them: a new object for (nearly) every call",
@@ -810,12 +820,10 @@ check_retracing (AgvizChecker *self)
       rule = matches_warning_rule (self, function, &n_calls, &max_traced);
 
       message = g_strdup_printf ("%s was traced %u times", function->name, function->traces->len);
-      diagnostic = agviz_diagnostic_new (rule || count_call_traces (function) >= RETRACE_WARNING_TRACES
+      diagnostic = retracing_diagnostic (self, function,
+                                         rule || count_call_traces (function) >= RETRACE_WARNING_TRACES
                                          ? AGVIZ_DIAGNOSTIC_SEVERITY_WARNING
-                                         : AGVIZ_DIAGNOSTIC_SEVERITY_NOTE,
-                                         AGVIZ_DIAGNOSTIC_KIND_RETRACING, message);
-      agviz_diagnostic_set_function (diagnostic, function->id, function->name);
-      set_function_location (self, diagnostic, function);
+                                         : AGVIZ_DIAGNOSTIC_SEVERITY_NOTE, message);
 
       agviz_diagnostic_add_evidence (diagnostic, "trace 1 (%s): %s", trace1->graph_name,
                                      *trace1->signature != '\0' ? trace1->signature
@@ -1009,8 +1017,9 @@ scan_function_definition (AgvizFunction *function,
   return scan;
 }
 
-/* Reads and scans @function's source.  FALSE with @error unset when the source is not there (no
- * file known, or the file missing or changed): the source rules then say nothing. */
+/* Reads and scans @function's source into @source; source->scan stays NULL when the source is
+ * not there (no file known, or the file missing or changed): the source rules then say nothing.
+ * FALSE only when the store fails. */
 static gboolean
 read_function_source (AgvizChecker    *self,
                       AgvizFunction   *function,
@@ -1028,19 +1037,19 @@ read_function_source (AgvizChecker    *self,
       !collect_function_frames (self, function, &source->file, frame_lines, error))
     return FALSE;
   if (source->file == NULL)
-    return FALSE;
+    return TRUE;
 
   agviz_source_map_get_lines (self->source_map, source->file, 1, G_MAXINT, &source->lines, &first,
                               NULL);
   if (source->lines->len == 0 || first != 1)
-    return FALSE;
+    return TRUE;
   for (guint i = 0; i < source->lines->len; i++)
     {
       g_string_append (text, g_ptr_array_index (source->lines, i));
       g_string_append_c (text, '\n');
     }
   source->scan = scan_function_definition (function, text->str, frame_lines);
-  return source->scan != NULL;
+  return TRUE;
 }
 
 static char *
@@ -1237,11 +1246,9 @@ check_frozen_values (AgvizChecker  *self,
       if (executions < 2)
         continue;
       if (!read_function_source (self, function, &source, error))
-        {
-          if (error != NULL && *error != NULL)
-            return FALSE;
-          continue;
-        }
+        return FALSE;
+      if (source.scan == NULL)
+        continue;
       for (guint i = 0; i < source.scan->findings->len; i++)
         has_values |= ((AgvizPythonScanFinding *) g_ptr_array_index (source.scan->findings, i))->kind ==
                       AGVIZ_PYTHON_SCAN_TRACE_TIME_VALUE;
@@ -1467,11 +1474,9 @@ check_side_effects (AgvizChecker  *self,
       if (function->traces->len == 0)
         continue;
       if (!read_function_source (self, function, &source, error))
-        {
-          if (error != NULL && *error != NULL)
-            return FALSE;
-          continue;
-        }
+        return FALSE;
+      if (source.scan == NULL)
+        continue;
 
       for (guint i = 0; i < source.scan->findings->len; i++)
         {
