@@ -113,6 +113,17 @@ skip_newline (Cursor *cur,
 
 static gsize skip_string (Cursor *cur, gsize i, gboolean formatted, int nesting);
 
+/* Past a backslash at @i and the character it escapes; an escaped line break is one. */
+static gsize
+skip_escape (Cursor *cur,
+             gsize   i)
+{
+  i++;
+  if (i < cur->length && (cur->text[i] == '\n' || cur->text[i] == '\r'))
+    return skip_newline (cur, i);
+  return i < cur->length ? i + 1 : i;
+}
+
 /* The replacement field of an f-string from just after its '{' to just after its '}'.  Nested
  * strings may reuse the enclosing quote (Python 3.12), which older Pythons never allowed, so
  * reading them as nested is right for both. */
@@ -157,11 +168,7 @@ skip_replacement_field (Cursor   *cur,
         }
       if (c == '\\')
         {
-          i++;
-          if (i < cur->length && (t[i] == '\n' || t[i] == '\r'))
-            i = skip_newline (cur, i);
-          else if (i < cur->length)
-            i++;
+          i = skip_escape (cur, i);
           continue;
         }
       if (c == '(' || c == '[' || c == '{')
@@ -198,11 +205,7 @@ skip_string (Cursor   *cur,
 
       if (c == '\\')
         {
-          i++;
-          if (i < cur->length && (t[i] == '\n' || t[i] == '\r'))
-            i = skip_newline (cur, i);
-          else if (i < cur->length)
-            i++;
+          i = skip_escape (cur, i);
           continue;
         }
       if (c == quote)
