@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "agviz-version-macros.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -181,27 +183,56 @@ typedef struct
   gboolean  has_text;                 /* its text was captured into the trace file */
 } AgvizSourceFile;
 
+AGVIZ_AVAILABLE_IN_ALL
 void         agviz_source_file_free        (AgvizSourceFile    *file);
+AGVIZ_AVAILABLE_IN_ALL
 void         agviz_trace_free              (AgvizTrace         *trace);
+AGVIZ_AVAILABLE_IN_ALL
 void         agviz_function_free           (AgvizFunction      *function);
+AGVIZ_AVAILABLE_IN_ALL
 void         agviz_scope_free              (AgvizScope         *scope);
+AGVIZ_AVAILABLE_IN_ALL
 void         agviz_node_free               (AgvizNode          *node);
+AGVIZ_AVAILABLE_IN_ALL
 void         agviz_frame_free              (AgvizFrame         *frame);
+AGVIZ_AVAILABLE_IN_ALL
 void         agviz_execution_free          (AgvizExecution     *execution);
+AGVIZ_AVAILABLE_IN_ALL
 void         agviz_tensor_summary_free     (AgvizTensorSummary *summary);
+AGVIZ_AVAILABLE_IN_ALL
 void         agviz_event_free              (AgvizEvent         *event);
+AGVIZ_AVAILABLE_IN_ALL
 void         agviz_recorded_error_free     (AgvizRecordedError *error);
 
 /* Sets every count to -1 ("unknown") and everything else to zero. */
+AGVIZ_AVAILABLE_IN_ALL
 void         agviz_tensor_summary_init     (AgvizTensorSummary *summary);
 
+AGVIZ_AVAILABLE_IN_ALL
 const char  *agviz_trace_status_to_string  (AgvizTraceStatus    status);
+/**
+ * agviz_trace_status_from_string:
+ * @status: (out): where the value read goes
+ */
+AGVIZ_AVAILABLE_IN_ALL
 gboolean     agviz_trace_status_from_string (const char        *text,
                                              AgvizTraceStatus  *status);
+AGVIZ_AVAILABLE_IN_ALL
 const char  *agviz_event_kind_to_string    (AgvizEventKind      kind);
+/**
+ * agviz_event_kind_from_string:
+ * @kind: (out): where the value read goes
+ */
+AGVIZ_AVAILABLE_IN_ALL
 gboolean     agviz_event_kind_from_string  (const char         *text,
                                             AgvizEventKind     *kind);
+AGVIZ_AVAILABLE_IN_ALL
 const char  *agviz_error_origin_to_string  (AgvizErrorOrigin    origin);
+/**
+ * agviz_error_origin_from_string:
+ * @origin: (out): where the value read goes
+ */
+AGVIZ_AVAILABLE_IN_ALL
 gboolean     agviz_error_origin_from_string (const char        *text,
                                              AgvizErrorOrigin  *origin);
 

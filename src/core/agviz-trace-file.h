@@ -8,6 +8,8 @@
 #include <glib.h>
 #include <sqlite3.h>
 
+#include "agviz-version-macros.h"
+
 G_BEGIN_DECLS
 
 #define AGVIZ_TRACE_FILE_ERROR (agviz_trace_file_error_quark ())
@@ -31,17 +33,21 @@ typedef enum
 /* PRAGMA application_id of every agviz trace file: "AGVZ". */
 #define AGVIZ_APPLICATION_ID 0x4147565A
 
+AGVIZ_AVAILABLE_IN_ALL
 GQuark   agviz_trace_file_error_quark (void);
 
 /* Whether @path is a regular file starting with SQLite's header: a trace file or a damaged or
  * foreign database (opening tells which), as opposed to a source to import. */
+AGVIZ_AVAILABLE_IN_ALL
 gboolean agviz_trace_file_is_sqlite   (const char *path);
 
 /* Removes a trace file with its SQLite companions (-wal, -shm, -journal); missing ones are fine. */
+AGVIZ_AVAILABLE_IN_ALL
 void     agviz_trace_file_remove      (const char *path);
 /* Puts the closed trace file @new_path in the place of @path in one rename(), so a process killed
  * meanwhile leaves @path either as it was or as the new file, never missing.  @path's SQLite
  * companions go first: a -wal of the old file would otherwise be replayed into the new one. */
+AGVIZ_AVAILABLE_IN_ALL
 gboolean agviz_trace_file_replace     (const char  *new_path,
                                        const char  *path,
                                        GError     **error);
