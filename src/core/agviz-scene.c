@@ -18,7 +18,8 @@
 #include "agviz-scene.h"
 #include "agviz-scene-private.h"
 #include "agviz-edge-list.h"
-#include "agviz-trace-file-private.h"
+#include "agviz-graph-rules.h"
+#include "agviz-scope-edges.h"
 
 G_DEFINE_QUARK (agviz-scene-error-quark, agviz_scene_error)
 
