@@ -117,12 +117,12 @@ _agviz_recorder_caches_reset (AgvizRecorderCaches           *self,
   self->max_session_frame_id = 0;
 }
 
-static gint64
-intern_name (AgvizRecorderCaches  *self,
-             AgvizRecorderDb      *db,
-             AgvizRecorderNames    names,
-             const char           *name,
-             GError              **error)
+gint64
+_agviz_recorder_caches_intern_name (AgvizRecorderCaches  *self,
+                                    AgvizRecorderDb      *db,
+                                    AgvizRecorderNames    names,
+                                    const char           *name,
+                                    GError              **error)
 {
   GHashTable *ids = names == AGVIZ_RECORDER_NAMES_OP_TYPES ? self->op_type_ids : self->device_ids;
   LastName *last = names == AGVIZ_RECORDER_NAMES_OP_TYPES ? &self->last_op_type : &self->last_device;
@@ -151,24 +151,6 @@ intern_name (AgvizRecorderCaches  *self,
 }
 
 gint64
-_agviz_recorder_caches_intern_op_type (AgvizRecorderCaches  *self,
-                                       AgvizRecorderDb      *db,
-                                       const char           *name,
-                                       GError              **error)
-{
-  return intern_name (self, db, AGVIZ_RECORDER_NAMES_OP_TYPES, name, error);
-}
-
-gint64
-_agviz_recorder_caches_intern_device (AgvizRecorderCaches  *self,
-                                      AgvizRecorderDb      *db,
-                                      const char           *name,
-                                      GError              **error)
-{
-  return intern_name (self, db, AGVIZ_RECORDER_NAMES_DEVICES, name, error);
-}
-
-gint64
 _agviz_recorder_caches_intern_file (AgvizRecorderCaches  *self,
                                     AgvizRecorderDb      *db,
                                     const char           *host,
@@ -184,26 +166,24 @@ _agviz_recorder_caches_intern_file (AgvizRecorderCaches  *self,
 gint64
 _agviz_recorder_caches_intern_frame (AgvizRecorderCaches  *self,
                                      AgvizRecorderDb      *db,
-                                     gint64                file_id,
-                                     int                   line,
-                                     int                   column,
-                                     const char           *function,
+                                     const AgvizFrameKey  *frame,
                                      gboolean             *inserted,
                                      GError              **error)
 {
+  gint64 file_id = frame->file_id;
   gboolean new_file = file_id > self->max_file_id_at_open;
   gpointer value;
   gint64 id;
 
   *inserted = FALSE;
-  g_string_printf (self->scratch, "%" G_GINT64_FORMAT ":%d:%d:%s", file_id, line, column,
-                   function);
+  g_string_printf (self->scratch, "%" G_GINT64_FORMAT ":%d:%d:%s", file_id, frame->line,
+                   frame->column, frame->function);
   if (g_hash_table_lookup_extended (self->frame_ids, self->scratch->str, NULL, &value))
     return _agviz_key_to_id (value);
 
   if (!_agviz_recorder_db_begin (db, error))
     return 0;
-  id = new_file ? 0 : _agviz_recorder_db_find_frame (db, file_id, line, column, function, error);
+  id = new_file ? 0 : _agviz_recorder_db_find_frame (db, frame, error);
   if (id < 0)
     return 0;
   if (id == 0)
@@ -213,7 +193,7 @@ _agviz_recorder_caches_intern_frame (AgvizRecorderCaches  *self,
       if (!(new_file && file_id <= self->max_session_file_id) &&
           !_agviz_recorder_db_check_row (db, AGVIZ_RECORDER_TABLE_FILES, file_id, error))
         return 0;
-      id = _agviz_recorder_db_insert_frame (db, file_id, line, column, function, error);
+      id = _agviz_recorder_db_insert_frame (db, frame, error);
       if (id == 0)
         return 0;
       *inserted = TRUE;

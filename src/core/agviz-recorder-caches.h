@@ -32,13 +32,10 @@ void       _agviz_recorder_caches_free           (AgvizRecorderCaches           
 void       _agviz_recorder_caches_reset          (AgvizRecorderCaches           *self,
                                                   const AgvizRecorderLargestIds *largest);
 
-/* The interning calls return the id, or 0 with @error set. */
-gint64     _agviz_recorder_caches_intern_op_type (AgvizRecorderCaches           *self,
+/* The interning calls return the id, or 0 with @error set.  @names: op types or devices. */
+gint64     _agviz_recorder_caches_intern_name    (AgvizRecorderCaches           *self,
                                                   AgvizRecorderDb               *db,
-                                                  const char                    *name,
-                                                  GError                       **error);
-gint64     _agviz_recorder_caches_intern_device  (AgvizRecorderCaches           *self,
-                                                  AgvizRecorderDb               *db,
+                                                  AgvizRecorderNames             names,
                                                   const char                    *name,
                                                   GError                       **error);
 /* @host "" for unknown. */
@@ -47,13 +44,10 @@ gint64     _agviz_recorder_caches_intern_file    (AgvizRecorderCaches           
                                                   const char                    *host,
                                                   const char                    *path,
                                                   GError                       **error);
-/* *@inserted says whether a row was added to the file.  The file @file_id must exist. */
+/* *@inserted says whether a row was added to the file.  The frame's file must exist. */
 gint64     _agviz_recorder_caches_intern_frame   (AgvizRecorderCaches           *self,
                                                   AgvizRecorderDb               *db,
-                                                  gint64                         file_id,
-                                                  int                            line,
-                                                  int                            column,
-                                                  const char                    *function,
+                                                  const AgvizFrameKey           *frame,
                                                   gboolean                      *inserted,
                                                   GError                       **error);
 /* *@looked_up says whether the file was asked (the function was not known in memory). */

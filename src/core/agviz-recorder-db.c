@@ -106,7 +106,7 @@ static const char *const statement_sql[N_STMTS] = {
                         " execution_id, stack_id, message, detail)"
                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
   [STMT_INSERT_ERROR] = "INSERT INTO errors (origin, wall_ns, type, message, traceback,"
-                        " function_id, trace_id, execution_id, node_id, stack_id)"
+                        " function_id, trace_id, node_id, execution_id, stack_id)"
                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
   [STMT_MAX_SCOPE_ID] = "SELECT coalesce(max(id), 0) FROM scopes",
   [STMT_MAX_NODE_ID] = "SELECT coalesce(max(id), 0) FROM nodes",
@@ -718,45 +718,32 @@ _agviz_recorder_db_intern_stack (AgvizRecorderDb  *self,
 }
 
 static InternStatements
-frame_key (AgvizRecorderDb *self,
-           gint64           file_id,
-           int              line,
-           int              column,
-           const char      *function)
+frame_statements (AgvizRecorderDb     *self,
+                  const AgvizFrameKey *frame)
 {
   InternStatements key = intern_statements (self, STMT_FIND_FRAME, STMT_INSERT_FRAME);
 
-  bind_key_int64 (&key, 1, file_id);
-  bind_key_int64 (&key, 2, line);
-  bind_key_int64 (&key, 3, column);
-  bind_key_text (&key, 4, function);
+  bind_key_int64 (&key, 1, frame->file_id);
+  bind_key_int64 (&key, 2, frame->line);
+  bind_key_int64 (&key, 3, frame->column);
+  bind_key_text (&key, 4, frame->function);
   return key;
 }
 
 gint64
-_agviz_recorder_db_find_frame (AgvizRecorderDb  *self,
-                               gint64            file_id,
-                               int               line,
-                               int               column,
-                               const char       *function,
-                               GError          **error)
+_agviz_recorder_db_find_frame (AgvizRecorderDb      *self,
+                               const AgvizFrameKey  *frame,
+                               GError              **error)
 {
-  InternStatements key = frame_key (self, file_id, line, column, function);
-
-  return run_select_id (self, key.find, error);
+  return run_select_id (self, frame_statements (self, frame).find, error);
 }
 
 gint64
-_agviz_recorder_db_insert_frame (AgvizRecorderDb  *self,
-                                 gint64            file_id,
-                                 int               line,
-                                 int               column,
-                                 const char       *function,
-                                 GError          **error)
+_agviz_recorder_db_insert_frame (AgvizRecorderDb      *self,
+                                 const AgvizFrameKey  *frame,
+                                 GError              **error)
 {
-  InternStatements key = frame_key (self, file_id, line, column, function);
-
-  return run_insert (self, key.insert, "cannot store a frame", error);
+  return run_insert (self, frame_statements (self, frame).insert, "cannot store a frame", error);
 }
 
 gboolean
@@ -854,20 +841,30 @@ _agviz_recorder_db_insert_execution (AgvizRecorderDb       *self,
   return run_insert (self, stmt, "cannot store an execution", error);
 }
 
+/* Binds the ids of the rows an event or an error refers to (0: none), in the order of their
+ * columns in both statements, from parameter @first on. */
+static void
+bind_references (sqlite3_stmt *stmt,
+                 int           first,
+                 const gint64  ids[5])
+{
+  for (int i = 0; i < 5; i++)
+    sqlite3_bind_int64 (stmt, first + i, ids[i]);
+}
+
 gint64
 _agviz_recorder_db_insert_event (AgvizRecorderDb   *self,
                                  const AgvizEvent  *event,
                                  GError           **error)
 {
   sqlite3_stmt *stmt = statement (self, STMT_INSERT_EVENT);
+  const gint64 references[5] = {
+    event->function_id, event->trace_id, event->node_id, event->execution_id, event->stack_id,
+  };
 
   sqlite3_bind_text (stmt, 1, agviz_event_kind_to_string (event->kind), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, event->wall_ns);
-  sqlite3_bind_int64 (stmt, 3, event->function_id);
-  sqlite3_bind_int64 (stmt, 4, event->trace_id);
-  sqlite3_bind_int64 (stmt, 5, event->node_id);
-  sqlite3_bind_int64 (stmt, 6, event->execution_id);
-  sqlite3_bind_int64 (stmt, 7, event->stack_id);
+  bind_references (stmt, 3, references);
   sqlite3_bind_text (stmt, 8, event->message != NULL ? event->message : "", -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 9, event->detail, -1, SQLITE_STATIC);
   return run_insert (self, stmt, "cannot store an event", error);
@@ -879,6 +876,10 @@ _agviz_recorder_db_insert_error (AgvizRecorderDb           *self,
                                  GError                   **error)
 {
   sqlite3_stmt *stmt = statement (self, STMT_INSERT_ERROR);
+  const gint64 references[5] = {
+    recorded->function_id, recorded->trace_id, recorded->node_id, recorded->execution_id,
+    recorded->stack_id,
+  };
 
   sqlite3_bind_text (stmt, 1, agviz_error_origin_to_string (recorded->origin), -1,
                      SQLITE_STATIC);
@@ -886,11 +887,7 @@ _agviz_recorder_db_insert_error (AgvizRecorderDb           *self,
   sqlite3_bind_text (stmt, 3, recorded->type, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, recorded->message, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 5, recorded->traceback, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 6, recorded->function_id);
-  sqlite3_bind_int64 (stmt, 7, recorded->trace_id);
-  sqlite3_bind_int64 (stmt, 8, recorded->execution_id);
-  sqlite3_bind_int64 (stmt, 9, recorded->node_id);
-  sqlite3_bind_int64 (stmt, 10, recorded->stack_id);
+  bind_references (stmt, 6, references);
   return run_insert (self, stmt, "cannot store an error", error);
 }
 

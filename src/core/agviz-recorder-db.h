@@ -55,6 +55,15 @@ typedef enum
   AGVIZ_RECORDER_NAMES_DEVICES,
 } AgvizRecorderNames;
 
+/* What interns a frame. */
+typedef struct
+{
+  gint64      file_id;
+  int         line;
+  int         column;
+  const char *function;
+} AgvizFrameKey;
+
 /* The columns of an open trace's row that may be set (see _agviz_recorder_db_set_trace()). */
 typedef enum
 {
@@ -128,16 +137,10 @@ gint64      _agviz_recorder_db_intern_stack       (AgvizRecorderDb          *sel
 /* Frames apart, because a new one needs its file checked: the id, 0 when there is none, -1 on
  * failure. */
 gint64      _agviz_recorder_db_find_frame         (AgvizRecorderDb          *self,
-                                                   gint64                    file_id,
-                                                   int                       line,
-                                                   int                       column,
-                                                   const char               *function,
+                                                   const AgvizFrameKey      *frame,
                                                    GError                  **error);
 gint64      _agviz_recorder_db_insert_frame       (AgvizRecorderDb          *self,
-                                                   gint64                    file_id,
-                                                   int                       line,
-                                                   int                       column,
-                                                   const char               *function,
+                                                   const AgvizFrameKey      *frame,
                                                    GError                  **error);
 
 /* Stores a source file's text and its @sha256, or only the hash when @text is NULL; an

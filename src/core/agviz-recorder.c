@@ -123,6 +123,16 @@ maybe_commit (AgvizRecorder  *self,
   return commit (self, error);
 }
 
+/* @id, the id of a row just written (0: it was not), once it counts towards the next commit;
+ * 0 when that commit fails. */
+static gint64
+counted_row (AgvizRecorder  *self,
+             gint64          id,
+             GError        **error)
+{
+  return id != 0 && maybe_commit (self, error) ? id : 0;
+}
+
 /* Starts over from what the file holds, whose largest ids are @largest: nothing interned or
  * open, ids from the file's on. */
 static void
@@ -351,9 +361,7 @@ agviz_recorder_add_file (AgvizRecorder  *self,
 
   id = _agviz_recorder_caches_intern_file (self->caches, self->db, host != NULL ? host : "", path,
                                            error);
-  if (id == 0 || !maybe_commit (self, error))
-    return 0;
-  return id;
+  return counted_row (self, id, error);
 }
 
 /* Stores @sha256 of file @file_id, with its @text unless that is NULL. */
@@ -412,6 +420,7 @@ agviz_recorder_add_frame (AgvizRecorder  *self,
                           const char     *function,
                           GError        **error)
 {
+  AgvizFrameKey frame = { file_id, line, column, function != NULL ? function : "" };
   gboolean inserted;
   gint64 id;
 
@@ -424,11 +433,8 @@ agviz_recorder_add_frame (AgvizRecorder  *self,
                                  "a frame cannot have a negative line or column "
                                  "(line %d, column %d)", line, column);
 
-  id = _agviz_recorder_caches_intern_frame (self->caches, self->db, file_id, line, column,
-                                            function != NULL ? function : "", &inserted, error);
-  if (id == 0 || (inserted && !maybe_commit (self, error)))
-    return 0;
-  return id;
+  id = _agviz_recorder_caches_intern_frame (self->caches, self->db, &frame, &inserted, error);
+  return inserted ? counted_row (self, id, error) : id;
 }
 
 gint64
@@ -463,9 +469,7 @@ agviz_recorder_extend_stack (AgvizRecorder  *self,
 
   stack_id = _agviz_recorder_caches_extend_stack (self->caches, self->db, parent_stack_id,
                                                   frame_ids, n_frames, error);
-  if (stack_id == 0 || !maybe_commit (self, error))
-    return 0;
-  return stack_id;
+  return counted_row (self, stack_id, error);
 }
 
 gint64
@@ -490,9 +494,7 @@ agviz_recorder_add_function (AgvizRecorder  *self,
 
   id = _agviz_recorder_caches_intern_function (self->caches, self->db, name, file_id, line,
                                                &looked_up, error);
-  if (id == 0 || (looked_up && !maybe_commit (self, error)))
-    return 0;
-  return id;
+  return looked_up ? counted_row (self, id, error) : id;
 }
 
 gint64
@@ -548,6 +550,17 @@ lookup_open_trace (AgvizRecorder  *self,
                           "trace %" G_GINT64_FORMAT " is not being recorded "
                           "(never begun, already ended, or from another recorder)", trace_id);
   return trace;
+}
+
+/* lookup_open_trace() in a recorder that can still record. */
+static AgvizTraceBuilder *
+usable_open_trace (AgvizRecorder  *self,
+                   gint64          trace_id,
+                   GError        **error)
+{
+  if (!check_usable (self, error))
+    return NULL;
+  return lookup_open_trace (self, trace_id, error);
 }
 
 /* Sets one column of the row of a trace still being recorded. */
@@ -613,9 +626,7 @@ agviz_recorder_add_node (AgvizRecorder  *self,
 
   g_return_val_if_fail (AGVIZ_IS_RECORDER (self), 0);
 
-  if (!check_usable (self, error))
-    return 0;
-  if ((trace = lookup_open_trace (self, trace_id, error)) == NULL)
+  if ((trace = usable_open_trace (self, trace_id, error)) == NULL)
     return 0;
   if (name == NULL || *name == '\0')
     return _agviz_recorder_fail (error, AGVIZ_RECORDER_ERROR_INVALID, "a node needs a name");
@@ -641,12 +652,14 @@ agviz_recorder_add_node (AgvizRecorder  *self,
                                  "trace %" G_GINT64_FORMAT " already has a node named %s",
                                  trace_id, name);
 
-  node.op_type_id = _agviz_recorder_caches_intern_op_type (self->caches, self->db, op_type, error);
+  node.op_type_id = _agviz_recorder_caches_intern_name (self->caches, self->db,
+                                                        AGVIZ_RECORDER_NAMES_OP_TYPES, op_type, error);
   if (node.op_type_id == 0)
     return 0;
   if (device != NULL && *device != '\0')
     {
-      node.device_id = _agviz_recorder_caches_intern_device (self->caches, self->db, device, error);
+      node.device_id = _agviz_recorder_caches_intern_name (self->caches, self->db,
+                                                           AGVIZ_RECORDER_NAMES_DEVICES, device, error);
       if (node.device_id == 0)
         return 0;
     }
@@ -678,9 +691,7 @@ agviz_recorder_find_node (AgvizRecorder  *self,
   g_return_val_if_fail (AGVIZ_IS_RECORDER (self), 0);
   g_return_val_if_fail (name != NULL, 0);
 
-  if (!check_usable (self, error))
-    return 0;
-  if ((trace = lookup_open_trace (self, trace_id, error)) == NULL)
+  if ((trace = usable_open_trace (self, trace_id, error)) == NULL)
     return 0;
   return _agviz_trace_builder_find_node (trace, name);
 }
@@ -723,9 +734,7 @@ agviz_recorder_set_node_stack (AgvizRecorder  *self,
 
   g_return_val_if_fail (AGVIZ_IS_RECORDER (self), FALSE);
 
-  if (!check_usable (self, error))
-    return FALSE;
-  if ((trace = lookup_open_trace (self, trace_id, error)) == NULL)
+  if ((trace = usable_open_trace (self, trace_id, error)) == NULL)
     return FALSE;
   if (!check_node_in_trace (self, trace_id, node_id, error) ||
       !_agviz_recorder_caches_check_stack (self->caches, self->db, stack_id, error))
@@ -749,9 +758,7 @@ agviz_recorder_add_edge (AgvizRecorder  *self,
 
   g_return_val_if_fail (AGVIZ_IS_RECORDER (self), FALSE);
 
-  if (!check_usable (self, error))
-    return FALSE;
-  if ((trace = lookup_open_trace (self, trace_id, error)) == NULL)
+  if ((trace = usable_open_trace (self, trace_id, error)) == NULL)
     return FALSE;
   if (src_output < -1 || dst_input < 0)
     return _agviz_recorder_fail (error, AGVIZ_RECORDER_ERROR_INVALID,
@@ -780,9 +787,7 @@ agviz_recorder_add_call (AgvizRecorder  *self,
 
   g_return_val_if_fail (AGVIZ_IS_RECORDER (self), FALSE);
 
-  if (!check_usable (self, error))
-    return FALSE;
-  if ((trace = lookup_open_trace (self, trace_id, error)) == NULL)
+  if ((trace = usable_open_trace (self, trace_id, error)) == NULL)
     return FALSE;
   if (role == NULL || *role == '\0' || callee_graph_name == NULL || *callee_graph_name == '\0')
     return _agviz_recorder_fail (error, AGVIZ_RECORDER_ERROR_INVALID,
@@ -808,9 +813,7 @@ agviz_recorder_end_trace (AgvizRecorder     *self,
 
   g_return_val_if_fail (AGVIZ_IS_RECORDER (self), FALSE);
 
-  if (!check_usable (self, error))
-    return FALSE;
-  if ((trace = lookup_open_trace (self, trace_id, error)) == NULL)
+  if ((trace = usable_open_trace (self, trace_id, error)) == NULL)
     return FALSE;
   if (status != AGVIZ_TRACE_STATUS_COMPLETE && status != AGVIZ_TRACE_STATUS_FAILED)
     return _agviz_recorder_fail (error, AGVIZ_RECORDER_ERROR_INVALID,
@@ -871,34 +874,35 @@ agviz_recorder_add_execution (AgvizRecorder         *self,
     return 0;
 
   if (!is_call &&
-      (op_type_id = _agviz_recorder_caches_intern_op_type (self->caches, self->db,
-                                                           execution->op_type, error)) == 0)
+      (op_type_id = _agviz_recorder_caches_intern_name (self->caches, self->db,
+                                                        AGVIZ_RECORDER_NAMES_OP_TYPES,
+                                                        execution->op_type, error)) == 0)
     return 0;
   if (execution->device != NULL && *execution->device != '\0' &&
-      (device_id = _agviz_recorder_caches_intern_device (self->caches, self->db,
-                                                         execution->device, error)) == 0)
+      (device_id = _agviz_recorder_caches_intern_name (self->caches, self->db,
+                                                       AGVIZ_RECORDER_NAMES_DEVICES,
+                                                       execution->device, error)) == 0)
     return 0;
 
   seq = execution->seq > 0 ? execution->seq : self->next_seq;
   self->next_seq = MAX (self->next_seq, seq + 1);
 
   id = _agviz_recorder_db_insert_execution (self->db, seq, execution, op_type_id, device_id, error);
-  if (id == 0 || !maybe_commit (self, error))
-    return 0;
-  return id;
+  return counted_row (self, id, error);
 }
 
-/* Checks the rows an event, error or summary refers to (0: none).  What this recorder made is
- * known without asking the file: the nodes of this session (written or in an open trace), and the
- * traces and stacks it handed out; the rest is one prepared look-up each. */
+/* Begins writing an event, error or summary, checking the rows it refers to (0: none).  What
+ * this recorder made is known without asking the file: the nodes of this session (written or in
+ * an open trace), and the traces and stacks it handed out; the rest is one prepared look-up
+ * each. */
 static gboolean
-check_optional_ids (AgvizRecorder  *self,
-                    gint64          execution_id,
-                    gint64          node_id,
-                    gint64          trace_id,
-                    gint64          function_id,
-                    gint64          stack_id,
-                    GError        **error)
+begin_referring_row (AgvizRecorder  *self,
+                     gint64          execution_id,
+                     gint64          node_id,
+                     gint64          trace_id,
+                     gint64          function_id,
+                     gint64          stack_id,
+                     GError        **error)
 {
   const struct { gint64 id; AgvizRecorderTable table; gboolean known; } refs[] = {
     { execution_id, AGVIZ_RECORDER_TABLE_EXECUTIONS, FALSE },
@@ -911,6 +915,8 @@ check_optional_ids (AgvizRecorder  *self,
       _agviz_recorder_caches_stack_is_known (self->caches, stack_id) },
   };
 
+  if (!_agviz_recorder_db_begin (self->db, error))
+    return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (refs); i++)
     if (refs[i].id != 0 && !refs[i].known &&
         !_agviz_recorder_db_check_row (self->db, refs[i].table, refs[i].id, error))
@@ -923,8 +929,6 @@ agviz_recorder_add_tensor_summary (AgvizRecorder             *self,
                                    const AgvizTensorSummary  *summary,
                                    GError                   **error)
 {
-  gint64 id;
-
   g_return_val_if_fail (AGVIZ_IS_RECORDER (self), 0);
   g_return_val_if_fail (summary != NULL, 0);
 
@@ -936,14 +940,10 @@ agviz_recorder_add_tensor_summary (AgvizRecorder             *self,
   if (summary->output_slot < 0)
     return _agviz_recorder_fail (error, AGVIZ_RECORDER_ERROR_INVALID,
                                  "a tensor summary's output slot cannot be negative");
-  if (!_agviz_recorder_db_begin (self->db, error) ||
-      !check_optional_ids (self, summary->execution_id, summary->node_id, 0, 0, 0, error))
+  if (!begin_referring_row (self, summary->execution_id, summary->node_id, 0, 0, 0, error))
     return 0;
-
-  id = _agviz_recorder_db_queue_tensor_summary (self->db, summary, error);
-  if (id == 0 || !maybe_commit (self, error))
-    return 0;
-  return id;
+  return counted_row (self, _agviz_recorder_db_queue_tensor_summary (self->db, summary, error),
+                      error);
 }
 
 gint64
@@ -951,8 +951,6 @@ agviz_recorder_add_event (AgvizRecorder     *self,
                           const AgvizEvent  *event,
                           GError           **error)
 {
-  gint64 id;
-
   g_return_val_if_fail (AGVIZ_IS_RECORDER (self), 0);
   g_return_val_if_fail (event != NULL, 0);
 
@@ -961,15 +959,10 @@ agviz_recorder_add_event (AgvizRecorder     *self,
   if ((guint) event->kind > AGVIZ_EVENT_WARNING)
     return _agviz_recorder_fail (error, AGVIZ_RECORDER_ERROR_INVALID, "unknown event kind %d",
                                  (int) event->kind);
-  if (!_agviz_recorder_db_begin (self->db, error) ||
-      !check_optional_ids (self, event->execution_id, event->node_id, event->trace_id,
-                           event->function_id, event->stack_id, error))
+  if (!begin_referring_row (self, event->execution_id, event->node_id, event->trace_id,
+                            event->function_id, event->stack_id, error))
     return 0;
-
-  id = _agviz_recorder_db_insert_event (self->db, event, error);
-  if (id == 0 || !maybe_commit (self, error))
-    return 0;
-  return id;
+  return counted_row (self, _agviz_recorder_db_insert_event (self->db, event, error), error);
 }
 
 gint64
@@ -977,8 +970,6 @@ agviz_recorder_add_error (AgvizRecorder             *self,
                           const AgvizRecordedError  *recorded,
                           GError                   **error)
 {
-  gint64 id;
-
   g_return_val_if_fail (AGVIZ_IS_RECORDER (self), 0);
   g_return_val_if_fail (recorded != NULL, 0);
 
@@ -990,15 +981,10 @@ agviz_recorder_add_error (AgvizRecorder             *self,
   if ((guint) recorded->origin > AGVIZ_ERROR_ORIGIN_IMPORTER)
     return _agviz_recorder_fail (error, AGVIZ_RECORDER_ERROR_INVALID, "unknown error origin %d",
                                  (int) recorded->origin);
-  if (!_agviz_recorder_db_begin (self->db, error) ||
-      !check_optional_ids (self, recorded->execution_id, recorded->node_id, recorded->trace_id,
-                           recorded->function_id, recorded->stack_id, error))
+  if (!begin_referring_row (self, recorded->execution_id, recorded->node_id, recorded->trace_id,
+                            recorded->function_id, recorded->stack_id, error))
     return 0;
-
-  id = _agviz_recorder_db_insert_error (self->db, recorded, error);
-  if (id == 0 || !maybe_commit (self, error))
-    return 0;
-  return id;
+  return counted_row (self, _agviz_recorder_db_insert_error (self->db, recorded, error), error);
 }
 
 void
