@@ -18,15 +18,16 @@
 #include "agviz-scene.h"
 #include "agviz-scene-private.h"
 #include "agviz-edge-list.h"
-#include "agviz-trace-file-private.h"
+#include "agviz-graph-rules.h"
+#include "agviz-scope-edges.h"
 
 G_DEFINE_QUARK (agviz-scene-error-quark, agviz_scene_error)
 
 /* Traces with fewer than AGVIZ_SCOPE_EDGES_MIN_NODES nodes are read whole: it takes milliseconds,
  * and every item then exists for walks over item->children (the GUI's search box). */
 
-/* Edges between two child items of one loaded scope, merged per pair (a scope_edges row), or one
- * edge between two of its own nodes. */
+/* Edges between two items: of one loaded scope, merged per pair (a scope_edges row), or one edge
+ * (between two of its own nodes, or of a trace read whole). */
 typedef struct
 {
   AgvizSceneItem *src;
@@ -205,18 +206,12 @@ static gint64
 split_numeric_suffix (const char *name,
                       gsize      *base_length)
 {
-  gsize length = strlen (name), digits = length;
+  /* More digits than this are not a counter: not a series member. */
+  gint64 number = _agviz_graph_rules_numeric_suffix (name, 9, base_length);
 
-  while (digits > 0 && g_ascii_isdigit (name[digits - 1]))
-    digits--;
-  /* Too many digits to be a counter (or nothing but digits): not a series member. */
-  if (digits == length || digits == 0 || length - digits > 9)
-    {
-      *base_length = length;
-      return -1;
-    }
-  *base_length = digits;
-  return g_ascii_strtoll (name + digits, NULL, 10);
+  if (number < 0)
+    *base_length = strlen (name);
+  return number;
 }
 
 static int
@@ -260,16 +255,6 @@ parse_output_elements (gconstpointer attrs,
   if (value == NULL)
     return -1;
   return _agviz_output_elements_parse (g_variant_get_string (value, NULL));
-}
-
-static gboolean
-is_reference_input (const AgvizSceneItem *dst,
-                    int                   dst_input)
-{
-  /* TensorBoard's rule: the first input of an assignment or scatter is the variable it changes. */
-  return dst_input == 0 && dst->op_type != NULL &&
-         (g_str_has_prefix (dst->op_type, "Assign") || g_str_has_prefix (dst->op_type, "Scatter") ||
-          g_str_has_prefix (dst->op_type, "ResourceScatter"));
 }
 
 typedef struct
@@ -380,29 +365,30 @@ add_edge_row (const AgvizEdge *edge,
   if (scene_edge.src == NULL || scene_edge.dst == NULL || scene_edge.src == scene_edge.dst)
     return TRUE;
   scene_edge.src_output = edge->src_output;
-  scene_edge.reference = is_reference_input (scene_edge.dst, edge->dst_input);
+  scene_edge.reference = _agviz_graph_rules_is_reference_input (scene_edge.dst->op_type,
+                                                                edge->dst_input);
   g_array_append_val (state->scene->edges, scene_edge);
   return TRUE;
 }
 
-/* An op named like a sibling scope ("dense" beside "dense/MatMul") goes inside that scope, shown
- * as "(dense)", the way TensorBoard does: otherwise two boxes would claim one name. */
+/* Moves the ops of @container named like a sibling scope inside that scope, shown as "(name)"
+ * (the sibling-scope rule of agviz-graph-rules.h). */
 static void
 move_shadowed_ops (AgvizSceneItem *container)
 {
-  g_autoptr(GHashTable) scope_names = NULL;
+  g_autoptr(AgvizSiblingScopes) scopes = NULL;
   g_autoptr(GPtrArray) kept = NULL;
 
   if (!is_container (container))
     return;
-  scope_names = g_hash_table_new (g_str_hash, g_str_equal);
+  scopes = _agviz_sibling_scopes_new ();
   for (guint i = 0; i < container->children->len; i++)
     {
       AgvizSceneItem *child = g_ptr_array_index (container->children, i);
       if (child->kind == AGVIZ_SCENE_ITEM_SCOPE)
-        g_hash_table_insert (scope_names, child->name, child);
+        _agviz_sibling_scopes_add (scopes, container, child->name, child);
     }
-  if (g_hash_table_size (scope_names) == 0)
+  if (_agviz_sibling_scopes_size (scopes) == 0)
     return;
 
   kept = g_ptr_array_sized_new (container->children->len);
@@ -410,7 +396,8 @@ move_shadowed_ops (AgvizSceneItem *container)
     {
       AgvizSceneItem *child = g_ptr_array_index (container->children, i);
       AgvizSceneItem *scope = child->kind == AGVIZ_SCENE_ITEM_OP
-                              ? g_hash_table_lookup (scope_names, child->name) : NULL;
+                              ? _agviz_sibling_scopes_find_shown_in (scopes, container, child->name)
+                              : NULL;
 
       if (scope == NULL)
         {
@@ -636,35 +623,15 @@ pair_equal (gconstpointer a,
   return x[0] == y[0] && x[1] == y[1];
 }
 
-static int
-compare_guint (gconstpointer a,
-               gconstpointer b)
-{
-  guint x = *(const guint *) a, y = *(const guint *) b;
-  return x < y ? -1 : x > y;
-}
-
-static double
-quartile (GArray *sorted,
-          double  q)
-{
-  double position = q * (sorted->len - 1);
-  guint low = (guint) position;
-  guint high = MIN (low + 1, sorted->len - 1);
-  double frac = position - low;
-
-  return g_array_index (sorted, guint, low) * (1 - frac) + g_array_index (sorted, guint, high) * frac;
-}
-
-/* TensorBoard's extractHighDegrees: in scopes of 15+ children, degree >= 5 and an outlier above
- * Q3 + k(Q3 - Q1) (k = 1 for in-degree, 4 for out-degree); plus NoOp sinks. */
+/* Marks the auxiliary children of @container (see _agviz_graph_rules_is_auxiliary()), in
+ * containers of at least aux_min_children children. */
 static void
 mark_auxiliary (AgvizScene     *self,
                 AgvizSceneItem *container)
 {
   g_autoptr(GArray) ins = NULL;
   g_autoptr(GArray) outs = NULL;
-  double in_limit, out_limit;
+  AgvizDegreeLimits limits;
   guint n = container->children->len;
 
   if (n < self->options.aux_min_children)
@@ -677,23 +644,37 @@ mark_auxiliary (AgvizScene     *self,
       g_array_append_val (ins, child->in_degree);
       g_array_append_val (outs, child->out_degree);
     }
-  g_array_sort (ins, compare_guint);
-  g_array_sort (outs, compare_guint);
-  in_limit = quartile (ins, 0.75) + (quartile (ins, 0.75) - quartile (ins, 0.25));
-  out_limit = quartile (outs, 0.75) + 4 * (quartile (outs, 0.75) - quartile (outs, 0.25));
+  _agviz_graph_rules_degree_limits (ins, outs, &limits);
 
   for (guint i = 0; i < n; i++)
     {
       AgvizSceneItem *child = g_ptr_array_index (container->children, i);
-      gboolean noop_sink = child->kind == AGVIZ_SCENE_ITEM_OP &&
-                           g_strcmp0 (child->op_type, "NoOp") == 0 && child->out_degree == 0 &&
-                           child->in_degree > 0;
 
-      if (noop_sink ||
-          (child->in_degree >= self->options.aux_min_degree && child->in_degree > in_limit) ||
-          (child->out_degree >= self->options.aux_min_degree && child->out_degree > out_limit))
+      if (_agviz_graph_rules_is_auxiliary (&limits, self->options.aux_min_degree,
+                                           child->kind == AGVIZ_SCENE_ITEM_OP ? child->op_type : NULL,
+                                           child->in_degree, child->out_degree))
         child->auxiliary = TRUE;
     }
+}
+
+/* Counts the edge from @src to @dst in the degrees of the sides of its ends, once per pair of
+ * sides in @seen_pairs: degrees count distinct neighbours among siblings, as TensorBoard's
+ * metagraph does. */
+static void
+count_degree (GHashTable     *seen_pairs,
+              AgvizSceneItem *src,
+              AgvizSceneItem *dst)
+{
+  AgvizSceneItem *a_side, *b_side, **pair;
+
+  edge_container (src, dst, &a_side, &b_side);
+  pair = g_new (AgvizSceneItem *, 2);
+  pair[0] = a_side;
+  pair[1] = b_side;
+  if (!g_hash_table_add (seen_pairs, pair))
+    return;
+  a_side->out_degree++;
+  b_side->in_degree++;
 }
 
 /* Cuts a container's main (non-auxiliary) children into sections of at most the cap, nested
@@ -754,20 +735,21 @@ typedef struct
   gboolean        mixed;         /* not a pure embedding of one sibling */
 } Embedding;
 
-/* Whether @item may become an annotation: a Const (an input) or a *Summary op (an output). */
+/* Whether @item may become an annotation (an op of a type _agviz_graph_rules_annotation_kind()
+ * allows, which is a box of its own in every other way); *@out: one drawn after its host. */
 static gboolean
 is_annotation_type (const AgvizSceneItem *item,
                     gboolean             *out)
 {
-  if (item->kind != AGVIZ_SCENE_ITEM_OP || item->op_type == NULL || item->shadowed ||
-      item->callees != NULL || item->children != NULL)
+  AgvizAnnotationKind kind;
+
+  if (item->kind != AGVIZ_SCENE_ITEM_OP || item->shadowed || item->callees != NULL ||
+      item->children != NULL)
     return FALSE;
-  if (strcmp (item->op_type, "Const") == 0)
-    *out = FALSE;
-  else if (g_str_has_suffix (item->op_type, "Summary"))
-    *out = TRUE;
-  else
+  kind = _agviz_graph_rules_annotation_kind (item->op_type);
+  if (kind == AGVIZ_ANNOTATION_NONE)
     return FALSE;
+  *out = kind == AGVIZ_ANNOTATION_OUT;
   return TRUE;
 }
 
@@ -833,7 +815,7 @@ extract_annotations (AgvizSceneItem *container,
 {
   g_autoptr(GPtrArray) kept = NULL;
   g_autoptr(GPtrArray) hosts = NULL;
-  gboolean out;
+  gboolean out = FALSE;
 
   if (g_hash_table_size (embeddings) == 0)
     return;
@@ -926,21 +908,12 @@ structure_subtree (AgvizScene     *self,
     }
   assign_depths (root);
 
-  /* Degrees count distinct neighbours among siblings, as TensorBoard's metagraph does. */
   seen_pairs = g_hash_table_new_full (pair_hash, pair_equal, g_free, NULL);
   for (guint e = first_edge; e < self->edges->len; e++)
     {
       SceneEdge *edge = &g_array_index (self->edges, SceneEdge, e);
-      AgvizSceneItem *a_side, *b_side, **pair;
 
-      edge_container (edge->src, edge->dst, &a_side, &b_side);
-      pair = g_new (AgvizSceneItem *, 2);
-      pair[0] = a_side;
-      pair[1] = b_side;
-      if (!g_hash_table_add (seen_pairs, pair))
-        continue;
-      a_side->out_degree++;
-      b_side->in_degree++;
+      count_degree (seen_pairs, edge->src, edge->dst);
     }
 
   if (self->options.annotations)
@@ -982,7 +955,7 @@ compare_gint64 (gconstpointer a,
   return x < y ? -1 : x > y;
 }
 
-static guint
+static void
 count_degrees (GArray *edges)
 {
   g_autoptr(GHashTable) seen_pairs = g_hash_table_new_full (pair_hash, pair_equal, g_free, NULL);
@@ -990,18 +963,9 @@ count_degrees (GArray *edges)
   for (guint e = 0; e < edges->len; e++)
     {
       LazyEdge *edge = &g_array_index (edges, LazyEdge, e);
-      AgvizSceneItem *a_side, *b_side, **pair;
 
-      edge_container (edge->src, edge->dst, &a_side, &b_side);
-      pair = g_new (AgvizSceneItem *, 2);
-      pair[0] = a_side;
-      pair[1] = b_side;
-      if (!g_hash_table_add (seen_pairs, pair))
-        continue;
-      a_side->out_degree++;
-      b_side->in_degree++;
+      count_degree (seen_pairs, edge->src, edge->dst);
     }
-  return g_hash_table_size (seen_pairs);
 }
 
 /* The item a scope_edges end stands for: a node id, or minus a child scope's id. */
@@ -1119,12 +1083,16 @@ load_scope (AgvizScene      *self,
     return FALSE;
 
   {
-    g_autoptr(GHashTable) scope_names = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autoptr(AgvizSiblingScopes) sub_scopes = _agviz_sibling_scopes_new ();
     GHashTableIter iter;
     gpointer key, value;
 
     for (guint i = 0; i < scopes->len; i++)
-      g_hash_table_add (scope_names, ((AgvizScope *) g_ptr_array_index (scopes, i))->name);
+      {
+        AgvizScope *scope = g_ptr_array_index (scopes, i);
+
+        _agviz_sibling_scopes_add (sub_scopes, container, scope->name, scope);
+      }
     /* The nodes shown here, whose edges among themselves have no scope_edges row: not those that
      * move into a sub-scope of their name (their edges are rows, as the recorder shows them
      * there), but those moved in from the parent. */
@@ -1134,7 +1102,7 @@ load_scope (AgvizScene      *self,
         AgvizSceneItem *node = value;
 
         if (node->parent == container && !node->shadowed &&
-            g_hash_table_contains (scope_names, node->name))
+            _agviz_sibling_scopes_find_shown_in (sub_scopes, container, node->name) != NULL)
           continue;
         g_array_append_val (node_ids, *(gint64 *) key);
       }
@@ -1177,7 +1145,8 @@ load_scope (AgvizScene      *self,
 
       if (edge.src == NULL || edge.dst == NULL || edge.src == edge.dst)
         continue;
-      edge.reference_count = is_reference_input (edge.dst, raw->dst_input);
+      edge.reference_count = _agviz_graph_rules_is_reference_input (edge.dst->op_type,
+                                                                    raw->dst_input);
       if (raw->src_output == 0 && edge.src->output_elements >= 0)
         edge.tensor_elements = edge.src->output_elements;
       g_array_append_val (edges, edge);
@@ -1780,8 +1749,9 @@ agviz_scene_find_node (AgvizScene  *self,
   item = agviz_scene_find (self, path, error);
   if (item != NULL && item->kind == AGVIZ_SCENE_ITEM_SCOPE)
     {
-      const char *slash = strrchr (path, '/');
-      AgvizSceneItem *own = find_child (item, slash != NULL ? slash + 1 : path, FALSE);
+      gsize scope_length;
+      AgvizSceneItem *own = find_child (item, _agviz_graph_rules_split_name (path, &scope_length),
+                                        FALSE);
 
       /* The op the scope shadows, moved inside it, is the node of that name. */
       if (own != NULL && own->shadowed)
@@ -1856,51 +1826,44 @@ find_metaedge (AgvizScene     *self,
     }
 }
 
-/* The metaedges inside the scopes read one at a time: each loaded scope's edges between its
- * children, placed where series and sections put their ends. */
+/* Adds @edges (one edge, or a bundle read per scope) to the metaedge between the sides of their
+ * ends in the container holding both, when that container is expanded and visible; edges of an
+ * auxiliary end are only counted, and an annotation's are told in its title, beside its host. */
 static void
-collect_lazy_edges (AgvizScene *self,
-                    GHashTable *by_pair)
+add_to_metaedge (AgvizScene     *self,
+                 GHashTable     *by_pair,
+                 const LazyEdge *edges)
 {
-  GHashTableIter iter;
-  gpointer value;
+  AgvizSceneItem *a_side, *b_side, *container;
+  AgvizSceneEdge *meta;
 
-  g_hash_table_iter_init (&iter, self->lazy_edges);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
+  container = edge_container (edges->src, edges->dst, &a_side, &b_side);
+  if (!container->expanded || !agviz_scene_item_is_visible (container) ||
+      a_side->annotation || b_side->annotation)
+    return;
+  if (a_side->auxiliary || b_side->auxiliary)
     {
-      GArray *edges = value;
-
-      for (guint e = 0; e < edges->len; e++)
-        {
-          LazyEdge *edge = &g_array_index (edges, LazyEdge, e);
-          AgvizSceneItem *a_side, *b_side, *container;
-          AgvizSceneEdge *meta;
-
-          container = edge_container (edge->src, edge->dst, &a_side, &b_side);
-          if (!container->expanded || !agviz_scene_item_is_visible (container) ||
-              a_side->annotation || b_side->annotation)
-            continue;
-          if (a_side->auxiliary || b_side->auxiliary)
-            {
-              guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->aux_counts, container));
-              g_hash_table_insert (self->aux_counts, container, GUINT_TO_POINTER (n + edge->count));
-              continue;
-            }
-          meta = find_metaedge (self, by_pair, container, a_side, b_side);
-          meta->count += edge->count;
-          meta->control_count += edge->control_count;
-          meta->reference_count += edge->reference_count;
-          if (edge->tensor_elements >= 0)
-            meta->tensor_elements = MAX (meta->tensor_elements, 0) + edge->tensor_elements;
-        }
+      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->aux_counts, container));
+      g_hash_table_insert (self->aux_counts, container, GUINT_TO_POINTER (n + edges->count));
+      return;
     }
+  meta = find_metaedge (self, by_pair, container, a_side, b_side);
+  meta->count += edges->count;
+  meta->control_count += edges->control_count;
+  meta->reference_count += edges->reference_count;
+  if (edges->tensor_elements >= 0)
+    meta->tensor_elements = MAX (meta->tensor_elements, 0) + edges->tensor_elements;
 }
 
-/* One pass over every edge fills the metaedges of all visible expanded containers. */
+/* One pass over every edge fills the metaedges of all visible expanded containers: the edges of
+ * the traces read whole, then those inside the scopes read one at a time, placed where series
+ * and sections put their ends. */
 static void
 collect_edges (AgvizScene *self)
 {
   g_autoptr(GHashTable) by_pair = g_hash_table_new_full (pair_hash, pair_equal, g_free, NULL);
+  GHashTableIter iter;
+  gpointer value;
 
   self->edge_cache = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
   self->aux_counts = g_hash_table_new (NULL, NULL);
@@ -1908,54 +1871,26 @@ collect_edges (AgvizScene *self)
   for (guint e = 0; e < self->edges->len; e++)
     {
       SceneEdge *edge = &g_array_index (self->edges, SceneEdge, e);
-      AgvizSceneItem *a_side, *b_side, *container, **pair;
-      AgvizSceneEdge *meta;
-      GArray *list;
-      gpointer index;
+      LazyEdge one = {
+        .src = edge->src,
+        .dst = edge->dst,
+        .count = 1,
+        .control_count = edge->src_output < 0,
+        .reference_count = edge->reference,
+        .tensor_elements = edge->src_output == 0 ? edge->src->output_elements : -1,
+      };
 
-      container = edge_container (edge->src, edge->dst, &a_side, &b_side);
-      /* An annotation's edges are told in its title, beside its host. */
-      if (!container->expanded || !agviz_scene_item_is_visible (container) ||
-          a_side->annotation || b_side->annotation)
-        continue;
-      if (a_side->auxiliary || b_side->auxiliary)
-        {
-          guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->aux_counts, container));
-          g_hash_table_insert (self->aux_counts, container, GUINT_TO_POINTER (n + 1));
-          continue;
-        }
-
-      list = g_hash_table_lookup (self->edge_cache, container);
-      if (list == NULL)
-        {
-          list = g_array_new (FALSE, TRUE, sizeof (AgvizSceneEdge));
-          g_hash_table_insert (self->edge_cache, container, list);
-        }
-      pair = g_new (AgvizSceneItem *, 2);
-      pair[0] = a_side;
-      pair[1] = b_side;
-      if (g_hash_table_lookup_extended (by_pair, pair, NULL, &index))
-        {
-          g_free (pair);
-          meta = &g_array_index (list, AgvizSceneEdge, GPOINTER_TO_UINT (index));
-        }
-      else
-        {
-          AgvizSceneEdge fresh = { .src = a_side, .dst = b_side, .tensor_elements = -1 };
-
-          g_array_append_val (list, fresh);
-          g_hash_table_insert (by_pair, pair, GUINT_TO_POINTER (list->len - 1));
-          meta = &g_array_index (list, AgvizSceneEdge, list->len - 1);
-        }
-      meta->count++;
-      if (edge->src_output < 0)
-        meta->control_count++;
-      if (edge->reference)
-        meta->reference_count++;
-      if (edge->src_output == 0 && edge->src->output_elements >= 0)
-        meta->tensor_elements = MAX (meta->tensor_elements, 0) + edge->src->output_elements;
+      add_to_metaedge (self, by_pair, &one);
     }
-  collect_lazy_edges (self, by_pair);
+
+  g_hash_table_iter_init (&iter, self->lazy_edges);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      GArray *edges = value;
+
+      for (guint e = 0; e < edges->len; e++)
+        add_to_metaedge (self, by_pair, &g_array_index (edges, LazyEdge, e));
+    }
 }
 
 GArray *

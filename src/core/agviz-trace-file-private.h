@@ -7,10 +7,6 @@ G_BEGIN_DECLS
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
-/* Traces of at least this many nodes get per-scope edge aggregates from the recorder and are read
- * one scope at a time by the scene; smaller ones are read whole (milliseconds). */
-#define AGVIZ_SCOPE_EDGES_MIN_NODES 20000
-
 typedef enum
 {
   _AGVIZ_OPEN_READ_ONLY,

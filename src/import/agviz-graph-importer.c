@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "agviz-graph-importer.h"
+#include "agviz-graph-rules.h"
 #include "agviz-proto-decoder.h"
 #include "agviz-string-hash.h"
 #include "agviz-tf-values.h"
@@ -252,15 +253,14 @@ static gint64
 trailing_number (const char *name,
                  gsize      *digits_start)
 {
-  gsize length = strlen (name), i = length;
+  gsize start = 0;
+  gint64 number = _agviz_graph_rules_numeric_suffix (name, 18, &start);
 
-  while (i > 0 && g_ascii_isdigit (name[i - 1]))
-    i--;
-  if (i == length || i == 0 || name[i - 1] != '_' || length - i > 18)
+  if (number < 0 || name[start - 1] != '_')
     return -1;
   if (digits_start != NULL)
-    *digits_start = i - 1;
-  return g_ascii_strtoll (name + i, NULL, 10);
+    *digits_start = start - 1;
+  return number;
 }
 
 char *
