@@ -43,23 +43,6 @@ void      _agviz_import_progress         (AgvizImportContext *ctx,
                                           goffset             total,
                                           guint64             records);
 
-/* Builds with AddressSanitizer bring an allocator of their own: no heap to ready there. */
-#if defined(__SANITIZE_ADDRESS__)
-#define AGVIZ_IMPORT_UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define AGVIZ_IMPORT_UNDER_ASAN 1
-#endif
-#endif
-#ifndef AGVIZ_IMPORT_UNDER_ASAN
-#define AGVIZ_IMPORT_UNDER_ASAN 0
-#endif
-
-/* Readies the C heap for importing @source_bytes of sources (agviz-import-memory.c): TRUE when
- * it did, and then _agviz_import_memory_release() must follow the import.  Thread-safe. */
-gboolean  _agviz_import_memory_prepare   (guint64             source_bytes);
-void      _agviz_import_memory_release   (void);
-
 /* Reads a whole file, refusing ones larger than @max_size (errors in AGVIZ_IMPORT_ERROR). */
 char     *_agviz_import_read_file        (const char         *path,
                                           gsize               max_size,

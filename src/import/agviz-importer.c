@@ -13,6 +13,7 @@
 
 #include "agviz-crc32c.h"
 #include "agviz-error-text.h"
+#include "agviz-import-memory-private.h"
 #include "agviz-importer-private.h"
 #include "agviz-proto-decoder.h"
 #include "agviz-text-format.h"
@@ -29,6 +30,7 @@ struct _AgvizImporter
 
   AgvizRecorder           *recorder;
   gboolean                 force;
+  gboolean                 tune_heap;
   char                    *debug_info_path;
   char                    *error_log_path;
   AgvizImportProgressFunc  progress_func;
@@ -87,6 +89,14 @@ agviz_importer_set_force (AgvizImporter *self,
 {
   g_return_if_fail (AGVIZ_IS_IMPORTER (self));
   self->force = force;
+}
+
+void
+agviz_importer_set_tune_heap (AgvizImporter *self,
+                              gboolean       tune_heap)
+{
+  g_return_if_fail (AGVIZ_IS_IMPORTER (self));
+  self->tune_heap = tune_heap;
 }
 
 void
@@ -1086,50 +1096,6 @@ import_source (AgvizImportContext  *ctx,
     }
 }
 
-/* The bytes a source's import will read: the file (and its GraphDebugInfo beside it), or the
- * regular files of a directory, looked for a few levels down and no further than
- * @entries_left entries: an estimate for readying memory, not a promise. */
-static guint64
-source_bytes_below (const char *path,
-                    guint       depth,
-                    guint      *entries_left)
-{
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-  GStatBuf st;
-  guint64 bytes = 0;
-
-  if (g_stat (path, &st) != 0)
-    return 0;
-  if (S_ISREG (st.st_mode))
-    return (guint64) st.st_size;
-  if (!S_ISDIR (st.st_mode) || depth == 0 || (dir = g_dir_open (path, 0, NULL)) == NULL)
-    return 0;
-  while (*entries_left > 0 && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      (*entries_left)--;
-      bytes += source_bytes_below (child, depth - 1, entries_left);
-    }
-  return bytes;
-}
-
-static guint64
-estimate_source_bytes (const char *path,
-                       const char *debug_info_path)
-{
-  g_autofree char *beside = g_strconcat (path, ".debug", NULL);
-  guint entries_left = 10000;
-  guint64 bytes = source_bytes_below (path, 4, &entries_left);
-
-  if (debug_info_path != NULL)
-    bytes += source_bytes_below (debug_info_path, 0, &entries_left);
-  else if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    bytes += source_bytes_below (beside, 0, &entries_left);
-  return bytes;
-}
-
 static gboolean
 import_in_batch (AgvizImporter      *self,
                  const char         *path,
@@ -1216,7 +1182,7 @@ agviz_importer_import (AgvizImporter  *self,
                        GError        **error)
 {
   AgvizSourceFormat format;
-  gboolean memory_prepared, ok;
+  gboolean heap_tuned, ok;
 
   g_return_val_if_fail (AGVIZ_IS_IMPORTER (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -1225,10 +1191,11 @@ agviz_importer_import (AgvizImporter  *self,
   if (format == AGVIZ_SOURCE_FORMAT_UNKNOWN)
     return FALSE;
 
-  memory_prepared = _agviz_import_memory_prepare (estimate_source_bytes (path,
-                                                                         self->debug_info_path));
+  heap_tuned = self->tune_heap &&
+               _agviz_import_memory_begin (_agviz_import_memory_estimate_source_bytes (
+                                             path, self->debug_info_path));
   ok = import_in_batch (self, path, format, error);
-  if (memory_prepared)
-    _agviz_import_memory_release ();
+  if (heap_tuned)
+    _agviz_import_memory_end ();
   return ok;
 }

@@ -66,6 +66,15 @@ AgvizImporter     *agviz_importer_new               (AgvizRecorder        *recor
 /* Keep going past CRC mismatches (skipping damaged records). */
 void               agviz_importer_set_force         (AgvizImporter        *self,
                                                      gboolean              force);
+/* Lets each import of a big source (8 MiB and more) tune the process's C heap while it runs
+ * (glibc's mallopt: one arena, big blocks and freed memory kept in the heap, a region of it
+ * marked for transparent huge pages, as first touches of small pages took a third of a large
+ * GraphDef's import) and set glibc's
+ * defaults back after it.  The settings are the whole process's, and threads that start
+ * allocating meanwhile share one arena for good: only for programs that do nothing else while
+ * they import, like the command line.  Off by default. */
+void               agviz_importer_set_tune_heap     (AgvizImporter        *self,
+                                                     gboolean              tune_heap);
 /* A GraphDebugInfo file (text or binary) for the next GraphDef sources; NULL: look for
  * SOURCE.debug beside each source. */
 void               agviz_importer_set_debug_info    (AgvizImporter        *self,
@@ -90,7 +99,8 @@ GPtrArray         *agviz_importer_get_warnings      (AgvizImporter        *self)
 
 /* Imports @source into a new trace file at @path (which must not exist yet) and returns the
  * source's format; on error (AGVIZ_SOURCE_FORMAT_UNKNOWN) nothing is left at @path.  For
- * viewers that open a SavedModel, event file, dump or GraphDef directly. */
+ * viewers that open a SavedModel, event file, dump or GraphDef directly: the process's heap is
+ * left as it is (see agviz_importer_set_tune_heap()). */
 AgvizSourceFormat  agviz_importer_import_to_new_file (const char          *source,
                                                       const char          *path,
                                                       GError             **error);
