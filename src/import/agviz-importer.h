@@ -1,7 +1,8 @@
-/* agviz-importer.h: turning what TensorFlow writes into agviz trace files
+/* agviz-importer.h: turning what machine-learning frameworks write into agviz trace files
  *
  * An AgvizImporter feeds one AgvizRecorder from sources whose format it detects from their
- * content: tfdbg2 dump directories, SavedModel directories, GraphDef and MetaGraphDef files
+ * content, asking each framework's backend in turn (agviz-import-backends.c).  TensorFlow's:
+ * tfdbg2 dump directories, SavedModel directories, GraphDef and MetaGraphDef files
  * (binary or text), GraphDebugInfo files, TensorBoard event files and log directories, and bare
  * RunMetadata files.  Each source is imported inside one recorder batch: it lands whole, or,
  * when it fails, the trace file is left exactly as it was.  Problems that were tolerated (a
@@ -19,9 +20,11 @@
 
 G_BEGIN_DECLS
 
+/* What a source is; each framework's backend (agviz-import-backend.h) names and imports its own. */
 typedef enum
 {
   AGVIZ_SOURCE_FORMAT_UNKNOWN,
+  /* TensorFlow (tf/) */
   AGVIZ_SOURCE_FORMAT_TFDBG_DUMP,        /* directory of tfdbg_events.* files */
   AGVIZ_SOURCE_FORMAT_SAVED_MODEL,       /* directory, or saved_model.pb / .pbtxt */
   AGVIZ_SOURCE_FORMAT_GRAPH_DEF,         /* binary or text GraphDef */

@@ -1153,3 +1153,56 @@ agviz_text_format_print (const ProtobufCMessage *message,
 
   print_message (message, out, 0);
 }
+
+GPtrArray *
+agviz_text_format_top_level_names (const char *data,
+                                   gsize       length)
+{
+  GPtrArray *names;
+  int depth = 0;
+  gsize i = 0;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+
+  names = g_ptr_array_new_with_free_func (g_free);
+  while (i < length && names->len < 64)
+    {
+      char c = data[i];
+
+      if (c == '#')
+        {
+          while (i < length && data[i] != '\n')
+            i++;
+        }
+      else if (c == '"' || c == '\'')
+        {
+          i++;
+          while (i < length && data[i] != c && data[i] != '\n')
+            i += data[i] == '\\' ? 2 : 1;
+          i++;
+        }
+      else if (c == '{' || c == '<')
+        depth++, i++;
+      else if (c == '}' || c == '>')
+        depth--, i++;
+      else if (depth == 0 && (g_ascii_isalpha (c) || c == '_'))
+        {
+          gsize start = i;
+
+          while (i < length && (g_ascii_isalnum (data[i]) || data[i] == '_'))
+            i++;
+          /* A name is followed by ':' or '{'; values (enum names, true) are not. */
+          {
+            gsize j = i;
+            while (j < length && (data[j] == ' ' || data[j] == '\t' || data[j] == '\n' ||
+                                  data[j] == '\r'))
+              j++;
+            if (j < length && (data[j] == ':' || data[j] == '{' || data[j] == '<'))
+              g_ptr_array_add (names, g_strndup (data + start, i - start));
+          }
+        }
+      else
+        i++;
+    }
+  return names;
+}
