@@ -29,6 +29,12 @@ ProtobufCMessage *agviz_text_format_decode  (const ProtobufCMessageDescriptor  *
                                              const char                        *filename,
                                              GError                           **error);
 
+/* Appends @value as text format writes numbers: nan, inf and -inf by name, others with
+ * @significant_digits digits (1 to 17; 17 keep every bit of a double). */
+void              agviz_text_format_append_number (GString                    *out,
+                                                   double                      value,
+                                                   guint                       significant_digits);
+
 /* The field names at the top level of text-format @data (the first 64), to tell which message
  * a file holds (element-type utf8, transfer full).  Quoted strings, comments and nested
  * messages are passed over, and words not followed by ':', '{' or '<' (enum names, true) are
