@@ -385,6 +385,7 @@ recognise_binary_message (const AgvizImportMessageFormat *formats,
     {
       int score = agviz_proto_fit (formats[f].descriptor, data, length);
 
+      /* The name breaks ties the content cannot (an empty message fits everything). */
       if (formats[f].name_pattern != NULL && g_pattern_match_simple (formats[f].name_pattern, base))
         score += 3;
       if (score > best_score)

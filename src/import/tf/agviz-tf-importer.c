@@ -1,4 +1,4 @@
-/* agviz-tf-importer.c: TensorFlow's import backend: recognising its sources, single-message files */
+/* agviz-tf-importer.c: TensorFlow's import backend: what its sources are, single-message files */
 #define G_LOG_DOMAIN "agviz-importer"
 
 #include "config.h"
