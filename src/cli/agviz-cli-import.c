@@ -136,6 +136,8 @@ agviz_cli_import (int    argc,
     return agviz_cli_fail (error);
   importer = agviz_importer_new (recorder);
   agviz_importer_set_force (importer, force);
+  /* This process does nothing but import: the heap may be tuned for it. */
+  agviz_importer_set_tune_heap (importer, TRUE);
   agviz_importer_set_debug_info (importer, debug_info);
   agviz_importer_set_error_log (importer, error_log);
   if (!quiet && isatty (STDERR_FILENO))

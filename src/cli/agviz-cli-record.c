@@ -295,6 +295,8 @@ agviz_cli_record (int    argc,
         {
           importer = agviz_importer_new (recorder);
           agviz_importer_set_error_log (importer, stderr_path);
+          /* The program has ended; importing is all this process does now. */
+          agviz_importer_set_tune_heap (importer, TRUE);
           if (!agviz_importer_import (importer, dump_dir, &error) &&
               g_error_matches (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_NOTHING))
             {

@@ -1,4 +1,4 @@
-/* agviz-import-memory.c: readying the C heap for a big import
+/* agviz-import-memory.c: tuning the C heap for the length of a big import
  *
  * A big import allocates most of its memory once and keeps it to the end: the source read
  * whole, the GraphDebugInfo's prefix tree, the recorder's pending rows and name tables.  What
@@ -15,24 +15,36 @@
  * 128 KiB and more would get a fresh mapping of small pages), and those of the other threads
  * (one arena, or the debug-info loader and the stack writer would grow arenas of their own).
  * Untouched parts of the region cost nothing; the kernel still falls back to small pages when
- * it has no huge ones.  When the last import running ends, the thresholds go back to glibc's
- * defaults and what the import freed is given back, so a long-running app (the GUI imports
- * too) does not keep its peak; threads keep sharing one arena (glibc fixes the number of arenas
- * once it has computed it).
+ * it has no huge ones.
+ *
+ * These are mallopt() settings of the whole process, which is why only the command line asks
+ * for them (agviz_importer_set_tune_heap()).  When the last import running ends they go back
+ * to glibc's defaults and what the import freed is given back.  glibc reads none of them back
+ * (mallopt has no getter), so "back" means the defaults glibc documents, not values a program
+ * or GLIBC_TUNABLES set before; and it fixes the number of arenas the first time a thread
+ * needs one, so threads that started allocating during the import share one arena for good.
  */
 #define G_LOG_DOMAIN "agviz-importer"
 
 #include "config.h"
 
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
 
-#include "agviz-importer-private.h"
+#include "agviz-import-memory-private.h"
+
+#if defined(__GLIBC__) && defined(MADV_HUGEPAGE) && !AGVIZ_IMPORT_UNDER_ASAN
+#define CAN_TUNE_HEAP 1
+#else
+#define CAN_TUNE_HEAP 0
+#endif
 
 /* Sources smaller than this fault in too few pages to be worth a change to the heap. */
 #define MIN_SOURCE_BYTES (((guint64) 8) << 20)
@@ -51,9 +63,9 @@
 #define DEFAULT_MMAP_THRESHOLD (128 * 1024)
 
 G_LOCK_DEFINE_STATIC (import_memory);
-static guint    n_prepared_imports;
+static guint    n_tuned_imports;
 static gboolean heap_takes_region;      /* malloc let the mmap threshold be raised */
-static guint64  prepared_region_bytes;
+static guint64  tuned_region_bytes;
 
 static guint64
 region_bytes_for (guint64 source_bytes)
@@ -71,10 +83,22 @@ region_bytes_for (guint64 source_bytes)
   return wanted;
 }
 
-gboolean
-_agviz_import_memory_prepare (guint64 source_bytes)
+#if CAN_TUNE_HEAP
+/* The arena limit glibc works out when M_ARENA_MAX is unset (malloc/arena.c,
+ * NARENAS_FROM_NCORES, over the CPUs the process may run on).  mallopt cannot unset it: it
+ * ignores M_ARENA_MAX 0, which would mean "work it out" (glibc keeps 0 only as its initial
+ * value), so the limit set back is that number. */
+static int
+default_arena_max (void)
 {
-#if defined(__GLIBC__) && defined(MADV_HUGEPAGE) && !AGVIZ_IMPORT_UNDER_ASAN
+  return (int) g_get_num_processors () * (sizeof (long) == 4 ? 2 : 8);
+}
+#endif
+
+gboolean
+_agviz_import_memory_begin (guint64 source_bytes)
+{
+#if CAN_TUNE_HEAP
   guint64 region_bytes;
 
   if (source_bytes < MIN_SOURCE_BYTES)
@@ -82,8 +106,8 @@ _agviz_import_memory_prepare (guint64 source_bytes)
   region_bytes = region_bytes_for (source_bytes);
 
   G_LOCK (import_memory);
-  n_prepared_imports++;
-  if (n_prepared_imports == 1)
+  n_tuned_imports++;
+  if (n_tuned_imports == 1)
     {
       /* Settings first: the region must come from the heap (not a mapping of its own), stay
        * there once freed, and serve every thread. */
@@ -93,7 +117,7 @@ _agviz_import_memory_prepare (guint64 source_bytes)
     }
   /* A malloc that keeps big blocks in mappings of their own would map the region and unmap it
    * again: nothing gained. */
-  if (heap_takes_region && region_bytes > prepared_region_bytes)
+  if (heap_takes_region && region_bytes > tuned_region_bytes)
     {
       guint8 *block = malloc ((gsize) region_bytes);
 
@@ -106,7 +130,7 @@ _agviz_import_memory_prepare (guint64 source_bytes)
           if (end > first)
             madvise ((void *) first, end - first, MADV_HUGEPAGE);
           free (block);
-          prepared_region_bytes = region_bytes;
+          tuned_region_bytes = region_bytes;
         }
     }
   G_UNLOCK (import_memory);
@@ -118,18 +142,62 @@ _agviz_import_memory_prepare (guint64 source_bytes)
 }
 
 void
-_agviz_import_memory_release (void)
+_agviz_import_memory_end (void)
 {
-#if defined(__GLIBC__) && defined(MADV_HUGEPAGE) && !AGVIZ_IMPORT_UNDER_ASAN
+#if CAN_TUNE_HEAP
   G_LOCK (import_memory);
-  g_assert (n_prepared_imports > 0);
-  if (--n_prepared_imports == 0)
+  g_assert (n_tuned_imports > 0);
+  if (--n_tuned_imports == 0)
     {
+      mallopt (M_ARENA_MAX, default_arena_max ());
       mallopt (M_MMAP_THRESHOLD, DEFAULT_MMAP_THRESHOLD);
       mallopt (M_TRIM_THRESHOLD, DEFAULT_TRIM_THRESHOLD);
       malloc_trim (0);
-      prepared_region_bytes = 0;
+      tuned_region_bytes = 0;
     }
   G_UNLOCK (import_memory);
 #endif
+}
+
+/* The regular files of @path, looked for @depth levels down and no further than @entries_left
+ * entries. */
+static guint64
+source_bytes_below (const char *path,
+                    guint       depth,
+                    guint      *entries_left)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+  GStatBuf st;
+  guint64 bytes = 0;
+
+  if (g_stat (path, &st) != 0)
+    return 0;
+  if (S_ISREG (st.st_mode))
+    return (guint64) st.st_size;
+  if (!S_ISDIR (st.st_mode) || depth == 0 || (dir = g_dir_open (path, 0, NULL)) == NULL)
+    return 0;
+  while (*entries_left > 0 && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      (*entries_left)--;
+      bytes += source_bytes_below (child, depth - 1, entries_left);
+    }
+  return bytes;
+}
+
+guint64
+_agviz_import_memory_estimate_source_bytes (const char *path,
+                                            const char *debug_info_path)
+{
+  g_autofree char *beside = g_strconcat (path, ".debug", NULL);
+  guint entries_left = 10000;
+  guint64 bytes = source_bytes_below (path, 4, &entries_left);
+
+  if (debug_info_path != NULL)
+    bytes += source_bytes_below (debug_info_path, 0, &entries_left);
+  else if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    bytes += source_bytes_below (beside, 0, &entries_left);
+  return bytes;
 }

@@ -3,9 +3,7 @@
 
 #include <protobuf-c/protobuf-c.h>
 
-#include "agviz-graph-importer.h"
 #include "agviz-importer.h"
-#include "agviz-tf-summary.pb-c.h"
 
 G_BEGIN_DECLS
 
@@ -24,16 +22,10 @@ typedef struct
   /* The functions named by the frames of the error the program died of (from the error log),
    * NULL when there is none: a trace of one of them that never ran is where it died. */
   GHashTable       *failing_functions;
-  /* Keras model configs seen in event files (Keras 3's TensorBoard callback writes one, the
-   * "conceptual graph", instead of a GraphDef). */
+  /* TensorFlow: Keras model configs seen in event files (Keras 3's TensorBoard callback
+   * writes one, the "conceptual graph", instead of a GraphDef). */
   guint             keras_model_configs;
 } AgvizImportContext;
-
-/* What to add to "no graph" for a source whose event files held only a Keras model config. */
-#define AGVIZ_IMPORT_KERAS_CONFIG_HINT \
-  "; it holds a Keras model config (TensorBoard's conceptual graph, which Keras 3's " \
-  "TensorBoard callback writes instead of a graph): agviz does not read those; " \
-  "tf.summary.trace_on(graph=True) and trace_export() write the traced graph"
 
 void      _agviz_import_warn             (AgvizImportContext *ctx,
                                           const char         *format,
@@ -43,22 +35,8 @@ void      _agviz_import_progress         (AgvizImportContext *ctx,
                                           goffset             total,
                                           guint64             records);
 
-/* Builds with AddressSanitizer bring an allocator of their own: no heap to ready there. */
-#if defined(__SANITIZE_ADDRESS__)
-#define AGVIZ_IMPORT_UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define AGVIZ_IMPORT_UNDER_ASAN 1
-#endif
-#endif
-#ifndef AGVIZ_IMPORT_UNDER_ASAN
-#define AGVIZ_IMPORT_UNDER_ASAN 0
-#endif
-
-/* Readies the C heap for importing @source_bytes of sources (agviz-import-memory.c): TRUE when
- * it did, and then _agviz_import_memory_release() must follow the import.  Thread-safe. */
-gboolean  _agviz_import_memory_prepare   (guint64             source_bytes);
-void      _agviz_import_memory_release   (void);
+/* Single-message files are read whole; larger ones are refused rather than risking memory. */
+#define AGVIZ_IMPORT_MAX_MESSAGE_FILE (((gsize) 2) << 30)
 
 /* Reads a whole file, refusing ones larger than @max_size (errors in AGVIZ_IMPORT_ERROR). */
 char     *_agviz_import_read_file        (const char         *path,
@@ -71,38 +49,9 @@ ProtobufCMessage *_agviz_import_read_message (const char                       *
                                               const ProtobufCMessageDescriptor *descriptor,
                                               GError                          **error);
 
-/* The stacks for a GraphDef file: --debug-info, else FILE.debug beside it, read on another
- * thread (agviz_debug_info_load_in_background()); NULL when neither exists. */
-AgvizDebugInfo *_agviz_import_start_debug_info (AgvizImportContext *ctx,
-                                                const char         *graph_path);
-
-/* RunMetadata: function graphs (pre-optimization preferred) become traces, step_stats
- * executions with per-node timings against @graph_trace_id's nodes (0: none known). */
-gboolean  _agviz_import_run_metadata     (AgvizImportContext          *ctx,
-                                          AgvizGraphImporter          *graphs,
-                                          const AgvizTf__RunMetadata  *run_metadata,
-                                          const char                  *label,
-                                          gint64                       graph_trace_id,
-                                          gint64                       wall_ns,
-                                          GError                     **error);
-
-gboolean  _agviz_import_event_file       (AgvizImportContext *ctx,
-                                          const char         *path,
-                                          const char         *run_name,
-                                          GError            **error);
-gboolean  _agviz_import_log_dir          (AgvizImportContext *ctx,
-                                          const char         *path,
-                                          GError            **error);
-gboolean  _agviz_import_saved_model      (AgvizImportContext *ctx,
-                                          const char         *path,
-                                          GError            **error);
-gboolean  _agviz_import_tfdbg_dump       (AgvizImportContext *ctx,
-                                          const char         *path,
-                                          GError            **error);
-
-/* Whether @dir holds tfdbg_events.* files / event files (searched @depth folders deep). */
-gboolean  _agviz_import_is_tfdbg_dump    (const char         *dir);
-gboolean  _agviz_import_has_event_files  (const char         *dir,
-                                          guint               depth);
+/* Whether @data (at most its first 4 KiB are looked at) is text, protobuf text format
+ * rather than binary: after comments and blank space it starts with a field name. */
+gboolean  _agviz_import_looks_like_text  (const char         *data,
+                                          gsize               length);
 
 G_END_DECLS

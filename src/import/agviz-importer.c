@@ -1,4 +1,4 @@
-/* agviz-importer.c: detecting formats, one batch per source, single-message files */
+/* agviz-importer.c: asking the framework backends what a source is, one batch per source */
 #define G_LOG_DOMAIN "agviz-importer"
 
 #include "config.h"
@@ -11,17 +11,13 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
-#include "agviz-crc32c.h"
 #include "agviz-error-text.h"
-#include "agviz-importer-private.h"
+#include "agviz-import-backend.h"
+#include "agviz-import-memory-private.h"
 #include "agviz-proto-decoder.h"
 #include "agviz-text-format.h"
-#include "agviz-tf-saved-model.pb-c.h"
 
 G_DEFINE_QUARK (agviz-import-error-quark, agviz_import_error)
-
-/* Single-message files are read whole; larger ones are refused rather than risking memory. */
-#define MAX_MESSAGE_FILE (((gsize) 2) << 30)
 
 struct _AgvizImporter
 {
@@ -29,6 +25,7 @@ struct _AgvizImporter
 
   AgvizRecorder           *recorder;
   gboolean                 force;
+  gboolean                 tune_heap;
   char                    *debug_info_path;
   char                    *error_log_path;
   AgvizImportProgressFunc  progress_func;
@@ -90,6 +87,14 @@ agviz_importer_set_force (AgvizImporter *self,
 }
 
 void
+agviz_importer_set_tune_heap (AgvizImporter *self,
+                              gboolean       tune_heap)
+{
+  g_return_if_fail (AGVIZ_IS_IMPORTER (self));
+  self->tune_heap = tune_heap;
+}
+
+void
 agviz_importer_set_debug_info (AgvizImporter *self,
                                const char    *path)
 {
@@ -135,23 +140,28 @@ agviz_importer_get_warnings (AgvizImporter *self)
   return self->warnings;
 }
 
+/* The name of @format, and the backend that imports it; NULL for AGVIZ_SOURCE_FORMAT_UNKNOWN. */
+static const AgvizImportFormatName *
+find_format (AgvizSourceFormat          format,
+             const AgvizImportBackend **backend)
+{
+  for (guint b = 0; _agviz_import_backends[b] != NULL; b++)
+    for (const AgvizImportFormatName *f = _agviz_import_backends[b]->formats; f->name != NULL; f++)
+      if (f->format == format)
+        {
+          if (backend != NULL)
+            *backend = _agviz_import_backends[b];
+          return f;
+        }
+  return NULL;
+}
+
 const char *
 agviz_source_format_to_string (AgvizSourceFormat format)
 {
-  switch (format)
-    {
-    case AGVIZ_SOURCE_FORMAT_TFDBG_DUMP: return "tfdbg2 dump";
-    case AGVIZ_SOURCE_FORMAT_SAVED_MODEL: return "SavedModel";
-    case AGVIZ_SOURCE_FORMAT_GRAPH_DEF: return "GraphDef";
-    case AGVIZ_SOURCE_FORMAT_META_GRAPH_DEF: return "MetaGraphDef";
-    case AGVIZ_SOURCE_FORMAT_GRAPH_DEBUG_INFO: return "GraphDebugInfo";
-    case AGVIZ_SOURCE_FORMAT_EVENT_FILE: return "TensorBoard event file";
-    case AGVIZ_SOURCE_FORMAT_LOG_DIR: return "TensorBoard log directory";
-    case AGVIZ_SOURCE_FORMAT_RUN_METADATA: return "RunMetadata";
-    case AGVIZ_SOURCE_FORMAT_UNKNOWN:
-    default:
-      return "unknown";
-    }
+  const AgvizImportFormatName *found = find_format (format, NULL);
+
+  return found != NULL ? found->name : "unknown";
 }
 
 /* ---- shared helpers ---------------------------------------------------------------------- */
@@ -278,10 +288,9 @@ _agviz_import_read_file (const char  *path,
   return contents;
 }
 
-/* Text format starts, after comments and blank space, with a field name. */
-static gboolean
-looks_like_text (const char *data,
-                 gsize       length)
+gboolean
+_agviz_import_looks_like_text (const char *data,
+                               gsize       length)
 {
   gsize i = 0, checked = MIN (length, 4096);
 
@@ -318,256 +327,28 @@ _agviz_import_read_message (const char                       *path,
   g_autofree char *contents = NULL;
   gsize length;
 
-  contents = _agviz_import_read_file (path, MAX_MESSAGE_FILE, &length, error);
+  contents = _agviz_import_read_file (path, AGVIZ_IMPORT_MAX_MESSAGE_FILE, &length, error);
   if (contents == NULL)
     return NULL;
-  if (looks_like_text (contents, length))
+  if (_agviz_import_looks_like_text (contents, length))
     return agviz_text_format_decode (descriptor, contents, length, path, error);
   return agviz_proto_decode (descriptor, (const guint8 *) contents, length, path, error);
 }
 
-AgvizDebugInfo *
-_agviz_import_start_debug_info (AgvizImportContext *ctx,
-                                const char         *graph_path)
-{
-  g_autofree char *beside = NULL;
-
-  if (ctx->debug_info_path != NULL)
-    return agviz_debug_info_load_in_background (ctx->debug_info_path);
-  beside = g_strconcat (graph_path, ".debug", NULL);
-  if (g_file_test (beside, G_FILE_TEST_IS_REGULAR))
-    return agviz_debug_info_load_in_background (beside);
-  return NULL;
-}
-
 /* ---- format detection -------------------------------------------------------------------- */
 
-gboolean
-_agviz_import_is_tfdbg_dump (const char *dir)
-{
-  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  if (listing == NULL)
-    return FALSE;
-  while ((name = g_dir_read_name (listing)) != NULL)
-    if (g_str_has_prefix (name, "tfdbg_events.") && g_str_has_suffix (name, ".metadata"))
-      return TRUE;
-  return FALSE;
-}
-
-gboolean
-_agviz_import_has_event_files (const char *dir,
-                               guint       depth)
-{
-  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  if (listing == NULL)
-    return FALSE;
-  while ((name = g_dir_read_name (listing)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (dir, name, NULL);
-
-      if (strstr (name, "tfevents") != NULL && g_file_test (child, G_FILE_TEST_IS_REGULAR))
-        return TRUE;
-      if (depth > 0 && g_file_test (child, G_FILE_TEST_IS_DIR) &&
-          !g_file_test (child, G_FILE_TEST_IS_SYMLINK) &&
-          _agviz_import_has_event_files (child, depth - 1))
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static gboolean
-has_saved_model (const char *dir)
-{
-  g_autofree char *pb = g_build_filename (dir, "saved_model.pb", NULL);
-  g_autofree char *pbtxt = g_build_filename (dir, "saved_model.pbtxt", NULL);
-
-  return g_file_test (pb, G_FILE_TEST_IS_REGULAR) || g_file_test (pbtxt, G_FILE_TEST_IS_REGULAR);
-}
-
-/* A TFRecord stream starts with a length whose masked CRC matches. */
-static gboolean
-starts_with_tfrecord (const guint8 *data,
-                      gsize         length)
-{
-  guint32 stored;
-
-  if (length < 12)
-    return FALSE;
-  memcpy (&stored, data + 8, 4);
-  return GUINT32_FROM_LE (stored) == agviz_crc32c_mask (agviz_crc32c (data, 8));
-}
-
-/* How well binary @data fits @descriptor: fields whose number and wire type match count for it,
- * wrong wire types and non-UTF-8 strings heavily against it; recursion into sub-messages is
- * limited so a large file is judged by its beginning. */
-typedef struct
-{
-  int    score;
-  guint  budget;
-} FitState;
-
-static gboolean
-fit_message (FitState                         *state,
-             const ProtobufCMessageDescriptor *descriptor,
-             const guint8                     *p,
-             const guint8                     *end,
-             guint                             depth)
-{
-  while (p < end && state->budget > 0)
-    {
-      const ProtobufCFieldDescriptor *field;
-      guint64 tag, value;
-      guint wire, expected;
-
-      state->budget--;
-      if (!agviz_proto_read_varint (&p, end, &tag) || (tag >> 3) == 0)
-        return FALSE;
-      wire = tag & 7;
-      field = (tag >> 3) <= G_MAXUINT32
-                ? protobuf_c_message_descriptor_get_field (descriptor, (guint) (tag >> 3)) : NULL;
-      switch (wire)
-        {
-        case 0: if (!agviz_proto_read_varint (&p, end, &value)) return FALSE; break;
-        case 1: if (end - p < 8) return FALSE; p += 8; break;
-        case 5: if (end - p < 4) return FALSE; p += 4; break;
-        case 2:
-          if (!agviz_proto_read_varint (&p, end, &value) || value > (guint64) (end - p))
-            return FALSE;
-          break;
-        default:
-          return FALSE;
-        }
-      if (field == NULL)
-        {
-          state->score -= 1;
-          if (wire == 2)
-            p += value;
-          continue;
-        }
-
-      switch (field->type)
-        {
-        case PROTOBUF_C_TYPE_DOUBLE: case PROTOBUF_C_TYPE_FIXED64: case PROTOBUF_C_TYPE_SFIXED64:
-          expected = 1; break;
-        case PROTOBUF_C_TYPE_FLOAT: case PROTOBUF_C_TYPE_FIXED32: case PROTOBUF_C_TYPE_SFIXED32:
-          expected = 5; break;
-        case PROTOBUF_C_TYPE_STRING: case PROTOBUF_C_TYPE_BYTES: case PROTOBUF_C_TYPE_MESSAGE:
-          expected = 2; break;
-        default:
-          expected = 0; break;
-        }
-      /* Packed repeated scalars travel length-delimited. */
-      if (wire != expected && !(wire == 2 && field->label == PROTOBUF_C_LABEL_REPEATED))
-        {
-          state->score -= 10;
-          if (wire == 2)
-            p += value;
-          continue;
-        }
-      state->score += 2;
-      if (wire == 2)
-        {
-          if (field->type == PROTOBUF_C_TYPE_STRING &&
-              !g_utf8_validate ((const char *) p, value, NULL))
-            state->score -= 10;
-          else if (field->type == PROTOBUF_C_TYPE_MESSAGE && depth < 3 &&
-                   !fit_message (state, field->descriptor, p, p + value, depth + 1))
-            state->score -= 10;
-          p += value;
-        }
-    }
-  return TRUE;
-}
-
-static int
-binary_fit (const ProtobufCMessageDescriptor *descriptor,
-            const guint8                     *data,
-            gsize                             length)
-{
-  FitState state = { 0, 20000 };
-
-  if (!fit_message (&state, descriptor, data, data + length, 0))
-    return G_MININT / 2;
-  return state.score;
-}
-
-/* Field names at the top level of a text-format message. */
-static GPtrArray *
-text_top_level_names (const char *data,
-                      gsize       length)
-{
-  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
-  int depth = 0;
-  gsize i = 0;
-
-  while (i < length && names->len < 64)
-    {
-      char c = data[i];
-
-      if (c == '#')
-        {
-          while (i < length && data[i] != '\n')
-            i++;
-        }
-      else if (c == '"' || c == '\'')
-        {
-          i++;
-          while (i < length && data[i] != c && data[i] != '\n')
-            i += data[i] == '\\' ? 2 : 1;
-          i++;
-        }
-      else if (c == '{' || c == '<')
-        depth++, i++;
-      else if (c == '}' || c == '>')
-        depth--, i++;
-      else if (depth == 0 && (g_ascii_isalpha (c) || c == '_'))
-        {
-          gsize start = i;
-
-          while (i < length && (g_ascii_isalnum (data[i]) || data[i] == '_'))
-            i++;
-          /* A name is followed by ':' or '{'; values (enum names, true) are not. */
-          {
-            gsize j = i;
-            while (j < length && (data[j] == ' ' || data[j] == '\t' || data[j] == '\n' ||
-                                  data[j] == '\r'))
-              j++;
-            if (j < length && (data[j] == ':' || data[j] == '{' || data[j] == '<'))
-              g_ptr_array_add (names, g_strndup (data + start, i - start));
-          }
-        }
-      else
-        i++;
-    }
-  return names;
-}
-
-static const struct
-{
-  AgvizSourceFormat                 format;
-  const ProtobufCMessageDescriptor *descriptor;
-} message_formats[] = {
-  { AGVIZ_SOURCE_FORMAT_GRAPH_DEF, &agviz_tf__graph_def__descriptor },
-  { AGVIZ_SOURCE_FORMAT_META_GRAPH_DEF, &agviz_tf__meta_graph_def__descriptor },
-  { AGVIZ_SOURCE_FORMAT_SAVED_MODEL, &agviz_tf__saved_model__descriptor },
-  { AGVIZ_SOURCE_FORMAT_RUN_METADATA, &agviz_tf__run_metadata__descriptor },
-  { AGVIZ_SOURCE_FORMAT_GRAPH_DEBUG_INFO, &agviz_tf__graph_debug_info__descriptor },
-};
-
+/* Which of @formats the names at the top level of a text-format message fit best. */
 static AgvizSourceFormat
-detect_text (const char *path,
-             const char *data,
-             gsize       length)
+recognise_text_message (const AgvizImportMessageFormat *formats,
+                        guint                           n_formats,
+                        const char                     *data,
+                        gsize                           length)
 {
-  g_autoptr(GPtrArray) names = text_top_level_names (data, length);
+  g_autoptr(GPtrArray) names = agviz_text_format_top_level_names (data, length);
   AgvizSourceFormat best = AGVIZ_SOURCE_FORMAT_UNKNOWN;
   int best_score = 0;
 
-  for (guint f = 0; f < G_N_ELEMENTS (message_formats); f++)
+  for (guint f = 0; f < n_formats; f++)
     {
       int score = 0, known = 0;
 
@@ -575,7 +356,7 @@ detect_text (const char *path,
       for (guint i = 0; i < names->len; i++)
         {
           if (protobuf_c_message_descriptor_get_field_by_name (
-                message_formats[f].descriptor, g_ptr_array_index (names, i)) != NULL)
+                formats[f].descriptor, g_ptr_array_index (names, i)) != NULL)
             score += 2, known++;
           else
             score -= 1;
@@ -583,86 +364,80 @@ detect_text (const char *path,
       if (known > 0 && score > best_score)
         {
           best_score = score;
-          best = message_formats[f].format;
+          best = formats[f].format;
         }
     }
-  /* A text file named like a graph that fits nothing is parsed as one, so its syntax error
-   * says where it goes wrong. */
-  if (best == AGVIZ_SOURCE_FORMAT_UNKNOWN &&
-      (g_str_has_suffix (path, ".pbtxt") || g_str_has_suffix (path, ".pbtext") ||
-       g_str_has_suffix (path, ".prototxt")))
-    best = AGVIZ_SOURCE_FORMAT_GRAPH_DEF;
   return best;
 }
 
 static AgvizSourceFormat
-detect_binary (const char   *path,
-               const guint8 *data,
-               gsize         length)
+recognise_binary_message (const AgvizImportMessageFormat *formats,
+                          guint                           n_formats,
+                          const char                     *path,
+                          const guint8                   *data,
+                          gsize                           length)
 {
   g_autofree char *base = g_path_get_basename (path);
   AgvizSourceFormat best = AGVIZ_SOURCE_FORMAT_UNKNOWN;
   int best_score = 0;
 
-  for (guint f = 0; f < G_N_ELEMENTS (message_formats); f++)
+  for (guint f = 0; f < n_formats; f++)
     {
-      int score = binary_fit (message_formats[f].descriptor, data, length);
+      int score = agviz_proto_fit (formats[f].descriptor, data, length);
 
       /* The name breaks ties the content cannot (an empty message fits everything). */
-      if ((message_formats[f].format == AGVIZ_SOURCE_FORMAT_SAVED_MODEL &&
-           g_str_has_prefix (base, "saved_model")) ||
-          (message_formats[f].format == AGVIZ_SOURCE_FORMAT_META_GRAPH_DEF &&
-           g_str_has_suffix (base, ".meta")) ||
-          (message_formats[f].format == AGVIZ_SOURCE_FORMAT_GRAPH_DEBUG_INFO &&
-           strstr (base, "debug") != NULL) ||
-          (message_formats[f].format == AGVIZ_SOURCE_FORMAT_RUN_METADATA &&
-           strstr (base, "run_meta") != NULL))
+      if (formats[f].name_pattern != NULL && g_pattern_match_simple (formats[f].name_pattern, base))
         score += 3;
       if (score > best_score)
         {
           best_score = score;
-          best = message_formats[f].format;
+          best = formats[f].format;
         }
     }
   return best;
 }
 
 AgvizSourceFormat
-agviz_importer_import_to_new_file (const char  *source,
-                                   const char  *path,
-                                   GError     **error)
+_agviz_import_recognise_message (const AgvizImportMessageFormat *formats,
+                                 guint                           n_formats,
+                                 const char                     *path,
+                                 const char                     *head,
+                                 gsize                           length)
 {
-  g_autoptr(AgvizRecorder) recorder = NULL;
-  g_autoptr(AgvizImporter) importer = NULL;
-  AgvizSourceFormat format;
-
-  g_return_val_if_fail (source != NULL, AGVIZ_SOURCE_FORMAT_UNKNOWN);
-  g_return_val_if_fail (path != NULL, AGVIZ_SOURCE_FORMAT_UNKNOWN);
-
-  format = agviz_importer_detect_format (source, error);
-  if (format == AGVIZ_SOURCE_FORMAT_UNKNOWN)
-    return format;
-
-  recorder = agviz_recorder_open (path, error);
-  if (recorder != NULL)
-    importer = agviz_importer_new (recorder);
-  if (importer == NULL || !agviz_importer_import (importer, source, error) ||
-      !agviz_recorder_close (recorder, error))
-    {
-      g_clear_object (&importer);
-      g_clear_object (&recorder);
-      agviz_trace_file_remove (path);
-      return AGVIZ_SOURCE_FORMAT_UNKNOWN;
-    }
-  return format;
+  if (_agviz_import_looks_like_text (head, length))
+    return recognise_text_message (formats, n_formats, head, length);
+  return recognise_binary_message (formats, n_formats, path, (const guint8 *) head, length);
 }
+
+/* What the backends look for, or try, for an error that says nothing fitted. */
+static char *
+join_backend_descriptions (gsize description_offset)
+{
+  g_autoptr(GString) joined = g_string_new (NULL);
+
+  for (guint b = 0; _agviz_import_backends[b] != NULL; b++)
+    {
+      const char *description = G_STRUCT_MEMBER (const char *, _agviz_import_backends[b],
+                                                 description_offset);
+
+      if (joined->len > 0)
+        g_string_append (joined, "; ");
+      g_string_append (joined, description);
+    }
+  return g_string_free (g_steal_pointer (&joined), FALSE);
+}
+
+/* Judge by the beginning: a large file's format shows in its first megabyte. */
+#define HEAD_BYTES (((gsize) 1) << 20)
 
 AgvizSourceFormat
 agviz_importer_detect_format (const char  *path,
                               GError     **error)
 {
   g_autofree char *head = NULL;
+  g_autofree char *tried = NULL;
   gsize length;
+  FILE *file;
 
   g_return_val_if_fail (path != NULL, AGVIZ_SOURCE_FORMAT_UNKNOWN);
 
@@ -675,189 +450,47 @@ agviz_importer_detect_format (const char  *path,
 
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
-      if (_agviz_import_is_tfdbg_dump (path))
-        return AGVIZ_SOURCE_FORMAT_TFDBG_DUMP;
-      if (has_saved_model (path))
-        return AGVIZ_SOURCE_FORMAT_SAVED_MODEL;
-      if (_agviz_import_has_event_files (path, 4))
-        return AGVIZ_SOURCE_FORMAT_LOG_DIR;
+      g_autofree char *looked_for = NULL;
+
+      for (guint b = 0; _agviz_import_backends[b] != NULL; b++)
+        {
+          AgvizSourceFormat format = _agviz_import_backends[b]->recognise_directory (path);
+
+          if (format != AGVIZ_SOURCE_FORMAT_UNKNOWN)
+            return format;
+        }
+      looked_for = join_backend_descriptions (G_STRUCT_OFFSET (AgvizImportBackend,
+                                                               looks_for_in_directories));
       g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_NOTHING,
-                   "%s: nothing to import in this directory (looked for tfdbg_events.* files, "
-                   "saved_model.pb or .pbtxt, and events.out.tfevents.* files up to 4 folders "
-                   "deep)", path);
+                   "%s: nothing to import in this directory (looked for %s)", path, looked_for);
       return AGVIZ_SOURCE_FORMAT_UNKNOWN;
     }
 
-  /* Judge by the beginning: a large file's format shows in its first megabyte. */
-  {
-    FILE *file = g_fopen (path, "rb");
-
-    if (file == NULL)
-      {
-        int saved_errno = errno;
-        g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_IO, "%s: %s", path,
-                     g_strerror (saved_errno));
-        return AGVIZ_SOURCE_FORMAT_UNKNOWN;
-      }
-    head = g_malloc (1 << 20);
-    length = fread (head, 1, 1 << 20, file);
-    fclose (file);
-  }
-
-  if (starts_with_tfrecord ((const guint8 *) head, length))
+  file = g_fopen (path, "rb");
+  if (file == NULL)
     {
-      g_autofree char *base = g_path_get_basename (path);
-
-      if (g_str_has_prefix (base, "tfdbg_events."))
-        return AGVIZ_SOURCE_FORMAT_TFDBG_DUMP;
-      return AGVIZ_SOURCE_FORMAT_EVENT_FILE;
+      int saved_errno = errno;
+      g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_IO, "%s: %s", path,
+                   g_strerror (saved_errno));
+      return AGVIZ_SOURCE_FORMAT_UNKNOWN;
     }
+  head = g_malloc (HEAD_BYTES + 1);
+  length = fread (head, 1, HEAD_BYTES, file);
+  fclose (file);
+  head[length] = '\0';
 
-  if (length > 0)
+  for (guint b = 0; _agviz_import_backends[b] != NULL; b++)
     {
-      AgvizSourceFormat format;
-      GStatBuf st;
-      gboolean whole = g_stat (path, &st) == 0 && (gsize) st.st_size == length;
+      AgvizSourceFormat format = _agviz_import_backends[b]->recognise_file (path, head, length);
 
-      if (looks_like_text (head, length))
-        format = detect_text (path, head, length);
-      else
-        format = detect_binary (path, (const guint8 *) head, whole ? length : length);
       if (format != AGVIZ_SOURCE_FORMAT_UNKNOWN)
         return format;
     }
-
+  tried = join_backend_descriptions (G_STRUCT_OFFSET (AgvizImportBackend, tries_on_files));
   g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_UNKNOWN_FORMAT,
-               "%s: unknown format (tried: TFRecord streams (TensorBoard event files, tfdbg2 "
-               "dumps), and GraphDef, MetaGraphDef, SavedModel, RunMetadata and GraphDebugInfo "
-               "messages, binary and text)%s", path, length == 0 ? "; the file is empty" : "");
+               "%s: unknown format (tried: %s)%s", path, tried,
+               length == 0 ? "; the file is empty" : "");
   return AGVIZ_SOURCE_FORMAT_UNKNOWN;
-}
-
-/* ---- single-message sources -------------------------------------------------------------- */
-
-/* "model" for ".../model.pbtxt": names the top-level graph's function. */
-static char *
-label_for_path (const char *path)
-{
-  g_autofree char *base = g_path_get_basename (path);
-  char *dot = strrchr (base, '.');
-
-  if (dot != NULL && dot != base)
-    *dot = '\0';
-  return g_steal_pointer (&base);
-}
-
-static gboolean
-import_graph_def_file (AgvizImportContext  *ctx,
-                       const char          *path,
-                       gboolean             meta,
-                       GError             **error)
-{
-  g_autoptr(AgvizGraphImporter) graphs = agviz_graph_importer_new (ctx->recorder, &ctx->stats,
-                                                                   ctx->warnings);
-  g_autoptr(AgvizDebugInfo) debug_info = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *label = label_for_path (path);
-  g_autofree char *contents = NULL;
-  ProtobufCMessage *message = NULL;
-  const AgvizTf__GraphDef *graph = NULL;
-  gsize length;
-  gboolean ok;
-
-  /* The stacks are read on another thread while this one reads the graph; nodes ask for
-   * theirs once all of them are added.  A GraphDebugInfo that cannot be read is reported in
-   * preference to anything wrong with the graph, as when it was read first. */
-  debug_info = _agviz_import_start_debug_info (ctx, path);
-
-  contents = _agviz_import_read_file (path, MAX_MESSAGE_FILE, &length, error);
-  if (contents == NULL)
-    return FALSE;
-  /* A binary GraphDef stays encoded: its nodes are unpacked one by one as they are added. */
-  if (meta || looks_like_text (contents, length))
-    {
-      message = looks_like_text (contents, length)
-        ? agviz_text_format_decode (meta ? &agviz_tf__meta_graph_def__descriptor
-                                         : &agviz_tf__graph_def__descriptor,
-                                    contents, length, path, error)
-        : agviz_proto_decode (&agviz_tf__meta_graph_def__descriptor, (const guint8 *) contents,
-                              length, path, error);
-      if (message == NULL)
-        return FALSE;
-      g_clear_pointer (&contents, g_free);
-      graph = meta ? ((AgvizTf__MetaGraphDef *) message)->graph_def
-                   : (const AgvizTf__GraphDef *) message;
-    }
-
-  /* A decoded graph asks for stacks node by node: nothing left to overlap with. */
-  if (debug_info != NULL && contents == NULL && !agviz_debug_info_wait (debug_info, &local_error))
-    {
-      agviz_proto_free (message);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  agviz_graph_importer_set_debug_info (graphs, debug_info);
-
-  if (contents != NULL)
-    {
-      g_autoptr(GError) load_error = NULL;
-
-      ok = agviz_graph_importer_add_graph_bytes (graphs, (const guint8 *) contents, length, path,
-                                                 label, &local_error) != 0 ||
-           local_error == NULL;
-      if (debug_info != NULL && !agviz_debug_info_wait (debug_info, &load_error))
-        {
-          g_clear_error (&local_error);
-          local_error = g_steal_pointer (&load_error);
-          ok = FALSE;
-        }
-    }
-  else
-    ok = graph == NULL ||
-         agviz_graph_importer_add_graph (graphs, graph, label, &local_error) != 0 ||
-         local_error == NULL;
-  if (debug_info != NULL)
-    ctx->stats.source_files += agviz_debug_info_get_n_texts (debug_info);
-  agviz_proto_free (message);
-  if (!ok)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  if (ctx->stats.traces == 0)
-    {
-      g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_NOTHING,
-                   "%s: the %s holds no nodes and no functions", path,
-                   meta ? "MetaGraphDef" : "GraphDef");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-import_run_metadata_file (AgvizImportContext  *ctx,
-                          const char          *path,
-                          GError             **error)
-{
-  g_autoptr(AgvizGraphImporter) graphs = agviz_graph_importer_new (ctx->recorder, &ctx->stats,
-                                                                   ctx->warnings);
-  g_autofree char *label = label_for_path (path);
-  ProtobufCMessage *message;
-  gboolean ok;
-
-  message = _agviz_import_read_message (path, &agviz_tf__run_metadata__descriptor, error);
-  if (message == NULL)
-    return FALSE;
-  ok = _agviz_import_run_metadata (ctx, graphs, (AgvizTf__RunMetadata *) message, label, 0, 0,
-                                   error);
-  agviz_proto_free (message);
-  if (ok && ctx->stats.traces == 0 && ctx->stats.executions == 0)
-    {
-      g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_NOTHING,
-                   "%s: the RunMetadata holds no graphs and no step statistics", path);
-      return FALSE;
-    }
-  return ok;
 }
 
 /* ---- error logs -------------------------------------------------------------------------- */
@@ -1039,98 +672,6 @@ merge_stats (AgvizImportStats       *into,
 }
 
 static gboolean
-import_source (AgvizImportContext  *ctx,
-               const char          *path,
-               AgvizSourceFormat    format,
-               GError             **error)
-{
-  switch (format)
-    {
-    case AGVIZ_SOURCE_FORMAT_TFDBG_DUMP:
-      {
-        g_autofree char *dir = g_file_test (path, G_FILE_TEST_IS_DIR) ? g_strdup (path)
-                                                                      : g_path_get_dirname (path);
-        return _agviz_import_tfdbg_dump (ctx, dir, error);
-      }
-    case AGVIZ_SOURCE_FORMAT_SAVED_MODEL:
-      return _agviz_import_saved_model (ctx, path, error);
-    case AGVIZ_SOURCE_FORMAT_GRAPH_DEF:
-      return import_graph_def_file (ctx, path, FALSE, error);
-    case AGVIZ_SOURCE_FORMAT_META_GRAPH_DEF:
-      return import_graph_def_file (ctx, path, TRUE, error);
-    case AGVIZ_SOURCE_FORMAT_GRAPH_DEBUG_INFO:
-      g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_NOTHING,
-                   "%s is a GraphDebugInfo (creation stacks only): import the graph it "
-                   "belongs to with --debug-info %s", path, path);
-      return FALSE;
-    case AGVIZ_SOURCE_FORMAT_EVENT_FILE:
-      if (!_agviz_import_event_file (ctx, path, NULL, error))
-        return FALSE;
-      if (ctx->stats.traces == 0 && ctx->stats.executions == 0)
-        {
-          g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_NOTHING,
-                       "%s: %" G_GUINT64_FORMAT " records, but no graph (only scalars, "
-                       "histograms and the like, which agviz does not show)%s", path,
-                       ctx->stats.records,
-                       ctx->keras_model_configs > 0 ? AGVIZ_IMPORT_KERAS_CONFIG_HINT : "");
-          return FALSE;
-        }
-      return TRUE;
-    case AGVIZ_SOURCE_FORMAT_LOG_DIR:
-      return _agviz_import_log_dir (ctx, path, error);
-    case AGVIZ_SOURCE_FORMAT_RUN_METADATA:
-      return import_run_metadata_file (ctx, path, error);
-    case AGVIZ_SOURCE_FORMAT_UNKNOWN:
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-/* The bytes a source's import will read: the file (and its GraphDebugInfo beside it), or the
- * regular files of a directory, looked for a few levels down and no further than
- * @entries_left entries: an estimate for readying memory, not a promise. */
-static guint64
-source_bytes_below (const char *path,
-                    guint       depth,
-                    guint      *entries_left)
-{
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-  GStatBuf st;
-  guint64 bytes = 0;
-
-  if (g_stat (path, &st) != 0)
-    return 0;
-  if (S_ISREG (st.st_mode))
-    return (guint64) st.st_size;
-  if (!S_ISDIR (st.st_mode) || depth == 0 || (dir = g_dir_open (path, 0, NULL)) == NULL)
-    return 0;
-  while (*entries_left > 0 && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      (*entries_left)--;
-      bytes += source_bytes_below (child, depth - 1, entries_left);
-    }
-  return bytes;
-}
-
-static guint64
-estimate_source_bytes (const char *path,
-                       const char *debug_info_path)
-{
-  g_autofree char *beside = g_strconcat (path, ".debug", NULL);
-  guint entries_left = 10000;
-  guint64 bytes = source_bytes_below (path, 4, &entries_left);
-
-  if (debug_info_path != NULL)
-    bytes += source_bytes_below (debug_info_path, 0, &entries_left);
-  else if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    bytes += source_bytes_below (beside, 0, &entries_left);
-  return bytes;
-}
-
-static gboolean
 import_in_batch (AgvizImporter      *self,
                  const char         *path,
                  AgvizSourceFormat   format,
@@ -1141,9 +682,12 @@ import_in_batch (AgvizImporter      *self,
   g_autofree char *absolute = NULL;
   g_autofree char *metadata_key = NULL;
   g_autofree char *metadata_value = NULL;
+  const AgvizImportBackend *backend = NULL;
   AgvizImportContext ctx = { 0 };
   gboolean ok;
 
+  find_format (format, &backend);
+  g_assert (backend != NULL);
   ctx.importer = self;
   ctx.recorder = self->recorder;
   ctx.warnings = warnings;
@@ -1168,7 +712,7 @@ import_in_batch (AgvizImporter      *self,
       for (guint i = 0; i < last->functions->len; i++)
         g_hash_table_add (ctx.failing_functions, g_ptr_array_index (last->functions, i));
     }
-  ok = ok && import_source (&ctx, path, format, error);
+  ok = ok && backend->import (&ctx, path, format, error);
 
   /* What was tolerated is part of the record: stored with the import. */
   for (guint i = 0; ok && i < warnings->len; i++)
@@ -1216,7 +760,7 @@ agviz_importer_import (AgvizImporter  *self,
                        GError        **error)
 {
   AgvizSourceFormat format;
-  gboolean memory_prepared, ok;
+  gboolean heap_tuned, ok;
 
   g_return_val_if_fail (AGVIZ_IS_IMPORTER (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -1225,10 +769,41 @@ agviz_importer_import (AgvizImporter  *self,
   if (format == AGVIZ_SOURCE_FORMAT_UNKNOWN)
     return FALSE;
 
-  memory_prepared = _agviz_import_memory_prepare (estimate_source_bytes (path,
-                                                                         self->debug_info_path));
+  heap_tuned = self->tune_heap &&
+               _agviz_import_memory_begin (_agviz_import_memory_estimate_source_bytes (
+                                             path, self->debug_info_path));
   ok = import_in_batch (self, path, format, error);
-  if (memory_prepared)
-    _agviz_import_memory_release ();
+  if (heap_tuned)
+    _agviz_import_memory_end ();
   return ok;
+}
+
+AgvizSourceFormat
+agviz_importer_import_to_new_file (const char  *source,
+                                   const char  *path,
+                                   GError     **error)
+{
+  g_autoptr(AgvizRecorder) recorder = NULL;
+  g_autoptr(AgvizImporter) importer = NULL;
+  AgvizSourceFormat format;
+
+  g_return_val_if_fail (source != NULL, AGVIZ_SOURCE_FORMAT_UNKNOWN);
+  g_return_val_if_fail (path != NULL, AGVIZ_SOURCE_FORMAT_UNKNOWN);
+
+  format = agviz_importer_detect_format (source, error);
+  if (format == AGVIZ_SOURCE_FORMAT_UNKNOWN)
+    return format;
+
+  recorder = agviz_recorder_open (path, error);
+  if (recorder != NULL)
+    importer = agviz_importer_new (recorder);
+  if (importer == NULL || !agviz_importer_import (importer, source, error) ||
+      !agviz_recorder_close (recorder, error))
+    {
+      g_clear_object (&importer);
+      g_clear_object (&recorder);
+      agviz_trace_file_remove (path);
+      return AGVIZ_SOURCE_FORMAT_UNKNOWN;
+    }
+  return format;
 }

@@ -1,7 +1,8 @@
-/* agviz-importer.h: turning what TensorFlow writes into agviz trace files
+/* agviz-importer.h: turning what machine-learning frameworks write into agviz trace files
  *
  * An AgvizImporter feeds one AgvizRecorder from sources whose format it detects from their
- * content: tfdbg2 dump directories, SavedModel directories, GraphDef and MetaGraphDef files
+ * content, asking each framework's backend in turn (agviz-import-backends.c).  TensorFlow's:
+ * tfdbg2 dump directories, SavedModel directories, GraphDef and MetaGraphDef files
  * (binary or text), GraphDebugInfo files, TensorBoard event files and log directories, and bare
  * RunMetadata files.  Each source is imported inside one recorder batch: it lands whole, or,
  * when it fails, the trace file is left exactly as it was.  Problems that were tolerated (a
@@ -19,9 +20,11 @@
 
 G_BEGIN_DECLS
 
+/* What a source is; each framework's backend (agviz-import-backend.h) names and imports its own. */
 typedef enum
 {
   AGVIZ_SOURCE_FORMAT_UNKNOWN,
+  /* TensorFlow (tf/) */
   AGVIZ_SOURCE_FORMAT_TFDBG_DUMP,        /* directory of tfdbg_events.* files */
   AGVIZ_SOURCE_FORMAT_SAVED_MODEL,       /* directory, or saved_model.pb / .pbtxt */
   AGVIZ_SOURCE_FORMAT_GRAPH_DEF,         /* binary or text GraphDef */
@@ -66,6 +69,15 @@ AgvizImporter     *agviz_importer_new               (AgvizRecorder        *recor
 /* Keep going past CRC mismatches (skipping damaged records). */
 void               agviz_importer_set_force         (AgvizImporter        *self,
                                                      gboolean              force);
+/* Lets each import of a big source (8 MiB and more) tune the process's C heap while it runs
+ * (glibc's mallopt: one arena, big blocks and freed memory kept in the heap, a region of it
+ * marked for transparent huge pages, as first touches of small pages took a third of a large
+ * GraphDef's import) and set glibc's
+ * defaults back after it.  The settings are the whole process's, and threads that start
+ * allocating meanwhile share one arena for good: only for programs that do nothing else while
+ * they import, like the command line.  Off by default. */
+void               agviz_importer_set_tune_heap     (AgvizImporter        *self,
+                                                     gboolean              tune_heap);
 /* A GraphDebugInfo file (text or binary) for the next GraphDef sources; NULL: look for
  * SOURCE.debug beside each source. */
 void               agviz_importer_set_debug_info    (AgvizImporter        *self,
@@ -90,7 +102,8 @@ GPtrArray         *agviz_importer_get_warnings      (AgvizImporter        *self)
 
 /* Imports @source into a new trace file at @path (which must not exist yet) and returns the
  * source's format; on error (AGVIZ_SOURCE_FORMAT_UNKNOWN) nothing is left at @path.  For
- * viewers that open a SavedModel, event file, dump or GraphDef directly. */
+ * viewers that open a SavedModel, event file, dump or GraphDef directly: the process's heap is
+ * left as it is (see agviz_importer_set_tune_heap()). */
 AgvizSourceFormat  agviz_importer_import_to_new_file (const char          *source,
                                                       const char          *path,
                                                       GError             **error);

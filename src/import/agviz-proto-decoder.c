@@ -195,6 +195,41 @@ agviz_proto_read_varint_slow (const guint8 **p,
   return FALSE;
 }
 
+/* Reads the value of a field of wire type @wire at *@p: a varint into @value, fixed-size
+ * values are stepped over, a length-delimited one has its length in @value (checked to fit)
+ * and *@p left at its bytes.  NULL, or what is wrong with the field. */
+static inline const char *
+read_field_value (const guint8 **p,
+                  const guint8  *end,
+                  guint          wire,
+                  guint64       *value)
+{
+  switch (wire)
+    {
+    case 0:
+      return agviz_proto_read_varint (p, end, value) ? NULL : "a broken varint";
+    case 1:
+      if (end - *p < 8)
+        return "a cut 64-bit value";
+      *p += 8;
+      return NULL;
+    case 5:
+      if (end - *p < 4)
+        return "a cut 32-bit value";
+      *p += 4;
+      return NULL;
+    case 2:
+      if (!agviz_proto_read_varint (p, end, value))
+        return "a broken length";
+      if (*value > (guint64) (end - *p))
+        return "a length larger than what is left";
+      return NULL;
+    default:
+      /* Groups (3, 4) are proto1 history that protobuf-c does not read; 6, 7 do not exist. */
+      return "an unsupported wire type";
+    }
+}
+
 static gboolean
 check_message (CheckContext                     *ctx,
                const ProtobufCMessageDescriptor *descriptor,
@@ -213,6 +248,7 @@ check_message (CheckContext                     *ctx,
     {
       const guint8 *field_start = p;
       const ProtobufCFieldDescriptor *field;
+      const char *problem;
       guint64 tag, value;
       guint32 number;
 
@@ -222,37 +258,16 @@ check_message (CheckContext                     *ctx,
       if (number == 0 || (tag >> 3) > 0x1fffffff)
         return fail_at (ctx, field_start, AGVIZ_IMPORT_ERROR_PARSE, "field number 0");
 
-      switch (tag & 7)
+      problem = read_field_value (&p, end, tag & 7, &value);
+      if (problem != NULL)
+        return fail_at (ctx, field_start, AGVIZ_IMPORT_ERROR_PARSE, problem);
+      if ((tag & 7) == 2)
         {
-        case 0:
-          if (!agviz_proto_read_varint (&p, end, &value))
-            return fail_at (ctx, field_start, AGVIZ_IMPORT_ERROR_PARSE, "a broken varint");
-          break;
-        case 1:
-          if (end - p < 8)
-            return fail_at (ctx, field_start, AGVIZ_IMPORT_ERROR_PARSE, "a cut 64-bit value");
-          p += 8;
-          break;
-        case 5:
-          if (end - p < 4)
-            return fail_at (ctx, field_start, AGVIZ_IMPORT_ERROR_PARSE, "a cut 32-bit value");
-          p += 4;
-          break;
-        case 2:
-          if (!agviz_proto_read_varint (&p, end, &value))
-            return fail_at (ctx, field_start, AGVIZ_IMPORT_ERROR_PARSE, "a broken length");
-          if (value > (guint64) (end - p))
-            return fail_at (ctx, field_start, AGVIZ_IMPORT_ERROR_PARSE,
-                            "a length larger than what is left");
           field = nests ? protobuf_c_message_descriptor_get_field (descriptor, number) : NULL;
           if (field != NULL && field->type == PROTOBUF_C_TYPE_MESSAGE &&
               !check_message (ctx, field->descriptor, p, p + value, depth + 1))
             return FALSE;
           p += value;
-          break;
-        default:
-          /* Groups (3, 4) are proto1 history that protobuf-c does not read; 6, 7 do not exist. */
-          return fail_at (ctx, field_start, AGVIZ_IMPORT_ERROR_PARSE, "an unsupported wire type");
         }
     }
   return TRUE;
@@ -274,6 +289,91 @@ agviz_proto_check (const ProtobufCMessageDescriptor  *descriptor,
   if (data == NULL)
     ctx.start = data = (const guint8 *) "";
   return check_message (&ctx, descriptor, data, data + length, 0);
+}
+
+/* Budget and score of agviz_proto_fit(). */
+typedef struct
+{
+  int    score;
+  guint  budget;
+} FitState;
+
+static gboolean
+fit_message (FitState                         *state,
+             const ProtobufCMessageDescriptor *descriptor,
+             const guint8                     *p,
+             const guint8                     *end,
+             guint                             depth)
+{
+  while (p < end && state->budget > 0)
+    {
+      const ProtobufCFieldDescriptor *field;
+      guint64 tag, value;
+      guint wire, expected;
+
+      state->budget--;
+      if (!agviz_proto_read_varint (&p, end, &tag) || (tag >> 3) == 0)
+        return FALSE;
+      wire = tag & 7;
+      field = (tag >> 3) <= G_MAXUINT32
+                ? protobuf_c_message_descriptor_get_field (descriptor, (guint) (tag >> 3)) : NULL;
+      if (read_field_value (&p, end, wire, &value) != NULL)
+        return FALSE;
+      if (field == NULL)
+        {
+          state->score -= 1;
+          if (wire == 2)
+            p += value;
+          continue;
+        }
+
+      switch (field->type)
+        {
+        case PROTOBUF_C_TYPE_DOUBLE: case PROTOBUF_C_TYPE_FIXED64: case PROTOBUF_C_TYPE_SFIXED64:
+          expected = 1; break;
+        case PROTOBUF_C_TYPE_FLOAT: case PROTOBUF_C_TYPE_FIXED32: case PROTOBUF_C_TYPE_SFIXED32:
+          expected = 5; break;
+        case PROTOBUF_C_TYPE_STRING: case PROTOBUF_C_TYPE_BYTES: case PROTOBUF_C_TYPE_MESSAGE:
+          expected = 2; break;
+        default:
+          expected = 0; break;
+        }
+      /* Packed repeated scalars travel length-delimited. */
+      if (wire != expected && !(wire == 2 && field->label == PROTOBUF_C_LABEL_REPEATED))
+        {
+          state->score -= 10;
+          if (wire == 2)
+            p += value;
+          continue;
+        }
+      state->score += 2;
+      if (wire == 2)
+        {
+          if (field->type == PROTOBUF_C_TYPE_STRING &&
+              !g_utf8_validate ((const char *) p, value, NULL))
+            state->score -= 10;
+          else if (field->type == PROTOBUF_C_TYPE_MESSAGE && depth < 3 &&
+                   !fit_message (state, field->descriptor, p, p + value, depth + 1))
+            state->score -= 10;
+          p += value;
+        }
+    }
+  return TRUE;
+}
+
+int
+agviz_proto_fit (const ProtobufCMessageDescriptor  *descriptor,
+                 const guint8                      *data,
+                 gsize                              length)
+{
+  FitState state = { 0, 20000 };
+
+  g_return_val_if_fail (descriptor != NULL, G_MININT / 2);
+  g_return_val_if_fail (data != NULL || length == 0, G_MININT / 2);
+
+  if (!fit_message (&state, descriptor, data, data + length, 0))
+    return G_MININT / 2;
+  return state.score;
 }
 
 /* Unpacks checked @data into @arena, which must be empty. */

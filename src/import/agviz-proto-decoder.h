@@ -23,6 +23,15 @@ gboolean          agviz_proto_check       (const ProtobufCMessageDescriptor  *de
                                            const char                        *what,
                                            GError                           **error);
 
+/* How well @data (the start of a message, or all of it) fits @descriptor, to tell which message
+ * a file holds: fields whose number and wire type match count for it, wrong wire types and
+ * strings that are not UTF-8 heavily against it, unknown fields a little; only the first
+ * 20,000 fields and three levels of nesting are looked at.  G_MININT / 2 when @data is not
+ * protobuf wire format at all. */
+int               agviz_proto_fit         (const ProtobufCMessageDescriptor  *descriptor,
+                                           const guint8                      *data,
+                                           gsize                              length);
+
 /* Checks and unpacks; free the result with agviz_proto_free(). */
 ProtobufCMessage *agviz_proto_decode      (const ProtobufCMessageDescriptor  *descriptor,
                                            const guint8                      *data,

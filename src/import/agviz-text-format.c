@@ -945,18 +945,26 @@ print_escaped (GString      *out,
 
 static void print_message (const ProtobufCMessage *message, GString *out, guint level);
 
-static void
-print_double (GString *out,
-              double   value)
+void
+agviz_text_format_append_number (GString *out,
+                                 double   value,
+                                 guint    significant_digits)
 {
   char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+  char format[16];
+
+  g_return_if_fail (out != NULL);
+  g_return_if_fail (significant_digits >= 1 && significant_digits <= 17);
 
   if (isnan (value))
     g_string_append (out, "nan");
   else if (isinf (value))
     g_string_append (out, value < 0 ? "-inf" : "inf");
   else
-    g_string_append (out, g_ascii_formatd (buffer, sizeof buffer, "%.17g", value));
+    {
+      g_snprintf (format, sizeof format, "%%.%ug", significant_digits);
+      g_string_append (out, g_ascii_formatd (buffer, sizeof buffer, format, value));
+    }
 }
 
 static void
@@ -986,10 +994,10 @@ print_value (const ProtobufCFieldDescriptor *field,
       g_string_append_printf (out, "%" G_GUINT64_FORMAT, *(const guint64 *) member);
       break;
     case PROTOBUF_C_TYPE_FLOAT:
-      print_double (out, *(const float *) member);
+      agviz_text_format_append_number (out, *(const float *) member, 17);
       break;
     case PROTOBUF_C_TYPE_DOUBLE:
-      print_double (out, *(const double *) member);
+      agviz_text_format_append_number (out, *(const double *) member, 17);
       break;
     case PROTOBUF_C_TYPE_BOOL:
       g_string_append (out, *(const protobuf_c_boolean *) member ? "true" : "false");
@@ -1152,4 +1160,57 @@ agviz_text_format_print (const ProtobufCMessage *message,
   g_return_if_fail (out != NULL);
 
   print_message (message, out, 0);
+}
+
+GPtrArray *
+agviz_text_format_top_level_names (const char *data,
+                                   gsize       length)
+{
+  GPtrArray *names;
+  int depth = 0;
+  gsize i = 0;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+
+  names = g_ptr_array_new_with_free_func (g_free);
+  while (i < length && names->len < 64)
+    {
+      char c = data[i];
+
+      if (c == '#')
+        {
+          while (i < length && data[i] != '\n')
+            i++;
+        }
+      else if (c == '"' || c == '\'')
+        {
+          i++;
+          while (i < length && data[i] != c && data[i] != '\n')
+            i += data[i] == '\\' ? 2 : 1;
+          i++;
+        }
+      else if (c == '{' || c == '<')
+        depth++, i++;
+      else if (c == '}' || c == '>')
+        depth--, i++;
+      else if (depth == 0 && (g_ascii_isalpha (c) || c == '_'))
+        {
+          gsize start = i;
+
+          while (i < length && (g_ascii_isalnum (data[i]) || data[i] == '_'))
+            i++;
+          /* A name is followed by ':' or '{'; values (enum names, true) are not. */
+          {
+            gsize j = i;
+            while (j < length && (data[j] == ' ' || data[j] == '\t' || data[j] == '\n' ||
+                                  data[j] == '\r'))
+              j++;
+            if (j < length && (data[j] == ':' || data[j] == '{' || data[j] == '<'))
+              g_ptr_array_add (names, g_strndup (data + start, i - start));
+          }
+        }
+      else
+        i++;
+    }
+  return names;
 }

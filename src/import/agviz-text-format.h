@@ -29,6 +29,19 @@ ProtobufCMessage *agviz_text_format_decode  (const ProtobufCMessageDescriptor  *
                                              const char                        *filename,
                                              GError                           **error);
 
+/* Appends @value as text format writes numbers: nan, inf and -inf by name, others with
+ * @significant_digits digits (1 to 17; 17 keep every bit of a double). */
+void              agviz_text_format_append_number (GString                    *out,
+                                                   double                      value,
+                                                   guint                       significant_digits);
+
+/* The field names at the top level of text-format @data (the first 64), to tell which message
+ * a file holds (element-type utf8, transfer full).  Quoted strings, comments and nested
+ * messages are passed over, and words not followed by ':', '{' or '<' (enum names, true) are
+ * values, not names. */
+GPtrArray        *agviz_text_format_top_level_names (const char                 *data,
+                                                     gsize                       length);
+
 /* Appends @message in text format (TensorFlow's layout: two-space indent, fields in number
  * order, default values of proto3 fields left out). */
 void              agviz_text_format_print   (const ProtobufCMessage            *message,

@@ -418,6 +418,8 @@ import_child (const char *source,
   if (recorder == NULL)
     g_error ("%s", error->message);
   importer = agviz_importer_new (recorder);
+  /* As `agviz import` does. */
+  agviz_importer_set_tune_heap (importer, TRUE);
   if (!agviz_importer_import (importer, source, &error) ||
       !agviz_recorder_close (recorder, &error))
     g_error ("%s", error->message);

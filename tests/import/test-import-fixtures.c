@@ -7,7 +7,7 @@
 
 #include "agviz-core.h"
 #include "agviz-importer.h"
-#include "agviz-importer-private.h"
+#include "agviz-import-memory-private.h"
 #include "agviz-tf-graph.pb-c.h"
 
 static char *fixture_dir;
@@ -297,18 +297,18 @@ test_graphdef_binary_old_debug_layout (TempFile      *fx,
   g_autoptr(GError) error = NULL;
   g_autoptr(AgvizStore) store = NULL;
   AgvizImportStats stats;
-  gboolean readied = FALSE;
+  gboolean tuned = FALSE;
 
-  /* With data set, the same import in a heap readied for a big one (agviz-import-memory.c;
+  /* With data set, the same import in a heap tuned for a big one (agviz-import-memory.c;
    * the fixtures are too small to be given one): the GraphDebugInfo loader and the stack
    * writer then share the main thread's malloc arena. */
   if (data != NULL)
-    readied = _agviz_import_memory_prepare (((guint64) 8) << 20);
+    tuned = _agviz_import_memory_begin (((guint64) 8) << 20);
   g_assert_true (import_all (fx->path, NULL, FALSE, &stats, &error, "graphdef/old-layout/demo.pb",
                              NULL));
   g_assert_no_error (error);
-  if (readied)
-    _agviz_import_memory_release ();
+  if (tuned)
+    _agviz_import_memory_end ();
   g_assert_cmpuint (stats.nodes_with_stacks, ==, 3);
   store = open_store (fx->path);
   check_demo_graph (store, TRUE);
@@ -834,7 +834,7 @@ main (int    argc,
   ADD ("/agviz/import/graphdef/text", test_graphdef_text);
   ADD ("/agviz/import/graphdef/binary-new-debug-layout", test_graphdef_binary_new_debug_layout);
   ADD ("/agviz/import/graphdef/binary-old-debug-layout", test_graphdef_binary_old_debug_layout);
-  g_test_add ("/agviz/import/graphdef/readied-heap", TempFile, "readied", temp_file_setup,
+  g_test_add ("/agviz/import/graphdef/tuned-heap", TempFile, "tuned", temp_file_setup,
               test_graphdef_binary_old_debug_layout, temp_file_teardown);
   ADD ("/agviz/import/graphdef/errors-leave-file", test_graphdef_errors);
   ADD ("/agviz/import/graphdef/damaged-late", test_graphdef_damaged_late);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agviz-text-format.h"
 #include "agviz-tf-values.h"
 
 G_STATIC_ASSERT (offsetof (AgvizTfAttrEntry, key) == offsetof (AgvizTf__NodeDef__AttrEntry, key));
@@ -332,20 +333,6 @@ agviz_tf_tensor_get_doubles (const AgvizTf__TensorProto *tensor,
 }
 
 static void
-append_number (GString *out,
-               double   value)
-{
-  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
-
-  if (isnan (value))
-    g_string_append (out, "nan");
-  else if (isinf (value))
-    g_string_append (out, value < 0 ? "-inf" : "inf");
-  else
-    g_string_append (out, g_ascii_formatd (buffer, sizeof buffer, "%.8g", value));
-}
-
-static void
 append_quoted (GString            *out,
                const ProtobufCBinaryData *data)
 {
@@ -406,7 +393,7 @@ agviz_tf_tensor_describe (const AgvizTf__TensorProto *tensor,
         {
           if (i > 0)
             g_string_append (out, ", ");
-          append_number (out, g_array_index (values, double, i));
+          agviz_text_format_append_number (out, g_array_index (values, double, i), 8);
         }
     }
   else

@@ -130,33 +130,18 @@ read_bytes (AgvizTfrecordReader *self,
   return got;
 }
 
-static void
-warn (AgvizTfrecordReader *self,
-      const char          *format,
-      ...) G_GNUC_PRINTF (2, 3);
-
-static void
-warn (AgvizTfrecordReader *self,
-      const char          *format,
-      ...)
-{
-  va_list args;
-
-  va_start (args, format);
-  g_ptr_array_add (self->warnings, g_strdup_vprintf (format, args));
-  va_end (args);
-}
-
 static gboolean
 truncated (AgvizTfrecordReader *self,
            const char          *what)
 {
   self->truncated_at = self->record_offset;
   self->finished = TRUE;
-  warn (self, "%s: record %" G_GUINT64_FORMAT " at byte offset %" G_GOFFSET_FORMAT
-        " is cut short (%s); the %" G_GUINT64_FORMAT " record%s before it were read",
-        self->name, self->n_records + 1, self->record_offset, what, self->n_records,
-        self->n_records == 1 ? "" : "s");
+  g_ptr_array_add (self->warnings,
+                   g_strdup_printf ("%s: record %" G_GUINT64_FORMAT " at byte offset %"
+                                    G_GOFFSET_FORMAT " is cut short (%s); the %"
+                                    G_GUINT64_FORMAT " record%s before it were read",
+                                    self->name, self->n_records + 1, self->record_offset,
+                                    what, self->n_records, self->n_records == 1 ? "" : "s"));
   return FALSE;
 }
 
@@ -205,10 +190,13 @@ agviz_tfrecord_reader_next (AgvizTfrecordReader  *self,
           if (self->force)
             {
               self->finished = TRUE;
-              warn (self, "%s: record %" G_GUINT64_FORMAT " at byte offset %" G_GOFFSET_FORMAT
-                    ": length CRC mismatch (stored 0x%08x, computed 0x%08x); reading stopped "
-                    "there", self->name, self->n_records + 1, self->record_offset, stored,
-                    computed);
+              g_ptr_array_add (self->warnings,
+                               g_strdup_printf ("%s: record %" G_GUINT64_FORMAT " at byte "
+                                                "offset %" G_GOFFSET_FORMAT ": length CRC "
+                                                "mismatch (stored 0x%08x, computed 0x%08x); "
+                                                "reading stopped there", self->name,
+                                                self->n_records + 1, self->record_offset,
+                                                stored, computed));
               return FALSE;
             }
           g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_CORRUPT,
@@ -245,9 +233,13 @@ agviz_tfrecord_reader_next (AgvizTfrecordReader  *self,
         {
           if (self->force)
             {
-              warn (self, "%s: record %" G_GUINT64_FORMAT " at byte offset %" G_GOFFSET_FORMAT
-                    ": data CRC mismatch (stored 0x%08x, computed 0x%08x); record skipped",
-                    self->name, self->n_records + 1, self->record_offset, stored, computed);
+              g_ptr_array_add (self->warnings,
+                               g_strdup_printf ("%s: record %" G_GUINT64_FORMAT " at byte "
+                                                "offset %" G_GOFFSET_FORMAT ": data CRC "
+                                                "mismatch (stored 0x%08x, computed 0x%08x); "
+                                                "record skipped", self->name,
+                                                self->n_records + 1, self->record_offset,
+                                                stored, computed));
               self->n_records++;
               continue;
             }

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "agviz-execution-trace-view.h"
-#include "agviz-importer-private.h"
+#include "agviz-tf-importer-private.h"
 #include "agviz-proto-decoder.h"
 #include "agviz-source-map.h"
 #include "agviz-tf-debug-event.pb-c.h"

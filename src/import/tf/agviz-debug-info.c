@@ -849,14 +849,12 @@ bind_recorder (AgvizDebugInfo *self,
 /* Handles of agviz_debug_info_find_stack() with this bit name a LocalStack, others a stack. */
 #define LOCAL_STACK_HANDLE (G_GINT64_CONSTANT (1) << 62)
 
-/* agviz_debug_info_get_stack(), or with @find_only the first half of it, returning a handle. */
-static gint64
-get_stack (AgvizDebugInfo  *self,
-           AgvizRecorder   *recorder,
-           const char      *node,
-           const char      *function,
-           gboolean         find_only,
-           GError         **error)
+gint64
+agviz_debug_info_find_stack (AgvizDebugInfo  *self,
+                             AgvizRecorder   *recorder,
+                             const char      *node,
+                             const char      *function,
+                             GError         **error)
 {
   AgvizTf__GraphDebugInfo__StackTrace *trace;
   gpointer old_trace;
@@ -899,10 +897,8 @@ get_stack (AgvizDebugInfo  *self,
                        self->path != NULL ? self->path : "GraphDebugInfo", self->key->str);
           return 0;
         }
-      if (find_only)
-        return record_local_frames (self, recorder, (guint32) local, error)
-               ? LOCAL_STACK_HANDLE | local : 0;
-      return record_local_stack (self, recorder, (guint32) local, error);
+      return record_local_frames (self, recorder, (guint32) local, error)
+             ? LOCAL_STACK_HANDLE | local : 0;
     }
   else if (old_trace != NULL)
     {
@@ -975,26 +971,6 @@ get_stack (AgvizDebugInfo  *self,
 }
 
 gint64
-agviz_debug_info_get_stack (AgvizDebugInfo  *self,
-                            AgvizRecorder   *recorder,
-                            const char      *node,
-                            const char      *function,
-                            GError         **error)
-{
-  return get_stack (self, recorder, node, function, FALSE, error);
-}
-
-gint64
-agviz_debug_info_find_stack (AgvizDebugInfo  *self,
-                             AgvizRecorder   *recorder,
-                             const char      *node,
-                             const char      *function,
-                             GError         **error)
-{
-  return get_stack (self, recorder, node, function, TRUE, error);
-}
-
-gint64
 agviz_debug_info_record_stack (AgvizDebugInfo  *self,
                                AgvizRecorder   *recorder,
                                gint64           handle,
@@ -1006,4 +982,16 @@ agviz_debug_info_record_stack (AgvizDebugInfo  *self,
   if ((handle & LOCAL_STACK_HANDLE) == 0)
     return handle;
   return record_local_stack (self, recorder, (guint32) (handle & ~LOCAL_STACK_HANDLE), error);
+}
+
+gint64
+agviz_debug_info_get_stack (AgvizDebugInfo  *self,
+                            AgvizRecorder   *recorder,
+                            const char      *node,
+                            const char      *function,
+                            GError         **error)
+{
+  gint64 handle = agviz_debug_info_find_stack (self, recorder, node, function, error);
+
+  return handle != 0 ? agviz_debug_info_record_stack (self, recorder, handle, error) : 0;
 }

@@ -299,21 +299,12 @@ agviz_function_name_for_graph (const char *graph_name)
   return g_strdup (graph_name);
 }
 
+/* Keeps @message (transfer full) among the import's warnings. */
 static void
-warn (AgvizGraphImporter *self,
-      const char         *format,
-      ...) G_GNUC_PRINTF (2, 3);
-
-static void
-warn (AgvizGraphImporter *self,
-      const char         *format,
-      ...)
+add_warning (AgvizGraphImporter *self,
+             char               *message)
 {
-  va_list args;
-
-  va_start (args, format);
-  g_ptr_array_add (self->warnings, g_strdup_vprintf (format, args));
-  va_end (args);
+  g_ptr_array_add (self->warnings, message);
   self->stats->warnings++;
 }
 
@@ -1224,10 +1215,12 @@ finish_trace (GraphState  *state,
   AgvizGraphImporter *self = state->importer;
 
   if (state->missing_inputs > 0)
-    warn (self, "%s: %u input%s name%s nodes that are not in the graph (first: '%s'); "
-          "those edges were left out", graph_name, state->missing_inputs,
-          state->missing_inputs == 1 ? "" : "s", state->missing_inputs == 1 ? "s" : "",
-          state->first_missing);
+    add_warning (self, g_strdup_printf ("%s: %u input%s name%s nodes that are not in the graph "
+                                        "(first: '%s'); those edges were left out", graph_name,
+                                        state->missing_inputs,
+                                        state->missing_inputs == 1 ? "" : "s",
+                                        state->missing_inputs == 1 ? "s" : "",
+                                        state->first_missing));
   if (!agviz_recorder_end_trace (self->recorder, state->trace_id, AGVIZ_TRACE_STATUS_COMPLETE, 0,
                                  error))
     return FALSE;
@@ -1463,7 +1456,7 @@ add_library (AgvizGraphImporter                *self,
       if (function->signature == NULL || function->signature->name == NULL ||
           *function->signature->name == '\0')
         {
-          warn (self, "a FunctionDef without a name was left out");
+          add_warning (self, g_strdup ("a FunctionDef without a name was left out"));
           continue;
         }
       g_hash_table_insert (index, function->signature->name, (gpointer) function);

@@ -12,7 +12,7 @@
 
 #include <string.h>
 
-#include "agviz-importer-private.h"
+#include "agviz-tf-importer-private.h"
 #include "agviz-proto-decoder.h"
 #include "agviz-tf-saved-model.pb-c.h"
 #include "agviz-tf-values.h"

@@ -1,0 +1,13 @@
+/* agviz-import-backends.c: the frameworks agviz imports from, in the order they are asked
+ *
+ * The first backend that recognises a source imports it.
+ */
+#include "config.h"
+
+#include "agviz-import-backend.h"
+#include "agviz-tf-importer-private.h"
+
+const AgvizImportBackend *const _agviz_import_backends[] = {
+  &_agviz_tf_import_backend,
+  NULL,
+};
