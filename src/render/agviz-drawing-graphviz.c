@@ -155,6 +155,7 @@ _agviz_drawing_write_graphviz (AgvizLayout               *layout,
   g_autoptr(GPtrArray) visible = agviz_layout_list_visible (layout);
   g_autoptr(GPtrArray) expanded = agviz_scene_list_expanded (scene);
   g_autoptr(GHashTable) nodes = g_hash_table_new (NULL, NULL);
+  g_autoptr(AgvizColoring) coloring = agviz_coloring_new (options->color_by, options->op_timings);
   double width, height;
   Agraph_t *graph;
   GVC_t *gvc;
@@ -185,6 +186,7 @@ _agviz_drawing_write_graphviz (AgvizLayout               *layout,
       g_autofree char *pos = NULL;
       g_autofree char *w = NULL;
       g_autofree char *h = NULL;
+      char fill[8];
       AgvizLayoutBox box;
       Agnode_t *node;
 
@@ -208,7 +210,8 @@ _agviz_drawing_write_graphviz (AgvizLayout               *layout,
       set_attr (node, "fixedsize", "true");
       set_attr (node, "shape", "box");
       set_attr (node, "style", open ? "rounded,dashed" : "rounded,filled");
-      set_attr (node, "fillcolor", _agviz_drawing_fill (item, options->color_by));
+      agviz_coloring_get_fill_hex (coloring, item, fill);
+      set_attr (node, "fillcolor", fill);
       set_attr (node, "fontname", "sans");
       set_attr (node, "fontsize", open ? "10" : "9");
       set_attr (node, "label", label);

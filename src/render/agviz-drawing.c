@@ -14,6 +14,7 @@
 
 #include "agviz-drawing.h"
 #include "agviz-drawing-private.h"
+#include "agviz-legend.h"
 #include "agviz-text.h"
 
 #define FLUSH_SIZE     (64 * 1024)
@@ -26,21 +27,6 @@ static const char *const palette[] = {
   "#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462",
   "#b3de69", "#fccde5", "#d9d9d9", "#bc80bd", "#ccebc5", "#ffed6f",
 };
-
-gboolean
-agviz_color_by_from_string (const char   *text,
-                            AgvizColorBy *color_by)
-{
-  static const char *const names[] = { "op", "device", "time", "trace", "none" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (g_strcmp0 (text, names[i]) == 0)
-      {
-        *color_by = (AgvizColorBy) i;
-        return TRUE;
-      }
-  return FALSE;
-}
 
 void
 agviz_drawing_append_xml_text (GString    *buffer,
@@ -211,10 +197,11 @@ _agviz_drawing_edge_width (const AgvizSceneEdge *edge)
 
 typedef struct
 {
-  FILE       *out;
-  GString    *buffer;
-  GHashTable *ids;       /* ids used so far: ids must be unique in one document */
-  gboolean    failed;
+  FILE                *out;
+  GString             *buffer;
+  const AgvizColoring *coloring;
+  GHashTable          *ids;       /* ids used so far: ids must be unique in one document */
+  gboolean             failed;
 } SvgWriter;
 
 static void
@@ -413,6 +400,7 @@ write_item (SvgWriter                 *writer,
   g_autofree char *label = NULL;
   g_autofree char *subtitle = _agviz_drawing_dup_subtitle (item);
   gboolean open = item->expanded && item->children != NULL;
+  char fill[8] = "none";
 
   if (!agviz_layout_get_box (layout, item, &box))
     return;
@@ -433,8 +421,10 @@ write_item (SvgWriter                 *writer,
   append_number (b, box.width);
   g_string_append (b, "\" height=\"");
   append_number (b, box.height);
+  if (!open)
+    agviz_coloring_get_fill_hex (writer->coloring, item, fill);
   g_string_append_printf (b, "\" rx=\"%d\" fill=\"%s\"/>", item->kind == AGVIZ_SCENE_ITEM_OP ? 3 : 8,
-                          open ? "none" : _agviz_drawing_fill (item, options->color_by));
+                          fill);
 
   g_string_append (b, "<text x=\"");
   append_number (b, box.x + (open ? 8 : box.width / 2));
@@ -556,57 +546,51 @@ write_edges (SvgWriter            *writer,
     }
 }
 
-static int
-compare_strings (gconstpointer a,
-                 gconstpointer b)
+/* The text of one legend entry, in plain English like the rest of the SVG (transfer full). */
+static char *
+legend_entry_text (const AgvizLegendEntry *entry)
 {
-  return strcmp (*(const char **) a, *(const char **) b);
+  g_autofree char *duration = NULL;
+
+  switch (entry->kind)
+    {
+    case AGVIZ_LEGEND_ENTRY_KEY:
+      return entry->key != NULL ? g_strdup (entry->key)
+                                : g_strdup_printf ("trace %" G_GINT64_FORMAT, entry->trace_id);
+    case AGVIZ_LEGEND_ENTRY_MORE:
+      return g_strdup_printf ("… %u more", entry->n_more);
+    case AGVIZ_LEGEND_ENTRY_FASTEST:
+    case AGVIZ_LEGEND_ENTRY_SLOWEST:
+      duration = agviz_format_duration (entry->duration_ns, AGVIZ_DURATION_ASCII);
+      return g_strdup_printf ("op type mean %s (%s)", duration,
+                              entry->kind == AGVIZ_LEGEND_ENTRY_FASTEST ? "fastest" : "slowest");
+    case AGVIZ_LEGEND_ENTRY_NOT_TIMED:
+      return g_strdup ("not timed");
+    case AGVIZ_LEGEND_ENTRY_NO_TIMINGS:
+    default:
+      return g_strdup ("no execution timings in this file");
+    }
 }
 
 static double
-write_legend (SvgWriter                 *writer,
-              GPtrArray                 *visible,
-              const AgvizDrawingOptions *options,
-              double                     x)
+write_legend (SvgWriter   *writer,
+              AgvizLayout *layout,
+              double       x)
 {
-  g_autoptr(GHashTable) keys = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GPtrArray) sorted = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) entries = agviz_legend_list_entries (writer->coloring, layout);
   GString *b = writer->buffer;
   const char *heading = NULL;
   double y = 20;
-  GHashTableIter iter;
-  gpointer key, value;
 
-  switch (options->color_by)
+  switch (agviz_coloring_get_color_by (writer->coloring))
     {
     case AGVIZ_COLOR_BY_OP: heading = "Colour: op type"; break;
     case AGVIZ_COLOR_BY_DEVICE: heading = "Colour: device"; break;
     case AGVIZ_COLOR_BY_TRACE: heading = "Colour: trace"; break;
-    case AGVIZ_COLOR_BY_TIME: heading = "Colour: time (no per-node timings recorded)"; break;
+    case AGVIZ_COLOR_BY_TIME: heading = "Colour: time"; break;
     case AGVIZ_COLOR_BY_NONE:
     default: heading = "Colour: none"; break;
     }
-  for (guint i = 0; i < visible->len; i++)
-    {
-      const AgvizSceneItem *item = g_ptr_array_index (visible, i);
-      g_autofree char *text = NULL;
-
-      if (item->kind != AGVIZ_SCENE_ITEM_OP && item->kind != AGVIZ_SCENE_ITEM_SERIES &&
-          options->color_by != AGVIZ_COLOR_BY_TRACE)
-        continue;
-      if (options->color_by == AGVIZ_COLOR_BY_OP && item->op_type != NULL)
-        text = g_strdup (item->op_type);
-      else if (options->color_by == AGVIZ_COLOR_BY_DEVICE && item->device != NULL)
-        text = g_strdup (item->device);
-      else if (options->color_by == AGVIZ_COLOR_BY_TRACE)
-        text = g_strdup_printf ("trace %" G_GINT64_FORMAT, item->trace_id);
-      if (text != NULL && !g_hash_table_contains (keys, text))
-        g_hash_table_insert (keys, g_strdup (text), (gpointer) _agviz_drawing_fill (item, options->color_by));
-    }
-  g_hash_table_iter_init (&iter, keys);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    g_ptr_array_add (sorted, key);
-  g_ptr_array_sort (sorted, compare_strings);
 
   g_string_append (b, "<g id=\"legend\" class=\"legend\"><text class=\"heading\" x=\"");
   append_number (b, x);
@@ -615,29 +599,32 @@ write_legend (SvgWriter                 *writer,
   g_string_append (b, "\">");
   agviz_drawing_append_xml_text (b, heading, -1, 0);
   g_string_append (b, "</text>\n");
-  for (guint i = 0; i < sorted->len && i < 30; i++)
+  for (guint i = 0; i < entries->len; i++)
     {
-      const char *text = g_ptr_array_index (sorted, i);
+      const AgvizLegendEntry *entry = &g_array_index (entries, AgvizLegendEntry, i);
+      g_autofree char *text = legend_entry_text (entry);
+      double text_x = x;
 
       y += 18;
-      g_string_append (b, "<rect x=\"");
-      append_number (b, x);
-      g_string_append (b, "\" y=\"");
-      append_number (b, y - 11);
-      g_string_append_printf (b, "\" width=\"14\" height=\"12\" fill=\"%s\"/><text x=\"",
-                              (const char *) g_hash_table_lookup (keys, text));
-      append_number (b, x + 20);
+      if (entry->has_color)
+        {
+          char hex[8];
+
+          agviz_color_to_hex (&entry->color, hex);
+          g_string_append (b, "<rect x=\"");
+          append_number (b, x);
+          g_string_append (b, "\" y=\"");
+          append_number (b, y - 11);
+          g_string_append_printf (b, "\" width=\"14\" height=\"12\" fill=\"%s\"/>", hex);
+          text_x = x + 20;
+        }
+      g_string_append (b, "<text x=\"");
+      append_number (b, text_x);
       g_string_append (b, "\" y=\"");
       append_number (b, y);
       g_string_append (b, "\">");
       agviz_drawing_append_xml_text (b, text, -1, 30);
       g_string_append (b, "</text>\n");
-    }
-  if (sorted->len > 30)
-    {
-      y += 18;
-      g_string_append_printf (b, "<text x=\"%.2f\" y=\"%.2f\">… %u more</text>\n", x, y,
-                              sorted->len - 30);
     }
   y += 24;
   g_string_append_printf (b, "<text class=\"sub\" x=\"%.2f\" y=\"%.2f\">dashed: control edge; "
@@ -656,8 +643,10 @@ write_svg (AgvizLayout               *layout,
   g_autoptr(GPtrArray) visible = agviz_layout_list_visible (layout);
   g_autoptr(GPtrArray) expanded = agviz_scene_list_expanded (scene);
   g_autoptr(GString) legend = NULL;
+  g_autoptr(AgvizColoring) coloring = agviz_coloring_new (options->color_by, options->op_timings);
   SvgWriter writer = {
     .out = out,
+    .coloring = coloring,
     .buffer = g_string_sized_new (FLUSH_SIZE * 2),
     .ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL),
   };
@@ -669,7 +658,7 @@ write_svg (AgvizLayout               *layout,
   {
     GString *main_buffer = writer.buffer;
     writer.buffer = g_string_new (NULL);
-    legend_height = write_legend (&writer, visible, options, width + 10);
+    legend_height = write_legend (&writer, layout, width + 10);
     legend = writer.buffer;
     writer.buffer = main_buffer;
   }

@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "agviz-annotation-geometry.h"
 #include "agviz-drawing-private.h"
 #include "agviz-graphviz-private.h"
 #include "agviz-layout.h"
@@ -21,7 +22,6 @@
 #define CHAR_WIDTH      6.6   /* of the 10 pt sans labels, generously */
 #define AUX_GAP        28.0   /* between the main graph and the side area */
 #define MARGIN         12.0
-#define ANNOTATION_WIDTH 84.0 /* room each side of a box with annotations (agviz-drawing.c) */
 
 /* Bump when the blob format or the drawing metrics change: old cache entries then miss. */
 #define CACHE_FORMAT   "agviz-layout-1"
@@ -433,7 +433,7 @@ run_dot (GPtrArray         *plan,
       /* Annotations are drawn beside the box: dot keeps that room free on both sides, so the
        * box stays centred where dot puts the node. */
       if (child->annotated)
-        w += 2 * ANNOTATION_WIDTH;
+        w += 2 * AGVIZ_ANNOTATION_ROOM;
       name = g_strdup_printf ("n%u", i);
       nodes[i] = agnode (graph, name, TRUE);
       width = format_double (w / 72.0);
@@ -477,7 +477,7 @@ run_dot (GPtrArray         *plan,
             continue;
           box->width = ND_width (node) * 72.0;
           if (container->children[i].annotated)
-            box->width -= 2 * ANNOTATION_WIDTH;
+            box->width -= 2 * AGVIZ_ANNOTATION_ROOM;
           box->height = ND_height (node) * 72.0;
           /* Graphviz puts y up; the drawing puts it down. */
           box->x = ND_coord (node).x - bb.LL.x - box->width / 2;
@@ -800,6 +800,64 @@ agviz_layout_is_open (AgvizLayout          *self,
 {
   g_return_val_if_fail (AGVIZ_IS_LAYOUT (self), FALSE);
   return g_hash_table_contains (self->containers, item);
+}
+
+static AgvizLayoutBox
+route_bounds (const AgvizLayoutRoute *route)
+{
+  double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
+
+  for (guint p = 0; p < route->n_points; p++)
+    {
+      x0 = MIN (x0, route->points[2 * p]);
+      x1 = MAX (x1, route->points[2 * p]);
+      y0 = MIN (y0, route->points[2 * p + 1]);
+      y1 = MAX (y1, route->points[2 * p + 1]);
+    }
+  if (route->has_arrow)
+    {
+      x0 = MIN (x0, route->arrow_x);
+      x1 = MAX (x1, route->arrow_x);
+      y0 = MIN (y0, route->arrow_y);
+      y1 = MAX (y1, route->arrow_y);
+    }
+  return (AgvizLayoutBox) { x0, y0, x1 - x0, y1 - y0 };
+}
+
+GArray *
+agviz_layout_list_edges (AgvizLayout *self)
+{
+  g_autoptr(GPtrArray) expanded = NULL;
+  GArray *edges;
+
+  g_return_val_if_fail (AGVIZ_IS_LAYOUT (self), NULL);
+
+  expanded = agviz_scene_list_expanded (self->scene);
+  edges = g_array_new (FALSE, FALSE, sizeof (AgvizLayoutEdge));
+  for (guint i = 0; i < expanded->len; i++)
+    {
+      AgvizSceneItem *container = g_ptr_array_index (expanded, i);
+      g_autoptr(GArray) scene_edges = agviz_scene_list_edges (self->scene, container, NULL);
+
+      for (guint e = 0; e < scene_edges->len; e++)
+        {
+          const AgvizSceneEdge *scene_edge = &g_array_index (scene_edges, AgvizSceneEdge, e);
+          AgvizLayoutEdge edge = {
+            .container = container,
+            .src = scene_edge->src,
+            .dst = scene_edge->dst,
+            .count = scene_edge->count,
+            .control = scene_edge->control_count == scene_edge->count,
+          };
+
+          edge.route = agviz_layout_get_route (self, container, edge.src, edge.dst);
+          if (edge.route == NULL || edge.route->n_points < 1)
+            continue;
+          edge.bounds = route_bounds (edge.route);
+          g_array_append_val (edges, edge);
+        }
+    }
+  return edges;
 }
 
 AgvizScene *
