@@ -568,7 +568,7 @@ legend_entry_text (const AgvizLegendEntry *entry)
       return g_strdup ("not timed");
     case AGVIZ_LEGEND_ENTRY_NO_TIMINGS:
     default:
-      return g_strdup ("no execution timings in this file");
+      return g_strdup ("no op timings in this file");
     }
 }
 
