@@ -19,6 +19,7 @@
 #include <math.h>
 
 #include "agviz-annotation-geometry.h"
+#include "agviz-canvas-style.h"
 #include "agviz-drawing-private.h"
 #include "agviz-graph-view-private.h"
 #include "agviz-label-text.h"
@@ -34,13 +35,15 @@
 /* How long the zoom must stay still before the picture gets its margins back. */
 #define WIDEN_DELAY_MS 150
 
-/* Where drawing happens: view pixels are (content - origin) * zoom; boxes outside cull are
- * skipped. */
+/* Where drawing happens: view pixels are (content - origin) * zoom, @width x @height of them;
+ * boxes outside cull are skipped. */
 typedef struct
 {
   double         zoom;
   double         origin_x;
   double         origin_y;
+  int            width;
+  int            height;
   AgvizLayoutBox cull;
 } Frame;
 
@@ -52,18 +55,8 @@ typedef struct
   gboolean   swatch;                  /* FALSE: a line of text only */
 } LegendLine;
 
-/* The accent blue of Adwaita; the canvas has no theme colour to ask in GTK 4.8. */
-static const GdkRGBA accent = { 0.21f, 0.52f, 0.89f, 1.0f };
+static const GdkRGBA accent = AGVIZ_CANVAS_ACCENT (1.0f);
 static const GdkRGBA hover_color = { 0.90f, 0.35f, 0.05f, 1.0f };
-
-static void
-get_foreground (AgvizGraphView *self,
-                GdkRGBA        *color)
-{
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), color);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-}
 
 static GdkRGBA
 with_alpha (const GdkRGBA *color,
@@ -207,7 +200,7 @@ _agviz_graph_view_update_dark (AgvizGraphView *self)
   GdkRGBA foreground;
   gboolean dark;
 
-  get_foreground (self, &foreground);
+  agviz_canvas_get_foreground (GTK_WIDGET (self), &foreground);
   dark = 0.299 * foreground.red + 0.587 * foreground.green + 0.114 * foreground.blue > 0.5;
   if (dark != self->dark)
     {
@@ -338,7 +331,7 @@ boxes_meet (const AgvizLayoutBox *a,
          a->y <= b->y + b->height && a->y + a->height >= b->y;
 }
 
-/* The edges in @frame's region into one cairo node, at most @width x @height.  @focused: only
+/* The edges in @frame's region into one cairo node, at most the frame's size.  @focused: only
  * the edges touching the hovered or selected item (drawn over the cached picture each frame, in a
  * node just large enough for them); otherwise every edge, the traced ones highlighted on top, the
  * focus ignored. */
@@ -347,13 +340,11 @@ draw_edges (AgvizGraphView *self,
             GtkSnapshot    *snapshot,
             const GdkRGBA  *foreground,
             const Frame    *frame,
-            double          width,
-            double          height,
             gboolean        focused)
 {
   AgvizSceneItem *focus = self->hovered != NULL ? self->hovered : self->selected;
   g_autoptr(GArray) chosen = NULL;
-  graphene_rect_t area = GRAPHENE_RECT_INIT (0, 0, width, height);
+  graphene_rect_t area = GRAPHENE_RECT_INIT (0, 0, frame->width, frame->height);
   double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
   cairo_t *cr;
 
@@ -469,17 +460,18 @@ _agviz_graph_view_annotations_readable (AgvizGraphView *self)
   return ANNOTATION_POINTS * agviz_viewport_get_zoom (self->viewport) >= MIN_LABEL_PIXELS;
 }
 
+/* One line beside @box: a small ellipse a dashed connector away from it, and the label beyond. */
 static void
-draw_annotation_line (AgvizGraphView       *self,
-                      GtkSnapshot          *snapshot,
-                      const Frame          *frame,
-                      const AgvizLayoutBox *box,
-                      gboolean              out,
-                      guint                 slot,
-                      const char           *text,
-                      gboolean              selected,
-                      const GdkRGBA        *foreground)
+draw_annotation_line (AgvizGraphView            *self,
+                      GtkSnapshot               *snapshot,
+                      const Frame               *frame,
+                      const AgvizLayoutBox      *box,
+                      const AgvizAnnotationLine *line,
+                      const GdkRGBA             *foreground)
 {
+  gboolean out = line->out;
+  gboolean selected = line->annotation != NULL && line->annotation == self->selected;
+  g_autofree char *text = NULL;
   double zoom = frame->zoom;
   AgvizLayoutBox ellipse_box, label_box;
   graphene_rect_t ellipse, label;
@@ -488,13 +480,22 @@ draw_annotation_line (AgvizGraphView       *self,
   GdkRGBA border = selected ? accent : with_alpha (foreground, 0.6f);
   GdkRGBA fill = themed (self, (AgvizColor) { 0.95f, 0.95f, 0.95f });
   float border_width = selected ? 2.0f : 1.0f;
-  g_autofree char *shown = agviz_label_text (text, 200);
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), shown);
+  g_autofree char *shown = NULL;
+  g_autoptr(PangoLayout) layout = NULL;
   g_autoptr(PangoFontDescription) font = pango_font_description_new ();
   int text_width, text_height;
   double dash_from, dash_to, dash_y;
 
-  agviz_annotation_get_geometry (box, out, slot, &ellipse_box, &label_box);
+  if (line->annotation != NULL)
+    text = g_strdup (line->annotation->name);
+  else
+    /* Translators: annotations (small Const inputs or summary outputs) not drawn one by one */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "… %u more", "… %u more", line->n_more),
+                            line->n_more);
+  shown = agviz_label_text (text, 200);
+  layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), shown);
+
+  agviz_annotation_get_geometry (box, out, line->slot, &ellipse_box, &label_box);
   ellipse = frame_rect (frame, &ellipse_box);
   label = frame_rect (frame, &label_box);
 
@@ -533,47 +534,27 @@ draw_annotation_line (AgvizGraphView       *self,
   gtk_snapshot_restore (snapshot);
 }
 
-/* The annotations of a closed box, as TensorBoard draws them: one line each, the ones past
- * AGVIZ_SCENE_MAX_ANNOTATIONS of a side as one "… N more".  Only where the text can be read. */
+/* The annotations of a closed box, as TensorBoard draws them, where the text can be read. */
 static void
-draw_annotations (AgvizGraphView       *self,
-                  GtkSnapshot          *snapshot,
-                  const Frame          *frame,
-                  const AgvizSceneItem *item,
-                  const AgvizLayoutBox *box,
-                  const GdkRGBA        *foreground)
+draw_annotations (AgvizGraphView      *self,
+                  GtkSnapshot         *snapshot,
+                  const Frame         *frame,
+                  const AgvizDrawnBox *drawn,
+                  const GdkRGBA       *foreground)
 {
-  GPtrArray *annotations = agviz_scene_item_get_annotations (item);
+  g_autoptr(GArray) lines = NULL;
 
-  if (annotations == NULL || ANNOTATION_POINTS * frame->zoom < MIN_LABEL_PIXELS)
+  if (agviz_scene_item_get_annotations (drawn->item) == NULL ||
+      ANNOTATION_POINTS * frame->zoom < MIN_LABEL_PIXELS)
     return;
-  for (int side = 0; side < 2; side++)
+  lines = agviz_annotation_list_lines (drawn->item);
+  for (guint i = 0; i < lines->len; i++)
     {
-      gboolean out = side == 1;
-      guint slot = 0, n_more = 0;
+      const AgvizAnnotationLine *line = &g_array_index (lines, AgvizAnnotationLine, i);
 
-      for (guint i = 0; i < annotations->len; i++)
-        {
-          const AgvizSceneItem *annotation = g_ptr_array_index (annotations, i);
-
-          if (annotation->annotation_out != out)
-            continue;
-          if (annotation->annotation_hidden)
-            {
-              n_more++;
-              continue;
-            }
-          draw_annotation_line (self, snapshot, frame, box, out, slot++, annotation->name,
-                                annotation == self->selected, foreground);
-          self->n_drawn_annotations++;
-        }
-      if (n_more > 0)
-        {
-          /* Translators: annotations (small Const inputs or summary outputs) not drawn one by one */
-          g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "… %u more",
-                                                                "… %u more", n_more), n_more);
-          draw_annotation_line (self, snapshot, frame, box, out, slot, text, FALSE, foreground);
-        }
+      draw_annotation_line (self, snapshot, frame, &drawn->box, line, foreground);
+      if (line->annotation != NULL)
+        self->n_drawn_annotations++;
     }
 }
 
@@ -636,7 +617,7 @@ draw_item (AgvizGraphView *self,
   append_border (snapshot, &outline, border_width, &border_color);
 
   if (!open)
-    draw_annotations (self, snapshot, frame, item, &drawn->box, foreground);
+    draw_annotations (self, snapshot, frame, drawn, foreground);
 
   if (LABEL_POINTS * zoom >= MIN_LABEL_PIXELS && rect.size.width > 12)
     {
@@ -688,9 +669,7 @@ content_region (AgvizGraphView *self,
                 int             view_width,
                 int             view_height,
                 gboolean        tight,
-                Frame          *frame,
-                int            *width,
-                int            *height)
+                Frame          *frame)
 {
   double zoom = agviz_viewport_get_zoom (self->viewport);
   double offset_x, offset_y;
@@ -698,12 +677,13 @@ content_region (AgvizGraphView *self,
   int margin_y = tight ? 0 : CLAMP ((4096 - view_height) / 2, 0, view_height / 2);
 
   agviz_viewport_get_offset (self->viewport, &offset_x, &offset_y);
-  *width = view_width + 2 * margin_x;
-  *height = view_height + 2 * margin_y;
+  frame->width = view_width + 2 * margin_x;
+  frame->height = view_height + 2 * margin_y;
   frame->zoom = zoom;
   frame->origin_x = offset_x - margin_x / zoom;
   frame->origin_y = offset_y - margin_y / zoom;
-  frame->cull = (AgvizLayoutBox) { frame->origin_x, frame->origin_y, *width / zoom, *height / zoom };
+  frame->cull = (AgvizLayoutBox) { frame->origin_x, frame->origin_y, frame->width / zoom,
+                                   frame->height / zoom };
 }
 
 static void
@@ -716,9 +696,8 @@ render_content (AgvizGraphView *self,
   g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   Frame frame;
-  int width, height;
 
-  content_region (self, view_width, view_height, tight, &frame, &width, &height);
+  content_region (self, view_width, view_height, tight, &frame);
   self->n_drawn_annotations = 0;
   for (guint i = 0; i < self->boxes->len; i++)
     {
@@ -727,10 +706,10 @@ render_content (AgvizGraphView *self,
       if (boxes_meet (&drawn->box, &frame.cull))
         draw_item (self, snapshot, drawn, foreground, &frame);
     }
-  draw_edges (self, snapshot, foreground, &frame, width, height, FALSE);
+  draw_edges (self, snapshot, foreground, &frame, FALSE);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
   agviz_canvas_picture_render (&self->content, GTK_WIDGET (self), node, frame.zoom, frame.origin_x,
-                               frame.origin_y, width, height);
+                               frame.origin_y, frame.width, frame.height);
 }
 
 static void
@@ -783,7 +762,7 @@ _agviz_graph_view_snapshot (GtkWidget   *widget,
   if (self->layout == NULL || width <= 0 || height <= 0)
     return;
 
-  get_foreground (self, &foreground);
+  agviz_canvas_get_foreground (GTK_WIDGET (self), &foreground);
   _agviz_graph_view_update_dark (self);
   if (!agviz_canvas_picture_covers_view (&self->content, self->viewport))
     {
@@ -801,6 +780,8 @@ _agviz_graph_view_snapshot (GtkWidget   *widget,
     }
 
   view.zoom = agviz_viewport_get_zoom (self->viewport);
+  view.width = width;
+  view.height = height;
   agviz_viewport_get_offset (self->viewport, &view.origin_x, &view.origin_y);
   agviz_viewport_get_visible_box (self->viewport, &view.cull);
   for (guint i = 0; i < self->boxes->len; i++)
@@ -815,7 +796,7 @@ _agviz_graph_view_snapshot (GtkWidget   *widget,
     agviz_canvas_picture_append (&self->content, snapshot, widget, self->viewport, width, height);
 
   /* What follows the pointer, over the picture. */
-  draw_edges (self, snapshot, &foreground, &view, width, height, TRUE);
+  draw_edges (self, snapshot, &foreground, &view, TRUE);
   if (self->hovered != NULL && self->hovered != self->selected)
     draw_focus_border (self, snapshot, self->hovered, &hover_color, 2.0f, &view);
   draw_focus_border (self, snapshot, self->selected, &accent, 3.0f, &view);

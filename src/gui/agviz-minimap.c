@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "agviz-canvas-picture.h"
+#include "agviz-canvas-style.h"
 #include "agviz-minimap.h"
 
 #define PADDING 6.0
@@ -95,8 +96,8 @@ agviz_minimap_snapshot (GtkWidget   *widget,
                         GtkSnapshot *snapshot)
 {
   AgvizMinimap *self = AGVIZ_MINIMAP (widget);
-  const GdkRGBA view_fill = { 0.21f, 0.52f, 0.89f, 0.18f };
-  const GdkRGBA view_line = { 0.21f, 0.52f, 0.89f, 1.0f };
+  const GdkRGBA view_fill = AGVIZ_CANVAS_ACCENT (0.18f);
+  const GdkRGBA view_line = AGVIZ_CANVAS_ACCENT (1.0f);
   AgvizLayout *layout;
   AgvizLayoutBox box;
   double scale, dx, dy;

@@ -6,6 +6,40 @@
 
 #include "agviz-annotation-geometry.h"
 
+GArray *
+agviz_annotation_list_lines (const AgvizSceneItem *item)
+{
+  GPtrArray *annotations;
+  GArray *lines = g_array_new (FALSE, FALSE, sizeof (AgvizAnnotationLine));
+
+  g_return_val_if_fail (item != NULL, lines);
+
+  annotations = agviz_scene_item_get_annotations (item);
+  for (int side = 0; annotations != NULL && side < 2; side++)
+    {
+      AgvizAnnotationLine more = { NULL, side == 1, 0, 0 };
+
+      for (guint i = 0; i < annotations->len; i++)
+        {
+          const AgvizSceneItem *annotation = g_ptr_array_index (annotations, i);
+          AgvizAnnotationLine line = { annotation, more.out, more.slot, 0 };
+
+          if (annotation->annotation_out != more.out)
+            continue;
+          if (annotation->annotation_hidden)
+            {
+              more.n_more++;
+              continue;
+            }
+          g_array_append_val (lines, line);
+          more.slot++;
+        }
+      if (more.n_more > 0)
+        g_array_append_val (lines, more);
+    }
+  return lines;
+}
+
 int
 agviz_annotation_get_slot (const AgvizSceneItem *annotation)
 {

@@ -18,6 +18,19 @@ G_BEGIN_DECLS
 /* One annotation per line, this far apart. */
 #define AGVIZ_ANNOTATION_LINE 9.0
 
+/* One line beside a box: an annotation, or the "… N more" of a side. */
+typedef struct
+{
+  const AgvizSceneItem *annotation;    /* NULL: the line counting the hidden ones */
+  gboolean              out;           /* right of the box (an output), else left */
+  guint                 slot;          /* the line's place on its side, from 0 at the top */
+  guint                 n_more;        /* the counting line: how many it stands for */
+} AgvizAnnotationLine;
+
+/* The lines drawn beside @item closed: inputs, then outputs, each side's shown annotations in
+ * order and then its counting line if it hides any (element-type AgvizAnnotationLine, transfer
+ * full; empty without annotations). */
+GArray         *agviz_annotation_list_lines   (const AgvizSceneItem *item);
 /* The line @annotation takes on its side of the box it is drawn beside, or -1 when it is folded
  * into the "… N more" line. */
 int             agviz_annotation_get_slot     (const AgvizSceneItem *annotation);

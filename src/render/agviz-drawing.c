@@ -12,6 +12,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "agviz-annotation-geometry.h"
 #include "agviz-drawing.h"
 #include "agviz-drawing-private.h"
 #include "agviz-legend.h"
@@ -313,76 +314,75 @@ _agviz_drawing_dup_annotation_title (AgvizScene           *scene,
                           annotation->annotation_edges == 1 ? "" : "s");
 }
 
-/* Annotations beside a closed box: inputs left of it, outputs right, one line each, the ones past
- * AGVIZ_SCENE_MAX_ANNOTATIONS of a side as one "… N more" line. */
+/* The tooltip of a side's "… N more" line: the names it stands for. */
+static char *
+dup_more_title (const AgvizSceneItem      *item,
+                const AgvizAnnotationLine *line,
+                const char                *host)
+{
+  GPtrArray *annotations = agviz_scene_item_get_annotations (item);
+  GString *title = g_string_new (NULL);
+
+  g_string_printf (title, "%u more %s of %s:", line->n_more, line->out ? "outputs" : "inputs", host);
+  for (guint i = 0; i < annotations->len; i++)
+    {
+      const AgvizSceneItem *annotation = g_ptr_array_index (annotations, i);
+
+      if (annotation->annotation_out == line->out && annotation->annotation_hidden)
+        g_string_append_printf (title, "\n%s", annotation->name);
+    }
+  return g_string_free (title, FALSE);
+}
+
+/* Annotations beside a closed box (agviz_annotation_list_lines()): inputs left of it, outputs
+ * right, one line each. */
 static void
 write_annotations (SvgWriter            *writer,
                    AgvizScene           *scene,
                    const AgvizSceneItem *item,
                    const AgvizLayoutBox *box)
 {
-  GPtrArray *annotations = agviz_scene_item_get_annotations (item);
+  g_autoptr(GArray) lines = agviz_annotation_list_lines (item);
   GString *b = writer->buffer;
   g_autofree char *host = NULL;
 
-  if (annotations == NULL)
+  if (lines->len == 0)
     return;
   host = agviz_scene_item_dup_path (item);
-  for (int side = 0; side < 2; side++)
+  for (guint i = 0; i < lines->len; i++)
     {
-      gboolean out = side == 1;
-      double x = out ? box->x + box->width + 4 : box->x - 4, y = box->y + 8;
-      g_autoptr(GString) more = g_string_new (NULL);
-      guint n_more = 0;
+      const AgvizAnnotationLine *line = &g_array_index (lines, AgvizAnnotationLine, i);
+      double x = line->out ? box->x + box->width + 4 : box->x - 4;
+      double y = box->y + 8 + line->slot * AGVIZ_ANNOTATION_LINE;
+      const char *side = line->out ? "out" : "in";
+      g_autofree char *id = NULL;
+      g_autofree char *title = NULL;
+      g_autofree char *label = NULL;
 
-      for (guint i = 0; i < annotations->len; i++)
+      if (line->annotation != NULL)
         {
-          const AgvizSceneItem *annotation = g_ptr_array_index (annotations, i);
-          g_autofree char *path = NULL;
-          g_autofree char *title = NULL;
-          g_autofree char *label = NULL;
-
-          if (annotation->annotation_out != out)
-            continue;
-          if (annotation->annotation_hidden)
-            {
-              g_string_append_printf (more, "\n%s", annotation->name);
-              n_more++;
-              continue;
-            }
-          path = agviz_scene_item_dup_path (annotation);
-          title = _agviz_drawing_dup_annotation_title (scene, annotation);
-          label = _agviz_drawing_dup_annotation_label (scene, annotation);
-          g_string_append (b, "<g");
-          append_id (writer, "annotation:", path);
-          g_string_append_printf (b, " class=\"annotation %s\">", out ? "out" : "in");
-          append_title (writer, title);
-          g_string_append (b, "<text class=\"annotation\" x=\"");
-          append_number (b, x);
-          g_string_append (b, "\" y=\"");
-          append_number (b, y);
-          g_string_append_printf (b, "\" text-anchor=\"%s\">", out ? "start" : "end");
-          agviz_drawing_append_xml_text (b, label, -1, 24);
-          g_string_append (b, "</text></g>\n");
-          y += 9;
+          id = agviz_scene_item_dup_path (line->annotation);
+          title = _agviz_drawing_dup_annotation_title (scene, line->annotation);
+          label = _agviz_drawing_dup_annotation_label (scene, line->annotation);
         }
-      if (n_more > 0)
+      else
         {
-          g_autofree char *id = g_strdup_printf ("%s:%s", host, out ? "out" : "in");
-          g_autofree char *title = g_strdup_printf ("%u more %s of %s:%s", n_more,
-                                                    out ? "outputs" : "inputs", host, more->str);
-
-          g_string_append (b, "<g");
-          append_id (writer, "annotations-more:", id);
-          g_string_append_printf (b, " class=\"annotation %s more\">", out ? "out" : "in");
-          append_title (writer, title);
-          g_string_append (b, "<text class=\"annotation\" x=\"");
-          append_number (b, x);
-          g_string_append (b, "\" y=\"");
-          append_number (b, y);
-          g_string_append_printf (b, "\" text-anchor=\"%s\">… %u more</text></g>\n",
-                                  out ? "start" : "end", n_more);
+          id = g_strdup_printf ("%s:%s", host, side);
+          title = dup_more_title (item, line, host);
+          label = g_strdup_printf ("… %u more", line->n_more);
         }
+      g_string_append (b, "<g");
+      append_id (writer, line->annotation != NULL ? "annotation:" : "annotations-more:", id);
+      g_string_append_printf (b, " class=\"annotation %s%s\">", side,
+                              line->annotation != NULL ? "" : " more");
+      append_title (writer, title);
+      g_string_append (b, "<text class=\"annotation\" x=\"");
+      append_number (b, x);
+      g_string_append (b, "\" y=\"");
+      append_number (b, y);
+      g_string_append_printf (b, "\" text-anchor=\"%s\">", line->out ? "start" : "end");
+      agviz_drawing_append_xml_text (b, label, -1, 24);
+      g_string_append (b, "</text></g>\n");
     }
 }
 
@@ -634,19 +634,15 @@ write_legend (SvgWriter   *writer,
 }
 
 static gboolean
-write_svg (AgvizLayout               *layout,
-           const AgvizDrawingOptions *options,
-           FILE                      *out,
-           GError                   **error)
+write_svg (const AgvizDrawingInput *input,
+           FILE                    *out,
+           GError                 **error)
 {
-  AgvizScene *scene = agviz_layout_get_scene (layout);
-  g_autoptr(GPtrArray) visible = agviz_layout_list_visible (layout);
-  g_autoptr(GPtrArray) expanded = agviz_scene_list_expanded (scene);
+  AgvizLayout *layout = input->layout;
   g_autoptr(GString) legend = NULL;
-  g_autoptr(AgvizColoring) coloring = agviz_coloring_new (options->color_by, options->op_timings);
   SvgWriter writer = {
     .out = out,
-    .coloring = coloring,
+    .coloring = input->coloring,
     .buffer = g_string_sized_new (FLUSH_SIZE * 2),
     .ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL),
   };
@@ -693,13 +689,13 @@ write_svg (AgvizLayout               *layout,
   g_string_append_printf (writer.buffer, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
 
   /* Boxes parents first, so children are drawn over their parent's frame; then edges on top. */
-  for (guint i = 1; i < visible->len; i++)
+  for (guint i = 1; i < input->visible->len; i++)
     {
-      write_item (&writer, layout, g_ptr_array_index (visible, i), options);
+      write_item (&writer, layout, g_ptr_array_index (input->visible, i), input->options);
       flush (&writer, FALSE);
     }
-  for (guint i = 0; i < expanded->len; i++)
-    write_edges (&writer, layout, g_ptr_array_index (expanded, i));
+  for (guint i = 0; i < input->expanded->len; i++)
+    write_edges (&writer, layout, g_ptr_array_index (input->expanded, i));
   g_string_append_len (writer.buffer, legend->str, legend->len);
   g_string_append (writer.buffer, "</svg>\n");
   flush (&writer, TRUE);
@@ -723,14 +719,23 @@ agviz_drawing_write (AgvizLayout               *layout,
                      GError                   **error)
 {
   AgvizDrawingOptions defaults = { .color_by = AGVIZ_COLOR_BY_OP };
+  g_autoptr(GPtrArray) visible = NULL;
+  g_autoptr(GPtrArray) expanded = NULL;
+  g_autoptr(AgvizColoring) coloring = NULL;
+  AgvizDrawingInput input;
 
   g_return_val_if_fail (AGVIZ_IS_LAYOUT (layout), FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
   if (options == NULL)
     options = &defaults;
+  visible = agviz_layout_list_visible (layout);
+  expanded = agviz_scene_list_expanded (agviz_layout_get_scene (layout));
+  coloring = agviz_coloring_new (options->color_by, options->op_timings);
+  input = (AgvizDrawingInput) { layout, agviz_layout_get_scene (layout), visible, expanded, coloring,
+                                options };
   if (format == AGVIZ_DRAWING_FORMAT_SVG)
-    return write_svg (layout, options, out, error);
+    return write_svg (&input, out, error);
   /* Takes the Graphviz lock itself (agviz-graphviz-private.h). */
-  return _agviz_drawing_write_graphviz (layout, format, options, out, error);
+  return _agviz_drawing_write_graphviz (&input, format, out, error);
 }

@@ -227,15 +227,6 @@ format_double (double value)
   return g_strdup (g_ascii_formatd (buffer, sizeof buffer, "%.4f", value));
 }
 
-static void
-set_attr (void       *object,
-          const char *name,
-          const char *value)
-{
-  /* Graphviz 2.42 takes non-const strings; it copies them. */
-  agsafeset (object, (char *) name, (char *) value, (char *) "");
-}
-
 /* The cache key of @container's layout: its identity, the options, and for every child what
  * decides its box (name, kind, size, side area, and the key of its own expanded layout). */
 static char *
@@ -407,17 +398,17 @@ run_dot (GPtrArray         *plan,
   boxf bb;
 
   graph = agopen ((char *) "g", Agstrictdirected, NULL);
-  set_attr (graph, "rankdir", rankdirs[rankdir]);
-  set_attr (graph, "nodesep", "0.25");
-  set_attr (graph, "ranksep", "0.4");
+  agviz_graphviz_set_attr (graph, "rankdir", rankdirs[rankdir]);
+  agviz_graphviz_set_attr (graph, "nodesep", "0.25");
+  agviz_graphviz_set_attr (graph, "ranksep", "0.4");
   /* Bounded work per layout: network simplex and crossing minimisation stop early, and long
    * spline routing is replaced by polylines when a layout has many edges. */
-  set_attr (graph, "nslimit", "4");
-  set_attr (graph, "nslimit1", "4");
-  set_attr (graph, "mclimit", "0.5");
-  set_attr (graph, "searchsize", "30");
-  set_attr (graph, "splines", edges->len > 1500 ? "polyline" : "spline");
-  set_attr (graph, "outputorder", "edgesfirst");
+  agviz_graphviz_set_attr (graph, "nslimit", "4");
+  agviz_graphviz_set_attr (graph, "nslimit1", "4");
+  agviz_graphviz_set_attr (graph, "mclimit", "0.5");
+  agviz_graphviz_set_attr (graph, "searchsize", "30");
+  agviz_graphviz_set_attr (graph, "splines", edges->len > 1500 ? "polyline" : "spline");
+  agviz_graphviz_set_attr (graph, "outputorder", "edgesfirst");
 
   for (guint i = 0; i < container->n_children; i++)
     {
@@ -438,11 +429,11 @@ run_dot (GPtrArray         *plan,
       nodes[i] = agnode (graph, name, TRUE);
       width = format_double (w / 72.0);
       height = format_double (h / 72.0);
-      set_attr (nodes[i], "shape", "box");
-      set_attr (nodes[i], "fixedsize", "true");
-      set_attr (nodes[i], "label", "");
-      set_attr (nodes[i], "width", width);
-      set_attr (nodes[i], "height", height);
+      agviz_graphviz_set_attr (nodes[i], "shape", "box");
+      agviz_graphviz_set_attr (nodes[i], "fixedsize", "true");
+      agviz_graphviz_set_attr (nodes[i], "label", "");
+      agviz_graphviz_set_attr (nodes[i], "width", width);
+      agviz_graphviz_set_attr (nodes[i], "height", height);
       n_main++;
     }
   for (guint e = 0; e + 1 < edges->len; e += 2)
