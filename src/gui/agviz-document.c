@@ -11,6 +11,7 @@
 
 #include "agviz-document.h"
 #include "agviz-importer.h"
+#include "agviz-op-timings.h"
 #include "agviz-source-roots.h"
 
 struct _AgvizDocument
@@ -33,6 +34,8 @@ struct _AgvizDocument
 /* The timeline draws at most this many calls: enough for any program a person reads call by
  * call, and it bounds what a recorder's endless loop costs to load. */
 #define MAX_EXECUTIONS 100000
+/* Op timings come from these executions: `agviz render` reads as many to colour alike. */
+G_STATIC_ASSERT (MAX_EXECUTIONS == AGVIZ_OP_TIMINGS_MAX_EXECUTIONS);
 
 G_DEFINE_FINAL_TYPE (AgvizDocument, agviz_document, G_TYPE_OBJECT)
 
@@ -126,33 +129,11 @@ load_executions (AgvizDocument  *self,
 {
   g_autoptr(GPtrArray) all = agviz_store_list_executions (self->store, 0, 0, MAX_EXECUTIONS, error);
   g_autoptr(GPtrArray) unhealthy = NULL;
-  GHashTableIter iter;
-  gint64 *sum;
 
   if (all == NULL)
     return FALSE;
-  /* The only per-op times a trace file holds are those of eager ops; their mean per op type is
-   * what colouring by time shows on graph nodes of that type.  Each value is { sum, count } until
-   * the mean replaces the sum. */
-  self->op_timings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  for (guint i = 0; i < all->len; i++)
-    {
-      AgvizExecution *execution = g_ptr_array_index (all, i);
-
-      if (execution->trace_id != 0 || execution->op_type == NULL || execution->duration_ns <= 0)
-        continue;
-      sum = g_hash_table_lookup (self->op_timings, execution->op_type);
-      if (sum == NULL)
-        {
-          sum = g_new0 (gint64, 2);
-          g_hash_table_insert (self->op_timings, g_strdup (execution->op_type), sum);
-        }
-      sum[0] += execution->duration_ns;
-      sum[1]++;
-    }
-  g_hash_table_iter_init (&iter, self->op_timings);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &sum))
-    sum[0] /= sum[1];
+  /* What colouring by time shows, from the same executions as `agviz render` reads. */
+  self->op_timings = agviz_op_timings_from_executions (all);
 
   self->executions = g_ptr_array_new_with_free_func ((GDestroyNotify) agviz_execution_free);
   /* Ownership moves element by element: eager ops are dropped, trace calls kept in call order. */

@@ -4,7 +4,8 @@
  * changes (on a worker thread), draws only the boxes and edges inside its viewport (agviz-viewport.h), and turns
  * pointer and keyboard input into viewport and selection changes.  Selecting, expanding and
  * zooming are also functions, so the window's actions and the tests drive the same code as the
- * pointer does.  Main thread only.
+ * pointer does.  Properties (notified on change only): "color-by" (AgvizColorBy) and
+ * "trace-inputs" (gboolean), the same as the functions of those names.  Main thread only.
  */
 #pragma once
 
@@ -60,8 +61,8 @@ void            agviz_graph_view_zoom_out           (AgvizGraphView *self);
 void            agviz_graph_view_zoom_reset         (AgvizGraphView *self);
 void            agviz_graph_view_zoom_to_fit        (AgvizGraphView *self);
 
-/* Fills boxes like the SVG writer's --color-by; a legend of the keys on screen is drawn in the
- * corner (none for AGVIZ_COLOR_BY_NONE). */
+/* Fills boxes like `agviz render --color-by` (agviz-coloring.h); the legend of the drawing is
+ * drawn in the corner, by the SVG's rule (agviz-legend.h; none for AGVIZ_COLOR_BY_NONE). */
 void            agviz_graph_view_set_color_by       (AgvizGraphView *self,
                                                      AgvizColorBy    color_by);
 AgvizColorBy    agviz_graph_view_get_color_by       (AgvizGraphView *self);

@@ -9,6 +9,8 @@
 
 #include <glib/gi18n.h>
 
+#include "agviz-canvas-picture.h"
+#include "agviz-canvas-style.h"
 #include "agviz-minimap.h"
 
 #define PADDING 6.0
@@ -64,9 +66,7 @@ render_boxes (AgvizMinimap *self,
   GtkWidget *widget = GTK_WIDGET (self);
   g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GskRenderNode) scaled = NULL;
   g_autoptr(GPtrArray) visible = agviz_layout_list_visible (layout);
-  GtkNative *native = gtk_widget_get_native (widget);
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
   int pixels = gtk_widget_get_scale_factor (widget);
@@ -77,7 +77,7 @@ render_boxes (AgvizMinimap *self,
   self->boxes_width = width;
   self->boxes_height = height;
   self->boxes_scale = pixels;
-  if (native == NULL)
+  if (gtk_widget_get_native (widget) == NULL)
     return;
 
   for (guint i = 0; i < visible->len && i < MAX_BOXES; i++)
@@ -87,14 +87,8 @@ render_boxes (AgvizMinimap *self,
                                                       MAX (1.0, box.width * scale),
                                                       MAX (1.0, box.height * scale)));
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  if (node == NULL)
-    return;
-  if (pixels != 1)
-    scaled = gsk_transform_node_new (node, gsk_transform_scale (NULL, pixels, pixels));
-  self->boxes_texture = gsk_renderer_render_texture (gtk_native_get_renderer (native),
-                                                     scaled != NULL ? scaled : node,
-                                                     &GRAPHENE_RECT_INIT (0, 0, width * pixels,
-                                                                          height * pixels));
+  if (node != NULL)
+    self->boxes_texture = agviz_canvas_render_texture (widget, node, width, height);
 }
 
 static void
@@ -102,8 +96,8 @@ agviz_minimap_snapshot (GtkWidget   *widget,
                         GtkSnapshot *snapshot)
 {
   AgvizMinimap *self = AGVIZ_MINIMAP (widget);
-  const GdkRGBA view_fill = { 0.21f, 0.52f, 0.89f, 0.18f };
-  const GdkRGBA view_line = { 0.21f, 0.52f, 0.89f, 1.0f };
+  const GdkRGBA view_fill = AGVIZ_CANVAS_ACCENT (0.18f);
+  const GdkRGBA view_line = AGVIZ_CANVAS_ACCENT (1.0f);
   AgvizLayout *layout;
   AgvizLayoutBox box;
   double scale, dx, dy;

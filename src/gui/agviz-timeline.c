@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "agviz-canvas-style.h"
 #include "agviz-timeline.h"
 #include "agviz-label-text.h"
 #include "agviz-text.h"
@@ -164,16 +165,14 @@ agviz_timeline_snapshot (GtkWidget   *widget,
                          GtkSnapshot *snapshot)
 {
   AgvizTimeline *self = AGVIZ_TIMELINE (widget);
-  const GdkRGBA call = { 0.21f, 0.52f, 0.89f, 1.0f };
+  const GdkRGBA call = AGVIZ_CANVAS_ACCENT (1.0f);
   const GdkRGBA failed = { 0.88f, 0.11f, 0.14f, 1.0f };
-  const GdkRGBA selected_lane = { 0.21f, 0.52f, 0.89f, 0.15f };
+  const GdkRGBA selected_lane = AGVIZ_CANVAS_ACCENT (0.15f);
   GdkRGBA text, faint;
   double width = gtk_widget_get_width (widget);
   double axis_y = TOP_MARGIN + self->lanes->len * LANE_HEIGHT;
 
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &text);
-  G_GNUC_END_IGNORE_DEPRECATIONS
+  agviz_canvas_get_foreground (widget, &text);
   faint = text;
   faint.alpha *= 0.15f;
 

@@ -17,6 +17,8 @@ struct _AgvizWindow
   GtkApplicationWindow  parent_instance;
 
   GSettings            *settings;      /* NULL when the schema is not installed */
+  AgvizColorBy          color_by;      /* the color-by property, bound to the graph view's */
+  gboolean              trace_inputs;  /* the trace-inputs property, bound likewise */
   AgvizDocument        *document;
   AgvizScene           *scene;
   GCancellable         *loading;       /* set while a file loads */

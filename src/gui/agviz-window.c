@@ -25,9 +25,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* The names the win.color-by action and `agviz render --color-by` share. */
-static const char * const color_by_names[] = { "op", "device", "time", "trace", "none" };
-
 static void show_item_source (AgvizWindow *self, const AgvizSceneItem *item);
 static void update_executions_label (AgvizWindow *self);
 
@@ -1591,20 +1588,13 @@ agviz_window_get_property (GObject    *object,
 {
   AgvizWindow *self = AGVIZ_WINDOW (object);
 
-  /* The property actions ask for their state before the template is built and after dispose. */
-  if (self->graph_view == NULL)
-    {
-      if (prop_id == PROP_COLOR_BY)
-        g_value_set_string (value, color_by_names[AGVIZ_COLOR_BY_OP]);
-      return;
-    }
   switch (prop_id)
     {
     case PROP_COLOR_BY:
-      g_value_set_string (value, color_by_names[agviz_graph_view_get_color_by (self->graph_view)]);
+      g_value_set_string (value, agviz_color_by_to_string (self->color_by));
       break;
     case PROP_TRACE_INPUTS:
-      g_value_set_boolean (value, agviz_graph_view_get_trace_inputs (self->graph_view));
+      g_value_set_boolean (value, self->trace_inputs);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1620,8 +1610,6 @@ agviz_window_set_property (GObject      *object,
   AgvizWindow *self = AGVIZ_WINDOW (object);
   AgvizColorBy color_by;
 
-  if (self->graph_view == NULL)
-    return;
   switch (prop_id)
     {
     case PROP_COLOR_BY:
@@ -1630,22 +1618,48 @@ agviz_window_set_property (GObject      *object,
           g_warning ("Unknown colouring: %s", g_value_get_string (value));
           return;
         }
-      if (color_by != agviz_graph_view_get_color_by (self->graph_view))
+      if (color_by != self->color_by)
         {
-          agviz_graph_view_set_color_by (self->graph_view, color_by);
+          self->color_by = color_by;
           g_object_notify_by_pspec (object, pspec);
         }
       break;
     case PROP_TRACE_INPUTS:
-      if (g_value_get_boolean (value) != agviz_graph_view_get_trace_inputs (self->graph_view))
+      if (g_value_get_boolean (value) != self->trace_inputs)
         {
-          agviz_graph_view_set_trace_inputs (self->graph_view, g_value_get_boolean (value));
+          self->trace_inputs = g_value_get_boolean (value);
           g_object_notify_by_pspec (object, pspec);
         }
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
+}
+
+/* The window's color-by is a word (for GSettings and the win.color-by action), the graph view's
+ * an AgvizColorBy: its nick. */
+static gboolean
+color_by_word_to_enum (GBinding     *binding,
+                       const GValue *from,
+                       GValue       *to,
+                       gpointer      user_data)
+{
+  AgvizColorBy color_by;
+
+  if (!agviz_color_by_from_string (g_value_get_string (from), &color_by))
+    return FALSE;
+  g_value_set_enum (to, color_by);
+  return TRUE;
+}
+
+static gboolean
+color_by_enum_to_word (GBinding     *binding,
+                       const GValue *from,
+                       GValue       *to,
+                       gpointer      user_data)
+{
+  g_value_set_string (to, agviz_color_by_to_string (g_value_get_enum (from)));
+  return TRUE;
 }
 
 static void
@@ -1746,6 +1760,12 @@ agviz_window_init (AgvizWindow *self)
   const GdkRGBA highlight = { 0.96f, 0.76f, 0.07f, 0.35f };
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The canvas follows the window's state, which GSettings and the actions change. */
+  g_object_bind_property_full (self, "color-by", self->graph_view, "color-by",
+                               G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE,
+                               color_by_word_to_enum, color_by_enum_to_word, NULL, NULL);
+  g_object_bind_property (self, "trace-inputs", self->graph_view, "trace-inputs",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   /* Looked up rather than bound: GTK 4.8's gtk_widget_dispose_template() treats every bound
    * object as a widget to unparent, and a GtkStackPage is not one. */
   self->diagnostics_page = gtk_stack_get_page (self->sidebar_stack,

@@ -8,17 +8,10 @@
 
 #include "config.h"
 
+#include "agviz-annotation-geometry.h"
 #include "agviz-graphviz-private.h"
 #include "agviz-drawing-private.h"
 #include "agviz-text.h"
-
-static void
-set_attr (void       *object,
-          const char *name,
-          const char *value)
-{
-  agsafeset (object, (char *) name, (char *) value, (char *) "");
-}
 
 /* Graphviz label text: valid UTF-8, backslashes doubled (Graphviz reads \n, \N ... in labels),
  * control characters shown as "?". */
@@ -65,69 +58,55 @@ add_annotations (Agraph_t             *graph,
                  double                height,
                  guint                 index)
 {
+  /* Small grey text in a fixed box, as the SVG's text.annotation. */
+  static const char *const annotation_style[][2] = {
+    { "shape", "plaintext" }, { "width", "1.1" }, { "height", "0.12" }, { "fixedsize", "true" },
+    { "fontname", "sans" }, { "fontsize", "7" }, { "fontcolor", "#555555" },
+  };
+  g_autoptr(GArray) lines = agviz_annotation_list_lines (item);
   GPtrArray *annotations = agviz_scene_item_get_annotations (item);
 
-  if (annotations == NULL)
-    return;
-  for (int side = 0; side < 2; side++)
+  for (guint i = 0; i < lines->len; i++)
     {
-      gboolean out = side == 1;
-      double y = box->y + 5;
-      guint n_more = 0;
+      const AgvizAnnotationLine *line = &g_array_index (lines, AgvizAnnotationLine, i);
+      double y = box->y + 5 + line->slot * AGVIZ_ANNOTATION_LINE;
+      g_autofree char *name = NULL;
+      g_autofree char *text = NULL;
+      g_autofree char *label = NULL;
+      g_autofree char *tooltip = NULL;
+      g_autofree char *pos = NULL;
+      Agnode_t *node;
+      guint position = 0;
 
-      for (guint i = 0; i <= annotations->len; i++)
+      /* Node names: the annotation's place among the box's, or the side of a counting line. */
+      if (line->annotation != NULL)
+        g_ptr_array_find (annotations, line->annotation, &position);
+      name = line->annotation != NULL ? g_strdup_printf ("i%ua%u", index, position)
+                                      : g_strdup_printf ("i%um%d", index, line->out ? 1 : 0);
+      node = agnode (graph, name, TRUE);
+      if (line->annotation != NULL)
         {
-          const AgvizSceneItem *annotation = i < annotations->len ? g_ptr_array_index (annotations, i) : NULL;
-          g_autofree char *name = NULL;
-          g_autofree char *text = NULL;
-          g_autofree char *label = NULL;
-          g_autofree char *tooltip = NULL;
-          g_autofree char *pos = NULL;
-          Agnode_t *node;
+          g_autofree char *title = _agviz_drawing_dup_annotation_title (scene, line->annotation);
+          g_autofree char *path = agviz_scene_item_dup_path (line->annotation);
+          g_autofree char *full_id = g_strconcat ("annotation:", path, NULL);
+          g_autofree char *id = graphviz_text (full_id, 1024);
 
-          if (annotation != NULL && annotation->annotation_out != out)
-            continue;
-          if (annotation != NULL && annotation->annotation_hidden)
-            {
-              n_more++;
-              continue;
-            }
-          if (annotation == NULL && n_more == 0)
-            break;
-          if (annotation != NULL)
-            {
-              g_autofree char *title = _agviz_drawing_dup_annotation_title (scene, annotation);
-              g_autofree char *path = agviz_scene_item_dup_path (annotation);
-              g_autofree char *full_id = g_strconcat ("annotation:", path, NULL);
-              g_autofree char *id = graphviz_text (full_id, 1024);
-
-              text = _agviz_drawing_dup_annotation_label (scene, annotation);
-              tooltip = graphviz_text (title, 2000);
-              name = g_strdup_printf ("i%ua%u", index, i);
-              node = agnode (graph, name, TRUE);
-              set_attr (node, "id", id);
-            }
-          else
-            {
-              text = g_strdup_printf ("… %u more", n_more);
-              tooltip = g_strdup (text);
-              name = g_strdup_printf ("i%um%d", index, side);
-              node = agnode (graph, name, TRUE);
-            }
-          label = graphviz_text (text, 24);
-          pos = format_point (out ? box->x + box->width + 42 : box->x - 42, height - y);
-          set_attr (node, "pos", pos);
-          set_attr (node, "shape", "plaintext");
-          set_attr (node, "width", "1.1");
-          set_attr (node, "height", "0.12");
-          set_attr (node, "fixedsize", "true");
-          set_attr (node, "fontname", "sans");
-          set_attr (node, "fontsize", "7");
-          set_attr (node, "fontcolor", "#555555");
-          set_attr (node, "label", label);
-          set_attr (node, "tooltip", tooltip);
-          y += 9;
+          text = _agviz_drawing_dup_annotation_label (scene, line->annotation);
+          tooltip = graphviz_text (title, 2000);
+          agviz_graphviz_set_attr (node, "id", id);
         }
+      else
+        {
+          text = g_strdup_printf ("… %u more", line->n_more);
+          tooltip = g_strdup (text);
+        }
+      label = graphviz_text (text, 24);
+      pos = format_point (line->out ? box->x + box->width + 42 : box->x - 42, height - y);
+      agviz_graphviz_set_attr (node, "pos", pos);
+      for (guint a = 0; a < G_N_ELEMENTS (annotation_style); a++)
+        agviz_graphviz_set_attr (node, annotation_style[a][0], annotation_style[a][1]);
+      agviz_graphviz_set_attr (node, "label", label);
+      agviz_graphviz_set_attr (node, "tooltip", tooltip);
     }
 }
 
@@ -145,15 +124,12 @@ graphviz_format (AgvizDrawingFormat format)
 }
 
 gboolean
-_agviz_drawing_write_graphviz (AgvizLayout               *layout,
-                               AgvizDrawingFormat         format,
-                               const AgvizDrawingOptions *options,
-                               FILE                      *out,
-                               GError                   **error)
+_agviz_drawing_write_graphviz (const AgvizDrawingInput *input,
+                               AgvizDrawingFormat       format,
+                               FILE                    *out,
+                               GError                 **error)
 {
-  AgvizScene *scene = agviz_layout_get_scene (layout);
-  g_autoptr(GPtrArray) visible = agviz_layout_list_visible (layout);
-  g_autoptr(GPtrArray) expanded = agviz_scene_list_expanded (scene);
+  AgvizLayout *layout = input->layout;
   g_autoptr(GHashTable) nodes = g_hash_table_new (NULL, NULL);
   double width, height;
   Agraph_t *graph;
@@ -165,14 +141,14 @@ _agviz_drawing_write_graphviz (AgvizLayout               *layout,
   graph = agopen ((char *) "agviz", Agdirected, NULL);
   {
     g_autofree char *bb = g_strdup_printf ("0,0,%.0f,%.0f", width, height);
-    set_attr (graph, "bb", bb);
+    agviz_graphviz_set_attr (graph, "bb", bb);
   }
-  set_attr (graph, "splines", "true");
-  set_attr (graph, "outputorder", "nodesfirst");
+  agviz_graphviz_set_attr (graph, "splines", "true");
+  agviz_graphviz_set_attr (graph, "outputorder", "nodesfirst");
 
-  for (guint i = 1; i < visible->len; i++)
+  for (guint i = 1; i < input->visible->len; i++)
     {
-      AgvizSceneItem *item = g_ptr_array_index (visible, i);
+      AgvizSceneItem *item = g_ptr_array_index (input->visible, i);
       gboolean open = item->expanded && item->children != NULL;
       g_autofree char *name = g_strdup_printf ("i%u", i);
       g_autofree char *label_text = NULL;
@@ -180,11 +156,12 @@ _agviz_drawing_write_graphviz (AgvizLayout               *layout,
       g_autofree char *label = NULL;
       g_autofree char *path = agviz_scene_item_dup_path (item);
       g_autofree char *id = graphviz_text (path, 1024);
-      g_autofree char *title = _agviz_drawing_dup_title (scene, item);
+      g_autofree char *title = _agviz_drawing_dup_title (input->scene, item);
       g_autofree char *tooltip = graphviz_text (title, 2000);
       g_autofree char *pos = NULL;
       g_autofree char *w = NULL;
       g_autofree char *h = NULL;
+      char fill[8];
       AgvizLayoutBox box;
       Agnode_t *node;
 
@@ -202,32 +179,33 @@ _agviz_drawing_write_graphviz (AgvizLayout               *layout,
       pos = format_point (box.x + box.width / 2, height - (box.y + box.height / 2));
       w = g_strdup_printf ("%.4f", box.width / 72.0);
       h = g_strdup_printf ("%.4f", box.height / 72.0);
-      set_attr (node, "pos", pos);
-      set_attr (node, "width", w);
-      set_attr (node, "height", h);
-      set_attr (node, "fixedsize", "true");
-      set_attr (node, "shape", "box");
-      set_attr (node, "style", open ? "rounded,dashed" : "rounded,filled");
-      set_attr (node, "fillcolor", _agviz_drawing_fill (item, options->color_by));
-      set_attr (node, "fontname", "sans");
-      set_attr (node, "fontsize", open ? "10" : "9");
-      set_attr (node, "label", label);
-      set_attr (node, "labelloc", open ? "t" : "c");
-      set_attr (node, "id", id);
-      set_attr (node, "tooltip", tooltip);
-      if (item == options->focus)
+      agviz_graphviz_set_attr (node, "pos", pos);
+      agviz_graphviz_set_attr (node, "width", w);
+      agviz_graphviz_set_attr (node, "height", h);
+      agviz_graphviz_set_attr (node, "fixedsize", "true");
+      agviz_graphviz_set_attr (node, "shape", "box");
+      agviz_graphviz_set_attr (node, "style", open ? "rounded,dashed" : "rounded,filled");
+      agviz_coloring_get_fill_hex (input->coloring, item, fill);
+      agviz_graphviz_set_attr (node, "fillcolor", fill);
+      agviz_graphviz_set_attr (node, "fontname", "sans");
+      agviz_graphviz_set_attr (node, "fontsize", open ? "10" : "9");
+      agviz_graphviz_set_attr (node, "label", label);
+      agviz_graphviz_set_attr (node, "labelloc", open ? "t" : "c");
+      agviz_graphviz_set_attr (node, "id", id);
+      agviz_graphviz_set_attr (node, "tooltip", tooltip);
+      if (item == input->options->focus)
         {
-          set_attr (node, "color", "#e8590c");
-          set_attr (node, "penwidth", "3");
+          agviz_graphviz_set_attr (node, "color", "#e8590c");
+          agviz_graphviz_set_attr (node, "penwidth", "3");
         }
       if (!open)
-        add_annotations (graph, scene, item, &box, height, i);
+        add_annotations (graph, input->scene, item, &box, height, i);
     }
 
-  for (guint i = 0; i < expanded->len; i++)
+  for (guint i = 0; i < input->expanded->len; i++)
     {
-      AgvizSceneItem *container = g_ptr_array_index (expanded, i);
-      g_autoptr(GArray) edges = agviz_scene_list_edges (scene, container, NULL);
+      AgvizSceneItem *container = g_ptr_array_index (input->expanded, i);
+      g_autoptr(GArray) edges = agviz_scene_list_edges (input->scene, container, NULL);
 
       for (guint e = 0; e < edges->len; e++)
         {
@@ -253,18 +231,18 @@ _agviz_drawing_write_graphviz (AgvizLayout               *layout,
                                                      height - route->points[2 * p + 1]);
               g_string_append_printf (pos, "%s%s", p > 0 ? " " : "", point);
             }
-          set_attr (drawn, "pos", pos->str);
+          agviz_graphviz_set_attr (drawn, "pos", pos->str);
           penwidth = g_strdup_printf ("%.2f", _agviz_drawing_edge_width (edge));
-          set_attr (drawn, "penwidth", penwidth);
-          set_attr (drawn, "color", "#6b7380");
+          agviz_graphviz_set_attr (drawn, "penwidth", penwidth);
+          agviz_graphviz_set_attr (drawn, "color", "#6b7380");
           if (edge->control_count == edge->count)
-            set_attr (drawn, "style", "dashed");
+            agviz_graphviz_set_attr (drawn, "style", "dashed");
           if (edge->reference_count > 0)
-            set_attr (drawn, "arrowhead", "onormal");
+            agviz_graphviz_set_attr (drawn, "arrowhead", "onormal");
           if (edge->count > 1)
             {
               g_autofree char *count = g_strdup_printf ("×%u", edge->count);
-              set_attr (drawn, "xlabel", count);
+              agviz_graphviz_set_attr (drawn, "xlabel", count);
             }
         }
     }

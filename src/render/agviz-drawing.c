@@ -12,8 +12,10 @@
 #include <math.h>
 #include <string.h>
 
+#include "agviz-annotation-geometry.h"
 #include "agviz-drawing.h"
 #include "agviz-drawing-private.h"
+#include "agviz-legend.h"
 #include "agviz-text.h"
 
 #define FLUSH_SIZE     (64 * 1024)
@@ -26,21 +28,6 @@ static const char *const palette[] = {
   "#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462",
   "#b3de69", "#fccde5", "#d9d9d9", "#bc80bd", "#ccebc5", "#ffed6f",
 };
-
-gboolean
-agviz_color_by_from_string (const char   *text,
-                            AgvizColorBy *color_by)
-{
-  static const char *const names[] = { "op", "device", "time", "trace", "none" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (g_strcmp0 (text, names[i]) == 0)
-      {
-        *color_by = (AgvizColorBy) i;
-        return TRUE;
-      }
-  return FALSE;
-}
 
 void
 agviz_drawing_append_xml_text (GString    *buffer,
@@ -211,10 +198,11 @@ _agviz_drawing_edge_width (const AgvizSceneEdge *edge)
 
 typedef struct
 {
-  FILE       *out;
-  GString    *buffer;
-  GHashTable *ids;       /* ids used so far: ids must be unique in one document */
-  gboolean    failed;
+  FILE                *out;
+  GString             *buffer;
+  const AgvizColoring *coloring;
+  GHashTable          *ids;       /* ids used so far: ids must be unique in one document */
+  gboolean             failed;
 } SvgWriter;
 
 static void
@@ -326,76 +314,75 @@ _agviz_drawing_dup_annotation_title (AgvizScene           *scene,
                           annotation->annotation_edges == 1 ? "" : "s");
 }
 
-/* Annotations beside a closed box: inputs left of it, outputs right, one line each, the ones past
- * AGVIZ_SCENE_MAX_ANNOTATIONS of a side as one "… N more" line. */
+/* The tooltip of a side's "… N more" line: the names it stands for. */
+static char *
+dup_more_title (const AgvizSceneItem      *item,
+                const AgvizAnnotationLine *line,
+                const char                *host)
+{
+  GPtrArray *annotations = agviz_scene_item_get_annotations (item);
+  GString *title = g_string_new (NULL);
+
+  g_string_printf (title, "%u more %s of %s:", line->n_more, line->out ? "outputs" : "inputs", host);
+  for (guint i = 0; i < annotations->len; i++)
+    {
+      const AgvizSceneItem *annotation = g_ptr_array_index (annotations, i);
+
+      if (annotation->annotation_out == line->out && annotation->annotation_hidden)
+        g_string_append_printf (title, "\n%s", annotation->name);
+    }
+  return g_string_free (title, FALSE);
+}
+
+/* Annotations beside a closed box (agviz_annotation_list_lines()): inputs left of it, outputs
+ * right, one line each. */
 static void
 write_annotations (SvgWriter            *writer,
                    AgvizScene           *scene,
                    const AgvizSceneItem *item,
                    const AgvizLayoutBox *box)
 {
-  GPtrArray *annotations = agviz_scene_item_get_annotations (item);
+  g_autoptr(GArray) lines = agviz_annotation_list_lines (item);
   GString *b = writer->buffer;
   g_autofree char *host = NULL;
 
-  if (annotations == NULL)
+  if (lines->len == 0)
     return;
   host = agviz_scene_item_dup_path (item);
-  for (int side = 0; side < 2; side++)
+  for (guint i = 0; i < lines->len; i++)
     {
-      gboolean out = side == 1;
-      double x = out ? box->x + box->width + 4 : box->x - 4, y = box->y + 8;
-      g_autoptr(GString) more = g_string_new (NULL);
-      guint n_more = 0;
+      const AgvizAnnotationLine *line = &g_array_index (lines, AgvizAnnotationLine, i);
+      double x = line->out ? box->x + box->width + 4 : box->x - 4;
+      double y = box->y + 8 + line->slot * AGVIZ_ANNOTATION_LINE;
+      const char *side = line->out ? "out" : "in";
+      g_autofree char *id = NULL;
+      g_autofree char *title = NULL;
+      g_autofree char *label = NULL;
 
-      for (guint i = 0; i < annotations->len; i++)
+      if (line->annotation != NULL)
         {
-          const AgvizSceneItem *annotation = g_ptr_array_index (annotations, i);
-          g_autofree char *path = NULL;
-          g_autofree char *title = NULL;
-          g_autofree char *label = NULL;
-
-          if (annotation->annotation_out != out)
-            continue;
-          if (annotation->annotation_hidden)
-            {
-              g_string_append_printf (more, "\n%s", annotation->name);
-              n_more++;
-              continue;
-            }
-          path = agviz_scene_item_dup_path (annotation);
-          title = _agviz_drawing_dup_annotation_title (scene, annotation);
-          label = _agviz_drawing_dup_annotation_label (scene, annotation);
-          g_string_append (b, "<g");
-          append_id (writer, "annotation:", path);
-          g_string_append_printf (b, " class=\"annotation %s\">", out ? "out" : "in");
-          append_title (writer, title);
-          g_string_append (b, "<text class=\"annotation\" x=\"");
-          append_number (b, x);
-          g_string_append (b, "\" y=\"");
-          append_number (b, y);
-          g_string_append_printf (b, "\" text-anchor=\"%s\">", out ? "start" : "end");
-          agviz_drawing_append_xml_text (b, label, -1, 24);
-          g_string_append (b, "</text></g>\n");
-          y += 9;
+          id = agviz_scene_item_dup_path (line->annotation);
+          title = _agviz_drawing_dup_annotation_title (scene, line->annotation);
+          label = _agviz_drawing_dup_annotation_label (scene, line->annotation);
         }
-      if (n_more > 0)
+      else
         {
-          g_autofree char *id = g_strdup_printf ("%s:%s", host, out ? "out" : "in");
-          g_autofree char *title = g_strdup_printf ("%u more %s of %s:%s", n_more,
-                                                    out ? "outputs" : "inputs", host, more->str);
-
-          g_string_append (b, "<g");
-          append_id (writer, "annotations-more:", id);
-          g_string_append_printf (b, " class=\"annotation %s more\">", out ? "out" : "in");
-          append_title (writer, title);
-          g_string_append (b, "<text class=\"annotation\" x=\"");
-          append_number (b, x);
-          g_string_append (b, "\" y=\"");
-          append_number (b, y);
-          g_string_append_printf (b, "\" text-anchor=\"%s\">… %u more</text></g>\n",
-                                  out ? "start" : "end", n_more);
+          id = g_strdup_printf ("%s:%s", host, side);
+          title = dup_more_title (item, line, host);
+          label = g_strdup_printf ("… %u more", line->n_more);
         }
+      g_string_append (b, "<g");
+      append_id (writer, line->annotation != NULL ? "annotation:" : "annotations-more:", id);
+      g_string_append_printf (b, " class=\"annotation %s%s\">", side,
+                              line->annotation != NULL ? "" : " more");
+      append_title (writer, title);
+      g_string_append (b, "<text class=\"annotation\" x=\"");
+      append_number (b, x);
+      g_string_append (b, "\" y=\"");
+      append_number (b, y);
+      g_string_append_printf (b, "\" text-anchor=\"%s\">", line->out ? "start" : "end");
+      agviz_drawing_append_xml_text (b, label, -1, 24);
+      g_string_append (b, "</text></g>\n");
     }
 }
 
@@ -413,6 +400,7 @@ write_item (SvgWriter                 *writer,
   g_autofree char *label = NULL;
   g_autofree char *subtitle = _agviz_drawing_dup_subtitle (item);
   gboolean open = item->expanded && item->children != NULL;
+  char fill[8] = "none";
 
   if (!agviz_layout_get_box (layout, item, &box))
     return;
@@ -433,8 +421,10 @@ write_item (SvgWriter                 *writer,
   append_number (b, box.width);
   g_string_append (b, "\" height=\"");
   append_number (b, box.height);
+  if (!open)
+    agviz_coloring_get_fill_hex (writer->coloring, item, fill);
   g_string_append_printf (b, "\" rx=\"%d\" fill=\"%s\"/>", item->kind == AGVIZ_SCENE_ITEM_OP ? 3 : 8,
-                          open ? "none" : _agviz_drawing_fill (item, options->color_by));
+                          fill);
 
   g_string_append (b, "<text x=\"");
   append_number (b, box.x + (open ? 8 : box.width / 2));
@@ -556,57 +546,51 @@ write_edges (SvgWriter            *writer,
     }
 }
 
-static int
-compare_strings (gconstpointer a,
-                 gconstpointer b)
+/* The text of one legend entry, in plain English like the rest of the SVG (transfer full). */
+static char *
+legend_entry_text (const AgvizLegendEntry *entry)
 {
-  return strcmp (*(const char **) a, *(const char **) b);
+  g_autofree char *duration = NULL;
+
+  switch (entry->kind)
+    {
+    case AGVIZ_LEGEND_ENTRY_KEY:
+      return entry->key != NULL ? g_strdup (entry->key)
+                                : g_strdup_printf ("trace %" G_GINT64_FORMAT, entry->trace_id);
+    case AGVIZ_LEGEND_ENTRY_MORE:
+      return g_strdup_printf ("… %u more", entry->n_more);
+    case AGVIZ_LEGEND_ENTRY_FASTEST:
+    case AGVIZ_LEGEND_ENTRY_SLOWEST:
+      duration = agviz_format_duration (entry->duration_ns, AGVIZ_DURATION_ASCII);
+      return g_strdup_printf ("op type mean %s (%s)", duration,
+                              entry->kind == AGVIZ_LEGEND_ENTRY_FASTEST ? "fastest" : "slowest");
+    case AGVIZ_LEGEND_ENTRY_NOT_TIMED:
+      return g_strdup ("not timed");
+    case AGVIZ_LEGEND_ENTRY_NO_TIMINGS:
+    default:
+      return g_strdup ("no op timings in this file");
+    }
 }
 
 static double
-write_legend (SvgWriter                 *writer,
-              GPtrArray                 *visible,
-              const AgvizDrawingOptions *options,
-              double                     x)
+write_legend (SvgWriter   *writer,
+              AgvizLayout *layout,
+              double       x)
 {
-  g_autoptr(GHashTable) keys = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GPtrArray) sorted = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) entries = agviz_legend_list_entries (writer->coloring, layout);
   GString *b = writer->buffer;
   const char *heading = NULL;
   double y = 20;
-  GHashTableIter iter;
-  gpointer key, value;
 
-  switch (options->color_by)
+  switch (agviz_coloring_get_color_by (writer->coloring))
     {
     case AGVIZ_COLOR_BY_OP: heading = "Colour: op type"; break;
     case AGVIZ_COLOR_BY_DEVICE: heading = "Colour: device"; break;
     case AGVIZ_COLOR_BY_TRACE: heading = "Colour: trace"; break;
-    case AGVIZ_COLOR_BY_TIME: heading = "Colour: time (no per-node timings recorded)"; break;
+    case AGVIZ_COLOR_BY_TIME: heading = "Colour: time"; break;
     case AGVIZ_COLOR_BY_NONE:
     default: heading = "Colour: none"; break;
     }
-  for (guint i = 0; i < visible->len; i++)
-    {
-      const AgvizSceneItem *item = g_ptr_array_index (visible, i);
-      g_autofree char *text = NULL;
-
-      if (item->kind != AGVIZ_SCENE_ITEM_OP && item->kind != AGVIZ_SCENE_ITEM_SERIES &&
-          options->color_by != AGVIZ_COLOR_BY_TRACE)
-        continue;
-      if (options->color_by == AGVIZ_COLOR_BY_OP && item->op_type != NULL)
-        text = g_strdup (item->op_type);
-      else if (options->color_by == AGVIZ_COLOR_BY_DEVICE && item->device != NULL)
-        text = g_strdup (item->device);
-      else if (options->color_by == AGVIZ_COLOR_BY_TRACE)
-        text = g_strdup_printf ("trace %" G_GINT64_FORMAT, item->trace_id);
-      if (text != NULL && !g_hash_table_contains (keys, text))
-        g_hash_table_insert (keys, g_strdup (text), (gpointer) _agviz_drawing_fill (item, options->color_by));
-    }
-  g_hash_table_iter_init (&iter, keys);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    g_ptr_array_add (sorted, key);
-  g_ptr_array_sort (sorted, compare_strings);
 
   g_string_append (b, "<g id=\"legend\" class=\"legend\"><text class=\"heading\" x=\"");
   append_number (b, x);
@@ -615,29 +599,32 @@ write_legend (SvgWriter                 *writer,
   g_string_append (b, "\">");
   agviz_drawing_append_xml_text (b, heading, -1, 0);
   g_string_append (b, "</text>\n");
-  for (guint i = 0; i < sorted->len && i < 30; i++)
+  for (guint i = 0; i < entries->len; i++)
     {
-      const char *text = g_ptr_array_index (sorted, i);
+      const AgvizLegendEntry *entry = &g_array_index (entries, AgvizLegendEntry, i);
+      g_autofree char *text = legend_entry_text (entry);
+      double text_x = x;
 
       y += 18;
-      g_string_append (b, "<rect x=\"");
-      append_number (b, x);
-      g_string_append (b, "\" y=\"");
-      append_number (b, y - 11);
-      g_string_append_printf (b, "\" width=\"14\" height=\"12\" fill=\"%s\"/><text x=\"",
-                              (const char *) g_hash_table_lookup (keys, text));
-      append_number (b, x + 20);
+      if (entry->has_color)
+        {
+          char hex[8];
+
+          agviz_color_to_hex (&entry->color, hex);
+          g_string_append (b, "<rect x=\"");
+          append_number (b, x);
+          g_string_append (b, "\" y=\"");
+          append_number (b, y - 11);
+          g_string_append_printf (b, "\" width=\"14\" height=\"12\" fill=\"%s\"/>", hex);
+          text_x = x + 20;
+        }
+      g_string_append (b, "<text x=\"");
+      append_number (b, text_x);
       g_string_append (b, "\" y=\"");
       append_number (b, y);
       g_string_append (b, "\">");
       agviz_drawing_append_xml_text (b, text, -1, 30);
       g_string_append (b, "</text>\n");
-    }
-  if (sorted->len > 30)
-    {
-      y += 18;
-      g_string_append_printf (b, "<text x=\"%.2f\" y=\"%.2f\">… %u more</text>\n", x, y,
-                              sorted->len - 30);
     }
   y += 24;
   g_string_append_printf (b, "<text class=\"sub\" x=\"%.2f\" y=\"%.2f\">dashed: control edge; "
@@ -647,17 +634,15 @@ write_legend (SvgWriter                 *writer,
 }
 
 static gboolean
-write_svg (AgvizLayout               *layout,
-           const AgvizDrawingOptions *options,
-           FILE                      *out,
-           GError                   **error)
+write_svg (const AgvizDrawingInput *input,
+           FILE                    *out,
+           GError                 **error)
 {
-  AgvizScene *scene = agviz_layout_get_scene (layout);
-  g_autoptr(GPtrArray) visible = agviz_layout_list_visible (layout);
-  g_autoptr(GPtrArray) expanded = agviz_scene_list_expanded (scene);
+  AgvizLayout *layout = input->layout;
   g_autoptr(GString) legend = NULL;
   SvgWriter writer = {
     .out = out,
+    .coloring = input->coloring,
     .buffer = g_string_sized_new (FLUSH_SIZE * 2),
     .ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL),
   };
@@ -669,7 +654,7 @@ write_svg (AgvizLayout               *layout,
   {
     GString *main_buffer = writer.buffer;
     writer.buffer = g_string_new (NULL);
-    legend_height = write_legend (&writer, visible, options, width + 10);
+    legend_height = write_legend (&writer, layout, width + 10);
     legend = writer.buffer;
     writer.buffer = main_buffer;
   }
@@ -704,13 +689,13 @@ write_svg (AgvizLayout               *layout,
   g_string_append_printf (writer.buffer, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
 
   /* Boxes parents first, so children are drawn over their parent's frame; then edges on top. */
-  for (guint i = 1; i < visible->len; i++)
+  for (guint i = 1; i < input->visible->len; i++)
     {
-      write_item (&writer, layout, g_ptr_array_index (visible, i), options);
+      write_item (&writer, layout, g_ptr_array_index (input->visible, i), input->options);
       flush (&writer, FALSE);
     }
-  for (guint i = 0; i < expanded->len; i++)
-    write_edges (&writer, layout, g_ptr_array_index (expanded, i));
+  for (guint i = 0; i < input->expanded->len; i++)
+    write_edges (&writer, layout, g_ptr_array_index (input->expanded, i));
   g_string_append_len (writer.buffer, legend->str, legend->len);
   g_string_append (writer.buffer, "</svg>\n");
   flush (&writer, TRUE);
@@ -734,14 +719,23 @@ agviz_drawing_write (AgvizLayout               *layout,
                      GError                   **error)
 {
   AgvizDrawingOptions defaults = { .color_by = AGVIZ_COLOR_BY_OP };
+  g_autoptr(GPtrArray) visible = NULL;
+  g_autoptr(GPtrArray) expanded = NULL;
+  g_autoptr(AgvizColoring) coloring = NULL;
+  AgvizDrawingInput input;
 
   g_return_val_if_fail (AGVIZ_IS_LAYOUT (layout), FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
   if (options == NULL)
     options = &defaults;
+  visible = agviz_layout_list_visible (layout);
+  expanded = agviz_scene_list_expanded (agviz_layout_get_scene (layout));
+  coloring = agviz_coloring_new (options->color_by, options->op_timings);
+  input = (AgvizDrawingInput) { layout, agviz_layout_get_scene (layout), visible, expanded, coloring,
+                                options };
   if (format == AGVIZ_DRAWING_FORMAT_SVG)
-    return write_svg (layout, options, out, error);
+    return write_svg (&input, out, error);
   /* Takes the Graphviz lock itself (agviz-graphviz-private.h). */
-  return _agviz_drawing_write_graphviz (layout, format, options, out, error);
+  return _agviz_drawing_write_graphviz (&input, format, out, error);
 }

@@ -11,18 +11,10 @@
 
 #include <gio/gio.h>
 
+#include "agviz-coloring.h"
 #include "agviz-layout.h"
 
 G_BEGIN_DECLS
-
-typedef enum
-{
-  AGVIZ_COLOR_BY_OP,
-  AGVIZ_COLOR_BY_DEVICE,
-  AGVIZ_COLOR_BY_TIME,
-  AGVIZ_COLOR_BY_TRACE,
-  AGVIZ_COLOR_BY_NONE,
-} AgvizColorBy;
 
 typedef enum
 {
@@ -35,11 +27,10 @@ typedef enum
 typedef struct
 {
   AgvizColorBy          color_by;
+  GHashTable           *op_timings;    /* for AGVIZ_COLOR_BY_TIME: op type -> mean ns (gint64 *),
+                                        * as agviz_op_timings_read() makes it, or NULL: none */
   const AgvizSceneItem *focus;         /* highlighted, or NULL */
 } AgvizDrawingOptions;
-
-gboolean     agviz_color_by_from_string    (const char                *text,
-                                            AgvizColorBy              *color_by);
 
 /* Writes @layout to @out in @format.  @out is not closed. */
 gboolean     agviz_drawing_write           (AgvizLayout               *layout,

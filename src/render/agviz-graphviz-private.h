@@ -13,7 +13,12 @@
 
 G_BEGIN_DECLS
 
-GVC_t *agviz_graphviz_acquire (void);
-void   agviz_graphviz_release (void);
+GVC_t *agviz_graphviz_acquire  (void);
+void   agviz_graphviz_release  (void);
+/* Sets attribute @name of a graph, node or edge (Graphviz copies @value), with "" as the default
+ * for the objects of its kind that do not set it. */
+void   agviz_graphviz_set_attr (void       *object,
+                                const char *name,
+                                const char *value);
 
 G_END_DECLS

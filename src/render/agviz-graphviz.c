@@ -24,3 +24,12 @@ agviz_graphviz_release (void)
 {
   g_mutex_unlock (&graphviz_lock);
 }
+
+void
+agviz_graphviz_set_attr (void       *object,
+                         const char *name,
+                         const char *value)
+{
+  /* Graphviz 2.42 takes non-const strings; it copies them. */
+  agsafeset (object, (char *) name, (char *) value, (char *) "");
+}

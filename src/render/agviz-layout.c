@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "agviz-annotation-geometry.h"
 #include "agviz-drawing-private.h"
 #include "agviz-graphviz-private.h"
 #include "agviz-layout.h"
@@ -21,7 +22,6 @@
 #define CHAR_WIDTH      6.6   /* of the 10 pt sans labels, generously */
 #define AUX_GAP        28.0   /* between the main graph and the side area */
 #define MARGIN         12.0
-#define ANNOTATION_WIDTH 84.0 /* room each side of a box with annotations (agviz-drawing.c) */
 
 /* Bump when the blob format or the drawing metrics change: old cache entries then miss. */
 #define CACHE_FORMAT   "agviz-layout-1"
@@ -227,15 +227,6 @@ format_double (double value)
   return g_strdup (g_ascii_formatd (buffer, sizeof buffer, "%.4f", value));
 }
 
-static void
-set_attr (void       *object,
-          const char *name,
-          const char *value)
-{
-  /* Graphviz 2.42 takes non-const strings; it copies them. */
-  agsafeset (object, (char *) name, (char *) value, (char *) "");
-}
-
 /* The cache key of @container's layout: its identity, the options, and for every child what
  * decides its box (name, kind, size, side area, and the key of its own expanded layout). */
 static char *
@@ -407,17 +398,17 @@ run_dot (GPtrArray         *plan,
   boxf bb;
 
   graph = agopen ((char *) "g", Agstrictdirected, NULL);
-  set_attr (graph, "rankdir", rankdirs[rankdir]);
-  set_attr (graph, "nodesep", "0.25");
-  set_attr (graph, "ranksep", "0.4");
+  agviz_graphviz_set_attr (graph, "rankdir", rankdirs[rankdir]);
+  agviz_graphviz_set_attr (graph, "nodesep", "0.25");
+  agviz_graphviz_set_attr (graph, "ranksep", "0.4");
   /* Bounded work per layout: network simplex and crossing minimisation stop early, and long
    * spline routing is replaced by polylines when a layout has many edges. */
-  set_attr (graph, "nslimit", "4");
-  set_attr (graph, "nslimit1", "4");
-  set_attr (graph, "mclimit", "0.5");
-  set_attr (graph, "searchsize", "30");
-  set_attr (graph, "splines", edges->len > 1500 ? "polyline" : "spline");
-  set_attr (graph, "outputorder", "edgesfirst");
+  agviz_graphviz_set_attr (graph, "nslimit", "4");
+  agviz_graphviz_set_attr (graph, "nslimit1", "4");
+  agviz_graphviz_set_attr (graph, "mclimit", "0.5");
+  agviz_graphviz_set_attr (graph, "searchsize", "30");
+  agviz_graphviz_set_attr (graph, "splines", edges->len > 1500 ? "polyline" : "spline");
+  agviz_graphviz_set_attr (graph, "outputorder", "edgesfirst");
 
   for (guint i = 0; i < container->n_children; i++)
     {
@@ -433,16 +424,16 @@ run_dot (GPtrArray         *plan,
       /* Annotations are drawn beside the box: dot keeps that room free on both sides, so the
        * box stays centred where dot puts the node. */
       if (child->annotated)
-        w += 2 * ANNOTATION_WIDTH;
+        w += 2 * AGVIZ_ANNOTATION_ROOM;
       name = g_strdup_printf ("n%u", i);
       nodes[i] = agnode (graph, name, TRUE);
       width = format_double (w / 72.0);
       height = format_double (h / 72.0);
-      set_attr (nodes[i], "shape", "box");
-      set_attr (nodes[i], "fixedsize", "true");
-      set_attr (nodes[i], "label", "");
-      set_attr (nodes[i], "width", width);
-      set_attr (nodes[i], "height", height);
+      agviz_graphviz_set_attr (nodes[i], "shape", "box");
+      agviz_graphviz_set_attr (nodes[i], "fixedsize", "true");
+      agviz_graphviz_set_attr (nodes[i], "label", "");
+      agviz_graphviz_set_attr (nodes[i], "width", width);
+      agviz_graphviz_set_attr (nodes[i], "height", height);
       n_main++;
     }
   for (guint e = 0; e + 1 < edges->len; e += 2)
@@ -477,7 +468,7 @@ run_dot (GPtrArray         *plan,
             continue;
           box->width = ND_width (node) * 72.0;
           if (container->children[i].annotated)
-            box->width -= 2 * ANNOTATION_WIDTH;
+            box->width -= 2 * AGVIZ_ANNOTATION_ROOM;
           box->height = ND_height (node) * 72.0;
           /* Graphviz puts y up; the drawing puts it down. */
           box->x = ND_coord (node).x - bb.LL.x - box->width / 2;
@@ -800,6 +791,64 @@ agviz_layout_is_open (AgvizLayout          *self,
 {
   g_return_val_if_fail (AGVIZ_IS_LAYOUT (self), FALSE);
   return g_hash_table_contains (self->containers, item);
+}
+
+static AgvizLayoutBox
+route_bounds (const AgvizLayoutRoute *route)
+{
+  double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
+
+  for (guint p = 0; p < route->n_points; p++)
+    {
+      x0 = MIN (x0, route->points[2 * p]);
+      x1 = MAX (x1, route->points[2 * p]);
+      y0 = MIN (y0, route->points[2 * p + 1]);
+      y1 = MAX (y1, route->points[2 * p + 1]);
+    }
+  if (route->has_arrow)
+    {
+      x0 = MIN (x0, route->arrow_x);
+      x1 = MAX (x1, route->arrow_x);
+      y0 = MIN (y0, route->arrow_y);
+      y1 = MAX (y1, route->arrow_y);
+    }
+  return (AgvizLayoutBox) { x0, y0, x1 - x0, y1 - y0 };
+}
+
+GArray *
+agviz_layout_list_edges (AgvizLayout *self)
+{
+  g_autoptr(GPtrArray) expanded = NULL;
+  GArray *edges;
+
+  g_return_val_if_fail (AGVIZ_IS_LAYOUT (self), NULL);
+
+  expanded = agviz_scene_list_expanded (self->scene);
+  edges = g_array_new (FALSE, FALSE, sizeof (AgvizLayoutEdge));
+  for (guint i = 0; i < expanded->len; i++)
+    {
+      AgvizSceneItem *container = g_ptr_array_index (expanded, i);
+      g_autoptr(GArray) scene_edges = agviz_scene_list_edges (self->scene, container, NULL);
+
+      for (guint e = 0; e < scene_edges->len; e++)
+        {
+          const AgvizSceneEdge *scene_edge = &g_array_index (scene_edges, AgvizSceneEdge, e);
+          AgvizLayoutEdge edge = {
+            .container = container,
+            .src = scene_edge->src,
+            .dst = scene_edge->dst,
+            .count = scene_edge->count,
+            .control = scene_edge->control_count == scene_edge->count,
+          };
+
+          edge.route = agviz_layout_get_route (self, container, edge.src, edge.dst);
+          if (edge.route == NULL || edge.route->n_points < 1)
+            continue;
+          edge.bounds = route_bounds (edge.route);
+          g_array_append_val (edges, edge);
+        }
+    }
+  return edges;
 }
 
 AgvizScene *

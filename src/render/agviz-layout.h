@@ -47,6 +47,18 @@ typedef struct
   double   arrow_y;
 } AgvizLayoutRoute;
 
+/* One routed metaedge of the drawing. */
+typedef struct
+{
+  AgvizSceneItem         *container;  /* the expanded item it is drawn inside */
+  AgvizSceneItem         *src;
+  AgvizSceneItem         *dst;
+  const AgvizLayoutRoute *route;      /* owned by the layout */
+  AgvizLayoutBox          bounds;     /* of the route's points and arrowhead, for culling */
+  guint                   count;      /* underlying edges */
+  gboolean                control;    /* control edges only */
+} AgvizLayoutEdge;
+
 typedef struct
 {
   guint layouts;              /* expanded items laid out */
@@ -107,6 +119,10 @@ gboolean        agviz_layout_is_open       (AgvizLayout              *self,
 
 /* The items this layout placed, parents before children (transfer container). */
 GPtrArray      *agviz_layout_list_visible  (AgvizLayout              *self);
+
+/* Every metaedge this layout routed, inside each expanded item in agviz_scene_list_expanded()
+ * order (element-type AgvizLayoutEdge, transfer full; valid as long as the layout). */
+GArray         *agviz_layout_list_edges    (AgvizLayout              *self);
 
 /* The short text drawn in an item's box, at most @max_chars characters (transfer full). */
 char           *agviz_layout_dup_label     (const AgvizSceneItem     *item,

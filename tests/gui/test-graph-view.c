@@ -10,6 +10,9 @@
 
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "agviz-core.h"
 #include "agviz-graph-view.h"
@@ -370,6 +373,173 @@ test_animation (Fixture       *fx,
   g_assert_false (agviz_layout_is_open (agviz_graph_view_get_layout (fx->view), scope));
 }
 
+/* A trace of @n_nodes ops of the given types and devices, no edges, in a new file under @dir. */
+static AgvizScene *
+write_scene (const char        *dir,
+             const char *const *ops,
+             const char *const *devices,
+             guint              n_nodes)
+{
+  g_autofree char *path = g_build_filename (dir, "keys.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizRecorder) recorder = agviz_recorder_open (path, &error);
+  g_autoptr(AgvizStore) store = NULL;
+  AgvizScene *scene;
+  gint64 function, trace;
+
+  g_assert_no_error (error);
+  function = agviz_recorder_add_function (recorder, "f", 0, 0, &error);
+  g_assert_no_error (error);
+  trace = agviz_recorder_begin_trace (recorder, function, "__inference_f_1", "", "first call", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < n_nodes; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s_node_%u", ops[i], i);
+
+      agviz_recorder_add_node (recorder, trace, name, ops[i], devices[i], NULL, 0, &error);
+      g_assert_no_error (error);
+    }
+  agviz_recorder_end_trace (recorder, trace, AGVIZ_TRACE_STATUS_COMPLETE, -1, &error);
+  g_assert_no_error (error);
+  agviz_recorder_close (recorder, &error);
+  g_assert_no_error (error);
+  store = agviz_store_open (path, AGVIZ_STORE_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  scene = agviz_scene_new (store, trace, NULL, &error);
+  g_assert_no_error (error);
+  return scene;
+}
+
+/* The legend's keys as `agviz render` writes them for the view's layout: the texts of the SVG's
+ * legend between its heading and its note on edges, "… N more" as the app says it ("N more"). */
+static char *
+svg_legend_keys (AgvizGraphView *view)
+{
+  AgvizDrawingOptions options = { .color_by = agviz_graph_view_get_color_by (view) };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRegex) text = g_regex_new ("<text[^>]*>([^<]*)</text>", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  GString *keys = g_string_new (NULL);
+  char *svg = NULL;
+  size_t length = 0;
+  FILE *out = open_memstream (&svg, &length);
+  const char *legend;
+
+  g_assert_true (agviz_drawing_write (agviz_graph_view_get_layout (view), AGVIZ_DRAWING_FORMAT_SVG,
+                                      &options, out, &error));
+  g_assert_no_error (error);
+  fclose (out);
+  legend = strstr (svg, "<g id=\"legend\"");
+  g_assert_nonnull (legend);
+  for (g_regex_match (text, legend, 0, &match); g_match_info_matches (match); g_match_info_next (match, NULL))
+    g_ptr_array_add (lines, g_match_info_fetch (match, 1));
+  free (svg);
+  /* The heading first, the note on edges last. */
+  g_assert_cmpuint (lines->len, >=, 2);
+  for (guint i = 1; i + 1 < lines->len; i++)
+    {
+      const char *line = g_ptr_array_index (lines, i);
+
+      g_string_append (keys, g_str_has_prefix (line, "… ") ? line + strlen ("… ") : line);
+      g_string_append_c (keys, '\n');
+    }
+  return g_string_free (keys, FALSE);
+}
+
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              guint      *count)
+{
+  (*count)++;
+}
+
+/* The app's legend and the SVG's come from one model (agviz-legend.h): for the same layout they
+ * list the same keys in the same order, by frequency, ties by name, twelve at most. */
+static void
+test_legend_matches_svg (Fixture       *fx,
+                         gconstpointer  data)
+{
+  /* 13 op types: Zeta 3 times, Alpha and Beta twice, the other ten once; devices 4, 3 and 1
+   * times, and unplaced ops. */
+  const char *const ops[] = { "Zeta", "Zeta", "Zeta", "Beta", "Alpha", "Beta", "Alpha", "Kappa",
+                              "Iota", "Theta", "Eta", "Epsilon", "Delta", "Gamma", "Lambda", "Mu",
+                              "Nu" };
+  const char *const devices[] = { "/gpu:1", "/gpu:1", "/gpu:1", "/gpu:1", "/cpu:0", "/cpu:0",
+                                  "/cpu:0", "/gpu:0", NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                                  NULL, NULL };
+  const AgvizColorBy colorings[] = { AGVIZ_COLOR_BY_OP, AGVIZ_COLOR_BY_DEVICE, AGVIZ_COLOR_BY_TRACE };
+  g_autofree char *dir = g_dir_make_tmp ("agviz-legend-XXXXXX", NULL);
+  g_autoptr(AgvizScene) scene = write_scene (dir, ops, devices, G_N_ELEMENTS (ops));
+  g_autoptr(GError) error = NULL;
+  guint notified = 0;
+
+  g_assert_true (agviz_graph_view_set_scene (fx->view, scene, &error));
+  g_assert_no_error (error);
+  g_signal_connect (fx->view, "notify::color-by", G_CALLBACK (count_notify), &notified);
+  for (guint i = 0; i < G_N_ELEMENTS (colorings); i++)
+    {
+      g_autofree char *app = NULL;
+      g_autofree char *svg = NULL;
+
+      g_object_set (fx->view, "color-by", colorings[i], NULL);
+      app = agviz_graph_view_dup_legend_text (fx->view);
+      svg = svg_legend_keys (fx->view);
+      /* Only the words differ: "Trace 1" in the app, "trace 1" in the SVG. */
+      g_assert_cmpint (g_ascii_strcasecmp (app, svg), ==, 0);
+      if (colorings[i] == AGVIZ_COLOR_BY_OP)
+        g_assert_cmpstr (app, ==, "Zeta\nAlpha\nBeta\nDelta\nEpsilon\nEta\nGamma\nIota\nKappa\n"
+                                  "Lambda\nMu\nNu\n1 more\n");
+      else if (colorings[i] == AGVIZ_COLOR_BY_DEVICE)
+        g_assert_cmpstr (app, ==, "/gpu:1\n/cpu:0\n/gpu:0\n");
+    }
+  /* A change notifies once, setting the same value not at all (op is the default). */
+  g_assert_cmpuint (notified, ==, 2);
+  g_object_set (fx->view, "color-by", AGVIZ_COLOR_BY_TRACE, NULL);
+  g_assert_cmpuint (notified, ==, 2);
+  agviz_graph_view_set_color_by (fx->view, AGVIZ_COLOR_BY_OP);
+  g_assert_cmpuint (notified, ==, 3);
+  g_signal_handlers_disconnect_by_data (fx->view, &notified);
+
+  agviz_graph_view_set_scene (fx->view, NULL, NULL);
+  {
+    g_autofree char *path = g_build_filename (dir, "keys.db", NULL);
+    const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+      {
+        g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+        g_remove (file);
+      }
+  }
+  g_rmdir (dir);
+}
+
+/* trace-inputs is a property the window binds: notified on change only, and it traces. */
+static void
+test_trace_inputs_property (Fixture       *fx,
+                            gconstpointer  data)
+{
+  AgvizSceneItem *scope = find (fx, "demo_module");
+  guint notified = 0;
+  gboolean value = FALSE;
+
+  agviz_graph_view_select (fx->view, scope, FALSE);
+  g_signal_connect (fx->view, "notify::trace-inputs", G_CALLBACK (count_notify), &notified);
+  g_object_set (fx->view, "trace-inputs", TRUE, NULL);
+  g_object_set (fx->view, "trace-inputs", TRUE, NULL);
+  g_assert_cmpuint (notified, ==, 1);
+  g_object_get (fx->view, "trace-inputs", &value, NULL);
+  g_assert_true (value);
+  g_assert_true (agviz_graph_view_get_trace_inputs (fx->view));
+  g_assert_true (agviz_graph_view_is_traced (fx->view, scope));
+  agviz_graph_view_set_trace_inputs (fx->view, FALSE);
+  g_assert_cmpuint (notified, ==, 2);
+  g_assert_cmpuint (agviz_graph_view_get_n_traced (fx->view), ==, 0);
+  g_signal_handlers_disconnect_by_data (fx->view, &notified);
+}
+
 /* Without a GPU device agviz asks for the cairo renderer; with one, GTK chooses. */
 static void
 test_pick_renderer (void)
@@ -410,5 +580,9 @@ main (int    argc,
               test_picture_follows_changes, fixture_teardown);
   g_test_add ("/agviz/graph-view/animation", Fixture, NULL, fixture_setup, test_animation,
               fixture_teardown);
+  g_test_add ("/agviz/graph-view/legend-matches-svg", Fixture, NULL, fixture_setup,
+              test_legend_matches_svg, fixture_teardown);
+  g_test_add ("/agviz/graph-view/trace-inputs-property", Fixture, NULL, fixture_setup,
+              test_trace_inputs_property, fixture_teardown);
   return g_test_run ();
 }

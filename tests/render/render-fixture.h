@@ -70,6 +70,38 @@ render_fixture_write (const char        *path,
   return trace;
 }
 
+typedef struct
+{
+  const char *op;
+  gint64      duration_ns;
+} FixtureRun;
+
+/* Adds eager runs of op types (executions with no trace) to the trace file at @path, as tfdbg2
+ * records them: what `--color-by time` colours by. */
+static inline void
+render_fixture_add_runs (const char       *path,
+                         const FixtureRun *runs,
+                         guint             n_runs)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizRecorder) recorder = agviz_recorder_open (path, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < n_runs; i++)
+    {
+      AgvizExecution execution = {
+        .op_type = (char *) runs[i].op,
+        .start_ns = 1000000 * (gint64) i,
+        .duration_ns = runs[i].duration_ns,
+      };
+
+      agviz_recorder_add_execution (recorder, &execution, &error);
+      g_assert_no_error (error);
+    }
+  agviz_recorder_close (recorder, &error);
+  g_assert_no_error (error);
+}
+
 static inline void
 render_fixture_remove (const char *path)
 {

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "render-fixture.h"
+#include "agviz-input-trace.h"
 #include "agviz-layout.h"
 
 static const FixtureNode nodes[] = {
@@ -191,12 +192,87 @@ test_async_cancelled (Fixture       *fx,
   g_assert_cmpuint (agviz_layout_get_stats (layout)->visible_items, <, G_N_ELEMENTS (nodes) + 4);
 }
 
+static AgvizSceneItem *
+find (Fixture    *fx,
+      const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  AgvizSceneItem *item = agviz_scene_find (fx->scene, path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (item);
+  return item;
+}
+
+/* The drawn edges, and the selection's inputs walked backwards along them: an edge into a box
+ * counts for every item inside it, since the drawing does not say which one it feeds. */
+static void
+test_input_trace (Fixture       *fx,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizLayout) layout = NULL;
+  g_autoptr(GArray) edges = NULL;
+  g_autoptr(AgvizInputTrace) relu = NULL;
+  g_autoptr(AgvizInputTrace) loss = NULL;
+  AgvizLayoutOptions options;
+
+  agviz_layout_options_init (&options);
+  options.use_cache = FALSE;
+  layout = agviz_layout_new (fx->scene, &options, &error);
+  g_assert_no_error (error);
+  edges = agviz_layout_list_edges (layout);
+  /* Inside the root: input -> model, model -> loss, input -> loss; inside model: dense -> out;
+   * inside dense two, inside out one. */
+  g_assert_cmpuint (edges->len, ==, 7);
+  for (guint i = 0; i < edges->len; i++)
+    {
+      const AgvizLayoutEdge *edge = &g_array_index (edges, AgvizLayoutEdge, i);
+
+      g_assert_true (edge->route == agviz_layout_get_route (layout, edge->container, edge->src, edge->dst));
+      g_assert_cmpfloat (edge->route->points[0], >=, edge->bounds.x);
+      g_assert_cmpfloat (edge->route->points[0], <=, edge->bounds.x + edge->bounds.width);
+      g_assert_cmpint (edge->control, ==, g_str_equal (edge->src->name, "input") &&
+                                          g_str_equal (edge->dst->name, "loss"));
+    }
+
+  relu = agviz_input_trace_new (edges, find (fx, "model/dense/Relu"));
+  g_assert_true (agviz_input_trace_contains (relu, find (fx, "model/dense/Relu")));
+  g_assert_true (agviz_input_trace_contains (relu, find (fx, "model/dense/BiasAdd")));
+  g_assert_true (agviz_input_trace_contains (relu, find (fx, "model/dense/MatMul")));
+  g_assert_true (agviz_input_trace_contains (relu, find (fx, "input")));
+  g_assert_false (agviz_input_trace_contains (relu, find (fx, "model/out/Softmax")));
+  g_assert_false (agviz_input_trace_contains (relu, find (fx, "loss")));
+  g_assert_cmpuint (agviz_input_trace_get_n_items (relu), ==, 4);
+
+  /* The loss is fed by the model as a box: the box is traced, not what is inside it. */
+  loss = agviz_input_trace_new (edges, find (fx, "loss"));
+  g_assert_true (agviz_input_trace_contains (loss, find (fx, "model")));
+  g_assert_true (agviz_input_trace_contains (loss, find (fx, "input")));
+  g_assert_false (agviz_input_trace_contains (loss, find (fx, "model/dense/Relu")));
+  g_assert_cmpuint (agviz_input_trace_get_n_items (loss), ==, 3);
+  for (guint i = 0; i < edges->len; i++)
+    {
+      const AgvizLayoutEdge *edge = &g_array_index (edges, AgvizLayoutEdge, i);
+
+      /* Traced: the edges into the loss and into the model box (input -> model), not those
+       * inside the model. */
+      g_assert_cmpint (agviz_input_trace_has_edge (loss, i), ==,
+                       edge->dst == find (fx, "loss") || edge->dst == find (fx, "model"));
+      if (agviz_input_trace_has_edge (relu, i))
+        g_assert_true (agviz_input_trace_contains (relu, edge->src));
+    }
+  g_assert_false (agviz_input_trace_has_edge (loss, edges->len));
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
+  g_test_add ("/agviz/layout/input-trace", Fixture, NULL, fixture_setup, test_input_trace,
+              fixture_teardown);
   g_test_add ("/agviz/layout/async-matches-sync", Fixture, NULL, fixture_setup,
               test_async_matches_sync, fixture_teardown);
   g_test_add ("/agviz/layout/async-cancelled", Fixture, NULL, fixture_setup,

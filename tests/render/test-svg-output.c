@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "agviz-coloring.h"
+#include "agviz-op-timings.h"
 #include "render-fixture.h"
 
 typedef struct
@@ -16,6 +18,11 @@ typedef struct
   gboolean    in_group_title;
   GString    *last_title;
   GString    *current_id;
+  GHashTable *fills;        /* node id -> the fill of its box */
+  gboolean    in_node;
+  gboolean    in_legend;
+  gboolean    in_text;
+  GString    *legend;       /* the legend's lines, each ending in a newline */
 } SvgSummary;
 
 static void
@@ -27,7 +34,7 @@ start_element (GMarkupParseContext  *context,
                GError              **error)
 {
   SvgSummary *summary = user_data;
-  const char *id = NULL, *klass = "";
+  const char *id = NULL, *klass = "", *fill = NULL;
 
   for (guint i = 0; names[i] != NULL; i++)
     {
@@ -35,7 +42,19 @@ start_element (GMarkupParseContext  *context,
         id = values[i];
       else if (g_str_equal (names[i], "class"))
         klass = values[i];
+      else if (g_str_equal (names[i], "fill"))
+        fill = values[i];
     }
+  if (g_str_equal (element, "g"))
+    {
+      summary->in_node = id != NULL && g_str_has_prefix (klass, "node");
+      summary->in_legend = g_strcmp0 (id, "legend") == 0;
+    }
+  if (g_str_equal (element, "rect") && summary->in_node && fill != NULL &&
+      !g_hash_table_contains (summary->fills, summary->current_id->str))
+    g_hash_table_insert (summary->fills, g_strdup (summary->current_id->str), g_strdup (fill));
+  if (g_str_equal (element, "text"))
+    summary->in_text = TRUE;
   if (g_str_equal (element, "g") && id != NULL && !g_str_equal (id, "legend"))
     {
       g_assert_false (g_hash_table_contains (summary->ids, id));   /* ids are unique */
@@ -63,6 +82,14 @@ end_element (GMarkupParseContext  *context,
 
   if (g_str_equal (element, "title"))
     summary->in_group_title = FALSE;
+  if (g_str_equal (element, "text"))
+    {
+      summary->in_text = FALSE;
+      if (summary->in_legend)
+        g_string_append_c (summary->legend, '\n');
+    }
+  if (g_str_equal (element, "g"))
+    summary->in_node = summary->in_legend = FALSE;
 }
 
 static void
@@ -76,12 +103,17 @@ text (GMarkupParseContext  *context,
 
   if (summary->in_group_title)
     g_string_append_len (summary->last_title, text, length);
+  if (summary->in_legend && summary->in_text)
+    g_string_append_len (summary->legend, text, length);
 }
 
 static void
 summary_clear (SvgSummary *summary)
 {
   g_clear_pointer (&summary->ids, g_hash_table_unref);
+  g_clear_pointer (&summary->fills, g_hash_table_unref);
+  if (summary->legend)
+    g_string_free (summary->legend, TRUE);
   if (summary->last_title)
     g_string_free (summary->last_title, TRUE);
   if (summary->current_id)
@@ -101,6 +133,8 @@ parse_svg (const char *svg,
   g_autoptr(GError) error = NULL;
 
   summary->ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  summary->fills = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  summary->legend = g_string_new (NULL);
   summary->last_title = g_string_new (NULL);
   summary->current_id = g_string_new (NULL);
   context = g_markup_parse_context_new (&parser, 0, summary, NULL);
@@ -420,6 +454,135 @@ test_annotations (void)
   g_rmdir (dir);
 }
 
+/* The per-op timings a file holds colour its boxes, as in the app: each op type's mean on a log
+ * scale from the fastest (light yellow) to the slowest (deep orange), white without a timing, and
+ * the legend gives both ends.  A file with none says so. */
+static void
+test_color_by_time (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *untimed_path = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *by_op = NULL;
+  g_autofree char *untimed = NULL;
+  g_auto(SvgSummary) summary = { 0 };
+  g_auto(SvgSummary) op_summary = { 0 };
+  g_auto(SvgSummary) untimed_summary = { 0 };
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(GHashTable) timings = NULL;
+  g_autoptr(AgvizColoring) coloring = NULL;
+  g_autoptr(GError) error = NULL;
+  AgvizColor middle;
+  char middle_hex[8];
+  const FixtureNode nodes[] = {
+    { "x", "Placeholder" }, { "mm", "MatMul" }, { "add", "AddV2" }, { "relu", "Relu" },
+    { "out", "Identity" },
+  };
+  const FixtureEdge edges[] = {
+    { "x", 0, "mm" }, { "mm", 0, "add" }, { "add", 0, "relu" }, { "relu", 0, "out" },
+  };
+  /* MatMul's mean is 2 ms, AddV2's 2 us; Relu lies between.  Placeholder and Identity never ran
+   * eagerly. */
+  const FixtureRun runs[] = {
+    { "MatMul", 1000000 }, { "MatMul", 3000000 }, { "AddV2", 2000 }, { "Relu", 60000 },
+  };
+
+  if (!have_example ())
+    return;
+  dir = g_dir_make_tmp ("agviz-svg-XXXXXX", NULL);
+  path = g_build_filename (dir, "timed.db", NULL);
+  untimed_path = g_build_filename (dir, "untimed.db", NULL);
+  render_fixture_write (path, nodes, G_N_ELEMENTS (nodes), edges, G_N_ELEMENTS (edges));
+  render_fixture_add_runs (path, runs, G_N_ELEMENTS (runs));
+  render_fixture_write (untimed_path, nodes, G_N_ELEMENTS (nodes), edges, G_N_ELEMENTS (edges));
+
+  g_assert_cmpint (run_agviz (&out, "render", path, "--color-by", "time", "--svg", "-", "-q", NULL), ==, 0);
+  parse_svg (out, strlen (out), &summary);
+  g_assert_cmpstr (g_hash_table_lookup (summary.fills, "mm"), ==, "#e85c2e");
+  g_assert_cmpstr (g_hash_table_lookup (summary.fills, "add"), ==, "#fff5cc");
+  g_assert_cmpstr (g_hash_table_lookup (summary.fills, "x"), ==, "#ffffff");
+  g_assert_cmpstr (g_hash_table_lookup (summary.fills, "out"), ==, "#ffffff");
+  /* Relu, 30 times AddV2 of 1,000 times, is half-way on the log scale: the scale the app uses. */
+  store = agviz_store_open (path, AGVIZ_STORE_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  timings = agviz_op_timings_read (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (timings), ==, 3);
+  g_assert_cmpint (*(gint64 *) g_hash_table_lookup (timings, "MatMul"), ==, 2000000);
+  coloring = agviz_coloring_new (AGVIZ_COLOR_BY_TIME, timings);
+  middle = agviz_coloring_time_color (coloring, 60000);
+  agviz_color_to_hex (&middle, middle_hex);
+  g_assert_cmpstr (g_hash_table_lookup (summary.fills, "relu"), ==, middle_hex);
+  g_assert_cmpstr (middle_hex, !=, "#e85c2e");
+  g_assert_cmpstr (middle_hex, !=, "#fff5cc");
+  g_assert_cmpstr (summary.legend->str, ==,
+                   "Colour: time\n"
+                   "op type mean 2.0 us (fastest)\n"
+                   "op type mean 2.0 ms (slowest)\n"
+                   "not timed\n"
+                   "dashed: control edge; hollow arrow: reference\n");
+
+  /* The timings change nothing of the other colourings. */
+  g_assert_cmpint (run_agviz (&by_op, path, "--svg", "-", "-q", NULL), ==, 0);
+  parse_svg (by_op, strlen (by_op), &op_summary);
+  g_assert_cmpstr (g_hash_table_lookup (op_summary.fills, "mm"), !=, "#e85c2e");
+  g_assert_nonnull (strstr (op_summary.legend->str, "\nMatMul\n"));
+
+  /* Without timings: white boxes, and the legend says why. */
+  g_assert_cmpint (run_agviz (&untimed, untimed_path, "--color-by", "time", "--svg", "-", "-q", NULL), ==, 0);
+  parse_svg (untimed, strlen (untimed), &untimed_summary);
+  g_assert_cmpstr (g_hash_table_lookup (untimed_summary.fills, "mm"), ==, "#ffffff");
+  g_assert_nonnull (strstr (untimed_summary.legend->str, "\nno op timings in this file\n"));
+
+  render_fixture_remove (path);
+  render_fixture_remove (untimed_path);
+  g_rmdir (dir);
+}
+
+/* The legend lists the keys of the boxes drawn, the most common first, ties by name, twelve at
+ * most and then how many more: the same rule as the app's (tests/gui/test-graph-view.c checks
+ * that the two agree). */
+static void
+test_legend_order (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *out = NULL;
+  g_auto(SvgSummary) summary = { 0 };
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) nodes = g_array_new (FALSE, FALSE, sizeof (FixtureNode));
+  /* 13 op types: Zeta 3 times, Alpha and Beta twice, the other ten once. */
+  const char *const ops[] = { "Zeta", "Zeta", "Zeta", "Beta", "Alpha", "Beta", "Alpha", "Kappa",
+                              "Iota", "Theta", "Eta", "Epsilon", "Delta", "Gamma", "Lambda", "Mu",
+                              "Nu" };
+
+  if (!have_example ())
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (ops); i++)
+    {
+      FixtureNode node = { NULL, ops[i] };
+
+      g_ptr_array_add (names, g_strdup_printf ("n%u", i));
+      node.name = g_ptr_array_index (names, i);
+      g_array_append_val (nodes, node);
+    }
+  dir = g_dir_make_tmp ("agviz-svg-XXXXXX", NULL);
+  path = g_build_filename (dir, "keys.db", NULL);
+  render_fixture_write (path, (FixtureNode *) nodes->data, nodes->len, NULL, 0);
+
+  g_assert_cmpint (run_agviz (&out, path, "--svg", "-", "-q", NULL), ==, 0);
+  parse_svg (out, strlen (out), &summary);
+  g_assert_cmpstr (summary.legend->str, ==,
+                   "Colour: op type\n"
+                   "Zeta\nAlpha\nBeta\nDelta\nEpsilon\nEta\nGamma\nIota\nKappa\nLambda\nMu\nNu\n"
+                   "… 1 more\n"
+                   "dashed: control edge; hollow arrow: reference\n");
+
+  render_fixture_remove (path);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -430,5 +593,7 @@ main (int    argc,
   g_test_add_func ("/agviz/render/deterministic", test_deterministic);
   g_test_add_func ("/agviz/render/hostile-names", test_hostile_names);
   g_test_add_func ("/agviz/render/annotations", test_annotations);
+  g_test_add_func ("/agviz/render/color-by-time", test_color_by_time);
+  g_test_add_func ("/agviz/render/legend-order", test_legend_order);
   return g_test_run ();
 }
