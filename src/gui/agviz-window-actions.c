@@ -197,12 +197,10 @@ export_response (GtkNativeDialog *dialog,
 
       if (!_agviz_window_export (self, file, &error))
         {
-          GtkWidget *message = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                                       GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE,
-                                                       _("Could not export the view"));
-          gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (message), "%s", error->message);
-          g_signal_connect (message, "response", G_CALLBACK (gtk_window_destroy), NULL);
-          gtk_window_present (GTK_WINDOW (message));
+          /* Translators: %s says why the file could not be written */
+          g_autofree char *text = g_strdup_printf (_("Could not export the view: %s"), error->message);
+
+          _agviz_window_show_toast (self, text);
         }
     }
   gtk_native_dialog_destroy (dialog);

@@ -14,7 +14,7 @@ G_BEGIN_DECLS
 
 struct _AgvizWindow
 {
-  GtkApplicationWindow  parent_instance;
+  AdwApplicationWindow  parent_instance;
 
   GSettings            *settings;      /* NULL when the schema is not installed */
   AgvizDocument        *document;
@@ -44,6 +44,7 @@ struct _AgvizWindow
   GtkLabel             *title_label;
   GtkLabel             *subtitle_label;
   GtkStack             *main_stack;
+  AdwToastOverlay      *toast_overlay;
   GtkLabel             *start_error_label;
   GtkSpinner           *loading_spinner;
   GtkLabel             *loading_label;
@@ -80,6 +81,9 @@ struct _AgvizWindow
 };
 
 void     _agviz_window_class_add_actions (AgvizWindowClass *klass);
+/* Says @message in a toast over the window: for errors that need no action and need not stay. */
+void     _agviz_window_show_toast        (AgvizWindow      *self,
+                                          const char       *message);
 void     _agviz_window_update_actions    (AgvizWindow      *self);
 /* Writes the current view to @file as SVG, PNG or PDF (by its extension). */
 gboolean _agviz_window_export            (AgvizWindow      *self,

@@ -14,7 +14,7 @@
 #define DEFINING_LINE_CATEGORY "agviz-defining-line"
 #define MAX_SEARCH_RESULTS 200
 
-G_DEFINE_FINAL_TYPE (AgvizWindow, agviz_window, GTK_TYPE_APPLICATION_WINDOW)
+G_DEFINE_FINAL_TYPE (AgvizWindow, agviz_window, ADW_TYPE_APPLICATION_WINDOW)
 
 enum {
   PROP_0,
@@ -39,6 +39,17 @@ set_subtitle (AgvizWindow *self,
 {
   agviz_label_set_from_text (self->subtitle_label, subtitle != NULL ? subtitle : "");
   gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), subtitle != NULL);
+}
+
+void
+_agviz_window_show_toast (AgvizWindow *self,
+                          const char  *message)
+{
+  g_autofree char *text = agviz_label_text (message, AGVIZ_LABEL_TEXT_MAX_CHARS);
+  /* A toast's title is Pango markup; an error names files and nodes, which may hold "<&". */
+  g_autofree char *title = g_markup_escape_text (text, -1);
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
 }
 
 static void
@@ -230,7 +241,7 @@ on_trace_row_selected (GtkListBox    *list,
   if (trace_id == 0 || trace_id == self->trace_id)
     return;
   if (!agviz_window_show_trace (self, trace_id, &error))
-    set_subtitle (self, error->message);
+    _agviz_window_show_toast (self, error->message);
 }
 
 gboolean
@@ -339,7 +350,7 @@ on_timeline_trace_activated (AgvizTimeline *timeline,
   g_autoptr(GError) error = NULL;
 
   if (trace_id != self->trace_id && !agviz_window_show_trace (self, trace_id, &error))
-    set_subtitle (self, error->message);
+    _agviz_window_show_toast (self, error->message);
 }
 
 /* ---- graph selection, inspector, source view ---------------------------------------------- */
@@ -645,7 +656,7 @@ _agviz_window_select_diagnostic (AgvizWindow *self,
     {
       g_autoptr(GError) error = NULL;
       if (!agviz_window_show_trace (self, trace_id, &error))
-        set_subtitle (self, error->message);
+        _agviz_window_show_toast (self, error->message);
     }
   if (agviz_diagnostic_get_node (diagnostic) != NULL && self->scene != NULL &&
       trace_id == self->trace_id)
@@ -1315,7 +1326,11 @@ on_rechecked (GObject      *source,
   g_clear_object (&self->rechecking);
   if (!done)
     {
-      g_warning ("Could not check the trace file again: %s", error->message);
+      /* Translators: %s says why the problems could not be found again */
+      g_autofree char *text = g_strdup_printf (_("Could not check the trace file again: %s"),
+                                               error->message);
+
+      _agviz_window_show_toast (self, text);
       return;
     }
   /* A live refresh may have swapped in a newer document, made with the same folders. */
@@ -1397,7 +1412,7 @@ _agviz_window_locate_sources (AgvizWindow *self,
 
       show_sources_again (self);
       /* Not in the source pane: with the text shown, its page of explanations is hidden. */
-      set_subtitle (self, text);
+      _agviz_window_show_toast (self, text);
       return TRUE;
     }
   g_debug ("sources: %s -> %s", recorded_folder, local_folder);
@@ -1444,7 +1459,7 @@ on_document_loaded (GObject      *source,
 
   initial = agviz_document_get_initial_trace (document);
   if (initial != 0 && !agviz_window_show_trace (self, initial, &error))
-    set_subtitle (self, error->message);
+    _agviz_window_show_toast (self, error->message);
   _agviz_window_update_actions (self);
 }
 
@@ -1679,6 +1694,7 @@ agviz_window_class_init (AgvizWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, title_label);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, start_error_label);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, loading_label);

@@ -1,7 +1,7 @@
 /* agviz-window.h: one window showing one trace file */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "agviz-application.h"
 #include "agviz-document.h"
@@ -9,7 +9,7 @@
 G_BEGIN_DECLS
 
 #define AGVIZ_TYPE_WINDOW (agviz_window_get_type ())
-G_DECLARE_FINAL_TYPE (AgvizWindow, agviz_window, AGVIZ, WINDOW, GtkApplicationWindow)
+G_DECLARE_FINAL_TYPE (AgvizWindow, agviz_window, AGVIZ, WINDOW, AdwApplicationWindow)
 
 AgvizWindow   *agviz_window_new            (AgvizApplication *application);
 /* Loads @file in the background, showing progress and Cancel; the start screen with the error

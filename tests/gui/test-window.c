@@ -18,7 +18,6 @@
 #include <string.h>
 
 #include "agviz-application.h"
-#include "agviz-color-scheme.h"
 #include "agviz-drawing-private.h"
 #include "agviz-recorder.h"
 #include "agviz-label-text.h"
@@ -195,11 +194,14 @@ test_node_shows_inspector_and_source (Fixture       *fx,
 
   /* The variable's handle, captured by trace 1's graph: TF made the variable itself eagerly. */
   g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_make_var_131"), &error));
+  /* Nothing selected yet: the source pane's status page says what would show there. */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (fx->window->source_stack), ==, "empty");
   variable = agviz_scene_find_node (fx->window->scene, "Variable/11", &error);
   g_assert_no_error (error);
   agviz_graph_view_select (fx->window->graph_view, variable, TRUE);
 
   g_assert_cmpstr (agviz_inspector_get_op_type (fx->window->inspector), ==, "Placeholder");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (fx->window->source_stack), ==, "text");
   g_assert_cmpint (fx->window->source_line, ==, 19);
   g_assert_true (g_str_has_suffix (gtk_label_get_text (fx->window->source_label), "demo.py:19"));
   gtk_text_buffer_get_iter_at_mark (buffer, &cursor, gtk_text_buffer_get_insert (buffer));
@@ -1091,35 +1093,23 @@ test_dark_mode (Fixture       *fx,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(AgvizColorScheme) scheme = NULL;
-  g_autoptr(GSettings) interface = NULL;
-  GtkSettings *settings = gtk_settings_get_default ();
+  AdwStyleManager *style = adw_style_manager_get_default ();
   AgvizSceneItem *op;
   GdkRGBA light, dark;
-  gboolean prefer_dark = FALSE;
 
   g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_train_step_57"), &error));
   g_assert_no_error (error);
   g_assert_true (wait_for (drawn, fx));
+  g_assert_false (adw_style_manager_get_dark (style));
   g_assert_true (wait_for (canvas_light, fx));
   op = find_visible_op (fx, FALSE);
   g_assert_nonnull (op);
   g_assert_false (agviz_graph_view_get_item_fill (fx->window->graph_view, op, &light));
 
-  /* Where the GNOME schema is installed the preference comes from it (GSETTINGS_BACKEND=memory
-   * here); elsewhere this forces the setting the follower would set. */
-  scheme = agviz_color_scheme_new (settings);
-  if (agviz_color_scheme_get_source (scheme) == AGVIZ_COLOR_SCHEME_SOURCE_GSETTINGS)
-    {
-      interface = g_settings_new ("org.gnome.desktop.interface");
-      g_settings_set_string (interface, "color-scheme", "prefer-dark");
-      g_object_get (settings, "gtk-application-prefer-dark-theme", &prefer_dark, NULL);
-      g_assert_true (prefer_dark);
-      g_assert_true (agviz_color_scheme_prefers_dark (scheme));
-    }
-  else
-    g_object_set (settings, "gtk-application-prefer-dark-theme", TRUE, NULL);
-
+  /* What the desktop's preference does through libadwaita, forced here (the tests have neither a
+   * settings portal nor the GNOME schema to prefer dark with). */
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  g_assert_true (adw_style_manager_get_dark (style));
   g_assert_true (wait_for (canvas_dark, fx));
   g_assert_true (agviz_graph_view_get_item_fill (fx->window->graph_view, op, &dark));
   /* Same hue family, much darker, so the light text drawn on it reads. */
@@ -1127,11 +1117,35 @@ test_dark_mode (Fixture       *fx,
                      0.299 * light.red + 0.587 * light.green + 0.114 * light.blue - 0.2);
   g_assert_true (wait_for (drawn, fx));
 
-  if (interface != NULL)
-    g_settings_set_string (interface, "color-scheme", "default");
-  else
-    g_object_set (settings, "gtk-application-prefer-dark-theme", FALSE, NULL);
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  g_assert_false (adw_style_manager_get_dark (style));
   g_assert_true (wait_for (canvas_light, fx));
+}
+
+static gboolean
+toast_shown (Fixture *fx)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *expected = g_strdup_printf (_("No trace %lld in this file"), 987654321LL);
+
+  collect_text (GTK_WIDGET (fx->window), text);
+  return strstr (text->str, expected) != NULL;
+}
+
+/* A trace that cannot be shown (here one the timeline names but the file lacks) is said in a
+ * toast; the trace shown and the window's title stay as they were. */
+static void
+test_error_toast (Fixture       *fx,
+                  gconstpointer  data)
+{
+  gint64 shown = fx->window->trace_id;
+  g_autofree char *subtitle = g_strdup (gtk_label_get_text (fx->window->subtitle_label));
+
+  g_assert_false (toast_shown (fx));
+  g_signal_emit_by_name (fx->window->timeline, "trace-activated", (gint64) 987654321);
+  g_assert_true (wait_for (toast_shown, fx));
+  g_assert_cmpint (fx->window->trace_id, ==, shown);
+  g_assert_cmpstr (gtk_label_get_text (fx->window->subtitle_label), ==, subtitle);
 }
 
 static void
@@ -1486,7 +1500,7 @@ main (int    argc,
   g_setenv ("XDG_CONFIG_HOME", config_home, TRUE);
   g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
   g_test_init (&argc, &argv, NULL);
-  gtk_init ();
+  adw_init ();
   gtk_source_init ();
   /* As the app's main() does; AGVIZ_LOCALEDIR points at the build tree's catalogues. */
   agviz_application_bind_textdomain ();
@@ -1506,6 +1520,7 @@ main (int    argc,
   ADD ("/agviz/gui/color-by-remembered", test_color_by_remembered);
   ADD ("/agviz/gui/trace-inputs", test_trace_inputs);
   ADD ("/agviz/gui/dark-mode", test_dark_mode);
+  ADD ("/agviz/gui/error-toast", test_error_toast);
   ADD ("/agviz/gui/annotations", test_annotations);
   ADD ("/agviz/gui/translated", test_translated);
   ADD ("/agviz/gui/screenshot", test_screenshot);
