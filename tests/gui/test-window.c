@@ -1374,7 +1374,12 @@ longest_label (GtkWidget *widget)
     longest = g_utf8_strlen (gtk_label_get_text (GTK_LABEL (widget)), -1);
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    longest = MAX (longest, longest_label (child));
+    {
+      /* Not inside MAX(), which would walk the child twice at every level. */
+      glong in_child = longest_label (child);
+
+      longest = MAX (longest, in_child);
+    }
   return longest;
 }
 
