@@ -271,7 +271,7 @@ locate_chosen_folder (AgvizWindow *self,
 static GFile *
 source_folder_to_start_in (AgvizWindow *self)
 {
-  return self->document != NULL ? g_file_get_parent (agviz_document_get_file (self->document))
+  return agviz_session_get_document (self->session) != NULL ? g_file_get_parent (agviz_document_get_file (agviz_session_get_document (self->session)))
                                  : NULL;
 }
 
@@ -371,8 +371,8 @@ _agviz_window_update_actions (AgvizWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-fit", has_graph);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.color-by", has_graph);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.trace-inputs", has_graph);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.choose-source-folder", self->document != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.locate-sources", self->document != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.choose-source-folder", agviz_session_get_document (self->session) != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.locate-sources", agviz_session_get_document (self->session) != NULL);
 }
 
 void

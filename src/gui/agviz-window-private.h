@@ -7,6 +7,7 @@
 #include "agviz-graph-view.h"
 #include "agviz-inspector.h"
 #include "agviz-minimap.h"
+#include "agviz-session.h"
 #include "agviz-timeline.h"
 #include "agviz-window.h"
 
@@ -17,19 +18,15 @@ struct _AgvizWindow
   AdwApplicationWindow  parent_instance;
 
   GSettings            *settings;      /* NULL when the schema is not installed */
-  AgvizDocument        *document;
-  AgvizScene           *scene;
+  AgvizSession         *session;       /* the document, trace, selection the panels share */
   GCancellable         *loading;       /* set while a file loads */
-  gint64                trace_id;      /* shown in the canvas, 0 none */
   char                 *source_path;   /* recorded path of the file in the source view */
   int                   source_line;   /* highlighted line, 0 none */
   GCancellable         *searching;     /* set while a search runs in its worker thread */
-  char                 *search_query;  /* what the last search started looked for */
   gboolean              search_select_first; /* select the first result when it comes */
   guint                 n_search_results; /* listed by the last search */
   gboolean              search_truncated; /* ... which stopped at its limit */
   guint                 n_searches;    /* finished searches, for tests */
-  gboolean              selecting;     /* guards re-entrant selection between panels */
   GPtrArray            *monitors;      /* GFileMonitor on the trace file and its -wal */
   guint                 refresh_source; /* debounce timeout of a pending refresh */
   GCancellable         *refreshing;    /* set while a refresh loads */

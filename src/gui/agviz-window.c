@@ -120,7 +120,7 @@ make_trace_row (AgvizWindow   *self,
   GtkWidget *title_label = gtk_label_new (title);
   GtkWidget *details_label;
   int worst = -1;
-  guint n_diagnostics = agviz_document_count_diagnostics (self->document, trace->id, &worst);
+  guint n_diagnostics = agviz_document_count_diagnostics (agviz_session_get_document (self->session), trace->id, &worst);
 
   /* "%lld" rather than G_GINT64_FORMAT: xgettext cannot see through the macro. */
   g_string_append_printf (details, g_dngettext (GETTEXT_PACKAGE, "%lld node", "%lld nodes",
@@ -200,7 +200,7 @@ row_trace_id (GtkListBoxRow *row)
 static void
 populate_sidebar (AgvizWindow *self)
 {
-  GPtrArray *functions = agviz_document_get_functions (self->document);
+  GPtrArray *functions = agviz_document_get_functions (agviz_session_get_document (self->session));
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->trace_list))) != NULL)
@@ -238,7 +238,7 @@ on_trace_row_selected (GtkListBox    *list,
   g_autoptr(GError) error = NULL;
   gint64 trace_id = row_trace_id (row);
 
-  if (trace_id == 0 || trace_id == self->trace_id)
+  if (trace_id == 0 || trace_id == agviz_session_get_trace_id (self->session))
     return;
   if (!agviz_window_show_trace (self, trace_id, &error))
     _agviz_window_show_toast (self, error->message);
@@ -249,32 +249,21 @@ agviz_window_show_trace (AgvizWindow  *self,
                          gint64        trace_id,
                          GError      **error)
 {
-  g_autoptr(AgvizScene) scene = NULL;
+  AgvizDocument *document;
   AgvizFunction *function = NULL;
   AgvizTrace *trace;
   g_autofree char *subtitle = NULL;
 
   g_return_val_if_fail (AGVIZ_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (self->document != NULL, FALSE);
+  g_return_val_if_fail (agviz_session_get_document (self->session) != NULL, FALSE);
 
-  trace = agviz_document_find_trace (self->document, trace_id, &function);
-  if (trace == NULL)
-    {
-      g_set_error (error, AGVIZ_STORE_ERROR, AGVIZ_STORE_ERROR_NOT_FOUND,
-                   _("No trace %lld in this file"), (long long) trace_id);
-      return FALSE;
-    }
-
-  scene = agviz_scene_new (agviz_document_get_store (self->document), trace_id, NULL, error);
-  if (scene == NULL)
+  /* The sidebar, the timeline and the executions heading follow the session's trace-id. */
+  if (!agviz_session_show_trace (self->session, trace_id, error))
     return FALSE;
-  self->trace_id = trace_id;
-  g_set_object (&self->scene, scene);
-  select_trace_row (self, trace_id);
-  agviz_timeline_set_selected (self->timeline, trace_id);
-  update_executions_label (self);
-  agviz_graph_view_set_op_timings (self->graph_view, agviz_document_get_op_timings (self->document));
-  if (!agviz_graph_view_set_scene (self->graph_view, scene, error))
+  document = agviz_session_get_document (self->session);
+  trace = agviz_document_find_trace (document, trace_id, &function);
+  agviz_graph_view_set_op_timings (self->graph_view, agviz_document_get_op_timings (document));
+  if (!agviz_graph_view_set_scene (self->graph_view, agviz_session_get_scene (self->session), error))
     return FALSE;
   gtk_widget_set_visible (GTK_WIDGET (self->minimap), TRUE);
 
@@ -292,7 +281,8 @@ agviz_window_show_trace (AgvizWindow  *self,
 static void
 update_executions_label (AgvizWindow *self)
 {
-  GPtrArray *executions = agviz_document_get_executions (self->document);
+  GPtrArray *executions = agviz_document_get_executions (agviz_session_get_document (self->session));
+  gint64 trace_id = agviz_session_get_trace_id (self->session);
   g_autoptr(GString) text = g_string_new (NULL);
   gint64 total = 0, trace_total = 0;
   guint trace_calls = 0;
@@ -302,7 +292,7 @@ update_executions_label (AgvizWindow *self)
       AgvizExecution *execution = g_ptr_array_index (executions, i);
 
       total += MAX (execution->duration_ns, 0);
-      if (execution->trace_id == self->trace_id)
+      if (execution->trace_id == trace_id)
         {
           trace_calls++;
           trace_total += MAX (execution->duration_ns, 0);
@@ -314,7 +304,7 @@ update_executions_label (AgvizWindow *self)
     g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u call · %s", "%u calls · %s",
                                                executions->len), executions->len, time);
   }
-  if (self->trace_id != 0)
+  if (trace_id != 0)
     {
       g_autofree char *time = agviz_format_duration (trace_total, AGVIZ_DURATION_DISPLAY);
       g_string_append (text, "  —  ");
@@ -336,8 +326,8 @@ update_executions_label (AgvizWindow *self)
 static void
 populate_executions (AgvizWindow *self)
 {
-  agviz_timeline_set_document (self->timeline, self->document);
-  agviz_timeline_set_selected (self->timeline, self->trace_id);
+  agviz_timeline_set_document (self->timeline, agviz_session_get_document (self->session));
+  agviz_timeline_set_selected (self->timeline, agviz_session_get_trace_id (self->session));
   gtk_widget_set_visible (self->executions_panel, agviz_timeline_get_n_marks (self->timeline) > 0);
   update_executions_label (self);
 }
@@ -349,20 +339,41 @@ on_timeline_trace_activated (AgvizTimeline *timeline,
 {
   g_autoptr(GError) error = NULL;
 
-  if (trace_id != self->trace_id && !agviz_window_show_trace (self, trace_id, &error))
+  if (trace_id != agviz_session_get_trace_id (self->session) &&
+      !agviz_window_show_trace (self, trace_id, &error))
     _agviz_window_show_toast (self, error->message);
 }
 
 /* ---- graph selection, inspector, source view ---------------------------------------------- */
 
+/* The selection is made on the canvas, which alone says what is selected; a panel that wants
+ * a node shown asks the session (agviz_session_show_item()), and the canvas selects it here. */
 static void
 on_graph_selection_changed (AgvizGraphView *view,
                             AgvizWindow    *self)
 {
-  AgvizSceneItem *item = agviz_graph_view_get_selected (view);
+  /* The canvas outlives the session while the window is torn down. */
+  if (self->session != NULL)
+    agviz_session_set_selected_item (self->session, agviz_graph_view_get_selected (view));
+}
 
-  agviz_inspector_show_item (self->inspector, self->document, item);
-  if (item != NULL && !self->selecting)
+static void
+on_session_show_item (AgvizSession   *session,
+                      AgvizSceneItem *item,
+                      AgvizWindow    *self)
+{
+  agviz_graph_view_select (self->graph_view, item, TRUE);
+}
+
+static void
+on_selected_item_changed (AgvizSession *session,
+                          GParamSpec   *pspec,
+                          AgvizWindow  *self)
+{
+  AgvizSceneItem *item = agviz_session_get_selected_item (session);
+
+  agviz_inspector_show_item (self->inspector, agviz_session_get_document (session), item);
+  if (item != NULL)
     {
       show_item_source (self, item);
       gtk_stack_set_visible_child_name (self->inspector_stack, "inspector");
@@ -370,19 +381,32 @@ on_graph_selection_changed (AgvizGraphView *view,
 }
 
 static void
+on_trace_changed (AgvizSession *session,
+                  GParamSpec   *pspec,
+                  AgvizWindow  *self)
+{
+  gint64 trace_id = agviz_session_get_trace_id (session);
+
+  select_trace_row (self, trace_id);
+  agviz_timeline_set_selected (self->timeline, trace_id);
+  update_executions_label (self);
+}
+
+static void
 on_inspector_node_activated (AgvizInspector *inspector,
                              gint64          node_id,
                              AgvizWindow    *self)
 {
-  g_autoptr(AgvizNode) node = agviz_store_get_node (agviz_document_get_store (self->document),
+  AgvizScene *scene = agviz_session_get_scene (self->session);
+  g_autoptr(AgvizNode) node = agviz_store_get_node (agviz_document_get_store (agviz_session_get_document (self->session)),
                                                     node_id, NULL);
   AgvizSceneItem *item;
 
-  if (node == NULL || self->scene == NULL)
+  if (node == NULL || scene == NULL)
     return;
-  item = agviz_scene_find_node (self->scene, node->name, NULL);
+  item = agviz_scene_find_node (scene, node->name, NULL);
   if (item != NULL)
-    agviz_graph_view_select (self->graph_view, item, TRUE);
+    agviz_session_show_item (self->session, item);
 }
 
 static void
@@ -404,7 +428,7 @@ show_item_source (AgvizWindow          *self,
 
   if (item->kind != AGVIZ_SCENE_ITEM_OP || item->stack_id == 0)
     return;
-  frames = agviz_source_map_get_stack (agviz_document_get_source_map (self->document),
+  frames = agviz_source_map_get_stack (agviz_document_get_source_map (agviz_session_get_document (self->session)),
                                        item->stack_id, NULL);
   if (frames == NULL)
     return;
@@ -442,7 +466,7 @@ show_missing_source (AgvizWindow       *self,
                      const char        *recorded_path,
                      AgvizSourceStatus  status)
 {
-  AgvizSourceMap *source_map = agviz_document_get_source_map (self->document);
+  AgvizSourceMap *source_map = agviz_document_get_source_map (agviz_session_get_document (self->session));
   g_autofree char *base = g_path_get_basename (recorded_path);
   g_autofree char *looked_at = agviz_source_map_remap_path (source_map, recorded_path);
   g_autofree char *title = NULL;
@@ -493,7 +517,7 @@ _agviz_window_show_source (AgvizWindow *self,
                            int          line)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->source_view));
-  AgvizSourceMap *source_map = agviz_document_get_source_map (self->document);
+  AgvizSourceMap *source_map = agviz_document_get_source_map (agviz_session_get_document (self->session));
   g_autoptr(GPtrArray) lines = NULL;
   g_autofree char *note = NULL;
   g_autofree char *label = NULL;
@@ -644,29 +668,29 @@ void
 _agviz_window_select_diagnostic (AgvizWindow *self,
                                  guint        position)
 {
-  GListModel *diagnostics = agviz_document_get_diagnostics (self->document);
+  GListModel *diagnostics = agviz_document_get_diagnostics (agviz_session_get_document (self->session));
   g_autoptr(AgvizDiagnostic) diagnostic = g_list_model_get_item (diagnostics, position);
   gint64 trace_id;
 
   if (diagnostic == NULL)
     return;
   trace_id = agviz_diagnostic_get_trace_id (diagnostic);
-  self->selecting = TRUE;
-  if (trace_id != 0 && trace_id != self->trace_id)
+  if (trace_id != 0 && trace_id != agviz_session_get_trace_id (self->session))
     {
       g_autoptr(GError) error = NULL;
       if (!agviz_window_show_trace (self, trace_id, &error))
         _agviz_window_show_toast (self, error->message);
     }
-  if (agviz_diagnostic_get_node (diagnostic) != NULL && self->scene != NULL &&
-      trace_id == self->trace_id)
+  if (agviz_diagnostic_get_node (diagnostic) != NULL && agviz_session_get_scene (self->session) != NULL &&
+      trace_id == agviz_session_get_trace_id (self->session))
     {
-      AgvizSceneItem *item = agviz_scene_find_node (self->scene, agviz_diagnostic_get_node (diagnostic), NULL);
+      AgvizSceneItem *item = agviz_scene_find_node (agviz_session_get_scene (self->session),
+                                                    agviz_diagnostic_get_node (diagnostic), NULL);
       if (item != NULL)
-        agviz_graph_view_select (self->graph_view, item, TRUE);
+        agviz_session_show_item (self->session, item);
     }
-  self->selecting = FALSE;
-  /* The diagnostic's own line is the one to show, even when a node is selected too. */
+  /* The diagnostic's own line is the one to show, even when a node is selected too: shown after
+   * the node's, which selecting it showed. */
   if (agviz_diagnostic_get_file (diagnostic) != NULL)
     _agviz_window_show_source (self, agviz_diagnostic_get_file (diagnostic),
                                agviz_diagnostic_get_line (diagnostic));
@@ -695,7 +719,7 @@ on_diagnostic_selected (GtkSelectionModel *model,
 static void
 bind_diagnostics (AgvizWindow *self)
 {
-  GListModel *diagnostics = agviz_document_get_diagnostics (self->document);
+  GListModel *diagnostics = agviz_document_get_diagnostics (agviz_session_get_document (self->session));
   GtkSingleSelection *selection = gtk_single_selection_new (g_object_ref (diagnostics));
   guint n = g_list_model_get_n_items (diagnostics);
   g_autofree char *title = n > 0 ? g_strdup_printf (_("Problems (%u)"), n) : g_strdup (_("Problems"));
@@ -831,10 +855,12 @@ search_row_item (AgvizWindow   *self,
   g_autoptr(GError) error = NULL;
   AgvizSceneItem *item;
 
-  if (path == NULL || self->scene == NULL)
+  AgvizScene *scene = agviz_session_get_scene (self->session);
+
+  if (path == NULL || scene == NULL)
     return NULL;
-  item = kind == AGVIZ_SEARCH_HIT_OP ? agviz_scene_find_node (self->scene, path, &error)
-                                     : agviz_scene_find (self->scene, path, &error);
+  item = kind == AGVIZ_SEARCH_HIT_OP ? agviz_scene_find_node (scene, path, &error)
+                                     : agviz_scene_find (scene, path, &error);
   if (item == NULL)
     g_warning ("Search result %s is not in the graph: %s", path, error->message);
   return item;
@@ -848,7 +874,7 @@ on_search_result_activated (GtkListBox    *list,
   AgvizSceneItem *item = search_row_item (self, row);
 
   if (item != NULL)
-    agviz_graph_view_select (self->graph_view, item, TRUE);
+    agviz_session_show_item (self->session, item);
 }
 
 static void
@@ -902,7 +928,7 @@ on_search_done (GObject      *source_object,
       AgvizSceneItem *item = search_row_item (self, first);
 
       if (item != NULL)
-        agviz_graph_view_select (self->graph_view, item, TRUE);
+        agviz_session_show_item (self->session, item);
     }
   self->search_select_first = FALSE;
   search_result_free (result);
@@ -919,17 +945,16 @@ _agviz_window_search (AgvizWindow *self,
     g_cancellable_cancel (self->searching);
   g_clear_object (&self->searching);
   clear_search_results (self);
-  g_free (self->search_query);
-  self->search_query = g_strdup (query);
-  if (self->scene == NULL || self->document == NULL || query == NULL || query[0] == '\0')
+  agviz_session_set_search_text (self->session, query);
+  if (agviz_session_get_scene (self->session) == NULL || query == NULL || query[0] == '\0')
     {
       self->search_select_first = FALSE;
       return;
     }
 
   request = g_new0 (SearchRequest, 1);
-  request->path = g_strdup (agviz_store_get_path (agviz_document_get_store (self->document)));
-  request->trace_id = agviz_scene_get_trace_id (self->scene);
+  request->path = g_strdup (agviz_store_get_path (agviz_document_get_store (agviz_session_get_document (self->session))));
+  request->trace_id = agviz_session_get_trace_id (self->session);
   request->query = g_strdup (query);
   self->searching = g_cancellable_new ();
   task = g_task_new (self, self->searching, on_search_done, NULL);
@@ -946,7 +971,7 @@ on_search_changed (GtkSearchEntry *entry,
 
   /* The entry says so after its delay also when the text was set along with a search (a click
    * on a source line): that search is already running or done. */
-  if (g_strcmp0 (text, self->search_query) == 0)
+  if (g_strcmp0 (text, agviz_session_get_search_text (self->session)) == 0)
     return;
   self->search_select_first = FALSE;
   _agviz_window_search (self, text);
@@ -1001,8 +1026,8 @@ fill_comparison_column (AgvizWindow *self,
                         int          column,
                         AgvizTrace  *trace)
 {
-  AgvizStore *store = agviz_document_get_store (self->document);
-  AgvizSourceMap *source_map = agviz_document_get_source_map (self->document);
+  AgvizStore *store = agviz_document_get_store (agviz_session_get_document (self->session));
+  AgvizSourceMap *source_map = agviz_document_get_source_map (agviz_session_get_document (self->session));
   g_autofree char *title = g_strdup_printf (_("Trace %d"), trace->ordinal);
   GtkWidget *heading = make_caption (title, "heading");
   int row = 0;
@@ -1106,7 +1131,7 @@ _agviz_window_show_comparison (AgvizWindow *self,
                                gint64       trace_id)
 {
   AgvizFunction *function = NULL;
-  AgvizTrace *trace = agviz_document_find_trace (self->document, trace_id, &function);
+  AgvizTrace *trace = agviz_document_find_trace (agviz_session_get_document (self->session), trace_id, &function);
   AgvizTrace *first;
   g_autofree char *summary = NULL;
   GtkWidget *child;
@@ -1138,7 +1163,7 @@ _agviz_window_select_source_line (AgvizWindow *self,
 {
   g_autofree char *query = NULL;
 
-  if (self->source_path == NULL || self->scene == NULL || line <= 0)
+  if (self->source_path == NULL || agviz_session_get_scene (self->session) == NULL || line <= 0)
     return;
   query = g_strdup_printf ("%s:%d", self->source_path, line);
   /* The results stay listed in the search bar; the first one is selected and centred. */
@@ -1207,17 +1232,16 @@ on_document_refreshed (GObject      *source,
   /* A failed reload (a file caught half-written) keeps what is shown; the next change retries.
    * An unchanged one is dropped too, so the sidebar and the lists keep their state. */
   if (document != NULL &&
-      (count_traces (document) != count_traces (self->document) ||
-       agviz_document_get_executions (document)->len != agviz_document_get_executions (self->document)->len ||
+      (count_traces (document) != count_traces (agviz_session_get_document (self->session)) ||
+       agviz_document_get_executions (document)->len != agviz_document_get_executions (agviz_session_get_document (self->session))->len ||
        g_list_model_get_n_items (agviz_document_get_diagnostics (document)) !=
-         g_list_model_get_n_items (agviz_document_get_diagnostics (self->document))))
+         g_list_model_get_n_items (agviz_document_get_diagnostics (agviz_session_get_document (self->session)))))
     {
-      g_set_object (&self->document, document);
+      agviz_session_refresh_document (self->session, document);
       populate_sidebar (self);
       bind_diagnostics (self);
       populate_executions (self);
-      if (self->trace_id != 0)
-        select_trace_row (self, self->trace_id);
+      select_trace_row (self, agviz_session_get_trace_id (self->session));
       self->n_refreshes++;
     }
   else if (error != NULL)
@@ -1241,7 +1265,7 @@ refresh_timeout (gpointer user_data)
       return G_SOURCE_REMOVE;
     }
   self->refreshing = g_cancellable_new ();
-  agviz_document_load_async (agviz_document_get_file (self->document), self->refreshing,
+  agviz_document_load_async (agviz_document_get_file (agviz_session_get_document (self->session)), self->refreshing,
                              on_document_refreshed, g_object_ref (self));
   return G_SOURCE_REMOVE;
 }
@@ -1285,9 +1309,9 @@ watch_file (AgvizWindow *self)
   const char *path;
 
   unwatch_file (self);
-  if (!agviz_document_is_trace_file (self->document))
+  if (!agviz_document_is_trace_file (agviz_session_get_document (self->session)))
     return;
-  path = agviz_store_get_path (agviz_document_get_store (self->document));
+  path = agviz_store_get_path (agviz_document_get_store (agviz_session_get_document (self->session)));
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
     {
       g_autofree char *name = g_strconcat (path, suffixes[i], NULL);
@@ -1334,12 +1358,11 @@ on_rechecked (GObject      *source,
       return;
     }
   /* A live refresh may have swapped in a newer document, made with the same folders. */
-  if (document == self->document)
+  if (document == agviz_session_get_document (self->session))
     {
       populate_sidebar (self);
       bind_diagnostics (self);
-      if (self->trace_id != 0)
-        select_trace_row (self, self->trace_id);
+      select_trace_row (self, agviz_session_get_trace_id (self->session));
     }
   self->n_rechecks++;
 }
@@ -1354,7 +1377,7 @@ show_sources_again (AgvizWindow *self)
   if (path != NULL)
     _agviz_window_show_source (self, path, self->source_line);
   if (selected != NULL)
-    agviz_inspector_show_item (self->inspector, self->document, selected);
+    agviz_inspector_show_item (self->inspector, agviz_session_get_document (self->session), selected);
   if (self->comparison_trace_id != 0 &&
       g_str_equal (gtk_stack_get_visible_child_name (self->inspector_stack), "comparison"))
     _agviz_window_show_comparison (self, self->comparison_trace_id);
@@ -1364,7 +1387,7 @@ show_sources_again (AgvizWindow *self)
     g_cancellable_cancel (self->rechecking);
   g_clear_object (&self->rechecking);
   self->rechecking = g_cancellable_new ();
-  agviz_document_recheck_async (self->document, self->rechecking, on_rechecked,
+  agviz_document_recheck_async (agviz_session_get_document (self->session), self->rechecking, on_rechecked,
                                 g_object_ref (self));
 }
 
@@ -1380,9 +1403,9 @@ _agviz_window_locate_sources (AgvizWindow *self,
   g_return_val_if_fail (AGVIZ_IS_WINDOW (self), FALSE);
   g_return_val_if_fail (folder != NULL, FALSE);
 
-  if (self->document == NULL || self->source_path == NULL)
+  if (agviz_session_get_document (self->session) == NULL || self->source_path == NULL)
     return FALSE;
-  source_map = agviz_document_get_source_map (self->document);
+  source_map = agviz_document_get_source_map (agviz_session_get_document (self->session));
   if (!agviz_source_map_find_root (source_map, self->source_path, folder, &recorded_folder,
                                    &local_folder, &error))
     {
@@ -1404,7 +1427,7 @@ _agviz_window_locate_sources (AgvizWindow *self,
       return FALSE;
     }
 
-  if (!agviz_document_add_source_root (self->document, recorded_folder, local_folder, &error))
+  if (!agviz_document_add_source_root (agviz_session_get_document (self->session), recorded_folder, local_folder, &error))
     {
       /* Translators: %s says why the folder could not be saved */
       g_autofree char *text = g_strdup_printf (_("The folder is used now but will not be "
@@ -1444,7 +1467,7 @@ on_document_loaded (GObject      *source,
       return;
     }
 
-  g_set_object (&self->document, document);
+  agviz_session_set_document (self->session, document);
   {
     g_autofree char *uri = g_file_get_uri (agviz_document_get_file (document));
     gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
@@ -1492,14 +1515,21 @@ gboolean
 agviz_window_is_busy (AgvizWindow *self)
 {
   g_return_val_if_fail (AGVIZ_IS_WINDOW (self), FALSE);
-  return self->document != NULL || self->loading != NULL;
+  return agviz_session_get_document (self->session) != NULL || self->loading != NULL;
 }
 
 AgvizDocument *
 agviz_window_get_document (AgvizWindow *self)
 {
   g_return_val_if_fail (AGVIZ_IS_WINDOW (self), NULL);
-  return self->document;
+  return agviz_session_get_document (self->session);
+}
+
+AgvizSession *
+agviz_window_get_session (AgvizWindow *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_WINDOW (self), NULL);
+  return self->session;
 }
 
 static gboolean
@@ -1582,8 +1612,9 @@ agviz_window_dispose (GObject *object)
   unwatch_file (self);
   g_clear_pointer (&self->monitors, g_ptr_array_unref);
   g_clear_object (&self->loading);
-  g_clear_object (&self->scene);
-  g_clear_object (&self->document);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
   g_clear_object (&self->settings);
   g_clear_object (&self->comparison_diagnostic);
   if (self->searching != NULL)
@@ -1592,7 +1623,6 @@ agviz_window_dispose (GObject *object)
   if (self->rechecking != NULL)
     g_cancellable_cancel (self->rechecking);
   g_clear_object (&self->rechecking);
-  g_clear_pointer (&self->search_query, g_free);
   g_clear_pointer (&self->source_path, g_free);
 
   G_OBJECT_CLASS (agviz_window_parent_class)->dispose (object);
@@ -1762,6 +1792,7 @@ agviz_window_init (AgvizWindow *self)
   const GdkRGBA highlight = { 0.96f, 0.76f, 0.07f, 0.35f };
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->session = agviz_session_new ();
   /* Looked up rather than bound: GTK 4.8's gtk_widget_dispose_template() treats every bound
    * object as a widget to unparent, and a GtkStackPage is not one. */
   self->diagnostics_page = gtk_stack_get_page (self->sidebar_stack,
@@ -1796,6 +1827,12 @@ agviz_window_init (AgvizWindow *self)
   gtk_list_view_set_factory (self->diagnostics_list, factory);
 
   g_signal_connect (self->graph_view, "selection-changed", G_CALLBACK (on_graph_selection_changed), self);
+  g_signal_connect (self->session, "show-item", G_CALLBACK (on_session_show_item), self);
+  g_signal_connect (self->session, "notify::selected-item", G_CALLBACK (on_selected_item_changed), self);
+  g_signal_connect (self->session, "notify::trace-id", G_CALLBACK (on_trace_changed), self);
+  /* The window's color-by stays the property behind win.color-by and the saved setting. */
+  g_object_bind_property (self, "color-by", self->session, "color-by",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   g_signal_connect (agviz_graph_view_get_viewport (self->graph_view), "notify::zoom",
                     G_CALLBACK (on_zoom_changed), self);
   g_signal_connect (self->inspector, "node-activated", G_CALLBACK (on_inspector_node_activated), self);

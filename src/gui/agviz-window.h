@@ -5,6 +5,7 @@
 
 #include "agviz-application.h"
 #include "agviz-document.h"
+#include "agviz-session.h"
 
 G_BEGIN_DECLS
 
@@ -19,6 +20,8 @@ void           agviz_window_open           (AgvizWindow      *self,
 /* Whether a document is shown or loading: a second file then gets a new window. */
 gboolean       agviz_window_is_busy        (AgvizWindow      *self);
 AgvizDocument *agviz_window_get_document   (AgvizWindow      *self);
+/* (transfer none): what the window shows, shared by its panels */
+AgvizSession  *agviz_window_get_session    (AgvizWindow      *self);
 /* Shows the graph of @trace_id (selecting it in the sidebar). */
 gboolean       agviz_window_show_trace     (AgvizWindow      *self,
                                             gint64            trace_id,

@@ -78,7 +78,7 @@ fixture_setup (Fixture       *fx,
   gtk_window_present (GTK_WINDOW (fx->window));
   agviz_window_open (fx->window, file);
   g_assert_true (wait_for (loaded, fx));
-  g_assert_nonnull (fx->window->document);
+  g_assert_nonnull (agviz_window_get_document (fx->window));
 }
 
 static void
@@ -94,7 +94,7 @@ static gint64
 trace_of (Fixture    *fx,
           const char *graph_name)
 {
-  g_autoptr(AgvizTrace) trace = agviz_store_find_trace (agviz_document_get_store (fx->window->document),
+  g_autoptr(AgvizTrace) trace = agviz_store_find_trace (agviz_document_get_store (agviz_window_get_document (fx->window)),
                                                         graph_name, NULL);
   g_assert_nonnull (trace);
   return trace->id;
@@ -130,7 +130,7 @@ test_sidebar_lists_functions (Fixture       *fx,
                               gconstpointer  data)
 {
   g_autoptr(GString) text = g_string_new (NULL);
-  GPtrArray *functions = agviz_document_get_functions (fx->window->document);
+  GPtrArray *functions = agviz_document_get_functions (agviz_window_get_document (fx->window));
 
   collect_text (GTK_WIDGET (fx->window->trace_list), text);
   g_assert_cmpuint (functions->len, >, 1);
@@ -159,7 +159,7 @@ test_trace_shows_graph (Fixture       *fx,
 
   /* Expand and collapse a scope through the canvas's action, as Enter does. */
   /* The first expandable item on screen: a scope, a series, or a call op opening its callee. */
-  root = agviz_scene_get_root (fx->window->scene);
+  root = agviz_scene_get_root (agviz_session_get_scene (agviz_window_get_session (fx->window)));
   for (guint i = 0; i < root->children->len && scope == NULL; i++)
     {
       AgvizSceneItem *child = g_ptr_array_index (root->children, i);
@@ -196,7 +196,7 @@ test_node_shows_inspector_and_source (Fixture       *fx,
   g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_make_var_131"), &error));
   /* Nothing selected yet: the source pane's status page says what would show there. */
   g_assert_cmpstr (gtk_stack_get_visible_child_name (fx->window->source_stack), ==, "empty");
-  variable = agviz_scene_find_node (fx->window->scene, "Variable/11", &error);
+  variable = agviz_scene_find_node (agviz_session_get_scene (agviz_window_get_session (fx->window)), "Variable/11", &error);
   g_assert_no_error (error);
   agviz_graph_view_select (fx->window->graph_view, variable, TRUE);
 
@@ -219,7 +219,7 @@ static void
 test_diagnostic_selects_trace_and_line (Fixture       *fx,
                                         gconstpointer  data)
 {
-  GListModel *diagnostics = agviz_document_get_diagnostics (fx->window->document);
+  GListModel *diagnostics = agviz_document_get_diagnostics (agviz_window_get_document (fx->window));
   guint found = G_MAXUINT;
   AgvizSceneItem *selected;
 
@@ -235,7 +235,7 @@ test_diagnostic_selects_trace_and_line (Fixture       *fx,
 
   /* The trace that failed holds only its placeholder (TF raises before any other op exists):
    * the finding shows that trace and the line that creates the variable. */
-  g_assert_cmpint (fx->window->trace_id, ==, trace_of (fx, "__inference_make_var_152"));
+  g_assert_cmpint (agviz_session_get_trace_id (agviz_window_get_session (fx->window)), ==, trace_of (fx, "__inference_make_var_152"));
   selected = agviz_graph_view_get_selected (fx->window->graph_view);
   g_assert_true (selected == NULL || g_strcmp0 (selected->op_type, "Placeholder") == 0);
   g_assert_cmpint (fx->window->source_line, ==, 19);
@@ -338,11 +338,11 @@ test_search_big_trace (void)
   gtk_window_present (GTK_WINDOW (fx.window));
   agviz_window_open (fx.window, file);
   g_assert_true (wait_for (loaded, &fx));
-  g_assert_nonnull (fx.window->scene);
+  g_assert_nonnull (agviz_session_get_scene (agviz_window_get_session (fx.window)));
   g_assert_cmpuint (n_blocks * n_layers * G_N_ELEMENTS (layer_ops), >=, 20000);
   /* Read per scope: nothing below the top scope is loaded yet. */
-  g_assert_true (agviz_scene_get_root (fx.window->scene)->children->len >= 1);
-  g_assert_true (((AgvizSceneItem *) g_ptr_array_index (agviz_scene_get_root (fx.window->scene)->children, 0))->unloaded);
+  g_assert_true (agviz_scene_get_root (agviz_session_get_scene (agviz_window_get_session (fx.window)))->children->len >= 1);
+  g_assert_true (((AgvizSceneItem *) g_ptr_array_index (agviz_scene_get_root (agviz_session_get_scene (agviz_window_get_session (fx.window)))->children, 0))->unloaded);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx.window), "win.search", NULL));
   g_assert_cmpuint (search (&fx, "block_321/layer_7/relu"), ==, 1);
@@ -364,7 +364,7 @@ test_search_big_trace (void)
     g_assert_cmpstr (selected_path, ==, wanted);
   }
   g_assert_true (agviz_scene_item_is_visible (selected));
-  block = agviz_scene_find (fx.window->scene, "model/block_321", &error);
+  block = agviz_scene_find (agviz_session_get_scene (agviz_window_get_session (fx.window)), "model/block_321", &error);
   g_assert_no_error (error);
   g_assert_true (block->expanded);
   g_assert_false (block->unloaded);
@@ -425,22 +425,22 @@ test_executions_panel (Fixture       *fx,
 
   g_assert_true (gtk_widget_get_visible (fx->window->executions_panel));
   g_assert_cmpuint (agviz_timeline_get_n_marks (timeline), ==,
-                    agviz_document_get_executions (fx->window->document)->len);
+                    agviz_document_get_executions (agviz_window_get_document (fx->window))->len);
   g_assert_cmpuint (agviz_timeline_get_n_marks (timeline), >=, 5);
   g_assert_cmpuint (agviz_timeline_get_n_lanes (timeline), >=, 3);
   g_assert_cmpuint (agviz_timeline_get_n_unhealthy (timeline), >=, 1);   /* the example's NaN */
   {
-    guint n = agviz_document_get_executions (fx->window->document)->len;
+    guint n = agviz_document_get_executions (agviz_window_get_document (fx->window))->len;
     g_autofree char *calls = format_count ("%u call · %s", "%u calls · %s", n);
     g_assert_nonnull (strstr (gtk_label_get_text (fx->window->executions_label), calls));
   }
-  g_assert_cmpint (agviz_timeline_get_selected (timeline), ==, fx->window->trace_id);
+  g_assert_cmpint (agviz_timeline_get_selected (timeline), ==, agviz_session_get_trace_id (agviz_window_get_session (fx->window)));
 
   g_assert_true (wait_for (drawn, fx));
   g_assert_true (agviz_timeline_get_mark_point (timeline, noisy, &x, &y));
   g_assert_cmpint (agviz_timeline_pick (timeline, x, y), ==, noisy);
   g_signal_emit_by_name (timeline, "trace-activated", noisy);
-  g_assert_cmpint (fx->window->trace_id, ==, noisy);
+  g_assert_cmpint (agviz_session_get_trace_id (agviz_window_get_session (fx->window)), ==, noisy);
   {
     g_autofree char *calls = format_count ("this trace: %u call · %s", "this trace: %u calls · %s", 2);
     g_assert_nonnull (strstr (gtk_label_get_text (fx->window->executions_label), calls));
@@ -484,7 +484,7 @@ static void
 test_variable_comparison (Fixture       *fx,
                           gconstpointer  data)
 {
-  GListModel *diagnostics = agviz_document_get_diagnostics (fx->window->document);
+  GListModel *diagnostics = agviz_document_get_diagnostics (agviz_window_get_document (fx->window));
   g_autoptr(GString) text = g_string_new (NULL);
 
   for (guint i = 0; i < g_list_model_get_n_items (diagnostics); i++)
@@ -520,7 +520,7 @@ test_source_line_selects_nodes (Fixture       *fx,
 
   g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_make_var_131"), &error));
   agviz_graph_view_select (fx->window->graph_view,
-                           agviz_scene_find_node (fx->window->scene, "Variable/11", NULL), FALSE);
+                           agviz_scene_find_node (agviz_session_get_scene (agviz_window_get_session (fx->window)), "Variable/11", NULL), FALSE);
   g_assert_nonnull (fx->window->source_path);
   agviz_graph_view_select (fx->window->graph_view, NULL, FALSE);
   _agviz_window_select_source_line (fx->window, 19);
@@ -561,8 +561,8 @@ test_live_refresh (void)
   gtk_window_present (GTK_WINDOW (fx.window));
   agviz_window_open (fx.window, copy);
   g_assert_true (wait_for (loaded, &fx));
-  g_assert_nonnull (fx.window->document);
-  shown = fx.window->trace_id;
+  g_assert_nonnull (agviz_window_get_document (fx.window));
+  shown = agviz_session_get_trace_id (agviz_window_get_session (fx.window));
   g_assert_cmpint (shown, !=, 0);
   g_assert_true (wait_for (drawn, &fx));
   wait_for (idle_done, &fx);
@@ -581,7 +581,7 @@ test_live_refresh (void)
   g_assert_true (wait_for (refreshed, &fx));
   collect_text (GTK_WIDGET (fx.window->trace_list), text);
   g_assert_nonnull (strstr (text->str, "live_step"));
-  g_assert_cmpint (fx.window->trace_id, ==, shown);
+  g_assert_cmpint (agviz_session_get_trace_id (agviz_window_get_session (fx.window)), ==, shown);
   {
     GtkListBoxRow *row = gtk_list_box_get_selected_row (fx.window->trace_list);
     g_assert_nonnull (row);
@@ -653,10 +653,10 @@ open_and_select_variable (Fixture *fx,
   gtk_window_present (GTK_WINDOW (fx->window));
   agviz_window_open (fx->window, file);
   g_assert_true (wait_for (loaded, fx));
-  g_assert_nonnull (fx->window->document);
+  g_assert_nonnull (agviz_window_get_document (fx->window));
   /* The variable's handle, captured by trace 1's graph: TF made the variable itself eagerly. */
   g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_make_var_131"), &error));
-  variable = agviz_scene_find_node (fx->window->scene, "Variable/11", &error);
+  variable = agviz_scene_find_node (agviz_session_get_scene (agviz_window_get_session (fx->window)), "Variable/11", &error);
   g_assert_no_error (error);
   agviz_graph_view_select (fx->window->graph_view, variable, TRUE);
   g_assert_cmpstr (agviz_inspector_get_op_type (fx->window->inspector), ==, "Placeholder");
@@ -680,7 +680,7 @@ source_view_line (Fixture *fx,
 static const char *
 variable_diagnostic_line (Fixture *fx)
 {
-  GListModel *diagnostics = agviz_document_get_diagnostics (fx->window->document);
+  GListModel *diagnostics = agviz_document_get_diagnostics (agviz_window_get_document (fx->window));
 
   for (guint i = 0; i < g_list_model_get_n_items (diagnostics); i++)
     {
@@ -797,7 +797,7 @@ test_locate_sources (void)
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fx.window->locate_status)));
   g_assert_nonnull (strstr (gtk_label_get_text (fx.window->locate_status), empty));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (fx.window->source_stack), ==, "missing");
-  g_assert_cmpuint (agviz_document_get_source_roots (fx.window->document)->len, ==, 0);
+  g_assert_cmpuint (agviz_document_get_source_roots (agviz_window_get_document (fx.window))->len, ==, 0);
   {
     g_autofree char *key_file = agviz_source_roots_get_key_file ();
     g_assert_false (g_file_test (key_file, G_FILE_TEST_EXISTS));
@@ -820,18 +820,18 @@ test_locate_sources (void)
 
   /* The copy that ran: its text everywhere, the recorded project folder mapped to this one, and
    * the findings that read the source (frozen values, side effects) found now. */
-  n_problems = g_list_model_get_n_items (agviz_document_get_diagnostics (fx.window->document));
+  n_problems = g_list_model_get_n_items (agviz_document_get_diagnostics (agviz_window_get_document (fx.window)));
   g_assert_true (g_file_set_contents (copy, demo_text, -1, &error));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx.window), "win.locate-sources", "s", here));
   g_assert_true (wait_for (rechecked, &fx));
   assert_shows_variable_source (&fx);
-  g_assert_cmpuint (g_list_model_get_n_items (agviz_document_get_diagnostics (fx.window->document)),
+  g_assert_cmpuint (g_list_model_get_n_items (agviz_document_get_diagnostics (agviz_window_get_document (fx.window))),
                     >, n_problems);
   maybe_save_window_png (&fx, "source-located");
   gtk_stack_set_visible_child_name (fx.window->sidebar_stack, "diagnostics");
   maybe_save_window_png (&fx, "problems-located");
   {
-    GPtrArray *roots = agviz_document_get_source_roots (fx.window->document);
+    GPtrArray *roots = agviz_document_get_source_roots (agviz_window_get_document (fx.window));
     AgvizSourceRoot *root;
 
     g_assert_cmpuint (roots->len, ==, 1);
@@ -920,7 +920,7 @@ test_color_by (Fixture       *fx,
 
   /* By time: the file's eager op timings, or a plain statement that there are none. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.color-by", "s", "time"));
-  if (g_hash_table_size (agviz_document_get_op_timings (fx->window->document)) == 0)
+  if (g_hash_table_size (agviz_document_get_op_timings (agviz_window_get_document (fx->window))) == 0)
     g_assert_true (legend_has (fx, _("No execution timings in this file")));
   *slow = 5000000;
   g_hash_table_insert (timings, (gpointer) op->op_type, slow);
@@ -930,7 +930,7 @@ test_color_by (Fixture       *fx,
   agviz_graph_view_get_item_fill (fx->window->graph_view, op, &fill);
   /* The slowest op type gets the far end of the scale: deep orange, not white. */
   g_assert_cmpfloat (fill.blue, <, 0.5);
-  agviz_graph_view_set_op_timings (fx->window->graph_view, agviz_document_get_op_timings (fx->window->document));
+  agviz_graph_view_set_op_timings (fx->window->graph_view, agviz_document_get_op_timings (agviz_window_get_document (fx->window)));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.color-by", "s", "trace"));
   g_assert_cmpint (agviz_graph_view_get_color_by (fx->window->graph_view), ==, AGVIZ_COLOR_BY_TRACE);
@@ -1122,6 +1122,89 @@ test_dark_mode (Fixture       *fx,
   g_assert_true (wait_for (canvas_light, fx));
 }
 
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              guint      *n)
+{
+  (*n)++;
+}
+
+/* The session holds what the panels share: the document and trace shown, the selection made on
+ * the canvas or asked for by a panel, the colouring and the search text. */
+static void
+test_session (Fixture       *fx,
+              gconstpointer  data)
+{
+  AgvizSession *session = agviz_window_get_session (fx->window);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) state = NULL;
+  AgvizSceneItem *first, *second;
+  gint64 train_step = trace_of (fx, "__inference_train_step_57");
+  guint n_selected = 0, n_traces = 0;
+
+  g_assert_true (agviz_session_get_document (session) == agviz_window_get_document (fx->window));
+  g_signal_connect (session, "notify::selected-item", G_CALLBACK (count_notify), &n_selected);
+  g_signal_connect (session, "notify::trace-id", G_CALLBACK (count_notify), &n_traces);
+
+  g_assert_true (agviz_window_show_trace (fx->window, train_step, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (agviz_session_get_trace_id (session), ==, train_step);
+  g_assert_nonnull (agviz_session_get_scene (session));
+  g_assert_null (agviz_session_get_selected_item (session));
+  g_assert_true (wait_for (drawn, fx));
+
+  /* A panel's request selects on the canvas, and the canvas's selection is the session's. */
+  first = find_visible_op (fx, FALSE);
+  g_assert_nonnull (first);
+  agviz_session_show_item (session, first);
+  g_assert_true (agviz_graph_view_get_selected (fx->window->graph_view) == first);
+  g_assert_true (agviz_session_get_selected_item (session) == first);
+  g_assert_cmpstr (agviz_inspector_get_op_type (fx->window->inspector), ==, first->op_type);
+  g_assert_cmpuint (n_selected, ==, 1);
+  /* Asked for again: brought into view, but the selection has not changed. */
+  agviz_session_show_item (session, first);
+  g_assert_cmpuint (n_selected, ==, 1);
+  {
+    g_autoptr(GPtrArray) visible = agviz_layout_list_visible (agviz_graph_view_get_layout (fx->window->graph_view));
+
+    second = NULL;
+    for (guint i = 0; i < visible->len && second == NULL; i++)
+      if (g_ptr_array_index (visible, i) != first)
+        second = g_ptr_array_index (visible, i);
+  }
+  g_assert_nonnull (second);
+  agviz_graph_view_select (fx->window->graph_view, second, FALSE);
+  g_assert_true (agviz_session_get_selected_item (session) == second);
+  g_assert_cmpuint (n_selected, ==, 2);
+
+  /* Another trace: selected in the sidebar's terms, nothing selected in it yet. */
+  n_traces = 0;
+  g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_make_var_131"), &error));
+  g_assert_cmpuint (n_traces, ==, 1);
+  g_assert_null (agviz_session_get_selected_item (session));
+  g_assert_cmpuint (n_selected, ==, 3);
+  g_assert_false (agviz_session_show_trace (session, 987654321, &error));
+  g_assert_error (error, AGVIZ_STORE_ERROR, AGVIZ_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpint (agviz_session_get_trace_id (session), ==, trace_of (fx, "__inference_make_var_131"));
+
+  /* The colouring is the window's, both ways: the action, the session. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.color-by", "s", "device"));
+  g_assert_cmpstr (agviz_session_get_color_by (session), ==, "device");
+  agviz_session_set_color_by (session, "none");
+  g_assert_cmpint (agviz_graph_view_get_color_by (fx->window->graph_view), ==, AGVIZ_COLOR_BY_NONE);
+  agviz_session_set_color_by (session, "op");
+
+  /* The search text is the last query searched for. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.search", NULL));
+  search (fx, "Variable");
+  g_assert_cmpstr (agviz_session_get_search_text (session), ==, "Variable");
+
+  g_signal_handlers_disconnect_by_data (session, &n_selected);
+  g_signal_handlers_disconnect_by_data (session, &n_traces);
+}
+
 static gboolean
 toast_shown (Fixture *fx)
 {
@@ -1138,13 +1221,13 @@ static void
 test_error_toast (Fixture       *fx,
                   gconstpointer  data)
 {
-  gint64 shown = fx->window->trace_id;
+  gint64 shown = agviz_session_get_trace_id (agviz_window_get_session (fx->window));
   g_autofree char *subtitle = g_strdup (gtk_label_get_text (fx->window->subtitle_label));
 
   g_assert_false (toast_shown (fx));
   g_signal_emit_by_name (fx->window->timeline, "trace-activated", (gint64) 987654321);
   g_assert_true (wait_for (toast_shown, fx));
-  g_assert_cmpint (fx->window->trace_id, ==, shown);
+  g_assert_cmpint (agviz_session_get_trace_id (agviz_window_get_session (fx->window)), ==, shown);
   g_assert_cmpstr (gtk_label_get_text (fx->window->subtitle_label), ==, subtitle);
 }
 
@@ -1224,7 +1307,7 @@ test_screenshot (Fixture       *fx,
   g_autoptr(GdkTexture) texture = NULL;
   g_autoptr(GdkTexture) saved = NULL;
   g_autoptr(GError) error = NULL;
-  GListModel *diagnostics = agviz_document_get_diagnostics (fx->window->document);
+  GListModel *diagnostics = agviz_document_get_diagnostics (agviz_window_get_document (fx->window));
   int width, height;
 
   if (out == NULL)
@@ -1301,9 +1384,9 @@ test_open_saved_model (void)
   gtk_window_present (GTK_WINDOW (fx.window));
   agviz_window_open (fx.window, file);
   g_assert_true (wait_for (loaded, &fx));
-  g_assert_nonnull (fx.window->document);
+  g_assert_nonnull (agviz_window_get_document (fx.window));
   {
-    AgvizStore *store = agviz_document_get_store (fx.window->document);
+    AgvizStore *store = agviz_document_get_store (agviz_window_get_document (fx.window));
     g_autoptr(AgvizTrace) trace = agviz_store_find_trace (store, "__inference___call___81", NULL);
 
     g_assert_nonnull (trace);
@@ -1349,10 +1432,10 @@ test_open_files (void)
       gtk_window_present (GTK_WINDOW (fx.window));
       agviz_window_open (fx.window, file);
       g_assert_true (wait_for (loaded, &fx));
-      if (fx.window->document == NULL)
+      if (agviz_window_get_document (fx.window) == NULL)
         g_error ("%s did not open", paths[i]);
       g_assert_true (wait_for (laid_out, &fx));
-      if (fx.window->scene != NULL)
+      if (agviz_session_get_scene (agviz_window_get_session (fx.window)) != NULL)
         {
           g_assert_true (wait_for (drawn, &fx));
           g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx.window), "win.expand-all",
@@ -1444,12 +1527,12 @@ test_hostile_file (void)
   gtk_window_present (GTK_WINDOW (fx.window));
   agviz_window_open (fx.window, file);
   g_assert_true (wait_for (loaded, &fx));
-  g_assert_nonnull (fx.window->scene);
+  g_assert_nonnull (agviz_session_get_scene (agviz_window_get_session (fx.window)));
   g_assert_true (wait_for (drawn, &fx));
   g_assert_cmpint (longest_label (GTK_WIDGET (fx.window)), <=, AGVIZ_LABEL_TEXT_MAX_CHARS + 40);
 
   /* Every top-level item selected and shown in the inspector. */
-  root = agviz_scene_get_root (fx.window->scene);
+  root = agviz_scene_get_root (agviz_session_get_scene (agviz_window_get_session (fx.window)));
   for (guint i = 0; i < root->children->len; i++)
     {
       AgvizSceneItem *item = g_ptr_array_index (root->children, i);
@@ -1526,6 +1609,7 @@ main (int    argc,
   ADD ("/agviz/gui/trace-inputs", test_trace_inputs);
   ADD ("/agviz/gui/dark-mode", test_dark_mode);
   ADD ("/agviz/gui/error-toast", test_error_toast);
+  ADD ("/agviz/gui/session", test_session);
   ADD ("/agviz/gui/annotations", test_annotations);
   ADD ("/agviz/gui/translated", test_translated);
   ADD ("/agviz/gui/screenshot", test_screenshot);
