@@ -7,8 +7,10 @@
 #include "agviz-graph-view.h"
 #include "agviz-inspector.h"
 #include "agviz-minimap.h"
+#include "agviz-problems-list.h"
 #include "agviz-session.h"
 #include "agviz-timeline.h"
+#include "agviz-trace-list.h"
 #include "agviz-window.h"
 
 G_BEGIN_DECLS
@@ -50,8 +52,8 @@ struct _AgvizWindow
   GtkPaned             *source_paned;
   GtkStack             *sidebar_stack;
   GtkStackPage         *diagnostics_page;
-  GtkListBox           *trace_list;
-  GtkListView          *diagnostics_list;
+  AgvizTraceList       *trace_list;
+  AgvizProblemsList    *problems;
   GtkSearchBar         *search_bar;
   GtkSearchEntry       *search_entry;
   GtkWidget            *search_results_scroller;

@@ -63,183 +63,13 @@ show_start_error (AgvizWindow  *self,
 
 /* ---- sidebar: functions and their traces -------------------------------------------------- */
 
-static GtkWidget *
-make_badge (const char *text,
-            const char *css_class,
-            const char *tooltip)
-{
-  GtkWidget *badge = gtk_label_new (text);
-
-  gtk_widget_add_css_class (badge, "badge");
-  gtk_widget_add_css_class (badge, css_class);
-  gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (badge, tooltip);
-  return badge;
-}
-
-static GtkWidget *
-make_function_header (AgvizFunction *function)
-{
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *name = agviz_label_new_for_text (function->name);
-
-  gtk_list_box_row_set_selectable (GTK_LIST_BOX_ROW (row), FALSE);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  gtk_widget_add_css_class (row, "function-header");
-  gtk_label_set_xalign (GTK_LABEL (name), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (name, "heading");
-  gtk_box_append (GTK_BOX (box), name);
-  if (function->file != NULL)
-    {
-      g_autofree char *base = g_path_get_basename (function->file);
-      g_autofree char *where = g_strdup_printf ("%s:%d", base, function->line);
-      g_autofree char *tooltip = agviz_label_text (function->file, AGVIZ_LABEL_TEXT_MAX_CHARS);
-      GtkWidget *location = agviz_label_new_for_text (where);
-
-      gtk_label_set_xalign (GTK_LABEL (location), 0);
-      gtk_widget_add_css_class (location, "dim-label");
-      gtk_widget_add_css_class (location, "caption");
-      gtk_widget_set_tooltip_text (location, tooltip);
-      gtk_box_append (GTK_BOX (box), location);
-    }
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  return row;
-}
-
-static GtkWidget *
-make_trace_row (AgvizWindow   *self,
-                AgvizTrace    *trace)
-{
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  g_autofree char *title = g_strdup_printf (_("Trace %d"), trace->ordinal);
-  g_autoptr(GString) details = g_string_new (NULL);
-  GtkWidget *title_label = gtk_label_new (title);
-  GtkWidget *details_label;
-  int worst = -1;
-  guint n_diagnostics = agviz_document_count_diagnostics (agviz_session_get_document (self->session), trace->id, &worst);
-
-  /* "%lld" rather than G_GINT64_FORMAT: xgettext cannot see through the macro. */
-  g_string_append_printf (details, g_dngettext (GETTEXT_PACKAGE, "%lld node", "%lld nodes",
-                                                trace->node_count),
-                          (long long) trace->node_count);
-  if (trace->execution_count > 0)
-    {
-      g_string_append (details, " · ");
-      g_string_append_printf (details, g_dngettext (GETTEXT_PACKAGE, "%lld call", "%lld calls",
-                                                    trace->execution_count),
-                              (long long) trace->execution_count);
-    }
-  if (trace->wall_ns > 0)
-    {
-      g_autofree char *traced = agviz_format_duration (trace->wall_ns, AGVIZ_DURATION_DISPLAY);
-      g_string_append (details, " · ");
-      /* Translators: %s is how long tracing took, "3.1 ms" */
-      g_string_append_printf (details, _("traced in %s"), traced);
-    }
-
-  gtk_label_set_xalign (GTK_LABEL (title_label), 0);
-  details_label = gtk_label_new (details->str);
-  gtk_label_set_xalign (GTK_LABEL (details_label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (details_label), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (details_label, "dim-label");
-  gtk_widget_add_css_class (details_label, "caption");
-  gtk_box_append (GTK_BOX (text), title_label);
-  gtk_box_append (GTK_BOX (text), details_label);
-  if (trace->signature != NULL && trace->signature[0] != '\0')
-    {
-      GtkWidget *signature = agviz_label_new_for_text (trace->signature);
-
-      gtk_label_set_xalign (GTK_LABEL (signature), 0);
-      gtk_label_set_ellipsize (GTK_LABEL (signature), PANGO_ELLIPSIZE_END);
-      gtk_widget_add_css_class (signature, "dim-label");
-      gtk_widget_add_css_class (signature, "caption");
-      gtk_widget_add_css_class (signature, "monospace");
-      gtk_box_append (GTK_BOX (text), signature);
-    }
-  gtk_widget_set_hexpand (text, TRUE);
-  gtk_box_append (GTK_BOX (box), text);
-
-  /* Translators: badges of a trace in the sidebar, its status */
-  if (trace->status == AGVIZ_TRACE_STATUS_FAILED)
-    gtk_box_append (GTK_BOX (box), make_badge (_("failed"), "error",
-                                               _("Tracing raised an error")));
-  else if (trace->status == AGVIZ_TRACE_STATUS_RECORDING)
-    gtk_box_append (GTK_BOX (box), make_badge (_("recording"), "note",
-                                               _("The end of this trace was not recorded")));
-  if (n_diagnostics > 0)
-    {
-      g_autofree char *count = g_strdup_printf ("%u", n_diagnostics);
-      g_autofree char *tooltip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u problem found",
-                                                               "%u problems found", n_diagnostics),
-                                                  n_diagnostics);
-      const char *css = worst == AGVIZ_DIAGNOSTIC_SEVERITY_ERROR ? "error"
-                        : worst == AGVIZ_DIAGNOSTIC_SEVERITY_WARNING ? "warning" : "note";
-
-      gtk_box_append (GTK_BOX (box), make_badge (count, css, tooltip));
-    }
-
-  gtk_widget_set_margin_start (box, 8);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  g_object_set_data_full (G_OBJECT (row), "agviz-trace-id", g_memdup2 (&trace->id, sizeof trace->id),
-                          g_free);
-  return row;
-}
-
-static gint64
-row_trace_id (GtkListBoxRow *row)
-{
-  gint64 *id = row != NULL ? g_object_get_data (G_OBJECT (row), "agviz-trace-id") : NULL;
-
-  return id != NULL ? *id : 0;
-}
-
 static void
-populate_sidebar (AgvizWindow *self)
-{
-  GPtrArray *functions = agviz_document_get_functions (agviz_session_get_document (self->session));
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->trace_list))) != NULL)
-    gtk_list_box_remove (self->trace_list, child);
-
-  for (guint f = 0; f < functions->len; f++)
-    {
-      AgvizFunction *function = g_ptr_array_index (functions, f);
-
-      gtk_list_box_append (self->trace_list, make_function_header (function));
-      for (guint t = 0; t < function->traces->len; t++)
-        gtk_list_box_append (self->trace_list,
-                             make_trace_row (self, g_ptr_array_index (function->traces, t)));
-    }
-}
-
-static void
-select_trace_row (AgvizWindow *self,
-                  gint64       trace_id)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->trace_list));
-       child != NULL; child = gtk_widget_get_next_sibling (child))
-    if (row_trace_id (GTK_LIST_BOX_ROW (child)) == trace_id)
-      {
-        gtk_list_box_select_row (self->trace_list, GTK_LIST_BOX_ROW (child));
-        return;
-      }
-}
-
-static void
-on_trace_row_selected (GtkListBox    *list,
-                       GtkListBoxRow *row,
-                       AgvizWindow   *self)
+on_trace_selected (AgvizTraceList *list,
+                   gint64          trace_id,
+                   AgvizWindow    *self)
 {
   g_autoptr(GError) error = NULL;
-  gint64 trace_id = row_trace_id (row);
 
-  if (trace_id == 0 || trace_id == agviz_session_get_trace_id (self->session))
-    return;
   if (!agviz_window_show_trace (self, trace_id, &error))
     _agviz_window_show_toast (self, error->message);
 }
@@ -387,7 +217,6 @@ on_trace_changed (AgvizSession *session,
 {
   gint64 trace_id = agviz_session_get_trace_id (session);
 
-  select_trace_row (self, trace_id);
   agviz_timeline_set_selected (self->timeline, trace_id);
   update_executions_label (self);
 }
@@ -586,84 +415,6 @@ _agviz_window_show_source (AgvizWindow *self,
 
 /* ---- diagnostics -------------------------------------------------------------------------- */
 
-static void
-setup_diagnostic_row (GtkSignalListItemFactory *factory,
-                      GtkListItem              *list_item,
-                      gpointer                  user_data)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  GtkWidget *icon = gtk_image_new ();
-  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *message = gtk_label_new (NULL);
-  GtkWidget *code = gtk_label_new (NULL);
-  GtkWidget *where = gtk_label_new (NULL);
-
-  gtk_widget_set_valign (icon, GTK_ALIGN_START);
-  gtk_label_set_xalign (GTK_LABEL (message), 0);
-  gtk_label_set_wrap (GTK_LABEL (message), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (message), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_xalign (GTK_LABEL (where), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (where), PANGO_ELLIPSIZE_START);
-  gtk_widget_add_css_class (where, "dim-label");
-  gtk_widget_add_css_class (where, "caption");
-  gtk_label_set_xalign (GTK_LABEL (code), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (code), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (code, "monospace");
-  gtk_widget_add_css_class (code, "caption");
-  gtk_box_append (GTK_BOX (text), message);
-  gtk_box_append (GTK_BOX (text), code);
-  gtk_box_append (GTK_BOX (text), where);
-  gtk_widget_set_hexpand (text, TRUE);
-  gtk_box_append (GTK_BOX (box), icon);
-  gtk_box_append (GTK_BOX (box), text);
-  gtk_widget_set_margin_top (box, 4);
-  gtk_widget_set_margin_bottom (box, 4);
-  gtk_list_item_set_child (list_item, box);
-}
-
-static void
-bind_diagnostic_row (GtkSignalListItemFactory *factory,
-                     GtkListItem              *list_item,
-                     gpointer                  user_data)
-{
-  AgvizDiagnostic *diagnostic = gtk_list_item_get_item (list_item);
-  GtkWidget *box = gtk_list_item_get_child (list_item);
-  GtkWidget *icon = gtk_widget_get_first_child (box);
-  GtkWidget *text = gtk_widget_get_next_sibling (icon);
-  GtkWidget *message = gtk_widget_get_first_child (text);
-  GtkWidget *code = gtk_widget_get_next_sibling (message);
-  GtkWidget *where = gtk_widget_get_next_sibling (code);
-  const char *source_line = agviz_diagnostic_get_source_line (diagnostic);
-  g_autoptr(GString) location = g_string_new (NULL);
-  const char *icon_name;
-
-  switch (agviz_diagnostic_get_severity (diagnostic))
-    {
-    case AGVIZ_DIAGNOSTIC_SEVERITY_ERROR: icon_name = "dialog-error-symbolic"; break;
-    case AGVIZ_DIAGNOSTIC_SEVERITY_WARNING: icon_name = "dialog-warning-symbolic"; break;
-    case AGVIZ_DIAGNOSTIC_SEVERITY_NOTE:
-    default: icon_name = "dialog-information-symbolic"; break;
-    }
-  gtk_image_set_from_icon_name (GTK_IMAGE (icon), icon_name);
-  agviz_label_set_from_text (GTK_LABEL (message), agviz_diagnostic_get_message (diagnostic));
-  /* The line itself, read through the source folders mapped when the checks ran. */
-  agviz_label_set_from_text (GTK_LABEL (code), source_line != NULL ? source_line : "");
-  gtk_widget_set_visible (code, source_line != NULL && source_line[0] != '\0');
-  if (agviz_diagnostic_get_file (diagnostic) != NULL)
-    {
-      g_autofree char *base = g_path_get_basename (agviz_diagnostic_get_file (diagnostic));
-      g_string_append_printf (location, "%s:%d", base, agviz_diagnostic_get_line (diagnostic));
-    }
-  if (agviz_diagnostic_get_trace_ordinal (diagnostic) > 0)
-    {
-      if (location->len > 0)
-        g_string_append (location, " · ");
-      g_string_append_printf (location, _("trace %d"), agviz_diagnostic_get_trace_ordinal (diagnostic));
-    }
-  agviz_label_set_from_text (GTK_LABEL (where), location->str);
-  gtk_widget_set_tooltip_text (box, agviz_diagnostic_get_fix (diagnostic));
-}
-
 void
 _agviz_window_select_diagnostic (AgvizWindow *self,
                                  guint        position)
@@ -705,31 +456,21 @@ _agviz_window_select_diagnostic (AgvizWindow *self,
 }
 
 static void
-on_diagnostic_selected (GtkSelectionModel *model,
-                        guint              position,
-                        guint              n_items,
-                        AgvizWindow       *self)
+on_problem_selected (AgvizProblemsList *problems,
+                     guint              position,
+                     AgvizWindow       *self)
 {
-  guint selected = gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (model));
-
-  if (selected != GTK_INVALID_LIST_POSITION)
-    _agviz_window_select_diagnostic (self, selected);
+  _agviz_window_select_diagnostic (self, position);
 }
 
+/* The list follows the session's document; its page's title counts the findings. */
 static void
-bind_diagnostics (AgvizWindow *self)
+update_problems_title (AgvizWindow *self)
 {
   GListModel *diagnostics = agviz_document_get_diagnostics (agviz_session_get_document (self->session));
-  GtkSingleSelection *selection = gtk_single_selection_new (g_object_ref (diagnostics));
   guint n = g_list_model_get_n_items (diagnostics);
   g_autofree char *title = n > 0 ? g_strdup_printf (_("Problems (%u)"), n) : g_strdup (_("Problems"));
 
-  gtk_single_selection_set_autoselect (selection, FALSE);
-  gtk_single_selection_set_can_unselect (selection, TRUE);
-  gtk_single_selection_set_selected (selection, GTK_INVALID_LIST_POSITION);
-  g_signal_connect (selection, "selection-changed", G_CALLBACK (on_diagnostic_selected), self);
-  gtk_list_view_set_model (self->diagnostics_list, GTK_SELECTION_MODEL (selection));
-  g_object_unref (selection);
   gtk_stack_page_set_title (self->diagnostics_page, title);
   gtk_stack_page_set_needs_attention (self->diagnostics_page, n > 0);
 }
@@ -1238,10 +979,8 @@ on_document_refreshed (GObject      *source,
          g_list_model_get_n_items (agviz_document_get_diagnostics (agviz_session_get_document (self->session)))))
     {
       agviz_session_refresh_document (self->session, document);
-      populate_sidebar (self);
-      bind_diagnostics (self);
+      update_problems_title (self);
       populate_executions (self);
-      select_trace_row (self, agviz_session_get_trace_id (self->session));
       self->n_refreshes++;
     }
   else if (error != NULL)
@@ -1360,9 +1099,10 @@ on_rechecked (GObject      *source,
   /* A live refresh may have swapped in a newer document, made with the same folders. */
   if (document == agviz_session_get_document (self->session))
     {
-      populate_sidebar (self);
-      bind_diagnostics (self);
-      select_trace_row (self, agviz_session_get_trace_id (self->session));
+      /* The same document, its findings made again. */
+      agviz_trace_list_reload (self->trace_list);
+      agviz_problems_list_reload (self->problems);
+      update_problems_title (self);
     }
   self->n_rechecks++;
 }
@@ -1474,8 +1214,7 @@ on_document_loaded (GObject      *source,
   }
   gtk_label_set_text (self->title_label, agviz_document_get_title (document));
   gtk_window_set_title (GTK_WINDOW (self), agviz_document_get_title (document));
-  populate_sidebar (self);
-  bind_diagnostics (self);
+  update_problems_title (self);
   populate_executions (self);
   watch_file (self);
   gtk_stack_set_visible_child_name (self->main_stack, "document");
@@ -1718,6 +1457,8 @@ agviz_window_class_init (AgvizWindowClass *klass)
   g_type_ensure (AGVIZ_TYPE_INSPECTOR);
   g_type_ensure (AGVIZ_TYPE_TIMELINE);
   g_type_ensure (AGVIZ_TYPE_MINIMAP);
+  g_type_ensure (AGVIZ_TYPE_PROBLEMS_LIST);
+  g_type_ensure (AGVIZ_TYPE_TRACE_LIST);
   g_type_ensure (GTK_SOURCE_TYPE_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/agviz/Agviz/ui/agviz-window.ui");
@@ -1733,7 +1474,7 @@ agviz_window_class_init (AgvizWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, source_paned);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, sidebar_stack);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, trace_list);
-  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, diagnostics_list);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, problems);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, search_results_scroller);
@@ -1757,7 +1498,6 @@ agviz_window_class_init (AgvizWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, missing_details);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, locate_button);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, locate_status);
-  gtk_widget_class_bind_template_callback (widget_class, on_trace_row_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_search_result_activated);
@@ -1787,7 +1527,6 @@ agviz_window_init (AgvizWindow *self)
   g_autoptr(GtkSourceBuffer) buffer = python != NULL ? gtk_source_buffer_new_with_language (python)
                                                      : gtk_source_buffer_new (NULL);
   g_autoptr(GtkSourceMarkAttributes) defining = gtk_source_mark_attributes_new ();
-  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   const GdkRGBA highlight = { 0.96f, 0.76f, 0.07f, 0.35f };
 
@@ -1822,9 +1561,10 @@ agviz_window_init (AgvizWindow *self)
   gtk_source_mark_attributes_set_background (defining, &highlight);
   gtk_source_view_set_mark_attributes (self->source_view, DEFINING_LINE_CATEGORY, defining, 10);
 
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_diagnostic_row), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_diagnostic_row), self);
-  gtk_list_view_set_factory (self->diagnostics_list, factory);
+  agviz_trace_list_set_session (self->trace_list, self->session);
+  g_signal_connect (self->trace_list, "trace-selected", G_CALLBACK (on_trace_selected), self);
+  agviz_problems_list_set_session (self->problems, self->session);
+  g_signal_connect (self->problems, "problem-selected", G_CALLBACK (on_problem_selected), self);
 
   g_signal_connect (self->graph_view, "selection-changed", G_CALLBACK (on_graph_selection_changed), self);
   g_signal_connect (self->session, "show-item", G_CALLBACK (on_session_show_item), self);

@@ -231,7 +231,7 @@ test_diagnostic_selects_trace_and_line (Fixture       *fx,
     }
   g_assert_cmpuint (found, !=, G_MAXUINT);
   /* Through the list's own selection, as a click does. */
-  gtk_selection_model_select_item (gtk_list_view_get_model (fx->window->diagnostics_list), found, TRUE);
+  agviz_problems_list_select (fx->window->problems, found);
 
   /* The trace that failed holds only its placeholder (TF raises before any other op exists):
    * the finding shows that trace and the line that creates the variable. */
@@ -491,7 +491,7 @@ test_variable_comparison (Fixture       *fx,
     {
       g_autoptr(AgvizDiagnostic) diagnostic = g_list_model_get_item (diagnostics, i);
       if (agviz_diagnostic_get_kind (diagnostic) == AGVIZ_DIAGNOSTIC_KIND_VARIABLE_NON_FIRST_TRACE)
-        gtk_selection_model_select_item (gtk_list_view_get_model (fx->window->diagnostics_list), i, TRUE);
+        agviz_problems_list_select (fx->window->problems, i);
     }
   g_assert_cmpint (fx->window->comparison_trace_id, ==, trace_of (fx, "__inference_make_var_152"));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (fx->window->inspector_stack), ==, "comparison");
@@ -583,9 +583,7 @@ test_live_refresh (void)
   g_assert_nonnull (strstr (text->str, "live_step"));
   g_assert_cmpint (agviz_session_get_trace_id (agviz_window_get_session (fx.window)), ==, shown);
   {
-    GtkListBoxRow *row = gtk_list_box_get_selected_row (fx.window->trace_list);
-    g_assert_nonnull (row);
-    g_assert_cmpint (*(gint64 *) g_object_get_data (G_OBJECT (row), "agviz-trace-id"), ==, shown);
+    g_assert_cmpint (agviz_trace_list_get_selected_trace_id (fx.window->trace_list), ==, shown);
   }
   g_assert_true (agviz_recorder_close (recorder, &error));
 
@@ -1321,7 +1319,7 @@ test_screenshot (Fixture       *fx,
     {
       g_autoptr(AgvizDiagnostic) diagnostic = g_list_model_get_item (diagnostics, i);
       if (agviz_diagnostic_get_kind (diagnostic) == AGVIZ_DIAGNOSTIC_KIND_VARIABLE_NON_FIRST_TRACE)
-        gtk_selection_model_select_item (gtk_list_view_get_model (fx->window->diagnostics_list), i, TRUE);
+        agviz_problems_list_select (fx->window->problems, i);
     }
   if (g_getenv ("AGVIZ_SCREENSHOT_TRACE") != NULL)
     {
