@@ -4,6 +4,7 @@
 
 #include <gtksourceview/gtksource.h>
 
+#include "agviz-comparison.h"
 #include "agviz-graph-view.h"
 #include "agviz-inspector.h"
 #include "agviz-minimap.h"
@@ -34,8 +35,6 @@ struct _AgvizWindow
   GCancellable         *refreshing;    /* set while a refresh loads */
   gboolean              refresh_again; /* the file changed during that load */
   guint                 n_refreshes;   /* finished refreshes, for tests */
-  gint64                comparison_trace_id; /* trace k shown in the comparison, 0 none */
-  AgvizDiagnostic      *comparison_diagnostic; /* the finding it was opened from, or NULL */
   GCancellable         *rechecking;    /* set while diagnostics are made again for new sources */
   guint                 n_rechecks;    /* finished rechecks, for tests */
 
@@ -65,8 +64,7 @@ struct _AgvizWindow
   GtkButton            *zoom_label_button;
   GtkStack             *inspector_stack;
   AgvizInspector       *inspector;
-  GtkLabel             *comparison_summary;
-  GtkGrid              *comparison_grid;
+  AgvizComparison      *comparison;
   GtkWidget            *executions_panel;
   GtkLabel             *executions_label;
   AgvizTimeline        *timeline;
@@ -99,9 +97,11 @@ void     _agviz_window_search            (AgvizWindow      *self,
 /* Selects the diagnostic at @position in the diagnostics list. */
 void     _agviz_window_select_diagnostic (AgvizWindow      *self,
                                           guint             position);
-/* Shows trace @trace_id next to the first trace of its function in the comparison view. */
+/* Shows trace @trace_id next to the first trace of its function in the comparison view, with
+ * what @diagnostic (nullable), the finding it is opened from, knows. */
 void     _agviz_window_show_comparison   (AgvizWindow      *self,
-                                          gint64            trace_id);
+                                          gint64            trace_id,
+                                          AgvizDiagnostic  *diagnostic);
 /* Maps the source folders of the file in the source view to @folder, a folder on this machine
  * that holds a copy of its tree (agviz_source_map_find_root()), keeps the mapping for this trace
  * file and shows the sources again everywhere; behind win.locate-sources, which the Locate

@@ -448,8 +448,7 @@ _agviz_window_select_diagnostic (AgvizWindow *self,
   if (agviz_diagnostic_get_kind (diagnostic) == AGVIZ_DIAGNOSTIC_KIND_VARIABLE_NON_FIRST_TRACE &&
       trace_id != 0)
     {
-      g_set_object (&self->comparison_diagnostic, diagnostic);
-      _agviz_window_show_comparison (self, trace_id);
+      _agviz_window_show_comparison (self, trace_id, diagnostic);
     }
   else
     gtk_stack_set_visible_child_name (self->inspector_stack, "inspector");
@@ -733,167 +732,22 @@ on_search_activate (GtkSearchEntry *entry,
 
 /* ---- comparing a trace with its function's first trace ------------------------------------ */
 
-static const char * const variable_ops[] = { "VarHandleOp", "VariableV2", "Variable" };
-
 static void
-on_comparison_location_clicked (GtkButton   *button,
-                                AgvizWindow *self)
+on_comparison_source_activated (AgvizComparison *comparison,
+                                const char      *file,
+                                int              line,
+                                AgvizWindow     *self)
 {
-  const char *file = g_object_get_data (G_OBJECT (button), "agviz-file");
-  int line = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "agviz-line"));
-
-  if (file != NULL)
-    _agviz_window_show_source (self, file, line);
-}
-
-static GtkWidget *
-make_caption (const char *text,
-              const char *css_class)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  if (css_class != NULL)
-    gtk_widget_add_css_class (label, css_class);
-  return label;
-}
-
-/* One column of the comparison: the trace's signature and the variables it created, each a
- * button that shows its source line.  Returns how many variables. */
-static guint
-fill_comparison_column (AgvizWindow *self,
-                        int          column,
-                        AgvizTrace  *trace)
-{
-  AgvizStore *store = agviz_document_get_store (agviz_session_get_document (self->session));
-  AgvizSourceMap *source_map = agviz_document_get_source_map (agviz_session_get_document (self->session));
-  g_autofree char *title = g_strdup_printf (_("Trace %d"), trace->ordinal);
-  GtkWidget *heading = make_caption (title, "heading");
-  int row = 0;
-  guint n_variables = 0;
-
-  gtk_grid_attach (self->comparison_grid, heading, column, row++, 1, 1);
-  gtk_grid_attach (self->comparison_grid,
-                   make_caption (trace->signature != NULL && trace->signature[0] != '\0'
-                                   ? trace->signature : _("(no signature)"), "monospace"),
-                   column, row++, 1, 1);
-  gtk_grid_attach (self->comparison_grid, make_caption (_("Variables created"), "caption-heading"),
-                   column, row++, 1, 1);
-
-  for (guint k = 0; k < G_N_ELEMENTS (variable_ops); k++)
-    {
-      g_autoptr(GPtrArray) nodes = agviz_store_list_trace_nodes_of_type (store, trace->id, variable_ops[k], NULL);
-
-      for (guint i = 0; nodes != NULL && i < nodes->len; i++)
-        {
-          AgvizNode *node = g_ptr_array_index (nodes, i);
-          g_autoptr(GPtrArray) frames = node->stack_id != 0
-                                          ? agviz_source_map_get_stack (source_map, node->stack_id, NULL)
-                                          : NULL;
-          g_autoptr(GString) text = g_string_new (NULL);
-          GtkWidget *button = gtk_button_new ();
-          GtkWidget *label;
-
-          g_string_append_printf (text, "%s  (%s)", node->name, node->op_type);
-          if (frames != NULL && frames->len > 0)
-            {
-              int defining = agviz_source_map_find_defining_frame (frames);
-              AgvizSourceFrame *frame = g_ptr_array_index (frames, defining >= 0 ? defining : (int) frames->len - 1);
-              g_autofree char *base = g_path_get_basename (frame->frame->file);
-
-              g_string_append_printf (text, "\n%s:%d", base, frame->frame->line);
-              if (frame->frame->source_line != NULL)
-                {
-                  g_autofree char *stripped = g_strstrip (g_strdup (frame->frame->source_line));
-                  g_string_append_printf (text, "\n%s", stripped);
-                }
-              g_object_set_data_full (G_OBJECT (button), "agviz-file", g_strdup (frame->frame->file), g_free);
-              g_object_set_data (G_OBJECT (button), "agviz-line", GINT_TO_POINTER (frame->frame->line));
-            }
-          label = make_caption (text->str, "monospace");
-          gtk_button_set_child (GTK_BUTTON (button), label);
-          gtk_widget_add_css_class (button, "flat");
-          gtk_widget_set_tooltip_text (button, _("Show the line that created it"));
-          g_signal_connect (button, "clicked", G_CALLBACK (on_comparison_location_clicked), self);
-          gtk_grid_attach (self->comparison_grid, button, column, row++, 1, 1);
-          n_variables++;
-        }
-    }
-  /* TF 2 makes a tf.Function's variables eagerly, outside its graph: what the finding knows of
-   * them (eager handle ops, the error raised) is listed under the trace it concerns, and the
-   * line that creates the variable under the trace the finding is about. */
-  if (self->comparison_diagnostic != NULL)
-    {
-      const char * const *evidence = agviz_diagnostic_get_evidence (self->comparison_diagnostic);
-      const char *trace_1_prefix = "trace 1 also created one: ";
-
-      if (column == 1 && agviz_diagnostic_get_file (self->comparison_diagnostic) != NULL)
-        {
-          const char *file = agviz_diagnostic_get_file (self->comparison_diagnostic);
-          int line = agviz_diagnostic_get_line (self->comparison_diagnostic);
-          const char *code = agviz_diagnostic_get_source_line (self->comparison_diagnostic);
-          g_autofree char *base = g_path_get_basename (file);
-          g_autofree char *text = g_strdup_printf ("%s:%d%s%s", base, line, code != NULL ? "\n" : "",
-                                                   code != NULL ? code : "");
-          GtkWidget *button = gtk_button_new ();
-
-          gtk_button_set_child (GTK_BUTTON (button), make_caption (text, "monospace"));
-          gtk_widget_add_css_class (button, "flat");
-          gtk_widget_set_tooltip_text (button, _("Show the line that created it"));
-          g_object_set_data_full (G_OBJECT (button), "agviz-file", g_strdup (file), g_free);
-          g_object_set_data (G_OBJECT (button), "agviz-line", GINT_TO_POINTER (line));
-          g_signal_connect (button, "clicked", G_CALLBACK (on_comparison_location_clicked), self);
-          gtk_grid_attach (self->comparison_grid, button, column, row++, 1, 1);
-          n_variables++;
-        }
-      for (guint i = 0; evidence != NULL && evidence[i] != NULL; i++)
-        {
-          gboolean about_trace_1 = g_str_has_prefix (evidence[i], trace_1_prefix);
-
-          if (about_trace_1 != (column == 0))
-            continue;
-          gtk_grid_attach (self->comparison_grid,
-                           make_caption (about_trace_1 ? evidence[i] + strlen (trace_1_prefix)
-                                                       : evidence[i], "dim-label"),
-                           column, row++, 1, 1);
-          n_variables += about_trace_1;
-        }
-    }
-  /* Translators: the trace created no variables */
-  if (n_variables == 0)
-    gtk_grid_attach (self->comparison_grid, make_caption (_("None"), "dim-label"), column, row++, 1, 1);
-  return n_variables;
+  _agviz_window_show_source (self, file, line);
 }
 
 void
-_agviz_window_show_comparison (AgvizWindow *self,
-                               gint64       trace_id)
+_agviz_window_show_comparison (AgvizWindow     *self,
+                               gint64           trace_id,
+                               AgvizDiagnostic *diagnostic)
 {
-  AgvizFunction *function = NULL;
-  AgvizTrace *trace = agviz_document_find_trace (agviz_session_get_document (self->session), trace_id, &function);
-  AgvizTrace *first;
-  g_autofree char *summary = NULL;
-  GtkWidget *child;
-  guint n_first, n_this;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->comparison_grid))) != NULL)
-    gtk_grid_remove (self->comparison_grid, child);
-  self->comparison_trace_id = 0;
-  if (trace == NULL || function->traces->len == 0)
-    return;
-  first = g_ptr_array_index (function->traces, 0);
-  n_first = fill_comparison_column (self, 0, first);
-  n_this = trace != first ? fill_comparison_column (self, 1, trace) : 0;
-  /* Translators: %1$s is a function, %2$d and %3$d trace numbers */
-  summary = g_strdup_printf (_("%1$s, trace %2$d next to trace %3$d. A tf.function may create "
-                               "variables only while it is traced the first time: later traces "
-                               "must reuse them."), function->name, trace->ordinal, first->ordinal);
-  agviz_label_set_from_text (self->comparison_summary, summary);
-  g_debug ("comparison: %u variables in the first trace, %u in trace %d", n_first, n_this, trace->ordinal);
-  self->comparison_trace_id = trace_id;
-  gtk_stack_set_visible_child_name (self->inspector_stack, "comparison");
+  if (agviz_comparison_show (self->comparison, trace_id, diagnostic))
+    gtk_stack_set_visible_child_name (self->inspector_stack, "comparison");
 }
 
 /* ---- clicking a source line ----------------------------------------------------------------- */
@@ -1118,9 +972,9 @@ show_sources_again (AgvizWindow *self)
     _agviz_window_show_source (self, path, self->source_line);
   if (selected != NULL)
     agviz_inspector_show_item (self->inspector, agviz_session_get_document (self->session), selected);
-  if (self->comparison_trace_id != 0 &&
+  if (agviz_comparison_get_trace_id (self->comparison) != 0 &&
       g_str_equal (gtk_stack_get_visible_child_name (self->inspector_stack), "comparison"))
-    _agviz_window_show_comparison (self, self->comparison_trace_id);
+    agviz_comparison_reload (self->comparison);
 
   /* The problems' source lines, and the findings that need the source text at all. */
   if (self->rechecking != NULL)
@@ -1355,7 +1209,6 @@ agviz_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
-  g_clear_object (&self->comparison_diagnostic);
   if (self->searching != NULL)
     g_cancellable_cancel (self->searching);
   g_clear_object (&self->searching);
@@ -1458,6 +1311,7 @@ agviz_window_class_init (AgvizWindowClass *klass)
   g_type_ensure (AGVIZ_TYPE_TIMELINE);
   g_type_ensure (AGVIZ_TYPE_MINIMAP);
   g_type_ensure (AGVIZ_TYPE_PROBLEMS_LIST);
+  g_type_ensure (AGVIZ_TYPE_COMPARISON);
   g_type_ensure (AGVIZ_TYPE_TRACE_LIST);
   g_type_ensure (GTK_SOURCE_TYPE_VIEW);
 
@@ -1486,8 +1340,7 @@ agviz_window_class_init (AgvizWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, zoom_label_button);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, inspector_stack);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, inspector);
-  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, comparison_summary);
-  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, comparison_grid);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, comparison);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, executions_panel);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, executions_label);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, timeline);
@@ -1564,6 +1417,8 @@ agviz_window_init (AgvizWindow *self)
   agviz_trace_list_set_session (self->trace_list, self->session);
   g_signal_connect (self->trace_list, "trace-selected", G_CALLBACK (on_trace_selected), self);
   agviz_problems_list_set_session (self->problems, self->session);
+  agviz_comparison_set_session (self->comparison, self->session);
+  g_signal_connect (self->comparison, "source-activated", G_CALLBACK (on_comparison_source_activated), self);
   g_signal_connect (self->problems, "problem-selected", G_CALLBACK (on_problem_selected), self);
 
   g_signal_connect (self->graph_view, "selection-changed", G_CALLBACK (on_graph_selection_changed), self);

@@ -493,9 +493,9 @@ test_variable_comparison (Fixture       *fx,
       if (agviz_diagnostic_get_kind (diagnostic) == AGVIZ_DIAGNOSTIC_KIND_VARIABLE_NON_FIRST_TRACE)
         agviz_problems_list_select (fx->window->problems, i);
     }
-  g_assert_cmpint (fx->window->comparison_trace_id, ==, trace_of (fx, "__inference_make_var_152"));
+  g_assert_cmpint (agviz_comparison_get_trace_id (fx->window->comparison), ==, trace_of (fx, "__inference_make_var_152"));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (fx->window->inspector_stack), ==, "comparison");
-  collect_text (GTK_WIDGET (fx->window->comparison_grid), text);
+  collect_text (GTK_WIDGET (fx->window->comparison), text);
   {
     g_autofree char *trace_1 = g_strdup_printf (_("Trace %d"), 1);
     g_autofree char *trace_2 = g_strdup_printf (_("Trace %d"), 2);
