@@ -103,7 +103,7 @@ search_action (GtkWidget  *widget,
   AgvizWindow *self = AGVIZ_WINDOW (widget);
 
   gtk_search_bar_set_search_mode (self->search_bar, TRUE);
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  gtk_widget_grab_focus (GTK_WIDGET (agviz_search_panel_get_entry (self->search_panel)));
 }
 
 static void

@@ -9,6 +9,7 @@
 #include "agviz-inspector.h"
 #include "agviz-minimap.h"
 #include "agviz-problems-list.h"
+#include "agviz-search-panel.h"
 #include "agviz-session.h"
 #include "agviz-timeline.h"
 #include "agviz-trace-list.h"
@@ -25,11 +26,6 @@ struct _AgvizWindow
   GCancellable         *loading;       /* set while a file loads */
   char                 *source_path;   /* recorded path of the file in the source view */
   int                   source_line;   /* highlighted line, 0 none */
-  GCancellable         *searching;     /* set while a search runs in its worker thread */
-  gboolean              search_select_first; /* select the first result when it comes */
-  guint                 n_search_results; /* listed by the last search */
-  gboolean              search_truncated; /* ... which stopped at its limit */
-  guint                 n_searches;    /* finished searches, for tests */
   GPtrArray            *monitors;      /* GFileMonitor on the trace file and its -wal */
   guint                 refresh_source; /* debounce timeout of a pending refresh */
   GCancellable         *refreshing;    /* set while a refresh loads */
@@ -54,10 +50,7 @@ struct _AgvizWindow
   AgvizTraceList       *trace_list;
   AgvizProblemsList    *problems;
   GtkSearchBar         *search_bar;
-  GtkSearchEntry       *search_entry;
-  GtkWidget            *search_results_scroller;
-  GtkListBox           *search_results;
-  GtkLabel             *search_status;
+  AgvizSearchPanel     *search_panel;
   GtkToggleButton      *search_button;
   AgvizGraphView       *graph_view;
   AgvizMinimap         *minimap;
@@ -90,10 +83,6 @@ gboolean _agviz_window_export            (AgvizWindow      *self,
 void     _agviz_window_show_source       (AgvizWindow      *self,
                                           const char       *recorded_path,
                                           int               line);
-/* Starts the node search for @query over the shown trace (agviz-search.h) in a worker thread,
- * cancelling the one running; the results are listed when it ends (searching is NULL then). */
-void     _agviz_window_search            (AgvizWindow      *self,
-                                          const char       *query);
 /* Selects the diagnostic at @position in the diagnostics list. */
 void     _agviz_window_select_diagnostic (AgvizWindow      *self,
                                           guint             position);

@@ -12,7 +12,6 @@
 #include "agviz-window-private.h"
 
 #define DEFINING_LINE_CATEGORY "agviz-defining-line"
-#define MAX_SEARCH_RESULTS 200
 
 G_DEFINE_FINAL_TYPE (AgvizWindow, agviz_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -102,7 +101,7 @@ agviz_window_show_trace (AgvizWindow  *self,
   set_subtitle (self, subtitle);
   _agviz_window_update_actions (self);
   if (gtk_search_bar_get_search_mode (self->search_bar))
-    _agviz_window_search (self, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+    agviz_search_panel_refresh (self->search_panel);
   return TRUE;
 }
 
@@ -474,262 +473,6 @@ update_problems_title (AgvizWindow *self)
   gtk_stack_page_set_needs_attention (self->diagnostics_page, n > 0);
 }
 
-/* ---- search ------------------------------------------------------------------------------- */
-
-/* The search reads the store (agviz-search.h) in a worker thread, on a connection of its own: a
- * big trace is loaded one scope at a time, so the scene cannot answer it, and reading a whole
- * trace's names is too slow for the main loop.  GtkSearchEntry's search-delay debounces typing;
- * a new query cancels the search still running, and a result that comes back for an older query
- * is dropped. */
-
-typedef struct
-{
-  char   *path;
-  gint64  trace_id;
-  char   *query;
-} SearchRequest;
-
-typedef struct
-{
-  GPtrArray *hits;       /* AgvizSearchHit */
-  gboolean   truncated;
-} SearchResult;
-
-static void
-search_request_free (SearchRequest *request)
-{
-  g_free (request->path);
-  g_free (request->query);
-  g_free (request);
-}
-
-static void
-search_result_free (SearchResult *result)
-{
-  g_clear_pointer (&result->hits, g_ptr_array_unref);
-  g_free (result);
-}
-
-static void
-search_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  SearchRequest *request = task_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AgvizStore) store = agviz_store_open (request->path, AGVIZ_STORE_FLAGS_NONE, &error);
-  SearchResult *result;
-  GPtrArray *hits;
-  gboolean truncated = FALSE;
-
-  if (store == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  hits = agviz_search_trace (store, request->trace_id, request->query, MAX_SEARCH_RESULTS,
-                             &truncated, cancellable, &error);
-  if (hits == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  result = g_new0 (SearchResult, 1);
-  result->hits = hits;
-  result->truncated = truncated;
-  g_task_return_pointer (task, result, (GDestroyNotify) search_result_free);
-}
-
-static void
-clear_search_results (AgvizWindow *self)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->search_results))) != NULL)
-    gtk_list_box_remove (self->search_results, child);
-  gtk_widget_set_visible (self->search_results_scroller, FALSE);
-  gtk_widget_set_visible (GTK_WIDGET (self->search_status), FALSE);
-  self->n_search_results = 0;
-  self->search_truncated = FALSE;
-}
-
-static void
-show_search_status (AgvizWindow *self,
-                    const char  *text)
-{
-  gtk_label_set_text (self->search_status, text);
-  gtk_widget_set_visible (GTK_WIDGET (self->search_status), TRUE);
-}
-
-static GtkWidget *
-make_search_row (const AgvizSearchHit *hit)
-{
-  /* Translators: a search result that is a name scope, not an op */
-  g_autofree char *text = g_strdup_printf ("%s  (%s)", hit->path,
-                                           hit->op_type != NULL ? hit->op_type : _("scope"));
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *label = agviz_label_new_for_text (text);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_START);
-  gtk_widget_set_tooltip_text (label, text);
-  gtk_widget_set_margin_start (label, 8);
-  gtk_widget_set_margin_end (label, 8);
-  gtk_widget_set_margin_top (label, 4);
-  gtk_widget_set_margin_bottom (label, 4);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
-  g_object_set_data_full (G_OBJECT (row), "agviz-path", g_strdup (hit->path), g_free);
-  g_object_set_data (G_OBJECT (row), "agviz-kind", GINT_TO_POINTER (hit->kind));
-  return row;
-}
-
-/* The scene item a result row stands for, reading the scopes on its path when they are not
- * loaded yet; NULL (with a warning) when the scene does not have it. */
-static AgvizSceneItem *
-search_row_item (AgvizWindow   *self,
-                 GtkListBoxRow *row)
-{
-  const char *path = g_object_get_data (G_OBJECT (row), "agviz-path");
-  AgvizSearchHitKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "agviz-kind"));
-  g_autoptr(GError) error = NULL;
-  AgvizSceneItem *item;
-
-  AgvizScene *scene = agviz_session_get_scene (self->session);
-
-  if (path == NULL || scene == NULL)
-    return NULL;
-  item = kind == AGVIZ_SEARCH_HIT_OP ? agviz_scene_find_node (scene, path, &error)
-                                     : agviz_scene_find (scene, path, &error);
-  if (item == NULL)
-    g_warning ("Search result %s is not in the graph: %s", path, error->message);
-  return item;
-}
-
-static void
-on_search_result_activated (GtkListBox    *list,
-                            GtkListBoxRow *row,
-                            AgvizWindow   *self)
-{
-  AgvizSceneItem *item = search_row_item (self, row);
-
-  if (item != NULL)
-    agviz_session_show_item (self->session, item);
-}
-
-static void
-on_search_done (GObject      *source_object,
-                GAsyncResult *async_result,
-                gpointer      user_data)
-{
-  AgvizWindow *self = AGVIZ_WINDOW (source_object);
-  GTask *task = G_TASK (async_result);
-  g_autoptr(GError) error = NULL;
-  SearchResult *result = g_task_propagate_pointer (task, &error);
-
-  /* Cancelled, or overtaken by a newer query: that one shows its own results. */
-  if (g_task_get_cancellable (task) != self->searching)
-    {
-      g_clear_pointer (&result, search_result_free);
-      return;
-    }
-  g_clear_object (&self->searching);
-  self->n_searches++;
-  clear_search_results (self);
-  if (result == NULL)
-    {
-      g_autofree char *text = g_strdup_printf (_("Search failed: %s"), error->message);
-      show_search_status (self, text);
-      self->search_select_first = FALSE;
-      return;
-    }
-
-  for (guint i = 0; i < result->hits->len; i++)
-    gtk_list_box_append (self->search_results, make_search_row (g_ptr_array_index (result->hits, i)));
-  self->n_search_results = result->hits->len;
-  self->search_truncated = result->truncated;
-  gtk_widget_set_visible (self->search_results_scroller, result->hits->len > 0);
-  if (result->hits->len == 0)
-    show_search_status (self, _("No matching nodes in this trace"));
-  else if (result->truncated)
-    {
-      /* Translators: the search stopped at this many results; only those are listed */
-      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                            "More than %u result: type more to narrow the search",
-                                                            "More than %u results: type more to narrow the search",
-                                                            result->hits->len),
-                                               result->hits->len);
-      show_search_status (self, text);
-    }
-
-  if (self->search_select_first && result->hits->len > 0)
-    {
-      GtkListBoxRow *first = gtk_list_box_get_row_at_index (self->search_results, 0);
-      AgvizSceneItem *item = search_row_item (self, first);
-
-      if (item != NULL)
-        agviz_session_show_item (self->session, item);
-    }
-  self->search_select_first = FALSE;
-  search_result_free (result);
-}
-
-void
-_agviz_window_search (AgvizWindow *self,
-                      const char  *query)
-{
-  g_autoptr(GTask) task = NULL;
-  SearchRequest *request;
-
-  if (self->searching != NULL)
-    g_cancellable_cancel (self->searching);
-  g_clear_object (&self->searching);
-  clear_search_results (self);
-  agviz_session_set_search_text (self->session, query);
-  if (agviz_session_get_scene (self->session) == NULL || query == NULL || query[0] == '\0')
-    {
-      self->search_select_first = FALSE;
-      return;
-    }
-
-  request = g_new0 (SearchRequest, 1);
-  request->path = g_strdup (agviz_store_get_path (agviz_document_get_store (agviz_session_get_document (self->session))));
-  request->trace_id = agviz_session_get_trace_id (self->session);
-  request->query = g_strdup (query);
-  self->searching = g_cancellable_new ();
-  task = g_task_new (self, self->searching, on_search_done, NULL);
-  g_task_set_source_tag (task, _agviz_window_search);
-  g_task_set_task_data (task, request, (GDestroyNotify) search_request_free);
-  g_task_run_in_thread (task, search_thread);
-}
-
-static void
-on_search_changed (GtkSearchEntry *entry,
-                   AgvizWindow    *self)
-{
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
-
-  /* The entry says so after its delay also when the text was set along with a search (a click
-   * on a source line): that search is already running or done. */
-  if (g_strcmp0 (text, agviz_session_get_search_text (self->session)) == 0)
-    return;
-  self->search_select_first = FALSE;
-  _agviz_window_search (self, text);
-}
-
-static void
-on_search_activate (GtkSearchEntry *entry,
-                    AgvizWindow    *self)
-{
-  GtkListBoxRow *first = gtk_list_box_get_row_at_index (self->search_results, 0);
-
-  /* Enter before the results are in: select the first one when they come. */
-  if (self->searching != NULL)
-    self->search_select_first = TRUE;
-  else if (first != NULL)
-    on_search_result_activated (self->search_results, first, self);
-}
-
 /* ---- comparing a trace with its function's first trace ------------------------------------ */
 
 static void
@@ -763,11 +506,7 @@ _agviz_window_select_source_line (AgvizWindow *self,
   query = g_strdup_printf ("%s:%d", self->source_path, line);
   /* The results stay listed in the search bar; the first one is selected and centred. */
   gtk_search_bar_set_search_mode (self->search_bar, TRUE);
-  g_signal_handlers_block_by_func (self->search_entry, on_search_changed, self);
-  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), query);
-  g_signal_handlers_unblock_by_func (self->search_entry, on_search_changed, self);
-  _agviz_window_search (self, query);
-  self->search_select_first = TRUE;
+  agviz_search_panel_search (self->search_panel, query, TRUE);
 }
 
 static void
@@ -1209,9 +948,6 @@ agviz_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
-  if (self->searching != NULL)
-    g_cancellable_cancel (self->searching);
-  g_clear_object (&self->searching);
   if (self->rechecking != NULL)
     g_cancellable_cancel (self->rechecking);
   g_clear_object (&self->rechecking);
@@ -1312,6 +1048,7 @@ agviz_window_class_init (AgvizWindowClass *klass)
   g_type_ensure (AGVIZ_TYPE_MINIMAP);
   g_type_ensure (AGVIZ_TYPE_PROBLEMS_LIST);
   g_type_ensure (AGVIZ_TYPE_COMPARISON);
+  g_type_ensure (AGVIZ_TYPE_SEARCH_PANEL);
   g_type_ensure (AGVIZ_TYPE_TRACE_LIST);
   g_type_ensure (GTK_SOURCE_TYPE_VIEW);
 
@@ -1330,10 +1067,7 @@ agviz_window_class_init (AgvizWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, trace_list);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, problems);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, search_bar);
-  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, search_entry);
-  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, search_results_scroller);
-  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, search_results);
-  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, search_status);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, search_panel);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, search_button);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, graph_view);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, minimap);
@@ -1351,9 +1085,6 @@ agviz_window_class_init (AgvizWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, missing_details);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, locate_button);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, locate_status);
-  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
-  gtk_widget_class_bind_template_callback (widget_class, on_search_result_activated);
 
   _agviz_window_class_add_actions (klass);
 }
@@ -1418,6 +1149,7 @@ agviz_window_init (AgvizWindow *self)
   g_signal_connect (self->trace_list, "trace-selected", G_CALLBACK (on_trace_selected), self);
   agviz_problems_list_set_session (self->problems, self->session);
   agviz_comparison_set_session (self->comparison, self->session);
+  agviz_search_panel_set_session (self->search_panel, self->session);
   g_signal_connect (self->comparison, "source-activated", G_CALLBACK (on_comparison_source_activated), self);
   g_signal_connect (self->problems, "problem-selected", G_CALLBACK (on_problem_selected), self);
 
@@ -1443,7 +1175,7 @@ agviz_window_init (AgvizWindow *self)
   }
   g_object_bind_property (self->search_bar, "search-mode-enabled", self->search_button, "active",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
-  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  gtk_search_bar_connect_entry (self->search_bar, agviz_search_panel_get_entry (self->search_panel));
 
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));

@@ -244,7 +244,7 @@ test_diagnostic_selects_trace_and_line (Fixture       *fx,
 static gboolean
 searched (Fixture *fx)
 {
-  return fx->window->searching == NULL;
+  return !agviz_search_panel_is_searching (fx->window->search_panel);
 }
 
 static guint n_searches_before;
@@ -252,7 +252,7 @@ static guint n_searches_before;
 static gboolean
 searched_again (Fixture *fx)
 {
-  return fx->window->searching == NULL && fx->window->n_searches > n_searches_before;
+  return !agviz_search_panel_is_searching (fx->window->search_panel) && agviz_search_panel_get_n_searches (fx->window->search_panel) > n_searches_before;
 }
 
 /* Types @query into the search entry and waits for its results (after the entry's delay and the
@@ -261,10 +261,10 @@ static guint
 search (Fixture    *fx,
         const char *query)
 {
-  n_searches_before = fx->window->n_searches;
-  gtk_editable_set_text (GTK_EDITABLE (fx->window->search_entry), query);
+  n_searches_before = agviz_search_panel_get_n_searches (fx->window->search_panel);
+  gtk_editable_set_text (agviz_search_panel_get_entry (fx->window->search_panel), query);
   g_assert_true (wait_for (searched_again, fx));
-  return fx->window->n_search_results;
+  return agviz_search_panel_get_n_results (fx->window->search_panel);
 }
 
 static void
@@ -277,17 +277,17 @@ test_search (Fixture       *fx,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.search", NULL));
   g_assert_true (gtk_search_bar_get_search_mode (fx->window->search_bar));
   g_assert_cmpuint (search (fx, "readvariableop"), >=, 1);
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fx->window->search_status)));
+  g_assert_false ((agviz_search_panel_get_status (fx->window->search_panel) != NULL));
   g_assert_cmpuint (search (fx, "demo.py:19"), >=, 1);
   g_assert_cmpuint (search (fx, "no-such-node-anywhere"), ==, 0);
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fx->window->search_status)));
+  g_assert_true ((agviz_search_panel_get_status (fx->window->search_panel) != NULL));
 
   /* A search replaced before it ends is dropped: only the last one's results are listed. */
-  _agviz_window_search (fx->window, "variable");
+  agviz_search_panel_search (fx->window->search_panel, "variable", FALSE);
   g_assert_cmpuint (search (fx, "demo.py:19"), ==, 1);
 
   /* Activating a result selects and centres it. */
-  g_signal_emit_by_name (fx->window->search_entry, "activate");
+  g_signal_emit_by_name (agviz_search_panel_get_entry (fx->window->search_panel), "activate");
   g_assert_nonnull (agviz_graph_view_get_selected (fx->window->graph_view));
   g_assert_cmpstr (agviz_graph_view_get_selected (fx->window->graph_view)->op_type, ==, "Placeholder");
 }
@@ -346,17 +346,17 @@ test_search_big_trace (void)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx.window), "win.search", NULL));
   g_assert_cmpuint (search (&fx, "block_321/layer_7/relu"), ==, 1);
-  g_assert_false (fx.window->search_truncated);
+  g_assert_false (agviz_search_panel_get_truncated (fx.window->search_panel));
   /* 4000 Relus: the list stops at its limit and says so. */
   g_assert_cmpuint (search (&fx, "Relu"), ==, 200);
-  g_assert_true (fx.window->search_truncated);
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fx.window->search_status)));
+  g_assert_true (agviz_search_panel_get_truncated (fx.window->search_panel));
+  g_assert_true ((agviz_search_panel_get_status (fx.window->search_panel) != NULL));
   /* Scopes by name, too. */
   g_assert_cmpuint (search (&fx, "block_399"), ==, 1);
 
   /* Enter on the entry selects the first result, reading the scopes on its path. */
   g_assert_cmpuint (search (&fx, "block_321/layer_7/relu"), ==, 1);
-  g_signal_emit_by_name (fx.window->search_entry, "activate");
+  g_signal_emit_by_name (agviz_search_panel_get_entry (fx.window->search_panel), "activate");
   selected = agviz_graph_view_get_selected (fx.window->graph_view);
   g_assert_nonnull (selected);
   {
@@ -525,14 +525,14 @@ test_source_line_selects_nodes (Fixture       *fx,
   agviz_graph_view_select (fx->window->graph_view, NULL, FALSE);
   _agviz_window_select_source_line (fx->window, 19);
   g_assert_true (wait_for (searched, fx));
-  g_assert_cmpuint (fx->window->n_search_results, >=, 1);
+  g_assert_cmpuint (agviz_search_panel_get_n_results (fx->window->search_panel), >=, 1);
   selected = agviz_graph_view_get_selected (fx->window->graph_view);
   g_assert_nonnull (selected);
   g_assert_cmpstr (selected->op_type, ==, "Placeholder");
   g_assert_true (gtk_search_bar_get_search_mode (fx->window->search_bar));
   _agviz_window_select_source_line (fx->window, 1);   /* a comment line */
   g_assert_true (wait_for (searched, fx));
-  g_assert_cmpuint (fx->window->n_search_results, ==, 0);
+  g_assert_cmpuint (agviz_search_panel_get_n_results (fx->window->search_panel), ==, 0);
 }
 
 static gboolean
