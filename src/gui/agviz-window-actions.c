@@ -137,20 +137,24 @@ expand_action (GtkWidget  *widget,
 }
 
 gboolean
-_agviz_window_export (AgvizWindow  *self,
-                      GFile        *file,
-                      GError      **error)
+agviz_window_export (AgvizWindow  *self,
+                     GFile        *file,
+                     GError      **error)
 {
-  AgvizLayout *layout = agviz_graph_view_get_layout (self->graph_view);
-  AgvizDrawingOptions options = {
-    .color_by = AGVIZ_COLOR_BY_OP,
-    .focus = agviz_graph_view_get_selected (self->graph_view),
-  };
+  AgvizLayout *layout;
+  AgvizDrawingOptions options = { .color_by = AGVIZ_COLOR_BY_OP };
   AgvizDrawingFormat format = AGVIZ_DRAWING_FORMAT_SVG;
-  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *path = NULL;
   FILE *out;
   gboolean ok;
 
+  g_return_val_if_fail (AGVIZ_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  layout = agviz_graph_view_get_layout (self->graph_view);
+  options.focus = agviz_graph_view_get_selected (self->graph_view);
+  path = g_file_get_path (file);
   if (layout == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("There is no graph to export"));
@@ -195,7 +199,7 @@ export_response (GtkNativeDialog *dialog,
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autoptr(GError) error = NULL;
 
-      if (!_agviz_window_export (self, file, &error))
+      if (!agviz_window_export (self, file, &error))
         {
           /* Translators: %s says why the file could not be written */
           g_autofree char *text = g_strdup_printf (_("Could not export the view: %s"), error->message);

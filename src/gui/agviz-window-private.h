@@ -1,5 +1,5 @@
-/* agviz-window-private.h: the window's state, shared by agviz-window.c (layout, sidebar,
- * panels) and agviz-window-actions.c (actions); the GUI tests read it too. */
+/* agviz-window-private.h: the window's state, shared by agviz-window.c (layout, panels) and
+ * agviz-window-actions.c (actions).  Tests go through agviz-window.h and the panels' headers. */
 #pragma once
 
 #include <gtksourceview/gtksource.h>
@@ -30,9 +30,7 @@ struct _AgvizWindow
   guint                 refresh_source; /* debounce timeout of a pending refresh */
   GCancellable         *refreshing;    /* set while a refresh loads */
   gboolean              refresh_again; /* the file changed during that load */
-  guint                 n_refreshes;   /* finished refreshes, for tests */
   GCancellable         *rechecking;    /* set while diagnostics are made again for new sources */
-  guint                 n_rechecks;    /* finished rechecks, for tests */
 
   /* template children */
   GtkLabel             *title_label;
@@ -75,10 +73,6 @@ void     _agviz_window_class_add_actions (AgvizWindowClass *klass);
 void     _agviz_window_show_toast        (AgvizWindow      *self,
                                           const char       *message);
 void     _agviz_window_update_actions    (AgvizWindow      *self);
-/* Writes the current view to @file as SVG, PNG or PDF (by its extension). */
-gboolean _agviz_window_export            (AgvizWindow      *self,
-                                          GFile            *file,
-                                          GError          **error);
 /* Shows @recorded_path in the source view with @line highlighted and scrolled to. */
 void     _agviz_window_show_source       (AgvizWindow      *self,
                                           const char       *recorded_path,
@@ -98,10 +92,6 @@ void     _agviz_window_show_comparison   (AgvizWindow      *self,
  * @folder matches: then nothing is mapped. */
 gboolean _agviz_window_locate_sources    (AgvizWindow      *self,
                                           const char       *folder);
-/* Searches for the nodes created on @line of the file in the source view and selects the first
- * when the search ends. */
-void     _agviz_window_select_source_line (AgvizWindow     *self,
-                                          int               line);
 /* Where the example trace file is: the build tree's when running uninstalled. */
 char    *_agviz_window_find_example      (void);
 

@@ -24,6 +24,14 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  REFRESHED,
+  RECHECKED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 /* The names the win.color-by action and `agviz render --color-by` share. */
 static const char * const color_by_names[] = { "op", "device", "time", "trace", "none" };
 
@@ -496,7 +504,7 @@ _agviz_window_show_comparison (AgvizWindow     *self,
 /* ---- clicking a source line ----------------------------------------------------------------- */
 
 void
-_agviz_window_select_source_line (AgvizWindow *self,
+agviz_window_select_source_line (AgvizWindow *self,
                                   int          line)
 {
   g_autofree char *query = NULL;
@@ -524,7 +532,7 @@ on_source_clicked (GtkGestureClick *gesture,
     return;
   gtk_text_view_window_to_buffer_coords (view, GTK_TEXT_WINDOW_WIDGET, (int) x, (int) y, &buffer_x, &buffer_y);
   gtk_text_view_get_line_at_y (view, &iter, buffer_y, NULL);
-  _agviz_window_select_source_line (self, gtk_text_iter_get_line (&iter) + 1);
+  agviz_window_select_source_line (self, gtk_text_iter_get_line (&iter) + 1);
 }
 
 /* ---- live refresh: a file a recorder is still writing ---------------------------------------- */
@@ -574,7 +582,7 @@ on_document_refreshed (GObject      *source,
       agviz_session_refresh_document (self->session, document);
       update_problems_title (self);
       populate_executions (self);
-      self->n_refreshes++;
+      g_signal_emit (self, signals[REFRESHED], 0);
     }
   else if (error != NULL)
     g_debug ("refresh: %s", error->message);
@@ -697,7 +705,7 @@ on_rechecked (GObject      *source,
       agviz_problems_list_reload (self->problems);
       update_problems_title (self);
     }
-  self->n_rechecks++;
+  g_signal_emit (self, signals[RECHECKED], 0);
 }
 
 /* Every place that shows source text reads it again, through the source map as it is now. */
@@ -855,6 +863,24 @@ agviz_window_get_document (AgvizWindow *self)
 {
   g_return_val_if_fail (AGVIZ_IS_WINDOW (self), NULL);
   return agviz_session_get_document (self->session);
+}
+
+gboolean
+agviz_window_is_loading (AgvizWindow *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_WINDOW (self), FALSE);
+  return self->loading != NULL;
+}
+
+const char *
+agviz_window_get_source_path (AgvizWindow *self,
+                              int         *line)
+{
+  g_return_val_if_fail (AGVIZ_IS_WINDOW (self), NULL);
+
+  if (line != NULL)
+    *line = self->source_path != NULL ? self->source_line : 0;
+  return self->source_path;
 }
 
 AgvizSession *
@@ -1040,6 +1066,13 @@ agviz_window_class_init (AgvizWindowClass *klass)
     g_param_spec_boolean ("trace-inputs", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* A live refresh showed a newer reading of the file (the file grew while it was shown). */
+  signals[REFRESHED] = g_signal_new ("refreshed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* The findings were made again through newly located source folders, and are listed. */
+  signals[RECHECKED] = g_signal_new ("rechecked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   window_class->close_request = agviz_window_close_request;
 
   g_type_ensure (AGVIZ_TYPE_GRAPH_VIEW);
