@@ -1,4 +1,5 @@
-/* agviz-application.c: the application: windows per file, app actions, accelerators, CSS */
+/* agviz-application.c: the application: windows per file, app actions, accelerators, the About
+ * window (libadwaita follows the desktop's dark/light preference and loads ui/style.css) */
 #define G_LOG_DOMAIN "agviz-application"
 
 #include "config.h"
@@ -7,17 +8,17 @@
 #include <gtksourceview/gtksource.h>
 
 #include "agviz-application.h"
-#include "agviz-color-scheme.h"
 #include "agviz-window.h"
+
+/* The homepage the AppStream metainfo names (data/org.agviz.Agviz.metainfo.xml.in). */
+#define AGVIZ_WEBSITE "https://example.org/agviz"
 
 struct _AgvizApplication
 {
-  GtkApplication    parent_instance;
-
-  AgvizColorScheme *color_scheme;
+  AdwApplication parent_instance;
 };
 
-G_DEFINE_FINAL_TYPE (AgvizApplication, agviz_application, GTK_TYPE_APPLICATION)
+G_DEFINE_FINAL_TYPE (AgvizApplication, agviz_application, ADW_TYPE_APPLICATION)
 
 /**
  * agviz_application_bind_textdomain:
@@ -80,18 +81,21 @@ about_action (GSimpleAction *action,
               gpointer       user_data)
 {
   GtkApplication *application = user_data;
-  const char *authors[] = { _("The agviz authors"), NULL };
+  GtkWidget *about = adw_about_window_new ();
 
-  gtk_show_about_dialog (gtk_application_get_active_window (application),
-                         "program-name", "agviz",
-                         "logo-icon-name", APPLICATION_ID,
-                         "version", PACKAGE_VERSION,
-                         "comments", _("A debugger and visualizer for staged TensorFlow graphs"),
-                         "license-type", GTK_LICENSE_GPL_3_0,
-                         "authors", authors,
-                         /* Translators: put your names here, one per line */
-                         "translator-credits", _("translator-credits"),
-                         NULL);
+  gtk_window_set_transient_for (GTK_WINDOW (about), gtk_application_get_active_window (application));
+  g_object_set (about,
+                "application-name", "agviz",
+                "application-icon", APPLICATION_ID,
+                "version", PACKAGE_VERSION,
+                "comments", _("A debugger and visualizer for staged TensorFlow graphs"),
+                "developer-name", _("The agviz authors"),
+                "license-type", GTK_LICENSE_GPL_3_0,
+                "website", AGVIZ_WEBSITE,
+                /* Translators: put your names here, one per line */
+                "translator-credits", _("translator-credits"),
+                NULL);
+  gtk_window_present (GTK_WINDOW (about));
 }
 
 static void
@@ -130,8 +134,8 @@ agviz_application_startup (GApplication *application)
     { "win.focus-executions", { "<Control>t", NULL } },
     { "win.show-inspector", { "<Control>i", NULL } },
   };
-  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
 
+  /* AdwApplication's startup also loads style.css from the resource base path. */
   G_APPLICATION_CLASS (agviz_application_parent_class)->startup (application);
 
   gtk_source_init ();
@@ -140,12 +144,7 @@ agviz_application_startup (GApplication *application)
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (application), accels[i].action,
                                            accels[i].accels);
-
-  gtk_css_provider_load_from_resource (css, "/org/agviz/Agviz/style.css");
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   gtk_window_set_default_icon_name (APPLICATION_ID);
-  AGVIZ_APPLICATION (application)->color_scheme = agviz_color_scheme_new (gtk_settings_get_default ());
 }
 
 static void
@@ -179,7 +178,6 @@ agviz_application_open (GApplication  *application,
 static void
 agviz_application_shutdown (GApplication *application)
 {
-  g_clear_object (&AGVIZ_APPLICATION (application)->color_scheme);
   G_APPLICATION_CLASS (agviz_application_parent_class)->shutdown (application);
   gtk_source_finalize ();
 }

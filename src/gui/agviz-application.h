@@ -1,12 +1,12 @@
 /* agviz-application.h: the agviz desktop application (org.agviz.Agviz) */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 G_BEGIN_DECLS
 
 #define AGVIZ_TYPE_APPLICATION (agviz_application_get_type ())
-G_DECLARE_FINAL_TYPE (AgvizApplication, agviz_application, AGVIZ, APPLICATION, GtkApplication)
+G_DECLARE_FINAL_TYPE (AgvizApplication, agviz_application, AGVIZ, APPLICATION, AdwApplication)
 
 AgvizApplication *agviz_application_new (void);
 void              agviz_application_bind_textdomain (void);

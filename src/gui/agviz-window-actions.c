@@ -103,7 +103,7 @@ search_action (GtkWidget  *widget,
   AgvizWindow *self = AGVIZ_WINDOW (widget);
 
   gtk_search_bar_set_search_mode (self->search_bar, TRUE);
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  gtk_widget_grab_focus (GTK_WIDGET (agviz_search_panel_get_entry (self->search_panel)));
 }
 
 static void
@@ -137,20 +137,24 @@ expand_action (GtkWidget  *widget,
 }
 
 gboolean
-_agviz_window_export (AgvizWindow  *self,
-                      GFile        *file,
-                      GError      **error)
+agviz_window_export (AgvizWindow  *self,
+                     GFile        *file,
+                     GError      **error)
 {
-  AgvizLayout *layout = agviz_graph_view_get_layout (self->graph_view);
-  AgvizDrawingOptions options = {
-    .color_by = AGVIZ_COLOR_BY_OP,
-    .focus = agviz_graph_view_get_selected (self->graph_view),
-  };
+  AgvizLayout *layout;
+  AgvizDrawingOptions options = { .color_by = AGVIZ_COLOR_BY_OP };
   AgvizDrawingFormat format = AGVIZ_DRAWING_FORMAT_SVG;
-  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *path = NULL;
   FILE *out;
   gboolean ok;
 
+  g_return_val_if_fail (AGVIZ_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  layout = agviz_graph_view_get_layout (self->graph_view);
+  options.focus = agviz_graph_view_get_selected (self->graph_view);
+  path = g_file_get_path (file);
   if (layout == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("There is no graph to export"));
@@ -195,14 +199,12 @@ export_response (GtkNativeDialog *dialog,
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autoptr(GError) error = NULL;
 
-      if (!_agviz_window_export (self, file, &error))
+      if (!agviz_window_export (self, file, &error))
         {
-          GtkWidget *message = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                                       GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE,
-                                                       _("Could not export the view"));
-          gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (message), "%s", error->message);
-          g_signal_connect (message, "response", G_CALLBACK (gtk_window_destroy), NULL);
-          gtk_window_present (GTK_WINDOW (message));
+          /* Translators: %s says why the file could not be written */
+          g_autofree char *text = g_strdup_printf (_("Could not export the view: %s"), error->message);
+
+          _agviz_window_show_toast (self, text);
         }
     }
   gtk_native_dialog_destroy (dialog);
@@ -273,7 +275,7 @@ locate_chosen_folder (AgvizWindow *self,
 static GFile *
 source_folder_to_start_in (AgvizWindow *self)
 {
-  return self->document != NULL ? g_file_get_parent (agviz_document_get_file (self->document))
+  return agviz_session_get_document (self->session) != NULL ? g_file_get_parent (agviz_document_get_file (agviz_session_get_document (self->session)))
                                  : NULL;
 }
 
@@ -373,8 +375,8 @@ _agviz_window_update_actions (AgvizWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-fit", has_graph);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.color-by", has_graph);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.trace-inputs", has_graph);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.choose-source-folder", self->document != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.locate-sources", self->document != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.choose-source-folder", agviz_session_get_document (self->session) != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.locate-sources", agviz_session_get_document (self->session) != NULL);
 }
 
 void

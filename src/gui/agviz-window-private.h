@@ -1,51 +1,44 @@
-/* agviz-window-private.h: the window's state, shared by agviz-window.c (layout, sidebar,
- * panels) and agviz-window-actions.c (actions); the GUI tests read it too. */
+/* agviz-window-private.h: the window's state, shared by agviz-window.c (layout, panels) and
+ * agviz-window-actions.c (actions).  Tests go through agviz-window.h and the panels' headers. */
 #pragma once
 
 #include <gtksourceview/gtksource.h>
 
+#include "agviz-comparison.h"
 #include "agviz-graph-view.h"
 #include "agviz-inspector.h"
 #include "agviz-minimap.h"
+#include "agviz-problems-list.h"
+#include "agviz-search-panel.h"
+#include "agviz-session.h"
 #include "agviz-timeline.h"
+#include "agviz-trace-list.h"
 #include "agviz-window.h"
 
 G_BEGIN_DECLS
 
 struct _AgvizWindow
 {
-  GtkApplicationWindow  parent_instance;
+  AdwApplicationWindow  parent_instance;
 
   GSettings            *settings;      /* NULL when the schema is not installed */
   AgvizColorBy          color_by;      /* the color-by property, bound to the graph view's */
   gboolean              trace_inputs;  /* the trace-inputs property, bound likewise */
-  AgvizDocument        *document;
-  AgvizScene           *scene;
+  AgvizSession         *session;       /* the document, trace, selection the panels share */
   GCancellable         *loading;       /* set while a file loads */
-  gint64                trace_id;      /* shown in the canvas, 0 none */
   char                 *source_path;   /* recorded path of the file in the source view */
   int                   source_line;   /* highlighted line, 0 none */
-  GCancellable         *searching;     /* set while a search runs in its worker thread */
-  char                 *search_query;  /* what the last search started looked for */
-  gboolean              search_select_first; /* select the first result when it comes */
-  guint                 n_search_results; /* listed by the last search */
-  gboolean              search_truncated; /* ... which stopped at its limit */
-  guint                 n_searches;    /* finished searches, for tests */
-  gboolean              selecting;     /* guards re-entrant selection between panels */
   GPtrArray            *monitors;      /* GFileMonitor on the trace file and its -wal */
   guint                 refresh_source; /* debounce timeout of a pending refresh */
   GCancellable         *refreshing;    /* set while a refresh loads */
   gboolean              refresh_again; /* the file changed during that load */
-  guint                 n_refreshes;   /* finished refreshes, for tests */
-  gint64                comparison_trace_id; /* trace k shown in the comparison, 0 none */
-  AgvizDiagnostic      *comparison_diagnostic; /* the finding it was opened from, or NULL */
   GCancellable         *rechecking;    /* set while diagnostics are made again for new sources */
-  guint                 n_rechecks;    /* finished rechecks, for tests */
 
   /* template children */
   GtkLabel             *title_label;
   GtkLabel             *subtitle_label;
   GtkStack             *main_stack;
+  AdwToastOverlay      *toast_overlay;
   GtkLabel             *start_error_label;
   GtkSpinner           *loading_spinner;
   GtkLabel             *loading_label;
@@ -54,21 +47,17 @@ struct _AgvizWindow
   GtkPaned             *source_paned;
   GtkStack             *sidebar_stack;
   GtkStackPage         *diagnostics_page;
-  GtkListBox           *trace_list;
-  GtkListView          *diagnostics_list;
+  AgvizTraceList       *trace_list;
+  AgvizProblemsList    *problems;
   GtkSearchBar         *search_bar;
-  GtkSearchEntry       *search_entry;
-  GtkWidget            *search_results_scroller;
-  GtkListBox           *search_results;
-  GtkLabel             *search_status;
+  AgvizSearchPanel     *search_panel;
   GtkToggleButton      *search_button;
   AgvizGraphView       *graph_view;
   AgvizMinimap         *minimap;
   GtkButton            *zoom_label_button;
   GtkStack             *inspector_stack;
   AgvizInspector       *inspector;
-  GtkLabel             *comparison_summary;
-  GtkGrid              *comparison_grid;
+  AgvizComparison      *comparison;
   GtkWidget            *executions_panel;
   GtkLabel             *executions_label;
   AgvizTimeline        *timeline;
@@ -82,25 +71,22 @@ struct _AgvizWindow
 };
 
 void     _agviz_window_class_add_actions (AgvizWindowClass *klass);
+/* Says @message in a toast over the window: for errors that need no action and need not stay. */
+void     _agviz_window_show_toast        (AgvizWindow      *self,
+                                          const char       *message);
 void     _agviz_window_update_actions    (AgvizWindow      *self);
-/* Writes the current view to @file as SVG, PNG or PDF (by its extension). */
-gboolean _agviz_window_export            (AgvizWindow      *self,
-                                          GFile            *file,
-                                          GError          **error);
 /* Shows @recorded_path in the source view with @line highlighted and scrolled to. */
 void     _agviz_window_show_source       (AgvizWindow      *self,
                                           const char       *recorded_path,
                                           int               line);
-/* Starts the node search for @query over the shown trace (agviz-search.h) in a worker thread,
- * cancelling the one running; the results are listed when it ends (searching is NULL then). */
-void     _agviz_window_search            (AgvizWindow      *self,
-                                          const char       *query);
 /* Selects the diagnostic at @position in the diagnostics list. */
 void     _agviz_window_select_diagnostic (AgvizWindow      *self,
                                           guint             position);
-/* Shows trace @trace_id next to the first trace of its function in the comparison view. */
+/* Shows trace @trace_id next to the first trace of its function in the comparison view, with
+ * what @diagnostic (nullable), the finding it is opened from, knows. */
 void     _agviz_window_show_comparison   (AgvizWindow      *self,
-                                          gint64            trace_id);
+                                          gint64            trace_id,
+                                          AgvizDiagnostic  *diagnostic);
 /* Maps the source folders of the file in the source view to @folder, a folder on this machine
  * that holds a copy of its tree (agviz_source_map_find_root()), keeps the mapping for this trace
  * file and shows the sources again everywhere; behind win.locate-sources, which the Locate
@@ -108,10 +94,6 @@ void     _agviz_window_show_comparison   (AgvizWindow      *self,
  * @folder matches: then nothing is mapped. */
 gboolean _agviz_window_locate_sources    (AgvizWindow      *self,
                                           const char       *folder);
-/* Searches for the nodes created on @line of the file in the source view and selects the first
- * when the search ends. */
-void     _agviz_window_select_source_line (AgvizWindow     *self,
-                                          int               line);
 /* Where the example trace file is: the build tree's when running uninstalled. */
 char    *_agviz_window_find_example      (void);
 

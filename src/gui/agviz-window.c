@@ -12,9 +12,8 @@
 #include "agviz-window-private.h"
 
 #define DEFINING_LINE_CATEGORY "agviz-defining-line"
-#define MAX_SEARCH_RESULTS 200
 
-G_DEFINE_FINAL_TYPE (AgvizWindow, agviz_window, GTK_TYPE_APPLICATION_WINDOW)
+G_DEFINE_FINAL_TYPE (AgvizWindow, agviz_window, ADW_TYPE_APPLICATION_WINDOW)
 
 enum {
   PROP_0,
@@ -24,6 +23,14 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  REFRESHED,
+  RECHECKED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static void show_item_source (AgvizWindow *self, const AgvizSceneItem *item);
 static void update_executions_label (AgvizWindow *self);
@@ -38,6 +45,17 @@ set_subtitle (AgvizWindow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), subtitle != NULL);
 }
 
+void
+_agviz_window_show_toast (AgvizWindow *self,
+                          const char  *message)
+{
+  g_autofree char *text = agviz_label_text (message, AGVIZ_LABEL_TEXT_MAX_CHARS);
+  /* A toast's title is Pango markup; an error names files and nodes, which may hold "<&". */
+  g_autofree char *title = g_markup_escape_text (text, -1);
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+}
+
 static void
 show_start_error (AgvizWindow  *self,
                   const GError *error)
@@ -49,185 +67,15 @@ show_start_error (AgvizWindow  *self,
 
 /* ---- sidebar: functions and their traces -------------------------------------------------- */
 
-static GtkWidget *
-make_badge (const char *text,
-            const char *css_class,
-            const char *tooltip)
-{
-  GtkWidget *badge = gtk_label_new (text);
-
-  gtk_widget_add_css_class (badge, "badge");
-  gtk_widget_add_css_class (badge, css_class);
-  gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (badge, tooltip);
-  return badge;
-}
-
-static GtkWidget *
-make_function_header (AgvizFunction *function)
-{
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *name = agviz_label_new_for_text (function->name);
-
-  gtk_list_box_row_set_selectable (GTK_LIST_BOX_ROW (row), FALSE);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  gtk_widget_add_css_class (row, "function-header");
-  gtk_label_set_xalign (GTK_LABEL (name), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (name, "heading");
-  gtk_box_append (GTK_BOX (box), name);
-  if (function->file != NULL)
-    {
-      g_autofree char *base = g_path_get_basename (function->file);
-      g_autofree char *where = g_strdup_printf ("%s:%d", base, function->line);
-      g_autofree char *tooltip = agviz_label_text (function->file, AGVIZ_LABEL_TEXT_MAX_CHARS);
-      GtkWidget *location = agviz_label_new_for_text (where);
-
-      gtk_label_set_xalign (GTK_LABEL (location), 0);
-      gtk_widget_add_css_class (location, "dim-label");
-      gtk_widget_add_css_class (location, "caption");
-      gtk_widget_set_tooltip_text (location, tooltip);
-      gtk_box_append (GTK_BOX (box), location);
-    }
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  return row;
-}
-
-static GtkWidget *
-make_trace_row (AgvizWindow   *self,
-                AgvizTrace    *trace)
-{
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  g_autofree char *title = g_strdup_printf (_("Trace %d"), trace->ordinal);
-  g_autoptr(GString) details = g_string_new (NULL);
-  GtkWidget *title_label = gtk_label_new (title);
-  GtkWidget *details_label;
-  int worst = -1;
-  guint n_diagnostics = agviz_document_count_diagnostics (self->document, trace->id, &worst);
-
-  /* "%lld" rather than G_GINT64_FORMAT: xgettext cannot see through the macro. */
-  g_string_append_printf (details, g_dngettext (GETTEXT_PACKAGE, "%lld node", "%lld nodes",
-                                                trace->node_count),
-                          (long long) trace->node_count);
-  if (trace->execution_count > 0)
-    {
-      g_string_append (details, " · ");
-      g_string_append_printf (details, g_dngettext (GETTEXT_PACKAGE, "%lld call", "%lld calls",
-                                                    trace->execution_count),
-                              (long long) trace->execution_count);
-    }
-  if (trace->wall_ns > 0)
-    {
-      g_autofree char *traced = agviz_format_duration (trace->wall_ns, AGVIZ_DURATION_DISPLAY);
-      g_string_append (details, " · ");
-      /* Translators: %s is how long tracing took, "3.1 ms" */
-      g_string_append_printf (details, _("traced in %s"), traced);
-    }
-
-  gtk_label_set_xalign (GTK_LABEL (title_label), 0);
-  details_label = gtk_label_new (details->str);
-  gtk_label_set_xalign (GTK_LABEL (details_label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (details_label), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (details_label, "dim-label");
-  gtk_widget_add_css_class (details_label, "caption");
-  gtk_box_append (GTK_BOX (text), title_label);
-  gtk_box_append (GTK_BOX (text), details_label);
-  if (trace->signature != NULL && trace->signature[0] != '\0')
-    {
-      GtkWidget *signature = agviz_label_new_for_text (trace->signature);
-
-      gtk_label_set_xalign (GTK_LABEL (signature), 0);
-      gtk_label_set_ellipsize (GTK_LABEL (signature), PANGO_ELLIPSIZE_END);
-      gtk_widget_add_css_class (signature, "dim-label");
-      gtk_widget_add_css_class (signature, "caption");
-      gtk_widget_add_css_class (signature, "monospace");
-      gtk_box_append (GTK_BOX (text), signature);
-    }
-  gtk_widget_set_hexpand (text, TRUE);
-  gtk_box_append (GTK_BOX (box), text);
-
-  /* Translators: badges of a trace in the sidebar, its status */
-  if (trace->status == AGVIZ_TRACE_STATUS_FAILED)
-    gtk_box_append (GTK_BOX (box), make_badge (_("failed"), "error",
-                                               _("Tracing raised an error")));
-  else if (trace->status == AGVIZ_TRACE_STATUS_RECORDING)
-    gtk_box_append (GTK_BOX (box), make_badge (_("recording"), "note",
-                                               _("The end of this trace was not recorded")));
-  if (n_diagnostics > 0)
-    {
-      g_autofree char *count = g_strdup_printf ("%u", n_diagnostics);
-      g_autofree char *tooltip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u problem found",
-                                                               "%u problems found", n_diagnostics),
-                                                  n_diagnostics);
-      const char *css = worst == AGVIZ_DIAGNOSTIC_SEVERITY_ERROR ? "error"
-                        : worst == AGVIZ_DIAGNOSTIC_SEVERITY_WARNING ? "warning" : "note";
-
-      gtk_box_append (GTK_BOX (box), make_badge (count, css, tooltip));
-    }
-
-  gtk_widget_set_margin_start (box, 8);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  g_object_set_data_full (G_OBJECT (row), "agviz-trace-id", g_memdup2 (&trace->id, sizeof trace->id),
-                          g_free);
-  return row;
-}
-
-static gint64
-row_trace_id (GtkListBoxRow *row)
-{
-  gint64 *id = row != NULL ? g_object_get_data (G_OBJECT (row), "agviz-trace-id") : NULL;
-
-  return id != NULL ? *id : 0;
-}
-
 static void
-populate_sidebar (AgvizWindow *self)
-{
-  GPtrArray *functions = agviz_document_get_functions (self->document);
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->trace_list))) != NULL)
-    gtk_list_box_remove (self->trace_list, child);
-
-  for (guint f = 0; f < functions->len; f++)
-    {
-      AgvizFunction *function = g_ptr_array_index (functions, f);
-
-      gtk_list_box_append (self->trace_list, make_function_header (function));
-      for (guint t = 0; t < function->traces->len; t++)
-        gtk_list_box_append (self->trace_list,
-                             make_trace_row (self, g_ptr_array_index (function->traces, t)));
-    }
-}
-
-static void
-select_trace_row (AgvizWindow *self,
-                  gint64       trace_id)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->trace_list));
-       child != NULL; child = gtk_widget_get_next_sibling (child))
-    if (row_trace_id (GTK_LIST_BOX_ROW (child)) == trace_id)
-      {
-        gtk_list_box_select_row (self->trace_list, GTK_LIST_BOX_ROW (child));
-        return;
-      }
-}
-
-static void
-on_trace_row_selected (GtkListBox    *list,
-                       GtkListBoxRow *row,
-                       AgvizWindow   *self)
+on_trace_selected (AgvizTraceList *list,
+                   gint64          trace_id,
+                   AgvizWindow    *self)
 {
   g_autoptr(GError) error = NULL;
-  gint64 trace_id = row_trace_id (row);
 
-  if (trace_id == 0 || trace_id == self->trace_id)
-    return;
   if (!agviz_window_show_trace (self, trace_id, &error))
-    set_subtitle (self, error->message);
+    _agviz_window_show_toast (self, error->message);
 }
 
 gboolean
@@ -235,32 +83,21 @@ agviz_window_show_trace (AgvizWindow  *self,
                          gint64        trace_id,
                          GError      **error)
 {
-  g_autoptr(AgvizScene) scene = NULL;
+  AgvizDocument *document;
   AgvizFunction *function = NULL;
   AgvizTrace *trace;
   g_autofree char *subtitle = NULL;
 
   g_return_val_if_fail (AGVIZ_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (self->document != NULL, FALSE);
+  g_return_val_if_fail (agviz_session_get_document (self->session) != NULL, FALSE);
 
-  trace = agviz_document_find_trace (self->document, trace_id, &function);
-  if (trace == NULL)
-    {
-      g_set_error (error, AGVIZ_STORE_ERROR, AGVIZ_STORE_ERROR_NOT_FOUND,
-                   _("No trace %lld in this file"), (long long) trace_id);
-      return FALSE;
-    }
-
-  scene = agviz_scene_new (agviz_document_get_store (self->document), trace_id, NULL, error);
-  if (scene == NULL)
+  /* The sidebar, the timeline and the executions heading follow the session's trace-id. */
+  if (!agviz_session_show_trace (self->session, trace_id, error))
     return FALSE;
-  self->trace_id = trace_id;
-  g_set_object (&self->scene, scene);
-  select_trace_row (self, trace_id);
-  agviz_timeline_set_selected (self->timeline, trace_id);
-  update_executions_label (self);
-  agviz_graph_view_set_op_timings (self->graph_view, agviz_document_get_op_timings (self->document));
-  if (!agviz_graph_view_set_scene (self->graph_view, scene, error))
+  document = agviz_session_get_document (self->session);
+  trace = agviz_document_find_trace (document, trace_id, &function);
+  agviz_graph_view_set_op_timings (self->graph_view, agviz_document_get_op_timings (document));
+  if (!agviz_graph_view_set_scene (self->graph_view, agviz_session_get_scene (self->session), error))
     return FALSE;
   gtk_widget_set_visible (GTK_WIDGET (self->minimap), TRUE);
 
@@ -269,7 +106,7 @@ agviz_window_show_trace (AgvizWindow  *self,
   set_subtitle (self, subtitle);
   _agviz_window_update_actions (self);
   if (gtk_search_bar_get_search_mode (self->search_bar))
-    _agviz_window_search (self, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+    agviz_search_panel_refresh (self->search_panel);
   return TRUE;
 }
 
@@ -278,7 +115,8 @@ agviz_window_show_trace (AgvizWindow  *self,
 static void
 update_executions_label (AgvizWindow *self)
 {
-  GPtrArray *executions = agviz_document_get_executions (self->document);
+  GPtrArray *executions = agviz_document_get_executions (agviz_session_get_document (self->session));
+  gint64 trace_id = agviz_session_get_trace_id (self->session);
   g_autoptr(GString) text = g_string_new (NULL);
   gint64 total = 0, trace_total = 0;
   guint trace_calls = 0;
@@ -288,7 +126,7 @@ update_executions_label (AgvizWindow *self)
       AgvizExecution *execution = g_ptr_array_index (executions, i);
 
       total += MAX (execution->duration_ns, 0);
-      if (execution->trace_id == self->trace_id)
+      if (execution->trace_id == trace_id)
         {
           trace_calls++;
           trace_total += MAX (execution->duration_ns, 0);
@@ -300,7 +138,7 @@ update_executions_label (AgvizWindow *self)
     g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u call · %s", "%u calls · %s",
                                                executions->len), executions->len, time);
   }
-  if (self->trace_id != 0)
+  if (trace_id != 0)
     {
       g_autofree char *time = agviz_format_duration (trace_total, AGVIZ_DURATION_DISPLAY);
       g_string_append (text, "  —  ");
@@ -322,8 +160,8 @@ update_executions_label (AgvizWindow *self)
 static void
 populate_executions (AgvizWindow *self)
 {
-  agviz_timeline_set_document (self->timeline, self->document);
-  agviz_timeline_set_selected (self->timeline, self->trace_id);
+  agviz_timeline_set_document (self->timeline, agviz_session_get_document (self->session));
+  agviz_timeline_set_selected (self->timeline, agviz_session_get_trace_id (self->session));
   gtk_widget_set_visible (self->executions_panel, agviz_timeline_get_n_marks (self->timeline) > 0);
   update_executions_label (self);
 }
@@ -335,20 +173,41 @@ on_timeline_trace_activated (AgvizTimeline *timeline,
 {
   g_autoptr(GError) error = NULL;
 
-  if (trace_id != self->trace_id && !agviz_window_show_trace (self, trace_id, &error))
-    set_subtitle (self, error->message);
+  if (trace_id != agviz_session_get_trace_id (self->session) &&
+      !agviz_window_show_trace (self, trace_id, &error))
+    _agviz_window_show_toast (self, error->message);
 }
 
 /* ---- graph selection, inspector, source view ---------------------------------------------- */
 
+/* The selection is made on the canvas, which alone says what is selected; a panel that wants
+ * a node shown asks the session (agviz_session_show_item()), and the canvas selects it here. */
 static void
 on_graph_selection_changed (AgvizGraphView *view,
                             AgvizWindow    *self)
 {
-  AgvizSceneItem *item = agviz_graph_view_get_selected (view);
+  /* The canvas outlives the session while the window is torn down. */
+  if (self->session != NULL)
+    agviz_session_set_selected_item (self->session, agviz_graph_view_get_selected (view));
+}
 
-  agviz_inspector_show_item (self->inspector, self->document, item);
-  if (item != NULL && !self->selecting)
+static void
+on_session_show_item (AgvizSession   *session,
+                      AgvizSceneItem *item,
+                      AgvizWindow    *self)
+{
+  agviz_graph_view_select (self->graph_view, item, TRUE);
+}
+
+static void
+on_selected_item_changed (AgvizSession *session,
+                          GParamSpec   *pspec,
+                          AgvizWindow  *self)
+{
+  AgvizSceneItem *item = agviz_session_get_selected_item (session);
+
+  agviz_inspector_show_item (self->inspector, agviz_session_get_document (session), item);
+  if (item != NULL)
     {
       show_item_source (self, item);
       gtk_stack_set_visible_child_name (self->inspector_stack, "inspector");
@@ -356,19 +215,31 @@ on_graph_selection_changed (AgvizGraphView *view,
 }
 
 static void
+on_trace_changed (AgvizSession *session,
+                  GParamSpec   *pspec,
+                  AgvizWindow  *self)
+{
+  gint64 trace_id = agviz_session_get_trace_id (session);
+
+  agviz_timeline_set_selected (self->timeline, trace_id);
+  update_executions_label (self);
+}
+
+static void
 on_inspector_node_activated (AgvizInspector *inspector,
                              gint64          node_id,
                              AgvizWindow    *self)
 {
-  g_autoptr(AgvizNode) node = agviz_store_get_node (agviz_document_get_store (self->document),
+  AgvizScene *scene = agviz_session_get_scene (self->session);
+  g_autoptr(AgvizNode) node = agviz_store_get_node (agviz_document_get_store (agviz_session_get_document (self->session)),
                                                     node_id, NULL);
   AgvizSceneItem *item;
 
-  if (node == NULL || self->scene == NULL)
+  if (node == NULL || scene == NULL)
     return;
-  item = agviz_scene_find_node (self->scene, node->name, NULL);
+  item = agviz_scene_find_node (scene, node->name, NULL);
   if (item != NULL)
-    agviz_graph_view_select (self->graph_view, item, TRUE);
+    agviz_session_show_item (self->session, item);
 }
 
 static void
@@ -390,7 +261,7 @@ show_item_source (AgvizWindow          *self,
 
   if (item->kind != AGVIZ_SCENE_ITEM_OP || item->stack_id == 0)
     return;
-  frames = agviz_source_map_get_stack (agviz_document_get_source_map (self->document),
+  frames = agviz_source_map_get_stack (agviz_document_get_source_map (agviz_session_get_document (self->session)),
                                        item->stack_id, NULL);
   if (frames == NULL)
     return;
@@ -428,7 +299,7 @@ show_missing_source (AgvizWindow       *self,
                      const char        *recorded_path,
                      AgvizSourceStatus  status)
 {
-  AgvizSourceMap *source_map = agviz_document_get_source_map (self->document);
+  AgvizSourceMap *source_map = agviz_document_get_source_map (agviz_session_get_document (self->session));
   g_autofree char *base = g_path_get_basename (recorded_path);
   g_autofree char *looked_at = agviz_source_map_remap_path (source_map, recorded_path);
   g_autofree char *title = NULL;
@@ -479,7 +350,7 @@ _agviz_window_show_source (AgvizWindow *self,
                            int          line)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->source_view));
-  AgvizSourceMap *source_map = agviz_document_get_source_map (self->document);
+  AgvizSourceMap *source_map = agviz_document_get_source_map (agviz_session_get_document (self->session));
   g_autoptr(GPtrArray) lines = NULL;
   g_autofree char *note = NULL;
   g_autofree char *label = NULL;
@@ -548,592 +419,99 @@ _agviz_window_show_source (AgvizWindow *self,
 
 /* ---- diagnostics -------------------------------------------------------------------------- */
 
-static void
-setup_diagnostic_row (GtkSignalListItemFactory *factory,
-                      GtkListItem              *list_item,
-                      gpointer                  user_data)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  GtkWidget *icon = gtk_image_new ();
-  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *message = gtk_label_new (NULL);
-  GtkWidget *code = gtk_label_new (NULL);
-  GtkWidget *where = gtk_label_new (NULL);
-
-  gtk_widget_set_valign (icon, GTK_ALIGN_START);
-  gtk_label_set_xalign (GTK_LABEL (message), 0);
-  gtk_label_set_wrap (GTK_LABEL (message), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (message), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_xalign (GTK_LABEL (where), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (where), PANGO_ELLIPSIZE_START);
-  gtk_widget_add_css_class (where, "dim-label");
-  gtk_widget_add_css_class (where, "caption");
-  gtk_label_set_xalign (GTK_LABEL (code), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (code), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (code, "monospace");
-  gtk_widget_add_css_class (code, "caption");
-  gtk_box_append (GTK_BOX (text), message);
-  gtk_box_append (GTK_BOX (text), code);
-  gtk_box_append (GTK_BOX (text), where);
-  gtk_widget_set_hexpand (text, TRUE);
-  gtk_box_append (GTK_BOX (box), icon);
-  gtk_box_append (GTK_BOX (box), text);
-  gtk_widget_set_margin_top (box, 4);
-  gtk_widget_set_margin_bottom (box, 4);
-  gtk_list_item_set_child (list_item, box);
-}
-
-static void
-bind_diagnostic_row (GtkSignalListItemFactory *factory,
-                     GtkListItem              *list_item,
-                     gpointer                  user_data)
-{
-  AgvizDiagnostic *diagnostic = gtk_list_item_get_item (list_item);
-  GtkWidget *box = gtk_list_item_get_child (list_item);
-  GtkWidget *icon = gtk_widget_get_first_child (box);
-  GtkWidget *text = gtk_widget_get_next_sibling (icon);
-  GtkWidget *message = gtk_widget_get_first_child (text);
-  GtkWidget *code = gtk_widget_get_next_sibling (message);
-  GtkWidget *where = gtk_widget_get_next_sibling (code);
-  const char *source_line = agviz_diagnostic_get_source_line (diagnostic);
-  g_autoptr(GString) location = g_string_new (NULL);
-  const char *icon_name;
-
-  switch (agviz_diagnostic_get_severity (diagnostic))
-    {
-    case AGVIZ_DIAGNOSTIC_SEVERITY_ERROR: icon_name = "dialog-error-symbolic"; break;
-    case AGVIZ_DIAGNOSTIC_SEVERITY_WARNING: icon_name = "dialog-warning-symbolic"; break;
-    case AGVIZ_DIAGNOSTIC_SEVERITY_NOTE:
-    default: icon_name = "dialog-information-symbolic"; break;
-    }
-  gtk_image_set_from_icon_name (GTK_IMAGE (icon), icon_name);
-  agviz_label_set_from_text (GTK_LABEL (message), agviz_diagnostic_get_message (diagnostic));
-  /* The line itself, read through the source folders mapped when the checks ran. */
-  agviz_label_set_from_text (GTK_LABEL (code), source_line != NULL ? source_line : "");
-  gtk_widget_set_visible (code, source_line != NULL && source_line[0] != '\0');
-  if (agviz_diagnostic_get_file (diagnostic) != NULL)
-    {
-      g_autofree char *base = g_path_get_basename (agviz_diagnostic_get_file (diagnostic));
-      g_string_append_printf (location, "%s:%d", base, agviz_diagnostic_get_line (diagnostic));
-    }
-  if (agviz_diagnostic_get_trace_ordinal (diagnostic) > 0)
-    {
-      if (location->len > 0)
-        g_string_append (location, " · ");
-      g_string_append_printf (location, _("trace %d"), agviz_diagnostic_get_trace_ordinal (diagnostic));
-    }
-  agviz_label_set_from_text (GTK_LABEL (where), location->str);
-  gtk_widget_set_tooltip_text (box, agviz_diagnostic_get_fix (diagnostic));
-}
-
 void
 _agviz_window_select_diagnostic (AgvizWindow *self,
                                  guint        position)
 {
-  GListModel *diagnostics = agviz_document_get_diagnostics (self->document);
+  GListModel *diagnostics = agviz_document_get_diagnostics (agviz_session_get_document (self->session));
   g_autoptr(AgvizDiagnostic) diagnostic = g_list_model_get_item (diagnostics, position);
   gint64 trace_id;
 
   if (diagnostic == NULL)
     return;
   trace_id = agviz_diagnostic_get_trace_id (diagnostic);
-  self->selecting = TRUE;
-  if (trace_id != 0 && trace_id != self->trace_id)
+  if (trace_id != 0 && trace_id != agviz_session_get_trace_id (self->session))
     {
       g_autoptr(GError) error = NULL;
       if (!agviz_window_show_trace (self, trace_id, &error))
-        set_subtitle (self, error->message);
+        _agviz_window_show_toast (self, error->message);
     }
-  if (agviz_diagnostic_get_node (diagnostic) != NULL && self->scene != NULL &&
-      trace_id == self->trace_id)
+  if (agviz_diagnostic_get_node (diagnostic) != NULL && agviz_session_get_scene (self->session) != NULL &&
+      trace_id == agviz_session_get_trace_id (self->session))
     {
-      AgvizSceneItem *item = agviz_scene_find_node (self->scene, agviz_diagnostic_get_node (diagnostic), NULL);
+      AgvizSceneItem *item = agviz_scene_find_node (agviz_session_get_scene (self->session),
+                                                    agviz_diagnostic_get_node (diagnostic), NULL);
       if (item != NULL)
-        agviz_graph_view_select (self->graph_view, item, TRUE);
+        agviz_session_show_item (self->session, item);
     }
-  self->selecting = FALSE;
-  /* The diagnostic's own line is the one to show, even when a node is selected too. */
+  /* The diagnostic's own line is the one to show, even when a node is selected too: shown after
+   * the node's, which selecting it showed. */
   if (agviz_diagnostic_get_file (diagnostic) != NULL)
     _agviz_window_show_source (self, agviz_diagnostic_get_file (diagnostic),
                                agviz_diagnostic_get_line (diagnostic));
   if (agviz_diagnostic_get_kind (diagnostic) == AGVIZ_DIAGNOSTIC_KIND_VARIABLE_NON_FIRST_TRACE &&
       trace_id != 0)
     {
-      g_set_object (&self->comparison_diagnostic, diagnostic);
-      _agviz_window_show_comparison (self, trace_id);
+      _agviz_window_show_comparison (self, trace_id, diagnostic);
     }
   else
     gtk_stack_set_visible_child_name (self->inspector_stack, "inspector");
 }
 
 static void
-on_diagnostic_selected (GtkSelectionModel *model,
-                        guint              position,
-                        guint              n_items,
-                        AgvizWindow       *self)
+on_problem_selected (AgvizProblemsList *problems,
+                     guint              position,
+                     AgvizWindow       *self)
 {
-  guint selected = gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (model));
-
-  if (selected != GTK_INVALID_LIST_POSITION)
-    _agviz_window_select_diagnostic (self, selected);
+  _agviz_window_select_diagnostic (self, position);
 }
 
+/* The list follows the session's document; its page's title counts the findings. */
 static void
-bind_diagnostics (AgvizWindow *self)
+update_problems_title (AgvizWindow *self)
 {
-  GListModel *diagnostics = agviz_document_get_diagnostics (self->document);
-  GtkSingleSelection *selection = gtk_single_selection_new (g_object_ref (diagnostics));
+  GListModel *diagnostics = agviz_document_get_diagnostics (agviz_session_get_document (self->session));
   guint n = g_list_model_get_n_items (diagnostics);
   g_autofree char *title = n > 0 ? g_strdup_printf (_("Problems (%u)"), n) : g_strdup (_("Problems"));
 
-  gtk_single_selection_set_autoselect (selection, FALSE);
-  gtk_single_selection_set_can_unselect (selection, TRUE);
-  gtk_single_selection_set_selected (selection, GTK_INVALID_LIST_POSITION);
-  g_signal_connect (selection, "selection-changed", G_CALLBACK (on_diagnostic_selected), self);
-  gtk_list_view_set_model (self->diagnostics_list, GTK_SELECTION_MODEL (selection));
-  g_object_unref (selection);
   gtk_stack_page_set_title (self->diagnostics_page, title);
   gtk_stack_page_set_needs_attention (self->diagnostics_page, n > 0);
 }
 
-/* ---- search ------------------------------------------------------------------------------- */
-
-/* The search reads the store (agviz-search.h) in a worker thread, on a connection of its own: a
- * big trace is loaded one scope at a time, so the scene cannot answer it, and reading a whole
- * trace's names is too slow for the main loop.  GtkSearchEntry's search-delay debounces typing;
- * a new query cancels the search still running, and a result that comes back for an older query
- * is dropped. */
-
-typedef struct
-{
-  char   *path;
-  gint64  trace_id;
-  char   *query;
-} SearchRequest;
-
-typedef struct
-{
-  GPtrArray *hits;       /* AgvizSearchHit */
-  gboolean   truncated;
-} SearchResult;
-
-static void
-search_request_free (SearchRequest *request)
-{
-  g_free (request->path);
-  g_free (request->query);
-  g_free (request);
-}
-
-static void
-search_result_free (SearchResult *result)
-{
-  g_clear_pointer (&result->hits, g_ptr_array_unref);
-  g_free (result);
-}
-
-static void
-search_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  SearchRequest *request = task_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AgvizStore) store = agviz_store_open (request->path, AGVIZ_STORE_FLAGS_NONE, &error);
-  SearchResult *result;
-  GPtrArray *hits;
-  gboolean truncated = FALSE;
-
-  if (store == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  hits = agviz_search_trace (store, request->trace_id, request->query, MAX_SEARCH_RESULTS,
-                             &truncated, cancellable, &error);
-  if (hits == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  result = g_new0 (SearchResult, 1);
-  result->hits = hits;
-  result->truncated = truncated;
-  g_task_return_pointer (task, result, (GDestroyNotify) search_result_free);
-}
-
-static void
-clear_search_results (AgvizWindow *self)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->search_results))) != NULL)
-    gtk_list_box_remove (self->search_results, child);
-  gtk_widget_set_visible (self->search_results_scroller, FALSE);
-  gtk_widget_set_visible (GTK_WIDGET (self->search_status), FALSE);
-  self->n_search_results = 0;
-  self->search_truncated = FALSE;
-}
-
-static void
-show_search_status (AgvizWindow *self,
-                    const char  *text)
-{
-  gtk_label_set_text (self->search_status, text);
-  gtk_widget_set_visible (GTK_WIDGET (self->search_status), TRUE);
-}
-
-static GtkWidget *
-make_search_row (const AgvizSearchHit *hit)
-{
-  /* Translators: a search result that is a name scope, not an op */
-  g_autofree char *text = g_strdup_printf ("%s  (%s)", hit->path,
-                                           hit->op_type != NULL ? hit->op_type : _("scope"));
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *label = agviz_label_new_for_text (text);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_START);
-  gtk_widget_set_tooltip_text (label, text);
-  gtk_widget_set_margin_start (label, 8);
-  gtk_widget_set_margin_end (label, 8);
-  gtk_widget_set_margin_top (label, 4);
-  gtk_widget_set_margin_bottom (label, 4);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
-  g_object_set_data_full (G_OBJECT (row), "agviz-path", g_strdup (hit->path), g_free);
-  g_object_set_data (G_OBJECT (row), "agviz-kind", GINT_TO_POINTER (hit->kind));
-  return row;
-}
-
-/* The scene item a result row stands for, reading the scopes on its path when they are not
- * loaded yet; NULL (with a warning) when the scene does not have it. */
-static AgvizSceneItem *
-search_row_item (AgvizWindow   *self,
-                 GtkListBoxRow *row)
-{
-  const char *path = g_object_get_data (G_OBJECT (row), "agviz-path");
-  AgvizSearchHitKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "agviz-kind"));
-  g_autoptr(GError) error = NULL;
-  AgvizSceneItem *item;
-
-  if (path == NULL || self->scene == NULL)
-    return NULL;
-  item = kind == AGVIZ_SEARCH_HIT_OP ? agviz_scene_find_node (self->scene, path, &error)
-                                     : agviz_scene_find (self->scene, path, &error);
-  if (item == NULL)
-    g_warning ("Search result %s is not in the graph: %s", path, error->message);
-  return item;
-}
-
-static void
-on_search_result_activated (GtkListBox    *list,
-                            GtkListBoxRow *row,
-                            AgvizWindow   *self)
-{
-  AgvizSceneItem *item = search_row_item (self, row);
-
-  if (item != NULL)
-    agviz_graph_view_select (self->graph_view, item, TRUE);
-}
-
-static void
-on_search_done (GObject      *source_object,
-                GAsyncResult *async_result,
-                gpointer      user_data)
-{
-  AgvizWindow *self = AGVIZ_WINDOW (source_object);
-  GTask *task = G_TASK (async_result);
-  g_autoptr(GError) error = NULL;
-  SearchResult *result = g_task_propagate_pointer (task, &error);
-
-  /* Cancelled, or overtaken by a newer query: that one shows its own results. */
-  if (g_task_get_cancellable (task) != self->searching)
-    {
-      g_clear_pointer (&result, search_result_free);
-      return;
-    }
-  g_clear_object (&self->searching);
-  self->n_searches++;
-  clear_search_results (self);
-  if (result == NULL)
-    {
-      g_autofree char *text = g_strdup_printf (_("Search failed: %s"), error->message);
-      show_search_status (self, text);
-      self->search_select_first = FALSE;
-      return;
-    }
-
-  for (guint i = 0; i < result->hits->len; i++)
-    gtk_list_box_append (self->search_results, make_search_row (g_ptr_array_index (result->hits, i)));
-  self->n_search_results = result->hits->len;
-  self->search_truncated = result->truncated;
-  gtk_widget_set_visible (self->search_results_scroller, result->hits->len > 0);
-  if (result->hits->len == 0)
-    show_search_status (self, _("No matching nodes in this trace"));
-  else if (result->truncated)
-    {
-      /* Translators: the search stopped at this many results; only those are listed */
-      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                            "More than %u result: type more to narrow the search",
-                                                            "More than %u results: type more to narrow the search",
-                                                            result->hits->len),
-                                               result->hits->len);
-      show_search_status (self, text);
-    }
-
-  if (self->search_select_first && result->hits->len > 0)
-    {
-      GtkListBoxRow *first = gtk_list_box_get_row_at_index (self->search_results, 0);
-      AgvizSceneItem *item = search_row_item (self, first);
-
-      if (item != NULL)
-        agviz_graph_view_select (self->graph_view, item, TRUE);
-    }
-  self->search_select_first = FALSE;
-  search_result_free (result);
-}
-
-void
-_agviz_window_search (AgvizWindow *self,
-                      const char  *query)
-{
-  g_autoptr(GTask) task = NULL;
-  SearchRequest *request;
-
-  if (self->searching != NULL)
-    g_cancellable_cancel (self->searching);
-  g_clear_object (&self->searching);
-  clear_search_results (self);
-  g_free (self->search_query);
-  self->search_query = g_strdup (query);
-  if (self->scene == NULL || self->document == NULL || query == NULL || query[0] == '\0')
-    {
-      self->search_select_first = FALSE;
-      return;
-    }
-
-  request = g_new0 (SearchRequest, 1);
-  request->path = g_strdup (agviz_store_get_path (agviz_document_get_store (self->document)));
-  request->trace_id = agviz_scene_get_trace_id (self->scene);
-  request->query = g_strdup (query);
-  self->searching = g_cancellable_new ();
-  task = g_task_new (self, self->searching, on_search_done, NULL);
-  g_task_set_source_tag (task, _agviz_window_search);
-  g_task_set_task_data (task, request, (GDestroyNotify) search_request_free);
-  g_task_run_in_thread (task, search_thread);
-}
-
-static void
-on_search_changed (GtkSearchEntry *entry,
-                   AgvizWindow    *self)
-{
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
-
-  /* The entry says so after its delay also when the text was set along with a search (a click
-   * on a source line): that search is already running or done. */
-  if (g_strcmp0 (text, self->search_query) == 0)
-    return;
-  self->search_select_first = FALSE;
-  _agviz_window_search (self, text);
-}
-
-static void
-on_search_activate (GtkSearchEntry *entry,
-                    AgvizWindow    *self)
-{
-  GtkListBoxRow *first = gtk_list_box_get_row_at_index (self->search_results, 0);
-
-  /* Enter before the results are in: select the first one when they come. */
-  if (self->searching != NULL)
-    self->search_select_first = TRUE;
-  else if (first != NULL)
-    on_search_result_activated (self->search_results, first, self);
-}
-
 /* ---- comparing a trace with its function's first trace ------------------------------------ */
 
-static const char * const variable_ops[] = { "VarHandleOp", "VariableV2", "Variable" };
-
 static void
-on_comparison_location_clicked (GtkButton   *button,
-                                AgvizWindow *self)
+on_comparison_source_activated (AgvizComparison *comparison,
+                                const char      *file,
+                                int              line,
+                                AgvizWindow     *self)
 {
-  const char *file = g_object_get_data (G_OBJECT (button), "agviz-file");
-  int line = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "agviz-line"));
-
-  if (file != NULL)
-    _agviz_window_show_source (self, file, line);
-}
-
-static GtkWidget *
-make_caption (const char *text,
-              const char *css_class)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  if (css_class != NULL)
-    gtk_widget_add_css_class (label, css_class);
-  return label;
-}
-
-/* One column of the comparison: the trace's signature and the variables it created, each a
- * button that shows its source line.  Returns how many variables. */
-static guint
-fill_comparison_column (AgvizWindow *self,
-                        int          column,
-                        AgvizTrace  *trace)
-{
-  AgvizStore *store = agviz_document_get_store (self->document);
-  AgvizSourceMap *source_map = agviz_document_get_source_map (self->document);
-  g_autofree char *title = g_strdup_printf (_("Trace %d"), trace->ordinal);
-  GtkWidget *heading = make_caption (title, "heading");
-  int row = 0;
-  guint n_variables = 0;
-
-  gtk_grid_attach (self->comparison_grid, heading, column, row++, 1, 1);
-  gtk_grid_attach (self->comparison_grid,
-                   make_caption (trace->signature != NULL && trace->signature[0] != '\0'
-                                   ? trace->signature : _("(no signature)"), "monospace"),
-                   column, row++, 1, 1);
-  gtk_grid_attach (self->comparison_grid, make_caption (_("Variables created"), "caption-heading"),
-                   column, row++, 1, 1);
-
-  for (guint k = 0; k < G_N_ELEMENTS (variable_ops); k++)
-    {
-      g_autoptr(GPtrArray) nodes = agviz_store_list_trace_nodes_of_type (store, trace->id, variable_ops[k], NULL);
-
-      for (guint i = 0; nodes != NULL && i < nodes->len; i++)
-        {
-          AgvizNode *node = g_ptr_array_index (nodes, i);
-          g_autoptr(GPtrArray) frames = node->stack_id != 0
-                                          ? agviz_source_map_get_stack (source_map, node->stack_id, NULL)
-                                          : NULL;
-          g_autoptr(GString) text = g_string_new (NULL);
-          GtkWidget *button = gtk_button_new ();
-          GtkWidget *label;
-
-          g_string_append_printf (text, "%s  (%s)", node->name, node->op_type);
-          if (frames != NULL && frames->len > 0)
-            {
-              int defining = agviz_source_map_find_defining_frame (frames);
-              AgvizSourceFrame *frame = g_ptr_array_index (frames, defining >= 0 ? defining : (int) frames->len - 1);
-              g_autofree char *base = g_path_get_basename (frame->frame->file);
-
-              g_string_append_printf (text, "\n%s:%d", base, frame->frame->line);
-              if (frame->frame->source_line != NULL)
-                {
-                  g_autofree char *stripped = g_strstrip (g_strdup (frame->frame->source_line));
-                  g_string_append_printf (text, "\n%s", stripped);
-                }
-              g_object_set_data_full (G_OBJECT (button), "agviz-file", g_strdup (frame->frame->file), g_free);
-              g_object_set_data (G_OBJECT (button), "agviz-line", GINT_TO_POINTER (frame->frame->line));
-            }
-          label = make_caption (text->str, "monospace");
-          gtk_button_set_child (GTK_BUTTON (button), label);
-          gtk_widget_add_css_class (button, "flat");
-          gtk_widget_set_tooltip_text (button, _("Show the line that created it"));
-          g_signal_connect (button, "clicked", G_CALLBACK (on_comparison_location_clicked), self);
-          gtk_grid_attach (self->comparison_grid, button, column, row++, 1, 1);
-          n_variables++;
-        }
-    }
-  /* TF 2 makes a tf.Function's variables eagerly, outside its graph: what the finding knows of
-   * them (eager handle ops, the error raised) is listed under the trace it concerns, and the
-   * line that creates the variable under the trace the finding is about. */
-  if (self->comparison_diagnostic != NULL)
-    {
-      const char * const *evidence = agviz_diagnostic_get_evidence (self->comparison_diagnostic);
-      const char *trace_1_prefix = "trace 1 also created one: ";
-
-      if (column == 1 && agviz_diagnostic_get_file (self->comparison_diagnostic) != NULL)
-        {
-          const char *file = agviz_diagnostic_get_file (self->comparison_diagnostic);
-          int line = agviz_diagnostic_get_line (self->comparison_diagnostic);
-          const char *code = agviz_diagnostic_get_source_line (self->comparison_diagnostic);
-          g_autofree char *base = g_path_get_basename (file);
-          g_autofree char *text = g_strdup_printf ("%s:%d%s%s", base, line, code != NULL ? "\n" : "",
-                                                   code != NULL ? code : "");
-          GtkWidget *button = gtk_button_new ();
-
-          gtk_button_set_child (GTK_BUTTON (button), make_caption (text, "monospace"));
-          gtk_widget_add_css_class (button, "flat");
-          gtk_widget_set_tooltip_text (button, _("Show the line that created it"));
-          g_object_set_data_full (G_OBJECT (button), "agviz-file", g_strdup (file), g_free);
-          g_object_set_data (G_OBJECT (button), "agviz-line", GINT_TO_POINTER (line));
-          g_signal_connect (button, "clicked", G_CALLBACK (on_comparison_location_clicked), self);
-          gtk_grid_attach (self->comparison_grid, button, column, row++, 1, 1);
-          n_variables++;
-        }
-      for (guint i = 0; evidence != NULL && evidence[i] != NULL; i++)
-        {
-          gboolean about_trace_1 = g_str_has_prefix (evidence[i], trace_1_prefix);
-
-          if (about_trace_1 != (column == 0))
-            continue;
-          gtk_grid_attach (self->comparison_grid,
-                           make_caption (about_trace_1 ? evidence[i] + strlen (trace_1_prefix)
-                                                       : evidence[i], "dim-label"),
-                           column, row++, 1, 1);
-          n_variables += about_trace_1;
-        }
-    }
-  /* Translators: the trace created no variables */
-  if (n_variables == 0)
-    gtk_grid_attach (self->comparison_grid, make_caption (_("None"), "dim-label"), column, row++, 1, 1);
-  return n_variables;
+  _agviz_window_show_source (self, file, line);
 }
 
 void
-_agviz_window_show_comparison (AgvizWindow *self,
-                               gint64       trace_id)
+_agviz_window_show_comparison (AgvizWindow     *self,
+                               gint64           trace_id,
+                               AgvizDiagnostic *diagnostic)
 {
-  AgvizFunction *function = NULL;
-  AgvizTrace *trace = agviz_document_find_trace (self->document, trace_id, &function);
-  AgvizTrace *first;
-  g_autofree char *summary = NULL;
-  GtkWidget *child;
-  guint n_first, n_this;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->comparison_grid))) != NULL)
-    gtk_grid_remove (self->comparison_grid, child);
-  self->comparison_trace_id = 0;
-  if (trace == NULL || function->traces->len == 0)
-    return;
-  first = g_ptr_array_index (function->traces, 0);
-  n_first = fill_comparison_column (self, 0, first);
-  n_this = trace != first ? fill_comparison_column (self, 1, trace) : 0;
-  /* Translators: %1$s is a function, %2$d and %3$d trace numbers */
-  summary = g_strdup_printf (_("%1$s, trace %2$d next to trace %3$d. A tf.function may create "
-                               "variables only while it is traced the first time: later traces "
-                               "must reuse them."), function->name, trace->ordinal, first->ordinal);
-  agviz_label_set_from_text (self->comparison_summary, summary);
-  g_debug ("comparison: %u variables in the first trace, %u in trace %d", n_first, n_this, trace->ordinal);
-  self->comparison_trace_id = trace_id;
-  gtk_stack_set_visible_child_name (self->inspector_stack, "comparison");
+  if (agviz_comparison_show (self->comparison, trace_id, diagnostic))
+    gtk_stack_set_visible_child_name (self->inspector_stack, "comparison");
 }
 
 /* ---- clicking a source line ----------------------------------------------------------------- */
 
 void
-_agviz_window_select_source_line (AgvizWindow *self,
+agviz_window_select_source_line (AgvizWindow *self,
                                   int          line)
 {
   g_autofree char *query = NULL;
 
-  if (self->source_path == NULL || self->scene == NULL || line <= 0)
+  if (self->source_path == NULL || agviz_session_get_scene (self->session) == NULL || line <= 0)
     return;
   query = g_strdup_printf ("%s:%d", self->source_path, line);
   /* The results stay listed in the search bar; the first one is selected and centred. */
   gtk_search_bar_set_search_mode (self->search_bar, TRUE);
-  g_signal_handlers_block_by_func (self->search_entry, on_search_changed, self);
-  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), query);
-  g_signal_handlers_unblock_by_func (self->search_entry, on_search_changed, self);
-  _agviz_window_search (self, query);
-  self->search_select_first = TRUE;
+  agviz_search_panel_search (self->search_panel, query, TRUE);
 }
 
 static void
@@ -1151,7 +529,7 @@ on_source_clicked (GtkGestureClick *gesture,
     return;
   gtk_text_view_window_to_buffer_coords (view, GTK_TEXT_WINDOW_WIDGET, (int) x, (int) y, &buffer_x, &buffer_y);
   gtk_text_view_get_line_at_y (view, &iter, buffer_y, NULL);
-  _agviz_window_select_source_line (self, gtk_text_iter_get_line (&iter) + 1);
+  agviz_window_select_source_line (self, gtk_text_iter_get_line (&iter) + 1);
 }
 
 /* ---- live refresh: a file a recorder is still writing ---------------------------------------- */
@@ -1193,18 +571,15 @@ on_document_refreshed (GObject      *source,
   /* A failed reload (a file caught half-written) keeps what is shown; the next change retries.
    * An unchanged one is dropped too, so the sidebar and the lists keep their state. */
   if (document != NULL &&
-      (count_traces (document) != count_traces (self->document) ||
-       agviz_document_get_executions (document)->len != agviz_document_get_executions (self->document)->len ||
+      (count_traces (document) != count_traces (agviz_session_get_document (self->session)) ||
+       agviz_document_get_executions (document)->len != agviz_document_get_executions (agviz_session_get_document (self->session))->len ||
        g_list_model_get_n_items (agviz_document_get_diagnostics (document)) !=
-         g_list_model_get_n_items (agviz_document_get_diagnostics (self->document))))
+         g_list_model_get_n_items (agviz_document_get_diagnostics (agviz_session_get_document (self->session)))))
     {
-      g_set_object (&self->document, document);
-      populate_sidebar (self);
-      bind_diagnostics (self);
+      agviz_session_refresh_document (self->session, document);
+      update_problems_title (self);
       populate_executions (self);
-      if (self->trace_id != 0)
-        select_trace_row (self, self->trace_id);
-      self->n_refreshes++;
+      g_signal_emit (self, signals[REFRESHED], 0);
     }
   else if (error != NULL)
     g_debug ("refresh: %s", error->message);
@@ -1227,7 +602,7 @@ refresh_timeout (gpointer user_data)
       return G_SOURCE_REMOVE;
     }
   self->refreshing = g_cancellable_new ();
-  agviz_document_load_async (agviz_document_get_file (self->document), self->refreshing,
+  agviz_document_load_async (agviz_document_get_file (agviz_session_get_document (self->session)), self->refreshing,
                              on_document_refreshed, g_object_ref (self));
   return G_SOURCE_REMOVE;
 }
@@ -1271,9 +646,9 @@ watch_file (AgvizWindow *self)
   const char *path;
 
   unwatch_file (self);
-  if (!agviz_document_is_trace_file (self->document))
+  if (!agviz_document_is_trace_file (agviz_session_get_document (self->session)))
     return;
-  path = agviz_store_get_path (agviz_document_get_store (self->document));
+  path = agviz_store_get_path (agviz_document_get_store (agviz_session_get_document (self->session)));
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
     {
       g_autofree char *name = g_strconcat (path, suffixes[i], NULL);
@@ -1312,18 +687,22 @@ on_rechecked (GObject      *source,
   g_clear_object (&self->rechecking);
   if (!done)
     {
-      g_warning ("Could not check the trace file again: %s", error->message);
+      /* Translators: %s says why the problems could not be found again */
+      g_autofree char *text = g_strdup_printf (_("Could not check the trace file again: %s"),
+                                               error->message);
+
+      _agviz_window_show_toast (self, text);
       return;
     }
   /* A live refresh may have swapped in a newer document, made with the same folders. */
-  if (document == self->document)
+  if (document == agviz_session_get_document (self->session))
     {
-      populate_sidebar (self);
-      bind_diagnostics (self);
-      if (self->trace_id != 0)
-        select_trace_row (self, self->trace_id);
+      /* The same document, its findings made again. */
+      agviz_trace_list_reload (self->trace_list);
+      agviz_problems_list_reload (self->problems);
+      update_problems_title (self);
     }
-  self->n_rechecks++;
+  g_signal_emit (self, signals[RECHECKED], 0);
 }
 
 /* Every place that shows source text reads it again, through the source map as it is now. */
@@ -1336,17 +715,17 @@ show_sources_again (AgvizWindow *self)
   if (path != NULL)
     _agviz_window_show_source (self, path, self->source_line);
   if (selected != NULL)
-    agviz_inspector_show_item (self->inspector, self->document, selected);
-  if (self->comparison_trace_id != 0 &&
+    agviz_inspector_show_item (self->inspector, agviz_session_get_document (self->session), selected);
+  if (agviz_comparison_get_trace_id (self->comparison) != 0 &&
       g_str_equal (gtk_stack_get_visible_child_name (self->inspector_stack), "comparison"))
-    _agviz_window_show_comparison (self, self->comparison_trace_id);
+    agviz_comparison_reload (self->comparison);
 
   /* The problems' source lines, and the findings that need the source text at all. */
   if (self->rechecking != NULL)
     g_cancellable_cancel (self->rechecking);
   g_clear_object (&self->rechecking);
   self->rechecking = g_cancellable_new ();
-  agviz_document_recheck_async (self->document, self->rechecking, on_rechecked,
+  agviz_document_recheck_async (agviz_session_get_document (self->session), self->rechecking, on_rechecked,
                                 g_object_ref (self));
 }
 
@@ -1362,9 +741,9 @@ _agviz_window_locate_sources (AgvizWindow *self,
   g_return_val_if_fail (AGVIZ_IS_WINDOW (self), FALSE);
   g_return_val_if_fail (folder != NULL, FALSE);
 
-  if (self->document == NULL || self->source_path == NULL)
+  if (agviz_session_get_document (self->session) == NULL || self->source_path == NULL)
     return FALSE;
-  source_map = agviz_document_get_source_map (self->document);
+  source_map = agviz_document_get_source_map (agviz_session_get_document (self->session));
   if (!agviz_source_map_find_root (source_map, self->source_path, folder, &recorded_folder,
                                    &local_folder, &error))
     {
@@ -1386,7 +765,7 @@ _agviz_window_locate_sources (AgvizWindow *self,
       return FALSE;
     }
 
-  if (!agviz_document_add_source_root (self->document, recorded_folder, local_folder, &error))
+  if (!agviz_document_add_source_root (agviz_session_get_document (self->session), recorded_folder, local_folder, &error))
     {
       /* Translators: %s says why the folder could not be saved */
       g_autofree char *text = g_strdup_printf (_("The folder is used now but will not be "
@@ -1394,7 +773,7 @@ _agviz_window_locate_sources (AgvizWindow *self,
 
       show_sources_again (self);
       /* Not in the source pane: with the text shown, its page of explanations is hidden. */
-      set_subtitle (self, text);
+      _agviz_window_show_toast (self, text);
       return TRUE;
     }
   g_debug ("sources: %s -> %s", recorded_folder, local_folder);
@@ -1426,22 +805,21 @@ on_document_loaded (GObject      *source,
       return;
     }
 
-  g_set_object (&self->document, document);
+  agviz_session_set_document (self->session, document);
   {
     g_autofree char *uri = g_file_get_uri (agviz_document_get_file (document));
     gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
   }
   gtk_label_set_text (self->title_label, agviz_document_get_title (document));
   gtk_window_set_title (GTK_WINDOW (self), agviz_document_get_title (document));
-  populate_sidebar (self);
-  bind_diagnostics (self);
+  update_problems_title (self);
   populate_executions (self);
   watch_file (self);
   gtk_stack_set_visible_child_name (self->main_stack, "document");
 
   initial = agviz_document_get_initial_trace (document);
   if (initial != 0 && !agviz_window_show_trace (self, initial, &error))
-    set_subtitle (self, error->message);
+    _agviz_window_show_toast (self, error->message);
   _agviz_window_update_actions (self);
 }
 
@@ -1474,14 +852,39 @@ gboolean
 agviz_window_is_busy (AgvizWindow *self)
 {
   g_return_val_if_fail (AGVIZ_IS_WINDOW (self), FALSE);
-  return self->document != NULL || self->loading != NULL;
+  return agviz_session_get_document (self->session) != NULL || self->loading != NULL;
 }
 
 AgvizDocument *
 agviz_window_get_document (AgvizWindow *self)
 {
   g_return_val_if_fail (AGVIZ_IS_WINDOW (self), NULL);
-  return self->document;
+  return agviz_session_get_document (self->session);
+}
+
+gboolean
+agviz_window_is_loading (AgvizWindow *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_WINDOW (self), FALSE);
+  return self->loading != NULL;
+}
+
+const char *
+agviz_window_get_source_path (AgvizWindow *self,
+                              int         *line)
+{
+  g_return_val_if_fail (AGVIZ_IS_WINDOW (self), NULL);
+
+  if (line != NULL)
+    *line = self->source_path != NULL ? self->source_line : 0;
+  return self->source_path;
+}
+
+AgvizSession *
+agviz_window_get_session (AgvizWindow *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_WINDOW (self), NULL);
+  return self->session;
 }
 
 static gboolean
@@ -1564,17 +967,13 @@ agviz_window_dispose (GObject *object)
   unwatch_file (self);
   g_clear_pointer (&self->monitors, g_ptr_array_unref);
   g_clear_object (&self->loading);
-  g_clear_object (&self->scene);
-  g_clear_object (&self->document);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
   g_clear_object (&self->settings);
-  g_clear_object (&self->comparison_diagnostic);
-  if (self->searching != NULL)
-    g_cancellable_cancel (self->searching);
-  g_clear_object (&self->searching);
   if (self->rechecking != NULL)
     g_cancellable_cancel (self->rechecking);
   g_clear_object (&self->rechecking);
-  g_clear_pointer (&self->search_query, g_free);
   g_clear_pointer (&self->source_path, g_free);
 
   G_OBJECT_CLASS (agviz_window_parent_class)->dispose (object);
@@ -1681,18 +1080,30 @@ agviz_window_class_init (AgvizWindowClass *klass)
     g_param_spec_boolean ("trace-inputs", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* A live refresh showed a newer reading of the file (the file grew while it was shown). */
+  signals[REFRESHED] = g_signal_new ("refreshed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* The findings were made again through newly located source folders, and are listed. */
+  signals[RECHECKED] = g_signal_new ("rechecked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   window_class->close_request = agviz_window_close_request;
 
   g_type_ensure (AGVIZ_TYPE_GRAPH_VIEW);
   g_type_ensure (AGVIZ_TYPE_INSPECTOR);
   g_type_ensure (AGVIZ_TYPE_TIMELINE);
   g_type_ensure (AGVIZ_TYPE_MINIMAP);
+  g_type_ensure (AGVIZ_TYPE_PROBLEMS_LIST);
+  g_type_ensure (AGVIZ_TYPE_COMPARISON);
+  g_type_ensure (AGVIZ_TYPE_SEARCH_PANEL);
+  g_type_ensure (AGVIZ_TYPE_TRACE_LIST);
   g_type_ensure (GTK_SOURCE_TYPE_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/agviz/Agviz/ui/agviz-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, title_label);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, start_error_label);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, loading_label);
@@ -1701,20 +1112,16 @@ agviz_window_class_init (AgvizWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, source_paned);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, sidebar_stack);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, trace_list);
-  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, diagnostics_list);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, problems);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, search_bar);
-  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, search_entry);
-  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, search_results_scroller);
-  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, search_results);
-  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, search_status);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, search_panel);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, search_button);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, graph_view);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, minimap);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, zoom_label_button);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, inspector_stack);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, inspector);
-  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, comparison_summary);
-  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, comparison_grid);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, comparison);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, executions_panel);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, executions_label);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, timeline);
@@ -1725,10 +1132,6 @@ agviz_window_class_init (AgvizWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, missing_details);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, locate_button);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, locate_status);
-  gtk_widget_class_bind_template_callback (widget_class, on_trace_row_selected);
-  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
-  gtk_widget_class_bind_template_callback (widget_class, on_search_result_activated);
 
   _agviz_window_class_add_actions (klass);
 }
@@ -1755,11 +1158,11 @@ agviz_window_init (AgvizWindow *self)
   g_autoptr(GtkSourceBuffer) buffer = python != NULL ? gtk_source_buffer_new_with_language (python)
                                                      : gtk_source_buffer_new (NULL);
   g_autoptr(GtkSourceMarkAttributes) defining = gtk_source_mark_attributes_new ();
-  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   const GdkRGBA highlight = { 0.96f, 0.76f, 0.07f, 0.35f };
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->session = agviz_session_new ();
   /* The canvas follows the window's state, which GSettings and the actions change. */
   g_object_bind_property_full (self, "color-by", self->graph_view, "color-by",
                                G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE,
@@ -1795,11 +1198,21 @@ agviz_window_init (AgvizWindow *self)
   gtk_source_mark_attributes_set_background (defining, &highlight);
   gtk_source_view_set_mark_attributes (self->source_view, DEFINING_LINE_CATEGORY, defining, 10);
 
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_diagnostic_row), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_diagnostic_row), self);
-  gtk_list_view_set_factory (self->diagnostics_list, factory);
+  agviz_trace_list_set_session (self->trace_list, self->session);
+  g_signal_connect (self->trace_list, "trace-selected", G_CALLBACK (on_trace_selected), self);
+  agviz_problems_list_set_session (self->problems, self->session);
+  agviz_comparison_set_session (self->comparison, self->session);
+  agviz_search_panel_set_session (self->search_panel, self->session);
+  g_signal_connect (self->comparison, "source-activated", G_CALLBACK (on_comparison_source_activated), self);
+  g_signal_connect (self->problems, "problem-selected", G_CALLBACK (on_problem_selected), self);
 
   g_signal_connect (self->graph_view, "selection-changed", G_CALLBACK (on_graph_selection_changed), self);
+  g_signal_connect (self->session, "show-item", G_CALLBACK (on_session_show_item), self);
+  g_signal_connect (self->session, "notify::selected-item", G_CALLBACK (on_selected_item_changed), self);
+  g_signal_connect (self->session, "notify::trace-id", G_CALLBACK (on_trace_changed), self);
+  /* The window's color-by stays the property behind win.color-by and the saved setting. */
+  g_object_bind_property (self, "color-by", self->session, "color-by",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   g_signal_connect (agviz_graph_view_get_viewport (self->graph_view), "notify::zoom",
                     G_CALLBACK (on_zoom_changed), self);
   g_signal_connect (self->inspector, "node-activated", G_CALLBACK (on_inspector_node_activated), self);
@@ -1815,7 +1228,7 @@ agviz_window_init (AgvizWindow *self)
   }
   g_object_bind_property (self->search_bar, "search-mode-enabled", self->search_button, "active",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
-  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  gtk_search_bar_connect_entry (self->search_bar, agviz_search_panel_get_entry (self->search_panel));
 
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));

@@ -292,8 +292,8 @@ main (int    argc,
   n_visible = visible_items (&bench);
   for (depth = 2; n_visible < n_items && depth < 8; depth++)
     {
-      if (!agviz_scene_expand_to_depth (bench.window->scene, depth, &error) ||
-          !agviz_graph_view_set_scene (bench.window->graph_view, bench.window->scene, &error))
+      if (!agviz_scene_expand_to_depth (agviz_session_get_scene (agviz_window_get_session (bench.window)), depth, &error) ||
+          !agviz_graph_view_set_scene (bench.window->graph_view, agviz_session_get_scene (agviz_window_get_session (bench.window)), &error))
         g_error ("%s", error->message);
       n_visible = visible_items (&bench);
     }
@@ -327,7 +327,7 @@ main (int    argc,
   agviz_graph_view_collapse_all (bench.window->graph_view);
   collapse_call_ms = (g_get_monotonic_time () - start) / 1000.0;
   collapse_wait_ms = wait_for_layout (&bench);
-  root = agviz_scene_get_root (bench.window->scene);
+  root = agviz_scene_get_root (agviz_session_get_scene (agviz_window_get_session (bench.window)));
   for (guint i = 0; root->children != NULL && i < root->children->len; i++)
     {
       AgvizSceneItem *child = g_ptr_array_index (root->children, i);

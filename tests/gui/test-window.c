@@ -18,17 +18,56 @@
 #include <string.h>
 
 #include "agviz-application.h"
-#include "agviz-color-scheme.h"
 #include "agviz-drawing-private.h"
 #include "agviz-recorder.h"
 #include "agviz-label-text.h"
 #include "agviz-source-roots.h"
-#include "agviz-window-private.h"
+#include "agviz-comparison.h"
+#include "agviz-graph-view.h"
+#include "agviz-inspector.h"
+#include "agviz-minimap.h"
+#include "agviz-problems-list.h"
+#include "agviz-search-panel.h"
+#include "agviz-timeline.h"
+#include "agviz-trace-list.h"
+#include "agviz-window.h"
 
 typedef struct
 {
   AgvizWindow *window;
+  guint        n_refreshes;  /* AgvizWindow::refreshed seen, where a test counts them */
+  guint        n_rechecks;   /* AgvizWindow::rechecked seen, likewise */
 } Fixture;
+
+/* The part of the window with @id in ui/agviz-window.ui (a GtkWidget subclass: the caller's
+ * pointer type says which). */
+#define PART(window, id) window_part ((window), #id)
+
+static gpointer
+window_part (AgvizWindow *window,
+             const char  *id)
+{
+  GObject *part = gtk_widget_get_template_child (GTK_WIDGET (window), AGVIZ_TYPE_WINDOW, id);
+
+  g_assert_nonnull (part);
+  return part;
+}
+
+/* The highlighted line of the source view, 0 none. */
+static int
+source_line (AgvizWindow *window)
+{
+  int line;
+
+  agviz_window_get_source_path (window, &line);
+  return line;
+}
+
+static void
+count_signal (guint *n)
+{
+  (*n)++;
+}
 
 static gboolean
 wait_for (gboolean (*done) (Fixture *), Fixture *fx)
@@ -43,20 +82,20 @@ wait_for (gboolean (*done) (Fixture *), Fixture *fx)
 static gboolean
 loaded (Fixture *fx)
 {
-  return fx->window->loading == NULL;
+  return !agviz_window_is_loading (fx->window);
 }
 
 static gboolean
 drawn (Fixture *fx)
 {
-  return agviz_graph_view_get_n_drawn_items (fx->window->graph_view) > 0;
+  return agviz_graph_view_get_n_drawn_items (PART (fx->window, graph_view)) > 0;
 }
 
 /* Expansion changes are laid out on a worker thread and applied by the main loop. */
 static gboolean
 laid_out (Fixture *fx)
 {
-  return !agviz_graph_view_get_laying_out (fx->window->graph_view);
+  return !agviz_graph_view_get_laying_out (PART (fx->window, graph_view));
 }
 
 static gboolean
@@ -79,7 +118,7 @@ fixture_setup (Fixture       *fx,
   gtk_window_present (GTK_WINDOW (fx->window));
   agviz_window_open (fx->window, file);
   g_assert_true (wait_for (loaded, fx));
-  g_assert_nonnull (fx->window->document);
+  g_assert_nonnull (agviz_window_get_document (fx->window));
 }
 
 static void
@@ -95,7 +134,7 @@ static gint64
 trace_of (Fixture    *fx,
           const char *graph_name)
 {
-  g_autoptr(AgvizTrace) trace = agviz_store_find_trace (agviz_document_get_store (fx->window->document),
+  g_autoptr(AgvizTrace) trace = agviz_store_find_trace (agviz_document_get_store (agviz_window_get_document (fx->window)),
                                                         graph_name, NULL);
   g_assert_nonnull (trace);
   return trace->id;
@@ -131,9 +170,9 @@ test_sidebar_lists_functions (Fixture       *fx,
                               gconstpointer  data)
 {
   g_autoptr(GString) text = g_string_new (NULL);
-  GPtrArray *functions = agviz_document_get_functions (fx->window->document);
+  GPtrArray *functions = agviz_document_get_functions (agviz_window_get_document (fx->window));
 
-  collect_text (GTK_WIDGET (fx->window->trace_list), text);
+  collect_text (GTK_WIDGET (PART (fx->window, trace_list)), text);
   g_assert_cmpuint (functions->len, >, 1);
   for (guint i = 0; i < functions->len; i++)
     g_assert_nonnull (strstr (text->str, ((AgvizFunction *) g_ptr_array_index (functions, i))->name));
@@ -155,12 +194,12 @@ test_trace_shows_graph (Fixture       *fx,
 
   g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_train_step_57"), &error));
   g_assert_no_error (error);
-  g_assert_nonnull (agviz_graph_view_get_layout (fx->window->graph_view));
+  g_assert_nonnull (agviz_graph_view_get_layout (PART (fx->window, graph_view)));
   g_assert_true (wait_for (drawn, fx));
 
   /* Expand and collapse a scope through the canvas's action, as Enter does. */
   /* The first expandable item on screen: a scope, a series, or a call op opening its callee. */
-  root = agviz_scene_get_root (fx->window->scene);
+  root = agviz_scene_get_root (agviz_session_get_scene (agviz_window_get_session (fx->window)));
   for (guint i = 0; i < root->children->len && scope == NULL; i++)
     {
       AgvizSceneItem *child = g_ptr_array_index (root->children, i);
@@ -168,18 +207,18 @@ test_trace_shows_graph (Fixture       *fx,
         scope = child;
     }
   g_assert_nonnull (scope);
-  agviz_graph_view_select (fx->window->graph_view, scope, FALSE);
+  agviz_graph_view_select (PART (fx->window, graph_view), scope, FALSE);
   was_expanded = scope->expanded;
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window->graph_view), "graph.toggle-expanded", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (PART (fx->window, graph_view)), "graph.toggle-expanded", NULL));
   g_assert_cmpint (scope->expanded, !=, was_expanded);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window->graph_view), "graph.toggle-expanded", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (PART (fx->window, graph_view)), "graph.toggle-expanded", NULL));
   g_assert_cmpint (scope->expanded, ==, was_expanded);
 
   /* Zoom actions change the viewport. */
   {
-    double before = agviz_viewport_get_zoom (agviz_graph_view_get_viewport (fx->window->graph_view));
+    double before = agviz_viewport_get_zoom (agviz_graph_view_get_viewport (PART (fx->window, graph_view)));
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.zoom-in", NULL));
-    g_assert_cmpfloat (agviz_viewport_get_zoom (agviz_graph_view_get_viewport (fx->window->graph_view)), >, before);
+    g_assert_cmpfloat (agviz_viewport_get_zoom (agviz_graph_view_get_viewport (PART (fx->window, graph_view))), >, before);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.zoom-fit", NULL));
   }
 }
@@ -190,18 +229,21 @@ test_node_shows_inspector_and_source (Fixture       *fx,
 {
   g_autoptr(GError) error = NULL;
   AgvizSceneItem *variable;
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (fx->window->source_view));
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (PART (fx->window, source_view)));
   GtkTextIter cursor;
 
   /* The variable's handle, captured by trace 1's graph: TF made the variable itself eagerly. */
   g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_make_var_131"), &error));
-  variable = agviz_scene_find_node (fx->window->scene, "Variable/11", &error);
+  /* Nothing selected yet: the source pane's status page says what would show there. */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (PART (fx->window, source_stack)), ==, "empty");
+  variable = agviz_scene_find_node (agviz_session_get_scene (agviz_window_get_session (fx->window)), "Variable/11", &error);
   g_assert_no_error (error);
-  agviz_graph_view_select (fx->window->graph_view, variable, TRUE);
+  agviz_graph_view_select (PART (fx->window, graph_view), variable, TRUE);
 
-  g_assert_cmpstr (agviz_inspector_get_op_type (fx->window->inspector), ==, "Placeholder");
-  g_assert_cmpint (fx->window->source_line, ==, 19);
-  g_assert_true (g_str_has_suffix (gtk_label_get_text (fx->window->source_label), "demo.py:19"));
+  g_assert_cmpstr (agviz_inspector_get_op_type (PART (fx->window, inspector)), ==, "Placeholder");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (PART (fx->window, source_stack)), ==, "text");
+  g_assert_cmpint (source_line (fx->window), ==, 19);
+  g_assert_true (g_str_has_suffix (gtk_label_get_text (PART (fx->window, source_label)), "demo.py:19"));
   gtk_text_buffer_get_iter_at_mark (buffer, &cursor, gtk_text_buffer_get_insert (buffer));
   g_assert_cmpint (gtk_text_iter_get_line (&cursor), ==, 18);
   {
@@ -217,7 +259,7 @@ static void
 test_diagnostic_selects_trace_and_line (Fixture       *fx,
                                         gconstpointer  data)
 {
-  GListModel *diagnostics = agviz_document_get_diagnostics (fx->window->document);
+  GListModel *diagnostics = agviz_document_get_diagnostics (agviz_window_get_document (fx->window));
   guint found = G_MAXUINT;
   AgvizSceneItem *selected;
 
@@ -229,20 +271,20 @@ test_diagnostic_selects_trace_and_line (Fixture       *fx,
     }
   g_assert_cmpuint (found, !=, G_MAXUINT);
   /* Through the list's own selection, as a click does. */
-  gtk_selection_model_select_item (gtk_list_view_get_model (fx->window->diagnostics_list), found, TRUE);
+  agviz_problems_list_select (PART (fx->window, problems), found);
 
   /* The trace that failed holds only its placeholder (TF raises before any other op exists):
    * the finding shows that trace and the line that creates the variable. */
-  g_assert_cmpint (fx->window->trace_id, ==, trace_of (fx, "__inference_make_var_152"));
-  selected = agviz_graph_view_get_selected (fx->window->graph_view);
+  g_assert_cmpint (agviz_session_get_trace_id (agviz_window_get_session (fx->window)), ==, trace_of (fx, "__inference_make_var_152"));
+  selected = agviz_graph_view_get_selected (PART (fx->window, graph_view));
   g_assert_true (selected == NULL || g_strcmp0 (selected->op_type, "Placeholder") == 0);
-  g_assert_cmpint (fx->window->source_line, ==, 19);
+  g_assert_cmpint (source_line (fx->window), ==, 19);
 }
 
 static gboolean
 searched (Fixture *fx)
 {
-  return fx->window->searching == NULL;
+  return !agviz_search_panel_is_searching (PART (fx->window, search_panel));
 }
 
 static guint n_searches_before;
@@ -250,7 +292,7 @@ static guint n_searches_before;
 static gboolean
 searched_again (Fixture *fx)
 {
-  return fx->window->searching == NULL && fx->window->n_searches > n_searches_before;
+  return !agviz_search_panel_is_searching (PART (fx->window, search_panel)) && agviz_search_panel_get_n_searches (PART (fx->window, search_panel)) > n_searches_before;
 }
 
 /* Types @query into the search entry and waits for its results (after the entry's delay and the
@@ -259,10 +301,10 @@ static guint
 search (Fixture    *fx,
         const char *query)
 {
-  n_searches_before = fx->window->n_searches;
-  gtk_editable_set_text (GTK_EDITABLE (fx->window->search_entry), query);
+  n_searches_before = agviz_search_panel_get_n_searches (PART (fx->window, search_panel));
+  gtk_editable_set_text (agviz_search_panel_get_entry (PART (fx->window, search_panel)), query);
   g_assert_true (wait_for (searched_again, fx));
-  return fx->window->n_search_results;
+  return agviz_search_panel_get_n_results (PART (fx->window, search_panel));
 }
 
 static void
@@ -273,21 +315,21 @@ test_search (Fixture       *fx,
 
   g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_make_var_131"), &error));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.search", NULL));
-  g_assert_true (gtk_search_bar_get_search_mode (fx->window->search_bar));
+  g_assert_true (gtk_search_bar_get_search_mode (PART (fx->window, search_bar)));
   g_assert_cmpuint (search (fx, "readvariableop"), >=, 1);
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fx->window->search_status)));
+  g_assert_false ((agviz_search_panel_get_status (PART (fx->window, search_panel)) != NULL));
   g_assert_cmpuint (search (fx, "demo.py:19"), >=, 1);
   g_assert_cmpuint (search (fx, "no-such-node-anywhere"), ==, 0);
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fx->window->search_status)));
+  g_assert_true ((agviz_search_panel_get_status (PART (fx->window, search_panel)) != NULL));
 
   /* A search replaced before it ends is dropped: only the last one's results are listed. */
-  _agviz_window_search (fx->window, "variable");
+  agviz_search_panel_search (PART (fx->window, search_panel), "variable", FALSE);
   g_assert_cmpuint (search (fx, "demo.py:19"), ==, 1);
 
   /* Activating a result selects and centres it. */
-  g_signal_emit_by_name (fx->window->search_entry, "activate");
-  g_assert_nonnull (agviz_graph_view_get_selected (fx->window->graph_view));
-  g_assert_cmpstr (agviz_graph_view_get_selected (fx->window->graph_view)->op_type, ==, "Placeholder");
+  g_signal_emit_by_name (agviz_search_panel_get_entry (PART (fx->window, search_panel)), "activate");
+  g_assert_nonnull (agviz_graph_view_get_selected (PART (fx->window, graph_view)));
+  g_assert_cmpstr (agviz_graph_view_get_selected (PART (fx->window, graph_view))->op_type, ==, "Placeholder");
 }
 
 /* A trace big enough to be read one scope at a time: the search finds nodes in scopes the scene
@@ -336,40 +378,40 @@ test_search_big_trace (void)
   gtk_window_present (GTK_WINDOW (fx.window));
   agviz_window_open (fx.window, file);
   g_assert_true (wait_for (loaded, &fx));
-  g_assert_nonnull (fx.window->scene);
+  g_assert_nonnull (agviz_session_get_scene (agviz_window_get_session (fx.window)));
   g_assert_cmpuint (n_blocks * n_layers * G_N_ELEMENTS (layer_ops), >=, 20000);
   /* Read per scope: nothing below the top scope is loaded yet. */
-  g_assert_true (agviz_scene_get_root (fx.window->scene)->children->len >= 1);
-  g_assert_true (((AgvizSceneItem *) g_ptr_array_index (agviz_scene_get_root (fx.window->scene)->children, 0))->unloaded);
+  g_assert_true (agviz_scene_get_root (agviz_session_get_scene (agviz_window_get_session (fx.window)))->children->len >= 1);
+  g_assert_true (((AgvizSceneItem *) g_ptr_array_index (agviz_scene_get_root (agviz_session_get_scene (agviz_window_get_session (fx.window)))->children, 0))->unloaded);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx.window), "win.search", NULL));
   g_assert_cmpuint (search (&fx, "block_321/layer_7/relu"), ==, 1);
-  g_assert_false (fx.window->search_truncated);
+  g_assert_false (agviz_search_panel_get_truncated (PART (fx.window, search_panel)));
   /* 4000 Relus: the list stops at its limit and says so. */
   g_assert_cmpuint (search (&fx, "Relu"), ==, 200);
-  g_assert_true (fx.window->search_truncated);
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fx.window->search_status)));
+  g_assert_true (agviz_search_panel_get_truncated (PART (fx.window, search_panel)));
+  g_assert_true ((agviz_search_panel_get_status (PART (fx.window, search_panel)) != NULL));
   /* Scopes by name, too. */
   g_assert_cmpuint (search (&fx, "block_399"), ==, 1);
 
   /* Enter on the entry selects the first result, reading the scopes on its path. */
   g_assert_cmpuint (search (&fx, "block_321/layer_7/relu"), ==, 1);
-  g_signal_emit_by_name (fx.window->search_entry, "activate");
-  selected = agviz_graph_view_get_selected (fx.window->graph_view);
+  g_signal_emit_by_name (agviz_search_panel_get_entry (PART (fx.window, search_panel)), "activate");
+  selected = agviz_graph_view_get_selected (PART (fx.window, graph_view));
   g_assert_nonnull (selected);
   {
     g_autofree char *selected_path = agviz_scene_item_dup_path (selected);
     g_assert_cmpstr (selected_path, ==, wanted);
   }
   g_assert_true (agviz_scene_item_is_visible (selected));
-  block = agviz_scene_find (fx.window->scene, "model/block_321", &error);
+  block = agviz_scene_find (agviz_session_get_scene (agviz_window_get_session (fx.window)), "model/block_321", &error);
   g_assert_no_error (error);
   g_assert_true (block->expanded);
   g_assert_false (block->unloaded);
   /* Centred once laid out (on the worker thread): its box is in view. */
   g_assert_true (wait_for (laid_out, &fx));
-  viewport = agviz_graph_view_get_viewport (fx.window->graph_view);
-  g_assert_true (agviz_layout_get_box (agviz_graph_view_get_layout (fx.window->graph_view), selected, &box));
+  viewport = agviz_graph_view_get_viewport (PART (fx.window, graph_view));
+  g_assert_true (agviz_layout_get_box (agviz_graph_view_get_layout (PART (fx.window, graph_view)), selected, &box));
   agviz_viewport_get_visible_box (viewport, &visible);
   g_assert_cmpfloat (fabs ((box.x + box.width / 2) - (visible.x + visible.width / 2)), <, 1.0 + visible.width / 4);
   g_assert_cmpfloat (fabs ((box.y + box.height / 2) - (visible.y + visible.height / 2)), <, 1.0 + visible.height / 4);
@@ -390,7 +432,7 @@ test_export_png (Fixture       *fx,
   g_autoptr(GdkTexture) texture = NULL;
 
   g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_train_step_57"), &error));
-  g_assert_true (_agviz_window_export (fx->window, file, &error));
+  g_assert_true (agviz_window_export (fx->window, file, &error));
   g_assert_no_error (error);
   texture = gdk_texture_new_from_file (file, &error);
   g_assert_no_error (error);
@@ -417,31 +459,31 @@ static void
 test_executions_panel (Fixture       *fx,
                        gconstpointer  data)
 {
-  AgvizTimeline *timeline = fx->window->timeline;
+  AgvizTimeline *timeline = PART (fx->window, timeline);
   gint64 noisy = trace_of (fx, "__inference_noisy_73");
   double x = 0, y = 0;
 
-  g_assert_true (gtk_widget_get_visible (fx->window->executions_panel));
+  g_assert_true (gtk_widget_get_visible (PART (fx->window, executions_panel)));
   g_assert_cmpuint (agviz_timeline_get_n_marks (timeline), ==,
-                    agviz_document_get_executions (fx->window->document)->len);
+                    agviz_document_get_executions (agviz_window_get_document (fx->window))->len);
   g_assert_cmpuint (agviz_timeline_get_n_marks (timeline), >=, 5);
   g_assert_cmpuint (agviz_timeline_get_n_lanes (timeline), >=, 3);
   g_assert_cmpuint (agviz_timeline_get_n_unhealthy (timeline), >=, 1);   /* the example's NaN */
   {
-    guint n = agviz_document_get_executions (fx->window->document)->len;
+    guint n = agviz_document_get_executions (agviz_window_get_document (fx->window))->len;
     g_autofree char *calls = format_count ("%u call · %s", "%u calls · %s", n);
-    g_assert_nonnull (strstr (gtk_label_get_text (fx->window->executions_label), calls));
+    g_assert_nonnull (strstr (gtk_label_get_text (PART (fx->window, executions_label)), calls));
   }
-  g_assert_cmpint (agviz_timeline_get_selected (timeline), ==, fx->window->trace_id);
+  g_assert_cmpint (agviz_timeline_get_selected (timeline), ==, agviz_session_get_trace_id (agviz_window_get_session (fx->window)));
 
   g_assert_true (wait_for (drawn, fx));
   g_assert_true (agviz_timeline_get_mark_point (timeline, noisy, &x, &y));
   g_assert_cmpint (agviz_timeline_pick (timeline, x, y), ==, noisy);
   g_signal_emit_by_name (timeline, "trace-activated", noisy);
-  g_assert_cmpint (fx->window->trace_id, ==, noisy);
+  g_assert_cmpint (agviz_session_get_trace_id (agviz_window_get_session (fx->window)), ==, noisy);
   {
     g_autofree char *calls = format_count ("this trace: %u call · %s", "this trace: %u calls · %s", 2);
-    g_assert_nonnull (strstr (gtk_label_get_text (fx->window->executions_label), calls));
+    g_assert_nonnull (strstr (gtk_label_get_text (PART (fx->window, executions_label)), calls));
   }
 
   /* Keyboard: Ctrl+T focuses the chart, Down moves to the next called trace. */
@@ -455,12 +497,12 @@ test_minimap (Fixture       *fx,
               gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  AgvizViewport *viewport = agviz_graph_view_get_viewport (fx->window->graph_view);
-  GtkWidget *minimap = GTK_WIDGET (fx->window->minimap);
+  AgvizViewport *viewport = agviz_graph_view_get_viewport (PART (fx->window, graph_view));
+  GtkWidget *minimap = GTK_WIDGET (PART (fx->window, minimap));
   double before_x, before_y, after_x, after_y;
 
   g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_train_step_57"), &error));
-  agviz_graph_view_expand_all (fx->window->graph_view);
+  agviz_graph_view_expand_all (PART (fx->window, graph_view));
   g_assert_true (wait_for (laid_out, fx));
   g_assert_true (wait_for (drawn, fx));
   wait_for (idle_done, fx);
@@ -471,7 +513,7 @@ test_minimap (Fixture       *fx,
   agviz_viewport_zoom_at (viewport, 4.0, 0, 0);
   agviz_viewport_center_on (viewport, 1e6, 1e6);
   agviz_viewport_get_offset (viewport, &before_x, &before_y);
-  agviz_minimap_move_to (fx->window->minimap, 0, 0);
+  agviz_minimap_move_to (PART (fx->window, minimap), 0, 0);
   agviz_viewport_get_offset (viewport, &after_x, &after_y);
   g_assert_cmpfloat (after_x + after_y, <, before_x + before_y);
 }
@@ -482,18 +524,18 @@ static void
 test_variable_comparison (Fixture       *fx,
                           gconstpointer  data)
 {
-  GListModel *diagnostics = agviz_document_get_diagnostics (fx->window->document);
+  GListModel *diagnostics = agviz_document_get_diagnostics (agviz_window_get_document (fx->window));
   g_autoptr(GString) text = g_string_new (NULL);
 
   for (guint i = 0; i < g_list_model_get_n_items (diagnostics); i++)
     {
       g_autoptr(AgvizDiagnostic) diagnostic = g_list_model_get_item (diagnostics, i);
       if (agviz_diagnostic_get_kind (diagnostic) == AGVIZ_DIAGNOSTIC_KIND_VARIABLE_NON_FIRST_TRACE)
-        gtk_selection_model_select_item (gtk_list_view_get_model (fx->window->diagnostics_list), i, TRUE);
+        agviz_problems_list_select (PART (fx->window, problems), i);
     }
-  g_assert_cmpint (fx->window->comparison_trace_id, ==, trace_of (fx, "__inference_make_var_152"));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (fx->window->inspector_stack), ==, "comparison");
-  collect_text (GTK_WIDGET (fx->window->comparison_grid), text);
+  g_assert_cmpint (agviz_comparison_get_trace_id (PART (fx->window, comparison)), ==, trace_of (fx, "__inference_make_var_152"));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (PART (fx->window, inspector_stack)), ==, "comparison");
+  collect_text (GTK_WIDGET (PART (fx->window, comparison)), text);
   {
     g_autofree char *trace_1 = g_strdup_printf (_("Trace %d"), 1);
     g_autofree char *trace_2 = g_strdup_printf (_("Trace %d"), 2);
@@ -505,7 +547,7 @@ test_variable_comparison (Fixture       *fx,
 
   /* Back to the inspector through its action (Ctrl+I). */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.show-inspector", NULL));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (fx->window->inspector_stack), ==, "inspector");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (PART (fx->window, inspector_stack)), ==, "inspector");
 }
 
 /* Clicking line 19 of demo.py selects the variable created there. */
@@ -517,26 +559,26 @@ test_source_line_selects_nodes (Fixture       *fx,
   AgvizSceneItem *selected;
 
   g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_make_var_131"), &error));
-  agviz_graph_view_select (fx->window->graph_view,
-                           agviz_scene_find_node (fx->window->scene, "Variable/11", NULL), FALSE);
-  g_assert_nonnull (fx->window->source_path);
-  agviz_graph_view_select (fx->window->graph_view, NULL, FALSE);
-  _agviz_window_select_source_line (fx->window, 19);
+  agviz_graph_view_select (PART (fx->window, graph_view),
+                           agviz_scene_find_node (agviz_session_get_scene (agviz_window_get_session (fx->window)), "Variable/11", NULL), FALSE);
+  g_assert_nonnull (agviz_window_get_source_path (fx->window, NULL));
+  agviz_graph_view_select (PART (fx->window, graph_view), NULL, FALSE);
+  agviz_window_select_source_line (fx->window, 19);
   g_assert_true (wait_for (searched, fx));
-  g_assert_cmpuint (fx->window->n_search_results, >=, 1);
-  selected = agviz_graph_view_get_selected (fx->window->graph_view);
+  g_assert_cmpuint (agviz_search_panel_get_n_results (PART (fx->window, search_panel)), >=, 1);
+  selected = agviz_graph_view_get_selected (PART (fx->window, graph_view));
   g_assert_nonnull (selected);
   g_assert_cmpstr (selected->op_type, ==, "Placeholder");
-  g_assert_true (gtk_search_bar_get_search_mode (fx->window->search_bar));
-  _agviz_window_select_source_line (fx->window, 1);   /* a comment line */
+  g_assert_true (gtk_search_bar_get_search_mode (PART (fx->window, search_bar)));
+  agviz_window_select_source_line (fx->window, 1);   /* a comment line */
   g_assert_true (wait_for (searched, fx));
-  g_assert_cmpuint (fx->window->n_search_results, ==, 0);
+  g_assert_cmpuint (agviz_search_panel_get_n_results (PART (fx->window, search_panel)), ==, 0);
 }
 
 static gboolean
 refreshed (Fixture *fx)
 {
-  return fx->window->n_refreshes > 0;
+  return fx->n_refreshes > 0;
 }
 
 /* A recorder appends a trace to the open file: it shows up in the sidebar without reopening, and
@@ -559,12 +601,13 @@ test_live_refresh (void)
   gtk_window_present (GTK_WINDOW (fx.window));
   agviz_window_open (fx.window, copy);
   g_assert_true (wait_for (loaded, &fx));
-  g_assert_nonnull (fx.window->document);
-  shown = fx.window->trace_id;
+  g_assert_nonnull (agviz_window_get_document (fx.window));
+  shown = agviz_session_get_trace_id (agviz_window_get_session (fx.window));
   g_assert_cmpint (shown, !=, 0);
   g_assert_true (wait_for (drawn, &fx));
   wait_for (idle_done, &fx);
-  fx.window->n_refreshes = 0;
+  fx.n_refreshes = 0;
+  g_signal_connect_swapped (fx.window, "refreshed", G_CALLBACK (count_signal), &fx.n_refreshes);
 
   recorder = agviz_recorder_open (path, &error);
   g_assert_no_error (error);
@@ -577,13 +620,11 @@ test_live_refresh (void)
   g_assert_true (agviz_recorder_flush (recorder, &error));
 
   g_assert_true (wait_for (refreshed, &fx));
-  collect_text (GTK_WIDGET (fx.window->trace_list), text);
+  collect_text (GTK_WIDGET (PART (fx.window, trace_list)), text);
   g_assert_nonnull (strstr (text->str, "live_step"));
-  g_assert_cmpint (fx.window->trace_id, ==, shown);
+  g_assert_cmpint (agviz_session_get_trace_id (agviz_window_get_session (fx.window)), ==, shown);
   {
-    GtkListBoxRow *row = gtk_list_box_get_selected_row (fx.window->trace_list);
-    g_assert_nonnull (row);
-    g_assert_cmpint (*(gint64 *) g_object_get_data (G_OBJECT (row), "agviz-trace-id"), ==, shown);
+    g_assert_cmpint (agviz_trace_list_get_selected_trace_id (PART (fx.window, trace_list)), ==, shown);
   }
   g_assert_true (agviz_recorder_close (recorder, &error));
 
@@ -635,7 +676,7 @@ maybe_save_window_png (Fixture    *fx,
 static gboolean
 rechecked (Fixture *fx)
 {
-  return fx->window->n_rechecks > 0 && fx->window->rechecking == NULL;
+  return fx->n_rechecks > 0;
 }
 
 /* A new window on @file, with make_var's first trace shown and its variable's handle selected. */
@@ -647,17 +688,19 @@ open_and_select_variable (Fixture *fx,
   AgvizSceneItem *variable;
 
   fx->window = g_object_new (AGVIZ_TYPE_WINDOW, NULL);
+  fx->n_rechecks = 0;
+  g_signal_connect_swapped (fx->window, "rechecked", G_CALLBACK (count_signal), &fx->n_rechecks);
   gtk_window_set_default_size (GTK_WINDOW (fx->window), 1400, 900);
   gtk_window_present (GTK_WINDOW (fx->window));
   agviz_window_open (fx->window, file);
   g_assert_true (wait_for (loaded, fx));
-  g_assert_nonnull (fx->window->document);
+  g_assert_nonnull (agviz_window_get_document (fx->window));
   /* The variable's handle, captured by trace 1's graph: TF made the variable itself eagerly. */
   g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_make_var_131"), &error));
-  variable = agviz_scene_find_node (fx->window->scene, "Variable/11", &error);
+  variable = agviz_scene_find_node (agviz_session_get_scene (agviz_window_get_session (fx->window)), "Variable/11", &error);
   g_assert_no_error (error);
-  agviz_graph_view_select (fx->window->graph_view, variable, TRUE);
-  g_assert_cmpstr (agviz_inspector_get_op_type (fx->window->inspector), ==, "Placeholder");
+  agviz_graph_view_select (PART (fx->window, graph_view), variable, TRUE);
+  g_assert_cmpstr (agviz_inspector_get_op_type (PART (fx->window, inspector)), ==, "Placeholder");
 }
 
 /* The text of line @line of the source view. */
@@ -665,7 +708,7 @@ static char *
 source_view_line (Fixture *fx,
                   int      line)
 {
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (fx->window->source_view));
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (PART (fx->window, source_view)));
   GtkTextIter start, end;
 
   gtk_text_buffer_get_iter_at_line (buffer, &start, line - 1);
@@ -678,7 +721,7 @@ source_view_line (Fixture *fx,
 static const char *
 variable_diagnostic_line (Fixture *fx)
 {
-  GListModel *diagnostics = agviz_document_get_diagnostics (fx->window->document);
+  GListModel *diagnostics = agviz_document_get_diagnostics (agviz_window_get_document (fx->window));
 
   for (guint i = 0; i < g_list_model_get_n_items (diagnostics); i++)
     {
@@ -697,11 +740,11 @@ assert_shows_variable_source (Fixture *fx)
   g_autoptr(GString) inspector_text = g_string_new (NULL);
   g_autofree char *line = NULL;
 
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (fx->window->source_stack), ==, "text");
-  g_assert_cmpint (fx->window->source_line, ==, 19);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (PART (fx->window, source_stack)), ==, "text");
+  g_assert_cmpint (source_line (fx->window), ==, 19);
   line = source_view_line (fx, 19);
   g_assert_cmpstr (line, ==, "    v = tf.Variable(1.0)");
-  collect_text (GTK_WIDGET (fx->window->inspector), inspector_text);
+  collect_text (GTK_WIDGET (PART (fx->window, inspector)), inspector_text);
   g_assert_nonnull (strstr (inspector_text->str, "v = tf.Variable(1.0)"));
   g_assert_cmpstr (variable_diagnostic_line (fx), ==, "v = tf.Variable(1.0)");
 }
@@ -762,11 +805,11 @@ test_locate_sources (void)
   open_and_select_variable (&fx, trace_file);
 
   /* Not on this machine: said so, with the recorded path, and nothing as source text. */
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (fx.window->source_stack), ==, "missing");
-  g_assert_cmpstr (fx.window->source_path, ==, recorded);
-  g_assert_cmpint (fx.window->source_line, ==, 19);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (PART (fx.window, source_stack)), ==, "missing");
+  g_assert_cmpstr (agviz_window_get_source_path (fx.window, NULL), ==, recorded);
+  g_assert_cmpint (source_line (fx.window), ==, 19);
   {
-    GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (fx.window->source_view));
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (PART (fx.window, source_view)));
     g_autofree char *title = g_strdup_printf (_("%s is not on this machine and was not recorded"),
                                               "demo.py");
     GtkTextIter start, end;
@@ -775,13 +818,13 @@ test_locate_sources (void)
     gtk_text_buffer_get_bounds (buffer, &start, &end);
     shown = gtk_text_iter_get_text (&start, &end);
     g_assert_cmpstr (shown, ==, "");
-    g_assert_cmpstr (gtk_label_get_text (fx.window->missing_title), ==, title);
-    g_assert_nonnull (strstr (gtk_label_get_text (fx.window->missing_details), recorded));
-    g_assert_true (gtk_widget_get_visible (fx.window->locate_button));
-    g_assert_true (gtk_widget_is_sensitive (fx.window->locate_button));
-    g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fx.window->locate_status)));
+    g_assert_cmpstr (gtk_label_get_text (PART (fx.window, missing_title)), ==, title);
+    g_assert_nonnull (strstr (gtk_label_get_text (PART (fx.window, missing_details)), recorded));
+    g_assert_true (gtk_widget_get_visible (PART (fx.window, locate_button)));
+    g_assert_true (gtk_widget_is_sensitive (PART (fx.window, locate_button)));
+    g_assert_false (gtk_widget_get_visible (GTK_WIDGET (PART (fx.window, locate_status))));
   }
-  collect_text (GTK_WIDGET (fx.window->inspector), text);
+  collect_text (GTK_WIDGET (PART (fx.window, inspector)), text);
   g_assert_null (strstr (text->str, "v = tf.Variable(1.0)"));
   /* The defining frame is marked as `agviz where` marks it, never with TF's own "*". */
   g_assert_nonnull (strstr (text->str, "=>\n"));
@@ -792,10 +835,10 @@ test_locate_sources (void)
 
   /* A folder with nothing that fits: said, and nothing mapped or kept. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx.window), "win.locate-sources", "s", empty));
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fx.window->locate_status)));
-  g_assert_nonnull (strstr (gtk_label_get_text (fx.window->locate_status), empty));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (fx.window->source_stack), ==, "missing");
-  g_assert_cmpuint (agviz_document_get_source_roots (fx.window->document)->len, ==, 0);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (PART (fx.window, locate_status))));
+  g_assert_nonnull (strstr (gtk_label_get_text (PART (fx.window, locate_status)), empty));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (PART (fx.window, source_stack)), ==, "missing");
+  g_assert_cmpuint (agviz_document_get_source_roots (agviz_window_get_document (fx.window))->len, ==, 0);
   {
     g_autofree char *key_file = agviz_source_roots_get_key_file ();
     g_assert_false (g_file_test (key_file, G_FILE_TEST_EXISTS));
@@ -811,25 +854,27 @@ test_locate_sources (void)
     g_assert_cmpint (g_mkdir_with_parents (src, 0700), ==, 0);
     g_assert_true (g_file_set_contents (copy, edited, -1, &error));
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx.window), "win.locate-sources", "s", here));
-    g_assert_cmpstr (gtk_stack_get_visible_child_name (fx.window->source_stack), ==, "missing");
-    g_assert_cmpstr (gtk_label_get_text (fx.window->missing_title), ==, title);
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (PART (fx.window, source_stack)), ==, "missing");
+    g_assert_cmpstr (gtk_label_get_text (PART (fx.window, missing_title)), ==, title);
     maybe_save_window_png (&fx, "source-changed");
   }
 
   /* The copy that ran: its text everywhere, the recorded project folder mapped to this one, and
    * the findings that read the source (frozen values, side effects) found now. */
-  n_problems = g_list_model_get_n_items (agviz_document_get_diagnostics (fx.window->document));
+  n_problems = g_list_model_get_n_items (agviz_document_get_diagnostics (agviz_window_get_document (fx.window)));
   g_assert_true (g_file_set_contents (copy, demo_text, -1, &error));
+  /* Counted from here: this locating cancels any recheck an earlier one started. */
+  fx.n_rechecks = 0;
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx.window), "win.locate-sources", "s", here));
   g_assert_true (wait_for (rechecked, &fx));
   assert_shows_variable_source (&fx);
-  g_assert_cmpuint (g_list_model_get_n_items (agviz_document_get_diagnostics (fx.window->document)),
+  g_assert_cmpuint (g_list_model_get_n_items (agviz_document_get_diagnostics (agviz_window_get_document (fx.window))),
                     >, n_problems);
   maybe_save_window_png (&fx, "source-located");
-  gtk_stack_set_visible_child_name (fx.window->sidebar_stack, "diagnostics");
+  gtk_stack_set_visible_child_name (PART (fx.window, sidebar_stack), "diagnostics");
   maybe_save_window_png (&fx, "problems-located");
   {
-    GPtrArray *roots = agviz_document_get_source_roots (fx.window->document);
+    GPtrArray *roots = agviz_document_get_source_roots (agviz_window_get_document (fx.window));
     AgvizSourceRoot *root;
 
     g_assert_cmpuint (roots->len, ==, 1);
@@ -839,7 +884,7 @@ test_locate_sources (void)
   }
   /* The tooltip says where the text was read from. */
   {
-    const char *tooltip = gtk_widget_get_tooltip_text (GTK_WIDGET (fx.window->source_label));
+    const char *tooltip = gtk_widget_get_tooltip_text (GTK_WIDGET (PART (fx.window, source_label)));
     g_assert_nonnull (strstr (tooltip, copy));
   }
   fixture_teardown (&fx, NULL);
@@ -847,7 +892,7 @@ test_locate_sources (void)
   /* Opened again: the folder is remembered, and the problems have their lines from the start. */
   fx.window = NULL;
   open_and_select_variable (&fx, trace_file);
-  g_assert_cmpuint (fx.window->n_rechecks, ==, 0);
+  g_assert_cmpuint (fx.n_rechecks, ==, 0);
   assert_shows_variable_source (&fx);
   fixture_teardown (&fx, NULL);
 
@@ -864,7 +909,7 @@ static AgvizSceneItem *
 find_visible_op (Fixture  *fx,
                  gboolean  with_inputs)
 {
-  g_autoptr(GPtrArray) visible = agviz_layout_list_visible (agviz_graph_view_get_layout (fx->window->graph_view));
+  g_autoptr(GPtrArray) visible = agviz_layout_list_visible (agviz_graph_view_get_layout (PART (fx->window, graph_view)));
 
   for (guint i = 0; i < visible->len; i++)
     {
@@ -881,7 +926,7 @@ static gboolean
 legend_has (Fixture    *fx,
             const char *line)
 {
-  g_autofree char *legend = agviz_graph_view_dup_legend_text (fx->window->graph_view);
+  g_autofree char *legend = agviz_graph_view_dup_legend_text (PART (fx->window, graph_view));
   g_autofree char *wanted = g_strconcat (line, "\n", NULL);
 
   return strstr (legend, wanted) != NULL;
@@ -907,33 +952,33 @@ test_color_by (Fixture       *fx,
   g_assert_nonnull (op);
 
   /* By op type (the default): the SVG writer's colour, and the op type in the legend. */
-  g_assert_cmpint (agviz_graph_view_get_color_by (fx->window->graph_view), ==, AGVIZ_COLOR_BY_OP);
+  g_assert_cmpint (agviz_graph_view_get_color_by (PART (fx->window, graph_view)), ==, AGVIZ_COLOR_BY_OP);
   g_assert_true (legend_has (fx, op->op_type));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.color-by", "s", "device"));
-  g_assert_cmpint (agviz_graph_view_get_color_by (fx->window->graph_view), ==, AGVIZ_COLOR_BY_DEVICE);
-  agviz_graph_view_get_item_fill (fx->window->graph_view, op, &fill);
+  g_assert_cmpint (agviz_graph_view_get_color_by (PART (fx->window, graph_view)), ==, AGVIZ_COLOR_BY_DEVICE);
+  agviz_graph_view_get_item_fill (PART (fx->window, graph_view), op, &fill);
   g_assert_true (gdk_rgba_parse (&expected, _agviz_drawing_fill (op, AGVIZ_COLOR_BY_DEVICE)));
-  g_assert_true (gdk_rgba_equal (&fill, &expected) || agviz_graph_view_get_dark (fx->window->graph_view));
+  g_assert_true (gdk_rgba_equal (&fill, &expected) || agviz_graph_view_get_dark (PART (fx->window, graph_view)));
 
   /* By time: the file's eager op timings, or a plain statement that there are none. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.color-by", "s", "time"));
-  if (g_hash_table_size (agviz_document_get_op_timings (fx->window->document)) == 0)
+  if (g_hash_table_size (agviz_document_get_op_timings (agviz_window_get_document (fx->window))) == 0)
     g_assert_true (legend_has (fx, _("No execution timings in this file")));
   *slow = 5000000;
   g_hash_table_insert (timings, (gpointer) op->op_type, slow);
   g_hash_table_insert (timings, (gpointer) "AgvizTestFastOp", g_memdup2 (&(gint64) { 1000 }, sizeof (gint64)));
-  agviz_graph_view_set_op_timings (fx->window->graph_view, timings);
+  agviz_graph_view_set_op_timings (PART (fx->window, graph_view), timings);
   g_assert_false (legend_has (fx, _("No execution timings in this file")));
-  agviz_graph_view_get_item_fill (fx->window->graph_view, op, &fill);
+  agviz_graph_view_get_item_fill (PART (fx->window, graph_view), op, &fill);
   /* The slowest op type gets the far end of the scale: deep orange, not white. */
   g_assert_cmpfloat (fill.blue, <, 0.5);
-  agviz_graph_view_set_op_timings (fx->window->graph_view, agviz_document_get_op_timings (fx->window->document));
+  agviz_graph_view_set_op_timings (PART (fx->window, graph_view), agviz_document_get_op_timings (agviz_window_get_document (fx->window)));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.color-by", "s", "trace"));
-  g_assert_cmpint (agviz_graph_view_get_color_by (fx->window->graph_view), ==, AGVIZ_COLOR_BY_TRACE);
+  g_assert_cmpint (agviz_graph_view_get_color_by (PART (fx->window, graph_view)), ==, AGVIZ_COLOR_BY_TRACE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.color-by", "s", "none"));
-  legend = agviz_graph_view_dup_legend_text (fx->window->graph_view);
+  legend = agviz_graph_view_dup_legend_text (PART (fx->window, graph_view));
   g_assert_cmpstr (legend, ==, "");
   g_assert_true (wait_for (drawn, fx));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.color-by", "s", "op"));
@@ -954,14 +999,14 @@ test_color_by_remembered (Fixture       *fx,
   g_assert_cmpstr (saved, ==, "device");
 
   second = g_object_new (AGVIZ_TYPE_WINDOW, NULL);
-  g_assert_cmpint (agviz_graph_view_get_color_by (second->graph_view), ==, AGVIZ_COLOR_BY_DEVICE);
+  g_assert_cmpint (agviz_graph_view_get_color_by (PART (second, graph_view)), ==, AGVIZ_COLOR_BY_DEVICE);
   g_object_get (second, "color-by", &state, NULL);
   g_assert_cmpstr (state, ==, "device");
   gtk_window_destroy (GTK_WINDOW (second));
 
   /* Changed elsewhere (another window, dconf): followed. */
   g_settings_set_string (settings, "color-by", "trace");
-  g_assert_cmpint (agviz_graph_view_get_color_by (fx->window->graph_view), ==, AGVIZ_COLOR_BY_TRACE);
+  g_assert_cmpint (agviz_graph_view_get_color_by (PART (fx->window, graph_view)), ==, AGVIZ_COLOR_BY_TRACE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.color-by", "s", "op"));
   g_free (saved);
   saved = g_settings_get_string (settings, "color-by");
@@ -982,38 +1027,38 @@ test_trace_inputs (Fixture       *fx,
   g_assert_true (wait_for (laid_out, fx));
   op = find_visible_op (fx, TRUE);
   g_assert_nonnull (op);
-  agviz_graph_view_select (fx->window->graph_view, op, TRUE);
-  g_assert_cmpuint (agviz_graph_view_get_n_traced (fx->window->graph_view), ==, 0);
+  agviz_graph_view_select (PART (fx->window, graph_view), op, TRUE);
+  g_assert_cmpuint (agviz_graph_view_get_n_traced (PART (fx->window, graph_view)), ==, 0);
 
   /* The window action toggles, as the menu item and the inspector's button do. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.trace-inputs", NULL));
   g_object_get (fx->window, "trace-inputs", &state, NULL);
   g_assert_true (state);
-  g_assert_true (agviz_graph_view_is_traced (fx->window->graph_view, op));
-  g_assert_cmpuint (agviz_graph_view_get_n_traced (fx->window->graph_view), >=, 2);
+  g_assert_true (agviz_graph_view_is_traced (PART (fx->window, graph_view), op));
+  g_assert_cmpuint (agviz_graph_view_get_n_traced (PART (fx->window, graph_view)), >=, 2);
   g_assert_true (wait_for (drawn, fx));
 
   /* Following the selection: nothing selected, nothing traced. */
-  agviz_graph_view_select (fx->window->graph_view, NULL, FALSE);
-  g_assert_cmpuint (agviz_graph_view_get_n_traced (fx->window->graph_view), ==, 0);
-  agviz_graph_view_select (fx->window->graph_view, op, FALSE);
-  g_assert_cmpuint (agviz_graph_view_get_n_traced (fx->window->graph_view), >=, 2);
+  agviz_graph_view_select (PART (fx->window, graph_view), NULL, FALSE);
+  g_assert_cmpuint (agviz_graph_view_get_n_traced (PART (fx->window, graph_view)), ==, 0);
+  agviz_graph_view_select (PART (fx->window, graph_view), op, FALSE);
+  g_assert_cmpuint (agviz_graph_view_get_n_traced (PART (fx->window, graph_view)), >=, 2);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.trace-inputs", NULL));
-  g_assert_false (agviz_graph_view_get_trace_inputs (fx->window->graph_view));
-  g_assert_cmpuint (agviz_graph_view_get_n_traced (fx->window->graph_view), ==, 0);
+  g_assert_false (agviz_graph_view_get_trace_inputs (PART (fx->window, graph_view)));
+  g_assert_cmpuint (agviz_graph_view_get_n_traced (PART (fx->window, graph_view)), ==, 0);
 }
 
 static gboolean
 annotations_drawn (Fixture *fx)
 {
-  return agviz_graph_view_get_n_drawn_annotations (fx->window->graph_view) > 0;
+  return agviz_graph_view_get_n_drawn_annotations (PART (fx->window, graph_view)) > 0;
 }
 
 static gboolean
 no_annotations_drawn (Fixture *fx)
 {
-  return drawn (fx) && agviz_graph_view_get_n_drawn_annotations (fx->window->graph_view) == 0;
+  return drawn (fx) && agviz_graph_view_get_n_drawn_annotations (PART (fx->window, graph_view)) == 0;
 }
 
 /* Const inputs are drawn small beside their consumer once zoomed in, and a click on one selects
@@ -1024,7 +1069,7 @@ test_annotations (Fixture       *fx,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) visible = NULL;
-  AgvizViewport *viewport = agviz_graph_view_get_viewport (fx->window->graph_view);
+  AgvizViewport *viewport = agviz_graph_view_get_viewport (PART (fx->window, graph_view));
   AgvizSceneItem *annotation = NULL;
   AgvizLayoutBox box;
   double x = 0, y = 0;
@@ -1032,7 +1077,7 @@ test_annotations (Fixture       *fx,
   g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_step_100"), &error));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.expand-all", NULL));
   g_assert_true (wait_for (laid_out, fx));
-  visible = agviz_layout_list_visible (agviz_graph_view_get_layout (fx->window->graph_view));
+  visible = agviz_layout_list_visible (agviz_graph_view_get_layout (PART (fx->window, graph_view)));
   for (guint i = 0; i < visible->len && annotation == NULL; i++)
     {
       AgvizSceneItem *item = g_ptr_array_index (visible, i);
@@ -1045,12 +1090,12 @@ test_annotations (Fixture       *fx,
   g_assert_true (annotation->annotation);
 
   /* Zoomed in on its consumer. */
-  g_assert_true (agviz_layout_get_box (agviz_graph_view_get_layout (fx->window->graph_view),
+  g_assert_true (agviz_layout_get_box (agviz_graph_view_get_layout (PART (fx->window, graph_view)),
                                        annotation->annotated, &box));
   agviz_viewport_zoom_at (viewport, 2.0, 0, 0);
   agviz_viewport_center_on (viewport, box.x + box.width / 2, box.y + box.height / 2);
   g_assert_true (wait_for (annotations_drawn, fx));
-  g_assert_true (agviz_graph_view_get_annotation_point (fx->window->graph_view, annotation, &x, &y));
+  g_assert_true (agviz_graph_view_get_annotation_point (PART (fx->window, graph_view), annotation, &x, &y));
   /* Beside the box, not on it: inputs to the left, outputs to the right. */
   {
     double box_left, box_top, box_right, box_bottom;
@@ -1061,29 +1106,29 @@ test_annotations (Fixture       *fx,
     g_assert_cmpfloat (y, >=, box_top);
     g_assert_cmpfloat (y, <=, box_bottom + 60);
   }
-  g_assert_true (agviz_graph_view_pick_annotation (fx->window->graph_view, x, y) == annotation);
-  g_assert_null (agviz_graph_view_pick_annotation (fx->window->graph_view, x, y - 1000));
-  agviz_graph_view_select (fx->window->graph_view, annotation, TRUE);
-  g_assert_true (agviz_graph_view_get_selected (fx->window->graph_view) == annotation);
-  g_assert_cmpstr (agviz_inspector_get_op_type (fx->window->inspector), ==, annotation->op_type);
+  g_assert_true (agviz_graph_view_pick_annotation (PART (fx->window, graph_view), x, y) == annotation);
+  g_assert_null (agviz_graph_view_pick_annotation (PART (fx->window, graph_view), x, y - 1000));
+  agviz_graph_view_select (PART (fx->window, graph_view), annotation, TRUE);
+  g_assert_true (agviz_graph_view_get_selected (PART (fx->window, graph_view)) == annotation);
+  g_assert_cmpstr (agviz_inspector_get_op_type (PART (fx->window, inspector)), ==, annotation->op_type);
 
   /* Zoomed out too far to read: not drawn, not picked. */
   agviz_viewport_zoom_at (viewport, 0.25, 0, 0);
-  gtk_widget_queue_draw (GTK_WIDGET (fx->window->graph_view));
+  gtk_widget_queue_draw (GTK_WIDGET (PART (fx->window, graph_view)));
   g_assert_true (wait_for (no_annotations_drawn, fx));
-  g_assert_false (agviz_graph_view_get_annotation_point (fx->window->graph_view, annotation, &x, &y));
+  g_assert_false (agviz_graph_view_get_annotation_point (PART (fx->window, graph_view), annotation, &x, &y));
 }
 
 static gboolean
 canvas_dark (Fixture *fx)
 {
-  return agviz_graph_view_get_dark (fx->window->graph_view);
+  return agviz_graph_view_get_dark (PART (fx->window, graph_view));
 }
 
 static gboolean
 canvas_light (Fixture *fx)
 {
-  return !agviz_graph_view_get_dark (fx->window->graph_view);
+  return !agviz_graph_view_get_dark (PART (fx->window, graph_view));
 }
 
 static void
@@ -1091,47 +1136,142 @@ test_dark_mode (Fixture       *fx,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(AgvizColorScheme) scheme = NULL;
-  g_autoptr(GSettings) interface = NULL;
-  GtkSettings *settings = gtk_settings_get_default ();
+  AdwStyleManager *style = adw_style_manager_get_default ();
   AgvizSceneItem *op;
   GdkRGBA light, dark;
-  gboolean prefer_dark = FALSE;
 
   g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_train_step_57"), &error));
   g_assert_no_error (error);
   g_assert_true (wait_for (drawn, fx));
+  g_assert_false (adw_style_manager_get_dark (style));
   g_assert_true (wait_for (canvas_light, fx));
   op = find_visible_op (fx, FALSE);
   g_assert_nonnull (op);
-  g_assert_false (agviz_graph_view_get_item_fill (fx->window->graph_view, op, &light));
+  g_assert_false (agviz_graph_view_get_item_fill (PART (fx->window, graph_view), op, &light));
 
-  /* Where the GNOME schema is installed the preference comes from it (GSETTINGS_BACKEND=memory
-   * here); elsewhere this forces the setting the follower would set. */
-  scheme = agviz_color_scheme_new (settings);
-  if (agviz_color_scheme_get_source (scheme) == AGVIZ_COLOR_SCHEME_SOURCE_GSETTINGS)
-    {
-      interface = g_settings_new ("org.gnome.desktop.interface");
-      g_settings_set_string (interface, "color-scheme", "prefer-dark");
-      g_object_get (settings, "gtk-application-prefer-dark-theme", &prefer_dark, NULL);
-      g_assert_true (prefer_dark);
-      g_assert_true (agviz_color_scheme_prefers_dark (scheme));
-    }
-  else
-    g_object_set (settings, "gtk-application-prefer-dark-theme", TRUE, NULL);
-
+  /* What the desktop's preference does through libadwaita, forced here (the tests have neither a
+   * settings portal nor the GNOME schema to prefer dark with). */
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  g_assert_true (adw_style_manager_get_dark (style));
   g_assert_true (wait_for (canvas_dark, fx));
-  g_assert_true (agviz_graph_view_get_item_fill (fx->window->graph_view, op, &dark));
+  g_assert_true (agviz_graph_view_get_item_fill (PART (fx->window, graph_view), op, &dark));
   /* Same hue family, much darker, so the light text drawn on it reads. */
   g_assert_cmpfloat (0.299 * dark.red + 0.587 * dark.green + 0.114 * dark.blue, <,
                      0.299 * light.red + 0.587 * light.green + 0.114 * light.blue - 0.2);
   g_assert_true (wait_for (drawn, fx));
 
-  if (interface != NULL)
-    g_settings_set_string (interface, "color-scheme", "default");
-  else
-    g_object_set (settings, "gtk-application-prefer-dark-theme", FALSE, NULL);
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  g_assert_false (adw_style_manager_get_dark (style));
   g_assert_true (wait_for (canvas_light, fx));
+}
+
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              guint      *n)
+{
+  (*n)++;
+}
+
+/* The session holds what the panels share: the document and trace shown, the selection made on
+ * the canvas or asked for by a panel, the colouring and the search text. */
+static void
+test_session (Fixture       *fx,
+              gconstpointer  data)
+{
+  AgvizSession *session = agviz_window_get_session (fx->window);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) state = NULL;
+  AgvizSceneItem *first, *second;
+  gint64 train_step = trace_of (fx, "__inference_train_step_57");
+  guint n_selected = 0, n_traces = 0;
+
+  g_assert_true (agviz_session_get_document (session) == agviz_window_get_document (fx->window));
+  g_signal_connect (session, "notify::selected-item", G_CALLBACK (count_notify), &n_selected);
+  g_signal_connect (session, "notify::trace-id", G_CALLBACK (count_notify), &n_traces);
+
+  g_assert_true (agviz_window_show_trace (fx->window, train_step, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (agviz_session_get_trace_id (session), ==, train_step);
+  g_assert_nonnull (agviz_session_get_scene (session));
+  g_assert_null (agviz_session_get_selected_item (session));
+  g_assert_true (wait_for (drawn, fx));
+
+  /* A panel's request selects on the canvas, and the canvas's selection is the session's. */
+  first = find_visible_op (fx, FALSE);
+  g_assert_nonnull (first);
+  agviz_session_show_item (session, first);
+  g_assert_true (agviz_graph_view_get_selected (PART (fx->window, graph_view)) == first);
+  g_assert_true (agviz_session_get_selected_item (session) == first);
+  g_assert_cmpstr (agviz_inspector_get_op_type (PART (fx->window, inspector)), ==, first->op_type);
+  g_assert_cmpuint (n_selected, ==, 1);
+  /* Asked for again: brought into view, but the selection has not changed. */
+  agviz_session_show_item (session, first);
+  g_assert_cmpuint (n_selected, ==, 1);
+  {
+    g_autoptr(GPtrArray) visible = agviz_layout_list_visible (agviz_graph_view_get_layout (PART (fx->window, graph_view)));
+
+    second = NULL;
+    for (guint i = 0; i < visible->len && second == NULL; i++)
+      if (g_ptr_array_index (visible, i) != first)
+        second = g_ptr_array_index (visible, i);
+  }
+  g_assert_nonnull (second);
+  agviz_graph_view_select (PART (fx->window, graph_view), second, FALSE);
+  g_assert_true (agviz_session_get_selected_item (session) == second);
+  g_assert_cmpuint (n_selected, ==, 2);
+
+  /* Another trace: selected in the sidebar's terms, nothing selected in it yet. */
+  n_traces = 0;
+  g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_make_var_131"), &error));
+  g_assert_cmpuint (n_traces, ==, 1);
+  g_assert_null (agviz_session_get_selected_item (session));
+  g_assert_cmpuint (n_selected, ==, 3);
+  g_assert_false (agviz_session_show_trace (session, 987654321, &error));
+  g_assert_error (error, AGVIZ_STORE_ERROR, AGVIZ_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpint (agviz_session_get_trace_id (session), ==, trace_of (fx, "__inference_make_var_131"));
+
+  /* The colouring is the window's, both ways: the action, the session. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.color-by", "s", "device"));
+  g_assert_cmpstr (agviz_session_get_color_by (session), ==, "device");
+  agviz_session_set_color_by (session, "none");
+  g_assert_cmpint (agviz_graph_view_get_color_by (PART (fx->window, graph_view)), ==, AGVIZ_COLOR_BY_NONE);
+  agviz_session_set_color_by (session, "op");
+
+  /* The search text is the last query searched for. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.search", NULL));
+  search (fx, "Variable");
+  g_assert_cmpstr (agviz_session_get_search_text (session), ==, "Variable");
+
+  g_signal_handlers_disconnect_by_data (session, &n_selected);
+  g_signal_handlers_disconnect_by_data (session, &n_traces);
+}
+
+static gboolean
+toast_shown (Fixture *fx)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *expected = g_strdup_printf (_("No trace %lld in this file"), 987654321LL);
+
+  collect_text (GTK_WIDGET (fx->window), text);
+  return strstr (text->str, expected) != NULL;
+}
+
+/* A trace that cannot be shown (here one the timeline names but the file lacks) is said in a
+ * toast; the trace shown and the window's title stay as they were. */
+static void
+test_error_toast (Fixture       *fx,
+                  gconstpointer  data)
+{
+  gint64 shown = agviz_session_get_trace_id (agviz_window_get_session (fx->window));
+  g_autofree char *subtitle = g_strdup (gtk_label_get_text (PART (fx->window, subtitle_label)));
+
+  g_assert_false (toast_shown (fx));
+  g_signal_emit_by_name (PART (fx->window, timeline), "trace-activated", (gint64) 987654321);
+  g_assert_true (wait_for (toast_shown, fx));
+  g_assert_cmpint (agviz_session_get_trace_id (agviz_window_get_session (fx->window)), ==, shown);
+  g_assert_cmpstr (gtk_label_get_text (PART (fx->window, subtitle_label)), ==, subtitle);
 }
 
 static void
@@ -1152,7 +1292,7 @@ test_translated (Fixture       *fx,
   g_assert_nonnull (strstr (text->str, "函数"));      /* the sidebar's "Functions" page */
   g_assert_nonnull (strstr (text->str, "追踪 3"));    /* "Trace 3" in the sidebar */
   g_assert_nonnull (strstr (text->str, "失败"));      /* make_var's failed trace */
-  g_assert_nonnull (strstr (gtk_label_get_text (fx->window->executions_label), "次调用"));
+  g_assert_nonnull (strstr (gtk_label_get_text (PART (fx->window, executions_label)), "次调用"));
 }
 
 /* The window as its last frame painted it.  A GtkWidgetPaintable hands out the render node the
@@ -1210,7 +1350,7 @@ test_screenshot (Fixture       *fx,
   g_autoptr(GdkTexture) texture = NULL;
   g_autoptr(GdkTexture) saved = NULL;
   g_autoptr(GError) error = NULL;
-  GListModel *diagnostics = agviz_document_get_diagnostics (fx->window->document);
+  GListModel *diagnostics = agviz_document_get_diagnostics (agviz_window_get_document (fx->window));
   int width, height;
 
   if (out == NULL)
@@ -1224,12 +1364,12 @@ test_screenshot (Fixture       *fx,
     {
       g_autoptr(AgvizDiagnostic) diagnostic = g_list_model_get_item (diagnostics, i);
       if (agviz_diagnostic_get_kind (diagnostic) == AGVIZ_DIAGNOSTIC_KIND_VARIABLE_NON_FIRST_TRACE)
-        gtk_selection_model_select_item (gtk_list_view_get_model (fx->window->diagnostics_list), i, TRUE);
+        agviz_problems_list_select (PART (fx->window, problems), i);
     }
   if (g_getenv ("AGVIZ_SCREENSHOT_TRACE") != NULL)
     {
       g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, g_getenv ("AGVIZ_SCREENSHOT_TRACE")), &error));
-      agviz_graph_view_expand_all (fx->window->graph_view);
+      agviz_graph_view_expand_all (PART (fx->window, graph_view));
       g_assert_true (wait_for (laid_out, fx));
     }
   g_assert_true (wait_for (drawn, fx));
@@ -1287,9 +1427,9 @@ test_open_saved_model (void)
   gtk_window_present (GTK_WINDOW (fx.window));
   agviz_window_open (fx.window, file);
   g_assert_true (wait_for (loaded, &fx));
-  g_assert_nonnull (fx.window->document);
+  g_assert_nonnull (agviz_window_get_document (fx.window));
   {
-    AgvizStore *store = agviz_document_get_store (fx.window->document);
+    AgvizStore *store = agviz_document_get_store (agviz_window_get_document (fx.window));
     g_autoptr(AgvizTrace) trace = agviz_store_find_trace (store, "__inference___call___81", NULL);
 
     g_assert_nonnull (trace);
@@ -1335,10 +1475,10 @@ test_open_files (void)
       gtk_window_present (GTK_WINDOW (fx.window));
       agviz_window_open (fx.window, file);
       g_assert_true (wait_for (loaded, &fx));
-      if (fx.window->document == NULL)
+      if (agviz_window_get_document (fx.window) == NULL)
         g_error ("%s did not open", paths[i]);
       g_assert_true (wait_for (laid_out, &fx));
-      if (fx.window->scene != NULL)
+      if (agviz_session_get_scene (agviz_window_get_session (fx.window)) != NULL)
         {
           g_assert_true (wait_for (drawn, &fx));
           g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx.window), "win.expand-all",
@@ -1360,7 +1500,12 @@ longest_label (GtkWidget *widget)
     longest = g_utf8_strlen (gtk_label_get_text (GTK_LABEL (widget)), -1);
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    longest = MAX (longest, longest_label (child));
+    {
+      /* Not inside MAX(), which would walk the child twice at every level. */
+      glong in_child = longest_label (child);
+
+      longest = MAX (longest, in_child);
+    }
   return longest;
 }
 
@@ -1425,19 +1570,19 @@ test_hostile_file (void)
   gtk_window_present (GTK_WINDOW (fx.window));
   agviz_window_open (fx.window, file);
   g_assert_true (wait_for (loaded, &fx));
-  g_assert_nonnull (fx.window->scene);
+  g_assert_nonnull (agviz_session_get_scene (agviz_window_get_session (fx.window)));
   g_assert_true (wait_for (drawn, &fx));
   g_assert_cmpint (longest_label (GTK_WIDGET (fx.window)), <=, AGVIZ_LABEL_TEXT_MAX_CHARS + 40);
 
   /* Every top-level item selected and shown in the inspector. */
-  root = agviz_scene_get_root (fx.window->scene);
+  root = agviz_scene_get_root (agviz_session_get_scene (agviz_window_get_session (fx.window)));
   for (guint i = 0; i < root->children->len; i++)
     {
       AgvizSceneItem *item = g_ptr_array_index (root->children, i);
 
       if (g_str_equal (item->name, "d"))
         deep = item;
-      agviz_graph_view_select (fx.window->graph_view, item, TRUE);
+      agviz_graph_view_select (PART (fx.window, graph_view), item, TRUE);
       g_assert_true (wait_for (laid_out, &fx));
       g_assert_true (wait_for (drawn, &fx));
       g_assert_cmpint (longest_label (GTK_WIDGET (fx.window)), <=, AGVIZ_LABEL_TEXT_MAX_CHARS + 40);
@@ -1445,7 +1590,7 @@ test_hostile_file (void)
 
   /* The deep scope opens a level at a time. */
   g_assert_nonnull (deep);
-  g_assert_true (agviz_graph_view_toggle_expanded (fx.window->graph_view, deep, &error));
+  g_assert_true (agviz_graph_view_toggle_expanded (PART (fx.window, graph_view), deep, &error));
   g_assert_no_error (error);
   g_assert_true (wait_for (laid_out, &fx));
 
@@ -1486,7 +1631,7 @@ main (int    argc,
   g_setenv ("XDG_CONFIG_HOME", config_home, TRUE);
   g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
   g_test_init (&argc, &argv, NULL);
-  gtk_init ();
+  adw_init ();
   gtk_source_init ();
   /* As the app's main() does; AGVIZ_LOCALEDIR points at the build tree's catalogues. */
   agviz_application_bind_textdomain ();
@@ -1506,6 +1651,8 @@ main (int    argc,
   ADD ("/agviz/gui/color-by-remembered", test_color_by_remembered);
   ADD ("/agviz/gui/trace-inputs", test_trace_inputs);
   ADD ("/agviz/gui/dark-mode", test_dark_mode);
+  ADD ("/agviz/gui/error-toast", test_error_toast);
+  ADD ("/agviz/gui/session", test_session);
   ADD ("/agviz/gui/annotations", test_annotations);
   ADD ("/agviz/gui/translated", test_translated);
   ADD ("/agviz/gui/screenshot", test_screenshot);

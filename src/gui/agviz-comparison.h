@@ -1,0 +1,29 @@
+/* agviz-comparison.h: a trace next to the first trace of its function, for a finding about a
+ * variable made on a later trace: each trace's signature and the variables it created, with
+ * the line that created each.  Activating such a line emits ::source-activated. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "agviz-session.h"
+
+G_BEGIN_DECLS
+
+#define AGVIZ_TYPE_COMPARISON (agviz_comparison_get_type ())
+G_DECLARE_FINAL_TYPE (AgvizComparison, agviz_comparison, AGVIZ, COMPARISON, GtkWidget)
+
+/* Reads the traces from @session's document. */
+void     agviz_comparison_set_session  (AgvizComparison *self,
+                                        AgvizSession    *session);
+/* Shows trace @trace_id beside its function's first trace, with what @diagnostic (nullable: the
+ * finding it was opened from) knows of variables made outside the graph.  FALSE, showing
+ * nothing, when the document has no such trace. */
+gboolean agviz_comparison_show         (AgvizComparison *self,
+                                        gint64           trace_id,
+                                        AgvizDiagnostic *diagnostic);
+/* Shows the same again, reading the source lines afresh (after source folders were mapped). */
+void     agviz_comparison_reload       (AgvizComparison *self);
+/* The trace shown beside the first, 0 when none. */
+gint64   agviz_comparison_get_trace_id (AgvizComparison *self);
+
+G_END_DECLS
