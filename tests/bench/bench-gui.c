@@ -27,9 +27,19 @@
 
 #include "agviz-core.h"
 #include "agviz-application.h"
-#include "agviz-window-private.h"
+#include "agviz-graph-view.h"
+#include "agviz-session.h"
+#include "agviz-window.h"
 
 #define PAN_FRAMES 120
+
+/* The window's canvas, by its id in ui/agviz-window.ui. */
+static AgvizGraphView *
+graph_view_of (AgvizWindow *window)
+{
+  return AGVIZ_GRAPH_VIEW (gtk_widget_get_template_child (GTK_WIDGET (window), AGVIZ_TYPE_WINDOW,
+                                                          "graph_view"));
+}
 
 static const char *const layer_ops[] = {
   "MatMul", "BiasAdd", "Relu", "Mul", "AddV2", "Softmax", "Conv2D", "MaxPool", "Reshape",
@@ -103,7 +113,7 @@ on_after_paint (GdkFrameClock *clock,
                 Bench         *bench)
 {
   gint64 now = g_get_monotonic_time ();
-  guint drawn = agviz_graph_view_get_n_drawn_items (bench->window->graph_view);
+  guint drawn = agviz_graph_view_get_n_drawn_items (graph_view_of (bench->window));
 
   if (bench->first_frame_at == 0 && drawn > 0)
     bench->first_frame_at = now;
@@ -114,14 +124,14 @@ on_after_paint (GdkFrameClock *clock,
 
       g_array_append_val (bench->zooming ? bench->zoom_work_ms
                           : bench->fitted ? bench->fit_work_ms
-                          : gtk_widget_get_opacity (GTK_WIDGET (bench->window->graph_view)) > 0
+                          : gtk_widget_get_opacity (GTK_WIDGET (graph_view_of (bench->window))) > 0
                           ? bench->work_ms : bench->hidden_work_ms, work);
       if (bench->last_paint_at != 0)
         g_array_append_val (bench->interval_ms, interval);
       /* A hidden canvas draws nothing and keeps its last count. */
       if (bench->fitted)
         bench->fit_drawn_max = MAX (bench->fit_drawn_max, drawn);
-      else if (gtk_widget_get_opacity (GTK_WIDGET (bench->window->graph_view)) > 0)
+      else if (gtk_widget_get_opacity (GTK_WIDGET (graph_view_of (bench->window))) > 0)
         bench->drawn_max = MAX (bench->drawn_max, drawn);
     }
   bench->last_paint_at = now;
@@ -194,7 +204,7 @@ pan (Bench *bench)
 {
   bench->panning = TRUE;
   bench->last_paint_at = 0;
-  gtk_widget_add_tick_callback (GTK_WIDGET (bench->window->graph_view), pan_tick, bench, NULL);
+  gtk_widget_add_tick_callback (GTK_WIDGET (graph_view_of (bench->window)), pan_tick, bench, NULL);
   while (bench->panning)
     g_main_context_iteration (NULL, TRUE);
 }
@@ -205,7 +215,7 @@ wait_for_layout (Bench *bench)
 {
   gint64 start = g_get_monotonic_time ();
 
-  while (agviz_graph_view_get_laying_out (bench->window->graph_view))
+  while (agviz_graph_view_get_laying_out (graph_view_of (bench->window)))
     g_main_context_iteration (NULL, TRUE);
   return (g_get_monotonic_time () - start) / 1000.0;
 }
@@ -213,7 +223,7 @@ wait_for_layout (Bench *bench)
 static guint
 visible_items (Bench *bench)
 {
-  AgvizLayout *layout = agviz_graph_view_get_layout (bench->window->graph_view);
+  AgvizLayout *layout = agviz_graph_view_get_layout (graph_view_of (bench->window));
   return layout != NULL ? agviz_layout_get_stats (layout)->visible_items : 0;
 }
 
@@ -231,6 +241,7 @@ main (int    argc,
   struct rusage usage;
   double write_s, expand_s, collapse_call_ms, collapse_wait_ms, toggle_call_ms = -1, toggle_wait_ms = -1;
   AgvizSceneItem *root;
+  AgvizScene *scene;
   gint64 start;
   pid_t child;
   int status;
@@ -288,46 +299,47 @@ main (int    argc,
     g_main_context_iteration (NULL, TRUE);
 
   /* Open scopes a level at a time until about n_items boxes are laid out. */
+  scene = agviz_session_get_scene (agviz_window_get_session (bench.window));
   start = g_get_monotonic_time ();
   n_visible = visible_items (&bench);
   for (depth = 2; n_visible < n_items && depth < 8; depth++)
     {
-      if (!agviz_scene_expand_to_depth (agviz_session_get_scene (agviz_window_get_session (bench.window)), depth, &error) ||
-          !agviz_graph_view_set_scene (bench.window->graph_view, agviz_session_get_scene (agviz_window_get_session (bench.window)), &error))
+      if (!agviz_scene_expand_to_depth (scene, depth, &error) ||
+          !agviz_graph_view_set_scene (graph_view_of (bench.window), scene, &error))
         g_error ("%s", error->message);
       n_visible = visible_items (&bench);
     }
   expand_s = (g_get_monotonic_time () - start) / 1e6;
   /* Zoomed so that labels show and a screenful of boxes is drawn. */
-  agviz_viewport_zoom_at (agviz_graph_view_get_viewport (bench.window->graph_view), 0.5, 0, 0);
+  agviz_viewport_zoom_at (agviz_graph_view_get_viewport (graph_view_of (bench.window)), 0.5, 0, 0);
   for (int i = 0; i < 10; i++)
     g_main_context_iteration (NULL, FALSE);
 
   pan (&bench);
   /* The same with all of them on screen (zoom to fit: tiny boxes, no labels). */
-  agviz_graph_view_zoom_to_fit (bench.window->graph_view);
+  agviz_graph_view_zoom_to_fit (graph_view_of (bench.window));
   for (int i = 0; i < 10; i++)
     g_main_context_iteration (NULL, FALSE);
   bench.fitted = TRUE;
   pan (&bench);
   bench.fitted = FALSE;
-  agviz_viewport_zoom_at (agviz_graph_view_get_viewport (bench.window->graph_view), 0.5, 0, 0);
+  agviz_viewport_zoom_at (agviz_graph_view_get_viewport (graph_view_of (bench.window)), 0.5, 0, 0);
   for (int i = 0; i < 10; i++)
     g_main_context_iteration (NULL, FALSE);
-  gtk_widget_set_opacity (GTK_WIDGET (bench.window->graph_view), 0);
+  gtk_widget_set_opacity (GTK_WIDGET (graph_view_of (bench.window)), 0);
   pan (&bench);
-  gtk_widget_set_opacity (GTK_WIDGET (bench.window->graph_view), 1);
+  gtk_widget_set_opacity (GTK_WIDGET (graph_view_of (bench.window)), 1);
   bench.panning = bench.zooming = TRUE;
   bench.last_paint_at = 0;
-  gtk_widget_add_tick_callback (GTK_WIDGET (bench.window->graph_view), zoom_tick, &bench, NULL);
+  gtk_widget_add_tick_callback (GTK_WIDGET (graph_view_of (bench.window)), zoom_tick, &bench, NULL);
   while (bench.panning)
     g_main_context_iteration (NULL, TRUE);
 
   start = g_get_monotonic_time ();
-  agviz_graph_view_collapse_all (bench.window->graph_view);
+  agviz_graph_view_collapse_all (graph_view_of (bench.window));
   collapse_call_ms = (g_get_monotonic_time () - start) / 1000.0;
   collapse_wait_ms = wait_for_layout (&bench);
-  root = agviz_scene_get_root (agviz_session_get_scene (agviz_window_get_session (bench.window)));
+  root = agviz_scene_get_root (scene);
   for (guint i = 0; root->children != NULL && i < root->children->len; i++)
     {
       AgvizSceneItem *child = g_ptr_array_index (root->children, i);
@@ -335,7 +347,7 @@ main (int    argc,
       if (agviz_scene_item_is_expandable (child) && !child->expanded)
         {
           start = g_get_monotonic_time ();
-          if (!agviz_graph_view_toggle_expanded (bench.window->graph_view, child, &error))
+          if (!agviz_graph_view_toggle_expanded (graph_view_of (bench.window), child, &error))
             g_error ("%s", error->message);
           toggle_call_ms = (g_get_monotonic_time () - start) / 1000.0;
           toggle_wait_ms = wait_for_layout (&bench);
