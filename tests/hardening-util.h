@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hardening-util.h: what the hardening tests share: running the agviz binary with a time limit,
  * fingerprints of a trace file's content, and how many iterations this build can afford
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* temp-trace-file.h: a fixture for tests that need a trace file path in a fresh folder
  *
  * Header-only (static functions), so each test program includes it without a library.

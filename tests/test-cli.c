@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-cli.c: golden tests of the built `agviz` binary
  *
  * Each tests/cli/<name>.test holds cases in this form (jq's .test files inspired it):

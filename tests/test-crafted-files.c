@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-crafted-files.c: trace files changed by hand with SQLite (wrong types, dangling ids,
  * cycles, huge and garbled blobs, impossible counts, a newer schema, planted triggers and views,
  * unusual page sizes and journal modes) go through every agviz command: rejected with a clear

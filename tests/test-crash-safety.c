@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-crash-safety.c: a recorder killed at any moment leaves a file whose ended traces are all
  * complete, and readers can open the file while a recorder writes it
  *

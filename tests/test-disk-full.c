@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-disk-full.c: a full disk, a read-only folder or file, an output folder that is not there:
  * clear errors naming the file, a non-zero exit, and the existing trace file exactly as it was
  *

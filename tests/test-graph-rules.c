@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-graph-rules.c: TensorBoard's rules for reading a graph, shared by recorder and scene */
 #include "config.h"
 

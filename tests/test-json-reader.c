@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-json-reader.c: JSON text into GVariant */
 #include "config.h"
 

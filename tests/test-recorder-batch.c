@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-recorder-batch.c: import batches land whole or not at all */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-recorder-store.c: every table goes through the recorder and comes back from the store */
 #include "config.h"
 

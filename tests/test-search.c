@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-search.c: the app's node search on a trace written here: names, op types, paths,
  * FILE:LINE through creation stacks, the limit, LIKE's wildcards typed literally, cancelling */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-store-plans.c: the queries the GUI runs on every click never scan a table
  *
  * SQLite picks plans from the schema (no ANALYZE statistics are kept), so the plans seen on the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The one duration scale and the one valid-UTF-8 cut that every front end shows text through. */
 #include "config.h"
 

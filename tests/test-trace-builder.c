@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-trace-builder.c: an open trace in memory, and its per-scope edge aggregates, without a
  * file */
 #include "config.h"

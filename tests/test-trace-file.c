@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-trace-file.c: every kind of bad file gets its own error; foreign files are never changed */
 #include "config.h"
 

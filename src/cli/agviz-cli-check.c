@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-cli-check.c: `agviz check FILE`, the classic tf.function mistakes as a report */
 #define G_LOG_DOMAIN "agviz-check"
 

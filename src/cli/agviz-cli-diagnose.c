@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-cli-diagnose.c: the options and set-up that `where`, `explain` and `check` share */
 #define G_LOG_DOMAIN "agviz-diagnose"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-cli-diagnose.h: the command line and the opened trace file that `where`, `explain` and
  * `check` share */
 #pragma once

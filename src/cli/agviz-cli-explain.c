@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-cli-explain.c: `agviz explain [TRACE_FILE] [ERROR_TEXT_FILE | -]`, errors rewritten for
  * people
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-cli-import.c: `agviz import SOURCE... -o FILE.db`, what TensorFlow wrote into a trace file */
 #define G_LOG_DOMAIN "agviz-import"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-cli-info.c: `agviz info FILE`, a summary of a trace file for people and scripts */
 #define G_LOG_DOMAIN "agviz-info"
 

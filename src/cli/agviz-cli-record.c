@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-cli-record.c: `agviz record [-o FILE] -- python3 train.py ARGS...`
  *
  * Runs a program with tfdbg2 dumping switched on without editing it: a sitecustomize.py on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-cli-render.c: `agviz render FILE --svg OUT` (also `agviz FILE --svg OUT`)
  *
  * Picks a trace, builds its scene, applies the expansion options, lays it out and writes it.

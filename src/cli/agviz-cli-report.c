@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-cli-report.c: stacks, source excerpts and diagnostics, as text and as JSON */
 #define G_LOG_DOMAIN "agviz-report"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-cli-report.h: how `where`, `explain` and `check` print stacks, source and diagnostics */
 #pragma once
 

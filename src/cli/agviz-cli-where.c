@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-cli-where.c: `agviz where FILE NODE`, the creation stack of a node with its source */
 #define G_LOG_DOMAIN "agviz-where"
 

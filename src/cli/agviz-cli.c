@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-cli.c: error reporting and formatting shared by the subcommands */
 #define G_LOG_DOMAIN "agviz-cli"
 

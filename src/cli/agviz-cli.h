@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-cli.h: what the agviz subcommands share */
 #pragma once
 

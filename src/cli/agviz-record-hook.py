@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # sitecustomize.py written by `agviz record`: switches tfdbg2 dumping on once the program
 # imports TensorFlow, and records what TensorFlow knows about each tf.function trace that
 # tfdbg2 does not write (input signatures, tracing counts, which Python function and which

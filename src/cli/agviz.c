@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz.c: the command-line front end, git style: `agviz COMMAND [ARGS]`
  *
  * Each command lives in its own agviz-cli-<name>.c and does its work through the core library;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-checker.c: the checks behind `agviz check`
  *
  * Each check reads what the trace file can say about one mistake of docs/AUTOGRAPH.md and turns

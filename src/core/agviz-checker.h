@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-checker.h: finds the classic tf.function mistakes in a trace file
  *
  * Each diagnostic kind of agviz-diagnostic.h is looked for with every kind of evidence the trace

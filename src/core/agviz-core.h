@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-core.h: everything front ends need from the core library */
 #pragma once
 

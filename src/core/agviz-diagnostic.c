@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-diagnostic.c: one finding about a trace file, with its evidence and fix */
 #define G_LOG_DOMAIN "agviz-diagnostic"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-diagnostic.h: one finding about a trace file, as data
  *
  * `agviz check` prints a list of these and the GUI binds the same GListModel; neither builds

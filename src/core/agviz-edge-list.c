@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-edge-list.c: varint edge lists (see agviz-edge-list.h for the layout) */
 #define G_LOG_DOMAIN "agviz-edge-list"
 

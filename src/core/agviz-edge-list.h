@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-edge-list.h: the compact edge lists stored in each node row (private to the core)
  *
  * A node row carries its inputs (in input order) and its consumers as lists of varints, so a

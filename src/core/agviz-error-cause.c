@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-error-cause.c: known causes of TensorFlow errors and warnings, from the text's evidence
  *
  * Each detector reads only what the parsed text holds, and every sentence it writes names the

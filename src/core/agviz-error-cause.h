@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-error-cause.h: what a parsed error text says happened, and what to do
  *
  * Known causes are recognised from the text's own evidence only (the function a warning names,

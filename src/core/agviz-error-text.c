@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-error-text.c: a line-by-line reader for the error texts users paste
  *
  * TensorFlow's formats have changed between releases (quoted or bare node names, two layouts of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-error-text.h: reading the error messages, tracebacks and warnings users paste
  *
  * Parses text as TensorFlow prints it (see docs/AUTOGRAPH.md and ANCHORS.md 1e), and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-graph-rules.c: TensorBoard's rules for reading a graph (see agviz-graph-rules.h) */
 #define G_LOG_DOMAIN "agviz-graph-rules"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-graph-rules.h: how a graph's names and op types are read, for files and viewer alike
  *
  * The rules TensorBoard draws a graph by, kept in one place: the recorder writes per-scope edge

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-json-reader.c: JSON text into GVariant, by recursive descent with a depth limit */
 #define G_LOG_DOMAIN "agviz-json"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-json-reader.h: JSON text (RFC 8259) into GVariant
  *
  * For the JSON that frameworks and agviz's own recording hook write (JSON lines of trace

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-json-writer.c: streaming JSON output */
 #define G_LOG_DOMAIN "agviz-json"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-json-writer.h: streaming JSON output for --json modes
  *
  * Emits pretty-printed JSON (two-space indent) into a GString; strings that are not valid UTF-8

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-op-timings.c: mean duration per op type (see agviz-op-timings.h) */
 #define G_LOG_DOMAIN "agviz-op-timings"
 

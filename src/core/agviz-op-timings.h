@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-op-timings.h: how long each op type takes, as the trace file measured it
  *
  * The per-op times a trace file holds are those of its executions that ran one op rather than a

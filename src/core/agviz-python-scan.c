@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-python-scan.c: reading one Python function's source the way Python reads it
  *
  * Three stages.  The tokenizer turns the file into tokens and logical lines as Python's own

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-python-scan.h: reading one Python function's source the way Python reads it
  *
  * The checker's side-effect and frozen-value rules need to know what a tf.function's body does

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-recorder-caches.c: interning in memory, with the file behind it */
 #define G_LOG_DOMAIN "agviz-recorder"
 

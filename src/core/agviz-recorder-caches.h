@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-recorder-caches.h: the ids the recorder has interned, kept in memory (internal)
  *
  * Op types, devices, frames, stack entries, functions and attribute sets are interned: the same

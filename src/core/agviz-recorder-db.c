@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-recorder-db.c: the recorder's statements, multi-row inserts, queues and stack writer
  *
  * The connection is used by the functions of this file only.  Every exported function that uses

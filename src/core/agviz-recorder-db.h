@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-recorder-db.h: the recorder's SQL, and the one holder of its connection (internal)
  *
  * Everything the recorder reads from or writes into the trace file goes through here: prepared

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-recorder-private.h: what the recorder's parts share, and its settings for tests
  *
  * The recorder is written in parts: agviz-recorder.c (the calls and the batch), agviz-recorder-db.c

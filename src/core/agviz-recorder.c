@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-recorder.c: batched, crash-safe writing of traces
  *
  * The calls of agviz-recorder.h: each checks its arguments, then hands the work to the parts

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-recorder.h: writes traces and executions into a trace file
  *
  * A trace being recorded is kept in memory (checked call by call: duplicate names, edges between

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-records-private.h: what the core's enum-to-word tables share */
 #pragma once
 

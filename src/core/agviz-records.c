@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-records.c: freeing records, and the words the trace file uses for their enums */
 #define G_LOG_DOMAIN "agviz-records"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-records.h: the plain records a trace file holds
  *
  * The store returns them (owned by the caller, freed with their _free function) and the recorder

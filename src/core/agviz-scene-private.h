@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-scene-private.h: for tests that compare the two ways a scene reads its trace and check
  * the shape of the tree */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-scene.c: building and expanding the hierarchy of one trace
  *
  * A big trace with per-scope edge aggregates (schema v3, table scope_edges) is read one scope at

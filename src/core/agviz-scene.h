@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-scene.h: the collapsible hierarchy one trace is drawn from
  *
  * A scene turns a trace's flat nodes and edges into what a graph view shows: name scopes as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-schema.c: the trace file's tables, and the steps that bring an older file up to date
  *
  * SCHEMA.md beside this file explains every table.  Each entry of `migrations` turns version N

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-scope-edges.c: aggregating a trace's edges per scope, for the scene's per-scope reads */
 #define G_LOG_DOMAIN "agviz-recorder"
 

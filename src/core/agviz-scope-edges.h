@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-scope-edges.h: the per-scope edge aggregates of a trace (table scope_edges; internal)
  *
  * A big trace is read one scope at a time by the scene, which needs the edges between the child

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-search.c: finding the nodes and scopes of one trace from what a user types */
 #define G_LOG_DOMAIN "agviz-search"
 

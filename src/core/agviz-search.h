@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-search.h: finding the nodes and scopes of one trace from what a user types
  *
  * The app's search (Ctrl+F) and its "nodes made on this source line" both come here.  A query is

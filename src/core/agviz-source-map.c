@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-source-map.c: creation stacks with their source text, and node names as users type them */
 #define G_LOG_DOMAIN "agviz-source-map"
 

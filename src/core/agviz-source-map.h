@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-source-map.h: from a node to the lines of source that created it
  *
  * A node's creation stack comes from the store; the source text of each frame comes from the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-store-private.h: what tests may ask the store about its own queries */
 #pragma once
 

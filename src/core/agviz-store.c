@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-store.c: indexed reads of a trace file
  *
  * All SQL of the read side is in `queries` below, prepared once at open.  Queries marked

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-store.h: reading a trace file
  *
  * Every query reads only what it returns, through an index (tests/test-store-plans.c checks the

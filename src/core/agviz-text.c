@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Text as agviz shows it, the same in every front end: durations in one scale, and names and
  * values from trace files (whatever bytes they hold) made valid UTF-8 and cut to a width. */
 #include "config.h"

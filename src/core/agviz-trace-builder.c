@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-trace-builder.c: an open trace's scopes, nodes, edges and calls in memory */
 #define G_LOG_DOMAIN "agviz-recorder"
 

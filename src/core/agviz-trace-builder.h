@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-trace-builder.h: one trace being recorded, held in memory until it ends (internal)
  *
  * The recorder keeps each open trace here.  It is checked as it grows (a second node of one name,

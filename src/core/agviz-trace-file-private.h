@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-trace-file-private.h: the SQLite plumbing shared by the recorder and the store */
 #pragma once
 

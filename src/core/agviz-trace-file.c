@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-trace-file.c: checks a trace file before SQLite touches it, then opens and configures it
  *
  * SQLite's own errors for a damaged file ("file is not a database", "database disk image is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-trace-file.h: opening an agviz trace file (a SQLite database) safely
  *
  * The recorder and the store both go through here, so every front end reports a missing, foreign,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-version-macros.h: what libagviz-1 exports
  *
  * The core is compiled with its symbols hidden, so the shared library's ABI is exactly the

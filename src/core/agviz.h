@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz.h: the public API of libagviz-1, recording and reading agviz trace files
  *
  * Programs outside agviz include this one header (`pkg-config --cflags agviz-1`).  agviz's own

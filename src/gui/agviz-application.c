@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-application.c: the application: windows per file, app actions, accelerators, the About
  * window (libadwaita follows the desktop's dark/light preference and loads ui/style.css) */
 #define G_LOG_DOMAIN "agviz-application"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-application.h: the agviz desktop application (org.agviz.Agviz) */
 #pragma once
 

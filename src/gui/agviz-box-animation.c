@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-box-animation.c: a toggled box's move and the cross-fade (see agviz-box-animation.h) */
 #define G_LOG_DOMAIN "agviz-box-animation"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-box-animation.h: a box growing or shrinking into its new place while the old picture of
  * the canvas fades into the new one
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-canvas-picture.c: a drawing kept as a picture (see agviz-canvas-picture.h) */
 #define G_LOG_DOMAIN "agviz-canvas-picture"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-canvas-picture.h: a drawing kept as a picture, to be moved rather than drawn again
  *
  * A render node is drawn once into a texture the GPU keeps or, under GTK's cairo renderer (which

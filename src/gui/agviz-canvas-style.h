@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-canvas-style.h: the colours the app's drawn widgets share (graph view, minimap, timeline)
  *
  * These widgets draw with GtkSnapshot rather than CSS, so they ask the theme for its text colour

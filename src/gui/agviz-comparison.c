@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-comparison.c: a trace next to the first trace of its function */
 #define G_LOG_DOMAIN "agviz-comparison"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-comparison.h: a trace next to the first trace of its function, for a finding about a
  * variable made on a later trace: each trace's signature and the variables it created, with
  * the line that created each.  Activating such a line emits ::source-activated. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-document.c: loading a trace file for the app (see agviz-document.h) */
 #define G_LOG_DOMAIN "agviz-document"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-document.h: one opened trace file, as the app's windows see it
  *
  * Holds the store, its source map, the functions with their traces, and the checker's

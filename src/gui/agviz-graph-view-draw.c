@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-graph-view-draw.c: painting the graph view's layout (see agviz-graph-view-private.h)
  *
  * The boxes and edges of a region around the view (the view plus half its size on each side) are

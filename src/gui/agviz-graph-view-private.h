@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-graph-view-private.h: the graph view's state, shared by its two files
  *
  * agviz-graph-view.c is the widget: its properties, input, public functions and the layout's

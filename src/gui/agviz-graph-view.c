@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-graph-view.c: the graph canvas widget (see agviz-graph-view.h)
  *
  * Its properties, input and public functions, and the layout's lifecycle.  Layouts run on a

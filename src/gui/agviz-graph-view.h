@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-graph-view.h: the graph canvas, drawing a laid-out scene with GtkSnapshot
  *
  * The widget half of the canvas: it lays out its scene (src/render) whenever the expansion

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-inspector.c: the inspector panel (see agviz-inspector.h) */
 #define G_LOG_DOMAIN "agviz-inspector"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-inspector.h: what the selected item of the graph is
  *
  * For an op: its type, full name, device, attributes, inputs and outputs (buttons that select the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-label-text.c: what a label may show of a name or value from a trace file
  *
  * Trace files come from anywhere: a name may hold invalid UTF-8 (GTK refuses it with a warning

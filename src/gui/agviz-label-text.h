@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-label-text.h: what a label may show of a name or value from a trace file */
 #pragma once
 

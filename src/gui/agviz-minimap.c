@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-minimap.c: the whole graph in small (see agviz-minimap.h)
  *
  * The boxes are drawn once per layout and size into a texture; a frame is that texture and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-minimap.h: the whole graph in small, in a corner of the canvas
  *
  * Draws the boxes of the graph view's layout scaled to fit, with the part in view outlined;

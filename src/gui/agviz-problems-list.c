@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-problems-list.c: the sidebar's list of the checks' findings */
 #define G_LOG_DOMAIN "agviz-problems-list"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-problems-list.h: the sidebar's list of the checks' findings (AgvizDiagnostic) about the
  * session's document, one row each with its severity, message, source line and location.
  * Selecting a row emits ::problem-selected; the window shows what the finding is about. */

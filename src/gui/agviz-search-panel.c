@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-search-panel.c: the node search of the session's trace */
 #define G_LOG_DOMAIN "agviz-search-panel"
 

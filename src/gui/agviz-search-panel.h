@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-search-panel.h: the node search of the session's trace: the entry, what the search
  * says (no match, too many, failed) and its results, a list over a model of hits.  The search
  * reads the trace file in a worker thread; activating a result (or Enter, for the first) asks

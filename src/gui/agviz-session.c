@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-session.c: what one window is looking at, shared by its panels */
 #define G_LOG_DOMAIN "agviz-session"
 

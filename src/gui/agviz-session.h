@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-session.h: what one window is looking at, shared by its panels
  *
  * The open document, the trace shown (its id and scene), the selected node, the colouring and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-source-roots.c: the source folders located per opened file (see agviz-source-roots.h) */
 #define G_LOG_DOMAIN "agviz-source-roots"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-source-roots.h: the source folders a user located for each opened file, kept across runs
  *
  * A trace file (or a SavedModel, event file ... the app imports) made on another machine names

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-timeline.c: the calls of each trace over time (see agviz-timeline.h) */
 #define G_LOG_DOMAIN "agviz-timeline"
 

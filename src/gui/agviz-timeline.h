@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-timeline.h: the executions panel's chart: the calls of each trace over time
  *
  * One lane per trace that was called, one mark per call at its start time and as wide as it

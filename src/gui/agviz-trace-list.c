@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-trace-list.c: the sidebar's list of functions and their traces */
 #define G_LOG_DOMAIN "agviz-trace-list"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-trace-list.h: the sidebar's list of the session's document's functions, each followed
  * by its traces (ordinal, size, calls, tracing time, signature, status and problem badges).
  * The row of the session's trace is the selected one; selecting another emits

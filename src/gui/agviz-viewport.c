@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-viewport.c: zoom, offset and picking for the graph canvas (see agviz-viewport.h) */
 #define G_LOG_DOMAIN "agviz-viewport"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-viewport.h: which part of a laid-out graph a canvas shows, and at what zoom
  *
  * The model half of the graph canvas (the widget half is agviz-graph-view.c): zoom and offset,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-window-actions.c: the window's actions (accelerators are set in agviz-application.c) */
 #define G_LOG_DOMAIN "agviz-window"
 

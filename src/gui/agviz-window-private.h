@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-window-private.h: the window's state, shared by agviz-window.c (layout, panels) and
  * agviz-window-actions.c (actions).  Tests go through agviz-window.h and the panels' headers. */
 #pragma once

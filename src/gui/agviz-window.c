@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-window.c: the main window: sidebar of functions and traces, the graph canvas, the
  * inspector and source view, the diagnostics list and search (actions in agviz-window-actions.c)
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-window.h: one window showing one trace file */
 #pragma once
 

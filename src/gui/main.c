@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* main.c: agviz-gui, the desktop app (`agviz FILE` starts it when there is a display) */
 #define G_LOG_DOMAIN "agviz"
 

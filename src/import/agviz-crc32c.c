@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-crc32c.c: CRC-32C, with the SSE 4.2 instruction where the CPU has it
  *
  * Event files and tfdbg dumps are checked byte for byte, so the CRC sets the import speed for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-crc32c.h: CRC-32C (Castagnoli) and TFRecord's masked form of it */
 #pragma once
 

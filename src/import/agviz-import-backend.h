@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-import-backend.h: what a framework's importers give AgvizImporter
  *
  * Each framework (TensorFlow in tf/) is one AgvizImportBackend in the table of

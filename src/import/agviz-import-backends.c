@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-import-backends.c: the frameworks agviz imports from, in the order they are asked
  *
  * The first backend that recognises a source imports it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-import-error.h: why an import failed, one error domain for every importer */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-import-memory-private.h: tuning the process's C heap for the length of a big import
  *
  * Process-wide: glibc's malloc settings hold for every thread, so only an importer whose

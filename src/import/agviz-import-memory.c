@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-import-memory.c: tuning the C heap for the length of a big import
  *
  * A big import allocates most of its memory once and keeps it to the end: the source read

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-importer-private.h: what the per-format importers share with AgvizImporter */
 #pragma once
 

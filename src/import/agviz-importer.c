@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-importer.c: asking the framework backends what a source is, one batch per source */
 #define G_LOG_DOMAIN "agviz-importer"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-importer.h: turning what machine-learning frameworks write into agviz trace files
  *
  * An AgvizImporter feeds one AgvizRecorder from sources whose format it detects from their

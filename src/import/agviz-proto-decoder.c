@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-proto-decoder.c: a wire-format check before protobuf-c, and a bounded arena */
 #define G_LOG_DOMAIN "agviz-proto"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-proto-decoder.h: unpacking untrusted protobuf messages through protobuf-c
  *
  * protobuf-c recurses once per nesting level and allocates what the input asks for, so every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-string-hash.h: word-at-a-time hashes for the importers' tables
  *
  * Node names, debug-info keys and encoded frames run to dozens of bytes and large graphs look

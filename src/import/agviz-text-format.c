@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-text-format.c: the text format, driven by protobuf-c descriptors */
 #define G_LOG_DOMAIN "agviz-text-format"
 

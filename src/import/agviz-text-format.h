@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-text-format.h: protobuf text format, read and written through protobuf-c descriptors
  *
  * One generic parser for every message type: it turns text into the binary wire format, which

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-annotation-geometry.c: annotation lines beside their box (see
  * agviz-annotation-geometry.h) */
 #define G_LOG_DOMAIN "agviz-annotation-geometry"

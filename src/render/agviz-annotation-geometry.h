@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-annotation-geometry.h: where a closed box's annotations go, in layout points
  *
  * TensorBoard draws a Const input or a summary output small beside the op it belongs to

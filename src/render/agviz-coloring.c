@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-coloring.c: the fill of each box (see agviz-coloring.h) */
 #define G_LOG_DOMAIN "agviz-coloring"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-coloring.h: the fill of each box, one rule for the SVG writer, the Graphviz exporter and
  * the app
  *

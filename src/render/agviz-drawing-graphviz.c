@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-drawing-graphviz.c: PNG, PDF and positioned DOT through Graphviz's own renderers
  *
  * The composed drawing (every visible box at its place, every route) becomes one graph with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-drawing-private.h: what the SVG writer shares with the Graphviz exporter */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-drawing.c: the SVG writer, and what every output format shares (colours, titles, text)
  *
  * SVG is written by agviz rather than by Graphviz because the drawing is a composition of many

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-drawing.h: writing a laid-out scene as SVG (agviz's own writer) or through Graphviz
  * (PNG, PDF, positioned DOT)
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-graphviz-private.h: the one way into Graphviz
  *
  * Graphviz 2.42 is not thread-safe (cgraph and the dot engine keep global state) and every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-graphviz.c: one Graphviz context for the process, used by one thread at a time */
 #include "config.h"
 

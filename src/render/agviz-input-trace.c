@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-input-trace.c: the backwards walk (see agviz-input-trace.h) */
 #define G_LOG_DOMAIN "agviz-input-trace"
 

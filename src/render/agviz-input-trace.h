@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-input-trace.h: the inputs of a selected box, followed backwards through a drawing
  *
  * "Trace inputs" in the app: the selection's transitive inputs among the boxes drawn, found by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-layout.c: one Graphviz `dot` per expanded item, bottom-up, with a cache in the trace file
  *
  * Node sizes are fixed by agviz (fixedsize=true, no labels given to dot), so dot never measures

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-layout.h: Graphviz positions for a scene, one `dot` run per expanded item
  *
  * Bottom-up: an expanded item's children are laid out first, and the size of that drawing becomes

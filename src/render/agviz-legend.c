@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-legend.c: the legend model (see agviz-legend.h) */
 #define G_LOG_DOMAIN "agviz-legend"
 

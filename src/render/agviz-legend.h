@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-legend.h: what the colours of a drawing mean, one model for the SVG writer and the app
  *
  * Colouring by a key (op type, device, trace): the keys of the closed boxes the drawing shows,

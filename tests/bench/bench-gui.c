@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench-gui.c: the app's window on a 1,000,000-node trace, under Xvfb
  *
  *   xvfb-run -a -s '-screen 0 1400x900x24' bench-gui [--nodes 1000000] [--items 10000]

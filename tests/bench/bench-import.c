@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench-import.c: `agviz import` speed and memory on large inputs
  *
  *   bench-import [NODES [RECORDS]]      (defaults: 100000 nodes, 1000000 records)

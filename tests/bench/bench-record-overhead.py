@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """What `agviz record` costs: wall time of a 200-step training loop run plainly and under
 `agviz record` in each tfdbg2 tensor debug mode, the import included.
 

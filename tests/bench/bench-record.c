@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench-record.c: how fast the recorder writes, how small the file is, how fast it opens
  *
  * Records a synthetic but realistic trace set through the public recording API: by default 100

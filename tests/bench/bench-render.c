@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench-render.c: time to SVG for synthetic scoped graphs, against flat `dot -Tsvg`
  *
  *   bench-render [--sizes 2000,5000,100000] [--dot-limit 10000] [--keep DIR]

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Rewrites the expected output of tests/cli/*.test from what the built agviz prints now.
 
 For developers, after a deliberate change of output: run it, then read `git diff tests/cli`

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Every real model and log of the corpus that agviz imports is clean: `agviz check` finds no
 error and no warning on any of them (they were written by working programs), and each draws
 with --svg and --svg --all.

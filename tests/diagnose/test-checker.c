@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-checker.c: every diagnostic kind, found with its evidence, and not found on clean programs */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-cli-golden.c: `agviz where`, `explain` and `check` on the example trace, compared with
  * golden/NAME.out (stdout, then stderr and the exit code).  Runs under LC_ALL=C beside the
  * example trace, so paths in the output are stable.  AGVIZ_UPDATE_GOLDEN=1 rewrites the files. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-error-text.c: TensorFlow's error formats (written from TF's documented layouts) parse, and
  * so does every real text users pasted in the corpus (../shared/corpus/09_error_texts, read in
  * place through AGVIZ_CORPUS_DIR), with the facts of each written beside it here. */

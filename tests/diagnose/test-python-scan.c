@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-python-scan.c: the Python-aware scan behind the side-effect and frozen-value checks
  *
  * Programs are written one line per array element, so the element's index + 1 is its line.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-sarif.c: `agviz check --sarif` on findings in files of every kind of recorded path
  * (absolute with spaces and non-ASCII, relative, a notebook cell), and the example trace's,
  * against SARIF 2.1.0.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-source-map.c: frames classified, source text found (captured, disk, remapped, changed,
  * missing), nodes found from what users type */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-trace-builder.h: small trace files for diagnostics tests, written with the recorder API
  *
  * Every program lives in /src/prog.py on the "recording machine"; frames are (module line,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Checks SARIF files against the official SARIF 2.1.0 JSON schema, and what the schema
 cannot say: ruleIndex points at the rule named by ruleId, and every artifact URI is either
 an absolute file: URI or a relative reference (with a uriBaseId when it names a path).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-debug-info.c: GraphDebugInfo in both layouts, resolved into recorder stacks */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-error-text.c: libFuzzer target for the TensorFlow error-text parser
  *
  * Seeds: tests/fuzz/corpus/fuzz-error-text (the texts of tests/diagnose/texts, and small texts in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-execution-trace-view.c: GraphExecutionTrace events read off the wire, checked against
  * protobuf-c
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-graph-def.c: a binary GraphDef read the way large files are, its NodeDefs unpacked one at
  * a time (agviz_graph_importer_add_graph_bytes), with the same bytes also loaded as a
  * GraphDebugInfo whose stacks are checked only when asked for */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-import-file.c: one file through the whole importer, as `agviz import FILE` runs it
  *
  * The input is written to a scratch file and imported into a fresh trace file: format detection,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-json.c: libFuzzer target for the JSON reader (agviz-json-reader.c)
  *
  * Seeds: tests/fuzz/corpus/fuzz-json (lines of the recording hook's log, TORCH_TRACE-like

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-proto.c: every top-level message agviz unpacks, through the wire check and the bounded
  * allocator */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-python-scan.c: libFuzzer target for the Python scan behind the checker's source rules
  *
  * Input: any bytes, read as a Python file.  Every function the scan finds in it is scanned

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-replay.c: runs a fuzz target's entry point over saved inputs, without libFuzzer
  *
  *   replay-TARGET FILE_OR_DIR...

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-scene.c: the scene builder fed with arbitrary node names and edges
  *
  * Input: lines.  A line "NAME\tOP" adds a node (any bytes but newline and tab); a line

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-text-format.c: the descriptor-driven text parser and printer */
 #include "config.h"
 

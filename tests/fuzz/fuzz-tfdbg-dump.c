@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-tfdbg-dump.c: a whole tfdbg2 dump directory through the tfdbg importer
  *
  * Input: the six files of one host's dump, in the order of kinds[] below, separated by the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-tfrecord.c: TFRecord framing and the Event / DebugEvent records inside */
 #include "config.h"
 

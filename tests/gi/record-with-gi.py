@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Records a trace from Python through GObject Introspection (Agviz-1.typelib).
 
     record-with-gi.py --typelib | --unavailable REASON [--may-skip-in-ci]

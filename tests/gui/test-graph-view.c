@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-graph-view.c: the canvas alone on the example trace, under Xvfb
  *
  * Layouts run on a worker thread: expanding returns before the new layout exists, the old

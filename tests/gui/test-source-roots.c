@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-source-roots.c: the source folders the app keeps per opened file, in the user's data
  * folder (no display needed) */
 #include "config.h"

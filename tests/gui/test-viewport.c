@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-viewport.c: the graph canvas's viewport model (zoom, offset, conversion, picking), no
  * display needed */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-window.c: the app's window on the example trace, under Xvfb: sidebar, canvas, expansion
  * through actions, inspector and source view, diagnostics, search, PNG export.
  * AGVIZ_SCREENSHOT=FILE.png also saves what the window looks like.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* execution-trace-view-check.h: the view's reading of a GraphExecutionTrace event against
  * protobuf-c's (test-import-decoders and fuzz-execution-trace-view) */
 #pragma once

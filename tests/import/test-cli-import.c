@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-cli-import.c: `agviz import` as users run it: exit codes, appending, --replace */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-import-backends.c: the table of framework backends and what AgvizImporter detects
  *
  * Every format belongs to exactly one backend; directories and files are told apart by their

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-import-corpus.c: real files TensorFlow (and PyTorch's TensorBoard writer) wrote, from
  * ../shared/corpus, imported with exact counts and a few known names per source.  Skips,
  * saying so, when the corpus is absent (AGVIZ_CORPUS_DIR). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-import-crash.c: `agviz import` killed at any moment leaves a file that opens, passes
  * SQLite's integrity check and holds the traces it held before plus a whole prefix of the sources:
  * each source is there completely or not at all

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-import-decoders.c: CRC32C, TFRecord framing, protobuf limits and the text format */
 #include "config.h"
 

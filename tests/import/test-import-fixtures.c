@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-import-fixtures.c: every format agviz imports, written by agviz-write-tf-fixtures and
  * checked field by field through the store */
 #include "config.h"

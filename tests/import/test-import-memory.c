@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-import-memory.c: the heap tuned for big imports (agviz-import-memory.c)
  *
  * What is checked is what the kernel and glibc report: in /proc/self/smaps, after

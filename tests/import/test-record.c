@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-record.c: `agviz record` with stand-ins for TensorFlow programs
  *
  * These run without TensorFlow: the programs write dumps with agviz-write-tf-fixtures (a shell

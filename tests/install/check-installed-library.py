@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Builds a program against the installed libagviz-1, as another project would.
 
     check-installed-library.py MESON BUILD_ROOT PROGRAM_SOURCE -- CC [CC_ARG...]

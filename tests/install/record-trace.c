@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* record-trace.c: a program outside agviz, built against the installed libagviz-1
  *
  *   record-trace FILE

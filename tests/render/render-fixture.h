@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* render-fixture.h: small traces written through the recorder for the scene and drawing tests */
 #pragma once
 

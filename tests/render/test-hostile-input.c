@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-hostile-input.c: trace files with hostile content, recorded through the recorder API:
  * every CLI command finishes in bounded time without crashing, and drawings are valid XML
  *

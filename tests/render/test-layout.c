@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-layout.c: agviz_layout_new_async() against the synchronous layout
  *
  * The asynchronous layout copies the scene before its worker thread runs dot: it must give the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-scene.c: the scene model (hierarchy, series, auxiliary nodes, metaedges, sections,
  * expansion, calls) and the layout cache, on traces written through the recorder */
 #include "config.h"

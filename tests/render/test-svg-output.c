@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-svg-output.c: `agviz FILE --svg` end to end, read back as XML: ids, titles, edge counts,
  * hostile names, determinism, and the errors a user can cause */
 #include "config.h"

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The fixture writer's tfdbg2 dump of the non-first-call variable error has the shape real
 TensorFlow gives that error: both dumps are read with TensorFlow's own DebugDataReader and the
 same facts are asserted of each.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Write the graphs of real Keras models, as TensorFlow itself writes them.
 
 Usage: make_keras_graphs.py OUT_DIR

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Runs one real TensorFlow program under `agviz record` and checks what agviz makes of it.
 
 Usage: run-program.py AGVIZ PROGRAM.py

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """agviz against graphs real TensorFlow writes for Keras models.
 
 Usage: test_keras_graphs.py AGVIZ SCRATCH_DIR

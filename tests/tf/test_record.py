@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """`agviz record` against real TensorFlow.
 
 Usage: test_record.py AGVIZ SCRATCH_DIR

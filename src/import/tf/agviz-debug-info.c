@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-debug-info.c: GraphDebugInfo (FORMATS.md section 5.5) to recorder stacks */
 #define G_LOG_DOMAIN "agviz-debug-info"
 

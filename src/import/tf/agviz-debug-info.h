@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-debug-info.h: creation stacks from a GraphDebugInfo, as recorder stacks
  *
  * Reads both layouts: the old `traces` map (frames innermost first, as TensorFlow's Python

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-event-importer.c: TensorBoard event files, log directories and RunMetadata
  *
  * Event files are read one record at a time (memory does not grow with their length).  Graphs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-execution-trace-view.c: a GraphExecutionTrace DebugEvent read straight off the wire
  *
  * Only the plain form is taken: each field once, in its declared wire type, no field agviz's

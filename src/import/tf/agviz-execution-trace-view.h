@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-execution-trace-view.h: a GraphExecutionTrace DebugEvent read straight off the wire
  * (private to the importers)
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-graph-importer.c: GraphDef nodes, edges, calls and function libraries into traces */
 #define G_LOG_DOMAIN "agviz-graph-importer"
 

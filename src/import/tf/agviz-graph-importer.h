@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-graph-importer.h: one GraphDef (and its function library) into traces
  *
  * The top-level graph becomes one trace of a function named by the caller (a file or run name);

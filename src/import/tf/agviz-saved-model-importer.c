@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-saved-model-importer.c: SavedModel directories (FORMATS.md section 5.7)
  *
  * Every FunctionDef becomes a trace; the SavedObjectGraph names them: a concrete function

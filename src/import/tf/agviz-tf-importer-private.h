@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-tf-importer-private.h: what TensorFlow's importers share with each other
  *
  * agviz-tf-importer.c is TensorFlow's AgvizImportBackend: it recognises TensorFlow's sources,

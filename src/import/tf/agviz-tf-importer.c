@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-tf-importer.c: TensorFlow's import backend: what its sources are, single-message files */
 #define G_LOG_DOMAIN "agviz-importer"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-tf-values.c: dtypes, shapes, tensors and attributes as text and GVariant */
 #define G_LOG_DOMAIN "agviz-tf-values"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-tf-values.h: TensorFlow values (dtypes, shapes, tensors, attributes) as agviz shows them
  *
  * Node attributes become an a{sv} dictionary, one entry per attribute, keys sorted:

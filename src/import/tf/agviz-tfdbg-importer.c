@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-tfdbg-importer.c: tfdbg2 dump directories (FORMATS.md section 5.6)
  *
  * A dump is one set of six TFRecord files per host.  They are read in the order their records

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-tfrecord-reader.c: reading TFRecord streams (FORMATS.md section 5.1)
  *
  * Per record: uint64 length, masked CRC32C of those 8 bytes, payload, masked CRC32C of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agviz-tfrecord-reader.h: TFRecord framing (event files, tfdbg2 dumps), one record at a time
  *
  * Memory stays at the size of the largest record, whatever the number of records.  Every CRC is

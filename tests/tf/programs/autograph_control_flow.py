@@ -28,3 +28,4 @@ for value in (0.5, 2.0, -3.0):
     huber_loss(tf.constant(value))
 for start in (6, 7, 27):
     collatz(tf.constant(start))
+# SPDX-License-Identifier: GPL-3.0-or-later

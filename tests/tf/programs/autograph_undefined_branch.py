@@ -12,3 +12,4 @@ def clip(x):
 
 
 clip(tf.constant([1.0, -2.0]))
+# SPDX-License-Identifier: GPL-3.0-or-later

@@ -31,3 +31,4 @@ class MLP(tf.Module):
 model = MLP(name="mlp")
 for batch in (1, 3, 5, 7):
     model(tf.ones([batch, 4]))
+# SPDX-License-Identifier: GPL-3.0-or-later

@@ -17,3 +17,4 @@ total = tf.Variable(0.0, name="total")
 for _ in range(3):
     total.assign_add(step(tf.ones([2])))
 print(float(total))
+# SPDX-License-Identifier: GPL-3.0-or-later

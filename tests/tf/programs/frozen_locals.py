@@ -79,3 +79,4 @@ for _ in range(3):
     dated(tf.constant(1.0))
     drawn(tf.ones(3))
     clean(tf.ones(3))
+# SPDX-License-Identifier: GPL-3.0-or-later

@@ -16,3 +16,4 @@ def attend(scores, mask):
 
 for _ in range(3):
     attend(tf.constant([1.0, 2.0, 3.0]), tf.constant([True, False, True]))
+# SPDX-License-Identifier: GPL-3.0-or-later

@@ -67,3 +67,4 @@ class Serving(tf.Module):
 
 tf.saved_model.save(Serving(model), "subclassed_saved",
                     options=tf.saved_model.SaveOptions(save_debug_info=True))
+# SPDX-License-Identifier: GPL-3.0-or-later

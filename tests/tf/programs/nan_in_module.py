@@ -20,3 +20,4 @@ class Model(tf.Module):
 model = Model()
 for _ in range(3):
     model(tf.constant([1.0, 1.0]))
+# SPDX-License-Identifier: GPL-3.0-or-later

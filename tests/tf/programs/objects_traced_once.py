@@ -22,3 +22,4 @@ x = tf.ones([2, 4])
 for step in range(3):
     for block in blocks:
         x = block(x) * 0.1
+# SPDX-License-Identifier: GPL-3.0-or-later

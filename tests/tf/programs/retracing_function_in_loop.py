@@ -11,3 +11,4 @@ for factor in range(8):
         return t * 2.0
 
     scale(x)
+# SPDX-License-Identifier: GPL-3.0-or-later

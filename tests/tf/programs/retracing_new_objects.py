@@ -16,3 +16,4 @@ def apply(x, config):
 
 for step in range(8):
     apply(tf.ones([2]), Config(2.0))
+# SPDX-License-Identifier: GPL-3.0-or-later

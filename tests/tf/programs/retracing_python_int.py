@@ -12,3 +12,4 @@ def step(n):
 
 for i in range(12):
     step(i)
+# SPDX-License-Identifier: GPL-3.0-or-later

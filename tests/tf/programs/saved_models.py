@@ -69,3 +69,4 @@ class Outer(tf.Module):
 
 tf.saved_model.save(Outer(), "nested_module", options=options)
 write_counts("nested_module")
+# SPDX-License-Identifier: GPL-3.0-or-later

@@ -62,3 +62,4 @@ for _ in range(3):
     count(tf.constant(1.0))
     remember(tf.constant(1.0))
     clean(tf.constant(1.0))
+# SPDX-License-Identifier: GPL-3.0-or-later

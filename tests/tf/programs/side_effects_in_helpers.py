@@ -107,3 +107,4 @@ for _ in range(3):
     step(tf.constant(1.0))
     counter(tf.constant(1.0))
 print("traced", n_traces, "times; seen", len(seen), "values; counter.calls", counter.calls)
+# SPDX-License-Identifier: GPL-3.0-or-later

@@ -38,3 +38,4 @@ for run, training in (("train", True), ("eval", False)):
     nodes += len(graph.as_graph_def().node)
 
 json.dump({"nodes": nodes}, open("logs.counts.json", "w"))
+# SPDX-License-Identifier: GPL-3.0-or-later

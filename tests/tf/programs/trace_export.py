@@ -34,3 +34,4 @@ forward(tf.ones([2, 4]))
 with writer.as_default():
     tf.summary.trace_export(name="forward", step=0)
 writer.close()
+# SPDX-License-Identifier: GPL-3.0-or-later

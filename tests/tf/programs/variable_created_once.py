@@ -23,3 +23,4 @@ class Dense(tf.Module):
 layer = Dense(3)
 for batch in (1, 2, 4):
     print(layer(tf.ones([batch, 5])).shape)
+# SPDX-License-Identifier: GPL-3.0-or-later

@@ -21,3 +21,4 @@ def make_var(x):
 
 
 print(make_var(tf.constant(1.0)))
+# SPDX-License-Identifier: GPL-3.0-or-later

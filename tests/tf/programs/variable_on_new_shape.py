@@ -26,3 +26,4 @@ scaler = Scaler()
 print(scaler(tf.ones([2])))
 print(scaler(tf.ones([2])))
 print(scaler(tf.ones([2, 2])))
+# SPDX-License-Identifier: GPL-3.0-or-later
