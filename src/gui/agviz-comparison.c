@@ -280,12 +280,8 @@ static void
 agviz_comparison_dispose (GObject *object)
 {
   AgvizComparison *self = AGVIZ_COMPARISON (object);
-  GtkWidget *child;
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), AGVIZ_TYPE_COMPARISON);
-  /* GTK 4.8 unparents only the template children that are bound; the scroller is not. */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
+  agviz_panel_dispose_template (GTK_WIDGET (self), AGVIZ_TYPE_COMPARISON);
   g_clear_object (&self->session);
   g_clear_object (&self->diagnostic);
   g_clear_object (&self->first_lines);

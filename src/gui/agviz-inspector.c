@@ -8,6 +8,7 @@
 
 #include "agviz-inspector.h"
 #include "agviz-label-text.h"
+#include "agviz-session.h"
 
 struct _AgvizInspector
 {
@@ -34,12 +35,8 @@ static void
 agviz_inspector_dispose (GObject *object)
 {
   AgvizInspector *self = AGVIZ_INSPECTOR (object);
-  GtkWidget *child;
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), AGVIZ_TYPE_INSPECTOR);
-  /* GTK 4.8 unparents only the template children that are bound; the scroller is not. */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
+  agviz_panel_dispose_template (GTK_WIDGET (self), AGVIZ_TYPE_INSPECTOR);
   g_clear_pointer (&self->op_type, g_free);
 
   G_OBJECT_CLASS (agviz_inspector_parent_class)->dispose (object);

@@ -164,11 +164,8 @@ agviz_problems_list_set_session (AgvizProblemsList *self,
                                  AgvizSession      *session)
 {
   g_return_if_fail (AGVIZ_IS_PROBLEMS_LIST (self));
-  g_return_if_fail (session == NULL || AGVIZ_IS_SESSION (session));
 
-  if (self->session != NULL)
-    g_signal_handlers_disconnect_by_data (self->session, self);
-  g_set_object (&self->session, session);
+  agviz_session_follow (&self->session, session, self);
   if (session != NULL)
     g_signal_connect (session, "notify::document", G_CALLBACK (on_document_changed), self);
   agviz_problems_list_reload (self);
@@ -178,15 +175,9 @@ static void
 agviz_problems_list_dispose (GObject *object)
 {
   AgvizProblemsList *self = AGVIZ_PROBLEMS_LIST (object);
-  GtkWidget *child;
 
-  if (self->session != NULL)
-    g_signal_handlers_disconnect_by_data (self->session, self);
-  g_clear_object (&self->session);
-  gtk_widget_dispose_template (GTK_WIDGET (self), AGVIZ_TYPE_PROBLEMS_LIST);
-  /* GTK 4.8 unparents only the template children that are bound; the scroller is not. */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
+  agviz_session_follow (&self->session, NULL, self);
+  agviz_panel_dispose_template (GTK_WIDGET (self), AGVIZ_TYPE_PROBLEMS_LIST);
 
   G_OBJECT_CLASS (agviz_problems_list_parent_class)->dispose (object);
 }

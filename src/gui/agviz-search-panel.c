@@ -394,15 +394,11 @@ static void
 agviz_search_panel_dispose (GObject *object)
 {
   AgvizSearchPanel *self = AGVIZ_SEARCH_PANEL (object);
-  GtkWidget *child;
 
   if (self->searching != NULL)
     g_cancellable_cancel (self->searching);
   g_clear_object (&self->searching);
-  gtk_widget_dispose_template (GTK_WIDGET (self), AGVIZ_TYPE_SEARCH_PANEL);
-  /* GTK 4.8 unparents only the template children that are bound; the box is not. */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
+  agviz_panel_dispose_template (GTK_WIDGET (self), AGVIZ_TYPE_SEARCH_PANEL);
   g_clear_object (&self->session);
   g_clear_object (&self->results_model);
 

@@ -331,3 +331,27 @@ agviz_session_init (AgvizSession *self)
   self->color_by = g_strdup ("op");
   self->search_text = g_strdup ("");
 }
+
+void
+agviz_session_follow (AgvizSession **slot,
+                      AgvizSession  *session,
+                      gpointer       panel)
+{
+  g_return_if_fail (slot != NULL);
+  g_return_if_fail (session == NULL || AGVIZ_IS_SESSION (session));
+
+  if (*slot != NULL)
+    g_signal_handlers_disconnect_by_data (*slot, panel);
+  g_set_object (slot, session);
+}
+
+void
+agviz_panel_dispose_template (GtkWidget *panel,
+                              GType      panel_type)
+{
+  GtkWidget *child;
+
+  gtk_widget_dispose_template (panel, panel_type);
+  while ((child = gtk_widget_get_first_child (panel)) != NULL)
+    gtk_widget_unparent (child);
+}

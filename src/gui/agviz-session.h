@@ -8,7 +8,7 @@
  */
 #pragma once
 
-#include <glib-object.h>
+#include <gtk/gtk.h>
 
 #include "agviz-document.h"
 
@@ -60,5 +60,16 @@ void            agviz_session_set_color_by      (AgvizSession   *self,
 const char     *agviz_session_get_search_text   (AgvizSession   *self);
 void            agviz_session_set_search_text   (AgvizSession   *self,
                                                  const char     *search_text);
+
+/* For a panel that follows a session: points *slot at @session (or none), dropping the
+ * handlers @panel connected on the one it followed before. */
+void            agviz_session_follow            (AgvizSession  **slot,
+                                                 AgvizSession   *session,
+                                                 gpointer        panel);
+
+/* A panel's dispose: its template's objects and every child, also those the template does not
+ * bind (GTK 4.8 unparents only the bound ones). */
+void            agviz_panel_dispose_template    (GtkWidget      *panel,
+                                                 GType           panel_type);
 
 G_END_DECLS

@@ -968,9 +968,7 @@ agviz_window_dispose (GObject *object)
   unwatch_file (self);
   g_clear_pointer (&self->monitors, g_ptr_array_unref);
   g_clear_object (&self->loading);
-  if (self->session != NULL)
-    g_signal_handlers_disconnect_by_data (self->session, self);
-  g_clear_object (&self->session);
+  agviz_session_follow (&self->session, NULL, self);
   g_clear_object (&self->settings);
   if (self->rechecking != NULL)
     g_cancellable_cancel (self->rechecking);
