@@ -23,13 +23,7 @@ static char *work;
 static void
 remove_trace_file (const char *db)
 {
-  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *file = g_strconcat (db, suffixes[i], NULL);
-      g_remove (file);
-    }
+  agviz_trace_file_remove (db);
 }
 
 static char *
@@ -463,6 +457,30 @@ test_deep_nesting (void)
   remove_trace_file (db);
 }
 
+/* >= and <= in affine constraints are no angle brackets. */
+static void
+test_affine_constraints (void)
+{
+  g_autofree char *source = write_text ("affine.mlir",
+    "#set = affine_set<(d0) : (d0 - 1 >= 0, 9 - d0 >= 0)>\n"
+    "func.func @f(%i: index) {\n"
+    "  affine.if #set(%i) {\n"
+    "    \"x.y\"(%i) : (index) -> ()\n"
+    "  }\n"
+    "  return\n"
+    "}\n");
+  g_autofree char *db = g_build_filename (work, "affine.db", NULL);
+  g_autoptr(GError) error = NULL;
+  AgvizImportStats stats;
+
+  g_assert_true (import_into (source, db, &stats, &error));
+  g_assert_no_error (error);
+  /* i, affine.if, x.y inside it, return; %i into both ops. */
+  g_assert_cmpuint (stats.nodes, ==, 4);
+  g_assert_cmpuint (stats.edges, ==, 2);
+  remove_trace_file (db);
+}
+
 /* Recognised by content whatever the name; the error for other text lists what was tried. */
 static void
 test_detection (void)
@@ -559,6 +577,7 @@ main (int    argc,
   g_test_add_func ("/mlir/locations-and-regions", test_locations_and_regions);
   g_test_add_func ("/mlir/errors", test_errors);
   g_test_add_func ("/mlir/deep-nesting", test_deep_nesting);
+  g_test_add_func ("/mlir/affine-constraints", test_affine_constraints);
   g_test_add_func ("/mlir/detection", test_detection);
   g_test_add_func ("/mlir/cli", test_cli_import_and_draw);
   status = g_test_run ();

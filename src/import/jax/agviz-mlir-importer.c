@@ -30,6 +30,8 @@
 #define MAX_REGION_DEPTH 256
 /* Locations nest callsites as deep as the Python stack that made the op. */
 #define MAX_LOCATION_DEPTH 512
+/* Longer node names (name stacks with their parameters run to a few hundred bytes) are cut. */
+#define MAX_NODE_NAME 1024
 
 /* ---- tokens ------------------------------------------------------------------------------ */
 
@@ -259,8 +261,9 @@ lex (Lexer *lexer,
   if (g_ascii_ispunct (*p))
     {
       token->kind = TOKEN_PUNCT;
-      token->length = 1;
-      lexer->p = p + 1;
+      /* >= and <= (affine constraints) are no brackets. */
+      token->length = (*p == '>' || *p == '<') && p + 1 < lexer->end && p[1] == '=' ? 2 : 1;
+      lexer->p = p + token->length;
       return TRUE;
     }
   return fail_at (lexer, token->line, token->column, AGVIZ_IMPORT_ERROR_SYNTAX,
@@ -321,7 +324,16 @@ static gboolean
 token_is_punct (const Token *token,
                 char         c)
 {
-  return token->kind == TOKEN_PUNCT && token->start[0] == c;
+  return token->kind == TOKEN_PUNCT && token->length == 1 && token->start[0] == c;
+}
+
+/* Whether @token is one of the brackets in @brackets. */
+static gboolean
+is_bracket (const Token *token,
+            const char  *brackets)
+{
+  return token->kind == TOKEN_PUNCT && token->length == 1 &&
+         strchr (brackets, token->start[0]) != NULL;
 }
 
 static const char *
@@ -402,7 +414,7 @@ typedef struct
   gboolean    is_function;
   GArray     *ops;             /* MlirOp */
   GHashTable *values;          /* name -> ValueDef * */
-  GHashTable *names_taken;     /* node names given so far */
+  GHashTable *names_taken;     /* node names given so far -> the next _N suffix to try */
 } MlirFunction;
 
 typedef struct
@@ -924,9 +936,9 @@ parse_alias (MlirFile *file)
 
       if (token->kind == TOKEN_EOF || (skip->brackets->len == 0 && token->newline_before))
         break;
-      if (token->kind == TOKEN_PUNCT && strchr ("([{<", token->start[0]) != NULL)
+      if (is_bracket (token, "([{<"))
         push_bracket (skip, token);
-      else if (token->kind == TOKEN_PUNCT && strchr (")]}>", token->start[0]) != NULL &&
+      else if (is_bracket (token, ")]}>") &&
                !pop_bracket (file, skip, token))
         {
           ok = FALSE;
@@ -990,9 +1002,9 @@ parse_block_label (MlirFile  *file,
             }
           else
             {
-              if (token->kind == TOKEN_PUNCT && strchr ("([{<", token->start[0]) != NULL)
+              if (is_bracket (token, "([{<"))
                 push_bracket (args, token);
-              else if (token->kind == TOKEN_PUNCT && strchr (")]}>", token->start[0]) != NULL)
+              else if (is_bracket (token, ")]}>"))
                 ok = pop_bracket (file, args, token);
               next (&file->lexer);
             }
@@ -1214,9 +1226,9 @@ op_token (MlirFile  *file,
       frame->previous = brace;
       return TRUE;
     }
-  else if (token->kind == TOKEN_PUNCT && strchr ("([<", token->start[0]) != NULL)
+  else if (is_bracket (token, "([<"))
     push_bracket (frame, token);
-  else if (token->kind == TOKEN_PUNCT && strchr (")]}>", token->start[0]) != NULL)
+  else if (is_bracket (token, ")]}>"))
     {
       if (!pop_bracket (file, frame, token))
         return FALSE;
@@ -1401,22 +1413,39 @@ resolve_location (Recording   *rec,
     }
 }
 
-/* A name stack as a node name: `transpose[permutation=(1, 0)]` loses its parameters, and
- * empty scopes their slashes.  NULL when nothing is left. */
+/* A name stack as a node name: `transpose[permutation=(1, 0)]` loses its parameters (brackets
+ * holding '='; `operands[1]` keeps its index), and empty scopes their slashes.  NULL when
+ * nothing is left. */
 static char *
 name_from_name_stack (const char *stack)
 {
   g_autoptr(GString) name = g_string_new (NULL);
-  guint brackets = 0;
+  gsize length = strlen (stack);
+  g_autofree gsize *closes = g_new (gsize, length + 1);   /* where each '[' closes, or 0 */
+  g_autofree gsize *equals = g_new (gsize, length + 1);   /* '=' before each position */
+  g_autoptr(GArray) open = g_array_new (FALSE, FALSE, sizeof (gsize));
 
-  for (const char *p = stack; *p != '\0'; p++)
+  /* Matched in one pass: a name stack is as long as the file allows. */
+  equals[0] = 0;
+  for (gsize i = 0; i < length; i++)
     {
-      if (*p == '[')
-        brackets++;
-      else if (*p == ']' && brackets > 0)
-        brackets--;
-      else if (brackets > 0)
-        continue;
+      closes[i] = 0;
+      equals[i + 1] = equals[i] + (stack[i] == '=' ? 1 : 0);
+      if (stack[i] == '[')
+        g_array_append_val (open, i);
+      else if (stack[i] == ']' && open->len > 0)
+        {
+          closes[g_array_index (open, gsize, open->len - 1)] = i;
+          g_array_set_size (open, open->len - 1);
+        }
+    }
+
+  for (gsize i = 0; i < length; i++)
+    {
+      const char *p = stack + i;
+
+      if (*p == '[' && closes[i] != 0 && equals[closes[i]] > equals[i])
+        i = closes[i];
       else if (*p == '/' && (name->len == 0 || name->str[name->len - 1] == '/'))
         continue;
       else
@@ -1429,19 +1458,29 @@ name_from_name_stack (const char *stack)
   return g_string_free (g_steal_pointer (&name), FALSE);
 }
 
-/* @wanted, or wanted_N for the first N that no node of @function has. */
+/* @wanted, or wanted_N for the first N that no node of @function has: each name remembers the
+ * N it got to, so a thousand `add` ops cost a thousand tries, not half a million. */
 static char *
 unique_name (MlirFunction *function,
              const char   *wanted)
 {
-  char *name = g_strdup (wanted);
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (function->names_taken, wanted));
+  char *name;
 
-  for (guint n = 1; g_hash_table_contains (function->names_taken, name); n++)
+  if (n == 0)
     {
-      g_free (name);
-      name = g_strdup_printf ("%s_%u", wanted, n);
+      g_hash_table_insert (function->names_taken, g_strdup (wanted), GUINT_TO_POINTER (1));
+      return g_strdup (wanted);
     }
-  g_hash_table_add (function->names_taken, g_strdup (name));
+  for (;; n++)
+    {
+      name = g_strdup_printf ("%s_%u", wanted, n);
+      if (!g_hash_table_contains (function->names_taken, name))
+        break;
+      g_free (name);
+    }
+  g_hash_table_insert (function->names_taken, g_strdup (wanted), GUINT_TO_POINTER (n + 1));
+  g_hash_table_insert (function->names_taken, g_strdup (name), GUINT_TO_POINTER (1));
   return name;
 }
 
@@ -1502,6 +1541,24 @@ name_op (Recording    *rec,
       wanted = name_from_name_stack (scoped->str);
       if (wanted == NULL)
         wanted = g_strdup ("op");
+    }
+  /* Nested ops repeat their region op's name: a long one is cut, or memory would grow with
+   * its length times their number. */
+  if (strlen (wanted) > MAX_NODE_NAME)
+    {
+      const char *end = wanted + MAX_NODE_NAME;
+
+      while (end > wanted && (((guchar) *end) & 0xC0) == 0x80)
+        end--;
+      wanted[end - wanted] = '\0';
+      g_strchomp (wanted);
+      while (*wanted != '\0' && wanted[strlen (wanted) - 1] == '/')
+        wanted[strlen (wanted) - 1] = '\0';
+      if (*wanted == '\0')
+        {
+          g_free (wanted);
+          wanted = g_strdup ("op");
+        }
     }
   op->name = unique_name (function, wanted);
   return TRUE;
