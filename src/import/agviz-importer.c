@@ -257,6 +257,17 @@ read_whole_file (const char *path,
 }
 
 char *
+_agviz_import_label_for_path (const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  char *dot = strrchr (base, '.');
+
+  if (dot != NULL && dot != base)
+    *dot = '\0';
+  return g_steal_pointer (&base);
+}
+
+char *
 _agviz_import_read_file (const char  *path,
                          gsize        max_size,
                          gsize       *length,

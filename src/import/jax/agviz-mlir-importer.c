@@ -1641,25 +1641,13 @@ record_function (Recording    *rec,
   return TRUE;
 }
 
-/* "model" for ".../model.mlir". */
-static char *
-label_for_path (const char *path)
-{
-  g_autofree char *base = g_path_get_basename (path);
-  char *dot = strrchr (base, '.');
-
-  if (dot != NULL && dot != base)
-    *dot = '\0';
-  return g_steal_pointer (&base);
-}
-
 static gboolean
 import_mlir_text (AgvizImportContext  *ctx,
                   const char          *path,
                   GError             **error)
 {
   g_autofree char *text = NULL;
-  g_autofree char *label = label_for_path (path);
+  g_autofree char *label = _agviz_import_label_for_path (path);
   gsize length;
   MlirFile file = { 0 };
   Recording rec = { 0 };
