@@ -428,6 +428,7 @@ test_deep_nesting (void)
   g_autofree char *source = NULL;
   g_autofree char *db = g_build_filename (work, "deep.db", NULL);
   g_autoptr(GError) error = NULL;
+  AgvizImportStats stats;
 
   for (guint i = 0; i < 20000; i++)
     g_string_append (text, "\"x.region\"() ({\n");
@@ -454,6 +455,18 @@ test_deep_nesting (void)
   g_assert_false (import_into (source, db, NULL, &error));
   g_assert_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_LIMIT);
   g_assert_nonnull (strstr (error->message, "location nested more than 512 deep"));
+  g_clear_error (&error);
+
+  /* Aliases sharing parts: each level doubles the walk, which stops after a bounded number of
+   * visits (here 2^80 otherwise). */
+  g_string_assign (text, "#l0 = loc(\"f.py\":1:1)\n");
+  for (guint i = 1; i <= 80; i++)
+    g_string_append_printf (text, "#l%u = loc(callsite(#l%u at #l%u))\n", i, i - 1, i - 1);
+  g_string_append (text, "func.func @f() {\n  return loc(#l80)\n}\n");
+  source = (g_free (source), write_text ("deep.mlir", text->str));
+  g_assert_true (import_into (source, db, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.nodes_with_stacks, ==, 1);
   remove_trace_file (db);
 }
 

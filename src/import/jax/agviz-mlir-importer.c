@@ -30,6 +30,7 @@
 #define MAX_REGION_DEPTH 256
 /* Locations nest callsites as deep as the Python stack that made the op. */
 #define MAX_LOCATION_DEPTH 512
+#define MAX_LOCATION_VISITS (4 * MAX_LOCATION_DEPTH)
 /* Longer node names (name stacks with their parameters run to a few hundred bytes) are cut. */
 #define MAX_NODE_NAME 1024
 
@@ -1326,9 +1327,16 @@ parse_file (MlirFile *file)
 
 typedef struct
 {
+  const char *name_stack;      /* NULL when none */
+  gint64      stack_id;        /* 0 when no file location */
+} ResolvedLocation;
+
+typedef struct
+{
   MlirFile           *file;
   AgvizImportContext *ctx;
-  GHashTable         *stacks;          /* location index -> stack id */
+  GHashTable         *resolved;        /* location index -> ResolvedLocation */
+  guint               visits;          /* locations visited resolving the current one */
   GHashTable         *graph_names;     /* function symbols of this file */
   GArray             *frames;          /* gint64 frame ids, scratch */
 } Recording;
@@ -1344,7 +1352,10 @@ resolve_location (Recording   *rec,
 {
   Location *location;
 
-  if (index == 0 || depth > MAX_LOCATION_DEPTH)
+  /* Aliases make a location a graph that may share parts: callsite(#a at #a) of
+   * callsite(#b at #b) ... doubles at each step, so the walk stops after so many visits
+   * (a real stack of MAX_LOCATION_DEPTH frames takes three times as many). */
+  if (index == 0 || depth > MAX_LOCATION_DEPTH || ++rec->visits > MAX_LOCATION_VISITS)
     return TRUE;
   location = LOCATION (rec->file, index);
   switch (location->kind)
@@ -1493,28 +1504,35 @@ name_op (Recording    *rec,
 {
   const char *name_stack = NULL;
   g_autofree char *wanted = NULL;
-  gpointer cached;
+  ResolvedLocation *resolved;
 
-  g_array_set_size (rec->frames, 0);
-  if (!resolve_location (rec, op->location, 0, &name_stack, rec->frames, error))
-    return FALSE;
-  *stack_id = 0;
-  if (rec->frames->len > 0)
+  /* Ops share locations (#loc6 on a dozen ops): each is resolved once. */
+  resolved = g_hash_table_lookup (rec->resolved, GUINT_TO_POINTER (op->location));
+  if (resolved == NULL)
     {
-      if (g_hash_table_lookup_extended (rec->stacks, GUINT_TO_POINTER (op->location), NULL,
-                                        &cached))
-        *stack_id = GPOINTER_TO_SIZE (cached);
-      else
+      resolved = g_new0 (ResolvedLocation, 1);
+      g_array_set_size (rec->frames, 0);
+      rec->visits = 0;
+      if (!resolve_location (rec, op->location, 0, &resolved->name_stack, rec->frames, error))
         {
-          *stack_id = agviz_recorder_add_stack (rec->ctx->recorder,
-                                                (const gint64 *) rec->frames->data,
-                                                rec->frames->len, error);
-          if (*stack_id == 0)
-            return FALSE;
-          g_hash_table_insert (rec->stacks, GUINT_TO_POINTER (op->location),
-                               GSIZE_TO_POINTER (*stack_id));
+          g_free (resolved);
+          return FALSE;
         }
+      if (rec->frames->len > 0)
+        {
+          resolved->stack_id = agviz_recorder_add_stack (rec->ctx->recorder,
+                                                         (const gint64 *) rec->frames->data,
+                                                         rec->frames->len, error);
+          if (resolved->stack_id == 0)
+            {
+              g_free (resolved);
+              return FALSE;
+            }
+        }
+      g_hash_table_insert (rec->resolved, GUINT_TO_POINTER (op->location), resolved);
     }
+  name_stack = resolved->name_stack;
+  *stack_id = resolved->stack_id;
 
   if (name_stack != NULL)
     wanted = name_from_name_stack (name_stack);
@@ -1685,7 +1703,7 @@ import_mlir_text (AgvizImportContext  *ctx,
     {
       rec.file = &file;
       rec.ctx = ctx;
-      rec.stacks = g_hash_table_new (NULL, NULL);
+      rec.resolved = g_hash_table_new_full (NULL, NULL, NULL, g_free);
       rec.graph_names = g_hash_table_new (g_str_hash, g_str_equal);
       rec.frames = g_array_new (FALSE, FALSE, sizeof (gint64));
       for (guint i = 0; i < file.functions->len; i++)
@@ -1697,7 +1715,7 @@ import_mlir_text (AgvizImportContext  *ctx,
         }
       for (guint i = 0; ok && i < file.functions->len; i++)
         ok = record_function (&rec, g_ptr_array_index (file.functions, i), error);
-      g_hash_table_unref (rec.stacks);
+      g_hash_table_unref (rec.resolved);
       g_hash_table_unref (rec.graph_names);
       g_array_unref (rec.frames);
     }
