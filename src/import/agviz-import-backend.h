@@ -27,11 +27,11 @@ typedef struct
   const AgvizImportFormatName *formats;
   /* What errors say was looked for when no backend recognised a directory
    * ("nothing to import in this directory (looked for ...)") or a file ("unknown format
-   * (tried: ...)"). */
+   * (tried: ...)"); NULL for a backend that imports no directories. */
   const char                  *looks_for_in_directories;
   const char                  *tries_on_files;
 
-  /* The format of directory @path, or AGVIZ_SOURCE_FORMAT_UNKNOWN. */
+  /* The format of directory @path, or AGVIZ_SOURCE_FORMAT_UNKNOWN; NULL: imports none. */
   AgvizSourceFormat (*recognise_directory) (const char *path);
   /* The format of file @path from its first @length bytes @head (a MiB at most, the whole
    * file when it is smaller; NUL-terminated), or AGVIZ_SOURCE_FORMAT_UNKNOWN. */

@@ -6,9 +6,11 @@
 #include "config.h"
 
 #include "agviz-import-backend.h"
+#include "agviz-jax-importer-private.h"
 #include "agviz-tf-importer-private.h"
 
 const AgvizImportBackend *const _agviz_import_backends[] = {
   &_agviz_tf_import_backend,
+  &_agviz_jax_import_backend,
   NULL,
 };

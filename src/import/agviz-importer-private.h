@@ -39,6 +39,10 @@ void      _agviz_import_progress         (AgvizImportContext *ctx,
 /* Single-message files are read whole; larger ones are refused rather than risking memory. */
 #define AGVIZ_IMPORT_MAX_MESSAGE_FILE (((gsize) 2) << 30)
 
+/* "model" for ".../model.pbtxt": the file's name without its extension, which names the
+ * function of a graph file's top-level graph (transfer full). */
+char     *_agviz_import_label_for_path   (const char         *path);
+
 /* Reads a whole file, refusing ones larger than @max_size (errors in AGVIZ_IMPORT_ERROR). */
 char     *_agviz_import_read_file        (const char         *path,
                                           gsize               max_size,

@@ -257,6 +257,17 @@ read_whole_file (const char *path,
 }
 
 char *
+_agviz_import_label_for_path (const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  char *dot = strrchr (base, '.');
+
+  if (dot != NULL && dot != base)
+    *dot = '\0';
+  return g_steal_pointer (&base);
+}
+
+char *
 _agviz_import_read_file (const char  *path,
                          gsize        max_size,
                          gsize       *length,
@@ -421,6 +432,8 @@ join_backend_descriptions (gsize description_offset)
       const char *description = G_STRUCT_MEMBER (const char *, _agviz_import_backends[b],
                                                  description_offset);
 
+      if (description == NULL)
+        continue;
       if (joined->len > 0)
         g_string_append (joined, "; ");
       g_string_append (joined, description);
@@ -455,8 +468,10 @@ agviz_importer_detect_format (const char  *path,
 
       for (guint b = 0; _agviz_import_backends[b] != NULL; b++)
         {
-          AgvizSourceFormat format = _agviz_import_backends[b]->recognise_directory (path);
+          AgvizSourceFormat format = AGVIZ_SOURCE_FORMAT_UNKNOWN;
 
+          if (_agviz_import_backends[b]->recognise_directory != NULL)
+            format = _agviz_import_backends[b]->recognise_directory (path);
           if (format != AGVIZ_SOURCE_FORMAT_UNKNOWN)
             return format;
         }

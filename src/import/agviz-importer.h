@@ -34,6 +34,8 @@ typedef enum
   AGVIZ_SOURCE_FORMAT_EVENT_FILE,        /* events.out.tfevents.* */
   AGVIZ_SOURCE_FORMAT_LOG_DIR,           /* directory holding event files, one run per folder */
   AGVIZ_SOURCE_FORMAT_RUN_METADATA,      /* a bare binary RunMetadata */
+  /* JAX (jax/) */
+  AGVIZ_SOURCE_FORMAT_MLIR_TEXT,         /* StableHLO / MLIR text, any dialect */
 } AgvizSourceFormat;
 
 /* What one import added; counts accumulate over agviz_importer_import() calls. */

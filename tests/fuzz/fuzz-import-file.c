@@ -14,6 +14,13 @@
 
 #include "agviz-importer.h"
 
+/* What the scratch source is called: the name makes no difference to detection, except for
+ * text named *.mlir (fuzz-mlir.c); an event-file name keeps the event importer's run naming
+ * in play. */
+#ifndef FUZZ_SOURCE_NAME
+#define FUZZ_SOURCE_NAME "events.out.tfevents.1700000000.fuzz"
+#endif
+
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
 
 static void
@@ -66,9 +73,7 @@ LLVMFuzzerTestOneInput (const guint8 *data,
     {
       dir = g_dir_make_tmp ("agviz-fuzz-import-XXXXXX", NULL);
       g_assert (dir != NULL);
-      /* The name makes no difference to detection; an event-file name keeps the event
-       * importer's run naming in play. */
-      source = g_build_filename (dir, "events.out.tfevents.1700000000.fuzz", NULL);
+      source = g_build_filename (dir, FUZZ_SOURCE_NAME, NULL);
       trace_path = g_build_filename (dir, "trace.db", NULL);
       template_path = g_build_filename (dir, "empty.db", NULL);
     }

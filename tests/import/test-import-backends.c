@@ -119,7 +119,7 @@ test_formats_named_once (void)
   guint n_backends = 0;
 
   for (AgvizSourceFormat format = AGVIZ_SOURCE_FORMAT_TFDBG_DUMP;
-       format <= AGVIZ_SOURCE_FORMAT_RUN_METADATA; format++)
+       format <= AGVIZ_SOURCE_FORMAT_MLIR_TEXT; format++)
     {
       guint owners = 0;
 
@@ -141,9 +141,10 @@ test_formats_named_once (void)
 
       n_backends++;
       g_assert_nonnull (backend->framework);
-      g_assert_nonnull (backend->looks_for_in_directories);
+      /* A backend that imports no directories has neither (JAX's: files only). */
+      g_assert_true ((backend->looks_for_in_directories == NULL) ==
+                     (backend->recognise_directory == NULL));
       g_assert_nonnull (backend->tries_on_files);
-      g_assert_nonnull (backend->recognise_directory);
       g_assert_nonnull (backend->recognise_file);
       g_assert_nonnull (backend->import);
     }
@@ -254,7 +255,9 @@ test_files (Scratch       *fx,
   g_assert_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_UNKNOWN_FORMAT);
   expected = g_strdup_printf ("%s: unknown format (tried: TFRecord streams (TensorBoard event "
                               "files, tfdbg2 dumps), and GraphDef, MetaGraphDef, SavedModel, "
-                              "RunMetadata and GraphDebugInfo messages, binary and text)", path);
+                              "RunMetadata and GraphDebugInfo messages, binary and text; "
+                              "StableHLO/MLIR text (.mlir files, and text starting with module, "
+                              "func.func or a #loc alias))", path);
   g_assert_cmpstr (error->message, ==, expected);
   g_clear_error (&error);
   g_free (path);
@@ -262,7 +265,7 @@ test_files (Scratch       *fx,
   path = write_file (fx, "empty.pb", "", 0);
   g_assert_cmpint (detect (path, &error), ==, AGVIZ_SOURCE_FORMAT_UNKNOWN);
   g_assert_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_UNKNOWN_FORMAT);
-  g_assert_true (g_str_has_suffix (error->message, "binary and text); the file is empty"));
+  g_assert_true (g_str_has_suffix (error->message, "a #loc alias)); the file is empty"));
   g_clear_error (&error);
   g_free (path);
 

@@ -140,18 +140,6 @@ start_debug_info (AgvizImportContext *ctx,
   return NULL;
 }
 
-/* "model" for ".../model.pbtxt": names the top-level graph's function. */
-static char *
-label_for_path (const char *path)
-{
-  g_autofree char *base = g_path_get_basename (path);
-  char *dot = strrchr (base, '.');
-
-  if (dot != NULL && dot != base)
-    *dot = '\0';
-  return g_steal_pointer (&base);
-}
-
 static gboolean
 import_graph_def_file (AgvizImportContext  *ctx,
                        const char          *path,
@@ -162,7 +150,7 @@ import_graph_def_file (AgvizImportContext  *ctx,
                                                                    ctx->warnings);
   g_autoptr(AgvizDebugInfo) debug_info = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *label = label_for_path (path);
+  g_autofree char *label = _agviz_import_label_for_path (path);
   g_autofree char *contents = NULL;
   ProtobufCMessage *message = NULL;
   const AgvizTf__GraphDef *graph = NULL;
@@ -245,7 +233,7 @@ import_run_metadata_file (AgvizImportContext  *ctx,
 {
   g_autoptr(AgvizGraphImporter) graphs = agviz_graph_importer_new (ctx->recorder, &ctx->stats,
                                                                    ctx->warnings);
-  g_autofree char *label = label_for_path (path);
+  g_autofree char *label = _agviz_import_label_for_path (path);
   ProtobufCMessage *message;
   gboolean ok;
 
