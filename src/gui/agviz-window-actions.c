@@ -401,6 +401,4 @@ _agviz_window_class_add_actions (AgvizWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.choose-source-folder", NULL,
                                    choose_source_folder_action);
   gtk_widget_class_install_action (widget_class, "win.locate-sources", "s", locate_sources_action);
-  gtk_widget_class_install_property_action (widget_class, "win.color-by", "color-by");
-  gtk_widget_class_install_property_action (widget_class, "win.trace-inputs", "trace-inputs");
 }

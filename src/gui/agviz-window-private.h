@@ -23,8 +23,6 @@ struct _AgvizWindow
   AdwApplicationWindow  parent_instance;
 
   GSettings            *settings;      /* NULL when the schema is not installed */
-  AgvizColorBy          color_by;      /* the color-by property, bound to the graph view's */
-  gboolean              trace_inputs;  /* the trace-inputs property, bound likewise */
   AgvizSession         *session;       /* the document, trace, selection the panels share */
   GCancellable         *loading;       /* set while a file loads */
   char                 *source_path;   /* recorded path of the file in the source view */

@@ -17,15 +17,6 @@
 G_DEFINE_FINAL_TYPE (AgvizWindow, agviz_window, ADW_TYPE_APPLICATION_WINDOW)
 
 enum {
-  PROP_0,
-  PROP_COLOR_BY,
-  PROP_TRACE_INPUTS,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
-enum {
   REFRESHED,
   RECHECKED,
   N_SIGNALS
@@ -968,6 +959,9 @@ agviz_window_dispose (GObject *object)
   unwatch_file (self);
   g_clear_pointer (&self->monitors, g_ptr_array_unref);
   g_clear_object (&self->loading);
+  /* The actions hold the session and the canvas: the document goes with the window. */
+  g_action_map_remove_action (G_ACTION_MAP (self), "color-by");
+  g_action_map_remove_action (G_ACTION_MAP (self), "trace-inputs");
   agviz_session_follow (&self->session, NULL, self);
   g_clear_object (&self->settings);
   if (self->rechecking != NULL)
@@ -978,64 +972,8 @@ agviz_window_dispose (GObject *object)
   G_OBJECT_CLASS (agviz_window_parent_class)->dispose (object);
 }
 
-static void
-agviz_window_get_property (GObject    *object,
-                           guint       prop_id,
-                           GValue     *value,
-                           GParamSpec *pspec)
-{
-  AgvizWindow *self = AGVIZ_WINDOW (object);
-
-  switch (prop_id)
-    {
-    case PROP_COLOR_BY:
-      g_value_set_string (value, agviz_color_by_to_string (self->color_by));
-      break;
-    case PROP_TRACE_INPUTS:
-      g_value_set_boolean (value, self->trace_inputs);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-agviz_window_set_property (GObject      *object,
-                           guint         prop_id,
-                           const GValue *value,
-                           GParamSpec   *pspec)
-{
-  AgvizWindow *self = AGVIZ_WINDOW (object);
-  AgvizColorBy color_by;
-
-  switch (prop_id)
-    {
-    case PROP_COLOR_BY:
-      if (!agviz_color_by_from_string (g_value_get_string (value), &color_by))
-        {
-          g_warning ("Unknown colouring: %s", g_value_get_string (value));
-          return;
-        }
-      if (color_by != self->color_by)
-        {
-          self->color_by = color_by;
-          g_object_notify_by_pspec (object, pspec);
-        }
-      break;
-    case PROP_TRACE_INPUTS:
-      if (g_value_get_boolean (value) != self->trace_inputs)
-        {
-          self->trace_inputs = g_value_get_boolean (value);
-          g_object_notify_by_pspec (object, pspec);
-        }
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-/* The window's color-by is a word (for GSettings and the win.color-by action), the graph view's
- * an AgvizColorBy: its nick. */
+/* The session's colouring is a word (for GSettings and the win.color-by action), the graph
+ * view's an AgvizColorBy: its nick. */
 static gboolean
 color_by_word_to_enum (GBinding     *binding,
                        const GValue *from,
@@ -1060,6 +998,17 @@ color_by_enum_to_word (GBinding     *binding,
   return TRUE;
 }
 
+/* A stateful win.NAME action over @object's property NAME (a word or a boolean). */
+static void
+add_property_action (AgvizWindow *self,
+                     const char  *name,
+                     gpointer     object)
+{
+  g_autoptr(GPropertyAction) action = g_property_action_new (name, object, name);
+
+  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
+}
+
 static void
 agviz_window_class_init (AgvizWindowClass *klass)
 {
@@ -1068,17 +1017,6 @@ agviz_window_class_init (AgvizWindowClass *klass)
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = agviz_window_dispose;
-  object_class->get_property = agviz_window_get_property;
-  object_class->set_property = agviz_window_set_property;
-
-  /* Window state behind the stateful win.color-by and win.trace-inputs actions. */
-  properties[PROP_COLOR_BY] =
-    g_param_spec_string ("color-by", NULL, NULL, "op",
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_TRACE_INPUTS] =
-    g_param_spec_boolean ("trace-inputs", NULL, NULL, FALSE,
-                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* A live refresh showed a newer reading of the file (the file grew while it was shown). */
   signals[REFRESHED] = g_signal_new ("refreshed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -1162,12 +1100,13 @@ agviz_window_init (AgvizWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->session = agviz_session_new ();
-  /* The canvas follows the window's state, which GSettings and the actions change. */
-  g_object_bind_property_full (self, "color-by", self->graph_view, "color-by",
+  /* The canvas follows the session's colouring, which GSettings and win.color-by change;
+   * win.trace-inputs toggles the canvas's own property. */
+  g_object_bind_property_full (self->session, "color-by", self->graph_view, "color-by",
                                G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE,
                                color_by_word_to_enum, color_by_enum_to_word, NULL, NULL);
-  g_object_bind_property (self, "trace-inputs", self->graph_view, "trace-inputs",
-                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  add_property_action (self, "color-by", self->session);
+  add_property_action (self, "trace-inputs", self->graph_view);
   /* Looked up rather than bound: GTK 4.8's gtk_widget_dispose_template() treats every bound
    * object as a widget to unparent, and a GtkStackPage is not one. */
   self->diagnostics_page = gtk_stack_get_page (self->sidebar_stack,
@@ -1188,7 +1127,8 @@ agviz_window_init (AgvizWindow *self)
       g_settings_bind (self->settings, "graph-width", self->inspector_paned, "position", G_SETTINGS_BIND_DEFAULT);
       g_settings_bind (self->settings, "inspector-height", self->source_paned, "position", G_SETTINGS_BIND_DEFAULT);
       /* The property behind win.color-by: the last choice comes back with the next window. */
-      g_settings_bind (self->settings, "color-by", self, "color-by", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (self->settings, "color-by", self->session, "color-by",
+                       G_SETTINGS_BIND_DEFAULT);
     }
   else
     gtk_window_set_default_size (GTK_WINDOW (self), 1280, 800);
@@ -1209,9 +1149,6 @@ agviz_window_init (AgvizWindow *self)
   g_signal_connect (self->session, "show-item", G_CALLBACK (on_session_show_item), self);
   g_signal_connect (self->session, "notify::selected-item", G_CALLBACK (on_selected_item_changed), self);
   g_signal_connect (self->session, "notify::trace-id", G_CALLBACK (on_trace_changed), self);
-  /* The window's color-by stays the property behind win.color-by and the saved setting. */
-  g_object_bind_property (self, "color-by", self->session, "color-by",
-                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   g_signal_connect (agviz_graph_view_get_viewport (self->graph_view), "notify::zoom",
                     G_CALLBACK (on_zoom_changed), self);
   g_signal_connect (self->inspector, "node-activated", G_CALLBACK (on_inspector_node_activated), self);
