@@ -10,11 +10,11 @@
 #include "config.h"
 
 #include <string.h>
-#include <sys/wait.h>
 #include <glib/gstdio.h>
 
 #include "agviz-core.h"
 #include "agviz-importer.h"
+#include "../hardening-util.h"
 
 static char *work;
 
@@ -519,53 +519,27 @@ test_detection (void)
 
 /* ---- the command line -------------------------------------------------------------------- */
 
-static int
-run_agviz (char **out,
-           char **err,
-           ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *arg;
-  int status;
-  va_list args;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("AGVIZ"));
-  va_start (args, err);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  g_assert_true (g_spawn_sync (work, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               out, err, &status, &error));
-  g_assert_no_error (error);
-  return WEXITSTATUS (status);
-}
-
 static void
 test_cli_import_and_draw (void)
 {
   g_autofree char *source = write_text ("cli.mlir", located_text);
   g_autofree char *db = g_build_filename (work, "cli.db", NULL);
   g_autofree char *svg = g_build_filename (work, "cli.svg", NULL);
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
+  g_auto(AgvizRun) run = { 0 };
   g_autofree char *drawing = NULL;
   g_autofree char *expected = NULL;
 
-  if (g_getenv ("AGVIZ") == NULL)
-    {
-      g_test_skip ("AGVIZ (the built command line) is not set");
-      return;
-    }
+  if (!agviz_have_binary ())
+    return;
   remove_trace_file (db);
-  g_assert_cmpint (run_agviz (&out, &err, "import", source, "-o", db, NULL), ==, 0);
+  agviz_run (&run, "import", source, "-o", db, NULL);
+  g_assert_cmpint (run.status, ==, 0);
   expected = g_strdup_printf ("%s: 2 traces, 16 nodes, 16 edges, 3 with stacks, 0 executions\n",
                               source);
-  g_assert_cmpstr (out, ==, expected);
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_agviz (&out, &err, db, "--svg", svg, NULL), ==, 0);
+  g_assert_cmpstr (run.out, ==, expected);
+  agviz_run_clear (&run);
+  agviz_run (&run, db, "--svg", svg, NULL);
+  g_assert_cmpint (run.status, ==, 0);
   g_assert_true (g_file_get_contents (svg, &drawing, NULL, NULL));
   g_assert_true (g_str_has_prefix (drawing, "<?xml") || strstr (drawing, "<svg") != NULL);
   /* The largest trace is drawn: helper, its while loop a scope of the ops of its regions. */
