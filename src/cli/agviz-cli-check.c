@@ -21,6 +21,9 @@ static const struct
   { AGVIZ_DIAGNOSTIC_KIND_TRACE_TIME_SIDE_EFFECT, "Python side effect that runs only while tracing" },
   { AGVIZ_DIAGNOSTIC_KIND_NAN_INF, "NaN or infinity produced by a node" },
   { AGVIZ_DIAGNOSTIC_KIND_AUTOGRAPH_CONVERSION, "AutoGraph could not convert a function" },
+  { AGVIZ_DIAGNOSTIC_KIND_GRAPH_BREAK, "Graph break: the compiler split the function" },
+  { AGVIZ_DIAGNOSTIC_KIND_COMPILE_FAILURE, "Compiling a function failed" },
+  { AGVIZ_DIAGNOSTIC_KIND_FUNCTION_REDEFINED, "Staged function defined anew on every call" },
 };
 
 static int

@@ -48,7 +48,7 @@ static GParamSpec *properties[N_PROPS];
 static const char *const severity_names[] = { "note", "warning", "error" };
 static const char *const kind_names[] = {
   "variable-non-first-trace", "retracing", "frozen-value", "trace-time-side-effect", "nan-inf",
-  "autograph-conversion",
+  "autograph-conversion", "graph-break", "compile-failure", "function-redefined",
 };
 
 const char *

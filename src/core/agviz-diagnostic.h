@@ -17,7 +17,8 @@ typedef enum
   AGVIZ_DIAGNOSTIC_SEVERITY_ERROR,
 } AgvizDiagnosticSeverity;
 
-/* The classic tf.function mistakes of docs/AUTOGRAPH.md, in the order `agviz check` lists them. */
+/* The classic staging mistakes (docs/AUTOGRAPH.md for tf.function; the same classes in
+ * torch.compile and jax.jit), in the order `agviz check` lists them. */
 typedef enum
 {
   AGVIZ_DIAGNOSTIC_KIND_VARIABLE_NON_FIRST_TRACE,
@@ -26,6 +27,9 @@ typedef enum
   AGVIZ_DIAGNOSTIC_KIND_TRACE_TIME_SIDE_EFFECT,
   AGVIZ_DIAGNOSTIC_KIND_NAN_INF,
   AGVIZ_DIAGNOSTIC_KIND_AUTOGRAPH_CONVERSION,
+  AGVIZ_DIAGNOSTIC_KIND_GRAPH_BREAK,
+  AGVIZ_DIAGNOSTIC_KIND_COMPILE_FAILURE,
+  AGVIZ_DIAGNOSTIC_KIND_FUNCTION_REDEFINED,
 } AgvizDiagnosticKind;
 
 #define AGVIZ_TYPE_DIAGNOSTIC (agviz_diagnostic_get_type ())
@@ -35,7 +39,7 @@ const char              *agviz_diagnostic_severity_to_string (AgvizDiagnosticSev
 gboolean                 agviz_diagnostic_severity_from_string (const char           *text,
                                                                 AgvizDiagnosticSeverity *severity);
 /* "variable-non-first-trace", "retracing", "frozen-value", "trace-time-side-effect",
- * "nan-inf", "autograph-conversion": stable, used in --json and as SARIF rule ids. */
+ * "nan-inf", "autograph-conversion", "graph-break", "compile-failure", "function-redefined": stable, used in --json and as SARIF rule ids. */
 const char              *agviz_diagnostic_kind_to_string     (AgvizDiagnosticKind     kind);
 
 AgvizDiagnostic         *agviz_diagnostic_new                (AgvizDiagnosticSeverity  severity,

@@ -957,7 +957,7 @@ agviz_recorder_add_event (AgvizRecorder     *self,
 
   if (!check_usable (self, error))
     return 0;
-  if ((guint) event->kind > AGVIZ_EVENT_WARNING)
+  if ((guint) event->kind > AGVIZ_EVENT_KIND_LAST)
     return _agviz_recorder_fail (error, AGVIZ_RECORDER_ERROR_INVALID, "unknown event kind %d",
                                  (int) event->kind);
   if (!begin_referring_row (self, event->execution_id, event->node_id, event->trace_id,

@@ -9,7 +9,7 @@
 
 static const char *const trace_status_names[] = { "recording", "complete", "failed" };
 static const char *const event_kind_names[] = {
-  "variable-created", "retrace", "side-effect", "warning",
+  "variable-created", "retrace", "side-effect", "warning", "graph-break", "compile", "guards",
 };
 static const char *const error_origin_names[] = { "program", "importer" };
 

@@ -26,7 +26,12 @@ typedef enum
   AGVIZ_EVENT_RETRACE,
   AGVIZ_EVENT_SIDE_EFFECT,
   AGVIZ_EVENT_WARNING,
+  AGVIZ_EVENT_GRAPH_BREAK,        /* a staging framework split the function (torch.compile) */
+  AGVIZ_EVENT_COMPILE,            /* a compilation and how long it took (torch, JAX) */
+  AGVIZ_EVENT_GUARDS,             /* the conditions under which a compiled trace is reused */
 } AgvizEventKind;
+
+#define AGVIZ_EVENT_KIND_LAST AGVIZ_EVENT_GUARDS
 
 typedef enum
 {
