@@ -79,7 +79,7 @@ validate (const char *const *files)
   g_autoptr(GError) error = NULL;
   int status;
 
-  /* meson names the project's .venv-tf, which build-aux/setup-tf may not have made. */
+  /* meson names the project's .venv-tf, which build-aux/setup-framework tf may not have made. */
   if (python == NULL || *python == '\0' || !g_file_test (python, G_FILE_TEST_IS_EXECUTABLE))
     {
       if (g_strcmp0 (g_getenv ("CI"), "true") == 0)

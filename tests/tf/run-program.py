@@ -226,7 +226,7 @@ def main():
     python = os.environ.get("AGVIZ_TF_PYTHON") or os.environ.get("AGVIZ_TF_PYTHON_DEFAULT", "")
     if not python or not os.access(python, os.X_OK):
         message = (f"no TensorFlow interpreter (AGVIZ_TF_PYTHON={python!r}); "
-                   "build-aux/setup-tf makes one")
+                   "build-aux/setup-framework tf makes one")
         if os.environ.get("CI") == "true":
             print(f"FAIL: {message}, and CI must run the tf suite")
             return 1
