@@ -26,6 +26,8 @@ typedef struct
   /* TensorFlow: Keras model configs seen in event files (Keras 3's TensorBoard callback
    * writes one, the "conceptual graph", instead of a GraphDef). */
   guint             keras_model_configs;
+  /* PyTorch: AOT and inductor graphs of TORCH_TRACE logs too (agviz_importer_set_torch_all_graphs()). */
+  gboolean          torch_all_graphs;
 } AgvizImportContext;
 
 void      _agviz_import_warn             (AgvizImportContext *ctx,

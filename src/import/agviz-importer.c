@@ -26,6 +26,7 @@ struct _AgvizImporter
 
   AgvizRecorder           *recorder;
   gboolean                 force;
+  gboolean                 torch_all_graphs;
   gboolean                 tune_heap;
   char                    *debug_info_path;
   char                    *error_log_path;
@@ -85,6 +86,14 @@ agviz_importer_set_force (AgvizImporter *self,
 {
   g_return_if_fail (AGVIZ_IS_IMPORTER (self));
   self->force = force;
+}
+
+void
+agviz_importer_set_torch_all_graphs (AgvizImporter *self,
+                                     gboolean       all_graphs)
+{
+  g_return_if_fail (AGVIZ_IS_IMPORTER (self));
+  self->torch_all_graphs = all_graphs;
 }
 
 void
@@ -708,6 +717,7 @@ import_in_batch (AgvizImporter      *self,
   ctx.recorder = self->recorder;
   ctx.warnings = warnings;
   ctx.force = self->force;
+  ctx.torch_all_graphs = self->torch_all_graphs;
   ctx.debug_info_path = self->debug_info_path;
   ctx.source = path;
 

@@ -36,6 +36,9 @@ typedef enum
   AGVIZ_SOURCE_FORMAT_RUN_METADATA,      /* a bare binary RunMetadata */
   /* JAX (jax/) */
   AGVIZ_SOURCE_FORMAT_MLIR_TEXT,         /* StableHLO / MLIR text, any dialect */
+  /* PyTorch (torch/) */
+  AGVIZ_SOURCE_FORMAT_TORCH_TRACE,       /* a TORCH_TRACE structured log */
+  AGVIZ_SOURCE_FORMAT_TORCH_TRACE_DIR,   /* directory of dedicated_log_torch_trace*.log */
 } AgvizSourceFormat;
 
 /* What one import added; counts accumulate over agviz_importer_import() calls. */
@@ -85,6 +88,10 @@ void               agviz_importer_set_tune_heap     (AgvizImporter        *self,
  * SOURCE.debug beside each source. */
 void               agviz_importer_set_debug_info    (AgvizImporter        *self,
                                                      const char           *path);
+/* TORCH_TRACE logs: also import the AOT and inductor graphs (aot_*_graph, inductor_*_graph),
+ * each as a function of its own; by default only dynamo's output graphs. */
+void               agviz_importer_set_torch_all_graphs (AgvizImporter     *self,
+                                                        gboolean           all_graphs);
 /* A captured stderr/traceback stored with the next source (errors with origin program). */
 void               agviz_importer_set_error_log     (AgvizImporter        *self,
                                                      const char           *path);
