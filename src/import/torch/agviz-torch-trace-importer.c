@@ -87,6 +87,7 @@ typedef struct
 {
   guint      source;            /* index of the log among the source's logs */
   int        rank;              /* -1 when the log names none */
+  guint      order;             /* of its first record among the source's units */
   gint64     frame_id;
   gint64     frame_compile_id;
   char      *name;              /* compilation_metrics' code object */
@@ -282,22 +283,26 @@ report_damaged (TorchTrace *trace,
     _agviz_import_warn (trace->ctx, "%s:%u: damaged record skipped: %s", path, line, why);
 }
 
+/* The unit of compile id @frame_id/@frame_compile_id; with @fresh, a new one when the current
+ * one has already begun (torch._dynamo.reset() starts the compile ids over in one process). */
 static CompileUnit *
 lookup_unit (TorchTrace *trace,
              guint       source,
              int         rank,
              gint64      frame_id,
-             gint64      frame_compile_id)
+             gint64      frame_compile_id,
+             gboolean    fresh)
 {
   g_autofree char *key = g_strdup_printf ("%u/%d/%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT,
                                           source, rank, frame_id, frame_compile_id);
   CompileUnit *unit = g_hash_table_lookup (trace->units, key);
 
-  if (unit != NULL)
+  if (unit != NULL && !fresh)
     return unit;
   unit = g_new0 (CompileUnit, 1);
   unit->source = source;
   unit->rank = rank;
+  unit->order = trace->unit_list->len;
   unit->frame_id = frame_id;
   unit->frame_compile_id = frame_compile_id;
   unit->extra_graphs = g_array_new (FALSE, FALSE, sizeof (ExtraGraph));
@@ -305,7 +310,7 @@ lookup_unit (TorchTrace *trace,
   unit->recompile_reasons = g_ptr_array_new_with_free_func (g_free);
   unit->graph_breaks = g_ptr_array_new_with_free_func (graph_break_free);
   unit->restart_reasons = g_ptr_array_new_with_free_func (g_free);
-  g_hash_table_insert (trace->units, g_steal_pointer (&key), unit);
+  g_hash_table_replace (trace->units, g_steal_pointer (&key), unit);
   g_ptr_array_add (trace->unit_list, unit);
   return unit;
 }
@@ -608,6 +613,9 @@ read_guard_list (TorchTrace    *trace,
 
   if (guards == NULL || !g_variant_is_of_type (guards, G_VARIANT_TYPE ("av")))
     return;
+  /* An empty list (older torch wrote one beside the C++ tree) leaves the tree's guards. */
+  if (g_variant_n_children (guards) == 0)
+    return;
   g_ptr_array_set_size (unit->guards, 0);
   unit->guards_from_list = TRUE;
   for (gsize i = 0; i < g_variant_n_children (guards); i++)
@@ -645,10 +653,11 @@ read_chromium_event (TorchTrace    *trace,
   if (unit == NULL && args != NULL &&
       parse_compile_id (agviz_json_get_string (args, "compile_id"), &frame_id,
                         &frame_compile_id))
-    unit = lookup_unit (trace, source, rank,
-                        frame_id, frame_compile_id);
+    unit = lookup_unit (trace, source, rank, frame_id, frame_compile_id, FALSE);
   if (unit == NULL)
     return;
+  if (strcmp (phase, "B") == 0 && unit->dynamo_begin_us > 0)
+    unit = lookup_unit (trace, source, rank, unit->frame_id, unit->frame_compile_id, TRUE);
   if (strcmp (phase, "B") == 0)
     unit->dynamo_begin_us = json_number (event, "ts", 0);
   else if (strcmp (phase, "E") == 0)
@@ -702,7 +711,11 @@ read_record (TorchTrace    *trace,
     parse_compile_id (agviz_json_get_string (value, "compile_id"), &frame_id,
                       &frame_compile_id);
   if (frame_id >= 0 && frame_compile_id >= 0)
-    unit = lookup_unit (trace, source, rank, frame_id, frame_compile_id);
+    {
+      unit = lookup_unit (trace, source, rank, frame_id, frame_compile_id, FALSE);
+      if (strcmp (key, "dynamo_start") == 0 && unit->start_name != NULL)
+        unit = lookup_unit (trace, source, rank, frame_id, frame_compile_id, TRUE);
+    }
 
   if (strcmp (key, "chromium_event") == 0)
     read_chromium_event (trace, source, log, unit, rank, payload);
@@ -1250,11 +1263,7 @@ compare_units (gconstpointer a,
     return x->source < y->source ? -1 : 1;
   if (x->rank != y->rank)
     return x->rank < y->rank ? -1 : 1;
-  if (x->frame_id != y->frame_id)
-    return x->frame_id < y->frame_id ? -1 : 1;
-  if (x->frame_compile_id != y->frame_compile_id)
-    return x->frame_compile_id < y->frame_compile_id ? -1 : 1;
-  return 0;
+  return x->order < y->order ? -1 : x->order > y->order ? 1 : 0;
 }
 
 /* Compile ids that left nothing agviz can show (a frame dynamo skipped at once: only timing
@@ -1384,6 +1393,8 @@ import_torch_trace (AgvizImportContext  *ctx,
   trace.all_graphs = ctx->torch_all_graphs;
   trace.logs = g_ptr_array_new_with_free_func (log_file_free);
   trace.units = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  /* A log's compile ids start at 0/0 in each process, so the units of several logs are kept
+   * apart by the log's index in their keys. */
   trace.unit_list = g_ptr_array_new_with_free_func (compile_unit_free);
   trace.exported = g_array_new (FALSE, FALSE, sizeof (ExportedProgram));
   trace.ranks = g_hash_table_new (NULL, NULL);
