@@ -168,7 +168,8 @@ test_directories (Scratch       *fx,
   g_assert_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_NOTHING);
   expected = g_strdup_printf ("%s: nothing to import in this directory (looked for "
                               "tfdbg_events.* files, saved_model.pb or .pbtxt, and "
-                              "events.out.tfevents.* files up to 4 folders deep)", empty);
+                              "events.out.tfevents.* files up to 4 folders deep; "
+                              "dedicated_log_torch_trace*.log files (TORCH_TRACE=DIR))", empty);
   g_assert_cmpstr (error->message, ==, expected);
   g_clear_error (&error);
 
@@ -257,7 +258,8 @@ test_files (Scratch       *fx,
                               "files, tfdbg2 dumps), and GraphDef, MetaGraphDef, SavedModel, "
                               "RunMetadata and GraphDebugInfo messages, binary and text; "
                               "StableHLO/MLIR text (.mlir files, and text starting with module, "
-                              "func.func or a #loc alias))", path);
+                              "func.func or a #loc alias); TORCH_TRACE logs (lines "
+                              "'V1206 15:18:20.253000 PID path:line] {json}'))", path);
   g_assert_cmpstr (error->message, ==, expected);
   g_clear_error (&error);
   g_free (path);
@@ -265,7 +267,7 @@ test_files (Scratch       *fx,
   path = write_file (fx, "empty.pb", "", 0);
   g_assert_cmpint (detect (path, &error), ==, AGVIZ_SOURCE_FORMAT_UNKNOWN);
   g_assert_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_UNKNOWN_FORMAT);
-  g_assert_true (g_str_has_suffix (error->message, "a #loc alias)); the file is empty"));
+  g_assert_true (g_str_has_suffix (error->message, "{json}')); the file is empty"));
   g_clear_error (&error);
   g_free (path);
 
