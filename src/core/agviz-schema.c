@@ -222,11 +222,34 @@ static const char migrate_to_v3[] =
 static const char migrate_to_v4[] =
   "ALTER TABLE traces ADD COLUMN object INTEGER;";
 
+/* Version 4 -> 5: event kinds are free text, as SCHEMA.md says (an older agviz reads an unknown
+ * one as `warning`): the CHECK of version 1 refused the torch.compile and jax.jit kinds.  SQLite
+ * cannot drop a CHECK, so the table is made again with the same columns and rows. */
+static const char migrate_to_v5[] =
+  "CREATE TABLE events_v5 ("
+  "  id INTEGER PRIMARY KEY,"
+  "  kind TEXT NOT NULL,"
+  "  wall_ns INTEGER NOT NULL DEFAULT 0,"
+  "  function_id INTEGER NOT NULL DEFAULT 0,"
+  "  trace_id INTEGER NOT NULL DEFAULT 0,"
+  "  node_id INTEGER NOT NULL DEFAULT 0,"
+  "  execution_id INTEGER NOT NULL DEFAULT 0,"
+  "  stack_id INTEGER NOT NULL DEFAULT 0,"
+  "  message TEXT NOT NULL DEFAULT '',"
+  "  detail TEXT"
+  ");"
+  "INSERT INTO events_v5 SELECT id, kind, wall_ns, function_id, trace_id, node_id, execution_id,"
+  "  stack_id, message, detail FROM events;"
+  "DROP TABLE events;"
+  "ALTER TABLE events_v5 RENAME TO events;"
+  "CREATE INDEX events_by_trace ON events (trace_id) WHERE trace_id <> 0;";
+
 static const char *const migrations[] = {
   migrate_to_v1,
   migrate_to_v2,
   migrate_to_v3,
   migrate_to_v4,
+  migrate_to_v5,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AGVIZ_SCHEMA_VERSION);

@@ -8,9 +8,11 @@
 #include "agviz-import-backend.h"
 #include "agviz-jax-importer-private.h"
 #include "agviz-tf-importer-private.h"
+#include "agviz-torch-logs-importer-private.h"
 
 const AgvizImportBackend *const _agviz_import_backends[] = {
   &_agviz_tf_import_backend,
   &_agviz_jax_import_backend,
+  &_agviz_torch_logs_import_backend,
   NULL,
 };

@@ -36,6 +36,8 @@ typedef enum
   AGVIZ_SOURCE_FORMAT_RUN_METADATA,      /* a bare binary RunMetadata */
   /* JAX (jax/) */
   AGVIZ_SOURCE_FORMAT_MLIR_TEXT,         /* StableHLO / MLIR text, any dialect */
+  /* PyTorch (torch/) */
+  AGVIZ_SOURCE_FORMAT_TORCH_LOGS,        /* TORCH_LOGS=recompiles,graph_breaks text */
 } AgvizSourceFormat;
 
 /* What one import added; counts accumulate over agviz_importer_import() calls. */
