@@ -201,6 +201,16 @@ add_if_importable (GPtrArray  *sources,
     g_ptr_array_add (sources, g_strdup (path));
 }
 
+/* Whether torch wrote TORCH_TRACE logs: the program compiled something. */
+static gboolean
+torch_compiled (const char *torch_dir)
+{
+  g_autofree char *trace_dir = g_build_filename (torch_dir, "trace", NULL);
+  g_autoptr(GDir) dir = g_dir_open (trace_dir, 0, NULL);
+
+  return dir != NULL && g_dir_read_name (dir) != NULL;
+}
+
 /* What a torch program left in @torch_dir, for @sources: its TORCH_TRACE logs when a backend
  * reads them, else the recompile and graph-break logs the hook captured (the same events with
  * less around them: never both, or every event would count twice), and its TracerWarnings. */
@@ -360,7 +370,21 @@ agviz_cli_record (int    argc,
   if (agviz_importer_detect_format (dump_dir, NULL) == AGVIZ_SOURCE_FORMAT_TFDBG_DUMP)
     g_ptr_array_add (sources, g_strdup (dump_dir));
   add_torch_sources (torch_dir, sources);
-  if (sources->len == 0)
+  /* A torch.compile error the program died of, with nothing else recorded: its stderr is the
+   * source (the error is stored from the error log, as with any source). */
+  if (sources->len == 0 && torch_compiled (torch_dir))
+    add_if_importable (sources, stderr_path);
+  if (sources->len == 0 && torch_compiled (torch_dir))
+    {
+      /* torch.compile ran without a recompile, graph break or warning, and no backend of this
+       * build reads its TORCH_TRACE logs: an empty recording, which is the truth. */
+      fprintf (stderr, "agviz: nothing recorded: torch.compile ran without recompiles, graph "
+               "breaks or warnings\n");
+      recorder = agviz_recorder_open (output, &error);
+      if (recorder == NULL || !agviz_recorder_close (recorder, &error))
+        status = agviz_cli_fail (error);
+    }
+  else if (sources->len == 0)
     fprintf (stderr, "agviz: the program wrote no tfdbg2 dump (did it import TensorFlow?); "
              "nothing to import\n");
   else

@@ -15,7 +15,9 @@
  * - AGVIZ_EVENT_WARNING for torch._dynamo's warnings (the recompile limit: message its first
  *   line) and for each Python warning (message "CATEGORY: TEXT", stack its file and line);
  *   TracerWarnings are what the checker turns into frozen-value findings.
- * Other lines (the program's own output) are skipped; the file is imported whole or not at all.
+ * A stderr that ends in a torch.compile error (`torch._dynamo.exc.Unsupported: ...`) is one too:
+ * the error itself comes from the importer's error log.  Other lines (the program's own
+ * output) are skipped; the file is imported whole or not at all.
  */
 #define G_LOG_DOMAIN "agviz-import"
 
@@ -612,8 +614,10 @@ recognise_file (const char *path,
           if (ours)
             return AGVIZ_SOURCE_FORMAT_TORCH_LOGS;
         }
-      else if (python_warning_category (lines[i], &file, &lineno) >= 0 &&
-               strstr (lines[i], ": TracerWarning: ") != NULL)
+      else if ((python_warning_category (lines[i], &file, &lineno) >= 0 &&
+                strstr (lines[i], ": TracerWarning: ") != NULL) ||
+               g_str_has_prefix (lines[i], "torch._dynamo.exc.") ||
+               g_str_has_prefix (lines[i], "torch._inductor.exc."))
         return AGVIZ_SOURCE_FORMAT_TORCH_LOGS;
     }
   return AGVIZ_SOURCE_FORMAT_UNKNOWN;
