@@ -215,8 +215,8 @@ def record(agviz, python, program, scratch, env, mode, wanted, failures, opened)
         if "nothing" in wanted["recorded"]:
             if "nothing recorded" not in run.stderr:
                 failures.append(f"agviz record did not say it recorded nothing:\n{run.stderr}")
-        elif "nothing recorded" not in run.stderr:
-            # (A clean torch.compile program records nothing where no backend reads TORCH_TRACE.)
+        elif "nothing recorded" not in run.stderr and totals(agviz, trace_file)[0]["traces"]:
+            # (Events and errors alone, a TracerWarning or a failed compile, draw nothing.)
             check_svg(agviz, trace_file, trace_file + ".svg", ["--all"], failures)
             opened.append(trace_file)
     else:
