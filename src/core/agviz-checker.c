@@ -257,6 +257,8 @@ set_function_location (AgvizChecker    *self,
                                  text != NULL ? g_strstrip (text) : NULL);
 }
 
+static gint64 function_execution_count (AgvizFunction *function);
+
 /* Whether torch.compile made @function's traces: it has the events only torch's importers
  * attach to a function.  The TensorFlow checks (Python side effects at trace time, which
  * dynamo handles with graph breaks) do not apply to it. */
@@ -264,6 +266,8 @@ static gboolean
 is_torch_function (AgvizChecker  *self,
                    AgvizFunction *function)
 {
+  if (function_execution_count (function) > 0)
+    return FALSE;
   for (guint i = 0; i < self->events->len; i++)
     {
       AgvizEvent *event = g_ptr_array_index (self->events, i);
@@ -1946,7 +1950,9 @@ check_torch_recompiles (AgvizChecker *self)
                    strstr (event->message, "_limit") != NULL)
             limit = event->message;
         }
-      if (recompiles + 1 < RETRACE_REPORT_MIN && limit == NULL)
+      /* A tf.function's retrace events come with its calls; torch.compile records none. */
+      if ((recompiles + 1 < RETRACE_REPORT_MIN && limit == NULL) ||
+          function_execution_count (function) > 0)
         continue;
 
       message = g_strdup_printf ("%s was recompiled %u time%s by torch.compile%s", function->name,
