@@ -34,6 +34,9 @@
 #include "agviz-importer.h"
 
 #define HOOK_RESOURCE "/org/agviz/Agviz/cli/agviz-record-hook.py"
+#define TORCH_HOOK_RESOURCE "/org/agviz/Agviz/cli/agviz-record-hook-torch.py"
+/* The torch hook's module name: the TensorFlow hook imports it from beside itself. */
+#define TORCH_HOOK_NAME "agviz_record_torch.py"
 #define HOOK_LOG_NAME "agviz-hook.jsonl"
 
 static const char *const debug_modes[] = {
@@ -150,9 +153,10 @@ wait_for_program (GPid pid)
 }
 
 static char *
-hook_text (GError **error)
+hook_text (const char  *resource,
+           GError     **error)
 {
-  g_autoptr(GBytes) bytes = g_resources_lookup_data (HOOK_RESOURCE,
+  g_autoptr(GBytes) bytes = g_resources_lookup_data (resource,
                                                      G_RESOURCE_LOOKUP_FLAGS_NONE, error);
   gsize size;
   const char *data;
@@ -161,6 +165,77 @@ hook_text (GError **error)
     return NULL;
   data = g_bytes_get_data (bytes, &size);
   return g_strndup (data, size);
+}
+
+/* PyTorch: TORCH_TRACE (read by torch when it is imported) goes into @torch_dir/trace and the
+ * torch hook, imported by the TensorFlow one, writes its logs beside it.  Costs nothing in a
+ * program that never imports torch. */
+static gboolean
+prepare_torch (const char   *hook_dir,
+               const char   *torch_dir,
+               GStrv        *environment,
+               GError      **error)
+{
+  g_autofree char *text = hook_text (TORCH_HOOK_RESOURCE, error);
+  g_autofree char *file = NULL;
+  g_autofree char *trace_dir = NULL;
+
+  if (text == NULL)
+    return FALSE;
+  file = g_build_filename (hook_dir, TORCH_HOOK_NAME, NULL);
+  trace_dir = g_build_filename (torch_dir, "trace", NULL);
+  g_mkdir_with_parents (trace_dir, 0700);
+  if (!g_file_set_contents (file, text, -1, error))
+    return FALSE;
+  *environment = g_environ_setenv (*environment, "AGVIZ_TORCH_DIR", torch_dir, TRUE);
+  *environment = g_environ_setenv (*environment, "TORCH_TRACE", trace_dir, TRUE);
+  return TRUE;
+}
+
+static void
+add_if_importable (GPtrArray  *sources,
+                   const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_EXISTS) &&
+      agviz_importer_detect_format (path, NULL) != AGVIZ_SOURCE_FORMAT_UNKNOWN)
+    g_ptr_array_add (sources, g_strdup (path));
+}
+
+/* Whether torch wrote TORCH_TRACE logs: the program compiled something. */
+static gboolean
+torch_compiled (const char *torch_dir)
+{
+  g_autofree char *trace_dir = g_build_filename (torch_dir, "trace", NULL);
+  g_autoptr(GDir) dir = g_dir_open (trace_dir, 0, NULL);
+
+  return dir != NULL && g_dir_read_name (dir) != NULL;
+}
+
+/* What a torch program left in @torch_dir, for @sources: its TORCH_TRACE logs when a backend
+ * reads them, else the recompile and graph-break logs the hook captured (the same events with
+ * less around them: never both, or every event would count twice), and its TracerWarnings. */
+static void
+add_torch_sources (const char *torch_dir,
+                   GPtrArray  *sources)
+{
+  g_autofree char *trace_dir = g_build_filename (torch_dir, "trace", NULL);
+  g_autofree char *logs = g_build_filename (torch_dir, "torch-logs.txt", NULL);
+  g_autofree char *tracer_warnings = g_build_filename (torch_dir, "torch-warnings.txt", NULL);
+  g_autoptr(GDir) dir = g_dir_open (trace_dir, 0, NULL);
+  guint before = sources->len;
+  const char *name;
+
+  if (agviz_importer_detect_format (trace_dir, NULL) != AGVIZ_SOURCE_FORMAT_UNKNOWN)
+    g_ptr_array_add (sources, g_strdup (trace_dir));
+  else
+    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (trace_dir, name, NULL);
+        add_if_importable (sources, child);
+      }
+  if (sources->len == before)
+    add_if_importable (sources, logs);
+  add_if_importable (sources, tracer_warnings);
 }
 
 int
@@ -183,6 +258,8 @@ agviz_cli_record (int    argc,
   g_autofree char *stderr_path = NULL;
   g_autofree char *python_path = NULL;
   g_autofree char *buffer_text = NULL;
+  g_autofree char *torch_dir = NULL;
+  g_autoptr(GPtrArray) sources = g_ptr_array_new_with_free_func (g_free);
   g_auto(GStrv) command = NULL;
   g_auto(GStrv) environment = NULL;
   struct sigaction previous[G_N_ELEMENTS (forwarded_signals)];
@@ -224,7 +301,7 @@ agviz_cli_record (int    argc,
   if (output == NULL)
     output = g_strdup ("agviz-record.db");
 
-  hook = hook_text (&error);
+  hook = hook_text (HOOK_RESOURCE, &error);
   if (hook == NULL)
     return agviz_cli_fail (error);
   work = g_dir_make_tmp ("agviz-record-XXXXXX", &error);
@@ -256,6 +333,12 @@ agviz_cli_record (int    argc,
   environment = g_environ_setenv (environment, "AGVIZ_HOOK_LOG", hook_log, TRUE);
   environment = g_environ_setenv (environment, "AGVIZ_TENSOR_DEBUG_MODE", mode, TRUE);
   environment = g_environ_setenv (environment, "AGVIZ_CIRCULAR_BUFFER_SIZE", buffer_text, TRUE);
+  torch_dir = g_build_filename (work, "torch", NULL);
+  if (!prepare_torch (hook_dir, torch_dir, &environment, &error))
+    {
+      remove_tree (work);
+      return agviz_cli_fail (error);
+    }
 
   /* Caught before the program exists, so that no signal in between ends agviz and leaves
    * the temporary folder behind; one that came in that moment is passed on below. */
@@ -284,7 +367,24 @@ agviz_cli_record (int    argc,
   /* Signals now only wait for the import to end: it writes the trace in one transaction and
    * the temporary folder is removed after it. */
   status = AGVIZ_EXIT_OK;
-  if (agviz_importer_detect_format (dump_dir, NULL) != AGVIZ_SOURCE_FORMAT_TFDBG_DUMP)
+  if (agviz_importer_detect_format (dump_dir, NULL) == AGVIZ_SOURCE_FORMAT_TFDBG_DUMP)
+    g_ptr_array_add (sources, g_strdup (dump_dir));
+  add_torch_sources (torch_dir, sources);
+  /* A torch.compile error the program died of, with nothing else recorded: its stderr is the
+   * source (the error is stored from the error log, as with any source). */
+  if (sources->len == 0 && torch_compiled (torch_dir))
+    add_if_importable (sources, stderr_path);
+  if (sources->len == 0 && torch_compiled (torch_dir))
+    {
+      /* torch.compile ran without a recompile, graph break or warning, and no backend of this
+       * build reads its TORCH_TRACE logs: an empty recording, which is the truth. */
+      fprintf (stderr, "agviz: nothing recorded: torch.compile ran without recompiles, graph "
+               "breaks or warnings\n");
+      recorder = agviz_recorder_open (output, &error);
+      if (recorder == NULL || !agviz_recorder_close (recorder, &error))
+        status = agviz_cli_fail (error);
+    }
+  else if (sources->len == 0)
     fprintf (stderr, "agviz: the program wrote no tfdbg2 dump (did it import TensorFlow?); "
              "nothing to import\n");
   else
@@ -295,22 +395,26 @@ agviz_cli_record (int    argc,
       else
         {
           importer = agviz_importer_new (recorder);
+          /* The captured stderr goes with the first source: its errors are stored once. */
           agviz_importer_set_error_log (importer, stderr_path);
           /* The program has ended; importing is all this process does now. */
           agviz_importer_set_tune_heap (importer, TRUE);
-          if (!agviz_importer_import (importer, dump_dir, &error) &&
-              g_error_matches (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_NOTHING))
+          for (guint i = 0; i < sources->len && error == NULL; i++)
             {
-              /* A program that traced nothing (TF1 graph mode stops dumping) ran as it should:
-               * its status stands. */
-              fprintf (stderr, "agviz: nothing recorded: %s\n", error->message);
-              g_clear_error (&error);
-              if (!agviz_recorder_close (recorder, &error))
-                status = agviz_cli_fail (error);
+              if (!agviz_importer_import (importer, g_ptr_array_index (sources, i), &error) &&
+                  g_error_matches (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_NOTHING))
+                {
+                  /* A program that traced nothing (TF1 graph mode stops dumping) ran as it
+                   * should: its status stands. */
+                  fprintf (stderr, "agviz: nothing recorded: %s\n", error->message);
+                  g_clear_error (&error);
+                }
+              agviz_importer_set_error_log (importer, NULL);
             }
-          else if (error != NULL || !agviz_recorder_close (recorder, &error))
+          if (error != NULL || !agviz_recorder_close (recorder, &error))
             status = agviz_cli_fail (error);
-          else
+          else if (agviz_importer_get_stats (importer)->traces > 0 ||
+                   agviz_importer_get_stats (importer)->bytes > 0)
             {
               const AgvizImportStats *stats = agviz_importer_get_stats (importer);
               g_autofree char *nodes = agviz_cli_format_count ((gint64) stats->nodes);

@@ -652,3 +652,10 @@ try:
     _run_shadowed_sitecustomize()
 except Exception as _error:
     sys.stderr.write('agviz record: the installation\'s sitecustomize failed: %s\n' % _error)
+
+# torch.compile and torch.jit.trace have their hook beside this file (agviz-record-hook-torch.py).
+if os.environ.get('AGVIZ_TORCH_DIR') is not None:
+    try:
+        import agviz_record_torch  # noqa: F401
+    except Exception as _error:
+        sys.stderr.write('agviz record: cannot load the torch hook: %s\n' % _error)

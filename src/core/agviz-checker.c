@@ -257,6 +257,29 @@ set_function_location (AgvizChecker    *self,
                                  text != NULL ? g_strstrip (text) : NULL);
 }
 
+static gint64 function_execution_count (AgvizFunction *function);
+
+/* Whether torch.compile made @function's traces: it has the events only torch's importers
+ * attach to a function.  The TensorFlow checks (Python side effects at trace time, which
+ * dynamo handles with graph breaks) do not apply to it. */
+static gboolean
+is_torch_function (AgvizChecker  *self,
+                   AgvizFunction *function)
+{
+  if (function_execution_count (function) > 0)
+    return FALSE;
+  for (guint i = 0; i < self->events->len; i++)
+    {
+      AgvizEvent *event = g_ptr_array_index (self->events, i);
+
+      if (event->function_id == function->id &&
+          (event->kind == AGVIZ_EVENT_GRAPH_BREAK || event->kind == AGVIZ_EVENT_GUARDS ||
+           event->kind == AGVIZ_EVENT_COMPILE || event->kind == AGVIZ_EVENT_RETRACE))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static gint64
 function_execution_count (AgvizFunction *function)
 {
@@ -1472,7 +1495,7 @@ check_side_effects (AgvizChecker  *self,
       g_auto(FunctionSource) source = { 0 };
       g_autoptr(GHashTable) reported_lines = g_hash_table_new (NULL, NULL);
 
-      if (function->traces->len == 0)
+      if (function->traces->len == 0 || is_torch_function (self, function))
         continue;
       if (!read_function_source (self, function, &source, error))
         return FALSE;
@@ -1863,6 +1886,287 @@ check_autograph (AgvizChecker *self)
     }
 }
 
+/* ---- 7. torch.compile and torch.jit.trace ------------------------------------------------- */
+
+static AgvizFunction *
+find_function (AgvizChecker *self,
+               gint64        function_id)
+{
+  for (guint f = 0; function_id != 0 && f < self->functions->len; f++)
+    {
+      AgvizFunction *function = g_ptr_array_index (self->functions, f);
+      if (function->id == function_id)
+        return function;
+    }
+  return NULL;
+}
+
+/* The argument a dynamo guard failure names: "tensor 'x' size mismatch ..." gives x,
+ * "L['n'] == 3" gives L['n'] (transfer full, NULL when it names none). */
+static char *
+guard_argument (const char *reason)
+{
+  const char *end;
+
+  if (g_str_has_prefix (reason, "tensor '") && (end = strstr (reason + 8, "' ")) != NULL)
+    return g_strndup (reason + 8, end - reason - 8);
+  end = strstr (reason, " == ");
+  if (end == NULL)
+    end = strstr (reason, " is ");
+  if (end != NULL && memchr (reason, ' ', end - reason) == NULL && end > reason)
+    return g_strndup (reason, end - reason);
+  return NULL;
+}
+
+/* Recompiles of one compiled frame (RETRACE events of a function: the TORCH_TRACE and
+ * TORCH_LOGS importers give the first failing guard as message), with the recompile limit when
+ * torch._dynamo hit it.  Fewer than RETRACE_REPORT_MIN traces are normal: with dynamic=None
+ * dynamo compiles once static and once with the dimension that changed dynamic. */
+static void
+check_torch_recompiles (AgvizChecker *self)
+{
+  for (guint f = 0; f < self->functions->len; f++)
+    {
+      AgvizFunction *function = g_ptr_array_index (self->functions, f);
+      g_autoptr(AgvizDiagnostic) diagnostic = NULL;
+      g_autofree char *message = NULL, *argument = NULL, *fix = NULL;
+      const char *limit = NULL, *first_reason = NULL;
+      guint recompiles = 0;
+
+      for (guint i = 0; i < self->events->len; i++)
+        {
+          AgvizEvent *event = g_ptr_array_index (self->events, i);
+
+          if (event->function_id != function->id)
+            continue;
+          if (event->kind == AGVIZ_EVENT_RETRACE)
+            {
+              recompiles++;
+              if (first_reason == NULL)
+                first_reason = event->message;
+            }
+          else if (event->kind == AGVIZ_EVENT_WARNING && event->message != NULL &&
+                   strstr (event->message, "hit config.") != NULL &&
+                   strstr (event->message, "_limit") != NULL)
+            limit = event->message;
+        }
+      /* A tf.function's retrace events come with its calls; torch.compile records none. */
+      if ((recompiles + 1 < RETRACE_REPORT_MIN && limit == NULL) ||
+          function_execution_count (function) > 0)
+        continue;
+
+      message = g_strdup_printf ("%s was recompiled %u time%s by torch.compile%s", function->name,
+                                 recompiles, plural (recompiles),
+                                 limit != NULL ? " and hit the recompile limit" : "");
+      diagnostic = retracing_diagnostic (self, function,
+                                         limit != NULL || recompiles + 1 >= RETRACE_WARNING_TRACES
+                                         ? AGVIZ_DIAGNOSTIC_SEVERITY_WARNING
+                                         : AGVIZ_DIAGNOSTIC_SEVERITY_NOTE, message);
+      for (guint i = 0; i < self->events->len; i++)
+        {
+          AgvizEvent *event = g_ptr_array_index (self->events, i);
+          AgvizTrace *trace = g_hash_table_lookup (self->traces, &event->trace_id);
+
+          if (event->function_id != function->id || event->kind != AGVIZ_EVENT_RETRACE)
+            continue;
+          if (trace != NULL)
+            agviz_diagnostic_add_evidence (diagnostic, "trace %d: guard failed: %s",
+                                           trace->ordinal, event->message);
+          else
+            agviz_diagnostic_add_evidence (diagnostic, "guard failed: %s", event->message);
+        }
+      if (first_reason != NULL)
+        argument = guard_argument (first_reason);
+      if (argument != NULL)
+        agviz_diagnostic_add_evidence (diagnostic, "the argument that changed: %s", argument);
+      if (limit != NULL)
+        agviz_diagnostic_add_evidence (diagnostic, "%s: calls that fit no compiled trace now run "
+                                       "without torch.compile", limit);
+
+      if (first_reason != NULL && strstr (first_reason, "size mismatch") != NULL)
+        fix = g_strdup_printf ("%s changes shape between calls: let dynamo treat the size as "
+                               "dynamic (torch.compile(..., dynamic=True), or "
+                               "torch._dynamo.mark_dynamic(%s, DIM) before the first call), or "
+                               "pad inputs to a few fixed shapes.", argument != NULL ? argument
+                               : "an argument", argument != NULL ? argument : "x");
+      else if (argument != NULL)
+        fix = g_strdup_printf ("%s is a Python value dynamo specialises on, and every new value "
+                               "compiles again: pass it as a tensor, or keep it constant.",
+                               argument);
+      else
+        fix = g_strdup ("Make the failing guard hold between calls (same shapes, dtypes, Python "
+                        "values and objects), or mark what varies dynamic.");
+      agviz_diagnostic_set_fix (diagnostic, fix);
+      g_list_store_append (self->diagnostics, diagnostic);
+    }
+}
+
+/* The lines of @detail that start with @prefix (after blanks), in order. */
+static void
+add_prefixed_lines (AgvizDiagnostic *diagnostic,
+                    const char      *detail,
+                    const char      *prefix,
+                    char           **first)
+{
+  g_auto(GStrv) lines = g_strsplit (detail != NULL ? detail : "", "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = g_strchug (lines[i]);
+
+      if (!g_str_has_prefix (line, prefix))
+        continue;
+      agviz_diagnostic_add_evidence (diagnostic, "%s", line);
+      if (first != NULL && *first == NULL)
+        *first = g_strdup (line + strlen (prefix));
+    }
+}
+
+/* Each place a graph break happened, once (dynamo breaks again at every recompile). */
+static void
+check_graph_breaks (AgvizChecker *self)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < self->events->len; i++)
+    {
+      AgvizEvent *event = g_ptr_array_index (self->events, i);
+      g_autoptr(AgvizDiagnostic) diagnostic = NULL;
+      g_autofree char *message = NULL, *key = NULL, *hint = NULL, *explanation = NULL;
+      g_auto(Location) where = { 0 };
+      AgvizFunction *function;
+
+      if (event->kind != AGVIZ_EVENT_GRAPH_BREAK)
+        continue;
+      locate_stack (self, event->stack_id, &where);
+      key = g_strdup_printf ("%s:%d:%s", where.file != NULL ? where.file : "", where.line,
+                             event->message);
+      if (!g_hash_table_add (seen, g_steal_pointer (&key)))
+        continue;
+      function = find_function (self, event->function_id);
+      message = g_strdup_printf ("graph break%s%s: %s", function != NULL ? " in " : "",
+                                 function != NULL ? function->name : "", event->message);
+      diagnostic = agviz_diagnostic_new (AGVIZ_DIAGNOSTIC_SEVERITY_WARNING,
+                                         AGVIZ_DIAGNOSTIC_KIND_GRAPH_BREAK, message);
+      if (function != NULL)
+        agviz_diagnostic_set_function (diagnostic, function->id, function->name);
+      if (where.file != NULL)
+        set_location (diagnostic, &where);
+      else if (function != NULL)
+        set_function_location (self, diagnostic, function);
+      add_prefixed_lines (diagnostic, event->detail, "Explanation: ", &explanation);
+      add_prefixed_lines (diagnostic, event->detail, "Hint: ", &hint);
+      /* The graph break registry's page (gbNNNN) for this break. */
+      if (event->detail != NULL && strstr (event->detail, "compile-graph-break-site") != NULL)
+        add_prefixed_lines (diagnostic, strstr (event->detail, "For more details"), "For more "
+                            "details", NULL);
+      agviz_diagnostic_set_fix (diagnostic, hint != NULL ? hint
+                                : "Move the code dynamo cannot trace out of the compiled "
+                                  "function, or replace it with a torch operation; "
+                                  "fullgraph=True turns every break into an error.");
+      g_list_store_append (self->diagnostics, diagnostic);
+    }
+}
+
+/* torch.jit.trace's TracerWarnings: a Python value computed from a tensor was recorded into the
+ * trace as a constant, at the line the warning names. */
+static void
+check_tracer_warnings (AgvizChecker *self)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < self->events->len; i++)
+    {
+      AgvizEvent *event = g_ptr_array_index (self->events, i);
+      g_autoptr(AgvizDiagnostic) diagnostic = NULL;
+      g_auto(Location) where = { 0 };
+      g_autofree char *key = NULL;
+      const char *text;
+
+      if (event->kind != AGVIZ_EVENT_WARNING || event->message == NULL ||
+          !g_str_has_prefix (event->message, "TracerWarning: ") ||
+          !locate_stack (self, event->stack_id, &where))
+        continue;
+      key = g_strdup_printf ("%s:%d", where.file, where.line);
+      if (!g_hash_table_add (seen, g_steal_pointer (&key)))
+        continue;
+      text = event->message + strlen ("TracerWarning: ");
+      diagnostic = agviz_diagnostic_new (AGVIZ_DIAGNOSTIC_SEVERITY_WARNING,
+                                         AGVIZ_DIAGNOSTIC_KIND_FROZEN_VALUE,
+                                         "torch.jit.trace froze a value computed from a tensor "
+                                         "into the trace as a constant");
+      set_location (diagnostic, &where);
+      agviz_diagnostic_add_evidence (diagnostic, "TracerWarning: %s", text);
+      agviz_diagnostic_set_fix (diagnostic, strstr (text, "boolean") != NULL
+                                ? "Python control flow on a tensor runs once, at trace time: "
+                                  "use torch.where, or script the function (torch.jit.script) "
+                                  "or export it with torch.export, which keep the branch."
+                                : "Keep the value a tensor (no .item(), int(), float(), "
+                                  "len() or Python indexing on it), or script/export the "
+                                  "function instead of tracing it.");
+      g_list_store_append (self->diagnostics, diagnostic);
+    }
+}
+
+/* Whether an error the program raised came out of torch.compile (dynamo or its backend). */
+static gboolean
+is_compile_error (const AgvizRecordedError *recorded)
+{
+  const char *type = recorded->type != NULL ? recorded->type : "";
+
+  return g_str_has_prefix (type, "torch._dynamo.exc.") ||
+         g_str_has_prefix (type, "torch._inductor.exc.") ||
+         (recorded->traceback != NULL && strstr (recorded->traceback, "torch/_dynamo/") != NULL &&
+          strstr (recorded->traceback, "from user code:") != NULL);
+}
+
+/* A program that died in torch.compile: the error on the user's line dynamo names ("from user
+ * code:"), else the innermost user frame of the traceback. */
+static void
+check_compile_failures (AgvizChecker *self)
+{
+  for (guint e = 0; e < self->errors->len; e++)
+    {
+      AgvizRecordedError *recorded = g_ptr_array_index (self->errors, e);
+      g_autoptr(AgvizDiagnostic) diagnostic = NULL;
+      g_autoptr(AgvizErrorText) parsed = NULL;
+      g_autofree char *message = NULL;
+      g_auto(Location) where = { 0 };
+      AgvizErrorFrame *defining;
+      const char *short_type;
+
+      if (recorded->origin != AGVIZ_ERROR_ORIGIN_PROGRAM || !is_compile_error (recorded))
+        continue;
+      parsed = agviz_error_text_parse (recorded->traceback != NULL ? recorded->traceback : "", -1);
+      defining = agviz_error_text_get_defining_frame (parsed);
+      short_type = strrchr (recorded->type, '.') != NULL ? strrchr (recorded->type, '.') + 1
+                                                          : recorded->type;
+      message = g_strdup_printf ("torch.compile failed: %s: %s", short_type,
+                                 recorded->message != NULL ? recorded->message : "");
+      diagnostic = agviz_diagnostic_new (AGVIZ_DIAGNOSTIC_SEVERITY_ERROR,
+                                         AGVIZ_DIAGNOSTIC_KIND_COMPILE_FAILURE, message);
+      if (defining != NULL && agviz_source_map_classify_path (defining->file) ==
+                              AGVIZ_FRAME_ORIGIN_USER)
+        {
+          where.file = g_strdup (defining->file);
+          where.line = defining->line;
+          where.source_line = g_strdup (defining->code);
+        }
+      else if (recorded->traceback != NULL)
+        locate_traceback (self, recorded->traceback, &where);
+      if (where.file != NULL)
+        set_location (diagnostic, &where);
+      agviz_diagnostic_add_evidence (diagnostic, "%s: %s", recorded->type,
+                                     recorded->message != NULL ? recorded->message : "");
+      add_prefixed_lines (diagnostic, recorded->traceback, "Hint: ", NULL);
+      agviz_diagnostic_set_fix (diagnostic, "Change the line dynamo names so it can be traced "
+                                "(see the hints), or leave it out of the compiled function; "
+                                "without fullgraph=True dynamo would break the graph there "
+                                "instead of failing.");
+      g_list_store_append (self->diagnostics, diagnostic);
+    }
+}
+
 /* ---- running ----------------------------------------------------------------------------- */
 
 static gboolean
@@ -1928,7 +2232,11 @@ agviz_checker_run (AgvizChecker  *self,
        check_frozen_values (self, error) &&
        check_side_effects (self, error) &&
        check_nan_inf (self, error) &&
-       (check_autograph (self), TRUE);
+       (check_autograph (self), TRUE) &&
+       (check_torch_recompiles (self), TRUE) &&
+       (check_graph_breaks (self), TRUE) &&
+       (check_tracer_warnings (self), TRUE) &&
+       (check_compile_failures (self), TRUE);
 
   result = g_steal_pointer (&self->diagnostics);
   drop_loaded (self);

@@ -140,7 +140,11 @@ agviz_source_map_classify_path (const char *path)
 {
   static const char *const framework_parts[] = {
     "/site-packages/", "/dist-packages/", "/tensorflow/", "/keras/", "/tf_keras/",
-    "/tensorflow_core/", "/absl/", "/numpy/", "/torch/", "/jax/_src/", "/jaxlib/",
+    "/tensorflow_core/", "/absl/", "/numpy/", "/jax/_src/", "/jaxlib/",
+    /* torch's own modules, not any folder called torch (a project's tests/torch/). */
+    "/torch/_", "/torch/nn/", "/torch/jit/", "/torch/fx/", "/torch/utils/", "/torch/autograd/",
+    "/torch/onnx/", "/torch/export/", "/torch/optim/", "/torch/distributed/",
+    "/torch/functional.py", "/torch/overrides.py", "/torch/serialization.py",
   };
   g_autofree char *normalized = NULL;
   const char *base;

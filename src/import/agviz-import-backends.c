@@ -9,10 +9,12 @@
 #include "agviz-jax-importer-private.h"
 #include "agviz-tf-importer-private.h"
 #include "agviz-torch-importer-private.h"
+#include "agviz-torch-logs-importer-private.h"
 
 const AgvizImportBackend *const _agviz_import_backends[] = {
   &_agviz_tf_import_backend,
   &_agviz_jax_import_backend,
   &_agviz_torch_import_backend,
+  &_agviz_torch_logs_import_backend,
   NULL,
 };

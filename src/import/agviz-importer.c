@@ -535,7 +535,9 @@ is_exception_line (const char *line)
       return FALSE;
   name = g_strndup (line, colon - line);
   return g_str_has_suffix (name, "Error") || g_str_has_suffix (name, "Exception") ||
-         g_str_has_suffix (name, "Interrupt");
+         g_str_has_suffix (name, "Interrupt") ||
+         /* torch.compile's errors: Unsupported, UserError, FailOnRecompileLimitHit, ... */
+         g_str_has_prefix (name, "torch._dynamo.exc.");
 }
 
 /* An error the program printed: a traceback with its exception and, for errors raised in
@@ -635,9 +637,11 @@ read_error_log (AgvizImportContext  *ctx,
           g_autoptr(GString) traceback = g_string_new (NULL);
           gsize end = i;
 
-          /* The exception's own lines: indented or blank, up to the next plain line. */
+          /* The exception's own lines: indented or blank, up to the next plain line, and
+           * dynamo's "from user code:" block after them (where the user's line is). */
           while (lines[end + 1] != NULL &&
-                 (lines[end + 1][0] == '\0' || g_ascii_isspace (lines[end + 1][0])))
+                 (lines[end + 1][0] == '\0' || g_ascii_isspace (lines[end + 1][0]) ||
+                  g_str_equal (lines[end + 1], "from user code:")))
             end++;
           while (end > i && lines[end][0] == '\0')
             end--;

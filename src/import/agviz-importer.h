@@ -39,6 +39,7 @@ typedef enum
   /* PyTorch (torch/) */
   AGVIZ_SOURCE_FORMAT_TORCH_TRACE,       /* a TORCH_TRACE structured log */
   AGVIZ_SOURCE_FORMAT_TORCH_TRACE_DIR,   /* directory of dedicated_log_torch_trace*.log */
+  AGVIZ_SOURCE_FORMAT_TORCH_LOGS,        /* TORCH_LOGS=recompiles,graph_breaks text */
 } AgvizSourceFormat;
 
 /* What one import added; counts accumulate over agviz_importer_import() calls. */

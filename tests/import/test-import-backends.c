@@ -259,7 +259,8 @@ test_files (Scratch       *fx,
                               "RunMetadata and GraphDebugInfo messages, binary and text; "
                               "StableHLO/MLIR text (.mlir files, and text starting with module, "
                               "func.func or a #loc alias); TORCH_TRACE logs (lines "
-                              "'V1206 15:18:20.253000 PID path:line] {json}'))", path);
+                              "'V1206 15:18:20.253000 PID path:line] {json}'); torch.compile logs "
+                              "(TORCH_LOGS=recompiles,graph_breaks text))", path);
   g_assert_cmpstr (error->message, ==, expected);
   g_clear_error (&error);
   g_free (path);
@@ -267,7 +268,7 @@ test_files (Scratch       *fx,
   path = write_file (fx, "empty.pb", "", 0);
   g_assert_cmpint (detect (path, &error), ==, AGVIZ_SOURCE_FORMAT_UNKNOWN);
   g_assert_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_UNKNOWN_FORMAT);
-  g_assert_true (g_str_has_suffix (error->message, "{json}')); the file is empty"));
+  g_assert_true (g_str_has_suffix (error->message, "graph_breaks text)); the file is empty"));
   g_clear_error (&error);
   g_free (path);
 
