@@ -18,8 +18,9 @@ Run with the Python that has TensorFlow (meson's tf_python).  Writes, each under
                         tf.name_scope, by trace_export: the plain "trace_export log"
   keras_savedmodel      a small convolutional Keras model (an encoder-decoder denoiser)
                         exported as a SavedModel by model.export
-  keras_tensorboard     a Keras model trained one epoch with the TensorBoard callback
-                        (write_graph=True): its train/ log holds the training graph
+  keras_tensorboard     a Keras model trained one epoch with the TensorBoard callback; Keras 3
+                        writes the training graph only when it profiles a batch
+                        (profile_batch=1: a trace_export of train_function in train/)
 
 Names given on the command line restrict the run to those models.  Each model takes a few
 seconds to build; ResNet50's trace is the longest (about 20 s of CPU).
@@ -191,7 +192,8 @@ def keras_tensorboard(out_dir):
     labels = rng.integers(0, 3, size=(32,))
     log_dir = os.path.join(out_dir, "keras_tensorboard")
     model.fit(features, labels, batch_size=16, epochs=1, verbose=0,
-              callbacks=[keras.callbacks.TensorBoard(log_dir=log_dir, write_graph=True)])
+              callbacks=[keras.callbacks.TensorBoard(log_dir=log_dir, write_graph=True,
+                                                     profile_batch=1)])
     return [{"name": "keras_tensorboard", "path": log_dir, "nodes": None}]
 
 
