@@ -569,7 +569,8 @@ agviz_cli_render (int    argc,
   layout_options.rankdir = args.rankdir;
   layout_options.use_cache = !args.no_cache;
   if (first_view)
-    layout = agviz_first_view_lay_out (scene, &layout_options, &error);
+    layout = agviz_first_view_lay_out (scene, &layout_options, AGVIZ_FIRST_VIEW_WIDTH,
+                                       AGVIZ_FIRST_VIEW_HEIGHT, &error);
   else
     layout = agviz_layout_new (scene, &layout_options, &error);
   if (layout == NULL)

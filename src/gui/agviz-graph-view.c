@@ -194,12 +194,20 @@ lay_out_first_view (AgvizGraphView  *self,
 {
   AgvizLayoutOptions options;
   g_autoptr(AgvizLayout) layout = NULL;
+  double width = gtk_widget_get_width (GTK_WIDGET (self));
+  double height = gtk_widget_get_height (GTK_WIDGET (self));
 
   clear_layout (self);
   if (self->scene == NULL)
     return TRUE;
+  /* Not shown yet: the canvas of a window of the first view's size, as near as can be told. */
+  if (width <= 0 || height <= 0)
+    {
+      width = AGVIZ_FIRST_VIEW_WIDTH;
+      height = AGVIZ_FIRST_VIEW_HEIGHT;
+    }
   agviz_layout_options_init (&options);
-  layout = agviz_first_view_lay_out (self->scene, &options, error);
+  layout = agviz_first_view_lay_out (self->scene, &options, width, height, error);
   if (layout == NULL)
     return FALSE;
   apply_layout (self, layout);

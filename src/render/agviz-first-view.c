@@ -15,6 +15,7 @@
 #include "agviz-first-view.h"
 
 #define MAX_LONE_DESCENT 8      /* nested lone boxes opened at most (scope in scope in call ...) */
+#define MAX_TRIALS      16      /* scopes found too big before the search stops */
 
 static guint
 count_below (const AgvizSceneItem *item)
@@ -101,12 +102,20 @@ expand_by_count (AgvizScene  *scene,
         break;
       if (!agviz_scene_expand (scene, lone, error))
         return FALSE;
+      /* Even a lone box stays closed when what it holds is over the budget. */
+      if (agviz_first_view_count_boxes (scene) > AGVIZ_FIRST_VIEW_MAX_BOXES)
+        {
+          agviz_scene_collapse (scene, lone);
+          return TRUE;
+        }
       g_ptr_array_add (expansions, lone);
       item = lone;
     }
 
   boxes = agviz_first_view_count_boxes (scene);
-  for (;;)
+  /* A scope is read to count its children: at most this many are read and found too big, so
+   * a graph of thousands of scopes is not read whole for its first picture. */
+  for (guint trials = 0; trials < MAX_TRIALS && boxes < AGVIZ_FIRST_VIEW_MAX_BOXES;)
     {
       g_autoptr(GPtrArray) candidates = g_ptr_array_new ();
       AgvizSceneItem *chosen = NULL;
@@ -122,6 +131,11 @@ expand_by_count (AgvizScene  *scene,
             return FALSE;
           if (boxes + candidate->children->len <= AGVIZ_FIRST_VIEW_MAX_BOXES)
             chosen = candidate;
+          else if (++trials >= MAX_TRIALS)
+            {
+              agviz_scene_collapse (scene, candidate);
+              return TRUE;
+            }
           else
             {
               agviz_scene_collapse (scene, candidate);
@@ -133,6 +147,7 @@ expand_by_count (AgvizScene  *scene,
       boxes += chosen->children->len;
       g_ptr_array_add (expansions, chosen);
     }
+  return TRUE;
 }
 
 /* Leaves the first @n of @expansions open and everything else closed. */
@@ -155,14 +170,16 @@ apply_expansions (AgvizScene  *scene,
 /* Whether @layout can be read across the direction it flows in the first view's window. */
 static gboolean
 is_narrow_enough (AgvizLayout  *layout,
-                  AgvizRankdir  rankdir)
+                  AgvizRankdir  rankdir,
+                  double        view_width,
+                  double        view_height)
 {
   double width, height;
 
   agviz_layout_get_size (layout, &width, &height);
   if (rankdir == AGVIZ_RANKDIR_LR)
-    return height * AGVIZ_FIRST_VIEW_MIN_ZOOM <= AGVIZ_FIRST_VIEW_HEIGHT - 2 * AGVIZ_FIRST_VIEW_MARGIN;
-  return width * AGVIZ_FIRST_VIEW_MIN_ZOOM <= AGVIZ_FIRST_VIEW_WIDTH - 2 * AGVIZ_FIRST_VIEW_MARGIN;
+    return height * AGVIZ_FIRST_VIEW_MIN_ZOOM <= view_height - 2 * AGVIZ_FIRST_VIEW_MARGIN;
+  return width * AGVIZ_FIRST_VIEW_MIN_ZOOM <= view_width - 2 * AGVIZ_FIRST_VIEW_MARGIN;
 }
 
 static AgvizLayout *
@@ -180,6 +197,8 @@ lay_out_with (AgvizScene               *scene,
 AgvizLayout *
 agviz_first_view_lay_out (AgvizScene               *scene,
                           const AgvizLayoutOptions *options,
+                          double                    view_width,
+                          double                    view_height,
                           GError                  **error)
 {
   g_autoptr(GPtrArray) expansions = g_ptr_array_new ();
@@ -194,7 +213,7 @@ agviz_first_view_lay_out (AgvizScene               *scene,
       !expand_by_count (scene, expansions, error))
     return NULL;
   layout = agviz_layout_new (scene, options, error);
-  if (layout == NULL || expansions->len == 0 || is_narrow_enough (layout, options->rankdir))
+  if (layout == NULL || expansions->len == 0 || is_narrow_enough (layout, options->rankdir, view_width, view_height))
     return layout;
 
   /* Too wide: the largest prefix of the expansions that is narrow enough.  With none, the top
@@ -208,7 +227,7 @@ agviz_first_view_lay_out (AgvizScene               *scene,
       layout = lay_out_with (scene, options, expansions, middle, error);
       if (layout == NULL)
         return NULL;
-      if (is_narrow_enough (layout, options->rankdir))
+      if (is_narrow_enough (layout, options->rankdir, view_width, view_height))
         {
           good = middle;
           g_set_object (&fitting, layout);

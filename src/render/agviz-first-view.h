@@ -3,7 +3,8 @@
  *
  * One rule for `agviz FILE --svg` and the app's first view: open as many scopes as keep the
  * picture to about AGVIZ_FIRST_VIEW_MAX_BOXES boxes and narrow enough to be read at
- * AGVIZ_FIRST_VIEW_MIN_ZOOM in an AGVIZ_FIRST_VIEW_WIDTH x AGVIZ_FIRST_VIEW_HEIGHT window; then
+ * AGVIZ_FIRST_VIEW_MIN_ZOOM in the view (for an SVG, an AGVIZ_FIRST_VIEW_WIDTH x
+ * AGVIZ_FIRST_VIEW_HEIGHT window; in the app, the canvas of its window); then
  * show it whole when that zoom allows, else at a readable zoom from its inputs end, the rest a
  * scroll away along the direction the graph flows.  A readable part beats an unreadable whole:
  * the zoom never goes below the minimum to make a long chain fit.
@@ -31,10 +32,13 @@ typedef struct
   double y;
 } AgvizFirstViewFrame;
 
-/* Sets @scene's expansion for its first picture and returns that picture's layout.  Everything
- * expanded before is collapsed first. */
+/* Sets @scene's expansion for its first picture in a view of @view_width x @view_height pixels
+ * (an SVG: AGVIZ_FIRST_VIEW_WIDTH x AGVIZ_FIRST_VIEW_HEIGHT; the app: its canvas) and returns
+ * that picture's layout.  Everything expanded before is collapsed first. */
 AgvizLayout *agviz_first_view_lay_out (AgvizScene               *scene,
                                        const AgvizLayoutOptions *options,
+                                       double                    view_width,
+                                       double                    view_height,
                                        GError                  **error);
 /* The zoom and start of the first picture of @layout in a view of @view_width x @view_height
  * pixels (laid out with @rankdir). */
