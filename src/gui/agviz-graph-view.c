@@ -241,7 +241,15 @@ agviz_graph_view_size_allocate (GtkWidget *widget,
 
   agviz_viewport_set_view_size (self->viewport, width, height);
   if (self->frame_on_allocate && width > 0 && height > 0)
-    frame_first_view (self);
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* The expansion was chosen for a window's canvas as the first view guesses it: chosen
+       * again for the real one (the scopes it keeps come from the layout cache). */
+      if (!lay_out_first_view (self, &error))
+        g_warning ("Cannot lay out the graph: %s", error->message);
+      frame_first_view (self);
+    }
   else if (self->fit_on_allocate && width > 0 && height > 0)
     {
       self->fit_on_allocate = FALSE;
