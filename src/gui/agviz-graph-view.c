@@ -173,6 +173,8 @@ relayout (AgvizGraphView *self)
 {
   AgvizLayoutOptions options;
 
+  /* An expansion asked for replaces the first view still waiting for the canvas's size. */
+  self->frame_on_allocate = FALSE;
   cancel_layout (self);
   if (self->scene == NULL)
     {

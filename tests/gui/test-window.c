@@ -1459,34 +1459,52 @@ test_open_saved_model (void)
   }
 }
 
+/* The lines of environment variable @name, a list of files a driver script made (NULL, the
+ * test skipped, when it is not set). */
+static GStrv
+files_from_environment (const char *name,
+                        const char *set_by)
+{
+  const char *list = g_getenv (name);
+
+  if (list == NULL || *list == '\0')
+    {
+      g_autofree char *why = g_strdup_printf ("no %s (%s sets it)", name, set_by);
+      g_test_skip (why);
+      return NULL;
+    }
+  return g_strsplit (list, "\n", -1);
+}
+
+/* Opens @path in a new 1400x900 window and waits until it is loaded. */
+static void
+open_in_window (Fixture    *fx,
+                const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  fx->window = g_object_new (AGVIZ_TYPE_WINDOW, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (fx->window), 1400, 900);
+  gtk_window_present (GTK_WINDOW (fx->window));
+  agviz_window_open (fx->window, file);
+  g_assert_true (wait_for (loaded, fx));
+}
+
 /* The files the tf suite's real recordings and artefacts were written to (AGVIZ_GUI_OPEN_FILES,
  * one per line): each opens, draws, and draws again with every scope opened. */
 static void
 test_open_files (void)
 {
-  const char *list = g_getenv ("AGVIZ_GUI_OPEN_FILES");
-  g_auto(GStrv) paths = NULL;
+  g_auto(GStrv) paths = files_from_environment ("AGVIZ_GUI_OPEN_FILES", "the tf suite");
 
-  if (list == NULL || *list == '\0')
+  for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
     {
-      g_test_skip ("no AGVIZ_GUI_OPEN_FILES (the tf suite sets it)");
-      return;
-    }
-  paths = g_strsplit (list, "\n", -1);
-  for (guint i = 0; paths[i] != NULL; i++)
-    {
-      g_autoptr(GFile) file = NULL;
       Fixture fx = { 0 };
 
       if (*paths[i] == '\0')
         continue;
       g_test_message ("opening %s", paths[i]);
-      file = g_file_new_for_path (paths[i]);
-      fx.window = g_object_new (AGVIZ_TYPE_WINDOW, NULL);
-      gtk_window_set_default_size (GTK_WINDOW (fx.window), 1400, 900);
-      gtk_window_present (GTK_WINDOW (fx.window));
-      agviz_window_open (fx.window, file);
-      g_assert_true (wait_for (loaded, &fx));
+      open_in_window (&fx, paths[i]);
       if (agviz_window_get_document (fx.window) == NULL)
         g_error ("%s did not open", paths[i]);
       g_assert_true (wait_for (laid_out, &fx));
@@ -1531,25 +1549,18 @@ top_level_boxes (const AgvizSceneItem *item)
 /* The first picture of each file in AGVIZ_GUI_FIRST_PICTURE_FILES (one a line), in a 1400x900
  * window, follows agviz-first-view.h: a zoom from 60% to 100%; at most about 50 boxes (more
  * only where the graph's own top level has more); readable across the canvas at 60% unless it
- * is that top level; the inputs end in view when it scrolls.  A line "?PATH" is a file that need only
- * open, or be refused, without a crash (the corpus's real files). */
+ * is that top level; the inputs end in view when it scrolls.  A line "?PATH" is a file that
+ * need only open, or be refused, without a crash (the corpus's real files). */
 static void
 test_first_picture (void)
 {
-  const char *list = g_getenv ("AGVIZ_GUI_FIRST_PICTURE_FILES");
-  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) lines = files_from_environment ("AGVIZ_GUI_FIRST_PICTURE_FILES",
+                                                 "tests/models/test-first-picture.py");
 
-  if (list == NULL || *list == '\0')
-    {
-      g_test_skip ("no AGVIZ_GUI_FIRST_PICTURE_FILES (tests/models/test-first-picture.py sets it)");
-      return;
-    }
-  lines = g_strsplit (list, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
+  for (guint i = 0; lines != NULL && lines[i] != NULL; i++)
     {
       gboolean strict = lines[i][0] != '?';
       const char *path = strict ? lines[i] : lines[i] + 1;
-      g_autoptr(GFile) file = NULL;
       AgvizGraphView *view;
       AgvizViewport *viewport;
       AgvizScene *scene;
@@ -1560,12 +1571,7 @@ test_first_picture (void)
 
       if (*path == '\0')
         continue;
-      file = g_file_new_for_path (path);
-      fx.window = g_object_new (AGVIZ_TYPE_WINDOW, NULL);
-      gtk_window_set_default_size (GTK_WINDOW (fx.window), 1400, 900);
-      gtk_window_present (GTK_WINDOW (fx.window));
-      agviz_window_open (fx.window, file);
-      g_assert_true (wait_for (loaded, &fx));
+      open_in_window (&fx, path);
       scene = agviz_window_get_document (fx.window) != NULL
                 ? agviz_session_get_scene (agviz_window_get_session (fx.window)) : NULL;
       if (scene == NULL)

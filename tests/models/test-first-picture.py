@@ -16,7 +16,7 @@ test is skipped (exit 77), except under CI (CI=true), where it must run.  Then, 
     opens every SavedModel and event file of the corpus's 01_* and 02_* folders
     (AGVIZ_CORPUS_DIR) without crashing.
 
-Prints one line per check and the first pictures' figures, then "N passed, N failed".
+Prints one line per check and the first pictures' figures, then each failure in full.
 """
 
 import glob
@@ -35,18 +35,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 WINDOW_WIDTH, MARGIN, MIN_ZOOM, MAX_BOXES = 1400, 24, 0.6, 50
 LEGEND_WIDTH = 230
 
-passed = 0
-failed = 0
+failures = []
 
 
 def check(ok, what, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print("ok", what)
-    else:
-        failed += 1
-        print("FAIL", what + (": " + detail if detail else ""))
+    print(("ok " if ok else "FAIL ") + what)
+    if not ok:
+        failures.append(what + (": " + detail if detail else ""))
     return ok
 
 
@@ -134,8 +129,10 @@ def main():
               "corpus file opens without a crash",
               result.stdout[-3000:] + result.stderr[-3000:])
 
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    for failure in failures:
+        print("FAIL", failure)
+    print(f"{len(failures)} failed")
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":
