@@ -159,11 +159,13 @@ open_side (Side        *side,
            gboolean     quiet,
            GError     **error)
 {
-  g_autofree char *path = agviz_cli_prepare_source (source, quiet, &side->temporary, error);
+  g_autofree char *path = agviz_cli_prepare_source (source, TRUE, &side->temporary, error);
 
   side->source = source;
   if (path == NULL)
     return FALSE;
+  if (!quiet && side->temporary.path != NULL)
+    fprintf (stderr, "agviz: imported %s to compare it\n", source);
   side->store = agviz_store_open (path, AGVIZ_STORE_FLAGS_NONE, error);
   if (side->store == NULL)
     return FALSE;
@@ -202,7 +204,8 @@ choose_trace (Side        *side,
     {
       AgvizFunction *function = g_ptr_array_index (side->functions, f);
 
-      if (side->function != NULL && function != side->function)
+      /* A graph name is unique in a file: it may name another function's trace. */
+      if (numeric && side->function != NULL && function != side->function)
         continue;
       for (guint t = 0; t < function->traces->len; t++)
         {
@@ -306,13 +309,6 @@ choose_traces (Side        *a,
           g_autoptr(GError) local_error = NULL;
 
           a->function = find_function (a, b->function->name, &local_error);
-          if (a->function == NULL && a->functions->len == 1)
-            a->function = g_ptr_array_index (a->functions, 0);
-          else if (a->function == NULL)
-            {
-              g_propagate_error (error, g_steal_pointer (&local_error));
-              return FALSE;
-            }
         }
     }
   if (args->against != NULL)
@@ -329,6 +325,10 @@ choose_traces (Side        *a,
       a->trace = g_ptr_array_index (a->function->traces, 0);
       return TRUE;
     }
+  /* Two files of one program: the trace with the same number; two unrelated files: the trace
+   * each would be drawn by. */
+  if (a->function == NULL)
+    return choose_default_trace (a, FALSE, error);
   for (guint t = 0; t < a->function->traces->len; t++)
     {
       AgvizTrace *trace = g_ptr_array_index (a->function->traces, t);
