@@ -368,31 +368,72 @@ dup_sorted_keys (GHashTable *table)
   return keys;
 }
 
-/* key -> index + 1 of the one unpaired node with it, or G_MAXUINT when several have it. */
+/* key -> the unpaired nodes with it (GArray of guint indices, in the side's order). */
 static GHashTable *
 index_unpaired (DiffSide *side,
                 gboolean  second,
                 KeyRule   rule)
 {
-  GHashTable *keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GHashTable *keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
 
   for (guint i = 0; i < side->nodes->len; i++)
     {
-      char *key;
+      g_autofree char *key = NULL;
+      GArray *nodes;
 
       if (NODE (side, i)->partner >= 0 || (key = dup_key (side, i, second, rule)) == NULL)
         continue;
-      if (g_hash_table_contains (keys, key))
+      nodes = g_hash_table_lookup (keys, key);
+      if (nodes == NULL)
         {
-          g_hash_table_replace (keys, key, GUINT_TO_POINTER (G_MAXUINT));
-          continue;
+          nodes = g_array_new (FALSE, FALSE, sizeof (guint));
+          g_hash_table_insert (keys, g_steal_pointer (&key), nodes);
         }
-      g_hash_table_insert (keys, key, GUINT_TO_POINTER (i + 1));
+      g_array_append_val (nodes, i);
     }
   return keys;
 }
 
-/* One pass of one rule: pairs the nodes whose key is unique on both sides; how many. */
+/* Names in the order of their numbers: "dense_2" before "dense_10". */
+static int
+compare_names_naturally (const char *a,
+                         const char *b)
+{
+  while (*a != '\0' && *b != '\0')
+    {
+      if (g_ascii_isdigit (*a) && g_ascii_isdigit (*b))
+        {
+          char *end_a, *end_b;
+          guint64 number_a = g_ascii_strtoull (a, &end_a, 10);
+          guint64 number_b = g_ascii_strtoull (b, &end_b, 10);
+
+          if (number_a != number_b)
+            return number_a < number_b ? -1 : 1;
+          a = end_a;
+          b = end_b;
+          continue;
+        }
+      if (*a != *b)
+        return (guchar) *a - (guchar) *b;
+      a++;
+      b++;
+    }
+  return (guchar) *a - (guchar) *b;
+}
+
+static int
+compare_indices_by_name (gconstpointer a,
+                         gconstpointer b,
+                         gpointer      side)
+{
+  return compare_names_naturally (NODE ((DiffSide *) side, *(const guint *) a)->name,
+                                  NODE ((DiffSide *) side, *(const guint *) b)->name);
+}
+
+/* One pass of one rule; how many pairs it made.  Structure pairs a key only when one node on
+ * each side has it.  Counter-free names pair as many nodes as have the key, when both sides
+ * have as many, in the order of their counters: Keras numbers layers by creation, so the
+ * second model's dense_2 and dense_3 are the first's dense and dense_1. */
 static guint
 pair_by_key (DiffSide       *a,
              DiffSide       *b,
@@ -407,17 +448,25 @@ pair_by_key (DiffSide       *a,
   for (guint i = 0; i < sorted->len; i++)
     {
       const char *key = g_ptr_array_index (sorted, i);
-      guint found_a = GPOINTER_TO_UINT (g_hash_table_lookup (keys_a, key));
-      guint found_b = GPOINTER_TO_UINT (g_hash_table_lookup (keys_b, key));
+      GArray *found_a = g_hash_table_lookup (keys_a, key);
+      GArray *found_b = g_hash_table_lookup (keys_b, key);
 
-      if (found_a == 0 || found_a == G_MAXUINT || found_b == G_MAXUINT)
+      if (found_a == NULL || found_a->len != found_b->len ||
+          (rule != KEY_COUNTER_NAME && found_a->len != 1))
         continue;
-      /* A pair made earlier in this pass may have used either node's neighbour: still unpaired
-       * is all that matters, keys were taken before. */
-      if (NODE (a, found_a - 1)->partner >= 0 || NODE (b, found_b - 1)->partner >= 0)
-        continue;
-      pair (a, found_a - 1, b, found_b - 1, match);
-      n_paired++;
+      g_array_sort_with_data (found_a, compare_indices_by_name, a);
+      g_array_sort_with_data (found_b, compare_indices_by_name, b);
+      for (guint k = 0; k < found_a->len; k++)
+        {
+          guint index_a = g_array_index (found_a, guint, k);
+          guint index_b = g_array_index (found_b, guint, k);
+
+          /* Keys were taken before this pass: a node may have been paired since. */
+          if (NODE (a, index_a)->partner >= 0 || NODE (b, index_b)->partner >= 0)
+            continue;
+          pair (a, index_a, b, index_b, match);
+          n_paired++;
+        }
     }
   return n_paired;
 }
@@ -518,8 +567,18 @@ dup_value_text (GVariant *value)
                                         G_REGEX_OPTIMIZE, 0, NULL);
       g_once_init_leave (&once, 1);
     }
-  printed = g_variant_is_of_type (value, G_VARIANT_TYPE_STRING)
-              ? g_strdup (g_variant_get_string (value, NULL)) : g_variant_print (value, FALSE);
+  /* Strings as they are, lists of them (`_output_shapes`) joined: read as shapes, not as
+   * GVariant text. */
+  if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+    printed = g_strdup (g_variant_get_string (value, NULL));
+  else if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING_ARRAY))
+    {
+      g_autofree const char **strings = g_variant_get_strv (value, NULL);
+
+      printed = g_strjoinv (", ", (char **) strings);
+    }
+  else
+    printed = g_variant_print (value, FALSE);
   normal = g_regex_replace (function_reference, printed, -1, 0, "\\1", 0, NULL);
   if (normal == NULL)
     normal = g_steal_pointer (&printed);
