@@ -152,7 +152,7 @@ def check_two_files(agviz, scratch, python, env):
 
 
 def check_app(gui_test, wrapper, trace_file, env):
-    run = subprocess.run([wrapper, gui_test, "-p", "/agviz/window/diff-real", "--", trace_file],
+    run = subprocess.run([wrapper, gui_test, "-p", "/agviz/gui/diff-real", "--", trace_file],
                          capture_output=True, text=True, env=dict(env, AGVIZ_DIFF_TEST_FILE=trace_file))
     check(run.returncode == 0, "the app shows the diff of the recording", (run.stdout + run.stderr)[-3000:])
 
