@@ -377,11 +377,10 @@ print_list (AgvizGraphDiff *diff,
   for (guint i = 0; i < entries->len; i++)
     {
       const AgvizDiffEntry *entry = g_ptr_array_index (entries, i);
-      const char *name = entry->name_b != NULL ? entry->name_b : entry->name_a;
-      const char *op_type = entry->op_type_b != NULL ? entry->op_type_b : entry->op_type_a;
-      const char *source = entry->source_b != NULL ? entry->source_b : entry->source_a;
+      const char *source = agviz_diff_entry_get_source (entry);
 
-      printf ("%-8s %s (%s)", agviz_diff_status_to_string (entry->status), name, op_type);
+      printf ("%-8s %s (%s)", agviz_diff_status_to_string (entry->status), agviz_diff_entry_get_name (entry),
+              agviz_diff_entry_get_op_type (entry));
       if (entry->name_a != NULL && entry->name_b != NULL && !g_str_equal (entry->name_a, entry->name_b))
         printf (", was %s", entry->name_a);
       if (source != NULL)
@@ -445,14 +444,14 @@ print_json (AgvizGraphDiff *diff,
 
       agviz_json_writer_begin_object (json);
       agviz_json_writer_member_string (json, "status", agviz_diff_status_to_string (entry->status));
-      agviz_json_writer_member_string (json, "name", entry->name_b != NULL ? entry->name_b : entry->name_a);
+      agviz_json_writer_member_string (json, "name", agviz_diff_entry_get_name (entry));
       if (entry->name_a != NULL && entry->name_b != NULL)
         {
           agviz_json_writer_member_string (json, "name_a", entry->name_a);
           agviz_json_writer_member_string (json, "paired_by", agviz_diff_match_to_string (entry->match));
         }
-      agviz_json_writer_member_string (json, "op", entry->op_type_b != NULL ? entry->op_type_b : entry->op_type_a);
-      agviz_json_writer_member_string (json, "source", entry->source_b != NULL ? entry->source_b : entry->source_a);
+      agviz_json_writer_member_string (json, "op", agviz_diff_entry_get_op_type (entry));
+      agviz_json_writer_member_string (json, "source", agviz_diff_entry_get_source (entry));
       agviz_json_writer_key (json, "changes");
       agviz_json_writer_begin_array (json);
       for (guint d = 0; d < entry->details->len; d++)

@@ -880,7 +880,7 @@ compare_entries (gconstpointer a,
 
   if (ea->status != eb->status)
     return order[ea->status] - order[eb->status];
-  return strcmp (ea->name_b != NULL ? ea->name_b : ea->name_a, eb->name_b != NULL ? eb->name_b : eb->name_a);
+  return strcmp (agviz_diff_entry_get_name (ea), agviz_diff_entry_get_name (eb));
 }
 
 static void
@@ -892,7 +892,7 @@ add_entry (AgvizGraphDiff *self,
   g_ptr_array_add (self->entries, entry);
   if (entry->node_b != 0)
     g_hash_table_insert (self->entry_by_b, g_memdup2 (&entry->node_b, sizeof entry->node_b), entry);
-  foreach_scope_above (entry->name_b != NULL ? entry->name_b : entry->name_a, roll_up_one, &roll_up);
+  foreach_scope_above (agviz_diff_entry_get_name (entry), roll_up_one, &roll_up);
   switch (entry->status)
     {
     case AGVIZ_DIFF_STATUS_ADDED: self->counts.added++; break;
@@ -1104,6 +1104,27 @@ agviz_graph_diff_mark_item (AgvizGraphDiff       *self,
     default:
       return AGVIZ_DIFF_MARK_NONE;
     }
+}
+
+const char *
+agviz_diff_entry_get_name (const AgvizDiffEntry *entry)
+{
+  g_return_val_if_fail (entry != NULL, NULL);
+  return entry->name_b != NULL ? entry->name_b : entry->name_a;
+}
+
+const char *
+agviz_diff_entry_get_op_type (const AgvizDiffEntry *entry)
+{
+  g_return_val_if_fail (entry != NULL, NULL);
+  return entry->op_type_b != NULL ? entry->op_type_b : entry->op_type_a;
+}
+
+const char *
+agviz_diff_entry_get_source (const AgvizDiffEntry *entry)
+{
+  g_return_val_if_fail (entry != NULL, NULL);
+  return entry->source_b != NULL ? entry->source_b : entry->source_a;
 }
 
 const char *

@@ -82,6 +82,12 @@ typedef struct
   GArray           *details;    /* AgvizDiffDetail: what changed, in the order of the flags */
 } AgvizDiffEntry;
 
+/* The entry's node as the later trace has it, else as the earlier one (a removed node). */
+const char            *agviz_diff_entry_get_name        (const AgvizDiffEntry  *entry);
+const char            *agviz_diff_entry_get_op_type     (const AgvizDiffEntry  *entry);
+/* "file.py:12", NULL unknown */
+const char            *agviz_diff_entry_get_source      (const AgvizDiffEntry  *entry);
+
 typedef struct
 {
   guint added;

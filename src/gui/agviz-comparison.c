@@ -279,9 +279,8 @@ fill_changes (AgvizComparison *self,
         case AGVIZ_DIFF_STATUS_SAME:
         default: status = _("Changed"); break;
         }
-      g_string_append_printf (text, "%s  %s (%s)", status,
-                              entry->name_b != NULL ? entry->name_b : entry->name_a,
-                              entry->op_type_b != NULL ? entry->op_type_b : entry->op_type_a);
+      g_string_append_printf (text, "%s  %s (%s)", status, agviz_diff_entry_get_name (entry),
+                              agviz_diff_entry_get_op_type (entry));
       for (guint d = 0; d < entry->details->len; d++)
         {
           const AgvizDiffDetail *detail = &g_array_index (entry->details, AgvizDiffDetail, d);
