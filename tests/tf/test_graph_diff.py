@@ -60,6 +60,10 @@ def changes_of(report):
 
 def check_retraces(agviz, scratch, python, env):
     trace_file = os.path.join(scratch, "retraced.db")
+    # A recording into an existing file adds to it: start afresh on every run.
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(trace_file + suffix):
+            os.remove(trace_file + suffix)
     run = subprocess.run([agviz, "record", "-o", trace_file, "--", python, PROGRAM, "retrace"],
                          capture_output=True, text=True, env=env, cwd=scratch)
     if not check(run.returncode == 0, "agviz record retraced_layer.py", run.stderr[-3000:]):
