@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 
 #include "agviz-cli.h"
+#include "agviz-cli-render.h"
 #include "agviz-core.h"
 #include "agviz-drawing.h"
 #include "agviz-first-view.h"
@@ -259,11 +260,7 @@ parse_args (int         argc,
 }
 
 /* A trace file imported from a source that was not one, for one drawing; removed afterwards. */
-typedef struct
-{
-  char *dir;
-  char *path;
-} TemporaryTraceFile;
+typedef AgvizCliTemporaryFile TemporaryTraceFile;
 
 static void
 temporary_trace_file_clear (TemporaryTraceFile *temporary)
@@ -592,4 +589,32 @@ agviz_cli_render (int    argc,
         return agviz_cli_fail (error);
     }
   return AGVIZ_EXIT_OK;
+}
+
+/* For other commands that read sources and write drawings the way render does (agviz diff). */
+char *
+agviz_cli_prepare_source (const char             *source,
+                          gboolean                quiet,
+                          AgvizCliTemporaryFile  *temporary,
+                          GError                **error)
+{
+  return prepare_source (source, quiet, temporary, error);
+}
+
+void
+agviz_cli_temporary_file_clear (AgvizCliTemporaryFile *temporary)
+{
+  temporary_trace_file_clear (temporary);
+}
+
+gboolean
+agviz_cli_write_drawing (AgvizLayout               *layout,
+                         AgvizDrawingFormat         format,
+                         const char                *path,
+                         const AgvizDrawingOptions *options,
+                         GError                   **error)
+{
+  Output output = { .format = format, .path = (char *) path };
+
+  return write_output (layout, &output, options, error);
 }

@@ -55,6 +55,9 @@ int      agviz_cli_render         (int           argc,
 gboolean agviz_cli_render_wanted  (int           argc,
                                    char        **argv);
 
+/* `agviz diff`: exits 0 when the traces are the same, 1 when they differ, 2 on trouble. */
+int   agviz_cli_diff          (int           argc,
+                               char        **argv);
 int   agviz_cli_import        (int           argc,
                                char        **argv);
 int   agviz_cli_record        (int           argc,

@@ -25,6 +25,8 @@ static const AgvizCliCommand commands[] = {
   { "explain", "Rewrite a TensorFlow error or warning with your source lines", agviz_cli_explain },
   { "check", "Find the classic tf.function mistakes, with evidence and fixes", agviz_cli_check },
   { "render", "Draw a trace as SVG, PNG, PDF or DOT (scopes laid out by Graphviz)", agviz_cli_render },
+  { "diff", "Show what changed from one trace to another: nodes added, removed, changed",
+    agviz_cli_diff },
 };
 
 static void

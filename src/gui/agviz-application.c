@@ -134,6 +134,7 @@ agviz_application_startup (GApplication *application)
     { "win.zoom-reset", { "<Control>1", NULL } },
     { "win.focus-executions", { "<Control>t", NULL } },
     { "win.show-inspector", { "<Control>i", NULL } },
+    { "win.compare-traces", { "<Control>d", NULL } },
   };
 
   /* AdwApplication's startup also loads style.css from the resource base path. */

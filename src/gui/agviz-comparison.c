@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "agviz-comparison.h"
+#include "agviz-graph-diff.h"
 #include "agviz-label-text.h"
 
 /* One line of a column: a caption, or (file set) a place in the source that activating it shows. */
@@ -21,6 +22,7 @@ struct _AgvizComparisonLine
   const char *css_class;  /* static */
   char       *file;       /* NULL: not a place in the source */
   int         line;
+  char       *node;       /* a node of the later trace that activating it selects, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (AgvizComparisonLine, agviz_comparison_line, G_TYPE_OBJECT)
@@ -32,6 +34,7 @@ agviz_comparison_line_finalize (GObject *object)
 
   g_free (self->text);
   g_free (self->file);
+  g_free (self->node);
   G_OBJECT_CLASS (agviz_comparison_line_parent_class)->finalize (object);
 }
 
@@ -71,10 +74,13 @@ struct _AgvizComparison
   AgvizDiagnostic *diagnostic;   /* the finding it was opened from, or NULL */
   GListStore      *first_lines;  /* AgvizComparisonLine */
   GListStore      *other_lines;
+  GListStore      *change_lines; /* the diff of the two traces */
 
   GtkLabel        *summary;
   GtkListBox      *first_column;
   GtkListBox      *other_column;
+  GtkLabel        *changes_heading;
+  GtkListBox      *changes_list;
 };
 
 G_DEFINE_FINAL_TYPE (AgvizComparison, agviz_comparison, GTK_TYPE_WIDGET)
@@ -102,8 +108,10 @@ create_line_row (gpointer item,
   if (line->css_class != NULL)
     gtk_widget_add_css_class (label, line->css_class);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), line->file != NULL);
-  if (line->file != NULL)
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), line->file != NULL || line->node != NULL);
+  if (line->node != NULL)
+    gtk_widget_set_tooltip_text (row, _("Select it in the graph"));
+  else if (line->file != NULL)
     gtk_widget_set_tooltip_text (row, _("Show the line that created it"));
   return row;
 }
@@ -113,11 +121,14 @@ on_line_activated (GtkListBox      *column,
                    GtkListBoxRow   *row,
                    AgvizComparison *self)
 {
-  GListStore *lines = column == self->first_column ? self->first_lines : self->other_lines;
+  GListStore *lines = column == self->first_column ? self->first_lines
+                      : column == self->other_column ? self->other_lines : self->change_lines;
   g_autoptr(AgvizComparisonLine) line = g_list_model_get_item (G_LIST_MODEL (lines),
                                                                gtk_list_box_row_get_index (row));
 
-  if (line != NULL && line->file != NULL)
+  if (line != NULL && line->node != NULL)
+    agviz_comparison_select_change (self, line->node);
+  else if (line != NULL && line->file != NULL)
     g_signal_emit (self, signals[SOURCE_ACTIVATED], 0, line->file, line->line);
 }
 
@@ -212,6 +223,83 @@ fill_column (AgvizComparison *self,
 }
 
 gboolean
+agviz_comparison_select_change (AgvizComparison *self,
+                                const char      *node)
+{
+  AgvizScene *scene;
+  AgvizSceneItem *item;
+
+  g_return_val_if_fail (AGVIZ_IS_COMPARISON (self), FALSE);
+  g_return_val_if_fail (node != NULL, FALSE);
+
+  if (self->session == NULL || self->trace_id == 0)
+    return FALSE;
+  /* The changes are the later trace's: shown first, if another is. */
+  if (agviz_session_get_trace_id (self->session) != self->trace_id &&
+      !agviz_session_show_trace (self->session, self->trace_id, NULL))
+    return FALSE;
+  scene = agviz_session_get_scene (self->session);
+  item = scene != NULL ? agviz_scene_find_node (scene, node, NULL) : NULL;
+  if (item == NULL)
+    return FALSE;
+  agviz_session_show_item (self->session, item);
+  return TRUE;
+}
+
+/* One line per differing node: what happened to it and what changed, the way `agviz diff` says
+ * it.  Added and changed nodes select themselves; removed ones have no box to select. */
+static void
+fill_changes (AgvizComparison *self,
+              AgvizGraphDiff  *diff,
+              AgvizTrace      *first)
+{
+  GPtrArray *entries = agviz_graph_diff_get_entries (diff);
+  const AgvizDiffCounts *counts = agviz_graph_diff_get_counts (diff);
+  g_autofree char *heading = NULL;
+
+  /* Translators: %1$d is a trace number; %2$u, %3$u, %4$u count nodes */
+  heading = g_strdup_printf (_("Changes from trace %1$d: %2$u changed, %3$u added, %4$u removed"),
+                             first->ordinal, counts->changed, counts->added, counts->removed);
+  agviz_label_set_from_text (self->changes_heading, heading);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const AgvizDiffEntry *entry = g_ptr_array_index (entries, i);
+      g_autoptr(AgvizComparisonLine) line = g_object_new (AGVIZ_TYPE_COMPARISON_LINE, NULL);
+      g_autoptr(GString) text = g_string_new (NULL);
+      const char *status;
+
+      switch (entry->status)
+        {
+        /* Translators: what happened to a node from one trace to the next */
+        case AGVIZ_DIFF_STATUS_ADDED: status = _("Added"); break;
+        /* Translators: what happened to a node from one trace to the next */
+        case AGVIZ_DIFF_STATUS_REMOVED: status = _("Removed"); break;
+        /* Translators: what happened to a node from one trace to the next */
+        case AGVIZ_DIFF_STATUS_CHANGED:
+        case AGVIZ_DIFF_STATUS_SAME:
+        default: status = _("Changed"); break;
+        }
+      g_string_append_printf (text, "%s  %s (%s)", status, agviz_diff_entry_get_name (entry),
+                              agviz_diff_entry_get_op_type (entry));
+      for (guint d = 0; d < entry->details->len; d++)
+        {
+          const AgvizDiffDetail *detail = &g_array_index (entry->details, AgvizDiffDetail, d);
+
+          g_string_append_printf (text, "\n%s: %s → %s", detail->what,
+                                  detail->before != NULL ? detail->before : "—",
+                                  detail->after != NULL ? detail->after : "—");
+        }
+      line->text = agviz_label_text (text->str, 2000);
+      line->css_class = entry->status == AGVIZ_DIFF_STATUS_REMOVED ? "dim-label" : "monospace";
+      line->node = g_strdup (entry->name_b);
+      g_list_store_append (self->change_lines, line);
+    }
+  if (entries->len == 0)
+    /* Translators: the two traces have the same graph */
+    add_line (self->change_lines, _("The graphs are the same"), "dim-label", NULL, 0);
+}
+
+gboolean
 agviz_comparison_show (AgvizComparison *self,
                        gint64           trace_id,
                        AgvizDiagnostic *diagnostic)
@@ -227,6 +315,8 @@ agviz_comparison_show (AgvizComparison *self,
 
   g_list_store_remove_all (self->first_lines);
   g_list_store_remove_all (self->other_lines);
+  g_list_store_remove_all (self->change_lines);
+  gtk_widget_set_visible (GTK_WIDGET (self->changes_heading), FALSE);
   self->trace_id = 0;
   g_set_object (&self->diagnostic, diagnostic);
   document = self->session != NULL ? agviz_session_get_document (self->session) : NULL;
@@ -236,6 +326,25 @@ agviz_comparison_show (AgvizComparison *self,
   first = g_ptr_array_index (function->traces, 0);
   n_first = fill_column (self, self->first_lines, TRUE, first);
   n_this = trace != first ? fill_column (self, self->other_lines, FALSE, trace) : 0;
+  if (trace != first)
+    {
+      g_autoptr(GError) error = NULL;
+      /* Two traces of one function: small graphs, read in a blink, so on this thread. */
+      g_autoptr(AgvizGraphDiff) diff = agviz_graph_diff_new (agviz_document_get_store (document), first->id,
+                                                             agviz_document_get_store (document), trace->id,
+                                                             &error);
+
+      if (diff != NULL)
+        {
+          fill_changes (self, diff, first);
+          gtk_widget_set_visible (GTK_WIDGET (self->changes_heading), TRUE);
+        }
+      else
+        g_warning ("cannot compare traces %d and %d: %s", first->ordinal, trace->ordinal, error->message);
+      agviz_session_set_diff (self->session, diff);
+    }
+  else
+    agviz_session_set_diff (self->session, NULL);
   /* Translators: %1$s is a function, %2$d and %3$d trace numbers */
   summary = g_strdup_printf (_("%1$s, trace %2$d next to trace %3$d. A tf.function may create "
                                "variables only while it is traced the first time: later traces "
@@ -286,6 +395,7 @@ agviz_comparison_dispose (GObject *object)
   g_clear_object (&self->diagnostic);
   g_clear_object (&self->first_lines);
   g_clear_object (&self->other_lines);
+  g_clear_object (&self->change_lines);
 
   G_OBJECT_CLASS (agviz_comparison_parent_class)->dispose (object);
 }
@@ -311,6 +421,8 @@ agviz_comparison_class_init (AgvizComparisonClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AgvizComparison, summary);
   gtk_widget_class_bind_template_child (widget_class, AgvizComparison, first_column);
   gtk_widget_class_bind_template_child (widget_class, AgvizComparison, other_column);
+  gtk_widget_class_bind_template_child (widget_class, AgvizComparison, changes_heading);
+  gtk_widget_class_bind_template_child (widget_class, AgvizComparison, changes_list);
   gtk_widget_class_bind_template_callback (widget_class, on_line_activated);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "agviz-comparison");
@@ -322,6 +434,8 @@ agviz_comparison_init (AgvizComparison *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->first_lines = g_list_store_new (AGVIZ_TYPE_COMPARISON_LINE);
   self->other_lines = g_list_store_new (AGVIZ_TYPE_COMPARISON_LINE);
+  self->change_lines = g_list_store_new (AGVIZ_TYPE_COMPARISON_LINE);
+  gtk_list_box_bind_model (self->changes_list, G_LIST_MODEL (self->change_lines), create_line_row, NULL, NULL);
   gtk_list_box_bind_model (self->first_column, G_LIST_MODEL (self->first_lines), create_line_row, NULL, NULL);
   gtk_list_box_bind_model (self->other_column, G_LIST_MODEL (self->other_lines), create_line_row, NULL, NULL);
 }

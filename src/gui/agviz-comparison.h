@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* agviz-comparison.h: a trace next to the first trace of its function, for a finding about a
- * variable made on a later trace: each trace's signature and the variables it created, with
- * the line that created each.  Activating such a line emits ::source-activated. */
+/* agviz-comparison.h: a trace next to the first trace of its function: each trace's signature
+ * and the variables it created, with the line that created each (for a finding about a
+ * variable made on a later trace), and the nodes added, removed and changed from the first
+ * (agviz-graph-diff.h), which the session's diff then highlights on the canvas.  Activating a
+ * variable's line emits ::source-activated; activating a change selects its node. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -24,6 +26,11 @@ gboolean agviz_comparison_show         (AgvizComparison *self,
                                         AgvizDiagnostic *diagnostic);
 /* Shows the same again, reading the source lines afresh (after source folders were mapped). */
 void     agviz_comparison_reload       (AgvizComparison *self);
+/* Selects node @node (its full name) of the later trace in the graph, showing that trace first
+ * if another is shown: what activating a row of the changes does.  FALSE when there is no such
+ * node. */
+gboolean agviz_comparison_select_change (AgvizComparison *self,
+                                         const char      *node);
 /* The trace shown beside the first, 0 when none. */
 gint64   agviz_comparison_get_trace_id (AgvizComparison *self);
 

@@ -110,7 +110,11 @@ GdkRGBA
 _agviz_graph_view_get_fill (AgvizGraphView       *self,
                             const AgvizSceneItem *item)
 {
-  return themed (self, agviz_coloring_get_fill (self->coloring, item));
+  AgvizColor fill;
+
+  if (self->diff == NULL || !agviz_coloring_get_diff_fill (self->diff, item, &fill))
+    fill = agviz_coloring_get_fill (self->coloring, item);
+  return themed (self, fill);
 }
 
 /* ---- the legend ------------------------------------------------------------------------- */
@@ -150,6 +154,17 @@ legend_entry_text (const AgvizLegendEntry *entry)
       return g_strdup_printf (_("Op type mean %s"), duration);
     case AGVIZ_LEGEND_ENTRY_NOT_TIMED:
       return g_strdup (_("Not timed"));
+    case AGVIZ_LEGEND_ENTRY_DIFF_ADDED:
+      /* Translators: legend of a trace compared with another; %u counts nodes */
+      return g_strdup_printf (_("Added (%u)"), entry->count);
+    case AGVIZ_LEGEND_ENTRY_DIFF_CHANGED:
+      /* Translators: legend of a trace compared with another; %u counts nodes */
+      return g_strdup_printf (_("Changed (%u)"), entry->count);
+    case AGVIZ_LEGEND_ENTRY_DIFF_INSIDE:
+      return g_strdup (_("Changes inside"));
+    case AGVIZ_LEGEND_ENTRY_DIFF_REMOVED:
+      /* Translators: legend of a trace compared with another; %u counts nodes */
+      return g_strdup_printf (_("Removed (%u), not drawn"), entry->count);
     case AGVIZ_LEGEND_ENTRY_NO_TIMINGS:
     default:
       return g_strdup (_("No execution timings in this file"));
@@ -170,6 +185,14 @@ _agviz_graph_view_update_legend (AgvizGraphView *self)
   if (self->layout == NULL)
     return;
   entries = agviz_legend_list_entries (self->coloring, self->layout);
+  if (self->diff != NULL && agviz_scene_get_trace_id (self->scene) == agviz_graph_diff_get_trace_b (self->diff))
+    {
+      g_autoptr(GArray) changes = agviz_legend_list_diff_entries (self->diff, self->layout);
+
+      /* Moved over, not copied: the keys' strings go with them. */
+      g_array_append_vals (entries, changes->data, changes->len);
+      g_array_set_clear_func (changes, NULL);
+    }
   for (guint i = 0; i < entries->len; i++)
     {
       const AgvizLegendEntry *entry = &g_array_index (entries, AgvizLegendEntry, i);

@@ -58,6 +58,7 @@ struct _AgvizGraphView
   gboolean            trace_inputs;
   AgvizInputTrace    *traced;             /* the selection and its inputs, while tracing */
   gboolean            dark;               /* the theme's text is light: draw the dark palette */
+  AgvizGraphDiff     *diff;               /* highlighted over the colouring, or NULL */
 
   double              pointer_x;
   double              pointer_y;

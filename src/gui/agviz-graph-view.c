@@ -25,6 +25,7 @@ enum {
   PROP_0,
   PROP_COLOR_BY,
   PROP_TRACE_INPUTS,
+  PROP_DIFF,
   N_PROPS
 };
 
@@ -473,6 +474,7 @@ agviz_graph_view_dispose (GObject *object)
   _agviz_graph_view_clear_legend (self);
   g_clear_pointer (&self->coloring, agviz_coloring_free);
   g_clear_pointer (&self->op_timings, g_hash_table_unref);
+  g_clear_object (&self->diff);
   g_clear_object (&self->scene);
   if (self->viewport != NULL)
     g_signal_handlers_disconnect_by_data (self->viewport, self);
@@ -497,6 +499,9 @@ agviz_graph_view_get_property (GObject    *object,
     case PROP_TRACE_INPUTS:
       g_value_set_boolean (value, self->trace_inputs);
       break;
+    case PROP_DIFF:
+      g_value_set_object (value, self->diff);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -517,6 +522,9 @@ agviz_graph_view_set_property (GObject      *object,
       break;
     case PROP_TRACE_INPUTS:
       agviz_graph_view_set_trace_inputs (self, g_value_get_boolean (value));
+      break;
+    case PROP_DIFF:
+      agviz_graph_view_set_diff (self, g_value_get_object (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -547,6 +555,10 @@ agviz_graph_view_class_init (AgvizGraphViewClass *klass)
   properties[PROP_TRACE_INPUTS] =
     g_param_spec_boolean ("trace-inputs", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The diff whose changes are highlighted, bound to the session's. */
+  properties[PROP_DIFF] =
+    g_param_spec_object ("diff", NULL, NULL, AGVIZ_TYPE_GRAPH_DIFF,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_install_action (widget_class, "graph.toggle-expanded", NULL,
@@ -855,6 +867,19 @@ agviz_graph_view_set_op_timings (AgvizGraphView *self,
   g_clear_pointer (&self->op_timings, g_hash_table_unref);
   self->op_timings = op_timings;
   update_coloring (self);
+}
+
+void
+agviz_graph_view_set_diff (AgvizGraphView *self,
+                           AgvizGraphDiff *diff)
+{
+  g_return_if_fail (AGVIZ_IS_GRAPH_VIEW (self));
+  g_return_if_fail (diff == NULL || AGVIZ_IS_GRAPH_DIFF (diff));
+
+  if (!g_set_object (&self->diff, diff))
+    return;
+  update_coloring (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DIFF]);
 }
 
 gboolean

@@ -67,6 +67,9 @@ void            agviz_graph_view_zoom_to_fit        (AgvizGraphView *self);
 void            agviz_graph_view_set_color_by       (AgvizGraphView *self,
                                                      AgvizColorBy    color_by);
 AgvizColorBy    agviz_graph_view_get_color_by       (AgvizGraphView *self);
+/* Highlights @diff's changes (nullable: none), when the scene shown is its second trace. */
+void            agviz_graph_view_set_diff           (AgvizGraphView *self,
+                                                     AgvizGraphDiff *diff);
 /* What AGVIZ_COLOR_BY_TIME colours with: op type -> mean duration in ns (gint64 *), as
  * agviz_document_get_op_timings() reads it; NULL or empty: the legend says there are none. */
 void            agviz_graph_view_set_op_timings     (AgvizGraphView *self,

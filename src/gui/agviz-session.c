@@ -19,6 +19,7 @@ struct _AgvizSession
   AgvizSceneItem *selected_item;
   char           *color_by;
   char           *search_text;
+  AgvizGraphDiff *diff;
 };
 
 G_DEFINE_FINAL_TYPE (AgvizSession, agviz_session, G_TYPE_OBJECT)
@@ -31,6 +32,7 @@ enum {
   PROP_SELECTED_ITEM,
   PROP_COLOR_BY,
   PROP_SEARCH_TEXT,
+  PROP_DIFF,
   N_PROPS
 };
 
@@ -89,6 +91,8 @@ agviz_session_set_document (AgvizSession  *self,
 
   g_object_freeze_notify (G_OBJECT (self));
   set_trace (self, 0, NULL);
+  /* A diff is between traces of the document it was made from. */
+  agviz_session_set_diff (self, NULL);
   if (g_set_object (&self->document, document))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
   g_object_thaw_notify (G_OBJECT (self));
@@ -245,6 +249,9 @@ agviz_session_get_property (GObject    *object,
     case PROP_SEARCH_TEXT:
       g_value_set_string (value, self->search_text);
       break;
+    case PROP_DIFF:
+      g_value_set_object (value, self->diff);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -272,6 +279,9 @@ agviz_session_set_property (GObject      *object,
     case PROP_SEARCH_TEXT:
       agviz_session_set_search_text (self, g_value_get_string (value));
       break;
+    case PROP_DIFF:
+      agviz_session_set_diff (self, g_value_get_object (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -286,6 +296,7 @@ agviz_session_finalize (GObject *object)
   g_clear_object (&self->document);
   g_clear_pointer (&self->color_by, g_free);
   g_clear_pointer (&self->search_text, g_free);
+  g_clear_object (&self->diff);
   G_OBJECT_CLASS (agviz_session_parent_class)->finalize (object);
 }
 
@@ -312,6 +323,8 @@ agviz_session_class_init (AgvizSessionClass *klass)
     g_param_spec_string ("color-by", NULL, NULL, "op", G_PARAM_READWRITE | flags);
   properties[PROP_SEARCH_TEXT] =
     g_param_spec_string ("search-text", NULL, NULL, "", G_PARAM_READWRITE | flags);
+  properties[PROP_DIFF] =
+    g_param_spec_object ("diff", NULL, NULL, AGVIZ_TYPE_GRAPH_DIFF, G_PARAM_READWRITE | flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -330,6 +343,24 @@ agviz_session_init (AgvizSession *self)
 {
   self->color_by = g_strdup ("op");
   self->search_text = g_strdup ("");
+}
+
+AgvizGraphDiff *
+agviz_session_get_diff (AgvizSession *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_SESSION (self), NULL);
+  return self->diff;
+}
+
+void
+agviz_session_set_diff (AgvizSession   *self,
+                        AgvizGraphDiff *diff)
+{
+  g_return_if_fail (AGVIZ_IS_SESSION (self));
+  g_return_if_fail (diff == NULL || AGVIZ_IS_GRAPH_DIFF (diff));
+
+  if (g_set_object (&self->diff, diff))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DIFF]);
 }
 
 void

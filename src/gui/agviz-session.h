@@ -11,6 +11,7 @@
 #include <gtk/gtk.h>
 
 #include "agviz-document.h"
+#include "agviz-graph-diff.h"
 
 G_BEGIN_DECLS
 
@@ -60,6 +61,12 @@ void            agviz_session_set_color_by      (AgvizSession   *self,
 const char     *agviz_session_get_search_text   (AgvizSession   *self);
 void            agviz_session_set_search_text   (AgvizSession   *self,
                                                  const char     *search_text);
+
+/* The diff the canvas highlights (its second trace's changes), NULL when none: the comparison
+ * panel sets it (transfer none). */
+AgvizGraphDiff *agviz_session_get_diff          (AgvizSession   *self);
+void            agviz_session_set_diff          (AgvizSession   *self,
+                                                 AgvizGraphDiff *diff);
 
 /* For a panel that follows a session: points *slot at @session (or none), dropping the
  * handlers @panel connected on the one it followed before. */

@@ -238,6 +238,20 @@ show_inspector_action (GtkWidget  *widget,
   gtk_stack_set_visible_child_name (AGVIZ_WINDOW (widget)->inspector_stack, "inspector");
 }
 
+/* The shown trace beside its function's first, with the nodes added, removed and changed since,
+ * highlighted on the canvas. */
+static void
+compare_traces_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  AgvizWindow *self = AGVIZ_WINDOW (widget);
+  gint64 trace_id = agviz_session_get_trace_id (self->session);
+
+  if (trace_id != 0)
+    _agviz_window_show_comparison (self, trace_id, NULL);
+}
+
 static void
 focus_executions_action (GtkWidget  *widget,
                          const char *action_name,
@@ -397,6 +411,7 @@ _agviz_window_class_add_actions (AgvizWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.zoom-reset", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-fit", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.show-inspector", NULL, show_inspector_action);
+  gtk_widget_class_install_action (widget_class, "win.compare-traces", NULL, compare_traces_action);
   gtk_widget_class_install_action (widget_class, "win.focus-executions", NULL, focus_executions_action);
   gtk_widget_class_install_action (widget_class, "win.choose-source-folder", NULL,
                                    choose_source_folder_action);

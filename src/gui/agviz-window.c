@@ -1107,6 +1107,8 @@ agviz_window_init (AgvizWindow *self)
                                color_by_word_to_enum, color_by_enum_to_word, NULL, NULL);
   add_property_action (self, "color-by", self->session);
   add_property_action (self, "trace-inputs", self->graph_view);
+  /* The comparison panel's diff is highlighted on the canvas. */
+  g_object_bind_property (self->session, "diff", self->graph_view, "diff", G_BINDING_SYNC_CREATE);
   /* Looked up rather than bound: GTK 4.8's gtk_widget_dispose_template() treats every bound
    * object as a widget to unparent, and a GtkStackPage is not one. */
   self->diagnostics_page = gtk_stack_get_page (self->sidebar_stack,

@@ -212,3 +212,46 @@ agviz_coloring_get_fill_hex (const AgvizColoring  *self,
   fill = agviz_coloring_time_color (self, *duration_ns);
   agviz_color_to_hex (&fill, hex);
 }
+
+AgvizColor
+agviz_coloring_diff_fill (AgvizDiffMark mark)
+{
+  switch (mark)
+    {
+    case AGVIZ_DIFF_MARK_ADDED: return color_from_hex ("#b2f2bb");
+    case AGVIZ_DIFF_MARK_CHANGED: return color_from_hex ("#ffd43b");
+    case AGVIZ_DIFF_MARK_INSIDE: return color_from_hex ("#fff3bf");
+    case AGVIZ_DIFF_MARK_NONE:
+    default: return color_from_hex ("#ffffff");
+    }
+}
+
+AgvizColor
+agviz_coloring_diff_outline (AgvizDiffMark mark)
+{
+  switch (mark)
+    {
+    case AGVIZ_DIFF_MARK_ADDED: return color_from_hex ("#2b8a3e");
+    case AGVIZ_DIFF_MARK_CHANGED:
+    case AGVIZ_DIFF_MARK_INSIDE: return color_from_hex ("#e67700");
+    case AGVIZ_DIFF_MARK_NONE:
+    default: return color_from_hex ("#5a6270");
+    }
+}
+
+gboolean
+agviz_coloring_get_diff_fill (AgvizGraphDiff       *diff,
+                              const AgvizSceneItem *item,
+                              AgvizColor           *fill)
+{
+  AgvizDiffMark mark;
+
+  g_return_val_if_fail (AGVIZ_IS_GRAPH_DIFF (diff), FALSE);
+  g_return_val_if_fail (item != NULL && fill != NULL, FALSE);
+
+  mark = agviz_graph_diff_mark_item (diff, item);
+  if (mark == AGVIZ_DIFF_MARK_NONE)
+    return FALSE;
+  *fill = agviz_coloring_diff_fill (mark);
+  return TRUE;
+}

@@ -13,6 +13,7 @@
 
 #include <glib-object.h>
 
+#include "agviz-graph-diff.h"
 #include "agviz-scene.h"
 
 G_BEGIN_DECLS
@@ -74,6 +75,16 @@ AgvizColor    agviz_coloring_get_fill       (const AgvizColoring   *self,
 void          agviz_coloring_get_fill_hex   (const AgvizColoring   *self,
                                              const AgvizSceneItem  *item,
                                              char                   hex[8]);
+
+/* A diff's highlights, which replace the fill of the boxes they mark: added green, changed
+ * amber, a scope with changes inside pale amber (so that a collapsed scope says it), each with
+ * a darker outline of its hue; NONE keeps the box's own fill and outline. */
+AgvizColor    agviz_coloring_diff_fill      (AgvizDiffMark          mark);
+AgvizColor    agviz_coloring_diff_outline   (AgvizDiffMark          mark);
+/* The diff fill of @item (a box of @diff's second trace) into @fill; FALSE when it is unmarked. */
+gboolean      agviz_coloring_get_diff_fill  (AgvizGraphDiff        *diff,
+                                             const AgvizSceneItem  *item,
+                                             AgvizColor            *fill);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AgvizColoring, agviz_coloring_free)
 

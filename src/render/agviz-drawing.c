@@ -202,6 +202,7 @@ typedef struct
   FILE                *out;
   GString             *buffer;
   const AgvizColoring *coloring;
+  AgvizGraphDiff      *diff;      /* highlighted, or NULL */
   GHashTable          *ids;       /* ids used so far: ids must be unique in one document */
   gboolean             failed;
 } SvgWriter;
@@ -402,6 +403,12 @@ write_item (SvgWriter                 *writer,
   g_autofree char *subtitle = _agviz_drawing_dup_subtitle (item);
   gboolean open = item->expanded && item->children != NULL;
   char fill[8] = "none";
+  AgvizDiffMark mark = writer->diff != NULL ? agviz_graph_diff_mark_item (writer->diff, item)
+                                            : AGVIZ_DIFF_MARK_NONE;
+  static const char * const mark_classes[] = {
+    [AGVIZ_DIFF_MARK_NONE] = "", [AGVIZ_DIFF_MARK_ADDED] = " diff-added",
+    [AGVIZ_DIFF_MARK_CHANGED] = " diff-changed", [AGVIZ_DIFF_MARK_INSIDE] = " diff-inside",
+  };
 
   if (!agviz_layout_get_box (layout, item, &box))
     return;
@@ -409,9 +416,9 @@ write_item (SvgWriter                 *writer,
   label = agviz_layout_dup_label (item, open ? _agviz_drawing_title_chars (box.width) : 28);
   g_string_append (b, "<g");
   append_id (writer, item->kind == AGVIZ_SCENE_ITEM_OP ? "" : "scope:", path);
-  g_string_append_printf (b, " class=\"%s%s%s%s\">", item_class (item),
+  g_string_append_printf (b, " class=\"%s%s%s%s%s\">", item_class (item),
                           open ? " expanded" : "", item->auxiliary ? " auxiliary" : "",
-                          item == options->focus ? " focus" : "");
+                          item == options->focus ? " focus" : "", mark_classes[mark]);
   append_title (writer, title);
 
   g_string_append (b, "<rect x=\"");
@@ -422,7 +429,13 @@ write_item (SvgWriter                 *writer,
   append_number (b, box.width);
   g_string_append (b, "\" height=\"");
   append_number (b, box.height);
-  if (!open)
+  if (!open && mark != AGVIZ_DIFF_MARK_NONE)
+    {
+      AgvizColor diff_fill = agviz_coloring_diff_fill (mark);
+
+      agviz_color_to_hex (&diff_fill, fill);
+    }
+  else if (!open)
     agviz_coloring_get_fill_hex (writer->coloring, item, fill);
   g_string_append_printf (b, "\" rx=\"%d\" fill=\"%s\"/>", item->kind == AGVIZ_SCENE_ITEM_OP ? 3 : 8,
                           fill);
@@ -567,10 +580,100 @@ legend_entry_text (const AgvizLegendEntry *entry)
                               entry->kind == AGVIZ_LEGEND_ENTRY_FASTEST ? "fastest" : "slowest");
     case AGVIZ_LEGEND_ENTRY_NOT_TIMED:
       return g_strdup ("not timed");
+    case AGVIZ_LEGEND_ENTRY_DIFF_ADDED:
+      return g_strdup_printf ("added (%u)", entry->count);
+    case AGVIZ_LEGEND_ENTRY_DIFF_CHANGED:
+      return g_strdup_printf ("changed (%u)", entry->count);
+    case AGVIZ_LEGEND_ENTRY_DIFF_INSIDE:
+      return g_strdup ("changes inside");
+    case AGVIZ_LEGEND_ENTRY_DIFF_REMOVED:
+      return g_strdup_printf (entry->count > 0 ? "removed (%u), not drawn:" : "removed (%u)", entry->count);
     case AGVIZ_LEGEND_ENTRY_NO_TIMINGS:
     default:
       return g_strdup ("no op timings in this file");
     }
+}
+
+/* One legend line at @y: a swatch when the entry has a colour, then its text. */
+static void
+write_legend_line (SvgWriter              *writer,
+                   const AgvizLegendEntry *entry,
+                   double                  x,
+                   double                  y)
+{
+  GString *b = writer->buffer;
+  g_autofree char *text = legend_entry_text (entry);
+  double text_x = x;
+
+  if (entry->has_color)
+    {
+      char hex[8];
+
+      agviz_color_to_hex (&entry->color, hex);
+      g_string_append (b, "<rect x=\"");
+      append_number (b, x);
+      g_string_append (b, "\" y=\"");
+      append_number (b, y - 11);
+      g_string_append_printf (b, "\" width=\"14\" height=\"12\" fill=\"%s\"/>", hex);
+      text_x = x + 20;
+    }
+  g_string_append (b, "<text x=\"");
+  append_number (b, text_x);
+  g_string_append (b, "\" y=\"");
+  append_number (b, y);
+  g_string_append (b, "\">");
+  agviz_drawing_append_xml_text (b, text, -1, 30);
+  g_string_append (b, "</text>\n");
+}
+
+/* Removed nodes listed under the diff's legend: they have no box in the second trace. */
+#define MAX_REMOVED_LISTED 20
+
+/* The diff's part of the legend from @y; returns where it ends. */
+static double
+write_diff_legend (SvgWriter   *writer,
+                   AgvizLayout *layout,
+                   double       x,
+                   double       y)
+{
+  g_autoptr(GArray) entries = agviz_legend_list_diff_entries (writer->diff, layout);
+  GPtrArray *changes = agviz_graph_diff_get_entries (writer->diff);
+  GString *b = writer->buffer;
+  guint n_listed = 0;
+
+  g_string_append (b, "<g id=\"diff-legend\"><text class=\"heading\" x=\"");
+  append_number (b, x);
+  g_string_append (b, "\" y=\"");
+  append_number (b, y);
+  g_string_append (b, "\">Changes</text>\n");
+  for (guint i = 0; i < entries->len; i++)
+    {
+      y += 18;
+      write_legend_line (writer, &g_array_index (entries, AgvizLegendEntry, i), x, y);
+    }
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const AgvizDiffEntry *entry = g_ptr_array_index (changes, i);
+
+      if (entry->status != AGVIZ_DIFF_STATUS_REMOVED)
+        continue;
+      y += 14;
+      g_string_append (b, "<text class=\"sub removed\" x=\"");
+      append_number (b, x + 8);
+      g_string_append (b, "\" y=\"");
+      append_number (b, y);
+      g_string_append (b, "\">");
+      if (++n_listed > MAX_REMOVED_LISTED)
+        {
+          g_string_append_printf (b, "… %u more</text>\n", agviz_graph_diff_get_counts (writer->diff)->removed -
+                                                               MAX_REMOVED_LISTED);
+          break;
+        }
+      agviz_drawing_append_xml_text (b, entry->name_a, -1, 34);
+      g_string_append (b, "</text>\n");
+    }
+  g_string_append (b, "</g>\n");
+  return y;
 }
 
 static double
@@ -602,31 +705,11 @@ write_legend (SvgWriter   *writer,
   g_string_append (b, "</text>\n");
   for (guint i = 0; i < entries->len; i++)
     {
-      const AgvizLegendEntry *entry = &g_array_index (entries, AgvizLegendEntry, i);
-      g_autofree char *text = legend_entry_text (entry);
-      double text_x = x;
-
       y += 18;
-      if (entry->has_color)
-        {
-          char hex[8];
-
-          agviz_color_to_hex (&entry->color, hex);
-          g_string_append (b, "<rect x=\"");
-          append_number (b, x);
-          g_string_append (b, "\" y=\"");
-          append_number (b, y - 11);
-          g_string_append_printf (b, "\" width=\"14\" height=\"12\" fill=\"%s\"/>", hex);
-          text_x = x + 20;
-        }
-      g_string_append (b, "<text x=\"");
-      append_number (b, text_x);
-      g_string_append (b, "\" y=\"");
-      append_number (b, y);
-      g_string_append (b, "\">");
-      agviz_drawing_append_xml_text (b, text, -1, 30);
-      g_string_append (b, "</text>\n");
+      write_legend_line (writer, &g_array_index (entries, AgvizLegendEntry, i), x, y);
     }
+  if (writer->diff != NULL)
+    y = write_diff_legend (writer, layout, x, y + 28);
   y += 24;
   g_string_append_printf (b, "<text class=\"sub\" x=\"%.2f\" y=\"%.2f\">dashed: control edge; "
                           "hollow arrow: reference</text>\n", x, y);
@@ -644,6 +727,7 @@ write_svg (const AgvizDrawingInput *input,
   SvgWriter writer = {
     .out = out,
     .coloring = input->coloring,
+    .diff = input->options->diff,
     .buffer = g_string_sized_new (FLUSH_SIZE * 2),
     .ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL),
   };
@@ -678,7 +762,19 @@ write_svg (const AgvizDrawingInput *input,
                    ".node.series > rect { stroke-width: 2.5; }\n"
                    ".node.auxiliary > rect { stroke-dasharray: 4,2; }\n"
                    ".node.focus > rect { stroke: #e8590c; stroke-width: 3; }\n"
-                   ".edge path { stroke: #6b7380; }\n"
+
+                   ".edge path { stroke: #6b7380; }\n");
+  for (AgvizDiffMark mark = AGVIZ_DIFF_MARK_ADDED; mark <= AGVIZ_DIFF_MARK_INSIDE; mark++)
+    {
+      static const char * const names[] = { NULL, "added", "changed", "inside" };
+      AgvizColor outline = agviz_coloring_diff_outline (mark);
+      char hex[8];
+
+      agviz_color_to_hex (&outline, hex);
+      g_string_append_printf (writer.buffer, ".node.diff-%s > rect { stroke: %s; stroke-width: 2.5; }\n",
+                              names[mark], hex);
+    }
+  g_string_append (writer.buffer,
                    "</style>\n"
                    "<defs>"
                    "<marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"6\""

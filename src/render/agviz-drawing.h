@@ -13,6 +13,7 @@
 #include <gio/gio.h>
 
 #include "agviz-coloring.h"
+#include "agviz-graph-diff.h"
 #include "agviz-layout.h"
 
 G_BEGIN_DECLS
@@ -31,6 +32,8 @@ typedef struct
   GHashTable           *op_timings;    /* for AGVIZ_COLOR_BY_TIME: op type -> mean ns (gint64 *),
                                         * as agviz_op_timings_read() makes it, or NULL: none */
   const AgvizSceneItem *focus;         /* highlighted, or NULL */
+  AgvizGraphDiff       *diff;          /* the layout's trace as the second trace of this diff:
+                                        * its changes highlighted (SVG), or NULL */
 } AgvizDrawingOptions;
 
 /* Writes @layout to @out in @format.  @out is not closed. */

@@ -141,3 +141,43 @@ agviz_legend_list_entries (const AgvizColoring *coloring,
     }
   return g_steal_pointer (&entries);
 }
+
+static void
+add_diff_entry (GArray               *entries,
+                AgvizLegendEntryKind  kind,
+                guint                 count,
+                AgvizDiffMark         mark)
+{
+  AgvizLegendEntry entry = { .kind = kind, .count = count, .has_color = mark != AGVIZ_DIFF_MARK_NONE,
+                             .color = agviz_coloring_diff_fill (mark) };
+
+  g_array_append_val (entries, entry);
+}
+
+GArray *
+agviz_legend_list_diff_entries (AgvizGraphDiff *diff,
+                                AgvizLayout    *layout)
+{
+  g_autoptr(GArray) entries = new_entries ();
+  g_autoptr(GPtrArray) visible = NULL;
+  const AgvizDiffCounts *counts;
+  guint n_inside = 0;
+
+  g_return_val_if_fail (AGVIZ_IS_GRAPH_DIFF (diff), NULL);
+  g_return_val_if_fail (AGVIZ_IS_LAYOUT (layout), NULL);
+
+  counts = agviz_graph_diff_get_counts (diff);
+  visible = agviz_layout_list_visible (layout);
+  for (guint i = 1; i < visible->len; i++)
+    {
+      const AgvizSceneItem *item = g_ptr_array_index (visible, i);
+
+      n_inside += agviz_graph_diff_mark_item (diff, item) == AGVIZ_DIFF_MARK_INSIDE;
+    }
+  add_diff_entry (entries, AGVIZ_LEGEND_ENTRY_DIFF_ADDED, counts->added, AGVIZ_DIFF_MARK_ADDED);
+  add_diff_entry (entries, AGVIZ_LEGEND_ENTRY_DIFF_CHANGED, counts->changed, AGVIZ_DIFF_MARK_CHANGED);
+  if (n_inside > 0)
+    add_diff_entry (entries, AGVIZ_LEGEND_ENTRY_DIFF_INSIDE, n_inside, AGVIZ_DIFF_MARK_INSIDE);
+  add_diff_entry (entries, AGVIZ_LEGEND_ENTRY_DIFF_REMOVED, counts->removed, AGVIZ_DIFF_MARK_NONE);
+  return g_steal_pointer (&entries);
+}

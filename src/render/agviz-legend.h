@@ -28,6 +28,10 @@ typedef enum
   AGVIZ_LEGEND_ENTRY_SLOWEST,      /* by time: the slowest op type's mean, @duration_ns */
   AGVIZ_LEGEND_ENTRY_NOT_TIMED,    /* by time: ops whose type has no timing */
   AGVIZ_LEGEND_ENTRY_NO_TIMINGS,   /* by time: the file holds no timings at all */
+  AGVIZ_LEGEND_ENTRY_DIFF_ADDED,   /* a diff: @count nodes added */
+  AGVIZ_LEGEND_ENTRY_DIFF_CHANGED, /* a diff: @count nodes changed */
+  AGVIZ_LEGEND_ENTRY_DIFF_INSIDE,  /* a diff: scopes with changes inside (@count drawn) */
+  AGVIZ_LEGEND_ENTRY_DIFF_REMOVED, /* a diff: @count nodes removed, not drawn (no colour) */
 } AgvizLegendEntryKind;
 
 typedef struct
@@ -46,5 +50,11 @@ typedef struct
  * full; empty for AGVIZ_COLOR_BY_NONE). */
 GArray       *agviz_legend_list_entries     (const AgvizColoring *coloring,
                                              AgvizLayout         *layout);
+
+/* The legend of a diff drawn on @layout (a scene of @diff's second trace): added, changed, scopes
+ * with changes inside (only when the drawing shows such a box) and removed, each with its count
+ * (element-type AgvizLegendEntry, transfer full). */
+GArray       *agviz_legend_list_diff_entries (AgvizGraphDiff     *diff,
+                                              AgvizLayout        *layout);
 
 G_END_DECLS

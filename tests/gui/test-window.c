@@ -564,6 +564,117 @@ test_variable_comparison (Fixture       *fx,
   g_assert_cmpstr (gtk_stack_get_visible_child_name (PART (fx->window, inspector_stack)), ==, "inspector");
 }
 
+/* Compare with First Trace (Ctrl+D) on a trace whose graph is its first's: the panel says so,
+ * and the canvas highlights nothing. */
+static void
+test_compare_same_traces (Fixture       *fx,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  AgvizSession *session = agviz_window_get_session (fx->window);
+
+  g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_step_114"), &error));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.compare-traces", NULL));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (PART (fx->window, inspector_stack)), ==, "comparison");
+  g_assert_nonnull (agviz_session_get_diff (session));
+  g_assert_true (agviz_graph_diff_is_empty (agviz_session_get_diff (session)));
+  collect_text (GTK_WIDGET (PART (fx->window, comparison)), text);
+  if (strstr (text->str, _("The graphs are the same")) == NULL)
+    g_error ("the comparison does not say the graphs are the same: %s", text->str);
+
+  /* Trace 1 beside itself: no diff to highlight. */
+  g_assert_true (agviz_window_show_trace (fx->window, trace_of (fx, "__inference_step_100"), &error));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.compare-traces", NULL));
+  g_assert_null (agviz_session_get_diff (session));
+}
+
+/* A real recording (the tf suite's tests/tf/test_graph_diff.py passes it in AGVIZ_DIFF_TEST_FILE):
+ * trace 3 of `layer` gained a Mul.  The panel lists the changes, the canvas fills the added and
+ * changed boxes with the diff's colours and its legend counts them, and a row selects its node. */
+static void
+test_diff_real (void)
+{
+  const char *path = g_getenv ("AGVIZ_DIFF_TEST_FILE");
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *legend = NULL;
+  Fixture fx = { 0 };
+  AgvizSession *session;
+  AgvizFunction *function = NULL;
+  AgvizTrace *trace = NULL;
+  AgvizScene *scene;
+  AgvizSceneItem *item;
+  GdkRGBA fill;
+  AgvizColor added = agviz_coloring_diff_fill (AGVIZ_DIFF_MARK_ADDED);
+  AgvizColor changed = agviz_coloring_diff_fill (AGVIZ_DIFF_MARK_CHANGED);
+
+  if (path == NULL || *path == '\0')
+    {
+      g_test_skip ("no AGVIZ_DIFF_TEST_FILE (the tf suite sets it)");
+      return;
+    }
+  file = g_file_new_for_path (path);
+  fx.window = g_object_new (AGVIZ_TYPE_WINDOW, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (fx.window), 1400, 900);
+  gtk_window_present (GTK_WINDOW (fx.window));
+  agviz_window_open (fx.window, file);
+  g_assert_true (wait_for (loaded, &fx));
+  g_assert_nonnull (agviz_window_get_document (fx.window));
+  session = agviz_window_get_session (fx.window);
+
+  {
+    GPtrArray *functions = agviz_document_get_functions (agviz_window_get_document (fx.window));
+
+    for (guint i = 0; i < functions->len; i++)
+      if (g_str_equal (((AgvizFunction *) g_ptr_array_index (functions, i))->name, "layer"))
+        function = g_ptr_array_index (functions, i);
+  }
+  g_assert_nonnull (function);
+  g_assert_cmpuint (function->traces->len, ==, 3);
+  trace = g_ptr_array_index (function->traces, 2);
+  g_assert_true (agviz_window_show_trace (fx.window, trace->id, &error));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx.window), "win.compare-traces", NULL));
+  g_assert_nonnull (agviz_session_get_diff (session));
+  g_assert_cmpuint (agviz_graph_diff_get_counts (agviz_session_get_diff (session))->added, ==, 2);
+
+  collect_text (GTK_WIDGET (PART (fx.window, comparison)), text);
+  if (strstr (text->str, "mul (Mul)") == NULL || strstr (text->str, "Relu (Relu)") == NULL ||
+      strstr (text->str, "inputs: MatMul → mul") == NULL)
+    g_error ("the comparison does not list the changes: %s", text->str);
+
+  /* Every scope open, so that the added Mul has a box. */
+  agviz_graph_view_expand_all (PART (fx.window, graph_view));
+  g_assert_true (wait_for (laid_out, &fx));
+  g_assert_true (wait_for (drawn, &fx));
+  scene = agviz_session_get_scene (session);
+  item = agviz_scene_find_node (scene, "mul", &error);
+  g_assert_no_error (error);
+  agviz_graph_view_get_item_fill (PART (fx.window, graph_view), item, &fill);
+  g_assert_cmpfloat_with_epsilon (fill.green, added.green, 1e-3);
+  g_assert_cmpfloat_with_epsilon (fill.red, added.red, 1e-3);
+  item = agviz_scene_find_node (scene, "Relu", &error);
+  agviz_graph_view_get_item_fill (PART (fx.window, graph_view), item, &fill);
+  g_assert_cmpfloat_with_epsilon (fill.blue, changed.blue, 1e-3);
+  legend = agviz_graph_view_dup_legend_text (PART (fx.window, graph_view));
+  {
+    g_autofree char *added_text = g_strdup_printf (_("Added (%u)"), 2);
+    g_autofree char *changed_text = g_strdup_printf (_("Changed (%u)"), 1);
+
+    if (strstr (legend, added_text) == NULL || strstr (legend, changed_text) == NULL)
+      g_error ("the legend does not count the changes: %s", legend);
+  }
+
+  /* A row of the changes selects its node on the canvas. */
+  g_assert_true (agviz_comparison_select_change (PART (fx.window, comparison), "Relu"));
+  wait_for (idle_done, &fx);
+  item = agviz_session_get_selected_item (session);
+  g_assert_nonnull (item);
+  g_assert_cmpint (item->node_id, ==, agviz_scene_find_node (scene, "Relu", NULL)->node_id);
+  fixture_teardown (&fx, NULL);
+}
+
 /* Clicking line 19 of demo.py selects the variable created there. */
 static void
 test_source_line_selects_nodes (Fixture       *fx,
@@ -1775,6 +1886,7 @@ main (int    argc,
   ADD ("/agviz/gui/export-png", test_export_png);
   ADD ("/agviz/gui/executions-panel", test_executions_panel);
   ADD ("/agviz/gui/variable-comparison", test_variable_comparison);
+  ADD ("/agviz/gui/compare-same-traces", test_compare_same_traces);
   ADD ("/agviz/gui/source-line-selects-nodes", test_source_line_selects_nodes);
   ADD ("/agviz/gui/minimap", test_minimap);
   ADD ("/agviz/gui/color-by", test_color_by);
@@ -1790,6 +1902,7 @@ main (int    argc,
   g_test_add_func ("/agviz/gui/open-saved-model", test_open_saved_model);
   g_test_add_func ("/agviz/gui/open-files", test_open_files);
   g_test_add_func ("/agviz/gui/first-picture", test_first_picture);
+  g_test_add_func ("/agviz/gui/diff-real", test_diff_real);
   g_test_add_func ("/agviz/gui/live-refresh", test_live_refresh);
   g_test_add_func ("/agviz/gui/locate-sources", test_locate_sources);
   g_test_add_func ("/agviz/gui/search-big-trace", test_search_big_trace);
