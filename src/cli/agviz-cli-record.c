@@ -188,6 +188,7 @@ agviz_cli_record (int    argc,
   struct sigaction previous[G_N_ELEMENTS (forwarded_signals)];
   gint buffer_size = 1000;
   int status, exit_status, stderr_fd = -1;
+  gboolean tf_dumped, jax_recorded;
   GPid pid = 0;
   FILE *capture;
   GOptionEntry entries[] = {
@@ -240,7 +241,8 @@ agviz_cli_record (int    argc,
   /* The first process to create the log owns the dump: one left by an earlier run into the
    * same --keep-dump folder would keep this run's program from recording. */
   g_remove (hook_log);
-  if (!g_file_set_contents (hook_file, hook, -1, &error))
+  if (!g_file_set_contents (hook_file, hook, -1, &error) ||
+      !_agviz_cli_record_write_jax_hook (hook_dir, &error))
     {
       remove_tree (work);
       return agviz_cli_fail (error);
@@ -283,10 +285,17 @@ agviz_cli_record (int    argc,
 
   /* Signals now only wait for the import to end: it writes the trace in one transaction and
    * the temporary folder is removed after it. */
-  status = AGVIZ_EXIT_OK;
-  if (agviz_importer_detect_format (dump_dir, NULL) != AGVIZ_SOURCE_FORMAT_TFDBG_DUMP)
-    fprintf (stderr, "agviz: the program wrote no tfdbg2 dump (did it import TensorFlow?); "
-             "nothing to import\n");
+  /* JAX's dumps and log (agviz-cli-record-jax.c), with the captured stderr unless a tfdbg2
+   * dump takes it. */
+  tf_dumped = agviz_importer_detect_format (dump_dir, NULL) == AGVIZ_SOURCE_FORMAT_TFDBG_DUMP;
+  status = _agviz_cli_record_import_jax (dump_dir, output, tf_dumped ? NULL : stderr_path,
+                                         &jax_recorded);
+  if (!tf_dumped)
+    {
+      if (!jax_recorded)
+        fprintf (stderr, "agviz: the program wrote no tfdbg2 dump (did it import TensorFlow?); "
+                 "nothing to import\n");
+    }
   else
     {
       recorder = agviz_recorder_open (output, &error);

@@ -60,4 +60,16 @@ int   agviz_cli_import        (int           argc,
 int   agviz_cli_record        (int           argc,
                                char        **argv);
 
+/* agviz-cli-record-jax.c: `agviz record`'s JAX half.  Writes the JAX hook beside the hook's
+ * sitecustomize.py in @hook_dir. */
+gboolean _agviz_cli_record_write_jax_hook (const char  *hook_dir,
+                                           GError     **error);
+/* Imports what the JAX hook left in DUMP_DIR/jax, if anything, into @output, with the
+ * program's captured stderr @stderr_path (NULL: none) for its tracebacks.  Returns the exit
+ * status of the import (AGVIZ_EXIT_OK when there was nothing); *@found says whether there was. */
+int      _agviz_cli_record_import_jax     (const char  *dump_dir,
+                                           const char  *output,
+                                           const char  *stderr_path,
+                                           gboolean    *found);
+
 G_END_DECLS

@@ -648,6 +648,12 @@ def _run_shadowed_sitecustomize():
 
 if _DUMP_DIR is not None:
     sys.meta_path.insert(0, _AgvizTensorFlowHook())
+    # JAX's dumps and explanations (agviz-record-hook-jax.py, written beside this file).
+    try:
+        import agviz_record_hook_jax
+        agviz_record_hook_jax.install()
+    except Exception as _error:
+        sys.stderr.write('agviz record: cannot watch for JAX: %s\n' % _error)
 try:
     _run_shadowed_sitecustomize()
 except Exception as _error:

@@ -36,6 +36,8 @@ typedef enum
   AGVIZ_SOURCE_FORMAT_RUN_METADATA,      /* a bare binary RunMetadata */
   /* JAX (jax/) */
   AGVIZ_SOURCE_FORMAT_MLIR_TEXT,         /* StableHLO / MLIR text, any dialect */
+  AGVIZ_SOURCE_FORMAT_JAX_DUMP,          /* directory: jax_dump_ir_to files and/or JAX's log */
+  AGVIZ_SOURCE_FORMAT_JAX_LOG,           /* jax_explain_cache_misses / jax_log_compiles text */
 } AgvizSourceFormat;
 
 /* What one import added; counts accumulate over agviz_importer_import() calls. */

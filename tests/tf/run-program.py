@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Runs one real TensorFlow program under `agviz record` and checks what agviz makes of it.
+"""Runs one real TensorFlow (or JAX, ...) program under `agviz record` and checks what agviz
+makes of it.
 
-Usage: run-program.py AGVIZ PROGRAM.py
+Usage: run-program.py [--framework NAME] AGVIZ PROGRAM.py      (NAME: tf, the default, or jax)
 
 The program says what must come out in comment lines of its own:
   # exit: N                      the program's exit status (default 0), which agviz must keep
@@ -32,8 +33,9 @@ Where the app is built (AGVIZ_GUI_OPEN_TEST: the window test program, run throug
 AGVIZ_GUI_DISPLAY_WRAPPER), every recording and artefact is also opened in the app and drawn with
 every scope open.
 
-The TensorFlow interpreter is AGVIZ_TF_PYTHON, else AGVIZ_TF_PYTHON_DEFAULT (set by meson).
-Without one the test is skipped (exit 77), except under CI (CI=true), where it must run.
+The framework's interpreter is AGVIZ_<NAME>_PYTHON, else AGVIZ_<NAME>_PYTHON_DEFAULT (set by
+meson): AGVIZ_TF_PYTHON for TensorFlow, AGVIZ_JAX_PYTHON for JAX.  Without one the test is skipped
+(exit 77), except under CI (CI=true), where it must run.
 """
 import json
 import os
@@ -221,24 +223,32 @@ def record(agviz, python, program, scratch, env, mode, wanted, failures, opened)
         failures.append(f"agviz record wrote no trace file\n{run.stderr}")
 
 
+FRAMEWORK_NAMES = {"tf": "TensorFlow", "jax": "JAX"}
+
+
 def main():
-    agviz, program = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-    python = os.environ.get("AGVIZ_TF_PYTHON") or os.environ.get("AGVIZ_TF_PYTHON_DEFAULT", "")
+    arguments = sys.argv[1:]
+    framework = "tf"
+    if arguments[:1] == ["--framework"]:
+        framework, arguments = arguments[1], arguments[2:]
+    agviz, program = os.path.abspath(arguments[0]), os.path.abspath(arguments[1])
+    variable = f"AGVIZ_{framework.upper()}_PYTHON"
+    python = os.environ.get(variable) or os.environ.get(variable + "_DEFAULT", "")
     if not python or not os.access(python, os.X_OK):
-        message = (f"no TensorFlow interpreter (AGVIZ_TF_PYTHON={python!r}); "
-                   "build-aux/setup-framework tf makes one")
+        message = (f"no {FRAMEWORK_NAMES.get(framework, framework)} interpreter "
+                   f"({variable}={python!r}); build-aux/setup-framework {framework} makes one")
         if os.environ.get("CI") == "true":
-            print(f"FAIL: {message}, and CI must run the tf suite")
+            print(f"FAIL: {message}, and CI must run the {framework} suite")
             return 1
         print(f"SKIP: {message}")
         return SKIP
 
     wanted = directives(program)
-    scratch = tempfile.mkdtemp(prefix="agviz-tf-")
+    scratch = tempfile.mkdtemp(prefix=f"agviz-{framework}-")
     failures = []
     try:
         env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="1", CUDA_VISIBLE_DEVICES="",
-                   PYTHONHASHSEED="0", TMPDIR=scratch)
+                   JAX_PLATFORMS="cpu", PYTHONHASHSEED="0", TMPDIR=scratch)
         opened = []
         for mode in wanted["modes"]:
             record(agviz, python, program, scratch, env, mode, wanted, failures, opened)

@@ -1339,7 +1339,20 @@ typedef struct
   guint               visits;          /* locations visited resolving the current one */
   GHashTable         *graph_names;     /* function symbols of this file */
   GArray             *frames;          /* gint64 frame ids, scratch */
+  AgvizMlirDumpTrace *dump;            /* a jax_dump_ir_to module, or NULL */
+  MlirFunction       *main;            /* with @dump: the function its trace is made from */
 } Recording;
+
+/* What graph @symbol of this file is called in the trace file: dumps of one jitted function
+ * all hold a @main, so theirs are prefixed. */
+static char *
+graph_name_of (Recording  *rec,
+               const char *symbol)
+{
+  if (rec->dump == NULL)
+    return g_strdup (symbol);
+  return g_strdup_printf ("%s/%s", rec->dump->graph_prefix, symbol);
+}
 
 /* The name and frames (outermost first, appended to @frames) of location @index. */
 static gboolean
@@ -1588,15 +1601,26 @@ record_function (Recording    *rec,
                  GError      **error)
 {
   AgvizRecorder *recorder = rec->ctx->recorder;
+  gboolean is_main = rec->dump != NULL && function == rec->main;
+  g_autofree char *graph_name = graph_name_of (rec, function->name);
   gint64 function_id, trace_id;
 
-  function_id = agviz_recorder_add_function (recorder, function->name, 0, 0, error);
+  function_id = is_main ? rec->dump->function_id
+                        : agviz_recorder_add_function (recorder, function->name, 0, 0, error);
   if (function_id == 0)
     return FALSE;
-  trace_id = agviz_recorder_begin_trace (recorder, function_id, function->name, NULL, NULL,
-                                         error);
+  trace_id = agviz_recorder_begin_trace (recorder, function_id, graph_name,
+                                         is_main ? rec->dump->signature : NULL,
+                                         is_main ? rec->dump->reason : NULL, error);
   if (trace_id == 0)
     return FALSE;
+  if (is_main)
+    {
+      rec->dump->trace_id = trace_id;
+      if (rec->dump->started_ns != 0 &&
+          !agviz_recorder_set_trace_start (recorder, trace_id, rec->dump->started_ns, error))
+        return FALSE;
+    }
 
   for (guint i = 0; i < function->ops->len; i++)
     {
@@ -1641,20 +1665,24 @@ record_function (Recording    *rec,
       for (guint s = 0; op->symbols != NULL && s < op->symbols->len; s++)
         {
           const char *symbol = g_ptr_array_index (op->symbols, s);
+          g_autofree char *callee = NULL;
 
           if (!g_hash_table_contains (rec->graph_names, symbol))
             continue;
-          if (!agviz_recorder_add_call (recorder, trace_id, op->node_id, "callee", symbol,
+          callee = graph_name_of (rec, symbol);
+          if (!agviz_recorder_add_call (recorder, trace_id, op->node_id, "callee", callee,
                                         error))
             return FALSE;
           rec->ctx->stats.calls++;
         }
     }
 
-  if (!agviz_recorder_end_trace (recorder, trace_id, AGVIZ_TRACE_STATUS_COMPLETE, 0, error))
+  if (!agviz_recorder_end_trace (recorder, trace_id, AGVIZ_TRACE_STATUS_COMPLETE,
+                                 is_main ? rec->dump->wall_ns : 0, error))
     return FALSE;
   rec->ctx->stats.traces++;
-  if (function->is_function)
+  /* A dump's functions are counted by its importer, once per jitted function. */
+  if (function->is_function && rec->dump == NULL)
     rec->ctx->stats.functions++;
   return TRUE;
 }
@@ -1662,6 +1690,7 @@ record_function (Recording    *rec,
 static gboolean
 import_mlir_text (AgvizImportContext  *ctx,
                   const char          *path,
+                  AgvizMlirDumpTrace  *dump,
                   GError             **error)
 {
   g_autofree char *text = NULL;
@@ -1706,12 +1735,22 @@ import_mlir_text (AgvizImportContext  *ctx,
       rec.resolved = g_hash_table_new_full (NULL, NULL, NULL, g_free);
       rec.graph_names = g_hash_table_new (g_str_hash, g_str_equal);
       rec.frames = g_array_new (FALSE, FALSE, sizeof (gint64));
+      rec.dump = dump;
       for (guint i = 0; i < file.functions->len; i++)
         {
           MlirFunction *function = g_ptr_array_index (file.functions, i);
 
           if (function->is_function)
             g_hash_table_add (rec.graph_names, (gpointer) function->name);
+          /* JAX's entry point is @main; the first function where there is none. */
+          if (function->is_function && (rec.main == NULL || g_str_equal (function->name, "main")))
+            rec.main = function;
+        }
+      if (dump != NULL && rec.main == NULL)
+        {
+          g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_NOTHING,
+                       "%s: the JAX dump holds no function with a body", path);
+          ok = FALSE;
         }
       for (guint i = 0; ok && i < file.functions->len; i++)
         ok = record_function (&rec, g_ptr_array_index (file.functions, i), error);
@@ -1730,15 +1769,15 @@ import_mlir_text (AgvizImportContext  *ctx,
   return ok;
 }
 
-/* ---- the backend ------------------------------------------------------------------------- */
+/* ---- recognising it ---------------------------------------------------------------------- */
 
 /* MLIR text starts (after comments) with a module, a function, an alias definition or an
  * op in generic form; a `.mlir` file that is text is read as MLIR whatever it starts with, so
  * its syntax error says where it goes wrong. */
-static AgvizSourceFormat
-recognise_file (const char *path,
-                const char *head,
-                gsize       length)
+AgvizSourceFormat
+_agviz_mlir_recognise_file (const char *path,
+                            const char *head,
+                            gsize       length)
 {
   const char *p = head, *end = head + length;
   static const char *const openings[] = {
@@ -1781,28 +1820,21 @@ recognise_file (const char *path,
   return AGVIZ_SOURCE_FORMAT_UNKNOWN;
 }
 
-static gboolean
-import_source (AgvizImportContext  *ctx,
-               const char          *path,
-               AgvizSourceFormat    format,
-               GError             **error)
+gboolean
+_agviz_mlir_import_file (AgvizImportContext  *ctx,
+                         const char          *path,
+                         GError             **error)
 {
-  g_assert (format == AGVIZ_SOURCE_FORMAT_MLIR_TEXT);
-  return import_mlir_text (ctx, path, error);
+  return import_mlir_text (ctx, path, NULL, error);
 }
 
-static const AgvizImportFormatName format_names[] = {
-  { AGVIZ_SOURCE_FORMAT_MLIR_TEXT, "StableHLO/MLIR text" },
-  { AGVIZ_SOURCE_FORMAT_UNKNOWN, NULL },
-};
-
-const AgvizImportBackend _agviz_jax_import_backend = {
-  .framework = "JAX",
-  .formats = format_names,
-  .looks_for_in_directories = NULL,
-  .tries_on_files = "StableHLO/MLIR text (.mlir files, and text starting with module, "
-                    "func.func or a #loc alias)",
-  .recognise_directory = NULL,
-  .recognise_file = recognise_file,
-  .import = import_source,
-};
+gboolean
+_agviz_mlir_import_dump (AgvizImportContext  *ctx,
+                         const char          *path,
+                         AgvizMlirDumpTrace  *dump,
+                         GError             **error)
+{
+  g_assert (dump != NULL && dump->function_id != 0 && dump->graph_prefix != NULL);
+  dump->trace_id = 0;
+  return import_mlir_text (ctx, path, dump, error);
+}
