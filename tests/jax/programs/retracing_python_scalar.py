@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # A Python number passed as a static argument: every new value traces and compiles again.
-# expect: warning retracing scale retracing_python_scalar.py:12
+# expect: warning retracing scale retracing_python_scalar.py:11
 # says: static argument
 from functools import partial
 
