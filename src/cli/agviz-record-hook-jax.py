@@ -12,8 +12,6 @@
 # Like the TensorFlow hook, it never imports jax itself, never breaks the program (failures are
 # reported once on stderr and the program goes on), and only the first process of a run that
 # imports jax records.
-import importlib.abc
-import importlib.util
 import logging
 import os
 import sys
@@ -72,28 +70,9 @@ def _switch_on(jax):
             logger.addFilter(capture)
 
 
-class _AgvizJaxHook(importlib.abc.MetaPathFinder):
-    def find_spec(self, name, path, target=None):
-        if name != 'jax':
-            return None
-        sys.meta_path.remove(self)
-        spec = importlib.util.find_spec(name)
-        if spec is None or spec.loader is None:
-            return spec
-        exec_module = spec.loader.exec_module
-
-        def exec_and_switch_on(module):
-            exec_module(module)
-            try:
-                _switch_on(module)
-            except Exception as error:  # never break the program being recorded
-                sys.stderr.write('agviz record: cannot switch JAX\'s dumps and explanations on: '
-                                 '%s: %s\n' % (type(error).__name__, error))
-
-        spec.loader.exec_module = exec_and_switch_on
-        return spec
-
-
-def install():
+def install(import_hook):
+    """Switches JAX's recording on once the program imports jax (@import_hook: the hook's
+    _AgvizImportHook)."""
     if _JAX_DIR is not None and 'jax' not in sys.modules:
-        sys.meta_path.insert(0, _AgvizJaxHook())
+        sys.meta_path.insert(0, import_hook('jax', _switch_on,
+                                            'switch JAX\'s dumps and explanations on'))

@@ -119,7 +119,7 @@ test_formats_named_once (void)
   guint n_backends = 0;
 
   for (AgvizSourceFormat format = AGVIZ_SOURCE_FORMAT_TFDBG_DUMP;
-       format <= AGVIZ_SOURCE_FORMAT_MLIR_TEXT; format++)
+       format <= AGVIZ_SOURCE_FORMAT_JAX_LOG; format++)
     {
       guint owners = 0;
 
@@ -168,7 +168,9 @@ test_directories (Scratch       *fx,
   g_assert_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_NOTHING);
   expected = g_strdup_printf ("%s: nothing to import in this directory (looked for "
                               "tfdbg_events.* files, saved_model.pb or .pbtxt, and "
-                              "events.out.tfevents.* files up to 4 folders deep)", empty);
+                              "events.out.tfevents.* files up to 4 folders deep; "
+                              "jax_dump_ir_to files (jax_irN_*.mlir) and agviz record's "
+                              "jax-log.txt)", empty);
   g_assert_cmpstr (error->message, ==, expected);
   g_clear_error (&error);
 
@@ -257,7 +259,8 @@ test_files (Scratch       *fx,
                               "files, tfdbg2 dumps), and GraphDef, MetaGraphDef, SavedModel, "
                               "RunMetadata and GraphDebugInfo messages, binary and text; "
                               "StableHLO/MLIR text (.mlir files, and text starting with module, "
-                              "func.func or a #loc alias))", path);
+                              "func.func or a #loc alias), JAX's cache-miss and compile "
+                              "log)", path);
   g_assert_cmpstr (error->message, ==, expected);
   g_clear_error (&error);
   g_free (path);
@@ -265,7 +268,7 @@ test_files (Scratch       *fx,
   path = write_file (fx, "empty.pb", "", 0);
   g_assert_cmpint (detect (path, &error), ==, AGVIZ_SOURCE_FORMAT_UNKNOWN);
   g_assert_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_UNKNOWN_FORMAT);
-  g_assert_true (g_str_has_suffix (error->message, "a #loc alias)); the file is empty"));
+  g_assert_true (g_str_has_suffix (error->message, "compile log); the file is empty"));
   g_clear_error (&error);
   g_free (path);
 

@@ -262,6 +262,22 @@ describe_value (const char *text,
   return g_steal_pointer (&value);
 }
 
+/* Where ", so EXPLANATION" starts in @line (JAX 2024 put spaces before the "so"), or its end. */
+static const char *
+find_so (const char *line)
+{
+  for (const char *comma = strchr (line, ','); comma != NULL; comma = strchr (comma + 1, ','))
+    {
+      const char *p = comma + 1;
+
+      while (*p == ' ')
+        p++;
+      if (p > comma + 1 && g_str_has_prefix (p, "so "))
+        return comma;
+    }
+  return line + strlen (line);
+}
+
 /* One "* at NAME, now NEW and before OLD[, so ...]" or "* at NAME, seen OLD[,] but now given
  * NEW[, so ...]" line (the star removed) as "NAME: OLD -> NEW"; NULL when it is neither. */
 static char *
@@ -296,9 +312,7 @@ describe_change (const char *line)
       name = g_strndup (line, comma - line);
       line = comma;
     }
-  so = strstr (line, ", so ");
-  if (so == NULL)
-    so = line + strlen (line);
+  so = find_so (line);
   now = g_str_has_prefix (line, ", now ") ? line + strlen (", now ") : NULL;
   seen = g_str_has_prefix (line, ", seen ") ? line + strlen (", seen ") : NULL;
   if (now != NULL && (before = strstr (now, " and before ")) != NULL && before < so)
