@@ -2,8 +2,8 @@
 # A traced value saved in a global by a jitted function and used after it returned:
 # UnexpectedTracerError.
 # exit: 1
-# expect: warning trace-time-side-effect step unexpected_tracer.py:15
-# explain: unexpected_tracer.py:20
+# expect: warning trace-time-side-effect step unexpected_tracer.py:16
+# explain: unexpected_tracer.py:21
 import jax
 import jax.numpy as jnp
 
