@@ -377,6 +377,45 @@ test_dump_folder (void)
   g_rmdir (dir);
 }
 
+/* MLIR's generic form (what `get_asm(print_generic_op_form=True)` prints): a module and a
+ * function named by their sym_name properties, a region op with its block arguments. */
+static const char generic_text[] =
+  "\"builtin.module\"() <{sym_name = \"jit_f\"}> ({\n"
+  "  \"func.func\"() <{function_type = (tensor<3xf32>) -> tensor<3xf32>, sym_name = \"main\"}> ({\n"
+  "  ^bb0(%arg0: tensor<3xf32> loc(\"x\")):\n"
+  "    %0 = \"stablehlo.while\"(%arg0) ({\n"
+  "    ^bb0(%arg1: tensor<3xf32>):\n"
+  "      %1 = \"stablehlo.constant\"() <{value = dense<1.0> : tensor<f32>}> : () -> tensor<f32>\n"
+  "      \"stablehlo.return\"(%1) : (tensor<f32>) -> ()\n"
+  "    }) : (tensor<3xf32>) -> tensor<3xf32>\n"
+  "    \"func.return\"(%0) : (tensor<3xf32>) -> ()\n"
+  "  }) : () -> ()\n"
+  "}) : () -> ()\n";
+
+static void
+test_generic_form (void)
+{
+  g_autofree char *source = g_build_filename (work, "generic.mlir", NULL);
+  g_autofree char *db = g_build_filename (work, "generic.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(GPtrArray) functions = NULL;
+  AgvizFunction *main_function;
+
+  g_assert_true (g_file_set_contents (source, generic_text, -1, NULL));
+  g_assert_true (import_into (source, db, &error));
+  g_assert_no_error (error);
+  store = agviz_store_open (db, AGVIZ_STORE_FLAGS_NONE, &error);
+  functions = agviz_store_list_functions (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (functions->len, ==, 1);
+  main_function = find_function (functions, "main");
+  /* while, constant, return, func.return and the two block arguments. */
+  g_assert_cmpint (((AgvizTrace *) g_ptr_array_index (main_function->traces, 0))->node_count, ==,
+                   6);
+  g_remove (source);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -392,11 +431,12 @@ main (int    argc,
   g_test_add_func ("/jax/log-errors", test_log_errors);
   g_test_add_func ("/jax/corpus-logs", test_corpus_logs);
   g_test_add_func ("/jax/dump-folder", test_dump_folder);
+  g_test_add_func ("/jax/generic-form", test_generic_form);
   status = g_test_run ();
 
   {
     static const char *const left[] = { "wordings.db", "costs.db", "errors.db", "corpus.db",
-                                        "dump.db" };
+                                        "dump.db", "generic.db" };
     g_autofree char *dump = g_build_filename (work, "dump", NULL);
 
     for (guint i = 0; i < G_N_ELEMENTS (left); i++)

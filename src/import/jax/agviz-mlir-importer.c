@@ -720,6 +720,7 @@ typedef struct
   guint         pending_depth; /* the brackets open where it was defined */
   const char   *name_start;   /* the op's name in the text */
   MlirFunction *own;          /* FRAME_FUNCTION: the function being read, before it is kept */
+  guint         sym_name_read; /* generic form: 1 after `sym_name`, 2 after its `=` */
 } Frame;
 
 static void
@@ -1070,13 +1071,14 @@ begin_op (MlirFile  *file,
     return fail_at (&file->lexer, line, column, AGVIZ_IMPORT_ERROR_LIMIT,
                     "regions nested more than %d deep", MAX_REGION_DEPTH);
 
-  if (name.kind == TOKEN_IDENT && results->len == 0 &&
+  /* The generic form ("builtin.module"() <{sym_name = ...}> ({...})) names them the same. */
+  if (results->len == 0 &&
       (strcmp (op_type, "module") == 0 || strcmp (op_type, "builtin.module") == 0))
     {
       frame = frame_new (FRAME_MODULE, line, column);
       frame->function = parent->function;
     }
-  else if (name.kind == TOKEN_IDENT && results->len == 0 &&
+  else if (results->len == 0 &&
            (strcmp (op_type, "func.func") == 0 || strcmp (op_type, "func") == 0))
     {
       frame = frame_new (FRAME_FUNCTION, line, column);
@@ -1138,6 +1140,23 @@ op_token (MlirFile  *file,
   const Token *token = peek (&file->lexer);
   MlirOp *op = frame->kind == FRAME_OP ? &g_array_index (frame->function->ops, MlirOp, frame->op)
                                        : NULL;
+  guint sym_name_read = frame->sym_name_read;
+
+  /* The generic form names a function or module by its `sym_name = "main"` property. */
+  frame->sym_name_read = 0;
+  if (frame->kind == FRAME_FUNCTION || frame->kind == FRAME_MODULE)
+    {
+      if (token_is (token, TOKEN_IDENT, "sym_name"))
+        frame->sym_name_read = 1;
+      else if (sym_name_read == 1 && token_is_punct (token, '='))
+        frame->sym_name_read = 2;
+      else if (sym_name_read == 2 && token->kind == TOKEN_STRING && frame->kind == FRAME_FUNCTION &&
+               frame->own->name == NULL)
+        frame->own->name = string_text (file, token);
+      else if (sym_name_read == 2 && token->kind == TOKEN_STRING && frame->kind == FRAME_MODULE &&
+               file->module_name == NULL)
+        file->module_name = string_text (file, token);
+    }
 
   if (token_is (token, TOKEN_IDENT, "loc") && token_is_punct (peek_at (&file->lexer, 1), '('))
     {
