@@ -261,6 +261,31 @@ test_corpus_logs (void)
     }
 }
 
+/* Collects "OP_TYPE=TYPE" of every node with a type attribute into the GPtrArray @user_data. */
+static gboolean
+collect_types (const AgvizNodeRow *row,
+               gpointer            user_data)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GVariant) attrs = NULL;
+  const char *type = NULL;
+
+  if (row->attrs == NULL)
+    return TRUE;
+  bytes = g_bytes_new (row->attrs, row->attrs_size);
+  attrs = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT, bytes, FALSE));
+  if (g_variant_lookup (attrs, "type", "&s", &type))
+    g_ptr_array_add (user_data, g_strdup_printf ("%s=%s", row->op_type, type));
+  return TRUE;
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
 static const char ir_text[] =
   "#loc1 = loc(\"x\")\n"
   "module @jit_f attributes {mhlo.num_partitions = 1 : i32} {\n"
@@ -325,6 +350,8 @@ test_dump_folder (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(AgvizStore) store = NULL;
   g_autoptr(GPtrArray) functions = NULL, events = NULL;
+  g_autoptr(GPtrArray) types = NULL;
+  g_autofree char *joined = NULL;
   AgvizFunction *f, *helper;
   AgvizTrace *second;
   guint compiles = 0;
@@ -354,6 +381,15 @@ test_dump_folder (void)
   /* sine, call, return and the argument. */
   g_assert_cmpint (second->node_count, ==, 4);
   g_assert_cmpint (second->wall_ns, ==, 500000000);
+  /* The pretty form's types, after each op's ':'. */
+  types = g_ptr_array_new_with_free_func (g_free);
+  g_assert_true (agviz_store_foreach_trace_node (store, second->id, collect_types, types, &error));
+  g_assert_no_error (error);
+  g_ptr_array_sort (types, compare_strings);
+  g_ptr_array_add (types, NULL);
+  joined = g_strjoinv ("|", (char **) types->pdata);
+  g_assert_cmpstr (joined, ==, "call=(tensor<2xf32>) -> tensor<2xf32>|return=tensor<2xf32>|"
+                               "stablehlo.sine=tensor<2xf32>");
   for (guint i = 0; i < events->len; i++)
     {
       AgvizEvent *event = g_ptr_array_index (events, i);
@@ -399,7 +435,8 @@ test_generic_form (void)
   g_autofree char *db = g_build_filename (work, "generic.db", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(AgvizStore) store = NULL;
-  g_autoptr(GPtrArray) functions = NULL;
+  g_autoptr(GPtrArray) functions = NULL, types = NULL;
+  g_autofree char *joined = NULL;
   AgvizFunction *main_function;
 
   g_assert_true (g_file_set_contents (source, generic_text, -1, NULL));
@@ -413,6 +450,17 @@ test_generic_form (void)
   /* while, constant, return, func.return and the two block arguments. */
   g_assert_cmpint (((AgvizTrace *) g_ptr_array_index (main_function->traces, 0))->node_count, ==,
                    6);
+  /* Each op's type signature, as written after its ':', is its "type" attribute. */
+  types = g_ptr_array_new_with_free_func (g_free);
+  g_assert_true (agviz_store_foreach_trace_node (store, 1, collect_types, types, &error));
+  g_assert_no_error (error);
+  g_ptr_array_sort (types, compare_strings);
+  g_ptr_array_add (types, NULL);
+  joined = g_strjoinv ("|", (char **) types->pdata);
+  g_assert_cmpstr (joined, ==, "func.return=(tensor<3xf32>) -> ()|"
+                               "stablehlo.constant=() -> tensor<f32>|"
+                               "stablehlo.return=(tensor<f32>) -> ()|"
+                               "stablehlo.while=(tensor<3xf32>) -> tensor<3xf32>");
   g_remove (source);
 }
 

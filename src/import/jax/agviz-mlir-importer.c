@@ -398,6 +398,7 @@ typedef struct
   guint       location;
   GArray     *uses;           /* ValueUse, NULL when none */
   GPtrArray  *symbols;        /* @symbols named (functions it may call), NULL when none */
+  const char *type;           /* its type signature (after the ':' of its own text), or NULL */
   char       *name;           /* the unique scoped name, given when recorded */
   gint64      node_id;
 } MlirOp;
@@ -721,6 +722,8 @@ typedef struct
   const char   *name_start;   /* the op's name in the text */
   MlirFunction *own;          /* FRAME_FUNCTION: the function being read, before it is kept */
   guint         sym_name_read; /* generic form: 1 after `sym_name`, 2 after its `=` */
+  const char   *type_start;   /* FRAME_OP: after the ':' before its types, or NULL */
+  const char   *type_end;     /* where they end (a loc(), a region), NULL while they go on */
 } Frame;
 
 static void
@@ -1117,6 +1120,27 @@ end_op (MlirFile  *file,
 {
   Frame *frame = g_ptr_array_steal_index (frames, frames->len - 1);
 
+  if (frame->kind == FRAME_OP && frame->type_start != NULL)
+    {
+      const char *end = frame->type_end;
+      gsize length;
+
+      if (end == NULL)
+        end = frame->previous.kind == TOKEN_STRING
+                ? frame->previous.start + frame->previous.length + 1
+                : frame->previous.start + frame->previous.length;
+      /* Types are one line; a pretty region op's next line names its region. */
+      length = MIN ((gsize) (end - frame->type_start),
+                    strcspn (frame->type_start, "\n"));
+      if (length > 0)
+        {
+          g_autofree char *type = g_strstrip (g_strndup (frame->type_start, MIN (length, 1024)));
+
+          if (*type != '\0')
+            g_array_index (frame->function->ops, MlirOp, frame->op).type =
+              g_string_chunk_insert_const (file->strings, type);
+        }
+    }
   if (frame->kind == FRAME_FUNCTION && frame->n_regions > 0 && frame->own->name != NULL)
     g_ptr_array_add (file->functions, g_steal_pointer (&frame->own));
   frame_free (frame);
@@ -1156,6 +1180,18 @@ op_token (MlirFile  *file,
       else if (sym_name_read == 2 && token->kind == TOKEN_STRING && frame->kind == FRAME_MODULE &&
                file->module_name == NULL)
         file->module_name = string_text (file, token);
+    }
+
+  if (frame->kind == FRAME_OP && frame->brackets->len == 0)
+    {
+      if (token_is_punct (token, ':'))
+        {
+          frame->type_start = token->start + 1;
+          frame->type_end = NULL;
+        }
+      else if (frame->type_start != NULL && frame->type_end == NULL &&
+               (token_is (token, TOKEN_IDENT, "loc") || token_is_punct (token, '{')))
+        frame->type_end = token->start;
     }
 
   if (token_is (token, TOKEN_IDENT, "loc") && token_is_punct (peek_at (&file->lexer, 1), '('))
@@ -1644,12 +1680,21 @@ record_function (Recording    *rec,
   for (guint i = 0; i < function->ops->len; i++)
     {
       MlirOp *op = &g_array_index (function->ops, MlirOp, i);
+      GVariant *attrs = NULL;
       gint64 stack_id;
 
       if (!name_op (rec, function, op, &stack_id, error))
         return FALSE;
+      if (op->type != NULL)
+        {
+          GVariantBuilder builder;
+
+          g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+          g_variant_builder_add (&builder, "{sv}", "type", g_variant_new_string (op->type));
+          attrs = g_variant_builder_end (&builder);
+        }
       op->node_id = agviz_recorder_add_node (recorder, trace_id, op->name, op->op_type, NULL,
-                                             NULL, stack_id, error);
+                                             attrs, stack_id, error);
       if (op->node_id == 0)
         return FALSE;
       rec->ctx->stats.nodes++;
