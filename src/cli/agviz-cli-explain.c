@@ -481,7 +481,10 @@ explain_text (Explainer   *explainer,
   AgvizErrorMessage *headline;
   gboolean others = FALSE;
 
-  if (parsed->kind == AGVIZ_ERROR_TEXT_UNKNOWN)
+  /* An unrecognised layout may still hold a known cause (JAX's tracer errors without their
+   * exception line). */
+  cause = agviz_error_cause_find (parsed);
+  if (parsed->kind == AGVIZ_ERROR_TEXT_UNKNOWN && cause->kind == AGVIZ_ERROR_CAUSE_NONE)
     {
       fwrite (text, 1, length, stdout);
       if (length > 0 && text[length - 1] != '\n')
@@ -494,7 +497,6 @@ explain_text (Explainer   *explainer,
   related = related_diagnostics (explainer, parsed, error);
   if (related == NULL)
     return FALSE;
-  cause = agviz_error_cause_find (parsed);
 
   headline = headline_message (parsed);
   if (headline != NULL)

@@ -37,6 +37,11 @@
 #define TORCH_HOOK_RESOURCE "/org/agviz/Agviz/cli/agviz-record-hook-torch.py"
 /* The torch hook's module name: the TensorFlow hook imports it from beside itself. */
 #define TORCH_HOOK_NAME "agviz_record_torch.py"
+/* The JAX hook, loaded the same way: once the program imports jax it writes the StableHLO dumps
+ * and the cache-miss and compile log into DUMP_DIR/jax, imported as one source (a JAX dump
+ * folder, src/import/jax) beside everything else. */
+#define JAX_HOOK_RESOURCE "/org/agviz/Agviz/cli/agviz-record-hook-jax.py"
+#define JAX_HOOK_NAME "agviz_record_hook_jax.py"
 #define HOOK_LOG_NAME "agviz-hook.jsonl"
 
 static const char *const debug_modes[] = {
@@ -167,6 +172,22 @@ hook_text (const char  *resource,
   return g_strndup (data, size);
 }
 
+/* Writes the hook module @name (the resource @resource) beside sitecustomize.py in @hook_dir. */
+static gboolean
+write_hook_module (const char  *hook_dir,
+                   const char  *resource,
+                   const char  *name,
+                   GError     **error)
+{
+  g_autofree char *text = hook_text (resource, error);
+  g_autofree char *file = NULL;
+
+  if (text == NULL)
+    return FALSE;
+  file = g_build_filename (hook_dir, name, NULL);
+  return g_file_set_contents (file, text, -1, error);
+}
+
 /* PyTorch: TORCH_TRACE (read by torch when it is imported) goes into @torch_dir/trace and the
  * torch hook, imported by the TensorFlow one, writes its logs beside it.  Costs nothing in a
  * program that never imports torch. */
@@ -176,16 +197,10 @@ prepare_torch (const char   *hook_dir,
                GStrv        *environment,
                GError      **error)
 {
-  g_autofree char *text = hook_text (TORCH_HOOK_RESOURCE, error);
-  g_autofree char *file = NULL;
-  g_autofree char *trace_dir = NULL;
+  g_autofree char *trace_dir = g_build_filename (torch_dir, "trace", NULL);
 
-  if (text == NULL)
-    return FALSE;
-  file = g_build_filename (hook_dir, TORCH_HOOK_NAME, NULL);
-  trace_dir = g_build_filename (torch_dir, "trace", NULL);
   g_mkdir_with_parents (trace_dir, 0700);
-  if (!g_file_set_contents (file, text, -1, error))
+  if (!write_hook_module (hook_dir, TORCH_HOOK_RESOURCE, TORCH_HOOK_NAME, error))
     return FALSE;
   *environment = g_environ_setenv (*environment, "AGVIZ_TORCH_DIR", torch_dir, TRUE);
   *environment = g_environ_setenv (*environment, "TORCH_TRACE", trace_dir, TRUE);
@@ -259,6 +274,7 @@ agviz_cli_record (int    argc,
   g_autofree char *python_path = NULL;
   g_autofree char *buffer_text = NULL;
   g_autofree char *torch_dir = NULL;
+  g_autofree char *jax_dir = NULL;
   g_autoptr(GPtrArray) sources = g_ptr_array_new_with_free_func (g_free);
   g_auto(GStrv) command = NULL;
   g_auto(GStrv) environment = NULL;
@@ -284,9 +300,10 @@ agviz_cli_record (int    argc,
 
   context = g_option_context_new ("-- PROGRAM [ARG...]");
   g_option_context_set_summary (context,
-    "Runs a Python program with TensorFlow's tfdbg2 dumping switched on (no edits to the\n"
-    "program), passes its output through, and imports the dump when it exits, also when it\n"
-    "crashed or was interrupted. SIGINT, SIGTERM and SIGHUP sent to agviz go to the program.\n"
+    "Runs a Python program with TensorFlow's tfdbg2 dumping, torch.compile's TORCH_TRACE and\n"
+    "JAX's IR dumps and cache-miss explanations switched on (no edits to the program), passes\n"
+    "its output through, and imports what they wrote when it exits, also when it crashed or\n"
+    "was interrupted. SIGINT, SIGTERM and SIGHUP sent to agviz go to the program.\n"
     "agviz exits with the program's status (128 + N when signal N ended it).");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -317,7 +334,8 @@ agviz_cli_record (int    argc,
   /* The first process to create the log owns the dump: one left by an earlier run into the
    * same --keep-dump folder would keep this run's program from recording. */
   g_remove (hook_log);
-  if (!g_file_set_contents (hook_file, hook, -1, &error))
+  if (!g_file_set_contents (hook_file, hook, -1, &error) ||
+      !write_hook_module (hook_dir, JAX_HOOK_RESOURCE, JAX_HOOK_NAME, &error))
     {
       remove_tree (work);
       return agviz_cli_fail (error);
@@ -334,6 +352,7 @@ agviz_cli_record (int    argc,
   environment = g_environ_setenv (environment, "AGVIZ_TENSOR_DEBUG_MODE", mode, TRUE);
   environment = g_environ_setenv (environment, "AGVIZ_CIRCULAR_BUFFER_SIZE", buffer_text, TRUE);
   torch_dir = g_build_filename (work, "torch", NULL);
+  jax_dir = g_build_filename (dump_dir, "jax", NULL);
   if (!prepare_torch (hook_dir, torch_dir, &environment, &error))
     {
       remove_tree (work);
@@ -370,6 +389,7 @@ agviz_cli_record (int    argc,
   if (agviz_importer_detect_format (dump_dir, NULL) == AGVIZ_SOURCE_FORMAT_TFDBG_DUMP)
     g_ptr_array_add (sources, g_strdup (dump_dir));
   add_torch_sources (torch_dir, sources);
+  add_if_importable (sources, jax_dir);
   /* A torch.compile error the program died of, with nothing else recorded: its stderr is the
    * source (the error is stored from the error log, as with any source). */
   if (sources->len == 0 && torch_compiled (torch_dir))

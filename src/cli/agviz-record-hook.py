@@ -615,9 +615,17 @@ def _enable(module):
             'argv': list(sys.argv), 'recording': recording})
 
 
-class _AgvizTensorFlowHook(importlib.abc.MetaPathFinder):
+class _AgvizImportHook(importlib.abc.MetaPathFinder):
+    """Calls @enable(module) once the program has imported the top-level module @module_name
+    (tensorflow, jax), whenever and however it does; @what says in a failure what was not done."""
+
+    def __init__(self, module_name, enable, what):
+        self.module_name = module_name
+        self.enable = enable
+        self.what = what
+
     def find_spec(self, name, path, target=None):
-        if name != 'tensorflow':
+        if name != self.module_name:
             return None
         sys.meta_path.remove(self)
         spec = importlib.util.find_spec(name)
@@ -628,9 +636,9 @@ class _AgvizTensorFlowHook(importlib.abc.MetaPathFinder):
         def exec_and_enable(module):
             exec_module(module)
             try:
-                _enable(module)
+                self.enable(module)
             except Exception as error:  # never break the program being recorded
-                sys.stderr.write('agviz record: cannot switch tfdbg2 dumping on: %s\n' % error)
+                sys.stderr.write('agviz record: cannot %s: %s\n' % (self.what, error))
 
         spec.loader.exec_module = exec_and_enable
         return spec
@@ -647,7 +655,13 @@ def _run_shadowed_sitecustomize():
 
 
 if _DUMP_DIR is not None:
-    sys.meta_path.insert(0, _AgvizTensorFlowHook())
+    sys.meta_path.insert(0, _AgvizImportHook('tensorflow', _enable, 'switch tfdbg2 dumping on'))
+    # JAX's dumps and explanations (agviz-record-hook-jax.py, written beside this file).
+    try:
+        import agviz_record_hook_jax
+        agviz_record_hook_jax.install(_AgvizImportHook)
+    except Exception as _error:
+        sys.stderr.write('agviz record: cannot watch for JAX: %s\n' % _error)
 try:
     _run_shadowed_sitecustomize()
 except Exception as _error:

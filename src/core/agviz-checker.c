@@ -928,6 +928,141 @@ check_retracing (AgvizChecker *self)
     }
 }
 
+/* ---- 2b. JAX's tracing cache misses ------------------------------------------------------- */
+
+/* A retrace event made from jax_explain_cache_misses: its detail is JAX's explanation. */
+static gboolean
+is_jax_cache_miss (const AgvizEvent *event)
+{
+  return event->kind == AGVIZ_EVENT_RETRACE && event->detail != NULL &&
+         g_str_has_prefix (event->detail, "TRACING CACHE MISS");
+}
+
+/* What to do about misses whose first change is @change ("x: f32[2] -> f32[3]",
+ * "static argument 1: 0.5 -> 1.5", "jax_enable_x64: False -> True"). */
+static char *
+jax_retrace_fix (const char *function,
+                 const char *change)
+{
+  g_autofree char *argument = NULL;
+  const char *colon = change != NULL ? strstr (change, ": ") : NULL;
+  const char *arrow = colon != NULL ? strstr (colon, " -> ") : NULL;
+  g_autofree char *before = NULL, *after = NULL;
+
+  if (colon == NULL || arrow == NULL)
+    return g_strdup_printf ("Call %s with arguments of the same shapes, dtypes and structure each "
+                            "time (and under the same config), so that jax.jit reuses what it "
+                            "compiled.", function);
+  argument = g_strndup (change, colon - change);
+  before = g_strndup (colon + 2, arrow - colon - 2);
+  after = g_strdup (arrow + 4);
+  if (g_str_has_prefix (argument, "static "))
+    return g_strdup_printf ("%s of %s takes a new value on each call, and every new value of a "
+                            "static argument traces and compiles %s again: pass it as an array "
+                            "(drop it from static_argnums/static_argnames) unless it changes "
+                            "the program's structure, or keep it to a few values.",
+                            argument + strlen ("static "), function, function);
+  if (strchr (before, '[') != NULL && strchr (after, '[') != NULL &&
+      strncmp (before, after, strcspn (before, "[")) == 0)
+    return g_strdup_printf ("The shape of %s changes between calls, and every new shape "
+                            "compiles %s again: pad or bucket it to a few sizes (jnp.pad to the "
+                            "next size in a fixed list), or keep the varying size out of the "
+                            "jitted function.", argument, function);
+  if (strchr (before, '[') != NULL && strchr (after, '[') != NULL)
+    return g_strdup_printf ("The dtype of %s changes between calls (%s, then %s): convert it "
+                            "once, before the call (jnp.asarray(%s, dtype)), so that every call "
+                            "passes the same type.", argument, before, after, argument);
+  return g_strdup_printf ("%s changed between calls (%s, then %s): keep it the same for every "
+                          "call of %s, or set it once before the first.", argument, before, after,
+                          function);
+}
+
+static void
+check_jax_cache_misses (AgvizChecker *self)
+{
+  for (guint f = 0; f < self->functions->len; f++)
+    {
+      AgvizFunction *function = g_ptr_array_index (self->functions, f);
+      g_autoptr(GPtrArray) retraces = g_ptr_array_new ();
+      guint first_traces = 0;
+      gboolean redefined = FALSE;
+
+      for (guint i = 0; i < self->events->len; i++)
+        {
+          AgvizEvent *event = g_ptr_array_index (self->events, i);
+
+          if (event->function_id != function->id || !is_jax_cache_miss (event))
+            continue;
+          if (strstr (event->detail, "never seen function") != NULL)
+            {
+              first_traces++;
+              redefined |= strstr (event->detail, "seen another function defined on the same "
+                                   "line") != NULL;
+            }
+          else
+            g_ptr_array_add (retraces, event);
+        }
+
+      /* jax.jit caches by the function object: one defined anew each time is never seen. */
+      if (first_traces >= 2 || redefined)
+        {
+          g_autoptr(AgvizDiagnostic) diagnostic = NULL;
+          g_autofree char *message = NULL, *fix = NULL;
+
+          message = g_strdup_printf ("%s is defined anew each time it is jitted, so jax.jit never "
+                                     "reuses what it compiled", function->name);
+          diagnostic = agviz_diagnostic_new (AGVIZ_DIAGNOSTIC_SEVERITY_WARNING,
+                                             AGVIZ_DIAGNOSTIC_KIND_FUNCTION_REDEFINED, message);
+          agviz_diagnostic_set_function (diagnostic, function->id, function->name);
+          set_function_location (self, diagnostic, function);
+          agviz_diagnostic_add_evidence (diagnostic, "%u new function objects defined on this line "
+                                         "were each traced and compiled (JAX: \"never seen "
+                                         "function\")", first_traces);
+          if (redefined)
+            agviz_diagnostic_add_evidence (diagnostic, "JAX: \"seen another function defined on "
+                                           "the same line; maybe the function is being "
+                                           "re-defined repeatedly, preventing caching?\"");
+          fix = g_strdup_printf ("Define %s once, outside the loop (or the function called "
+                                 "repeatedly), and jit it once: jax.jit(%s) made there is reused "
+                                 "by every call.", function->name, function->name);
+          agviz_diagnostic_set_fix (diagnostic, fix);
+          g_list_store_append (self->diagnostics, diagnostic);
+          continue;
+        }
+
+      if (retraces->len + 1 >= RETRACE_REPORT_MIN)
+        {
+          g_autoptr(AgvizDiagnostic) diagnostic = NULL;
+          g_autofree char *message = NULL, *fix = NULL;
+          guint traces = retraces->len + MAX (first_traces, 1);
+
+          message = g_strdup_printf ("%s was traced and compiled %u times: JAX missed its "
+                                     "tracing cache %u time%s", function->name, traces,
+                                     retraces->len, plural (retraces->len));
+          diagnostic = retracing_diagnostic (self, function,
+                                             traces >= RETRACE_WARNING_TRACES
+                                             ? AGVIZ_DIAGNOSTIC_SEVERITY_WARNING
+                                             : AGVIZ_DIAGNOSTIC_SEVERITY_NOTE, message);
+          for (guint i = 0; i < retraces->len; i++)
+            {
+              AgvizEvent *event = g_ptr_array_index (retraces, i);
+              AgvizTrace *trace = g_hash_table_lookup (self->traces, &event->trace_id);
+              const char *cost = strstr (event->detail, "(tracing cost ");
+
+              agviz_diagnostic_add_evidence (diagnostic, "trace %d: %s%s%.*s",
+                                             trace != NULL ? trace->ordinal : (int) i + 2,
+                                             event->message, cost != NULL ? " " : "",
+                                             cost != NULL ? (int) strcspn (cost, "\n") : 0,
+                                             cost != NULL ? cost : "");
+            }
+          fix = jax_retrace_fix (function->name,
+                                 ((AgvizEvent *) g_ptr_array_index (retraces, 0))->message);
+          agviz_diagnostic_set_fix (diagnostic, fix);
+          g_list_store_append (self->diagnostics, diagnostic);
+        }
+    }
+}
+
 /* ---- reading a function's source (for 3 and 4) ------------------------------------------- */
 
 /* Stacks read per function to find the lines it ran, when the importer left its file or def
@@ -2229,6 +2364,7 @@ agviz_checker_run (AgvizChecker  *self,
   ok = load (self, error) &&
        check_variables (self, error) &&
        (check_retracing (self), TRUE) &&
+       (check_jax_cache_misses (self), TRUE) &&
        check_frozen_values (self, error) &&
        check_side_effects (self, error) &&
        check_nan_inf (self, error) &&

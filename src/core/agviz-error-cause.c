@@ -29,7 +29,8 @@ agviz_error_cause_kind_to_string (AgvizErrorCauseKind kind)
 {
   static const char *const names[] = {
     "none", "keras-retracing", "retracing", "keras-variable", "variable", "tensor-as-bool",
-    "autograph-transform", "out-of-memory", "label-out-of-range",
+    "autograph-transform", "out-of-memory", "label-out-of-range", "jax-concretization",
+    "jax-tracer-bool", "jax-tracer-integer", "jax-leaked-tracer",
   };
 
   g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (names), NULL);
@@ -324,6 +325,107 @@ find_tensor_as_bool (AgvizErrorCause      *self,
   return TRUE;
 }
 
+/* JAX's tracer errors, every wording since 2020: the line that asked a traced value for what
+ * only a concrete one has, and the fix JAX users need. */
+static gboolean
+find_jax_tracer_error (AgvizErrorCause      *self,
+                       const AgvizErrorText *text,
+                       const char           *messages)
+{
+  AgvizErrorFrame *defining = agviz_error_text_get_defining_frame (text);
+  g_autofree char *where = NULL;
+  const char *argument = strstr (messages, "depends on the value of the argument ");
+  const char *created = strstr (messages, "was created on line ");
+  g_autofree char *argument_name = NULL;
+
+  if (strstr (messages, "TracerBoolConversionError") != NULL ||
+      strstr (messages, "Attempted boolean conversion of traced array") != NULL)
+    self->kind = AGVIZ_ERROR_CAUSE_JAX_TRACER_BOOL;
+  else if (strstr (messages, "TracerIntegerConversionError") != NULL ||
+           strstr (messages, "The __index__() method was called on") != NULL)
+    self->kind = AGVIZ_ERROR_CAUSE_JAX_TRACER_INTEGER;
+  else if (strstr (messages, "UnexpectedTracerError") != NULL ||
+           strstr (messages, "Encountered an unexpected tracer") != NULL)
+    self->kind = AGVIZ_ERROR_CAUSE_JAX_LEAKED_TRACER;
+  else if (strstr (messages, "ConcretizationTypeError") != NULL ||
+           strstr (messages, "Abstract tracer value encountered where concrete value is "
+                             "expected") != NULL)
+    self->kind = AGVIZ_ERROR_CAUSE_JAX_CONCRETIZATION;
+  else
+    return FALSE;
+
+  if (defining != NULL)
+    {
+      where = defining->code != NULL
+                ? g_strdup_printf (" at %s:%d (`%s`)", defining->file, defining->line,
+                                   defining->code)
+                : g_strdup_printf (" at %s:%d", defining->file, defining->line);
+      add_evidence (self, "the line: %s:%d%s%s%s", defining->file, defining->line,
+                    defining->code != NULL ? ", `" : "",
+                    defining->code != NULL ? defining->code : "",
+                    defining->code != NULL ? "`" : "");
+    }
+  if (argument != NULL)
+    {
+      argument += strlen ("depends on the value of the argument ");
+      argument_name = g_strndup (argument, strcspn (argument, ". \n"));
+      add_evidence (self, "JAX says: the value depends on the argument %s", argument_name);
+    }
+
+  switch (self->kind)
+    {
+    case AGVIZ_ERROR_CAUSE_JAX_TRACER_BOOL:
+      self->what_happened = g_strdup_printf (
+        "Python's if, while, and/or/not or bool() was applied to a traced JAX value%s. Under "
+        "jax.jit (or grad, vmap) the value is an abstract tracer with a shape and dtype but no "
+        "value, so Python cannot choose a branch.", where != NULL ? where : "");
+      add_fix (self, "Write the choice as array code: jnp.where(pred, a, b) for values, "
+                     "lax.cond(pred, true_fn, false_fn, operand) for branches, "
+                     "lax.while_loop / lax.fori_loop for loops.");
+      break;
+    case AGVIZ_ERROR_CAUSE_JAX_TRACER_INTEGER:
+      self->what_happened = g_strdup_printf (
+        "A traced JAX value was used as a Python int (an index into a list, range(), a "
+        "shape)%s; under jax.jit it has no value yet.", where != NULL ? where : "");
+      add_fix (self, "Index arrays instead of Python lists (jnp.stack the items, then x[i] or "
+                     "lax.dynamic_slice), or use lax.fori_loop for a traced loop bound.");
+      break;
+    case AGVIZ_ERROR_CAUSE_JAX_LEAKED_TRACER:
+      self->what_happened = g_strdup_printf (
+        "A traced value escaped the function JAX was tracing (saved into a global, a list or "
+        "an object attribute) and was used%s after that trace had ended.",
+        where != NULL ? where : "");
+      if (created != NULL)
+        add_evidence (self, "JAX says: the leaked value %.*s", (int) strcspn (created, "\n"),
+                      created);
+      add_fix (self, "Return the value from the jitted function instead of saving it, and use "
+                     "what the call returns; keep jitted functions free of side effects (for "
+                     "debugging, jax.debug.print).");
+      break;
+    case AGVIZ_ERROR_CAUSE_JAX_CONCRETIZATION:
+    default:
+      self->what_happened = g_strdup_printf (
+        "Python needed the concrete value of a traced JAX value%s (float(), int(), a shape, "
+        "a Python condition), and under jax.jit it only has a shape and dtype.",
+        where != NULL ? where : "");
+      break;
+    }
+  if (self->kind != AGVIZ_ERROR_CAUSE_JAX_LEAKED_TRACER)
+    {
+      if (argument_name != NULL)
+        add_fix (self, "If %s is a Python setting (a size, a flag, a mode), mark it static: "
+                       "jax.jit(f, static_argnums=...) or static_argnames=('%s',); every new "
+                       "value then compiles once.", argument_name, argument_name);
+      else
+        add_fix (self, "If the value is a Python setting (a size, a flag, a mode), pass it as a "
+                       "static argument: jax.jit(f, static_argnums=...) or static_argnames.");
+      if (self->kind == AGVIZ_ERROR_CAUSE_JAX_CONCRETIZATION)
+        add_fix (self, "Otherwise keep it an array: x.astype(dtype) instead of float()/int(), "
+                       "jnp.where or lax.cond instead of a Python condition.");
+    }
+  return TRUE;
+}
+
 static gboolean
 find_transform (AgvizErrorCause      *self,
                 const AgvizErrorText *text)
@@ -574,7 +676,8 @@ agviz_error_cause_find (const AgvizErrorText *text)
 
   if (find_variable (self, text) || find_retracing (self, text, messages) ||
       find_transform (self, text) || find_tensor_as_bool (self, text, messages) ||
-      find_out_of_memory (self, text, messages) || find_label_out_of_range (self, text, messages))
+      find_out_of_memory (self, text, messages) || find_label_out_of_range (self, text, messages) ||
+      find_jax_tracer_error (self, text, messages))
     return g_steal_pointer (&self);
   self->what_happened = describe_kind (text);
   return g_steal_pointer (&self);

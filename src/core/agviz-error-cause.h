@@ -22,6 +22,10 @@ typedef enum
   AGVIZ_ERROR_CAUSE_AUTOGRAPH_TRANSFORM,     /* AutoGraph could not convert a function */
   AGVIZ_ERROR_CAUSE_OUT_OF_MEMORY,           /* OOM when allocating a tensor */
   AGVIZ_ERROR_CAUSE_LABEL_OUT_OF_RANGE,      /* a sparse label outside [0, classes) */
+  AGVIZ_ERROR_CAUSE_JAX_CONCRETIZATION,      /* a JAX tracer where Python needs a value */
+  AGVIZ_ERROR_CAUSE_JAX_TRACER_BOOL,         /* a JAX tracer used as a Python bool */
+  AGVIZ_ERROR_CAUSE_JAX_TRACER_INTEGER,      /* a JAX tracer used as a Python int or index */
+  AGVIZ_ERROR_CAUSE_JAX_LEAKED_TRACER,       /* a JAX tracer saved and used after its trace */
 } AgvizErrorCauseKind;
 
 typedef struct

@@ -40,6 +40,8 @@ typedef enum
   AGVIZ_SOURCE_FORMAT_TORCH_TRACE,       /* a TORCH_TRACE structured log */
   AGVIZ_SOURCE_FORMAT_TORCH_TRACE_DIR,   /* directory of dedicated_log_torch_trace*.log */
   AGVIZ_SOURCE_FORMAT_TORCH_LOGS,        /* TORCH_LOGS=recompiles,graph_breaks text */
+  AGVIZ_SOURCE_FORMAT_JAX_DUMP,          /* directory: jax_dump_ir_to files and/or JAX's log */
+  AGVIZ_SOURCE_FORMAT_JAX_LOG,           /* jax_explain_cache_misses / jax_log_compiles text */
 } AgvizSourceFormat;
 
 /* What one import added; counts accumulate over agviz_importer_import() calls. */

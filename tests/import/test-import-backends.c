@@ -119,7 +119,7 @@ test_formats_named_once (void)
   guint n_backends = 0;
 
   for (AgvizSourceFormat format = AGVIZ_SOURCE_FORMAT_TFDBG_DUMP;
-       format <= AGVIZ_SOURCE_FORMAT_MLIR_TEXT; format++)
+       format <= AGVIZ_SOURCE_FORMAT_JAX_LOG; format++)
     {
       guint owners = 0;
 
@@ -169,7 +169,9 @@ test_directories (Scratch       *fx,
   expected = g_strdup_printf ("%s: nothing to import in this directory (looked for "
                               "tfdbg_events.* files, saved_model.pb or .pbtxt, and "
                               "events.out.tfevents.* files up to 4 folders deep; "
-                              "dedicated_log_torch_trace*.log files (TORCH_TRACE=DIR))", empty);
+                              "jax_dump_ir_to files (jax_irN_*.mlir) and agviz record's "
+                              "jax-log.txt; dedicated_log_torch_trace*.log files "
+                              "(TORCH_TRACE=DIR))", empty);
   g_assert_cmpstr (error->message, ==, expected);
   g_clear_error (&error);
 
@@ -258,7 +260,7 @@ test_files (Scratch       *fx,
                               "files, tfdbg2 dumps), and GraphDef, MetaGraphDef, SavedModel, "
                               "RunMetadata and GraphDebugInfo messages, binary and text; "
                               "StableHLO/MLIR text (.mlir files, and text starting with module, "
-                              "func.func or a #loc alias); TORCH_TRACE logs (lines "
+                              "func.func or a #loc alias), JAX's cache-miss and compile log; TORCH_TRACE logs (lines "
                               "'V1206 15:18:20.253000 PID path:line] {json}'); torch.compile logs "
                               "(TORCH_LOGS=recompiles,graph_breaks text))", path);
   g_assert_cmpstr (error->message, ==, expected);

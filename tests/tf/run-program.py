@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Runs one real framework program under `agviz record` and checks what agviz makes of it.
 
-Usage: run-program.py [--framework tf|torch] AGVIZ PROGRAM.py   (tf by default)
+Usage: run-program.py [--framework tf|torch|jax] AGVIZ PROGRAM.py   (tf by default)
 
 The program says what must come out in comment lines of its own:
   # exit: N                      the program's exit status (default 0), which agviz must keep
@@ -32,7 +32,8 @@ Where the app is built (AGVIZ_GUI_OPEN_TEST: the window test program, run throug
 AGVIZ_GUI_DISPLAY_WRAPPER), every recording and artefact is also opened in the app and drawn with
 every scope open.
 
-The framework's interpreter is AGVIZ_<FRAMEWORK>_PYTHON (AGVIZ_TF_PYTHON, AGVIZ_TORCH_PYTHON),
+The framework's interpreter is AGVIZ_<FRAMEWORK>_PYTHON (AGVIZ_TF_PYTHON, AGVIZ_TORCH_PYTHON,
+AGVIZ_JAX_PYTHON),
 else AGVIZ_<FRAMEWORK>_PYTHON_DEFAULT (set by meson).  Without one the test is skipped (exit 77),
 except under CI (CI=true), where it must run.
 """
@@ -223,7 +224,7 @@ def record(agviz, python, program, scratch, env, mode, wanted, failures, opened)
         failures.append(f"agviz record wrote no trace file\n{run.stderr}")
 
 
-FRAMEWORK_NAMES = {"tf": "TensorFlow", "torch": "PyTorch"}
+FRAMEWORK_NAMES = {"tf": "TensorFlow", "torch": "PyTorch", "jax": "JAX"}
 
 
 def main():
@@ -235,8 +236,7 @@ def main():
     variable = f"AGVIZ_{framework.upper()}_PYTHON"
     python = os.environ.get(variable) or os.environ.get(variable + "_DEFAULT", "")
     if not python or not os.access(python, os.X_OK):
-        message = (f"no {FRAMEWORK_NAMES[framework]} interpreter ({variable}={python!r}); "
-                   f"build-aux/setup-framework {framework} makes one")
+FRAMEWORK_NAMES = {"tf": "TensorFlow", "torch": "PyTorch", "jax": "JAX"}
         if os.environ.get("CI") == "true":
             print(f"FAIL: {message}, and CI must run the {framework} suite")
             return 1
@@ -248,7 +248,7 @@ def main():
     failures = []
     try:
         env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="1", CUDA_VISIBLE_DEVICES="",
-                   PYTHONHASHSEED="0", TMPDIR=scratch)
+                   JAX_PLATFORMS="cpu", PYTHONHASHSEED="0", TMPDIR=scratch)
         opened = []
         for mode in wanted["modes"]:
             record(agviz, python, program, scratch, env, mode, wanted, failures, opened)

@@ -398,6 +398,7 @@ typedef struct
   guint       location;
   GArray     *uses;           /* ValueUse, NULL when none */
   GPtrArray  *symbols;        /* @symbols named (functions it may call), NULL when none */
+  const char *type;           /* its type signature (after the ':' of its own text), or NULL */
   char       *name;           /* the unique scoped name, given when recorded */
   gint64      node_id;
 } MlirOp;
@@ -720,6 +721,9 @@ typedef struct
   guint         pending_depth; /* the brackets open where it was defined */
   const char   *name_start;   /* the op's name in the text */
   MlirFunction *own;          /* FRAME_FUNCTION: the function being read, before it is kept */
+  guint         sym_name_read; /* generic form: 1 after `sym_name`, 2 after its `=` */
+  const char   *type_start;   /* FRAME_OP: after the ':' before its types, or NULL */
+  const char   *type_end;     /* where they end (a loc(), a region), NULL while they go on */
 } Frame;
 
 static void
@@ -1070,13 +1074,14 @@ begin_op (MlirFile  *file,
     return fail_at (&file->lexer, line, column, AGVIZ_IMPORT_ERROR_LIMIT,
                     "regions nested more than %d deep", MAX_REGION_DEPTH);
 
-  if (name.kind == TOKEN_IDENT && results->len == 0 &&
+  /* The generic form ("builtin.module"() <{sym_name = ...}> ({...})) names them the same. */
+  if (results->len == 0 &&
       (strcmp (op_type, "module") == 0 || strcmp (op_type, "builtin.module") == 0))
     {
       frame = frame_new (FRAME_MODULE, line, column);
       frame->function = parent->function;
     }
-  else if (name.kind == TOKEN_IDENT && results->len == 0 &&
+  else if (results->len == 0 &&
            (strcmp (op_type, "func.func") == 0 || strcmp (op_type, "func") == 0))
     {
       frame = frame_new (FRAME_FUNCTION, line, column);
@@ -1115,6 +1120,27 @@ end_op (MlirFile  *file,
 {
   Frame *frame = g_ptr_array_steal_index (frames, frames->len - 1);
 
+  if (frame->kind == FRAME_OP && frame->type_start != NULL)
+    {
+      const char *end = frame->type_end;
+      gsize length;
+
+      if (end == NULL)
+        end = frame->previous.kind == TOKEN_STRING
+                ? frame->previous.start + frame->previous.length + 1
+                : frame->previous.start + frame->previous.length;
+      /* Types are one line; a pretty region op's next line names its region. */
+      length = MIN ((gsize) (end - frame->type_start),
+                    strcspn (frame->type_start, "\n"));
+      if (length > 0)
+        {
+          g_autofree char *type = g_strstrip (g_strndup (frame->type_start, MIN (length, 1024)));
+
+          if (*type != '\0')
+            g_array_index (frame->function->ops, MlirOp, frame->op).type =
+              g_string_chunk_insert_const (file->strings, type);
+        }
+    }
   if (frame->kind == FRAME_FUNCTION && frame->n_regions > 0 && frame->own->name != NULL)
     g_ptr_array_add (file->functions, g_steal_pointer (&frame->own));
   frame_free (frame);
@@ -1138,6 +1164,35 @@ op_token (MlirFile  *file,
   const Token *token = peek (&file->lexer);
   MlirOp *op = frame->kind == FRAME_OP ? &g_array_index (frame->function->ops, MlirOp, frame->op)
                                        : NULL;
+  guint sym_name_read = frame->sym_name_read;
+
+  /* The generic form names a function or module by its `sym_name = "main"` property. */
+  frame->sym_name_read = 0;
+  if (frame->kind == FRAME_FUNCTION || frame->kind == FRAME_MODULE)
+    {
+      if (token_is (token, TOKEN_IDENT, "sym_name"))
+        frame->sym_name_read = 1;
+      else if (sym_name_read == 1 && token_is_punct (token, '='))
+        frame->sym_name_read = 2;
+      else if (sym_name_read == 2 && token->kind == TOKEN_STRING && frame->kind == FRAME_FUNCTION &&
+               frame->own->name == NULL)
+        frame->own->name = string_text (file, token);
+      else if (sym_name_read == 2 && token->kind == TOKEN_STRING && frame->kind == FRAME_MODULE &&
+               file->module_name == NULL)
+        file->module_name = string_text (file, token);
+    }
+
+  if (frame->kind == FRAME_OP && frame->brackets->len == 0)
+    {
+      if (token_is_punct (token, ':'))
+        {
+          frame->type_start = token->start + 1;
+          frame->type_end = NULL;
+        }
+      else if (frame->type_start != NULL && frame->type_end == NULL &&
+               (token_is (token, TOKEN_IDENT, "loc") || token_is_punct (token, '{')))
+        frame->type_end = token->start;
+    }
 
   if (token_is (token, TOKEN_IDENT, "loc") && token_is_punct (peek_at (&file->lexer, 1), '('))
     {
@@ -1339,7 +1394,20 @@ typedef struct
   guint               visits;          /* locations visited resolving the current one */
   GHashTable         *graph_names;     /* function symbols of this file */
   GArray             *frames;          /* gint64 frame ids, scratch */
+  AgvizMlirDumpTrace *dump;            /* a jax_dump_ir_to module, or NULL */
+  MlirFunction       *main;            /* with @dump: the function its trace is made from */
 } Recording;
+
+/* What graph @symbol of this file is called in the trace file: dumps of one jitted function
+ * all hold a @main, so theirs are prefixed. */
+static char *
+graph_name_of (Recording  *rec,
+               const char *symbol)
+{
+  if (rec->dump == NULL)
+    return g_strdup (symbol);
+  return g_strdup_printf ("%s/%s", rec->dump->graph_prefix, symbol);
+}
 
 /* The name and frames (outermost first, appended to @frames) of location @index. */
 static gboolean
@@ -1588,25 +1656,45 @@ record_function (Recording    *rec,
                  GError      **error)
 {
   AgvizRecorder *recorder = rec->ctx->recorder;
+  gboolean is_main = rec->dump != NULL && function == rec->main;
+  g_autofree char *graph_name = graph_name_of (rec, function->name);
   gint64 function_id, trace_id;
 
-  function_id = agviz_recorder_add_function (recorder, function->name, 0, 0, error);
+  function_id = is_main ? rec->dump->function_id
+                        : agviz_recorder_add_function (recorder, function->name, 0, 0, error);
   if (function_id == 0)
     return FALSE;
-  trace_id = agviz_recorder_begin_trace (recorder, function_id, function->name, NULL, NULL,
-                                         error);
+  trace_id = agviz_recorder_begin_trace (recorder, function_id, graph_name,
+                                         is_main ? rec->dump->signature : NULL,
+                                         is_main ? rec->dump->reason : NULL, error);
   if (trace_id == 0)
     return FALSE;
+  if (is_main)
+    {
+      rec->dump->trace_id = trace_id;
+      if (rec->dump->started_ns != 0 &&
+          !agviz_recorder_set_trace_start (recorder, trace_id, rec->dump->started_ns, error))
+        return FALSE;
+    }
 
   for (guint i = 0; i < function->ops->len; i++)
     {
       MlirOp *op = &g_array_index (function->ops, MlirOp, i);
+      GVariant *attrs = NULL;
       gint64 stack_id;
 
       if (!name_op (rec, function, op, &stack_id, error))
         return FALSE;
+      if (op->type != NULL)
+        {
+          GVariantBuilder builder;
+
+          g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+          g_variant_builder_add (&builder, "{sv}", "type", g_variant_new_string (op->type));
+          attrs = g_variant_builder_end (&builder);
+        }
       op->node_id = agviz_recorder_add_node (recorder, trace_id, op->name, op->op_type, NULL,
-                                             NULL, stack_id, error);
+                                             attrs, stack_id, error);
       if (op->node_id == 0)
         return FALSE;
       rec->ctx->stats.nodes++;
@@ -1641,20 +1729,24 @@ record_function (Recording    *rec,
       for (guint s = 0; op->symbols != NULL && s < op->symbols->len; s++)
         {
           const char *symbol = g_ptr_array_index (op->symbols, s);
+          g_autofree char *callee = NULL;
 
           if (!g_hash_table_contains (rec->graph_names, symbol))
             continue;
-          if (!agviz_recorder_add_call (recorder, trace_id, op->node_id, "callee", symbol,
+          callee = graph_name_of (rec, symbol);
+          if (!agviz_recorder_add_call (recorder, trace_id, op->node_id, "callee", callee,
                                         error))
             return FALSE;
           rec->ctx->stats.calls++;
         }
     }
 
-  if (!agviz_recorder_end_trace (recorder, trace_id, AGVIZ_TRACE_STATUS_COMPLETE, 0, error))
+  if (!agviz_recorder_end_trace (recorder, trace_id, AGVIZ_TRACE_STATUS_COMPLETE,
+                                 is_main ? rec->dump->wall_ns : 0, error))
     return FALSE;
   rec->ctx->stats.traces++;
-  if (function->is_function)
+  /* A dump's functions are counted by its importer, once per jitted function. */
+  if (function->is_function && rec->dump == NULL)
     rec->ctx->stats.functions++;
   return TRUE;
 }
@@ -1662,6 +1754,7 @@ record_function (Recording    *rec,
 static gboolean
 import_mlir_text (AgvizImportContext  *ctx,
                   const char          *path,
+                  AgvizMlirDumpTrace  *dump,
                   GError             **error)
 {
   g_autofree char *text = NULL;
@@ -1706,12 +1799,22 @@ import_mlir_text (AgvizImportContext  *ctx,
       rec.resolved = g_hash_table_new_full (NULL, NULL, NULL, g_free);
       rec.graph_names = g_hash_table_new (g_str_hash, g_str_equal);
       rec.frames = g_array_new (FALSE, FALSE, sizeof (gint64));
+      rec.dump = dump;
       for (guint i = 0; i < file.functions->len; i++)
         {
           MlirFunction *function = g_ptr_array_index (file.functions, i);
 
           if (function->is_function)
             g_hash_table_add (rec.graph_names, (gpointer) function->name);
+          /* JAX's entry point is @main; the first function where there is none. */
+          if (function->is_function && (rec.main == NULL || g_str_equal (function->name, "main")))
+            rec.main = function;
+        }
+      if (dump != NULL && rec.main == NULL)
+        {
+          g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_NOTHING,
+                       "%s: the JAX dump holds no function with a body", path);
+          ok = FALSE;
         }
       for (guint i = 0; ok && i < file.functions->len; i++)
         ok = record_function (&rec, g_ptr_array_index (file.functions, i), error);
@@ -1730,15 +1833,15 @@ import_mlir_text (AgvizImportContext  *ctx,
   return ok;
 }
 
-/* ---- the backend ------------------------------------------------------------------------- */
+/* ---- recognising it ---------------------------------------------------------------------- */
 
 /* MLIR text starts (after comments) with a module, a function, an alias definition or an
  * op in generic form; a `.mlir` file that is text is read as MLIR whatever it starts with, so
  * its syntax error says where it goes wrong. */
-static AgvizSourceFormat
-recognise_file (const char *path,
-                const char *head,
-                gsize       length)
+AgvizSourceFormat
+_agviz_mlir_recognise_file (const char *path,
+                            const char *head,
+                            gsize       length)
 {
   const char *p = head, *end = head + length;
   static const char *const openings[] = {
@@ -1781,28 +1884,21 @@ recognise_file (const char *path,
   return AGVIZ_SOURCE_FORMAT_UNKNOWN;
 }
 
-static gboolean
-import_source (AgvizImportContext  *ctx,
-               const char          *path,
-               AgvizSourceFormat    format,
-               GError             **error)
+gboolean
+_agviz_mlir_import_file (AgvizImportContext  *ctx,
+                         const char          *path,
+                         GError             **error)
 {
-  g_assert (format == AGVIZ_SOURCE_FORMAT_MLIR_TEXT);
-  return import_mlir_text (ctx, path, error);
+  return import_mlir_text (ctx, path, NULL, error);
 }
 
-static const AgvizImportFormatName format_names[] = {
-  { AGVIZ_SOURCE_FORMAT_MLIR_TEXT, "StableHLO/MLIR text" },
-  { AGVIZ_SOURCE_FORMAT_UNKNOWN, NULL },
-};
-
-const AgvizImportBackend _agviz_jax_import_backend = {
-  .framework = "JAX",
-  .formats = format_names,
-  .looks_for_in_directories = NULL,
-  .tries_on_files = "StableHLO/MLIR text (.mlir files, and text starting with module, "
-                    "func.func or a #loc alias)",
-  .recognise_directory = NULL,
-  .recognise_file = recognise_file,
-  .import = import_source,
-};
+gboolean
+_agviz_mlir_import_dump (AgvizImportContext  *ctx,
+                         const char          *path,
+                         AgvizMlirDumpTrace  *dump,
+                         GError             **error)
+{
+  g_assert (dump != NULL && dump->function_id != 0 && dump->graph_prefix != NULL);
+  dump->trace_id = 0;
+  return import_mlir_text (ctx, path, dump, error);
+}
