@@ -210,20 +210,23 @@ _agviz_graph_rules_inlined_call (const char *name,
   static const char *const tails[] = {
     "/input/_", "/output/_", "/input_control_node/_", "/output_control_node/_",
   };
-  const char *slash;
+  gsize last;   /* where the number after the last slash starts */
 
   if (!g_str_has_prefix (name, "Func/"))
     return FALSE;
   /* CALL may hold slashes itself: the tail is the part before the last one. */
-  slash = strrchr (name, '/');
+  last = (gsize) (strrchr (name, '/') - name) + 1;
+  if (name[last] != '_')
+    return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (tails); i++)
     {
       gsize tail_length = strlen (tails[i]) - 1;   /* without the "_" */
-      const char *tail = slash + 1 - tail_length;
 
-      if (slash[1] != '_' || tail < name + 6 || strncmp (tail, tails[i], tail_length) != 0)
+      /* "Func/" and at least one byte of CALL before the tail. */
+      if (last < 6 + tail_length ||
+          strncmp (name + last - tail_length, tails[i], tail_length) != 0)
         continue;
-      *call_length = (gsize) (tail - (name + 5));
+      *call_length = last - tail_length - 5;
       return TRUE;
     }
   return FALSE;

@@ -1495,6 +1495,94 @@ load_trace_lazily (AgvizScene      *self,
   return load_scope (self, root, error);
 }
 
+static AgvizSceneItem *find_child (AgvizSceneItem *container,
+                                   const char     *segment,
+                                   gboolean        want_scope);
+
+/* Removes an empty scope from the tree. */
+static void
+remove_empty_scope (AgvizScene     *self,
+                    AgvizSceneItem *scope)
+{
+  g_assert (!is_container (scope) && scope->node_count == 0);
+  g_ptr_array_remove (scope->parent->children, scope);
+  item_free_shallow (scope);
+  self->n_items--;
+}
+
+/* Moves the scopes of Grappler's inlined-call nodes ("Func/CALL/input", holding "_0", "_1" ...)
+ * into the scope CALL they were inlined into, so that "Func" and the model's scopes do not feed
+ * each other both ways; "Func" scopes left empty go.  Only for a trace read whole: one read per
+ * scope has the edges between "Func" and CALL's scope as one scope_edges bundle, which cannot be
+ * split without reading both. */
+static void
+move_inlined_calls (AgvizScene     *self,
+                    AgvizSceneItem *root)
+{
+  g_autoptr(GPtrArray) order = NULL;
+  g_autoptr(GHashTable) scopes = NULL;   /* path -> scope item, outside "Func" */
+  AgvizSceneItem *func = NULL;
+
+  for (guint i = 0; root->children != NULL && i < root->children->len; i++)
+    {
+      AgvizSceneItem *child = g_ptr_array_index (root->children, i);
+      if (child->kind == AGVIZ_SCENE_ITEM_SCOPE && strcmp (child->name, "Func") == 0)
+        func = child;
+    }
+  if (func == NULL)
+    return;
+
+  scopes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  order = list_preorder (root, FALSE);
+  for (guint i = 0; i < order->len; i++)
+    {
+      AgvizSceneItem *item = g_ptr_array_index (order, i);
+
+      if (item->kind == AGVIZ_SCENE_ITEM_SCOPE && item != func)
+        g_hash_table_insert (scopes, agviz_scene_item_dup_path (item), item);
+    }
+
+  g_ptr_array_unref (order);
+  order = list_preorder (func, FALSE);
+  for (guint i = 0; i < order->len; i++)
+    {
+      AgvizSceneItem *scope = g_ptr_array_index (order, i);
+      AgvizSceneItem *first, *target;
+      g_autofree char *first_path = NULL;
+      g_autofree char *call = NULL;
+      gsize call_length;
+
+      if (scope->kind != AGVIZ_SCENE_ITEM_SCOPE || !is_container (scope))
+        continue;
+      first = g_ptr_array_index (scope->children, 0);
+      first_path = agviz_scene_item_dup_path (first);
+      if (first->kind != AGVIZ_SCENE_ITEM_OP ||
+          !_agviz_graph_rules_inlined_call (first_path, &call_length))
+        continue;
+      call = g_strndup (first_path + 5, call_length);
+      target = g_hash_table_lookup (scopes, call);
+      /* A scope of that name already there keeps the inlined nodes where they were. */
+      if (target == NULL || find_child (target, scope->name, TRUE) != NULL)
+        continue;
+      g_ptr_array_remove (scope->parent->children, scope);
+      scope->parent = target;
+      scope->inlined = TRUE;
+      if (target->children == NULL)
+        target->children = g_ptr_array_new ();
+      g_ptr_array_add (target->children, scope);
+    }
+
+  /* Children after parents in the list: empty scopes go from the bottom up. */
+  for (guint i = order->len; i-- > 0;)
+    {
+      AgvizSceneItem *scope = g_ptr_array_index (order, i);
+
+      if (scope->kind == AGVIZ_SCENE_ITEM_SCOPE && !scope->inlined && !is_container (scope) &&
+          scope->node_count == 0)
+        remove_empty_scope (self, scope);
+    }
+}
+
 static gboolean
 load_trace (AgvizScene      *self,
             AgvizTrace      *trace,
@@ -1545,6 +1633,7 @@ load_trace (AgvizScene      *self,
   if (!ok)
     return FALSE;
 
+  move_inlined_calls (self, root);
   /* Depths first: the degree pass walks up by depth. */
   assign_depths (root);
   structure_subtree (self, root, first_edge);
@@ -1639,12 +1728,14 @@ agviz_scene_item_dup_path (const AgvizSceneItem *item)
 {
   g_autoptr(GPtrArray) segments = g_ptr_array_new ();
   const AgvizSceneItem *it = item;
+  gboolean inlined = FALSE;
   GString *path;
 
   g_return_val_if_fail (item != NULL, NULL);
 
   while (it != NULL && it->parent != NULL)
     {
+      inlined |= it->inlined;
       /* Series and sections are display groups: their members keep their own names. */
       if (it != item && is_display_group (it))
         {
@@ -1661,6 +1752,9 @@ agviz_scene_item_dup_path (const AgvizSceneItem *item)
         }
       it = it != NULL ? it->parent : NULL;
     }
+  /* Drawn in the scope it was inlined into, named as Grappler named it. */
+  if (inlined)
+    g_ptr_array_add (segments, (gpointer) "Func");
 
   path = g_string_new (NULL);
   for (guint i = segments->len; i-- > 0;)
@@ -1935,6 +2029,14 @@ find_child (AgvizSceneItem *container,
               }
           if (is_display_group (child))
             {
+              /* Its own name finds it too: `--expand "inputs (3)"` opens the group. */
+              if (strcmp (child->name, segment) == 0)
+                {
+                  if (want_scope)
+                    return child;
+                  if (fallback == NULL)
+                    fallback = child;
+                }
               g_ptr_array_add (stack, child);
               continue;
             }
@@ -1978,6 +2080,15 @@ agviz_scene_find (AgvizScene  *self,
       /* A bare name shared by a scope and an op finds the scope; the op, moved inside it, is
        * found by the scope's name once more ("dense/dense"), as its (dense) box shows. */
       item = next;
+    }
+  if (item == NULL && g_str_has_prefix (path, "Func/"))
+    {
+      /* An inlined call's node, drawn in the scope it was inlined into. */
+      AgvizSceneItem *inlined = agviz_scene_find (self, path + 5, NULL);
+
+      for (AgvizSceneItem *it = inlined; it != NULL; it = it->parent)
+        if (it->inlined)
+          return inlined;
     }
   if (item == NULL)
     g_set_error (error, AGVIZ_SCENE_ERROR, AGVIZ_SCENE_ERROR_NOT_FOUND,
