@@ -1495,10 +1495,6 @@ load_trace_lazily (AgvizScene      *self,
   return load_scope (self, root, error);
 }
 
-static AgvizSceneItem *find_child (AgvizSceneItem *container,
-                                   const char     *segment,
-                                   gboolean        want_scope);
-
 /* Removes an empty scope from the tree. */
 static void
 remove_empty_scope (AgvizScene     *self,
@@ -1520,7 +1516,8 @@ move_inlined_calls (AgvizScene     *self,
                     AgvizSceneItem *root)
 {
   g_autoptr(GPtrArray) order = NULL;
-  g_autoptr(GHashTable) scopes = NULL;   /* path -> scope item, outside "Func" */
+  g_autoptr(GPtrArray) stack = g_ptr_array_new ();
+  g_autoptr(AgvizSiblingScopes) scopes = _agviz_sibling_scopes_new ();   /* outside "Func" */
   AgvizSceneItem *func = NULL;
 
   for (guint i = 0; root->children != NULL && i < root->children->len; i++)
@@ -1532,37 +1529,48 @@ move_inlined_calls (AgvizScene     *self,
   if (func == NULL)
     return;
 
-  scopes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  order = list_preorder (root, FALSE);
-  for (guint i = 0; i < order->len; i++)
+  /* Only into the model's scopes, never one inlined node's scope into another's. */
+  g_ptr_array_add (stack, root);
+  while (stack->len > 0)
     {
-      AgvizSceneItem *item = g_ptr_array_index (order, i);
+      AgvizSceneItem *item = g_ptr_array_steal_index_fast (stack, stack->len - 1);
 
-      if (item->kind == AGVIZ_SCENE_ITEM_SCOPE && item != func)
-        g_hash_table_insert (scopes, agviz_scene_item_dup_path (item), item);
+      for (guint i = 0; item->children != NULL && i < item->children->len; i++)
+        {
+          AgvizSceneItem *child = g_ptr_array_index (item->children, i);
+
+          if (child->kind != AGVIZ_SCENE_ITEM_SCOPE || child == func)
+            continue;
+          _agviz_sibling_scopes_add (scopes, item, child->name, child);
+          g_ptr_array_add (stack, child);
+        }
     }
 
-  g_ptr_array_unref (order);
   order = list_preorder (func, FALSE);
   for (guint i = 0; i < order->len; i++)
     {
       AgvizSceneItem *scope = g_ptr_array_index (order, i);
-      AgvizSceneItem *first, *target;
+      AgvizSceneItem *first, *target = root;
+      g_autoptr(GPtrArray) call = NULL;    /* CALL's segments, innermost first */
       g_autofree char *first_path = NULL;
-      g_autofree char *call = NULL;
       gsize call_length;
 
-      if (scope->kind != AGVIZ_SCENE_ITEM_SCOPE || !is_container (scope))
+      if (scope->kind != AGVIZ_SCENE_ITEM_SCOPE || !is_container (scope) ||
+          scope->parent == func)
         continue;
       first = g_ptr_array_index (scope->children, 0);
-      first_path = agviz_scene_item_dup_path (first);
-      if (first->kind != AGVIZ_SCENE_ITEM_OP ||
-          !_agviz_graph_rules_inlined_call (first_path, &call_length))
+      if (first->kind != AGVIZ_SCENE_ITEM_OP || first->name[0] != '_')
         continue;
-      call = g_strndup (first_path + 5, call_length);
-      target = g_hash_table_lookup (scopes, call);
+      first_path = agviz_scene_item_dup_path (first);
+      if (!_agviz_graph_rules_inlined_call (first_path, &call_length))
+        continue;
+      call = g_ptr_array_new ();
+      for (AgvizSceneItem *it = scope->parent; it != func; it = it->parent)
+        g_ptr_array_add (call, it->name);
+      for (guint c = call->len; c-- > 0 && target != NULL;)
+        target = _agviz_sibling_scopes_find_shown_in (scopes, target, g_ptr_array_index (call, c));
       /* A scope of that name already there keeps the inlined nodes where they were. */
-      if (target == NULL || find_child (target, scope->name, TRUE) != NULL)
+      if (target == NULL || _agviz_sibling_scopes_find_shown_in (scopes, target, scope->name) != NULL)
         continue;
       g_ptr_array_remove (scope->parent->children, scope);
       scope->parent = target;
@@ -1570,6 +1578,7 @@ move_inlined_calls (AgvizScene     *self,
       if (target->children == NULL)
         target->children = g_ptr_array_new ();
       g_ptr_array_add (target->children, scope);
+      _agviz_sibling_scopes_add (scopes, target, scope->name, scope);
     }
 
   /* Children after parents in the list: empty scopes go from the bottom up. */
