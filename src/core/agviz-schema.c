@@ -222,11 +222,29 @@ static const char migrate_to_v3[] =
 static const char migrate_to_v4[] =
   "ALTER TABLE traces ADD COLUMN object INTEGER;";
 
+/* Version 4 -> 5: the module tree a function belongs to (a SavedModel's tf.Module/Keras layer
+ * objects; any frontend that knows its modules may fill it).  An object is interned by its parent
+ * and local name, so importing one model twice finds the same objects.  functions.object_id is the
+ * object that is the function itself (its parent owns it); traces.call_signature is how Python
+ * calls the trace ("(x: float32[?,4])"), beside the graph's own signature, which also lists the
+ * captured resources. */
+static const char migrate_to_v5[] =
+  "CREATE TABLE objects ("
+  "  id INTEGER PRIMARY KEY,"
+  "  parent_id INTEGER NOT NULL,"
+  "  name TEXT NOT NULL,"
+  "  kind TEXT NOT NULL DEFAULT '',"
+  "  UNIQUE (parent_id, name)"
+  ");"
+  "ALTER TABLE functions ADD COLUMN object_id INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE traces ADD COLUMN call_signature TEXT;";
+
 static const char *const migrations[] = {
   migrate_to_v1,
   migrate_to_v2,
   migrate_to_v3,
   migrate_to_v4,
+  migrate_to_v5,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AGVIZ_SCHEMA_VERSION);
@@ -286,7 +304,7 @@ rollback:
 static const char *const agviz_tables[] = {
   "metadata", "source_files", "frames", "stacks", "functions", "op_types", "devices",
   "attr_sets", "traces", "scopes", "nodes", "calls", "executions", "tensor_summaries", "events",
-  "errors", "layout_cache", "scope_edges", NULL
+  "errors", "layout_cache", "scope_edges", "objects", NULL
 };
 
 gboolean

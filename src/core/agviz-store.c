@@ -23,6 +23,7 @@ typedef enum
   Q_GET_METADATA,
   Q_LIST_METADATA,
   Q_LIST_FUNCTIONS,
+  Q_LIST_OBJECTS,
   Q_LIST_TRACES_OF_FUNCTION,
   Q_GET_TRACE,
   Q_FIND_TRACE,
@@ -76,7 +77,7 @@ typedef enum
   "t.id, t.function_id, t.ordinal, t.graph_name, t.signature, t.reason, t.status," \
   " t.started_ns, t.wall_ns, t.root_scope_id, t.node_count, t.edge_count," \
   " (SELECT count(*) FROM executions e WHERE e.trace_id = t.id AND e.trace_id <> 0)," \
-  " t.object"
+  " t.object, t.call_signature"
 
 #define NODE_COLUMNS \
   "n.id, s.trace_id, n.scope_id, n.name, o.name, d.name, n.stack_id, a.value"
@@ -110,8 +111,11 @@ static const struct
   [Q_GET_METADATA] = { "get-metadata", TRUE, "SELECT value FROM metadata WHERE key = ?1" },
   [Q_LIST_METADATA] = { "list-metadata", FALSE, "SELECT key, value FROM metadata ORDER BY key" },
   [Q_LIST_FUNCTIONS] = { "list-functions", FALSE,
-    "SELECT f.id, f.name, sf.path, f.line FROM functions f"
+    "SELECT f.id, f.name, sf.path, f.line, f.object_id FROM functions f"
     " LEFT JOIN source_files sf ON sf.id = f.file_id ORDER BY f.id" },
+  /* The whole tree at once: it is what the sidebar shows, a row per module and function. */
+  [Q_LIST_OBJECTS] = { "list-objects", FALSE,
+    "SELECT id, parent_id, name, kind FROM objects ORDER BY id" },
   [Q_LIST_TRACES_OF_FUNCTION] = { "list-traces-of-function", TRUE,
     "SELECT " TRACE_COLUMNS " FROM traces t WHERE t.function_id = ?1 ORDER BY t.ordinal" },
   [Q_GET_TRACE] = { "get-trace", TRUE, "SELECT " TRACE_COLUMNS " FROM traces t WHERE t.id = ?1" },
@@ -612,6 +616,7 @@ trace_from_row (AgvizStore    *self,
   trace->edge_count = sqlite3_column_int64 (stmt, 11);
   trace->execution_count = sqlite3_column_int64 (stmt, 12);
   trace->object = sqlite3_column_int64 (stmt, 13);
+  trace->call_signature = column_text (stmt, 14);
   return trace;
 }
 
@@ -658,6 +663,7 @@ agviz_store_list_functions (AgvizStore  *self,
       function->name = column_text_nonnull (stmt, 1);
       function->file = column_text (stmt, 2);
       function->line = sqlite3_column_int (stmt, 3);
+      function->object_id = sqlite3_column_int64 (stmt, 4);
       g_ptr_array_add (functions, function);
     }
   if (!finish_rows (stmt, g_steal_pointer (&local_error), error))
@@ -676,6 +682,30 @@ agviz_store_list_functions (AgvizStore  *self,
     }
 
   return g_steal_pointer (&functions);
+}
+
+static AgvizObject *
+object_from_row (AgvizStore    *self,
+                 sqlite3_stmt  *stmt,
+                 GError       **error)
+{
+  AgvizObject *object = g_new0 (AgvizObject, 1);
+
+  object->id = sqlite3_column_int64 (stmt, 0);
+  object->parent_id = sqlite3_column_int64 (stmt, 1);
+  object->name = column_text_nonnull (stmt, 2);
+  object->kind = column_text_nonnull (stmt, 3);
+  return object;
+}
+
+GPtrArray *
+agviz_store_list_objects (AgvizStore  *self,
+                          GError     **error)
+{
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
+
+  return collect_rows (self, query (self, Q_LIST_OBJECTS), (RowReader) object_from_row,
+                       (GDestroyNotify) agviz_object_free, error);
 }
 
 AgvizTrace *

@@ -116,6 +116,16 @@ AGVIZ_AVAILABLE_IN_ALL
 GPtrArray          *agviz_store_list_functions         (AgvizStore       *self,
                                                         GError          **error);
 /**
+ * agviz_store_list_objects: (skip)
+ *
+ * The module tree functions belong to (AgvizFunction.object_id), parents before their children
+ * and siblings in the order the source lists them (element-type AgvizObject, transfer full).
+ * Empty for files whose sources know no module tree.
+ */
+AGVIZ_AVAILABLE_IN_ALL
+GPtrArray          *agviz_store_list_objects           (AgvizStore       *self,
+                                                        GError          **error);
+/**
  * agviz_store_get_trace: (skip)
  */
 AGVIZ_AVAILABLE_IN_ALL

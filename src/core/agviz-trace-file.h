@@ -29,7 +29,7 @@ typedef enum
 } AgvizTraceFileError;
 
 /* The schema version this build writes and reads (PRAGMA user_version). */
-#define AGVIZ_SCHEMA_VERSION 4
+#define AGVIZ_SCHEMA_VERSION 5
 
 /* PRAGMA application_id of every agviz trace file: "AGVZ". */
 #define AGVIZ_APPLICATION_ID 0x4147565A
