@@ -24,6 +24,8 @@ typedef enum
   Q_LIST_METADATA,
   Q_LIST_FUNCTIONS,
   Q_LIST_OBJECTS,
+  Q_GET_OBJECT,
+  Q_FIND_GRAPH_OBJECT,
   Q_LIST_TRACES_OF_FUNCTION,
   Q_GET_TRACE,
   Q_FIND_TRACE,
@@ -116,6 +118,11 @@ static const struct
   /* The whole tree at once: it is what the sidebar shows, a row per module and function. */
   [Q_LIST_OBJECTS] = { "list-objects", FALSE,
     "SELECT id, parent_id, name, kind FROM objects ORDER BY id" },
+  [Q_GET_OBJECT] = { "get-object", TRUE,
+    "SELECT id, parent_id, name, kind FROM objects WHERE id = ?1" },
+  [Q_FIND_GRAPH_OBJECT] = { "find-graph-object", TRUE,
+    "SELECT f.object_id FROM traces t JOIN functions f ON f.id = t.function_id"
+    " WHERE t.graph_name = ?1 ORDER BY t.id LIMIT 1" },
   [Q_LIST_TRACES_OF_FUNCTION] = { "list-traces-of-function", TRUE,
     "SELECT " TRACE_COLUMNS " FROM traces t WHERE t.function_id = ?1 ORDER BY t.ordinal" },
   [Q_GET_TRACE] = { "get-trace", TRUE, "SELECT " TRACE_COLUMNS " FROM traces t WHERE t.id = ?1" },
@@ -706,6 +713,57 @@ agviz_store_list_objects (AgvizStore  *self,
 
   return collect_rows (self, query (self, Q_LIST_OBJECTS), (RowReader) object_from_row,
                        (GDestroyNotify) agviz_object_free, error);
+}
+
+GPtrArray *
+agviz_store_get_object_path (AgvizStore  *self,
+                             gint64       object_id,
+                             GError     **error)
+{
+  g_autoptr(GPtrArray) path = g_ptr_array_new_with_free_func ((GDestroyNotify) agviz_object_free);
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
+
+  /* A hand-made file may hold a cycle: a path is never longer than the table. */
+  for (gint64 id = object_id; id != 0 && path->len <= G_MAXINT16;)
+    {
+      sqlite3_stmt *stmt = query (self, Q_GET_OBJECT);
+      AgvizObject *object;
+
+      sqlite3_bind_int64 (stmt, 1, id);
+      if (!expect_row (self, stmt, error, "no object %" G_GINT64_FORMAT, id))
+        return NULL;
+      object = object_from_row (self, stmt, error);
+      sqlite3_reset (stmt);
+      id = object->parent_id;
+      g_ptr_array_insert (path, 0, object);
+    }
+  return g_steal_pointer (&path);
+}
+
+gint64
+agviz_store_find_graph_object (AgvizStore  *self,
+                               const char  *graph_name,
+                               GError     **error)
+{
+  sqlite3_stmt *stmt;
+  g_autoptr(GError) local_error = NULL;
+  gint64 object_id = 0;
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), -1);
+  g_return_val_if_fail (graph_name != NULL, -1);
+
+  stmt = query (self, Q_FIND_GRAPH_OBJECT);
+  sqlite3_bind_text (stmt, 1, graph_name, -1, SQLITE_STATIC);
+  if (next_row (self, stmt, &local_error))
+    object_id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return -1;
+    }
+  return object_id;
 }
 
 AgvizTrace *
