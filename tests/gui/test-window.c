@@ -1406,6 +1406,18 @@ test_screenshot (Fixture       *fx,
 
 /* A SavedModel folder is imported in the background and shown like a trace file; the imported
  * copy lives in the cache only as long as its document. */
+/* A window of its own on @file, once the file is loaded. */
+static void
+open_in_new_window (Fixture *fx,
+                    GFile   *file)
+{
+  fx->window = g_object_new (AGVIZ_TYPE_WINDOW, NULL);
+  gtk_window_present (GTK_WINDOW (fx->window));
+  agviz_window_open (fx->window, file);
+  g_assert_true (wait_for (loaded, fx));
+  g_assert_nonnull (agviz_window_get_document (fx->window));
+}
+
 static void
 test_open_saved_model (void)
 {
@@ -1422,11 +1434,7 @@ test_open_saved_model (void)
   g_assert_true (g_spawn_check_wait_status (status, NULL));
 
   file = g_file_new_for_path (saved_model);
-  fx.window = g_object_new (AGVIZ_TYPE_WINDOW, NULL);
-  gtk_window_present (GTK_WINDOW (fx.window));
-  agviz_window_open (fx.window, file);
-  g_assert_true (wait_for (loaded, &fx));
-  g_assert_nonnull (agviz_window_get_document (fx.window));
+  open_in_new_window (&fx, file);
   {
     AgvizStore *store = agviz_document_get_store (agviz_window_get_document (fx.window));
     g_autoptr(AgvizTrace) trace = agviz_store_find_trace (store, "__inference___call___81", NULL);
@@ -1488,11 +1496,7 @@ test_sidebar_module_tree (void)
     }
 
   file = g_file_new_for_path (saved_model);
-  fx.window = g_object_new (AGVIZ_TYPE_WINDOW, NULL);
-  gtk_window_present (GTK_WINDOW (fx.window));
-  agviz_window_open (fx.window, file);
-  g_assert_true (wait_for (loaded, &fx));
-  g_assert_nonnull (agviz_window_get_document (fx.window));
+  open_in_new_window (&fx, file);
   g_assert_true (wait_for (drawn, &fx));
 
   /* The serving signature first: the graph TensorFlow Serving runs. */

@@ -19,26 +19,16 @@ import os
 import subprocess
 import sys
 
-AGVIZ_TIMEOUT = 300
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import test_keras_graphs as keras_graphs  # noqa: E402  (its check() and run(): one way to report)
 
-passed = 0
-failed = 0
-
-
-def check(ok, what, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print("ok", what)
-    else:
-        failed += 1
-        print("FAIL", what + (": " + str(detail) if detail else ""))
-    return ok
+check = keras_graphs.check
 
 
 def run(command, env):
-    result = subprocess.run(command, env=env, capture_output=True, text=True,
-                            timeout=AGVIZ_TIMEOUT)
+    result, detail = keras_graphs.run(command, env)
+    if result is None:
+        check(False, " ".join(command), detail)
     return result
 
 
@@ -123,10 +113,12 @@ def agviz_tree(agviz, saved_model_dir, scratch, env):
     if os.path.exists(db):
         os.remove(db)
     result = run([agviz, "import", "-q", saved_model_dir, "-o", db], env)
-    if not check(result.returncode == 0, "import " + saved_model_dir, result.stderr):
+    if result is None or not check(result.returncode == 0, "import " + saved_model_dir,
+                                   result.stderr):
         return None
     result = run([agviz, "info", "--tree", db], env)
-    if not check(result.returncode == 0, "info --tree " + saved_model_dir, result.stderr):
+    if result is None or not check(result.returncode == 0, "info --tree " + saved_model_dir,
+                                   result.stderr):
         return None
     tree = {}
     stack = []
@@ -222,15 +214,15 @@ def main():
     # The first picture is the serving signature, its call node named by the object it calls.
     svg = os.path.join(scratch, "keras_nested.svg")
     result = run([agviz, keras_dir, "--svg", svg], env)
-    if check(result.returncode == 0, "agviz DIR --svg", result.stderr):
+    if result is not None and check(result.returncode == 0, "agviz DIR --svg", result.stderr):
         check("of signatures.serving_default)" in result.stderr,
               "the first picture is serving_default", result.stderr)
         with open(svg, encoding="utf-8") as f:
             text = f.read()
         check("keras_nested (serve)" in text, "the call node names the function it calls")
 
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    print("%d passed, %d failed" % (keras_graphs.passed, keras_graphs.failed))
+    return 1 if keras_graphs.failed else 0
 
 
 if __name__ == "__main__":

@@ -375,7 +375,8 @@ record_tree (TreeWalk    *walk,
           TreeChild child = g_array_index (children, TreeChild, i - 1);
 
           child.parent_object_id = object_id;
-          if (walk->wanted[child.id])
+          /* A nameless child has no path to show (TensorFlow writes none; a crafted file may). */
+          if (walk->wanted[child.id] && child.local_name != NULL && *child.local_name != '\0')
             g_array_append_val (stack, child);
         }
     }
