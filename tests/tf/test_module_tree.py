@@ -152,20 +152,11 @@ def main():
         sys.exit("usage: test_module_tree.py AGVIZ SCRATCH_DIR")
     agviz = os.path.abspath(sys.argv[1])
     scratch = os.path.abspath(sys.argv[2])
-    # Under meson this starts with the system's python3: go on in the TensorFlow one.
-    python = os.environ.get("AGVIZ_TF_PYTHON") or os.environ.get("AGVIZ_TF_PYTHON_DEFAULT")
-    if python and os.access(python, os.X_OK) and os.environ.get("AGVIZ_TREE_REEXEC") != "1":
-        os.environ["AGVIZ_TREE_REEXEC"] = "1"
-        os.execv(python, [python, os.path.abspath(__file__), agviz, scratch])
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    try:
-        import tensorflow as tf
-    except ImportError:
-        if os.environ.get("CI") == "true":
-            print("FAIL: TensorFlow is not importable, and CI must run the tf suite")
-            return 1
-        print("SKIP: TensorFlow is not importable here")
-        return 77
+    status = keras_graphs.continue_in_tensorflow(__file__, [agviz, scratch], "AGVIZ_TREE_REEXEC")
+    if status is not None:
+        return status
+    import tensorflow as tf
     os.makedirs(scratch, exist_ok=True)
     env = dict(os.environ, LC_ALL="C", TMPDIR=scratch)
 
