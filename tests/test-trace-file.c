@@ -414,6 +414,8 @@ test_v2_is_upgraded (TempFile *fx, gconstpointer data)
   g_assert_cmpint (sqlite3_exec (db, "DROP TABLE scope_edges;"
                                  " ALTER TABLE traces DROP COLUMN scope_edges;"
                                  " ALTER TABLE traces DROP COLUMN object;"
+                                 " DROP TABLE objects; ALTER TABLE functions DROP COLUMN object_id;"
+                                 " ALTER TABLE traces DROP COLUMN call_signature;"
                                  " PRAGMA user_version = 2;", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
 

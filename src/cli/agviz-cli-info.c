@@ -136,6 +136,8 @@ print_text (InfoReport *report,
             printf ("    signature: %s\n", trace->signature);
           if (*trace->reason != '\0')
             printf ("    reason: %s\n", trace->reason);
+          if (trace->call_signature != NULL)
+            printf ("    called as: %s\n", trace->call_signature);
           if (trace->object > 0)
             printf ("    object: %" G_GINT64_FORMAT "\n", trace->object);
         }
@@ -173,6 +175,8 @@ write_trace_json (AgvizJsonWriter  *json,
   agviz_json_writer_member_int (json, "node_count", trace->node_count);
   agviz_json_writer_member_int (json, "edge_count", trace->edge_count);
   agviz_json_writer_member_int (json, "execution_count", trace->execution_count);
+  if (trace->call_signature != NULL)
+    agviz_json_writer_member_string (json, "call_signature", trace->call_signature);
   agviz_json_writer_key (json, "object");
   if (trace->object > 0)
     agviz_json_writer_int (json, trace->object);
@@ -256,13 +260,123 @@ report_to_json (InfoReport *report,
   return agviz_json_writer_finish (g_steal_pointer (&json));
 }
 
+typedef struct
+{
+  const AgvizObject *object;
+  guint              depth;
+} TreeEntry;
+
+static void
+print_tree_traces (const AgvizFunction *function,
+                   guint                depth)
+{
+  for (guint t = 0; t < function->traces->len; t++)
+    {
+      const AgvizTrace *trace = g_ptr_array_index (function->traces, t);
+      const char *signature = trace->call_signature != NULL ? trace->call_signature
+                                                            : trace->signature;
+
+      printf ("%*strace %d  %s%s%s\n", (int) depth * 2, "", trace->ordinal, trace->graph_name,
+              *signature != '\0' ? "  " : "", signature);
+    }
+}
+
+/* The module tree, each object under its parent in the source's order, each function object
+ * with its traces and how Python calls them; then the functions no object holds. */
+static void
+print_module_tree (GPtrArray *objects,
+                   GPtrArray *functions)
+{
+  g_autoptr(GHashTable) children = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                                          (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GHashTable) function_of = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GArray) stack = g_array_new (FALSE, FALSE, sizeof (TreeEntry));
+  gboolean other_seen = FALSE;
+
+  if (objects->len == 0)
+    {
+      printf ("no module tree: the file's sources name no tf.Module or layer objects\n");
+      return;
+    }
+  for (guint i = 0; i < objects->len; i++)
+    {
+      const AgvizObject *object = g_ptr_array_index (objects, i);
+      GPtrArray *siblings = g_hash_table_lookup (children, &object->parent_id);
+
+      if (siblings == NULL)
+        {
+          siblings = g_ptr_array_new ();
+          g_hash_table_insert (children, (gpointer) &object->parent_id, siblings);
+        }
+      g_ptr_array_add (siblings, (gpointer) object);
+    }
+  for (guint f = 0; f < functions->len; f++)
+    {
+      const AgvizFunction *function = g_ptr_array_index (functions, f);
+      if (function->object_id != 0)
+        g_hash_table_insert (function_of, (gpointer) &function->object_id, (gpointer) function);
+    }
+
+  /* Depth first with a stack of its own, the roots' order kept. */
+  {
+    static const gint64 no_parent = 0;
+    GPtrArray *roots = g_hash_table_lookup (children, &no_parent);
+
+    for (guint i = roots != NULL ? roots->len : 0; i > 0; i--)
+      {
+        TreeEntry entry = { g_ptr_array_index (roots, i - 1), 0 };
+        g_array_append_val (stack, entry);
+      }
+  }
+  while (stack->len > 0)
+    {
+      TreeEntry entry = g_array_index (stack, TreeEntry, stack->len - 1);
+      const AgvizFunction *function = g_hash_table_lookup (function_of, &entry.object->id);
+      GPtrArray *below = g_hash_table_lookup (children, &entry.object->id);
+
+      g_array_set_size (stack, stack->len - 1);
+      printf ("%*s%s", (int) entry.depth * 2, "", entry.object->name);
+      if (function != NULL)
+        printf ("  [%s]\n", function->name);
+      else if (*entry.object->kind != '\0')
+        printf ("  (%s)\n", entry.object->kind);
+      else
+        printf ("\n");
+      if (function != NULL)
+        print_tree_traces (function, entry.depth + 1);
+      /* A depth no real model reaches; a hand-made cycle would otherwise print forever. */
+      for (guint i = below != NULL && entry.depth < 4096 ? below->len : 0; i > 0; i--)
+        {
+          TreeEntry child = { g_ptr_array_index (below, i - 1), entry.depth + 1 };
+          g_array_append_val (stack, child);
+        }
+    }
+
+  for (guint f = 0; f < functions->len; f++)
+    {
+      const AgvizFunction *function = g_ptr_array_index (functions, f);
+
+      if (function->object_id != 0)
+        continue;
+      if (!other_seen)
+        printf ("\nfunctions no object holds:\n");
+      other_seen = TRUE;
+      printf ("  %s\n", function->name);
+      print_tree_traces (function, 2);
+    }
+}
+
 int
 agviz_cli_info (int    argc,
                 char **argv)
 {
   gboolean as_json = FALSE;
   gboolean check = FALSE;
+  gboolean tree = FALSE;
   const GOptionEntry entries[] = {
+    { "tree", 0, 0, G_OPTION_ARG_NONE, &tree,
+      "Print the module tree (a SavedModel's tf.Module/Keras layer objects) with each "
+      "object's functions, their traces and signatures", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, "Print the summary as JSON", NULL },
     { "check", 0, 0, G_OPTION_ARG_NONE, &check,
       "Also verify every page of the file (slow on big files)", NULL },
@@ -297,6 +411,17 @@ agviz_cli_info (int    argc,
     return agviz_cli_fail (error);
   if (check && !agviz_store_check_integrity (store, &error))
     return agviz_cli_fail (error);
+  if (tree)
+    {
+      g_autoptr(GPtrArray) objects = agviz_store_list_objects (store, &error);
+
+      if (objects == NULL)
+        return agviz_cli_fail (error);
+      if (as_json)
+        return agviz_cli_usage_error ("--tree prints text only: drop --json or --tree");
+      print_module_tree (objects, functions);
+      return AGVIZ_EXIT_OK;
+    }
   report.metadata = metadata;
   report.functions = functions;
   report.errors = errors;

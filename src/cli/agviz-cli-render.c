@@ -35,7 +35,8 @@ static const char usage[] =
   "  --svg|--png|--pdf|--dot [OUT]  Output format (several may be given)\n"
   "  --function NAME      Draw a trace of this function\n"
   "  --trace N|GRAPHNAME  The trace: its graph name, its id, or with --function its ordinal\n"
-  "                       (default: the largest complete trace, named on stderr)\n"
+  "                       (default: a SavedModel's serving_default signature, else the\n"
+  "                       largest complete trace; named on stderr)\n"
   "  --expand SCOPE       Expand this scope (repeatable)\n"
   "  --depth N            Expand every scope down to depth N (default: the first picture the\n"
   "                       app shows, at most about 50 boxes readable in a 1400x900 window)\n"
@@ -383,6 +384,22 @@ choose_trace (AgvizStore   *store,
               best = trace;
               best_function = function->name;
             }
+        }
+    }
+
+  if (args->function == NULL && args->trace == NULL)
+    {
+      g_autoptr(GPtrArray) objects = agviz_store_list_objects (store, error);
+      AgvizFunction *serving_function = NULL;
+      AgvizTrace *serving;
+
+      if (objects == NULL)
+        return NULL;
+      serving = agviz_module_path_find_serving_trace (functions, objects, &serving_function);
+      if (serving != NULL)
+        {
+          best = serving;
+          best_function = serving_function->name;
         }
     }
 

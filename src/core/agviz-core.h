@@ -17,3 +17,4 @@
 #include "agviz-scene.h"
 #include "agviz-search.h"
 #include "agviz-text.h"
+#include "agviz-module-path.h"

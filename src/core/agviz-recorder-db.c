@@ -39,6 +39,11 @@ typedef enum
   STMT_INSERT_TRACE,
   STMT_SET_TRACE_START,
   STMT_SET_TRACE_OBJECT,
+  STMT_SET_TRACE_CALL_SIGNATURE,
+  STMT_FIND_OBJECT,
+  STMT_INSERT_OBJECT,
+  STMT_OBJECT_EXISTS,
+  STMT_SET_FUNCTION_OBJECT,
   STMT_END_TRACE,
   STMT_TRACE_EXISTS,
   STMT_EXECUTION_EXISTS,
@@ -88,6 +93,11 @@ static const char *const statement_sql[N_STMTS] = {
                         " reason, started_ns, root_scope_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
   [STMT_SET_TRACE_START] = "UPDATE traces SET started_ns = ?2 WHERE id = ?1",
   [STMT_SET_TRACE_OBJECT] = "UPDATE traces SET object = ?2 WHERE id = ?1",
+  [STMT_SET_TRACE_CALL_SIGNATURE] = "UPDATE traces SET call_signature = ?2 WHERE id = ?1",
+  [STMT_FIND_OBJECT] = "SELECT id FROM objects WHERE parent_id = ?1 AND name = ?2",
+  [STMT_INSERT_OBJECT] = "INSERT INTO objects (parent_id, name, kind) VALUES (?1, ?2, ?3)",
+  [STMT_OBJECT_EXISTS] = "SELECT 1 FROM objects WHERE id = ?1",
+  [STMT_SET_FUNCTION_OBJECT] = "UPDATE functions SET object_id = ?2 WHERE id = ?1",
   [STMT_END_TRACE] = "UPDATE traces SET status = ?2, wall_ns = ?3, node_count = ?4,"
                      " edge_count = ?5, scope_edges = ?6 WHERE id = ?1",
   [STMT_TRACE_EXISTS] = "SELECT 1 FROM traces WHERE id = ?1",
@@ -581,6 +591,7 @@ _agviz_recorder_db_check_row (AgvizRecorderDb     *self,
     [AGVIZ_RECORDER_TABLE_TRACES] = { STMT_TRACE_EXISTS, "trace" },
     [AGVIZ_RECORDER_TABLE_EXECUTIONS] = { STMT_EXECUTION_EXISTS, "execution" },
     [AGVIZ_RECORDER_TABLE_NODES] = { STMT_NODE_EXISTS, "node" },
+    [AGVIZ_RECORDER_TABLE_OBJECTS] = { STMT_OBJECT_EXISTS, "object" },
   };
   sqlite3_stmt *stmt = statement (self, tables[table].exists);
   gint64 found;
@@ -683,6 +694,48 @@ _agviz_recorder_db_intern_function (AgvizRecorderDb  *self,
   bind_key_int64 (&key, 2, file_id);
   bind_key_int64 (&key, 3, line);
   return find_or_insert (self, &key, "cannot store a function", error);
+}
+
+gint64
+_agviz_recorder_db_intern_object (AgvizRecorderDb  *self,
+                                  gint64            parent_id,
+                                  const char       *name,
+                                  const char       *kind,
+                                  GError          **error)
+{
+  InternStatements key = intern_statements (self, STMT_FIND_OBJECT, STMT_INSERT_OBJECT);
+
+  bind_key_int64 (&key, 1, parent_id);
+  bind_key_text (&key, 2, name);
+  /* The kind is not part of the key: the first import of an object names it. */
+  sqlite3_bind_text (key.insert, 3, kind != NULL ? kind : "", -1, SQLITE_STATIC);
+  return find_or_insert (self, &key, "cannot store an object", error);
+}
+
+gboolean
+_agviz_recorder_db_set_function_object (AgvizRecorderDb  *self,
+                                        gint64            function_id,
+                                        gint64            object_id,
+                                        GError          **error)
+{
+  sqlite3_stmt *stmt = statement (self, STMT_SET_FUNCTION_OBJECT);
+
+  sqlite3_bind_int64 (stmt, 1, function_id);
+  sqlite3_bind_int64 (stmt, 2, object_id);
+  return run_update (self, stmt, "cannot store a function", error);
+}
+
+gboolean
+_agviz_recorder_db_set_trace_call_signature (AgvizRecorderDb  *self,
+                                             gint64            trace_id,
+                                             const char       *signature,
+                                             GError          **error)
+{
+  sqlite3_stmt *stmt = statement (self, STMT_SET_TRACE_CALL_SIGNATURE);
+
+  sqlite3_bind_int64 (stmt, 1, trace_id);
+  sqlite3_bind_text (stmt, 2, signature, -1, SQLITE_STATIC);
+  return run_update (self, stmt, "cannot store a trace", error);
 }
 
 gint64

@@ -47,6 +47,7 @@ typedef enum
   AGVIZ_RECORDER_TABLE_TRACES,
   AGVIZ_RECORDER_TABLE_EXECUTIONS,
   AGVIZ_RECORDER_TABLE_NODES,
+  AGVIZ_RECORDER_TABLE_OBJECTS,
 } AgvizRecorderTable;
 
 /* The tables of names interned by _agviz_recorder_db_intern_name(). */
@@ -121,6 +122,19 @@ gint64      _agviz_recorder_db_intern_function    (AgvizRecorderDb          *sel
                                                    const char               *name,
                                                    gint64                    file_id,
                                                    int                       line,
+                                                   GError                  **error);
+gint64      _agviz_recorder_db_intern_object      (AgvizRecorderDb          *self,
+                                                   gint64                    parent_id,
+                                                   const char               *name,
+                                                   const char               *kind,
+                                                   GError                  **error);
+gboolean    _agviz_recorder_db_set_function_object (AgvizRecorderDb         *self,
+                                                   gint64                    function_id,
+                                                   gint64                    object_id,
+                                                   GError                  **error);
+gboolean    _agviz_recorder_db_set_trace_call_signature (AgvizRecorderDb    *self,
+                                                   gint64                    trace_id,
+                                                   const char               *signature,
                                                    GError                  **error);
 /* @hash is the 64-bit FNV-1a of the set's bytes @data. */
 gint64      _agviz_recorder_db_intern_attr_set    (AgvizRecorderDb          *self,

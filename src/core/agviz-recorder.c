@@ -609,6 +609,65 @@ agviz_recorder_set_trace_object (AgvizRecorder  *self,
 }
 
 gint64
+agviz_recorder_add_object (AgvizRecorder  *self,
+                           gint64          parent_id,
+                           const char     *name,
+                           const char     *kind,
+                           GError        **error)
+{
+  g_return_val_if_fail (AGVIZ_IS_RECORDER (self), 0);
+
+  if (!check_usable (self, error))
+    return 0;
+  if (name == NULL || *name == '\0')
+    return _agviz_recorder_fail (error, AGVIZ_RECORDER_ERROR_INVALID, "an object needs a name");
+  if (parent_id < 0)
+    return _agviz_recorder_fail (error, AGVIZ_RECORDER_ERROR_INVALID,
+                                 "object %s: negative parent id", name);
+  if (!_agviz_recorder_db_begin (self->db, error) ||
+      (parent_id != 0 &&
+       !_agviz_recorder_db_check_row (self->db, AGVIZ_RECORDER_TABLE_OBJECTS, parent_id, error)))
+    return 0;
+  return counted_row (self, _agviz_recorder_db_intern_object (self->db, parent_id, name, kind,
+                                                              error), error);
+}
+
+gboolean
+agviz_recorder_set_function_object (AgvizRecorder  *self,
+                                    gint64          function_id,
+                                    gint64          object_id,
+                                    GError        **error)
+{
+  g_return_val_if_fail (AGVIZ_IS_RECORDER (self), FALSE);
+
+  if (!check_usable (self, error))
+    return FALSE;
+  return _agviz_recorder_db_begin (self->db, error) &&
+         _agviz_recorder_db_check_row (self->db, AGVIZ_RECORDER_TABLE_FUNCTIONS, function_id,
+                                       error) &&
+         _agviz_recorder_db_check_row (self->db, AGVIZ_RECORDER_TABLE_OBJECTS, object_id, error) &&
+         _agviz_recorder_db_set_function_object (self->db, function_id, object_id, error) &&
+         maybe_commit (self, error);
+}
+
+gboolean
+agviz_recorder_set_trace_call_signature (AgvizRecorder  *self,
+                                         gint64          trace_id,
+                                         const char     *signature,
+                                         GError        **error)
+{
+  g_return_val_if_fail (AGVIZ_IS_RECORDER (self), FALSE);
+  g_return_val_if_fail (signature != NULL, FALSE);
+
+  if (!check_usable (self, error))
+    return FALSE;
+  return _agviz_recorder_db_begin (self->db, error) &&
+         _agviz_recorder_db_check_row (self->db, AGVIZ_RECORDER_TABLE_TRACES, trace_id, error) &&
+         _agviz_recorder_db_set_trace_call_signature (self->db, trace_id, signature, error) &&
+         maybe_commit (self, error);
+}
+
+gint64
 agviz_recorder_add_node (AgvizRecorder  *self,
                          gint64          trace_id,
                          const char     *name,

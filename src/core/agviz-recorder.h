@@ -197,6 +197,38 @@ gboolean       agviz_recorder_set_trace_object (AgvizRecorder       *self,
                                                 GError             **error);
 
 /**
+ * agviz_recorder_add_object:
+ * @kind: (nullable): what the object is (a SavedModel's "function", "_tf_keras_layer", ...)
+ *
+ * A node of the module tree functions belong to (tf.Module and Keras layer objects, torch
+ * modules): @name is its local name under @parent_id (0 for a root).  Interned by (@parent_id,
+ * @name), so the same model imported twice has one tree.  Returns its id.
+ */
+AGVIZ_AVAILABLE_IN_ALL
+gint64         agviz_recorder_add_object       (AgvizRecorder       *self,
+                                                gint64               parent_id,
+                                                const char          *name,
+                                                const char          *kind,
+                                                GError             **error);
+
+/* Says @function_id is the function held by @object_id (the object is the function itself,
+ * e.g. "encoder/dense/__call__"; its parent owns it). */
+AGVIZ_AVAILABLE_IN_ALL
+gboolean       agviz_recorder_set_function_object (AgvizRecorder    *self,
+                                                gint64               function_id,
+                                                gint64               object_id,
+                                                GError             **error);
+
+/* The signature Python calls @trace_id with ("(x: float32[?,4])"), beside the graph's own
+ * (agviz_recorder_begin_trace()'s, which lists the captured resources too).  May be set after the
+ * trace ended. */
+AGVIZ_AVAILABLE_IN_ALL
+gboolean       agviz_recorder_set_trace_call_signature (AgvizRecorder *self,
+                                                gint64               trace_id,
+                                                const char          *signature,
+                                                GError             **error);
+
+/**
  * agviz_recorder_add_node:
  * @device: (nullable): where the op was placed, %NULL when not placed
  * @attrs: (nullable): the op's attributes, a{sv} (a floating reference is sunk)

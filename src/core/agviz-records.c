@@ -95,6 +95,7 @@ agviz_trace_free (AgvizTrace *trace)
   g_free (trace->graph_name);
   g_free (trace->signature);
   g_free (trace->reason);
+  g_free (trace->call_signature);
   g_free (trace);
 }
 
@@ -107,6 +108,16 @@ agviz_function_free (AgvizFunction *function)
   g_free (function->file);
   g_clear_pointer (&function->traces, g_ptr_array_unref);
   g_free (function);
+}
+
+void
+agviz_object_free (AgvizObject *object)
+{
+  if (object == NULL)
+    return;
+  g_free (object->name);
+  g_free (object->kind);
+  g_free (object);
 }
 
 void

@@ -56,6 +56,7 @@ typedef struct
   gint64            edge_count;
   gint64            execution_count;
   gint64            object;           /* the Python object whose tf.function made it, 0 unknown */
+  char             *call_signature;   /* how Python calls it ("(x: float32[?,4])"), NULL unknown */
 } AgvizTrace;
 
 /* A staged Python function (or a bare graph) and its traces in order. */
@@ -66,7 +67,17 @@ typedef struct
   char      *file;                    /* defining file, NULL when unknown */
   int        line;                    /* defining line, 0 when unknown */
   GPtrArray *traces;                  /* AgvizTrace, by ordinal */
+  gint64     object_id;               /* the AgvizObject it is in the module tree, 0 none */
 } AgvizFunction;
+
+/* A node of the module tree (a tf.Module or Keras layer object, or the function it holds). */
+typedef struct
+{
+  gint64  id;
+  gint64  parent_id;                  /* 0 for a root */
+  char   *name;                       /* local name under the parent ("encoder", "__call__") */
+  char   *kind;                       /* what the source says it is ("function", ...), "" unknown */
+} AgvizObject;
 
 /* A name scope of one trace, with the counts the graph view needs before expanding it. */
 typedef struct
@@ -195,6 +206,8 @@ AGVIZ_AVAILABLE_IN_ALL
 void         agviz_trace_free              (AgvizTrace         *trace);
 AGVIZ_AVAILABLE_IN_ALL
 void         agviz_function_free           (AgvizFunction      *function);
+AGVIZ_AVAILABLE_IN_ALL
+void         agviz_object_free             (AgvizObject        *object);
 AGVIZ_AVAILABLE_IN_ALL
 void         agviz_scope_free              (AgvizScope         *scope);
 AGVIZ_AVAILABLE_IN_ALL

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agviz-module-path.h"
 #include "agviz-scene.h"
 #include "agviz-scene-private.h"
 #include "agviz-edge-list.h"
@@ -93,6 +94,7 @@ item_free_shallow (AgvizSceneItem *item)
   g_clear_pointer (&item->annotations, g_ptr_array_unref);
   g_free (item->name);
   g_strfreev (item->callees);
+  g_free (item->call_label);
   g_free (item);
 }
 
@@ -402,6 +404,8 @@ add_call_row (gint64      node_id,
   item->callees = g_renew (char *, item->callees, n + 2);
   item->callees[n] = g_strdup (callee);
   item->callees[n + 1] = NULL;
+  if (n == 0)
+    item->call_label = agviz_module_path_call_label (state->scene->store, callee);
   return TRUE;
 }
 

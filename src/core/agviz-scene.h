@@ -49,6 +49,8 @@ struct _AgvizSceneItem
   gint64              output_elements; /* ops: elements of output 0, -1 unknown */
   gint64              node_count;      /* scopes and roots: nodes whose own scope it is */
   char              **callees;         /* ops that call functions: graph names, else NULL */
+  char               *call_label;      /* such ops: the layer called, "encoder/dense (__call__)"
+                                        * (agviz-module-path.h); NULL when unknown */
   guint               depth;           /* 0 for the root */
   guint               position;        /* index among its parent's children */
   guint               in_degree;       /* distinct metaedges into it among its siblings */

@@ -222,9 +222,14 @@ static const char migrate_to_v3[] =
 static const char migrate_to_v4[] =
   "ALTER TABLE traces ADD COLUMN object INTEGER;";
 
-/* Version 4 -> 5: event kinds are free text, as SCHEMA.md says (an older agviz reads an unknown
- * one as `warning`): the CHECK of version 1 refused the torch.compile and jax.jit kinds.  SQLite
- * cannot drop a CHECK, so the table is made again with the same columns and rows. */
+/* Version 4 -> 5.  Event kinds become free text, as SCHEMA.md says: the CHECK of version 1
+ * refused the torch.compile and jax.jit kinds, and SQLite cannot drop a CHECK, so the table is
+ * made again with the same columns and rows.  And the module tree a function belongs to (a
+ * SavedModel's tf.Module/Keras layer objects; any frontend that knows its modules may fill it):
+ * an object is interned by its parent and local name, so importing one model twice finds the
+ * same objects; functions.object_id is the object that is the function itself (its parent owns
+ * it); traces.call_signature is how Python calls the trace ("(x: float32[?,4])"), beside the
+ * graph's own signature, which also lists the captured resources. */
 static const char migrate_to_v5[] =
   "CREATE TABLE events_v5 ("
   "  id INTEGER PRIMARY KEY,"
@@ -242,7 +247,16 @@ static const char migrate_to_v5[] =
   "  stack_id, message, detail FROM events;"
   "DROP TABLE events;"
   "ALTER TABLE events_v5 RENAME TO events;"
-  "CREATE INDEX events_by_trace ON events (trace_id) WHERE trace_id <> 0;";
+  "CREATE INDEX events_by_trace ON events (trace_id) WHERE trace_id <> 0;"
+  "CREATE TABLE objects ("
+  "  id INTEGER PRIMARY KEY,"
+  "  parent_id INTEGER NOT NULL,"
+  "  name TEXT NOT NULL,"
+  "  kind TEXT NOT NULL DEFAULT '',"
+  "  UNIQUE (parent_id, name)"
+  ");"
+  "ALTER TABLE functions ADD COLUMN object_id INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE traces ADD COLUMN call_signature TEXT;";
 
 static const char *const migrations[] = {
   migrate_to_v1,
@@ -309,7 +323,7 @@ rollback:
 static const char *const agviz_tables[] = {
   "metadata", "source_files", "frames", "stacks", "functions", "op_types", "devices",
   "attr_sets", "traces", "scopes", "nodes", "calls", "executions", "tensor_summaries", "events",
-  "errors", "layout_cache", "scope_edges", NULL
+  "errors", "layout_cache", "scope_edges", "objects", NULL
 };
 
 gboolean

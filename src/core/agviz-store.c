@@ -23,6 +23,9 @@ typedef enum
   Q_GET_METADATA,
   Q_LIST_METADATA,
   Q_LIST_FUNCTIONS,
+  Q_LIST_OBJECTS,
+  Q_GET_OBJECT,
+  Q_FIND_GRAPH_OBJECT,
   Q_LIST_TRACES_OF_FUNCTION,
   Q_GET_TRACE,
   Q_FIND_TRACE,
@@ -76,7 +79,7 @@ typedef enum
   "t.id, t.function_id, t.ordinal, t.graph_name, t.signature, t.reason, t.status," \
   " t.started_ns, t.wall_ns, t.root_scope_id, t.node_count, t.edge_count," \
   " (SELECT count(*) FROM executions e WHERE e.trace_id = t.id AND e.trace_id <> 0)," \
-  " t.object"
+  " t.object, t.call_signature"
 
 #define NODE_COLUMNS \
   "n.id, s.trace_id, n.scope_id, n.name, o.name, d.name, n.stack_id, a.value"
@@ -110,8 +113,16 @@ static const struct
   [Q_GET_METADATA] = { "get-metadata", TRUE, "SELECT value FROM metadata WHERE key = ?1" },
   [Q_LIST_METADATA] = { "list-metadata", FALSE, "SELECT key, value FROM metadata ORDER BY key" },
   [Q_LIST_FUNCTIONS] = { "list-functions", FALSE,
-    "SELECT f.id, f.name, sf.path, f.line FROM functions f"
+    "SELECT f.id, f.name, sf.path, f.line, f.object_id FROM functions f"
     " LEFT JOIN source_files sf ON sf.id = f.file_id ORDER BY f.id" },
+  /* The whole tree at once: it is what the sidebar shows, a row per module and function. */
+  [Q_LIST_OBJECTS] = { "list-objects", FALSE,
+    "SELECT id, parent_id, name, kind FROM objects ORDER BY id" },
+  [Q_GET_OBJECT] = { "get-object", TRUE,
+    "SELECT id, parent_id, name, kind FROM objects WHERE id = ?1" },
+  [Q_FIND_GRAPH_OBJECT] = { "find-graph-object", TRUE,
+    "SELECT f.object_id FROM traces t JOIN functions f ON f.id = t.function_id"
+    " WHERE t.graph_name = ?1 ORDER BY t.id LIMIT 1" },
   [Q_LIST_TRACES_OF_FUNCTION] = { "list-traces-of-function", TRUE,
     "SELECT " TRACE_COLUMNS " FROM traces t WHERE t.function_id = ?1 ORDER BY t.ordinal" },
   [Q_GET_TRACE] = { "get-trace", TRUE, "SELECT " TRACE_COLUMNS " FROM traces t WHERE t.id = ?1" },
@@ -612,6 +623,7 @@ trace_from_row (AgvizStore    *self,
   trace->edge_count = sqlite3_column_int64 (stmt, 11);
   trace->execution_count = sqlite3_column_int64 (stmt, 12);
   trace->object = sqlite3_column_int64 (stmt, 13);
+  trace->call_signature = column_text (stmt, 14);
   return trace;
 }
 
@@ -658,6 +670,7 @@ agviz_store_list_functions (AgvizStore  *self,
       function->name = column_text_nonnull (stmt, 1);
       function->file = column_text (stmt, 2);
       function->line = sqlite3_column_int (stmt, 3);
+      function->object_id = sqlite3_column_int64 (stmt, 4);
       g_ptr_array_add (functions, function);
     }
   if (!finish_rows (stmt, g_steal_pointer (&local_error), error))
@@ -676,6 +689,81 @@ agviz_store_list_functions (AgvizStore  *self,
     }
 
   return g_steal_pointer (&functions);
+}
+
+static AgvizObject *
+object_from_row (AgvizStore    *self,
+                 sqlite3_stmt  *stmt,
+                 GError       **error)
+{
+  AgvizObject *object = g_new0 (AgvizObject, 1);
+
+  object->id = sqlite3_column_int64 (stmt, 0);
+  object->parent_id = sqlite3_column_int64 (stmt, 1);
+  object->name = column_text_nonnull (stmt, 2);
+  object->kind = column_text_nonnull (stmt, 3);
+  return object;
+}
+
+GPtrArray *
+agviz_store_list_objects (AgvizStore  *self,
+                          GError     **error)
+{
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
+
+  return collect_rows (self, query (self, Q_LIST_OBJECTS), (RowReader) object_from_row,
+                       (GDestroyNotify) agviz_object_free, error);
+}
+
+GPtrArray *
+agviz_store_get_object_path (AgvizStore  *self,
+                             gint64       object_id,
+                             GError     **error)
+{
+  g_autoptr(GPtrArray) path = g_ptr_array_new_with_free_func ((GDestroyNotify) agviz_object_free);
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
+
+  /* A hand-made file may hold a cycle: a path is never longer than the table. */
+  for (gint64 id = object_id; id != 0 && path->len <= G_MAXINT16;)
+    {
+      sqlite3_stmt *stmt = query (self, Q_GET_OBJECT);
+      AgvizObject *object;
+
+      sqlite3_bind_int64 (stmt, 1, id);
+      if (!expect_row (self, stmt, error, "no object %" G_GINT64_FORMAT, id))
+        return NULL;
+      object = object_from_row (self, stmt, error);
+      sqlite3_reset (stmt);
+      id = object->parent_id;
+      g_ptr_array_insert (path, 0, object);
+    }
+  return g_steal_pointer (&path);
+}
+
+gint64
+agviz_store_find_graph_object (AgvizStore  *self,
+                               const char  *graph_name,
+                               GError     **error)
+{
+  sqlite3_stmt *stmt;
+  g_autoptr(GError) local_error = NULL;
+  gint64 object_id = 0;
+
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), -1);
+  g_return_val_if_fail (graph_name != NULL, -1);
+
+  stmt = query (self, Q_FIND_GRAPH_OBJECT);
+  sqlite3_bind_text (stmt, 1, graph_name, -1, SQLITE_STATIC);
+  if (next_row (self, stmt, &local_error))
+    object_id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return -1;
+    }
+  return object_id;
 }
 
 AgvizTrace *

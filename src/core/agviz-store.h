@@ -116,6 +116,31 @@ AGVIZ_AVAILABLE_IN_ALL
 GPtrArray          *agviz_store_list_functions         (AgvizStore       *self,
                                                         GError          **error);
 /**
+ * agviz_store_list_objects: (skip)
+ *
+ * The module tree functions belong to (AgvizFunction.object_id), parents before their children
+ * and siblings in the order the source lists them (element-type AgvizObject, transfer full).
+ * Empty for files whose sources know no module tree.
+ */
+AGVIZ_AVAILABLE_IN_ALL
+GPtrArray          *agviz_store_list_objects           (AgvizStore       *self,
+                                                        GError          **error);
+/**
+ * agviz_store_get_object_path: (skip)
+ *
+ * @object_id and its parents, from its root down (element-type AgvizObject, transfer full).
+ */
+AGVIZ_AVAILABLE_IN_ALL
+GPtrArray          *agviz_store_get_object_path        (AgvizStore       *self,
+                                                        gint64            object_id,
+                                                        GError          **error);
+/* The module-tree object of the function whose trace is the graph @graph_name: 0 when it has
+ * none (or there is no such graph), -1 on error. */
+AGVIZ_AVAILABLE_IN_ALL
+gint64              agviz_store_find_graph_object      (AgvizStore       *self,
+                                                        const char       *graph_name,
+                                                        GError          **error);
+/**
  * agviz_store_get_trace: (skip)
  */
 AGVIZ_AVAILABLE_IN_ALL

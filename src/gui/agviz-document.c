@@ -26,6 +26,7 @@ struct _AgvizDocument
   AgvizSourceMap *source_map;
   GPtrArray      *source_roots;     /* AgvizSourceRoot applied to source_map, in order */
   GPtrArray      *functions;
+  GPtrArray      *objects;        /* AgvizObject: the module tree, empty for most files */
   GListModel     *diagnostics;
   GPtrArray      *executions;       /* AgvizExecution of traces (not eager ops), in call order */
   GHashTable     *unhealthy;        /* execution id -> TRUE: a summary counted a NaN or Inf */
@@ -49,6 +50,7 @@ agviz_document_finalize (GObject *object)
   g_clear_pointer (&self->title, g_free);
   g_clear_object (&self->diagnostics);
   g_clear_pointer (&self->functions, g_ptr_array_unref);
+  g_clear_pointer (&self->objects, g_ptr_array_unref);
   g_clear_pointer (&self->executions, g_ptr_array_unref);
   g_clear_pointer (&self->unhealthy, g_hash_table_unref);
   g_clear_pointer (&self->op_timings, g_hash_table_unref);
@@ -202,6 +204,9 @@ agviz_document_load (GFile         *file,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
+  self->objects = agviz_store_list_objects (self->store, error);
+  if (self->objects == NULL)
+    return NULL;
   self->functions = agviz_store_list_functions (self->store, error);
   if (self->functions == NULL)
     return NULL;
@@ -438,6 +443,13 @@ agviz_document_recheck_finish (AgvizDocument  *self,
 }
 
 GPtrArray *
+agviz_document_get_objects (AgvizDocument *self)
+{
+  g_return_val_if_fail (AGVIZ_IS_DOCUMENT (self), NULL);
+  return self->objects;
+}
+
+GPtrArray *
 agviz_document_get_functions (AgvizDocument *self)
 {
   g_return_val_if_fail (AGVIZ_IS_DOCUMENT (self), NULL);
@@ -508,6 +520,10 @@ agviz_document_get_initial_trace (AgvizDocument *self)
   AgvizTrace *best = NULL;
 
   g_return_val_if_fail (AGVIZ_IS_DOCUMENT (self), 0);
+
+  best = agviz_module_path_find_serving_trace (self->functions, self->objects, NULL);
+  if (best != NULL)
+    return best->id;
 
   for (guint f = 0; f < self->functions->len; f++)
     {

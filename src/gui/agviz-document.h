@@ -76,8 +76,11 @@ GListModel     *agviz_document_get_diagnostics   (AgvizDocument        *self);
 guint           agviz_document_count_diagnostics (AgvizDocument        *self,
                                                   gint64                trace_id,
                                                   int                  *worst_severity);
-/* The trace to show first, as `agviz render` picks it: the largest complete trace; 0 when the
- * file holds none. */
+/* The module tree functions belong to (element-type AgvizObject, parents first; transfer none):
+ * empty unless the file came from a source that knows one, such as a SavedModel. */
+GPtrArray      *agviz_document_get_objects       (AgvizDocument        *self);
+/* The trace to show first, as `agviz render` picks it: a SavedModel's serving_default signature,
+ * else the largest complete trace; 0 when the file holds none. */
 gint64          agviz_document_get_initial_trace (AgvizDocument        *self);
 /* The calls of traces (tf.function executions, not eager ops) in call order, at most the first
  * 100,000 (element-type AgvizExecution, transfer none). */

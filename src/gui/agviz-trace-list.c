@@ -5,13 +5,16 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "agviz-label-text.h"
 #include "agviz-text.h"
 #include "agviz-trace-list.h"
 
-/* One row of the list: a function's header (trace NULL) or one of its traces.  Both point into
- * the document, which the entry keeps alive. */
+/* One row of the list: a module of the module tree (object set), a function's header (trace
+ * NULL) or one of its traces.  All point into the document, which the entry keeps alive.  With a
+ * module tree the rows are its pre-order, each at its depth: a row is under the rows before it
+ * that are less deep. */
 #define AGVIZ_TYPE_TRACE_LIST_ENTRY (agviz_trace_list_entry_get_type ())
 G_DECLARE_FINAL_TYPE (AgvizTraceListEntry, agviz_trace_list_entry, AGVIZ, TRACE_LIST_ENTRY, GObject)
 
@@ -19,9 +22,15 @@ struct _AgvizTraceListEntry
 {
   GObject        parent_instance;
 
-  AgvizDocument *document;
-  AgvizFunction *function;
-  AgvizTrace    *trace;
+  AgvizDocument     *document;
+  AgvizFunction     *function;
+  AgvizTrace        *trace;
+  const AgvizObject *object;
+  const char        *local_name;  /* a function's name in the tree, else NULL */
+  char              *path;        /* in the tree: the path searched ("model/block/project") */
+  guint              depth;
+  gboolean           collapsed;   /* modules and functions: their rows below are hidden */
+  gboolean           visible;
 };
 
 G_DEFINE_FINAL_TYPE (AgvizTraceListEntry, agviz_trace_list_entry, G_TYPE_OBJECT)
@@ -30,6 +39,7 @@ static void
 agviz_trace_list_entry_finalize (GObject *object)
 {
   g_clear_object (&AGVIZ_TRACE_LIST_ENTRY (object)->document);
+  g_free (AGVIZ_TRACE_LIST_ENTRY (object)->path);
   G_OBJECT_CLASS (agviz_trace_list_entry_parent_class)->finalize (object);
 }
 
@@ -54,6 +64,7 @@ agviz_trace_list_entry_new (AgvizDocument *document,
   self->document = g_object_ref (document);
   self->function = function;
   self->trace = trace;
+  self->visible = TRUE;
   return self;
 }
 
@@ -61,9 +72,10 @@ struct _AgvizTraceList
 {
   GtkWidget     parent_instance;
 
-  AgvizSession *session;
-  GListStore   *entries;   /* AgvizTraceListEntry, in the order of the rows */
-  GtkListBox   *list_box;
+  AgvizSession   *session;
+  GListStore     *entries;   /* AgvizTraceListEntry, in the order of the rows */
+  GtkListBox     *list_box;
+  GtkSearchEntry *search_entry;
 };
 
 G_DEFINE_FINAL_TYPE (AgvizTraceList, agviz_trace_list, GTK_TYPE_WIDGET)
@@ -89,15 +101,54 @@ make_badge (const char *text,
   return badge;
 }
 
+/* Rows of the module tree are indented by depth, and a module or function row folds what is under
+ * it when activated. */
+#define INDENT_PER_DEPTH 12
+
 static GtkWidget *
-make_function_header (AgvizFunction *function)
+make_module_row (AgvizTraceListEntry *entry)
 {
   GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *name = agviz_label_new_for_text (function->name);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *name = agviz_label_new_for_text (entry->object->name);
 
   gtk_list_box_row_set_selectable (GTK_LIST_BOX_ROW (row), FALSE);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_widget_add_css_class (row, "module-header");
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (name, "heading");
+  gtk_widget_set_tooltip_text (name, entry->path);
+  gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name (entry->collapsed
+                                                                 ? "pan-end-symbolic"
+                                                                 : "pan-down-symbolic"));
+  gtk_box_append (GTK_BOX (box), name);
+  if (*entry->object->kind != '\0')
+    {
+      GtkWidget *kind = agviz_label_new_for_text (entry->object->kind);
+
+      gtk_label_set_ellipsize (GTK_LABEL (kind), PANGO_ELLIPSIZE_END);
+      gtk_widget_add_css_class (kind, "dim-label");
+      gtk_widget_add_css_class (kind, "caption");
+      gtk_box_append (GTK_BOX (box), kind);
+    }
+  gtk_widget_set_margin_start (box, (int) entry->depth * INDENT_PER_DEPTH);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  return row;
+}
+
+static GtkWidget *
+make_function_header (AgvizTraceListEntry *entry)
+{
+  AgvizFunction *function = entry->function;
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *name = agviz_label_new_for_text (entry->local_name != NULL ? entry->local_name
+                                                                        : function->name);
+
+  gtk_list_box_row_set_selectable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), entry->path != NULL);
+  if (entry->path != NULL)
+    gtk_widget_set_tooltip_text (name, entry->path);
   gtk_widget_add_css_class (row, "function-header");
   gtk_label_set_xalign (GTK_LABEL (name), 0);
   gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
@@ -116,13 +167,15 @@ make_function_header (AgvizFunction *function)
       gtk_widget_set_tooltip_text (location, tooltip);
       gtk_box_append (GTK_BOX (box), location);
     }
+  gtk_widget_set_margin_start (box, (int) entry->depth * INDENT_PER_DEPTH);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   return row;
 }
 
 static GtkWidget *
 make_trace_row (AgvizDocument *document,
-                AgvizTrace    *trace)
+                AgvizTrace    *trace,
+                guint          depth)
 {
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
@@ -161,9 +214,14 @@ make_trace_row (AgvizDocument *document,
   gtk_widget_add_css_class (details_label, "caption");
   gtk_box_append (GTK_BOX (text), title_label);
   gtk_box_append (GTK_BOX (text), details_label);
-  if (trace->signature != NULL && trace->signature[0] != '\0')
+  /* How Python calls the trace, when the source says (a SavedModel's concrete functions): it is
+   * what the user wrote, where the graph's own signature also lists the captured resources. */
+  if (trace->call_signature != NULL ||
+      (trace->signature != NULL && trace->signature[0] != '\0'))
     {
-      GtkWidget *signature = agviz_label_new_for_text (trace->signature);
+      GtkWidget *signature = agviz_label_new_for_text (trace->call_signature != NULL
+                                                         ? trace->call_signature
+                                                         : trace->signature);
 
       gtk_label_set_xalign (GTK_LABEL (signature), 0);
       gtk_label_set_ellipsize (GTK_LABEL (signature), PANGO_ELLIPSIZE_END);
@@ -194,7 +252,7 @@ make_trace_row (AgvizDocument *document,
       gtk_box_append (GTK_BOX (box), make_badge (count, css, tooltip));
     }
 
-  gtk_widget_set_margin_start (box, 8);
+  gtk_widget_set_margin_start (box, 8 + (int) depth * INDENT_PER_DEPTH);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   g_object_set_data_full (G_OBJECT (row), "agviz-trace-id", g_memdup2 (&trace->id, sizeof trace->id),
                           g_free);
@@ -207,8 +265,10 @@ create_row (gpointer item,
 {
   AgvizTraceListEntry *entry = item;
 
-  return entry->trace != NULL ? make_trace_row (entry->document, entry->trace)
-                              : make_function_header (entry->function);
+  if (entry->object != NULL)
+    return make_module_row (entry);
+  return entry->trace != NULL ? make_trace_row (entry->document, entry->trace, entry->depth)
+                              : make_function_header (entry);
 }
 
 static gint64
@@ -259,11 +319,180 @@ on_row_selected (GtkListBox     *list,
     g_signal_emit (self, signals[TRACE_SELECTED], 0, trace_id);
 }
 
+static gboolean
+entry_is_branch (AgvizTraceListEntry *entry)
+{
+  return entry->path != NULL && entry->trace == NULL;
+}
+
+/* Which rows show: with a search, the rows whose path matches and the rows above them; without,
+ * every row not under a folded one. */
+static void
+update_visibility (AgvizTraceList *self)
+{
+  const char *text = self->search_entry != NULL
+                       ? gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) : "";
+  g_autofree char *needle = g_utf8_casefold (text, -1);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->entries));
+  g_autoptr(GPtrArray) above = g_ptr_array_new ();   /* the branches the row is under */
+  guint folded_depth = G_MAXUINT;
+
+  for (guint i = 0; i < n; i++)
+    {
+      AgvizTraceListEntry *entry = g_list_model_get_item (G_LIST_MODEL (self->entries), i);
+
+      g_object_unref (entry);   /* the store keeps it */
+      if (entry->path == NULL)
+        {
+          entry->visible = TRUE;
+          continue;
+        }
+      while (above->len > 0 &&
+             ((AgvizTraceListEntry *) g_ptr_array_index (above, above->len - 1))->depth >= entry->depth)
+        g_ptr_array_set_size (above, above->len - 1);
+      if (*needle != '\0')
+        {
+          g_autofree char *path = g_utf8_casefold (entry->path, -1);
+
+          entry->visible = strstr (path, needle) != NULL;
+          for (guint a = 0; entry->visible && a < above->len; a++)
+            ((AgvizTraceListEntry *) g_ptr_array_index (above, a))->visible = TRUE;
+        }
+      else
+        {
+          if (entry->depth <= folded_depth)
+            folded_depth = entry_is_branch (entry) && entry->collapsed ? entry->depth : G_MAXUINT;
+          entry->visible = entry->depth <= folded_depth;
+        }
+      if (entry_is_branch (entry))
+        g_ptr_array_add (above, entry);
+    }
+  /* A list box bound to a model ignores filter functions: the rows are hidden one by one. */
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AgvizTraceListEntry) entry = g_list_model_get_item (G_LIST_MODEL (self->entries), i);
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->list_box, (int) i);
+
+      if (row != NULL)
+        gtk_widget_set_visible (GTK_WIDGET (row), entry->visible);
+    }
+}
+
+static void
+add_function_rows (GPtrArray     *rows,
+                   AgvizDocument *document,
+                   AgvizFunction *function,
+                   const char    *local_name,
+                   const char    *path,
+                   guint          depth)
+{
+  AgvizTraceListEntry *header = agviz_trace_list_entry_new (document, function, NULL);
+
+  header->local_name = local_name;
+  header->path = g_strdup (path);
+  header->depth = depth;
+  g_ptr_array_add (rows, header);
+  for (guint t = 0; t < function->traces->len; t++)
+    {
+      AgvizTraceListEntry *row = agviz_trace_list_entry_new (document, function,
+                                                             g_ptr_array_index (function->traces, t));
+      /* A trace is found by its graph's name too. */
+      row->path = path != NULL ? g_strdup_printf ("%s/%s", path, row->trace->graph_name) : NULL;
+      row->depth = depth + 1;
+      g_ptr_array_add (rows, row);
+    }
+}
+
+typedef struct
+{
+  const AgvizObject *object;
+  guint              depth;
+  char              *parent_path;
+} PendingObject;
+
+/* The module tree in pre-order (children in the source's order), each function object as its
+ * function's rows; then the functions no object holds, as the flat list has them. */
+static void
+add_tree_rows (GPtrArray     *rows,
+               AgvizDocument *document,
+               GPtrArray     *objects,
+               GPtrArray     *functions)
+{
+  g_autoptr(GHashTable) children = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                                          (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GHashTable) function_of = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GArray) stack = g_array_new (FALSE, FALSE, sizeof (PendingObject));
+  static const gint64 no_parent = 0;
+  GPtrArray *roots;
+
+  for (guint i = 0; i < objects->len; i++)
+    {
+      const AgvizObject *object = g_ptr_array_index (objects, i);
+      GPtrArray *siblings = g_hash_table_lookup (children, &object->parent_id);
+
+      if (siblings == NULL)
+        g_hash_table_insert (children, (gpointer) &object->parent_id, siblings = g_ptr_array_new ());
+      g_ptr_array_add (siblings, (gpointer) object);
+    }
+  for (guint f = 0; f < functions->len; f++)
+    {
+      AgvizFunction *function = g_ptr_array_index (functions, f);
+      if (function->object_id != 0)
+        g_hash_table_insert (function_of, &function->object_id, function);
+    }
+
+  roots = g_hash_table_lookup (children, &no_parent);
+  for (guint i = roots != NULL ? roots->len : 0; i > 0; i--)
+    {
+      PendingObject pending = { g_ptr_array_index (roots, i - 1), 0, NULL };
+      g_array_append_val (stack, pending);
+    }
+  while (stack->len > 0)
+    {
+      PendingObject pending = g_array_index (stack, PendingObject, stack->len - 1);
+      g_autofree char *parent_path = pending.parent_path;
+      g_autofree char *path = parent_path != NULL
+                                ? g_strconcat (parent_path, "/", pending.object->name, NULL)
+                                : g_strdup (pending.object->name);
+      AgvizFunction *function = g_hash_table_lookup (function_of, &pending.object->id);
+      GPtrArray *below = g_hash_table_lookup (children, &pending.object->id);
+
+      g_array_set_size (stack, stack->len - 1);
+      if (function != NULL)
+        add_function_rows (rows, document, function, pending.object->name, path, pending.depth);
+      else
+        {
+          AgvizTraceListEntry *module = agviz_trace_list_entry_new (document, NULL, NULL);
+
+          module->object = pending.object;
+          module->path = g_strdup (path);
+          module->depth = pending.depth;
+          g_ptr_array_add (rows, module);
+        }
+      /* A depth no real model reaches; a hand-made cycle would otherwise never end. */
+      for (guint i = below != NULL && pending.depth < 4096 ? below->len : 0; i > 0; i--)
+        {
+          PendingObject child = { g_ptr_array_index (below, i - 1), pending.depth + 1,
+                                  g_strdup (path) };
+          g_array_append_val (stack, child);
+        }
+    }
+
+  for (guint f = 0; f < functions->len; f++)
+    {
+      AgvizFunction *function = g_ptr_array_index (functions, f);
+
+      if (function->object_id == 0)
+        add_function_rows (rows, document, function, NULL, function->name, 0);
+    }
+}
+
 void
 agviz_trace_list_reload (AgvizTraceList *self)
 {
   AgvizDocument *document;
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+  gboolean has_tree = FALSE;
 
   g_return_if_fail (AGVIZ_IS_TRACE_LIST (self));
 
@@ -271,22 +500,48 @@ agviz_trace_list_reload (AgvizTraceList *self)
   if (document != NULL)
     {
       GPtrArray *functions = agviz_document_get_functions (document);
+      GPtrArray *objects = agviz_document_get_objects (document);
 
-      for (guint f = 0; f < functions->len; f++)
-        {
-          AgvizFunction *function = g_ptr_array_index (functions, f);
-
-          g_ptr_array_add (rows, agviz_trace_list_entry_new (document, function, NULL));
-          for (guint t = 0; t < function->traces->len; t++)
-            g_ptr_array_add (rows, agviz_trace_list_entry_new (document, function,
-                                                               g_ptr_array_index (function->traces, t)));
-        }
+      has_tree = objects->len > 0;
+      if (has_tree)
+        add_tree_rows (rows, document, objects, functions);
+      else
+        for (guint f = 0; f < functions->len; f++)
+          add_function_rows (rows, document, g_ptr_array_index (functions, f), NULL, NULL, 0);
     }
+  /* Files without a module tree keep the flat list, which needs no search of its own. */
+  gtk_widget_set_visible (GTK_WIDGET (self->search_entry), has_tree);
   /* All rows at once: the list box makes its rows in one go, not one reordering per entry. */
   g_list_store_splice (self->entries, 0, g_list_model_get_n_items (G_LIST_MODEL (self->entries)),
                        rows->pdata, rows->len);
+  update_visibility (self);
   if (self->session != NULL && agviz_session_get_trace_id (self->session) != 0)
     select_trace_row (self, agviz_session_get_trace_id (self->session));
+}
+
+static void
+on_row_activated (GtkListBox     *list,
+                  GtkListBoxRow  *row,
+                  AgvizTraceList *self)
+{
+  guint index = (guint) gtk_list_box_row_get_index (row);
+  g_autoptr(AgvizTraceListEntry) entry = g_list_model_get_item (G_LIST_MODEL (self->entries), index);
+
+  if (entry == NULL || !entry_is_branch (entry))
+    return;
+  entry->collapsed = !entry->collapsed;
+  /* The module row's arrow shows the state: the store hands out a new row for it. */
+  g_list_store_splice (self->entries, index, 1, (gpointer *) &entry, 1);
+  update_visibility (self);
+}
+
+/* On every change, not GtkSearchEntry's delayed ::search-changed: showing and hiding the rows
+ * costs less than a redraw. */
+static void
+on_search_changed (GtkEditable    *entry,
+                   AgvizTraceList *self)
+{
+  update_visibility (self);
 }
 
 static void
@@ -350,7 +605,10 @@ agviz_trace_list_class_init (AgvizTraceListClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/agviz/Agviz/ui/agviz-trace-list.ui");
   gtk_widget_class_bind_template_child (widget_class, AgvizTraceList, list_box);
+  gtk_widget_class_bind_template_child (widget_class, AgvizTraceList, search_entry);
   gtk_widget_class_bind_template_callback (widget_class, on_row_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "agviz-trace-list");
 }

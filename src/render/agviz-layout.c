@@ -172,7 +172,9 @@ agviz_layout_dup_label (const AgvizSceneItem *item,
 
   g_return_val_if_fail (item != NULL, NULL);
 
-  if (item->kind == AGVIZ_SCENE_ITEM_OP && item->shadowed)
+  if (item->kind == AGVIZ_SCENE_ITEM_OP && item->call_label != NULL)
+    text = g_strdup (item->call_label);
+  else if (item->kind == AGVIZ_SCENE_ITEM_OP && item->shadowed)
     text = g_strdup_printf ("(%s)", item->name);
   else if (item->name[0] == '\0')
     text = g_strdup ("(unnamed)");
@@ -261,6 +263,9 @@ container_key (AgvizLayout    *self,
 
       g_checksum_update (checksum, (const guchar *) entry, -1);
       g_checksum_update (checksum, (const guchar *) child->name, -1);
+      /* The label decides the box's width. */
+      if (child->call_label != NULL)
+        g_checksum_update (checksum, (const guchar *) child->call_label, -1);
     }
   return g_strdup (g_checksum_get_string (checksum));
 }

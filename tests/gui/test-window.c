@@ -1530,6 +1530,18 @@ test_screenshot (Fixture       *fx,
 
 /* A SavedModel folder is imported in the background and shown like a trace file; the imported
  * copy lives in the cache only as long as its document. */
+/* A window of its own on @file, once the file is loaded. */
+static void
+open_in_new_window (Fixture *fx,
+                    GFile   *file)
+{
+  fx->window = g_object_new (AGVIZ_TYPE_WINDOW, NULL);
+  gtk_window_present (GTK_WINDOW (fx->window));
+  agviz_window_open (fx->window, file);
+  g_assert_true (wait_for (loaded, fx));
+  g_assert_nonnull (agviz_window_get_document (fx->window));
+}
+
 static void
 test_open_saved_model (void)
 {
@@ -1546,11 +1558,7 @@ test_open_saved_model (void)
   g_assert_true (g_spawn_check_wait_status (status, NULL));
 
   file = g_file_new_for_path (saved_model);
-  fx.window = g_object_new (AGVIZ_TYPE_WINDOW, NULL);
-  gtk_window_present (GTK_WINDOW (fx.window));
-  agviz_window_open (fx.window, file);
-  g_assert_true (wait_for (loaded, &fx));
-  g_assert_nonnull (agviz_window_get_document (fx.window));
+  open_in_new_window (&fx, file);
   {
     AgvizStore *store = agviz_document_get_store (agviz_window_get_document (fx.window));
     g_autoptr(AgvizTrace) trace = agviz_store_find_trace (store, "__inference___call___81", NULL);
@@ -1599,6 +1607,95 @@ open_in_window (Fixture    *fx,
   gtk_window_present (GTK_WINDOW (fx->window));
   agviz_window_open (fx->window, file);
   g_assert_true (wait_for (loaded, fx));
+}
+
+/* The labels of the sidebar rows shown (folded and unmatched rows are hidden), one a row. */
+static void
+collect_shown_rows (GtkWidget *list_box,
+                    GString   *text)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (list_box); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (GTK_IS_LIST_BOX_ROW (row) && gtk_widget_get_visible (row))
+      {
+        collect_text (row, text);
+        g_string_append (text, "|\n");
+      }
+}
+
+/* A real SavedModel (TensorFlow Serving's half_plus_two, TF 2 export) in the sidebar: its
+ * functions grouped under the objects that hold them, in the object graph's order, with the
+ * call signatures; it opens on its serving signature; the search finds by path. */
+static void
+test_sidebar_module_tree (void)
+{
+  const char *corpus = g_getenv ("AGVIZ_CORPUS_DIR");
+  g_autofree char *saved_model = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GString) shown = g_string_new (NULL);
+  g_autoptr(GString) found = g_string_new (NULL);
+  AgvizTraceList *list;
+  GtkWidget *list_box;
+  GtkEditable *search;
+  Fixture fx = { 0 };
+  const char *regress, *classify, *signatures, *serving;
+
+  saved_model = g_build_filename (corpus != NULL ? corpus : "", "01_savedmodel_serving",
+                                  "half_plus_two_tf2_cpu", NULL);
+  if (corpus == NULL || !g_file_test (saved_model, G_FILE_TEST_IS_DIR))
+    {
+      if (g_strcmp0 (g_getenv ("CI"), "true") == 0)
+        g_error ("the real-file corpus is absent under CI (AGVIZ_CORPUS_DIR=%s)", corpus);
+      g_test_skip ("the real-file corpus is absent (set AGVIZ_CORPUS_DIR to ../shared/corpus)");
+      return;
+    }
+
+  file = g_file_new_for_path (saved_model);
+  open_in_new_window (&fx, file);
+  g_assert_true (wait_for (drawn, &fx));
+
+  /* The serving signature first: the graph TensorFlow Serving runs. */
+  {
+    AgvizStore *store = agviz_document_get_store (agviz_window_get_document (fx.window));
+    g_autoptr(AgvizTrace) serving_trace =
+      agviz_store_find_trace (store, "__inference_signature_wrapper_predict_245", NULL);
+
+    g_assert_nonnull (serving_trace);
+    g_assert_cmpint (agviz_session_get_trace_id (agviz_window_get_session (fx.window)), ==,
+                     serving_trace->id);
+  }
+
+  list = PART (fx.window, trace_list);
+  list_box = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (list), AGVIZ_TYPE_TRACE_LIST,
+                                                       "list_box"));
+  search = GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (list), AGVIZ_TYPE_TRACE_LIST,
+                                                        "search_entry"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (search)));
+  collect_shown_rows (list_box, shown);
+  /* The root's children in the object graph's order: classify_x2y3 ... regress_xy2, then the
+   * signature map with serving_default under it; each with its call signature. */
+  classify = strstr (shown->str, "classify_x2y3\n");
+  regress = strstr (shown->str, "regress_xy2\n");
+  signatures = strstr (shown->str, "signatures\nsignature_map\n");
+  serving = strstr (shown->str, "serving_default\n");
+  g_assert_nonnull (classify);
+  g_assert_nonnull (regress);
+  g_assert_nonnull (signatures);
+  g_assert_nonnull (serving);
+  g_assert_true (classify < regress && regress < signatures && signatures < serving);
+  g_assert_nonnull (strstr (serving, "(x: float32[1]) -> {'y': float32[1]}"));
+  g_assert_nonnull (strstr (shown->str, "(inputs: string[?]) -> {'outputs': float32[?,1]}"));
+
+  /* Found by path: the functions of "signatures/regress..." and the rows above them. */
+  gtk_editable_set_text (search, "signatures/regress_x_to_y2");
+  collect_shown_rows (list_box, found);
+  g_assert_nonnull (strstr (found->str, "half_plus_two_tf2_cpu\n"));
+  g_assert_nonnull (strstr (found->str, "signatures\n"));
+  g_assert_nonnull (strstr (found->str, "regress_x_to_y2\n"));
+  g_assert_null (strstr (found->str, "classify_x2y3\n"));
+  g_assert_null (strstr (found->str, "serving_default\n"));
+
+  fixture_teardown (&fx, NULL);
 }
 
 /* The files the tf suite's real recordings and artefacts were written to (AGVIZ_GUI_OPEN_FILES,
@@ -1900,6 +1997,7 @@ main (int    argc,
   ADD ("/agviz/gui/screenshot", test_screenshot);
 #undef ADD
   g_test_add_func ("/agviz/gui/open-saved-model", test_open_saved_model);
+  g_test_add_func ("/agviz/gui/sidebar-module-tree", test_sidebar_module_tree);
   g_test_add_func ("/agviz/gui/open-files", test_open_files);
   g_test_add_func ("/agviz/gui/first-picture", test_first_picture);
   g_test_add_func ("/agviz/gui/diff-real", test_diff_real);

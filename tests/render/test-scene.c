@@ -428,6 +428,8 @@ test_migrate_v1 (TempFile      *fx,
   g_assert_cmpint (sqlite3_exec (db, "DROP TABLE layout_cache; DROP TABLE scope_edges;"
                                  " ALTER TABLE traces DROP COLUMN scope_edges;"
                                  " ALTER TABLE traces DROP COLUMN object;"
+                                 " DROP TABLE objects; ALTER TABLE functions DROP COLUMN object_id;"
+                                 " ALTER TABLE traces DROP COLUMN call_signature;"
                                  " PRAGMA user_version = 1;", NULL, NULL, NULL),
                    ==, SQLITE_OK);
   sqlite3_close (db);

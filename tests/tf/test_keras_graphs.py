@@ -129,16 +129,14 @@ def check_counts(agviz, graph, stem, counts, scratch, env):
                  function["input_args"], function["output_args"]))
 
 
-def main():
-    if len(sys.argv) != 3:
-        sys.exit("usage: test_keras_graphs.py AGVIZ SCRATCH_DIR")
-    agviz = os.path.abspath(sys.argv[1])
-    scratch = os.path.abspath(sys.argv[2])
-    # Under meson this starts with the system's python3: go on in the TensorFlow one.
+def continue_in_tensorflow(script, args, marker):
+    """Under meson a test starts with the system's python3: go on in the TensorFlow one (once:
+    @marker names the variable that says it happened).  None when TensorFlow is importable, else
+    the exit status: 77 (skip), or 1 under CI, which must run the tf suite."""
     python = os.environ.get("AGVIZ_TF_PYTHON") or os.environ.get("AGVIZ_TF_PYTHON_DEFAULT")
-    if python and os.access(python, os.X_OK) and os.environ.get("AGVIZ_KERAS_REEXEC") != "1":
-        os.environ["AGVIZ_KERAS_REEXEC"] = "1"
-        os.execv(python, [python, os.path.abspath(__file__), agviz, scratch])
+    if python and os.access(python, os.X_OK) and os.environ.get(marker) != "1":
+        os.environ[marker] = "1"
+        os.execv(python, [python, os.path.abspath(script)] + args)
     try:
         import tensorflow  # noqa: F401
     except ImportError:
@@ -147,6 +145,17 @@ def main():
             return 1
         print("SKIP: TensorFlow is not importable here")
         return 77
+    return None
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit("usage: test_keras_graphs.py AGVIZ SCRATCH_DIR")
+    agviz = os.path.abspath(sys.argv[1])
+    scratch = os.path.abspath(sys.argv[2])
+    status = continue_in_tensorflow(__file__, [agviz, scratch], "AGVIZ_KERAS_REEXEC")
+    if status is not None:
+        return status
     graphs_dir = os.path.join(scratch, "graphs")
     os.makedirs(graphs_dir, exist_ok=True)
     env = dict(os.environ, LC_ALL="C", TMPDIR=scratch)

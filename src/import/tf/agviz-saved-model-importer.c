@@ -3,8 +3,9 @@
  *
  * Every FunctionDef becomes a trace; the SavedObjectGraph names them: a concrete function
  * reached from the root through children "model" -> "__call__" belongs to the tf.function
- * "model.__call__".  The module tree, variables and signatures are kept as JSON in the trace
- * file's metadata (key "agviz.saved_model:PATH"), and debug/saved_model_debug_info.pb gives
+ * "model.__call__".  The objects that lead to functions become the trace file's module tree
+ * (agviz-saved-object-tree.c); the whole object graph, variables and signatures are kept as JSON
+ * in the metadata too (key "agviz.saved_model:PATH"), and debug/saved_model_debug_info.pb gives
  * the creation stacks.
  */
 #define G_LOG_DOMAIN "agviz-saved-model-importer"
@@ -15,46 +16,9 @@
 
 #include "agviz-tf-importer-private.h"
 #include "agviz-proto-decoder.h"
+#include "agviz-saved-object-tree.h"
 #include "agviz-tf-saved-model.pb-c.h"
 #include "agviz-tf-values.h"
-
-/* Dotted paths from the root to every object, breadth first (shortest path wins); NULL for an
- * object no path reaches.  An array that may hold NULLs, so not a GStrv: g_strfreev() would stop
- * at the first unreachable object and leak the rest (found by fuzz-import-file). */
-static GPtrArray *
-object_paths (const AgvizTf__SavedObjectGraph *objects)
-{
-  GPtrArray *array = g_ptr_array_new_full (objects->n_nodes + 1, g_free);
-  char **paths;
-  g_autoptr(GQueue) queue = g_queue_new ();
-
-  g_ptr_array_set_size (array, objects->n_nodes + 1);
-  paths = (char **) array->pdata;
-
-  if (objects->n_nodes == 0)
-    return array;
-  paths[0] = g_strdup ("");
-  g_queue_push_tail (queue, GUINT_TO_POINTER (0));
-  while (!g_queue_is_empty (queue))
-    {
-      guint id = GPOINTER_TO_UINT (g_queue_pop_head (queue));
-      const AgvizTf__SavedObject *object = objects->nodes[id];
-
-      for (gsize i = 0; i < object->n_children; i++)
-        {
-          const AgvizTf__SavedObject__ObjectReference *child = object->children[i];
-
-          if (child->node_id < 0 || (gsize) child->node_id >= objects->n_nodes ||
-              paths[child->node_id] != NULL)
-            continue;
-          paths[child->node_id] = *paths[id] == '\0'
-                                    ? g_strdup (child->local_name)
-                                    : g_strconcat (paths[id], ".", child->local_name, NULL);
-          g_queue_push_tail (queue, GUINT_TO_POINTER (child->node_id));
-        }
-    }
-  return array;
-}
 
 static void
 write_tensor_info_map (AgvizJsonWriter                        *json,
@@ -274,6 +238,7 @@ _agviz_import_saved_model (AgvizImportContext *ctx,
       g_autoptr(AgvizGraphImporter) graphs = agviz_graph_importer_new (ctx->recorder, &ctx->stats,
                                                                        ctx->warnings);
       g_autoptr(GPtrArray) path_array = NULL;
+      g_autoptr(GArray) parents = NULL;
       char **paths = NULL;
       g_autofree char *description = NULL;
       g_autofree char *key = NULL;
@@ -283,7 +248,7 @@ _agviz_import_saved_model (AgvizImportContext *ctx,
         {
           const AgvizTf__SavedObjectGraph *objects = meta->object_graph_def;
 
-          path_array = object_paths (objects);
+          path_array = agviz_saved_object_paths (objects, &parents);
           paths = (char **) path_array->pdata;
           /* A tf.function's own name beats the names of its traces ("f.trace_0"): bare
            * concrete functions first, functions after, so the latter win. */
@@ -314,6 +279,14 @@ _agviz_import_saved_model (AgvizImportContext *ctx,
                                           &local_error) == 0 && local_error != NULL)
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
+          ok = FALSE;
+          break;
+        }
+
+      if (meta->object_graph_def != NULL &&
+          !agviz_saved_object_tree_record (meta->object_graph_def, paths, parents, meta_label,
+                                           graphs, ctx->recorder, error))
+        {
           ok = FALSE;
           break;
         }
