@@ -36,6 +36,9 @@ typedef enum
   AGVIZ_SOURCE_FORMAT_RUN_METADATA,      /* a bare binary RunMetadata */
   /* JAX (jax/) */
   AGVIZ_SOURCE_FORMAT_MLIR_TEXT,         /* StableHLO / MLIR text, any dialect */
+  /* PyTorch (torch/) */
+  AGVIZ_SOURCE_FORMAT_ONNX_MODEL,        /* .onnx, binary ModelProto */
+  AGVIZ_SOURCE_FORMAT_TORCH_EXPORT,      /* .pt2 archive of torch.export.save */
 } AgvizSourceFormat;
 
 /* What one import added; counts accumulate over agviz_importer_import() calls. */
