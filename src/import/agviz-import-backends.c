@@ -10,11 +10,13 @@
 #include "agviz-onnx-importer-private.h"
 #include "agviz-pt2-importer-private.h"
 #include "agviz-tf-importer-private.h"
+#include "agviz-torchscript-ir-importer-private.h"
 
 const AgvizImportBackend *const _agviz_import_backends[] = {
   &_agviz_tf_import_backend,
   &_agviz_jax_import_backend,
   &_agviz_onnx_import_backend,
   &_agviz_pt2_import_backend,
+  &_agviz_torchscript_ir_import_backend,
   NULL,
 };

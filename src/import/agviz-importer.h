@@ -39,6 +39,7 @@ typedef enum
   /* PyTorch (torch/) */
   AGVIZ_SOURCE_FORMAT_ONNX_MODEL,        /* .onnx, binary ModelProto */
   AGVIZ_SOURCE_FORMAT_TORCH_EXPORT,      /* .pt2 archive of torch.export.save */
+  AGVIZ_SOURCE_FORMAT_TORCHSCRIPT_IR,    /* TorchScript IR text (print(module.graph)) */
 } AgvizSourceFormat;
 
 /* What one import added; counts accumulate over agviz_importer_import() calls. */

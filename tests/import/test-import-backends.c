@@ -119,7 +119,7 @@ test_formats_named_once (void)
   guint n_backends = 0;
 
   for (AgvizSourceFormat format = AGVIZ_SOURCE_FORMAT_TFDBG_DUMP;
-       format <= AGVIZ_SOURCE_FORMAT_TORCH_EXPORT; format++)
+       format <= AGVIZ_SOURCE_FORMAT_TORCHSCRIPT_IR; format++)
     {
       guint owners = 0;
 
@@ -258,8 +258,8 @@ test_files (Scratch       *fx,
                               "RunMetadata and GraphDebugInfo messages, binary and text; "
                               "StableHLO/MLIR text (.mlir files, and text starting with module, "
                               "func.func or a #loc alias); ONNX models (.onnx files, and "
-                              "binary ModelProtos); torch.export programs (.pt2 archives))",
-                              path);
+                              "binary ModelProtos); torch.export programs (.pt2 archives); "
+                              "TorchScript IR text (starting with graph(%%...))", path);
   g_assert_cmpstr (error->message, ==, expected);
   g_clear_error (&error);
   g_free (path);
@@ -267,7 +267,7 @@ test_files (Scratch       *fx,
   path = write_file (fx, "empty.pb", "", 0);
   g_assert_cmpint (detect (path, &error), ==, AGVIZ_SOURCE_FORMAT_UNKNOWN);
   g_assert_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_UNKNOWN_FORMAT);
-  g_assert_true (g_str_has_suffix (error->message, "(.pt2 archives)); the file is empty"));
+  g_assert_true (g_str_has_suffix (error->message, "(starting with graph(%...)); the file is empty"));
   g_clear_error (&error);
   g_free (path);
 

@@ -5,7 +5,8 @@
     make_torch_files.py OUT_DIR
 
 Writes into OUT_DIR: block.pt2 and cond.pt2 (torch.export.save), block-torchscript.onnx
-(torch.onnx.export dynamo=False), block-dynamo.onnx and cond-dynamo.onnx (dynamo=True), and
+(torch.onnx.export dynamo=False), block-dynamo.onnx and cond-dynamo.onnx (dynamo=True),
+scripted.ir and traced.ir (TorchScript IR text of torch.jit.script and torch.jit.trace), and
 expected.json: for each file, counts taken from torch's and onnx's own objects (never from
 agviz), the source line of this file where the `conv` call is, and the scoped names agviz must
 give.  The test compares agviz's import with it; the fuzz targets take the files as seeds.
@@ -18,7 +19,6 @@ import warnings
 
 import torch
 
-CONV_LINE = 0  # set below, from this file's text
 
 
 class Block(torch.nn.Module):
@@ -40,6 +40,16 @@ class Net(torch.nn.Module):
     def forward(self, x):
         y = self.layer1(x).mean((2, 3))
         return self.fc(y)
+
+
+class Scripted(torch.nn.Module):
+    def forward(self, x, n: int):
+        y = torch.relu(x)  # the relu line
+        if bool(y.sum() > 0):
+            y = y * 2
+        for i in range(n):
+            y = y + i
+        return y
 
 
 class Branchy(torch.nn.Module):
@@ -77,6 +87,30 @@ def onnx_counts(path):
     return {"functions": graphs, "nodes": nodes, "calls": calls}
 
 
+def ir_counts(graph):
+    """Graphs (the graph and its nodes' blocks) and the nodes agviz draws for them: parameters,
+    nodes and one `return` per graph, plus one per value a block reads from outside it."""
+    functions, nodes, calls = 0, 0, 0
+    pending = [(graph, False)]
+    while pending:
+        block, nested = pending.pop()
+        functions += 1
+        defined = {v.debugName() for v in block.inputs()}
+        nodes += len(defined) + 1
+        outer = set()
+        for node in block.nodes():
+            nodes += 1
+            outer.update(v.debugName() for v in node.inputs() if v.debugName() not in defined)
+            defined.update(v.debugName() for v in node.outputs())
+            for sub in node.blocks():
+                pending.append((sub, True))
+                calls += 1
+        outer.update(v.debugName() for v in block.outputs() if v.debugName() not in defined)
+        if nested:
+            nodes += len(outer)
+    return {"functions": functions, "nodes": nodes, "calls": calls}
+
+
 def export_counts(program):
     """FX graphs and their nodes: placeholders, calls and the output node, as agviz draws them.
     The saved program has no get_attr nodes for graph arguments (they are calls) and no
@@ -99,24 +133,32 @@ def export_counts(program):
     return {"functions": functions, "nodes": nodes, "calls": calls}
 
 
+def line_of(mark):
+    """"make_torch_files.py:N", N the line of this file that ends with comment @mark."""
+    with open(__file__, encoding="utf-8") as source:
+        number = next(n for n, line in enumerate(source, 1) if line.rstrip().endswith("# " + mark))
+    return "%s:%d" % (os.path.basename(__file__), number)
+
+
 def main():
-    global CONV_LINE
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
-    with open(__file__, encoding="utf-8") as source:
-        CONV_LINE = next(n for n, line in enumerate(source, 1) if line.rstrip().endswith("# the conv line"))
+    conv_line = line_of("the conv line")
     warnings.simplefilter("ignore")
     torch.manual_seed(0)
     x = torch.randn(1, 3, 8, 8)
     net, branchy = Net().eval(), Branchy().eval()
-    expected = {"source": os.path.abspath(__file__), "conv_line": CONV_LINE, "files": {}}
+    # Per file: counts, and [full node name, text its `agviz where` must show (a source line) or
+    # None] pairs.
+    expected = {"files": {}}
 
     for name, model in (("block", net), ("cond", branchy)):
         program = torch.export.export(model, (x,))
         path = os.path.join(out, name + ".pt2")
         torch.export.save(program, path)
         expected["files"][name + ".pt2"] = export_counts(program)
-    expected["files"]["block.pt2"]["scoped"] = ["layer1/conv/conv2d", "layer1/act/relu", "fc/linear"]
+    expected["files"]["block.pt2"]["scoped"] = [["layer1/conv/conv2d", conv_line],
+                                                ["layer1/act/relu", None], ["fc/linear", None]]
 
     torch.onnx.export(net, (x,), os.path.join(out, "block-torchscript.onnx"), dynamo=False)
     torch.onnx.export(net, (x,), os.path.join(out, "block-dynamo.onnx"), dynamo=True,
@@ -125,8 +167,20 @@ def main():
                       external_data=False)
     for name in ("block-torchscript.onnx", "block-dynamo.onnx", "cond-dynamo.onnx"):
         expected["files"][name] = onnx_counts(os.path.join(out, name))
-    expected["files"]["block-torchscript.onnx"]["scoped"] = ["layer1/conv/Conv", "layer1/act/Relu"]
-    expected["files"]["block-dynamo.onnx"]["scoped"] = ["layer1/conv/node_conv2d", "fc/node_linear"]
+    expected["files"]["block-torchscript.onnx"]["scoped"] = [["layer1/conv/Conv", None],
+                                                             ["layer1/act/Relu", None]]
+    expected["files"]["block-dynamo.onnx"]["scoped"] = [["layer1/conv/node_conv2d", conv_line],
+                                                        ["fc/node_linear", None]]
+
+    scripted = torch.jit.script(Scripted())
+    traced = torch.jit.trace(net, (x,))
+    for name, graph in (("scripted.ir", scripted.graph), ("traced.ir", traced.inlined_graph)):
+        with open(os.path.join(out, name), "w", encoding="utf-8") as f:
+            f.write(str(graph))
+        expected["files"][name] = ir_counts(graph)
+    expected["files"]["traced.ir"]["scoped"] = [["layer1/conv/_convolution", "conv.py:"],
+                                                ["fc/linear", "linear.py:"]]
+    expected["files"]["scripted.ir"]["scoped"] = [["relu", line_of("the relu line")]]
 
     with open(os.path.join(out, "expected.json"), "w", encoding="utf-8") as f:
         json.dump(expected, f, indent=1)

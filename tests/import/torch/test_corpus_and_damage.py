@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The PyTorch-file formats without torch: every ONNX model of the corpus (folder
 06_onnx_pytorch) imports with the graphs and nodes a small protobuf walk of its own counts in
-the file, with the scopes and stacks its exporter wrote; a deflated .pt2 made here imports
+the file, with the scopes and stacks its exporter wrote, and so does every TorchScript IR text
+(folder 07_pytorch_graph_dumps) with the nodes a count of its lines gives; a deflated .pt2 made here imports
 (torch writes stored entries); damaged files are refused with an error naming the file and the
 byte, leaving the trace file as it was.
 
@@ -12,6 +13,7 @@ The corpus is $AGVIZ_CORPUS_DIR; without it those checks are skipped with a line
 """
 import json
 import os
+import re
 import sys
 import tempfile
 import zipfile
@@ -26,6 +28,51 @@ CORPUS_NAMES = {
     "cae_dec_torch1.11_flatnames/Cautoencoder_dec.onnx": ("ConvTranspose_0", None),
     "cartpole_dynamo_stacktraces/model.onnx": ("q_net/0/node_linear", "policies.py:66"),
 }
+
+
+# The TorchScript IR texts: a node in its module's scope and the source range it must show.
+IR_NAMES = {
+    "torchscript_ir_text/bert_intermediate_traced_graph.txt": ("dense/addmm", "functional.py:1674"),
+    "torchscript_ir_text/test_ignorable_args_slice_graph.txt": ("slice", "test_jit.py:4068"),
+}
+
+
+def ir_counts(path):
+    """Nodes of a TorchScript IR text without blocks: its parameters, one per node line and
+    its `return`."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    header_end = text.index("):")
+    parameters = text[:header_end].count("%")
+    body = text[header_end + 2:].splitlines()
+    if any(re.match(r"\s*block\d+\(", line) for line in body):
+        raise checks.Failure("%s has blocks: count them with torch (tests/import/torch)" % path)
+    statements = [line for line in body if re.match(r"\s*(%.*)?= [\w.]+::", line)]
+    return {"functions": 1, "nodes": parameters + len(statements) + 1, "calls": 0}
+
+
+def check_ir_corpus(agviz, work):
+    folder = os.path.join(os.environ.get("AGVIZ_CORPUS_DIR", ""), "07_pytorch_graph_dumps")
+    if not os.path.isdir(folder):
+        print("SKIP IR corpus: no %s (AGVIZ_CORPUS_DIR)" % folder)
+        return
+    for relative, (name, shown) in sorted(IR_NAMES.items()):
+        source = os.path.join(folder, relative)
+        db = os.path.join(work, os.path.basename(relative) + ".db")
+        checks.import_file(agviz, source, db)
+        got = checks.check_counts(relative, db, ir_counts(source))
+        checks.check_named(agviz, db, name, shown)
+        checks.check_clean_and_drawn(agviz, source, db, db + ".svg")
+        print("ok %s: %d functions, %d nodes" % (relative, got["functions"], got["nodes"]))
+    # A text cut inside a block or before its `return` is refused with its line.
+    cut = os.path.join(work, "cut.ir")
+    with open(cut, "w", encoding="utf-8") as f:
+        f.write("graph(%x : Tensor):\n  %y : Tensor = aten::relu(%x)\n")
+    checks.check_refused(agviz, cut, os.path.join(work, "cut-ir.db"), "before the graph's `return`")
+    bad = os.path.join(work, "bad.ir")
+    with open(bad, "w", encoding="utf-8") as f:
+        f.write("graph(%x : Tensor):\n  %y : Tensor = relu(%x)\n  return (%y)\n")
+    checks.check_refused(agviz, bad, os.path.join(work, "bad-ir.db"), "bad.ir:2:")
 
 
 def varint(data, at):
@@ -207,6 +254,7 @@ def main():
     agviz = sys.argv[1]
     with tempfile.TemporaryDirectory(prefix="agviz-torch-formats-") as work:
         onnx_sources = check_corpus(agviz, work) or []
+        check_ir_corpus(agviz, work)
         pt2 = check_deflated_pt2(agviz, work)
         check_damage(agviz, work, onnx_sources, pt2)
     return 0
