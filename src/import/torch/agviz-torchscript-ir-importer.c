@@ -25,6 +25,9 @@
 #include "agviz-pt2-nodes.h"
 #include "agviz-torchscript-ir-importer-private.h"
 
+/* Blocks nested deeper are refused: freeing them recurses (real programs nest a few levels). */
+#define MAX_BLOCK_DEPTH 256
+
 typedef struct _TsGraph TsGraph;
 
 typedef struct
@@ -420,6 +423,14 @@ parse_text (TsReader *reader)
           TsNode *owner;
           TsGraph *block;
 
+          if (open_graphs->len > MAX_BLOCK_DEPTH)
+            {
+              g_set_error (reader->error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_LIMIT,
+                           "%s:%u: blocks nested deeper than %d", reader->path, reader->line,
+                           MAX_BLOCK_DEPTH);
+              ts_graph_free (top);
+              return NULL;
+            }
           if (current->nodes->len == 0 || close == NULL)
             {
               fail (reader, close == NULL ? "expected `blockN(%%param : Type, ...):`"
