@@ -7,16 +7,12 @@
 
 #include "agviz-import-backend.h"
 #include "agviz-jax-importer-private.h"
-#include "agviz-onnx-importer-private.h"
-#include "agviz-pt2-importer-private.h"
+#include "agviz-pt2-backend-private.h"
 #include "agviz-tf-importer-private.h"
-#include "agviz-torchscript-ir-importer-private.h"
 
 const AgvizImportBackend *const _agviz_import_backends[] = {
   &_agviz_tf_import_backend,
   &_agviz_jax_import_backend,
-  &_agviz_onnx_import_backend,
-  &_agviz_pt2_import_backend,
-  &_agviz_torchscript_ir_import_backend,
+  &_agviz_pytorch_files_import_backend,
   NULL,
 };

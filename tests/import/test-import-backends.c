@@ -258,7 +258,7 @@ test_files (Scratch       *fx,
                               "RunMetadata and GraphDebugInfo messages, binary and text; "
                               "StableHLO/MLIR text (.mlir files, and text starting with module, "
                               "func.func or a #loc alias); ONNX models (.onnx files, and "
-                              "binary ModelProtos); torch.export programs (.pt2 archives); "
+                              "binary ModelProtos), torch.export programs (.pt2 archives) and "
                               "TorchScript IR text (starting with graph(%%...))", path);
   g_assert_cmpstr (error->message, ==, expected);
   g_clear_error (&error);

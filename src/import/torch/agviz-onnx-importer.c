@@ -15,7 +15,7 @@
 
 #include <string.h>
 
-#include "agviz-onnx-importer-private.h"
+#include "agviz-pt2-backend-private.h"
 #include "agviz-onnx.pb-c.h"
 #include "agviz-proto-decoder.h"
 #include "agviz-pt2-nodes.h"
@@ -45,17 +45,11 @@ typedef struct
   AgvizImportContext *ctx;
   const char         *path;
   GPtrArray          *graphs;            /* OnnxGraph, appended to as bodies are found */
-  GHashTable         *graph_names;       /* names given to graphs so far */
+  AgvizPt2Names      *graph_names;       /* names given to graphs so far */
   GHashTable         *local_functions;   /* "domain::name" -> graph name */
   GHashTable         *stacks;
   guint               unresolved;        /* uses of values no node of the main graph makes */
 } OnnxRecording;
-
-typedef struct
-{
-  gint64 node_id;
-  int    output;
-} ValueSource;
 
 static void
 onnx_graph_free (gpointer data)
@@ -147,22 +141,6 @@ describe_signature (const AgvizOnnx__GraphProto *graph,
   if (text->len == 0)
     return g_string_free (text, TRUE);
   return g_string_free (text, FALSE);
-}
-
-/* A name for a graph that no other graph of the file has (transfer full). */
-static char *
-take_graph_name (OnnxRecording *rec,
-                 const char    *wanted)
-{
-  char *name = g_strdup (wanted);
-
-  for (guint n = 1; g_hash_table_contains (rec->graph_names, name); n++)
-    {
-      g_free (name);
-      name = g_strdup_printf ("%s_%u", wanted, n);
-    }
-  g_hash_table_add (rec->graph_names, g_strdup (name));
-  return name;
 }
 
 static const char *
@@ -258,7 +236,7 @@ queue_body (OnnxRecording               *rec,
   OnnxGraph *body = g_new0 (OnnxGraph, 1);
   g_autofree char *wanted = g_strdup_printf ("%s/%s/%s", parent->name, node_name, role);
 
-  body->name = take_graph_name (rec, wanted);
+  body->name = _agviz_pt2_names_take (rec->graph_names, wanted);
   body->graph = graph;
   body->nested = TRUE;
   g_ptr_array_add (rec->graphs, body);
@@ -398,33 +376,6 @@ collect_attributes (OnnxRecording              *rec,
     _agviz_pt2_attrs_set (attrs, "doc_string", _agviz_pt2_text_variant (node->doc_string, -1));
 }
 
-/* A node standing for a value that comes from outside the graph's nodes. */
-static gint64
-add_value_node (OnnxRecording *rec,
-                AgvizPt2Names *names,
-                GHashTable    *values,
-                gint64         trace_id,
-                const char    *value_name,
-                const char    *op_type,
-                GVariant      *attrs,
-                GError       **error)
-{
-  g_autofree char *name = _agviz_pt2_names_take (names, value_name);
-  ValueSource *source;
-  gint64 node_id;
-
-  node_id = agviz_recorder_add_node (rec->ctx->recorder, trace_id, name, op_type, NULL, attrs, 0,
-                                     error);
-  if (node_id == 0)
-    return 0;
-  rec->ctx->stats.nodes++;
-  source = g_new (ValueSource, 1);
-  source->node_id = node_id;
-  source->output = 0;
-  g_hash_table_insert (values, (gpointer) value_name, source);
-  return node_id;
-}
-
 static gboolean
 record_graph (OnnxRecording   *rec,
               const OnnxGraph *graph,
@@ -432,7 +383,7 @@ record_graph (OnnxRecording   *rec,
 {
   AgvizRecorder *recorder = rec->ctx->recorder;
   g_autoptr(AgvizPt2Names) names = _agviz_pt2_names_new ();
-  g_autoptr(GHashTable) values = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  g_autoptr(GHashTable) values = _agviz_pt2_values_new ();
   g_autoptr(GHashTable) initializers = g_hash_table_new (g_str_hash, g_str_equal);
   g_autofree char *signature = NULL;
   g_autofree gint64 *node_ids = NULL;
@@ -489,9 +440,9 @@ record_graph (OnnxRecording   *rec,
                 g_variant_unref (g_variant_ref_sink (attr_set));
               continue;
             }
-          node_id = add_value_node (rec, names, values, trace_id, input->name,
-                                    g_hash_table_contains (initializers, input->name)
-                                      ? "Initializer" : "Input", attr_set, error);
+          node_id = _agviz_pt2_add_value_node (rec->ctx, names, values, trace_id, input->name,
+                                               g_hash_table_contains (initializers, input->name)
+                                                 ? "Initializer" : "Input", attr_set, error);
           if (node_id == 0)
             return FALSE;
         }
@@ -508,8 +459,8 @@ record_graph (OnnxRecording   *rec,
           _agviz_pt2_attrs_set (attrs, "type", _agviz_pt2_text_variant (type, -1));
           attr_set = _agviz_pt2_attrs_end (attrs);
           g_tree_unref (attrs);
-          if (add_value_node (rec, names, values, trace_id, initializer->name, "Initializer",
-                              attr_set, error) == 0)
+          if (_agviz_pt2_add_value_node (rec->ctx, names, values, trace_id, initializer->name,
+                                         "Initializer", attr_set, error) == 0)
             return FALSE;
         }
     }
@@ -517,8 +468,8 @@ record_graph (OnnxRecording   *rec,
     {
       for (gsize i = 0; i < graph->function->n_input; i++)
         if (!g_hash_table_contains (values, graph->function->input[i]) &&
-            add_value_node (rec, names, values, trace_id, graph->function->input[i], "Input",
-                            NULL, error) == 0)
+            _agviz_pt2_add_value_node (rec->ctx, names, values, trace_id,
+                                       graph->function->input[i], "Input", NULL, error) == 0)
           return FALSE;
     }
 
@@ -548,67 +499,31 @@ record_graph (OnnxRecording   *rec,
       rec->ctx->stats.nodes++;
       if (stack_id != 0)
         rec->ctx->stats.nodes_with_stacks++;
-      for (guint c = 0; c + 1 < calls->len; c += 2)
-        {
-          if (!agviz_recorder_add_call (recorder, trace_id, node_ids[i],
-                                        g_ptr_array_index (calls, c),
-                                        g_ptr_array_index (calls, c + 1), error))
-            return FALSE;
-          rec->ctx->stats.calls++;
-        }
       callee = g_hash_table_lookup (rec->local_functions, op_type);
       if (callee != NULL)
         {
-          if (!agviz_recorder_add_call (recorder, trace_id, node_ids[i], "function", callee,
-                                        error))
-            return FALSE;
-          rec->ctx->stats.calls++;
+          g_ptr_array_add (calls, g_strdup ("function"));
+          g_ptr_array_add (calls, g_strdup (callee));
         }
+      if (!_agviz_pt2_add_calls (rec->ctx, trace_id, node_ids[i], calls, error))
+        return FALSE;
 
       for (gsize o = 0; o < node->n_output; o++)
-        {
-          ValueSource *source;
-
-          if (*node->output[o] == '\0')
-            continue;
-          source = g_new (ValueSource, 1);
-          source->node_id = node_ids[i];
-          source->output = (int) o;
-          g_hash_table_insert (values, node->output[o], source);
-        }
+        if (*node->output[o] != '\0')
+          _agviz_pt2_values_set (values, node->output[o], node_ids[i], (int) o);
     }
 
   for (gsize i = 0; i < n_nodes; i++)
     {
       const AgvizOnnx__NodeProto *node = nodes[i];
 
+      /* An empty name leaves an optional input out. */
       for (gsize in = 0; in < node->n_input; in++)
-        {
-          const char *value_name = node->input[in];
-          ValueSource *source;
-
-          /* An empty name leaves an optional input out. */
-          if (*value_name == '\0')
-            continue;
-          source = g_hash_table_lookup (values, value_name);
-          if (source == NULL && graph->nested)
-            {
-              /* A body reads its enclosing graph's values. */
-              if (add_value_node (rec, names, values, trace_id, value_name, "OuterValue", NULL,
-                                  error) == 0)
-                return FALSE;
-              source = g_hash_table_lookup (values, value_name);
-            }
-          if (source == NULL)
-            {
-              rec->unresolved++;
-              continue;
-            }
-          if (!agviz_recorder_add_edge (recorder, trace_id, source->node_id, source->output,
-                                        node_ids[i], (int) in, error))
-            return FALSE;
-          rec->ctx->stats.edges++;
-        }
+        if (*node->input[in] != '\0' &&
+            !_agviz_pt2_add_value_edge (rec->ctx, names, values, trace_id, node->input[in],
+                                        graph->nested, node_ids[i], (int) in, &rec->unresolved,
+                                        error))
+          return FALSE;
     }
 
   if (!agviz_recorder_end_trace (recorder, trace_id, AGVIZ_TRACE_STATUS_COMPLETE, 0, error))
@@ -618,10 +533,10 @@ record_graph (OnnxRecording   *rec,
   return TRUE;
 }
 
-static gboolean
-import_onnx_model (AgvizImportContext  *ctx,
-                   const char          *path,
-                   GError             **error)
+gboolean
+_agviz_onnx_import (AgvizImportContext  *ctx,
+                    const char          *path,
+                    GError             **error)
 {
   g_autofree char *data = NULL;
   g_autofree char *label = _agviz_import_label_for_path (path);
@@ -651,12 +566,12 @@ import_onnx_model (AgvizImportContext  *ctx,
   rec.ctx = ctx;
   rec.path = path;
   rec.graphs = g_ptr_array_new_with_free_func (onnx_graph_free);
-  rec.graph_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  rec.graph_names = _agviz_pt2_names_new ();
   rec.local_functions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   rec.stacks = _agviz_pt2_stack_cache_new ();
 
   main_graph = g_new0 (OnnxGraph, 1);
-  main_graph->name = take_graph_name (&rec, label);
+  main_graph->name = _agviz_pt2_names_take (rec.graph_names, label);
   main_graph->graph = model->graph;
   g_ptr_array_add (rec.graphs, main_graph);
   for (gsize f = 0; f < model->n_functions; f++)
@@ -667,7 +582,7 @@ import_onnx_model (AgvizImportContext  *ctx,
                                ? g_strdup_printf ("%s::%s", function->domain, function->name)
                                : g_strdup (function->name);
 
-      graph->name = take_graph_name (&rec, key);
+      graph->name = _agviz_pt2_names_take (rec.graph_names, key);
       graph->function = function;
       g_ptr_array_add (rec.graphs, graph);
       g_hash_table_insert (rec.local_functions, g_strdup (key), graph->name);
@@ -683,21 +598,21 @@ import_onnx_model (AgvizImportContext  *ctx,
 
   g_hash_table_unref (rec.stacks);
   g_hash_table_unref (rec.local_functions);
-  g_hash_table_unref (rec.graph_names);
+  _agviz_pt2_names_free (rec.graph_names);
   g_ptr_array_unref (rec.graphs);
   agviz_proto_free (model);
   return ok;
 }
 
-/* ---- the backend ------------------------------------------------------------------------- */
+/* ---- recognising the format -------------------------------------------------------------- */
 
 /* A `.onnx` file is read as ONNX whatever it holds, so a damaged one says where it goes wrong;
  * other names only when the file opens the way every exporter writes a model: ir_version
  * (field 1) then producer_name (2) or the graph (7). */
-static AgvizSourceFormat
-recognise_file (const char *path,
-                const char *head,
-                gsize       length)
+AgvizSourceFormat
+_agviz_onnx_recognise_file (const char *path,
+                            const char *head,
+                            gsize       length)
 {
   const guint8 *p = (const guint8 *) head, *end = p + length;
   guint64 ir_version;
@@ -715,27 +630,3 @@ recognise_file (const char *path,
   return AGVIZ_SOURCE_FORMAT_ONNX_MODEL;
 }
 
-static gboolean
-import_source (AgvizImportContext  *ctx,
-               const char          *path,
-               AgvizSourceFormat    format,
-               GError             **error)
-{
-  g_assert (format == AGVIZ_SOURCE_FORMAT_ONNX_MODEL);
-  return import_onnx_model (ctx, path, error);
-}
-
-static const AgvizImportFormatName format_names[] = {
-  { AGVIZ_SOURCE_FORMAT_ONNX_MODEL, "ONNX model" },
-  { AGVIZ_SOURCE_FORMAT_UNKNOWN, NULL },
-};
-
-const AgvizImportBackend _agviz_onnx_import_backend = {
-  .framework = "ONNX",
-  .formats = format_names,
-  .looks_for_in_directories = NULL,
-  .tries_on_files = "ONNX models (.onnx files, and binary ModelProtos)",
-  .recognise_directory = NULL,
-  .recognise_file = recognise_file,
-  .import = import_source,
-};

@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "agviz-json-reader.h"
-#include "agviz-pt2-importer-private.h"
+#include "agviz-pt2-backend-private.h"
 #include "agviz-pt2-nodes.h"
 #include "agviz-pt2-stack-trace.h"
 #include "agviz-zip-reader.h"
@@ -39,16 +39,10 @@ typedef struct
   AgvizImportContext *ctx;
   const char         *what;          /* "model.pt2: m/models/model.json", for errors */
   GPtrArray          *graphs;        /* Pt2Graph, appended to as graph arguments are found */
-  GHashTable         *graph_names;
+  AgvizPt2Names      *graph_names;
   GHashTable         *stacks;
   guint               unresolved;
 } Pt2Recording;
-
-typedef struct
-{
-  gint64 node_id;
-  int    output;
-} ValueSource;
 
 static void
 pt2_graph_free (gpointer data)
@@ -200,56 +194,17 @@ input_kinds (GVariant *signature)
   return kinds;
 }
 
-static const char *
-take_graph_name (Pt2Recording *rec,
-                 const char   *wanted)
-{
-  char *name = g_strdup (wanted);
-
-  for (guint n = 1; g_hash_table_contains (rec->graph_names, name); n++)
-    {
-      g_free (name);
-      name = g_strdup_printf ("%s_%u", wanted, n);
-    }
-  g_hash_table_add (rec->graph_names, name);
-  return name;
-}
-
-static gint64
-add_value_node (Pt2Recording  *rec,
-                AgvizPt2Names *names,
-                GHashTable    *values,
-                gint64         trace_id,
-                const char    *value_name,
-                const char    *op_type,
-                GError       **error)
-{
-  g_autofree char *name = _agviz_pt2_names_take (names, value_name);
-  ValueSource *source = g_new (ValueSource, 1);
-
-  source->node_id = agviz_recorder_add_node (rec->ctx->recorder, trace_id, name, op_type, NULL,
-                                             NULL, 0, error);
-  source->output = 0;
-  if (source->node_id == 0)
-    {
-      g_free (source);
-      return 0;
-    }
-  rec->ctx->stats.nodes++;
-  g_hash_table_replace (values, g_strdup (value_name), source);
-  return source->node_id;
-}
-
 /* Edges into @dst_node_id from every value @arguments (an array of Arguments, or of NamedArgument
  * objects holding one in `arg`) names, numbered from input 0. */
 static gboolean
-add_edges (Pt2Recording *rec,
-           GHashTable   *values,
-           gint64        trace_id,
-           GVariant     *arguments,
-           gboolean      named,
-           gint64        dst_node_id,
-           GError      **error)
+add_edges (Pt2Recording  *rec,
+           AgvizPt2Names *names,
+           GHashTable    *values,
+           gint64         trace_id,
+           GVariant      *arguments,
+           gboolean       named,
+           gint64         dst_node_id,
+           GError       **error)
 {
   int dst_input = 0;
 
@@ -257,26 +212,17 @@ add_edges (Pt2Recording *rec,
     {
       g_autoptr(GVariant) item = element (arguments, i);
       g_autoptr(GVariant) arg = named ? member (item, "arg") : g_variant_ref (item);
-      g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GPtrArray) value_names = g_ptr_array_new_with_free_func (g_free);
       g_autoptr(GVariant) graph_arg = member (arg, "as_graph");
 
       if (graph_arg != NULL)
         continue;
-      collect_value_names (arg, names);
-      for (guint n = 0; n < names->len; n++)
-        {
-          ValueSource *source = g_hash_table_lookup (values, g_ptr_array_index (names, n));
-
-          if (source == NULL)
-            {
-              rec->unresolved++;
-              continue;
-            }
-          if (!agviz_recorder_add_edge (rec->ctx->recorder, trace_id, source->node_id,
-                                        source->output, dst_node_id, dst_input++, error))
-            return FALSE;
-          rec->ctx->stats.edges++;
-        }
+      collect_value_names (arg, value_names);
+      for (guint n = 0; n < value_names->len; n++)
+        if (!_agviz_pt2_add_value_edge (rec->ctx, names, values, trace_id,
+                                        g_ptr_array_index (value_names, n), FALSE, dst_node_id,
+                                        dst_input++, &rec->unresolved, error))
+          return FALSE;
     }
   return TRUE;
 }
@@ -317,7 +263,7 @@ collect_attributes (Pt2Recording    *rec,
                                                      local != NULL ? local : name);
           Pt2Graph *body = g_new0 (Pt2Graph, 1);
 
-          body->name = g_strdup (take_graph_name (rec, wanted));
+          body->name = _agviz_pt2_names_take (rec->graph_names, wanted);
           body->graph = member (value, "graph");
           if (body->graph == NULL)
             {
@@ -393,7 +339,7 @@ record_graph (Pt2Recording   *rec,
 {
   AgvizRecorder *recorder = rec->ctx->recorder;
   g_autoptr(AgvizPt2Names) names = _agviz_pt2_names_new ();
-  g_autoptr(GHashTable) values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) values = _agviz_pt2_values_new ();
   g_autoptr(GHashTable) kinds = input_kinds (graph->signature);
   g_autoptr(GVariant) inputs = member (graph->graph, "inputs");
   g_autoptr(GVariant) nodes = member (graph->graph, "nodes");
@@ -420,8 +366,8 @@ record_graph (Pt2Recording   *rec,
           const char *kind = g_hash_table_lookup (kinds, value_name);
 
           if (!g_hash_table_contains (values, value_name) &&
-              add_value_node (rec, names, values, trace_id, value_name,
-                              kind != NULL ? kind : "placeholder", error) == 0)
+              _agviz_pt2_add_value_node (rec->ctx, names, values, trace_id, value_name,
+                                         kind != NULL ? kind : "placeholder", NULL, error) == 0)
             return FALSE;
         }
     }
@@ -455,24 +401,12 @@ record_graph (Pt2Recording   *rec,
       rec->ctx->stats.nodes++;
       if (stack_id != 0)
         rec->ctx->stats.nodes_with_stacks++;
-      for (guint c = 0; c + 1 < calls->len; c += 2)
-        {
-          if (!agviz_recorder_add_call (recorder, trace_id, node_ids[i],
-                                        g_ptr_array_index (calls, c),
-                                        g_ptr_array_index (calls, c + 1), error))
-            return FALSE;
-          rec->ctx->stats.calls++;
-        }
+      if (!_agviz_pt2_add_calls (rec->ctx, trace_id, node_ids[i], calls, error))
+        return FALSE;
 
       collect_value_names (node_outputs, output_names);
       for (guint o = 0; o < output_names->len; o++)
-        {
-          ValueSource *source = g_new (ValueSource, 1);
-
-          source->node_id = node_ids[i];
-          source->output = (int) o;
-          g_hash_table_replace (values, g_strdup (g_ptr_array_index (output_names, o)), source);
-        }
+        _agviz_pt2_values_set (values, g_ptr_array_index (output_names, o), node_ids[i], (int) o);
     }
 
   for (gsize i = 0; i < n_elements (nodes); i++)
@@ -480,7 +414,7 @@ record_graph (Pt2Recording   *rec,
       g_autoptr(GVariant) node = element (nodes, i);
       g_autoptr(GVariant) node_inputs = member (node, "inputs");
 
-      if (!add_edges (rec, values, trace_id, node_inputs, TRUE, node_ids[i], error))
+      if (!add_edges (rec, names, values, trace_id, node_inputs, TRUE, node_ids[i], error))
         return FALSE;
     }
 
@@ -493,7 +427,7 @@ record_graph (Pt2Recording   *rec,
       if (output_id == 0)
         return FALSE;
       rec->ctx->stats.nodes++;
-      if (!add_edges (rec, values, trace_id, outputs, FALSE, output_id, error))
+      if (!add_edges (rec, names, values, trace_id, outputs, FALSE, output_id, error))
         return FALSE;
     }
 
@@ -542,7 +476,7 @@ record_program (Pt2Recording  *rec,
   if (graph_module == NULL)
     graph_module = g_variant_ref (program);
   main_graph = g_new0 (Pt2Graph, 1);
-  main_graph->name = g_strdup (take_graph_name (rec, function_name));
+  main_graph->name = _agviz_pt2_names_take (rec->graph_names, function_name);
   main_graph->graph = member (graph_module, "graph");
   main_graph->signature = member (graph_module, "signature");
   if (!is_object (main_graph->graph))
@@ -560,10 +494,10 @@ record_program (Pt2Recording  *rec,
   return ok;
 }
 
-static gboolean
-import_pt2 (AgvizImportContext  *ctx,
-            const char          *path,
-            GError             **error)
+gboolean
+_agviz_pt2_import (AgvizImportContext  *ctx,
+                   const char          *path,
+                   GError             **error)
 {
   g_autoptr(AgvizZipReader) zip = agviz_zip_reader_open (path, error);
   g_autofree char *label = _agviz_import_label_for_path (path);
@@ -586,7 +520,7 @@ import_pt2 (AgvizImportContext  *ctx,
 
   rec.ctx = ctx;
   rec.graphs = g_ptr_array_new_with_free_func (pt2_graph_free);
-  rec.graph_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  rec.graph_names = _agviz_pt2_names_new ();
   rec.stacks = _agviz_pt2_stack_cache_new ();
   for (guint e = 0; ok && e < entries->len; e++)
     {
@@ -627,19 +561,19 @@ import_pt2 (AgvizImportContext  *ctx,
                         "graph makes (no edges drawn for them)", path, rec.unresolved);
 
   g_hash_table_unref (rec.stacks);
-  g_hash_table_unref (rec.graph_names);
+  _agviz_pt2_names_free (rec.graph_names);
   g_ptr_array_unref (rec.graphs);
   return ok;
 }
 
-/* ---- the backend ------------------------------------------------------------------------- */
+/* ---- recognising the format -------------------------------------------------------------- */
 
 /* A `.pt2` file is read as one whatever it holds, so a damaged one says where it goes wrong;
  * other zip archives when their first entries name torch.export's layout. */
-static AgvizSourceFormat
-recognise_file (const char *path,
-                const char *head,
-                gsize       length)
+AgvizSourceFormat
+_agviz_pt2_recognise_file (const char *path,
+                           const char *head,
+                           gsize       length)
 {
   if (g_str_has_suffix (path, ".pt2"))
     return AGVIZ_SOURCE_FORMAT_TORCH_EXPORT;
@@ -652,27 +586,3 @@ recognise_file (const char *path,
   return AGVIZ_SOURCE_FORMAT_UNKNOWN;
 }
 
-static gboolean
-import_source (AgvizImportContext  *ctx,
-               const char          *path,
-               AgvizSourceFormat    format,
-               GError             **error)
-{
-  g_assert (format == AGVIZ_SOURCE_FORMAT_TORCH_EXPORT);
-  return import_pt2 (ctx, path, error);
-}
-
-static const AgvizImportFormatName format_names[] = {
-  { AGVIZ_SOURCE_FORMAT_TORCH_EXPORT, "torch.export program (.pt2)" },
-  { AGVIZ_SOURCE_FORMAT_UNKNOWN, NULL },
-};
-
-const AgvizImportBackend _agviz_pt2_import_backend = {
-  .framework = "PyTorch",
-  .formats = format_names,
-  .looks_for_in_directories = NULL,
-  .tries_on_files = "torch.export programs (.pt2 archives)",
-  .recognise_directory = NULL,
-  .recognise_file = recognise_file,
-  .import = import_source,
-};

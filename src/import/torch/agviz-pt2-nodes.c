@@ -96,6 +96,104 @@ _agviz_pt2_append_module_scopes (GString            *scope,
     }
 }
 
+typedef struct
+{
+  gint64 node_id;
+  int    output;
+} ValueSource;
+
+GHashTable *
+_agviz_pt2_values_new (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+void
+_agviz_pt2_values_set (GHashTable *values,
+                       const char *value_name,
+                       gint64      node_id,
+                       int         output)
+{
+  ValueSource *source = g_new (ValueSource, 1);
+
+  source->node_id = node_id;
+  source->output = output;
+  g_hash_table_replace (values, g_strdup (value_name), source);
+}
+
+gint64
+_agviz_pt2_add_value_node (AgvizImportContext *ctx,
+                           AgvizPt2Names      *names,
+                           GHashTable         *values,
+                           gint64              trace_id,
+                           const char         *value_name,
+                           const char         *op_type,
+                           GVariant           *attrs,
+                           GError            **error)
+{
+  g_autofree char *name = _agviz_pt2_names_take (names, value_name);
+  gint64 node_id;
+
+  node_id = agviz_recorder_add_node (ctx->recorder, trace_id, name, op_type, NULL, attrs, 0,
+                                     error);
+  if (node_id == 0)
+    return 0;
+  ctx->stats.nodes++;
+  _agviz_pt2_values_set (values, value_name, node_id, 0);
+  return node_id;
+}
+
+gboolean
+_agviz_pt2_add_value_edge (AgvizImportContext *ctx,
+                           AgvizPt2Names      *names,
+                           GHashTable         *values,
+                           gint64              trace_id,
+                           const char         *value_name,
+                           gboolean            nested,
+                           gint64              dst_node_id,
+                           int                 dst_input,
+                           guint              *unresolved,
+                           GError            **error)
+{
+  ValueSource *source = g_hash_table_lookup (values, value_name);
+
+  if (source == NULL && nested)
+    {
+      if (_agviz_pt2_add_value_node (ctx, names, values, trace_id, value_name, "OuterValue",
+                                     NULL, error) == 0)
+        return FALSE;
+      source = g_hash_table_lookup (values, value_name);
+    }
+  if (source == NULL)
+    {
+      (*unresolved)++;
+      return TRUE;
+    }
+  if (!agviz_recorder_add_edge (ctx->recorder, trace_id, source->node_id, source->output,
+                                dst_node_id, dst_input, error))
+    return FALSE;
+  ctx->stats.edges++;
+  return TRUE;
+}
+
+gboolean
+_agviz_pt2_add_calls (AgvizImportContext *ctx,
+                      gint64              trace_id,
+                      gint64              node_id,
+                      GPtrArray          *calls,
+                      GError            **error)
+{
+  for (guint c = 0; c + 1 < calls->len; c += 2)
+    {
+      if (!agviz_recorder_add_call (ctx->recorder, trace_id, node_id,
+                                    g_ptr_array_index (calls, c),
+                                    g_ptr_array_index (calls, c + 1), error))
+        return FALSE;
+      ctx->stats.calls++;
+    }
+  return TRUE;
+}
+
 static void
 unref_variant (gpointer data)
 {

@@ -7,7 +7,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include "agviz-importer-private.h"
 
 G_BEGIN_DECLS
 
@@ -35,6 +35,46 @@ GTree         *_agviz_pt2_attrs_new     (void);
 void           _agviz_pt2_attrs_set     (GTree          *attrs,
                                          const char     *key,
                                          GVariant       *value);
+/* Where each value of a graph comes from, by name (copied): the node and its output. */
+GHashTable    *_agviz_pt2_values_new    (void);
+void           _agviz_pt2_values_set    (GHashTable     *values,
+                                         const char     *value_name,
+                                         gint64          node_id,
+                                         int             output);
+
+/* Adds node @value_name (made unique in @names) of @op_type, for a value that comes from outside
+ * the graph's nodes (an input, a weight, a value of the graph around a body), as what makes that
+ * value; @attrs as in agviz_recorder_add_node().  0 on error. */
+gint64         _agviz_pt2_add_value_node (AgvizImportContext *ctx,
+                                          AgvizPt2Names      *names,
+                                          GHashTable         *values,
+                                          gint64              trace_id,
+                                          const char         *value_name,
+                                          const char         *op_type,
+                                          GVariant           *attrs,
+                                          GError            **error);
+
+/* The edge from what makes @value_name into input @dst_input of @dst_node_id.  In a body
+ * (@nested) a value no node makes comes from the graph around it: an OuterValue node stands for
+ * it; elsewhere it is counted in @unresolved and gets no edge. */
+gboolean       _agviz_pt2_add_value_edge (AgvizImportContext *ctx,
+                                          AgvizPt2Names      *names,
+                                          GHashTable         *values,
+                                          gint64              trace_id,
+                                          const char         *value_name,
+                                          gboolean            nested,
+                                          gint64              dst_node_id,
+                                          int                 dst_input,
+                                          guint              *unresolved,
+                                          GError            **error);
+
+/* Records that node @node_id calls what @calls holds: role, callee graph name, role, ... */
+gboolean       _agviz_pt2_add_calls     (AgvizImportContext *ctx,
+                                         gint64              trace_id,
+                                         gint64              node_id,
+                                         GPtrArray          *calls,
+                                         GError            **error);
+
 /* A string from a file as a GVariant string, made valid UTF-8; @length -1: NUL-terminated. */
 GVariant      *_agviz_pt2_text_variant  (const char     *text,
                                          gssize          length);

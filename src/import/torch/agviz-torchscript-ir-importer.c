@@ -23,7 +23,7 @@
 #include <string.h>
 
 #include "agviz-pt2-nodes.h"
-#include "agviz-torchscript-ir-importer-private.h"
+#include "agviz-pt2-backend-private.h"
 
 /* Blocks nested deeper are refused: freeing them recurses (real programs nest a few levels). */
 #define MAX_BLOCK_DEPTH 256
@@ -477,31 +477,10 @@ parse_text (TsReader *reader)
 typedef struct
 {
   AgvizImportContext *ctx;
-  GHashTable         *graph_names;
+  AgvizPt2Names      *graph_names;
   GPtrArray          *pending;      /* TsGraph (borrowed) waiting to be recorded */
   guint               unresolved;
 } TsRecording;
-
-typedef struct
-{
-  gint64 node_id;
-  int    output;
-} ValueSource;
-
-static const char *
-take_graph_name (TsRecording *rec,
-                 const char  *wanted)
-{
-  char *name = g_strdup (wanted);
-
-  for (guint n = 1; g_hash_table_contains (rec->graph_names, name); n++)
-    {
-      g_free (name);
-      name = g_strdup_printf ("%s_%u", wanted, n);
-    }
-  g_hash_table_add (rec->graph_names, name);
-  return name;
-}
 
 /* `__module.encoder/__module.encoder.layer.0` -> `encoder/layer.0/` prefix in @name. */
 static void
@@ -524,35 +503,6 @@ append_scope (GString    *name,
   _agviz_pt2_append_module_scopes (name, (const char *const *) paths->pdata, paths->len);
 }
 
-static gint64
-add_value_node (TsRecording   *rec,
-                AgvizPt2Names *names,
-                GHashTable    *values,
-                gint64         trace_id,
-                const char    *value_name,
-                const char    *op_type,
-                const char    *type,
-                GError       **error)
-{
-  g_autofree char *name = _agviz_pt2_names_take (names, value_name);
-  g_autoptr(GTree) attrs = _agviz_pt2_attrs_new ();
-  ValueSource *source = g_new (ValueSource, 1);
-
-  if (type != NULL && *type != '\0')
-    _agviz_pt2_attrs_set (attrs, "type", _agviz_pt2_text_variant (type, -1));
-  source->node_id = agviz_recorder_add_node (rec->ctx->recorder, trace_id, name, op_type, NULL,
-                                             _agviz_pt2_attrs_end (attrs), 0, error);
-  source->output = 0;
-  if (source->node_id == 0)
-    {
-      g_free (source);
-      return 0;
-    }
-  rec->ctx->stats.nodes++;
-  g_hash_table_replace (values, g_strdup (value_name), source);
-  return source->node_id;
-}
-
 static gboolean
 add_input_edges (TsRecording   *rec,
                  AgvizPt2Names *names,
@@ -564,28 +514,10 @@ add_input_edges (TsRecording   *rec,
                  GError       **error)
 {
   for (guint i = 0; i < inputs->len; i++)
-    {
-      const char *value_name = g_ptr_array_index (inputs, i);
-      ValueSource *source = g_hash_table_lookup (values, value_name);
-
-      if (source == NULL && graph->nested)
-        {
-          /* A block reads its enclosing graph's values. */
-          if (add_value_node (rec, names, values, trace_id, value_name, "OuterValue", NULL,
-                              error) == 0)
-            return FALSE;
-          source = g_hash_table_lookup (values, value_name);
-        }
-      if (source == NULL)
-        {
-          rec->unresolved++;
-          continue;
-        }
-      if (!agviz_recorder_add_edge (rec->ctx->recorder, trace_id, source->node_id,
-                                    source->output, dst_node_id, (int) i, error))
-        return FALSE;
-      rec->ctx->stats.edges++;
-    }
+    if (!_agviz_pt2_add_value_edge (rec->ctx, names, values, trace_id,
+                                    g_ptr_array_index (inputs, i), graph->nested, dst_node_id,
+                                    (int) i, &rec->unresolved, error))
+      return FALSE;
   return TRUE;
 }
 
@@ -597,7 +529,7 @@ record_graph (TsRecording *rec,
 {
   AgvizRecorder *recorder = rec->ctx->recorder;
   g_autoptr(AgvizPt2Names) names = _agviz_pt2_names_new ();
-  g_autoptr(GHashTable) values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) values = _agviz_pt2_values_new ();
   g_autoptr(GHashTable) stacks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autofree gint64 *node_ids = g_new0 (gint64, graph->nodes->len + 1);
   gint64 function_id, trace_id;
@@ -611,9 +543,17 @@ record_graph (TsRecording *rec,
     return FALSE;
 
   for (guint i = 0; i < graph->parameters->len; i++)
-    if (add_value_node (rec, names, values, trace_id, g_ptr_array_index (graph->parameters, i),
-                        "Input", g_ptr_array_index (graph->parameter_types, i), error) == 0)
-      return FALSE;
+    {
+      const char *type = g_ptr_array_index (graph->parameter_types, i);
+      g_autoptr(GTree) attrs = _agviz_pt2_attrs_new ();
+
+      if (*type != '\0')
+        _agviz_pt2_attrs_set (attrs, "type", _agviz_pt2_text_variant (type, -1));
+      if (_agviz_pt2_add_value_node (rec->ctx, names, values, trace_id,
+                                     g_ptr_array_index (graph->parameters, i), "Input",
+                                     _agviz_pt2_attrs_end (attrs), error) == 0)
+        return FALSE;
+    }
 
   /* TorchScript defines a value before its use: nodes and edges in one pass. */
   for (guint i = 0; i < graph->nodes->len; i++)
@@ -672,26 +612,23 @@ record_graph (TsRecording *rec,
                             error))
         return FALSE;
       for (guint o = 0; o < node->outputs->len; o++)
-        {
-          ValueSource *source = g_new (ValueSource, 1);
-
-          source->node_id = node_ids[i];
-          source->output = (int) o;
-          g_hash_table_replace (values, g_strdup (g_ptr_array_index (node->outputs, o)), source);
-        }
+        _agviz_pt2_values_set (values, g_ptr_array_index (node->outputs, o), node_ids[i], (int) o);
       for (guint b = 0; b < node->blocks->len; b++)
         {
           TsGraph *block = g_ptr_array_index (node->blocks, b);
           g_autofree char *wanted_block = g_strdup_printf ("%s/%s/%s", graph->name, name,
                                                            block->name);
-          const char *callee = take_graph_name (rec, wanted_block);
+          char *callee = _agviz_pt2_names_take (rec->graph_names, wanted_block);
 
           if (!agviz_recorder_add_call (recorder, trace_id, node_ids[i], block->name, callee,
                                         error))
-            return FALSE;
+            {
+              g_free (callee);
+              return FALSE;
+            }
           rec->ctx->stats.calls++;
           g_free (block->name);
-          block->name = g_strdup (callee);
+          block->name = callee;
           g_ptr_array_add (rec->pending, block);
         }
     }
@@ -718,10 +655,10 @@ record_graph (TsRecording *rec,
   return TRUE;
 }
 
-static gboolean
-import_torchscript_ir (AgvizImportContext  *ctx,
-                       const char          *path,
-                       GError             **error)
+gboolean
+_agviz_torchscript_ir_import (AgvizImportContext  *ctx,
+                              const char          *path,
+                              GError             **error)
 {
   g_autofree char *text = NULL;
   g_autofree char *label = _agviz_import_label_for_path (path);
@@ -750,9 +687,9 @@ import_torchscript_ir (AgvizImportContext  *ctx,
                             (const char *) g_ptr_array_index (top->parameters, i),
                             (const char *) g_ptr_array_index (top->parameter_types, i));
   rec.ctx = ctx;
-  rec.graph_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  rec.graph_names = _agviz_pt2_names_new ();
   rec.pending = g_ptr_array_new ();
-  top->name = g_strdup (take_graph_name (&rec, label));
+  top->name = _agviz_pt2_names_take (rec.graph_names, label);
   g_ptr_array_add (rec.pending, top);
   /* Blocks are queued while their nodes are recorded: a loop, not recursion. */
   for (guint i = 0; ok && i < rec.pending->len; i++)
@@ -762,18 +699,18 @@ import_torchscript_ir (AgvizImportContext  *ctx,
     _agviz_import_warn (ctx, "%s: %u node inputs name values defined nowhere in their graph "
                         "(no edges drawn for them)", path, rec.unresolved);
   g_ptr_array_unref (rec.pending);
-  g_hash_table_unref (rec.graph_names);
+  _agviz_pt2_names_free (rec.graph_names);
   ts_graph_free (top);
   return ok;
 }
 
-/* ---- the backend ------------------------------------------------------------------------- */
+/* ---- recognising the format -------------------------------------------------------------- */
 
 /* TorchScript IR text opens with `graph(` and a %value or `)`. */
-static AgvizSourceFormat
-recognise_file (const char *path G_GNUC_UNUSED,
-                const char *head,
-                gsize       length)
+AgvizSourceFormat
+_agviz_torchscript_ir_recognise_file (const char *path G_GNUC_UNUSED,
+                                      const char *head,
+                                      gsize       length)
 {
   const char *p = head, *end = head + length;
 
@@ -791,27 +728,3 @@ recognise_file (const char *path G_GNUC_UNUSED,
   return AGVIZ_SOURCE_FORMAT_UNKNOWN;
 }
 
-static gboolean
-import_source (AgvizImportContext  *ctx,
-               const char          *path,
-               AgvizSourceFormat    format,
-               GError             **error)
-{
-  g_assert (format == AGVIZ_SOURCE_FORMAT_TORCHSCRIPT_IR);
-  return import_torchscript_ir (ctx, path, error);
-}
-
-static const AgvizImportFormatName format_names[] = {
-  { AGVIZ_SOURCE_FORMAT_TORCHSCRIPT_IR, "TorchScript IR text" },
-  { AGVIZ_SOURCE_FORMAT_UNKNOWN, NULL },
-};
-
-const AgvizImportBackend _agviz_torchscript_ir_import_backend = {
-  .framework = "TorchScript",
-  .formats = format_names,
-  .looks_for_in_directories = NULL,
-  .tries_on_files = "TorchScript IR text (starting with graph(%...)",
-  .recognise_directory = NULL,
-  .recognise_file = recognise_file,
-  .import = import_source,
-};

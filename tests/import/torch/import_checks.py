@@ -3,6 +3,7 @@
 import os
 import sqlite3
 import subprocess
+import sys
 
 
 class Failure(Exception):
@@ -67,3 +68,12 @@ def check_refused(agviz, source, db, wanted):
         raise Failure("agviz import of damaged %s: %d, %r (wanted an error with %r)" % (source, code, output, wanted))
     if os.path.exists(db) and counts(db)["nodes"] != 0:
         raise Failure("agviz import of damaged %s left nodes in %s" % (source, db))
+
+
+def run_test(main):
+    """Exits with what @main returns, or 1 after printing a Failure it raised."""
+    try:
+        sys.exit(main())
+    except Failure as failure:
+        print("FAIL: %s" % failure)
+        sys.exit(1)

@@ -261,8 +261,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except checks.Failure as failure:
-        print("FAIL: %s" % failure)
-        sys.exit(1)
+    checks.run_test(main)
