@@ -389,7 +389,7 @@ record_graph (OnnxRecording   *rec,
   g_autofree gint64 *node_ids = NULL;
   AgvizOnnx__NodeProto *const *nodes;
   gsize n_nodes;
-  gint64 function_id, trace_id;
+  gint64 trace_id;
 
   if (graph->graph != NULL)
     {
@@ -406,11 +406,7 @@ record_graph (OnnxRecording   *rec,
       n_nodes = graph->function->n_node;
     }
 
-  function_id = agviz_recorder_add_function (recorder, graph->name, 0, 0, error);
-  if (function_id == 0)
-    return FALSE;
-  trace_id = agviz_recorder_begin_trace (recorder, function_id, graph->name, signature, NULL,
-                                         error);
+  trace_id = _agviz_pt2_begin_graph (rec->ctx, graph->name, signature, error);
   if (trace_id == 0)
     return FALSE;
 
@@ -492,13 +488,10 @@ record_graph (OnnxRecording   *rec,
           (stack_id = _agviz_pt2_stack_from_trace (recorder, rec->stacks, stack_trace, error)) < 0)
         return FALSE;
       collect_attributes (rec, graph, node, name, attrs, calls);
-      node_ids[i] = agviz_recorder_add_node (recorder, trace_id, name, op_type, NULL,
-                                             _agviz_pt2_attrs_end (attrs), stack_id, error);
+      node_ids[i] = _agviz_pt2_add_op_node (rec->ctx, trace_id, name, op_type,
+                                            _agviz_pt2_attrs_end (attrs), stack_id, error);
       if (node_ids[i] == 0)
         return FALSE;
-      rec->ctx->stats.nodes++;
-      if (stack_id != 0)
-        rec->ctx->stats.nodes_with_stacks++;
       callee = g_hash_table_lookup (rec->local_functions, op_type);
       if (callee != NULL)
         {
@@ -526,11 +519,7 @@ record_graph (OnnxRecording   *rec,
           return FALSE;
     }
 
-  if (!agviz_recorder_end_trace (recorder, trace_id, AGVIZ_TRACE_STATUS_COMPLETE, 0, error))
-    return FALSE;
-  rec->ctx->stats.traces++;
-  rec->ctx->stats.functions++;
-  return TRUE;
+  return _agviz_pt2_end_graph (rec->ctx, trace_id, error);
 }
 
 gboolean

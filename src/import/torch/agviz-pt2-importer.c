@@ -345,12 +345,9 @@ record_graph (Pt2Recording   *rec,
   g_autoptr(GVariant) nodes = member (graph->graph, "nodes");
   g_autoptr(GVariant) outputs = member (graph->graph, "outputs");
   g_autofree gint64 *node_ids = g_new0 (gint64, n_elements (nodes) + 1);
-  gint64 function_id, trace_id, output_id;
+  gint64 trace_id, output_id;
 
-  function_id = agviz_recorder_add_function (recorder, graph->name, 0, 0, error);
-  if (function_id == 0)
-    return FALSE;
-  trace_id = agviz_recorder_begin_trace (recorder, function_id, graph->name, NULL, NULL, error);
+  trace_id = _agviz_pt2_begin_graph (rec->ctx, graph->name, NULL, error);
   if (trace_id == 0)
     return FALSE;
 
@@ -394,13 +391,10 @@ record_graph (Pt2Recording   *rec,
           (stack_id = _agviz_pt2_stack_from_trace (recorder, rec->stacks, stack_trace, error)) < 0)
         return FALSE;
       collect_attributes (rec, graph, node, name, attrs, calls);
-      node_ids[i] = agviz_recorder_add_node (recorder, trace_id, name, op_type, NULL,
-                                             _agviz_pt2_attrs_end (attrs), stack_id, error);
+      node_ids[i] = _agviz_pt2_add_op_node (rec->ctx, trace_id, name, op_type,
+                                            _agviz_pt2_attrs_end (attrs), stack_id, error);
       if (node_ids[i] == 0)
         return FALSE;
-      rec->ctx->stats.nodes++;
-      if (stack_id != 0)
-        rec->ctx->stats.nodes_with_stacks++;
       if (!_agviz_pt2_add_calls (rec->ctx, trace_id, node_ids[i], calls, error))
         return FALSE;
 
@@ -422,20 +416,14 @@ record_graph (Pt2Recording   *rec,
     {
       g_autofree char *name = _agviz_pt2_names_take (names, "output");
 
-      output_id = agviz_recorder_add_node (recorder, trace_id, name, "output", NULL, NULL, 0,
-                                           error);
+      output_id = _agviz_pt2_add_op_node (rec->ctx, trace_id, name, "output", NULL, 0, error);
       if (output_id == 0)
         return FALSE;
-      rec->ctx->stats.nodes++;
       if (!add_edges (rec, names, values, trace_id, outputs, FALSE, output_id, error))
         return FALSE;
     }
 
-  if (!agviz_recorder_end_trace (recorder, trace_id, AGVIZ_TRACE_STATUS_COMPLETE, 0, error))
-    return FALSE;
-  rec->ctx->stats.traces++;
-  rec->ctx->stats.functions++;
-  return TRUE;
+  return _agviz_pt2_end_graph (rec->ctx, trace_id, error);
 }
 
 /* Whether archive entry @name holds an ExportedProgram. */

@@ -132,13 +132,10 @@ _agviz_pt2_add_value_node (AgvizImportContext *ctx,
                            GError            **error)
 {
   g_autofree char *name = _agviz_pt2_names_take (names, value_name);
-  gint64 node_id;
+  gint64 node_id = _agviz_pt2_add_op_node (ctx, trace_id, name, op_type, attrs, 0, error);
 
-  node_id = agviz_recorder_add_node (ctx->recorder, trace_id, name, op_type, NULL, attrs, 0,
-                                     error);
   if (node_id == 0)
     return 0;
-  ctx->stats.nodes++;
   _agviz_pt2_values_set (values, value_name, node_id, 0);
   return node_id;
 }
@@ -174,6 +171,51 @@ _agviz_pt2_add_value_edge (AgvizImportContext *ctx,
     return FALSE;
   ctx->stats.edges++;
   return TRUE;
+}
+
+gint64
+_agviz_pt2_begin_graph (AgvizImportContext *ctx,
+                        const char         *name,
+                        const char         *signature,
+                        GError            **error)
+{
+  gint64 function_id = agviz_recorder_add_function (ctx->recorder, name, 0, 0, error);
+
+  if (function_id == 0)
+    return 0;
+  return agviz_recorder_begin_trace (ctx->recorder, function_id, name, signature, NULL, error);
+}
+
+gboolean
+_agviz_pt2_end_graph (AgvizImportContext *ctx,
+                      gint64              trace_id,
+                      GError            **error)
+{
+  if (!agviz_recorder_end_trace (ctx->recorder, trace_id, AGVIZ_TRACE_STATUS_COMPLETE, 0, error))
+    return FALSE;
+  ctx->stats.traces++;
+  ctx->stats.functions++;
+  return TRUE;
+}
+
+gint64
+_agviz_pt2_add_op_node (AgvizImportContext *ctx,
+                        gint64              trace_id,
+                        const char         *name,
+                        const char         *op_type,
+                        GVariant           *attrs,
+                        gint64              stack_id,
+                        GError            **error)
+{
+  gint64 node_id = agviz_recorder_add_node (ctx->recorder, trace_id, name, op_type, NULL, attrs,
+                                            stack_id, error);
+
+  if (node_id == 0)
+    return 0;
+  ctx->stats.nodes++;
+  if (stack_id != 0)
+    ctx->stats.nodes_with_stacks++;
+  return node_id;
 }
 
 gboolean

@@ -68,6 +68,26 @@ gboolean       _agviz_pt2_add_value_edge (AgvizImportContext *ctx,
                                           guint              *unresolved,
                                           GError            **error);
 
+/* The one trace of function @name (made if new) begun: graphs of a saved file are traced once.
+ * 0 on error. */
+gint64         _agviz_pt2_begin_graph   (AgvizImportContext *ctx,
+                                         const char         *name,
+                                         const char         *signature,
+                                         GError            **error);
+gboolean       _agviz_pt2_end_graph     (AgvizImportContext *ctx,
+                                         gint64              trace_id,
+                                         GError            **error);
+
+/* Adds an op node as agviz_recorder_add_node() does (@attrs and @stack_id may be NULL and 0),
+ * counted in the import's figures.  0 on error. */
+gint64         _agviz_pt2_add_op_node   (AgvizImportContext *ctx,
+                                         gint64              trace_id,
+                                         const char         *name,
+                                         const char         *op_type,
+                                         GVariant           *attrs,
+                                         gint64              stack_id,
+                                         GError            **error);
+
 /* Records that node @node_id calls what @calls holds: role, callee graph name, role, ... */
 gboolean       _agviz_pt2_add_calls     (AgvizImportContext *ctx,
                                          gint64              trace_id,

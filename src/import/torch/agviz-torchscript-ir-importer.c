@@ -532,13 +532,9 @@ record_graph (TsRecording *rec,
   g_autoptr(GHashTable) values = _agviz_pt2_values_new ();
   g_autoptr(GHashTable) stacks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autofree gint64 *node_ids = g_new0 (gint64, graph->nodes->len + 1);
-  gint64 function_id, trace_id;
+  gint64 trace_id;
 
-  function_id = agviz_recorder_add_function (recorder, graph->name, 0, 0, error);
-  if (function_id == 0)
-    return FALSE;
-  trace_id = agviz_recorder_begin_trace (recorder, function_id, graph->name, signature, NULL,
-                                         error);
+  trace_id = _agviz_pt2_begin_graph (rec->ctx, graph->name, signature, error);
   if (trace_id == 0)
     return FALSE;
 
@@ -601,13 +597,10 @@ record_graph (TsRecording *rec,
                               _agviz_pt2_text_variant (node->attributes, -1));
       if (node->scope != NULL)
         _agviz_pt2_attrs_set (attrs, "scope", _agviz_pt2_text_variant (node->scope, -1));
-      node_ids[i] = agviz_recorder_add_node (recorder, trace_id, name, node->op, NULL,
-                                             _agviz_pt2_attrs_end (attrs), stack_id, error);
+      node_ids[i] = _agviz_pt2_add_op_node (rec->ctx, trace_id, name, node->op,
+                                            _agviz_pt2_attrs_end (attrs), stack_id, error);
       if (node_ids[i] == 0)
         return FALSE;
-      rec->ctx->stats.nodes++;
-      if (stack_id != 0)
-        rec->ctx->stats.nodes_with_stacks++;
       if (!add_input_edges (rec, names, values, graph, trace_id, node->inputs, node_ids[i],
                             error))
         return FALSE;
@@ -638,21 +631,15 @@ record_graph (TsRecording *rec,
       g_autofree char *name = _agviz_pt2_names_take (names, "return");
       gint64 return_id;
 
-      return_id = agviz_recorder_add_node (recorder, trace_id, name, "return", NULL, NULL, 0,
-                                           error);
+      return_id = _agviz_pt2_add_op_node (rec->ctx, trace_id, name, "return", NULL, 0, error);
       if (return_id == 0)
         return FALSE;
-      rec->ctx->stats.nodes++;
       if (!add_input_edges (rec, names, values, graph, trace_id, graph->returns, return_id,
                             error))
         return FALSE;
     }
 
-  if (!agviz_recorder_end_trace (recorder, trace_id, AGVIZ_TRACE_STATUS_COMPLETE, 0, error))
-    return FALSE;
-  rec->ctx->stats.traces++;
-  rec->ctx->stats.functions++;
-  return TRUE;
+  return _agviz_pt2_end_graph (rec->ctx, trace_id, error);
 }
 
 gboolean
