@@ -7,6 +7,7 @@
 
 #include "agviz-import-backend.h"
 #include "agviz-jax-importer-private.h"
+#include "agviz-pt2-backend-private.h"
 #include "agviz-tf-importer-private.h"
 #include "agviz-torch-importer-private.h"
 #include "agviz-torch-logs-importer-private.h"
@@ -16,5 +17,6 @@ const AgvizImportBackend *const _agviz_import_backends[] = {
   &_agviz_jax_import_backend,
   &_agviz_torch_import_backend,
   &_agviz_torch_logs_import_backend,
+  &_agviz_pytorch_files_import_backend,
   NULL,
 };

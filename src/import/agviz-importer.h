@@ -5,7 +5,8 @@
  * content, asking each framework's backend in turn (agviz-import-backends.c).  TensorFlow's:
  * tfdbg2 dump directories, SavedModel directories, GraphDef and MetaGraphDef files
  * (binary or text), GraphDebugInfo files, TensorBoard event files and log directories, and bare
- * RunMetadata files.  Each source is imported inside one recorder batch: it lands whole, or,
+ * RunMetadata files.  PyTorch's (torch/): ONNX models, torch.export .pt2 archives and
+ * TorchScript IR text.  Each source is imported inside one recorder batch: it lands whole, or,
  * when it fails, the trace file is left exactly as it was.  Problems that were tolerated (a
  * truncated last record, records skipped with force) are stored in the trace file as errors
  * with origin AGVIZ_ERROR_ORIGIN_IMPORTER and reported through warnings.
@@ -42,6 +43,9 @@ typedef enum
   AGVIZ_SOURCE_FORMAT_TORCH_LOGS,        /* TORCH_LOGS=recompiles,graph_breaks text */
   AGVIZ_SOURCE_FORMAT_JAX_DUMP,          /* directory: jax_dump_ir_to files and/or JAX's log */
   AGVIZ_SOURCE_FORMAT_JAX_LOG,           /* jax_explain_cache_misses / jax_log_compiles text */
+  AGVIZ_SOURCE_FORMAT_ONNX_MODEL,        /* .onnx, binary ModelProto */
+  AGVIZ_SOURCE_FORMAT_TORCH_EXPORT,      /* .pt2 archive of torch.export.save */
+  AGVIZ_SOURCE_FORMAT_TORCHSCRIPT_IR,    /* TorchScript IR text (print(module.graph)) */
 } AgvizSourceFormat;
 
 /* What one import added; counts accumulate over agviz_importer_import() calls. */

@@ -119,7 +119,7 @@ test_formats_named_once (void)
   guint n_backends = 0;
 
   for (AgvizSourceFormat format = AGVIZ_SOURCE_FORMAT_TFDBG_DUMP;
-       format <= AGVIZ_SOURCE_FORMAT_JAX_LOG; format++)
+       format <= AGVIZ_SOURCE_FORMAT_TORCHSCRIPT_IR; format++)
     {
       guint owners = 0;
 
@@ -262,7 +262,9 @@ test_files (Scratch       *fx,
                               "StableHLO/MLIR text (.mlir files, and text starting with module, "
                               "func.func or a #loc alias), JAX's cache-miss and compile log; TORCH_TRACE logs (lines "
                               "'V1206 15:18:20.253000 PID path:line] {json}'); torch.compile logs "
-                              "(TORCH_LOGS=recompiles,graph_breaks text))", path);
+                              "(TORCH_LOGS=recompiles,graph_breaks text); ONNX models (.onnx files, and "
+                              "binary ModelProtos), torch.export programs (.pt2 archives) and "
+                              "TorchScript IR text (starting with graph(%%...))", path);
   g_assert_cmpstr (error->message, ==, expected);
   g_clear_error (&error);
   g_free (path);
@@ -270,7 +272,7 @@ test_files (Scratch       *fx,
   path = write_file (fx, "empty.pb", "", 0);
   g_assert_cmpint (detect (path, &error), ==, AGVIZ_SOURCE_FORMAT_UNKNOWN);
   g_assert_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_UNKNOWN_FORMAT);
-  g_assert_true (g_str_has_suffix (error->message, "graph_breaks text)); the file is empty"));
+  g_assert_true (g_str_has_suffix (error->message, "(starting with graph(%...)); the file is empty"));
   g_clear_error (&error);
   g_free (path);
 
