@@ -259,25 +259,48 @@ set_function_location (AgvizChecker    *self,
 
 static gint64 function_execution_count (AgvizFunction *function);
 
-/* Whether torch.compile made @function's traces: it has the events only torch's importers
- * attach to a function.  The TensorFlow checks (Python side effects at trace time, which
- * dynamo handles with graph breaks) do not apply to it. */
-static gboolean
-is_torch_function (AgvizChecker  *self,
-                   AgvizFunction *function)
+typedef enum
 {
-  if (function_execution_count (function) > 0)
-    return FALSE;
+  STAGED_BY_TENSORFLOW,
+  STAGED_BY_TORCH,
+  STAGED_BY_JAX,
+} StagingFramework;
+
+/* A retrace event made from jax_explain_cache_misses: its detail is JAX's explanation. */
+static gboolean
+is_jax_cache_miss (const AgvizEvent *event)
+{
+  return event->kind == AGVIZ_EVENT_RETRACE && event->detail != NULL &&
+         g_str_has_prefix (event->detail, "TRACING CACHE MISS");
+}
+
+/* Which framework staged @function, from what its importer left: JAX's cache misses and
+ * compile events ("jit(f) compiled"), torch.compile's guards, graph breaks, compile and
+ * recompile events (never with recorded calls, which only tf.function has).  Each framework's
+ * checks run on its own functions only: a JAX cache miss is no torch recompile, and a print
+ * dynamo turned into a graph break is no tf.function side effect. */
+static StagingFramework
+function_framework (AgvizChecker  *self,
+                    AgvizFunction *function)
+{
+  gboolean torch_events = FALSE;
+
   for (guint i = 0; i < self->events->len; i++)
     {
       AgvizEvent *event = g_ptr_array_index (self->events, i);
 
-      if (event->function_id == function->id &&
-          (event->kind == AGVIZ_EVENT_GRAPH_BREAK || event->kind == AGVIZ_EVENT_GUARDS ||
-           event->kind == AGVIZ_EVENT_COMPILE || event->kind == AGVIZ_EVENT_RETRACE))
-        return TRUE;
+      if (event->function_id != function->id)
+        continue;
+      if (is_jax_cache_miss (event) ||
+          (event->kind == AGVIZ_EVENT_COMPILE && event->message != NULL &&
+           g_str_has_prefix (event->message, "jit(")))
+        return STAGED_BY_JAX;
+      if (event->kind == AGVIZ_EVENT_GRAPH_BREAK || event->kind == AGVIZ_EVENT_GUARDS ||
+          event->kind == AGVIZ_EVENT_COMPILE || event->kind == AGVIZ_EVENT_RETRACE)
+        torch_events = TRUE;
     }
-  return FALSE;
+  return torch_events && function_execution_count (function) == 0 ? STAGED_BY_TORCH
+                                                                   : STAGED_BY_TENSORFLOW;
 }
 
 static gint64
@@ -930,13 +953,6 @@ check_retracing (AgvizChecker *self)
 
 /* ---- 2b. JAX's tracing cache misses ------------------------------------------------------- */
 
-/* A retrace event made from jax_explain_cache_misses: its detail is JAX's explanation. */
-static gboolean
-is_jax_cache_miss (const AgvizEvent *event)
-{
-  return event->kind == AGVIZ_EVENT_RETRACE && event->detail != NULL &&
-         g_str_has_prefix (event->detail, "TRACING CACHE MISS");
-}
 
 /* What to do about misses whose first change is @change ("x: f32[2] -> f32[3]",
  * "static argument 1: 0.5 -> 1.5", "jax_enable_x64: False -> True"). */
@@ -1630,7 +1646,7 @@ check_side_effects (AgvizChecker  *self,
       g_auto(FunctionSource) source = { 0 };
       g_autoptr(GHashTable) reported_lines = g_hash_table_new (NULL, NULL);
 
-      if (function->traces->len == 0 || is_torch_function (self, function))
+      if (function->traces->len == 0 || function_framework (self, function) == STAGED_BY_TORCH)
         continue;
       if (!read_function_source (self, function, &source, error))
         return FALSE;
@@ -2085,9 +2101,8 @@ check_torch_recompiles (AgvizChecker *self)
                    strstr (event->message, "_limit") != NULL)
             limit = event->message;
         }
-      /* A tf.function's retrace events come with its calls; torch.compile records none. */
       if ((recompiles + 1 < RETRACE_REPORT_MIN && limit == NULL) ||
-          function_execution_count (function) > 0)
+          function_framework (self, function) != STAGED_BY_TORCH)
         continue;
 
       message = g_strdup_printf ("%s was recompiled %u time%s by torch.compile%s", function->name,
