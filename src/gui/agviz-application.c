@@ -135,6 +135,8 @@ agviz_application_startup (GApplication *application)
     { "win.focus-executions", { "<Control>t", NULL } },
     { "win.show-inspector", { "<Control>i", NULL } },
     { "win.compare-traces", { "<Control>d", NULL } },
+    { "win.sidebar-visible", { "F9", NULL } },
+    { "win.inspector-visible", { "<Shift>F9", NULL } },
   };
 
   /* AdwApplication's startup also loads style.css from the resource base path. */

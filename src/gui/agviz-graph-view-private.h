@@ -49,7 +49,9 @@ struct _AgvizGraphView
   guint               n_drawn_items;
   guint               n_drawn_annotations;
   gboolean            fit_on_allocate;    /* zoom to fit waits for the first size */
-  gboolean            frame_on_allocate;  /* a new scene's first view waits for the first size */
+  gboolean            frame_on_allocate;  /* a new scene's first view waits for its canvas size */
+  int                 first_view_width;   /* the canvas size that first view was chosen for */
+  int                 first_view_height;
 
   AgvizColorBy        color_by;
   GHashTable         *op_timings;         /* op type -> mean duration in ns (gint64 *), or NULL */

@@ -203,6 +203,9 @@ lay_out_first_view (AgvizGraphView  *self,
   clear_layout (self);
   if (self->scene == NULL)
     return TRUE;
+  /* 0 x 0 while not shown yet, a size no allocation confirms. */
+  self->first_view_width = (int) width;
+  self->first_view_height = (int) height;
   /* Not shown yet: the canvas of a window of the first view's size, as near as can be told. */
   if (width <= 0 || height <= 0)
     {
@@ -243,7 +246,10 @@ agviz_graph_view_size_allocate (GtkWidget *widget,
   AgvizGraphView *self = AGVIZ_GRAPH_VIEW (widget);
 
   agviz_viewport_set_view_size (self->viewport, width, height);
-  if (self->frame_on_allocate && width > 0 && height > 0)
+  if (self->frame_on_allocate && width > 0 && width == self->first_view_width &&
+      height == self->first_view_height)
+    self->frame_on_allocate = FALSE;
+  else if (self->frame_on_allocate && width > 0 && height > 0)
     {
       g_autoptr(GError) error = NULL;
 
@@ -642,11 +648,15 @@ agviz_graph_view_set_scene (AgvizGraphView  *self,
     g_signal_emit (self, signals[SELECTION_CHANGED], 0);
   if (!lay_out_first_view (self, error))
     return FALSE;
-  /* Before the first allocation there is no view size to frame it in: done when one comes. */
-  if (gtk_widget_get_width (GTK_WIDGET (self)) <= 0)
-    self->frame_on_allocate = TRUE;
-  else
-    frame_first_view (self);
+  /* Before the first allocation there is no view size to frame it in: done when one comes.
+   * Shown already, the canvas may be about to change size with the window around it (a pane
+   * shown or hidden with the new scene): the next allocation says, and chooses again if so. */
+  if (gtk_widget_get_width (GTK_WIDGET (self)) > 0)
+    {
+      frame_first_view (self);
+      gtk_widget_queue_allocate (GTK_WIDGET (self));
+    }
+  self->frame_on_allocate = TRUE;
   return TRUE;
 }
 

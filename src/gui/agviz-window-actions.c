@@ -236,6 +236,7 @@ show_inspector_action (GtkWidget  *widget,
                        GVariant   *parameter)
 {
   gtk_stack_set_visible_child_name (AGVIZ_WINDOW (widget)->inspector_stack, "inspector");
+  _agviz_window_show_inspector_pane (AGVIZ_WINDOW (widget));
 }
 
 /* The shown trace beside its function's first, with the nodes added, removed and changed since,
@@ -392,6 +393,9 @@ _agviz_window_update_actions (AgvizWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.trace-inputs", has_graph);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.choose-source-folder", agviz_session_get_document (self->session) != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.locate-sources", agviz_session_get_document (self->session) != NULL);
+  /* The panes' toggles mean nothing on the start page. */
+  gtk_widget_set_visible (self->sidebar_button, agviz_session_get_document (self->session) != NULL);
+  gtk_widget_set_visible (self->inspector_button, agviz_session_get_document (self->session) != NULL);
 }
 
 void

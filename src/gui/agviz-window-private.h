@@ -32,6 +32,7 @@ struct _AgvizWindow
   GCancellable         *refreshing;    /* set while a refresh loads */
   gboolean              refresh_again; /* the file changed during that load */
   GCancellable         *rechecking;    /* set while diagnostics are made again for new sources */
+  gboolean              inspector_opens_on_selection; /* not after the user hid the pane */
 
   /* template children */
   GtkLabel             *title_label;
@@ -42,6 +43,7 @@ struct _AgvizWindow
   GtkSpinner           *loading_spinner;
   GtkLabel             *loading_label;
   GtkPaned             *sidebar_paned;
+  GtkWidget            *sidebar;       /* functions and problems, left of the canvas */
   GtkPaned             *inspector_paned;
   GtkPaned             *source_paned;
   GtkStack             *sidebar_stack;
@@ -51,6 +53,8 @@ struct _AgvizWindow
   GtkSearchBar         *search_bar;
   AgvizSearchPanel     *search_panel;
   GtkToggleButton      *search_button;
+  GtkWidget            *sidebar_button;   /* the panes' toggles, shown with a document */
+  GtkWidget            *inspector_button;
   AgvizGraphView       *graph_view;
   AgvizMinimap         *minimap;
   GtkButton            *zoom_label_button;
@@ -70,6 +74,8 @@ struct _AgvizWindow
 };
 
 void     _agviz_window_class_add_actions (AgvizWindowClass *klass);
+/* Shows the inspector and source pane, as its toggle does: selecting a node opens it again. */
+void     _agviz_window_show_inspector_pane (AgvizWindow    *self);
 /* Says @message in a toast over the window: for errors that need no action and need not stay. */
 void     _agviz_window_show_toast        (AgvizWindow      *self,
                                           const char       *message);

@@ -170,6 +170,66 @@ on_timeline_trace_activated (AgvizTimeline *timeline,
     _agviz_window_show_toast (self, error->message);
 }
 
+/* ---- the graph's room: sidebar and inspector pane ----------------------------------------- */
+
+/* The inspector and source pane would take a third of the window: it is shown only with
+ * something in it, so that a graph opens on the window's whole width.  Selecting a node opens
+ * it, unless the user hid it by hand, which lasts until they show it again (GSettings
+ * inspector-opens-on-selection): exploring the graph then keeps the room. */
+static void
+set_inspector_pane_visible (AgvizWindow *self,
+                            gboolean     visible)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "inspector-visible");
+
+  gtk_widget_set_visible (GTK_WIDGET (self->source_paned), visible);
+  g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_boolean (visible));
+}
+
+/* win.inspector-visible: the header bar's toggle and Shift+F9, the user's own choice. */
+static void
+on_inspector_visible_change_state (GSimpleAction *action,
+                                   GVariant      *state,
+                                   AgvizWindow   *self)
+{
+  gboolean visible = g_variant_get_boolean (state);
+
+  set_inspector_pane_visible (self, visible);
+  self->inspector_opens_on_selection = visible;
+  if (self->settings != NULL)
+    g_settings_set_boolean (self->settings, "inspector-opens-on-selection", visible);
+}
+
+void
+_agviz_window_show_inspector_pane (AgvizWindow *self)
+{
+  g_action_group_change_action_state (G_ACTION_GROUP (self), "inspector-visible",
+                                      g_variant_new_boolean (TRUE));
+}
+
+/* win.sidebar-visible (the header bar's toggle and F9) shows and hides the sidebar, remembered;
+ * win.inspector-visible the inspector pane. */
+static void
+add_pane_actions (AgvizWindow *self)
+{
+  g_autoptr(GPropertyAction) sidebar = g_property_action_new ("sidebar-visible", self->sidebar,
+                                                              "visible");
+  g_autoptr(GSimpleAction) inspector = g_simple_action_new_stateful ("inspector-visible", NULL,
+                                                                     g_variant_new_boolean (FALSE));
+
+  g_signal_connect (inspector, "change-state", G_CALLBACK (on_inspector_visible_change_state), self);
+  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (sidebar));
+  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (inspector));
+  self->inspector_opens_on_selection = TRUE;
+  if (self->settings != NULL)
+    {
+      g_settings_bind (self->settings, "sidebar-visible", self->sidebar, "visible",
+                       G_SETTINGS_BIND_DEFAULT);
+      self->inspector_opens_on_selection = g_settings_get_boolean (self->settings,
+                                                                   "inspector-opens-on-selection");
+    }
+}
+
 /* ---- graph selection, inspector, source view ---------------------------------------------- */
 
 /* The selection is made on the canvas, which alone says what is selected; a panel that wants
@@ -203,6 +263,8 @@ on_selected_item_changed (AgvizSession *session,
     {
       show_item_source (self, item);
       gtk_stack_set_visible_child_name (self->inspector_stack, "inspector");
+      if (self->inspector_opens_on_selection)
+        set_inspector_pane_visible (self, TRUE);
     }
 }
 
@@ -421,6 +483,8 @@ _agviz_window_select_diagnostic (AgvizWindow *self,
 
   if (diagnostic == NULL)
     return;
+  /* Its line, and its comparison, are shown in the inspector pane. */
+  _agviz_window_show_inspector_pane (self);
   trace_id = agviz_diagnostic_get_trace_id (diagnostic);
   if (trace_id != 0 && trace_id != agviz_session_get_trace_id (self->session))
     {
@@ -487,7 +551,10 @@ _agviz_window_show_comparison (AgvizWindow     *self,
                                AgvizDiagnostic *diagnostic)
 {
   if (agviz_comparison_show (self->comparison, trace_id, diagnostic))
-    gtk_stack_set_visible_child_name (self->inspector_stack, "comparison");
+    {
+      gtk_stack_set_visible_child_name (self->inspector_stack, "comparison");
+      _agviz_window_show_inspector_pane (self);
+    }
 }
 
 /* ---- clicking a source line ----------------------------------------------------------------- */
@@ -835,6 +902,8 @@ agviz_window_open (AgvizWindow *self,
   text = g_strdup_printf (_("Reading %s…"), name);
   gtk_label_set_text (self->loading_label, text);
   gtk_spinner_start (self->loading_spinner);
+  /* Nothing of the new file is selected: its graph gets the room. */
+  set_inspector_pane_visible (self, FALSE);
   gtk_stack_set_visible_child_name (self->main_stack, "loading");
   agviz_document_load_async (file, self->loading, on_document_loaded, g_object_ref (self));
   _agviz_window_update_actions (self);
@@ -962,6 +1031,7 @@ agviz_window_dispose (GObject *object)
   /* The actions hold the session and the canvas: the document goes with the window. */
   g_action_map_remove_action (G_ACTION_MAP (self), "color-by");
   g_action_map_remove_action (G_ACTION_MAP (self), "trace-inputs");
+  g_action_map_remove_action (G_ACTION_MAP (self), "sidebar-visible");
   agviz_session_follow (&self->session, NULL, self);
   g_clear_object (&self->settings);
   if (self->rechecking != NULL)
@@ -1045,6 +1115,7 @@ agviz_window_class_init (AgvizWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, loading_label);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, sidebar_paned);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, inspector_paned);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, source_paned);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, sidebar_stack);
@@ -1053,6 +1124,8 @@ agviz_window_class_init (AgvizWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, search_panel);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, search_button);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, sidebar_button);
+  gtk_widget_class_bind_template_child (widget_class, AgvizWindow, inspector_button);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, graph_view);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, minimap);
   gtk_widget_class_bind_template_child (widget_class, AgvizWindow, zoom_label_button);
@@ -1134,6 +1207,7 @@ agviz_window_init (AgvizWindow *self)
     }
   else
     gtk_window_set_default_size (GTK_WINDOW (self), 1280, 800);
+  add_pane_actions (self);
 
   gtk_text_view_set_buffer (GTK_TEXT_VIEW (self->source_view), GTK_TEXT_BUFFER (buffer));
   gtk_source_mark_attributes_set_background (defining, &highlight);

@@ -1136,6 +1136,123 @@ test_color_by_remembered (Fixture       *fx,
   g_assert_cmpstr (saved, ==, "op");
 }
 
+/* The canvas's width, once the window has laid itself out again (a pane shown or hidden takes
+ * a frame or two): the main loop runs, without blocking, for a fifth of a second. */
+static int
+settle_canvas_width (Fixture *fx)
+{
+  AgvizGraphView *view = PART (fx->window, graph_view);
+  gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC / 5;
+  double view_width, view_height;
+
+  while (g_get_monotonic_time () < until)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  agviz_viewport_get_view_size (agviz_graph_view_get_viewport (view), &view_width, &view_height);
+  g_assert_cmpint ((int) view_width, ==, gtk_widget_get_width (GTK_WIDGET (view)));
+  return gtk_widget_get_width (GTK_WIDGET (view));
+}
+
+/* The first picture's zoom is the one the first view chooses for the canvas as shown. */
+static void
+assert_first_view_fits_canvas (Fixture *fx)
+{
+  AgvizGraphView *view = PART (fx->window, graph_view);
+  AgvizViewport *viewport = agviz_graph_view_get_viewport (view);
+  AgvizFirstViewFrame frame;
+  double view_width, view_height;
+
+  agviz_viewport_get_view_size (viewport, &view_width, &view_height);
+  g_assert_cmpint ((int) view_width, ==, gtk_widget_get_width (GTK_WIDGET (view)));
+  agviz_first_view_frame (agviz_graph_view_get_layout (view), AGVIZ_RANKDIR_TB, view_width,
+                          view_height, &frame);
+  g_assert_cmpfloat_with_epsilon (agviz_viewport_get_zoom (viewport), frame.zoom, 1e-9);
+  /* Placed for that canvas too (a small picture is centred in it). */
+  {
+    double x, y;
+
+    agviz_viewport_get_offset (viewport, &x, &y);
+    g_assert_cmpfloat_with_epsilon (x, frame.x, 1e-6);
+    g_assert_cmpfloat_with_epsilon (y, frame.y, 1e-6);
+  }
+}
+
+/* The graph gets the room: the inspector pane is hidden while nothing is selected and opens on a
+ * selection; hidden by hand (win.inspector-visible, Shift+F9) it stays hidden until shown again
+ * (remembered in GSettings); the sidebar hides with win.sidebar-visible (F9), remembered too. */
+static void
+test_canvas_room (Fixture       *fx,
+                  gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(GError) error = NULL;
+  GtkWidget *pane = GTK_WIDGET (PART (fx->window, source_paned));
+  GtkWidget *sidebar = GTK_WIDGET (PART (fx->window, sidebar));
+  AgvizScene *scene;
+  AgvizSceneItem *first, *second;
+  int with_sidebar, alone, with_pane;
+
+  g_assert_true (wait_for (drawn, fx));
+  scene = agviz_session_get_scene (agviz_window_get_session (fx->window));
+  first = g_ptr_array_index (agviz_scene_get_root (scene)->children, 0);
+  second = g_ptr_array_index (agviz_scene_get_root (scene)->children, 1);
+
+  /* Opened: only the sidebar beside the canvas, and the first view chosen for that canvas. */
+  with_sidebar = settle_canvas_width (fx);
+  g_assert_false (gtk_widget_get_visible (pane));
+  g_assert_true (gtk_widget_get_visible (sidebar));
+  /* Beside it only the paned's handle and the canvas's frame. */
+  g_assert_cmpint (with_sidebar + gtk_widget_get_width (sidebar), >=, 1400 - 16);
+  g_test_message ("canvas %d px wide beside a %d px sidebar", with_sidebar,
+                  gtk_widget_get_width (sidebar));
+  assert_first_view_fits_canvas (fx);
+
+  /* A node selected: the pane opens beside it. */
+  agviz_graph_view_select (PART (fx->window, graph_view), first, TRUE);
+  g_assert_true (gtk_widget_get_visible (pane));
+  with_pane = settle_canvas_width (fx);
+  g_assert_cmpint (with_pane, <, with_sidebar);
+
+  /* Hidden by hand, it stays hidden while the user explores, in new windows too. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.inspector-visible", NULL));
+  g_assert_false (gtk_widget_get_visible (pane));
+  g_assert_false (g_settings_get_boolean (settings, "inspector-opens-on-selection"));
+  agviz_graph_view_select (PART (fx->window, graph_view), second, TRUE);
+  g_assert_false (gtk_widget_get_visible (pane));
+  g_assert_cmpint (settle_canvas_width (fx), ==, with_sidebar);
+  /* Asked for (Ctrl+I, a problem, a comparison): shown, and selections open it again. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.show-inspector", NULL));
+  g_assert_true (gtk_widget_get_visible (pane));
+  g_assert_true (g_settings_get_boolean (settings, "inspector-opens-on-selection"));
+
+  /* The sidebar hidden: the canvas has the window's whole width. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.inspector-visible", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.sidebar-visible", NULL));
+  g_assert_false (gtk_widget_get_visible (sidebar));
+  g_assert_false (g_settings_get_boolean (settings, "sidebar-visible"));
+  alone = settle_canvas_width (fx);
+  g_assert_cmpint (alone, >=, 1400 - 16);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.sidebar-visible", NULL));
+  g_assert_true (g_settings_get_boolean (settings, "sidebar-visible"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.show-inspector", NULL));
+
+  /* Another file opened in the window with the pane open (a file dropped on it): the pane
+   * closes while it loads, and the first view is chosen for the canvas it leaves. */
+  g_assert_cmpint (settle_canvas_width (fx), ==, with_pane);
+  {
+    g_autoptr(GFile) file = g_file_new_for_path (g_getenv ("AGVIZ_EXAMPLE_TRACE"));
+
+    agviz_window_open (fx->window, file);
+    g_assert_true (wait_for (loaded, fx));
+  }
+  g_assert_true (wait_for (laid_out, fx));
+  g_assert_true (wait_for (drawn, fx));
+  g_assert_false (gtk_widget_get_visible (pane));
+  g_assert_cmpint (settle_canvas_width (fx), ==, with_sidebar);
+  assert_first_view_fits_canvas (fx);
+  g_assert_no_error (error);
+}
+
 static void
 test_trace_inputs (Fixture       *fx,
                    gconstpointer  data)
@@ -1989,6 +2106,7 @@ main (int    argc,
   ADD ("/agviz/gui/color-by", test_color_by);
   ADD ("/agviz/gui/color-by-remembered", test_color_by_remembered);
   ADD ("/agviz/gui/trace-inputs", test_trace_inputs);
+  ADD ("/agviz/gui/canvas-room", test_canvas_room);
   ADD ("/agviz/gui/dark-mode", test_dark_mode);
   ADD ("/agviz/gui/error-toast", test_error_toast);
   ADD ("/agviz/gui/session", test_session);
