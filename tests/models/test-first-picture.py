@@ -112,6 +112,18 @@ def main():
         check(opened <= 1 or width * MIN_ZOOM <= WINDOW_WIDTH - 2 * MARGIN,
               f"{name}: svg reads at {MIN_ZOOM:.0%} in a {WINDOW_WIDTH} px window",
               f"{width:.0f} px wide with {opened} scopes opened")
+        # Clean models: a false alarm is as bad as a crash.  (A trace_export log holds one
+        # graph per function the traced call ran; read as traces of one function they were
+        # once hundreds of "variable on a non-first trace" errors.)
+        trace_file = os.path.join(scratch, name + ".db")
+        if os.path.exists(trace_file):
+            os.remove(trace_file)
+        subprocess.run([agviz, "import", path, "-o", trace_file], capture_output=True, timeout=600)
+        found = subprocess.run([agviz, "check", trace_file, "--json"], capture_output=True,
+                               text=True, timeout=600)
+        findings = json.loads(found.stdout)["diagnostics"] if found.stdout else None
+        check(found.returncode == 0 and findings == [], f"{name}: agviz check finds nothing",
+              found.stderr[-2000:] + "\n".join(d["message"] for d in findings or [])[:2000])
 
     test = os.environ.get("AGVIZ_GUI_OPEN_TEST")
     wrapper = os.environ.get("AGVIZ_GUI_DISPLAY_WRAPPER")

@@ -155,6 +155,7 @@ _agviz_import_run_metadata (AgvizImportContext          *ctx,
       const AgvizTf__RunMetadata__FunctionGraphs *fg = run_metadata->function_graphs[i];
       const AgvizTf__GraphDef *graph = NULL;
       g_autoptr(GError) local_error = NULL;
+      g_autofree char *function_label = NULL;
       gint64 trace_id;
 
       if (graph_has_content (fg->pre_optimization_graph))
@@ -165,7 +166,16 @@ _agviz_import_run_metadata (AgvizImportContext          *ctx,
         graph = fg->partition_graphs[0];
       if (graph == NULL)
         continue;
-      trace_id = agviz_graph_importer_add_graph (graphs, graph, label, &local_error);
+      /* One entry per function the traced call instantiated, the called function first, then
+       * the functions it called (a training step's gradients and loops: hundreds).  They are
+       * different functions, not retraces of one: as traces of one function they would read as
+       * a retracing storm, and every variable they use as made on a non-first trace.
+       * RunMetadata does not name them. */
+      if (i > 0)
+        function_label = g_strdup_printf ("%s (function graph %" G_GSIZE_FORMAT ")", label, i + 1);
+      trace_id = agviz_graph_importer_add_graph (graphs, graph,
+                                                 function_label != NULL ? function_label : label,
+                                                 &local_error);
       if (local_error != NULL)
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
