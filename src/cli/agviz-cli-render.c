@@ -18,6 +18,7 @@
 #include "agviz-cli.h"
 #include "agviz-core.h"
 #include "agviz-drawing.h"
+#include "agviz-first-view.h"
 #include "agviz-importer.h"
 #include "agviz-layout.h"
 #include "agviz-op-timings.h"
@@ -35,7 +36,8 @@ static const char usage[] =
   "  --trace N|GRAPHNAME  The trace: its graph name, its id, or with --function its ordinal\n"
   "                       (default: the largest complete trace, named on stderr)\n"
   "  --expand SCOPE       Expand this scope (repeatable)\n"
-  "  --depth N            Expand every scope down to depth N (default 1: the top level)\n"
+  "  --depth N            Expand every scope down to depth N (default: the first picture the\n"
+  "                       app shows, at most about 50 boxes readable in a 1400x900 window)\n"
   "  --all                Expand everything\n"
   "  --focus NODE         Expand the path to NODE and highlight it\n"
   "  --color-by KIND      op, device, time, trace or none (default op); time: each op\n"
@@ -488,6 +490,7 @@ agviz_cli_render (int    argc,
   AgvizLayoutOptions layout_options;
   AgvizDrawingOptions drawing_options = { 0 };
   const AgvizLayoutStats *stats;
+  gboolean first_view;
   int status;
 
   if ((status = parse_args (argc, argv, &args)) >= 0)
@@ -522,6 +525,8 @@ agviz_cli_render (int    argc,
   if (scene == NULL)
     return agviz_cli_fail (error);
 
+  /* Without any expansion asked for, the drawing is the app's first picture. */
+  first_view = !args.all && args.depth < 0 && args.expand->len == 0 && args.focus == NULL;
   if (args.all)
     agviz_scene_expand_all (scene);
   else if (args.depth > 0)
@@ -563,7 +568,11 @@ agviz_cli_render (int    argc,
   agviz_layout_options_init (&layout_options);
   layout_options.rankdir = args.rankdir;
   layout_options.use_cache = !args.no_cache;
-  layout = agviz_layout_new (scene, &layout_options, &error);
+  if (first_view)
+    layout = agviz_first_view_lay_out (scene, &layout_options, AGVIZ_FIRST_VIEW_WIDTH,
+                                       AGVIZ_FIRST_VIEW_HEIGHT, &error);
+  else
+    layout = agviz_layout_new (scene, &layout_options, &error);
   if (layout == NULL)
     return agviz_cli_fail (error);
   stats = agviz_layout_get_stats (layout);

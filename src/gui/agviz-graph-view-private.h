@@ -48,7 +48,8 @@ struct _AgvizGraphView
   AgvizSceneItem     *hovered;
   guint               n_drawn_items;
   guint               n_drawn_annotations;
-  gboolean            fit_on_allocate;    /* a new scene waits for its first size to zoom to fit */
+  gboolean            fit_on_allocate;    /* zoom to fit waits for the first size */
+  gboolean            frame_on_allocate;  /* a new scene's first view waits for the first size */
 
   AgvizColorBy        color_by;
   GHashTable         *op_timings;         /* op type -> mean duration in ns (gint64 *), or NULL */

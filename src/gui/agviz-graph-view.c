@@ -15,6 +15,7 @@
 #include <math.h>
 
 #include "agviz-annotation-geometry.h"
+#include "agviz-first-view.h"
 #include "agviz-graph-view-private.h"
 
 #define ZOOM_STEP 1.25
@@ -172,6 +173,8 @@ relayout (AgvizGraphView *self)
 {
   AgvizLayoutOptions options;
 
+  /* An expansion asked for replaces the first view still waiting for the canvas's size. */
+  self->frame_on_allocate = FALSE;
   cancel_layout (self);
   if (self->scene == NULL)
     {
@@ -185,23 +188,49 @@ relayout (AgvizGraphView *self)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-/* The first layout of a scene, at once: its errors go to whoever opened it. */
+/* The first layout of a scene, at once, in the expansion of its first picture: its errors go to
+ * whoever opened it. */
 static gboolean
-relayout_now (AgvizGraphView  *self,
-              GError         **error)
+lay_out_first_view (AgvizGraphView  *self,
+                    GError         **error)
 {
   AgvizLayoutOptions options;
   g_autoptr(AgvizLayout) layout = NULL;
+  double width = gtk_widget_get_width (GTK_WIDGET (self));
+  double height = gtk_widget_get_height (GTK_WIDGET (self));
 
   clear_layout (self);
   if (self->scene == NULL)
     return TRUE;
+  /* Not shown yet: the canvas of a window of the first view's size, as near as can be told. */
+  if (width <= 0 || height <= 0)
+    {
+      width = AGVIZ_FIRST_VIEW_WIDTH;
+      height = AGVIZ_FIRST_VIEW_HEIGHT;
+    }
   agviz_layout_options_init (&options);
-  layout = agviz_layout_new (self->scene, &options, error);
+  layout = agviz_first_view_lay_out (self->scene, &options, width, height, error);
   if (layout == NULL)
     return FALSE;
   apply_layout (self, layout);
   return TRUE;
+}
+
+/* The zoom and start of a new scene's first picture (agviz-first-view.h). */
+static void
+frame_first_view (AgvizGraphView *self)
+{
+  AgvizFirstViewFrame frame;
+  double width, height;
+
+  self->fit_on_allocate = FALSE;
+  self->frame_on_allocate = FALSE;
+  if (self->layout == NULL)
+    return;
+  agviz_viewport_get_view_size (self->viewport, &width, &height);
+  agviz_first_view_frame (self->layout, AGVIZ_RANKDIR_TB, width, height, &frame);
+  agviz_viewport_zoom_at (self->viewport, frame.zoom, 0, 0);
+  agviz_viewport_set_offset (self->viewport, frame.x, frame.y);
 }
 
 static void
@@ -213,7 +242,17 @@ agviz_graph_view_size_allocate (GtkWidget *widget,
   AgvizGraphView *self = AGVIZ_GRAPH_VIEW (widget);
 
   agviz_viewport_set_view_size (self->viewport, width, height);
-  if (self->fit_on_allocate && width > 0 && height > 0)
+  if (self->frame_on_allocate && width > 0 && height > 0)
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* The expansion was chosen for a window's canvas as the first view guesses it: chosen
+       * again for the real one (the scopes it keeps come from the layout cache). */
+      if (!lay_out_first_view (self, &error))
+        g_warning ("Cannot lay out the graph: %s", error->message);
+      frame_first_view (self);
+    }
+  else if (self->fit_on_allocate && width > 0 && height > 0)
     {
       self->fit_on_allocate = FALSE;
       agviz_viewport_zoom_to_fit (self->viewport, FIT_MARGIN);
@@ -589,9 +628,13 @@ agviz_graph_view_set_scene (AgvizGraphView  *self,
   g_set_object (&self->scene, scene);
   if (selection_changed)
     g_signal_emit (self, signals[SELECTION_CHANGED], 0);
-  if (!relayout_now (self, error))
+  if (!lay_out_first_view (self, error))
     return FALSE;
-  agviz_graph_view_zoom_to_fit (self);
+  /* Before the first allocation there is no view size to frame it in: done when one comes. */
+  if (gtk_widget_get_width (GTK_WIDGET (self)) <= 0)
+    self->frame_on_allocate = TRUE;
+  else
+    frame_first_view (self);
   return TRUE;
 }
 

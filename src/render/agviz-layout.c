@@ -23,9 +23,10 @@
 #define CHAR_WIDTH      6.6   /* of the 10 pt sans labels, generously */
 #define AUX_GAP        28.0   /* between the main graph and the side area */
 #define MARGIN         12.0
+#define LEAVES_PER_RANK   6   /* leaves dot may put side by side before they are staggered */
 
 /* Bump when the blob format or the drawing metrics change: old cache entries then miss. */
-#define CACHE_FORMAT   "agviz-layout-1"
+#define CACHE_FORMAT   "agviz-layout-2"
 #define CACHE_TYPE     "(dda(dddd)a(uuadbdd))"
 
 typedef struct
@@ -381,6 +382,72 @@ place_auxiliary (GPtrArray        *plan,
     }
 }
 
+/* A row of hundreds of boxes is never readable, and dot makes one of the leaves of a graph
+ * (inputs and captures feeding one op, outputs of one op, lone ops): all of them land on the
+ * rank next to their one neighbour.  Where there are more than LEAVES_PER_RANK of them they are
+ * staggered over as many ranks as that takes, as Graphviz's `unflatten -l -c` does: an edge of
+ * the k-th leaf gets minimum length 1 + k mod ranks, and lone boxes are chained in columns by
+ * invisible edges.  The flow stays one-directional, and the picture grows along it, where it
+ * scrolls, rather than across. */
+static void
+stagger_leaves (PlannedContainer  *container,
+                Agraph_t          *graph,
+                Agnode_t         **nodes)
+{
+  GArray *edges = container->edges;
+  g_autofree guint *in = g_new0 (guint, container->n_children);
+  g_autofree guint *out = g_new0 (guint, container->n_children);
+  Agnode_t *column_top = NULL;
+  guint n_leaves = 0, ranks, leaf = 0, lone = 0;
+
+  for (guint e = 0; e + 1 < edges->len; e += 2)
+    {
+      guint src = g_array_index (edges, guint, e), dst = g_array_index (edges, guint, e + 1);
+
+      if (nodes[src] != NULL && nodes[dst] != NULL && src != dst)
+        {
+          out[src]++;
+          in[dst]++;
+        }
+    }
+  for (guint i = 0; i < container->n_children; i++)
+    if (nodes[i] != NULL && in[i] + out[i] <= 1)
+      n_leaves++;
+  if (n_leaves <= LEAVES_PER_RANK)
+    return;
+  ranks = (n_leaves + LEAVES_PER_RANK - 1) / LEAVES_PER_RANK;
+
+  for (guint i = 0; i < container->n_children; i++)
+    {
+      g_autofree char *minlen = NULL;
+
+      if (nodes[i] == NULL || in[i] + out[i] > 1)
+        continue;
+      if (in[i] + out[i] == 0)
+        {
+          /* Lone boxes: columns of `ranks` boxes, each hung below the previous. */
+          if (lone++ % ranks != 0)
+            {
+              Agedge_t *chain = agedge (graph, column_top, nodes[i], (char *) "chain", TRUE);
+              agviz_graphviz_set_attr (chain, "style", "invis");
+            }
+          column_top = nodes[i];
+          continue;
+        }
+      minlen = g_strdup_printf ("%u", 1 + leaf++ % ranks);
+      for (Agedge_t *e = agfstedge (graph, nodes[i]); e != NULL; e = agnxtedge (graph, e, nodes[i]))
+        agviz_graphviz_set_attr (e, "minlen", minlen);
+    }
+}
+
+static gboolean
+is_invisible (Agedge_t *edge)
+{
+  const char *style = agget (edge, (char *) "style");
+
+  return style != NULL && g_str_equal (style, "invis");
+}
+
 /* Runs on the worker thread of agviz_layout_new_async(): reads only @plan, under the Graphviz
  * lock. */
 static ContainerLayout *
@@ -445,6 +512,7 @@ run_dot (GPtrArray         *plan,
       if (tail != NULL && head != NULL)
         agedge (graph, tail, head, NULL, TRUE);
     }
+  stagger_leaves (container, graph, nodes);
 
   if (n_main > 0)
     {
@@ -481,7 +549,7 @@ run_dot (GPtrArray         *plan,
               bezier *spline;
               guint src = i, dst = 0;
 
-              if (ED_spl (e) == NULL || ED_spl (e)->size < 1)
+              if (ED_spl (e) == NULL || ED_spl (e)->size < 1 || is_invisible (e))
                 continue;
               for (guint j = 0; j < container->n_children; j++)
                 if (nodes[j] == aghead (e))

@@ -20,6 +20,7 @@
 
 #include "agviz-application.h"
 #include "agviz-drawing-private.h"
+#include "agviz-first-view.h"
 #include "agviz-recorder.h"
 #include "agviz-label-text.h"
 #include "agviz-source-roots.h"
@@ -381,9 +382,21 @@ test_search_big_trace (void)
   g_assert_true (wait_for (loaded, &fx));
   g_assert_nonnull (agviz_session_get_scene (agviz_window_get_session (fx.window)));
   g_assert_cmpuint (n_blocks * n_layers * G_N_ELEMENTS (layer_ops), >=, 20000);
-  /* Read per scope: nothing below the top scope is loaded yet. */
-  g_assert_true (agviz_scene_get_root (agviz_session_get_scene (agviz_window_get_session (fx.window)))->children->len >= 1);
-  g_assert_true (((AgvizSceneItem *) g_ptr_array_index (agviz_scene_get_root (agviz_session_get_scene (agviz_window_get_session (fx.window)))->children, 0))->unloaded);
+  /* Read per scope: the first picture read at most what it opened, and nothing below. */
+  {
+    AgvizSceneItem *root = agviz_scene_get_root (agviz_session_get_scene (agviz_window_get_session (fx.window)));
+    AgvizSceneItem *top;
+
+    g_assert_cmpuint (root->children->len, >=, 1);
+    /* The first picture opens lone boxes (model, then its one series of blocks when that is
+     * small enough) and reads what it opens. */
+    top = g_ptr_array_index (root->children, 0);
+    while (top->expanded && top->children->len == 1)
+      top = g_ptr_array_index (top->children, 0);
+    g_assert_false (top->expanded);
+    g_assert_true (top->unloaded ||
+                   ((AgvizSceneItem *) g_ptr_array_index (top->children, 0))->unloaded);
+  }
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx.window), "win.search", NULL));
   g_assert_cmpuint (search (&fx, "block_321/layer_7/relu"), ==, 1);
@@ -1446,34 +1459,52 @@ test_open_saved_model (void)
   }
 }
 
+/* The lines of environment variable @name, a list of files a driver script made (NULL, the
+ * test skipped, when it is not set). */
+static GStrv
+files_from_environment (const char *name,
+                        const char *set_by)
+{
+  const char *list = g_getenv (name);
+
+  if (list == NULL || *list == '\0')
+    {
+      g_autofree char *why = g_strdup_printf ("no %s (%s sets it)", name, set_by);
+      g_test_skip (why);
+      return NULL;
+    }
+  return g_strsplit (list, "\n", -1);
+}
+
+/* Opens @path in a new 1400x900 window and waits until it is loaded. */
+static void
+open_in_window (Fixture    *fx,
+                const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  fx->window = g_object_new (AGVIZ_TYPE_WINDOW, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (fx->window), 1400, 900);
+  gtk_window_present (GTK_WINDOW (fx->window));
+  agviz_window_open (fx->window, file);
+  g_assert_true (wait_for (loaded, fx));
+}
+
 /* The files the tf suite's real recordings and artefacts were written to (AGVIZ_GUI_OPEN_FILES,
  * one per line): each opens, draws, and draws again with every scope opened. */
 static void
 test_open_files (void)
 {
-  const char *list = g_getenv ("AGVIZ_GUI_OPEN_FILES");
-  g_auto(GStrv) paths = NULL;
+  g_auto(GStrv) paths = files_from_environment ("AGVIZ_GUI_OPEN_FILES", "the tf suite");
 
-  if (list == NULL || *list == '\0')
+  for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
     {
-      g_test_skip ("no AGVIZ_GUI_OPEN_FILES (the tf suite sets it)");
-      return;
-    }
-  paths = g_strsplit (list, "\n", -1);
-  for (guint i = 0; paths[i] != NULL; i++)
-    {
-      g_autoptr(GFile) file = NULL;
       Fixture fx = { 0 };
 
       if (*paths[i] == '\0')
         continue;
       g_test_message ("opening %s", paths[i]);
-      file = g_file_new_for_path (paths[i]);
-      fx.window = g_object_new (AGVIZ_TYPE_WINDOW, NULL);
-      gtk_window_set_default_size (GTK_WINDOW (fx.window), 1400, 900);
-      gtk_window_present (GTK_WINDOW (fx.window));
-      agviz_window_open (fx.window, file);
-      g_assert_true (wait_for (loaded, &fx));
+      open_in_window (&fx, paths[i]);
       if (agviz_window_get_document (fx.window) == NULL)
         g_error ("%s did not open", paths[i]);
       g_assert_true (wait_for (laid_out, &fx));
@@ -1485,6 +1516,106 @@ test_open_files (void)
           g_assert_true (wait_for (laid_out, &fx));
           g_assert_true (wait_for (drawn, &fx));
         }
+      fixture_teardown (&fx, NULL);
+    }
+}
+
+/* Whether @item's expanded descendants are only lone boxes opened (a graph that is one scope or
+ * one call): the first picture then shows the graph's own top level, however wide. */
+static gboolean
+only_lone_boxes_open (const AgvizSceneItem *item)
+{
+  if (!item->expanded || item->children == NULL)
+    return TRUE;
+  for (guint i = 0; i < item->children->len; i++)
+    {
+      const AgvizSceneItem *child = g_ptr_array_index (item->children, i);
+
+      if (child->expanded && (item->children->len > 1 || !only_lone_boxes_open (child)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static guint
+top_level_boxes (const AgvizSceneItem *item)
+{
+  while (item->expanded && item->children != NULL && item->children->len == 1 &&
+         ((AgvizSceneItem *) g_ptr_array_index (item->children, 0))->expanded)
+    item = g_ptr_array_index (item->children, 0);
+  return item->children != NULL ? item->children->len : 0;
+}
+
+/* The first picture of each file in AGVIZ_GUI_FIRST_PICTURE_FILES (one a line), in a 1400x900
+ * window, follows agviz-first-view.h: a zoom from 60% to 100%; at most about 50 boxes (more
+ * only where the graph's own top level has more); readable across the canvas at 60% unless it
+ * is that top level; the inputs end in view when it scrolls.  A line "?PATH" is a file that
+ * need only open, or be refused, without a crash (the corpus's real files). */
+static void
+test_first_picture (void)
+{
+  g_auto(GStrv) lines = files_from_environment ("AGVIZ_GUI_FIRST_PICTURE_FILES",
+                                                 "tests/models/test-first-picture.py");
+
+  for (guint i = 0; lines != NULL && lines[i] != NULL; i++)
+    {
+      gboolean strict = lines[i][0] != '?';
+      const char *path = strict ? lines[i] : lines[i] + 1;
+      AgvizGraphView *view;
+      AgvizViewport *viewport;
+      AgvizScene *scene;
+      AgvizFirstViewFrame frame;
+      double width, height, view_width, view_height, zoom, x, y;
+      guint boxes;
+      Fixture fx = { 0 };
+
+      if (*path == '\0')
+        continue;
+      open_in_window (&fx, path);
+      scene = agviz_window_get_document (fx.window) != NULL
+                ? agviz_session_get_scene (agviz_window_get_session (fx.window)) : NULL;
+      if (scene == NULL)
+        {
+          if (strict)
+            g_error ("%s did not open on a graph", path);
+          g_test_message ("%s: opened no graph, without crashing", path);
+          fixture_teardown (&fx, NULL);
+          continue;
+        }
+      g_assert_true (wait_for (laid_out, &fx));
+      g_assert_true (wait_for (drawn, &fx));
+      wait_for (idle_done, &fx);
+
+      view = PART (fx.window, graph_view);
+      viewport = agviz_graph_view_get_viewport (view);
+      agviz_layout_get_size (agviz_graph_view_get_layout (view), &width, &height);
+      agviz_viewport_get_view_size (viewport, &view_width, &view_height);
+      agviz_viewport_get_offset (viewport, &x, &y);
+      zoom = agviz_viewport_get_zoom (viewport);
+      boxes = agviz_first_view_count_boxes (scene);
+      g_test_message ("first picture of %s: %.0f x %.0f px at %.0f%%, %u boxes "
+                      "(top level %u), in a %.0f x %.0f px canvas",
+                      path, width * zoom, height * zoom, zoom * 100, boxes,
+                      top_level_boxes (agviz_scene_get_root (scene)), view_width, view_height);
+      /* The frame is the model's, whatever the window gave the canvas. */
+      agviz_first_view_frame (agviz_graph_view_get_layout (view), AGVIZ_RANKDIR_TB, view_width,
+                              view_height, &frame);
+      g_assert_cmpfloat_with_epsilon (zoom, frame.zoom, 1e-9);
+      if (!strict)
+        {
+          fixture_teardown (&fx, NULL);
+          continue;
+        }
+      g_assert_cmpfloat (zoom, >=, AGVIZ_FIRST_VIEW_MIN_ZOOM - 1e-9);
+      g_assert_cmpfloat (zoom, <=, 1.0);
+      g_assert_cmpuint (boxes, <=, MAX (AGVIZ_FIRST_VIEW_MAX_BOXES,
+                                        top_level_boxes (agviz_scene_get_root (scene))));
+      if (!only_lone_boxes_open (agviz_scene_get_root (scene)))
+        g_assert_cmpfloat (width * AGVIZ_FIRST_VIEW_MIN_ZOOM, <=,
+                           view_width - 2 * AGVIZ_FIRST_VIEW_MARGIN);
+      /* Too long for the canvas: it starts at the top, where the inputs are. */
+      if (height * zoom > view_height - 2 * AGVIZ_FIRST_VIEW_MARGIN)
+        g_assert_cmpfloat (y, <=, 0);
       fixture_teardown (&fx, NULL);
     }
 }
@@ -1658,6 +1789,7 @@ main (int    argc,
 #undef ADD
   g_test_add_func ("/agviz/gui/open-saved-model", test_open_saved_model);
   g_test_add_func ("/agviz/gui/open-files", test_open_files);
+  g_test_add_func ("/agviz/gui/first-picture", test_first_picture);
   g_test_add_func ("/agviz/gui/live-refresh", test_live_refresh);
   g_test_add_func ("/agviz/gui/locate-sources", test_locate_sources);
   g_test_add_func ("/agviz/gui/search-big-trace", test_search_big_trace);
