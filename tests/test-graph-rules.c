@@ -156,6 +156,92 @@ test_annotation_kind (void)
   g_assert_cmpint (_agviz_graph_rules_annotation_kind (NULL), ==, AGVIZ_ANNOTATION_NONE);
 }
 
+/* The argument attributes real TensorFlow writes: TF 2.21 names every argument, captured
+ * variable handles included ("_user_specified_name": "resource"); TF 2.8 (the corpus's
+ * trace_export) named the signature's inputs only, so its captured float tensors have none. */
+static void
+test_input_role (void)
+{
+  g_assert_cmpint (_agviz_graph_rules_input_role ("_Arg", "float32", TRUE, TRUE), ==,
+                   AGVIZ_INPUT_ROLE_INPUT);
+  g_assert_cmpint (_agviz_graph_rules_input_role ("_Arg", "resource", TRUE, TRUE), ==,
+                   AGVIZ_INPUT_ROLE_CAPTURE);
+  g_assert_cmpint (_agviz_graph_rules_input_role ("_Arg", "resource", FALSE, TRUE), ==,
+                   AGVIZ_INPUT_ROLE_CAPTURE);
+  g_assert_cmpint (_agviz_graph_rules_input_role ("_Arg", "float32", FALSE, TRUE), ==,
+                   AGVIZ_INPUT_ROLE_CAPTURE);
+  /* A function that names none of its arguments (a hand-written FunctionDef): all inputs. */
+  g_assert_cmpint (_agviz_graph_rules_input_role ("_Arg", "float32", FALSE, FALSE), ==,
+                   AGVIZ_INPUT_ROLE_INPUT);
+  g_assert_cmpint (_agviz_graph_rules_input_role ("_Arg", NULL, FALSE, FALSE), ==,
+                   AGVIZ_INPUT_ROLE_INPUT);
+  /* Placeholders of a plain graph are fed, named or not. */
+  g_assert_cmpint (_agviz_graph_rules_input_role ("Placeholder", "float32", FALSE, TRUE), ==,
+                   AGVIZ_INPUT_ROLE_INPUT);
+  g_assert_cmpint (_agviz_graph_rules_input_role ("Placeholder", "DT_RESOURCE", FALSE, FALSE), ==,
+                   AGVIZ_INPUT_ROLE_CAPTURE);
+  g_assert_cmpint (_agviz_graph_rules_input_role ("PlaceholderWithDefault", "float32", FALSE, FALSE),
+                   ==, AGVIZ_INPUT_ROLE_NONE);
+  g_assert_cmpint (_agviz_graph_rules_input_role ("MatMul", "resource", FALSE, FALSE), ==,
+                   AGVIZ_INPUT_ROLE_NONE);
+  g_assert_cmpint (_agviz_graph_rules_input_role (NULL, NULL, FALSE, FALSE), ==,
+                   AGVIZ_INPUT_ROLE_NONE);
+}
+
+/* Names as TF 2.21's convert_variables_to_constants_v2 writes them after Grappler inlined a
+ * model's calls. */
+static void
+test_inlined_call (void)
+{
+  static const struct { const char *name; gssize call_length; } cases[] = {
+    { "Func/StatefulPartitionedCall/input/_0", 23 },
+    { "Func/StatefulPartitionedCall/output/_5", 23 },
+    { "Func/StatefulPartitionedCall/input_control_node/_7", 23 },
+    { "Func/StatefulPartitionedCall/output_control_node/_6", 23 },
+    { "Func/StatefulPartitionedCall/model/encoder/StatefulPartitionedCall/input/_8", 61 },
+    { "Func/input/_0", -1 },                       /* no call */
+    { "Func/StatefulPartitionedCall/input/x", -1 },
+    { "Func/StatefulPartitionedCall/inputs/_0", -1 },
+    { "Funcs/StatefulPartitionedCall/input/_0", -1 },
+    { "model/Func/input/_0", -1 },
+    { "Func", -1 },
+    { "Func/", -1 },
+    { "", -1 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gsize call_length = 0;
+      gboolean inlined = _agviz_graph_rules_inlined_call (cases[i].name, &call_length);
+
+      g_assert_cmpint (inlined, ==, cases[i].call_length >= 0);
+      if (inlined)
+        g_assert_cmpuint (call_length, ==, (gsize) cases[i].call_length);
+    }
+}
+
+static void
+test_unconnected (void)
+{
+  /* 0-1-2-3 a chain of weight 10 each; 4-5 an initialiser and its NoOp; 6 a lone constant. */
+  static const gint64 weights[] = { 10, 10, 10, 10, 1, 1, 1 };
+  static const guint chain_and_init[] = { 0, 1, 1, 2, 3, 2, 4, 5 };
+  static const gint64 halves[] = { 10, 10, 10, 10 };
+  static const guint two_pairs[] = { 0, 1, 2, 3 };
+  g_autofree gboolean *aside = _agviz_graph_rules_unconnected (7, weights, chain_and_init, 4);
+  g_autofree gboolean *none = NULL;
+
+  g_assert_nonnull (aside);
+  for (guint i = 0; i < 7; i++)
+    g_assert_cmpint (aside[i], ==, i >= 4);
+  /* Two halves of one weight: neither is put aside. */
+  none = _agviz_graph_rules_unconnected (4, halves, two_pairs, 2);
+  g_assert_null (none);
+  /* One item aside is no group. */
+  g_assert_null (_agviz_graph_rules_unconnected (5, weights, chain_and_init, 3));
+  g_assert_null (_agviz_graph_rules_unconnected (2, weights, NULL, 0));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -167,5 +253,8 @@ main (int    argc,
   g_test_add_func ("/agviz/graph-rules/sibling-scopes", test_sibling_scopes);
   g_test_add_func ("/agviz/graph-rules/auxiliary", test_auxiliary);
   g_test_add_func ("/agviz/graph-rules/annotation-kind", test_annotation_kind);
+  g_test_add_func ("/agviz/graph-rules/input-role", test_input_role);
+  g_test_add_func ("/agviz/graph-rules/inlined-call", test_inlined_call);
+  g_test_add_func ("/agviz/graph-rules/unconnected", test_unconnected);
   return g_test_run ();
 }

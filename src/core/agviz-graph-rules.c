@@ -184,3 +184,108 @@ _agviz_graph_rules_annotation_kind (const char *op_type)
     return AGVIZ_ANNOTATION_OUT;
   return AGVIZ_ANNOTATION_NONE;
 }
+
+AgvizInputRole
+_agviz_graph_rules_input_role (const char *op_type,
+                               const char *dtype,
+                               gboolean    user_named,
+                               gboolean    any_user_named)
+{
+  gboolean is_arg = g_strcmp0 (op_type, "_Arg") == 0;
+
+  if (!is_arg && g_strcmp0 (op_type, "Placeholder") != 0)
+    return AGVIZ_INPUT_ROLE_NONE;
+  if (g_strcmp0 (dtype, "resource") == 0 || g_strcmp0 (dtype, "DT_RESOURCE") == 0)
+    return AGVIZ_INPUT_ROLE_CAPTURE;
+  /* Placeholders of a plain graph are what it is fed. */
+  if (is_arg && any_user_named && !user_named)
+    return AGVIZ_INPUT_ROLE_CAPTURE;
+  return AGVIZ_INPUT_ROLE_INPUT;
+}
+
+gboolean
+_agviz_graph_rules_inlined_call (const char *name,
+                                 gsize      *call_length)
+{
+  static const char *const tails[] = {
+    "/input/_", "/output/_", "/input_control_node/_", "/output_control_node/_",
+  };
+  gsize last;   /* where the number after the last slash starts */
+
+  if (!g_str_has_prefix (name, "Func/"))
+    return FALSE;
+  /* CALL may hold slashes itself: the tail is the part before the last one. */
+  last = (gsize) (strrchr (name, '/') - name) + 1;
+  if (name[last] != '_')
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (tails); i++)
+    {
+      gsize tail_length = strlen (tails[i]) - 1;   /* without the "_" */
+
+      /* "Func/" and at least one byte of CALL before the tail. */
+      if (last < 6 + tail_length ||
+          strncmp (name + last - tail_length, tails[i], tail_length) != 0)
+        continue;
+      *call_length = last - tail_length - 5;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static guint
+component_of (guint *parents,
+              guint  i)
+{
+  while (parents[i] != i)
+    {
+      parents[i] = parents[parents[i]];
+      i = parents[i];
+    }
+  return i;
+}
+
+gboolean *
+_agviz_graph_rules_unconnected (guint         n,
+                                const gint64 *weights,
+                                const guint  *edge_ends,
+                                guint         n_edges)
+{
+  g_autofree guint *parents = NULL;
+  g_autofree gint64 *component_weights = NULL;
+  g_autofree gboolean *aside = NULL;
+  guint main_component = 0, n_aside = 0;
+
+  if (n < 3)
+    return NULL;
+  parents = g_new (guint, n);
+  for (guint i = 0; i < n; i++)
+    parents[i] = i;
+  for (guint e = 0; e < n_edges; e++)
+    {
+      guint a = component_of (parents, edge_ends[2 * e]);
+      guint b = component_of (parents, edge_ends[2 * e + 1]);
+
+      if (a != b)
+        parents[MAX (a, b)] = MIN (a, b);
+    }
+  component_weights = g_new0 (gint64, n);
+  for (guint i = 0; i < n; i++)
+    component_weights[component_of (parents, i)] += MAX (weights[i], 1);
+  for (guint i = 1; i < n; i++)
+    if (component_weights[i] > component_weights[main_component])
+      main_component = i;
+
+  aside = g_new0 (gboolean, n);
+  for (guint i = 0; i < n; i++)
+    {
+      guint component = component_of (parents, i);
+
+      if (component != main_component &&
+          component_weights[component] * 4 <= component_weights[main_component])
+        {
+          aside[i] = TRUE;
+          n_aside++;
+        }
+    }
+  return n_aside >= 2 ? g_steal_pointer (&aside) : NULL;
+}

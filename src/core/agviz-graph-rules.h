@@ -94,4 +94,39 @@ typedef enum
 
 AgvizAnnotationKind _agviz_graph_rules_annotation_kind (const char *op_type);
 
+/* What a graph is called with, drawn as one group per kind instead of a row of boxes. */
+typedef enum
+{
+  AGVIZ_INPUT_ROLE_NONE,
+  AGVIZ_INPUT_ROLE_INPUT,      /* an _Arg or Placeholder the caller passes */
+  AGVIZ_INPUT_ROLE_CAPTURE,    /* ... one the function captured: a variable handle or an outer
+                                * tensor TensorFlow appends after the signature's inputs */
+} AgvizInputRole;
+
+/* The role of an op of type @op_type whose dtype ("T" of an _Arg, "dtype" of a Placeholder) is
+ * @dtype (may be NULL), by how TensorFlow writes a function's arguments: captured variables are
+ * resource handles; signature inputs carry `_user_specified_name` (@user_named), and before TF 2.x
+ * named captures too, a function whose arguments carry it (@any_user_named) gave captured tensors
+ * none. */
+AgvizInputRole _agviz_graph_rules_input_role    (const char         *op_type,
+                                                 const char         *dtype,
+                                                 gboolean            user_named,
+                                                 gboolean            any_user_named);
+
+/* Whether a node named @name was written by Grappler's function inlining ("Func/CALL/input/_0",
+ * "Func/CALL/output_control_node/_6"); *@call_length: the length of CALL, the name of the call
+ * node whose scope the function body was inlined into ("Func/" is 5 bytes before it). */
+gboolean    _agviz_graph_rules_inlined_call     (const char         *name,
+                                                 gsize              *call_length);
+
+/* Weakly connected components among @n items, given edges between their indices: which ones lie
+ * outside the main component (the one with the most weight, @weights[i] per item), drawn together
+ * aside as "unconnected": initialisers, savers, asserts, lone constants.  A component is only put
+ * aside when it weighs at most a quarter of the main one, so two halves of a graph both stay.
+ * Returns a newly allocated array of @n gbooleans, or NULL when fewer than two items are aside. */
+gboolean   *_agviz_graph_rules_unconnected      (guint               n,
+                                                 const gint64       *weights,
+                                                 const guint        *edge_ends,
+                                                 guint               n_edges);
+
 G_END_DECLS

@@ -64,6 +64,7 @@ struct _AgvizScene
   AgvizSceneLoadMode mode;
   GHashTable        *lazy_edges;   /* loaded scope item -> GArray of LazyEdge */
   GHashTable        *shape_cache;  /* attr set id -> elements + 2, across scope loads */
+  GHashTable        *arg_facts;    /* _Arg and Placeholder op items -> ArgFacts */
   guint64            n_lazy_edges; /* edges of the traces read per scope */
 };
 
@@ -130,6 +131,7 @@ agviz_scene_finalize (GObject *object)
   g_clear_pointer (&self->aux_counts, g_hash_table_unref);
   g_clear_pointer (&self->lazy_edges, g_hash_table_unref);
   g_clear_pointer (&self->shape_cache, g_hash_table_unref);
+  g_clear_pointer (&self->arg_facts, g_hash_table_unref);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (agviz_scene_parent_class)->finalize (object);
@@ -148,6 +150,7 @@ agviz_scene_init (AgvizScene *self)
   self->edges = g_array_new (FALSE, FALSE, sizeof (SceneEdge));
   self->lazy_edges = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
   self->shape_cache = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->arg_facts = g_hash_table_new (NULL, NULL);
 }
 
 static AgvizSceneItem *
@@ -177,6 +180,14 @@ static gboolean
 is_container (const AgvizSceneItem *item)
 {
   return item->children != NULL && item->children->len > 0;
+}
+
+/* Series, sections and groups: boxes the scene draws around ops, which keep their own names. */
+static gboolean
+is_display_group (const AgvizSceneItem *item)
+{
+  return item->kind == AGVIZ_SCENE_ITEM_SERIES || item->kind == AGVIZ_SCENE_ITEM_SECTION ||
+         item->kind == AGVIZ_SCENE_ITEM_GROUP;
 }
 
 /* Subtree items, parents before children, without recursion. */
@@ -258,6 +269,43 @@ parse_output_elements (gconstpointer attrs,
   return _agviz_output_elements_parse (g_variant_get_string (value, NULL));
 }
 
+/* What the input rule (_agviz_graph_rules_input_role()) reads of an _Arg or Placeholder, from
+ * its attributes: kept per item until the groups of its container are made. */
+typedef enum
+{
+  ARG_FACT_INPUT = 1 << 0,       /* an _Arg or Placeholder */
+  ARG_FACT_RESOURCE = 1 << 1,    /* of dtype resource */
+  ARG_FACT_USER_NAMED = 1 << 2,  /* with a `_user_specified_name` */
+} ArgFacts;
+
+static guint
+parse_arg_facts (const char    *op_type,
+                 gconstpointer  attrs,
+                 gsize          size)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GVariant) dict = NULL;
+  g_autoptr(GVariant) dtype = NULL;
+  g_autoptr(GVariant) user_name = NULL;
+  guint facts = ARG_FACT_INPUT;
+
+  if (attrs == NULL || size == 0)
+    return facts;
+  bytes = g_bytes_new (attrs, size);
+  dict = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT, bytes, FALSE));
+  if (!g_variant_is_normal_form (dict))
+    return facts;
+  dtype = g_variant_lookup_value (dict, strcmp (op_type, "_Arg") == 0 ? "T" : "dtype",
+                                  G_VARIANT_TYPE_STRING);
+  user_name = g_variant_lookup_value (dict, "_user_specified_name", NULL);
+  if (_agviz_graph_rules_input_role (op_type, dtype != NULL ? g_variant_get_string (dtype, NULL) : NULL,
+                                     FALSE, FALSE) == AGVIZ_INPUT_ROLE_CAPTURE)
+    facts |= ARG_FACT_RESOURCE;
+  if (user_name != NULL)
+    facts |= ARG_FACT_USER_NAMED;
+  return facts;
+}
+
 typedef struct
 {
   AgvizScene     *scene;
@@ -328,6 +376,9 @@ add_node_row (const AgvizNodeRow *row,
                                                  ? (gsize) item->output_elements + 2 : 1));
         }
     }
+  if (_agviz_graph_rules_input_role (item->op_type, NULL, FALSE, FALSE) != AGVIZ_INPUT_ROLE_NONE)
+    g_hash_table_insert (scene->arg_facts, item,
+                         GUINT_TO_POINTER (parse_arg_facts (item->op_type, row->attrs, row->attrs_size)));
   g_hash_table_insert (state->nodes, &item->node_id, item);
   return TRUE;
 }
@@ -430,13 +481,201 @@ series_key (const AgvizSceneItem *item,
   return NULL;
 }
 
+/* A display group (series, section, group) of @members (children of @container, in order),
+ * which become its children; not yet among @container's children. */
+static AgvizSceneItem *
+display_group_new (AgvizScene         *self,
+                   AgvizSceneItemKind  kind,
+                   AgvizSceneItem     *container,
+                   char               *name,
+                   AgvizSceneItem    **members,
+                   guint               n_members)
+{
+  AgvizSceneItem *group = g_new0 (AgvizSceneItem, 1);
+
+  group->kind = kind;
+  group->parent = container;
+  group->trace_id = container->trace_id;
+  group->output_elements = -1;
+  group->name = name;
+  group->children = g_ptr_array_sized_new (n_members);
+  self->n_items++;
+  for (guint i = 0; i < n_members; i++)
+    {
+      members[i]->parent = group;
+      group->op_count += members[i]->op_count;
+      g_ptr_array_add (group->children, members[i]);
+    }
+  return group;
+}
+
+/* Puts the groups of @member_of (member -> group) among @container's children, each in the
+ * place of its first member. */
+static void
+replace_members (AgvizSceneItem *container,
+                 GHashTable     *member_of)
+{
+  g_autoptr(GPtrArray) kept = NULL;
+
+  if (g_hash_table_size (member_of) == 0)
+    return;
+  kept = g_ptr_array_sized_new (container->children->len);
+  for (guint i = 0; i < container->children->len; i++)
+    {
+      AgvizSceneItem *child = g_ptr_array_index (container->children, i);
+      AgvizSceneItem *group = g_hash_table_lookup (member_of, child);
+
+      if (group == NULL)
+        g_ptr_array_add (kept, child);
+      else if (g_ptr_array_index (group->children, 0) == child)
+        g_ptr_array_add (kept, group);
+    }
+  g_ptr_array_unref (container->children);
+  container->children = g_steal_pointer (&kept);
+}
+
+static AgvizSceneItem *edge_container (AgvizSceneItem  *a,
+                                       AgvizSceneItem  *b,
+                                       AgvizSceneItem **a_side,
+                                       AgvizSceneItem **b_side);
+
+/* "inputs (3)" of @members, named for the ops it holds. */
+static AgvizSceneItem *
+named_group_new (AgvizScene     *self,
+                 AgvizSceneItem *container,
+                 const char     *what,
+                 GPtrArray      *members)
+{
+  gint64 op_count = 0;
+  const char *op_type = NULL;
+  gboolean one_type = TRUE;
+  AgvizSceneItem *group;
+
+  for (guint i = 0; i < members->len; i++)
+    {
+      AgvizSceneItem *member = g_ptr_array_index (members, i);
+
+      op_count += member->op_count;
+      if (member->kind != AGVIZ_SCENE_ITEM_OP || (op_type != NULL && op_type != member->op_type))
+        one_type = FALSE;
+      op_type = member->op_type;
+    }
+  group = display_group_new (self, AGVIZ_SCENE_ITEM_GROUP, container,
+                             g_strdup_printf ("%s (%" G_GINT64_FORMAT ")", what, op_count),
+                             (AgvizSceneItem **) members->pdata, members->len);
+  /* Coloured like its ops where they are of one type (interned: compared by address). */
+  group->op_type = one_type ? op_type : NULL;
+  return group;
+}
+
+/* Groups the _Arg and Placeholder ops among @container's children into "inputs (N)" and
+ * "captures (N)" (by _agviz_graph_rules_input_role()), each of at least two, added to
+ * @groups. */
+static void
+group_inputs (AgvizScene     *self,
+              AgvizSceneItem *container,
+              GPtrArray      *groups)
+{
+  g_autoptr(GPtrArray) inputs = g_ptr_array_new ();
+  g_autoptr(GPtrArray) captures = g_ptr_array_new ();
+  g_autoptr(GHashTable) member_of = g_hash_table_new (NULL, NULL);
+  gboolean any_user_named = FALSE;
+
+  if (!is_container (container) || g_hash_table_size (self->arg_facts) == 0)
+    return;
+  for (guint i = 0; i < container->children->len; i++)
+    {
+      AgvizSceneItem *child = g_ptr_array_index (container->children, i);
+      guint facts = GPOINTER_TO_UINT (g_hash_table_lookup (self->arg_facts, child));
+
+      if (child->kind == AGVIZ_SCENE_ITEM_OP && !child->shadowed && (facts & ARG_FACT_USER_NAMED))
+        any_user_named = TRUE;
+    }
+  for (guint i = 0; i < container->children->len; i++)
+    {
+      AgvizSceneItem *child = g_ptr_array_index (container->children, i);
+      guint facts = GPOINTER_TO_UINT (g_hash_table_lookup (self->arg_facts, child));
+      AgvizInputRole role;
+
+      if (child->kind != AGVIZ_SCENE_ITEM_OP || child->shadowed || facts == 0)
+        continue;
+      role = _agviz_graph_rules_input_role (child->op_type,
+                                            (facts & ARG_FACT_RESOURCE) ? "resource" : NULL,
+                                            (facts & ARG_FACT_USER_NAMED) != 0, any_user_named);
+      g_ptr_array_add (role == AGVIZ_INPUT_ROLE_CAPTURE ? captures : inputs, child);
+    }
+  for (guint k = 0; k < 2; k++)
+    {
+      GPtrArray *members = k == 0 ? inputs : captures;
+      AgvizSceneItem *group;
+
+      /* One input is clearer as its own box. */
+      if (members->len < 2)
+        continue;
+      group = named_group_new (self, container, k == 0 ? "inputs" : "captures", members);
+      for (guint i = 0; i < members->len; i++)
+        g_hash_table_insert (member_of, g_ptr_array_index (members, i), group);
+      g_ptr_array_add (groups, group);
+    }
+  replace_members (container, member_of);
+}
+
+/* Groups the children of the graph root @container that are connected to nothing in its main
+ * part (by _agviz_graph_rules_unconnected()) into one "unconnected (N)", last among them and
+ * added to @groups.  @edge_ends: pairs of ends (items below @container) of every edge of the
+ * graph that lies inside it.  Positions must be current. */
+static void
+group_unconnected (AgvizScene     *self,
+                   AgvizSceneItem *container,
+                   GArray         *edge_ends,
+                   GPtrArray      *groups)
+{
+  g_autoptr(GArray) sides = NULL;
+  g_autoptr(GArray) weights = NULL;
+  g_autoptr(GPtrArray) members = NULL;
+  g_autoptr(GPtrArray) kept = NULL;
+  g_autofree gboolean *aside = NULL;
+  AgvizSceneItem *group;
+
+  if (container->kind != AGVIZ_SCENE_ITEM_ROOT || !is_container (container))
+    return;
+  sides = g_array_sized_new (FALSE, FALSE, sizeof (guint), edge_ends->len);
+  for (guint e = 0; e + 1 < edge_ends->len; e += 2)
+    {
+      AgvizSceneItem *a_side, *b_side;
+
+      if (edge_container (g_array_index (edge_ends, AgvizSceneItem *, e),
+                          g_array_index (edge_ends, AgvizSceneItem *, e + 1),
+                          &a_side, &b_side) != container || a_side == b_side)
+        continue;
+      g_array_append_val (sides, a_side->position);
+      g_array_append_val (sides, b_side->position);
+    }
+  weights = g_array_sized_new (FALSE, FALSE, sizeof (gint64), container->children->len);
+  for (guint i = 0; i < container->children->len; i++)
+    g_array_append_val (weights, ((AgvizSceneItem *) g_ptr_array_index (container->children, i))->op_count);
+  aside = _agviz_graph_rules_unconnected (container->children->len, (const gint64 *) weights->data,
+                                          (const guint *) sides->data, sides->len / 2);
+  if (aside == NULL)
+    return;
+
+  members = g_ptr_array_new ();
+  kept = g_ptr_array_new ();
+  for (guint i = 0; i < container->children->len; i++)
+    g_ptr_array_add (aside[i] ? members : kept, g_ptr_array_index (container->children, i));
+  group = named_group_new (self, container, "unconnected", members);
+  g_ptr_array_add (kept, group);
+  g_ptr_array_unref (container->children);
+  container->children = g_steal_pointer (&kept);
+  g_ptr_array_add (groups, group);
+}
+
 static void
 group_series (AgvizScene     *self,
               AgvizSceneItem *container)
 {
   g_autoptr(GHashTable) groups = NULL;   /* key -> GPtrArray of members */
   g_autoptr(GPtrArray) keys = NULL;      /* first-seen order, for determinism */
-  g_autoptr(GPtrArray) kept = NULL;
   g_autoptr(GHashTable) member_of = NULL; /* member -> series item */
 
   if (!is_container (container) || container->children->len < self->options.series_min_size)
@@ -504,43 +743,16 @@ group_series (AgvizScene     *self,
         }
       if (!has_number)
         continue;   /* same base, no numbers: these are not a run */
-      series = g_new0 (AgvizSceneItem, 1);
-      series->kind = AGVIZ_SCENE_ITEM_SERIES;
-      series->parent = container;
-      series->trace_id = container->trace_id;
-      series->output_elements = -1;
+      series = display_group_new (self, AGVIZ_SCENE_ITEM_SERIES, container,
+                                  g_strdup_printf ("%.*s[%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT "]",
+                                                   (int) base_length, base_name, lo, hi),
+                                  (AgvizSceneItem **) members->pdata, members->len);
       series->op_type = first->kind == AGVIZ_SCENE_ITEM_OP ? first->op_type : NULL;
-      series->name = g_strdup_printf ("%.*s[%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT "]",
-                                      (int) base_length, base_name, lo, hi);
-      series->children = g_ptr_array_sized_new (members->len);
-      self->n_items++;
       for (guint i = 0; i < members->len; i++)
-        {
-          AgvizSceneItem *member = g_ptr_array_index (members, i);
-
-          member->parent = series;
-          series->op_count += member->op_count;
-          g_ptr_array_add (series->children, member);
-          g_hash_table_insert (member_of, member, series);
-        }
+        g_hash_table_insert (member_of, g_ptr_array_index (members, i), series);
     }
-  if (g_hash_table_size (member_of) == 0)
-    return;
-
   /* The series takes the place of its first member. */
-  kept = g_ptr_array_sized_new (container->children->len);
-  for (guint i = 0; i < container->children->len; i++)
-    {
-      AgvizSceneItem *child = g_ptr_array_index (container->children, i);
-      AgvizSceneItem *series = g_hash_table_lookup (member_of, child);
-
-      if (series == NULL)
-        g_ptr_array_add (kept, child);
-      else if (g_ptr_array_index (series->children, 0) == child)
-        g_ptr_array_add (kept, series);
-    }
-  g_ptr_array_unref (container->children);
-  container->children = g_steal_pointer (&kept);
+  replace_members (container, member_of);
 }
 
 /* The lowest common ancestor of an edge's ends, and its children on each side. */
@@ -651,6 +863,9 @@ mark_auxiliary (AgvizScene     *self,
     {
       AgvizSceneItem *child = g_ptr_array_index (container->children, i);
 
+      /* A group stands beside what it feeds, however many things that is. */
+      if (child->kind == AGVIZ_SCENE_ITEM_GROUP)
+        continue;
       if (_agviz_graph_rules_is_auxiliary (&limits, self->options.aux_min_degree,
                                            child->kind == AGVIZ_SCENE_ITEM_OP ? child->op_type : NULL,
                                            child->in_degree, child->out_degree))
@@ -703,25 +918,13 @@ split_sections (AgvizScene     *self,
       n_sections = (main_children->len + cap - 1) / cap;
       for (guint s = 0; s < n_sections; s++)
         {
-          AgvizSceneItem *section = g_new0 (AgvizSceneItem, 1);
           guint first = s * cap, last = MIN (first + cap, main_children->len);
 
-          section->kind = AGVIZ_SCENE_ITEM_SECTION;
-          section->parent = container;
-          section->trace_id = container->trace_id;
-          section->output_elements = -1;
-          section->name = g_strdup_printf ("(section %u of %u)", s + 1, n_sections);
-          section->children = g_ptr_array_sized_new (last - first);
-          self->n_items++;
-          for (guint i = first; i < last; i++)
-            {
-              AgvizSceneItem *child = g_ptr_array_index (main_children, i);
-
-              child->parent = section;
-              section->op_count += child->op_count;
-              g_ptr_array_add (section->children, child);
-            }
-          g_ptr_array_add (kept, section);
+          g_ptr_array_add (kept, display_group_new (self, AGVIZ_SCENE_ITEM_SECTION, container,
+                                                    g_strdup_printf ("(section %u of %u)", s + 1,
+                                                                     n_sections),
+                                                    (AgvizSceneItem **) main_children->pdata + first,
+                                                    last - first));
         }
       g_ptr_array_unref (container->children);
       container->children = g_steal_pointer (&kept);
@@ -886,6 +1089,8 @@ structure_subtree (AgvizScene     *self,
   g_autoptr(GPtrArray) order = list_preorder (root, FALSE);
   g_autoptr(GHashTable) seen_pairs = NULL;
   g_autoptr(GHashTable) embeddings = NULL;   /* op -> Embedding */
+  g_autoptr(GPtrArray) groups = g_ptr_array_new ();
+  g_autoptr(GArray) edge_ends = NULL;
 
   for (guint i = 0; i < order->len; i++)
     move_shadowed_ops (g_ptr_array_index (order, i));
@@ -905,8 +1110,20 @@ structure_subtree (AgvizScene     *self,
           for (guint c = 0; c < item->children->len; c++)
             item->op_count += ((AgvizSceneItem *) g_ptr_array_index (item->children, c))->op_count;
         }
+      group_inputs (self, item, groups);
       group_series (self, item);
     }
+  assign_depths (root);
+
+  edge_ends = g_array_new (FALSE, FALSE, sizeof (AgvizSceneItem *));
+  for (guint e = first_edge; e < self->edges->len; e++)
+    {
+      SceneEdge *edge = &g_array_index (self->edges, SceneEdge, e);
+
+      g_array_append_val (edge_ends, edge->src);
+      g_array_append_val (edge_ends, edge->dst);
+    }
+  group_unconnected (self, root, edge_ends, groups);
   assign_depths (root);
 
   seen_pairs = g_hash_table_new_full (pair_hash, pair_equal, g_free, NULL);
@@ -944,6 +1161,16 @@ structure_subtree (AgvizScene     *self,
       if (self->options.extract_auxiliary && item->kind != AGVIZ_SCENE_ITEM_SERIES)
         mark_auxiliary (self, item);
       split_sections (self, item);
+    }
+  /* Groups, made after that list, hold ops of one graph level: their own annotations and
+   * sections, never side areas. */
+  for (guint i = 0; i < groups->len; i++)
+    {
+      AgvizSceneItem *group = g_ptr_array_index (groups, i);
+
+      if (embeddings != NULL)
+        extract_annotations (group, embeddings);
+      split_sections (self, group);
     }
   assign_depths (root);
 }
@@ -1044,6 +1271,7 @@ load_scope (AgvizScene      *self,
   g_autoptr(GArray) intra = NULL;
   g_autoptr(GArray) node_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GArray) edges = g_array_new (FALSE, FALSE, sizeof (LazyEdge));
+  g_autoptr(GPtrArray) groups = g_ptr_array_new ();
   BuildState state = {
     .scene = self,
     .root = container,
@@ -1172,6 +1400,7 @@ load_scope (AgvizScene      *self,
               scope->op_count += ((AgvizSceneItem *) g_ptr_array_index (scope->children, c))->op_count;
         }
       g_ptr_array_sort (container->children, compare_items_by_name);
+      group_inputs (self, container, groups);
       group_series (self, container);
     }
   assign_depths (container);
@@ -1190,16 +1419,36 @@ load_scope (AgvizScene      *self,
       if (at == edge->src || at == edge->dst)
         g_array_remove_index (edges, e);
     }
+  {
+    g_autoptr(GArray) edge_ends = g_array_sized_new (FALSE, FALSE, sizeof (AgvizSceneItem *),
+                                                     2 * edges->len);
+
+    for (guint e = 0; e < edges->len; e++)
+      {
+        LazyEdge *edge = &g_array_index (edges, LazyEdge, e);
+
+        g_array_append_val (edge_ends, edge->src);
+        g_array_append_val (edge_ends, edge->dst);
+      }
+    group_unconnected (self, container, edge_ends, groups);
+    assign_depths (container);
+  }
   count_degrees (edges);
 
   if (self->options.annotations && !find_lazy_annotations (self, container, edges, error))
     return FALSE;
+  for (guint i = 0; i < groups->len; i++)
+    if (self->options.annotations &&
+        !find_lazy_annotations (self, g_ptr_array_index (groups, i), edges, error))
+      return FALSE;
 
   /* Like the whole-trace read: series are made after its list of containers, so they are never
-   * cut into sections, and only the scope itself is. */
+   * cut into sections, and only the scope itself and its groups are. */
   if (self->options.extract_auxiliary)
     mark_auxiliary (self, container);
   split_sections (self, container);
+  for (guint i = 0; i < groups->len; i++)
+    split_sections (self, g_ptr_array_index (groups, i));
   assign_depths (container);
   g_hash_table_insert (self->lazy_edges, container, g_steal_pointer (&edges));
   return TRUE;
@@ -1244,6 +1493,103 @@ load_trace_lazily (AgvizScene      *self,
   root->unloaded = TRUE;
   self->n_lazy_edges += trace->edge_count;
   return load_scope (self, root, error);
+}
+
+/* Removes an empty scope from the tree. */
+static void
+remove_empty_scope (AgvizScene     *self,
+                    AgvizSceneItem *scope)
+{
+  g_assert (!is_container (scope) && scope->node_count == 0);
+  g_ptr_array_remove (scope->parent->children, scope);
+  item_free_shallow (scope);
+  self->n_items--;
+}
+
+/* Moves the scopes of Grappler's inlined-call nodes ("Func/CALL/input", holding "_0", "_1" ...)
+ * into the scope CALL they were inlined into, so that "Func" and the model's scopes do not feed
+ * each other both ways; "Func" scopes left empty go.  Only for a trace read whole: one read per
+ * scope has the edges between "Func" and CALL's scope as one scope_edges bundle, which cannot be
+ * split without reading both. */
+static void
+move_inlined_calls (AgvizScene     *self,
+                    AgvizSceneItem *root)
+{
+  g_autoptr(GPtrArray) order = NULL;
+  g_autoptr(GPtrArray) stack = g_ptr_array_new ();
+  g_autoptr(AgvizSiblingScopes) scopes = _agviz_sibling_scopes_new ();   /* outside "Func" */
+  AgvizSceneItem *func = NULL;
+
+  for (guint i = 0; root->children != NULL && i < root->children->len; i++)
+    {
+      AgvizSceneItem *child = g_ptr_array_index (root->children, i);
+      if (child->kind == AGVIZ_SCENE_ITEM_SCOPE && strcmp (child->name, "Func") == 0)
+        func = child;
+    }
+  if (func == NULL)
+    return;
+
+  /* Only into the model's scopes, never one inlined node's scope into another's. */
+  g_ptr_array_add (stack, root);
+  while (stack->len > 0)
+    {
+      AgvizSceneItem *item = g_ptr_array_steal_index_fast (stack, stack->len - 1);
+
+      for (guint i = 0; item->children != NULL && i < item->children->len; i++)
+        {
+          AgvizSceneItem *child = g_ptr_array_index (item->children, i);
+
+          if (child->kind != AGVIZ_SCENE_ITEM_SCOPE || child == func)
+            continue;
+          _agviz_sibling_scopes_add (scopes, item, child->name, child);
+          g_ptr_array_add (stack, child);
+        }
+    }
+
+  order = list_preorder (func, FALSE);
+  for (guint i = 0; i < order->len; i++)
+    {
+      AgvizSceneItem *scope = g_ptr_array_index (order, i);
+      AgvizSceneItem *first, *target = root;
+      g_autoptr(GPtrArray) call = NULL;    /* CALL's segments, innermost first */
+      g_autofree char *first_path = NULL;
+      gsize call_length;
+
+      if (scope->kind != AGVIZ_SCENE_ITEM_SCOPE || !is_container (scope) ||
+          scope->parent == func)
+        continue;
+      first = g_ptr_array_index (scope->children, 0);
+      if (first->kind != AGVIZ_SCENE_ITEM_OP || first->name[0] != '_')
+        continue;
+      first_path = agviz_scene_item_dup_path (first);
+      if (!_agviz_graph_rules_inlined_call (first_path, &call_length))
+        continue;
+      call = g_ptr_array_new ();
+      for (AgvizSceneItem *it = scope->parent; it != func; it = it->parent)
+        g_ptr_array_add (call, it->name);
+      for (guint c = call->len; c-- > 0 && target != NULL;)
+        target = _agviz_sibling_scopes_find_shown_in (scopes, target, g_ptr_array_index (call, c));
+      /* A scope of that name already there keeps the inlined nodes where they were. */
+      if (target == NULL || _agviz_sibling_scopes_find_shown_in (scopes, target, scope->name) != NULL)
+        continue;
+      g_ptr_array_remove (scope->parent->children, scope);
+      scope->parent = target;
+      scope->inlined = TRUE;
+      if (target->children == NULL)
+        target->children = g_ptr_array_new ();
+      g_ptr_array_add (target->children, scope);
+      _agviz_sibling_scopes_add (scopes, target, scope->name, scope);
+    }
+
+  /* Children after parents in the list: empty scopes go from the bottom up. */
+  for (guint i = order->len; i-- > 0;)
+    {
+      AgvizSceneItem *scope = g_ptr_array_index (order, i);
+
+      if (scope->kind == AGVIZ_SCENE_ITEM_SCOPE && !scope->inlined && !is_container (scope) &&
+          scope->node_count == 0)
+        remove_empty_scope (self, scope);
+    }
 }
 
 static gboolean
@@ -1296,6 +1642,7 @@ load_trace (AgvizScene      *self,
   if (!ok)
     return FALSE;
 
+  move_inlined_calls (self, root);
   /* Depths first: the degree pass walks up by depth. */
   assign_depths (root);
   structure_subtree (self, root, first_edge);
@@ -1390,14 +1737,16 @@ agviz_scene_item_dup_path (const AgvizSceneItem *item)
 {
   g_autoptr(GPtrArray) segments = g_ptr_array_new ();
   const AgvizSceneItem *it = item;
+  gboolean inlined = FALSE;
   GString *path;
 
   g_return_val_if_fail (item != NULL, NULL);
 
   while (it != NULL && it->parent != NULL)
     {
+      inlined |= it->inlined;
       /* Series and sections are display groups: their members keep their own names. */
-      if (it != item && (it->kind == AGVIZ_SCENE_ITEM_SERIES || it->kind == AGVIZ_SCENE_ITEM_SECTION))
+      if (it != item && is_display_group (it))
         {
           it = it->parent;
           continue;
@@ -1407,12 +1756,14 @@ agviz_scene_item_dup_path (const AgvizSceneItem *item)
         {
           /* Skip the scope it was moved into: its real owner is that scope's parent. */
           it = it->parent;
-          while (it != NULL && it->parent != NULL &&
-                 (it->kind == AGVIZ_SCENE_ITEM_SERIES || it->kind == AGVIZ_SCENE_ITEM_SECTION))
+          while (it != NULL && it->parent != NULL && is_display_group (it))
             it = it->parent;
         }
       it = it != NULL ? it->parent : NULL;
     }
+  /* Drawn in the scope it was inlined into, named as Grappler named it. */
+  if (inlined)
+    g_ptr_array_add (segments, (gpointer) "Func");
 
   path = g_string_new (NULL);
   for (guint i = segments->len; i-- > 0;)
@@ -1685,8 +2036,16 @@ find_child (AgvizSceneItem *container,
                 if (fallback == NULL)
                   fallback = annotation;
               }
-          if (child->kind == AGVIZ_SCENE_ITEM_SERIES || child->kind == AGVIZ_SCENE_ITEM_SECTION)
+          if (is_display_group (child))
             {
+              /* Its own name finds it too: `--expand "inputs (3)"` opens the group. */
+              if (strcmp (child->name, segment) == 0)
+                {
+                  if (want_scope)
+                    return child;
+                  if (fallback == NULL)
+                    fallback = child;
+                }
               g_ptr_array_add (stack, child);
               continue;
             }
@@ -1730,6 +2089,15 @@ agviz_scene_find (AgvizScene  *self,
       /* A bare name shared by a scope and an op finds the scope; the op, moved inside it, is
        * found by the scope's name once more ("dense/dense"), as its (dense) box shows. */
       item = next;
+    }
+  if (item == NULL && g_str_has_prefix (path, "Func/"))
+    {
+      /* An inlined call's node, drawn in the scope it was inlined into. */
+      AgvizSceneItem *inlined = agviz_scene_find (self, path + 5, NULL);
+
+      for (AgvizSceneItem *it = inlined; it != NULL; it = it->parent)
+        if (it->inlined)
+          return inlined;
     }
   if (item == NULL)
     g_set_error (error, AGVIZ_SCENE_ERROR, AGVIZ_SCENE_ERROR_NOT_FOUND,

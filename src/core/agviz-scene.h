@@ -26,6 +26,8 @@ typedef enum
   AGVIZ_SCENE_ITEM_OP,         /* one node of the graph */
   AGVIZ_SCENE_ITEM_SERIES,     /* numbered siblings of one kind: add, add_1 ... add_9 */
   AGVIZ_SCENE_ITEM_SECTION,    /* a slice of a scope with too many children */
+  AGVIZ_SCENE_ITEM_GROUP,      /* what one rule draws together: a graph's inputs, its captures,
+                                * its parts connected to nothing else ("inputs (3)") */
 } AgvizSceneItemKind;
 
 typedef struct _AgvizSceneItem AgvizSceneItem;
@@ -61,6 +63,8 @@ struct _AgvizSceneItem
   guint               annotation_out : 1;    /* ... as its output (a *Summary), else input (Const) */
   guint               annotation_hidden : 1; /* ... past the first AGVIZ_SCENE_MAX_ANNOTATIONS of
                                               * its side: drawn as one "…" with the others */
+  guint               inlined : 1;     /* a scope of Grappler's inlined-call nodes ("Func/CALL/input"),
+                                        * drawn inside CALL's scope; its path keeps "Func/" */
   AgvizSceneItem     *annotated;       /* annotations: the item they are drawn beside */
   guint               annotation_edges;/* annotations: the edges they stand for (not metaedges) */
   GPtrArray          *annotations;     /* see agviz_scene_item_get_annotations() */
@@ -125,7 +129,7 @@ guint64           agviz_scene_get_n_items        (AgvizScene         *self);
 guint64           agviz_scene_get_n_edges        (AgvizScene         *self);
 
 /* The item's full name: its node's name for an op, "a/b" for a scope, the parent's name plus
- * the local name for series and sections; "" for the root (transfer full). */
+ * the local name for series, sections and groups; "" for the root (transfer full). */
 char             *agviz_scene_item_dup_path      (const AgvizSceneItem *item);
 /* Counts of op types below the item, op type -> count (transfer full); empty while part of the
  * subtree is not read yet (see agviz_scene_new()). */

@@ -436,6 +436,9 @@ show_group (AgvizInspector       *self,
     {
     case AGVIZ_SCENE_ITEM_SERIES: kind_name = _("Series of numbered ops"); break;
     case AGVIZ_SCENE_ITEM_SECTION: kind_name = _("Section of a large scope"); break;
+    /* Translators: a box holding a graph's inputs, its captured variables or its parts
+     * connected to nothing else */
+    case AGVIZ_SCENE_ITEM_GROUP: kind_name = _("Group of inputs or unconnected ops"); break;
     case AGVIZ_SCENE_ITEM_ROOT: kind_name = _("Graph"); break;
     case AGVIZ_SCENE_ITEM_SCOPE:
     case AGVIZ_SCENE_ITEM_OP:

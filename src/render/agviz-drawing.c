@@ -170,6 +170,10 @@ _agviz_drawing_dup_subtitle (const AgvizSceneItem *item)
     case AGVIZ_SCENE_ITEM_SERIES:
       return g_strdup_printf ("%u × %s", item->children->len,
                               item->op_type != NULL ? item->op_type : "scope");
+    case AGVIZ_SCENE_ITEM_GROUP:
+      if (item->op_type != NULL)
+        return g_strdup_printf ("%u × %s", item->children->len, item->op_type);
+      return g_strdup_printf ("%" G_GINT64_FORMAT " ops", item->op_count);
     case AGVIZ_SCENE_ITEM_ROOT:
     case AGVIZ_SCENE_ITEM_SCOPE:
     case AGVIZ_SCENE_ITEM_SECTION:
@@ -277,6 +281,7 @@ item_class (const AgvizSceneItem *item)
     case AGVIZ_SCENE_ITEM_SCOPE: return "node scope";
     case AGVIZ_SCENE_ITEM_SERIES: return "node series";
     case AGVIZ_SCENE_ITEM_SECTION: return "node section";
+    case AGVIZ_SCENE_ITEM_GROUP: return "node group";
     case AGVIZ_SCENE_ITEM_ROOT:
     default: return "node graph";
     }

@@ -379,16 +379,24 @@ test_animation (Fixture       *fx,
 }
 
 /* A trace of @n_nodes ops of the given types and devices, no edges, in a new file under @dir. */
+/* A function body of @n_nodes ops (names "OP_node_I", or @names) with @devices, @arg_types (for
+ * _Arg ops: their dtype, user-named as TF 2.21 writes every argument; may be NULL) and @n_edges
+ * edges from node @edges[2 i] to node @edges[2 i + 1], written to DIR/keys.db. */
 static AgvizScene *
-write_scene (const char        *dir,
-             const char *const *ops,
-             const char *const *devices,
-             guint              n_nodes)
+write_body (const char        *dir,
+            const char *const *ops,
+            const char *const *devices,
+            const char *const *names,
+            const char *const *arg_types,
+            guint              n_nodes,
+            const guint       *edges,
+            guint              n_edges)
 {
   g_autofree char *path = g_build_filename (dir, "keys.db", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(AgvizRecorder) recorder = agviz_recorder_open (path, &error);
   g_autoptr(AgvizStore) store = NULL;
+  g_autofree gint64 *ids = g_new0 (gint64, n_nodes);
   AgvizScene *scene;
   gint64 function, trace;
 
@@ -399,9 +407,27 @@ write_scene (const char        *dir,
   g_assert_no_error (error);
   for (guint i = 0; i < n_nodes; i++)
     {
-      g_autofree char *name = g_strdup_printf ("%s_node_%u", ops[i], i);
+      g_autofree char *name = names != NULL ? g_strdup (names[i])
+                                            : g_strdup_printf ("%s_node_%u", ops[i], i);
+      GVariant *attrs = NULL;
 
-      agviz_recorder_add_node (recorder, trace, name, ops[i], devices[i], NULL, 0, &error);
+      if (arg_types != NULL && arg_types[i] != NULL)
+        {
+          GVariantBuilder builder;
+
+          g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+          g_variant_builder_add (&builder, "{sv}", "T", g_variant_new_string (arg_types[i]));
+          g_variant_builder_add (&builder, "{sv}", "_user_specified_name", g_variant_new_string (name));
+          attrs = g_variant_builder_end (&builder);
+        }
+      ids[i] = agviz_recorder_add_node (recorder, trace, name, ops[i], devices != NULL ? devices[i] : NULL,
+                                        attrs, 0, &error);
+      g_assert_no_error (error);
+    }
+  for (guint e = 0; e < n_edges; e++)
+    {
+      agviz_recorder_add_edge (recorder, trace, ids[edges[2 * e]], 0, ids[edges[2 * e + 1]], (int) e,
+                               &error);
       g_assert_no_error (error);
     }
   agviz_recorder_end_trace (recorder, trace, AGVIZ_TRACE_STATUS_COMPLETE, -1, &error);
@@ -413,6 +439,29 @@ write_scene (const char        *dir,
   scene = agviz_scene_new (store, trace, NULL, &error);
   g_assert_no_error (error);
   return scene;
+}
+
+static AgvizScene *
+write_scene (const char        *dir,
+             const char *const *ops,
+             const char *const *devices,
+             guint              n_nodes)
+{
+  return write_body (dir, ops, devices, NULL, NULL, n_nodes, NULL, 0);
+}
+
+static void
+remove_keys_db (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "keys.db", NULL);
+  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+      g_remove (file);
+    }
+  g_rmdir (dir);
 }
 
 /* The legend's keys as `agviz render` writes them for the view's layout: the texts of the SVG's
@@ -508,17 +557,69 @@ test_legend_matches_svg (Fixture       *fx,
   g_signal_handlers_disconnect_by_data (fx->view, &notified);
 
   agviz_graph_view_set_scene (fx->view, NULL, NULL);
-  {
-    g_autofree char *path = g_build_filename (dir, "keys.db", NULL);
-    const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+  remove_keys_db (dir);
+}
 
-    for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-      {
-        g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
-        g_remove (file);
-      }
-  }
-  g_rmdir (dir);
+/* The app draws the scene's groups as the SVG does: a function's six captured variable handles
+ * are one box, which opens onto the six, and tracing the inputs of what they feed reaches it. */
+static void
+test_input_groups (Fixture       *fx,
+                   gconstpointer  data)
+{
+  const char *const names[] = { "x", "k", "w0", "w1", "w2", "w3", "w4", "w5", "mm", "add", "mul",
+                                "out" };
+  const char *const ops[] = { "_Arg", "_Arg", "_Arg", "_Arg", "_Arg", "_Arg", "_Arg", "_Arg",
+                              "MatMul", "AddV2", "Mul", "_Retval" };
+  const char *const arg_types[] = { "float32", "float32", "resource", "resource", "resource",
+                                    "resource", "resource", "resource", NULL, NULL, NULL, NULL };
+  const guint edges[] = { 0, 8, 2, 8, 3, 8, 4, 9, 5, 9, 6, 10, 7, 10, 8, 9, 9, 10, 1, 10, 10, 11 };
+  g_autofree char *dir = g_dir_make_tmp ("agviz-groups-XXXXXX", NULL);
+  g_autoptr(AgvizScene) scene = write_body (dir, ops, NULL, names, arg_types, G_N_ELEMENTS (ops), edges,
+                                            G_N_ELEMENTS (edges) / 2);
+  g_autoptr(GError) error = NULL;
+  AgvizSceneItem *captures, *inputs, *w0, *mul;
+  AgvizLayoutBox box;
+  guint closed;
+
+  g_assert_true (agviz_graph_view_set_scene (fx->view, scene, &error));
+  g_assert_no_error (error);
+  captures = agviz_scene_find (scene, "captures (6)", &error);
+  g_assert_no_error (error);
+  inputs = agviz_scene_find (scene, "inputs (2)", &error);
+  g_assert_no_error (error);
+  w0 = agviz_scene_find_node (scene, "w0", &error);
+  mul = agviz_scene_find_node (scene, "mul", &error);
+  g_assert_true (w0->parent == captures);
+  /* inputs, captures, mm, add, mul, out */
+  iterate_until (laid_out, fx);
+  next_frame (fx);
+  closed = agviz_graph_view_get_n_drawn_items (fx->view);
+  g_assert_cmpuint (closed, ==, 6);
+  g_assert_true (agviz_layout_get_box (agviz_graph_view_get_layout (fx->view), captures, &box));
+  g_assert_true (agviz_layout_get_box (agviz_graph_view_get_layout (fx->view), inputs, &box));
+  g_assert_false (agviz_layout_get_box (agviz_graph_view_get_layout (fx->view), w0, &box));
+
+  agviz_graph_view_select (fx->view, mul, FALSE);
+  agviz_graph_view_set_trace_inputs (fx->view, TRUE);
+  g_assert_true (agviz_graph_view_is_traced (fx->view, captures));
+  g_assert_true (agviz_graph_view_is_traced (fx->view, inputs));
+  agviz_graph_view_set_trace_inputs (fx->view, FALSE);
+
+  g_assert_true (agviz_graph_view_toggle_expanded (fx->view, captures, &error));
+  g_assert_no_error (error);
+  iterate_until (laid_out, fx);
+  iterate_until (still, fx);
+  next_frame (fx);
+  /* Opened onto its six members (some may lie outside the window's view). */
+  g_assert_cmpuint (agviz_graph_view_get_n_drawn_items (fx->view), >, closed);
+  g_assert_true (agviz_layout_is_open (agviz_graph_view_get_layout (fx->view), captures));
+  for (guint i = 0; i < captures->children->len; i++)
+    g_assert_true (agviz_layout_get_box (agviz_graph_view_get_layout (fx->view),
+                                         g_ptr_array_index (captures->children, i), &box));
+  g_assert_cmpuint (captures->children->len, ==, 6);
+
+  agviz_graph_view_set_scene (fx->view, NULL, NULL);
+  remove_keys_db (dir);
 }
 
 /* trace-inputs is a property the window binds: notified on change only, and it traces. */
@@ -587,6 +688,8 @@ main (int    argc,
               fixture_teardown);
   g_test_add ("/agviz/graph-view/legend-matches-svg", Fixture, NULL, fixture_setup,
               test_legend_matches_svg, fixture_teardown);
+  g_test_add ("/agviz/graph-view/input-groups", Fixture, NULL, fixture_setup, test_input_groups,
+              fixture_teardown);
   g_test_add ("/agviz/graph-view/trace-inputs-property", Fixture, NULL, fixture_setup,
               test_trace_inputs_property, fixture_teardown);
   return g_test_run ();

@@ -11,7 +11,23 @@ typedef struct
 {
   const char *name;
   const char *op;
+  const char *arg_type;       /* _Arg and Placeholder: their dtype, written with the
+                               * `_user_specified_name` TF 2.21 gives every argument; NULL: none */
 } FixtureNode;
+
+static inline GVariant *
+render_fixture_arg_attrs (const FixtureNode *node)
+{
+  GVariantBuilder builder;
+
+  if (node->arg_type == NULL)
+    return NULL;
+  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&builder, "{sv}", g_str_equal (node->op, "_Arg") ? "T" : "dtype",
+                         g_variant_new_string (node->arg_type));
+  g_variant_builder_add (&builder, "{sv}", "_user_specified_name", g_variant_new_string (node->name));
+  return g_variant_builder_end (&builder);
+}
 
 typedef struct
 {
@@ -43,8 +59,8 @@ render_fixture_write (const char        *path,
   g_assert_no_error (error);
   for (guint i = 0; i < n_nodes; i++)
     {
-      gint64 id = agviz_recorder_add_node (recorder, trace, nodes[i].name, nodes[i].op, NULL, NULL, 0,
-                                           &error);
+      gint64 id = agviz_recorder_add_node (recorder, trace, nodes[i].name, nodes[i].op, NULL,
+                                           render_fixture_arg_attrs (&nodes[i]), 0, &error);
       g_assert_no_error (error);
       g_hash_table_insert (ids, (gpointer) nodes[i].name, GSIZE_TO_POINTER ((gsize) id));
     }

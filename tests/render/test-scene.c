@@ -973,6 +973,181 @@ test_lazy_same_example (void)
     }
 }
 
+/* The _Arg and Placeholder ops of @nodes by role, counted from the fixture itself: arguments of
+ * dtype resource are captures, the others inputs (every fixture argument is user-named). */
+static void
+count_fixture_args (const FixtureNode *nodes,
+                    guint              n_nodes,
+                    guint             *n_inputs,
+                    guint             *n_captures)
+{
+  *n_inputs = *n_captures = 0;
+  for (guint i = 0; i < n_nodes; i++)
+    if (g_str_equal (nodes[i].op, "_Arg") || g_str_equal (nodes[i].op, "Placeholder"))
+      (*(g_strcmp0 (nodes[i].arg_type, "resource") == 0 ? n_captures : n_inputs))++;
+}
+
+/* A function body as TF 2.21 writes it: its arguments, the captured variable handles, and ops
+ * connected to nothing the function returns (an initialiser, a lone constant, an assert). */
+static void
+test_input_groups (TempFile      *fx,
+                   gconstpointer  data)
+{
+  static const FixtureNode nodes[] = {
+    { "x", "_Arg", "float32" },
+    { "k", "_Arg", "float32" },
+    { "dense_matmul_readvariableop_resource", "_Arg", "resource" },
+    { "dense_biasadd_readvariableop_resource", "_Arg", "resource" },
+    { "dense/MatMul/ReadVariableOp", "ReadVariableOp" },
+    { "dense/MatMul", "MatMul" },
+    { "dense/BiasAdd/ReadVariableOp", "ReadVariableOp" },
+    { "dense/BiasAdd", "BiasAdd" },
+    { "mul", "Mul" },
+    { "identity_RetVal", "_Retval" },
+    { "init/Assign", "AssignVariableOp" },
+    { "init", "NoOp" },
+    { "lone", "Const" },
+    { "check/Assert", "Assert" },
+  };
+  static const FixtureEdge edges[] = {
+    { "x", 0, "dense/MatMul" },
+    { "dense_matmul_readvariableop_resource", 0, "dense/MatMul/ReadVariableOp" },
+    { "dense/MatMul/ReadVariableOp", 0, "dense/MatMul" },
+    { "dense_biasadd_readvariableop_resource", 0, "dense/BiasAdd/ReadVariableOp" },
+    { "dense/MatMul", 0, "dense/BiasAdd" },
+    { "dense/BiasAdd/ReadVariableOp", 0, "dense/BiasAdd" },
+    { "dense/BiasAdd", 0, "mul" },
+    { "k", 0, "mul" },
+    { "mul", 0, "identity_RetVal" },
+    { "init/Assign", -1, "init" },
+  };
+  gint64 trace = render_fixture_write (fx->path, nodes, G_N_ELEMENTS (nodes), edges, G_N_ELEMENTS (edges));
+  g_autoptr(AgvizScene) scene = open_scene (fx->path, trace, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) top_edges = NULL;
+  g_autofree char *inputs_name = NULL;
+  g_autofree char *captures_name = NULL;
+  g_autofree char *x_path = NULL;
+  AgvizSceneItem *root = agviz_scene_get_root (scene), *inputs, *captures, *unconnected, *x;
+  guint n_inputs, n_captures;
+
+  count_fixture_args (nodes, G_N_ELEMENTS (nodes), &n_inputs, &n_captures);
+  inputs_name = g_strdup_printf ("inputs (%u)", n_inputs);
+  captures_name = g_strdup_printf ("captures (%u)", n_captures);
+  inputs = child_named (root, inputs_name);
+  captures = child_named (root, captures_name);
+  g_assert_nonnull (inputs);
+  g_assert_nonnull (captures);
+  g_assert_cmpint (inputs->kind, ==, AGVIZ_SCENE_ITEM_GROUP);
+  g_assert_cmpuint (inputs->children->len, ==, n_inputs);
+  g_assert_cmpuint (captures->children->len, ==, n_captures);
+  g_assert_cmpstr (inputs->op_type, ==, "_Arg");
+
+  /* The initialiser scope, the constant and the assert reach nothing the function returns. */
+  unconnected = child_named (root, "unconnected (4)");
+  g_assert_nonnull (unconnected);
+  g_assert_cmpuint (unconnected->children->len, ==, 3);
+  g_assert_nonnull (child_named (unconnected, "init"));
+  g_assert_nonnull (child_named (unconnected, "lone"));
+  g_assert_nonnull (child_named (unconnected, "check"));
+  /* inputs, captures, dense, mul, identity_RetVal, unconnected */
+  g_assert_cmpuint (root->children->len, ==, 6);
+
+  /* The groups feed what their members feed, as metaedges. */
+  top_edges = agviz_scene_list_edges (scene, root, NULL);
+  for (guint i = 0; i < top_edges->len; i++)
+    {
+      AgvizSceneEdge *edge = &g_array_index (top_edges, AgvizSceneEdge, i);
+
+      if (edge->src == captures)
+        g_assert_true (edge->dst == child_named (root, "dense") && edge->count == 2);
+      if (edge->src == inputs)
+        g_assert_cmpuint (edge->count, ==, 1);
+      g_assert_true (edge->src != unconnected && edge->dst != unconnected);
+    }
+  g_assert_cmpuint (top_edges->len, ==, 5);
+
+  /* Found by its name, opened to show its members, which keep their own names. */
+  g_assert_true (agviz_scene_find (scene, inputs_name, &error) == inputs);
+  x = agviz_scene_find_node (scene, "x", &error);
+  g_assert_no_error (error);
+  g_assert_true (x->parent == inputs);
+  x_path = agviz_scene_item_dup_path (x);
+  g_assert_cmpstr (x_path, ==, "x");
+  g_assert_false (agviz_scene_item_is_visible (x));
+  g_assert_true (agviz_scene_item_is_expandable (inputs));
+  g_assert_true (agviz_scene_expand (scene, inputs, &error));
+  g_assert_true (agviz_scene_item_is_visible (x));
+  {
+    g_autoptr(GArray) inner = agviz_scene_list_edges (scene, inputs, NULL);
+    g_assert_cmpuint (inner->len, ==, 0);
+  }
+  assert_tree (scene);
+
+  /* Read per scope (scope_edges rows), the same groups. */
+  assert_same_views (fx->path, trace, NULL);
+}
+
+/* A frozen graph whose call Grappler inlined: "Func/CALL/input/_0" and friends are drawn inside
+ * CALL's scope, so no "Func" box and CALL's box feed each other both ways. */
+static void
+test_inlined_calls (TempFile      *fx,
+                    gconstpointer  data)
+{
+  static const FixtureNode nodes[] = {
+    { "x", "Placeholder" },
+    { "Func/StatefulPartitionedCall/input/_0", "Identity" },
+    { "Func/StatefulPartitionedCall/input/_1", "Identity" },
+    { "StatefulPartitionedCall/model/MatMul", "MatMul" },
+    { "StatefulPartitionedCall/model/Relu", "Relu" },
+    { "Func/StatefulPartitionedCall/output/_2", "Identity" },
+    { "Identity", "Identity" },
+    { "w", "Const" },
+  };
+  static const FixtureEdge edges[] = {
+    { "x", 0, "Func/StatefulPartitionedCall/input/_0" },
+    { "w", 0, "Func/StatefulPartitionedCall/input/_1" },
+    { "Func/StatefulPartitionedCall/input/_0", 0, "StatefulPartitionedCall/model/MatMul" },
+    { "Func/StatefulPartitionedCall/input/_1", 0, "StatefulPartitionedCall/model/MatMul" },
+    { "StatefulPartitionedCall/model/MatMul", 0, "StatefulPartitionedCall/model/Relu" },
+    { "StatefulPartitionedCall/model/Relu", 0, "Func/StatefulPartitionedCall/output/_2" },
+    { "Func/StatefulPartitionedCall/output/_2", 0, "Identity" },
+  };
+  gint64 trace = render_fixture_write (fx->path, nodes, G_N_ELEMENTS (nodes), edges, G_N_ELEMENTS (edges));
+  g_autoptr(AgvizScene) scene = open_scene (fx->path, trace, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) top_edges = NULL;
+  g_autofree char *found_path = NULL;
+  AgvizSceneItem *root = agviz_scene_get_root (scene), *call, *input, *found;
+
+  g_assert_null (child_named (root, "Func"));
+  call = child_named (root, "StatefulPartitionedCall");
+  g_assert_nonnull (call);
+  g_assert_cmpint (call->op_count, ==, 5);
+  input = child_named (call, "input");
+  g_assert_nonnull (input);
+  g_assert_true (input->inlined);
+  g_assert_nonnull (child_named (call, "output"));
+
+  found = agviz_scene_find_node (scene, "Func/StatefulPartitionedCall/input/_1", &error);
+  g_assert_no_error (error);
+  g_assert_true (found->parent == input);
+  found_path = agviz_scene_item_dup_path (found);
+  g_assert_cmpstr (found_path, ==, "Func/StatefulPartitionedCall/input/_1");
+  g_assert_null (agviz_scene_find (scene, "Func/StatefulPartitionedCall/model/MatMul", NULL));
+
+  /* At the top: x -> call, w -> call, call -> Identity; nothing both ways. */
+  top_edges = agviz_scene_list_edges (scene, root, NULL);
+  g_assert_cmpuint (top_edges->len, ==, 3);
+  for (guint i = 0; i < top_edges->len; i++)
+    {
+      AgvizSceneEdge *edge = &g_array_index (top_edges, AgvizSceneEdge, i);
+      g_assert_true ((edge->dst == call) != (edge->src == call));
+    }
+  agviz_scene_expand_all (scene);
+  assert_tree (scene);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -983,6 +1158,9 @@ main (int    argc,
   g_test_add ("/agviz/scene/series-and-aux", TempFile, NULL, temp_setup, test_series_and_aux, temp_teardown);
   g_test_add ("/agviz/scene/sections", TempFile, NULL, temp_setup, test_sections, temp_teardown);
   g_test_add_func ("/agviz/scene/calls-inline", test_calls_inline);
+  g_test_add ("/agviz/scene/input-groups", TempFile, NULL, temp_setup, test_input_groups, temp_teardown);
+  g_test_add ("/agviz/scene/inlined-calls", TempFile, NULL, temp_setup, test_inlined_calls,
+              temp_teardown);
   g_test_add ("/agviz/scene/lazy-same", TempFile, NULL, temp_setup, test_lazy_same, temp_teardown);
   g_test_add_func ("/agviz/scene/lazy-same-example", test_lazy_same_example);
   g_test_add ("/agviz/scene/annotations", TempFile, NULL, temp_setup, test_annotations, temp_teardown);
