@@ -55,7 +55,59 @@ MAKE_MODELS = os.path.join(SOURCE_ROOT, "tests", "models", "make-real-models.py"
 
 # What each tool's first picture (and the views a click away) shows that the other's does not,
 # per model: written after looking at the pictures this script makes.
-SHOWS = {}
+SHOWS = {
+    "resnet50_train": {
+        "tensorboard": "Every function graph the log holds on one canvas, one box per graph side "
+                       "by side, each expandable in place; colourings by structure, device and "
+                       "XLA cluster; edges drawn thicker for more tensors.",
+        "agviz": "One function graph (the training step) at a readable zoom: its name scopes "
+                 "(`resnet50_1`, `gradient_tape`, `sgd`) as boxes labelled with their op counts, "
+                 "inputs and captured variables each folded into one box; the log's other "
+                 "graphs a click away in the sidebar; a minimap.",
+    },
+    "resnet50_train.pb": {
+        "tensorboard": "Edges labelled with the number of tensors they carry; high-degree nodes "
+                       "(`NoOp`, `Identity`) moved to an \u201cAuxiliary Nodes\u201d area; "
+                       "colourings by device and XLA cluster.",
+        "agviz": "Ops coloured by type with a legend and scopes labelled with their op counts, "
+                 "the picture flowing top-down from the inputs `images` and `labels`; the "
+                 "inspector and source panes beside the canvas (a GraphDef has no source "
+                 "lines); a minimap.",
+    },
+    "transformer_encoder": {
+        "tensorboard": "All the log's function graphs at once, in one row, coloured by "
+                       "structure (graphs of the same structure share a colour).",
+        "agviz": "The encoder block's function opened down to its layers (`self_attention_1`, "
+                 "`attention_norm_1`, \u2026) and their ops (einsum, Softmax, Mul) at a readable "
+                 "zoom, its captured variables folded into one \u201ccaptures (N)\u201d box; "
+                 "the chain continues a scroll away; the other graphs listed in the sidebar.",
+    },
+    "nested_module": {
+        "tensorboard": "The log's function graphs side by side, one box per graph, each "
+                       "expandable to its `tf.name_scope` hierarchy.",
+        "agviz": "The `forward` function with the modules' name scopes (`stem`, the blocks' "
+                 "`first` and `second`, `head`) opened as nested boxes at a readable zoom, the "
+                 "input and the captured weights as two boxes above them.",
+    },
+    "keras_savedmodel": {
+        "tensorboard": "What `import_pb_to_tensorboard` makes of it: the MetaGraph's top level "
+                       "(one `import` box) and the SavedModel's functions as separate boxes in "
+                       "a \u201cFunctions\u201d area, named `__inference_\u2026`.",
+        "agviz": "The SavedModel read as it is, without a conversion: the sidebar lists its "
+                 "functions under the objects that own them (`serve`, "
+                 "`signatures.serving_default`, \u2026) with their call signatures "
+                 "(`noisy: float32[?,32,32,1]`), and the graph of one is drawn at a readable "
+                 "zoom.",
+    },
+    "keras_tensorboard": {
+        "tensorboard": "Run and tag selectors over the graphs the callback wrote; the whole "
+                       "training step on one canvas, at a zoom where no label can be read.",
+        "agviz": "The training step's ops at the first view's zoom, with the loss, gradient "
+                 "tape and optimizer update as scope boxes labelled with their op counts, the "
+                 "inputs and captured variables each folded into one box; the log's graphs "
+                 "listed as traces in the sidebar; a minimap.",
+    },
+}
 
 
 def fail(message):
@@ -331,13 +383,18 @@ def agviz_picture(snapshot_tool, path, png_path, build_dir):
 
 # ---- the page ---------------------------------------------------------------------------------
 
+convert_works = True
+
+
 def compose(left, right, out):
     """LEFT and RIGHT side by side at half size, when ImageMagick is installed."""
-    if shutil.which("convert") is None:
+    global convert_works
+    if not convert_works or shutil.which("convert") is None:
         return False
     composed = subprocess.run(["convert", left, right, "-background", "white", "+append",
                                "-resize", "50%", out], capture_output=True, text=True)
     if composed.returncode != 0:
+        convert_works = False
         print("  (no side-by-side picture: convert failed: %s)"
               % composed.stderr.strip().splitlines()[:1], flush=True)
         return False
@@ -362,7 +419,7 @@ def versions():
         return "?"
     chromium_version = subprocess.run(["chromium", "--version"], capture_output=True,
                                       text=True).stdout.strip()
-    commit = subprocess.run(["git", "-C", SOURCE_ROOT, "rev-parse", "--short", "HEAD"],
+    commit = subprocess.run(["git", "-C", SOURCE_ROOT, "describe", "--always", "--dirty"],
                             capture_output=True, text=True).stdout.strip()
     return (f"TensorFlow {version('tensorflow', 'tensorflow-cpu')}, Keras {version('keras')}, "
             f"TensorBoard {version('tensorboard')}, {chromium_version}, agviz {commit or '?'}")
@@ -391,6 +448,8 @@ def write_readme(out_dir, rows):
         "(the text's bounding box: font ascent plus descent); agviz draws all box labels at one "
         "size, measured the same way with Pango. Labels count as **readable** from "
         f"{READABLE_LABEL_PX:g} px (a font of about 7.5 px).",
+        "- agviz's picture is the window less the frame GTK draws around it (1390x890 of the "
+        "1400x900 window); its canvas is the part between the sidebar and the inspector.",
         "- A SavedModel or GraphDef cannot be opened by TensorBoard: it is first written into an "
         "event file as its users do, a SavedModel with TensorFlow's "
         "`import_pb_to_tensorboard.py` (its MetaGraph's graph), a GraphDef with "

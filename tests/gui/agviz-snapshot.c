@@ -47,11 +47,18 @@ typedef struct
   int           status;
 } Snapshot;
 
+/* The part of the window with @id in ui/agviz-window.ui. */
+static gpointer
+window_part (AgvizWindow *window,
+             const char  *id)
+{
+  return gtk_widget_get_template_child (GTK_WIDGET (window), AGVIZ_TYPE_WINDOW, id);
+}
+
 static AgvizGraphView *
 graph_view_of (AgvizWindow *window)
 {
-  return AGVIZ_GRAPH_VIEW (gtk_widget_get_template_child (GTK_WIDGET (window), AGVIZ_TYPE_WINDOW,
-                                                          "graph_view"));
+  return AGVIZ_GRAPH_VIEW (window_part (window, "graph_view"));
 }
 
 static AgvizScene *
@@ -62,14 +69,15 @@ scene_of (AgvizWindow *window)
   return agviz_session_get_scene (agviz_window_get_session (window));
 }
 
-/* Whether the first picture is on screen: the file read and, when it has a graph, that graph
- * laid out and drawn. */
+/* Whether the first picture is on screen: the file read, the progress page faded out and, when
+ * the file has a graph, that graph laid out and drawn. */
 static gboolean
 first_picture_shown (AgvizWindow *window)
 {
   AgvizGraphView *view = graph_view_of (window);
 
-  if (agviz_window_is_loading (window))
+  if (agviz_window_is_loading (window) ||
+      gtk_stack_get_transition_running (GTK_STACK (window_part (window, "main_stack"))))
     return FALSE;
   if (scene_of (window) == NULL)
     return TRUE;
