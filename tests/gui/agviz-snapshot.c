@@ -28,6 +28,7 @@
 #include "agviz-first-view.h"
 #include "agviz-graph-view.h"
 #include "agviz-window.h"
+#include "window-frame.h"
 
 #define WINDOW_WIDTH  1400
 #define WINDOW_HEIGHT  900
@@ -85,27 +86,16 @@ first_picture_shown (AgvizWindow *window)
          agviz_graph_view_get_n_drawn_items (view) > 0;
 }
 
-/* The window as its last frame painted it.  The paintable hands out the render node GTK kept from
- * that frame, and has none while a redraw is queued: it is asked again until the frame comes. */
+/* The window as its last frame painted it. */
 static GdkTexture *
 render_window (AgvizWindow *window,
                gint64       deadline)
 {
-  GtkWidget *widget = GTK_WIDGET (window);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GskRenderNode) node = NULL;
+  int width = gtk_widget_get_width (GTK_WIDGET (window));
+  int height = gtk_widget_get_height (GTK_WIDGET (window));
+  g_autoptr(GskRenderNode) node = window_frame_node (GTK_WIDGET (window), width, height,
+                                                      deadline);
 
-  while (node == NULL && g_get_monotonic_time () < deadline)
-    {
-      GtkSnapshot *snapshot = gtk_snapshot_new ();
-
-      gdk_paintable_snapshot (paintable, snapshot, width, height);
-      node = gtk_snapshot_free_to_node (snapshot);
-      if (node == NULL)
-        g_main_context_iteration (NULL, TRUE);
-    }
   if (node == NULL)
     return NULL;
   return gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
