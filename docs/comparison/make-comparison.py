@@ -425,7 +425,7 @@ def versions():
             f"TensorBoard {version('tensorboard')}, {chromium_version}, agviz {commit or '?'}")
 
 
-def write_readme(out_dir, rows):
+def write_readme(out_dir, rows, made_with):
     lines = [
         "# agviz and TensorBoard, side by side",
         "",
@@ -436,7 +436,7 @@ def write_readme(out_dir, rows):
         "    .venv-tf/bin/python docs/comparison/make-comparison.py --build _build "
         "--out docs/comparison",
         "",
-        f"with {versions()}.",
+        f"with {made_with}.",
         "",
         "How each number is taken:",
         "",
@@ -559,6 +559,8 @@ def main():
     build_dir = os.path.abspath(args.build)
     snapshot_tool = check_tools(build_dir)
     os.makedirs(args.out, exist_ok=True)
+    # Before anything is written: the commit is the one whose code makes the pictures.
+    made_with = versions()
 
     scratch = tempfile.mkdtemp(prefix="agviz-comparison-")
     try:
@@ -588,7 +590,7 @@ def main():
                 print(f"{name}: TensorBoard {json.dumps(row['tensorboard'])}, "
                       f"agviz {json.dumps(row['agviz'])}", flush=True)
                 rows.append(row)
-        write_readme(args.out, rows)
+        write_readme(args.out, rows, made_with)
         print(f"wrote {os.path.join(args.out, 'README.md')}")
     finally:
         if args.keep:
