@@ -441,6 +441,40 @@ draw_edges (AgvizGraphView *self,
   cairo_destroy (cr);
 }
 
+/* @text in the labels' font at @points pixels. */
+static PangoLayout *
+label_layout (AgvizGraphView *self,
+              const char     *text,
+              double          points,
+              gboolean        bold)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+  g_autoptr(PangoFontDescription) font = pango_font_description_new ();
+
+  pango_font_description_set_absolute_size (font, points * PANGO_SCALE);
+  if (bold)
+    pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
+  pango_layout_set_font_description (layout, font);
+  return layout;
+}
+
+double
+agviz_graph_view_get_label_height (AgvizGraphView *self)
+{
+  double points;
+  g_autoptr(PangoLayout) layout = NULL;
+  PangoRectangle logical;
+
+  g_return_val_if_fail (AGVIZ_IS_GRAPH_VIEW (self), 0);
+
+  points = LABEL_POINTS * agviz_viewport_get_zoom (self->viewport);
+  if (points < MIN_LABEL_PIXELS)
+    return 0;
+  layout = label_layout (self, "Ag", points, FALSE);
+  pango_layout_get_extents (layout, NULL, &logical);
+  return (double) logical.height / PANGO_SCALE;
+}
+
 static void
 draw_label (AgvizGraphView *self,
             GtkSnapshot    *snapshot,
@@ -453,14 +487,9 @@ draw_label (AgvizGraphView *self,
             const GdkRGBA  *color)
 {
   g_autofree char *shown = agviz_label_text (text, 200);
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), shown);
-  g_autoptr(PangoFontDescription) font = pango_font_description_new ();
+  g_autoptr(PangoLayout) layout = label_layout (self, shown, points, bold);
   int text_width, text_height;
 
-  pango_font_description_set_absolute_size (font, points * PANGO_SCALE);
-  if (bold)
-    pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
-  pango_layout_set_font_description (layout, font);
   pango_layout_set_width (layout, (int) (MAX (1.0, rect->size.width - 8)) * PANGO_SCALE);
   pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
   pango_layout_set_single_paragraph_mode (layout, TRUE);

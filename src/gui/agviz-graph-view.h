@@ -42,6 +42,9 @@ AgvizViewport  *agviz_graph_view_get_viewport       (AgvizGraphView *self);
 
 /* Boxes drawn by the last snapshot: what the user actually sees. */
 guint           agviz_graph_view_get_n_drawn_items  (AgvizGraphView *self);
+/* The height in pixels of a box's label line at the current zoom (its font's ascent plus
+ * descent, as a browser measures text); 0 when the zoom is too small for labels to be drawn. */
+double          agviz_graph_view_get_label_height   (AgvizGraphView *self);
 
 AgvizSceneItem *agviz_graph_view_get_selected       (AgvizGraphView *self);
 /* Selects @item (NULL: nothing), expanding its ancestors so that it shows; @center scrolls it

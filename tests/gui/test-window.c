@@ -33,6 +33,7 @@
 #include "agviz-timeline.h"
 #include "agviz-trace-list.h"
 #include "agviz-window.h"
+#include "window-frame.h"
 
 typedef struct
 {
@@ -1535,29 +1536,14 @@ test_translated (Fixture       *fx,
   g_assert_nonnull (strstr (gtk_label_get_text (PART (fx->window, executions_label)), "次调用"));
 }
 
-/* The window as its last frame painted it.  A GtkWidgetPaintable hands out the render node the
- * window kept from its last frame, and GTK drops that node whenever something queues a redraw (a
- * blinking cursor, the canvas after a layout, a list filling in) until the next frame paints: a
- * snapshot taken in between is empty.  So the frame is waited for, not assumed. */
+/* The window as its last frame painted it (window-frame.h). */
 static GskRenderNode *
 snapshot_window (Fixture *fx,
                  int      width,
                  int      height)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (fx->window));
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  GskRenderNode *node = NULL;
-
-  while (node == NULL && g_get_monotonic_time () < deadline)
-    {
-      GtkSnapshot *snapshot = gtk_snapshot_new ();
-
-      gdk_paintable_snapshot (paintable, snapshot, width, height);
-      node = gtk_snapshot_free_to_node (snapshot);
-      if (node == NULL)
-        g_main_context_iteration (NULL, TRUE);
-    }
-  return node;
+  return window_frame_node (GTK_WIDGET (fx->window), width, height,
+                            g_get_monotonic_time () + 30 * G_USEC_PER_SEC);
 }
 
 static void
