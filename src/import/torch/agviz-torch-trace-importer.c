@@ -1136,9 +1136,13 @@ record_events (AgvizImportContext *ctx,
     {
       const char *reason = g_ptr_array_index (unit->restart_reasons, i);
       const char *newline = strchr (reason, '\n');
-      g_autofree char *message = newline != NULL ? g_strndup (reason, newline - reason)
-                                                 : g_strdup (reason);
+      g_autofree char *message = NULL;
 
+      /* "<class 'torch._dynamo.exc.TensorifyScalarRestartAnalysis'>": dynamo starting over
+       * with what it learnt (a float made symbolic), not a break in the user's code. */
+      if (g_str_has_prefix (reason, "<class '"))
+        continue;
+      message = newline != NULL ? g_strndup (reason, newline - reason) : g_strdup (reason);
       if (!add_event (ctx, AGVIZ_EVENT_GRAPH_BREAK, function_id, trace_id, start_ns, 0, message,
                       reason, error))
         return FALSE;
@@ -1177,6 +1181,57 @@ rank_suffix (TorchTrace *trace,
   return g_strdup_printf (" [log %u]", source + 1);
 }
 
+/* The warning torch._dynamo prints when it refuses to compile a frame once more,
+ * "torch._dynamo hit config.recompile_limit (8)", made from the failure the log gives such an
+ * attempt instead (the graph break registry's "Dynamo recompile limit exceeded", which names
+ * the limit and its value); NULL for any other unit (transfer full). */
+static char *
+recompile_limit_warning (const CompileUnit *unit)
+{
+  const char *reason = unit->fail_reason, *type, *value;
+
+  if (reason == NULL || !g_str_has_prefix (reason, "Dynamo recompile limit exceeded"))
+    return NULL;
+  type = strstr (reason, "Limit type: ");
+  value = strstr (reason, "(currently set to ");
+  if (type == NULL || value == NULL)
+    return g_strdup ("torch._dynamo hit config.recompile_limit");
+  type += strlen ("Limit type: ");
+  value += strlen ("(currently set to ");
+  return g_strdup_printf ("torch._dynamo hit config.%.*s (%.*s)", (int) strcspn (type, " \n"),
+                          type, (int) strcspn (value, ")\n"), value);
+}
+
+/* A compile id dynamo refused (the recompile limit): no trace, only the warning, on the
+ * frame's function, with the guards that failed once more. */
+static gboolean
+record_refused_unit (TorchTrace         *trace,
+                     const CompileUnit  *unit,
+                     const char         *warning,
+                     GError            **error)
+{
+  AgvizImportContext *ctx = trace->ctx;
+  g_autofree char *suffix = rank_suffix (trace, unit->source, unit->rank);
+  g_autofree char *function_name = g_strconcat (unit->name, suffix, NULL);
+  g_autoptr(GString) detail = g_string_new (unit->fail_reason);
+  gint64 file_id = 0, function_id;
+
+  for (guint i = 0; i < unit->recompile_reasons->len; i++)
+    g_string_append_printf (detail, "%s%s", i == 0 ? "\n\n" : "\n",
+                            (const char *) g_ptr_array_index (unit->recompile_reasons, i));
+  if (unit->file != NULL && *unit->file != '\0')
+    {
+      file_id = agviz_recorder_add_file (ctx->recorder, NULL, unit->file, error);
+      if (file_id == 0)
+        return FALSE;
+    }
+  function_id = agviz_recorder_add_function (ctx->recorder, function_name, file_id,
+                                             file_id != 0 ? unit->line : 0, error);
+  return function_id != 0 &&
+         add_event (ctx, AGVIZ_EVENT_WARNING, function_id, 0, compile_start_ns (unit), 0, warning,
+                    detail->str, error);
+}
+
 static gboolean
 record_unit (TorchTrace   *trace,
              CompileUnit  *unit,
@@ -1194,7 +1249,10 @@ record_unit (TorchTrace   *trace,
   int line = unit->name != NULL ? unit->line : unit->start_line;
   gint64 file_id = 0, function_id, trace_id, duration_ns = compile_duration_ns (unit);
   gboolean failed = unit->fail_type != NULL || unit->error_traceback != NULL;
+  g_autofree char *limit_warning = recompile_limit_warning (unit);
 
+  if (limit_warning != NULL && unit->name != NULL)
+    return record_refused_unit (trace, unit, limit_warning, error);
   if (name == NULL)
     name = fallback_name;
   function_name = g_strconcat (name, suffix, NULL);
@@ -1275,10 +1333,38 @@ unit_has_content (const CompileUnit *unit)
          unit->error_traceback != NULL || unit->fail_type != NULL;
 }
 
+static char *
+frame_key (const CompileUnit *unit)
+{
+  return g_strdup_printf ("%u/%d/%" G_GINT64_FORMAT, unit->source, unit->rank, unit->frame_id);
+}
+
+/* A compile id that failed before dynamo looked at the code (the recompile limit) names no code
+ * object: it is the same frame as the frame's other compile ids. */
+static void
+name_from_frame (GHashTable  *named_frames,
+                 CompileUnit *unit)
+{
+  g_autofree char *key = NULL;
+  const CompileUnit *named;
+
+  if (unit->name != NULL || unit->start_name != NULL)
+    return;
+  key = frame_key (unit);
+  named = g_hash_table_lookup (named_frames, key);
+  if (named == NULL)
+    return;
+  unit->name = g_strdup (named->name != NULL ? named->name : named->start_name);
+  unit->file = g_strdup (named->name != NULL ? named->file : named->start_file);
+  unit->line = named->name != NULL ? named->line : named->start_line;
+}
+
 static gboolean
 record_all (TorchTrace  *trace,
             GError     **error)
 {
+  g_autoptr(GHashTable) named_frames = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                              NULL);
   guint recorded = 0;
 
   g_ptr_array_sort (trace->unit_list, compare_units);
@@ -1286,8 +1372,16 @@ record_all (TorchTrace  *trace,
     {
       CompileUnit *unit = g_ptr_array_index (trace->unit_list, i);
 
+      if (unit->name != NULL || unit->start_name != NULL)
+        g_hash_table_insert (named_frames, frame_key (unit), unit);
+    }
+  for (guint i = 0; i < trace->unit_list->len; i++)
+    {
+      CompileUnit *unit = g_ptr_array_index (trace->unit_list, i);
+
       if (!unit_has_content (unit))
         continue;
+      name_from_frame (named_frames, unit);
       if (!record_unit (trace, unit, error))
         return FALSE;
       recorded++;
