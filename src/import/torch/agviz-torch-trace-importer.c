@@ -1053,7 +1053,10 @@ record_failure (AgvizImportContext *ctx,
 {
   g_autofree char *parsed_type = NULL;
   g_autofree char *parsed_message = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *traceback = NULL;
   AgvizRecordedError recorded = { 0 };
+  const char *short_type;
 
   if (unit->error_traceback != NULL)
     last_exception (unit->error_traceback, &parsed_type, &parsed_message);
@@ -1061,9 +1064,29 @@ record_failure (AgvizImportContext *ctx,
   recorded.wall_ns = wall_ns;
   recorded.type = unit->fail_type != NULL ? unit->fail_type
                 : parsed_type != NULL && *parsed_type != '\0' ? parsed_type : (char *) "Error";
-  recorded.message = unit->fail_reason != NULL ? unit->fail_reason
-                   : parsed_message != NULL ? parsed_message : (char *) "";
+  short_type = strrchr (recorded.type, '.') != NULL ? strrchr (recorded.type, '.') + 1
+                                                     : recorded.type;
+  /* The message's first line; the explanation and hints after it are in the traceback. */
+  message = g_strdup (unit->fail_reason != NULL ? unit->fail_reason
+                      : parsed_message != NULL ? parsed_message : "");
+  if (strchr (message, '\n') != NULL)
+    *strchr (message, '\n') = '\0';
+  recorded.message = message;
   recorded.traceback = unit->error_traceback;
+  if (recorded.traceback == NULL && unit->fail_reason != NULL)
+    recorded.traceback = traceback = g_strdup_printf ("%s: %s", recorded.type, unit->fail_reason);
+
+  /* The error the program died of, which its stderr gives too: stored once, from there, with
+   * this trace as where it happened. */
+  if (ctx->fatal_error_type != NULL && ctx->fatal_error_message != NULL &&
+      strcmp (ctx->fatal_error_type, short_type) == 0 &&
+      strncmp (ctx->fatal_error_message, message, strlen (message)) == 0 &&
+      (ctx->fatal_error_message[strlen (message)] == '\0' ||
+       ctx->fatal_error_message[strlen (message)] == '\n'))
+    {
+      ctx->crashed_trace_id = trace_id;
+      return TRUE;
+    }
   recorded.function_id = function_id;
   recorded.trace_id = trace_id;
   if (unit->fail_file != NULL)
