@@ -51,6 +51,7 @@
 #include <string.h>
 
 #include "agviz-fx-code.h"
+#include "agviz-json-scan.h"
 #include "agviz-torch-importer-private.h"
 
 /* Damaged records reported one by one; the rest are counted in one more warning. */
@@ -138,7 +139,7 @@ typedef struct
   AgvizImportContext *ctx;
   gboolean            all_graphs;
   GPtrArray          *logs;     /* LogFile * */
-  GHashTable         *units;    /* "source/rank/frame/compile" -> CompileUnit * */
+  GHashTable         *units;    /* the current unit of each compile id (unit_hash) */
   GPtrArray          *unit_list;
   GArray             *exported; /* ExportedProgram */
   GHashTable         *ranks;    /* ranks seen, -1 included */
@@ -231,30 +232,6 @@ payload_text (const Payload *payload)
   return g_string_free (text, FALSE);
 }
 
-/* A number member (integer or not) of a JSON object, or @default_value. */
-static double
-json_number (GVariant   *object,
-             const char *key,
-             double      default_value)
-{
-  g_autoptr(GVariant) value = g_variant_lookup_value (object, key, NULL);
-
-  if (value == NULL)
-    return default_value;
-  if (g_variant_is_of_type (value, G_VARIANT_TYPE_INT64))
-    return (double) g_variant_get_int64 (value);
-  if (g_variant_is_of_type (value, G_VARIANT_TYPE_DOUBLE))
-    return g_variant_get_double (value);
-  return default_value;
-}
-
-static char *
-json_dup_string (GVariant   *object,
-                 const char *key)
-{
-  return g_strdup (agviz_json_get_string (object, key));
-}
-
 /* "0/1" or "0/1_2" (attempt): frame and frame compile id. */
 static gboolean
 parse_compile_id (const char *text,
@@ -283,6 +260,26 @@ report_damaged (TorchTrace *trace,
     _agviz_import_warn (trace->ctx, "%s:%u: damaged record skipped: %s", path, line, why);
 }
 
+/* Units by their log, rank and compile id. */
+static guint
+unit_hash (gconstpointer data)
+{
+  const CompileUnit *unit = data;
+
+  return (guint) unit->frame_id * 1000003u ^ (guint) unit->frame_compile_id * 10007u ^
+         (guint) unit->rank * 101u ^ unit->source;
+}
+
+static gboolean
+unit_equal (gconstpointer a,
+            gconstpointer b)
+{
+  const CompileUnit *x = a, *y = b;
+
+  return x->source == y->source && x->rank == y->rank && x->frame_id == y->frame_id &&
+         x->frame_compile_id == y->frame_compile_id;
+}
+
 /* The unit of compile id @frame_id/@frame_compile_id; with @fresh, a new one when the current
  * one has already begun (torch._dynamo.reset() starts the compile ids over in one process). */
 static CompileUnit *
@@ -293,9 +290,9 @@ lookup_unit (TorchTrace *trace,
              gint64      frame_compile_id,
              gboolean    fresh)
 {
-  g_autofree char *key = g_strdup_printf ("%u/%d/%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT,
-                                          source, rank, frame_id, frame_compile_id);
-  CompileUnit *unit = g_hash_table_lookup (trace->units, key);
+  CompileUnit key = { .source = source, .rank = rank, .frame_id = frame_id,
+                      .frame_compile_id = frame_compile_id };
+  CompileUnit *unit = g_hash_table_lookup (trace->units, &key);
 
   if (unit != NULL && !fresh)
     return unit;
@@ -310,7 +307,7 @@ lookup_unit (TorchTrace *trace,
   unit->recompile_reasons = g_ptr_array_new_with_free_func (g_free);
   unit->graph_breaks = g_ptr_array_new_with_free_func (graph_break_free);
   unit->restart_reasons = g_ptr_array_new_with_free_func (g_free);
-  g_hash_table_replace (trace->units, g_steal_pointer (&key), unit);
+  g_hash_table_replace (trace->units, unit, unit);
   g_ptr_array_add (trace->unit_list, unit);
   return unit;
 }
@@ -425,40 +422,103 @@ add_cpp_guards (CompileUnit   *unit,
     }
 }
 
-static void
-read_compilation_metrics (CompileUnit *unit,
-                          GVariant    *metrics)
+/* The members of compilation_metrics agviz reads (empty spans when absent); the rest, kilobytes
+ * of configuration, is only stepped over. */
+typedef struct
 {
-  g_autoptr(GVariant) restarts = g_variant_lookup_value (metrics, "restart_reasons",
-                                                         G_VARIANT_TYPE ("av"));
-  const char *name = agviz_json_get_string (metrics, "co_name");
+  AgvizJsonSpan compile_id;
+  AgvizJsonSpan co_name;
+  AgvizJsonSpan co_filename;
+  AgvizJsonSpan co_firstlineno;
+  AgvizJsonSpan start_time;
+  AgvizJsonSpan entire_frame_compile_time_s;
+  AgvizJsonSpan backend_compile_time_s;
+  AgvizJsonSpan inductor_compile_time_s;
+  AgvizJsonSpan fail_type;
+  AgvizJsonSpan fail_reason;
+  AgvizJsonSpan fail_user_frame_filename;
+  AgvizJsonSpan fail_user_frame_lineno;
+  AgvizJsonSpan restart_reasons;
+} Metrics;
+
+static gboolean
+scan_metrics (const AgvizJsonSpan *value,
+              Metrics             *metrics)
+{
+  static const struct
+  {
+    const char *key;
+    gsize       offset;
+  } wanted[] = {
+#define WANTED(member) { #member, G_STRUCT_OFFSET (Metrics, member) }
+    WANTED (compile_id), WANTED (co_name), WANTED (co_filename), WANTED (co_firstlineno),
+    WANTED (start_time), WANTED (entire_frame_compile_time_s), WANTED (backend_compile_time_s),
+    WANTED (inductor_compile_time_s), WANTED (fail_type), WANTED (fail_reason),
+    WANTED (fail_user_frame_filename), WANTED (fail_user_frame_lineno),
+    WANTED (restart_reasons),
+#undef WANTED
+  };
+  AgvizJsonScan scan;
+  AgvizJsonSpan key, member;
+
+  memset (metrics, 0, sizeof *metrics);
+  if (!agviz_json_scan_begin (&scan, value->start, value->end))
+    return FALSE;
+  while (agviz_json_scan_next (&scan, &key, &member))
+    for (guint i = 0; i < G_N_ELEMENTS (wanted); i++)
+      if (agviz_json_span_equals (&key, wanted[i].key))
+        {
+          G_STRUCT_MEMBER (AgvizJsonSpan, metrics, wanted[i].offset) = member;
+          break;
+        }
+  return !scan.failed;
+}
+
+static void
+replace_string (char                **field,
+                const AgvizJsonSpan  *value)
+{
+  g_free (*field);
+  *field = agviz_json_span_dup_string (value);
+}
+
+static void
+read_compilation_metrics (CompileUnit   *unit,
+                          const Metrics *metrics)
+{
+  g_autoptr(GVariant) restarts = NULL;
+  g_autofree char *name = agviz_json_span_dup_string (&metrics->co_name);
 
   if (name != NULL)
     {
       g_free (unit->name);
-      unit->name = g_strdup (name);
-      g_free (unit->file);
-      unit->file = json_dup_string (metrics, "co_filename");
-      unit->line = (int) CLAMP (agviz_json_get_int (metrics, "co_firstlineno", 0), 0, G_MAXINT);
+      unit->name = g_steal_pointer (&name);
+      replace_string (&unit->file, &metrics->co_filename);
+      unit->line = (int) CLAMP (agviz_json_span_get_int (&metrics->co_firstlineno, 0), 0,
+                                G_MAXINT);
     }
-  unit->start_time_s = json_number (metrics, "start_time", unit->start_time_s);
-  unit->compile_time_s = json_number (metrics, "entire_frame_compile_time_s",
-                                      unit->compile_time_s);
-  unit->backend_time_s = json_number (metrics, "backend_compile_time_s", unit->backend_time_s);
-  unit->inductor_time_s = json_number (metrics, "inductor_compile_time_s",
-                                       unit->inductor_time_s);
-  if (agviz_json_get_string (metrics, "fail_type") != NULL)
+  unit->start_time_s = agviz_json_span_get_double (&metrics->start_time, unit->start_time_s);
+  unit->compile_time_s = agviz_json_span_get_double (&metrics->entire_frame_compile_time_s,
+                                                     unit->compile_time_s);
+  unit->backend_time_s = agviz_json_span_get_double (&metrics->backend_compile_time_s,
+                                                     unit->backend_time_s);
+  unit->inductor_time_s = agviz_json_span_get_double (&metrics->inductor_compile_time_s,
+                                                      unit->inductor_time_s);
+  if (metrics->fail_type.start != NULL && metrics->fail_type.start[0] == '"')
     {
-      g_free (unit->fail_type);
-      unit->fail_type = json_dup_string (metrics, "fail_type");
-      g_free (unit->fail_reason);
-      unit->fail_reason = json_dup_string (metrics, "fail_reason");
-      g_free (unit->fail_file);
-      unit->fail_file = json_dup_string (metrics, "fail_user_frame_filename");
-      unit->fail_line = (int) CLAMP (agviz_json_get_int (metrics, "fail_user_frame_lineno", 0),
-                                     0, G_MAXINT);
+      replace_string (&unit->fail_type, &metrics->fail_type);
+      replace_string (&unit->fail_reason, &metrics->fail_reason);
+      replace_string (&unit->fail_file, &metrics->fail_user_frame_filename);
+      unit->fail_line = (int) CLAMP (agviz_json_span_get_int (&metrics->fail_user_frame_lineno,
+                                                              0), 0, G_MAXINT);
     }
-  for (gsize i = 0; restarts != NULL && i < g_variant_n_children (restarts); i++)
+  if (metrics->restart_reasons.start != NULL)
+    restarts = agviz_json_parse (metrics->restart_reasons.start,
+                                 metrics->restart_reasons.end - metrics->restart_reasons.start,
+                                 NULL);
+  if (restarts == NULL || !g_variant_is_of_type (restarts, G_VARIANT_TYPE ("av")))
+    return;
+  for (gsize i = 0; i < g_variant_n_children (restarts); i++)
     {
       g_autoptr(GVariant) boxed = g_variant_get_child_value (restarts, i);
       g_autoptr(GVariant) reason = g_variant_get_variant (boxed);
@@ -468,54 +528,64 @@ read_compilation_metrics (CompileUnit *unit,
     }
 }
 
+/* {"stack": [{"line": 10, "name": "f", "filename": 1}, ...]}: the innermost frame, the
+ * compiled one (its file an interned string id). */
 static void
-read_dynamo_start (LogFile     *log,
-                   CompileUnit *unit,
-                   GVariant    *start)
+read_dynamo_start (LogFile             *log,
+                   CompileUnit         *unit,
+                   const AgvizJsonSpan *start)
 {
-  g_autoptr(GVariant) stack = g_variant_lookup_value (start, "stack", G_VARIANT_TYPE ("av"));
-  g_autoptr(GVariant) boxed = NULL;
-  g_autoptr(GVariant) frame = NULL;
-  gint64 filename;
+  AgvizJsonScan scan;
+  AgvizJsonSpan key, value, stack = { NULL, NULL }, frame = { NULL, NULL };
+  AgvizJsonSpan name = { NULL, NULL }, line = { NULL, NULL }, filename = { NULL, NULL };
+  gint64 file_index;
 
-  if (stack == NULL || g_variant_n_children (stack) == 0)
+  if (agviz_json_scan_begin (&scan, start->start, start->end))
+    while (agviz_json_scan_next (&scan, &key, &value))
+      if (agviz_json_span_equals (&key, "stack"))
+        stack = value;
+  if (agviz_json_scan_begin_array (&scan, stack.start, stack.end))
+    while (agviz_json_scan_next_element (&scan, &value))
+      frame = value;
+  if (!agviz_json_scan_begin (&scan, frame.start, frame.end))
     return;
-  boxed = g_variant_get_child_value (stack, g_variant_n_children (stack) - 1);
-  frame = g_variant_get_variant (boxed);
-  if (!g_variant_is_of_type (frame, G_VARIANT_TYPE_VARDICT))
-    return;
+  while (agviz_json_scan_next (&scan, &key, &value))
+    if (agviz_json_span_equals (&key, "name"))
+      name = value;
+    else if (agviz_json_span_equals (&key, "line"))
+      line = value;
+    else if (agviz_json_span_equals (&key, "filename"))
+      filename = value;
   g_free (unit->start_name);
-  unit->start_name = json_dup_string (frame, "name");
-  unit->start_line = (int) CLAMP (agviz_json_get_int (frame, "line", 0), 0, G_MAXINT);
-  filename = agviz_json_get_int (frame, "filename", -1);
+  unit->start_name = agviz_json_span_dup_string (&name);
+  unit->start_line = (int) CLAMP (agviz_json_span_get_int (&line, 0), 0, G_MAXINT);
+  file_index = agviz_json_span_get_int (&filename, -1);
   g_free (unit->start_file);
-  unit->start_file = filename >= 0 && (guint64) filename < log->strings->len
-                     ? g_strdup (g_ptr_array_index (log->strings, filename)) : NULL;
+  unit->start_file = file_index >= 0 && (guint64) file_index < log->strings->len
+                     ? g_strdup (g_ptr_array_index (log->strings, file_index)) : NULL;
 }
 
+/* {"str": ["/path/prog.py", 1]}: the text later records name by its id. */
 static void
-read_string_intern (LogFile  *log,
-                    GVariant *value)
+read_string_intern (LogFile             *log,
+                    const AgvizJsonSpan *intern)
 {
-  g_autoptr(GVariant) text = NULL;
-  g_autoptr(GVariant) id = NULL;
+  AgvizJsonScan scan;
+  AgvizJsonSpan text = { NULL, NULL }, id = { NULL, NULL }, extra;
   gint64 index;
 
-  if (!g_variant_is_of_type (value, G_VARIANT_TYPE ("av")) || g_variant_n_children (value) != 2)
+  if (!agviz_json_scan_begin_array (&scan, intern->start, intern->end) ||
+      !agviz_json_scan_next_element (&scan, &text) || !agviz_json_scan_next_element (&scan, &id) ||
+      agviz_json_scan_next_element (&scan, &extra) || text.start[0] != '"')
     return;
-  text = g_variant_get_variant (g_variant_get_child_value (value, 0));
-  id = g_variant_get_variant (g_variant_get_child_value (value, 1));
-  if (!g_variant_is_of_type (text, G_VARIANT_TYPE_STRING) ||
-      !g_variant_is_of_type (id, G_VARIANT_TYPE_INT64))
-    return;
-  index = g_variant_get_int64 (id);
+  index = agviz_json_span_get_int (&id, -1);
   /* Ids count up from 0; a wild one would make the table huge. */
   if (index < 0 || index > (gint64) log->strings->len + 65536)
     return;
   if ((guint64) index >= log->strings->len)
     g_ptr_array_set_size (log->strings, (guint) index + 1);
   g_free (g_ptr_array_index (log->strings, index));
-  g_ptr_array_index (log->strings, index) = g_variant_dup_string (text, NULL);
+  g_ptr_array_index (log->strings, index) = agviz_json_span_dup_string (&text);
 }
 
 static const char *const extra_graph_kinds[] = {
@@ -524,7 +594,7 @@ static const char *const extra_graph_kinds[] = {
 };
 
 static gboolean
-is_context_key (const char *key)
+is_context_key (const AgvizJsonSpan *key)
 {
   static const char *const keys[] = {
     "frame_id", "frame_compile_id", "attempt", "compiled_autograd_id", "rank", "has_payload",
@@ -532,7 +602,7 @@ is_context_key (const char *key)
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-    if (strcmp (key, keys[i]) == 0)
+    if (agviz_json_span_equals (key, keys[i]))
       return TRUE;
   return FALSE;
 }
@@ -556,23 +626,37 @@ parse_json_payload (TorchTrace    *trace,
   return value;
 }
 
-static void
-read_artifact (TorchTrace    *trace,
-               LogFile       *log,
-               CompileUnit   *unit,
-               GVariant      *artifact,
-               const Payload *payload)
+/* The artifact's name: the "name" member of its {"name": ..., "encoding": ...}. */
+static AgvizJsonSpan
+artifact_name (const AgvizJsonSpan *artifact)
 {
-  const char *name = agviz_json_get_string (artifact, "name");
+  AgvizJsonScan scan;
+  AgvizJsonSpan key, value, name = { NULL, NULL };
 
-  if (name == NULL || unit == NULL)
+  if (agviz_json_scan_begin (&scan, artifact->start, artifact->end))
+    while (agviz_json_scan_next (&scan, &key, &value))
+      if (agviz_json_span_equals (&key, "name"))
+        name = value;
+  return name;
+}
+
+static void
+read_artifact (TorchTrace          *trace,
+               LogFile             *log,
+               CompileUnit         *unit,
+               const AgvizJsonSpan *artifact,
+               const Payload       *payload)
+{
+  AgvizJsonSpan name = artifact_name (artifact);
+
+  if (unit == NULL)
     return;
-  if (strcmp (name, "dynamo_graph_break_reason") == 0)
+  if (agviz_json_span_is_string (&name, "dynamo_graph_break_reason"))
     {
       g_autofree char *text = payload_text (payload);
       g_ptr_array_add (unit->graph_breaks, graph_break_from_text (text));
     }
-  else if (strcmp (name, "recompile_reasons") == 0)
+  else if (agviz_json_span_is_string (&name, "recompile_reasons"))
     {
       const char *p = payload->start;
 
@@ -596,7 +680,7 @@ read_artifact (TorchTrace    *trace,
       else if (p < payload->end)
         g_ptr_array_add (unit->recompile_reasons, payload_text (payload));
     }
-  else if (strcmp (name, "dynamo_error") == 0)
+  else if (agviz_json_span_is_string (&name, "dynamo_error"))
     {
       g_free (unit->error_traceback);
       unit->error_traceback = payload_text (payload);
@@ -630,6 +714,9 @@ read_guard_list (TorchTrace    *trace,
     }
 }
 
+/* A chromium_event payload: {"name": ..., "ts": ..., "args": {"compile_id": ...}, "ph": ...}.
+ * Only the "dynamo" span (a compile from start to end) is used, but every event is checked,
+ * so that a damaged one is reported. */
 static void
 read_chromium_event (TorchTrace    *trace,
                      guint          source,
@@ -638,116 +725,171 @@ read_chromium_event (TorchTrace    *trace,
                      int            rank,
                      const Payload *payload)
 {
-  g_autoptr(GVariant) event = parse_json_payload (trace, log, payload);
-  g_autoptr(GVariant) args = NULL;
-  const char *name, *phase;
+  AgvizJsonScan scan;
+  AgvizJsonSpan key, value, name = { NULL, NULL }, phase = { NULL, NULL }, ts = { NULL, NULL };
+  AgvizJsonSpan args = { NULL, NULL };
+  gboolean begin;
   gint64 frame_id, frame_compile_id;
 
-  if (event == NULL || !g_variant_is_of_type (event, G_VARIANT_TYPE_VARDICT))
+  if (agviz_json_scan_begin (&scan, payload->start, payload->end))
+    while (agviz_json_scan_next (&scan, &key, &value))
+      {
+        if (agviz_json_span_equals (&key, "name"))
+          name = value;
+        else if (agviz_json_span_equals (&key, "ph"))
+          phase = value;
+        else if (agviz_json_span_equals (&key, "ts"))
+          ts = value;
+        else if (agviz_json_span_equals (&key, "args"))
+          args = value;
+      }
+  if (!agviz_json_scan_finish (&scan))
+    {
+      guint bad_line = payload->line;
+      g_autofree char *why = NULL;
+
+      for (const char *p = payload->start; p < scan.at; p++)
+        bad_line += *p == '\n';
+      why = g_strdup_printf ("its payload is not JSON (bad syntax on line %u)", bad_line);
+      report_damaged (trace, log->path, payload->line, why);
+      return;
+    }
+  if (!agviz_json_span_is_string (&name, "dynamo") ||
+      (!agviz_json_span_is_string (&phase, "B") && !agviz_json_span_is_string (&phase, "E")))
     return;
-  name = agviz_json_get_string (event, "name");
-  phase = agviz_json_get_string (event, "ph");
-  if (name == NULL || phase == NULL || strcmp (name, "dynamo") != 0)
-    return;
-  args = g_variant_lookup_value (event, "args", G_VARIANT_TYPE_VARDICT);
-  if (unit == NULL && args != NULL &&
-      parse_compile_id (agviz_json_get_string (args, "compile_id"), &frame_id,
-                        &frame_compile_id))
-    unit = lookup_unit (trace, source, rank, frame_id, frame_compile_id, FALSE);
+  begin = agviz_json_span_is_string (&phase, "B");
+  if (unit == NULL && agviz_json_scan_begin (&scan, args.start, args.end))
+    while (unit == NULL && agviz_json_scan_next (&scan, &key, &value))
+      if (agviz_json_span_equals (&key, "compile_id"))
+        {
+          g_autofree char *compile_id = agviz_json_span_dup_string (&value);
+
+          if (parse_compile_id (compile_id, &frame_id, &frame_compile_id))
+            unit = lookup_unit (trace, source, rank, frame_id, frame_compile_id, FALSE);
+        }
   if (unit == NULL)
     return;
-  if (strcmp (phase, "B") == 0 && unit->dynamo_begin_us > 0)
+  if (begin && unit->dynamo_begin_us > 0)
     unit = lookup_unit (trace, source, rank, unit->frame_id, unit->frame_compile_id, TRUE);
-  if (strcmp (phase, "B") == 0)
-    unit->dynamo_begin_us = json_number (event, "ts", 0);
-  else if (strcmp (phase, "E") == 0)
-    unit->dynamo_end_us = json_number (event, "ts", 0);
+  if (begin)
+    unit->dynamo_begin_us = agviz_json_span_get_double (&ts, 0);
+  else
+    unit->dynamo_end_us = agviz_json_span_get_double (&ts, 0);
 }
 
-/* The first key of a record that is not context: what the record is. */
-static const char *
-event_key (GVariant  *record,
-           GVariant **value)
+/* What a record's header says: its event (the first key that is not context) and the compile
+ * id and rank it belongs to. */
+typedef struct
 {
-  GVariantIter iter;
-  const char *key;
-  GVariant *child;
+  AgvizJsonSpan key;
+  AgvizJsonSpan value;
+  gint64        frame_id;
+  gint64        frame_compile_id;
+  gint64        rank;
+} RecordHeader;
 
-  g_variant_iter_init (&iter, record);
-  while (g_variant_iter_loop (&iter, "{&sv}", &key, &child))
-    if (!is_context_key (key))
-      {
-        *value = g_variant_ref (child);
-        g_variant_unref (child);
-        return key;
-      }
-  return NULL;
+/* FALSE when the header is no well-formed JSON object. */
+static gboolean
+scan_header (const char    *json,
+             const char    *end,
+             RecordHeader  *header,
+             const char   **bad_at)
+{
+  AgvizJsonScan scan;
+  AgvizJsonSpan key, value;
+
+  memset (header, 0, sizeof *header);
+  header->frame_id = header->frame_compile_id = header->rank = -1;
+  *bad_at = json;
+  if (!agviz_json_scan_begin (&scan, json, end))
+    return FALSE;
+  while (agviz_json_scan_next (&scan, &key, &value))
+    {
+      if (agviz_json_span_equals (&key, "frame_id"))
+        header->frame_id = agviz_json_span_get_int (&value, -1);
+      else if (agviz_json_span_equals (&key, "frame_compile_id"))
+        header->frame_compile_id = agviz_json_span_get_int (&value, -1);
+      else if (agviz_json_span_equals (&key, "rank"))
+        header->rank = agviz_json_span_get_int (&value, -1);
+      else if (header->key.start == NULL && !is_context_key (&key))
+        {
+          header->key = key;
+          header->value = value;
+        }
+    }
+  if (agviz_json_scan_finish (&scan))
+    return TRUE;
+  *bad_at = scan.at;
+  return FALSE;
 }
 
 static void
-read_record (TorchTrace    *trace,
-             guint          source,
-             LogFile       *log,
-             GVariant      *record,
-             const Payload *payload)
+read_record (TorchTrace         *trace,
+             guint               source,
+             LogFile            *log,
+             const RecordHeader *header,
+             const Payload      *payload)
 {
-  g_autoptr(GVariant) value = NULL;
-  const char *key = event_key (record, &value);
-  gint64 frame_id = agviz_json_get_int (record, "frame_id", -1);
-  gint64 frame_compile_id = agviz_json_get_int (record, "frame_compile_id", -1);
-  int rank = (int) CLAMP (agviz_json_get_int (record, "rank", log->rank), -1, G_MAXINT);
+  const AgvizJsonSpan *key = &header->key, *value = &header->value;
+  gint64 frame_id = header->frame_id, frame_compile_id = header->frame_compile_id;
+  int rank = (int) CLAMP (header->rank >= 0 ? header->rank : log->rank, -1, G_MAXINT);
+  gboolean is_metrics = agviz_json_span_equals (key, "compilation_metrics");
+  Metrics metrics;
   CompileUnit *unit = NULL;
 
-  if (key == NULL)
+  if (key->start == NULL)
     return;
   g_hash_table_add (trace->ranks, GINT_TO_POINTER (rank));
-  if (strcmp (key, "str") == 0)
+  if (agviz_json_span_equals (key, "str"))
     {
       read_string_intern (log, value);
       return;
     }
-  if (strcmp (key, "compilation_metrics") == 0 && frame_id < 0 &&
-      g_variant_is_of_type (value, G_VARIANT_TYPE_VARDICT))
-    parse_compile_id (agviz_json_get_string (value, "compile_id"), &frame_id,
-                      &frame_compile_id);
+  if (is_metrics && !scan_metrics (value, &metrics))
+    return;
+  if (is_metrics && frame_id < 0)
+    {
+      g_autofree char *compile_id = agviz_json_span_dup_string (&metrics.compile_id);
+
+      parse_compile_id (compile_id, &frame_id, &frame_compile_id);
+    }
   if (frame_id >= 0 && frame_compile_id >= 0)
     {
       unit = lookup_unit (trace, source, rank, frame_id, frame_compile_id, FALSE);
-      if (strcmp (key, "dynamo_start") == 0 && unit->start_name != NULL)
+      if (agviz_json_span_equals (key, "dynamo_start") && unit->start_name != NULL)
         unit = lookup_unit (trace, source, rank, frame_id, frame_compile_id, TRUE);
     }
 
-  if (strcmp (key, "chromium_event") == 0)
+  if (agviz_json_span_equals (key, "chromium_event"))
     read_chromium_event (trace, source, log, unit, rank, payload);
-  else if (strcmp (key, "exported_program") == 0)
+  else if (agviz_json_span_equals (key, "exported_program"))
     {
       ExportedProgram program = { source, rank, *payload };
       g_array_append_val (trace->exported, program);
     }
   else if (unit == NULL)
     return;
-  else if (strcmp (key, "dynamo_start") == 0 && g_variant_is_of_type (value, G_VARIANT_TYPE_VARDICT))
+  else if (agviz_json_span_equals (key, "dynamo_start"))
     read_dynamo_start (log, unit, value);
-  else if (strcmp (key, "dynamo_output_graph") == 0)
+  else if (agviz_json_span_equals (key, "dynamo_output_graph"))
     {
       unit->has_output_graph = TRUE;
       unit->output_graph = *payload;
     }
-  else if (strcmp (key, "compilation_metrics") == 0 &&
-           g_variant_is_of_type (value, G_VARIANT_TYPE_VARDICT))
-    read_compilation_metrics (unit, value);
-  else if (strcmp (key, "dynamo_guards") == 0)
+  else if (is_metrics)
+    read_compilation_metrics (unit, &metrics);
+  else if (agviz_json_span_equals (key, "dynamo_guards"))
     read_guard_list (trace, log, unit, payload);
-  else if (strcmp (key, "dynamo_cpp_guards_str") == 0 && !unit->guards_from_list)
+  else if (agviz_json_span_equals (key, "dynamo_cpp_guards_str") && !unit->guards_from_list)
     {
       g_ptr_array_set_size (unit->guards, 0);
       add_cpp_guards (unit, payload);
     }
-  else if (strcmp (key, "artifact") == 0 && g_variant_is_of_type (value, G_VARIANT_TYPE_VARDICT))
+  else if (agviz_json_span_equals (key, "artifact"))
     read_artifact (trace, log, unit, value, payload);
   else if (trace->all_graphs)
     for (guint i = 0; i < G_N_ELEMENTS (extra_graph_kinds); i++)
-      if (strcmp (key, extra_graph_kinds[i]) == 0)
+      if (agviz_json_span_equals (key, extra_graph_kinds[i]))
         {
           ExtraGraph graph = { extra_graph_kinds[i], *payload };
           g_array_append_val (unit->extra_graphs, graph);
@@ -834,19 +976,19 @@ read_log (TorchTrace  *trace,
                         "not a TORCH_TRACE record (no glog prefix and JSON)");
       else
         {
-          g_autoptr(GError) json_error = NULL;
           const char *json_end = line_end > json && line_end[-1] == '\r' ? line_end - 1 : line_end;
-          g_autoptr(GVariant) record = agviz_json_parse (json, json_end - json, &json_error);
+          RecordHeader header;
+          const char *bad_at = NULL;
 
-          if (record == NULL || !g_variant_is_of_type (record, G_VARIANT_TYPE_VARDICT))
+          if (!scan_header (json, json_end, &header, &bad_at))
             {
-              g_autofree char *why = g_strdup_printf ("bad JSON (%s)", json_error != NULL
-                                                      ? json_error->message : "not an object");
+              g_autofree char *why = g_strdup_printf ("bad JSON (at column %u)",
+                                                      (guint) (bad_at - p) + 1);
               report_damaged (trace, log->path, record_line, why);
             }
           else
             {
-              read_record (trace, source, log, record, &payload);
+              read_record (trace, source, log, &header, &payload);
               records++;
             }
         }
@@ -1426,10 +1568,10 @@ record_all (TorchTrace  *trace,
       LogFile *log = g_ptr_array_index (trace->logs, 0);
 
       g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_NOTHING,
-                   "%s: the TORCH_TRACE log%s holds no compile (no dynamo_start, "
+                   "%s: the TORCH_TRACE log%s no compile (no dynamo_start, "
                    "compilation_metrics or output graph) and no exported program",
-                   trace->logs->len > 1 ? "s in this directory" : "",
-                   trace->logs->len > 1 ? "" : log->path);
+                   trace->logs->len > 1 ? trace->ctx->source : log->path,
+                   trace->logs->len > 1 ? "s in this directory hold" : " holds");
       return FALSE;
     }
   if (trace->damaged > MAX_DAMAGED_REPORTED)
@@ -1509,7 +1651,7 @@ import_torch_trace (AgvizImportContext  *ctx,
   trace.ctx = ctx;
   trace.all_graphs = ctx->torch_all_graphs;
   trace.logs = g_ptr_array_new_with_free_func (log_file_free);
-  trace.units = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  trace.units = g_hash_table_new (unit_hash, unit_equal);
   /* A log's compile ids start at 0/0 in each process, so the units of several logs are kept
    * apart by the log's index in their keys. */
   trace.unit_list = g_ptr_array_new_with_free_func (compile_unit_free);
