@@ -55,6 +55,13 @@ int      agviz_cli_render         (int           argc,
 gboolean agviz_cli_render_wanted  (int           argc,
                                    char        **argv);
 
+/* --torch-graphs=WHICH of import and record: 1 for "all" (AOT and inductor graphs of TORCH_TRACE
+ * logs too), 0 for "dynamo" or no option (dynamo's output graphs), -1 after a usage message
+ * for anything else. */
+#define AGVIZ_CLI_TORCH_GRAPHS_HELP "TORCH_TRACE graphs to import: dynamo (its output graphs, " \
+  "the default) or all (AOT forward/backward/inference and inductor graphs too)"
+int   agviz_cli_torch_all_graphs (const char *which);
+
 int   agviz_cli_import        (int           argc,
                                char        **argv);
 int   agviz_cli_record        (int           argc,

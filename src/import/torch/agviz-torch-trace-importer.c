@@ -81,6 +81,7 @@ typedef struct
 typedef struct
 {
   const char *kind;             /* "aot_forward_graph", ... (static) */
+  gint64      attempt;
   Payload     payload;
 } ExtraGraph;
 
@@ -785,6 +786,7 @@ typedef struct
   AgvizJsonSpan value;
   gint64        frame_id;
   gint64        frame_compile_id;
+  gint64        attempt;
   gint64        rank;
 } RecordHeader;
 
@@ -811,6 +813,8 @@ scan_header (const char    *json,
         header->frame_compile_id = agviz_json_span_get_int (&value, -1);
       else if (agviz_json_span_equals (&key, "rank"))
         header->rank = agviz_json_span_get_int (&value, -1);
+      else if (agviz_json_span_equals (&key, "attempt"))
+        header->attempt = agviz_json_span_get_int (&value, 0);
       else if (header->key.start == NULL && !is_context_key (&key))
         {
           header->key = key;
@@ -891,7 +895,12 @@ read_record (TorchTrace         *trace,
     for (guint i = 0; i < G_N_ELEMENTS (extra_graph_kinds); i++)
       if (agviz_json_span_equals (key, extra_graph_kinds[i]))
         {
-          ExtraGraph graph = { extra_graph_kinds[i], *payload };
+          ExtraGraph graph = { extra_graph_kinds[i], header->attempt, *payload };
+
+          /* A compile restarted (after a graph break) keeps only its last attempt's graphs. */
+          for (guint j = unit->extra_graphs->len; j > 0; j--)
+            if (g_array_index (unit->extra_graphs, ExtraGraph, j - 1).attempt < graph.attempt)
+              g_array_remove_index (unit->extra_graphs, j - 1);
           g_array_append_val (unit->extra_graphs, graph);
         }
 }
