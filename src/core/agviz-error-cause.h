@@ -22,6 +22,13 @@ typedef enum
   AGVIZ_ERROR_CAUSE_AUTOGRAPH_TRANSFORM,     /* AutoGraph could not convert a function */
   AGVIZ_ERROR_CAUSE_OUT_OF_MEMORY,           /* OOM when allocating a tensor */
   AGVIZ_ERROR_CAUSE_LABEL_OUT_OF_RANGE,      /* a sparse label outside [0, classes) */
+  AGVIZ_ERROR_CAUSE_TORCH_RECOMPILE,         /* torch.compile recompiled (a guard failed), or
+                                              * hit its recompile limit */
+  AGVIZ_ERROR_CAUSE_TORCH_GRAPH_BREAK,       /* dynamo broke the graph at a line */
+  AGVIZ_ERROR_CAUSE_TORCH_UNTRACEABLE,       /* dynamo or torch.export could not trace a line
+                                              * and could not break the graph there */
+  AGVIZ_ERROR_CAUSE_FROZEN_VALUE,            /* torch.jit.trace froze a tensor's Python value */
+  AGVIZ_ERROR_CAUSE_EXPORT_CONSTRAINT,       /* torch.export: a dynamic dimension specialised */
 } AgvizErrorCauseKind;
 
 typedef struct
