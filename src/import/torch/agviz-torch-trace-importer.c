@@ -19,8 +19,9 @@
  *             statement named by its variable, op type the called target, uses as edges, the
  *             `# File: PATH:LINE in FUNC` comment as a one-frame stack.  FX names are flat (no
  *             module path survives in them), so there are no scopes.  With
- *             agviz_importer_set_torch_graphs (all): aot_*_graph and inductor_*_graph payloads
- *             as functions "NAME (aot_forward_graph)" of their own; exported_program payloads
+ *             agviz_importer_set_torch_all_graphs(): aot_*_graph and inductor_*_graph payloads
+ *             as functions "NAME (aot_forward_graph)" of their own, without a file (their
+ *             nodes have their lines); exported_program payloads
  *             (torch.export) always, as function "exported_program".
  *   events    AGVIZ_EVENT_GUARDS on the trace: message "N guards", detail one guard per line
  *             (dynamo_guards' `code`s, else the guard lines of dynamo_cpp_guards_str);
@@ -1477,8 +1478,9 @@ record_unit (TorchTrace   *trace,
       g_autofree char *extra_function = g_strdup_printf ("%s (%s)%s", name, extra->kind, suffix);
       g_autofree char *extra_graph = g_strdup_printf ("%s %s", graph_name, extra->kind);
 
-      if (!record_payload_graph (ctx, extra_function, file_id, file_id != 0 ? line : 0,
-                                 extra_graph, &extra->payload, error))
+      /* No file: the Python source checks are for the code dynamo traced, which is the
+       * function above; these graphs' nodes carry their own lines. */
+      if (!record_payload_graph (ctx, extra_function, 0, 0, extra_graph, &extra->payload, error))
         return FALSE;
     }
   return TRUE;
