@@ -284,6 +284,32 @@ agviz_json_scan_finish (AgvizJsonScan *scan)
 }
 
 gboolean
+agviz_json_scan_members (const AgvizJsonSpan *object,
+                         const char *const   *keys,
+                         AgvizJsonSpan       *values,
+                         const char         **bad_at)
+{
+  AgvizJsonScan scan;
+  AgvizJsonSpan key, value;
+
+  for (guint i = 0; keys[i] != NULL; i++)
+    values[i].start = values[i].end = NULL;
+  if (agviz_json_scan_begin (&scan, object->start, object->end))
+    while (agviz_json_scan_next (&scan, &key, &value))
+      for (guint i = 0; keys[i] != NULL; i++)
+        if (agviz_json_span_equals (&key, keys[i]))
+          {
+            values[i] = value;
+            break;
+          }
+  if (agviz_json_scan_finish (&scan))
+    return TRUE;
+  if (bad_at != NULL)
+    *bad_at = scan.at;
+  return FALSE;
+}
+
+gboolean
 agviz_json_span_equals (const AgvizJsonSpan *span,
                         const char          *text)
 {

@@ -53,6 +53,15 @@ gboolean  agviz_json_scan_next_element (AgvizJsonScan       *scan,
  * it up to the end of the text. */
 gboolean  agviz_json_scan_finish       (AgvizJsonScan       *scan);
 
+/* The members named @keys (NULL-terminated) of the object that is the text of @object, each into
+ * the span of @values at the key's index (empty, start NULL, when absent); TRUE when the object
+ * is well formed with only white space after it, else FALSE with @bad_at (unless NULL) where
+ * its syntax broke. */
+gboolean  agviz_json_scan_members      (const AgvizJsonSpan *object,
+                                        const char *const   *keys,
+                                        AgvizJsonSpan       *values,
+                                        const char         **bad_at);
+
 /* Whether a key (as agviz_json_scan_next() gives it) is @text. */
 gboolean  agviz_json_span_equals       (const AgvizJsonSpan *span,
                                         const char          *text);

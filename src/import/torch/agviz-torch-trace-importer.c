@@ -424,57 +424,22 @@ add_cpp_guards (CompileUnit   *unit,
     }
 }
 
-/* The members of compilation_metrics agviz reads (empty spans when absent); the rest, kilobytes
- * of configuration, is only stepped over. */
-typedef struct
+/* The members of compilation_metrics agviz reads; the rest, kilobytes of configuration, is
+ * only stepped over. */
+enum
 {
-  AgvizJsonSpan compile_id;
-  AgvizJsonSpan co_name;
-  AgvizJsonSpan co_filename;
-  AgvizJsonSpan co_firstlineno;
-  AgvizJsonSpan start_time;
-  AgvizJsonSpan entire_frame_compile_time_s;
-  AgvizJsonSpan backend_compile_time_s;
-  AgvizJsonSpan inductor_compile_time_s;
-  AgvizJsonSpan fail_type;
-  AgvizJsonSpan fail_reason;
-  AgvizJsonSpan fail_user_frame_filename;
-  AgvizJsonSpan fail_user_frame_lineno;
-  AgvizJsonSpan restart_reasons;
-} Metrics;
+  METRIC_COMPILE_ID, METRIC_CO_NAME, METRIC_CO_FILENAME, METRIC_CO_FIRSTLINENO,
+  METRIC_START_TIME, METRIC_COMPILE_TIME, METRIC_BACKEND_TIME, METRIC_INDUCTOR_TIME,
+  METRIC_FAIL_TYPE, METRIC_FAIL_REASON, METRIC_FAIL_FILENAME, METRIC_FAIL_LINENO,
+  METRIC_RESTART_REASONS, N_METRICS
+};
 
-static gboolean
-scan_metrics (const AgvizJsonSpan *value,
-              Metrics             *metrics)
-{
-  static const struct
-  {
-    const char *key;
-    gsize       offset;
-  } wanted[] = {
-#define WANTED(member) { #member, G_STRUCT_OFFSET (Metrics, member) }
-    WANTED (compile_id), WANTED (co_name), WANTED (co_filename), WANTED (co_firstlineno),
-    WANTED (start_time), WANTED (entire_frame_compile_time_s), WANTED (backend_compile_time_s),
-    WANTED (inductor_compile_time_s), WANTED (fail_type), WANTED (fail_reason),
-    WANTED (fail_user_frame_filename), WANTED (fail_user_frame_lineno),
-    WANTED (restart_reasons),
-#undef WANTED
-  };
-  AgvizJsonScan scan;
-  AgvizJsonSpan key, member;
-
-  memset (metrics, 0, sizeof *metrics);
-  if (!agviz_json_scan_begin (&scan, value->start, value->end))
-    return FALSE;
-  while (agviz_json_scan_next (&scan, &key, &member))
-    for (guint i = 0; i < G_N_ELEMENTS (wanted); i++)
-      if (agviz_json_span_equals (&key, wanted[i].key))
-        {
-          G_STRUCT_MEMBER (AgvizJsonSpan, metrics, wanted[i].offset) = member;
-          break;
-        }
-  return !scan.failed;
-}
+static const char *const metric_keys[N_METRICS + 1] = {
+  "compile_id", "co_name", "co_filename", "co_firstlineno", "start_time",
+  "entire_frame_compile_time_s", "backend_compile_time_s", "inductor_compile_time_s",
+  "fail_type", "fail_reason", "fail_user_frame_filename", "fail_user_frame_lineno",
+  "restart_reasons", NULL,
+};
 
 static void
 replace_string (char                **field,
@@ -485,38 +450,38 @@ replace_string (char                **field,
 }
 
 static void
-read_compilation_metrics (CompileUnit   *unit,
-                          const Metrics *metrics)
+read_compilation_metrics (CompileUnit         *unit,
+                          const AgvizJsonSpan *metrics)
 {
   g_autoptr(GVariant) restarts = NULL;
-  g_autofree char *name = agviz_json_span_dup_string (&metrics->co_name);
+  g_autofree char *name = agviz_json_span_dup_string (&metrics[METRIC_CO_NAME]);
 
   if (name != NULL)
     {
       g_free (unit->name);
       unit->name = g_steal_pointer (&name);
-      replace_string (&unit->file, &metrics->co_filename);
-      unit->line = (int) CLAMP (agviz_json_span_get_int (&metrics->co_firstlineno, 0), 0,
+      replace_string (&unit->file, &metrics[METRIC_CO_FILENAME]);
+      unit->line = (int) CLAMP (agviz_json_span_get_int (&metrics[METRIC_CO_FIRSTLINENO], 0), 0,
                                 G_MAXINT);
     }
-  unit->start_time_s = agviz_json_span_get_double (&metrics->start_time, unit->start_time_s);
-  unit->compile_time_s = agviz_json_span_get_double (&metrics->entire_frame_compile_time_s,
+  unit->start_time_s = agviz_json_span_get_double (&metrics[METRIC_START_TIME], unit->start_time_s);
+  unit->compile_time_s = agviz_json_span_get_double (&metrics[METRIC_COMPILE_TIME],
                                                      unit->compile_time_s);
-  unit->backend_time_s = agviz_json_span_get_double (&metrics->backend_compile_time_s,
+  unit->backend_time_s = agviz_json_span_get_double (&metrics[METRIC_BACKEND_TIME],
                                                      unit->backend_time_s);
-  unit->inductor_time_s = agviz_json_span_get_double (&metrics->inductor_compile_time_s,
+  unit->inductor_time_s = agviz_json_span_get_double (&metrics[METRIC_INDUCTOR_TIME],
                                                       unit->inductor_time_s);
-  if (metrics->fail_type.start != NULL && metrics->fail_type.start[0] == '"')
+  if (metrics[METRIC_FAIL_TYPE].start != NULL && metrics[METRIC_FAIL_TYPE].start[0] == '"')
     {
-      replace_string (&unit->fail_type, &metrics->fail_type);
-      replace_string (&unit->fail_reason, &metrics->fail_reason);
-      replace_string (&unit->fail_file, &metrics->fail_user_frame_filename);
-      unit->fail_line = (int) CLAMP (agviz_json_span_get_int (&metrics->fail_user_frame_lineno,
+      replace_string (&unit->fail_type, &metrics[METRIC_FAIL_TYPE]);
+      replace_string (&unit->fail_reason, &metrics[METRIC_FAIL_REASON]);
+      replace_string (&unit->fail_file, &metrics[METRIC_FAIL_FILENAME]);
+      unit->fail_line = (int) CLAMP (agviz_json_span_get_int (&metrics[METRIC_FAIL_LINENO],
                                                               0), 0, G_MAXINT);
     }
-  if (metrics->restart_reasons.start != NULL)
-    restarts = agviz_json_parse (metrics->restart_reasons.start,
-                                 metrics->restart_reasons.end - metrics->restart_reasons.start,
+  if (metrics[METRIC_RESTART_REASONS].start != NULL)
+    restarts = agviz_json_parse (metrics[METRIC_RESTART_REASONS].start,
+                                 metrics[METRIC_RESTART_REASONS].end - metrics[METRIC_RESTART_REASONS].start,
                                  NULL);
   if (restarts == NULL || !g_variant_is_of_type (restarts, G_VARIANT_TYPE ("av")))
     return;
@@ -537,31 +502,22 @@ read_dynamo_start (LogFile             *log,
                    CompileUnit         *unit,
                    const AgvizJsonSpan *start)
 {
+  static const char *const stack_key[] = { "stack", NULL };
+  static const char *const frame_keys[] = { "name", "line", "filename", NULL };
   AgvizJsonScan scan;
-  AgvizJsonSpan key, value, stack = { NULL, NULL }, frame = { NULL, NULL };
-  AgvizJsonSpan name = { NULL, NULL }, line = { NULL, NULL }, filename = { NULL, NULL };
+  AgvizJsonSpan stack, value, frame = { NULL, NULL }, members[3];
   gint64 file_index;
 
-  if (agviz_json_scan_begin (&scan, start->start, start->end))
-    while (agviz_json_scan_next (&scan, &key, &value))
-      if (agviz_json_span_equals (&key, "stack"))
-        stack = value;
+  agviz_json_scan_members (start, stack_key, &stack, NULL);
   if (agviz_json_scan_begin_array (&scan, stack.start, stack.end))
     while (agviz_json_scan_next_element (&scan, &value))
       frame = value;
-  if (!agviz_json_scan_begin (&scan, frame.start, frame.end))
+  if (!agviz_json_scan_members (&frame, frame_keys, members, NULL))
     return;
-  while (agviz_json_scan_next (&scan, &key, &value))
-    if (agviz_json_span_equals (&key, "name"))
-      name = value;
-    else if (agviz_json_span_equals (&key, "line"))
-      line = value;
-    else if (agviz_json_span_equals (&key, "filename"))
-      filename = value;
   g_free (unit->start_name);
-  unit->start_name = agviz_json_span_dup_string (&name);
-  unit->start_line = (int) CLAMP (agviz_json_span_get_int (&line, 0), 0, G_MAXINT);
-  file_index = agviz_json_span_get_int (&filename, -1);
+  unit->start_name = agviz_json_span_dup_string (&members[0]);
+  unit->start_line = (int) CLAMP (agviz_json_span_get_int (&members[1], 0), 0, G_MAXINT);
+  file_index = agviz_json_span_get_int (&members[2], -1);
   g_free (unit->start_file);
   unit->start_file = file_index >= 0 && (guint64) file_index < log->strings->len
                      ? g_strdup (g_ptr_array_index (log->strings, file_index)) : NULL;
@@ -628,20 +584,6 @@ parse_json_payload (TorchTrace    *trace,
   return value;
 }
 
-/* The artifact's name: the "name" member of its {"name": ..., "encoding": ...}. */
-static AgvizJsonSpan
-artifact_name (const AgvizJsonSpan *artifact)
-{
-  AgvizJsonScan scan;
-  AgvizJsonSpan key, value, name = { NULL, NULL };
-
-  if (agviz_json_scan_begin (&scan, artifact->start, artifact->end))
-    while (agviz_json_scan_next (&scan, &key, &value))
-      if (agviz_json_span_equals (&key, "name"))
-        name = value;
-  return name;
-}
-
 static void
 read_artifact (TorchTrace          *trace,
                LogFile             *log,
@@ -649,7 +591,11 @@ read_artifact (TorchTrace          *trace,
                const AgvizJsonSpan *artifact,
                const Payload       *payload)
 {
-  AgvizJsonSpan name = artifact_name (artifact);
+  static const char *const name_key[] = { "name", NULL };
+  AgvizJsonSpan name;
+
+  /* {"name": "dynamo_error", "encoding": "string"} */
+  agviz_json_scan_members (artifact, name_key, &name, NULL);
 
   if (unit == NULL)
     return;
@@ -727,56 +673,44 @@ read_chromium_event (TorchTrace    *trace,
                      int            rank,
                      const Payload *payload)
 {
-  AgvizJsonScan scan;
-  AgvizJsonSpan key, value, name = { NULL, NULL }, phase = { NULL, NULL }, ts = { NULL, NULL };
-  AgvizJsonSpan args = { NULL, NULL };
+  static const char *const event_keys[] = { "name", "ph", "ts", "args", NULL };
+  static const char *const args_key[] = { "compile_id", NULL };
+  AgvizJsonSpan text = { payload->start, payload->end }, members[4], compile_id_value;
+  const char *bad_at = payload->start;
+  const AgvizJsonSpan *name = &members[0], *phase = &members[1], *ts = &members[2];
   gboolean begin;
   gint64 frame_id, frame_compile_id;
 
-  if (agviz_json_scan_begin (&scan, payload->start, payload->end))
-    while (agviz_json_scan_next (&scan, &key, &value))
-      {
-        if (agviz_json_span_equals (&key, "name"))
-          name = value;
-        else if (agviz_json_span_equals (&key, "ph"))
-          phase = value;
-        else if (agviz_json_span_equals (&key, "ts"))
-          ts = value;
-        else if (agviz_json_span_equals (&key, "args"))
-          args = value;
-      }
-  if (!agviz_json_scan_finish (&scan))
+  if (!agviz_json_scan_members (&text, event_keys, members, &bad_at))
     {
       guint bad_line = payload->line;
       g_autofree char *why = NULL;
 
-      for (const char *p = payload->start; p < scan.at; p++)
+      for (const char *p = payload->start; p < bad_at; p++)
         bad_line += *p == '\n';
       why = g_strdup_printf ("its payload is not JSON (bad syntax on line %u)", bad_line);
       report_damaged (trace, log->path, payload->line, why);
       return;
     }
-  if (!agviz_json_span_is_string (&name, "dynamo") ||
-      (!agviz_json_span_is_string (&phase, "B") && !agviz_json_span_is_string (&phase, "E")))
+  if (!agviz_json_span_is_string (name, "dynamo") ||
+      (!agviz_json_span_is_string (phase, "B") && !agviz_json_span_is_string (phase, "E")))
     return;
-  begin = agviz_json_span_is_string (&phase, "B");
-  if (unit == NULL && agviz_json_scan_begin (&scan, args.start, args.end))
-    while (unit == NULL && agviz_json_scan_next (&scan, &key, &value))
-      if (agviz_json_span_equals (&key, "compile_id"))
-        {
-          g_autofree char *compile_id = agviz_json_span_dup_string (&value);
+  begin = agviz_json_span_is_string (phase, "B");
+  if (unit == NULL && agviz_json_scan_members (&members[3], args_key, &compile_id_value, NULL))
+    {
+      g_autofree char *compile_id = agviz_json_span_dup_string (&compile_id_value);
 
-          if (parse_compile_id (compile_id, &frame_id, &frame_compile_id))
-            unit = lookup_unit (trace, source, rank, frame_id, frame_compile_id, FALSE);
-        }
+      if (parse_compile_id (compile_id, &frame_id, &frame_compile_id))
+        unit = lookup_unit (trace, source, rank, frame_id, frame_compile_id, FALSE);
+    }
   if (unit == NULL)
     return;
   if (begin && unit->dynamo_begin_us > 0)
     unit = lookup_unit (trace, source, rank, unit->frame_id, unit->frame_compile_id, TRUE);
   if (begin)
-    unit->dynamo_begin_us = agviz_json_span_get_double (&ts, 0);
+    unit->dynamo_begin_us = agviz_json_span_get_double (ts, 0);
   else
-    unit->dynamo_end_us = agviz_json_span_get_double (&ts, 0);
+    unit->dynamo_end_us = agviz_json_span_get_double (ts, 0);
 }
 
 /* What a record's header says: its event (the first key that is not context) and the compile
@@ -839,7 +773,7 @@ read_record (TorchTrace         *trace,
   gint64 frame_id = header->frame_id, frame_compile_id = header->frame_compile_id;
   int rank = (int) CLAMP (header->rank >= 0 ? header->rank : log->rank, -1, G_MAXINT);
   gboolean is_metrics = agviz_json_span_equals (key, "compilation_metrics");
-  Metrics metrics;
+  AgvizJsonSpan metrics[N_METRICS];
   CompileUnit *unit = NULL;
 
   if (key->start == NULL)
@@ -850,11 +784,11 @@ read_record (TorchTrace         *trace,
       read_string_intern (log, value);
       return;
     }
-  if (is_metrics && !scan_metrics (value, &metrics))
+  if (is_metrics && !agviz_json_scan_members (value, metric_keys, metrics, NULL))
     return;
   if (is_metrics && frame_id < 0)
     {
-      g_autofree char *compile_id = agviz_json_span_dup_string (&metrics.compile_id);
+      g_autofree char *compile_id = agviz_json_span_dup_string (&metrics[METRIC_COMPILE_ID]);
 
       parse_compile_id (compile_id, &frame_id, &frame_compile_id);
     }
@@ -882,7 +816,7 @@ read_record (TorchTrace         *trace,
       unit->output_graph = *payload;
     }
   else if (is_metrics)
-    read_compilation_metrics (unit, &metrics);
+    read_compilation_metrics (unit, metrics);
   else if (agviz_json_span_equals (key, "dynamo_guards"))
     read_guard_list (trace, log, unit, payload);
   else if (agviz_json_span_equals (key, "dynamo_cpp_guards_str") && !unit->guards_from_list)
