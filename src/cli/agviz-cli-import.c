@@ -85,11 +85,12 @@ agviz_cli_import (int    argc,
   g_autofree char *output = NULL;
   g_autofree char *debug_info = NULL;
   g_autofree char *error_log = NULL;
+  g_autofree char *torch_graphs = NULL;
   g_autofree char *temp_path = NULL;
   g_auto(GStrv) sources = NULL;
   gboolean replace = FALSE, force = FALSE, quiet = FALSE;
   ProgressBar bar = { FALSE };
-  int status = AGVIZ_EXIT_OK;
+  int status = AGVIZ_EXIT_OK, torch_all_graphs;
   const char *write_path;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Trace file to write (created, or "
@@ -103,6 +104,8 @@ agviz_cli_import (int    argc,
       "with the creation stacks of the GraphDefs imported (default: SOURCE.debug)", "FILE" },
     { "error-log", 0, 0, G_OPTION_ARG_FILENAME, &error_log, "A captured stderr or traceback to "
       "store with the sources", "FILE" },
+    { "torch-graphs", 0, 0, G_OPTION_ARG_STRING, &torch_graphs, AGVIZ_CLI_TORCH_GRAPHS_HELP,
+      "WHICH" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &sources, NULL, "SOURCE..." },
     { NULL }
   };
@@ -111,7 +114,8 @@ agviz_cli_import (int    argc,
   g_option_context_set_summary (context,
     "Imports what TensorFlow writes into an agviz trace file. Formats are detected from the\n"
     "content: tfdbg2 dump directories, SavedModel directories, GraphDef and MetaGraphDef\n"
-    "files (binary or text), TensorBoard event files and log directories, RunMetadata files.\n"
+    "files (binary or text), TensorBoard event files and log directories, RunMetadata files,\n"
+    "PyTorch TORCH_TRACE logs (a file or the TORCH_TRACE directory) and TORCH_LOGS text.\n"
     "Each source is imported in one transaction: a source that fails leaves the file as it "
     "was.");
   g_option_context_add_main_entries (context, entries, NULL);
@@ -121,6 +125,9 @@ agviz_cli_import (int    argc,
     return agviz_cli_usage_error ("import: name at least one source (see agviz import --help)");
   if (output == NULL)
     return agviz_cli_usage_error ("import: name the trace file to write with -o FILE.db");
+  torch_all_graphs = agviz_cli_torch_all_graphs (torch_graphs);
+  if (torch_all_graphs < 0)
+    return AGVIZ_EXIT_USAGE;
 
   /* --replace writes a new file beside the old one and swaps them at the end, so a failure
    * leaves the old file as it was. */
@@ -141,6 +148,7 @@ agviz_cli_import (int    argc,
   agviz_importer_set_tune_heap (importer, TRUE);
   agviz_importer_set_debug_info (importer, debug_info);
   agviz_importer_set_error_log (importer, error_log);
+  agviz_importer_set_torch_all_graphs (importer, torch_all_graphs == 1);
   if (!quiet && isatty (STDERR_FILENO))
     agviz_importer_set_progress_func (importer, show_progress, &bar, NULL);
 

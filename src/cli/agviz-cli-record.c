@@ -275,12 +275,13 @@ agviz_cli_record (int    argc,
   g_autofree char *buffer_text = NULL;
   g_autofree char *torch_dir = NULL;
   g_autofree char *jax_dir = NULL;
+  g_autofree char *torch_graphs = NULL;
   g_autoptr(GPtrArray) sources = g_ptr_array_new_with_free_func (g_free);
   g_auto(GStrv) command = NULL;
   g_auto(GStrv) environment = NULL;
   struct sigaction previous[G_N_ELEMENTS (forwarded_signals)];
   gint buffer_size = 1000;
-  int status, exit_status, stderr_fd = -1;
+  int status, exit_status, stderr_fd = -1, torch_all_graphs;
   GPid pid = 0;
   FILE *capture;
   GOptionEntry entries[] = {
@@ -293,6 +294,8 @@ agviz_cli_record (int    argc,
       "(executions kept; -1: all; default 1000)", "N" },
     { "keep-dump", 0, 0, G_OPTION_ARG_FILENAME, &keep_dump, "Write the tfdbg2 dump into DIR "
       "and keep it (with the hook's " HOOK_LOG_NAME ")", "DIR" },
+    { "torch-graphs", 0, 0, G_OPTION_ARG_STRING, &torch_graphs, AGVIZ_CLI_TORCH_GRAPHS_HELP,
+      "WHICH" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &command, NULL,
       "-- PROGRAM [ARG...]" },
     { NULL }
@@ -317,6 +320,9 @@ agviz_cli_record (int    argc,
     return agviz_cli_usage_error ("record: unknown tensor debug mode '%s'", mode);
   if (output == NULL)
     output = g_strdup ("agviz-record.db");
+  torch_all_graphs = agviz_cli_torch_all_graphs (torch_graphs);
+  if (torch_all_graphs < 0)
+    return AGVIZ_EXIT_USAGE;
 
   hook = hook_text (HOOK_RESOURCE, &error);
   if (hook == NULL)
@@ -419,6 +425,7 @@ agviz_cli_record (int    argc,
           agviz_importer_set_error_log (importer, stderr_path);
           /* The program has ended; importing is all this process does now. */
           agviz_importer_set_tune_heap (importer, TRUE);
+          agviz_importer_set_torch_all_graphs (importer, torch_all_graphs == 1);
           for (guint i = 0; i < sources->len && error == NULL; i++)
             {
               if (!agviz_importer_import (importer, g_ptr_array_index (sources, i), &error) &&

@@ -71,6 +71,17 @@ agviz_cli_usage_error (const char *format,
   return AGVIZ_EXIT_USAGE;
 }
 
+int
+agviz_cli_torch_all_graphs (const char *which)
+{
+  if (which == NULL || strcmp (which, "dynamo") == 0)
+    return 0;
+  if (strcmp (which, "all") == 0)
+    return 1;
+  agviz_cli_usage_error ("--torch-graphs: '%s' is neither dynamo nor all", which);
+  return -1;
+}
+
 char *
 agviz_cli_format_count (gint64 count)
 {

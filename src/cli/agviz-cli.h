@@ -58,6 +58,14 @@ gboolean agviz_cli_render_wanted  (int           argc,
 /* `agviz diff`: exits 0 when the traces are the same, 1 when they differ, 2 on trouble. */
 int   agviz_cli_diff          (int           argc,
                                char        **argv);
+
+/* --torch-graphs=WHICH of import and record: 1 for "all" (AOT and inductor graphs of TORCH_TRACE
+ * logs too), 0 for "dynamo" or no option (dynamo's output graphs), -1 after a usage message
+ * for anything else. */
+#define AGVIZ_CLI_TORCH_GRAPHS_HELP "TORCH_TRACE graphs to import: dynamo (its output graphs, " \
+  "the default) or all (AOT forward/backward/inference and inductor graphs too)"
+int   agviz_cli_torch_all_graphs (const char *which);
+
 int   agviz_cli_import        (int           argc,
                                char        **argv);
 int   agviz_cli_record        (int           argc,

@@ -2151,7 +2151,8 @@ check_torch_recompiles (AgvizChecker *self)
     }
 }
 
-/* The lines of @detail that start with @prefix (after blanks), in order. */
+/* The lines of @detail that start with @prefix (after blanks), in order, each once (dynamo
+ * repeats its explanation and hints in the exception message at the end of a traceback). */
 static void
 add_prefixed_lines (AgvizDiagnostic *diagnostic,
                     const char      *detail,
@@ -2159,12 +2160,13 @@ add_prefixed_lines (AgvizDiagnostic *diagnostic,
                     char           **first)
 {
   g_auto(GStrv) lines = g_strsplit (detail != NULL ? detail : "", "\n", -1);
+  g_autoptr(GHashTable) added = g_hash_table_new (g_str_hash, g_str_equal);
 
   for (guint i = 0; lines[i] != NULL; i++)
     {
       const char *line = g_strchug (lines[i]);
 
-      if (!g_str_has_prefix (line, prefix))
+      if (!g_str_has_prefix (line, prefix) || !g_hash_table_add (added, (gpointer) line))
         continue;
       agviz_diagnostic_add_evidence (diagnostic, "%s", line);
       if (first != NULL && *first == NULL)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* agviz-error-cause.c: known causes of TensorFlow errors and warnings, from the text's evidence
+/* agviz-error-cause.c: known causes of TensorFlow and PyTorch errors and warnings, from the
+ * text's evidence
  *
  * Each detector reads only what the parsed text holds, and every sentence it writes names the
  * piece of the text it rests on, so that a cause is never asserted that the text does not show.
@@ -30,7 +31,8 @@ agviz_error_cause_kind_to_string (AgvizErrorCauseKind kind)
   static const char *const names[] = {
     "none", "keras-retracing", "retracing", "keras-variable", "variable", "tensor-as-bool",
     "autograph-transform", "out-of-memory", "label-out-of-range", "jax-concretization",
-    "jax-tracer-bool", "jax-tracer-integer", "jax-leaked-tracer",
+    "jax-tracer-bool", "jax-tracer-integer", "jax-leaked-tracer", "torch-recompile",
+    "torch-graph-break", "torch-untraceable", "frozen-value", "export-constraint",
   };
 
   g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (names), NULL);
@@ -629,6 +631,234 @@ find_label_out_of_range (AgvizErrorCause *self,
   return TRUE;
 }
 
+/* ---- PyTorch ----------------------------------------------------------------------------- */
+
+/* The first line of @messages that holds @needle, without its leading blanks and "- " (transfer
+ * full), or NULL. */
+static char *
+line_with (const char *messages,
+           const char *needle)
+{
+  const char *at = strstr (messages, needle), *start, *end;
+
+  if (at == NULL)
+    return NULL;
+  for (start = at; start > messages && start[-1] != '\n'; start--)
+    ;
+  while (*start == ' ' || *start == '-')
+    start++;
+  end = strchr (at, '\n');
+  return end != NULL ? g_strndup (start, end - start) : g_strdup (start);
+}
+
+/* The compiled function's frame (the recompile log's "Recompiling function f in FILE:LINE"). */
+static const AgvizErrorFrame *
+compiled_function_frame (const AgvizErrorText *text)
+{
+  for (guint i = 0; i < text->frames->len; i++)
+    {
+      const AgvizErrorFrame *frame = g_ptr_array_index (text->frames, i);
+
+      if (frame->section == AGVIZ_ERROR_FRAME_WARNING && frame->function != NULL &&
+          g_strcmp0 (frame->function, text->function) == 0)
+        return frame;
+    }
+  return NULL;
+}
+
+static gboolean
+find_torch_recompile (AgvizErrorCause      *self,
+                      const AgvizErrorText *text,
+                      const char           *messages)
+{
+  g_autoptr(GRegex) size_regex = g_regex_new ("tensor '(.+)' size mismatch at index (\\d+)\\. "
+                                              "expected (\\d+), actual (\\d+)", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree char *limit = line_with (messages, "hit config.");
+  g_autofree char *guard = NULL, *tensor = NULL, *index = NULL;
+  const AgvizErrorFrame *frame = compiled_function_frame (text);
+  const char *name = text->function != NULL ? text->function : "the compiled function";
+
+  if (limit == NULL && strstr (messages, "RecompileLimit") == NULL &&
+      text->kind != AGVIZ_ERROR_TEXT_RECOMPILE_LOG)
+    return FALSE;
+  self->kind = AGVIZ_ERROR_CAUSE_TORCH_RECOMPILE;
+  if (frame != NULL)
+    add_evidence (self, "torch.compile compiled %s (%s:%d) again", name, frame->file, frame->line);
+  if (limit != NULL)
+    add_evidence (self, "%s", limit);
+  if (g_regex_match (size_regex, messages, 0, &match))
+    {
+      guard = g_match_info_fetch (match, 0);
+      tensor = g_match_info_fetch (match, 1);
+      /* Dynamo's L['x'] is the compiled function's local (argument) x. */
+      if (g_str_has_prefix (tensor, "L['") && g_str_has_suffix (tensor, "']") &&
+          strlen (tensor) > 5)
+        {
+          char *local = g_strndup (tensor + 3, strlen (tensor) - 5);
+
+          g_free (tensor);
+          tensor = local;
+        }
+      index = g_match_info_fetch (match, 2);
+      add_evidence (self, "the guard that failed: %s", guard);
+    }
+  else if ((guard = line_with (messages, "last reason: ")) != NULL)
+    add_evidence (self, "%s", guard);
+
+  self->what_happened = g_strdup_printf (
+    "torch.compile specialises a compiled function on what it saw (shapes, Python values); a "
+    "call that breaks one of those guards compiles %s once more%s%s.%s", name,
+    tensor != NULL ? ": here the size of " : "", tensor != NULL ? tensor : "",
+    limit != NULL ? " After config.recompile_limit compiles of one function it stops: later "
+                    "calls run without torch.compile (or, with fullgraph=True, raise)." : "");
+  if (tensor != NULL)
+    {
+      add_fix (self, "Let dimension %s of %s be dynamic: torch._dynamo.mark_dynamic(%s, %s) "
+                     "before the first call, or torch.compile(..., dynamic=True).", index, tensor,
+               tensor, index);
+      add_fix (self, "Or pad the inputs to a few fixed sizes, so that a handful of compiles "
+                     "serves every call.");
+    }
+  else
+    add_fix (self, "Make the failing guard hold between calls (same shapes, dtypes, Python "
+                   "values and objects), or mark what varies dynamic.");
+  if (limit != NULL)
+    add_fix (self, "Raise torch._dynamo.config.recompile_limit only when the number of variants "
+                   "is small and known.");
+  add_fix (self, "TORCH_LOGS=recompiles (or agviz record) lists every guard that failed.");
+  return TRUE;
+}
+
+static gboolean
+find_export_constraint (AgvizErrorCause *self,
+                        const char      *messages)
+{
+  g_autofree char *violated = line_with (messages, "Constraints violated (");
+  g_autofree char *detail = line_with (messages, "Not all values of ");
+  g_autofree char *dimension = NULL;
+  const char *open;
+
+  if (violated == NULL)
+    return FALSE;
+  self->kind = AGVIZ_ERROR_CAUSE_EXPORT_CONSTRAINT;
+  open = strstr (violated, "Constraints violated (") + strlen ("Constraints violated (");
+  dimension = g_strndup (open, strcspn (open, ")"));
+  add_evidence (self, "%s", violated);
+  if (detail != NULL)
+    add_evidence (self, "%s", detail);
+  self->what_happened = g_strdup_printf (
+    "torch.export was asked to keep dimension %s dynamic, but tracing the model found code that "
+    "works only for some of its values, and added a guard on it (the evidence names it).",
+    dimension);
+  add_fix (self, "Give the dimension the range the code supports, e.g. "
+                 "torch.export.Dim(\"%s\", min=2) when it cannot be 1.", dimension);
+  add_fix (self, "Or find the code that specialises on the size (TORCH_LOGS=\"+dynamic\", or "
+                 "torch.export.draft_export) and make it work for every size.");
+  return TRUE;
+}
+
+static gboolean
+find_torch_untraceable (AgvizErrorCause      *self,
+                        const AgvizErrorText *text,
+                        const char           *messages)
+{
+  const char *type = agviz_error_text_get_short_type (text);
+  AgvizErrorFrame *defining = agviz_error_text_get_defining_frame (text);
+  gboolean control_flow = strstr (messages, "Dynamic control flow is not supported") != NULL;
+
+  if (!control_flow && g_strcmp0 (type, "Unsupported") != 0)
+    return FALSE;
+  self->kind = AGVIZ_ERROR_CAUSE_TORCH_UNTRACEABLE;
+  if (defining != NULL)
+    add_evidence (self, "dynamo names the line from your code: %s:%d", defining->file,
+                  defining->line);
+  if (text->message != NULL)
+    add_evidence (self, "%s: %s", type != NULL ? type : "error", text->message);
+  else if (control_flow)
+    add_evidence (self, "Dynamic control flow is not supported");
+  if (control_flow)
+    {
+      self->what_happened = g_strdup (
+        "torch.export (or torch.compile with fullgraph=True) met Python control flow whose "
+        "condition depends on a tensor's value at that line: one graph cannot hold both "
+        "branches, and this mode cannot break the graph there.");
+      add_fix (self, "Write the branch with torch.cond (both branches traced), or with "
+                     "torch.where when it only picks values.");
+      add_fix (self, "Or make the condition depend on something known at trace time (a shape, "
+                     "a Python argument).");
+      return TRUE;
+    }
+  self->what_happened = g_strdup (
+    "torch.compile's dynamo could not trace that line (the message says which operation), and "
+    "with fullgraph=True (or under torch.export) it may not break the graph there instead, so "
+    "it raised.");
+  add_fix (self, "Rewrite the line with torch operations dynamo can trace, or move it out of the "
+                 "compiled function.");
+  add_fix (self, "Without fullgraph=True dynamo breaks the graph at that line and goes on (the "
+                 "code before and after it still compiles).");
+  return TRUE;
+}
+
+static gboolean
+find_torch_graph_break (AgvizErrorCause      *self,
+                        const AgvizErrorText *text,
+                        const char           *messages)
+{
+  g_autofree char *reason = line_with (messages, "Graph break");
+  AgvizErrorFrame *defining = agviz_error_text_get_defining_frame (text);
+
+  if (reason == NULL || text->exception_type != NULL)
+    return FALSE;
+  self->kind = AGVIZ_ERROR_CAUSE_TORCH_GRAPH_BREAK;
+  add_evidence (self, "%s", reason);
+  if (defining != NULL)
+    add_evidence (self, "at %s:%d", defining->file, defining->line);
+  self->what_happened = g_strdup (
+    "torch.compile stopped tracing at that line (a graph break): the code before and after it "
+    "compiles into separate graphs, with the line run by Python in between, which costs time on "
+    "every call.");
+  if (strstr (messages, "capture_scalar_outputs") != NULL)
+    add_fix (self, "Tensor.item() leaves the graph: keep the value a tensor, or set "
+                   "torch._dynamo.config.capture_scalar_outputs = True to capture it.");
+  add_fix (self, "Move what dynamo cannot trace out of the compiled function, or replace it with "
+                 "a torch operation; fullgraph=True turns each break into an error.");
+  return TRUE;
+}
+
+static gboolean
+find_frozen_value (AgvizErrorCause      *self,
+                   const AgvizErrorText *text,
+                   const char           *messages)
+{
+  gboolean boolean = strstr (messages, "to a Python boolean") != NULL;
+  gboolean index = strstr (messages, "to a Python index") != NULL;
+
+  if (g_strcmp0 (text->warning_type, "TracerWarning") != 0)
+    return FALSE;
+  self->kind = AGVIZ_ERROR_CAUSE_FROZEN_VALUE;
+  for (guint i = 0; i < text->frames->len; i++)
+    {
+      const AgvizErrorFrame *frame = g_ptr_array_index (text->frames, i);
+
+      if (frame->section == AGVIZ_ERROR_FRAME_WARNING)
+        add_evidence (self, "TracerWarning at %s:%d%s%s", frame->file, frame->line,
+                      frame->code != NULL ? ": " : "", frame->code != NULL ? frame->code : "");
+    }
+  self->what_happened = g_strdup_printf (
+    "torch.jit.trace recorded a Python value computed from a tensor%s as a constant: the trace "
+    "repeats what that value was for the example input, whatever later inputs hold.",
+    boolean && index ? " (a bool for a condition, an int for an index or length)"
+    : boolean ? " (a bool, for a condition)" : index ? " (an int, for an index or length)" : "");
+  if (boolean)
+    add_fix (self, "Python control flow on a tensor runs once, at trace time: use torch.where, "
+                   "or script the function (torch.jit.script) or export it with torch.export, "
+                   "which keep the branch.");
+  add_fix (self, "Keep the value a tensor (no .item(), int(), float(), len() or Python indexing "
+                 "on it), or script/export the function instead of tracing it.");
+  return TRUE;
+}
+
 static char *
 describe_kind (const AgvizErrorText *text)
 {
@@ -677,7 +907,10 @@ agviz_error_cause_find (const AgvizErrorText *text)
   if (find_variable (self, text) || find_retracing (self, text, messages) ||
       find_transform (self, text) || find_tensor_as_bool (self, text, messages) ||
       find_out_of_memory (self, text, messages) || find_label_out_of_range (self, text, messages) ||
-      find_jax_tracer_error (self, text, messages))
+      find_jax_tracer_error (self, text, messages) ||
+      find_torch_recompile (self, text, messages) || find_export_constraint (self, messages) ||
+      find_torch_untraceable (self, text, messages) ||
+      find_torch_graph_break (self, text, messages) || find_frozen_value (self, text, messages))
     return g_steal_pointer (&self);
   self->what_happened = describe_kind (text);
   return g_steal_pointer (&self);

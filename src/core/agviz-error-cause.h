@@ -26,6 +26,13 @@ typedef enum
   AGVIZ_ERROR_CAUSE_JAX_TRACER_BOOL,         /* a JAX tracer used as a Python bool */
   AGVIZ_ERROR_CAUSE_JAX_TRACER_INTEGER,      /* a JAX tracer used as a Python int or index */
   AGVIZ_ERROR_CAUSE_JAX_LEAKED_TRACER,       /* a JAX tracer saved and used after its trace */
+  AGVIZ_ERROR_CAUSE_TORCH_RECOMPILE,         /* torch.compile recompiled (a guard failed), or
+                                              * hit its recompile limit */
+  AGVIZ_ERROR_CAUSE_TORCH_GRAPH_BREAK,       /* dynamo broke the graph at a line */
+  AGVIZ_ERROR_CAUSE_TORCH_UNTRACEABLE,       /* dynamo or torch.export could not trace a line
+                                              * and could not break the graph there */
+  AGVIZ_ERROR_CAUSE_FROZEN_VALUE,            /* torch.jit.trace froze a tensor's Python value */
+  AGVIZ_ERROR_CAUSE_EXPORT_CONSTRAINT,       /* torch.export: a dynamic dimension specialised */
 } AgvizErrorCauseKind;
 
 typedef struct

@@ -79,6 +79,7 @@ agviz_error_text_kind_to_string (AgvizErrorTextKind kind)
   static const char *const names[] = {
     "unknown", "python-exception", "graph-runtime", "autograph-user-code",
     "variable-non-first-call", "retracing-warning", "autograph-transform", "python-warning",
+    "recompile-log",
   };
 
   g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (names), NULL);
@@ -473,6 +474,7 @@ typedef struct
   int                root_error;
   gboolean           tf_user_code;    /* TF's "in user code:" seen (not dynamo's "from user code:") */
   gboolean           variable_message;
+  gboolean           recompile_log;   /* torch.compile's recompile log or limit warning seen */
 } Parser;
 
 static AgvizErrorMessage *
@@ -913,6 +915,66 @@ read_tf_warning (Parser     *parser,
   return FALSE;
 }
 
+/* "NAME in FILE:LINE" or "'NAME' (FILE:LINE)": the frame of the function torch.compile
+ * compiled. */
+static void
+add_compiled_function (Parser     *parser,
+                       const char *name,
+                       gsize       name_length,
+                       const char *location,
+                       gsize       location_length)
+{
+  g_autofree char *where = g_strndup (location, location_length);
+  char *colon = strrchr (where, ':');
+
+  if (colon == NULL || !g_ascii_isdigit (colon[1]) || name_length == 0)
+    return;
+  *colon = '\0';
+  if (parser->self->function == NULL)
+    parser->self->function = g_strndup (name, name_length);
+  add_frame (parser, g_strdup (where), parse_line_number (colon + 1),
+             g_strndup (name, name_length), AGVIZ_ERROR_FRAME_WARNING, 0);
+  parser->last_frame = NULL;
+}
+
+/* torch.compile's recompiles: "Recompiling function forward in models/common.py:35" (the
+ * recompiles log of every torch 2.x), and the recompile limit's "function: 'f' (file.py:621)";
+ * the guard failures and reasons after them stay in the message. */
+static gboolean
+read_torch_recompile (Parser     *parser,
+                      const char *line)
+{
+  const char *start = strstr (line, "Recompiling function "), *in, *name, *close;
+
+  if (start != NULL && (in = strstr (start, " in ")) != NULL)
+    {
+      name = start + strlen ("Recompiling function ");
+      add_message (parser, AGVIZ_ERROR_MESSAGE_WARNING, NULL, start);
+      parser->state = STATE_MESSAGE;
+      parser->recompile_log = TRUE;
+      add_compiled_function (parser, name, in - name, in + 4, strlen (in + 4));
+      return TRUE;
+    }
+  start = strstr (line, "torch._dynamo hit config.");
+  if (start != NULL)
+    {
+      add_message (parser, AGVIZ_ERROR_MESSAGE_WARNING, NULL, start);
+      parser->state = STATE_MESSAGE;
+      parser->recompile_log = TRUE;
+      return TRUE;
+    }
+  name = line + indentation (line);
+  if (parser->recompile_log && g_str_has_prefix (name, "function: '") &&
+      (close = strstr (name, "' (")) != NULL && g_str_has_suffix (name, ")"))
+    {
+      append_to_message (parser, name);
+      name += strlen ("function: '");
+      add_compiled_function (parser, name, close - name, close + 3, strlen (close + 3) - 1);
+      return TRUE;
+    }
+  return FALSE;
+}
+
 gboolean
 agviz_error_text_get_node_frames (const AgvizErrorText *self,
                                   const char           *name,
@@ -970,7 +1032,7 @@ choose_defining_frame (AgvizErrorText *self,
           return (int) i;
     }
 
-  if (self->kind == AGVIZ_ERROR_TEXT_PYTHON_WARNING)
+  if (self->kind == AGVIZ_ERROR_TEXT_PYTHON_WARNING || self->kind == AGVIZ_ERROR_TEXT_RECOMPILE_LOG)
     for (guint i = 0; i < frames->len; i++)
       {
         AgvizErrorFrame *frame = g_ptr_array_index (frames, i);
@@ -1191,7 +1253,7 @@ agviz_error_text_parse (const char *text,
           continue;
         }
 
-      if (read_tf_warning (&parser, line))
+      if (read_tf_warning (&parser, line) || read_torch_recompile (&parser, line))
         continue;
 
       if (self->kind == AGVIZ_ERROR_TEXT_AUTOGRAPH_TRANSFORM && self->cause == NULL &&
@@ -1320,6 +1382,8 @@ agviz_error_text_parse (const char *text,
     self->kind = AGVIZ_ERROR_TEXT_PYTHON_EXCEPTION;
   else if (self->warning_type != NULL)
     self->kind = AGVIZ_ERROR_TEXT_PYTHON_WARNING;
+  else if (parser.recompile_log)
+    self->kind = AGVIZ_ERROR_TEXT_RECOMPILE_LOG;
   else if (self->frames->len > 0)
     self->kind = AGVIZ_ERROR_TEXT_PYTHON_EXCEPTION;
 

@@ -32,6 +32,9 @@ typedef enum
   AGVIZ_ERROR_TEXT_RETRACING_WARNING,        /* "N out of the last M calls ... retracing" */
   AGVIZ_ERROR_TEXT_AUTOGRAPH_TRANSFORM,      /* "AutoGraph could not transform ..." */
   AGVIZ_ERROR_TEXT_PYTHON_WARNING,           /* "file.py:12: SomeWarning: ..." and nothing more */
+  AGVIZ_ERROR_TEXT_RECOMPILE_LOG,            /* torch.compile's "Recompiling function f in
+                                              * file.py:35" (TORCH_LOGS=recompiles) or its
+                                              * recompile limit warning, nothing raised */
 } AgvizErrorTextKind;
 
 typedef enum

@@ -23,6 +23,11 @@ typedef struct
   /* The functions named by the frames of the error the program died of (from the error log),
    * NULL when there is none: a trace of one of them that never ran is where it died. */
   GHashTable       *failing_functions;
+  /* The error the program died of (from the error log; short type such as "Unsupported", and
+   * message), NULL when there is none: a backend that recorded the same error links it with
+   * crashed_trace_id rather than storing it a second time. */
+  const char       *fatal_error_type;
+  const char       *fatal_error_message;
   /* TensorFlow: Keras model configs seen in event files (Keras 3's TensorBoard callback
    * writes one, the "conceptual graph", instead of a GraphDef). */
   guint             keras_model_configs;

@@ -738,6 +738,8 @@ import_in_batch (AgvizImporter      *self,
     {
       const ProgramError *last = g_ptr_array_index (program_errors, program_errors->len - 1);
 
+      ctx.fatal_error_type = last->type;
+      ctx.fatal_error_message = last->message;
       ctx.failing_functions = g_hash_table_new (g_str_hash, g_str_equal);
       for (guint i = 0; i < last->functions->len; i++)
         g_hash_table_add (ctx.failing_functions, g_ptr_array_index (last->functions, i));

@@ -424,28 +424,32 @@ static const CorpusText corpus_texts[] = {
     NULL, NULL, NULL, AGVIZ_ERROR_CAUSE_NONE },
   { "jax/13_log-compiles-dispatch-logger-prefix.txt", AGVIZ_ERROR_TEXT_UNKNOWN, NULL, 0, NONE, 0,
     NULL, NULL, NULL, AGVIZ_ERROR_CAUSE_NONE },
-  /* PyTorch: the same. */
+  /* PyTorch: dynamo's errors and graph breaks, the recompile log (the compiled function's line),
+   * TracerWarnings, torch.export's constraints. */
   { "torch/02_dynamo-unsupported-fullgraph-from-user-code.txt", AGVIZ_ERROR_TEXT_PYTHON_EXCEPTION,
-    "Unsupported", 2, 1, 13, "backward", NULL, NULL, AGVIZ_ERROR_CAUSE_NONE },
+    "Unsupported", 2, 1, 13, "backward", NULL, NULL, AGVIZ_ERROR_CAUSE_TORCH_UNTRACEABLE },
   { "torch/03_graph-break-tensor-item-warning.txt", AGVIZ_ERROR_TEXT_PYTHON_EXCEPTION, NULL, 1, 0,
-    49, "torch_dynamo_resume_in_target_at_48", NULL, NULL, AGVIZ_ERROR_CAUSE_NONE },
-  { "torch/04_recompiling-guard-failures-size-mismatch.txt", AGVIZ_ERROR_TEXT_UNKNOWN, NULL, 0,
-    NONE, 0, NULL, NULL, NULL, AGVIZ_ERROR_CAUSE_NONE },
+    49, "torch_dynamo_resume_in_target_at_48", NULL, NULL, AGVIZ_ERROR_CAUSE_TORCH_GRAPH_BREAK },
+  { "torch/04_recompiling-guard-failures-size-mismatch.txt", AGVIZ_ERROR_TEXT_RECOMPILE_LOG, NULL,
+    1, 0, 35, "forward", NULL, "forward", AGVIZ_ERROR_CAUSE_TORCH_RECOMPILE },
+  /* The recompiled function is in an installed package: no line of the user's own. */
   { "torch/06_recompile-limit-fullgraph-fail.txt", AGVIZ_ERROR_TEXT_PYTHON_EXCEPTION,
-    "torch._dynamo.exc.FailOnRecompileLimitHit", 0, NONE, 0, NULL, NULL, NULL,
-    AGVIZ_ERROR_CAUSE_NONE },
-  { "torch/07_recompiling-guard-failures-torch21-log-format.txt", AGVIZ_ERROR_TEXT_UNKNOWN, NULL,
-    0, NONE, 0, NULL, NULL, NULL, AGVIZ_ERROR_CAUSE_NONE },
+    "torch._dynamo.exc.FailOnRecompileLimitHit", 1, NONE, 0, NULL, NULL,
+    "dion2_post_orthogonalize", AGVIZ_ERROR_CAUSE_TORCH_RECOMPILE },
+  { "torch/07_recompiling-guard-failures-torch21-log-format.txt", AGVIZ_ERROR_TEXT_RECOMPILE_LOG,
+    NULL, 1, 0, 284, "forward", NULL, "forward", AGVIZ_ERROR_CAUSE_TORCH_RECOMPILE },
+  /* The warning names torch's own functional.py: no line of the user's own. */
   { "torch/08_jit-trace-tracerwarning-bool-unittest-wrapped.txt", AGVIZ_ERROR_TEXT_PYTHON_WARNING,
-    NULL, 1, NONE, 0, NULL, NULL, NULL, AGVIZ_ERROR_CAUSE_NONE },
+    NULL, 1, NONE, 0, NULL, NULL, NULL, AGVIZ_ERROR_CAUSE_FROZEN_VALUE },
   { "torch/10_jit-trace-tracerwarning-bool-and-index.txt", AGVIZ_ERROR_TEXT_PYTHON_WARNING, NULL,
-    3, 0, 71, NULL, NULL, NULL, AGVIZ_ERROR_CAUSE_NONE },
+    3, 0, 71, NULL, NULL, NULL, AGVIZ_ERROR_CAUSE_FROZEN_VALUE },
   { "torch/11_dynamic-control-flow-usererror-from-user-code.txt",
     AGVIZ_ERROR_TEXT_PYTHON_EXCEPTION, NULL, 1, 0, 395, "_longrope_frequency_update", NULL, NULL,
-    AGVIZ_ERROR_CAUSE_NONE },
+    AGVIZ_ERROR_CAUSE_TORCH_UNTRACEABLE },
+  /* A summary without the traceback: no line to point at, the dimension and guard to name. */
   { "torch/12_torch-export-onnx-constraints-violated-summary.txt",
     AGVIZ_ERROR_TEXT_PYTHON_EXCEPTION, "torch._dynamo.exc.UserError", 0, NONE, 0, NULL, NULL,
-    NULL, AGVIZ_ERROR_CAUSE_NONE },
+    NULL, AGVIZ_ERROR_CAUSE_EXPORT_CONSTRAINT },
 };
 #undef NONE
 

@@ -10,6 +10,7 @@ The program says what must come out in comment lines of its own:
                                  cannot dump there), and agviz record says so
   # modes: MODE...               record once in each of these tfdbg2 tensor debug modes (default:
                                  agviz record's own), each recording checked the same way
+  # record-options: OPTION...    more options for agviz record (--torch-graphs=all)
   # expect: SEVERITY KIND FUNCTION FILE:LINE
                                  one finding of `agviz check` on the recording; the set found
                                  must be exactly the set expected (`# expect: none`: no finding)
@@ -52,10 +53,10 @@ SKIP = 77
 def directives(program):
     found = {"exit": 0, "expect": set(), "expect-artifact": set(), "explain": [], "where": [],
              "artifact": [], "artifact-refused": [], "modes": [None], "recorded": [],
-             "says": [], "artifact-info": []}
+             "says": [], "artifact-info": [], "record-options": []}
     for line in open(program, encoding="utf-8"):
         match = re.match(r"#\s*(exit|expect|expect-artifact|explain|where|artifact|"
-                         r"artifact-refused|artifact-info|modes|recorded|says):\s*(.*\S)", line)
+                         r"artifact-refused|artifact-info|modes|recorded|says|record-options):\s*(.*\S)", line)
         if not match:
             continue
         key, value = match.groups()
@@ -63,6 +64,8 @@ def directives(program):
             found["exit"] = int(value)
         elif key == "modes":
             found["modes"] = value.split()
+        elif key == "record-options":
+            found["record-options"] = value.split()
         elif key in ("expect", "expect-artifact"):
             if value != "none":
                 found[key].add(tuple(value.split()))
@@ -169,7 +172,7 @@ def record(agviz, python, program, scratch, env, mode, wanted, failures, opened)
     the trace file, when there is one to draw, is added to @opened."""
     name = mode or "default"
     trace_file = os.path.join(scratch, f"recorded-{name}.db")
-    options = ["--tensor-debug-mode", mode] if mode else []
+    options = (["--tensor-debug-mode", mode] if mode else []) + wanted["record-options"]
     run = subprocess.run([agviz, "record", "-o", trace_file] + options + ["--", python, program],
                          cwd=scratch, env=env, capture_output=True, text=True,
                          timeout=600)

@@ -3,8 +3,10 @@
  *
  * torch.fx prints one node per statement, with one called target on the right: `torch.relu(x)`
  * (call_function), `x.sum()` (call_method), `a + b` for the targets of Python's operator module,
- * `x[0]` for getitem, `self.weight` for get_attr.  No statement spans lines, so each line is read
- * on its own; brackets and quotes are tracked only to find the top level of one line.
+ * `x[0]` for getitem, `self.weight` for get_attr.  A statement is one line, except where newer
+ * torch (2.6 on) spreads a bracket over lines with a comment on each (`def forward(` with one
+ * parameter per line, `return (` with one output per line): such lines are joined, comments
+ * left out, into one; brackets and quotes are tracked only to find the top level of a line.
  */
 #define G_LOG_DOMAIN "agviz-importer"
 
@@ -470,6 +472,91 @@ read_statement (Parser     *parser,
   }
 }
 
+/* Where the code of a line ends: at its comment, or @end. */
+static const char *
+code_end (const char *p,
+          const char *end)
+{
+  while (p < end && *p != '#')
+    p = *p == '"' || *p == '\'' ? skip_string (p, end) : p + 1;
+  return p;
+}
+
+/* Brackets opened minus brackets closed in [@p, @end), strings left out. */
+static int
+bracket_balance (const char *p,
+                 const char *end)
+{
+  int balance = 0;
+
+  while (p < end)
+    {
+      if (*p == '"' || *p == '\'')
+        {
+          p = skip_string (p, end);
+          continue;
+        }
+      if (*p == '(' || *p == '[' || *p == '{')
+        balance++;
+      else if (*p == ')' || *p == ']' || *p == '}')
+        balance--;
+      p++;
+    }
+  return balance;
+}
+
+/* The physical line at @p: its text without the payload's TAB and the CR, and the next line. */
+static const char *
+physical_line (const char  *p,
+               const char  *end,
+               const char **line_start,
+               const char **line_end)
+{
+  const char *newline = memchr (p, '\n', end - p);
+  const char *next = newline != NULL ? newline + 1 : end;
+
+  if (newline == NULL)
+    newline = end;
+  if (p < newline && *p == '\t')
+    p++;
+  if (newline > p && newline[-1] == '\r')
+    newline--;
+  *line_start = p;
+  *line_end = newline;
+  return next;
+}
+
+/* A statement whose brackets stay open at the end of its line, with the lines that close them,
+ * as one line of code in @joined; returns where the next line starts. */
+static const char *
+join_open_lines (const char *content,
+                 const char *line_end,
+                 const char *next,
+                 const char *end,
+                 GString    *joined)
+{
+  const char *code = code_end (content, line_end);
+  int balance = bracket_balance (content, code);
+
+  g_string_assign (joined, "");
+  g_string_append_len (joined, content, code - content);
+  while (balance > 0 && next < end)
+    {
+      const char *start, *stop;
+
+      next = physical_line (next, end, &start, &stop);
+      while (start < stop && *start == ' ')
+        start++;
+      stop = code_end (start, stop);
+      while (stop > start && stop[-1] == ' ')
+        stop--;
+      g_string_append_c (joined, ' ');
+      g_string_append_len (joined, start, stop - start);
+      balance += bracket_balance (start, stop);
+    }
+  return next;
+}
+
 static guint
 indentation (const char *p,
              const char *end)
@@ -488,6 +575,7 @@ agviz_fx_graph_parse (const char *text,
   const char *p = text, *end = text + length;
   Parser parser = { 0 };
   AgvizFxGraph *graph = NULL;
+  g_autoptr(GString) joined = g_string_new (NULL);
   gboolean in_body = FALSE;
   guint def_indent = 0;
 
@@ -496,19 +584,19 @@ agviz_fx_graph_parse (const char *text,
 
   while (p < end)
     {
-      const char *line_end = memchr (p, '\n', end - p);
-      const char *next, *content;
+      const char *line_end, *next, *content;
       guint indent;
 
-      if (line_end == NULL)
-        line_end = end;
-      next = line_end < end ? line_end + 1 : end;
-      if (p < line_end && *p == '\t')
-        p++;
-      if (line_end > p && line_end[-1] == '\r')
-        line_end--;
+      next = physical_line (p, end, &p, &line_end);
       indent = indentation (p, line_end);
       content = p + indent;
+      if (content < line_end && *content != '#' &&
+          bracket_balance (content, code_end (content, line_end)) > 0)
+        {
+          next = join_open_lines (content, line_end, next, end, joined);
+          content = joined->str;
+          line_end = joined->str + joined->len;
+        }
 
       if (content == line_end)
         {

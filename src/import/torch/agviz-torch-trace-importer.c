@@ -19,8 +19,9 @@
  *             statement named by its variable, op type the called target, uses as edges, the
  *             `# File: PATH:LINE in FUNC` comment as a one-frame stack.  FX names are flat (no
  *             module path survives in them), so there are no scopes.  With
- *             agviz_importer_set_torch_graphs (all): aot_*_graph and inductor_*_graph payloads
- *             as functions "NAME (aot_forward_graph)" of their own; exported_program payloads
+ *             agviz_importer_set_torch_all_graphs(): aot_*_graph and inductor_*_graph payloads
+ *             as functions "NAME (aot_forward_graph)" of their own, without a file (their
+ *             nodes have their lines); exported_program payloads
  *             (torch.export) always, as function "exported_program".
  *   events    AGVIZ_EVENT_GUARDS on the trace: message "N guards", detail one guard per line
  *             (dynamo_guards' `code`s, else the guard lines of dynamo_cpp_guards_str);
@@ -51,6 +52,7 @@
 #include <string.h>
 
 #include "agviz-fx-code.h"
+#include "agviz-json-scan.h"
 #include "agviz-torch-importer-private.h"
 
 /* Damaged records reported one by one; the rest are counted in one more warning. */
@@ -80,6 +82,7 @@ typedef struct
 typedef struct
 {
   const char *kind;             /* "aot_forward_graph", ... (static) */
+  gint64      attempt;
   Payload     payload;
 } ExtraGraph;
 
@@ -138,7 +141,7 @@ typedef struct
   AgvizImportContext *ctx;
   gboolean            all_graphs;
   GPtrArray          *logs;     /* LogFile * */
-  GHashTable         *units;    /* "source/rank/frame/compile" -> CompileUnit * */
+  GHashTable         *units;    /* the current unit of each compile id (unit_hash) */
   GPtrArray          *unit_list;
   GArray             *exported; /* ExportedProgram */
   GHashTable         *ranks;    /* ranks seen, -1 included */
@@ -231,30 +234,6 @@ payload_text (const Payload *payload)
   return g_string_free (text, FALSE);
 }
 
-/* A number member (integer or not) of a JSON object, or @default_value. */
-static double
-json_number (GVariant   *object,
-             const char *key,
-             double      default_value)
-{
-  g_autoptr(GVariant) value = g_variant_lookup_value (object, key, NULL);
-
-  if (value == NULL)
-    return default_value;
-  if (g_variant_is_of_type (value, G_VARIANT_TYPE_INT64))
-    return (double) g_variant_get_int64 (value);
-  if (g_variant_is_of_type (value, G_VARIANT_TYPE_DOUBLE))
-    return g_variant_get_double (value);
-  return default_value;
-}
-
-static char *
-json_dup_string (GVariant   *object,
-                 const char *key)
-{
-  return g_strdup (agviz_json_get_string (object, key));
-}
-
 /* "0/1" or "0/1_2" (attempt): frame and frame compile id. */
 static gboolean
 parse_compile_id (const char *text,
@@ -283,6 +262,26 @@ report_damaged (TorchTrace *trace,
     _agviz_import_warn (trace->ctx, "%s:%u: damaged record skipped: %s", path, line, why);
 }
 
+/* Units by their log, rank and compile id. */
+static guint
+unit_hash (gconstpointer data)
+{
+  const CompileUnit *unit = data;
+
+  return (guint) unit->frame_id * 1000003u ^ (guint) unit->frame_compile_id * 10007u ^
+         (guint) unit->rank * 101u ^ unit->source;
+}
+
+static gboolean
+unit_equal (gconstpointer a,
+            gconstpointer b)
+{
+  const CompileUnit *x = a, *y = b;
+
+  return x->source == y->source && x->rank == y->rank && x->frame_id == y->frame_id &&
+         x->frame_compile_id == y->frame_compile_id;
+}
+
 /* The unit of compile id @frame_id/@frame_compile_id; with @fresh, a new one when the current
  * one has already begun (torch._dynamo.reset() starts the compile ids over in one process). */
 static CompileUnit *
@@ -293,9 +292,9 @@ lookup_unit (TorchTrace *trace,
              gint64      frame_compile_id,
              gboolean    fresh)
 {
-  g_autofree char *key = g_strdup_printf ("%u/%d/%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT,
-                                          source, rank, frame_id, frame_compile_id);
-  CompileUnit *unit = g_hash_table_lookup (trace->units, key);
+  CompileUnit key = { .source = source, .rank = rank, .frame_id = frame_id,
+                      .frame_compile_id = frame_compile_id };
+  CompileUnit *unit = g_hash_table_lookup (trace->units, &key);
 
   if (unit != NULL && !fresh)
     return unit;
@@ -310,7 +309,7 @@ lookup_unit (TorchTrace *trace,
   unit->recompile_reasons = g_ptr_array_new_with_free_func (g_free);
   unit->graph_breaks = g_ptr_array_new_with_free_func (graph_break_free);
   unit->restart_reasons = g_ptr_array_new_with_free_func (g_free);
-  g_hash_table_replace (trace->units, g_steal_pointer (&key), unit);
+  g_hash_table_replace (trace->units, unit, unit);
   g_ptr_array_add (trace->unit_list, unit);
   return unit;
 }
@@ -425,40 +424,68 @@ add_cpp_guards (CompileUnit   *unit,
     }
 }
 
-static void
-read_compilation_metrics (CompileUnit *unit,
-                          GVariant    *metrics)
+/* The members of compilation_metrics agviz reads; the rest, kilobytes of configuration, is
+ * only stepped over. */
+enum
 {
-  g_autoptr(GVariant) restarts = g_variant_lookup_value (metrics, "restart_reasons",
-                                                         G_VARIANT_TYPE ("av"));
-  const char *name = agviz_json_get_string (metrics, "co_name");
+  METRIC_COMPILE_ID, METRIC_CO_NAME, METRIC_CO_FILENAME, METRIC_CO_FIRSTLINENO,
+  METRIC_START_TIME, METRIC_COMPILE_TIME, METRIC_BACKEND_TIME, METRIC_INDUCTOR_TIME,
+  METRIC_FAIL_TYPE, METRIC_FAIL_REASON, METRIC_FAIL_FILENAME, METRIC_FAIL_LINENO,
+  METRIC_RESTART_REASONS, N_METRICS
+};
+
+static const char *const metric_keys[N_METRICS + 1] = {
+  "compile_id", "co_name", "co_filename", "co_firstlineno", "start_time",
+  "entire_frame_compile_time_s", "backend_compile_time_s", "inductor_compile_time_s",
+  "fail_type", "fail_reason", "fail_user_frame_filename", "fail_user_frame_lineno",
+  "restart_reasons", NULL,
+};
+
+static void
+replace_string (char                **field,
+                const AgvizJsonSpan  *value)
+{
+  g_free (*field);
+  *field = agviz_json_span_dup_string (value);
+}
+
+static void
+read_compilation_metrics (CompileUnit         *unit,
+                          const AgvizJsonSpan *metrics)
+{
+  g_autoptr(GVariant) restarts = NULL;
+  g_autofree char *name = agviz_json_span_dup_string (&metrics[METRIC_CO_NAME]);
 
   if (name != NULL)
     {
       g_free (unit->name);
-      unit->name = g_strdup (name);
-      g_free (unit->file);
-      unit->file = json_dup_string (metrics, "co_filename");
-      unit->line = (int) CLAMP (agviz_json_get_int (metrics, "co_firstlineno", 0), 0, G_MAXINT);
+      unit->name = g_steal_pointer (&name);
+      replace_string (&unit->file, &metrics[METRIC_CO_FILENAME]);
+      unit->line = (int) CLAMP (agviz_json_span_get_int (&metrics[METRIC_CO_FIRSTLINENO], 0), 0,
+                                G_MAXINT);
     }
-  unit->start_time_s = json_number (metrics, "start_time", unit->start_time_s);
-  unit->compile_time_s = json_number (metrics, "entire_frame_compile_time_s",
-                                      unit->compile_time_s);
-  unit->backend_time_s = json_number (metrics, "backend_compile_time_s", unit->backend_time_s);
-  unit->inductor_time_s = json_number (metrics, "inductor_compile_time_s",
-                                       unit->inductor_time_s);
-  if (agviz_json_get_string (metrics, "fail_type") != NULL)
+  unit->start_time_s = agviz_json_span_get_double (&metrics[METRIC_START_TIME], unit->start_time_s);
+  unit->compile_time_s = agviz_json_span_get_double (&metrics[METRIC_COMPILE_TIME],
+                                                     unit->compile_time_s);
+  unit->backend_time_s = agviz_json_span_get_double (&metrics[METRIC_BACKEND_TIME],
+                                                     unit->backend_time_s);
+  unit->inductor_time_s = agviz_json_span_get_double (&metrics[METRIC_INDUCTOR_TIME],
+                                                      unit->inductor_time_s);
+  if (metrics[METRIC_FAIL_TYPE].start != NULL && metrics[METRIC_FAIL_TYPE].start[0] == '"')
     {
-      g_free (unit->fail_type);
-      unit->fail_type = json_dup_string (metrics, "fail_type");
-      g_free (unit->fail_reason);
-      unit->fail_reason = json_dup_string (metrics, "fail_reason");
-      g_free (unit->fail_file);
-      unit->fail_file = json_dup_string (metrics, "fail_user_frame_filename");
-      unit->fail_line = (int) CLAMP (agviz_json_get_int (metrics, "fail_user_frame_lineno", 0),
-                                     0, G_MAXINT);
+      replace_string (&unit->fail_type, &metrics[METRIC_FAIL_TYPE]);
+      replace_string (&unit->fail_reason, &metrics[METRIC_FAIL_REASON]);
+      replace_string (&unit->fail_file, &metrics[METRIC_FAIL_FILENAME]);
+      unit->fail_line = (int) CLAMP (agviz_json_span_get_int (&metrics[METRIC_FAIL_LINENO],
+                                                              0), 0, G_MAXINT);
     }
-  for (gsize i = 0; restarts != NULL && i < g_variant_n_children (restarts); i++)
+  if (metrics[METRIC_RESTART_REASONS].start != NULL)
+    restarts = agviz_json_parse (metrics[METRIC_RESTART_REASONS].start,
+                                 metrics[METRIC_RESTART_REASONS].end - metrics[METRIC_RESTART_REASONS].start,
+                                 NULL);
+  if (restarts == NULL || !g_variant_is_of_type (restarts, G_VARIANT_TYPE ("av")))
+    return;
+  for (gsize i = 0; i < g_variant_n_children (restarts); i++)
     {
       g_autoptr(GVariant) boxed = g_variant_get_child_value (restarts, i);
       g_autoptr(GVariant) reason = g_variant_get_variant (boxed);
@@ -468,54 +495,55 @@ read_compilation_metrics (CompileUnit *unit,
     }
 }
 
+/* {"stack": [{"line": 10, "name": "f", "filename": 1}, ...]}: the innermost frame, the
+ * compiled one (its file an interned string id). */
 static void
-read_dynamo_start (LogFile     *log,
-                   CompileUnit *unit,
-                   GVariant    *start)
+read_dynamo_start (LogFile             *log,
+                   CompileUnit         *unit,
+                   const AgvizJsonSpan *start)
 {
-  g_autoptr(GVariant) stack = g_variant_lookup_value (start, "stack", G_VARIANT_TYPE ("av"));
-  g_autoptr(GVariant) boxed = NULL;
-  g_autoptr(GVariant) frame = NULL;
-  gint64 filename;
+  static const char *const stack_key[] = { "stack", NULL };
+  static const char *const frame_keys[] = { "name", "line", "filename", NULL };
+  AgvizJsonScan scan;
+  AgvizJsonSpan stack, value, frame = { NULL, NULL }, members[3];
+  gint64 file_index;
 
-  if (stack == NULL || g_variant_n_children (stack) == 0)
-    return;
-  boxed = g_variant_get_child_value (stack, g_variant_n_children (stack) - 1);
-  frame = g_variant_get_variant (boxed);
-  if (!g_variant_is_of_type (frame, G_VARIANT_TYPE_VARDICT))
+  agviz_json_scan_members (start, stack_key, &stack, NULL);
+  if (agviz_json_scan_begin_array (&scan, stack.start, stack.end))
+    while (agviz_json_scan_next_element (&scan, &value))
+      frame = value;
+  if (!agviz_json_scan_members (&frame, frame_keys, members, NULL))
     return;
   g_free (unit->start_name);
-  unit->start_name = json_dup_string (frame, "name");
-  unit->start_line = (int) CLAMP (agviz_json_get_int (frame, "line", 0), 0, G_MAXINT);
-  filename = agviz_json_get_int (frame, "filename", -1);
+  unit->start_name = agviz_json_span_dup_string (&members[0]);
+  unit->start_line = (int) CLAMP (agviz_json_span_get_int (&members[1], 0), 0, G_MAXINT);
+  file_index = agviz_json_span_get_int (&members[2], -1);
   g_free (unit->start_file);
-  unit->start_file = filename >= 0 && (guint64) filename < log->strings->len
-                     ? g_strdup (g_ptr_array_index (log->strings, filename)) : NULL;
+  unit->start_file = file_index >= 0 && (guint64) file_index < log->strings->len
+                     ? g_strdup (g_ptr_array_index (log->strings, file_index)) : NULL;
 }
 
+/* {"str": ["/path/prog.py", 1]}: the text later records name by its id. */
 static void
-read_string_intern (LogFile  *log,
-                    GVariant *value)
+read_string_intern (LogFile             *log,
+                    const AgvizJsonSpan *intern)
 {
-  g_autoptr(GVariant) text = NULL;
-  g_autoptr(GVariant) id = NULL;
+  AgvizJsonScan scan;
+  AgvizJsonSpan text = { NULL, NULL }, id = { NULL, NULL }, extra;
   gint64 index;
 
-  if (!g_variant_is_of_type (value, G_VARIANT_TYPE ("av")) || g_variant_n_children (value) != 2)
+  if (!agviz_json_scan_begin_array (&scan, intern->start, intern->end) ||
+      !agviz_json_scan_next_element (&scan, &text) || !agviz_json_scan_next_element (&scan, &id) ||
+      agviz_json_scan_next_element (&scan, &extra) || text.start[0] != '"')
     return;
-  text = g_variant_get_variant (g_variant_get_child_value (value, 0));
-  id = g_variant_get_variant (g_variant_get_child_value (value, 1));
-  if (!g_variant_is_of_type (text, G_VARIANT_TYPE_STRING) ||
-      !g_variant_is_of_type (id, G_VARIANT_TYPE_INT64))
-    return;
-  index = g_variant_get_int64 (id);
+  index = agviz_json_span_get_int (&id, -1);
   /* Ids count up from 0; a wild one would make the table huge. */
   if (index < 0 || index > (gint64) log->strings->len + 65536)
     return;
   if ((guint64) index >= log->strings->len)
     g_ptr_array_set_size (log->strings, (guint) index + 1);
   g_free (g_ptr_array_index (log->strings, index));
-  g_ptr_array_index (log->strings, index) = g_variant_dup_string (text, NULL);
+  g_ptr_array_index (log->strings, index) = agviz_json_span_dup_string (&text);
 }
 
 static const char *const extra_graph_kinds[] = {
@@ -524,7 +552,7 @@ static const char *const extra_graph_kinds[] = {
 };
 
 static gboolean
-is_context_key (const char *key)
+is_context_key (const AgvizJsonSpan *key)
 {
   static const char *const keys[] = {
     "frame_id", "frame_compile_id", "attempt", "compiled_autograd_id", "rank", "has_payload",
@@ -532,7 +560,7 @@ is_context_key (const char *key)
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-    if (strcmp (key, keys[i]) == 0)
+    if (agviz_json_span_equals (key, keys[i]))
       return TRUE;
   return FALSE;
 }
@@ -557,22 +585,26 @@ parse_json_payload (TorchTrace    *trace,
 }
 
 static void
-read_artifact (TorchTrace    *trace,
-               LogFile       *log,
-               CompileUnit   *unit,
-               GVariant      *artifact,
-               const Payload *payload)
+read_artifact (TorchTrace          *trace,
+               LogFile             *log,
+               CompileUnit         *unit,
+               const AgvizJsonSpan *artifact,
+               const Payload       *payload)
 {
-  const char *name = agviz_json_get_string (artifact, "name");
+  static const char *const name_key[] = { "name", NULL };
+  AgvizJsonSpan name;
 
-  if (name == NULL || unit == NULL)
+  /* {"name": "dynamo_error", "encoding": "string"} */
+  agviz_json_scan_members (artifact, name_key, &name, NULL);
+
+  if (unit == NULL)
     return;
-  if (strcmp (name, "dynamo_graph_break_reason") == 0)
+  if (agviz_json_span_is_string (&name, "dynamo_graph_break_reason"))
     {
       g_autofree char *text = payload_text (payload);
       g_ptr_array_add (unit->graph_breaks, graph_break_from_text (text));
     }
-  else if (strcmp (name, "recompile_reasons") == 0)
+  else if (agviz_json_span_is_string (&name, "recompile_reasons"))
     {
       const char *p = payload->start;
 
@@ -596,7 +628,7 @@ read_artifact (TorchTrace    *trace,
       else if (p < payload->end)
         g_ptr_array_add (unit->recompile_reasons, payload_text (payload));
     }
-  else if (strcmp (name, "dynamo_error") == 0)
+  else if (agviz_json_span_is_string (&name, "dynamo_error"))
     {
       g_free (unit->error_traceback);
       unit->error_traceback = payload_text (payload);
@@ -630,6 +662,9 @@ read_guard_list (TorchTrace    *trace,
     }
 }
 
+/* A chromium_event payload: {"name": ..., "ts": ..., "args": {"compile_id": ...}, "ph": ...}.
+ * Only the "dynamo" span (a compile from start to end) is used, but every event is checked,
+ * so that a damaged one is reported. */
 static void
 read_chromium_event (TorchTrace    *trace,
                      guint          source,
@@ -638,118 +673,169 @@ read_chromium_event (TorchTrace    *trace,
                      int            rank,
                      const Payload *payload)
 {
-  g_autoptr(GVariant) event = parse_json_payload (trace, log, payload);
-  g_autoptr(GVariant) args = NULL;
-  const char *name, *phase;
+  static const char *const event_keys[] = { "name", "ph", "ts", "args", NULL };
+  static const char *const args_key[] = { "compile_id", NULL };
+  AgvizJsonSpan text = { payload->start, payload->end }, members[4], compile_id_value;
+  const char *bad_at = payload->start;
+  const AgvizJsonSpan *name = &members[0], *phase = &members[1], *ts = &members[2];
+  gboolean begin;
   gint64 frame_id, frame_compile_id;
 
-  if (event == NULL || !g_variant_is_of_type (event, G_VARIANT_TYPE_VARDICT))
+  if (!agviz_json_scan_members (&text, event_keys, members, &bad_at))
+    {
+      guint bad_line = payload->line;
+      g_autofree char *why = NULL;
+
+      for (const char *p = payload->start; p < bad_at; p++)
+        bad_line += *p == '\n';
+      why = g_strdup_printf ("its payload is not JSON (bad syntax on line %u)", bad_line);
+      report_damaged (trace, log->path, payload->line, why);
+      return;
+    }
+  if (!agviz_json_span_is_string (name, "dynamo") ||
+      (!agviz_json_span_is_string (phase, "B") && !agviz_json_span_is_string (phase, "E")))
     return;
-  name = agviz_json_get_string (event, "name");
-  phase = agviz_json_get_string (event, "ph");
-  if (name == NULL || phase == NULL || strcmp (name, "dynamo") != 0)
-    return;
-  args = g_variant_lookup_value (event, "args", G_VARIANT_TYPE_VARDICT);
-  if (unit == NULL && args != NULL &&
-      parse_compile_id (agviz_json_get_string (args, "compile_id"), &frame_id,
-                        &frame_compile_id))
-    unit = lookup_unit (trace, source, rank, frame_id, frame_compile_id, FALSE);
+  begin = agviz_json_span_is_string (phase, "B");
+  if (unit == NULL && agviz_json_scan_members (&members[3], args_key, &compile_id_value, NULL))
+    {
+      g_autofree char *compile_id = agviz_json_span_dup_string (&compile_id_value);
+
+      if (parse_compile_id (compile_id, &frame_id, &frame_compile_id))
+        unit = lookup_unit (trace, source, rank, frame_id, frame_compile_id, FALSE);
+    }
   if (unit == NULL)
     return;
-  if (strcmp (phase, "B") == 0 && unit->dynamo_begin_us > 0)
+  if (begin && unit->dynamo_begin_us > 0)
     unit = lookup_unit (trace, source, rank, unit->frame_id, unit->frame_compile_id, TRUE);
-  if (strcmp (phase, "B") == 0)
-    unit->dynamo_begin_us = json_number (event, "ts", 0);
-  else if (strcmp (phase, "E") == 0)
-    unit->dynamo_end_us = json_number (event, "ts", 0);
+  if (begin)
+    unit->dynamo_begin_us = agviz_json_span_get_double (ts, 0);
+  else
+    unit->dynamo_end_us = agviz_json_span_get_double (ts, 0);
 }
 
-/* The first key of a record that is not context: what the record is. */
-static const char *
-event_key (GVariant  *record,
-           GVariant **value)
+/* What a record's header says: its event (the first key that is not context) and the compile
+ * id and rank it belongs to. */
+typedef struct
 {
-  GVariantIter iter;
-  const char *key;
-  GVariant *child;
+  AgvizJsonSpan key;
+  AgvizJsonSpan value;
+  gint64        frame_id;
+  gint64        frame_compile_id;
+  gint64        attempt;
+  gint64        rank;
+} RecordHeader;
 
-  g_variant_iter_init (&iter, record);
-  while (g_variant_iter_loop (&iter, "{&sv}", &key, &child))
-    if (!is_context_key (key))
-      {
-        *value = g_variant_ref (child);
-        g_variant_unref (child);
-        return key;
-      }
-  return NULL;
+/* FALSE when the header is no well-formed JSON object. */
+static gboolean
+scan_header (const char    *json,
+             const char    *end,
+             RecordHeader  *header,
+             const char   **bad_at)
+{
+  AgvizJsonScan scan;
+  AgvizJsonSpan key, value;
+
+  memset (header, 0, sizeof *header);
+  header->frame_id = header->frame_compile_id = header->rank = -1;
+  *bad_at = json;
+  if (!agviz_json_scan_begin (&scan, json, end))
+    return FALSE;
+  while (agviz_json_scan_next (&scan, &key, &value))
+    {
+      if (agviz_json_span_equals (&key, "frame_id"))
+        header->frame_id = agviz_json_span_get_int (&value, -1);
+      else if (agviz_json_span_equals (&key, "frame_compile_id"))
+        header->frame_compile_id = agviz_json_span_get_int (&value, -1);
+      else if (agviz_json_span_equals (&key, "rank"))
+        header->rank = agviz_json_span_get_int (&value, -1);
+      else if (agviz_json_span_equals (&key, "attempt"))
+        header->attempt = agviz_json_span_get_int (&value, 0);
+      else if (header->key.start == NULL && !is_context_key (&key))
+        {
+          header->key = key;
+          header->value = value;
+        }
+    }
+  if (agviz_json_scan_finish (&scan))
+    return TRUE;
+  *bad_at = scan.at;
+  return FALSE;
 }
 
 static void
-read_record (TorchTrace    *trace,
-             guint          source,
-             LogFile       *log,
-             GVariant      *record,
-             const Payload *payload)
+read_record (TorchTrace         *trace,
+             guint               source,
+             LogFile            *log,
+             const RecordHeader *header,
+             const Payload      *payload)
 {
-  g_autoptr(GVariant) value = NULL;
-  const char *key = event_key (record, &value);
-  gint64 frame_id = agviz_json_get_int (record, "frame_id", -1);
-  gint64 frame_compile_id = agviz_json_get_int (record, "frame_compile_id", -1);
-  int rank = (int) CLAMP (agviz_json_get_int (record, "rank", log->rank), -1, G_MAXINT);
+  const AgvizJsonSpan *key = &header->key, *value = &header->value;
+  gint64 frame_id = header->frame_id, frame_compile_id = header->frame_compile_id;
+  int rank = (int) CLAMP (header->rank >= 0 ? header->rank : log->rank, -1, G_MAXINT);
+  gboolean is_metrics = agviz_json_span_equals (key, "compilation_metrics");
+  AgvizJsonSpan metrics[N_METRICS];
   CompileUnit *unit = NULL;
 
-  if (key == NULL)
+  if (key->start == NULL)
     return;
   g_hash_table_add (trace->ranks, GINT_TO_POINTER (rank));
-  if (strcmp (key, "str") == 0)
+  if (agviz_json_span_equals (key, "str"))
     {
       read_string_intern (log, value);
       return;
     }
-  if (strcmp (key, "compilation_metrics") == 0 && frame_id < 0 &&
-      g_variant_is_of_type (value, G_VARIANT_TYPE_VARDICT))
-    parse_compile_id (agviz_json_get_string (value, "compile_id"), &frame_id,
-                      &frame_compile_id);
+  if (is_metrics && !agviz_json_scan_members (value, metric_keys, metrics, NULL))
+    return;
+  if (is_metrics && frame_id < 0)
+    {
+      g_autofree char *compile_id = agviz_json_span_dup_string (&metrics[METRIC_COMPILE_ID]);
+
+      parse_compile_id (compile_id, &frame_id, &frame_compile_id);
+    }
   if (frame_id >= 0 && frame_compile_id >= 0)
     {
       unit = lookup_unit (trace, source, rank, frame_id, frame_compile_id, FALSE);
-      if (strcmp (key, "dynamo_start") == 0 && unit->start_name != NULL)
+      if (agviz_json_span_equals (key, "dynamo_start") && unit->start_name != NULL)
         unit = lookup_unit (trace, source, rank, frame_id, frame_compile_id, TRUE);
     }
 
-  if (strcmp (key, "chromium_event") == 0)
+  if (agviz_json_span_equals (key, "chromium_event"))
     read_chromium_event (trace, source, log, unit, rank, payload);
-  else if (strcmp (key, "exported_program") == 0)
+  else if (agviz_json_span_equals (key, "exported_program"))
     {
       ExportedProgram program = { source, rank, *payload };
       g_array_append_val (trace->exported, program);
     }
   else if (unit == NULL)
     return;
-  else if (strcmp (key, "dynamo_start") == 0 && g_variant_is_of_type (value, G_VARIANT_TYPE_VARDICT))
+  else if (agviz_json_span_equals (key, "dynamo_start"))
     read_dynamo_start (log, unit, value);
-  else if (strcmp (key, "dynamo_output_graph") == 0)
+  else if (agviz_json_span_equals (key, "dynamo_output_graph"))
     {
       unit->has_output_graph = TRUE;
       unit->output_graph = *payload;
     }
-  else if (strcmp (key, "compilation_metrics") == 0 &&
-           g_variant_is_of_type (value, G_VARIANT_TYPE_VARDICT))
-    read_compilation_metrics (unit, value);
-  else if (strcmp (key, "dynamo_guards") == 0)
+  else if (is_metrics)
+    read_compilation_metrics (unit, metrics);
+  else if (agviz_json_span_equals (key, "dynamo_guards"))
     read_guard_list (trace, log, unit, payload);
-  else if (strcmp (key, "dynamo_cpp_guards_str") == 0 && !unit->guards_from_list)
+  else if (agviz_json_span_equals (key, "dynamo_cpp_guards_str") && !unit->guards_from_list)
     {
       g_ptr_array_set_size (unit->guards, 0);
       add_cpp_guards (unit, payload);
     }
-  else if (strcmp (key, "artifact") == 0 && g_variant_is_of_type (value, G_VARIANT_TYPE_VARDICT))
+  else if (agviz_json_span_equals (key, "artifact"))
     read_artifact (trace, log, unit, value, payload);
   else if (trace->all_graphs)
     for (guint i = 0; i < G_N_ELEMENTS (extra_graph_kinds); i++)
-      if (strcmp (key, extra_graph_kinds[i]) == 0)
+      if (agviz_json_span_equals (key, extra_graph_kinds[i]))
         {
-          ExtraGraph graph = { extra_graph_kinds[i], *payload };
+          ExtraGraph graph = { extra_graph_kinds[i], header->attempt, *payload };
+
+          /* A compile restarted (after a graph break) keeps only its last attempt's graphs. */
+          for (guint j = unit->extra_graphs->len; j > 0; j--)
+            if (g_array_index (unit->extra_graphs, ExtraGraph, j - 1).attempt < graph.attempt)
+              g_array_remove_index (unit->extra_graphs, j - 1);
           g_array_append_val (unit->extra_graphs, graph);
         }
 }
@@ -834,19 +920,19 @@ read_log (TorchTrace  *trace,
                         "not a TORCH_TRACE record (no glog prefix and JSON)");
       else
         {
-          g_autoptr(GError) json_error = NULL;
           const char *json_end = line_end > json && line_end[-1] == '\r' ? line_end - 1 : line_end;
-          g_autoptr(GVariant) record = agviz_json_parse (json, json_end - json, &json_error);
+          RecordHeader header;
+          const char *bad_at = NULL;
 
-          if (record == NULL || !g_variant_is_of_type (record, G_VARIANT_TYPE_VARDICT))
+          if (!scan_header (json, json_end, &header, &bad_at))
             {
-              g_autofree char *why = g_strdup_printf ("bad JSON (%s)", json_error != NULL
-                                                      ? json_error->message : "not an object");
+              g_autofree char *why = g_strdup_printf ("bad JSON (at column %u)",
+                                                      (guint) (bad_at - p) + 1);
               report_damaged (trace, log->path, record_line, why);
             }
           else
             {
-              read_record (trace, source, log, record, &payload);
+              read_record (trace, source, log, &header, &payload);
               records++;
             }
         }
@@ -1053,7 +1139,10 @@ record_failure (AgvizImportContext *ctx,
 {
   g_autofree char *parsed_type = NULL;
   g_autofree char *parsed_message = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *traceback = NULL;
   AgvizRecordedError recorded = { 0 };
+  const char *short_type;
 
   if (unit->error_traceback != NULL)
     last_exception (unit->error_traceback, &parsed_type, &parsed_message);
@@ -1061,9 +1150,29 @@ record_failure (AgvizImportContext *ctx,
   recorded.wall_ns = wall_ns;
   recorded.type = unit->fail_type != NULL ? unit->fail_type
                 : parsed_type != NULL && *parsed_type != '\0' ? parsed_type : (char *) "Error";
-  recorded.message = unit->fail_reason != NULL ? unit->fail_reason
-                   : parsed_message != NULL ? parsed_message : (char *) "";
+  short_type = strrchr (recorded.type, '.') != NULL ? strrchr (recorded.type, '.') + 1
+                                                     : recorded.type;
+  /* The message's first line; the explanation and hints after it are in the traceback. */
+  message = g_strdup (unit->fail_reason != NULL ? unit->fail_reason
+                      : parsed_message != NULL ? parsed_message : "");
+  if (strchr (message, '\n') != NULL)
+    *strchr (message, '\n') = '\0';
+  recorded.message = message;
   recorded.traceback = unit->error_traceback;
+  if (recorded.traceback == NULL && unit->fail_reason != NULL)
+    recorded.traceback = traceback = g_strdup_printf ("%s: %s", recorded.type, unit->fail_reason);
+
+  /* The error the program died of, which its stderr gives too: stored once, from there, with
+   * this trace as where it happened. */
+  if (ctx->fatal_error_type != NULL && ctx->fatal_error_message != NULL &&
+      strcmp (ctx->fatal_error_type, short_type) == 0 &&
+      strncmp (ctx->fatal_error_message, message, strlen (message)) == 0 &&
+      (ctx->fatal_error_message[strlen (message)] == '\0' ||
+       ctx->fatal_error_message[strlen (message)] == '\n'))
+    {
+      ctx->crashed_trace_id = trace_id;
+      return TRUE;
+    }
   recorded.function_id = function_id;
   recorded.trace_id = trace_id;
   if (unit->fail_file != NULL)
@@ -1136,9 +1245,13 @@ record_events (AgvizImportContext *ctx,
     {
       const char *reason = g_ptr_array_index (unit->restart_reasons, i);
       const char *newline = strchr (reason, '\n');
-      g_autofree char *message = newline != NULL ? g_strndup (reason, newline - reason)
-                                                 : g_strdup (reason);
+      g_autofree char *message = NULL;
 
+      /* "<class 'torch._dynamo.exc.TensorifyScalarRestartAnalysis'>": dynamo starting over
+       * with what it learnt (a float made symbolic), not a break in the user's code. */
+      if (g_str_has_prefix (reason, "<class '"))
+        continue;
+      message = newline != NULL ? g_strndup (reason, newline - reason) : g_strdup (reason);
       if (!add_event (ctx, AGVIZ_EVENT_GRAPH_BREAK, function_id, trace_id, start_ns, 0, message,
                       reason, error))
         return FALSE;
@@ -1177,6 +1290,57 @@ rank_suffix (TorchTrace *trace,
   return g_strdup_printf (" [log %u]", source + 1);
 }
 
+/* The warning torch._dynamo prints when it refuses to compile a frame once more,
+ * "torch._dynamo hit config.recompile_limit (8)", made from the failure the log gives such an
+ * attempt instead (the graph break registry's "Dynamo recompile limit exceeded", which names
+ * the limit and its value); NULL for any other unit (transfer full). */
+static char *
+recompile_limit_warning (const CompileUnit *unit)
+{
+  const char *reason = unit->fail_reason, *type, *value;
+
+  if (reason == NULL || !g_str_has_prefix (reason, "Dynamo recompile limit exceeded"))
+    return NULL;
+  type = strstr (reason, "Limit type: ");
+  value = strstr (reason, "(currently set to ");
+  if (type == NULL || value == NULL)
+    return g_strdup ("torch._dynamo hit config.recompile_limit");
+  type += strlen ("Limit type: ");
+  value += strlen ("(currently set to ");
+  return g_strdup_printf ("torch._dynamo hit config.%.*s (%.*s)", (int) strcspn (type, " \n"),
+                          type, (int) strcspn (value, ")\n"), value);
+}
+
+/* A compile id dynamo refused (the recompile limit): no trace, only the warning, on the
+ * frame's function, with the guards that failed once more. */
+static gboolean
+record_refused_unit (TorchTrace         *trace,
+                     const CompileUnit  *unit,
+                     const char         *warning,
+                     GError            **error)
+{
+  AgvizImportContext *ctx = trace->ctx;
+  g_autofree char *suffix = rank_suffix (trace, unit->source, unit->rank);
+  g_autofree char *function_name = g_strconcat (unit->name, suffix, NULL);
+  g_autoptr(GString) detail = g_string_new (unit->fail_reason);
+  gint64 file_id = 0, function_id;
+
+  for (guint i = 0; i < unit->recompile_reasons->len; i++)
+    g_string_append_printf (detail, "%s%s", i == 0 ? "\n\n" : "\n",
+                            (const char *) g_ptr_array_index (unit->recompile_reasons, i));
+  if (unit->file != NULL && *unit->file != '\0')
+    {
+      file_id = agviz_recorder_add_file (ctx->recorder, NULL, unit->file, error);
+      if (file_id == 0)
+        return FALSE;
+    }
+  function_id = agviz_recorder_add_function (ctx->recorder, function_name, file_id,
+                                             file_id != 0 ? unit->line : 0, error);
+  return function_id != 0 &&
+         add_event (ctx, AGVIZ_EVENT_WARNING, function_id, 0, compile_start_ns (unit), 0, warning,
+                    detail->str, error);
+}
+
 static gboolean
 record_unit (TorchTrace   *trace,
              CompileUnit  *unit,
@@ -1194,7 +1358,10 @@ record_unit (TorchTrace   *trace,
   int line = unit->name != NULL ? unit->line : unit->start_line;
   gint64 file_id = 0, function_id, trace_id, duration_ns = compile_duration_ns (unit);
   gboolean failed = unit->fail_type != NULL || unit->error_traceback != NULL;
+  g_autofree char *limit_warning = recompile_limit_warning (unit);
 
+  if (limit_warning != NULL && unit->name != NULL)
+    return record_refused_unit (trace, unit, limit_warning, error);
   if (name == NULL)
     name = fallback_name;
   function_name = g_strconcat (name, suffix, NULL);
@@ -1245,8 +1412,9 @@ record_unit (TorchTrace   *trace,
       g_autofree char *extra_function = g_strdup_printf ("%s (%s)%s", name, extra->kind, suffix);
       g_autofree char *extra_graph = g_strdup_printf ("%s %s", graph_name, extra->kind);
 
-      if (!record_payload_graph (ctx, extra_function, file_id, file_id != 0 ? line : 0,
-                                 extra_graph, &extra->payload, error))
+      /* No file: the Python source checks are for the code dynamo traced, which is the
+       * function above; these graphs' nodes carry their own lines. */
+      if (!record_payload_graph (ctx, extra_function, 0, 0, extra_graph, &extra->payload, error))
         return FALSE;
     }
   return TRUE;
@@ -1275,10 +1443,38 @@ unit_has_content (const CompileUnit *unit)
          unit->error_traceback != NULL || unit->fail_type != NULL;
 }
 
+static char *
+frame_key (const CompileUnit *unit)
+{
+  return g_strdup_printf ("%u/%d/%" G_GINT64_FORMAT, unit->source, unit->rank, unit->frame_id);
+}
+
+/* A compile id that failed before dynamo looked at the code (the recompile limit) names no code
+ * object: it is the same frame as the frame's other compile ids. */
+static void
+name_from_frame (GHashTable  *named_frames,
+                 CompileUnit *unit)
+{
+  g_autofree char *key = NULL;
+  const CompileUnit *named;
+
+  if (unit->name != NULL || unit->start_name != NULL)
+    return;
+  key = frame_key (unit);
+  named = g_hash_table_lookup (named_frames, key);
+  if (named == NULL)
+    return;
+  unit->name = g_strdup (named->name != NULL ? named->name : named->start_name);
+  unit->file = g_strdup (named->name != NULL ? named->file : named->start_file);
+  unit->line = named->name != NULL ? named->line : named->start_line;
+}
+
 static gboolean
 record_all (TorchTrace  *trace,
             GError     **error)
 {
+  g_autoptr(GHashTable) named_frames = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                              NULL);
   guint recorded = 0;
 
   g_ptr_array_sort (trace->unit_list, compare_units);
@@ -1286,8 +1482,16 @@ record_all (TorchTrace  *trace,
     {
       CompileUnit *unit = g_ptr_array_index (trace->unit_list, i);
 
+      if (unit->name != NULL || unit->start_name != NULL)
+        g_hash_table_insert (named_frames, frame_key (unit), unit);
+    }
+  for (guint i = 0; i < trace->unit_list->len; i++)
+    {
+      CompileUnit *unit = g_ptr_array_index (trace->unit_list, i);
+
       if (!unit_has_content (unit))
         continue;
+      name_from_frame (named_frames, unit);
       if (!record_unit (trace, unit, error))
         return FALSE;
       recorded++;
@@ -1309,10 +1513,10 @@ record_all (TorchTrace  *trace,
       LogFile *log = g_ptr_array_index (trace->logs, 0);
 
       g_set_error (error, AGVIZ_IMPORT_ERROR, AGVIZ_IMPORT_ERROR_NOTHING,
-                   "%s: the TORCH_TRACE log%s holds no compile (no dynamo_start, "
+                   "%s: the TORCH_TRACE log%s no compile (no dynamo_start, "
                    "compilation_metrics or output graph) and no exported program",
-                   trace->logs->len > 1 ? "s in this directory" : "",
-                   trace->logs->len > 1 ? "" : log->path);
+                   trace->logs->len > 1 ? trace->ctx->source : log->path,
+                   trace->logs->len > 1 ? "s in this directory hold" : " holds");
       return FALSE;
     }
   if (trace->damaged > MAX_DAMAGED_REPORTED)
@@ -1392,7 +1596,7 @@ import_torch_trace (AgvizImportContext  *ctx,
   trace.ctx = ctx;
   trace.all_graphs = ctx->torch_all_graphs;
   trace.logs = g_ptr_array_new_with_free_func (log_file_free);
-  trace.units = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  trace.units = g_hash_table_new (unit_hash, unit_equal);
   /* A log's compile ids start at 0/0 in each process, so the units of several logs are kept
    * apart by the log's index in their keys. */
   trace.unit_list = g_ptr_array_new_with_free_func (compile_unit_free);

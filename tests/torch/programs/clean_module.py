@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# A clean program: an nn.Module compiled once and called many times with the same shapes.
+# A clean program: an nn.Module compiled once and called many times with the same shapes,
+# recorded with its AOT forward and backward graphs too.
+# record-options: --torch-graphs=all
 # expect: none
 import torch
 
