@@ -139,6 +139,18 @@ import_step_stats (AgvizImportContext        *ctx,
   return TRUE;
 }
 
+/* The graph an entry of RunMetadata.function_graphs describes best: before optimization, else
+ * after, else its first partition; NULL when it has none. */
+static const AgvizTf__GraphDef *
+function_graph (const AgvizTf__RunMetadata__FunctionGraphs *fg)
+{
+  if (graph_has_content (fg->pre_optimization_graph))
+    return fg->pre_optimization_graph;
+  if (graph_has_content (fg->post_optimization_graph))
+    return fg->post_optimization_graph;
+  return fg->n_partition_graphs > 0 ? fg->partition_graphs[0] : NULL;
+}
+
 gboolean
 _agviz_import_run_metadata (AgvizImportContext          *ctx,
                             AgvizGraphImporter          *graphs,
@@ -148,31 +160,37 @@ _agviz_import_run_metadata (AgvizImportContext          *ctx,
                             gint64                       wall_ns,
                             GError                     **error)
 {
+  gsize traced = 0;
+
   agviz_graph_importer_set_started_ns (graphs, MAX (wall_ns, 0));
+
+  /* One entry per function the traced call instantiated: the traced function and every function
+   * it called (a training step's gradients, loops and variable reads: hundreds), in the order
+   * TensorFlow instantiated them, which puts the traced one last as often as first.  They are
+   * different functions, not retraces of one: as traces of one function they would read as a
+   * retracing storm, and every variable they use as made on a non-first trace.  RunMetadata
+   * names none of them; the traced function, which holds the others' calls, is the largest. */
+  for (gsize i = 1; i < run_metadata->n_function_graphs; i++)
+    {
+      const AgvizTf__GraphDef *graph = function_graph (run_metadata->function_graphs[i]);
+      const AgvizTf__GraphDef *largest = function_graph (run_metadata->function_graphs[traced]);
+
+      if (graph != NULL && (largest == NULL || graph->n_node > largest->n_node))
+        traced = i;
+    }
 
   for (gsize i = 0; i < run_metadata->n_function_graphs; i++)
     {
-      const AgvizTf__RunMetadata__FunctionGraphs *fg = run_metadata->function_graphs[i];
-      const AgvizTf__GraphDef *graph = NULL;
+      const AgvizTf__GraphDef *graph = function_graph (run_metadata->function_graphs[i]);
       g_autoptr(GError) local_error = NULL;
       g_autofree char *function_label = NULL;
       gint64 trace_id;
 
-      if (graph_has_content (fg->pre_optimization_graph))
-        graph = fg->pre_optimization_graph;
-      else if (graph_has_content (fg->post_optimization_graph))
-        graph = fg->post_optimization_graph;
-      else if (fg->n_partition_graphs > 0)
-        graph = fg->partition_graphs[0];
       if (graph == NULL)
         continue;
-      /* One entry per function the traced call instantiated, the called function first, then
-       * the functions it called (a training step's gradients and loops: hundreds).  They are
-       * different functions, not retraces of one: as traces of one function they would read as
-       * a retracing storm, and every variable they use as made on a non-first trace.
-       * RunMetadata does not name them. */
-      if (i > 0)
-        function_label = g_strdup_printf ("%s (function graph %" G_GSIZE_FORMAT ")", label, i + 1);
+      if (i != traced)
+        function_label = g_strdup_printf ("%s (function graph %" G_GSIZE_FORMAT ")", label,
+                                          i + (i < traced ? 1 : 0));
       trace_id = agviz_graph_importer_add_graph (graphs, graph,
                                                  function_label != NULL ? function_label : label,
                                                  &local_error);
