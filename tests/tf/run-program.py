@@ -236,7 +236,8 @@ def main():
     variable = f"AGVIZ_{framework.upper()}_PYTHON"
     python = os.environ.get(variable) or os.environ.get(variable + "_DEFAULT", "")
     if not python or not os.access(python, os.X_OK):
-FRAMEWORK_NAMES = {"tf": "TensorFlow", "torch": "PyTorch", "jax": "JAX"}
+        message = (f"no {FRAMEWORK_NAMES[framework]} interpreter ({variable}={python!r}); "
+                   f"build-aux/setup-framework {framework} makes one")
         if os.environ.get("CI") == "true":
             print(f"FAIL: {message}, and CI must run the {framework} suite")
             return 1
