@@ -259,25 +259,50 @@ set_function_location (AgvizChecker    *self,
 
 static gint64 function_execution_count (AgvizFunction *function);
 
-/* Whether torch.compile made @function's traces: it has the events only torch's importers
- * attach to a function.  The TensorFlow checks (Python side effects at trace time, which
- * dynamo handles with graph breaks) do not apply to it. */
-static gboolean
-is_torch_function (AgvizChecker  *self,
-                   AgvizFunction *function)
+typedef enum
 {
+  FRAMEWORK_TENSORFLOW,
+  FRAMEWORK_TORCH,
+  FRAMEWORK_JAX,
+} Framework;
+
+static gboolean is_jax_cache_miss (const AgvizEvent *event);
+
+/* Which framework staged @function, from what its importers attach to it: a tf.function runs
+ * (executions); jax.jit's functions have JAX's cache-miss explanations, `jit(f) compiled`
+ * events or traces named jit(f); torch.compile's frames have graph breaks, guards, recompiles
+ * and compiles.  TensorFlow's where nothing says otherwise.  Checks and fixes written for one
+ * framework ask this before they speak of another's. */
+static Framework
+function_framework (AgvizChecker  *self,
+                    AgvizFunction *function)
+{
+  gboolean torch = FALSE;
+
   if (function_execution_count (function) > 0)
-    return FALSE;
+    return FRAMEWORK_TENSORFLOW;
+  for (guint t = 0; t < function->traces->len; t++)
+    {
+      AgvizTrace *trace = g_ptr_array_index (function->traces, t);
+
+      if (trace->graph_name != NULL && g_str_has_prefix (trace->graph_name, "jit("))
+        return FRAMEWORK_JAX;
+    }
   for (guint i = 0; i < self->events->len; i++)
     {
       AgvizEvent *event = g_ptr_array_index (self->events, i);
 
-      if (event->function_id == function->id &&
-          (event->kind == AGVIZ_EVENT_GRAPH_BREAK || event->kind == AGVIZ_EVENT_GUARDS ||
-           event->kind == AGVIZ_EVENT_COMPILE || event->kind == AGVIZ_EVENT_RETRACE))
-        return TRUE;
+      if (event->function_id != function->id)
+        continue;
+      if (is_jax_cache_miss (event) ||
+          (event->kind == AGVIZ_EVENT_COMPILE && event->message != NULL &&
+           g_str_has_prefix (event->message, "jit(")))
+        return FRAMEWORK_JAX;
+      if (event->kind == AGVIZ_EVENT_GRAPH_BREAK || event->kind == AGVIZ_EVENT_GUARDS ||
+          event->kind == AGVIZ_EVENT_COMPILE || event->kind == AGVIZ_EVENT_RETRACE)
+        torch = TRUE;
     }
-  return FALSE;
+  return torch ? FRAMEWORK_TORCH : FRAMEWORK_TENSORFLOW;
 }
 
 static gint64
@@ -1581,6 +1606,7 @@ describe_helper_path (AgvizFunction                *function,
 static void
 add_side_effect (AgvizChecker  *self,
                  AgvizFunction *function,
+                 Framework      framework,
                  const char    *file,
                  int            line,
                  const char    *code,
@@ -1598,11 +1624,18 @@ add_side_effect (AgvizChecker  *self,
   agviz_diagnostic_set_location (diagnostic, file, line, code);
   if (how != NULL)
     agviz_diagnostic_add_evidence (diagnostic, "%s", how);
-  agviz_diagnostic_add_evidence (diagnostic, "%s was traced %u time%s and ran %" G_GINT64_FORMAT
-                                 " time%s: the line ran once per trace, and was skipped on %"
-                                 G_GINT64_FORMAT " call%s", function->name, function->traces->len,
-                                 plural (function->traces->len), executions, plural (executions),
-                                 skipped, plural (skipped));
+  /* jax.jit's calls are not recorded one by one: what is known is the tracing. */
+  if (framework == FRAMEWORK_JAX)
+    agviz_diagnostic_add_evidence (diagnostic, "%s was traced %u time%s by jax.jit: the line ran "
+                                   "while tracing, and does not run on the calls that reuse "
+                                   "what was compiled", function->name, function->traces->len,
+                                   plural (function->traces->len));
+  else
+    agviz_diagnostic_add_evidence (diagnostic, "%s was traced %u time%s and ran %" G_GINT64_FORMAT
+                                   " time%s: the line ran once per trace, and was skipped on %"
+                                   G_GINT64_FORMAT " call%s", function->name,
+                                   function->traces->len, plural (function->traces->len),
+                                   executions, plural (executions), skipped, plural (skipped));
 
   for (guint i = 0; i < self->events->len; i++)
     {
@@ -1630,7 +1663,10 @@ check_side_effects (AgvizChecker  *self,
       g_auto(FunctionSource) source = { 0 };
       g_autoptr(GHashTable) reported_lines = g_hash_table_new (NULL, NULL);
 
-      if (function->traces->len == 0 || is_torch_function (self, function))
+      Framework framework = function_framework (self, function);
+
+      /* torch.compile handles Python side effects itself, with graph breaks. */
+      if (function->traces->len == 0 || framework == FRAMEWORK_TORCH)
         continue;
       if (!read_function_source (self, function, &source, error))
         return FALSE;
@@ -1664,35 +1700,55 @@ check_side_effects (AgvizChecker  *self,
                 }
               message = g_strdup_printf ("%s calls Python's print%s at line %d: it prints while "
                                          "tracing only", function->name, through, finding->line);
-              fix = g_strdup ("Use tf.print(...): it becomes a PrintV2 op and prints on every "
-                              "call.");
+              fix = framework == FRAMEWORK_JAX
+                      ? g_strdup ("Use jax.debug.print(\"{x}\", x=x): it is staged into the "
+                                  "jitted computation and prints the values on every call.")
+                      : g_strdup ("Use tf.print(...): it becomes a PrintV2 op and prints on every "
+                                  "call.");
               break;
 
             case AGVIZ_PYTHON_SCAN_MUTATING_CALL:
             case AGVIZ_PYTHON_SCAN_ITEM_STORE:
               message = g_strdup_printf ("%s mutates %s, defined outside it,%s at trace time",
                                          function->name, finding->name, through);
-              fix = g_strdup_printf ("%s changes once per trace, not per call, and holds "
-                                     "symbolic tensors: return the values instead, or keep "
-                                     "them in a tf.Variable or tf.TensorArray.", finding->name);
+              fix = framework == FRAMEWORK_JAX
+                      ? g_strdup_printf ("%s changes once per trace, not per call, and holds "
+                                         "tracers, which are invalid once the jitted function "
+                                         "returns (UnexpectedTracerError): return the values "
+                                         "from the function instead and collect them outside "
+                                         "it, since jax.jit functions must be pure.",
+                                         finding->name)
+                      : g_strdup_printf ("%s changes once per trace, not per call, and holds "
+                                         "symbolic tensors: return the values instead, or keep "
+                                         "them in a tf.Variable or tf.TensorArray.",
+                                         finding->name);
               break;
 
             case AGVIZ_PYTHON_SCAN_ATTRIBUTE_STORE:
               message = g_strdup_printf ("%s sets %s, on an object defined outside it,%s at trace "
                                          "time", function->name, finding->name, through);
-              fix = g_strdup_printf ("%s changes once per trace, not per call: keep the value in "
-                                     "a tf.Variable made once (in __init__ or build) and change "
-                                     "it with .assign() / .assign_add(), or return it.",
-                                     finding->name);
+              fix = framework == FRAMEWORK_JAX
+                      ? g_strdup_printf ("%s changes once per trace, not per call, and holds a "
+                                         "tracer: return the new value from the jitted "
+                                         "function and set it outside, passing the state in and "
+                                         "out as arguments and results.", finding->name)
+                      : g_strdup_printf ("%s changes once per trace, not per call: keep the value "
+                                         "in a tf.Variable made once (in __init__ or build) and "
+                                         "change it with .assign() / .assign_add(), or return "
+                                         "it.", finding->name);
               break;
 
             case AGVIZ_PYTHON_SCAN_GLOBAL_STORE:
               message = g_strdup_printf ("%s assigns %s, a variable outside it,%s at trace time",
                                          function->name, finding->name, through);
-              fix = g_strdup_printf ("%s changes once per trace, not per call: keep it in a "
-                                     "tf.Variable made outside the function and change it with "
-                                     ".assign() / .assign_add(), or return the value.",
-                                     finding->name);
+              fix = framework == FRAMEWORK_JAX
+                      ? g_strdup_printf ("%s changes once per trace, not per call, and holds a "
+                                         "tracer: return the value from the jitted function and "
+                                         "assign it outside.", finding->name)
+                      : g_strdup_printf ("%s changes once per trace, not per call: keep it in a "
+                                         "tf.Variable made outside the function and change it "
+                                         "with .assign() / .assign_add(), or return the value.",
+                                         finding->name);
               break;
 
             case AGVIZ_PYTHON_SCAN_TRACE_TIME_VALUE:
@@ -1702,7 +1758,8 @@ check_side_effects (AgvizChecker  *self,
           text = source_line_text (&source, finding->line);
           if (finding->helper != NULL)
             how = describe_helper_path (function, finding);
-          add_side_effect (self, function, source.file, finding->line, text, message, how, fix);
+          add_side_effect (self, function, framework, source.file, finding->line, text, message,
+                           how, fix);
           g_hash_table_add (reported_lines, GINT_TO_POINTER (finding->line));
         }
     }
@@ -2085,9 +2142,8 @@ check_torch_recompiles (AgvizChecker *self)
                    strstr (event->message, "_limit") != NULL)
             limit = event->message;
         }
-      /* A tf.function's retrace events come with its calls; torch.compile records none. */
       if ((recompiles + 1 < RETRACE_REPORT_MIN && limit == NULL) ||
-          function_execution_count (function) > 0)
+          function_framework (self, function) != FRAMEWORK_TORCH)
         continue;
 
       message = g_strdup_printf ("%s was recompiled %u time%s by torch.compile%s", function->name,

@@ -14,7 +14,10 @@ The program says what must come out in comment lines of its own:
                                  one finding of `agviz check` on the recording; the set found
                                  must be exactly the set expected (`# expect: none`: no finding)
   # says: TEXT                   `agviz check` says TEXT (in a message, evidence line or fix)
+  # never-says: TEXT             no message, evidence line or fix of `agviz check` says TEXT
+                                 (another framework's advice, say)
   # explain: FILE:LINE           `agviz explain --recorded` marks this frame as the defining one
+  # explain-says: TEXT           `agviz explain --recorded` says TEXT
   # where: QUERY -> FILE:LINE    `agviz where` resolves the node to this line
   # artifact: PATH               a file or folder the program wrote (relative to its working
                                  folder): imported into a trace file of its own, checked (no
@@ -52,10 +55,10 @@ SKIP = 77
 def directives(program):
     found = {"exit": 0, "expect": set(), "expect-artifact": set(), "explain": [], "where": [],
              "artifact": [], "artifact-refused": [], "modes": [None], "recorded": [],
-             "says": [], "artifact-info": []}
+             "says": [], "never-says": [], "explain-says": [], "artifact-info": []}
     for line in open(program, encoding="utf-8"):
         match = re.match(r"#\s*(exit|expect|expect-artifact|explain|where|artifact|"
-                         r"artifact-refused|artifact-info|modes|recorded|says):\s*(.*\S)", line)
+                         r"artifact-refused|artifact-info|modes|recorded|says|never-says|explain-says):\s*(.*\S)", line)
         if not match:
             continue
         key, value = match.groups()
@@ -189,6 +192,9 @@ def record(agviz, python, program, scratch, env, mode, wanted, failures, opened)
         for text in wanted["says"]:
             if not any(text in said_text for said_text in texts):
                 failures.append(f"check ({name}) does not say {text!r}\n{report[:4000]}")
+        for text in wanted["never-says"]:
+            if any(text in said_text for said_text in texts):
+                failures.append(f"check ({name}) says {text!r}\n{report[:4000]}")
         for expected in wanted["explain"]:
             explained = subprocess.run([agviz, "explain", "--recorded", "--json",
                                         trace_file], capture_output=True, text=True)
@@ -204,6 +210,13 @@ def record(agviz, python, program, scratch, env, mode, wanted, failures, opened)
             if expected not in frames:
                 failures.append(f"explain: defining frame {expected} not among {frames}\n"
                                 f"{explained.stdout[:4000]}")
+        if wanted["explain-says"]:
+            explained = subprocess.run([agviz, "explain", "--recorded", trace_file],
+                                       capture_output=True, text=True)
+            for text in wanted["explain-says"]:
+                if text not in explained.stdout:
+                    failures.append(f"explain does not say {text!r}\n{explained.stdout[:4000]}"
+                                    f"{explained.stderr[:2000]}")
         for query in wanted["where"]:
             node, _, expected = (part.strip() for part in query.partition("->"))
             resolved = subprocess.run([agviz, "where", trace_file, node],
