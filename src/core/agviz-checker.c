@@ -1002,6 +1002,56 @@ jax_retrace_fix (const char *function,
                           function);
 }
 
+/* How many functions line @line of @file defines: its lambdas (lax.cond(p, lambda v: ...,
+ * lambda v: ...) holds two), else the one def. */
+static guint
+functions_defined_on_line (AgvizChecker *self,
+                           const char   *file,
+                           int           line)
+{
+  g_autofree char *text = file != NULL && line > 0
+                            ? agviz_source_map_get_line (self->source_map, file, line) : NULL;
+  guint lambdas = 0;
+
+  for (const char *p = text; p != NULL && (p = strstr (p, "lambda")) != NULL; p += 6)
+    if ((p == text || !(g_ascii_isalnum (p[-1]) || p[-1] == '_')) &&
+        !(g_ascii_isalnum (p[6]) || p[6] == '_'))
+      lambdas++;
+  return MAX (lambdas, 1);
+}
+
+/* The traces of the jitted function that staged the call a cache miss reports ("TRACING CACHE
+ * MISS at FILE:LINE:COL (CALLER):"): a function defined inside another one is made again each
+ * time that one is traced.  1 when the caller is no jitted function. */
+static guint
+caller_traces (AgvizChecker     *self,
+               const AgvizEvent *event)
+{
+  const char *line_end = strchr (event->detail, '\n');
+  const char *close = line_end != NULL ? line_end : event->detail + strlen (event->detail);
+  const char *open;
+  g_autofree char *caller = NULL;
+
+  while (close > event->detail && close[-1] != ')')
+    close--;
+  if (close == event->detail)
+    return 1;
+  close--;
+  for (open = close; open > event->detail && *open != '('; open--)
+    ;
+  if (*open != '(')
+    return 1;
+  caller = g_strndup (open + 1, close - open - 1);
+  for (guint f = 0; f < self->functions->len; f++)
+    {
+      AgvizFunction *function = g_ptr_array_index (self->functions, f);
+
+      if (g_str_equal (function->name, caller) && function->traces->len > 0)
+        return function->traces->len;
+    }
+  return 1;
+}
+
 static void
 check_jax_cache_misses (AgvizChecker *self)
 {
@@ -1009,7 +1059,7 @@ check_jax_cache_misses (AgvizChecker *self)
     {
       AgvizFunction *function = g_ptr_array_index (self->functions, f);
       g_autoptr(GPtrArray) retraces = g_ptr_array_new ();
-      guint first_traces = 0;
+      guint first_traces = 0, expected_first_traces = 0;
       gboolean redefined = FALSE;
 
       for (guint i = 0; i < self->events->len; i++)
@@ -1023,13 +1073,18 @@ check_jax_cache_misses (AgvizChecker *self)
               first_traces++;
               redefined |= strstr (event->detail, "seen another function defined on the same "
                                    "line") != NULL;
+              expected_first_traces = MAX (expected_first_traces, caller_traces (self, event));
             }
           else
             g_ptr_array_add (retraces, event);
         }
 
-      /* jax.jit caches by the function object: one defined anew each time is never seen. */
-      if (first_traces >= 2 || redefined)
+      /* jax.jit caches by the function object: one defined anew each time is never seen.  The
+       * lambdas of one line (a lax.cond's branches) are as many functions, each first seen
+       * once per trace of the jitted function that holds them. */
+      expected_first_traces = MAX (expected_first_traces, 1) *
+                              functions_defined_on_line (self, function->file, function->line);
+      if (first_traces > expected_first_traces || (redefined && expected_first_traces == 1))
         {
           g_autoptr(AgvizDiagnostic) diagnostic = NULL;
           g_autofree char *message = NULL, *fix = NULL;

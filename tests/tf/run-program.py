@@ -29,6 +29,8 @@ The program says what must come out in comment lines of its own:
   # artifact-info: PATH TEXT     `agviz info` of artefact PATH says TEXT
   # artifact-refused: PATH TEXT  an artifact agviz must refuse (a plain non-zero exit, no
                                  crash), saying TEXT
+  # app: TEST                    run the window test TEST (/agviz/gui/...) on the recordings
+                                 (AGVIZ_GUI_OPEN_FILES), where the app is built
 FILE is the file's base name; FUNCTION is `-` for findings without one.
 
 Where the app is built (AGVIZ_GUI_OPEN_TEST: the window test program, run through
@@ -55,10 +57,11 @@ SKIP = 77
 def directives(program):
     found = {"exit": 0, "expect": set(), "expect-artifact": set(), "explain": [], "where": [],
              "artifact": [], "artifact-refused": [], "modes": [None], "recorded": [],
-             "says": [], "never-says": [], "explain-says": [], "artifact-info": []}
+             "says": [], "never-says": [], "explain-says": [], "artifact-info": [],
+             "app": []}
     for line in open(program, encoding="utf-8"):
         match = re.match(r"#\s*(exit|expect|expect-artifact|explain|where|artifact|"
-                         r"artifact-refused|artifact-info|modes|recorded|says|never-says|explain-says):\s*(.*\S)", line)
+                         r"artifact-refused|artifact-info|modes|recorded|says|never-says|explain-says|app):\s*(.*\S)", line)
         if not match:
             continue
         key, value = match.groups()
@@ -154,17 +157,18 @@ def check_artifact(agviz, scratch, path, expected, failures):
                                 f"{ours.get(key)}\n{summary}")
 
 
-def open_in_app(trace_files, failures):
+def open_in_app(trace_files, tests, failures):
     test = os.environ.get("AGVIZ_GUI_OPEN_TEST")
     wrapper = os.environ.get("AGVIZ_GUI_DISPLAY_WRAPPER")
     if not test or not wrapper or not trace_files:
         return
     env = dict(os.environ, AGVIZ_GUI_OPEN_FILES="\n".join(trace_files))
-    result = subprocess.run([wrapper, test, "-p", "/agviz/gui/open-files"], env=env,
-                            capture_output=True, text=True, timeout=600)
-    if result.returncode != 0:
-        failures.append(f"the app failed on {trace_files}:\n{result.stdout[-3000:]}"
-                        f"{result.stderr[-3000:]}")
+    for path in ["/agviz/gui/open-files"] + tests:
+        result = subprocess.run([wrapper, test, "-p", path], env=env, capture_output=True,
+                                text=True, timeout=600)
+        if result.returncode != 0 or "# SKIP" in result.stdout:
+            failures.append(f"the app failed {path} on {trace_files}:\n"
+                            f"{result.stdout[-3000:]}{result.stderr[-3000:]}")
 
 
 def record(agviz, python, program, scratch, env, mode, wanted, failures, opened):
@@ -269,7 +273,7 @@ def main():
         for path in wanted["artifact"]:
             check_artifact(agviz, scratch, path, wanted["expect-artifact"], failures)
             opened.append(artifact_trace_file(scratch, path))
-        open_in_app([path for path in opened if os.path.exists(path)], failures)
+        open_in_app([path for path in opened if os.path.exists(path)], wanted["app"], failures)
         for said in wanted["artifact-info"]:
             path, _, text = said.partition(" ")
             trace_file = artifact_trace_file(scratch, path)

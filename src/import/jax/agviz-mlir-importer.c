@@ -427,6 +427,7 @@ struct _MlirFunction
   MlirFunction *enclosing;     /* a region: the function (or region) holding its op */
   guint         region_op;     /* a region: its op, in enclosing->ops */
   const char   *role;          /* a region: its name in the call ("cond", "body", ...) */
+  char         *function_name; /* given when recorded: the name of its function row */
   char         *graph_name;    /* given when recorded */
 };
 
@@ -479,6 +480,7 @@ function_free (gpointer data)
   g_hash_table_unref (function->values);
   g_hash_table_unref (function->names_taken);
   g_clear_pointer (&function->regions, g_ptr_array_unref);
+  g_free (function->function_name);
   g_free (function->graph_name);
   g_free (function);
 }
@@ -1570,11 +1572,14 @@ graph_name_of (Recording  *rec,
   return g_strdup_printf ("%s/%s", rec->dump->graph_prefix, symbol);
 }
 
-/* The name and frames (outermost first, appended to @frames) of location @index. */
+/* The name and frames (outermost first, appended to @frames) of location @index.  The first
+ * name met is the op's (its name stack); a name around a file location below it is the Python
+ * function of that frame (`"step"("prog.py":26:8)`), which @function carries down. */
 static gboolean
 resolve_location (Recording   *rec,
                   guint        index,
                   guint        depth,
+                  const char  *function,
                   const char **name,
                   GArray      *frames,
                   GError     **error)
@@ -1602,8 +1607,8 @@ resolve_location (Recording   *rec,
                          location->source_line, location->source_column, location->text);
             return FALSE;
           }
-        return resolve_location (rec, GPOINTER_TO_UINT (target), depth + 1, name, frames,
-                                 error);
+        return resolve_location (rec, GPOINTER_TO_UINT (target), depth + 1, function, name,
+                                 frames, error);
       }
     case LOC_FILE:
       {
@@ -1613,7 +1618,7 @@ resolve_location (Recording   *rec,
         if (file_id == 0)
           return FALSE;
         frame_id = agviz_recorder_add_frame (rec->ctx->recorder, file_id, location->line,
-                                             location->column, NULL, error);
+                                             location->column, function, error);
         if (frame_id == 0)
           return FALSE;
         g_array_append_val (frames, frame_id);
@@ -1621,15 +1626,19 @@ resolve_location (Recording   *rec,
       }
     case LOC_NAME:
       if (*name == NULL)
-        *name = location->text;
-      return resolve_location (rec, location->child, depth + 1, name, frames, error);
+        {
+          *name = location->text;
+          return resolve_location (rec, location->child, depth + 1, NULL, name, frames, error);
+        }
+      return resolve_location (rec, location->child, depth + 1, location->text, name, frames,
+                               error);
     case LOC_CALLSITE:
       {
         g_autoptr(GArray) callee = g_array_new (FALSE, FALSE, sizeof (gint64));
 
         /* The callee names the op; the caller's frames are outside the callee's. */
-        if (!resolve_location (rec, location->child, depth + 1, name, callee, error) ||
-            !resolve_location (rec, location->caller, depth + 1, name, frames, error))
+        if (!resolve_location (rec, location->child, depth + 1, NULL, name, callee, error) ||
+            !resolve_location (rec, location->caller, depth + 1, NULL, name, frames, error))
           return FALSE;
         g_array_append_vals (frames, callee->data, callee->len);
         return TRUE;
@@ -1641,7 +1650,7 @@ resolve_location (Recording   *rec,
         {
           g_autoptr(GArray) element_frames = g_array_new (FALSE, FALSE, sizeof (gint64));
 
-          if (!resolve_location (rec, element, depth + 1, name, element_frames, error))
+          if (!resolve_location (rec, element, depth + 1, NULL, name, element_frames, error))
             return FALSE;
           if (frames->len == 0)
             g_array_append_vals (frames, element_frames->data, element_frames->len);
@@ -1737,7 +1746,7 @@ resolve_once (Recording  *rec,
   resolved = g_new0 (ResolvedLocation, 1);
   g_array_set_size (rec->frames, 0);
   rec->visits = 0;
-  if (!resolve_location (rec, index, 0, &resolved->name_stack, rec->frames, error))
+  if (!resolve_location (rec, index, 0, NULL, &resolved->name_stack, rec->frames, error))
     {
       g_free (resolved);
       return NULL;
@@ -1897,8 +1906,11 @@ unique_graph_name (Recording  *rec,
   return name;
 }
 
-/* The graph of each region of @function's ops: GRAPH/OP/ROLE (`main/while/body`), after the
- * function's graph and the last segment of the op's name. */
+/* Each region of @function's ops is a function FUNCTION/OP/ROLE (`step/while/body`), after
+ * @function's function and the last segment of the op's name, whose graph has that name too;
+ * in a dump, the dump's prefix follows it, as the rest of a graph name that all dumps of the
+ * function share ("step/while/body (jax_ir0004_jit_step_compile)"), so that the function is
+ * what a reader sees first. */
 static void
 name_regions (Recording    *rec,
               MlirFunction *function)
@@ -1907,9 +1919,13 @@ name_regions (Recording    *rec,
     {
       MlirFunction *region = g_ptr_array_index (function->regions, i);
       const MlirOp *op = &g_array_index (function->ops, MlirOp, region->region_op);
-      g_autofree char *wanted = g_strdup_printf ("%s/%s/%s", function->graph_name,
-                                                 last_segment (op->name), region->role);
+      g_autofree char *wanted = NULL;
 
+      region->function_name = g_strdup_printf ("%s/%s/%s", function->function_name,
+                                               last_segment (op->name), region->role);
+      wanted = rec->dump != NULL ? g_strdup_printf ("%s (%s)", region->function_name,
+                                                    rec->dump->graph_prefix)
+                                 : g_strdup (region->function_name);
       region->graph_name = unique_graph_name (rec, wanted);
     }
 }
@@ -1928,10 +1944,8 @@ record_function (Recording    *rec,
   gint64 function_id, trace_id;
 
   function_id = is_main ? rec->dump->function_id
-                        : agviz_recorder_add_function (recorder,
-                                                       function->enclosing != NULL
-                                                         ? graph_name : function->name,
-                                                       0, 0, error);
+                        : agviz_recorder_add_function (recorder, function->function_name, 0, 0,
+                                                       error);
   if (function_id == 0)
     return FALSE;
   if (function->enclosing != NULL)
@@ -2125,6 +2139,14 @@ import_mlir_text (AgvizImportContext  *ctx,
             rec.main = function;
           function->graph_name = graph_name_of (&rec, function->name);
           g_hash_table_add (rec.graphs_taken, g_strdup (function->graph_name));
+        }
+      for (guint i = 0; i < file.functions->len; i++)
+        {
+          MlirFunction *function = g_ptr_array_index (file.functions, i);
+
+          function->function_name = g_strdup (dump != NULL && function == rec.main &&
+                                              dump->function_name != NULL
+                                                ? dump->function_name : function->name);
         }
       if (dump != NULL && rec.main == NULL)
         {
