@@ -2197,8 +2197,11 @@ check_torch_recompiles (AgvizChecker *self)
                    strstr (event->message, "_limit") != NULL)
             limit = event->message;
         }
+      /* A tf.function's retrace events come with its calls (executions); jax.jit's misses
+       * are check_jax_cache_misses()'s. */
       if ((recompiles + 1 < RETRACE_REPORT_MIN && limit == NULL) ||
-          function_framework (self, function) != FRAMEWORK_TORCH)
+          function_execution_count (function) > 0 ||
+          function_framework (self, function) == FRAMEWORK_JAX)
         continue;
 
       message = g_strdup_printf ("%s was recompiled %u time%s by torch.compile%s", function->name,

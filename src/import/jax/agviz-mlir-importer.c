@@ -400,6 +400,8 @@ typedef struct
                                * function (name NULL for other ops) */
   guint       location;
   GArray     *uses;           /* ValueUse, NULL when none */
+  GHashTable *use_keys;       /* a region op that captured values: its uses' keys (see
+                               * use_key()), NULL when none */
   GPtrArray  *symbols;        /* @symbols named (functions it may call), NULL when none */
   const char *type;           /* its type signature (after the ':' of its own text), or NULL */
   char       *name;           /* the unique scoped name, given when recorded */
@@ -450,6 +452,7 @@ op_clear (gpointer data)
   MlirOp *op = data;
 
   g_clear_pointer (&op->uses, g_array_unref);
+  g_clear_pointer (&op->use_keys, g_hash_table_unref);
   g_clear_pointer (&op->symbols, g_ptr_array_unref);
   g_clear_pointer (&op->name, g_free);
 }
@@ -911,13 +914,25 @@ open_region (Frame      *frame,
   return region;
 }
 
+/* "name" or "name#index", interned: one pointer per value. */
+static const char *
+use_key (MlirFile       *file,
+         const ValueUse *use)
+{
+  return use->result_index < 0 ? g_string_chunk_insert_const (file->strings, use->name)
+                               : intern_printf (file, "%s#%d", use->name, use->result_index);
+}
+
 static void
-add_use (MlirOp         *op,
+add_use (MlirFile       *file,
+         MlirOp         *op,
          const ValueUse *use)
 {
   if (op->uses == NULL)
     op->uses = g_array_new (FALSE, FALSE, sizeof (ValueUse));
   g_array_append_val (op->uses, *use);
+  if (op->use_keys != NULL)
+    g_hash_table_add (op->use_keys, (gpointer) use_key (file, use));
 }
 
 /* A value that an op of region @function uses but an enclosing function defines (StableHLO's
@@ -943,8 +958,7 @@ capture_value (MlirFile     *file,
   if (owner == NULL)
     return;
 
-  key = use->result_index < 0 ? use->name : intern_printf (file, "%s#%d", use->name,
-                                                           use->result_index);
+  key = use_key (file, use);
   levels = g_ptr_array_new ();
   for (MlirFunction *level = function; level != owner; level = level->enclosing)
     g_ptr_array_add (levels, level);
@@ -958,20 +972,21 @@ capture_value (MlirFile     *file,
           guint op = add_op (level, "_Arg", key);
 
           MlirOp *region_op = &g_array_index (level->enclosing->ops, MlirOp, level->region_op);
-          gboolean taken = FALSE;
 
           g_array_index (level->ops, MlirOp, op).captured = outer;
           define_value (level, key, op, 0, 1);
-          /* One edge into the region op per value, however many of its regions use it. */
-          for (guint u = 0; region_op->uses != NULL && u < region_op->uses->len && !taken; u++)
+          /* One edge into the region op per value, however many of its regions use it (and
+           * none more where it is an operand already). */
+          if (region_op->use_keys == NULL)
             {
-              const ValueUse *known = &g_array_index (region_op->uses, ValueUse, u);
-
-              taken = strcmp (known->name, outer.name) == 0 &&
-                      known->result_index == outer.result_index;
+              region_op->use_keys = g_hash_table_new (NULL, NULL);
+              for (guint u = 0; region_op->uses != NULL && u < region_op->uses->len; u++)
+                g_hash_table_add (region_op->use_keys,
+                                  (gpointer) use_key (file, &g_array_index (region_op->uses,
+                                                                            ValueUse, u)));
             }
-          if (!taken)
-            add_use (region_op, &outer);
+          if (!g_hash_table_contains (region_op->use_keys, use_key (file, &outer)))
+            add_use (file, region_op, &outer);
         }
       outer.name = key;
       outer.result_index = -1;
@@ -1395,7 +1410,7 @@ op_token (MlirFile  *file,
 
           capture_value (file, frame->function, &use);
           /* (capture_value() may have added to the array: @op is looked up again.) */
-          add_use (&g_array_index (frame->function->ops, MlirOp, frame->op), &use);
+          add_use (file, &g_array_index (frame->function->ops, MlirOp, frame->op), &use);
         }
     }
   else if (token->kind == TOKEN_SYMBOL)
