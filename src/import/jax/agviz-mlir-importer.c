@@ -5,9 +5,10 @@
  * the op's name, SSA value uses are edges, block and region arguments `_Arg` nodes.  Each
  * region of an op (while's cond and body, case's branches, the bodies of reduce, sort and
  * scatter) is a graph of its own that the op calls, as TensorFlow's While calls its cond and
- * body functions: a function named by its graph, GRAPH/OP/ROLE (`main/while/body`), whose
- * `_Arg`s are the arguments the op gives its regions and the values of enclosing graphs it
- * uses (one more operand of the op each).  A location's name (JAX's name stack,
+ * body functions: a function FUNCTION/OP/ROLE (`step/while/body`; its graph has that name,
+ * followed in a jax_dump_ir_to dump by the dump's), whose `_Arg`s are the arguments the op
+ * gives its regions and the values of enclosing graphs it uses (one more operand of the op
+ * each).  A location's name (JAX's name stack,
  * `jit(f)/jit(main)/dense/dot_general`) is the node's scoped name, inside a region without
  * the region op's own stack; its `file:line:col` parts, through `callsite(A at B)` and the
  * first of `fused[...]`, are the node's stack.  Ops outside every function (`sdy.mesh`, ...)
@@ -970,7 +971,6 @@ capture_value (MlirFile     *file,
       if (!g_hash_table_contains (level->values, key))
         {
           guint op = add_op (level, "_Arg", key);
-
           MlirOp *region_op = &g_array_index (level->enclosing->ops, MlirOp, level->region_op);
 
           g_array_index (level->ops, MlirOp, op).captured = outer;
