@@ -498,7 +498,7 @@ static void
 test_nested_regions (void)
 {
   g_autofree char *source = write_text ("nested.mlir",
-    "#loc1 = loc(\"prog.py\":4:2)\n"
+    "#loc1 = loc(\"step\"(\"prog.py\":4:2))\n"
     "func.func @f(%x: tensor<f32>, %p: tensor<i32>) -> tensor<f32> {\n"
     "  %c = stablehlo.constant dense<1.0> : tensor<f32>\n"
     "  %0 = stablehlo.while(%iterArg = %x) : tensor<f32> loc(\"jit(f)/while\"(#loc1))\n"
@@ -549,6 +549,21 @@ test_nested_regions (void)
                  (const char *const[]) { "iterArg", "p", "constant", "cond", "return", NULL });
   body = agviz_store_find_trace (store, "f/while/body", &error);
   g_assert_no_error (error);
+  /* A name around a file location below the name stack is that frame's Python function. */
+  {
+    g_autoptr(AgvizTrace) branch = agviz_store_find_trace (store, "f/while/body/cond/branches[0]",
+                                                           &error);
+    g_autoptr(AgvizNode) add = agviz_store_find_node (store, branch->id, "branch_0_fun/add",
+                                                      &error);
+    g_autoptr(GPtrArray) stack = NULL;
+
+    g_assert_no_error (error);
+    stack = agviz_store_get_stack_frames (store, add->stack_id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (stack->len, ==, 1);
+    g_assert_cmpstr (((AgvizFrame *) g_ptr_array_index (stack, 0))->function, ==, "step");
+    g_assert_cmpint (((AgvizFrame *) g_ptr_array_index (stack, 0))->line, ==, 4);
+  }
   assert_inputs (store, body->id, "cond", (const char *const[]) { "p", "iterArg", "constant",
                                                                   NULL });
   assert_region (store, body->id, "cond", "branches[0]", "f/while/body/cond/branches[0]",
