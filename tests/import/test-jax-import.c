@@ -375,7 +375,7 @@ test_dump_folder (void)
   g_assert_cmpuint (f->traces->len, ==, 2);
   g_assert_cmpuint (helper->traces->len, ==, 2);
   second = g_ptr_array_index (f->traces, 1);
-  g_assert_cmpstr (second->graph_name, ==, "jax_ir0001_jit_f_compile/main");
+  g_assert_cmpstr (second->graph_name, ==, "main (jax_ir0001_jit_f_compile)");
   g_assert_cmpstr (second->signature, ==, "(ShapedArray(float32[2]),)");
   g_assert_cmpstr (second->reason, ==, "x: f32[1] -> f32[2]");
   /* sine, call, return and the argument. */

@@ -1577,14 +1577,15 @@ typedef struct
 } Recording;
 
 /* What graph @symbol of this file is called in the trace file: dumps of one jitted function
- * all hold a @main, so theirs are prefixed. */
+ * all hold a @main, so theirs say which dump after the symbol, which is what a reader needs
+ * first where a call's callee is drawn ("closed_call (jax_ir0004_jit_step_compile)"). */
 static char *
 graph_name_of (Recording  *rec,
                const char *symbol)
 {
   if (rec->dump == NULL)
     return g_strdup (symbol);
-  return g_strdup_printf ("%s/%s", rec->dump->graph_prefix, symbol);
+  return g_strdup_printf ("%s (%s)", symbol, rec->dump->graph_prefix);
 }
 
 /* The name and frames (outermost first, appended to @frames) of location @index.  The first
