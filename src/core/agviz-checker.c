@@ -261,10 +261,10 @@ static gint64 function_execution_count (AgvizFunction *function);
 
 typedef enum
 {
-  STAGED_BY_TENSORFLOW,
-  STAGED_BY_TORCH,
-  STAGED_BY_JAX,
-} StagingFramework;
+  FRAMEWORK_TENSORFLOW,
+  FRAMEWORK_TORCH,
+  FRAMEWORK_JAX,
+} Framework;
 
 /* A retrace event made from jax_explain_cache_misses: its detail is JAX's explanation. */
 static gboolean
@@ -274,17 +274,26 @@ is_jax_cache_miss (const AgvizEvent *event)
          g_str_has_prefix (event->detail, "TRACING CACHE MISS");
 }
 
-/* Which framework staged @function, from what its importer left: JAX's cache misses and
- * compile events ("jit(f) compiled"), torch.compile's guards, graph breaks, compile and
- * recompile events (never with recorded calls, which only tf.function has).  Each framework's
- * checks run on its own functions only: a JAX cache miss is no torch recompile, and a print
- * dynamo turned into a graph break is no tf.function side effect. */
-static StagingFramework
+/* Which framework staged @function, from what its importers attach to it: a tf.function runs
+ * (executions); jax.jit's functions have JAX's cache-miss explanations, `jit(f) compiled`
+ * events or traces named jit(f); torch.compile's frames have graph breaks, guards, recompiles
+ * and compiles.  TensorFlow's where nothing says otherwise.  Checks and fixes written for one
+ * framework ask this before they speak of another's. */
+static Framework
 function_framework (AgvizChecker  *self,
                     AgvizFunction *function)
 {
-  gboolean torch_events = FALSE;
+  gboolean torch = FALSE;
 
+  if (function_execution_count (function) > 0)
+    return FRAMEWORK_TENSORFLOW;
+  for (guint t = 0; t < function->traces->len; t++)
+    {
+      AgvizTrace *trace = g_ptr_array_index (function->traces, t);
+
+      if (trace->graph_name != NULL && g_str_has_prefix (trace->graph_name, "jit("))
+        return FRAMEWORK_JAX;
+    }
   for (guint i = 0; i < self->events->len; i++)
     {
       AgvizEvent *event = g_ptr_array_index (self->events, i);
@@ -294,13 +303,12 @@ function_framework (AgvizChecker  *self,
       if (is_jax_cache_miss (event) ||
           (event->kind == AGVIZ_EVENT_COMPILE && event->message != NULL &&
            g_str_has_prefix (event->message, "jit(")))
-        return STAGED_BY_JAX;
+        return FRAMEWORK_JAX;
       if (event->kind == AGVIZ_EVENT_GRAPH_BREAK || event->kind == AGVIZ_EVENT_GUARDS ||
           event->kind == AGVIZ_EVENT_COMPILE || event->kind == AGVIZ_EVENT_RETRACE)
-        torch_events = TRUE;
+        torch = TRUE;
     }
-  return torch_events && function_execution_count (function) == 0 ? STAGED_BY_TORCH
-                                                                   : STAGED_BY_TENSORFLOW;
+  return torch ? FRAMEWORK_TORCH : FRAMEWORK_TENSORFLOW;
 }
 
 static gint64
@@ -993,6 +1001,56 @@ jax_retrace_fix (const char *function,
                           function);
 }
 
+/* How many functions line @line of @file defines: its lambdas (lax.cond(p, lambda v: ...,
+ * lambda v: ...) holds two), else the one def. */
+static guint
+functions_defined_on_line (AgvizChecker *self,
+                           const char   *file,
+                           int           line)
+{
+  g_autofree char *text = file != NULL && line > 0
+                            ? agviz_source_map_get_line (self->source_map, file, line) : NULL;
+  guint lambdas = 0;
+
+  for (const char *p = text; p != NULL && (p = strstr (p, "lambda")) != NULL; p += 6)
+    if ((p == text || !(g_ascii_isalnum (p[-1]) || p[-1] == '_')) &&
+        !(g_ascii_isalnum (p[6]) || p[6] == '_'))
+      lambdas++;
+  return MAX (lambdas, 1);
+}
+
+/* The traces of the jitted function that staged the call a cache miss reports ("TRACING CACHE
+ * MISS at FILE:LINE:COL (CALLER):"): a function defined inside another one is made again each
+ * time that one is traced.  1 when the caller is no jitted function. */
+static guint
+caller_traces (AgvizChecker     *self,
+               const AgvizEvent *event)
+{
+  const char *line_end = strchr (event->detail, '\n');
+  const char *close = line_end != NULL ? line_end : event->detail + strlen (event->detail);
+  const char *open;
+  g_autofree char *caller = NULL;
+
+  while (close > event->detail && close[-1] != ')')
+    close--;
+  if (close == event->detail)
+    return 1;
+  close--;
+  for (open = close; open > event->detail && *open != '('; open--)
+    ;
+  if (*open != '(')
+    return 1;
+  caller = g_strndup (open + 1, close - open - 1);
+  for (guint f = 0; f < self->functions->len; f++)
+    {
+      AgvizFunction *function = g_ptr_array_index (self->functions, f);
+
+      if (g_str_equal (function->name, caller) && function->traces->len > 0)
+        return function->traces->len;
+    }
+  return 1;
+}
+
 static void
 check_jax_cache_misses (AgvizChecker *self)
 {
@@ -1000,7 +1058,7 @@ check_jax_cache_misses (AgvizChecker *self)
     {
       AgvizFunction *function = g_ptr_array_index (self->functions, f);
       g_autoptr(GPtrArray) retraces = g_ptr_array_new ();
-      guint first_traces = 0;
+      guint first_traces = 0, expected_first_traces = 0;
       gboolean redefined = FALSE;
 
       for (guint i = 0; i < self->events->len; i++)
@@ -1014,13 +1072,18 @@ check_jax_cache_misses (AgvizChecker *self)
               first_traces++;
               redefined |= strstr (event->detail, "seen another function defined on the same "
                                    "line") != NULL;
+              expected_first_traces = MAX (expected_first_traces, caller_traces (self, event));
             }
           else
             g_ptr_array_add (retraces, event);
         }
 
-      /* jax.jit caches by the function object: one defined anew each time is never seen. */
-      if (first_traces >= 2 || redefined)
+      /* jax.jit caches by the function object: one defined anew each time is never seen.  The
+       * lambdas of one line (a lax.cond's branches) are as many functions, each first seen
+       * once per trace of the jitted function that holds them. */
+      expected_first_traces = MAX (expected_first_traces, 1) *
+                              functions_defined_on_line (self, function->file, function->line);
+      if (first_traces > expected_first_traces || (redefined && expected_first_traces == 1))
         {
           g_autoptr(AgvizDiagnostic) diagnostic = NULL;
           g_autofree char *message = NULL, *fix = NULL;
@@ -1597,6 +1660,7 @@ describe_helper_path (AgvizFunction                *function,
 static void
 add_side_effect (AgvizChecker  *self,
                  AgvizFunction *function,
+                 Framework      framework,
                  const char    *file,
                  int            line,
                  const char    *code,
@@ -1614,11 +1678,18 @@ add_side_effect (AgvizChecker  *self,
   agviz_diagnostic_set_location (diagnostic, file, line, code);
   if (how != NULL)
     agviz_diagnostic_add_evidence (diagnostic, "%s", how);
-  agviz_diagnostic_add_evidence (diagnostic, "%s was traced %u time%s and ran %" G_GINT64_FORMAT
-                                 " time%s: the line ran once per trace, and was skipped on %"
-                                 G_GINT64_FORMAT " call%s", function->name, function->traces->len,
-                                 plural (function->traces->len), executions, plural (executions),
-                                 skipped, plural (skipped));
+  /* jax.jit's calls are not recorded one by one: what is known is the tracing. */
+  if (framework == FRAMEWORK_JAX)
+    agviz_diagnostic_add_evidence (diagnostic, "%s was traced %u time%s by jax.jit: the line ran "
+                                   "while tracing, and does not run on the calls that reuse "
+                                   "what was compiled", function->name, function->traces->len,
+                                   plural (function->traces->len));
+  else
+    agviz_diagnostic_add_evidence (diagnostic, "%s was traced %u time%s and ran %" G_GINT64_FORMAT
+                                   " time%s: the line ran once per trace, and was skipped on %"
+                                   G_GINT64_FORMAT " call%s", function->name,
+                                   function->traces->len, plural (function->traces->len),
+                                   executions, plural (executions), skipped, plural (skipped));
 
   for (guint i = 0; i < self->events->len; i++)
     {
@@ -1646,7 +1717,10 @@ check_side_effects (AgvizChecker  *self,
       g_auto(FunctionSource) source = { 0 };
       g_autoptr(GHashTable) reported_lines = g_hash_table_new (NULL, NULL);
 
-      if (function->traces->len == 0 || function_framework (self, function) == STAGED_BY_TORCH)
+      Framework framework = function_framework (self, function);
+
+      /* torch.compile handles Python side effects itself, with graph breaks. */
+      if (function->traces->len == 0 || framework == FRAMEWORK_TORCH)
         continue;
       if (!read_function_source (self, function, &source, error))
         return FALSE;
@@ -1680,35 +1754,55 @@ check_side_effects (AgvizChecker  *self,
                 }
               message = g_strdup_printf ("%s calls Python's print%s at line %d: it prints while "
                                          "tracing only", function->name, through, finding->line);
-              fix = g_strdup ("Use tf.print(...): it becomes a PrintV2 op and prints on every "
-                              "call.");
+              fix = framework == FRAMEWORK_JAX
+                      ? g_strdup ("Use jax.debug.print(\"{x}\", x=x): it is staged into the "
+                                  "jitted computation and prints the values on every call.")
+                      : g_strdup ("Use tf.print(...): it becomes a PrintV2 op and prints on every "
+                                  "call.");
               break;
 
             case AGVIZ_PYTHON_SCAN_MUTATING_CALL:
             case AGVIZ_PYTHON_SCAN_ITEM_STORE:
               message = g_strdup_printf ("%s mutates %s, defined outside it,%s at trace time",
                                          function->name, finding->name, through);
-              fix = g_strdup_printf ("%s changes once per trace, not per call, and holds "
-                                     "symbolic tensors: return the values instead, or keep "
-                                     "them in a tf.Variable or tf.TensorArray.", finding->name);
+              fix = framework == FRAMEWORK_JAX
+                      ? g_strdup_printf ("%s changes once per trace, not per call, and holds "
+                                         "tracers, which are invalid once the jitted function "
+                                         "returns (UnexpectedTracerError): return the values "
+                                         "from the function instead and collect them outside "
+                                         "it, since jax.jit functions must be pure.",
+                                         finding->name)
+                      : g_strdup_printf ("%s changes once per trace, not per call, and holds "
+                                         "symbolic tensors: return the values instead, or keep "
+                                         "them in a tf.Variable or tf.TensorArray.",
+                                         finding->name);
               break;
 
             case AGVIZ_PYTHON_SCAN_ATTRIBUTE_STORE:
               message = g_strdup_printf ("%s sets %s, on an object defined outside it,%s at trace "
                                          "time", function->name, finding->name, through);
-              fix = g_strdup_printf ("%s changes once per trace, not per call: keep the value in "
-                                     "a tf.Variable made once (in __init__ or build) and change "
-                                     "it with .assign() / .assign_add(), or return it.",
-                                     finding->name);
+              fix = framework == FRAMEWORK_JAX
+                      ? g_strdup_printf ("%s changes once per trace, not per call, and holds a "
+                                         "tracer: return the new value from the jitted "
+                                         "function and set it outside, passing the state in and "
+                                         "out as arguments and results.", finding->name)
+                      : g_strdup_printf ("%s changes once per trace, not per call: keep the value "
+                                         "in a tf.Variable made once (in __init__ or build) and "
+                                         "change it with .assign() / .assign_add(), or return "
+                                         "it.", finding->name);
               break;
 
             case AGVIZ_PYTHON_SCAN_GLOBAL_STORE:
               message = g_strdup_printf ("%s assigns %s, a variable outside it,%s at trace time",
                                          function->name, finding->name, through);
-              fix = g_strdup_printf ("%s changes once per trace, not per call: keep it in a "
-                                     "tf.Variable made outside the function and change it with "
-                                     ".assign() / .assign_add(), or return the value.",
-                                     finding->name);
+              fix = framework == FRAMEWORK_JAX
+                      ? g_strdup_printf ("%s changes once per trace, not per call, and holds a "
+                                         "tracer: return the value from the jitted function and "
+                                         "assign it outside.", finding->name)
+                      : g_strdup_printf ("%s changes once per trace, not per call: keep it in a "
+                                         "tf.Variable made outside the function and change it "
+                                         "with .assign() / .assign_add(), or return the value.",
+                                         finding->name);
               break;
 
             case AGVIZ_PYTHON_SCAN_TRACE_TIME_VALUE:
@@ -1718,7 +1812,8 @@ check_side_effects (AgvizChecker  *self,
           text = source_line_text (&source, finding->line);
           if (finding->helper != NULL)
             how = describe_helper_path (function, finding);
-          add_side_effect (self, function, source.file, finding->line, text, message, how, fix);
+          add_side_effect (self, function, framework, source.file, finding->line, text, message,
+                           how, fix);
           g_hash_table_add (reported_lines, GINT_TO_POINTER (finding->line));
         }
     }
@@ -2101,8 +2196,11 @@ check_torch_recompiles (AgvizChecker *self)
                    strstr (event->message, "_limit") != NULL)
             limit = event->message;
         }
+      /* A tf.function's retrace events come with its calls (executions); jax.jit's misses
+       * are check_jax_cache_misses()'s. */
       if ((recompiles + 1 < RETRACE_REPORT_MIN && limit == NULL) ||
-          function_framework (self, function) != STAGED_BY_TORCH)
+          function_execution_count (function) > 0 ||
+          function_framework (self, function) == FRAMEWORK_JAX)
         continue;
 
       message = g_strdup_printf ("%s was recompiled %u time%s by torch.compile%s", function->name,

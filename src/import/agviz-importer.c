@@ -591,6 +591,34 @@ program_error_new (const char *traceback)
   return program_error;
 }
 
+/* JAX's errors go on below their exception line unindented (where the tracer was made, which
+ * argument a value depends on) up to its note on the frames it filtered out; the last line of
+ * such a message from @line_index on. */
+static gsize
+jax_message_end (char **lines,
+                 gsize  line_index)
+{
+  gsize end = line_index;
+
+  if (!g_str_has_prefix (lines[line_index], "jax.") &&
+      !g_str_has_prefix (lines[line_index], "jaxlib."))
+    return line_index;
+  for (gsize next = line_index + 1; lines[next] != NULL && next - line_index < 200; next++)
+    {
+      const char *line = lines[next];
+
+      if (g_str_has_prefix (line, "Traceback (most recent call last):") ||
+          g_str_has_prefix (line, "During handling of the above exception") ||
+          g_str_has_prefix (line, "The above exception was the direct cause") ||
+          (g_str_has_prefix (line, "----------") && line[strspn (line, "-")] == '\0' &&
+           lines[next + 1] != NULL &&
+           g_str_has_prefix (lines[next + 1], "For simplicity, JAX has removed")))
+        break;
+      end = next;
+    }
+  return end;
+}
+
 /* The errors of a captured stderr, in order; its warnings are stored as events at once. */
 static GPtrArray *
 read_error_log (AgvizImportContext  *ctx,
@@ -635,7 +663,7 @@ read_error_log (AgvizImportContext  *ctx,
       if (in_traceback && is_exception_line (line))
         {
           g_autoptr(GString) traceback = g_string_new (NULL);
-          gsize end = i;
+          gsize end = jax_message_end (lines, i);
 
           /* The exception's own lines: indented or blank, up to the next plain line, and
            * dynamo's "from user code:" block after them (where the user's line is). */

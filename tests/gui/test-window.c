@@ -1831,6 +1831,106 @@ test_open_files (void)
     }
 }
 
+/* The trace of @function_name's first trace in the window's document. */
+static gint64
+first_trace_of_function (Fixture    *fx,
+                         const char *function_name)
+{
+  GPtrArray *functions = agviz_document_get_functions (agviz_window_get_document (fx->window));
+
+  for (guint i = 0; i < functions->len; i++)
+    {
+      AgvizFunction *function = g_ptr_array_index (functions, i);
+
+      if (g_str_equal (function->name, function_name) && function->traces->len > 0)
+        return ((AgvizTrace *) g_ptr_array_index (function->traces, 0))->id;
+    }
+  g_error ("no function %s with a trace", function_name);
+}
+
+/* Whether @item has an ancestor scope named @name. */
+static gboolean
+inside_scope (const AgvizSceneItem *item,
+              const char           *name)
+{
+  for (const AgvizSceneItem *up = item->parent; up != NULL; up = up->parent)
+    if (up->kind == AGVIZ_SCENE_ITEM_SCOPE && g_strcmp0 (up->name, name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The recording of tests/jax/programs/clean_control_flow.py under `agviz record` with real JAX
+ * (AGVIZ_GUI_OPEN_FILES, set by the jax suite): the jitted step's graph shows the scopes of its
+ * name stacks (jit(step) > encoder > dense), a selected op its source line beside the graph,
+ * and the fori_loop's while op opens the graphs of its cond and body inline, as a call. */
+static void
+test_jax_recording (void)
+{
+  g_auto(GStrv) paths = files_from_environment ("AGVIZ_GUI_OPEN_FILES", "the jax suite");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) inspector_text = g_string_new (NULL);
+  g_autofree char *source_text = NULL;
+  AgvizGraphView *view;
+  AgvizScene *scene;
+  AgvizSceneItem *tanh, *loop, *body = NULL;
+  Fixture fx = { 0 };
+
+  if (paths == NULL)
+    return;
+  open_in_window (&fx, paths[0]);
+  g_assert_nonnull (agviz_window_get_document (fx.window));
+  g_assert_true (agviz_window_show_trace (fx.window, first_trace_of_function (&fx, "step"),
+                                          &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_for (laid_out, &fx));
+  g_assert_true (wait_for (drawn, &fx));
+  view = PART (fx.window, graph_view);
+  scene = agviz_session_get_scene (agviz_window_get_session (fx.window));
+
+  /* jax.named_scope("encoder") around dense's jax.named_scope("dense"). */
+  tanh = agviz_scene_find_node (scene, "jit(step)/encoder/dense/tanh", &error);
+  g_assert_no_error (error);
+  g_assert_true (inside_scope (tanh, "dense"));
+  g_assert_true (inside_scope (tanh->parent, "encoder"));
+  agviz_graph_view_select (view, tanh, TRUE);
+  g_assert_true (wait_for (laid_out, &fx));
+  g_assert_cmpstr (agviz_inspector_get_op_type (PART (fx.window, inspector)), ==,
+                   "stablehlo.tanh");
+  /* Its line, `return jnp.tanh(x @ w)`, beside the graph. */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (PART (fx.window, source_stack)), ==, "text");
+  g_assert_true (g_str_has_suffix (gtk_label_get_text (PART (fx.window, source_label)),
+                                   "clean_control_flow.py:14"));
+  g_assert_cmpint (source_line (fx.window), ==, 14);
+  source_text = source_view_line (&fx, 14);
+  g_assert_cmpstr (source_text, ==, "        return jnp.tanh(x @ w)");
+  collect_text (GTK_WIDGET (PART (fx.window, inspector)), inspector_text);
+  g_assert_nonnull (strstr (inspector_text->str, "clean_control_flow.py"));
+
+  /* The loop calls its cond and body; opened, the body's graph is drawn inside it. */
+  loop = agviz_scene_find_node (scene, "jit(step)/while", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (loop->callees);
+  g_assert_cmpuint (g_strv_length (loop->callees), ==, 2);
+  agviz_graph_view_select (view, loop, TRUE);
+  if (!loop->expanded)
+    g_assert_true (agviz_graph_view_toggle_expanded (view, loop, &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_for (laid_out, &fx));
+  for (guint i = 0; loop->children != NULL && i < loop->children->len; i++)
+    {
+      AgvizSceneItem *callee = g_ptr_array_index (loop->children, i);
+
+      if (callee->kind == AGVIZ_SCENE_ITEM_ROOT && g_str_has_prefix (callee->name, "step/while/body"))
+        body = callee;
+    }
+  g_assert_nonnull (body);
+  g_assert_nonnull (body->children);
+  g_assert_cmpuint (body->children->len, >, 0);
+  g_assert_true (wait_for (drawn, &fx));
+  maybe_save_window_png (&fx, "jax-recording");
+  fixture_teardown (&fx, NULL);
+}
+
 /* Whether @item's expanded descendants are only lone boxes opened (a graph that is one scope or
  * one call): the first picture then shows the graph's own top level, however wide. */
 static gboolean
@@ -2103,6 +2203,7 @@ main (int    argc,
   g_test_add_func ("/agviz/gui/open-saved-model", test_open_saved_model);
   g_test_add_func ("/agviz/gui/sidebar-module-tree", test_sidebar_module_tree);
   g_test_add_func ("/agviz/gui/open-files", test_open_files);
+  g_test_add_func ("/agviz/gui/jax-recording", test_jax_recording);
   g_test_add_func ("/agviz/gui/first-picture", test_first_picture);
   g_test_add_func ("/agviz/gui/diff-real", test_diff_real);
   g_test_add_func ("/agviz/gui/live-refresh", test_live_refresh);

@@ -375,7 +375,7 @@ test_dump_folder (void)
   g_assert_cmpuint (f->traces->len, ==, 2);
   g_assert_cmpuint (helper->traces->len, ==, 2);
   second = g_ptr_array_index (f->traces, 1);
-  g_assert_cmpstr (second->graph_name, ==, "jax_ir0001_jit_f_compile/main");
+  g_assert_cmpstr (second->graph_name, ==, "main (jax_ir0001_jit_f_compile)");
   g_assert_cmpstr (second->signature, ==, "(ShapedArray(float32[2]),)");
   g_assert_cmpstr (second->reason, ==, "x: f32[1] -> f32[2]");
   /* sine, call, return and the argument. */
@@ -437,7 +437,7 @@ test_generic_form (void)
   g_autoptr(AgvizStore) store = NULL;
   g_autoptr(GPtrArray) functions = NULL, types = NULL;
   g_autofree char *joined = NULL;
-  AgvizFunction *main_function;
+  AgvizFunction *main_function, *region_function;
 
   g_assert_true (g_file_set_contents (source, generic_text, -1, NULL));
   g_assert_true (import_into (source, db, &error));
@@ -445,14 +445,21 @@ test_generic_form (void)
   store = agviz_store_open (db, AGVIZ_STORE_FLAGS_NONE, &error);
   functions = agviz_store_list_functions (store, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (functions->len, ==, 1);
+  /* main, and the while loop's region, a graph the loop calls. */
+  g_assert_cmpuint (functions->len, ==, 2);
   main_function = find_function (functions, "main");
-  /* while, constant, return, func.return and the two block arguments. */
+  region_function = find_function (functions, "main/while/cond");
+  /* The block argument x, while, func.return; in the region its block argument, constant and
+   * return. */
   g_assert_cmpint (((AgvizTrace *) g_ptr_array_index (main_function->traces, 0))->node_count, ==,
-                   6);
+                   3);
+  g_assert_cmpint (((AgvizTrace *) g_ptr_array_index (region_function->traces, 0))->node_count,
+                   ==, 3);
   /* Each op's type signature, as written after its ':', is its "type" attribute. */
   types = g_ptr_array_new_with_free_func (g_free);
-  g_assert_true (agviz_store_foreach_trace_node (store, 1, collect_types, types, &error));
+  for (gint64 trace_id = 1; trace_id <= 2; trace_id++)
+    g_assert_true (agviz_store_foreach_trace_node (store, trace_id, collect_types, types,
+                                                   &error));
   g_assert_no_error (error);
   g_ptr_array_sort (types, compare_strings);
   g_ptr_array_add (types, NULL);

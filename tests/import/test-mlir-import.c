@@ -3,9 +3,10 @@
  *
  * Every .mlir file of the corpus folder 05_mlir_locations imports, with its functions and ops
  * counted against the file's own lines by a rule that knows nothing of the parser (see
- * count_lines()); small texts written here pin down names from name stacks, source stacks from
- * file, callsite and fused locations, flattened regions, and errors that name FILE:LINE:COLUMN
- * and leave the trace file as it was.  The CLI imports and draws one.
+ * count_lines()), and each region is a graph its op calls; small texts written here pin down
+ * names from name stacks, source stacks from file, callsite and fused locations, regions as
+ * called graphs with their arguments and captured values, and errors that name
+ * FILE:LINE:COLUMN and leave the trace file as it was.  The CLI imports and draws one.
  */
 #include "config.h"
 
@@ -88,6 +89,49 @@ count_op_nodes (AgvizStore *store,
   return ops;
 }
 
+typedef struct
+{
+  AgvizStore *store;
+  guint       region_calls;
+} CallCount;
+
+/* A call to a region's graph (every call but a `call @f`'s, role "callee"), whose graph must
+ * have been recorded. */
+static gboolean
+count_region_call (gint64      node_id,
+                   const char *role,
+                   const char *callee,
+                   gpointer    user_data)
+{
+  CallCount *count = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizTrace) trace = NULL;
+
+  if (strcmp (role, "callee") == 0)
+    return TRUE;
+  trace = agviz_store_find_trace (count->store, callee, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (trace);
+  count->region_calls++;
+  return TRUE;
+}
+
+static guint
+count_region_calls (AgvizStore *store,
+                    guint64     traces)
+{
+  g_autoptr(GError) error = NULL;
+  CallCount count = { store, 0 };
+
+  for (gint64 id = 1; id <= (gint64) traces; id++)
+    {
+      g_assert_true (agviz_store_foreach_trace_call (store, id, count_region_call, &count,
+                                                     &error));
+      g_assert_no_error (error);
+    }
+  return count.region_calls;
+}
+
 /* ---- counting a file's functions and ops by its lines ------------------------------------ */
 
 static gboolean
@@ -117,15 +161,17 @@ is_dotted_op_name (const char *word)
  * have none).  An OP is any other line that starts with `%` and holds " = " (results), with
  * '"' (generic form), with the word `return`, or with a dotted name (`stablehlo.add`,
  * `sdy.mesh`); `module`/`builtin.module`, block labels, aliases, `}` and wrapped continuation
- * lines are none. */
+ * lines are none.  A REGION opens on any other line that ends with '{' (`cond {`, `} do {`,
+ * `"stablehlo.case"(%3) ({`, `}, {`, `affine.for %i = 0 to 8 {`). */
 static void
 count_lines (const char *text,
              guint      *functions,
-             guint      *ops)
+             guint      *ops,
+             guint      *regions)
 {
   g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
 
-  *functions = *ops = 0;
+  *functions = *ops = *regions = 0;
   for (guint i = 0; lines[i] != NULL; i++)
     {
       g_autofree char *line = g_strstrip (g_strdup (lines[i]));
@@ -143,8 +189,10 @@ count_lines (const char *text,
             (*functions)++;
           continue;
         }
-      if (strcmp (word, "builtin.module") == 0)
+      if (strcmp (word, "builtin.module") == 0 || strcmp (word, "module") == 0)
         continue;
+      if (g_str_has_suffix (line, "{"))
+        (*regions)++;
       if ((line[0] == '%' && strstr (line, " = ") != NULL) || line[0] == '"' ||
           strcmp (word, "return") == 0 || is_dotted_op_name (word))
         (*ops)++;
@@ -209,23 +257,26 @@ test_corpus_counts (void)
       g_autoptr(AgvizStore) store = NULL;
       g_autofree char *text = NULL;
       AgvizImportStats stats;
-      guint functions, ops;
+      guint functions, ops, regions;
 
       g_assert_true (g_file_get_contents (path, &text, NULL, &error));
-      count_lines (text, &functions, &ops);
+      count_lines (text, &functions, &ops, &regions);
       if (!import_into (path, db, &stats, &error))
         g_error ("%s", error->message);
       store = agviz_store_open (db, AGVIZ_STORE_FLAGS_NONE, &error);
       g_assert_no_error (error);
-      g_test_message ("%s: %u functions, %u ops (counted: %" G_GUINT64_FORMAT
-                      " functions, %u ops, %" G_GUINT64_FORMAT " traces, %" G_GUINT64_FORMAT
-                      " edges, %" G_GUINT64_FORMAT " with stacks)",
-                      path + strlen (folder) + 1, functions, ops, stats.functions,
-                      count_op_nodes (store, stats.traces), stats.traces, stats.edges,
+      g_test_message ("%s: %u functions, %u ops, %u regions (counted: %" G_GUINT64_FORMAT
+                      " functions, %u ops, %u region calls, %" G_GUINT64_FORMAT " traces, %"
+                      G_GUINT64_FORMAT " edges, %" G_GUINT64_FORMAT " with stacks)",
+                      path + strlen (folder) + 1, functions, ops, regions, stats.functions,
+                      count_op_nodes (store, stats.traces),
+                      count_region_calls (store, stats.traces), stats.traces, stats.edges,
                       stats.nodes_with_stacks);
       g_assert_cmpuint (stats.functions, ==, functions);
       g_assert_cmpuint (count_op_nodes (store, stats.traces), ==, ops);
-      g_assert_cmpuint (stats.traces, >=, stats.functions);
+      /* Each region is a graph of its own, called by its op. */
+      g_assert_cmpuint (count_region_calls (store, stats.traces), ==, regions);
+      g_assert_cmpuint (stats.traces, >=, stats.functions + regions);
     }
   remove_trace_file (db);
 }
@@ -303,6 +354,78 @@ assert_stack (AgvizStore          *store,
     }
 }
 
+static gboolean
+collect_node_name (const AgvizNodeRow *row,
+                   gpointer            user_data)
+{
+  g_ptr_array_add (user_data, g_strdup (row->name));
+  return TRUE;
+}
+
+/* Node @op_name of trace @trace_id calls @graph as @role, a trace whose nodes are exactly
+ * @names. */
+static void
+assert_region (AgvizStore        *store,
+               gint64             trace_id,
+               const char        *op_name,
+               const char        *role,
+               const char        *graph,
+               const char *const *names)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizNode) node = agviz_store_find_node (store, trace_id, op_name, &error);
+  g_autoptr(AgvizTrace) callee = NULL;
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) calls = NULL;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+  calls = agviz_store_list_node_calls (store, node->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_hash_table_lookup (calls, role), ==, graph);
+  callee = agviz_store_find_trace (store, graph, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (callee);
+  g_assert_true (agviz_store_foreach_trace_node (store, callee->id, collect_node_name, found,
+                                                 &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, g_strv_length ((char **) names));
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autoptr(AgvizNode) inner = agviz_store_find_node (store, callee->id, names[i], &error);
+
+      g_assert_no_error (error);
+      if (inner == NULL)
+        g_error ("%s has no node %s", graph, names[i]);
+    }
+}
+
+/* The nodes feeding node @name of trace @trace_id, in input order, are @sources. */
+static void
+assert_inputs (AgvizStore        *store,
+               gint64             trace_id,
+               const char        *name,
+               const char *const *sources)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizNode) node = agviz_store_find_node (store, trace_id, name, &error);
+  g_autoptr(GArray) edges = NULL;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+  g_assert_true (agviz_store_list_node_edges (store, node->id, &edges, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (edges->len, ==, g_strv_length ((char **) sources));
+  for (guint i = 0; sources[i] != NULL; i++)
+    {
+      const AgvizEdge *edge = &g_array_index (edges, AgvizEdge, i);
+      g_autoptr(AgvizNode) source = agviz_store_get_node (store, edge->src_node_id, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (source->name, ==, sources[i]);
+    }
+}
+
 static void
 test_locations_and_regions (void)
 {
@@ -321,14 +444,17 @@ test_locations_and_regions (void)
   g_assert_true (import_into (source, db, &stats, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (stats.functions, ==, 2);
-  g_assert_cmpuint (stats.traces, ==, 2);
-  /* main: x, multiply, add, fancy_op, call, return; helper: arg0, constant, while, its two
-   * region arguments, compare and return in cond, negate and return in do, return. */
-  g_assert_cmpuint (stats.nodes, ==, 6 + 10);
-  /* main: 2 + 2 + 1 + 1 + 1; helper: while's 2 operands, compare 2, return 1, negate 1,
-   * return 2, the function's return 1. */
-  g_assert_cmpuint (stats.edges, ==, 7 + 9);
-  g_assert_cmpuint (stats.calls, ==, 1);
+  /* main, helper and the while loop's cond and body. */
+  g_assert_cmpuint (stats.traces, ==, 4);
+  /* main: x, multiply, add, fancy_op, call, return; helper: arg0, constant, while, return;
+   * cond: the loop's two arguments, the constant it captures, compare, return; body: the two
+   * arguments, negate, return. */
+  g_assert_cmpuint (stats.nodes, ==, 6 + 4 + 5 + 4);
+  /* main: 2 + 2 + 1 + 1 + 1; helper: while's 2 operands (the captured constant is one
+   * already), return 1; cond: compare 2, return 1; body: negate 1, return 2. */
+  g_assert_cmpuint (stats.edges, ==, 7 + 3 + 3 + 3);
+  /* call @helper; while calls cond and body. */
+  g_assert_cmpuint (stats.calls, ==, 3);
   g_assert_cmpuint (stats.nodes_with_stacks, ==, 3);
 
   store = agviz_store_open (db, AGVIZ_STORE_FLAGS_NONE, &error);
@@ -349,14 +475,102 @@ test_locations_and_regions (void)
   helper = agviz_store_find_trace (store, "helper", &error);
   g_assert_no_error (error);
   g_assert_nonnull (helper);
-  /* Regions flattened under the region op, labelled as the pretty form labels them. */
   assert_stack (store, helper->id, "while", "stablehlo.while", NULL, 0);
-  assert_stack (store, helper->id, "while/iterArg", "_Arg", NULL, 0);
-  assert_stack (store, helper->id, "while/cond/compare", "stablehlo.compare", NULL, 0);
-  assert_stack (store, helper->id, "while/cond/return", "stablehlo.return", NULL, 0);
-  assert_stack (store, helper->id, "while/do/negate", "stablehlo.negate", NULL, 0);
-  assert_stack (store, helper->id, "while/do/return", "stablehlo.return", NULL, 0);
   assert_stack (store, helper->id, "return", "return", NULL, 0);
+  /* The loop's arguments are its regions', not the function's. */
+  g_assert_null (agviz_store_find_node (store, helper->id, "iterArg", &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  /* Each region a graph that the while op calls, as TensorFlow's While calls cond and body;
+   * the pretty form's `do` is StableHLO's body. */
+  assert_region (store, helper->id, "while", "cond", "helper/while/cond",
+                 (const char *const[]) { "iterArg", "iterArg_0", "constant", "compare", "return",
+                                         NULL });
+  assert_region (store, helper->id, "while", "body", "helper/while/body",
+                 (const char *const[]) { "iterArg", "iterArg_0", "negate", "return", NULL });
+  g_clear_object (&store);
+  remove_trace_file (db);
+}
+
+/* Regions inside regions: names stop at each region op, and a value captured two levels up
+ * passes through an _Arg at each level (one edge into each region op). */
+static void
+test_nested_regions (void)
+{
+  g_autofree char *source = write_text ("nested.mlir",
+    "#loc1 = loc(\"step\"(\"prog.py\":4:2))\n"
+    "func.func @f(%x: tensor<f32>, %p: tensor<i32>) -> tensor<f32> {\n"
+    "  %c = stablehlo.constant dense<1.0> : tensor<f32>\n"
+    "  %0 = stablehlo.while(%iterArg = %x) : tensor<f32> loc(\"jit(f)/while\"(#loc1))\n"
+    "   cond {\n"
+    "    %t = stablehlo.constant dense<true> : tensor<i1> loc(\"jit(f)/while/cond/t\"(#loc1))\n"
+    "    stablehlo.return %t : tensor<i1>\n"
+    "  } do {\n"
+    "    %1 = \"stablehlo.case\"(%p) ({\n"
+    "      %2 = stablehlo.add %iterArg, %c : tensor<f32>"
+    " loc(\"jit(f)/while/body/cond/branch_0_fun/add\"(#loc1))\n"
+    "      stablehlo.return %2 : tensor<f32>\n"
+    "    }, {\n"
+    "      stablehlo.return %iterArg : tensor<f32>\n"
+    "    }) : (tensor<i32>) -> tensor<f32> loc(\"jit(f)/while/body/cond\"(#loc1))\n"
+    "    stablehlo.return %1 : tensor<f32>\n"
+    "  }\n"
+    "  return %0 : tensor<f32>\n"
+    "}\n");
+  g_autofree char *db = g_build_filename (work, "nested.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgvizStore) store = NULL;
+  g_autoptr(AgvizTrace) f = NULL;
+  g_autoptr(AgvizTrace) body = NULL;
+  AgvizImportStats stats;
+
+  g_assert_true (import_into (source, db, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.functions, ==, 1);
+  g_assert_cmpuint (stats.traces, ==, 5);
+  /* f: x, p, constant, while, return; cond: iterArg, t, return; body: iterArg, p, the
+   * constant, case, return; branches[0]: iterArg, the constant, add, return; branches[1]:
+   * iterArg, return. */
+  g_assert_cmpuint (stats.nodes, ==, 5 + 3 + 5 + 4 + 2);
+  /* while: x, p, c; f's return; cond's return; case: p, iterArg, c; body's return; add 2,
+   * its return; branches[1]'s return. */
+  g_assert_cmpuint (stats.edges, ==, 4 + 1 + 4 + 3 + 1);
+  g_assert_cmpuint (stats.calls, ==, 4);
+
+  store = agviz_store_open (db, AGVIZ_STORE_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  f = agviz_store_find_trace (store, "f", &error);
+  g_assert_no_error (error);
+  assert_inputs (store, f->id, "jit(f)/while", (const char *const[]) { "x", "p", "constant",
+                                                                      NULL });
+  assert_region (store, f->id, "jit(f)/while", "cond", "f/while/cond",
+                 (const char *const[]) { "iterArg", "t", "return", NULL });
+  assert_region (store, f->id, "jit(f)/while", "body", "f/while/body",
+                 (const char *const[]) { "iterArg", "p", "constant", "cond", "return", NULL });
+  body = agviz_store_find_trace (store, "f/while/body", &error);
+  g_assert_no_error (error);
+  /* A name around a file location below the name stack is that frame's Python function. */
+  {
+    g_autoptr(AgvizTrace) branch = agviz_store_find_trace (store, "f/while/body/cond/branches[0]",
+                                                           &error);
+    g_autoptr(AgvizNode) add = agviz_store_find_node (store, branch->id, "branch_0_fun/add",
+                                                      &error);
+    g_autoptr(GPtrArray) stack = NULL;
+
+    g_assert_no_error (error);
+    stack = agviz_store_get_stack_frames (store, add->stack_id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (stack->len, ==, 1);
+    g_assert_cmpstr (((AgvizFrame *) g_ptr_array_index (stack, 0))->function, ==, "step");
+    g_assert_cmpint (((AgvizFrame *) g_ptr_array_index (stack, 0))->line, ==, 4);
+  }
+  assert_inputs (store, body->id, "cond", (const char *const[]) { "p", "iterArg", "constant",
+                                                                  NULL });
+  assert_region (store, body->id, "cond", "branches[0]", "f/while/body/cond/branches[0]",
+                 (const char *const[]) { "iterArg", "constant", "branch_0_fun/add", "return",
+                                         NULL });
+  assert_region (store, body->id, "cond", "branches[1]", "f/while/body/cond/branches[1]",
+                 (const char *const[]) { "iterArg", "return", NULL });
   g_clear_object (&store);
   remove_trace_file (db);
 }
@@ -488,8 +702,9 @@ test_affine_constraints (void)
 
   g_assert_true (import_into (source, db, &stats, &error));
   g_assert_no_error (error);
-  /* i, affine.if, x.y inside it, return; %i into both ops. */
-  g_assert_cmpuint (stats.nodes, ==, 4);
+  /* i, affine.if, return; in its region, %i captured and x.y; %i into affine.if, and its
+   * capture into x.y. */
+  g_assert_cmpuint (stats.nodes, ==, 5);
   g_assert_cmpuint (stats.edges, ==, 2);
   remove_trace_file (db);
 }
@@ -534,17 +749,19 @@ test_cli_import_and_draw (void)
   remove_trace_file (db);
   agviz_run (&run, "import", source, "-o", db, NULL);
   g_assert_cmpint (run.status, ==, 0);
-  expected = g_strdup_printf ("%s: 2 traces, 16 nodes, 16 edges, 3 with stacks, 0 executions\n",
+  expected = g_strdup_printf ("%s: 4 traces, 19 nodes, 16 edges, 3 with stacks, 0 executions\n",
                               source);
   g_assert_cmpstr (run.out, ==, expected);
   agviz_run_clear (&run);
-  agviz_run (&run, db, "--svg", svg, NULL);
+  /* helper with its while loop opened: the graphs of cond and body drawn inside it. */
+  agviz_run (&run, db, "--svg", svg, "--trace", "helper", "--expand", "while", NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_true (g_file_get_contents (svg, &drawing, NULL, NULL));
   g_assert_true (g_str_has_prefix (drawing, "<?xml") || strstr (drawing, "<svg") != NULL);
-  /* The largest trace is drawn: helper, its while loop a scope of the ops of its regions. */
   g_assert_nonnull (strstr (drawing, "stablehlo.while"));
+  g_assert_nonnull (strstr (drawing, "helper/while/body"));
   g_assert_nonnull (strstr (drawing, "stablehlo.negate"));
+  g_assert_nonnull (strstr (drawing, "stablehlo.compare"));
   g_remove (svg);
   remove_trace_file (db);
 }
@@ -562,6 +779,7 @@ main (int    argc,
 
   g_test_add_func ("/mlir/corpus-counts", test_corpus_counts);
   g_test_add_func ("/mlir/locations-and-regions", test_locations_and_regions);
+  g_test_add_func ("/mlir/nested-regions", test_nested_regions);
   g_test_add_func ("/mlir/errors", test_errors);
   g_test_add_func ("/mlir/deep-nesting", test_deep_nesting);
   g_test_add_func ("/mlir/affine-constraints", test_affine_constraints);

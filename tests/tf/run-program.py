@@ -15,7 +15,10 @@ The program says what must come out in comment lines of its own:
                                  one finding of `agviz check` on the recording; the set found
                                  must be exactly the set expected (`# expect: none`: no finding)
   # says: TEXT                   `agviz check` says TEXT (in a message, evidence line or fix)
+  # never-says: TEXT             no message, evidence line or fix of `agviz check` says TEXT
+                                 (another framework's advice, say)
   # explain: FILE:LINE           `agviz explain --recorded` marks this frame as the defining one
+  # explain-says: TEXT           `agviz explain --recorded` says TEXT
   # where: QUERY -> FILE:LINE    `agviz where` resolves the node to this line
   # artifact: PATH               a file or folder the program wrote (relative to its working
                                  folder): imported into a trace file of its own, checked (no
@@ -27,6 +30,8 @@ The program says what must come out in comment lines of its own:
   # artifact-info: PATH TEXT     `agviz info` of artefact PATH says TEXT
   # artifact-refused: PATH TEXT  an artifact agviz must refuse (a plain non-zero exit, no
                                  crash), saying TEXT
+  # app: TEST                    run the window test TEST (/agviz/gui/...) on the recordings
+                                 (AGVIZ_GUI_OPEN_FILES), where the app is built
 FILE is the file's base name; FUNCTION is `-` for findings without one.
 
 Where the app is built (AGVIZ_GUI_OPEN_TEST: the window test program, run through
@@ -53,10 +58,12 @@ SKIP = 77
 def directives(program):
     found = {"exit": 0, "expect": set(), "expect-artifact": set(), "explain": [], "where": [],
              "artifact": [], "artifact-refused": [], "modes": [None], "recorded": [],
-             "says": [], "artifact-info": [], "record-options": []}
+             "says": [], "never-says": [], "explain-says": [], "artifact-info": [],
+             "app": [], "record-options": []}
     for line in open(program, encoding="utf-8"):
         match = re.match(r"#\s*(exit|expect|expect-artifact|explain|where|artifact|"
-                         r"artifact-refused|artifact-info|modes|recorded|says|record-options):\s*(.*\S)", line)
+                         r"artifact-refused|artifact-info|modes|recorded|says|never-says|explain-says|"
+                         r"app|record-options):\s*(.*\S)", line)
         if not match:
             continue
         key, value = match.groups()
@@ -154,17 +161,18 @@ def check_artifact(agviz, scratch, path, expected, failures):
                                 f"{ours.get(key)}\n{summary}")
 
 
-def open_in_app(trace_files, failures):
+def open_in_app(trace_files, tests, failures):
     test = os.environ.get("AGVIZ_GUI_OPEN_TEST")
     wrapper = os.environ.get("AGVIZ_GUI_DISPLAY_WRAPPER")
     if not test or not wrapper or not trace_files:
         return
     env = dict(os.environ, AGVIZ_GUI_OPEN_FILES="\n".join(trace_files))
-    result = subprocess.run([wrapper, test, "-p", "/agviz/gui/open-files"], env=env,
-                            capture_output=True, text=True, timeout=600)
-    if result.returncode != 0:
-        failures.append(f"the app failed on {trace_files}:\n{result.stdout[-3000:]}"
-                        f"{result.stderr[-3000:]}")
+    for path in ["/agviz/gui/open-files"] + tests:
+        result = subprocess.run([wrapper, test, "-p", path], env=env, capture_output=True,
+                                text=True, timeout=600)
+        if result.returncode != 0 or "# SKIP" in result.stdout:
+            failures.append(f"the app failed {path} on {trace_files}:\n"
+                            f"{result.stdout[-3000:]}{result.stderr[-3000:]}")
 
 
 def record(agviz, python, program, scratch, env, mode, wanted, failures, opened):
@@ -192,6 +200,9 @@ def record(agviz, python, program, scratch, env, mode, wanted, failures, opened)
         for text in wanted["says"]:
             if not any(text in said_text for said_text in texts):
                 failures.append(f"check ({name}) does not say {text!r}\n{report[:4000]}")
+        for text in wanted["never-says"]:
+            if any(text in said_text for said_text in texts):
+                failures.append(f"check ({name}) says {text!r}\n{report[:4000]}")
         for expected in wanted["explain"]:
             explained = subprocess.run([agviz, "explain", "--recorded", "--json",
                                         trace_file], capture_output=True, text=True)
@@ -207,6 +218,13 @@ def record(agviz, python, program, scratch, env, mode, wanted, failures, opened)
             if expected not in frames:
                 failures.append(f"explain: defining frame {expected} not among {frames}\n"
                                 f"{explained.stdout[:4000]}")
+        if wanted["explain-says"]:
+            explained = subprocess.run([agviz, "explain", "--recorded", trace_file],
+                                       capture_output=True, text=True)
+            for text in wanted["explain-says"]:
+                if text not in explained.stdout:
+                    failures.append(f"explain does not say {text!r}\n{explained.stdout[:4000]}"
+                                    f"{explained.stderr[:2000]}")
         for query in wanted["where"]:
             node, _, expected = (part.strip() for part in query.partition("->"))
             resolved = subprocess.run([agviz, "where", trace_file, node],
@@ -259,7 +277,7 @@ def main():
         for path in wanted["artifact"]:
             check_artifact(agviz, scratch, path, wanted["expect-artifact"], failures)
             opened.append(artifact_trace_file(scratch, path))
-        open_in_app([path for path in opened if os.path.exists(path)], failures)
+        open_in_app([path for path in opened if os.path.exists(path)], wanted["app"], failures)
         for said in wanted["artifact-info"]:
             path, _, text = said.partition(" ")
             trace_file = artifact_trace_file(scratch, path)

@@ -17,7 +17,8 @@ extern const AgvizImportBackend _agviz_jax_import_backend;
 typedef struct
 {
   gint64      function_id;    /* the function its @main (else its first function) traces */
-  const char *graph_prefix;   /* its functions' graphs are PREFIX/SYMBOL: unique in the file */
+  const char *function_name;  /* that function's name: the regions of @main are named after it */
+  const char *graph_prefix;   /* its functions' graphs are "SYMBOL (PREFIX)": unique in the file */
   const char *signature;      /* nullable: the trace's input signature */
   const char *reason;         /* nullable: why it was traced */
   gint64      started_ns;     /* 0: unknown */

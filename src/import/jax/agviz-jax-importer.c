@@ -371,6 +371,7 @@ record_unit (AgvizImportContext  *ctx,
 
       prefix[strlen (prefix) - strlen (".mlir")] = '\0';
       dump.function_id = function_id;
+      dump.function_name = unit->name;
       dump.graph_prefix = prefix;
       dump.signature = signature;
       dump.reason = reason;

@@ -2,13 +2,17 @@
 /* agviz-mlir-importer.c: StableHLO / MLIR text (JAX's staged functions) into traces
  *
  * Every `func.func` with a body is a function with one trace; ops are nodes whose op type is
- * the op's name, SSA value uses are edges, block and region arguments `_Arg` nodes.  Ops in
- * nested regions (while, case, reduce, sort, scatter, ...) are flattened into the enclosing
- * function under a scope named after the region op and the region ("while/body/...").  A
- * location's name (JAX's name stack, `jit(f)/jit(main)/dense/dot_general`) is the node's
- * scoped name; its `file:line:col` parts, through `callsite(A at B)` and the first of
- * `fused[...]`, are the node's stack.  Ops outside every function (`sdy.mesh`, ...) make one
- * more trace named after the module.
+ * the op's name, SSA value uses are edges, block and region arguments `_Arg` nodes.  Each
+ * region of an op (while's cond and body, case's branches, the bodies of reduce, sort and
+ * scatter) is a graph of its own that the op calls, as TensorFlow's While calls its cond and
+ * body functions: a function FUNCTION/OP/ROLE (`step/while/body`; its graph has that name,
+ * followed in a jax_dump_ir_to dump by the dump's), whose `_Arg`s are the arguments the op
+ * gives its regions and the values of enclosing graphs it uses (one more operand of the op
+ * each).  A location's name (JAX's name stack,
+ * `jit(f)/jit(main)/dense/dot_general`) is the node's scoped name, inside a region without
+ * the region op's own stack; its `file:line:col` parts, through `callsite(A at B)` and the
+ * first of `fused[...]`, are the node's stack.  Ops outside every function (`sdy.mesh`, ...)
+ * make one more trace named after the module.
  *
  * The parser knows no dialect: an op is results, a name and whatever follows up to the end of
  * its line with brackets balanced, so ops of dialects nobody told it about (`sdy`, `mosaic_gpu`,
@@ -393,10 +397,12 @@ typedef struct
 {
   const char *op_type;        /* interned; "_Arg" for block and region arguments */
   const char *base_name;      /* an argument's name, NULL for ops (named by their op type) */
-  gint        parent;         /* the op whose region holds this one, -1 for the function body */
-  const char *region;         /* that region's label ("body"), NULL for arguments of the op */
+  ValueUse    captured;       /* a region's _Arg standing for this value of the enclosing
+                               * function (name NULL for other ops) */
   guint       location;
   GArray     *uses;           /* ValueUse, NULL when none */
+  GHashTable *use_keys;       /* a region op that captured values: its uses' keys (see
+                               * use_key()), NULL when none */
   GPtrArray  *symbols;        /* @symbols named (functions it may call), NULL when none */
   const char *type;           /* its type signature (after the ':' of its own text), or NULL */
   char       *name;           /* the unique scoped name, given when recorded */
@@ -410,14 +416,23 @@ typedef struct
   guint count;
 } ValueDef;
 
-typedef struct
+typedef struct _MlirFunction MlirFunction;
+
+struct _MlirFunction
 {
-  const char *name;            /* the symbol, or the module's name for ops outside functions */
-  gboolean    is_function;
-  GArray     *ops;             /* MlirOp */
-  GHashTable *values;          /* name -> ValueDef * */
-  GHashTable *names_taken;     /* node names given so far -> the next _N suffix to try */
-} MlirFunction;
+  const char   *name;          /* the symbol, or the module's name for ops outside functions;
+                                * NULL for a region */
+  gboolean      is_function;
+  GArray       *ops;           /* MlirOp */
+  GHashTable   *values;        /* name -> ValueDef * */
+  GHashTable   *names_taken;   /* node names given so far -> the next _N suffix to try */
+  GPtrArray    *regions;       /* MlirFunction: the regions of its ops, owned; NULL when none */
+  MlirFunction *enclosing;     /* a region: the function (or region) holding its op */
+  guint         region_op;     /* a region: its op, in enclosing->ops */
+  const char   *role;          /* a region: its name in the call ("cond", "body", ...) */
+  char         *function_name; /* given when recorded: the name of its function row */
+  char         *graph_name;    /* given when recorded */
+};
 
 typedef struct
 {
@@ -438,6 +453,7 @@ op_clear (gpointer data)
   MlirOp *op = data;
 
   g_clear_pointer (&op->uses, g_array_unref);
+  g_clear_pointer (&op->use_keys, g_hash_table_unref);
   g_clear_pointer (&op->symbols, g_ptr_array_unref);
   g_clear_pointer (&op->name, g_free);
 }
@@ -467,6 +483,9 @@ function_free (gpointer data)
   g_array_unref (function->ops);
   g_hash_table_unref (function->values);
   g_hash_table_unref (function->names_taken);
+  g_clear_pointer (&function->regions, g_ptr_array_unref);
+  g_free (function->function_name);
+  g_free (function->graph_name);
   g_free (function);
 }
 
@@ -478,6 +497,25 @@ intern (MlirFile   *file,
   g_autofree char *copy = g_strndup (text, length);
 
   return g_string_chunk_insert_const (file->strings, copy);
+}
+
+static const char *
+intern_printf (MlirFile   *file,
+               const char *format,
+               ...) G_GNUC_PRINTF (2, 3);
+
+static const char *
+intern_printf (MlirFile   *file,
+               const char *format,
+               ...)
+{
+  g_autofree char *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  return g_string_chunk_insert_const (file->strings, text);
 }
 
 static const char *
@@ -699,7 +737,7 @@ typedef enum
   FRAME_FILE,       /* the file itself: statements until the end */
   FRAME_MODULE,     /* module: its region holds functions */
   FRAME_FUNCTION,   /* func.func: its region is a function body */
-  FRAME_OP,         /* any other op: a node, its regions flattened into the function */
+  FRAME_OP,         /* any other op: a node, each of its regions a graph it calls */
 } FrameKind;
 
 /* An op being read, or the file.  While one of its regions is open, the statements read belong
@@ -707,12 +745,15 @@ typedef enum
 typedef struct
 {
   FrameKind     kind;
-  MlirFunction *function;     /* where ops in its regions go (FRAME_OP: its own function) */
+  MlirFunction *function;     /* where ops in its region go (FRAME_OP: the one holding it) */
   gint          op;           /* FRAME_OP: its index in function->ops */
+  MlirFunction *body;         /* FRAME_OP: the region being read, NULL before the first */
+  MlirFunction *op_args;      /* FRAME_OP: arguments it gives its regions (`%iterArg = %x`,
+                               * `reducer(%a: ...)`), as _Arg ops of no graph; NULL when none */
+  MlirFunction *pending_in;   /* where pending_arg is */
   GByteArray   *brackets;     /* open brackets of its own text: ( [ { < */
   GArray       *bracket_at;   /* guint pairs (line, column) of each */
   guint         n_regions;
-  const char   *region;       /* the open region's label, NULL when none is open */
   gboolean      in_region;
   guint         line;         /* where the op starts */
   guint         column;
@@ -734,6 +775,7 @@ frame_free (gpointer data)
   g_byte_array_unref (frame->brackets);
   g_array_unref (frame->bracket_at);
   function_free (frame->own);
+  function_free (frame->op_args);
   g_free (frame);
 }
 
@@ -761,6 +803,8 @@ current_function (MlirFile  *file,
 {
   Frame *top = g_ptr_array_index (frames, frames->len - 1);
 
+  if (top->kind == FRAME_OP)
+    return top->body;
   if (top->function != NULL)
     return top->function;
   if (file->outside == NULL)
@@ -775,11 +819,9 @@ current_function (MlirFile  *file,
 static guint
 add_op (MlirFunction *function,
         const char   *op_type,
-        const char   *base_name,
-        gint          parent,
-        const char   *region)
+        const char   *base_name)
 {
-  MlirOp op = { .op_type = op_type, .base_name = base_name, .parent = parent, .region = region };
+  MlirOp op = { .op_type = op_type, .base_name = base_name };
 
   g_array_append_val (function->ops, op);
   return function->ops->len - 1;
@@ -800,19 +842,156 @@ define_value (MlirFunction *function,
   g_hash_table_replace (function->values, (gpointer) name, def);
 }
 
-/* An argument (of a block, a function or a region op) as an _Arg node of @frame's function. */
+/* An argument (of a block, a function or a region op) as an _Arg node of @function. */
 static guint
-define_argument (MlirFile    *file,
-                 Frame       *frame,
+define_argument (MlirFile     *file,
                  MlirFunction *function,
-                 const Token *token)
+                 const Token  *token)
 {
   const char *name = token_text (file, token);
-  guint op = add_op (function, "_Arg", name, frame->kind == FRAME_OP ? frame->op : -1,
-                     frame->in_region ? frame->region : NULL);
+  guint op = add_op (function, "_Arg", name);
 
   define_value (function, name, op, 0, 1);
   return op;
+}
+
+/* What region @index of an op of type @op_type is called in its call: the pretty form's label
+ * (`cond`, `reducer`; `do` is StableHLO's `body`), else the operand name of the op's
+ * specification, else regionN. */
+static const char *
+region_role (MlirFile   *file,
+             const char *op_type,
+             const char *label,
+             guint       index)
+{
+  static const struct { const char *op; const char *roles[2]; } known[] = {
+    { "while", { "cond", "body" } },
+    { "if", { "true_branch", "false_branch" } },
+    { "select_and_scatter", { "select", "scatter" } },
+    { "sort", { "comparator" } },
+    { "scatter", { "update_computation" } },
+    { "reduce", { "body" } },
+    { "reduce_window", { "body" } },
+    { "all_reduce", { "computation" } },
+    { "reduce_scatter", { "computation" } },
+  };
+  const char *dot = strrchr (op_type, '.');
+  const char *bare = dot != NULL ? dot + 1 : op_type;
+  g_autofree char *role = NULL;
+
+  if (label != NULL)
+    return strcmp (label, "do") == 0 ? "body" : label;
+  for (guint i = 0; i < G_N_ELEMENTS (known); i++)
+    if (strcmp (bare, known[i].op) == 0 && index < G_N_ELEMENTS (known[i].roles) &&
+        known[i].roles[index] != NULL)
+      return known[i].roles[index];
+  role = strcmp (bare, "case") == 0 ? g_strdup_printf ("branches[%u]", index)
+                                     : g_strdup_printf ("region%u", index);
+  return g_string_chunk_insert_const (file->strings, role);
+}
+
+/* Region @role of the op of @frame opens: a graph of its own, which starts with the arguments
+ * the op gives its regions. */
+static MlirFunction *
+open_region (Frame      *frame,
+             const char *role)
+{
+  MlirFunction *region = function_new (NULL, FALSE);
+
+  region->enclosing = frame->function;
+  region->region_op = (guint) frame->op;
+  region->role = role;
+  for (guint i = 0; frame->op_args != NULL && i < frame->op_args->ops->len; i++)
+    {
+      const MlirOp *arg = &g_array_index (frame->op_args->ops, MlirOp, i);
+      guint op = add_op (region, "_Arg", arg->base_name);
+
+      g_array_index (region->ops, MlirOp, op).location = arg->location;
+      define_value (region, arg->base_name, op, 0, 1);
+    }
+  if (frame->function->regions == NULL)
+    frame->function->regions = g_ptr_array_new_with_free_func (function_free);
+  g_ptr_array_add (frame->function->regions, region);
+  return region;
+}
+
+/* "name" or "name#index", interned: one pointer per value. */
+static const char *
+use_key (MlirFile       *file,
+         const ValueUse *use)
+{
+  return use->result_index < 0 ? g_string_chunk_insert_const (file->strings, use->name)
+                               : intern_printf (file, "%s#%d", use->name, use->result_index);
+}
+
+static void
+add_use (MlirFile       *file,
+         MlirOp         *op,
+         const ValueUse *use)
+{
+  if (op->uses == NULL)
+    op->uses = g_array_new (FALSE, FALSE, sizeof (ValueUse));
+  g_array_append_val (op->uses, *use);
+  if (op->use_keys != NULL)
+    g_hash_table_add (op->use_keys, (gpointer) use_key (file, use));
+}
+
+/* A value that an op of region @function uses but an enclosing function defines (StableHLO's
+ * regions may use them directly): like a captured tensor of a TensorFlow function, it becomes
+ * an _Arg of the region, and one more operand of the region op, at each level in between.
+ * @use is changed to name that _Arg. */
+static void
+capture_value (MlirFile     *file,
+               MlirFunction *function,
+               ValueUse     *use)
+{
+  g_autoptr(GPtrArray) levels = NULL;
+  MlirFunction *owner;
+  ValueUse outer = *use;
+  const char *key;
+
+  if (function->enclosing == NULL || g_hash_table_contains (function->values, use->name))
+    return;
+  for (owner = function->enclosing; owner != NULL; owner = owner->enclosing)
+    if (g_hash_table_contains (owner->values, use->name))
+      break;
+  /* Defined nowhere yet: a use before its definition, resolved when recorded. */
+  if (owner == NULL)
+    return;
+
+  key = use_key (file, use);
+  levels = g_ptr_array_new ();
+  for (MlirFunction *level = function; level != owner; level = level->enclosing)
+    g_ptr_array_add (levels, level);
+  /* From the outermost region in, each level takes the value from the one above. */
+  for (guint i = levels->len; i-- > 0;)
+    {
+      MlirFunction *level = g_ptr_array_index (levels, i);
+
+      if (!g_hash_table_contains (level->values, key))
+        {
+          guint op = add_op (level, "_Arg", key);
+          MlirOp *region_op = &g_array_index (level->enclosing->ops, MlirOp, level->region_op);
+
+          g_array_index (level->ops, MlirOp, op).captured = outer;
+          define_value (level, key, op, 0, 1);
+          /* One edge into the region op per value, however many of its regions use it (and
+           * none more where it is an operand already). */
+          if (region_op->use_keys == NULL)
+            {
+              region_op->use_keys = g_hash_table_new (NULL, NULL);
+              for (guint u = 0; region_op->uses != NULL && u < region_op->uses->len; u++)
+                g_hash_table_add (region_op->use_keys,
+                                  (gpointer) use_key (file, &g_array_index (region_op->uses,
+                                                                            ValueUse, u)));
+            }
+          if (!g_hash_table_contains (region_op->use_keys, use_key (file, &outer)))
+            add_use (file, region_op, &outer);
+        }
+      outer.name = key;
+      outer.result_index = -1;
+    }
+  *use = outer;
 }
 
 /* Whether @token, first on its line, starts the next statement rather than going on with the
@@ -962,12 +1141,11 @@ parse_alias (MlirFile *file)
   return ok;
 }
 
-/* `^bb0(%a: type loc(...), ...):`: arguments of the block, in @frame's open region. */
+/* `^bb0(%a: type loc(...), ...):`: arguments of the block, in the open region. */
 static gboolean
 parse_block_label (MlirFile  *file,
                    GPtrArray *frames)
 {
-  Frame *frame = g_ptr_array_index (frames, frames->len - 1);
   MlirFunction *function = current_function (file, frames);
   gint last_arg = -1;
 
@@ -993,7 +1171,7 @@ parse_block_label (MlirFile  *file,
           else if (token->kind == TOKEN_VALUE && args->brackets->len == 1 &&
                    token_is_punct (peek_at (&file->lexer, 1), ':'))
             {
-              last_arg = (gint) define_argument (file, frame, function, token);
+              last_arg = (gint) define_argument (file, function, token);
               next (&file->lexer);
             }
           else if (token_is (token, TOKEN_IDENT, "loc") &&
@@ -1095,9 +1273,7 @@ begin_op (MlirFile  *file,
 
       frame = frame_new (FRAME_OP, line, column);
       frame->function = function;
-      frame->op = (gint) add_op (function, op_type, NULL,
-                                 parent->kind == FRAME_OP ? parent->op : -1,
-                                 parent->kind == FRAME_OP ? parent->region : NULL);
+      frame->op = (gint) add_op (function, op_type, NULL);
       for (guint i = 0; i < results->len; i++)
         {
           guint count = g_array_index (counts, guint, i);
@@ -1144,15 +1320,6 @@ end_op (MlirFile  *file,
   if (frame->kind == FRAME_FUNCTION && frame->n_regions > 0 && frame->own->name != NULL)
     g_ptr_array_add (file->functions, g_steal_pointer (&frame->own));
   frame_free (frame);
-}
-
-static const char *
-region_label (MlirFile *file,
-              guint     index)
-{
-  g_autofree char *label = g_strdup_printf ("region%u", index);
-
-  return g_string_chunk_insert_const (file->strings, label);
 }
 
 /* One token of the op of the top frame (results and name read). */
@@ -1203,8 +1370,8 @@ op_token (MlirFile  *file,
         return FALSE;
       if (frame->brackets->len == 0 && op != NULL)
         op->location = location;
-      else if (frame->pending_arg >= 0 && frame->function != NULL)
-        g_array_index (frame->function->ops, MlirOp, frame->pending_arg).location = location;
+      else if (frame->pending_arg >= 0)
+        g_array_index (frame->pending_in->ops, MlirOp, frame->pending_arg).location = location;
       frame->pending_arg = -1;
       frame->previous = at;
       return TRUE;
@@ -1220,25 +1387,30 @@ op_token (MlirFile  *file,
            (token_is_punct (after, ':') && frame->brackets->len > 0 &&
             frame->brackets->data[frame->brackets->len - 1] == '(')))
         {
-          MlirFunction *function = frame->kind == FRAME_OP || frame->kind == FRAME_FUNCTION
-                                     ? frame->function : NULL;
+          MlirFunction *function = NULL;
 
+          if (frame->kind == FRAME_FUNCTION)
+            function = frame->function;
+          else if (frame->kind == FRAME_OP)
+            {
+              if (frame->op_args == NULL)
+                frame->op_args = function_new (NULL, FALSE);
+              function = frame->op_args;
+            }
           if (function != NULL)
             {
-              frame->pending_arg = (gint) define_argument (file, frame, function, token);
+              frame->pending_arg = (gint) define_argument (file, function, token);
+              frame->pending_in = function;
               frame->pending_depth = frame->brackets->len;
-              /* A region op's own arguments: outside its regions. */
-              if (frame->kind == FRAME_OP)
-                g_array_index (function->ops, MlirOp, frame->pending_arg).region = NULL;
             }
         }
       else if (op != NULL)
         {
           ValueUse use = { token_text (file, token), token->result_index };
 
-          if (op->uses == NULL)
-            op->uses = g_array_new (FALSE, FALSE, sizeof (ValueUse));
-          g_array_append_val (op->uses, use);
+          capture_value (file, frame->function, &use);
+          /* (capture_value() may have added to the array: @op is looked up again.) */
+          add_use (file, &g_array_index (frame->function->ops, MlirOp, frame->op), &use);
         }
     }
   else if (token->kind == TOKEN_SYMBOL)
@@ -1267,12 +1439,17 @@ op_token (MlirFile  *file,
                             "a function has one body");
           /* Pretty forms label their regions (`cond {`, `do {`, `reducer(...) {`). */
           if (frame->kind == FRAME_OP)
-            frame->region = frame->previous.kind == TOKEN_IDENT &&
-                            frame->previous.start != frame->name_start &&
-                            frame->brackets->len == 0 &&
-                            !token_is (&frame->previous, TOKEN_IDENT, "loc")
-                              ? token_text (file, &frame->previous)
-                              : region_label (file, frame->n_regions);
+            {
+              const char *label = frame->previous.kind == TOKEN_IDENT &&
+                                  frame->previous.start != frame->name_start &&
+                                  frame->brackets->len == 0 &&
+                                  !token_is (&frame->previous, TOKEN_IDENT, "loc")
+                                    ? token_text (file, &frame->previous) : NULL;
+              MlirOp *op_of_frame = &g_array_index (frame->function->ops, MlirOp, frame->op);
+
+              frame->body = open_region (frame, region_role (file, op_of_frame->op_type, label,
+                                                             frame->n_regions));
+            }
           frame->n_regions++;
           frame->in_region = TRUE;
           frame->previous = brace;
@@ -1393,27 +1570,32 @@ typedef struct
   GHashTable         *resolved;        /* location index -> ResolvedLocation */
   guint               visits;          /* locations visited resolving the current one */
   GHashTable         *graph_names;     /* function symbols of this file */
+  GHashTable         *graphs_taken;    /* graph names given to functions and regions */
   GArray             *frames;          /* gint64 frame ids, scratch */
   AgvizMlirDumpTrace *dump;            /* a jax_dump_ir_to module, or NULL */
   MlirFunction       *main;            /* with @dump: the function its trace is made from */
 } Recording;
 
 /* What graph @symbol of this file is called in the trace file: dumps of one jitted function
- * all hold a @main, so theirs are prefixed. */
+ * all hold a @main, so theirs say which dump after the symbol, which is what a reader needs
+ * first where a call's callee is drawn ("closed_call (jax_ir0004_jit_step_compile)"). */
 static char *
 graph_name_of (Recording  *rec,
                const char *symbol)
 {
   if (rec->dump == NULL)
     return g_strdup (symbol);
-  return g_strdup_printf ("%s/%s", rec->dump->graph_prefix, symbol);
+  return g_strdup_printf ("%s (%s)", symbol, rec->dump->graph_prefix);
 }
 
-/* The name and frames (outermost first, appended to @frames) of location @index. */
+/* The name and frames (outermost first, appended to @frames) of location @index.  The first
+ * name met is the op's (its name stack); a name around a file location below it is the Python
+ * function of that frame (`"step"("prog.py":26:8)`), which @function carries down. */
 static gboolean
 resolve_location (Recording   *rec,
                   guint        index,
                   guint        depth,
+                  const char  *function,
                   const char **name,
                   GArray      *frames,
                   GError     **error)
@@ -1441,8 +1623,8 @@ resolve_location (Recording   *rec,
                          location->source_line, location->source_column, location->text);
             return FALSE;
           }
-        return resolve_location (rec, GPOINTER_TO_UINT (target), depth + 1, name, frames,
-                                 error);
+        return resolve_location (rec, GPOINTER_TO_UINT (target), depth + 1, function, name,
+                                 frames, error);
       }
     case LOC_FILE:
       {
@@ -1452,7 +1634,7 @@ resolve_location (Recording   *rec,
         if (file_id == 0)
           return FALSE;
         frame_id = agviz_recorder_add_frame (rec->ctx->recorder, file_id, location->line,
-                                             location->column, NULL, error);
+                                             location->column, function, error);
         if (frame_id == 0)
           return FALSE;
         g_array_append_val (frames, frame_id);
@@ -1460,15 +1642,19 @@ resolve_location (Recording   *rec,
       }
     case LOC_NAME:
       if (*name == NULL)
-        *name = location->text;
-      return resolve_location (rec, location->child, depth + 1, name, frames, error);
+        {
+          *name = location->text;
+          return resolve_location (rec, location->child, depth + 1, NULL, name, frames, error);
+        }
+      return resolve_location (rec, location->child, depth + 1, location->text, name, frames,
+                               error);
     case LOC_CALLSITE:
       {
         g_autoptr(GArray) callee = g_array_new (FALSE, FALSE, sizeof (gint64));
 
         /* The callee names the op; the caller's frames are outside the callee's. */
-        if (!resolve_location (rec, location->child, depth + 1, name, callee, error) ||
-            !resolve_location (rec, location->caller, depth + 1, name, frames, error))
+        if (!resolve_location (rec, location->child, depth + 1, NULL, name, callee, error) ||
+            !resolve_location (rec, location->caller, depth + 1, NULL, name, frames, error))
           return FALSE;
         g_array_append_vals (frames, callee->data, callee->len);
         return TRUE;
@@ -1480,7 +1666,7 @@ resolve_location (Recording   *rec,
         {
           g_autoptr(GArray) element_frames = g_array_new (FALSE, FALSE, sizeof (gint64));
 
-          if (!resolve_location (rec, element, depth + 1, name, element_frames, error))
+          if (!resolve_location (rec, element, depth + 1, NULL, name, element_frames, error))
             return FALSE;
           if (frames->len == 0)
             g_array_append_vals (frames, element_frames->data, element_frames->len);
@@ -1563,73 +1749,143 @@ unique_name (MlirFunction *function,
   return name;
 }
 
+/* Location @index, resolved once: ops share locations (#loc6 on a dozen ops). */
+static ResolvedLocation *
+resolve_once (Recording  *rec,
+              guint       index,
+              GError    **error)
+{
+  ResolvedLocation *resolved = g_hash_table_lookup (rec->resolved, GUINT_TO_POINTER (index));
+
+  if (resolved != NULL)
+    return resolved;
+  resolved = g_new0 (ResolvedLocation, 1);
+  g_array_set_size (rec->frames, 0);
+  rec->visits = 0;
+  if (!resolve_location (rec, index, 0, NULL, &resolved->name_stack, rec->frames, error))
+    {
+      g_free (resolved);
+      return NULL;
+    }
+  if (rec->frames->len > 0)
+    {
+      resolved->stack_id = agviz_recorder_add_stack (rec->ctx->recorder,
+                                                     (const gint64 *) rec->frames->data,
+                                                     rec->frames->len, error);
+      if (resolved->stack_id == 0)
+        {
+          g_free (resolved);
+          return NULL;
+        }
+    }
+  g_hash_table_insert (rec->resolved, GUINT_TO_POINTER (index), resolved);
+  return resolved;
+}
+
+static const char *
+last_segment (const char *name)
+{
+  const char *slash = strrchr (name, '/');
+
+  return slash != NULL ? slash + 1 : name;
+}
+
+/* A name inside region @region without what every op of it repeats: the region op's own name
+ * stack and the region's role (`jit(f)/while/body/step/mul` in the body of `jit(f)/while` is
+ * `step/mul`), as a function's nodes are named in the function.  NULL when nothing is left. */
+static char *
+name_in_region (MlirFunction *region,
+                const char   *region_op_name,
+                char         *wanted)
+{
+  gsize length = strlen (region_op_name);
+  gsize role_length = strlen (region->role);
+  const char *rest = wanted;
+
+  if (strncmp (wanted, region_op_name, length) == 0 && wanted[length] == '\0')
+    {
+      g_free (wanted);
+      return NULL;
+    }
+  if (strncmp (wanted, region_op_name, length) != 0 || wanted[length] != '/')
+    return wanted;
+  rest = wanted + length + 1;
+  if (strncmp (rest, region->role, role_length) == 0 && rest[role_length] == '/')
+    rest += role_length + 1;
+  rest = g_strdup (rest);
+  g_free (wanted);
+  return (char *) rest;
+}
+
+/* Whether name stack @name ends in a jitted function (`jit(f)`, `jit(f)/jit(main)`) rather than
+ * an op: JAX gives that to the constants and the return it adds, which are better named by
+ * their op type inside the function's scope than as the scope itself (a call of the function
+ * keeps it). */
+static gboolean
+names_only_a_function (const char *name)
+{
+  const char *last = last_segment (name);
+
+  return (g_str_has_prefix (last, "jit(") || g_str_has_prefix (last, "pjit(")) &&
+         g_str_has_suffix (last, ")");
+}
+
+/* Names @op of @function; in a region, @region_op_name is its region op's name stack (NULL
+ * when it has none). */
 static gboolean
 name_op (Recording    *rec,
          MlirFunction *function,
+         const char   *region_op_name,
          MlirOp       *op,
          gint64       *stack_id,
          GError      **error)
 {
-  const char *name_stack = NULL;
   g_autofree char *wanted = NULL;
-  ResolvedLocation *resolved;
+  ResolvedLocation *resolved = resolve_once (rec, op->location, error);
 
-  /* Ops share locations (#loc6 on a dozen ops): each is resolved once. */
-  resolved = g_hash_table_lookup (rec->resolved, GUINT_TO_POINTER (op->location));
   if (resolved == NULL)
-    {
-      resolved = g_new0 (ResolvedLocation, 1);
-      g_array_set_size (rec->frames, 0);
-      rec->visits = 0;
-      if (!resolve_location (rec, op->location, 0, &resolved->name_stack, rec->frames, error))
-        {
-          g_free (resolved);
-          return FALSE;
-        }
-      if (rec->frames->len > 0)
-        {
-          resolved->stack_id = agviz_recorder_add_stack (rec->ctx->recorder,
-                                                         (const gint64 *) rec->frames->data,
-                                                         rec->frames->len, error);
-          if (resolved->stack_id == 0)
-            {
-              g_free (resolved);
-              return FALSE;
-            }
-        }
-      g_hash_table_insert (rec->resolved, GUINT_TO_POINTER (op->location), resolved);
-    }
-  name_stack = resolved->name_stack;
+    return FALSE;
   *stack_id = resolved->stack_id;
 
-  if (name_stack != NULL)
-    wanted = name_from_name_stack (name_stack);
-  if (wanted == NULL)
+  if (resolved->name_stack != NULL)
+    wanted = name_from_name_stack (resolved->name_stack);
+  if (wanted != NULL && region_op_name != NULL)
+    wanted = name_in_region (function, region_op_name, g_steal_pointer (&wanted));
+  if (wanted == NULL && op->captured.name != NULL)
     {
-      /* Named by its op type (`stablehlo.add` -> add) in the scope of its region. */
+      /* A captured value: named after the node that makes it, and its output. */
+      const ValueDef *def = g_hash_table_lookup (function->enclosing->values, op->captured.name);
+
+      if (def != NULL)
+        {
+          const char *source = last_segment (g_array_index (function->enclosing->ops, MlirOp,
+                                                            def->op).name);
+
+          wanted = def->count > 1 && op->captured.result_index >= 0
+                     ? g_strdup_printf ("%s:%d", source, op->captured.result_index)
+                     : g_strdup (source);
+        }
+    }
+  if (wanted == NULL || (op->symbols == NULL && names_only_a_function (wanted)))
+    {
+      /* Named by its op type (`stablehlo.add` -> add), in the scope its name stack gives. */
       const char *base = op->base_name;
       const char *dot;
-      g_autoptr(GString) scoped = g_string_new (NULL);
+      g_autofree char *scoped = NULL;
 
       if (base == NULL)
         {
           dot = strrchr (op->op_type, '.');
           base = dot != NULL && dot[1] != '\0' ? dot + 1 : op->op_type;
         }
-      if (op->parent >= 0)
-        {
-          g_string_append (scoped, g_array_index (function->ops, MlirOp, op->parent).name);
-          g_string_append_c (scoped, '/');
-          if (op->region != NULL)
-            g_string_append_printf (scoped, "%s/", op->region);
-        }
-      g_string_append (scoped, base);
-      wanted = name_from_name_stack (scoped->str);
+      scoped = wanted != NULL ? g_strdup_printf ("%s/%s", wanted, base) : g_strdup (base);
+      g_free (wanted);
+      wanted = name_from_name_stack (scoped);
       if (wanted == NULL)
         wanted = g_strdup ("op");
     }
-  /* Nested ops repeat their region op's name: a long one is cut, or memory would grow with
-   * its length times their number. */
+  /* A name stack as long as the file allows is cut, or memory would grow with its length
+   * times the number of ops. */
   if (strlen (wanted) > MAX_NODE_NAME)
     {
       const char *end = wanted + MAX_NODE_NAME;
@@ -1650,6 +1906,48 @@ name_op (Recording    *rec,
   return TRUE;
 }
 
+/* @wanted, or wanted_N for the first N that no graph of the file has. */
+static char *
+unique_graph_name (Recording  *rec,
+                   const char *wanted)
+{
+  char *name = g_strdup (wanted);
+
+  for (guint n = 1; g_hash_table_contains (rec->graphs_taken, name); n++)
+    {
+      g_free (name);
+      name = g_strdup_printf ("%s_%u", wanted, n);
+    }
+  g_hash_table_add (rec->graphs_taken, g_strdup (name));
+  return name;
+}
+
+/* Each region of @function's ops is a function FUNCTION/OP/ROLE (`step/while/body`), after
+ * @function's function and the last segment of the op's name, whose graph has that name too;
+ * in a dump, the dump's prefix follows it, as the rest of a graph name that all dumps of the
+ * function share ("step/while/body (jax_ir0004_jit_step_compile)"), so that the function is
+ * what a reader sees first. */
+static void
+name_regions (Recording    *rec,
+              MlirFunction *function)
+{
+  for (guint i = 0; function->regions != NULL && i < function->regions->len; i++)
+    {
+      MlirFunction *region = g_ptr_array_index (function->regions, i);
+      const MlirOp *op = &g_array_index (function->ops, MlirOp, region->region_op);
+      g_autofree char *wanted = NULL;
+
+      region->function_name = g_strdup_printf ("%s/%s/%s", function->function_name,
+                                               last_segment (op->name), region->role);
+      wanted = rec->dump != NULL ? g_strdup_printf ("%s (%s)", region->function_name,
+                                                    rec->dump->graph_prefix)
+                                 : g_strdup (region->function_name);
+      region->graph_name = unique_graph_name (rec, wanted);
+    }
+}
+
+/* Records @function as one trace, with calls from its region ops to the graphs of their
+ * regions (recorded after it).  A region is a function of its own, named by its graph. */
 static gboolean
 record_function (Recording    *rec,
                  MlirFunction *function,
@@ -1657,13 +1955,25 @@ record_function (Recording    *rec,
 {
   AgvizRecorder *recorder = rec->ctx->recorder;
   gboolean is_main = rec->dump != NULL && function == rec->main;
-  g_autofree char *graph_name = graph_name_of (rec, function->name);
+  const char *graph_name = function->graph_name;
+  g_autofree char *region_op_name = NULL;
   gint64 function_id, trace_id;
 
   function_id = is_main ? rec->dump->function_id
-                        : agviz_recorder_add_function (recorder, function->name, 0, 0, error);
+                        : agviz_recorder_add_function (recorder, function->function_name, 0, 0,
+                                                       error);
   if (function_id == 0)
     return FALSE;
+  if (function->enclosing != NULL)
+    {
+      const MlirOp *op = &g_array_index (function->enclosing->ops, MlirOp, function->region_op);
+      const ResolvedLocation *resolved = resolve_once (rec, op->location, error);
+
+      if (resolved == NULL)
+        return FALSE;
+      if (resolved->name_stack != NULL)
+        region_op_name = name_from_name_stack (resolved->name_stack);
+    }
   trace_id = agviz_recorder_begin_trace (recorder, function_id, graph_name,
                                          is_main ? rec->dump->signature : NULL,
                                          is_main ? rec->dump->reason : NULL, error);
@@ -1683,7 +1993,7 @@ record_function (Recording    *rec,
       GVariant *attrs = NULL;
       gint64 stack_id;
 
-      if (!name_op (rec, function, op, &stack_id, error))
+      if (!name_op (rec, function, region_op_name, op, &stack_id, error))
         return FALSE;
       if (op->type != NULL)
         {
@@ -1701,6 +2011,7 @@ record_function (Recording    *rec,
       if (stack_id != 0)
         rec->ctx->stats.nodes_with_stacks++;
     }
+  name_regions (rec, function);
 
   for (guint i = 0; i < function->ops->len; i++)
     {
@@ -1712,8 +2023,7 @@ record_function (Recording    *rec,
           const ValueDef *def = g_hash_table_lookup (function->values, use->name);
           guint index = use->result_index >= 0 ? (guint) use->result_index : 0;
 
-          /* Values of enclosing functions, or defined by syntax no dialect-neutral reader
-           * knows: no edge. */
+          /* Values defined by syntax no dialect-neutral reader knows: no edge. */
           if (def == NULL || index >= def->count)
             {
               rec->file->unresolved_uses++;
@@ -1740,6 +2050,17 @@ record_function (Recording    *rec,
           rec->ctx->stats.calls++;
         }
     }
+  for (guint i = 0; function->regions != NULL && i < function->regions->len; i++)
+    {
+      const MlirFunction *region = g_ptr_array_index (function->regions, i);
+
+      if (!agviz_recorder_add_call (recorder, trace_id,
+                                    g_array_index (function->ops, MlirOp,
+                                                   region->region_op).node_id,
+                                    region->role, region->graph_name, error))
+        return FALSE;
+      rec->ctx->stats.calls++;
+    }
 
   if (!agviz_recorder_end_trace (recorder, trace_id, AGVIZ_TRACE_STATUS_COMPLETE,
                                  is_main ? rec->dump->wall_ns : 0, error))
@@ -1748,6 +2069,28 @@ record_function (Recording    *rec,
   /* A dump's functions are counted by its importer, once per jitted function. */
   if (function->is_function && rec->dump == NULL)
     rec->ctx->stats.functions++;
+  return TRUE;
+}
+
+/* @function, then the regions of its ops, theirs, and so on, each after its enclosing graph
+ * (which names it): breadth first, however deep they nest. */
+static gboolean
+record_functions (Recording    *rec,
+                  MlirFunction *function,
+                  GError      **error)
+{
+  g_autoptr(GPtrArray) pending = g_ptr_array_new ();
+
+  g_ptr_array_add (pending, function);
+  for (guint i = 0; i < pending->len; i++)
+    {
+      MlirFunction *next_function = g_ptr_array_index (pending, i);
+
+      if (!record_function (rec, next_function, error))
+        return FALSE;
+      if (next_function->regions != NULL)
+        g_ptr_array_extend (pending, next_function->regions, NULL, NULL);
+    }
   return TRUE;
 }
 
@@ -1798,6 +2141,7 @@ import_mlir_text (AgvizImportContext  *ctx,
       rec.ctx = ctx;
       rec.resolved = g_hash_table_new_full (NULL, NULL, NULL, g_free);
       rec.graph_names = g_hash_table_new (g_str_hash, g_str_equal);
+      rec.graphs_taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       rec.frames = g_array_new (FALSE, FALSE, sizeof (gint64));
       rec.dump = dump;
       for (guint i = 0; i < file.functions->len; i++)
@@ -1809,6 +2153,16 @@ import_mlir_text (AgvizImportContext  *ctx,
           /* JAX's entry point is @main; the first function where there is none. */
           if (function->is_function && (rec.main == NULL || g_str_equal (function->name, "main")))
             rec.main = function;
+          function->graph_name = graph_name_of (&rec, function->name);
+          g_hash_table_add (rec.graphs_taken, g_strdup (function->graph_name));
+        }
+      for (guint i = 0; i < file.functions->len; i++)
+        {
+          MlirFunction *function = g_ptr_array_index (file.functions, i);
+
+          function->function_name = g_strdup (dump != NULL && function == rec.main &&
+                                              dump->function_name != NULL
+                                                ? dump->function_name : function->name);
         }
       if (dump != NULL && rec.main == NULL)
         {
@@ -1817,9 +2171,10 @@ import_mlir_text (AgvizImportContext  *ctx,
           ok = FALSE;
         }
       for (guint i = 0; ok && i < file.functions->len; i++)
-        ok = record_function (&rec, g_ptr_array_index (file.functions, i), error);
+        ok = record_functions (&rec, g_ptr_array_index (file.functions, i), error);
       g_hash_table_unref (rec.resolved);
       g_hash_table_unref (rec.graph_names);
+      g_hash_table_unref (rec.graphs_taken);
       g_array_unref (rec.frames);
     }
   if (ok && file.unresolved_uses > 0)

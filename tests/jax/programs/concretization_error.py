@@ -2,7 +2,8 @@
 # A traced value used where Python needs a concrete one (float() of an argument):
 # ConcretizationTypeError.
 # exit: 1
-# explain: concretization_error.py:13
+# explain: concretization_error.py:14
+# explain-says: JAX says: the value depends on the argument factor
 import jax
 import jax.numpy as jnp
 

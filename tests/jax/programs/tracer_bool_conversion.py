@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Python `if` on a traced value: TracerBoolConversionError.
 # exit: 1
-# explain: tracer_bool_conversion.py:11
+# explain: tracer_bool_conversion.py:12
+# explain-says: JAX says: the value depends on the argument x
 import jax
 import jax.numpy as jnp
 

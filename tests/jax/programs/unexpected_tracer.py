@@ -2,8 +2,11 @@
 # A traced value saved in a global by a jitted function and used after it returned:
 # UnexpectedTracerError.
 # exit: 1
-# expect: warning trace-time-side-effect step unexpected_tracer.py:16
-# explain: unexpected_tracer.py:21
+# expect: warning trace-time-side-effect step unexpected_tracer.py:19
+# explain: unexpected_tracer.py:24
+# says: return the values from the function instead
+# never-says: tf.Variable
+# never-says: ran 0 times
 import jax
 import jax.numpy as jnp
 
