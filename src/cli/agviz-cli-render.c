@@ -354,32 +354,18 @@ choose_trace (AgvizStore   *store,
       if (args->function != NULL && !g_str_equal (function->name, args->function))
         continue;
       function_seen = TRUE;
-      for (guint t = 0; t < function->traces->len; t++)
+      for (guint t = 0; args->trace != NULL && t < function->traces->len; t++)
         {
           AgvizTrace *trace = g_ptr_array_index (function->traces, t);
           gboolean better;
 
-          if (args->trace != NULL)
-            {
-              if (numeric && args->function != NULL)
-                better = trace->ordinal == (int) number;
-              else if (numeric)
-                better = trace->id == (gint64) number;
-              else
-                better = g_str_equal (trace->graph_name, args->trace);
-            }
-          else if (best == NULL)
-            better = TRUE;
+          if (numeric && args->function != NULL)
+            better = trace->ordinal == (int) number;
+          else if (numeric)
+            better = trace->id == (gint64) number;
           else
-            {
-              /* Complete traces first, then the bigger graph, then the later trace. */
-              gboolean complete = trace->status == AGVIZ_TRACE_STATUS_COMPLETE;
-              gboolean best_complete = best->status == AGVIZ_TRACE_STATUS_COMPLETE;
-              better = complete != best_complete ? complete
-                       : trace->node_count != best->node_count ? trace->node_count > best->node_count
-                       : trace->id > best->id;
-            }
-          if (better && (args->trace == NULL || best == NULL))
+            better = g_str_equal (trace->graph_name, args->trace);
+          if (better && best == NULL)
             {
               best = trace;
               best_function = function->name;
@@ -387,20 +373,29 @@ choose_trace (AgvizStore   *store,
         }
     }
 
-  if (args->function == NULL && args->trace == NULL)
+  if (args->trace == NULL)
     {
+      /* The file's first picture (agviz-module-path.h), among --function's traces when named. */
       g_autoptr(GPtrArray) objects = agviz_store_list_objects (store, error);
-      AgvizFunction *serving_function = NULL;
-      AgvizTrace *serving;
+      g_autoptr(GPtrArray) called = objects != NULL ? agviz_store_list_called_graphs (store, error)
+                                                    : NULL;
+      g_autoptr(GPtrArray) named = g_ptr_array_new ();
+      g_autoptr(GPtrArray) no_objects = g_ptr_array_new ();
+      AgvizFunction *first_function = NULL;
 
-      if (objects == NULL)
+      if (called == NULL)
         return NULL;
-      serving = agviz_module_path_find_serving_trace (functions, objects, &serving_function);
-      if (serving != NULL)
-        {
-          best = serving;
-          best_function = serving_function->name;
-        }
+      for (guint f = 0; f < functions->len; f++)
+        if (args->function == NULL ||
+            g_str_equal (((AgvizFunction *) g_ptr_array_index (functions, f))->name,
+                         args->function))
+          g_ptr_array_add (named, g_ptr_array_index (functions, f));
+      /* A function asked for by name is shown by its own traces, not the serving signature. */
+      best = agviz_module_path_find_first_trace (named,
+                                                 args->function == NULL ? objects : no_objects,
+                                                 called, &first_function);
+      if (best != NULL)
+        best_function = first_function->name;
     }
 
   if (args->function != NULL && !function_seen)

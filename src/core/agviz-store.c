@@ -24,6 +24,7 @@ typedef enum
   Q_LIST_METADATA,
   Q_LIST_FUNCTIONS,
   Q_LIST_OBJECTS,
+  Q_LIST_CALLED_GRAPHS,
   Q_GET_OBJECT,
   Q_FIND_GRAPH_OBJECT,
   Q_LIST_TRACES_OF_FUNCTION,
@@ -116,6 +117,8 @@ static const struct
     "SELECT f.id, f.name, sf.path, f.line, f.object_id FROM functions f"
     " LEFT JOIN source_files sf ON sf.id = f.file_id ORDER BY f.id" },
   /* The whole tree at once: it is what the sidebar shows, a row per module and function. */
+  [Q_LIST_CALLED_GRAPHS] = { "list-called-graphs", FALSE,
+    "SELECT DISTINCT callee_graph_name FROM calls" },
   [Q_LIST_OBJECTS] = { "list-objects", FALSE,
     "SELECT id, parent_id, name, kind FROM objects ORDER BY id" },
   [Q_GET_OBJECT] = { "get-object", TRUE,
@@ -713,6 +716,24 @@ agviz_store_list_objects (AgvizStore  *self,
 
   return collect_rows (self, query (self, Q_LIST_OBJECTS), (RowReader) object_from_row,
                        (GDestroyNotify) agviz_object_free, error);
+}
+
+static char *
+graph_name_from_row (AgvizStore    *self,
+                     sqlite3_stmt  *stmt,
+                     GError       **error)
+{
+  return column_text_nonnull (stmt, 0);
+}
+
+GPtrArray *
+agviz_store_list_called_graphs (AgvizStore  *self,
+                                GError     **error)
+{
+  g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
+
+  return collect_rows (self, query (self, Q_LIST_CALLED_GRAPHS), (RowReader) graph_name_from_row,
+                       g_free, error);
 }
 
 GPtrArray *

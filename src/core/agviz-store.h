@@ -126,6 +126,15 @@ AGVIZ_AVAILABLE_IN_ALL
 GPtrArray          *agviz_store_list_objects           (AgvizStore       *self,
                                                         GError          **error);
 /**
+ * agviz_store_list_called_graphs: (skip)
+ *
+ * The graph names some call node calls (element-type utf8, transfer full): a loop's body, a
+ * branch, a nested function; the traces not named here are what a program called itself.
+ */
+AGVIZ_AVAILABLE_IN_ALL
+GPtrArray          *agviz_store_list_called_graphs     (AgvizStore       *self,
+                                                        GError          **error);
+/**
  * agviz_store_get_object_path: (skip)
  *
  * @object_id and its parents, from its root down (element-type AgvizObject, transfer full).

@@ -27,6 +27,7 @@ struct _AgvizDocument
   GPtrArray      *source_roots;     /* AgvizSourceRoot applied to source_map, in order */
   GPtrArray      *functions;
   GPtrArray      *objects;        /* AgvizObject: the module tree, empty for most files */
+  gint64          initial_trace;  /* what the file is shown by first, 0: it has no trace */
   GListModel     *diagnostics;
   GPtrArray      *executions;       /* AgvizExecution of traces (not eager ops), in call order */
   GHashTable     *unhealthy;        /* execution id -> TRUE: a summary counted a NaN or Inf */
@@ -210,6 +211,15 @@ agviz_document_load (GFile         *file,
   self->functions = agviz_store_list_functions (self->store, error);
   if (self->functions == NULL)
     return NULL;
+  {
+    g_autoptr(GPtrArray) called = agviz_store_list_called_graphs (self->store, error);
+    AgvizTrace *initial;
+
+    if (called == NULL)
+      return NULL;
+    initial = agviz_module_path_find_first_trace (self->functions, self->objects, called, NULL);
+    self->initial_trace = initial != NULL ? initial->id : 0;
+  }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
@@ -517,31 +527,8 @@ agviz_document_count_diagnostics (AgvizDocument *self,
 gint64
 agviz_document_get_initial_trace (AgvizDocument *self)
 {
-  AgvizTrace *best = NULL;
-
   g_return_val_if_fail (AGVIZ_IS_DOCUMENT (self), 0);
-
-  best = agviz_module_path_find_serving_trace (self->functions, self->objects, NULL);
-  if (best != NULL)
-    return best->id;
-
-  for (guint f = 0; f < self->functions->len; f++)
-    {
-      AgvizFunction *function = g_ptr_array_index (self->functions, f);
-
-      for (guint t = 0; t < function->traces->len; t++)
-        {
-          AgvizTrace *trace = g_ptr_array_index (function->traces, t);
-          gboolean complete = trace->status == AGVIZ_TRACE_STATUS_COMPLETE;
-
-          if (best == NULL ||
-              (complete && best->status != AGVIZ_TRACE_STATUS_COMPLETE) ||
-              (complete == (best->status == AGVIZ_TRACE_STATUS_COMPLETE) &&
-               trace->node_count > best->node_count))
-            best = trace;
-        }
-    }
-  return best != NULL ? best->id : 0;
+  return self->initial_trace;
 }
 
 GPtrArray *
