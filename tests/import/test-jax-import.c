@@ -7,6 +7,7 @@
  * `agviz record`'s JAX hook leaves it, its dumps matched to the log; errors naming FILE:LINE
  * that leave the trace file as it was.
  */
+#include "import-into.h"
 #include "config.h"
 
 #include <string.h>
@@ -22,19 +23,7 @@ import_into (const char  *source,
              const char  *db,
              GError     **error)
 {
-  g_autoptr(AgvizRecorder) recorder = NULL;
-  g_autoptr(AgvizImporter) importer = NULL;
-  g_autoptr(GError) close_error = NULL;
-  gboolean ok;
-
-  agviz_trace_file_remove (db);
-  recorder = agviz_recorder_open (db, &close_error);
-  g_assert_no_error (close_error);
-  importer = agviz_importer_new (recorder);
-  ok = agviz_importer_import (importer, source, error);
-  g_assert_true (agviz_recorder_close (recorder, &close_error));
-  g_assert_no_error (close_error);
-  return ok;
+  return import_into_fresh_file (source, db, NULL, NULL, error);
 }
 
 static char *

@@ -8,6 +8,7 @@
  * called graphs with their arguments and captured values, and errors that name
  * FILE:LINE:COLUMN and leave the trace file as it was.  The CLI imports and draws one.
  */
+#include "import-into.h"
 #include "config.h"
 
 #include <string.h>
@@ -46,21 +47,7 @@ import_into (const char        *source,
              AgvizImportStats  *stats,
              GError           **error)
 {
-  g_autoptr(AgvizRecorder) recorder = NULL;
-  g_autoptr(AgvizImporter) importer = NULL;
-  g_autoptr(GError) close_error = NULL;
-  gboolean ok;
-
-  remove_trace_file (db);
-  recorder = agviz_recorder_open (db, &close_error);
-  g_assert_no_error (close_error);
-  importer = agviz_importer_new (recorder);
-  ok = agviz_importer_import (importer, source, error);
-  if (stats != NULL)
-    *stats = *agviz_importer_get_stats (importer);
-  g_assert_true (agviz_recorder_close (recorder, &close_error));
-  g_assert_no_error (close_error);
-  return ok;
+  return import_into_fresh_file (source, db, stats, NULL, error);
 }
 
 static gboolean

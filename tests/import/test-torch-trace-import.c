@@ -7,6 +7,7 @@
  * torch 2.13 writes, pins down recompiles, graph breaks with their user stacks, compile times
  * and failures; a folder of two ranks, damaged records and files that are no log at all.
  */
+#include "import-into.h"
 #include "config.h"
 
 #include <stdlib.h>
@@ -37,21 +38,7 @@ import_into (const char  *source,
              GPtrArray  **warnings,
              GError     **error)
 {
-  g_autoptr(AgvizRecorder) recorder = NULL;
-  g_autoptr(AgvizImporter) importer = NULL;
-  g_autoptr(GError) close_error = NULL;
-  gboolean ok;
-
-  agviz_trace_file_remove (db);
-  recorder = agviz_recorder_open (db, &close_error);
-  g_assert_no_error (close_error);
-  importer = agviz_importer_new (recorder);
-  ok = agviz_importer_import (importer, source, error);
-  if (warnings != NULL)
-    *warnings = g_ptr_array_ref (agviz_importer_get_warnings (importer));
-  g_assert_true (agviz_recorder_close (recorder, &close_error));
-  g_assert_no_error (close_error);
-  return ok;
+  return import_into_fresh_file (source, db, NULL, warnings, error);
 }
 
 /* ---- the independent count --------------------------------------------------------------- */
