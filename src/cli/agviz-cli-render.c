@@ -377,13 +377,13 @@ choose_trace (AgvizStore   *store,
     {
       /* The file's first picture (agviz-module-path.h), among --function's traces when named. */
       g_autoptr(GPtrArray) objects = agviz_store_list_objects (store, error);
-      g_autoptr(GPtrArray) called = objects != NULL ? agviz_store_list_called_graphs (store, error)
+      g_autoptr(GPtrArray) bodies = objects != NULL ? agviz_store_list_body_graphs (store, error)
                                                     : NULL;
       g_autoptr(GPtrArray) named = g_ptr_array_new ();
       g_autoptr(GPtrArray) no_objects = g_ptr_array_new ();
       AgvizFunction *first_function = NULL;
 
-      if (called == NULL)
+      if (bodies == NULL)
         return NULL;
       for (guint f = 0; f < functions->len; f++)
         if (args->function == NULL ||
@@ -393,7 +393,7 @@ choose_trace (AgvizStore   *store,
       /* A function asked for by name is shown by its own traces, not the serving signature. */
       best = agviz_module_path_find_first_trace (named,
                                                  args->function == NULL ? objects : no_objects,
-                                                 called, &first_function);
+                                                 bodies, &first_function);
       if (best != NULL)
         best_function = first_function->name;
     }

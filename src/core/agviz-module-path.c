@@ -105,21 +105,21 @@ agviz_module_path_find_serving_trace (GPtrArray      *functions,
   return NULL;
 }
 
-/* Complete traces first, then traces no call node calls, then the bigger graph, then the later
- * trace. */
+/* Complete traces first, then traces that are no control-flow op's body, then the bigger graph,
+ * then the later trace. */
 static gboolean
 shown_before (AgvizTrace *trace,
-              gboolean    called,
+              gboolean    body,
               AgvizTrace *best,
-              gboolean    best_called)
+              gboolean    best_body)
 {
   gboolean complete = trace->status == AGVIZ_TRACE_STATUS_COMPLETE;
   gboolean best_complete = best->status == AGVIZ_TRACE_STATUS_COMPLETE;
 
   if (complete != best_complete)
     return complete;
-  if (called != best_called)
-    return !called;
+  if (body != best_body)
+    return !body;
   if (trace->node_count != best->node_count)
     return trace->node_count > best->node_count;
   return trace->id > best->id;
@@ -128,20 +128,20 @@ shown_before (AgvizTrace *trace,
 AgvizTrace *
 agviz_module_path_find_first_trace (GPtrArray      *functions,
                                     GPtrArray      *objects,
-                                    GPtrArray      *called_graphs,
+                                    GPtrArray      *body_graphs,
                                     AgvizFunction **function_out)
 {
-  g_autoptr(GHashTable) called = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) bodies = g_hash_table_new (g_str_hash, g_str_equal);
   AgvizTrace *best = NULL;
-  gboolean best_called = FALSE;
+  gboolean best_body = FALSE;
 
-  g_return_val_if_fail (functions != NULL && objects != NULL && called_graphs != NULL, NULL);
+  g_return_val_if_fail (functions != NULL && objects != NULL && body_graphs != NULL, NULL);
 
   best = agviz_module_path_find_serving_trace (functions, objects, function_out);
   if (best != NULL)
     return best;
-  for (guint i = 0; i < called_graphs->len; i++)
-    g_hash_table_add (called, g_ptr_array_index (called_graphs, i));
+  for (guint i = 0; i < body_graphs->len; i++)
+    g_hash_table_add (bodies, g_ptr_array_index (body_graphs, i));
   for (guint f = 0; f < functions->len; f++)
     {
       AgvizFunction *function = g_ptr_array_index (functions, f);
@@ -149,13 +149,13 @@ agviz_module_path_find_first_trace (GPtrArray      *functions,
       for (guint t = 0; t < function->traces->len; t++)
         {
           AgvizTrace *trace = g_ptr_array_index (function->traces, t);
-          gboolean is_called = trace->graph_name != NULL &&
-                               g_hash_table_contains (called, trace->graph_name);
+          gboolean is_body = trace->graph_name != NULL &&
+                               g_hash_table_contains (bodies, trace->graph_name);
 
-          if (best == NULL || shown_before (trace, is_called, best, best_called))
+          if (best == NULL || shown_before (trace, is_body, best, best_body))
             {
               best = trace;
-              best_called = is_called;
+              best_body = is_body;
               if (function_out != NULL)
                 *function_out = function;
             }

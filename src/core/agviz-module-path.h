@@ -31,13 +31,13 @@ AgvizTrace *agviz_module_path_find_serving_trace (GPtrArray      *functions,
                                                   AgvizFunction **function);
 
 /* The trace a file is shown by first: its serving signature's (above), else the biggest
- * complete trace that no call node of the file calls (a loop body or branch is opened from its
- * caller), the later on a tie; else the biggest of any.  @called_graphs (element-type utf8,
- * agviz_store_list_called_graphs()).  NULL when @functions holds no trace (transfer none);
- * @function (optional) receives its function. */
+ * complete trace that is no control-flow op's body (a loop body or a branch is opened from the
+ * op that runs it; a function a call op calls stands on its own), the later on a tie; else the
+ * biggest of any.  @body_graphs (element-type utf8, agviz_store_list_body_graphs()).  NULL when
+ * @functions holds no trace (transfer none); @function (optional) receives its function. */
 AgvizTrace *agviz_module_path_find_first_trace   (GPtrArray      *functions,
                                                   GPtrArray      *objects,
-                                                  GPtrArray      *called_graphs,
+                                                  GPtrArray      *body_graphs,
                                                   AgvizFunction **function);
 
 G_END_DECLS

@@ -24,7 +24,7 @@ typedef enum
   Q_LIST_METADATA,
   Q_LIST_FUNCTIONS,
   Q_LIST_OBJECTS,
-  Q_LIST_CALLED_GRAPHS,
+  Q_LIST_BODY_GRAPHS,
   Q_GET_OBJECT,
   Q_FIND_GRAPH_OBJECT,
   Q_LIST_TRACES_OF_FUNCTION,
@@ -117,8 +117,8 @@ static const struct
     "SELECT f.id, f.name, sf.path, f.line, f.object_id FROM functions f"
     " LEFT JOIN source_files sf ON sf.id = f.file_id ORDER BY f.id" },
   /* The whole tree at once: it is what the sidebar shows, a row per module and function. */
-  [Q_LIST_CALLED_GRAPHS] = { "list-called-graphs", FALSE,
-    "SELECT DISTINCT callee_graph_name FROM calls" },
+  [Q_LIST_BODY_GRAPHS] = { "list-body-graphs", FALSE,
+    "SELECT DISTINCT callee_graph_name FROM calls WHERE role NOT IN ('f', 'callee')" },
   [Q_LIST_OBJECTS] = { "list-objects", FALSE,
     "SELECT id, parent_id, name, kind FROM objects ORDER BY id" },
   [Q_GET_OBJECT] = { "get-object", TRUE,
@@ -727,12 +727,12 @@ graph_name_from_row (AgvizStore    *self,
 }
 
 GPtrArray *
-agviz_store_list_called_graphs (AgvizStore  *self,
+agviz_store_list_body_graphs (AgvizStore  *self,
                                 GError     **error)
 {
   g_return_val_if_fail (AGVIZ_IS_STORE (self), NULL);
 
-  return collect_rows (self, query (self, Q_LIST_CALLED_GRAPHS), (RowReader) graph_name_from_row,
+  return collect_rows (self, query (self, Q_LIST_BODY_GRAPHS), (RowReader) graph_name_from_row,
                        g_free, error);
 }
 

@@ -126,13 +126,14 @@ AGVIZ_AVAILABLE_IN_ALL
 GPtrArray          *agviz_store_list_objects           (AgvizStore       *self,
                                                         GError          **error);
 /**
- * agviz_store_list_called_graphs: (skip)
+ * agviz_store_list_body_graphs: (skip)
  *
- * The graph names some call node calls (element-type utf8, transfer full): a loop's body, a
- * branch, a nested function; the traces not named here are what a program called itself.
+ * The graph names a control-flow op calls as a part of itself (element-type utf8, transfer full):
+ * a loop's cond and body, a conditional's branches, a reducer or comparator; not the functions
+ * plain call ops call (the role `f` of TensorFlow's PartitionedCall, `callee` of MLIR's call).
  */
 AGVIZ_AVAILABLE_IN_ALL
-GPtrArray          *agviz_store_list_called_graphs     (AgvizStore       *self,
+GPtrArray          *agviz_store_list_body_graphs     (AgvizStore       *self,
                                                         GError          **error);
 /**
  * agviz_store_get_object_path: (skip)

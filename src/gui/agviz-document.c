@@ -212,12 +212,12 @@ agviz_document_load (GFile         *file,
   if (self->functions == NULL)
     return NULL;
   {
-    g_autoptr(GPtrArray) called = agviz_store_list_called_graphs (self->store, error);
+    g_autoptr(GPtrArray) bodies = agviz_store_list_body_graphs (self->store, error);
     AgvizTrace *initial;
 
-    if (called == NULL)
+    if (bodies == NULL)
       return NULL;
-    initial = agviz_module_path_find_first_trace (self->functions, self->objects, called, NULL);
+    initial = agviz_module_path_find_first_trace (self->functions, self->objects, bodies, NULL);
     self->initial_trace = initial != NULL ? initial->id : 0;
   }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
