@@ -105,7 +105,7 @@ SHOWS = {
         "agviz": "The training step's ops at the first view's zoom, with the loss, gradient "
                  "tape and optimizer update as scope boxes labelled with their op counts, the "
                  "inputs and captured variables each folded into one box; the log's graphs "
-                 "listed as traces in the sidebar; a minimap.",
+                 "listed as functions in the sidebar; a minimap.",
     },
 }
 
