@@ -41,7 +41,9 @@ add_node (Fixture    *fixture,
           int         line)
 {
   g_autoptr(GError) error = NULL;
-  GVariant *value = attrs != NULL ? g_variant_parse (G_VARIANT_TYPE_VARDICT, attrs, NULL, NULL, &error) : NULL;
+  g_autoptr(GVariant) value = attrs != NULL ? g_variant_parse (G_VARIANT_TYPE_VARDICT, attrs, NULL,
+                                                                NULL, &error)
+                                             : NULL;
   gint64 stack = line > 0 ? trace_builder_stack (&fixture->builder, line, "layer") : 0;
   gint64 id;
 
