@@ -33,3 +33,17 @@ import_into_fresh_file (const char        *source,
   g_assert_no_error (close_error);
   return ok;
 }
+
+/* Writes @text to @dir/@name; returns the path (transfer full). */
+static inline char *
+write_text_in (const char *dir,
+               const char *name,
+               const char *text)
+{
+  char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, text, -1, &error));
+  g_assert_no_error (error);
+  return path;
+}

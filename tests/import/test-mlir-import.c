@@ -22,22 +22,11 @@ static char *work;
 
 /* ---- helpers ----------------------------------------------------------------------------- */
 
-static void
-remove_trace_file (const char *db)
-{
-  agviz_trace_file_remove (db);
-}
-
 static char *
 write_text (const char *name,
             const char *text)
 {
-  char *path = g_build_filename (work, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (g_file_set_contents (path, text, -1, &error));
-  g_assert_no_error (error);
-  return path;
+  return write_text_in (work, name, text);
 }
 
 /* Imports @source into a fresh trace file @db; returns whether it succeeded. */
@@ -265,7 +254,7 @@ test_corpus_counts (void)
       g_assert_cmpuint (count_region_calls (store, stats.traces), ==, regions);
       g_assert_cmpuint (stats.traces, >=, stats.functions + regions);
     }
-  remove_trace_file (db);
+  agviz_trace_file_remove (db);
 }
 
 /* ---- locations, names and regions -------------------------------------------------------- */
@@ -476,7 +465,7 @@ test_locations_and_regions (void)
   assert_region (store, helper->id, "while", "body", "helper/while/body",
                  (const char *const[]) { "iterArg", "iterArg_0", "negate", "return", NULL });
   g_clear_object (&store);
-  remove_trace_file (db);
+  agviz_trace_file_remove (db);
 }
 
 /* Regions inside regions: names stop at each region op, and a value captured two levels up
@@ -559,7 +548,7 @@ test_nested_regions (void)
   assert_region (store, body->id, "cond", "branches[1]", "f/while/body/cond/branches[1]",
                  (const char *const[]) { "iterArg", "return", NULL });
   g_clear_object (&store);
-  remove_trace_file (db);
+  agviz_trace_file_remove (db);
 }
 
 /* ---- errors ------------------------------------------------------------------------------ */
@@ -618,7 +607,7 @@ test_errors (void)
       g_assert_cmpint (totals.traces, ==, 0);
       g_assert_cmpint (totals.nodes, ==, 0);
     }
-  remove_trace_file (db);
+  agviz_trace_file_remove (db);
 }
 
 /* Regions nested far deeper than any program: refused with a limit, the C stack untouched. */
@@ -668,7 +657,7 @@ test_deep_nesting (void)
   g_assert_true (import_into (source, db, &stats, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (stats.nodes_with_stacks, ==, 1);
-  remove_trace_file (db);
+  agviz_trace_file_remove (db);
 }
 
 /* >= and <= in affine constraints are no angle brackets. */
@@ -693,7 +682,7 @@ test_affine_constraints (void)
    * capture into x.y. */
   g_assert_cmpuint (stats.nodes, ==, 5);
   g_assert_cmpuint (stats.edges, ==, 2);
-  remove_trace_file (db);
+  agviz_trace_file_remove (db);
 }
 
 /* Recognised by content whatever the name; the error for other text lists what was tried. */
@@ -733,7 +722,7 @@ test_cli_import_and_draw (void)
 
   if (!agviz_have_binary ())
     return;
-  remove_trace_file (db);
+  agviz_trace_file_remove (db);
   agviz_run (&run, "import", source, "-o", db, NULL);
   g_assert_cmpint (run.status, ==, 0);
   expected = g_strdup_printf ("%s: 4 traces, 19 nodes, 16 edges, 3 with stacks, 0 executions\n",
@@ -750,7 +739,7 @@ test_cli_import_and_draw (void)
   g_assert_nonnull (strstr (drawing, "stablehlo.negate"));
   g_assert_nonnull (strstr (drawing, "stablehlo.compare"));
   g_remove (svg);
-  remove_trace_file (db);
+  agviz_trace_file_remove (db);
 }
 
 int

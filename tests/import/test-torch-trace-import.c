@@ -24,12 +24,7 @@ static char *
 write_text (const char *name,
             const char *text)
 {
-  char *path = g_build_filename (work, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (g_file_set_contents (path, text, -1, &error));
-  g_assert_no_error (error);
-  return path;
+  return write_text_in (work, name, text);
 }
 
 static gboolean
